@@ -1,0 +1,2 @@
+//! `regdesk`: the desk's operations, headless.
+fn main() {}

@@ -1,0 +1,11 @@
+//! The office's rules (作品自愿登记的业务规则), in the words of `DOMAIN.md`.
+//!
+//! Pure: no I/O, no clock, no SQL. Every function that depends on the time
+//! takes it as an argument. Types are named after the domain brief, with the
+//! Chinese term in their doc comment.
+
+pub mod error;
+pub mod office;
+pub mod staff;
+
+pub use error::{DomainError, FieldError};

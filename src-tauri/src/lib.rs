@@ -1,0 +1,1 @@
+//! RegDesk desktop shell.
