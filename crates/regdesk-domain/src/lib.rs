@@ -4,8 +4,18 @@
 //! takes it as an argument. Types are named after the domain brief, with the
 //! Chinese term in their doc comment.
 
+pub mod calendar;
+pub mod category;
 pub mod error;
+pub mod fee;
+pub mod identity;
+pub mod lifecycle;
 pub mod office;
+pub mod party;
+pub mod queue;
+pub mod regno;
+pub mod signature;
 pub mod staff;
+pub mod work;
 
 pub use error::{DomainError, FieldError};
