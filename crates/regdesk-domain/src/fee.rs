@@ -1,0 +1,119 @@
+//! 费用 (fees): 150 CNY per work (DOMAIN.md §6), kept as a setting, in integer fen.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::FieldError;
+
+/// Upper bound of the per-work fee setting: 100,000 yuan.
+pub const MAX_PER_WORK_FEN: i64 = 10_000_000;
+
+/// 收费标准（设置）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FeeSchedule {
+    /// 每件作品登记费（分），默认 15000（150 元）
+    #[ts(type = "number")]
+    pub per_work_fen: i64,
+}
+
+impl Default for FeeSchedule {
+    fn default() -> Self {
+        FeeSchedule { per_work_fen: 15_000 }
+    }
+}
+
+impl FeeSchedule {
+    /// The fee may be zero (a free campaign) but not negative, and at most [`MAX_PER_WORK_FEN`].
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.per_work_fen < 0 {
+            return Err(FieldError::new(
+                "per_work_fen",
+                "negative",
+                format!("每件作品登记费不能为负数，现在是 {}", format_yuan(self.per_work_fen)),
+            ));
+        }
+        if self.per_work_fen > MAX_PER_WORK_FEN {
+            return Err(FieldError::new(
+                "per_work_fen",
+                "too_large",
+                format!(
+                    "每件作品登记费最多 {}，现在是 {}，请改小",
+                    format_yuan(MAX_PER_WORK_FEN),
+                    format_yuan(self.per_work_fen)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// 应缴金额（分）for `works` works. Saturates instead of overflowing (unreachable with a valid schedule).
+    pub fn amount_due(&self, works: u32) -> i64 {
+        self.per_work_fen.saturating_mul(i64::from(works))
+    }
+}
+
+/// Formats an amount in fen as yuan: `15000` → `¥150.00`, `-150` → `-¥1.50`.
+pub fn format_yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}¥{}.{:02}", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        let f = FeeSchedule::default();
+        assert_eq!(f.per_work_fen, 15_000);
+        let table = [(0, 0), (1, 15_000), (3, 45_000), (1000, 15_000_000)];
+        for (works, want) in table {
+            assert_eq!(f.amount_due(works), want, "{works}");
+        }
+        assert_eq!(FeeSchedule { per_work_fen: 9_999 }.amount_due(2), 19_998);
+        assert_eq!(FeeSchedule { per_work_fen: i64::MAX }.amount_due(2), i64::MAX);
+    }
+
+    #[test]
+    fn formatting() {
+        let table = [
+            (15_000, "¥150.00"),
+            (0, "¥0.00"),
+            (1, "¥0.01"),
+            (99, "¥0.99"),
+            (100, "¥1.00"),
+            (123_456_789, "¥1234567.89"),
+            (-150, "-¥1.50"),
+            (-1, "-¥0.01"),
+            (i64::MIN, "-¥92233720368547758.08"),
+        ];
+        for (fen, want) in table {
+            assert_eq!(format_yuan(fen), want, "{fen}");
+        }
+    }
+
+    #[test]
+    fn validation() {
+        assert_eq!(FeeSchedule::default().validate(), Ok(()));
+        assert_eq!(FeeSchedule { per_work_fen: 0 }.validate(), Ok(()));
+        assert_eq!(
+            FeeSchedule {
+                per_work_fen: MAX_PER_WORK_FEN
+            }
+            .validate(),
+            Ok(())
+        );
+        let e = FeeSchedule { per_work_fen: -1 }.validate().unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("per_work_fen", "negative"));
+        assert!(e.message.contains("-¥0.01"), "{}", e.message);
+        let e = FeeSchedule {
+            per_work_fen: MAX_PER_WORK_FEN + 1,
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.code, "too_large");
+        assert!(e.message.contains("最多 ¥100000.00"), "{}", e.message);
+    }
+}
