@@ -1,0 +1,2004 @@
+//! The case lifecycle (案件状态) as one explicit state machine (DOMAIN.md §5–§7).
+//!
+//! ```text
+//! 草稿 ─提交签章→ 待签章 ─(最后一位签章)→ 待缴费 ─确认在线支付→ 待初审
+//!                                        └登记线下付款→ 待核款 ─确认收款→ 待初审
+//! 待初审 ─初审通过→ 待终审 ─终审通过→ 已登记 ─→ 已寄出 / 已领取
+//!        ├退回补正→ 退回补正 ─提交签章→ 待签章（补正轮，已缴费）─重新提交→ 待初审
+//!        └拟不予登记→ 拟不予登记 ─确认不予登记→ 不予登记（应退费）
+//! 待终审 / 拟不予登记 ─退回初审→ 待初审
+//! 登记前任一未终结状态 ─撤回→ 已撤回；补正逾期 ─逾期视为撤回→ 已撤回
+//! 已登记 / 已寄出 / 已领取 ─撤销登记→ 已撤销
+//! ```
+//!
+//! [`decide`] checks a command against the case facts, the actor's roles and the
+//! time, and returns the events or a typed [`Refusal`]; [`apply`] folds one event
+//! into the facts. Nothing here reads a clock.
+//!
+//! The registration number: the store allocates it inside the same transaction
+//! that stores the approval and puts it into [`CaseCommand::Approve`]; if
+//! [`decide`] refuses, the store rolls the transaction back, so no number is
+//! consumed without a record.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::signature::{
+    all_signed, record_signature, void_if_changed, ContentFingerprint, SignatureMethod, SignatureRecord,
+    SignatureRefusal, SignatureVerdict, Signer, SignerRef,
+};
+use crate::staff::{PermissionDenied, Role};
+
+/// 工作人员标识。
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+pub struct StaffId(pub String);
+
+/// 操作人：工作人员及其岗位。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Actor {
+    pub staff_id: StaffId,
+    pub roles: Vec<Role>,
+}
+
+/// 案件状态。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    /// 草稿
+    #[default]
+    Draft,
+    /// 待签章
+    AwaitingSignatures,
+    /// 待缴费
+    AwaitingPayment,
+    /// 待核款（线下付款）
+    AwaitingPaymentCheck,
+    /// 待初审
+    AwaitingFirstReview,
+    /// 待终审
+    AwaitingFinalReview,
+    /// 拟不予登记（待终审确认）
+    RefusalProposed,
+    /// 退回补正
+    ReturnedForCorrection,
+    /// 已登记
+    Registered,
+    /// 已寄出
+    Mailed,
+    /// 已领取
+    PickedUp,
+    /// 不予登记
+    Refused,
+    /// 已撤回
+    Withdrawn,
+    /// 已撤销
+    Revoked,
+}
+
+impl CaseState {
+    pub const ALL: [CaseState; 14] = [
+        CaseState::Draft,
+        CaseState::AwaitingSignatures,
+        CaseState::AwaitingPayment,
+        CaseState::AwaitingPaymentCheck,
+        CaseState::AwaitingFirstReview,
+        CaseState::AwaitingFinalReview,
+        CaseState::RefusalProposed,
+        CaseState::ReturnedForCorrection,
+        CaseState::Registered,
+        CaseState::Mailed,
+        CaseState::PickedUp,
+        CaseState::Refused,
+        CaseState::Withdrawn,
+        CaseState::Revoked,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseState::Draft => "草稿",
+            CaseState::AwaitingSignatures => "待签章",
+            CaseState::AwaitingPayment => "待缴费",
+            CaseState::AwaitingPaymentCheck => "待核款",
+            CaseState::AwaitingFirstReview => "待初审",
+            CaseState::AwaitingFinalReview => "待终审",
+            CaseState::RefusalProposed => "拟不予登记",
+            CaseState::ReturnedForCorrection => "退回补正",
+            CaseState::Registered => "已登记",
+            CaseState::Mailed => "已寄出",
+            CaseState::PickedUp => "已领取",
+            CaseState::Refused => "不予登记",
+            CaseState::Withdrawn => "已撤回",
+            CaseState::Revoked => "已撤销",
+        }
+    }
+
+    /// Before registration and not finished: the applicant may still withdraw.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            CaseState::Draft
+                | CaseState::AwaitingSignatures
+                | CaseState::AwaitingPayment
+                | CaseState::AwaitingPaymentCheck
+                | CaseState::AwaitingFirstReview
+                | CaseState::AwaitingFinalReview
+                | CaseState::RefusalProposed
+                | CaseState::ReturnedForCorrection
+        )
+    }
+
+    /// Registered (the certificate exists).
+    pub fn is_registered(self) -> bool {
+        matches!(self, CaseState::Registered | CaseState::Mailed | CaseState::PickedUp)
+    }
+}
+
+/// 缴费方式。选定后不能更改。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// 在线支付（扫码，平台确认）
+    Online,
+    /// 银行公对公转账
+    BankTransfer,
+    /// 转账至登记机构支付宝账户
+    AlipayTransfer,
+}
+
+impl PaymentMethod {
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentMethod::Online => "在线支付",
+            PaymentMethod::BankTransfer => "银行公对公转账",
+            PaymentMethod::AlipayTransfer => "支付宝转账",
+        }
+    }
+
+    /// Offline payments are checked by hand (待核款).
+    pub fn is_offline(self) -> bool {
+        self != PaymentMethod::Online
+    }
+}
+
+/// 不予登记的理由（作品自愿登记试行办法第五条）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalGround {
+    /// 不受著作权法保护的作品
+    NotAWork,
+    /// 超过著作权保护期
+    TermExpired,
+    /// 依法禁止出版、传播
+    PublicationProhibited,
+    /// 著作权归属有争议
+    OwnershipDisputed,
+}
+
+impl RefusalGround {
+    pub fn label(self) -> &'static str {
+        match self {
+            RefusalGround::NotAWork => "不受著作权法保护的作品",
+            RefusalGround::TermExpired => "超过著作权保护期",
+            RefusalGround::PublicationProhibited => "依法禁止出版、传播",
+            RefusalGround::OwnershipDisputed => "著作权归属有争议",
+        }
+    }
+}
+
+/// 撤销登记的理由（作品自愿登记试行办法第六条）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationGround {
+    /// 登记后发现有不予登记的情形
+    RefusalGroundFoundLater,
+    /// 登记事项与事实不符
+    FactsMismatch,
+    /// 申请人申请撤销
+    ApplicantRequest,
+    /// 重复登记
+    DuplicateRegistration,
+}
+
+impl RevocationGround {
+    pub fn label(self) -> &'static str {
+        match self {
+            RevocationGround::RefusalGroundFoundLater => "登记后发现有不予登记的情形",
+            RevocationGround::FactsMismatch => "登记事项与事实不符",
+            RevocationGround::ApplicantRequest => "申请人申请撤销",
+            RevocationGround::DuplicateRegistration => "重复登记",
+        }
+    }
+}
+
+/// 撤回的原因。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WithdrawalCause {
+    /// 申请人申请撤回
+    Request,
+    /// 逾期未补正，视为撤回
+    CorrectionExpired,
+}
+
+impl WithdrawalCause {
+    pub fn label(self) -> &'static str {
+        match self {
+            WithdrawalCause::Request => "申请人撤回",
+            WithdrawalCause::CorrectionExpired => "逾期未补正，视为撤回",
+        }
+    }
+}
+
+/// 线下付款记录（待核款）。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OfflinePayment {
+    pub method: PaymentMethod,
+    /// 到账金额（分）；一笔转账可能支付多件作品
+    pub amount_fen: i64,
+    /// 付款人（户名）
+    pub payer: String,
+    /// 转账流水号或凭证
+    pub reference: String,
+    /// 付款日期
+    pub paid_on: NaiveDate,
+    /// 登记人（不能由其本人确认收款）
+    pub recorded_by: StaffId,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// 补正通知。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Correction {
+    /// 补正理由
+    pub reasons: Vec<String>,
+    /// 补正期限（过期视为撤回）
+    pub deadline: DateTime<Utc>,
+    pub returned_at: DateTime<Utc>,
+}
+
+/// 拟不予登记意见。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RefusalProposal {
+    pub ground: RefusalGround,
+    pub note: String,
+}
+
+/// 撤销登记记录。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Revocation {
+    pub ground: RevocationGround,
+    pub note: String,
+}
+
+/// 案件事实：状态机判断所需的一切。
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct CaseFacts {
+    pub state: CaseState,
+    /// 签章人名单（提交签章时由填报生成）
+    pub signers: Vec<Signer>,
+    /// 所签内容的指纹
+    pub fingerprint: Option<ContentFingerprint>,
+    /// 已有签章（按顺序）
+    pub signatures: Vec<SignatureRecord>,
+    /// 缴费方式（选定后不可更改）
+    pub payment_method: Option<PaymentMethod>,
+    /// 待核的线下付款
+    pub offline_payment: Option<OfflinePayment>,
+    /// 已确认计入本案的费用（分）；大于 0 即已缴费
+    pub paid_fen: i64,
+    /// 在线支付流水号
+    pub payment_reference: Option<String>,
+    /// 受理时间（首次进入待初审）
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// 审查时限起算时间（受理或补正后重新提交）
+    pub clock_started_at: Option<DateTime<Utc>>,
+    /// 做过初审决定的人员（不能终审本案）
+    pub first_reviewers: Vec<StaffId>,
+    /// 做过终审决定的人员（不能初审本案）
+    pub final_reviewers: Vec<StaffId>,
+    /// 进行中的补正
+    pub correction: Option<Correction>,
+    /// 退回补正次数
+    pub corrections: u32,
+    pub refusal_proposal: Option<RefusalProposal>,
+    /// 登记号
+    pub registration_number: Option<String>,
+    pub registered_at: Option<DateTime<Utc>>,
+    /// 应退费用（分）
+    pub refund_owed_fen: i64,
+    pub withdrawal: Option<WithdrawalCause>,
+    pub revocation: Option<Revocation>,
+    /// 寄送运单号
+    pub tracking_number: Option<String>,
+}
+
+/// 案件操作。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum CaseCommand {
+    /// 提交签章：签章人名单与内容指纹由 `signature::signers` 与 `signature::fingerprint` 从填报算出
+    SubmitForSigning {
+        signers: Vec<Signer>,
+        fingerprint: ContentFingerprint,
+    },
+    /// 记录一位签章人的签章；`fingerprint` 为当前填报内容的指纹
+    RecordSignature {
+        signer: SignerRef,
+        method: SignatureMethod,
+        fingerprint: ContentFingerprint,
+    },
+    /// 签章后修改填报：全部签章作废；`fingerprint` 为修改后内容的指纹
+    VoidSignatures {
+        fingerprint: ContentFingerprint,
+    },
+    ChoosePaymentMethod {
+        method: PaymentMethod,
+    },
+    /// 平台确认在线支付
+    ConfirmOnlinePayment {
+        platform_reference: String,
+        amount_fen: i64,
+    },
+    RecordOfflinePayment {
+        amount_fen: i64,
+        payer: String,
+        reference: String,
+        paid_on: NaiveDate,
+    },
+    /// 核款人员确认收款；`credited_fen` 为计入本案的金额
+    ConfirmPayment {
+        credited_fen: i64,
+    },
+    RejectPayment {
+        reason: String,
+    },
+    PassFirstReview,
+    /// 退回补正；`deadline` 由调用方按设置（如 30 日）算出
+    ReturnForCorrection {
+        reasons: Vec<String>,
+        deadline: DateTime<Utc>,
+    },
+    ProposeRefusal {
+        ground: RefusalGround,
+        note: String,
+    },
+    /// 补正并重新签章后重新提交（不再缴费，时限重新起算）
+    Resubmit,
+    /// 终审通过；登记号由存储层在同一事务中分配
+    Approve {
+        registration_number: String,
+    },
+    SendBackToFirstReview {
+        note: String,
+    },
+    ConfirmRefusal,
+    /// 申请人申请撤回
+    Withdraw,
+    /// 补正期限届满，视为撤回
+    ExpireCorrection,
+    Revoke {
+        ground: RevocationGround,
+        note: String,
+    },
+    MarkMailed {
+        tracking_number: String,
+    },
+    MarkPickedUp,
+}
+
+/// 操作种类（用于权限、提示与测试表）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandKind {
+    SubmitForSigning,
+    RecordSignature,
+    VoidSignatures,
+    ChoosePaymentMethod,
+    ConfirmOnlinePayment,
+    RecordOfflinePayment,
+    ConfirmPayment,
+    RejectPayment,
+    PassFirstReview,
+    ReturnForCorrection,
+    ProposeRefusal,
+    Resubmit,
+    Approve,
+    SendBackToFirstReview,
+    ConfirmRefusal,
+    Withdraw,
+    ExpireCorrection,
+    Revoke,
+    MarkMailed,
+    MarkPickedUp,
+}
+
+impl CommandKind {
+    pub const ALL: [CommandKind; 20] = [
+        CommandKind::SubmitForSigning,
+        CommandKind::RecordSignature,
+        CommandKind::VoidSignatures,
+        CommandKind::ChoosePaymentMethod,
+        CommandKind::ConfirmOnlinePayment,
+        CommandKind::RecordOfflinePayment,
+        CommandKind::ConfirmPayment,
+        CommandKind::RejectPayment,
+        CommandKind::PassFirstReview,
+        CommandKind::ReturnForCorrection,
+        CommandKind::ProposeRefusal,
+        CommandKind::Resubmit,
+        CommandKind::Approve,
+        CommandKind::SendBackToFirstReview,
+        CommandKind::ConfirmRefusal,
+        CommandKind::Withdraw,
+        CommandKind::ExpireCorrection,
+        CommandKind::Revoke,
+        CommandKind::MarkMailed,
+        CommandKind::MarkPickedUp,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CommandKind::SubmitForSigning => "提交签章",
+            CommandKind::RecordSignature => "记录签章",
+            CommandKind::VoidSignatures => "作废签章",
+            CommandKind::ChoosePaymentMethod => "选择缴费方式",
+            CommandKind::ConfirmOnlinePayment => "确认在线支付",
+            CommandKind::RecordOfflinePayment => "登记线下付款",
+            CommandKind::ConfirmPayment => "确认收款",
+            CommandKind::RejectPayment => "退回付款",
+            CommandKind::PassFirstReview => "初审通过",
+            CommandKind::ReturnForCorrection => "退回补正",
+            CommandKind::ProposeRefusal => "拟不予登记",
+            CommandKind::Resubmit => "重新提交",
+            CommandKind::Approve => "终审通过",
+            CommandKind::SendBackToFirstReview => "退回初审",
+            CommandKind::ConfirmRefusal => "确认不予登记",
+            CommandKind::Withdraw => "撤回",
+            CommandKind::ExpireCorrection => "逾期视为撤回",
+            CommandKind::Revoke => "撤销登记",
+            CommandKind::MarkMailed => "标记已寄出",
+            CommandKind::MarkPickedUp => "标记已领取",
+        }
+    }
+
+    /// The roles that may give this command (any one suffices).
+    pub fn roles(self) -> &'static [Role] {
+        use CommandKind as K;
+        match self {
+            K::SubmitForSigning | K::RecordSignature | K::VoidSignatures | K::ChoosePaymentMethod | K::Resubmit => {
+                &[Role::CounterClerk]
+            }
+            K::Withdraw => &[Role::CounterClerk],
+            // Online payments are confirmed by the platform; the store gives them under a counter or finance account.
+            K::ConfirmOnlinePayment | K::RecordOfflinePayment => &[Role::CounterClerk, Role::Finance],
+            K::ConfirmPayment | K::RejectPayment => &[Role::Finance],
+            K::PassFirstReview | K::ReturnForCorrection | K::ProposeRefusal => &[Role::FirstReviewer],
+            K::Approve | K::SendBackToFirstReview | K::ConfirmRefusal => &[Role::FinalReviewer],
+            K::ExpireCorrection => &[Role::CounterClerk, Role::Admin],
+            K::Revoke => &[Role::Admin],
+            K::MarkMailed | K::MarkPickedUp => &[Role::CertificateDesk],
+        }
+    }
+}
+
+impl CaseCommand {
+    pub fn kind(&self) -> CommandKind {
+        use CaseCommand as C;
+        use CommandKind as K;
+        match self {
+            C::SubmitForSigning { .. } => K::SubmitForSigning,
+            C::RecordSignature { .. } => K::RecordSignature,
+            C::VoidSignatures { .. } => K::VoidSignatures,
+            C::ChoosePaymentMethod { .. } => K::ChoosePaymentMethod,
+            C::ConfirmOnlinePayment { .. } => K::ConfirmOnlinePayment,
+            C::RecordOfflinePayment { .. } => K::RecordOfflinePayment,
+            C::ConfirmPayment { .. } => K::ConfirmPayment,
+            C::RejectPayment { .. } => K::RejectPayment,
+            C::PassFirstReview => K::PassFirstReview,
+            C::ReturnForCorrection { .. } => K::ReturnForCorrection,
+            C::ProposeRefusal { .. } => K::ProposeRefusal,
+            C::Resubmit => K::Resubmit,
+            C::Approve { .. } => K::Approve,
+            C::SendBackToFirstReview { .. } => K::SendBackToFirstReview,
+            C::ConfirmRefusal => K::ConfirmRefusal,
+            C::Withdraw => K::Withdraw,
+            C::ExpireCorrection => K::ExpireCorrection,
+            C::Revoke { .. } => K::Revoke,
+            C::MarkMailed { .. } => K::MarkMailed,
+            C::MarkPickedUp => K::MarkPickedUp,
+        }
+    }
+}
+
+/// 案件事件：谁、何时、发生了什么。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    pub by: StaffId,
+    pub kind: CaseEventKind,
+}
+
+/// 事件内容。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum CaseEventKind {
+    SubmittedForSigning {
+        signers: Vec<Signer>,
+        fingerprint: ContentFingerprint,
+    },
+    SignatureRecorded {
+        record: SignatureRecord,
+    },
+    /// 全部签章完成，进入待缴费
+    SigningCompleted,
+    /// 全部签章作废（内容已修改），回到草稿或退回补正
+    SignaturesVoided,
+    PaymentMethodChosen {
+        method: PaymentMethod,
+    },
+    /// 在线支付已确认；案件受理，进入待初审
+    OnlinePaymentConfirmed {
+        platform_reference: String,
+        amount_fen: i64,
+    },
+    OfflinePaymentRecorded {
+        payment: OfflinePayment,
+    },
+    /// 线下付款已核实；案件受理，进入待初审
+    PaymentConfirmed {
+        credited_fen: i64,
+    },
+    PaymentRejected {
+        reason: String,
+    },
+    FirstReviewPassed,
+    ReturnedForCorrection {
+        reasons: Vec<String>,
+        deadline: DateTime<Utc>,
+    },
+    RefusalProposed {
+        ground: RefusalGround,
+        note: String,
+    },
+    /// 补正后重新提交，时限重新起算
+    Resubmitted,
+    Approved {
+        registration_number: String,
+    },
+    SentBackToFirstReview {
+        note: String,
+    },
+    RefusalConfirmed {
+        ground: RefusalGround,
+    },
+    /// 应退费
+    RefundOwed {
+        amount_fen: i64,
+    },
+    Withdrawn {
+        cause: WithdrawalCause,
+    },
+    Revoked {
+        ground: RevocationGround,
+        note: String,
+    },
+    Mailed {
+        tracking_number: String,
+    },
+    PickedUp,
+}
+
+/// 操作被拒。
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    Forbidden(PermissionDenied),
+    #[error("该作品当前状态为{}，不能执行“{}”", state.label(), command.label())]
+    WrongState { state: CaseState, command: CommandKind },
+    #[error("您已参与本案{done}，不能再做{wanted}：同一案件的初审与终审须由不同人员完成")]
+    FourEyesReview { done: &'static str, wanted: &'static str },
+    #[error("这笔付款由您登记，不能由您本人确认收款，请由另一位核款人员确认")]
+    FourEyesPayment,
+    #[error("{0}")]
+    Signature(SignatureRefusal),
+    #[error("签章人名单为空，请先填写著作权人")]
+    NoSigners,
+    #[error("填报内容没有变化，签章仍然有效，无需作废")]
+    ContentUnchanged,
+    #[error("缴费方式已选定为{}，不能更改", chosen.label())]
+    PaymentMethodFixed { chosen: PaymentMethod },
+    #[error("请先选择缴费方式")]
+    PaymentMethodMissing,
+    #[error("本案缴费方式为{}，不能执行“{}”", chosen.label(), command.label())]
+    PaymentMethodMismatch {
+        chosen: PaymentMethod,
+        command: CommandKind,
+    },
+    #[error("{label}应大于 0 元")]
+    Amount { label: &'static str },
+    #[error("请填写{label}")]
+    Required { field: &'static str, label: &'static str },
+    #[error("补正期限应晚于现在，请重新设置期限")]
+    DeadlineInPast,
+    #[error("补正期限至 {} 尚未届满，不能视为撤回", deadline.format("%Y-%m-%d %H:%M UTC"))]
+    DeadlineNotPassed { deadline: DateTime<Utc> },
+    #[error("本案不在补正中，不能执行“{}”", command.label())]
+    NotInCorrection { command: CommandKind },
+    #[error("还有当事人未签章，全部签章后才能重新提交")]
+    SignaturesIncomplete,
+    #[error("初审意见为拟不予登记：请确认不予登记，或退回初审")]
+    RefusalIsProposed,
+    #[error("初审没有提出不予登记意见，不能确认不予登记")]
+    NoRefusalProposed,
+}
+
+impl Refusal {
+    /// Stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Forbidden(_) => "forbidden",
+            Refusal::WrongState { .. } => "wrong_state",
+            Refusal::FourEyesReview { .. } => "four_eyes_review",
+            Refusal::FourEyesPayment => "four_eyes_payment",
+            Refusal::Signature(s) => s.code(),
+            Refusal::NoSigners => "no_signers",
+            Refusal::ContentUnchanged => "content_unchanged",
+            Refusal::PaymentMethodFixed { .. } => "payment_method_fixed",
+            Refusal::PaymentMethodMissing => "payment_method_missing",
+            Refusal::PaymentMethodMismatch { .. } => "payment_method_mismatch",
+            Refusal::Amount { .. } => "amount",
+            Refusal::Required { .. } => "required",
+            Refusal::DeadlineInPast => "deadline_in_past",
+            Refusal::DeadlineNotPassed { .. } => "deadline_not_passed",
+            Refusal::NotInCorrection { .. } => "not_in_correction",
+            Refusal::SignaturesIncomplete => "signatures_incomplete",
+            Refusal::RefusalIsProposed => "refusal_proposed",
+            Refusal::NoRefusalProposed => "no_refusal_proposed",
+        }
+    }
+}
+
+fn require_roles(actor: &Actor, kind: CommandKind) -> Result<(), Refusal> {
+    let needed = kind.roles();
+    if actor.roles.iter().any(|r| needed.contains(r)) {
+        return Ok(());
+    }
+    let names: Vec<&str> = needed.iter().map(|r| r.label()).collect();
+    Err(Refusal::Forbidden(PermissionDenied {
+        action: kind.label().to_string(),
+        needed: names.join("或"),
+    }))
+}
+
+fn required(field: &'static str, label: &'static str, value: &str) -> Result<String, Refusal> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(Refusal::Required { field, label })
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+fn positive(label: &'static str, fen: i64) -> Result<i64, Refusal> {
+    if fen > 0 {
+        Ok(fen)
+    } else {
+        Err(Refusal::Amount { label })
+    }
+}
+
+fn not_first_reviewer(case: &CaseFacts, actor: &Actor) -> Result<(), Refusal> {
+    if case.first_reviewers.contains(&actor.staff_id) {
+        Err(Refusal::FourEyesReview {
+            done: "初审",
+            wanted: "终审",
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn not_final_reviewer(case: &CaseFacts, actor: &Actor) -> Result<(), Refusal> {
+    if case.final_reviewers.contains(&actor.staff_id) {
+        Err(Refusal::FourEyesReview {
+            done: "终审",
+            wanted: "初审",
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Decides a command: the events it produces, or why it is refused. The actor's roles are
+/// checked first, then the state, then the command's own rules (four eyes included).
+pub fn decide(
+    case: &CaseFacts,
+    cmd: &CaseCommand,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseEvent>, Refusal> {
+    use CaseCommand as C;
+    use CaseEventKind as E;
+    use CaseState as S;
+    let kind = cmd.kind();
+    require_roles(actor, kind)?;
+    let wrong = || Refusal::WrongState {
+        state: case.state,
+        command: kind,
+    };
+    let ev = |k: CaseEventKind| CaseEvent {
+        at: now,
+        by: actor.staff_id.clone(),
+        kind: k,
+    };
+    let events = match (case.state, cmd) {
+        (S::Draft | S::ReturnedForCorrection, C::SubmitForSigning { signers, fingerprint }) => {
+            if signers.is_empty() {
+                return Err(Refusal::NoSigners);
+            }
+            vec![ev(E::SubmittedForSigning {
+                signers: signers.clone(),
+                fingerprint: fingerprint.clone(),
+            })]
+        }
+        (
+            S::AwaitingSignatures,
+            C::RecordSignature {
+                signer,
+                method,
+                fingerprint,
+            },
+        ) => {
+            if case.fingerprint.as_ref() != Some(fingerprint) {
+                return Err(Refusal::Signature(SignatureRefusal::ContentChanged));
+            }
+            let record = record_signature(
+                &case.signers,
+                &case.signatures,
+                *signer,
+                method.clone(),
+                now,
+                fingerprint,
+            )
+            .map_err(Refusal::Signature)?;
+            let mut all = case.signatures.clone();
+            all.push(record.clone());
+            let mut out = vec![ev(E::SignatureRecorded { record })];
+            // In a correction round the fee is paid already: the clerk resubmits instead.
+            if all_signed(&case.signers, &all) && case.paid_fen == 0 {
+                out.push(ev(E::SigningCompleted));
+            }
+            out
+        }
+        (S::AwaitingSignatures | S::AwaitingPayment, C::VoidSignatures { fingerprint }) => {
+            let old = case.fingerprint.clone().unwrap_or(ContentFingerprint(String::new()));
+            if void_if_changed(&old, fingerprint) == SignatureVerdict::Keep {
+                return Err(Refusal::ContentUnchanged);
+            }
+            vec![ev(E::SignaturesVoided)]
+        }
+        (S::AwaitingPayment, C::ChoosePaymentMethod { method }) => {
+            if let Some(chosen) = case.payment_method {
+                return Err(Refusal::PaymentMethodFixed { chosen });
+            }
+            vec![ev(E::PaymentMethodChosen { method: *method })]
+        }
+        (
+            S::AwaitingPayment,
+            C::ConfirmOnlinePayment {
+                platform_reference,
+                amount_fen,
+            },
+        ) => {
+            match case.payment_method {
+                None => return Err(Refusal::PaymentMethodMissing),
+                Some(m) if m.is_offline() => {
+                    return Err(Refusal::PaymentMethodMismatch {
+                        chosen: m,
+                        command: kind,
+                    })
+                }
+                Some(_) => {}
+            }
+            vec![ev(E::OnlinePaymentConfirmed {
+                platform_reference: required("platform_reference", "支付平台流水号", platform_reference)?,
+                amount_fen: positive("支付金额", *amount_fen)?,
+            })]
+        }
+        (
+            S::AwaitingPayment,
+            C::RecordOfflinePayment {
+                amount_fen,
+                payer,
+                reference,
+                paid_on,
+            },
+        ) => {
+            let method = match case.payment_method {
+                None => return Err(Refusal::PaymentMethodMissing),
+                Some(m) if !m.is_offline() => {
+                    return Err(Refusal::PaymentMethodMismatch {
+                        chosen: m,
+                        command: kind,
+                    })
+                }
+                Some(m) => m,
+            };
+            vec![ev(E::OfflinePaymentRecorded {
+                payment: OfflinePayment {
+                    method,
+                    amount_fen: positive("到账金额", *amount_fen)?,
+                    payer: required("payer", "付款人", payer)?,
+                    reference: required("reference", "转账流水号或凭证", reference)?,
+                    paid_on: *paid_on,
+                    recorded_by: actor.staff_id.clone(),
+                    recorded_at: now,
+                },
+            })]
+        }
+        (S::AwaitingPaymentCheck, C::ConfirmPayment { credited_fen }) => {
+            if case
+                .offline_payment
+                .as_ref()
+                .is_some_and(|p| p.recorded_by == actor.staff_id)
+            {
+                return Err(Refusal::FourEyesPayment);
+            }
+            vec![ev(E::PaymentConfirmed {
+                credited_fen: positive("计入本案的金额", *credited_fen)?,
+            })]
+        }
+        (S::AwaitingPaymentCheck, C::RejectPayment { reason }) => {
+            vec![ev(E::PaymentRejected {
+                reason: required("reason", "退回付款的原因", reason)?,
+            })]
+        }
+        (S::AwaitingFirstReview, C::PassFirstReview) => {
+            not_final_reviewer(case, actor)?;
+            vec![ev(E::FirstReviewPassed)]
+        }
+        (S::AwaitingFirstReview, C::ReturnForCorrection { reasons, deadline }) => {
+            not_final_reviewer(case, actor)?;
+            let reasons: Vec<String> = reasons
+                .iter()
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect();
+            if reasons.is_empty() {
+                return Err(Refusal::Required {
+                    field: "reasons",
+                    label: "补正理由",
+                });
+            }
+            if *deadline <= now {
+                return Err(Refusal::DeadlineInPast);
+            }
+            vec![ev(E::ReturnedForCorrection {
+                reasons,
+                deadline: *deadline,
+            })]
+        }
+        (S::AwaitingFirstReview, C::ProposeRefusal { ground, note }) => {
+            not_final_reviewer(case, actor)?;
+            vec![ev(E::RefusalProposed {
+                ground: *ground,
+                note: note.trim().to_string(),
+            })]
+        }
+        (S::AwaitingSignatures, C::Resubmit) => {
+            if case.correction.is_none() {
+                return Err(Refusal::NotInCorrection { command: kind });
+            }
+            if !all_signed(&case.signers, &case.signatures) {
+                return Err(Refusal::SignaturesIncomplete);
+            }
+            vec![ev(E::Resubmitted)]
+        }
+        (S::ReturnedForCorrection, C::Resubmit) => return Err(Refusal::SignaturesIncomplete),
+        (S::AwaitingFinalReview, C::Approve { registration_number }) => {
+            not_first_reviewer(case, actor)?;
+            vec![ev(E::Approved {
+                registration_number: required("registration_number", "登记号", registration_number)?,
+            })]
+        }
+        (S::RefusalProposed, C::Approve { .. }) => return Err(Refusal::RefusalIsProposed),
+        (S::AwaitingFinalReview | S::RefusalProposed, C::SendBackToFirstReview { note }) => {
+            not_first_reviewer(case, actor)?;
+            vec![ev(E::SentBackToFirstReview {
+                note: required("note", "退回初审的意见", note)?,
+            })]
+        }
+        (S::RefusalProposed, C::ConfirmRefusal) => {
+            not_first_reviewer(case, actor)?;
+            let Some(p) = &case.refusal_proposal else {
+                return Err(Refusal::NoRefusalProposed);
+            };
+            let mut out = vec![ev(E::RefusalConfirmed { ground: p.ground })];
+            if case.paid_fen > 0 {
+                out.push(ev(E::RefundOwed {
+                    amount_fen: case.paid_fen,
+                }));
+            }
+            out
+        }
+        (S::AwaitingFinalReview, C::ConfirmRefusal) => return Err(Refusal::NoRefusalProposed),
+        (state, C::Withdraw) if state.is_open() => vec![ev(E::Withdrawn {
+            cause: WithdrawalCause::Request,
+        })],
+        (S::ReturnedForCorrection | S::AwaitingSignatures, C::ExpireCorrection) => {
+            let Some(c) = &case.correction else {
+                return Err(Refusal::NotInCorrection { command: kind });
+            };
+            if now <= c.deadline {
+                return Err(Refusal::DeadlineNotPassed { deadline: c.deadline });
+            }
+            vec![ev(E::Withdrawn {
+                cause: WithdrawalCause::CorrectionExpired,
+            })]
+        }
+        (state, C::Revoke { ground, note }) if state.is_registered() => vec![ev(E::Revoked {
+            ground: *ground,
+            note: note.trim().to_string(),
+        })],
+        (S::Registered, C::MarkMailed { tracking_number }) => vec![ev(E::Mailed {
+            tracking_number: required("tracking_number", "运单号", tracking_number)?,
+        })],
+        (S::Registered, C::MarkPickedUp) => vec![ev(E::PickedUp)],
+        _ => return Err(wrong()),
+    };
+    Ok(events)
+}
+
+/// Folds one event into the facts. Events come from [`decide`]; `apply` does not check them again.
+pub fn apply(case: &CaseFacts, event: &CaseEvent) -> CaseFacts {
+    use CaseEventKind as E;
+    use CaseState as S;
+    let mut c = case.clone();
+    let at = event.at;
+    match &event.kind {
+        E::SubmittedForSigning { signers, fingerprint } => {
+            c.state = S::AwaitingSignatures;
+            c.signers = signers.clone();
+            c.fingerprint = Some(fingerprint.clone());
+            c.signatures.clear();
+        }
+        E::SignatureRecorded { record } => c.signatures.push(record.clone()),
+        E::SigningCompleted => c.state = S::AwaitingPayment,
+        E::SignaturesVoided => {
+            c.signatures.clear();
+            c.signers.clear();
+            c.fingerprint = None;
+            c.state = if c.correction.is_some() {
+                S::ReturnedForCorrection
+            } else {
+                S::Draft
+            };
+        }
+        E::PaymentMethodChosen { method } => c.payment_method = Some(*method),
+        E::OnlinePaymentConfirmed {
+            platform_reference,
+            amount_fen,
+        } => {
+            c.paid_fen = *amount_fen;
+            c.payment_reference = Some(platform_reference.clone());
+            accept(&mut c, at);
+        }
+        E::OfflinePaymentRecorded { payment } => {
+            c.offline_payment = Some(payment.clone());
+            c.state = S::AwaitingPaymentCheck;
+        }
+        E::PaymentConfirmed { credited_fen } => {
+            c.paid_fen = *credited_fen;
+            accept(&mut c, at);
+        }
+        E::PaymentRejected { .. } => {
+            c.offline_payment = None;
+            c.state = S::AwaitingPayment;
+        }
+        E::FirstReviewPassed => {
+            push_once(&mut c.first_reviewers, &event.by);
+            c.state = S::AwaitingFinalReview;
+        }
+        E::ReturnedForCorrection { reasons, deadline } => {
+            push_once(&mut c.first_reviewers, &event.by);
+            c.correction = Some(Correction {
+                reasons: reasons.clone(),
+                deadline: *deadline,
+                returned_at: at,
+            });
+            c.corrections += 1;
+            c.state = S::ReturnedForCorrection;
+        }
+        E::RefusalProposed { ground, note } => {
+            push_once(&mut c.first_reviewers, &event.by);
+            c.refusal_proposal = Some(RefusalProposal {
+                ground: *ground,
+                note: note.clone(),
+            });
+            c.state = S::RefusalProposed;
+        }
+        E::Resubmitted => {
+            c.correction = None;
+            c.clock_started_at = Some(at);
+            c.state = S::AwaitingFirstReview;
+        }
+        E::Approved { registration_number } => {
+            push_once(&mut c.final_reviewers, &event.by);
+            c.registration_number = Some(registration_number.clone());
+            c.registered_at = Some(at);
+            c.state = S::Registered;
+        }
+        E::SentBackToFirstReview { .. } => {
+            push_once(&mut c.final_reviewers, &event.by);
+            c.refusal_proposal = None;
+            c.state = S::AwaitingFirstReview;
+        }
+        E::RefusalConfirmed { .. } => {
+            push_once(&mut c.final_reviewers, &event.by);
+            c.state = S::Refused;
+        }
+        E::RefundOwed { amount_fen } => c.refund_owed_fen = *amount_fen,
+        E::Withdrawn { cause } => {
+            c.withdrawal = Some(*cause);
+            c.state = S::Withdrawn;
+        }
+        E::Revoked { ground, note } => {
+            c.revocation = Some(Revocation {
+                ground: *ground,
+                note: note.clone(),
+            });
+            c.state = S::Revoked;
+        }
+        E::Mailed { tracking_number } => {
+            c.tracking_number = Some(tracking_number.clone());
+            c.state = S::Mailed;
+        }
+        E::PickedUp => c.state = S::PickedUp,
+    }
+    c
+}
+
+fn accept(c: &mut CaseFacts, at: DateTime<Utc>) {
+    if c.accepted_at.is_none() {
+        c.accepted_at = Some(at);
+    }
+    c.clock_started_at = Some(at);
+    c.state = CaseState::AwaitingFirstReview;
+}
+
+fn push_once(list: &mut Vec<StaffId>, id: &StaffId) {
+    if !list.contains(id) {
+        list.push(id.clone());
+    }
+}
+
+/// Decides and applies in one step: the new facts and the events to store.
+pub fn execute(
+    case: &CaseFacts,
+    cmd: &CaseCommand,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(CaseFacts, Vec<CaseEvent>), Refusal> {
+    let events = decide(case, cmd, actor, now)?;
+    let facts = events.iter().fold(case.clone(), |c, e| apply(&c, e));
+    Ok((facts, events))
+}
+
+/// Rebuilds the facts from the stored events of a case.
+pub fn replay(events: &[CaseEvent]) -> CaseFacts {
+    events.iter().fold(CaseFacts::default(), |c, e| apply(&c, e))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+    use CaseState as S;
+    use CommandKind as K;
+
+    /// Expected outcome of one (state, command) pair.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Expect {
+        To(CaseState),
+        No(&'static str),
+    }
+    use Expect::{No, To};
+
+    /// Every state × every command, with the standard facts of [`fixture`], the standard command
+    /// of [`sample`] and an actor holding every role who has not yet touched the case.
+    const TABLE: [(CaseState, CommandKind, Expect); 280] = [
+        (S::Draft, K::SubmitForSigning, To(S::AwaitingSignatures)),
+        (S::Draft, K::RecordSignature, No("wrong_state")),
+        (S::Draft, K::VoidSignatures, No("wrong_state")),
+        (S::Draft, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Draft, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::Draft, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Draft, K::ConfirmPayment, No("wrong_state")),
+        (S::Draft, K::RejectPayment, No("wrong_state")),
+        (S::Draft, K::PassFirstReview, No("wrong_state")),
+        (S::Draft, K::ReturnForCorrection, No("wrong_state")),
+        (S::Draft, K::ProposeRefusal, No("wrong_state")),
+        (S::Draft, K::Resubmit, No("wrong_state")),
+        (S::Draft, K::Approve, No("wrong_state")),
+        (S::Draft, K::SendBackToFirstReview, No("wrong_state")),
+        (S::Draft, K::ConfirmRefusal, No("wrong_state")),
+        (S::Draft, K::Withdraw, To(S::Withdrawn)),
+        (S::Draft, K::ExpireCorrection, No("wrong_state")),
+        (S::Draft, K::Revoke, No("wrong_state")),
+        (S::Draft, K::MarkMailed, No("wrong_state")),
+        (S::Draft, K::MarkPickedUp, No("wrong_state")),
+        (S::AwaitingSignatures, K::SubmitForSigning, No("wrong_state")),
+        (S::AwaitingSignatures, K::RecordSignature, To(S::AwaitingSignatures)),
+        (S::AwaitingSignatures, K::VoidSignatures, To(S::Draft)),
+        (S::AwaitingSignatures, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingSignatures, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::AwaitingSignatures, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingSignatures, K::ConfirmPayment, No("wrong_state")),
+        (S::AwaitingSignatures, K::RejectPayment, No("wrong_state")),
+        (S::AwaitingSignatures, K::PassFirstReview, No("wrong_state")),
+        (S::AwaitingSignatures, K::ReturnForCorrection, No("wrong_state")),
+        (S::AwaitingSignatures, K::ProposeRefusal, No("wrong_state")),
+        (S::AwaitingSignatures, K::Resubmit, No("not_in_correction")),
+        (S::AwaitingSignatures, K::Approve, No("wrong_state")),
+        (S::AwaitingSignatures, K::SendBackToFirstReview, No("wrong_state")),
+        (S::AwaitingSignatures, K::ConfirmRefusal, No("wrong_state")),
+        (S::AwaitingSignatures, K::Withdraw, To(S::Withdrawn)),
+        (S::AwaitingSignatures, K::ExpireCorrection, No("not_in_correction")),
+        (S::AwaitingSignatures, K::Revoke, No("wrong_state")),
+        (S::AwaitingSignatures, K::MarkMailed, No("wrong_state")),
+        (S::AwaitingSignatures, K::MarkPickedUp, No("wrong_state")),
+        (S::AwaitingPayment, K::SubmitForSigning, No("wrong_state")),
+        (S::AwaitingPayment, K::RecordSignature, No("wrong_state")),
+        (S::AwaitingPayment, K::VoidSignatures, To(S::Draft)),
+        (S::AwaitingPayment, K::ChoosePaymentMethod, To(S::AwaitingPayment)),
+        (
+            S::AwaitingPayment,
+            K::ConfirmOnlinePayment,
+            No("payment_method_missing"),
+        ),
+        (
+            S::AwaitingPayment,
+            K::RecordOfflinePayment,
+            No("payment_method_missing"),
+        ),
+        (S::AwaitingPayment, K::ConfirmPayment, No("wrong_state")),
+        (S::AwaitingPayment, K::RejectPayment, No("wrong_state")),
+        (S::AwaitingPayment, K::PassFirstReview, No("wrong_state")),
+        (S::AwaitingPayment, K::ReturnForCorrection, No("wrong_state")),
+        (S::AwaitingPayment, K::ProposeRefusal, No("wrong_state")),
+        (S::AwaitingPayment, K::Resubmit, No("wrong_state")),
+        (S::AwaitingPayment, K::Approve, No("wrong_state")),
+        (S::AwaitingPayment, K::SendBackToFirstReview, No("wrong_state")),
+        (S::AwaitingPayment, K::ConfirmRefusal, No("wrong_state")),
+        (S::AwaitingPayment, K::Withdraw, To(S::Withdrawn)),
+        (S::AwaitingPayment, K::ExpireCorrection, No("wrong_state")),
+        (S::AwaitingPayment, K::Revoke, No("wrong_state")),
+        (S::AwaitingPayment, K::MarkMailed, No("wrong_state")),
+        (S::AwaitingPayment, K::MarkPickedUp, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::SubmitForSigning, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::RecordSignature, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::VoidSignatures, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::ConfirmPayment, To(S::AwaitingFirstReview)),
+        (S::AwaitingPaymentCheck, K::RejectPayment, To(S::AwaitingPayment)),
+        (S::AwaitingPaymentCheck, K::PassFirstReview, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::ReturnForCorrection, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::ProposeRefusal, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::Resubmit, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::Approve, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::SendBackToFirstReview, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::ConfirmRefusal, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::Withdraw, To(S::Withdrawn)),
+        (S::AwaitingPaymentCheck, K::ExpireCorrection, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::Revoke, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::MarkMailed, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::MarkPickedUp, No("wrong_state")),
+        (S::AwaitingFirstReview, K::SubmitForSigning, No("wrong_state")),
+        (S::AwaitingFirstReview, K::RecordSignature, No("wrong_state")),
+        (S::AwaitingFirstReview, K::VoidSignatures, No("wrong_state")),
+        (S::AwaitingFirstReview, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingFirstReview, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::AwaitingFirstReview, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingFirstReview, K::ConfirmPayment, No("wrong_state")),
+        (S::AwaitingFirstReview, K::RejectPayment, No("wrong_state")),
+        (S::AwaitingFirstReview, K::PassFirstReview, To(S::AwaitingFinalReview)),
+        (
+            S::AwaitingFirstReview,
+            K::ReturnForCorrection,
+            To(S::ReturnedForCorrection),
+        ),
+        (S::AwaitingFirstReview, K::ProposeRefusal, To(S::RefusalProposed)),
+        (S::AwaitingFirstReview, K::Resubmit, No("wrong_state")),
+        (S::AwaitingFirstReview, K::Approve, No("wrong_state")),
+        (S::AwaitingFirstReview, K::SendBackToFirstReview, No("wrong_state")),
+        (S::AwaitingFirstReview, K::ConfirmRefusal, No("wrong_state")),
+        (S::AwaitingFirstReview, K::Withdraw, To(S::Withdrawn)),
+        (S::AwaitingFirstReview, K::ExpireCorrection, No("wrong_state")),
+        (S::AwaitingFirstReview, K::Revoke, No("wrong_state")),
+        (S::AwaitingFirstReview, K::MarkMailed, No("wrong_state")),
+        (S::AwaitingFirstReview, K::MarkPickedUp, No("wrong_state")),
+        (S::AwaitingFinalReview, K::SubmitForSigning, No("wrong_state")),
+        (S::AwaitingFinalReview, K::RecordSignature, No("wrong_state")),
+        (S::AwaitingFinalReview, K::VoidSignatures, No("wrong_state")),
+        (S::AwaitingFinalReview, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingFinalReview, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::AwaitingFinalReview, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingFinalReview, K::ConfirmPayment, No("wrong_state")),
+        (S::AwaitingFinalReview, K::RejectPayment, No("wrong_state")),
+        (S::AwaitingFinalReview, K::PassFirstReview, No("wrong_state")),
+        (S::AwaitingFinalReview, K::ReturnForCorrection, No("wrong_state")),
+        (S::AwaitingFinalReview, K::ProposeRefusal, No("wrong_state")),
+        (S::AwaitingFinalReview, K::Resubmit, No("wrong_state")),
+        (S::AwaitingFinalReview, K::Approve, To(S::Registered)),
+        (
+            S::AwaitingFinalReview,
+            K::SendBackToFirstReview,
+            To(S::AwaitingFirstReview),
+        ),
+        (S::AwaitingFinalReview, K::ConfirmRefusal, No("no_refusal_proposed")),
+        (S::AwaitingFinalReview, K::Withdraw, To(S::Withdrawn)),
+        (S::AwaitingFinalReview, K::ExpireCorrection, No("wrong_state")),
+        (S::AwaitingFinalReview, K::Revoke, No("wrong_state")),
+        (S::AwaitingFinalReview, K::MarkMailed, No("wrong_state")),
+        (S::AwaitingFinalReview, K::MarkPickedUp, No("wrong_state")),
+        (S::RefusalProposed, K::SubmitForSigning, No("wrong_state")),
+        (S::RefusalProposed, K::RecordSignature, No("wrong_state")),
+        (S::RefusalProposed, K::VoidSignatures, No("wrong_state")),
+        (S::RefusalProposed, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::RefusalProposed, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::RefusalProposed, K::RecordOfflinePayment, No("wrong_state")),
+        (S::RefusalProposed, K::ConfirmPayment, No("wrong_state")),
+        (S::RefusalProposed, K::RejectPayment, No("wrong_state")),
+        (S::RefusalProposed, K::PassFirstReview, No("wrong_state")),
+        (S::RefusalProposed, K::ReturnForCorrection, No("wrong_state")),
+        (S::RefusalProposed, K::ProposeRefusal, No("wrong_state")),
+        (S::RefusalProposed, K::Resubmit, No("wrong_state")),
+        (S::RefusalProposed, K::Approve, No("refusal_proposed")),
+        (S::RefusalProposed, K::SendBackToFirstReview, To(S::AwaitingFirstReview)),
+        (S::RefusalProposed, K::ConfirmRefusal, To(S::Refused)),
+        (S::RefusalProposed, K::Withdraw, To(S::Withdrawn)),
+        (S::RefusalProposed, K::ExpireCorrection, No("wrong_state")),
+        (S::RefusalProposed, K::Revoke, No("wrong_state")),
+        (S::RefusalProposed, K::MarkMailed, No("wrong_state")),
+        (S::RefusalProposed, K::MarkPickedUp, No("wrong_state")),
+        (S::ReturnedForCorrection, K::SubmitForSigning, To(S::AwaitingSignatures)),
+        (S::ReturnedForCorrection, K::RecordSignature, No("wrong_state")),
+        (S::ReturnedForCorrection, K::VoidSignatures, No("wrong_state")),
+        (S::ReturnedForCorrection, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::ReturnedForCorrection, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::ReturnedForCorrection, K::RecordOfflinePayment, No("wrong_state")),
+        (S::ReturnedForCorrection, K::ConfirmPayment, No("wrong_state")),
+        (S::ReturnedForCorrection, K::RejectPayment, No("wrong_state")),
+        (S::ReturnedForCorrection, K::PassFirstReview, No("wrong_state")),
+        (S::ReturnedForCorrection, K::ReturnForCorrection, No("wrong_state")),
+        (S::ReturnedForCorrection, K::ProposeRefusal, No("wrong_state")),
+        (S::ReturnedForCorrection, K::Resubmit, No("signatures_incomplete")),
+        (S::ReturnedForCorrection, K::Approve, No("wrong_state")),
+        (S::ReturnedForCorrection, K::SendBackToFirstReview, No("wrong_state")),
+        (S::ReturnedForCorrection, K::ConfirmRefusal, No("wrong_state")),
+        (S::ReturnedForCorrection, K::Withdraw, To(S::Withdrawn)),
+        (S::ReturnedForCorrection, K::ExpireCorrection, To(S::Withdrawn)),
+        (S::ReturnedForCorrection, K::Revoke, No("wrong_state")),
+        (S::ReturnedForCorrection, K::MarkMailed, No("wrong_state")),
+        (S::ReturnedForCorrection, K::MarkPickedUp, No("wrong_state")),
+        (S::Registered, K::SubmitForSigning, No("wrong_state")),
+        (S::Registered, K::RecordSignature, No("wrong_state")),
+        (S::Registered, K::VoidSignatures, No("wrong_state")),
+        (S::Registered, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Registered, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::Registered, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Registered, K::ConfirmPayment, No("wrong_state")),
+        (S::Registered, K::RejectPayment, No("wrong_state")),
+        (S::Registered, K::PassFirstReview, No("wrong_state")),
+        (S::Registered, K::ReturnForCorrection, No("wrong_state")),
+        (S::Registered, K::ProposeRefusal, No("wrong_state")),
+        (S::Registered, K::Resubmit, No("wrong_state")),
+        (S::Registered, K::Approve, No("wrong_state")),
+        (S::Registered, K::SendBackToFirstReview, No("wrong_state")),
+        (S::Registered, K::ConfirmRefusal, No("wrong_state")),
+        (S::Registered, K::Withdraw, No("wrong_state")),
+        (S::Registered, K::ExpireCorrection, No("wrong_state")),
+        (S::Registered, K::Revoke, To(S::Revoked)),
+        (S::Registered, K::MarkMailed, To(S::Mailed)),
+        (S::Registered, K::MarkPickedUp, To(S::PickedUp)),
+        (S::Mailed, K::SubmitForSigning, No("wrong_state")),
+        (S::Mailed, K::RecordSignature, No("wrong_state")),
+        (S::Mailed, K::VoidSignatures, No("wrong_state")),
+        (S::Mailed, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Mailed, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::Mailed, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Mailed, K::ConfirmPayment, No("wrong_state")),
+        (S::Mailed, K::RejectPayment, No("wrong_state")),
+        (S::Mailed, K::PassFirstReview, No("wrong_state")),
+        (S::Mailed, K::ReturnForCorrection, No("wrong_state")),
+        (S::Mailed, K::ProposeRefusal, No("wrong_state")),
+        (S::Mailed, K::Resubmit, No("wrong_state")),
+        (S::Mailed, K::Approve, No("wrong_state")),
+        (S::Mailed, K::SendBackToFirstReview, No("wrong_state")),
+        (S::Mailed, K::ConfirmRefusal, No("wrong_state")),
+        (S::Mailed, K::Withdraw, No("wrong_state")),
+        (S::Mailed, K::ExpireCorrection, No("wrong_state")),
+        (S::Mailed, K::Revoke, To(S::Revoked)),
+        (S::Mailed, K::MarkMailed, No("wrong_state")),
+        (S::Mailed, K::MarkPickedUp, No("wrong_state")),
+        (S::PickedUp, K::SubmitForSigning, No("wrong_state")),
+        (S::PickedUp, K::RecordSignature, No("wrong_state")),
+        (S::PickedUp, K::VoidSignatures, No("wrong_state")),
+        (S::PickedUp, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::PickedUp, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::PickedUp, K::RecordOfflinePayment, No("wrong_state")),
+        (S::PickedUp, K::ConfirmPayment, No("wrong_state")),
+        (S::PickedUp, K::RejectPayment, No("wrong_state")),
+        (S::PickedUp, K::PassFirstReview, No("wrong_state")),
+        (S::PickedUp, K::ReturnForCorrection, No("wrong_state")),
+        (S::PickedUp, K::ProposeRefusal, No("wrong_state")),
+        (S::PickedUp, K::Resubmit, No("wrong_state")),
+        (S::PickedUp, K::Approve, No("wrong_state")),
+        (S::PickedUp, K::SendBackToFirstReview, No("wrong_state")),
+        (S::PickedUp, K::ConfirmRefusal, No("wrong_state")),
+        (S::PickedUp, K::Withdraw, No("wrong_state")),
+        (S::PickedUp, K::ExpireCorrection, No("wrong_state")),
+        (S::PickedUp, K::Revoke, To(S::Revoked)),
+        (S::PickedUp, K::MarkMailed, No("wrong_state")),
+        (S::PickedUp, K::MarkPickedUp, No("wrong_state")),
+        (S::Refused, K::SubmitForSigning, No("wrong_state")),
+        (S::Refused, K::RecordSignature, No("wrong_state")),
+        (S::Refused, K::VoidSignatures, No("wrong_state")),
+        (S::Refused, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Refused, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::Refused, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Refused, K::ConfirmPayment, No("wrong_state")),
+        (S::Refused, K::RejectPayment, No("wrong_state")),
+        (S::Refused, K::PassFirstReview, No("wrong_state")),
+        (S::Refused, K::ReturnForCorrection, No("wrong_state")),
+        (S::Refused, K::ProposeRefusal, No("wrong_state")),
+        (S::Refused, K::Resubmit, No("wrong_state")),
+        (S::Refused, K::Approve, No("wrong_state")),
+        (S::Refused, K::SendBackToFirstReview, No("wrong_state")),
+        (S::Refused, K::ConfirmRefusal, No("wrong_state")),
+        (S::Refused, K::Withdraw, No("wrong_state")),
+        (S::Refused, K::ExpireCorrection, No("wrong_state")),
+        (S::Refused, K::Revoke, No("wrong_state")),
+        (S::Refused, K::MarkMailed, No("wrong_state")),
+        (S::Refused, K::MarkPickedUp, No("wrong_state")),
+        (S::Withdrawn, K::SubmitForSigning, No("wrong_state")),
+        (S::Withdrawn, K::RecordSignature, No("wrong_state")),
+        (S::Withdrawn, K::VoidSignatures, No("wrong_state")),
+        (S::Withdrawn, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Withdrawn, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::Withdrawn, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Withdrawn, K::ConfirmPayment, No("wrong_state")),
+        (S::Withdrawn, K::RejectPayment, No("wrong_state")),
+        (S::Withdrawn, K::PassFirstReview, No("wrong_state")),
+        (S::Withdrawn, K::ReturnForCorrection, No("wrong_state")),
+        (S::Withdrawn, K::ProposeRefusal, No("wrong_state")),
+        (S::Withdrawn, K::Resubmit, No("wrong_state")),
+        (S::Withdrawn, K::Approve, No("wrong_state")),
+        (S::Withdrawn, K::SendBackToFirstReview, No("wrong_state")),
+        (S::Withdrawn, K::ConfirmRefusal, No("wrong_state")),
+        (S::Withdrawn, K::Withdraw, No("wrong_state")),
+        (S::Withdrawn, K::ExpireCorrection, No("wrong_state")),
+        (S::Withdrawn, K::Revoke, No("wrong_state")),
+        (S::Withdrawn, K::MarkMailed, No("wrong_state")),
+        (S::Withdrawn, K::MarkPickedUp, No("wrong_state")),
+        (S::Revoked, K::SubmitForSigning, No("wrong_state")),
+        (S::Revoked, K::RecordSignature, No("wrong_state")),
+        (S::Revoked, K::VoidSignatures, No("wrong_state")),
+        (S::Revoked, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Revoked, K::ConfirmOnlinePayment, No("wrong_state")),
+        (S::Revoked, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Revoked, K::ConfirmPayment, No("wrong_state")),
+        (S::Revoked, K::RejectPayment, No("wrong_state")),
+        (S::Revoked, K::PassFirstReview, No("wrong_state")),
+        (S::Revoked, K::ReturnForCorrection, No("wrong_state")),
+        (S::Revoked, K::ProposeRefusal, No("wrong_state")),
+        (S::Revoked, K::Resubmit, No("wrong_state")),
+        (S::Revoked, K::Approve, No("wrong_state")),
+        (S::Revoked, K::SendBackToFirstReview, No("wrong_state")),
+        (S::Revoked, K::ConfirmRefusal, No("wrong_state")),
+        (S::Revoked, K::Withdraw, No("wrong_state")),
+        (S::Revoked, K::ExpireCorrection, No("wrong_state")),
+        (S::Revoked, K::Revoke, No("wrong_state")),
+        (S::Revoked, K::MarkMailed, No("wrong_state")),
+        (S::Revoked, K::MarkPickedUp, No("wrong_state")),
+    ];
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().unwrap()
+    }
+
+    /// The time the table runs at: after the fixture's correction deadline.
+    fn table_now() -> DateTime<Utc> {
+        t0() + Duration::days(60)
+    }
+
+    fn actor(id: &str, roles: &[Role]) -> Actor {
+        Actor {
+            staff_id: StaffId(id.into()),
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn clerk() -> Actor {
+        actor("clerk-1", &[Role::CounterClerk])
+    }
+    fn finance() -> Actor {
+        actor("fin-1", &[Role::Finance])
+    }
+    fn first() -> Actor {
+        actor("rev-1", &[Role::FirstReviewer])
+    }
+    fn final_() -> Actor {
+        actor("rev-2", &[Role::FinalReviewer])
+    }
+    fn desk() -> Actor {
+        actor("desk-1", &[Role::CertificateDesk])
+    }
+    fn admin() -> Actor {
+        actor("admin-1", &[Role::Admin])
+    }
+    fn everyone() -> Actor {
+        actor("all-roles", &Role::ALL)
+    }
+
+    fn fp(s: &str) -> ContentFingerprint {
+        ContentFingerprint(s.into())
+    }
+
+    fn two_signers() -> Vec<Signer> {
+        ["张三", "李四"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Signer {
+                party: SignerRef::Owner { index: i },
+                name: (*n).into(),
+                id_number: format!("33010619900101123{i}"),
+                guardian_name: None,
+            })
+            .collect()
+    }
+
+    fn sign(i: usize, content: &str) -> CaseCommand {
+        CaseCommand::RecordSignature {
+            signer: SignerRef::Owner { index: i },
+            method: SignatureMethod::PaperScan {
+                scan_ref: format!("sha256:{i}"),
+            },
+            fingerprint: fp(content),
+        }
+    }
+
+    /// The standard command of each kind.
+    fn sample(kind: CommandKind, now: DateTime<Utc>) -> CaseCommand {
+        match kind {
+            K::SubmitForSigning => CaseCommand::SubmitForSigning {
+                signers: two_signers(),
+                fingerprint: fp("fp1"),
+            },
+            K::RecordSignature => sign(0, "fp1"),
+            K::VoidSignatures => CaseCommand::VoidSignatures { fingerprint: fp("fp2") },
+            K::ChoosePaymentMethod => CaseCommand::ChoosePaymentMethod {
+                method: PaymentMethod::BankTransfer,
+            },
+            K::ConfirmOnlinePayment => CaseCommand::ConfirmOnlinePayment {
+                platform_reference: "WX-0001".into(),
+                amount_fen: 15_000,
+            },
+            K::RecordOfflinePayment => CaseCommand::RecordOfflinePayment {
+                amount_fen: 30_000,
+                payer: "某某文化有限公司".into(),
+                reference: "BANK-42".into(),
+                paid_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            },
+            K::ConfirmPayment => CaseCommand::ConfirmPayment { credited_fen: 15_000 },
+            K::RejectPayment => CaseCommand::RejectPayment {
+                reason: "未查到到账记录".into(),
+            },
+            K::PassFirstReview => CaseCommand::PassFirstReview,
+            K::ReturnForCorrection => CaseCommand::ReturnForCorrection {
+                reasons: vec!["作品样本不清晰".into()],
+                deadline: now + Duration::days(30),
+            },
+            K::ProposeRefusal => CaseCommand::ProposeRefusal {
+                ground: RefusalGround::NotAWork,
+                note: "为单纯事实消息".into(),
+            },
+            K::Resubmit => CaseCommand::Resubmit,
+            K::Approve => CaseCommand::Approve {
+                registration_number: "浙作登字-2026-F-00000001".into(),
+            },
+            K::SendBackToFirstReview => CaseCommand::SendBackToFirstReview {
+                note: "请核对著作权人证件".into(),
+            },
+            K::ConfirmRefusal => CaseCommand::ConfirmRefusal,
+            K::Withdraw => CaseCommand::Withdraw,
+            K::ExpireCorrection => CaseCommand::ExpireCorrection,
+            K::Revoke => CaseCommand::Revoke {
+                ground: RevocationGround::DuplicateRegistration,
+                note: "与 2025 年登记重复".into(),
+            },
+            K::MarkMailed => CaseCommand::MarkMailed {
+                tracking_number: "SF1234567890".into(),
+            },
+            K::MarkPickedUp => CaseCommand::MarkPickedUp,
+        }
+    }
+
+    fn run(case: &CaseFacts, cmd: CaseCommand, who: &Actor, at: DateTime<Utc>) -> CaseFacts {
+        match execute(case, &cmd, who, at) {
+            Ok((facts, _)) => facts,
+            Err(e) => panic!("{:?} by {} refused: {} ({})", cmd.kind(), who.staff_id.0, e, e.code()),
+        }
+    }
+
+    /// Standard facts for each state, reached through the real commands by single-role staff.
+    fn fixture(state: CaseState) -> CaseFacts {
+        let now = t0();
+        let draft = CaseFacts::default();
+        let signing = run(&draft, sample(K::SubmitForSigning, now), &clerk(), now);
+        let signed_once = run(&signing, sign(0, "fp1"), &clerk(), now);
+        let payment = run(&signed_once, sign(1, "fp1"), &clerk(), now);
+        let with_method = run(&payment, sample(K::ChoosePaymentMethod, now), &clerk(), now);
+        let check = run(&with_method, sample(K::RecordOfflinePayment, now), &clerk(), now);
+        let first_review = run(&check, sample(K::ConfirmPayment, now), &finance(), now);
+        let final_review = run(&first_review, CaseCommand::PassFirstReview, &first(), now);
+        let proposed = run(&first_review, sample(K::ProposeRefusal, now), &first(), now);
+        let returned = run(
+            &first_review,
+            CaseCommand::ReturnForCorrection {
+                reasons: vec!["作品样本不清晰".into()],
+                deadline: now + Duration::days(1),
+            },
+            &first(),
+            now,
+        );
+        let registered = run(&final_review, sample(K::Approve, now), &final_(), now);
+        match state {
+            S::Draft => draft,
+            S::AwaitingSignatures => signing,
+            S::AwaitingPayment => payment,
+            S::AwaitingPaymentCheck => check,
+            S::AwaitingFirstReview => first_review,
+            S::AwaitingFinalReview => final_review,
+            S::RefusalProposed => proposed,
+            S::ReturnedForCorrection => returned,
+            S::Registered => registered,
+            S::Mailed => run(&registered, sample(K::MarkMailed, now), &desk(), now),
+            S::PickedUp => run(&registered, CaseCommand::MarkPickedUp, &desk(), now),
+            S::Refused => run(&proposed, CaseCommand::ConfirmRefusal, &final_(), now),
+            S::Withdrawn => run(&draft, CaseCommand::Withdraw, &clerk(), now),
+            S::Revoked => run(&registered, sample(K::Revoke, now), &admin(), now),
+        }
+    }
+
+    #[test]
+    fn fixtures_are_in_their_states() {
+        for s in CaseState::ALL {
+            assert_eq!(fixture(s).state, s);
+        }
+    }
+
+    #[test]
+    fn the_table_covers_every_state_and_command_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (s, k, _) in TABLE {
+            assert!(seen.insert((s, k)), "duplicate row {s:?} {k:?}");
+        }
+        for s in CaseState::ALL {
+            for k in CommandKind::ALL {
+                assert!(seen.contains(&(s, k)), "missing row {s:?} {k:?}");
+            }
+        }
+        assert_eq!(seen.len(), CaseState::ALL.len() * CommandKind::ALL.len());
+    }
+
+    #[test]
+    fn every_state_and_command() {
+        let now = table_now();
+        for (state, kind, want) in TABLE {
+            let case = fixture(state);
+            let cmd = sample(kind, now);
+            assert_eq!(cmd.kind(), kind);
+            let got = match execute(&case, &cmd, &everyone(), now) {
+                Ok((facts, events)) => {
+                    assert!(!events.is_empty(), "{state:?} {kind:?}: no events");
+                    assert!(events.iter().all(|e| e.at == now && e.by == everyone().staff_id));
+                    To(facts.state)
+                }
+                Err(e) => {
+                    if e.code() == "wrong_state" {
+                        assert_eq!(
+                            e.to_string(),
+                            format!("该作品当前状态为{}，不能执行“{}”", state.label(), kind.label())
+                        );
+                    }
+                    No(e.code())
+                }
+            };
+            assert_eq!(got, want, "{state:?} × {kind:?}");
+        }
+    }
+
+    #[test]
+    fn wrong_state_message() {
+        let e = decide(
+            &fixture(S::AwaitingFirstReview),
+            &sample(K::ConfirmPayment, t0()),
+            &everyone(),
+            t0(),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "该作品当前状态为待初审，不能执行“确认收款”");
+    }
+
+    #[test]
+    fn roles() {
+        let now = table_now();
+        let table: [(CommandKind, &[Role]); 20] = [
+            (K::SubmitForSigning, &[Role::CounterClerk]),
+            (K::RecordSignature, &[Role::CounterClerk]),
+            (K::VoidSignatures, &[Role::CounterClerk]),
+            (K::ChoosePaymentMethod, &[Role::CounterClerk]),
+            (K::ConfirmOnlinePayment, &[Role::CounterClerk, Role::Finance]),
+            (K::RecordOfflinePayment, &[Role::CounterClerk, Role::Finance]),
+            (K::ConfirmPayment, &[Role::Finance]),
+            (K::RejectPayment, &[Role::Finance]),
+            (K::PassFirstReview, &[Role::FirstReviewer]),
+            (K::ReturnForCorrection, &[Role::FirstReviewer]),
+            (K::ProposeRefusal, &[Role::FirstReviewer]),
+            (K::Resubmit, &[Role::CounterClerk]),
+            (K::Approve, &[Role::FinalReviewer]),
+            (K::SendBackToFirstReview, &[Role::FinalReviewer]),
+            (K::ConfirmRefusal, &[Role::FinalReviewer]),
+            (K::Withdraw, &[Role::CounterClerk]),
+            (K::ExpireCorrection, &[Role::CounterClerk, Role::Admin]),
+            (K::Revoke, &[Role::Admin]),
+            (K::MarkMailed, &[Role::CertificateDesk]),
+            (K::MarkPickedUp, &[Role::CertificateDesk]),
+        ];
+        for (kind, allowed) in table {
+            assert_eq!(kind.roles(), allowed, "{kind:?}");
+            for role in Role::ALL {
+                // Draft refuses most commands by state; a forbidden role is refused before the state is looked at.
+                let r = decide(&fixture(S::Draft), &sample(kind, now), &actor("x", &[role]), now);
+                let forbidden = matches!(r, Err(Refusal::Forbidden(_)));
+                assert_eq!(forbidden, !allowed.contains(&role), "{kind:?} by {role:?}");
+            }
+        }
+        let e = decide(&fixture(S::Registered), &sample(K::Revoke, now), &final_(), now).unwrap_err();
+        assert_eq!(e.code(), "forbidden");
+        assert_eq!(
+            e.to_string(),
+            "您没有“撤销登记”的权限，需要岗位：系统管理员。请联系系统管理员分配岗位。"
+        );
+    }
+
+    #[test]
+    fn four_eyes_on_review() {
+        let now = table_now();
+        let both = actor("rev-1", &[Role::FirstReviewer, Role::FinalReviewer]);
+        let other = actor("rev-9", &[Role::FirstReviewer, Role::FinalReviewer]);
+        // rev-1 passed the first review of the fixture.
+        for kind in [K::Approve, K::SendBackToFirstReview] {
+            let e = decide(&fixture(S::AwaitingFinalReview), &sample(kind, now), &both, now).unwrap_err();
+            assert_eq!(e.code(), "four_eyes_review", "{kind:?}");
+            assert!(decide(&fixture(S::AwaitingFinalReview), &sample(kind, now), &other, now).is_ok());
+        }
+        for kind in [K::ConfirmRefusal, K::SendBackToFirstReview] {
+            let e = decide(&fixture(S::RefusalProposed), &sample(kind, now), &both, now).unwrap_err();
+            assert_eq!(e.code(), "four_eyes_review", "{kind:?}");
+        }
+        assert_eq!(
+            decide(&fixture(S::AwaitingFinalReview), &sample(K::Approve, now), &both, now)
+                .unwrap_err()
+                .to_string(),
+            "您已参与本案初审，不能再做终审：同一案件的初审与终审须由不同人员完成"
+        );
+        // Whoever returned a case for correction took part in its first review too.
+        let returned = fixture(S::ReturnedForCorrection);
+        assert_eq!(returned.first_reviewers, vec![StaffId("rev-1".into())]);
+        // A final reviewer who sent the case back may not do its first review.
+        let back = run(
+            &fixture(S::AwaitingFinalReview),
+            sample(K::SendBackToFirstReview, now),
+            &other,
+            now,
+        );
+        assert_eq!(back.state, S::AwaitingFirstReview);
+        for kind in [K::PassFirstReview, K::ReturnForCorrection, K::ProposeRefusal] {
+            let e = decide(&back, &sample(kind, now), &other, now).unwrap_err();
+            assert_eq!(e.code(), "four_eyes_review", "{kind:?}");
+        }
+        let again = run(&back, CaseCommand::PassFirstReview, &first(), now);
+        let e = decide(&again, &sample(K::Approve, now), &first(), now).unwrap_err();
+        assert_eq!(e.code(), "forbidden");
+        let done = run(&again, sample(K::Approve, now), &other, now);
+        assert_eq!(done.state, S::Registered);
+        assert_eq!(done.registration_number.as_deref(), Some("浙作登字-2026-F-00000001"));
+    }
+
+    #[test]
+    fn four_eyes_on_payment() {
+        let now = table_now();
+        let check = fixture(S::AwaitingPaymentCheck);
+        let recorder = actor("clerk-1", &[Role::CounterClerk, Role::Finance]);
+        let e = decide(&check, &sample(K::ConfirmPayment, now), &recorder, now).unwrap_err();
+        assert_eq!(e.code(), "four_eyes_payment");
+        // The recorder may still send back a wrong record.
+        assert!(decide(&check, &sample(K::RejectPayment, now), &recorder, now).is_ok());
+        let ok = run(&check, sample(K::ConfirmPayment, now), &finance(), now);
+        assert_eq!((ok.state, ok.paid_fen), (S::AwaitingFirstReview, 15_000));
+        assert_eq!(ok.accepted_at, Some(now));
+        // A payment recorded by finance is confirmed by another finance person.
+        let mut case = fixture(S::AwaitingPayment);
+        case = run(&case, sample(K::ChoosePaymentMethod, now), &clerk(), now);
+        case = run(&case, sample(K::RecordOfflinePayment, now), &finance(), now);
+        assert_eq!(
+            decide(&case, &sample(K::ConfirmPayment, now), &finance(), now)
+                .unwrap_err()
+                .code(),
+            "four_eyes_payment"
+        );
+        assert!(decide(
+            &case,
+            &sample(K::ConfirmPayment, now),
+            &actor("fin-2", &[Role::Finance]),
+            now
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn signing_in_order_then_payment() {
+        let now = t0();
+        let case = fixture(S::AwaitingSignatures);
+        let e = decide(&case, &sign(1, "fp1"), &clerk(), now).unwrap_err();
+        assert_eq!(e.code(), "out_of_order");
+        let e = decide(&case, &sign(0, "fp-other"), &clerk(), now).unwrap_err();
+        assert_eq!(e.code(), "content_changed");
+        let once = run(&case, sign(0, "fp1"), &clerk(), now);
+        assert_eq!(once.state, S::AwaitingSignatures);
+        let (done, events) = execute(&once, &sign(1, "fp1"), &clerk(), now).unwrap();
+        assert_eq!(done.state, S::AwaitingPayment);
+        assert!(matches!(
+            events.last().map(|e| &e.kind),
+            Some(CaseEventKind::SigningCompleted)
+        ));
+        assert_eq!(
+            decide(
+                &done,
+                &CaseCommand::VoidSignatures { fingerprint: fp("fp1") },
+                &clerk(),
+                now
+            )
+            .unwrap_err()
+            .code(),
+            "content_unchanged"
+        );
+        let e = decide(
+            &fixture(S::Draft),
+            &CaseCommand::SubmitForSigning {
+                signers: vec![],
+                fingerprint: fp("x"),
+            },
+            &clerk(),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "no_signers");
+    }
+
+    #[test]
+    fn payment_method_is_fixed_and_must_match() {
+        let now = t0();
+        let case = fixture(S::AwaitingPayment);
+        let online = run(
+            &case,
+            CaseCommand::ChoosePaymentMethod {
+                method: PaymentMethod::Online,
+            },
+            &clerk(),
+            now,
+        );
+        let e = decide(&online, &sample(K::ChoosePaymentMethod, now), &clerk(), now).unwrap_err();
+        assert_eq!(e.code(), "payment_method_fixed");
+        assert_eq!(e.to_string(), "缴费方式已选定为在线支付，不能更改");
+        assert_eq!(
+            decide(&online, &sample(K::RecordOfflinePayment, now), &clerk(), now)
+                .unwrap_err()
+                .code(),
+            "payment_method_mismatch"
+        );
+        let paid = run(&online, sample(K::ConfirmOnlinePayment, now), &clerk(), now);
+        assert_eq!((paid.state, paid.paid_fen), (S::AwaitingFirstReview, 15_000));
+        let bank = fixture(S::AwaitingPaymentCheck);
+        let rejected = run(&bank, sample(K::RejectPayment, now), &finance(), now);
+        assert_eq!(rejected.state, S::AwaitingPayment);
+        assert_eq!(rejected.payment_method, Some(PaymentMethod::BankTransfer));
+        assert_eq!(
+            decide(&rejected, &sample(K::ConfirmOnlinePayment, now), &clerk(), now)
+                .unwrap_err()
+                .code(),
+            "payment_method_mismatch"
+        );
+        // Editing after signing keeps the chosen method.
+        let edited = run(
+            &fixture(S::AwaitingPayment),
+            sample(K::ChoosePaymentMethod, now),
+            &clerk(),
+            now,
+        );
+        let edited = run(&edited, sample(K::VoidSignatures, now), &clerk(), now);
+        assert_eq!(
+            (edited.state, edited.payment_method),
+            (S::Draft, Some(PaymentMethod::BankTransfer))
+        );
+        assert!(edited.signatures.is_empty() && edited.signers.is_empty());
+        let bad_amounts = [
+            CaseCommand::ConfirmOnlinePayment {
+                platform_reference: "WX".into(),
+                amount_fen: 0,
+            },
+            CaseCommand::ConfirmOnlinePayment {
+                platform_reference: " ".into(),
+                amount_fen: 15_000,
+            },
+        ];
+        let codes: Vec<&str> = bad_amounts
+            .iter()
+            .map(|c| decide(&online, c, &clerk(), now).unwrap_err().code())
+            .collect();
+        assert_eq!(codes, vec!["amount", "required"]);
+    }
+
+    #[test]
+    fn correction_round_needs_no_new_payment_and_restarts_the_clock() {
+        let t1 = t0() + Duration::hours(1);
+        let returned = fixture(S::ReturnedForCorrection);
+        let accepted = returned.accepted_at;
+        assert_eq!(returned.corrections, 1);
+        let signing = run(
+            &returned,
+            CaseCommand::SubmitForSigning {
+                signers: two_signers(),
+                fingerprint: fp("fp3"),
+            },
+            &clerk(),
+            t1,
+        );
+        assert_eq!(signing.state, S::AwaitingSignatures);
+        assert!(signing.signatures.is_empty());
+        assert_eq!(
+            decide(&signing, &CaseCommand::Resubmit, &clerk(), t1)
+                .unwrap_err()
+                .code(),
+            "signatures_incomplete"
+        );
+        // The deadline has not passed yet.
+        assert_eq!(
+            decide(&signing, &CaseCommand::ExpireCorrection, &clerk(), t1)
+                .unwrap_err()
+                .code(),
+            "deadline_not_passed"
+        );
+        let signed = run(
+            &run(&signing, sign(0, "fp3"), &clerk(), t1),
+            sign(1, "fp3"),
+            &clerk(),
+            t1,
+        );
+        assert_eq!(signed.state, S::AwaitingSignatures, "paid already: no payment step");
+        let t2 = t1 + Duration::hours(2);
+        let back = run(&signed, CaseCommand::Resubmit, &clerk(), t2);
+        assert_eq!(back.state, S::AwaitingFirstReview);
+        assert_eq!(back.clock_started_at, Some(t2));
+        assert_eq!(back.accepted_at, accepted);
+        assert_eq!(back.correction, None);
+        assert_eq!(back.paid_fen, 15_000);
+        // Voiding during a correction goes back to the correction, not to a draft.
+        let voided = run(
+            &signing,
+            CaseCommand::VoidSignatures { fingerprint: fp("fp4") },
+            &clerk(),
+            t1,
+        );
+        assert_eq!(voided.state, S::ReturnedForCorrection);
+    }
+
+    #[test]
+    fn correction_deadline_and_reasons() {
+        let now = t0();
+        let case = fixture(S::AwaitingFirstReview);
+        let cases = [
+            (vec![" ".to_string()], now + Duration::days(30), "required"),
+            (vec!["样本不清晰".to_string()], now, "deadline_in_past"),
+        ];
+        for (reasons, deadline, code) in cases {
+            let cmd = CaseCommand::ReturnForCorrection { reasons, deadline };
+            assert_eq!(decide(&case, &cmd, &first(), now).unwrap_err().code(), code);
+        }
+        let returned = fixture(S::ReturnedForCorrection);
+        let deadline = returned.correction.as_ref().map(|c| c.deadline).unwrap();
+        let e = decide(&returned, &CaseCommand::ExpireCorrection, &admin(), deadline).unwrap_err();
+        assert_eq!(e.code(), "deadline_not_passed");
+        let gone = run(
+            &returned,
+            CaseCommand::ExpireCorrection,
+            &admin(),
+            deadline + Duration::seconds(1),
+        );
+        assert_eq!(
+            (gone.state, gone.withdrawal),
+            (S::Withdrawn, Some(WithdrawalCause::CorrectionExpired))
+        );
+    }
+
+    #[test]
+    fn refusal_owes_a_refund() {
+        let now = t0();
+        let (facts, events) = execute(
+            &fixture(S::RefusalProposed),
+            &CaseCommand::ConfirmRefusal,
+            &final_(),
+            now,
+        )
+        .unwrap();
+        assert_eq!(facts.state, S::Refused);
+        assert_eq!(facts.refund_owed_fen, 15_000);
+        assert!(events
+            .iter()
+            .any(|e| e.kind == CaseEventKind::RefundOwed { amount_fen: 15_000 }));
+        let sent_back = run(
+            &fixture(S::RefusalProposed),
+            sample(K::SendBackToFirstReview, now),
+            &final_(),
+            now,
+        );
+        assert_eq!(sent_back.refusal_proposal, None);
+        let e = decide(
+            &fixture(S::AwaitingFinalReview),
+            &CaseCommand::SendBackToFirstReview { note: " ".into() },
+            &final_(),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "required");
+        assert_eq!(e.to_string(), "请填写退回初审的意见");
+    }
+
+    #[test]
+    fn replay_rebuilds_the_facts() {
+        let now = t0();
+        let mut case = CaseFacts::default();
+        let mut log = Vec::new();
+        let steps: Vec<(CaseCommand, Actor)> = vec![
+            (sample(K::SubmitForSigning, now), clerk()),
+            (sign(0, "fp1"), clerk()),
+            (sign(1, "fp1"), clerk()),
+            (
+                CaseCommand::ChoosePaymentMethod {
+                    method: PaymentMethod::Online,
+                },
+                clerk(),
+            ),
+            (sample(K::ConfirmOnlinePayment, now), clerk()),
+            (CaseCommand::PassFirstReview, first()),
+            (sample(K::Approve, now), final_()),
+            (sample(K::MarkMailed, now), desk()),
+        ];
+        for (cmd, who) in steps {
+            let (next, events) = execute(&case, &cmd, &who, now).unwrap();
+            log.extend(events);
+            case = next;
+        }
+        assert_eq!(case.state, S::Mailed);
+        assert_eq!(replay(&log), case);
+        let json = serde_json::to_string(&log).unwrap();
+        let back: Vec<CaseEvent> = serde_json::from_str(&json).unwrap();
+        assert_eq!(replay(&back), case);
+    }
+}
