@@ -73,7 +73,9 @@ impl OfficeInput {
     /// Validates every field; returns all problems at once so the form can show each under its field.
     pub fn validate(&self) -> Result<Office, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let name = required_text("name", "机构名称", &self.name, 60).map_err(|e| errs.push(e)).ok();
+        let name = required_text("name", "机构名称", &self.name, 60)
+            .map_err(|e| errs.push(e))
+            .ok();
         let code = self.office_code.trim().to_uppercase();
         let office_code = if code.is_empty() {
             errs.push(FieldError::new("office_code", "required", "请填写机构代码（如 ZJ）"));
@@ -153,7 +155,8 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_named() {
-        let table: &[(fn(&mut OfficeInput), &str, &str)] = &[
+        type Case = (fn(&mut OfficeInput), &'static str, &'static str);
+        let table: &[Case] = &[
             (|i| i.name = "  ".into(), "name", "required"),
             (|i| i.office_code = "".into(), "office_code", "required"),
             (|i| i.office_code = "Z".into(), "office_code", "format"),

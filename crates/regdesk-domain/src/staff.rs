@@ -184,7 +184,7 @@ pub fn require(roles: &[Role], perm: Permission) -> Result<(), PermissionDenied>
 pub fn parse_username(value: &str) -> Result<String, FieldError> {
     let v = value.trim().to_lowercase();
     let n = v.chars().count();
-    if n < 3 || n > 32 {
+    if !(3..=32).contains(&n) {
         return Err(FieldError::new(
             "username",
             "length",
@@ -315,7 +315,13 @@ impl LockoutPolicy {
     }
 
     /// What follows from the password check.
-    pub fn decide(&self, a: &AccountStanding, password_ok: bool, now: DateTime<Utc>, offset_hours: i32) -> LoginDecision {
+    pub fn decide(
+        &self,
+        a: &AccountStanding,
+        password_ok: bool,
+        now: DateTime<Utc>,
+        offset_hours: i32,
+    ) -> LoginDecision {
         if password_ok {
             return LoginDecision::Accept;
         }
@@ -364,6 +370,7 @@ pub fn parse_idle_lock_minutes(v: i64) -> Result<u32, FieldError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
@@ -394,7 +401,11 @@ mod tests {
                 Desk::Reports,
                 Desk::Admin,
             ] {
-                assert_eq!(require(&[*role], Permission::OpenDesk(d)).is_ok(), desks.contains(&d), "{role:?} {d:?}");
+                assert_eq!(
+                    require(&[*role], Permission::OpenDesk(d)).is_ok(),
+                    desks.contains(&d),
+                    "{role:?} {d:?}"
+                );
             }
         }
         assert_eq!(
@@ -408,7 +419,9 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(require(&[r], Permission::ManageStaff).is_ok(), r == Role::Admin);
         }
-        let e = require(&[Role::FirstReviewer], Permission::ManageStaff).err().map(|e| e.to_string());
+        let e = require(&[Role::FirstReviewer], Permission::ManageStaff)
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
             Some("您没有“管理工作人员”的权限，需要岗位：系统管理员。请联系系统管理员分配岗位。")
@@ -440,7 +453,11 @@ mod tests {
             ("wangli01", "same_as_username"),
         ];
         for (pw, code) in cases {
-            assert_eq!(check_password("password", pw, "wangli01").map_err(|e| e.code), Err(code.into()), "{pw}");
+            assert_eq!(
+                check_password("password", pw, "wangli01").map_err(|e| e.code),
+                Err(code.into()),
+                "{pw}"
+            );
         }
         assert!(check_password("password", "Banquan2026", "wangli01").is_ok());
         assert!(check_password("password", "版权登记2026a", "wangli01").is_ok());
@@ -467,7 +484,12 @@ mod tests {
                     a.failed_logins = failed_logins;
                     a.locked_until = locked_until;
                     if i == 5 {
-                        assert_eq!(refusal, LoginRefusal::Locked { until_local: "17:15".into() });
+                        assert_eq!(
+                            refusal,
+                            LoginRefusal::Locked {
+                                until_local: "17:15".into()
+                            }
+                        );
                     }
                 }
                 LoginDecision::Accept => panic!("wrong password accepted"),
@@ -478,7 +500,11 @@ mod tests {
         // After the lock has run out, one more wrong password does not lock again.
         assert!(matches!(
             p.decide(&a, false, t(9, 16), 8),
-            LoginDecision::Reject { failed_logins: 1, locked_until: None, .. }
+            LoginDecision::Reject {
+                failed_logins: 1,
+                locked_until: None,
+                ..
+            }
         ));
         assert_eq!(p.decide(&a, true, t(9, 16), 8), LoginDecision::Accept);
     }
@@ -490,7 +516,10 @@ mod tests {
             failed_logins: 0,
             locked_until: None,
         };
-        assert_eq!(LockoutPolicy::default().may_try(&a, t(9, 0), 8), Err(LoginRefusal::Disabled));
+        assert_eq!(
+            LockoutPolicy::default().may_try(&a, t(9, 0), 8),
+            Err(LoginRefusal::Disabled)
+        );
     }
 
     #[test]
