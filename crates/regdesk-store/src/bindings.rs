@@ -1,0 +1,64 @@
+//! The TypeScript types of everything that crosses to the desk's screens,
+//! generated from the Rust types with ts-rs into `ui/src/api/bindings.ts`.
+//! A test fails when the committed file is stale; `REGDESK_WRITE_BINDINGS=1`
+//! rewrites it (see `.ci/bindings`).
+
+use ts_rs::{Config, TS};
+
+use crate::views::*;
+
+macro_rules! decls {
+    ($cfg:expr; $($t:ty),* $(,)?) => {
+        vec![$(format!("export {}", <$t as TS>::decl($cfg))),*]
+    };
+}
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    use regdesk_domain::office::{Office, OfficeInput};
+    use regdesk_domain::staff::{Desk, Role};
+    use regdesk_domain::FieldError;
+    let cfg = Config::new().with_large_int("number");
+    let decls: Vec<String> = decls![&cfg;
+        Role, Desk, FieldError, OfficeInput, Office,
+        ProvinceOption, RoleOption, DeskOption, SessionView, AppStatus,
+        NewStaffInput, SetupInput, LoginInput, UnlockInput, ChangePasswordInput,
+        StaffView, UpdateStaffInput, SetDisabledInput, ResetPasswordInput,
+        SettingsView, UpdateSettingsInput,
+        crate::AuditReport, AuditEntryView, RecentAuditInput,
+        crate::ErrorKind, crate::ApiError,
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\
+         // run `bash .ci/bindings` after changing a type that crosses to the UI.\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    #[test]
+    fn generated_typescript_is_fresh() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/api/bindings.ts");
+        let want = super::typescript();
+        if std::env::var_os("REGDESK_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+            return;
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        if have != want {
+            panic!(
+                "ui/src/api/bindings.ts is stale: a Rust type that crosses to the UI changed. \
+                 Run `bash .ci/bindings` and commit the result."
+            );
+        }
+    }
+}

@@ -1,0 +1,517 @@
+//! Store tests on real SQLite files in temporary directories.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use regdesk_domain::office::OfficeInput;
+use regdesk_domain::staff::{Desk, Role};
+use rusqlite::Connection;
+
+use crate::*;
+
+pub(crate) struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<FixedClock>,
+    pub store: Store,
+}
+
+pub(crate) fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 1, 30, 0).unwrap()));
+    let store = Store::open(dir.path(), clock.clone()).unwrap();
+    Fixture { dir, clock, store }
+}
+
+pub(crate) fn setup_input() -> SetupInput {
+    SetupInput {
+        office: OfficeInput {
+            name: "浙江省版权局".into(),
+            office_code: "ZJ".into(),
+            reg_prefix: "浙作登字".into(),
+            province_code: "33".into(),
+        },
+        station_name: "受理窗口1".into(),
+        admin: NewStaffInput {
+            username: "admin".into(),
+            display_name: "周建国".into(),
+            roles: vec![Role::Admin],
+            password: "Banquan2026".into(),
+        },
+    }
+}
+
+pub(crate) fn set_up(f: &Fixture) -> Session {
+    f.store.setup_office(&setup_input()).unwrap()
+}
+
+fn add_reviewer(f: &Fixture, admin: &Session) -> StaffView {
+    f.store
+        .add_staff(
+            admin,
+            &NewStaffInput {
+                username: "liwen".into(),
+                display_name: "李雯".into(),
+                roles: vec![Role::FirstReviewer],
+                password: "Chushen2026".into(),
+            },
+        )
+        .unwrap()
+}
+
+fn login(f: &Fixture, user: &str, pw: &str) -> Result<Session> {
+    f.store.login(&LoginInput {
+        username: user.into(),
+        password: pw.into(),
+    })
+}
+
+fn journal_count(f: &Fixture) -> i64 {
+    let c = Connection::open(f.store.path()).unwrap();
+    c.query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn pragmas_are_set() {
+    let f = fixture();
+    let c = f.store.conn();
+    let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+    let fk: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+}
+
+#[test]
+fn first_start_creates_office_admin_and_one_journal_entry() {
+    let f = fixture();
+    let before = f.store.app_status(None).unwrap();
+    assert!(!before.setup_done);
+    let s = set_up(&f);
+    let st = f.store.app_status(Some(&s)).unwrap();
+    assert!(st.setup_done);
+    assert_eq!(st.office.as_ref().map(|o| o.province_name.as_str()), Some("浙江省"));
+    assert_eq!(st.station_name, "受理窗口1");
+    let me = st.session.unwrap();
+    assert_eq!(me.roles, vec![Role::Admin]);
+    assert_eq!(me.desks.iter().map(|d| d.desk).collect::<Vec<_>>(), vec![Desk::Admin]);
+    assert_eq!(journal_count(&f), 1);
+    assert_eq!(st.pending_sync, 1);
+    // Only once.
+    assert!(matches!(
+        f.store.setup_office(&setup_input()),
+        Err(StoreError::AlreadySetUp)
+    ));
+    assert_eq!(journal_count(&f), 1);
+}
+
+#[test]
+fn setup_reports_every_bad_field_with_its_path() {
+    let f = fixture();
+    let mut i = setup_input();
+    i.office.office_code = "浙".into();
+    i.station_name = " ".into();
+    i.admin.password = "short".into();
+    let e = f.store.setup_office(&i).unwrap_err();
+    let api = e.to_api();
+    assert_eq!(api.kind, ErrorKind::Validation);
+    let fields: Vec<&str> = api.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, vec!["office.office_code", "station_name", "admin.password"]);
+    assert_eq!(journal_count(&f), 0);
+}
+
+#[test]
+fn staff_lifecycle_each_change_journaled_and_audited() {
+    let f = fixture();
+    let admin = set_up(&f);
+    let r = add_reviewer(&f, &admin);
+    assert!(r.must_change_password);
+    assert_eq!(r.version, 1);
+    let r = f
+        .store
+        .update_staff(
+            &admin,
+            &UpdateStaffInput {
+                id: r.id.clone(),
+                version: 1,
+                display_name: "李雯雯".into(),
+                roles: vec![Role::FirstReviewer, Role::CounterClerk],
+            },
+        )
+        .unwrap();
+    assert_eq!(r.version, 2);
+    // A stale version is a conflict and changes nothing.
+    let stale = f.store.update_staff(
+        &admin,
+        &UpdateStaffInput {
+            id: r.id.clone(),
+            version: 1,
+            display_name: "X".into(),
+            roles: vec![Role::Finance],
+        },
+    );
+    match stale {
+        Err(e @ StoreError::Conflict { .. }) => {
+            assert_eq!(e.kind(), ErrorKind::Conflict);
+            assert!(e.to_string().contains("已被其他人修改"));
+        }
+        other => panic!("expected conflict, got {other:?}"),
+    }
+    let r = f
+        .store
+        .set_staff_disabled(
+            &admin,
+            &SetDisabledInput {
+                id: r.id.clone(),
+                version: 2,
+                disabled: true,
+            },
+        )
+        .unwrap();
+    assert!(r.disabled);
+    assert_eq!(journal_count(&f), 4);
+    assert!(matches!(login(&f, "liwen", "Chushen2026"), Err(StoreError::Domain(_))));
+    let report = f.store.verify_audit().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.entries, 4);
+}
+
+#[test]
+fn duplicate_username_is_refused_on_its_field() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_reviewer(&f, &admin);
+    let e = f
+        .store
+        .add_staff(
+            &admin,
+            &NewStaffInput {
+                username: "LiWen".into(),
+                display_name: "另一个李雯".into(),
+                roles: vec![Role::Finance],
+                password: "Caiwu20260".into(),
+            },
+        )
+        .unwrap_err()
+        .to_api();
+    assert_eq!(e.fields.len(), 1);
+    assert_eq!(e.fields[0].field, "username");
+    assert_eq!(e.fields[0].code, "taken");
+}
+
+#[test]
+fn roles_are_checked_in_the_store_not_only_in_the_ui() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_reviewer(&f, &admin);
+    let reviewer = login(&f, "liwen", "Chushen2026").unwrap();
+    let e = f.store.list_staff(&reviewer).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Permission);
+    assert!(e.to_string().contains("管理工作人员"));
+    let e = f
+        .store
+        .update_settings(
+            &reviewer,
+            &UpdateSettingsInput {
+                version: 1,
+                idle_lock_minutes: 5,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Permission);
+    // A locked session can do nothing.
+    let locked = Session {
+        locked: true,
+        ..admin.clone()
+    };
+    assert_eq!(
+        f.store.list_staff(&locked).unwrap_err().kind(),
+        ErrorKind::SessionLocked
+    );
+}
+
+#[test]
+fn wrong_passwords_lock_the_account_and_reset_clears_it() {
+    let f = fixture();
+    let admin = set_up(&f);
+    let r = add_reviewer(&f, &admin);
+    for i in 1..=5 {
+        let e = login(&f, "liwen", "wrong-password1").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        if i < 5 {
+            assert!(e.to_string().contains("登录名或密码错误"), "{e}");
+        } else {
+            assert!(e.to_string().contains("已锁定至 09:45"), "{e}");
+        }
+    }
+    // Even the right password is refused while locked.
+    assert!(login(&f, "liwen", "Chushen2026")
+        .unwrap_err()
+        .to_string()
+        .contains("已锁定"));
+    f.clock.advance(Duration::minutes(15));
+    assert!(login(&f, "liwen", "Chushen2026").is_ok());
+    // Lock again, then an admin reset clears it.
+    for _ in 0..5 {
+        let _ = login(&f, "liwen", "wrong-password1");
+    }
+    let fresh = f
+        .store
+        .list_staff(&admin)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == r.id)
+        .unwrap();
+    assert!(fresh.locked_until.is_some());
+    let after = f
+        .store
+        .reset_password(
+            &admin,
+            &ResetPasswordInput {
+                id: r.id.clone(),
+                version: fresh.version,
+                new_password: "Chongzhi2026".into(),
+            },
+        )
+        .unwrap();
+    assert!(after.locked_until.is_none());
+    let s = login(&f, "liwen", "Chongzhi2026").unwrap();
+    assert!(f.store.session_view(&s).unwrap().must_change_password);
+    f.store
+        .change_password(
+            &s,
+            &ChangePasswordInput {
+                old_password: "Chongzhi2026".into(),
+                new_password: "Ziji2026ab".into(),
+            },
+        )
+        .unwrap();
+    assert!(!f.store.session_view(&s).unwrap().must_change_password);
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn unknown_user_gets_the_same_answer_as_a_wrong_password() {
+    let f = fixture();
+    set_up(&f);
+    let a = login(&f, "nobody", "whatever1").unwrap_err().to_string();
+    let b = login(&f, "admin", "whatever1").unwrap_err().to_string();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_last_admin_cannot_be_removed() {
+    let f = fixture();
+    let admin = set_up(&f);
+    let me = f.store.session_view(&admin).unwrap();
+    let e = f
+        .store
+        .update_staff(
+            &admin,
+            &UpdateStaffInput {
+                id: me.staff_id.clone(),
+                version: 1,
+                display_name: "周建国".into(),
+                roles: vec![Role::Supervisor],
+            },
+        )
+        .unwrap_err()
+        .to_api();
+    assert_eq!(e.fields[0].code, "last_admin");
+    // Rolled back: still an admin, no journal entry added.
+    assert_eq!(f.store.session_view(&admin).unwrap().roles, vec![Role::Admin]);
+    assert_eq!(journal_count(&f), 1);
+}
+
+#[test]
+fn settings_are_versioned() {
+    let f = fixture();
+    let admin = set_up(&f);
+    let s = f.store.settings(&admin).unwrap();
+    assert_eq!(s.idle_lock_minutes, 10);
+    let s2 = f
+        .store
+        .update_settings(
+            &admin,
+            &UpdateSettingsInput {
+                version: s.version,
+                idle_lock_minutes: 3,
+            },
+        )
+        .unwrap();
+    assert_eq!((s2.version, s2.idle_lock_minutes), (2, 3));
+    let e = f
+        .store
+        .update_settings(
+            &admin,
+            &UpdateSettingsInput {
+                version: 1,
+                idle_lock_minutes: 4,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    let e = f
+        .store
+        .update_settings(
+            &admin,
+            &UpdateSettingsInput {
+                version: 2,
+                idle_lock_minutes: 0,
+            },
+        )
+        .unwrap_err()
+        .to_api();
+    assert_eq!(e.fields[0].field, "idle_lock_minutes");
+}
+
+#[test]
+fn tampering_behind_the_stores_back_is_found_at_that_entry() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_reviewer(&f, &admin);
+    let _ = login(&f, "liwen", "Chushen2026").unwrap();
+    assert!(f.store.verify_audit().unwrap().ok);
+    let c = Connection::open(f.store.path()).unwrap();
+    c.execute(
+        "UPDATE journal SET payload = replace(payload, 'first_reviewer', 'admin') WHERE seq = 2",
+        [],
+    )
+    .unwrap();
+    let r = f.store.verify_audit().unwrap();
+    assert!(!r.ok);
+    assert_eq!(r.first_broken, Some(2));
+    assert!(r.message.contains("第 2 条"), "{}", r.message);
+}
+
+#[test]
+fn deleting_an_entry_breaks_the_chain_after_it() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_reviewer(&f, &admin);
+    let _ = login(&f, "liwen", "Chushen2026").unwrap();
+    let c = Connection::open(f.store.path()).unwrap();
+    c.execute_batch("PRAGMA foreign_keys=OFF; DELETE FROM audit WHERE seq = 2; DELETE FROM journal WHERE seq = 2;")
+        .unwrap();
+    let r = f.store.verify_audit().unwrap();
+    assert_eq!(r.first_broken, Some(2));
+}
+
+#[test]
+fn a_rewritten_hash_is_caught_by_the_next_entry() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_reviewer(&f, &admin);
+    let _ = login(&f, "liwen", "Chushen2026").unwrap();
+    let c = Connection::open(f.store.path()).unwrap();
+    c.execute(
+        "UPDATE audit SET entry_hash = '00' || substr(entry_hash, 3) WHERE seq = 1",
+        [],
+    )
+    .unwrap();
+    let r = f.store.verify_audit().unwrap();
+    assert_eq!(r.first_broken, Some(1));
+}
+
+#[test]
+fn a_newer_database_is_refused_with_a_clear_message() {
+    let f = fixture();
+    let path = f.store.path().to_path_buf();
+    drop(f.store);
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let e = Store::open(f.dir.path(), f.clock.clone()).err().unwrap();
+    assert!(matches!(e, StoreError::DatabaseTooNew { found: 99, .. }));
+    assert!(e.to_string().contains("请安装新版"));
+}
+
+#[test]
+fn reopening_keeps_station_and_data() {
+    let f = fixture();
+    let _ = set_up(&f);
+    let station = f.store.station_id().to_string();
+    drop(f.store);
+    let again = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    assert_eq!(again.station_id(), station);
+    assert!(again.app_status(None).unwrap().setup_done);
+}
+
+#[test]
+fn a_failed_command_leaves_nothing_behind() {
+    // A command whose body fails after writing rolls back tables, journal and audit together.
+    let f = fixture();
+    let _ = set_up(&f);
+    let r: Result<()> = f.store.run(None, "boom", |tx, _| {
+        tx.execute("UPDATE station SET name = 'changed' WHERE id = 1", [])?;
+        Err(StoreError::Corrupt("simulated crash".into()))
+    });
+    assert!(r.is_err());
+    assert_eq!(f.store.app_status(None).unwrap().station_name, "受理窗口1");
+    assert_eq!(journal_count(&f), 1);
+}
+
+#[test]
+fn an_interrupted_transaction_is_not_visible_after_reopen() {
+    // Simulates a crash: a writer process dies mid-transaction (connection dropped without commit).
+    let f = fixture();
+    let _ = set_up(&f);
+    {
+        let mut c = Connection::open(f.store.path()).unwrap();
+        let tx = c.transaction().unwrap();
+        tx.execute("UPDATE station SET name = 'half' WHERE id = 1", []).unwrap();
+        tx.execute(
+            "INSERT INTO journal (id, station_id, at, command, entity, entity_id, entity_version, payload)
+             VALUES ('x', 's', '2026-01-01', 'c', 'e', 'i', 1, '{}')",
+            [],
+        )
+        .unwrap();
+        std::mem::forget(tx);
+        drop(c);
+    }
+    let again = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    assert_eq!(again.app_status(None).unwrap().station_name, "受理窗口1");
+    assert!(again.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn two_workstation_processes_on_one_file_conflict_cleanly() {
+    let f = fixture();
+    let admin = set_up(&f);
+    let r = add_reviewer(&f, &admin);
+    let other = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let threads: Vec<_> = (0..2)
+        .map(|i| {
+            let dir = f.dir.path().to_path_buf();
+            let clock = f.clock.clone();
+            let admin = admin.clone();
+            let id = r.id.clone();
+            std::thread::spawn(move || {
+                let s = Store::open(&dir, clock).unwrap();
+                s.update_staff(
+                    &admin,
+                    &UpdateStaffInput {
+                        id,
+                        version: 1,
+                        display_name: format!("李雯{i}"),
+                        roles: vec![Role::FirstReviewer],
+                    },
+                )
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::Conflict { .. })))
+        .count();
+    assert_eq!((ok, conflicts), (1, 1), "{results:?}");
+    assert!(other.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn data_dir_prefers_the_explicit_path() {
+    let p = std::path::Path::new("/tmp/regdesk-explicit");
+    assert_eq!(data_dir(Some(p)).unwrap(), p);
+}
