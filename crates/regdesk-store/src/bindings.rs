@@ -27,6 +27,8 @@ pub fn typescript() -> String {
         SettingsView, UpdateSettingsInput,
         crate::AuditReport, AuditEntryView, RecentAuditInput,
         crate::ErrorKind, crate::ApiError,
+        regdesk_domain::queue::Queue, regdesk_domain::queue::Stage, regdesk_domain::lifecycle::CaseState,
+        crate::QueueCount, crate::DeskOverview, crate::CaseRow, crate::CasePage, crate::QueueInput, crate::DeskInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -12,11 +12,14 @@ use crate::error::{Result, StoreError};
 pub const DB_FILE: &str = "regdesk.db";
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/001_foundation.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_foundation.sql")),
+        M::up(include_str!("migrations/002_cases_calendar.sql")),
+    ])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;

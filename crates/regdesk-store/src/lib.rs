@@ -9,10 +9,12 @@
 
 mod audit;
 pub mod bindings;
+mod calendar;
 mod db;
 pub mod demo;
 mod error;
 mod journal;
+mod queues;
 mod session;
 mod settings;
 mod staff;
@@ -28,8 +30,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use audit::AuditReport;
+pub use calendar::LoadedYear;
 pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
+pub use queues::{CasePage, CaseRow, DeskInput, DeskOverview, QueueCount, QueueInput};
 pub use session::Session;
 pub use views::*;
 

@@ -515,3 +515,118 @@ fn data_dir_prefers_the_explicit_path() {
     let p = std::path::Path::new("/tmp/regdesk-explicit");
     assert_eq!(data_dir(Some(p)).unwrap(), p);
 }
+
+#[test]
+fn desks_show_their_queues_to_those_who_hold_them() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_reviewer(&f, &admin);
+    let reviewer = login(&f, "liwen", "Chushen2026").unwrap();
+    let o = f.store.desk_overview(&reviewer, Desk::FirstReview).unwrap();
+    assert_eq!(o.queues.len(), 1);
+    assert_eq!((o.queues[0].label.as_str(), o.queues[0].count), ("待初审", 0));
+    assert_eq!(
+        f.store.desk_overview(&reviewer, Desk::Admin).unwrap_err().kind(),
+        ErrorKind::Permission
+    );
+    use regdesk_domain::queue::Queue;
+    let page = f
+        .store
+        .list_queue(
+            &reviewer,
+            &QueueInput {
+                queue: Queue::FirstReview,
+                page: 1,
+                page_size: 20,
+            },
+        )
+        .unwrap();
+    assert_eq!((page.total, page.rows.len()), (0, 0));
+    let e = f
+        .store
+        .list_queue(
+            &reviewer,
+            &QueueInput {
+                queue: Queue::Registered,
+                page: 1,
+                page_size: 20,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Permission);
+}
+
+#[test]
+fn queues_list_cases_by_state_oldest_deadline_first() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_reviewer(&f, &admin);
+    let reviewer = login(&f, "liwen", "Chushen2026").unwrap();
+    {
+        let c = f.store.conn();
+        for (i, (state, due)) in [
+            ("awaiting_first_review", Some("2026-12-20")),
+            ("awaiting_first_review", Some("2026-12-05")),
+            ("awaiting_final_review", Some("2026-12-01")),
+            ("draft", None),
+        ]
+        .iter()
+        .enumerate()
+        {
+            c.execute(
+                "INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, due_on, version, updated_at)
+                 VALUES (?1, ?2, ?3, 'fine_art', ?4, '杭州某某文化有限公司', '2026-11-20T01:00:00Z', ?5, 1, '2026-11-20T01:00:00Z')",
+                rusqlite::params![format!("c{i}"), format!("ZJ01-20261120-000{i}"), format!("作品{i}"), state, due],
+            )
+            .unwrap();
+        }
+    }
+    let page = f
+        .store
+        .list_queue(
+            &reviewer,
+            &QueueInput {
+                queue: regdesk_domain::queue::Queue::FirstReview,
+                page: 1,
+                page_size: 20,
+            },
+        )
+        .unwrap();
+    let titles: Vec<&str> = page.rows.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles, vec!["作品1", "作品0"]);
+    assert_eq!(page.rows[0].state_label, "待初审");
+    assert_eq!(page.rows[0].stage, regdesk_domain::queue::Stage::WaitingOffice);
+    assert_eq!(page.rows[0].category_label, "美术");
+    let o = f.store.desk_overview(&reviewer, Desk::FirstReview).unwrap();
+    assert_eq!(o.queues[0].count, 2);
+}
+
+#[test]
+fn loaded_calendar_years_persist_and_are_journaled() {
+    let f = fixture();
+    let admin = set_up(&f);
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert!(f
+        .store
+        .work_calendar()
+        .unwrap()
+        .is_working_day(d("2027-01-04"))
+        .is_err());
+    let text = "year 2027\nsource 测试通知\noff 2027-01-01 元旦\nwork 2027-01-09 调休\n";
+    let r = f.store.load_calendar_year(&admin, text).unwrap();
+    assert_eq!(
+        (r.year, r.holidays, r.make_up_workdays, r.replaced),
+        (2027, 1, 1, false)
+    );
+    let cal = f.store.work_calendar().unwrap();
+    assert_eq!(cal.is_working_day(d("2027-01-01")).unwrap(), false);
+    assert_eq!(cal.is_working_day(d("2027-01-09")).unwrap(), true);
+    assert!(f.store.load_calendar_year(&admin, text).unwrap().replaced);
+    let e = f
+        .store
+        .load_calendar_year(&admin, "year 2027\noff 2028-01-01\n")
+        .unwrap_err()
+        .to_api();
+    assert_eq!(e.fields[0].field, "calendar");
+    assert_eq!(journal_count(&f), 3);
+}

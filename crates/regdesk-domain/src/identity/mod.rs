@@ -330,6 +330,14 @@ pub fn guess_type(input: &str) -> DocumentType {
     if n == 15 && chars[..3].iter().all(|c| c.is_ascii_uppercase()) && all_digits(&chars[3..]) {
         return DocumentType::ForeignPermanentId;
     }
+    // A resident ID with a character too few or too many: judge it as one, so
+    // the clerk hears "应为 18 位" instead of it passing as a passport number.
+    if (15..=19).contains(&n)
+        && all_digits(&chars[..n - 1])
+        && (chars[n - 1].is_ascii_digit() || chars[n - 1] == 'X')
+    {
+        return DocumentType::ResidentId;
+    }
     if (5..=20).contains(&n)
         && chars.iter().all(|c| c.is_ascii_alphanumeric())
         && chars.iter().any(|c| c.is_ascii_digit())
@@ -397,6 +405,10 @@ mod tests {
             ("E12345678", DocumentType::Passport),
             ("G1234567", DocumentType::Passport),
             ("军官证第123号", DocumentType::Other),
+            // One character short or long: still an ID card, so its parser names the length.
+            ("11010519491231002", DocumentType::ResidentId),
+            ("1101051949123100211", DocumentType::ResidentId),
+            ("110105491231002", DocumentType::ResidentId),
             ("", DocumentType::Other),
         ];
         for (input, want) in cases {

@@ -1,0 +1,74 @@
+//! The working-day calendar: the built-in years plus the years an admin loaded.
+
+use regdesk_domain::calendar::{WorkCalendar, YearCalendar};
+use regdesk_domain::staff::Permission;
+use regdesk_domain::FieldError;
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
+
+use crate::error::{Result, StoreError};
+use crate::journal::Change;
+use crate::session::{actor, Session};
+use crate::Store;
+
+/// What loading a year did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedYear {
+    pub year: i32,
+    pub holidays: usize,
+    pub make_up_workdays: usize,
+    /// A year loaded before was replaced.
+    pub replaced: bool,
+}
+
+impl Store {
+    /// The calendar every deadline is counted on.
+    pub fn work_calendar(&self) -> Result<WorkCalendar> {
+        let mut cal = WorkCalendar::builtin();
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT year, source FROM calendar_years ORDER BY year")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (year, source) in rows {
+            let y = YearCalendar::parse(&source)
+                .map_err(|e| StoreError::Corrupt(format!("已载入的 {year} 年工作日历无法解析：{e}")))?;
+            cal.insert(y);
+        }
+        Ok(cal)
+    }
+
+    /// 载入一年的工作日历（管理员）。
+    pub fn load_calendar_year(&self, session: &Session, text: &str) -> Result<LoadedYear> {
+        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageSettings))?;
+        let year = YearCalendar::parse(text)
+            .map_err(|e| StoreError::Invalid(vec![FieldError::new("calendar", e.code(), e.to_string())]))?;
+        let (y, holidays, make_up) = (year.year(), year.holidays().len(), year.make_up_workdays().len());
+        self.run(Some(&admin.id), "load_calendar_year", |tx, now| {
+            let prior: Option<i64> = tx
+                .query_row("SELECT version FROM calendar_years WHERE year = ?1", [y], |r| r.get(0))
+                .optional()?;
+            let version = prior.unwrap_or(0) + 1;
+            tx.execute(
+                "INSERT INTO calendar_years (year, source, version, loaded_at, loaded_by) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (year) DO UPDATE SET source = ?2, version = ?3, loaded_at = ?4, loaded_by = ?5",
+                params![y, text, version, now, admin.id],
+            )?;
+            let change = Change {
+                entity: "calendar_year",
+                entity_id: y.to_string(),
+                version,
+                payload: json!({ "year": y, "source": text }),
+            };
+            Ok((
+                change,
+                LoadedYear {
+                    year: y,
+                    holidays,
+                    make_up_workdays: make_up,
+                    replaced: prior.is_some(),
+                },
+            ))
+        })
+    }
+}

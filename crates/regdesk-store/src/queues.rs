@@ -1,0 +1,184 @@
+//! Desk overviews and queue listings (作品列表).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use regdesk_domain::category::WorkCategory;
+use regdesk_domain::lifecycle::CaseState;
+use regdesk_domain::queue::{desk_queues, may_view_queue, queue_of, stage_of, Queue, Stage};
+use regdesk_domain::staff::{desk_label, require, Desk, Permission};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Result, StoreError};
+use crate::session::{actor, Session};
+use crate::staff::parse_roles_column;
+use crate::Store;
+
+/// 队列计数。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QueueCount {
+    pub queue: Queue,
+    pub label: String,
+    pub count: u32,
+}
+
+/// 工作台概览：the desk's queues with their counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeskOverview {
+    pub desk: Desk,
+    pub label: String,
+    pub queues: Vec<QueueCount>,
+}
+
+/// 队列中的一行。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseRow {
+    pub id: String,
+    pub serial: String,
+    pub title: String,
+    pub category_label: String,
+    pub state: CaseState,
+    pub state_label: String,
+    pub stage: Stage,
+    pub applicant_name: String,
+    pub created_at: DateTime<Utc>,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// 一页队列。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CasePage {
+    pub rows: Vec<CaseRow>,
+    pub total: u32,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// 查询某个队列的一页。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QueueInput {
+    pub queue: Queue,
+    /// From 1.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// 打开某个工作台。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeskInput {
+    pub desk: Desk,
+}
+
+/// The stored code of a case state (its serde name).
+pub(crate) fn state_code(s: CaseState) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+pub(crate) fn parse_state(code: &str) -> Result<CaseState> {
+    serde_json::from_value(serde_json::Value::String(code.to_string()))
+        .map_err(|_| StoreError::Corrupt(format!("未知案件状态 {code}")))
+}
+
+fn roles_of(conn: &rusqlite::Connection, session: &Session) -> Result<Vec<regdesk_domain::staff::Role>> {
+    let a = actor(conn, Some(session), None)?;
+    let roles: String = conn.query_row("SELECT roles FROM staff WHERE id = ?1", [&a.id], |r| r.get(0))?;
+    parse_roles_column(&roles)
+}
+
+/// `state IN (...)` placeholders and values for a queue.
+fn state_filter(queue: Queue) -> (String, Vec<String>) {
+    let codes: Vec<String> = queue.states().into_iter().map(state_code).collect();
+    let marks = vec!["?"; codes.len()].join(", ");
+    (format!("state IN ({marks})"), codes)
+}
+
+impl Store {
+    /// The desk's queues and their counts (only for a person who opens that desk).
+    pub fn desk_overview(&self, session: &Session, desk: Desk) -> Result<DeskOverview> {
+        let conn = self.conn();
+        let roles = roles_of(&conn, session)?;
+        require(&roles, Permission::OpenDesk(desk))?;
+        let mut counts = std::collections::HashMap::new();
+        let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
+            let (code, n) = row?;
+            *counts.entry(queue_of(parse_state(&code)?)).or_insert(0u32) += n;
+        }
+        Ok(DeskOverview {
+            desk,
+            label: desk_label(desk).to_string(),
+            queues: desk_queues(desk)
+                .iter()
+                .map(|q| QueueCount {
+                    queue: *q,
+                    label: q.label().to_string(),
+                    count: counts.get(q).copied().unwrap_or(0),
+                })
+                .collect(),
+        })
+    }
+
+    /// One page of a queue, oldest deadline first, then oldest filing.
+    pub fn list_queue(&self, session: &Session, input: &QueueInput) -> Result<CasePage> {
+        let conn = self.conn();
+        let roles = roles_of(&conn, session)?;
+        may_view_queue(&roles, input.queue)?;
+        let page_size = input.page_size.clamp(1, 200);
+        let page = input.page.max(1);
+        let (filter, codes) = state_filter(input.queue);
+        let total: u32 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM cases WHERE {filter}"),
+            rusqlite::params_from_iter(codes.iter()),
+            |r| r.get(0),
+        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, serial, title, category, state, applicant_name, created_at, due_on FROM cases
+             WHERE {filter} ORDER BY due_on IS NULL, due_on, created_at LIMIT {page_size} OFFSET {}",
+            (page - 1) * page_size
+        ))?;
+        let raw = stmt
+            .query_map(rusqlite::params_from_iter(codes.iter()), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, DateTime<Utc>>(6)?,
+                    r.get::<_, Option<NaiveDate>>(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = raw
+            .into_iter()
+            .map(
+                |(id, serial, title, category, state, applicant_name, created_at, due_on)| {
+                    let state = parse_state(&state)?;
+                    Ok(CaseRow {
+                        id,
+                        serial,
+                        title,
+                        category_label: WorkCategory::from_code(&category)
+                            .map(|c| c.label().to_string())
+                            .unwrap_or(category),
+                        state,
+                        state_label: state.label().to_string(),
+                        stage: stage_of(state),
+                        applicant_name,
+                        created_at,
+                        due_on,
+                    })
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CasePage {
+            rows,
+            total,
+            page,
+            page_size,
+        })
+    }
+}
