@@ -1,2 +1,264 @@
-//! `regdesk`: the desk's operations, headless.
-fn main() {}
+//! `regdesk`: the desk's operations, headless, for staff IT.
+//!
+//! Exit codes: 0 done; 1 refused or failed (the reason on stderr); 2 usage.
+
+mod calendar_cmd;
+mod id_check;
+mod staff_cmd;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use regdesk_store::{LoginInput, Session, Store, StoreError, SystemClock};
+
+#[derive(Parser, Debug)]
+#[command(name = "regdesk", version, about = "作品登记工作台（命令行）")]
+struct Cli {
+    /// Data directory (default: REGDESK_DATA_DIR, else the platform's data directory).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Sign in as this staff member (password from REGDESK_PASSWORD).
+    #[arg(long = "user", global = true, env = "REGDESK_USER")]
+    user: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// 首次启动：建立登记机构与首位管理员（密码取自 --admin-password 或 REGDESK_ADMIN_PASSWORD）。
+    Init(staff_cmd::InitArgs),
+    /// 工作人员管理（需管理员 --user）。
+    #[command(subcommand)]
+    Staff(staff_cmd::StaffCmd),
+    /// 审计链。
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// 证件号校验（--json 时每个输入一行 JSON）。
+    Id {
+        #[command(subcommand)]
+        cmd: IdCmd,
+    },
+    /// 工作日历：办结日期、工作日数、载入新一年（载入需管理员 --user）。
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCmd),
+    /// 用示例机构填充数据目录（与界面相同的存储命令）。
+    Demo {
+        /// Number of sample filings asked for.
+        #[arg(long, default_value_t = 0)]
+        cases: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum IdCmd {
+    /// 校验证件号并给出推导信息（出生日期、性别、年龄、地区等）。
+    Check(id_check::IdCheckArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// 逐条校验审计链；完整时退出码 0，否则指出第一条断裂的记录并以 1 退出。
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Output streams, so commands can be tested.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+/// Opens the store in the chosen data directory.
+fn open(data_dir: Option<&std::path::Path>) -> Result<Store, StoreError> {
+    let dir = regdesk_store::data_dir(data_dir)?;
+    Store::open(&dir, Arc::new(SystemClock))
+}
+
+/// Signs in the `--user` with the password from `REGDESK_PASSWORD`.
+fn sign_in(store: &Store, user: Option<&str>) -> Result<Session, String> {
+    let user = user.ok_or("此命令需要 --user 登录名（密码放在环境变量 REGDESK_PASSWORD 中）")?;
+    let password = std::env::var("REGDESK_PASSWORD").map_err(|_| "请在环境变量 REGDESK_PASSWORD 中提供密码")?;
+    store
+        .login(&LoginInput {
+            username: user.into(),
+            password,
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Today in the office's time zone.
+fn office_today() -> chrono::NaiveDate {
+    let offset = chrono::FixedOffset::east_opt(regdesk_store::OFFICE_UTC_OFFSET_HOURS * 3600);
+    let now = chrono::Utc::now();
+    offset
+        .map(|o| now.with_timezone(&o).date_naive())
+        .unwrap_or_else(|| now.date_naive())
+}
+
+fn code(c: i32) -> u8 {
+    u8::try_from(c).unwrap_or(1)
+}
+
+fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
+    // Identity checks need no data directory.
+    if let Cmd::Id {
+        cmd: IdCmd::Check(args),
+    } = &cli.cmd
+    {
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        return code(id_check::run(args, office_today(), &mut lock, io.out, io.err));
+    }
+    let store = match open(cli.data_dir.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            return 1;
+        }
+    };
+    match cli.cmd {
+        Cmd::Init(args) => staff_cmd::init(&store, &args, io),
+        Cmd::Id { .. } => 2,
+        Cmd::Calendar(cmd) => {
+            let mut cal = match store.work_calendar() {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    return 1;
+                }
+            };
+            let user = cli.user.clone();
+            let mut persist = |text: &str| -> Result<bool, String> {
+                let s = sign_in(&store, user.as_deref())?;
+                store
+                    .load_calendar_year(&s, text)
+                    .map(|y| y.replaced)
+                    .map_err(|e| e.to_string())
+            };
+            let stdin = std::io::stdin();
+            let mut lock = stdin.lock();
+            code(calendar_cmd::run(
+                &cmd,
+                &mut cal,
+                &mut persist,
+                &mut lock,
+                io.out,
+                io.err,
+            ))
+        }
+        Cmd::Staff(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => staff_cmd::staff(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Audit(AuditCmd::Verify { json }) => match store.verify_audit() {
+            Ok(r) => {
+                if json {
+                    let _ = writeln!(io.out, "{}", serde_json::json!(r));
+                } else {
+                    let _ = writeln!(io.out, "{}", r.message);
+                }
+                if r.ok {
+                    0
+                } else {
+                    if !json {
+                        let _ = writeln!(io.err, "{}", r.message);
+                    }
+                    1
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Demo { cases } => match regdesk_store::demo::fill(&store, cases) {
+            Ok(sum) => {
+                let _ = writeln!(
+                    io.out,
+                    "已建立示例机构“{}”：新增工作人员 {} 名，登录名见 `regdesk staff list`，密码均为 {}（管理员 {}）。数据目录：{}",
+                    sum.office,
+                    sum.staff_added,
+                    sum.password,
+                    sum.admin_username,
+                    store.path().parent().map(|p| p.display().to_string()).unwrap_or_default()
+                );
+                if cases > 0 {
+                    let _ = writeln!(
+                        io.out,
+                        "示例作品：受理台上线后按 --cases {cases} 生成各状态的作品；本版本尚无作品数据。"
+                    );
+                }
+                0
+            }
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    ExitCode::from(run(
+        cli,
+        &mut Io {
+            out: &mut out,
+            err: &mut err,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Runs the CLI in-process; returns (exit code, stdout, stderr).
+    pub(crate) fn regdesk(dir: &std::path::Path, args: &[&str]) -> (u8, String, String) {
+        let mut full = vec!["regdesk", "--data-dir", dir.to_str().unwrap()];
+        full.extend_from_slice(args);
+        let cli = Cli::try_parse_from(full).unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(
+            cli,
+            &mut Io {
+                out: &mut out,
+                err: &mut err,
+            },
+        );
+        (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn audit_verify_passes_then_names_the_tampered_entry() {
+        let d = tempfile::tempdir().unwrap();
+        let (code, out, _) = regdesk(d.path(), &["demo"]);
+        assert_eq!(code, 0, "{out}");
+        let (code, out, _) = regdesk(d.path(), &["audit", "verify"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("审计链完整"), "{out}");
+        let db = rusqlite::Connection::open(d.path().join(regdesk_store::DB_FILE)).unwrap();
+        db.execute("UPDATE journal SET at = '2020-01-01T00:00:00Z' WHERE seq = 3", [])
+            .unwrap();
+        let (code, _, err) = regdesk(d.path(), &["audit", "verify"]);
+        assert_eq!(code, 1);
+        assert!(err.contains("第 3 条"), "{err}");
+    }
+}

@@ -1,0 +1,188 @@
+//! `regdesk init` and `regdesk staff ...`.
+
+use clap::{Args, Subcommand};
+use regdesk_domain::office::OfficeInput;
+use regdesk_domain::staff::Role;
+use regdesk_store::{NewStaffInput, Session, SetDisabledInput, SetupInput, StaffView, Store, StoreError};
+
+use crate::Io;
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// 机构名称，如 浙江省版权局
+    #[arg(long)]
+    pub office_name: String,
+    /// 机构代码（2–8 位大写字母或数字），如 ZJ
+    #[arg(long)]
+    pub office_code: String,
+    /// 登记号前缀
+    #[arg(long, default_value = "浙作登字")]
+    pub reg_prefix: String,
+    /// 省份两位代码
+    #[arg(long, default_value = "33")]
+    pub province: String,
+    /// 本工作站名称
+    #[arg(long, default_value = "受理窗口1")]
+    pub station_name: String,
+    #[arg(long, default_value = "admin")]
+    pub admin_username: String,
+    #[arg(long)]
+    pub admin_name: String,
+    #[arg(long, env = "REGDESK_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffCmd {
+    /// 新增工作人员（初始密码取自 --password 或 REGDESK_NEW_PASSWORD；首次登录须修改）。
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// 岗位，可重复或逗号分隔：counter_clerk finance first_reviewer final_reviewer certificate_desk admin supervisor
+        #[arg(long = "role", value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+        #[arg(long, env = "REGDESK_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// 列出工作人员。
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 停用账号。
+    Disable { username: String },
+}
+
+fn report(io: &mut Io<'_>, e: &StoreError) -> u8 {
+    let _ = writeln!(io.err, "{e}");
+    if let StoreError::Invalid(fields) = e {
+        if fields.len() > 1 {
+            for f in fields {
+                let _ = writeln!(io.err, "  {}: {}", f.field, f.message);
+            }
+        }
+    }
+    1
+}
+
+pub fn init(store: &Store, a: &InitArgs, io: &mut Io<'_>) -> u8 {
+    let input = SetupInput {
+        office: OfficeInput {
+            name: a.office_name.clone(),
+            office_code: a.office_code.clone(),
+            reg_prefix: a.reg_prefix.clone(),
+            province_code: a.province.clone(),
+        },
+        station_name: a.station_name.clone(),
+        admin: NewStaffInput {
+            username: a.admin_username.clone(),
+            display_name: a.admin_name.clone(),
+            roles: vec![Role::Admin],
+            password: a.admin_password.clone(),
+        },
+    };
+    match store.setup_office(&input) {
+        Ok(_) => {
+            let _ = writeln!(
+                io.out,
+                "已建立登记机构“{}”，管理员 {}。数据库：{}",
+                a.office_name.trim(),
+                a.admin_username.trim(),
+                store.path().display()
+            );
+            0
+        }
+        Err(e) => report(io, &e),
+    }
+}
+
+fn roles_text(v: &StaffView) -> String {
+    v.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
+}
+
+pub fn staff(store: &Store, s: &Session, cmd: &StaffCmd, io: &mut Io<'_>) -> u8 {
+    match cmd {
+        StaffCmd::Add {
+            username,
+            name,
+            roles,
+            password,
+        } => {
+            let mut parsed = Vec::new();
+            for r in roles {
+                match Role::from_code(r.trim()) {
+                    Some(role) => parsed.push(role),
+                    None => {
+                        let _ = writeln!(
+                            io.err,
+                            "未知岗位“{r}”，可用：{}",
+                            Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(" ")
+                        );
+                        return 2;
+                    }
+                }
+            }
+            let input = NewStaffInput {
+                username: username.clone(),
+                display_name: name.clone(),
+                roles: parsed,
+                password: password.clone(),
+            };
+            match store.add_staff(s, &input) {
+                Ok(v) => {
+                    let _ = writeln!(
+                        io.out,
+                        "已新增 {}（{}）：{}",
+                        v.display_name,
+                        v.username,
+                        roles_text(&v)
+                    );
+                    0
+                }
+                Err(e) => report(io, &e),
+            }
+        }
+        StaffCmd::List { json } => match store.list_staff(s) {
+            Ok(list) => {
+                for v in &list {
+                    if *json {
+                        let _ = writeln!(io.out, "{}", serde_json::json!(v));
+                    } else {
+                        let state = if v.disabled { "停用" } else { "启用" };
+                        let _ = writeln!(
+                            io.out,
+                            "{}\t{}\t{}\t{}",
+                            v.username,
+                            v.display_name,
+                            roles_text(v),
+                            state
+                        );
+                    }
+                }
+                0
+            }
+            Err(e) => report(io, &e),
+        },
+        StaffCmd::Disable { username } => {
+            let result = store.staff_by_username(s, username).and_then(|v| {
+                store.set_staff_disabled(
+                    s,
+                    &SetDisabledInput {
+                        id: v.id,
+                        version: v.version,
+                        disabled: true,
+                    },
+                )
+            });
+            match result {
+                Ok(v) => {
+                    let _ = writeln!(io.out, "已停用 {}（{}）", v.display_name, v.username);
+                    0
+                }
+                Err(e) => report(io, &e),
+            }
+        }
+    }
+}
