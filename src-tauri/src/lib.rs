@@ -1,1 +1,262 @@
-//! RegDesk desktop shell.
+//! RegDesk desktop shell. Tauri commands are adapters: decode the input, call
+//! the store with the current session, map the error. No rule lives here.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use regdesk_store::{
+    ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, DeskInput, DeskOverview,
+    ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, Session, SessionView,
+    SetDisabledInput, SettingsView, SetupInput, StaffView, Store, StoreError, SystemClock, UnlockInput,
+    UpdateSettingsInput, UpdateStaffInput,
+};
+use tauri::State;
+
+/// Start-up options, from the command line and the environment.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub data_dir: Option<PathBuf>,
+    /// Fill an empty data directory with the sample office first.
+    pub demo: bool,
+}
+
+impl Options {
+    /// `--data-dir DIR`, `--demo`; `REGDESK_DEMO=1` also asks for the sample office.
+    pub fn parse(args: impl IntoIterator<Item = String>, demo_env: Option<String>) -> Options {
+        let mut o = Options {
+            demo: demo_env.is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+            ..Options::default()
+        };
+        let mut it = args.into_iter();
+        while let Some(a) = it.next() {
+            if a == "--demo" {
+                o.demo = true;
+            } else if a == "--data-dir" {
+                o.data_dir = it.next().map(PathBuf::from);
+            } else if let Some(v) = a.strip_prefix("--data-dir=") {
+                o.data_dir = Some(PathBuf::from(v));
+            }
+        }
+        o
+    }
+}
+
+/// The shell's state: the store (or why it could not open) and who is signed in.
+pub struct AppState {
+    store: Result<Store, ApiError>,
+    session: Mutex<Option<Session>>,
+}
+
+impl AppState {
+    pub fn open(opts: &Options) -> AppState {
+        let store = regdesk_store::data_dir(opts.data_dir.as_deref())
+            .and_then(|dir| Store::open(&dir, Arc::new(SystemClock)))
+            .and_then(|s| {
+                if opts.demo && s.office()?.is_none() {
+                    regdesk_store::demo::fill(&s, 0)?;
+                }
+                Ok(s)
+            })
+            .map_err(ApiError::from);
+        AppState {
+            store,
+            session: Mutex::new(None),
+        }
+    }
+
+    fn store(&self) -> Result<&Store, ApiError> {
+        self.store.as_ref().map_err(Clone::clone)
+    }
+
+    fn session(&self) -> MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The current session, or the error the screen expects when there is none.
+    fn current(&self) -> Result<Session, ApiError> {
+        self.session().clone().ok_or_else(|| StoreError::NotSignedIn.to_api())
+    }
+
+    /// Runs `f` with the store and the current session; a session the store no
+    /// longer accepts (account disabled meanwhile) is dropped.
+    fn with<T>(&self, f: impl FnOnce(&Store, &Session) -> Result<T, StoreError>) -> Result<T, ApiError> {
+        let store = self.store()?;
+        let s = self.current()?;
+        f(store, &s).map_err(|e| {
+            if matches!(e, StoreError::NotSignedIn) {
+                *self.session() = None;
+            }
+            e.to_api()
+        })
+    }
+}
+
+type Res<T> = Result<T, ApiError>;
+
+#[tauri::command]
+async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
+    let s = state.session().clone();
+    Ok(state.store()?.app_status(s.as_ref())?)
+}
+
+#[tauri::command]
+async fn setup_office(state: State<'_, AppState>, input: SetupInput) -> Res<SessionView> {
+    let store = state.store()?;
+    let s = store.setup_office(&input)?;
+    let view = store.session_view(&s)?;
+    *state.session() = Some(s);
+    Ok(view)
+}
+
+#[tauri::command]
+async fn login(state: State<'_, AppState>, input: LoginInput) -> Res<SessionView> {
+    let store = state.store()?;
+    let s = store.login(&input)?;
+    let view = store.session_view(&s)?;
+    *state.session() = Some(s);
+    Ok(view)
+}
+
+#[tauri::command]
+async fn logout(state: State<'_, AppState>) -> Res<()> {
+    *state.session() = None;
+    Ok(())
+}
+
+#[tauri::command]
+async fn lock_session(state: State<'_, AppState>) -> Res<()> {
+    if let Some(s) = state.session().as_mut() {
+        s.locked = true;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+async fn unlock_session(state: State<'_, AppState>, input: UnlockInput) -> Res<SessionView> {
+    let store = state.store()?;
+    let s = state.current()?;
+    match store.unlock(&s, &input) {
+        Ok(s) => {
+            let view = store.session_view(&s)?;
+            *state.session() = Some(s);
+            Ok(view)
+        }
+        Err(e) => {
+            // Locked out while trying to unlock: sign out entirely.
+            if e.kind() == ErrorKind::Auth && e.to_string().contains("已锁定") {
+                *state.session() = None;
+            }
+            Err(e.into())
+        }
+    }
+}
+
+#[tauri::command]
+async fn change_password(state: State<'_, AppState>, input: ChangePasswordInput) -> Res<()> {
+    state.with(|st, s| st.change_password(s, &input))
+}
+
+#[tauri::command]
+async fn list_staff(state: State<'_, AppState>) -> Res<Vec<StaffView>> {
+    state.with(|st, s| st.list_staff(s))
+}
+
+#[tauri::command]
+async fn add_staff(state: State<'_, AppState>, input: NewStaffInput) -> Res<StaffView> {
+    state.with(|st, s| st.add_staff(s, &input))
+}
+
+#[tauri::command]
+async fn update_staff(state: State<'_, AppState>, input: UpdateStaffInput) -> Res<StaffView> {
+    state.with(|st, s| st.update_staff(s, &input))
+}
+
+#[tauri::command]
+async fn set_staff_disabled(state: State<'_, AppState>, input: SetDisabledInput) -> Res<StaffView> {
+    state.with(|st, s| st.set_staff_disabled(s, &input))
+}
+
+#[tauri::command]
+async fn reset_password(state: State<'_, AppState>, input: ResetPasswordInput) -> Res<StaffView> {
+    state.with(|st, s| st.reset_password(s, &input))
+}
+
+#[tauri::command]
+async fn get_settings(state: State<'_, AppState>) -> Res<SettingsView> {
+    state.with(|st, s| st.settings(s))
+}
+
+#[tauri::command]
+async fn update_settings(state: State<'_, AppState>, input: UpdateSettingsInput) -> Res<SettingsView> {
+    state.with(|st, s| st.update_settings(s, &input))
+}
+
+#[tauri::command]
+async fn verify_audit(state: State<'_, AppState>) -> Res<AuditReport> {
+    state.with(|st, s| st.verify_audit_as(s))
+}
+
+#[tauri::command]
+async fn recent_audit(state: State<'_, AppState>, input: RecentAuditInput) -> Res<Vec<AuditEntryView>> {
+    state.with(|st, s| st.recent_audit(s, input.limit))
+}
+
+#[tauri::command]
+async fn desk_overview(state: State<'_, AppState>, input: DeskInput) -> Res<DeskOverview> {
+    state.with(|st, s| st.desk_overview(s, input.desk))
+}
+
+#[tauri::command]
+async fn list_queue(state: State<'_, AppState>, input: QueueInput) -> Res<CasePage> {
+    state.with(|st, s| st.list_queue(s, &input))
+}
+
+/// Starts the desktop app.
+pub fn run(opts: Options) -> Result<(), tauri::Error> {
+    let state = AppState::open(&opts);
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            app_status,
+            setup_office,
+            login,
+            logout,
+            lock_session,
+            unlock_session,
+            change_password,
+            list_staff,
+            add_staff,
+            update_staff,
+            set_staff_disabled,
+            reset_password,
+            get_settings,
+            update_settings,
+            verify_audit,
+            recent_audit,
+            desk_overview,
+            list_queue,
+        ])
+        .run(tauri::generate_context!())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn options() {
+        assert_eq!(
+            Options::parse(args(&["--data-dir", "/d", "--demo"]), None),
+            Options {
+                data_dir: Some("/d".into()),
+                demo: true
+            }
+        );
+        assert_eq!(Options::parse(args(&["--data-dir=/e"]), Some("1".into())).demo, true);
+        assert_eq!(Options::parse(args(&[]), Some("0".into())), Options::default());
+    }
+}
