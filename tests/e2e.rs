@@ -45,6 +45,10 @@ fn first_start_staff_roles_wrong_password_and_idle_lock() {
     d.wait("#setup_office_name");
     d.shot("setup-empty");
     d.type_into("#setup_office_name", "浙江省版权局");
+    // Enter moves to the next field.
+    d.keys("#setup_office_name", ENTER);
+    let focused = d.js("return document.activeElement && document.activeElement.id", serde_json::json!([]));
+    assert_eq!(focused.as_str(), Some("setup_office_office_code"));
     d.retype("#setup_office_office_code", "ZJ");
     d.type_into("#setup_station_name", "受理窗口1");
     d.type_into("#setup_admin_username", "admin");
@@ -64,30 +68,31 @@ fn first_start_staff_roles_wrong_password_and_idle_lock() {
     // Idle lock after one minute (a setting).
     d.click("[data-testid=menu-admin]");
     d.wait_text("系统设置");
-    d.js(
-        "const t=[...document.querySelectorAll('[role=tab]')].find(e=>e.innerText.includes('系统设置')); t && t.click();",
-        serde_json::json!([]),
-    );
+    d.click("[data-testid=admin-tab-settings]");
     d.retype("#settings_idle_lock_minutes", "1");
     d.click("[data-testid=settings-save]");
     d.wait_text("已保存");
     d.shot("admin-settings");
 
     // Add a first reviewer.
-    d.js(
-        "const t=[...document.querySelectorAll('[role=tab]')].find(e=>e.innerText.includes('工作人员')); t && t.click();",
-        serde_json::json!([]),
-    );
+    d.click("[data-testid=admin-tab-staff]");
     d.click("[data-testid=staff-add]");
     d.type_into("#staff_username", "liwen");
     d.type_into("#staff_display_name", "李雯");
-    d.click("[data-testid=role-first_reviewer]");
+    d.click("label:has([data-testid=role-first_reviewer])");
     d.type_into("#staff_password", "Chushen2026");
     d.shot("staff-add-form");
     d.click("[data-testid=staff-submit]");
     d.wait_gone("#staff_username");
     d.wait_text("李雯");
     d.shot("staff-list");
+
+    // The audit chain is whole, and says so.
+    d.click("[data-testid=admin-tab-audit]");
+    d.click("[data-testid=audit-verify]");
+    let verdict = d.text("[data-testid=audit-result]");
+    assert!(verdict.contains("审计链完整"), "{verdict}");
+    d.shot("admin-audit");
     sign_out(&d);
 
     // A wrong password shows the core's message and keeps the login name.

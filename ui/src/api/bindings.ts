@@ -1,0 +1,128 @@
+// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:
+// run `bash .ci/bindings` after changing a type that crosses to the UI.
+
+export type Role = "counter_clerk" | "finance" | "first_reviewer" | "final_reviewer" | "certificate_desk" | "admin" | "supervisor";
+
+export type Desk = "counter" | "payments" | "first_review" | "final_review" | "certificates" | "reports" | "admin";
+
+export type FieldError = { 
+/**
+ * The form field, in the transport's camel-less snake_case (`office_code`).
+ */
+field: string, 
+/**
+ * Stable machine code (`too_short`, `checksum`, ...).
+ */
+code: string, 
+/**
+ * Plain Chinese naming the field and the fix.
+ */
+message: string, };
+
+export type OfficeInput = { 
+/**
+ * 机构名称，如 浙江省版权局
+ */
+name: string, 
+/**
+ * 机构代码（用于流水号），2–8 位大写字母或数字，如 ZJ
+ */
+office_code: string, 
+/**
+ * 登记号前缀，如 浙作登字
+ */
+reg_prefix: string, 
+/**
+ * 所在省份的两位代码，如 33
+ */
+province_code: string, };
+
+export type Office = { name: string, office_code: string, reg_prefix: string, province_code: string, province_name: string, };
+
+export type ProvinceOption = { code: string, name: string, };
+
+export type RoleOption = { role: Role, label: string, };
+
+export type DeskOption = { desk: Desk, label: string, };
+
+export type SessionView = { staff_id: string, username: string, display_name: string, roles: Array<Role>, 
+/**
+ * The desks this person opens, in menu order.
+ */
+desks: Array<DeskOption>, locked: boolean, must_change_password: boolean, };
+
+export type AppStatus = { setup_done: boolean, office: Office | null, station_id: string, station_name: string, session: SessionView | null, idle_lock_minutes: number, 
+/**
+ * Journal entries not yet shipped to the central server.
+ */
+pending_sync: number, provinces: Array<ProvinceOption>, role_options: Array<RoleOption>, password_min_chars: number, };
+
+export type NewStaffInput = { username: string, display_name: string, roles: Array<Role>, password: string, };
+
+export type SetupInput = { office: OfficeInput, station_name: string, admin: NewStaffInput, };
+
+export type LoginInput = { username: string, password: string, };
+
+export type UnlockInput = { password: string, };
+
+export type ChangePasswordInput = { old_password: string, new_password: string, };
+
+export type StaffView = { id: string, username: string, display_name: string, roles: Array<Role>, disabled: boolean, locked_until: string | null, must_change_password: boolean, version: number, created_at: string, updated_at: string, };
+
+export type UpdateStaffInput = { id: string, version: number, display_name: string, roles: Array<Role>, };
+
+export type SetDisabledInput = { id: string, version: number, disabled: boolean, };
+
+export type ResetPasswordInput = { id: string, version: number, new_password: string, };
+
+export type SettingsView = { version: number, idle_lock_minutes: number, };
+
+export type UpdateSettingsInput = { version: number, idle_lock_minutes: number, };
+
+export type AuditReport = { 
+/**
+ * Entries checked.
+ */
+entries: number, ok: boolean, 
+/**
+ * The sequence number of the first broken entry.
+ */
+first_broken: number | null, message: string, };
+
+export type AuditEntryView = { seq: number, at: string, staff_name: string | null, command: string, entity: string, entity_id: string, };
+
+export type RecentAuditInput = { limit: number, };
+
+export type ErrorKind = "validation" | "conflict" | "permission" | "auth" | "not_signed_in" | "session_locked" | "not_found" | "storage";
+
+export type ApiError = { kind: ErrorKind, 
+/**
+ * Plain Chinese, ready to show.
+ */
+message: string, 
+/**
+ * Per-field problems (validation only), shown under each field.
+ */
+fields: Array<FieldError>, };
+
+export type Queue = "drafts" | "awaiting_signature" | "awaiting_payment" | "awaiting_payment_check" | "first_review" | "final_review" | "registered" | "other";
+
+export type Stage = "draft" | "waiting_applicant" | "waiting_office" | "registered" | "closed";
+
+export type CaseState = "draft" | "awaiting_signatures" | "awaiting_payment" | "awaiting_payment_check" | "awaiting_first_review" | "awaiting_final_review" | "refusal_proposed" | "returned_for_correction" | "registered" | "mailed" | "picked_up" | "refused" | "withdrawn" | "revoked";
+
+export type QueueCount = { queue: Queue, label: string, count: number, };
+
+export type DeskOverview = { desk: Desk, label: string, queues: Array<QueueCount>, };
+
+export type CaseRow = { id: string, serial: string, title: string, category_label: string, state: CaseState, state_label: string, stage: Stage, applicant_name: string, created_at: string, due_on: string | null, };
+
+export type CasePage = { rows: Array<CaseRow>, total: number, page: number, page_size: number, };
+
+export type QueueInput = { queue: Queue, 
+/**
+ * From 1.
+ */
+page: number, page_size: number, };
+
+export type DeskInput = { desk: Desk, };

@@ -1,0 +1,75 @@
+// Typed wrappers around the Rust commands. Every command with an input takes
+// exactly one argument named `input`; failures reject with an ApiError.
+import { invoke } from '@tauri-apps/api/core';
+import type { DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+
+const KINDS: ReadonlyArray<ErrorKind> = [
+  'validation',
+  'conflict',
+  'permission',
+  'auth',
+  'not_signed_in',
+  'session_locked',
+  'not_found',
+  'storage',
+];
+
+export function isApiError(e: unknown): e is ApiError {
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as Record<string, unknown>;
+  return typeof o.kind === 'string' && (KINDS as ReadonlyArray<string>).includes(o.kind) && typeof o.message === 'string';
+}
+
+/** Turns whatever a rejected invoke gave into an ApiError (fields always an array). */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) {
+    return { kind: e.kind, message: e.message, fields: Array.isArray(e.fields) ? e.fields : [] };
+  }
+  const message = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
+  return { kind: 'storage', message, fields: [] };
+}
+
+type SessionListener = (kind: 'not_signed_in' | 'session_locked') => void;
+const listeners = new Set<SessionListener>();
+
+/** The app shell listens here: a call that finds no session or a locked one switches the screen. */
+export function onSessionError(l: SessionListener): () => void {
+  listeners.add(l);
+  return () => {
+    listeners.delete(l);
+  };
+}
+
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (raw) {
+    const err = toApiError(raw);
+    if (err.kind === 'not_signed_in' || err.kind === 'session_locked') {
+      const kind = err.kind;
+      listeners.forEach((l) => l(kind));
+    }
+    throw err;
+  }
+}
+
+export const api = {
+  appStatus: () => call<AppStatus>('app_status'),
+  setupOffice: (input: SetupInput) => call<SessionView>('setup_office', { input }),
+  login: (input: LoginInput) => call<SessionView>('login', { input }),
+  logout: () => call<null>('logout'),
+  lockSession: () => call<null>('lock_session'),
+  unlockSession: (input: UnlockInput) => call<SessionView>('unlock_session', { input }),
+  changePassword: (input: ChangePasswordInput) => call<null>('change_password', { input }),
+  listStaff: () => call<StaffView[]>('list_staff'),
+  addStaff: (input: NewStaffInput) => call<StaffView>('add_staff', { input }),
+  updateStaff: (input: UpdateStaffInput) => call<StaffView>('update_staff', { input }),
+  setStaffDisabled: (input: SetDisabledInput) => call<StaffView>('set_staff_disabled', { input }),
+  resetPassword: (input: ResetPasswordInput) => call<StaffView>('reset_password', { input }),
+  getSettings: () => call<SettingsView>('get_settings'),
+  updateSettings: (input: UpdateSettingsInput) => call<SettingsView>('update_settings', { input }),
+  deskOverview: (desk: Desk) => call<DeskOverview>('desk_overview', { input: { desk } satisfies DeskInput }),
+  listQueue: (input: QueueInput) => call<CasePage>('list_queue', { input }),
+  verifyAudit: () => call<AuditReport>('verify_audit'),
+  recentAudit: (limit: number) => call<AuditEntryView[]>('recent_audit', { input: { limit } satisfies RecentAuditInput }),
+};

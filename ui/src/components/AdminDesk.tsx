@@ -1,0 +1,48 @@
+import { Tabs, Typography } from 'antd';
+import type { DeskOption, RoleOption, SettingsView } from '../api/bindings';
+import { t } from '../i18n';
+import { AuditTab } from './AuditTab';
+import { SettingsTab } from './SettingsTab';
+import { StaffTab } from './StaffTab';
+
+export function AdminDesk({
+  desk,
+  active,
+  roleOptions,
+  passwordMinChars,
+  onSettingsSaved,
+}: {
+  desk: DeskOption;
+  /** only the desk on screen carries data-testid="desk-title" */
+  active: boolean;
+  roleOptions: RoleOption[];
+  passwordMinChars: number;
+  onSettingsSaved: (s: SettingsView) => void;
+}) {
+  return (
+    <div className="desk-page">
+      <Typography.Title level={4} data-testid={active ? 'desk-title' : undefined} className="desk-title">
+        {desk.label}
+      </Typography.Title>
+      <Tabs
+        items={[
+          {
+            key: 'staff',
+            label: <span data-testid="admin-tab-staff">{t('admin.tab.staff')}</span>,
+            children: <StaffTab roleOptions={roleOptions} passwordMinChars={passwordMinChars} />,
+          },
+          {
+            key: 'settings',
+            label: <span data-testid="admin-tab-settings">{t('admin.tab.settings')}</span>,
+            children: <SettingsTab onSaved={onSettingsSaved} />,
+          },
+          {
+            key: 'audit',
+            label: <span data-testid="admin-tab-audit">{t('admin.tab.audit')}</span>,
+            children: <AuditTab />,
+          },
+        ]}
+      />
+    </div>
+  );
+}

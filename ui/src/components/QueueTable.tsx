@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Empty, Table, Tag } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { ApiError, CasePage, CaseRow, Queue } from '../api/bindings';
+import { api } from '../api/client';
+import { t } from '../i18n';
+import { fmtDate } from '../lib/format';
+import { STAGE_COLOR } from './stage';
+
+export const PAGE_SIZE = 20;
+
+export function QueueTable({ queue, label }: { queue: Queue; label: string }) {
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<CasePage | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const load = useCallback(
+    async (p: number) => {
+      setLoading(true);
+      setError(null);
+      try {
+        setData(await api.listQueue({ queue, page: p, page_size: PAGE_SIZE }));
+      } catch (e) {
+        setError(e as ApiError);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [queue],
+  );
+
+  useEffect(() => {
+    void load(page);
+  }, [load, page]);
+
+  const columns: ColumnsType<CaseRow> = [
+    { title: t('queue.col.serial'), dataIndex: 'serial', key: 'serial', width: 160 },
+    { title: t('queue.col.title'), dataIndex: 'title', key: 'title', ellipsis: true },
+    { title: t('queue.col.category'), dataIndex: 'category_label', key: 'category', width: 110 },
+    { title: t('queue.col.applicant'), dataIndex: 'applicant_name', key: 'applicant', width: 160, ellipsis: true },
+    {
+      title: t('queue.col.state'),
+      key: 'state',
+      width: 130,
+      render: (_v, r) => <Tag color={STAGE_COLOR[r.stage] ?? 'default'}>{r.state_label}</Tag>,
+    },
+    { title: t('queue.col.created'), dataIndex: 'created_at', key: 'created', width: 110, render: (v: string) => fmtDate(v) },
+    { title: t('queue.col.due'), dataIndex: 'due_on', key: 'due', width: 110, render: (v: string | null) => fmtDate(v) },
+  ];
+
+  return (
+    <div data-testid={`queue-${queue}`}>
+      {error && (
+        <Alert
+          className="form-alert"
+          type="error"
+          showIcon
+          message={error.message || t('queue.loadFailed')}
+          action={
+            <Button size="small" onClick={() => void load(page)}>
+              {t('app.retry')}
+            </Button>
+          }
+        />
+      )}
+      <Table<CaseRow>
+        size="small"
+        rowKey="id"
+        columns={columns}
+        dataSource={data?.rows ?? []}
+        loading={loading}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('queue.empty', { queue: label })} /> }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: data?.total ?? 0,
+          showSizeChanger: false,
+          hideOnSinglePage: false,
+          showTotal: (total) => t('queue.total', { total }),
+          onChange: (p) => setPage(p),
+        }}
+      />
+    </div>
+  );
+}

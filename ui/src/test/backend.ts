@@ -1,0 +1,54 @@
+// A fake core for component tests, on top of @tauri-apps/api/mocks' mockIPC.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { ApiError, Desk, DeskOverview, ErrorKind, FieldError } from '../api/bindings';
+
+export type Call = { cmd: string; args: Record<string, unknown> | undefined };
+export type Handler = (args: Record<string, unknown> | undefined) => unknown;
+
+export function apiError(kind: ErrorKind, message: string, fields: FieldError[] = []): ApiError {
+  return { kind, message, fields };
+}
+
+const QUEUE_LABELS: Record<Desk, { queue: DeskOverview['queues'][number]['queue']; label: string }[]> = {
+  counter: [
+    { queue: 'drafts', label: '暂存' },
+    { queue: 'awaiting_signature', label: '待签章' },
+  ],
+  payments: [{ queue: 'awaiting_payment_check', label: '待核款' }],
+  first_review: [{ queue: 'first_review', label: '待初审' }],
+  final_review: [{ queue: 'final_review', label: '待终审' }],
+  certificates: [{ queue: 'registered', label: '已发证' }],
+  reports: [{ queue: 'other', label: '其他' }],
+  admin: [],
+};
+
+/** Default answers: empty queues, so the frame can render. */
+export const defaultHandlers: Record<string, Handler> = {
+  desk_overview: (args) => {
+    const desk = (args?.input as { desk: Desk }).desk;
+    return { desk, label: desk, queues: QUEUE_LABELS[desk].map((q) => ({ ...q, count: 0 })) } satisfies DeskOverview;
+  },
+  list_queue: (args) => {
+    const input = args?.input as { page: number; page_size: number };
+    return { rows: [], total: 0, page: input.page, page_size: input.page_size };
+  },
+  lock_session: () => null,
+  logout: () => null,
+};
+
+/**
+ * Installs a fake core. A handler that throws makes the invoke reject with
+ * what it threw (an ApiError). Unknown commands fail the test loudly.
+ */
+export function fakeCore(handlers: Record<string, Handler>): { calls: Call[]; callsTo: (cmd: string) => Call[] } {
+  const calls: Call[] = [];
+  const all = { ...defaultHandlers, ...handlers };
+  mockIPC((cmd, args) => {
+    const a = args as Record<string, unknown> | undefined;
+    calls.push({ cmd, args: a });
+    const h = all[cmd];
+    if (!h) throw apiError('storage', `fake core: no handler for ${cmd}`);
+    return h(a);
+  });
+  return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd) };
+}
