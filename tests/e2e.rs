@@ -47,7 +47,10 @@ fn first_start_staff_roles_wrong_password_and_idle_lock() {
     d.type_into("#setup_office_name", "浙江省版权局");
     // Enter moves to the next field.
     d.keys("#setup_office_name", ENTER);
-    let focused = d.js("return document.activeElement && document.activeElement.id", serde_json::json!([]));
+    let focused = d.js(
+        "return document.activeElement && document.activeElement.id",
+        serde_json::json!([]),
+    );
     assert_eq!(focused.as_str(), Some("setup_office_office_code"));
     d.retype("#setup_office_office_code", "ZJ");
     d.type_into("#setup_station_name", "受理窗口1");
@@ -85,6 +88,8 @@ fn first_start_staff_roles_wrong_password_and_idle_lock() {
     d.click("[data-testid=staff-submit]");
     d.wait_gone("#staff_username");
     d.wait_text("李雯");
+    // Setup, the settings change and the new person: three changes wait for sync.
+    d.wait_text("3 条变更待同步");
     d.shot("staff-list");
 
     // The audit chain is whole, and says so.

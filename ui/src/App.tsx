@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import type { ApiError, AppStatus, SessionView, SettingsView } from './api/bindings';
-import { api, onSessionError } from './api/client';
+import { api, onChanged, onSessionError } from './api/client';
 import { ChangePasswordDialog } from './components/ChangePasswordDialog';
 import { LockScreen } from './components/LockScreen';
 import { LoginScreen } from './components/LoginScreen';
@@ -53,6 +53,18 @@ export function Desk() {
         } else {
           setSession((s) => (s ? { ...s, locked: true } : s));
         }
+      }),
+    [],
+  );
+
+  // After any change, re-read the status: the pending-sync count in the header follows the journal.
+  useEffect(
+    () =>
+      onChanged(() => {
+        void api
+          .appStatus()
+          .then((st) => setStatus(st))
+          .catch(() => undefined);
       }),
     [],
   );

@@ -40,9 +40,31 @@ export function onSessionError(l: SessionListener): () => void {
   };
 }
 
+/** Commands that only read; every other command may add journal entries. */
+const READS: ReadonlySet<string> = new Set([
+  'app_status',
+  'list_staff',
+  'get_settings',
+  'desk_overview',
+  'list_queue',
+  'verify_audit',
+  'recent_audit',
+]);
+const changeListeners = new Set<() => void>();
+
+/** Called after every successful command that may have changed data (the header's pending-sync count follows it). */
+export function onChanged(l: () => void): () => void {
+  changeListeners.add(l);
+  return () => {
+    changeListeners.delete(l);
+  };
+}
+
 export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    const result = await invoke<T>(cmd, args);
+    if (!READS.has(cmd)) changeListeners.forEach((l) => l());
+    return result;
   } catch (raw) {
     const err = toApiError(raw);
     if (err.kind === 'not_signed_in' || err.kind === 'session_locked') {

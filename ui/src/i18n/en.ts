@@ -43,7 +43,7 @@ const en: Catalogue = {
   'login.failed': 'Sign-in failed',
 
   'password.title': 'Change password',
-  'password.forcedNotice': 'An administrator reset your password. Set a new one before you start.',
+  'password.forcedNotice': 'Your password was set by an administrator (first sign-in or a reset). Choose your own before you start.',
   'password.old_password': 'Current password',
   'password.new_password': 'New password',
   'password.new_password_confirm': 'Confirm new password',

@@ -42,7 +42,7 @@ const zhCN = {
   'login.failed': '登录失败',
 
   'password.title': '修改密码',
-  'password.forcedNotice': '管理员已重置您的密码，请先设置新密码再开始工作。',
+  'password.forcedNotice': '您的密码由管理员设置（初次登录或已重置），请先设置自己的新密码再开始工作。',
   'password.old_password': '原密码',
   'password.new_password': '新密码',
   'password.new_password_confirm': '确认新密码',

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { api, onChanged, onSessionError, toApiError } from './client';
+
+afterEach(() => clearMocks());
+
+describe('the command client', () => {
+  it('announces changes after state-changing commands only', async () => {
+    mockIPC((cmd) => (cmd === 'list_staff' ? [] : { version: 2, idle_lock_minutes: 3 }));
+    const changed = vi.fn();
+    const off = onChanged(changed);
+    await api.listStaff();
+    expect(changed).not.toHaveBeenCalled();
+    await api.updateSettings({ version: 1, idle_lock_minutes: 3 });
+    expect(changed).toHaveBeenCalledTimes(1);
+    off();
+    await api.updateSettings({ version: 2, idle_lock_minutes: 4 });
+    expect(changed).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects with the core ApiError and tells the shell about a lost session', async () => {
+    mockIPC(() => {
+      throw { kind: 'not_signed_in', message: '请先登录', fields: [] };
+    });
+    const lost = vi.fn();
+    const changed = vi.fn();
+    const off = onSessionError(lost);
+    const offChanged = onChanged(changed);
+    await expect(api.addStaff({ username: 'a', display_name: 'b', roles: [], password: 'c' })).rejects.toEqual({
+      kind: 'not_signed_in',
+      message: '请先登录',
+      fields: [],
+    });
+    expect(lost).toHaveBeenCalledWith('not_signed_in');
+    expect(changed).not.toHaveBeenCalled();
+    off();
+    offChanged();
+  });
+
+  it('turns anything else into a storage error with its text', () => {
+    expect(toApiError('磁盘已满')).toEqual({ kind: 'storage', message: '磁盘已满', fields: [] });
+    expect(toApiError(new Error('boom')).kind).toBe('storage');
+  });
+});
