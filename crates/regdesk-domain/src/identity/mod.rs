@@ -332,10 +332,7 @@ pub fn guess_type(input: &str) -> DocumentType {
     }
     // A resident ID with a character too few or too many: judge it as one, so
     // the clerk hears "应为 18 位" instead of it passing as a passport number.
-    if (15..=19).contains(&n)
-        && all_digits(&chars[..n - 1])
-        && (chars[n - 1].is_ascii_digit() || chars[n - 1] == 'X')
-    {
+    if (15..=19).contains(&n) && all_digits(&chars[..n - 1]) && (chars[n - 1].is_ascii_digit() || chars[n - 1] == 'X') {
         return DocumentType::ResidentId;
     }
     if (5..=20).contains(&n)
