@@ -256,7 +256,7 @@ mod tests {
                 demo: true
             }
         );
-        assert_eq!(Options::parse(args(&["--data-dir=/e"]), Some("1".into())).demo, true);
+        assert!(Options::parse(args(&["--data-dir=/e"]), Some("1".into())).demo);
         assert_eq!(Options::parse(args(&[]), Some("0".into())), Options::default());
     }
 }

@@ -80,16 +80,25 @@ fn open(data_dir: Option<&std::path::Path>) -> Result<Store, StoreError> {
     Store::open(&dir, Arc::new(SystemClock))
 }
 
+/// What the command line itself can refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("此命令需要 --user 登录名（密码放在环境变量 REGDESK_PASSWORD 中）")]
+    NoUser,
+    #[error("请在环境变量 REGDESK_PASSWORD 中提供 {0} 的密码")]
+    NoPassword(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Signs in the `--user` with the password from `REGDESK_PASSWORD`.
-fn sign_in(store: &Store, user: Option<&str>) -> Result<Session, String> {
-    let user = user.ok_or("此命令需要 --user 登录名（密码放在环境变量 REGDESK_PASSWORD 中）")?;
-    let password = std::env::var("REGDESK_PASSWORD").map_err(|_| "请在环境变量 REGDESK_PASSWORD 中提供密码")?;
-    store
-        .login(&LoginInput {
-            username: user.into(),
-            password,
-        })
-        .map_err(|e| e.to_string())
+fn sign_in(store: &Store, user: Option<&str>) -> Result<Session, CliError> {
+    let user = user.ok_or(CliError::NoUser)?;
+    let password = std::env::var("REGDESK_PASSWORD").map_err(|_| CliError::NoPassword(user.to_string()))?;
+    Ok(store.login(&LoginInput {
+        username: user.into(),
+        password,
+    })?)
 }
 
 /// Today in the office's time zone.
@@ -135,7 +144,7 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
             };
             let user = cli.user.clone();
             let mut persist = |text: &str| -> Result<bool, String> {
-                let s = sign_in(&store, user.as_deref())?;
+                let s = sign_in(&store, user.as_deref()).map_err(|e| e.to_string())?;
                 store
                     .load_calendar_year(&s, text)
                     .map(|y| y.replaced)

@@ -124,18 +124,11 @@ pub fn may_view_queue(roles: &[Role], queue: Queue) -> Result<(), PermissionDeni
     if desks_for(roles).into_iter().any(|d| desk_queues(d).contains(&queue)) {
         return Ok(());
     }
-    let desks: Vec<&str> = [
-        Desk::Counter,
-        Desk::Payments,
-        Desk::FirstReview,
-        Desk::FinalReview,
-        Desk::Certificates,
-        Desk::Reports,
-    ]
-    .into_iter()
-    .filter(|d| desk_queues(*d).contains(&queue))
-    .map(desk_label)
-    .collect();
+    let desks: Vec<&str> = Desk::ALL
+        .into_iter()
+        .filter(|d| desk_queues(*d).contains(&queue))
+        .map(desk_label)
+        .collect();
     Err(PermissionDenied {
         action: format!("查看“{}”队列", queue.label()),
         needed: format!("能进入{}的岗位", desks.join("或")),

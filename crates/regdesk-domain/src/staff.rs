@@ -102,6 +102,19 @@ pub enum Desk {
     Admin,
 }
 
+impl Desk {
+    /// Every desk, in menu order.
+    pub const ALL: [Desk; 7] = [
+        Desk::Counter,
+        Desk::Payments,
+        Desk::FirstReview,
+        Desk::FinalReview,
+        Desk::Certificates,
+        Desk::Reports,
+        Desk::Admin,
+    ];
+}
+
 /// The desks of a person holding `roles`, in menu order, each once.
 pub fn desks_for(roles: &[Role]) -> Vec<Desk> {
     let mut desks: Vec<Desk> = roles.iter().flat_map(|r| r.desks().iter().copied()).collect();
@@ -392,15 +405,7 @@ mod tests {
         ];
         for (role, desks) in table {
             assert_eq!(desks_for(&[*role]), desks.to_vec(), "{role:?}");
-            for d in [
-                Desk::Counter,
-                Desk::Payments,
-                Desk::FirstReview,
-                Desk::FinalReview,
-                Desk::Certificates,
-                Desk::Reports,
-                Desk::Admin,
-            ] {
+            for d in Desk::ALL {
                 assert_eq!(
                     require(&[*role], Permission::OpenDesk(d)).is_ok(),
                     desks.contains(&d),

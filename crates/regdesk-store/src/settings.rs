@@ -1,5 +1,7 @@
 //! Office-wide settings (系统设置).
 
+use regdesk_domain::calendar::CasePeriods;
+use regdesk_domain::fee::FeeSchedule;
 use regdesk_domain::staff::{parse_idle_lock_minutes, Permission};
 use rusqlite::params;
 use serde_json::json;
@@ -14,12 +16,17 @@ pub(crate) const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 
 fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
     conn.query_row(
-        "SELECT version, idle_lock_minutes FROM settings WHERE id = 1",
+        "SELECT version, idle_lock_minutes, review_working_days, correction_notice_days, correction_period_days,
+                fee_per_work_fen FROM settings WHERE id = 1",
         [],
         |r| {
             Ok(SettingsView {
                 version: r.get(0)?,
                 idle_lock_minutes: r.get(1)?,
+                review_working_days: r.get(2)?,
+                correction_notice_days: r.get(3)?,
+                correction_period_days: r.get(4)?,
+                fee_per_work_fen: r.get(5)?,
             })
         },
     )
@@ -30,6 +37,23 @@ fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
 }
 
 impl Store {
+    /// The case periods in force (办结时限、补正期限).
+    pub fn case_periods(&self) -> Result<CasePeriods> {
+        let v = load(&self.conn())?;
+        Ok(CasePeriods {
+            review_working_days: v.review_working_days,
+            correction_notice_days: v.correction_notice_days,
+            correction_period_days: v.correction_period_days,
+        })
+    }
+
+    /// The fee in force.
+    pub fn fee_schedule(&self) -> Result<FeeSchedule> {
+        Ok(FeeSchedule {
+            per_work_fen: load(&self.conn())?.fee_per_work_fen,
+        })
+    }
+
     /// 系统设置（任何已登录的人可读）。
     pub fn settings(&self, session: &Session) -> Result<SettingsView> {
         let conn = self.conn();
@@ -40,7 +64,28 @@ impl Store {
     /// 修改系统设置（管理员）。
     pub fn update_settings(&self, session: &Session, input: &UpdateSettingsInput) -> Result<SettingsView> {
         let admin = actor(&self.conn(), Some(session), Some(Permission::ManageSettings))?;
-        let idle = parse_idle_lock_minutes(input.idle_lock_minutes)?;
+        let mut errs = Vec::new();
+        let idle = parse_idle_lock_minutes(input.idle_lock_minutes)
+            .map_err(|e| errs.push(e))
+            .ok();
+        let periods = CasePeriods {
+            review_working_days: input.review_working_days,
+            correction_notice_days: input.correction_notice_days,
+            correction_period_days: input.correction_period_days,
+        };
+        if let Err(es) = periods.validate() {
+            errs.extend(es);
+        }
+        let fee = FeeSchedule {
+            per_work_fen: input.fee_per_work_fen,
+        };
+        if let Err(mut e) = fee.validate() {
+            e.field = "fee_per_work_fen".into();
+            errs.push(e);
+        }
+        let Some(idle) = idle.filter(|_| errs.is_empty()) else {
+            return Err(StoreError::Invalid(errs));
+        };
         self.run(Some(&admin.id), "update_settings", |tx, _now| {
             let current = load(tx)?;
             if current.version != input.version {
@@ -51,15 +96,22 @@ impl Store {
                 });
             }
             tx.execute(
-                "UPDATE settings SET idle_lock_minutes = ?1, version = version + 1 WHERE id = 1",
-                params![idle],
+                "UPDATE settings SET idle_lock_minutes = ?1, review_working_days = ?2, correction_notice_days = ?3,
+                 correction_period_days = ?4, fee_per_work_fen = ?5, version = version + 1 WHERE id = 1",
+                params![
+                    idle,
+                    periods.review_working_days,
+                    periods.correction_notice_days,
+                    periods.correction_period_days,
+                    fee.per_work_fen
+                ],
             )?;
             let v = load(tx)?;
             let change = Change {
                 entity: "settings",
                 entity_id: "office".into(),
                 version: v.version,
-                payload: json!({ "idle_lock_minutes": v.idle_lock_minutes }),
+                payload: json!(v),
             };
             Ok((change, v))
         })

@@ -340,25 +340,30 @@ impl Store {
     fn check_credentials(&self, username: &str, password: &str, command: &str) -> Result<String> {
         let policy = LockoutPolicy::default();
         let username = username.trim().to_lowercase();
-        let row: Option<(String, String, bool, u32, Option<DateTime<Utc>>)> = self
+        let row = self
             .conn()
             .query_row(
                 "SELECT id, password_hash, disabled, failed_logins, locked_until FROM staff WHERE username = ?1",
                 [&username],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        AccountStanding {
+                            disabled: r.get(2)?,
+                            failed_logins: r.get(3)?,
+                            locked_until: r.get(4)?,
+                        },
+                    ))
+                },
             )
             .optional()?;
-        let Some((id, hash, disabled, failed_logins, locked_until)) = row else {
+        let Some((id, hash, standing)) = row else {
             // Unknown names get the same answer as wrong passwords; nothing to record.
             return Err(DomainError::Login(LoginRefusal::BadCredentials {
                 remaining_hint: format!("{} 次", policy.max_failures),
             })
             .into());
-        };
-        let standing = AccountStanding {
-            disabled,
-            failed_logins,
-            locked_until,
         };
         let now = self.now();
         policy

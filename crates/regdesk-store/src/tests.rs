@@ -207,16 +207,7 @@ fn roles_are_checked_in_the_store_not_only_in_the_ui() {
     let e = f.store.list_staff(&reviewer).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Permission);
     assert!(e.to_string().contains("管理工作人员"));
-    let e = f
-        .store
-        .update_settings(
-            &reviewer,
-            &UpdateSettingsInput {
-                version: 1,
-                idle_lock_minutes: 5,
-            },
-        )
-        .unwrap_err();
+    let e = f.store.update_settings(&reviewer, &settings_input(1, 5)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Permission);
     // A locked session can do nothing.
     let locked = Session {
@@ -322,43 +313,57 @@ fn the_last_admin_cannot_be_removed() {
     assert_eq!(journal_count(&f), 1);
 }
 
+fn settings_input(version: i64, idle: i64) -> UpdateSettingsInput {
+    UpdateSettingsInput {
+        version,
+        idle_lock_minutes: idle,
+        review_working_days: 30,
+        correction_notice_days: 7,
+        correction_period_days: 30,
+        fee_per_work_fen: 15_000,
+    }
+}
+
+#[test]
+fn case_periods_and_fee_are_settings() {
+    let f = fixture();
+    let admin = set_up(&f);
+    assert_eq!(
+        f.store.case_periods().unwrap(),
+        regdesk_domain::calendar::CasePeriods::default()
+    );
+    assert_eq!(f.store.fee_schedule().unwrap().per_work_fen, 15_000);
+    let mut i = settings_input(1, 10);
+    i.review_working_days = 20;
+    i.fee_per_work_fen = 12_000;
+    let v = f.store.update_settings(&admin, &i).unwrap();
+    assert_eq!((v.review_working_days, v.fee_per_work_fen), (20, 12_000));
+    assert_eq!(f.store.case_periods().unwrap().review_working_days, 20);
+    // Every bad field at once, each named.
+    let mut bad = settings_input(2, 0);
+    bad.correction_period_days = 0;
+    bad.fee_per_work_fen = -1;
+    let e = f.store.update_settings(&admin, &bad).unwrap_err().to_api();
+    let fields: Vec<&str> = e.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec!["idle_lock_minutes", "correction_period_days", "fee_per_work_fen"]
+    );
+}
+
 #[test]
 fn settings_are_versioned() {
     let f = fixture();
     let admin = set_up(&f);
     let s = f.store.settings(&admin).unwrap();
     assert_eq!(s.idle_lock_minutes, 10);
-    let s2 = f
-        .store
-        .update_settings(
-            &admin,
-            &UpdateSettingsInput {
-                version: s.version,
-                idle_lock_minutes: 3,
-            },
-        )
-        .unwrap();
+    let s2 = f.store.update_settings(&admin, &settings_input(s.version, 3)).unwrap();
     assert_eq!((s2.version, s2.idle_lock_minutes), (2, 3));
-    let e = f
-        .store
-        .update_settings(
-            &admin,
-            &UpdateSettingsInput {
-                version: 1,
-                idle_lock_minutes: 4,
-            },
-        )
-        .unwrap_err();
+    let e = f.store.update_settings(&admin, &settings_input(1, 4)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
     let e = f
         .store
-        .update_settings(
-            &admin,
-            &UpdateSettingsInput {
-                version: 2,
-                idle_lock_minutes: 0,
-            },
-        )
+        .update_settings(&admin, &settings_input(2, 0))
         .unwrap_err()
         .to_api();
     assert_eq!(e.fields[0].field, "idle_lock_minutes");
@@ -619,8 +624,8 @@ fn loaded_calendar_years_persist_and_are_journaled() {
         (2027, 1, 1, false)
     );
     let cal = f.store.work_calendar().unwrap();
-    assert_eq!(cal.is_working_day(d("2027-01-01")).unwrap(), false);
-    assert_eq!(cal.is_working_day(d("2027-01-09")).unwrap(), true);
+    assert!(!cal.is_working_day(d("2027-01-01")).unwrap());
+    assert!(cal.is_working_day(d("2027-01-09")).unwrap());
     assert!(f.store.load_calendar_year(&admin, text).unwrap().replaced);
     let e = f
         .store

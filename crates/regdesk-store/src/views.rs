@@ -144,6 +144,15 @@ pub struct SettingsView {
     #[ts(type = "number")]
     pub version: i64,
     pub idle_lock_minutes: u32,
+    /// 办结时限（受理后工作日数）
+    pub review_working_days: u32,
+    /// 补正通知期限（自然日）
+    pub correction_notice_days: u32,
+    /// 补正期限（自然日）
+    pub correction_period_days: u32,
+    /// 每件作品登记费（分）
+    #[ts(type = "number")]
+    pub fee_per_work_fen: i64,
 }
 
 /// 修改系统设置。
@@ -151,7 +160,13 @@ pub struct SettingsView {
 pub struct UpdateSettingsInput {
     #[ts(type = "number")]
     pub version: i64,
+    #[ts(type = "number")]
     pub idle_lock_minutes: i64,
+    pub review_working_days: u32,
+    pub correction_notice_days: u32,
+    pub correction_period_days: u32,
+    #[ts(type = "number")]
+    pub fee_per_work_fen: i64,
 }
 
 /// 审计记录一条（管理台列表）。

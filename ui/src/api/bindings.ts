@@ -75,9 +75,25 @@ export type SetDisabledInput = { id: string, version: number, disabled: boolean,
 
 export type ResetPasswordInput = { id: string, version: number, new_password: string, };
 
-export type SettingsView = { version: number, idle_lock_minutes: number, };
+export type SettingsView = { version: number, idle_lock_minutes: number, 
+/**
+ * 办结时限（受理后工作日数）
+ */
+review_working_days: number, 
+/**
+ * 补正通知期限（自然日）
+ */
+correction_notice_days: number, 
+/**
+ * 补正期限（自然日）
+ */
+correction_period_days: number, 
+/**
+ * 每件作品登记费（分）
+ */
+fee_per_work_fen: number, };
 
-export type UpdateSettingsInput = { version: number, idle_lock_minutes: number, };
+export type UpdateSettingsInput = { version: number, idle_lock_minutes: number, review_working_days: number, correction_notice_days: number, correction_period_days: number, fee_per_work_fen: number, };
 
 export type AuditReport = { 
 /**

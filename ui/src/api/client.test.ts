@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import type { UpdateSettingsInput } from './bindings';
 import { api, onChanged, onSessionError, toApiError } from './client';
+
+const settings = (version: number, idle: number): UpdateSettingsInput => ({
+  version,
+  idle_lock_minutes: idle,
+  review_working_days: 30,
+  correction_notice_days: 7,
+  correction_period_days: 30,
+  fee_per_work_fen: 15000,
+});
 
 afterEach(() => clearMocks());
 
@@ -11,10 +21,10 @@ describe('the command client', () => {
     const off = onChanged(changed);
     await api.listStaff();
     expect(changed).not.toHaveBeenCalled();
-    await api.updateSettings({ version: 1, idle_lock_minutes: 3 });
+    await api.updateSettings(settings(1, 3));
     expect(changed).toHaveBeenCalledTimes(1);
     off();
-    await api.updateSettings({ version: 2, idle_lock_minutes: 4 });
+    await api.updateSettings(settings(2, 4));
     expect(changed).toHaveBeenCalledTimes(1);
   });
 

@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { SettingsView, UpdateSettingsInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
 import { session, status } from '../test/fixtures';
 import { fill, renderDesk } from '../test/render';
@@ -7,19 +8,29 @@ import { fill, renderDesk } from '../test/render';
 const field = (id: string) => document.getElementById(id) as HTMLInputElement;
 
 describe('admin desk', () => {
-  it('saves the idle minutes against the settings version', async () => {
+  it('saves the settings against their version, with the fee in fen', async () => {
+    const current: SettingsView = {
+      version: 4,
+      idle_lock_minutes: 10,
+      review_working_days: 30,
+      correction_notice_days: 7,
+      correction_period_days: 30,
+      fee_per_work_fen: 15000,
+    };
     const core = fakeCore({
       app_status: () => status({ session: session() }),
       list_staff: () => [],
-      get_settings: () => ({ version: 4, idle_lock_minutes: 10 }),
+      get_settings: () => current,
       update_settings: (args) => {
-        const input = args?.input as { version: number; idle_lock_minutes: number };
-        if (input.idle_lock_minutes > 120) {
+        const input = args?.input as UpdateSettingsInput;
+        if (input.idle_lock_minutes > 120 || input.fee_per_work_fen < 0) {
           throw apiError('validation', '请按提示修改标出的项目', [
-            { field: 'idle_lock_minutes', code: 'range', message: '空闲锁屏应在 1 到 120 分钟之间' },
+            ...(input.idle_lock_minutes > 120
+              ? [{ field: 'idle_lock_minutes', code: 'range', message: '空闲锁屏应在 1 到 120 分钟之间' }]
+              : []),
           ]);
         }
-        return { version: 5, idle_lock_minutes: input.idle_lock_minutes };
+        return { ...input, version: 5, idle_lock_minutes: Number(input.idle_lock_minutes) };
       },
     });
     const { user } = renderDesk();
@@ -37,7 +48,23 @@ describe('admin desk', () => {
     await fill(user, field('settings_idle_lock_minutes'), '15');
     await user.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(core.callsTo('update_settings')).toHaveLength(2));
-    expect(core.callsTo('update_settings')[1].args).toEqual({ input: { version: 4, idle_lock_minutes: 15 } });
+    expect(core.callsTo('update_settings')[1].args).toEqual({
+      input: {
+        version: 4,
+        idle_lock_minutes: 15,
+        review_working_days: 30,
+        correction_notice_days: 7,
+        correction_period_days: 30,
+        fee_per_work_fen: 15000,
+      },
+    });
+
+    // The fee is typed in yuan and crosses as integer fen.
+    await user.clear(field('settings_fee_yuan'));
+    await fill(user, field('settings_fee_yuan'), '120.5');
+    await user.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(core.callsTo('update_settings')).toHaveLength(3));
+    expect((core.callsTo('update_settings')[2].args?.input as UpdateSettingsInput).fee_per_work_fen).toBe(12050);
   });
 
   it('lists recent audit entries and shows the chain check as an Alert', async () => {

@@ -114,6 +114,13 @@ const en: Catalogue = {
 
   'settings.idle_lock_minutes': 'Lock when idle (minutes)',
   'settings.idleHint': 'The workstation locks after this many minutes without keyboard or mouse activity.',
+  'settings.casePeriods': 'Time limits',
+  'settings.review_working_days': 'Case time limit (working days)',
+  'settings.correction_notice_days': 'Correction notice within (days)',
+  'settings.correction_period_days': 'Correction period (days)',
+  'settings.fee': 'Fee',
+  'settings.fee_yuan': 'Fee per work (yuan)',
+  'settings.feeHint': 'Cases entering awaiting payment are charged this amount; fees already owed do not change.',
   'settings.save': 'Save',
   'settings.loadFailed': 'Could not read the settings',
   'settings.saveFailed': 'Could not save the settings',

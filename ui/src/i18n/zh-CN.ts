@@ -113,6 +113,13 @@ const zhCN = {
 
   'settings.idle_lock_minutes': '空闲锁屏（分钟）',
   'settings.idleHint': '键盘和鼠标无操作达到该分钟数后自动锁屏。',
+  'settings.casePeriods': '办理时限',
+  'settings.review_working_days': '办结时限（工作日）',
+  'settings.correction_notice_days': '补正通知期限（天）',
+  'settings.correction_period_days': '补正期限（天）',
+  'settings.fee': '登记费',
+  'settings.fee_yuan': '每件作品登记费（元）',
+  'settings.feeHint': '受理后进入待缴费的作品按此金额收费；已开具的费用不受影响。',
   'settings.save': '保存',
   'settings.loadFailed': '未能读取系统设置',
   'settings.saveFailed': '未能保存系统设置',
