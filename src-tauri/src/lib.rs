@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use regdesk_store::{
-    ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, DeskInput, DeskOverview,
-    ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, Session, SessionView,
+    ApiError, AppStatus, ApplicantView, AuditEntryView, AuditReport, CasePage, ChangeCategoryInput,
+    ChangePasswordInput, DeskInput, DeskOverview, ErrorKind, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput,
+    LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, Session, SessionView,
     SetDisabledInput, SettingsView, SetupInput, StaffView, Store, StoreError, SystemClock, UnlockInput,
-    UpdateSettingsInput, UpdateStaffInput,
+    UpdateApplicantInput, UpdateSettingsInput, UpdateStaffInput,
 };
 use tauri::State;
 
@@ -211,6 +212,39 @@ async fn list_queue(state: State<'_, AppState>, input: QueueInput) -> Res<CasePa
     state.with(|st, s| st.list_queue(s, &input))
 }
 
+#[tauri::command]
+async fn check_id(state: State<'_, AppState>, input: IdCheckInput) -> Res<IdCheckView> {
+    state.with(|st, s| st.check_id(s, &input))
+}
+
+#[tauri::command]
+async fn find_applicants(state: State<'_, AppState>, input: FindApplicantsInput) -> Res<Vec<ApplicantView>> {
+    state.with(|st, s| st.find_applicants(s, &input))
+}
+
+#[tauri::command]
+async fn get_applicant(state: State<'_, AppState>, input: IdInput) -> Res<ApplicantView> {
+    state.with(|st, s| st.applicant(s, &input.id))
+}
+
+#[tauri::command]
+async fn create_applicant(
+    state: State<'_, AppState>,
+    input: regdesk_domain::applicant::ApplicantInput,
+) -> Res<ApplicantView> {
+    state.with(|st, s| st.create_applicant(s, &input))
+}
+
+#[tauri::command]
+async fn update_applicant(state: State<'_, AppState>, input: UpdateApplicantInput) -> Res<ApplicantView> {
+    state.with(|st, s| st.update_applicant(s, &input))
+}
+
+#[tauri::command]
+async fn change_applicant_category(state: State<'_, AppState>, input: ChangeCategoryInput) -> Res<ApplicantView> {
+    state.with(|st, s| st.change_applicant_category(s, &input))
+}
+
 /// Starts the desktop app.
 pub fn run(opts: Options) -> Result<(), tauri::Error> {
     let state = AppState::open(&opts);
@@ -235,6 +269,12 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             recent_audit,
             desk_overview,
             list_queue,
+            check_id,
+            find_applicants,
+            get_applicant,
+            create_applicant,
+            update_applicant,
+            change_applicant_category,
         ])
         .run(tauri::generate_context!())
 }

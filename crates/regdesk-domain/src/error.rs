@@ -1,11 +1,11 @@
 //! Errors of the rules. Every variant carries a stable machine code and a
 //! Chinese message that names the field and the fix.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// 字段校验错误：哪个字段、稳定的机器代码、给窗口人员看的中文提示。
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FieldError {
     /// The form field, in the transport's camel-less snake_case (`office_code`).
     pub field: String,

@@ -4,6 +4,7 @@
 //! takes it as an argument. Types are named after the domain brief, with the
 //! Chinese term in their doc comment.
 
+pub mod applicant;
 pub mod calendar;
 pub mod category;
 pub mod error;

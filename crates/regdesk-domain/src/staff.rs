@@ -133,6 +133,10 @@ pub enum Permission {
     ManageSettings,
     /// 查看审计记录
     ViewAudit,
+    /// 建立、修改用户信息（申请人）
+    ManageApplicants,
+    /// 修改用户类别为代理公司或代理律师
+    ChangeApplicantCategory,
     /// 进入某个工作台
     OpenDesk(Desk),
 }
@@ -143,6 +147,8 @@ impl Permission {
         match self {
             Permission::ManageStaff | Permission::ManageSettings => role == Role::Admin,
             Permission::ViewAudit => matches!(role, Role::Admin | Role::Supervisor),
+            Permission::ManageApplicants => role == Role::CounterClerk,
+            Permission::ChangeApplicantCategory => role == Role::Admin,
             Permission::OpenDesk(d) => role.desks().contains(&d),
         }
     }
@@ -152,6 +158,8 @@ impl Permission {
             Permission::ManageStaff => "管理工作人员".into(),
             Permission::ManageSettings => "修改系统设置".into(),
             Permission::ViewAudit => "查看审计记录".into(),
+            Permission::ManageApplicants => "建立或修改用户信息".into(),
+            Permission::ChangeApplicantCategory => "修改用户类别".into(),
             Permission::OpenDesk(d) => format!("进入{}", desk_label(d)),
         }
     }

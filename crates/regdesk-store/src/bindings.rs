@@ -29,6 +29,13 @@ pub fn typescript() -> String {
         crate::ErrorKind, crate::ApiError,
         regdesk_domain::queue::Queue, regdesk_domain::queue::Stage, regdesk_domain::lifecycle::CaseState,
         crate::QueueCount, crate::DeskOverview, crate::CaseRow, crate::CasePage, crate::QueueInput, crate::DeskInput,
+        regdesk_domain::applicant::ApplicantCategory, regdesk_domain::applicant::ApplicantInput,
+        regdesk_domain::applicant::IdConsequence, regdesk_domain::identity::DocumentType,
+        regdesk_domain::identity::IdentityDocument, regdesk_domain::identity::PersonFacts,
+        regdesk_domain::identity::OrganisationFacts, regdesk_domain::identity::Region, regdesk_domain::identity::Sex,
+        regdesk_domain::identity::IdWarning,
+        crate::ApplicantView, crate::UpdateApplicantInput, crate::ChangeCategoryInput, crate::FindApplicantsInput,
+        crate::IdCheckInput, crate::IdCheckView, crate::ConsequenceView, IdInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

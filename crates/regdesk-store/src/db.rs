@@ -16,11 +16,12 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/001_foundation.sql")),
         M::up(include_str!("migrations/002_cases_calendar.sql")),
         M::up(include_str!("migrations/003_case_settings.sql")),
+        M::up(include_str!("migrations/004_applicants.sql")),
     ])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;

@@ -7,6 +7,7 @@
 //! Time comes from the [`Clock`] the store was opened with; nothing here reads
 //! the system clock behind the caller's back.
 
+mod applicants;
 mod audit;
 pub mod bindings;
 mod calendar;
@@ -29,6 +30,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
+pub use applicants::{
+    ApplicantView, ChangeCategoryInput, ConsequenceView, FindApplicantsInput, IdCheckInput, IdCheckView,
+    UpdateApplicantInput,
+};
 pub use audit::AuditReport;
 pub use calendar::LoadedYear;
 pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};

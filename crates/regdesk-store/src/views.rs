@@ -185,3 +185,9 @@ pub struct AuditEntryView {
 pub struct RecentAuditInput {
     pub limit: u32,
 }
+
+/// 按编号取一条记录。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IdInput {
+    pub id: String,
+}

@@ -142,3 +142,151 @@ export type QueueInput = { queue: Queue,
 page: number, page_size: number, };
 
 export type DeskInput = { desk: Desk, };
+
+export type ApplicantCategory = "individual" | "organisation" | "agency" | "lawyer";
+
+export type ApplicantInput = { category: ApplicantCategory, 
+/**
+ * 姓名或名称
+ */
+name: string, id_type: DocumentType, id_number: string, 
+/**
+ * 笔名（可选）
+ */
+pen_name: string, 
+/**
+ * 经办人
+ */
+handler_name: string, 
+/**
+ * 经办人联系手机
+ */
+handler_mobile: string, 
+/**
+ * 所属地区（可选）
+ */
+region: string, 
+/**
+ * 电子发票接收邮箱
+ */
+invoice_email: string, 
+/**
+ * 纸质证书收件人
+ */
+recipient_name: string, 
+/**
+ * 收件手机
+ */
+recipient_phone: string, 
+/**
+ * 纸质证书收件地址
+ */
+postal_address: string, };
+
+export type IdConsequence = "guardian_required" | "residence_proof_required" | "licence_required" | "id_scan_required";
+
+export type DocumentType = "resident_id" | "uscc" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "foreign_permanent_id" | "passport" | "other";
+
+export type IdentityDocument = { doc_type: DocumentType, 
+/**
+ * 规范化后的号码（去掉首尾空白，字母大写）
+ */
+number: string, person: PersonFacts | null, organisation: OrganisationFacts | null, 
+/**
+ * 提醒（不影响通过）
+ */
+warnings: Array<IdWarning>, };
+
+export type PersonFacts = { birth_date: string, sex: Sex, 
+/**
+ * 签发地（居民身份证为户籍地区；居住证为港澳台；永居证为受理省份）
+ */
+region: Region, };
+
+export type OrganisationFacts = { 
+/**
+ * 登记管理部门名称，如 工商/市场监管
+ */
+registering_body: string | null, 
+/**
+ * 机构类别名称，如 企业
+ */
+entity_type: string | null, 
+/**
+ * 登记管理机关行政区划
+ */
+region: Region, 
+/**
+ * 主体标识码（组织机构代码），9 位
+ */
+organisation_code: string, };
+
+export type Region = { 
+/**
+ * 6 位行政区划代码
+ */
+code: string, 
+/**
+ * 省级名称
+ */
+province: string | null, 
+/**
+ * 地级名称（直辖市与省直辖县没有）
+ */
+city: string | null, 
+/**
+ * 县级名称（代码本身是省级或地级时没有）
+ */
+county: string | null, 
+/**
+ * 整个 6 位代码是否在行政区划表中
+ */
+known: boolean, 
+/**
+ * 是否为已撤销的旧代码（老证件仍在使用）
+ */
+historic: boolean, };
+
+export type Sex = "male" | "female";
+
+export type IdWarning = { 
+/**
+ * Stable machine code (`region_unknown`, ...).
+ */
+code: string, 
+/**
+ * Plain Chinese for the clerk.
+ */
+message: string, };
+
+export type ApplicantView = { id: string, category: ApplicantCategory, category_label: string, name: string, id_type: DocumentType, id_type_label: string, 
+/**
+ * The full number (detail views of the counter desk).
+ */
+id_number: string, 
+/**
+ * 330106********1234, for lists.
+ */
+id_number_masked: string, pen_name: string | null, handler_name: string, handler_mobile: string, region: string | null, invoice_email: string, recipient_name: string, recipient_phone: string, postal_address: string, version: number, created_at: string, updated_at: string, };
+
+export type UpdateApplicantInput = { id: string, version: number, applicant: ApplicantInput, };
+
+export type ChangeCategoryInput = { id: string, version: number, category: ApplicantCategory, reason: string, };
+
+export type FindApplicantsInput = { query: string, limit: number, };
+
+export type IdCheckInput = { doc_type: DocumentType | null, number: string, };
+
+export type IdCheckView = { doc_type: DocumentType, doc_type_label: string, valid: boolean, error: FieldError | null, document: IdentityDocument | null, age: number | null, sex_label: string | null, 
+/**
+ * 浙江省 杭州市 西湖区
+ */
+region_text: string | null, warnings: Array<string>, consequences: Array<ConsequenceView>, 
+/**
+ * A profile that already has this number.
+ */
+known_applicant: ApplicantView | null, };
+
+export type ConsequenceView = { code: IdConsequence, message: string, };
+
+export type IdInput = { id: string, };
