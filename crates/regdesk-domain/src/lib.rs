@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod category;
 pub mod error;
 pub mod fee;
+pub mod filing;
 pub mod identity;
 pub mod lifecycle;
 pub mod office;
