@@ -5,11 +5,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use regdesk_store::{
-    ApiError, AppStatus, ApplicantView, AuditEntryView, AuditReport, CasePage, ChangeCategoryInput,
-    ChangePasswordInput, DeskInput, DeskOverview, ErrorKind, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput,
-    LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, Session, SessionView,
-    SetDisabledInput, SettingsView, SetupInput, StaffView, Store, StoreError, SystemClock, UnlockInput,
-    UpdateApplicantInput, UpdateSettingsInput, UpdateStaffInput,
+    AddFileInput, ApiError, AppStatus, ApplicantView, AuditEntryView, AuditReport, CaseDetail, CaseKey, CasePage,
+    CaseRef, ChangeCategoryInput, ChangePasswordInput, DeskInput, DeskOverview, ErrorKind, FileView,
+    FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, LoginInput, NewStaffInput, QueueInput, RecentAuditInput,
+    RecordSignatureInput, ResetPasswordInput, SaveDraftInput, Session, SessionView, SetDisabledInput, SettingsView,
+    SetupInput, StaffView, Store, StoreError, SystemClock, UnlockInput, UpdateApplicantInput, UpdateSettingsInput,
+    UpdateStaffInput,
 };
 use tauri::State;
 
@@ -245,10 +246,83 @@ async fn change_applicant_category(state: State<'_, AppState>, input: ChangeCate
     state.with(|st, s| st.change_applicant_category(s, &input))
 }
 
+#[tauri::command]
+async fn save_draft(state: State<'_, AppState>, input: SaveDraftInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.save_draft(s, &input))
+}
+
+#[tauri::command]
+async fn submit_for_signing(state: State<'_, AppState>, input: CaseRef) -> Res<CaseDetail> {
+    state.with(|st, s| st.submit_for_signing(s, &input))
+}
+
+#[tauri::command]
+async fn record_signature(state: State<'_, AppState>, input: RecordSignatureInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.record_signature(s, &input))
+}
+
+#[tauri::command]
+async fn get_case(state: State<'_, AppState>, input: CaseKey) -> Res<CaseDetail> {
+    state.with(|st, s| st.case_detail(s, &input.key))
+}
+
+#[tauri::command]
+async fn add_file(state: State<'_, AppState>, input: AddFileInput) -> Res<FileView> {
+    state.with(|st, s| st.add_file(s, std::path::Path::new(&input.path)))
+}
+
+#[tauri::command]
+async fn get_file(state: State<'_, AppState>, input: IdInput) -> Res<FileView> {
+    state.with(|st, s| st.file(s, &input.id))
+}
+
+/// The verified file's path, for previews through the asset protocol.
+#[tauri::command]
+async fn file_path(state: State<'_, AppState>, input: IdInput) -> Res<String> {
+    state.with(|st, s| st.verified_file_path(s, &input.id).map(|p| p.display().to_string()))
+}
+
+/// Writes the application form next to the data and opens it in the system viewer.
+#[tauri::command]
+async fn print_application_form(app: tauri::AppHandle, state: State<'_, AppState>, input: CaseKey) -> Res<String> {
+    use tauri_plugin_opener::OpenerExt;
+    let path = state.with(|st, s| {
+        let (serial, pdf) = st.application_form_pdf(s, &input.key)?;
+        let dir = st.path().parent().map(|p| p.join("prints")).unwrap_or_default();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{serial}-申请表.pdf"));
+        std::fs::write(&path, pdf)?;
+        Ok(path)
+    })?;
+    if let Err(e) = app.opener().open_path(path.display().to_string(), None::<&str>) {
+        return Err(ApiError {
+            kind: ErrorKind::Storage,
+            message: format!("申请表已保存到 {}，但无法用系统阅读器打开：{e}", path.display()),
+            fields: Vec::new(),
+        });
+    }
+    Ok(path.display().to_string())
+}
+
 /// Starts the desktop app.
 pub fn run(opts: Options) -> Result<(), tauri::Error> {
     let state = AppState::open(&opts);
+    let files_dir = state
+        .store
+        .as_ref()
+        .ok()
+        .and_then(|s| s.path().parent().map(|p| p.join("files")));
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(move |app| {
+            // Previews may read the attachment store, and nothing else on disk.
+            if let Some(dir) = &files_dir {
+                use tauri::Manager;
+                app.asset_protocol_scope().allow_directory(dir, true)?;
+            }
+            Ok(())
+        })
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             app_status,
@@ -275,6 +349,14 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             create_applicant,
             update_applicant,
             change_applicant_category,
+            save_draft,
+            submit_for_signing,
+            record_signature,
+            get_case,
+            add_file,
+            get_file,
+            file_path,
+            print_application_form,
         ])
         .run(tauri::generate_context!())
 }

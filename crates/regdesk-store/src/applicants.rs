@@ -217,10 +217,7 @@ fn taken(existing: &ApplicantView) -> StoreError {
 impl Store {
     /// Today in the office's time zone.
     pub fn office_today(&self) -> NaiveDate {
-        let now = self.now();
-        chrono::FixedOffset::east_opt(crate::OFFICE_UTC_OFFSET_HOURS * 3600)
-            .map(|o| now.with_timezone(&o).date_naive())
-            .unwrap_or_else(|| now.date_naive())
+        crate::office_date(self.now())
     }
 
     /// 证件核验：validity, derived facts, what follows for a filing, and a known profile with this number.

@@ -36,6 +36,19 @@ pub fn typescript() -> String {
         regdesk_domain::identity::IdWarning,
         crate::ApplicantView, crate::UpdateApplicantInput, crate::ChangeCategoryInput, crate::FindApplicantsInput,
         crate::IdCheckInput, crate::IdCheckView, crate::ConsequenceView, IdInput,
+        regdesk_domain::category::WorkCategory, regdesk_domain::work::CreationNature,
+        regdesk_domain::work::PublicationStatus, regdesk_domain::work::Attribution, regdesk_domain::work::Acquisition,
+        regdesk_domain::work::Ownership, regdesk_domain::work::Right, regdesk_domain::party::PartyKind,
+        regdesk_domain::party::SignedAs, regdesk_domain::party::AttachmentKind,
+        regdesk_domain::filing::Delivery, regdesk_domain::filing::PartyFile, regdesk_domain::filing::WorkDraft,
+        regdesk_domain::filing::OwnerDraft, regdesk_domain::filing::AuthorDraft, regdesk_domain::filing::WriterDraft,
+        regdesk_domain::filing::FilingDraft,
+        regdesk_domain::signature::SignerRef, regdesk_domain::signature::Signer,
+        regdesk_domain::signature::SignerStatus, regdesk_domain::signature::SignatureMethod,
+        regdesk_domain::signature::ContentFingerprint, regdesk_domain::signature::SignatureRecord,
+        regdesk_domain::signature::SignerLine,
+        crate::CaseDetail, crate::SaveDraftInput, crate::CaseRef, crate::RecordSignatureInput, crate::CaseKey,
+        crate::FileView, crate::AddFileInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

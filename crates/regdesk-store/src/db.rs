@@ -17,11 +17,12 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/002_cases_calendar.sql")),
         M::up(include_str!("migrations/003_case_settings.sql")),
         M::up(include_str!("migrations/004_applicants.sql")),
+        M::up(include_str!("migrations/005_filings.sql")),
     ])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;

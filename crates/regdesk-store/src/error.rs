@@ -20,6 +20,9 @@ pub enum StoreError {
         read: i64,
         current: i64,
     },
+    /// 案件状态或办理规则不允许这项操作。
+    #[error("{message}")]
+    Refused { code: String, message: String },
     /// 记录不存在。
     #[error("找不到{what}：{id}")]
     NotFound { what: &'static str, id: String },
@@ -88,6 +91,7 @@ pub enum ErrorKind {
     NotSignedIn,
     SessionLocked,
     NotFound,
+    Refused,
     Storage,
 }
 
@@ -110,6 +114,7 @@ impl StoreError {
             StoreError::Domain(DomainError::Login(_)) => ErrorKind::Auth,
             StoreError::Conflict { .. } => ErrorKind::Conflict,
             StoreError::NotFound { .. } => ErrorKind::NotFound,
+            StoreError::Refused { .. } => ErrorKind::Refused,
             StoreError::NotSignedIn => ErrorKind::NotSignedIn,
             StoreError::SessionLocked => ErrorKind::SessionLocked,
             StoreError::DatabaseTooNew { .. }

@@ -11,9 +11,12 @@ mod applicants;
 mod audit;
 pub mod bindings;
 mod calendar;
+mod cases;
 mod db;
 pub mod demo;
 mod error;
+mod files;
+mod forms;
 mod journal;
 mod queues;
 mod session;
@@ -36,8 +39,11 @@ pub use applicants::{
 };
 pub use audit::AuditReport;
 pub use calendar::LoadedYear;
+pub use cases::{station_code, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput};
 pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
+pub use files::{mime_of, AddFileInput, FileView};
+pub use forms::chinese_date;
 pub use queues::{CasePage, CaseRow, DeskInput, DeskOverview, QueueCount, QueueInput};
 pub use session::Session;
 pub use views::*;
@@ -83,6 +89,13 @@ impl Clock for FixedClock {
 
 /// The office's local offset from UTC (China Standard Time).
 pub const OFFICE_UTC_OFFSET_HOURS: i32 = 8;
+
+/// The office's calendar date of an instant.
+pub fn office_date(t: DateTime<Utc>) -> chrono::NaiveDate {
+    chrono::FixedOffset::east_opt(OFFICE_UTC_OFFSET_HOURS * 3600)
+        .map(|o| t.with_timezone(&o).date_naive())
+        .unwrap_or_else(|| t.date_naive())
+}
 
 /// One workstation's database.
 pub struct Store {

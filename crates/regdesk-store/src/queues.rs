@@ -60,6 +60,10 @@ pub struct QueueInput {
     /// From 1.
     pub page: u32,
     pub page_size: u32,
+    /// 流水号、登记号、作品名称、姓名或证件号
+    #[serde(default)]
+    #[ts(optional)]
+    pub search: Option<String>,
 }
 
 /// 打开某个工作台。
@@ -127,7 +131,12 @@ impl Store {
         may_view_queue(&roles, input.queue)?;
         let page_size = input.page_size.clamp(1, 200);
         let page = input.page.max(1);
-        let (filter, codes) = state_filter(input.queue);
+        let (mut filter, mut codes) = state_filter(input.queue);
+        if let Some(q) = input.search.as_deref().filter(|q| !q.trim().is_empty()) {
+            let (cond, param) = Store::search_filter(q);
+            filter = format!("{filter} AND {cond}");
+            codes.push(param);
+        }
         let total: u32 = conn.query_row(
             &format!("SELECT COUNT(*) FROM cases WHERE {filter}"),
             rusqlite::params_from_iter(codes.iter()),

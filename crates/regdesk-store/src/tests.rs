@@ -543,6 +543,7 @@ fn desks_show_their_queues_to_those_who_hold_them() {
                 queue: Queue::FirstReview,
                 page: 1,
                 page_size: 20,
+                search: None,
             },
         )
         .unwrap();
@@ -555,6 +556,7 @@ fn desks_show_their_queues_to_those_who_hold_them() {
                 queue: Queue::Registered,
                 page: 1,
                 page_size: 20,
+                search: None,
             },
         )
         .unwrap_err();
@@ -594,6 +596,7 @@ fn queues_list_cases_by_state_oldest_deadline_first() {
                 queue: regdesk_domain::queue::Queue::FirstReview,
                 page: 1,
                 page_size: 20,
+                search: None,
             },
         )
         .unwrap();
@@ -818,4 +821,495 @@ mod applicants {
             Some("杭州青山文化创意有限公司".to_string())
         );
     }
+}
+
+mod filings {
+    use super::*;
+    use regdesk_domain::category::WorkCategory;
+    use regdesk_domain::filing::*;
+    use regdesk_domain::identity::{uscc_check_char, DocumentType};
+    use regdesk_domain::lifecycle::CaseState;
+    use regdesk_domain::party::{AttachmentKind, PartyKind, SignedAs};
+    use regdesk_domain::queue::Queue;
+    use regdesk_domain::signature::{SignatureMethod, SignerRef, SignerStatus};
+    use regdesk_domain::work::{Acquisition, Attribution, CreationNature, Ownership, PublicationStatus};
+
+    fn clerk(f: &Fixture, admin: &Session) -> Session {
+        f.store
+            .add_staff(
+                admin,
+                &NewStaffInput {
+                    username: "wangli".into(),
+                    display_name: "王丽".into(),
+                    roles: vec![Role::CounterClerk],
+                    password: "Shouli2026".into(),
+                },
+            )
+            .unwrap();
+        login(f, "wangli", "Shouli2026").unwrap()
+    }
+
+    fn file(f: &Fixture, s: &Session, name: &str, bytes: &[u8]) -> FileView {
+        let p = f.dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        f.store.add_file(s, &p).unwrap()
+    }
+
+    fn uscc(body: &str) -> String {
+        format!("{body}{}", uscc_check_char(body).unwrap())
+    }
+
+    /// A 法人作品 with two owners and a 执笔者 (a Beijing ID: residence proof needed).
+    fn corporate(f: &Fixture, s: &Session, with_sample: bool) -> FilingDraft {
+        let lic1 = file(f, s, "营业执照1.pdf", b"%PDF-1.4 licence one");
+        let lic2 = file(f, s, "营业执照2.pdf", b"%PDF-1.4 licence two");
+        let idp = file(f, s, "身份证.jpg", b"\xff\xd8\xff id card");
+        let res = file(f, s, "居住证明.pdf", b"%PDF-1.4 residence");
+        let party_file = |v: &FileView, kind| PartyFile {
+            file_id: v.id.clone(),
+            kind,
+        };
+        FilingDraft {
+            work: WorkDraft {
+                title: "西湖十景之断桥残雪".into(),
+                category: Some(WorkCategory::Photography),
+                nature: Some(CreationNature::Original),
+                completed_on: "20260112".into(),
+                completed_place: "浙江省杭州市".into(),
+                publication: Some(PublicationStatus::Unpublished),
+                attribution: Some(Attribution::Corporate),
+                acquisition: Some(Acquisition::Original),
+                ownership: Some(Ownership::Full),
+                ..WorkDraft::default()
+            },
+            owners: vec![
+                OwnerDraft {
+                    kind: Some(PartyKind::Organisation),
+                    name: "杭州湖光影像文化传媒有限公司".into(),
+                    id_type: Some(DocumentType::Uscc),
+                    id_number: uscc("91330106MA2H0K7Q1"),
+                    handling_person: "周明".into(),
+                    region: "浙江省杭州市".into(),
+                    files: vec![party_file(&lic1, AttachmentKind::BusinessLicence)],
+                    ..OwnerDraft::default()
+                },
+                OwnerDraft {
+                    kind: Some(PartyKind::Organisation),
+                    name: "宁波海曙文化发展有限公司".into(),
+                    id_type: Some(DocumentType::Uscc),
+                    id_number: uscc("91330203MA2ABCDE1"),
+                    handling_person: "林娜".into(),
+                    region: "浙江省宁波市".into(),
+                    files: vec![party_file(&lic2, AttachmentKind::BusinessLicence)],
+                    ..OwnerDraft::default()
+                },
+            ],
+            authors: vec![AuthorDraft {
+                kind: Some(PartyKind::Organisation),
+                name: "杭州湖光影像文化传媒有限公司".into(),
+                signed_as: Some(SignedAs::RealName),
+                signed_name: "".into(),
+            }],
+            writer: Some(WriterDraft {
+                name: "陈思远".into(),
+                id_type: Some(DocumentType::ResidentId),
+                id_number: "11010519491231002X".into(),
+                files: vec![
+                    party_file(&idp, AttachmentKind::IdentityProof),
+                    party_file(&res, AttachmentKind::ResidenceProof),
+                ],
+                ..WriterDraft::default()
+            }),
+            samples: if with_sample {
+                vec![file(f, s, "断桥残雪.jpg", b"\xff\xd8\xff the photograph").id]
+            } else {
+                vec![]
+            },
+            description: "以西湖断桥为主体，雪后清晨拍摄。".into(),
+            creation_story: "连续三年冬季守候拍摄。".into(),
+            delivery: Some(Delivery::Mail),
+            recipient_name: "周明".into(),
+            recipient_phone: "13800000000".into(),
+            postal_address: "浙江省杭州市西湖区文三路 100 号".into(),
+            invoice_email: "finance@huguang.example.cn".into(),
+            ..FilingDraft::default()
+        }
+    }
+
+    fn paper(n: u32) -> SignatureMethod {
+        SignatureMethod::PaperScan {
+            scan_ref: format!("scan-{n}"),
+        }
+    }
+
+    #[test]
+    fn a_corporate_filing_from_draft_to_awaiting_payment() {
+        let f = fixture();
+        let admin = set_up(&f);
+        let c = clerk(&f, &admin);
+
+        // A draft saves at any point, even empty, and gets a readable serial.
+        let empty = f
+            .store
+            .save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: None,
+                    version: None,
+                    applicant_id: None,
+                    draft: FilingDraft::default(),
+                },
+            )
+            .unwrap();
+        assert_eq!(empty.state, CaseState::Draft);
+        let parts: Vec<&str> = empty.serial.split('-').collect();
+        assert_eq!(parts.len(), 4, "{}", empty.serial);
+        assert_eq!((parts[0], parts[2], parts[3]), ("ZJ", "20261125", "0001"));
+
+        // Without a sample the submission names the field; nothing changes.
+        let d = f
+            .store
+            .save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: Some(empty.id.clone()),
+                    version: Some(empty.version),
+                    applicant_id: None,
+                    draft: corporate(&f, &c, false),
+                },
+            )
+            .unwrap();
+        let e = f
+            .store
+            .submit_for_signing(
+                &c,
+                &CaseRef {
+                    case_id: d.id.clone(),
+                    version: d.version,
+                },
+            )
+            .unwrap_err()
+            .to_api();
+        assert_eq!(e.kind, ErrorKind::Validation);
+        assert_eq!(
+            e.fields.iter().map(|x| x.field.as_str()).collect::<Vec<_>>(),
+            vec!["samples"]
+        );
+
+        let mut draft = corporate(&f, &c, true);
+        let d = f
+            .store
+            .save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: Some(d.id.clone()),
+                    version: Some(d.version),
+                    applicant_id: None,
+                    draft: draft.clone(),
+                },
+            )
+            .unwrap();
+        let d = f
+            .store
+            .submit_for_signing(
+                &c,
+                &CaseRef {
+                    case_id: d.id.clone(),
+                    version: d.version,
+                },
+            )
+            .unwrap();
+        assert_eq!(d.state, CaseState::AwaitingSignatures);
+        let sheet: Vec<(&str, SignerStatus)> = d.signing.iter().map(|l| (l.signer.name.as_str(), l.status)).collect();
+        assert_eq!(
+            sheet,
+            vec![
+                ("杭州湖光影像文化传媒有限公司", SignerStatus::Current),
+                ("宁波海曙文化发展有限公司", SignerStatus::Waiting),
+                ("陈思远", SignerStatus::Waiting),
+            ]
+        );
+
+        // Out of order is refused.
+        let e = f
+            .store
+            .record_signature(
+                &c,
+                &RecordSignatureInput {
+                    case_id: d.id.clone(),
+                    version: d.version,
+                    signer: SignerRef::Writer,
+                    method: paper(9),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused);
+
+        // The first owner signs; then an edit voids the signature and returns the case to draft.
+        let d = f
+            .store
+            .record_signature(
+                &c,
+                &RecordSignatureInput {
+                    case_id: d.id.clone(),
+                    version: d.version,
+                    signer: SignerRef::Owner { index: 0 },
+                    method: paper(1),
+                },
+            )
+            .unwrap();
+        assert_eq!(d.signing[0].status, SignerStatus::Signed);
+        draft.work.title = "西湖十景之断桥残雪（修订）".into();
+        let d = f
+            .store
+            .save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: Some(d.id.clone()),
+                    version: Some(d.version),
+                    applicant_id: None,
+                    draft: draft.clone(),
+                },
+            )
+            .unwrap();
+        assert_eq!(d.state, CaseState::Draft);
+        assert!(d.signing.iter().all(|l| l.record.is_none()));
+
+        // Submit again and sign in order: the case waits for payment.
+        let mut d = f
+            .store
+            .submit_for_signing(
+                &c,
+                &CaseRef {
+                    case_id: d.id.clone(),
+                    version: d.version,
+                },
+            )
+            .unwrap();
+        for (n, who) in [
+            SignerRef::Owner { index: 0 },
+            SignerRef::Owner { index: 1 },
+            SignerRef::Writer,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            d = f
+                .store
+                .record_signature(
+                    &c,
+                    &RecordSignatureInput {
+                        case_id: d.id.clone(),
+                        version: d.version,
+                        signer: who,
+                        method: paper(n as u32),
+                    },
+                )
+                .unwrap();
+        }
+        assert_eq!(d.state, CaseState::AwaitingPayment);
+
+        // It is in 待缴费, found by title, by serial and by the writer's ID number, and by two characters.
+        for q in [
+            None,
+            Some("断桥残雪"),
+            Some(d.serial.as_str()),
+            Some("11010519491231002X"),
+            Some("湖光"),
+        ] {
+            let page = f
+                .store
+                .list_queue(
+                    &c,
+                    &QueueInput {
+                        queue: Queue::AwaitingPayment,
+                        page: 1,
+                        page_size: 20,
+                        search: q.map(String::from),
+                    },
+                )
+                .unwrap();
+            assert_eq!(page.total, 1, "{q:?}");
+        }
+        let none = f
+            .store
+            .list_queue(
+                &c,
+                &QueueInput {
+                    queue: Queue::AwaitingPayment,
+                    page: 1,
+                    page_size: 20,
+                    search: Some("没有这个".into()),
+                },
+            )
+            .unwrap();
+        assert_eq!(none.total, 0);
+        assert!(f.store.verify_audit().unwrap().ok);
+        // Editing is over once it waits for payment.
+        let e = f
+            .store
+            .save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: Some(d.id.clone()),
+                    version: Some(d.version),
+                    applicant_id: None,
+                    draft,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused);
+    }
+
+    #[test]
+    fn the_application_form_names_the_work_and_every_party() {
+        let f = fixture();
+        let admin = set_up(&f);
+        let c = clerk(&f, &admin);
+        let d = f
+            .store
+            .save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: None,
+                    version: None,
+                    applicant_id: None,
+                    draft: corporate(&f, &c, true),
+                },
+            )
+            .unwrap();
+        let (serial, pdf) = f.store.application_form_pdf(&c, &d.serial).unwrap();
+        assert_eq!(serial, d.serial);
+        assert!(pdf.starts_with(b"%PDF"));
+        let path = f.dir.path().join("form.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        match std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
+            Ok(out) if out.status.success() => {
+                let text = String::from_utf8_lossy(&out.stdout).replace(char::is_whitespace, "");
+                for needle in [
+                    "作品登记申请表",
+                    "西湖十景之断桥残雪",
+                    "杭州湖光影像文化传媒有限公司",
+                    "宁波海曙文化发展有限公司",
+                    "陈思远",
+                    "2026年1月12日",
+                    serial.as_str(),
+                ] {
+                    assert!(text.contains(&needle.replace(' ', "")), "{needle} not in the PDF text");
+                }
+            }
+            _ => eprintln!(
+                "pdftotext is not installed; the PDF text was not checked (bash .ci/setup --test installs it)"
+            ),
+        }
+    }
+
+    #[test]
+    fn a_draft_survives_closing_the_app() {
+        let f = fixture();
+        let admin = set_up(&f);
+        let c = clerk(&f, &admin);
+        let mut draft = FilingDraft::default();
+        draft.work.title = "未写完的作品".into();
+        draft.work.completed_on = "2026-1".into();
+        let d = f
+            .store
+            .save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: None,
+                    version: None,
+                    applicant_id: None,
+                    draft: draft.clone(),
+                },
+            )
+            .unwrap();
+        let dir = f.dir.path().to_path_buf();
+        let clock = f.clock.clone();
+        drop(f.store);
+        let again = Store::open(&dir, clock).unwrap();
+        let c = again
+            .login(&LoginInput {
+                username: "wangli".into(),
+                password: "Shouli2026".into(),
+            })
+            .unwrap();
+        let back = again.case_detail(&c, &d.serial).unwrap();
+        assert_eq!(back.draft, draft);
+        assert_eq!(back.state, CaseState::Draft);
+    }
+
+    #[test]
+    fn files_are_content_addressed_deduplicated_and_verified() {
+        let f = fixture();
+        let admin = set_up(&f);
+        let c = clerk(&f, &admin);
+        // A 12 MB file goes through in 1 MB chunks.
+        let big: Vec<u8> = (0..12 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+        let a = file(&f, &c, "录像.mp4", &big);
+        let b = file(&f, &c, "录像副本.mp4", &big);
+        assert_eq!(a.sha256, b.sha256);
+        assert_ne!(a.id, b.id);
+        assert_eq!((a.size, a.mime.as_str()), (12 * 1024 * 1024, "video/mp4"));
+        let blobs = std::fs::read_dir(f.dir.path().join("files").join(&a.sha256[0..2]))
+            .unwrap()
+            .count();
+        assert_eq!(blobs, 1);
+        let p = f.store.verified_file_path(&c, &a.id).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), big);
+        // Altered on disk: reading it fails with a clear message.
+        std::fs::write(&p, b"tampered").unwrap();
+        let e = f.store.verified_file_path(&c, &b.id).unwrap_err();
+        assert!(e.to_string().contains("内容与登记时不一致"), "{e}");
+        // A missing source names the field.
+        let e = f
+            .store
+            .add_file(&c, &f.dir.path().join("nope.jpg"))
+            .unwrap_err()
+            .to_api();
+        assert_eq!(e.fields[0].field, "path");
+    }
+
+    #[test]
+    fn serials_count_per_day_and_differ_between_stations() {
+        let f = fixture();
+        let admin = set_up(&f);
+        let c = clerk(&f, &admin);
+        let save = |s: &Store| {
+            s.save_draft(
+                &c,
+                &SaveDraftInput {
+                    case_id: None,
+                    version: None,
+                    applicant_id: None,
+                    draft: FilingDraft::default(),
+                },
+            )
+            .unwrap()
+            .serial
+        };
+        let one = save(&f.store);
+        let two = save(&f.store);
+        assert!(one.ends_with("-0001") && two.ends_with("-0002"), "{one} {two}");
+        f.clock.advance(Duration::days(1));
+        assert!(save(&f.store).ends_with("20261126-0001"));
+        assert_eq!(station_code(f.store.station_id()), one.split('-').nth(1).unwrap());
+    }
+}
+
+#[test]
+fn dates_in_documents_read_the_chinese_way() {
+    use regdesk_domain::work::PartialDate;
+    assert_eq!(
+        chinese_date(&PartialDate::new(2026, Some(1), Some(12)).unwrap()),
+        "2026年1月12日"
+    );
+    assert_eq!(
+        chinese_date(&PartialDate::new(2026, Some(11), None).unwrap()),
+        "2026年11月"
+    );
+    assert_eq!(chinese_date(&PartialDate::new(2026, None, None).unwrap()), "2026年");
+    // 23:30 UTC is already the next day in the office.
+    let t = Utc.with_ymd_and_hms(2026, 11, 24, 23, 30, 0).unwrap();
+    assert_eq!(office_date(t), chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
 }

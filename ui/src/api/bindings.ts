@@ -109,7 +109,7 @@ export type AuditEntryView = { seq: number, at: string, staff_name: string | nul
 
 export type RecentAuditInput = { limit: number, };
 
-export type ErrorKind = "validation" | "conflict" | "permission" | "auth" | "not_signed_in" | "session_locked" | "not_found" | "storage";
+export type ErrorKind = "validation" | "conflict" | "permission" | "auth" | "not_signed_in" | "session_locked" | "not_found" | "refused" | "storage";
 
 export type ApiError = { kind: ErrorKind, 
 /**
@@ -139,7 +139,11 @@ export type QueueInput = { queue: Queue,
 /**
  * From 1.
  */
-page: number, page_size: number, };
+page: number, page_size: number, 
+/**
+ * 流水号、登记号、作品名称、姓名或证件号
+ */
+search?: string, };
 
 export type DeskInput = { desk: Desk, };
 
@@ -290,3 +294,117 @@ known_applicant: ApplicantView | null, };
 export type ConsequenceView = { code: IdConsequence, message: string, };
 
 export type IdInput = { id: string, };
+
+export type WorkCategory = "text" | "oral" | "music" | "drama" | "quyi" | "dance" | "acrobatics" | "fine_art" | "architecture" | "photography" | "audiovisual" | "engineering_drawing" | "product_drawing" | "map" | "schematic" | "model" | "other";
+
+export type CreationNature = "original" | "adaptation" | "translation" | "compilation" | "annotation" | "arrangement" | "other";
+
+export type PublicationStatus = "published" | "unpublished";
+
+export type Attribution = "individual" | "joint" | "employment" | "corporate" | "commissioned" | "other";
+
+export type Acquisition = "original" | "inheritance" | "succession" | "other";
+
+export type Ownership = "full" | "partial";
+
+export type Right = "publication" | "attribution" | "alteration" | "integrity" | "reproduction" | "distribution" | "rental" | "exhibition" | "performance" | "presentation" | "broadcasting" | "network_dissemination" | "cinematography" | "adaptation" | "translation" | "compilation" | "other";
+
+export type PartyKind = "natural_person" | "organisation";
+
+export type SignedAs = "real_name" | "alias" | "anonymous";
+
+export type AttachmentKind = "identity_proof" | "residence_proof" | "business_licence" | "guardian_identity" | "household_register";
+
+export type Delivery = "mail" | "pickup";
+
+export type PartyFile = { file_id: string, kind: AttachmentKind, };
+
+export type WorkDraft = { title: string, category: WorkCategory | null, nature: CreationNature | null, nature_note: string, 
+/**
+ * As typed: 2026-11-25, 2026/11/25, 20261125, 2026-11, 2026 or 2026年11月25日.
+ */
+completed_on: string, completed_place: string, publication: PublicationStatus | null, first_published_on: string, first_published_place: string, attribution: Attribution | null, acquisition: Acquisition | null, ownership: Ownership | null, rights: Array<Right>, other_rights_note: string, };
+
+export type OwnerDraft = { kind: PartyKind | null, name: string, id_type: DocumentType | null, id_number: string, handling_person: string, region: string, guardian_name: string, guardian_id_type: DocumentType | null, guardian_id_number: string, files: Array<PartyFile>, };
+
+export type AuthorDraft = { kind: PartyKind | null, name: string, signed_as: SignedAs | null, signed_name: string, };
+
+export type WriterDraft = { name: string, id_type: DocumentType | null, id_number: string, guardian_name: string, guardian_id_type: DocumentType | null, guardian_id_number: string, files: Array<PartyFile>, };
+
+export type FilingDraft = { work: WorkDraft, owners: Array<OwnerDraft>, authors: Array<AuthorDraft>, writer: WriterDraft | null, 
+/**
+ * 作品样本（附件库中的文件）
+ */
+samples: Array<string>, 
+/**
+ * 其他附件
+ */
+other_files: Array<string>, 
+/**
+ * 作品简介及创意
+ */
+description: string, 
+/**
+ * 创作经过及意图
+ */
+creation_story: string, delivery: Delivery | null, recipient_name: string, recipient_phone: string, postal_address: string, invoice_email: string, };
+
+export type SignerRef = { "role": "owner", index: number, } | { "role": "writer" };
+
+export type Signer = { party: SignerRef, 
+/**
+ * 当事人姓名或名称
+ */
+name: string, 
+/**
+ * 签章所用证件号码（未成年人用监护人的证件号码）
+ */
+id_number: string, 
+/**
+ * 代为签章的监护人姓名（未成年人）
+ */
+guardian_name: string | null, };
+
+export type SignerStatus = "current" | "waiting" | "signed";
+
+export type SignatureMethod = { "kind": "paper_scan", scan_ref: string, } | { "kind": "e_signature", reference: string, };
+
+export type ContentFingerprint = string;
+
+export type SignatureRecord = { signer: SignerRef, 
+/**
+ * 签章人姓名或名称
+ */
+name: string, method: SignatureMethod, signed_at: string, 
+/**
+ * 所签内容的指纹
+ */
+fingerprint: ContentFingerprint, };
+
+export type SignerLine = { signer: Signer, status: SignerStatus, record: SignatureRecord | null, };
+
+export type CaseDetail = { id: string, 
+/**
+ * 流水号
+ */
+serial: string, state: CaseState, state_label: string, stage: Stage, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
+/**
+ * 签章表（提交签章后）
+ */
+signing: Array<SignerLine>, created_at: string, updated_at: string, accepted_on: string | null, due_on: string | null, registration_number: string | null, };
+
+export type SaveDraftInput = { case_id: string | null, version: number | null, applicant_id: string | null, draft: FilingDraft, };
+
+export type CaseRef = { case_id: string, version: number, };
+
+export type RecordSignatureInput = { case_id: string, version: number, signer: SignerRef, method: SignatureMethod, };
+
+export type CaseKey = { 
+/**
+ * 案件编号或流水号
+ */
+key: string, };
+
+export type FileView = { id: string, sha256: string, size: number, original_name: string, mime: string, added_at: string, };
+
+export type AddFileInput = { path: string, };

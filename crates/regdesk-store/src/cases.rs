@@ -1,0 +1,512 @@
+//! Filings at the counter (作品填报): drafts saved at any point, submission
+//! for signing, signatures in order, the case serial, and case search.
+//! Every transition goes through the domain's `lifecycle::execute`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use regdesk_domain::filing::FilingDraft;
+use regdesk_domain::lifecycle::{self, CaseCommand, CaseFacts, CaseState, StaffId};
+use regdesk_domain::party::PartyContext;
+use regdesk_domain::queue::{stage_of, Stage};
+use regdesk_domain::signature::{
+    fingerprint, signers, signing_sheet, ContentFingerprint, Fnv1a64, SignatureMethod, SignerLine, SignerRef,
+};
+use regdesk_domain::staff::{Desk, Permission};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::error::{Result, StoreError};
+use crate::journal::{uuid_v7, Change};
+use crate::queues::{parse_state, state_code};
+use crate::session::{actor, Session};
+use crate::staff::parse_roles_column;
+use crate::Store;
+
+/// 案件详情（受理台）。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CaseDetail {
+    pub id: String,
+    /// 流水号
+    pub serial: String,
+    pub state: CaseState,
+    pub state_label: String,
+    pub stage: Stage,
+    #[ts(type = "number")]
+    pub version: i64,
+    pub applicant_id: Option<String>,
+    pub applicant_name: String,
+    pub draft: FilingDraft,
+    /// 签章表（提交签章后）
+    pub signing: Vec<SignerLine>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub accepted_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub registration_number: Option<String>,
+}
+
+/// 暂存：新建（无 case_id）或保存已有草稿。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SaveDraftInput {
+    pub case_id: Option<String>,
+    #[ts(type = "number | null")]
+    pub version: Option<i64>,
+    pub applicant_id: Option<String>,
+    pub draft: FilingDraft,
+}
+
+/// 对某案件的操作（带读到的版本）。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseRef {
+    pub case_id: String,
+    #[ts(type = "number")]
+    pub version: i64,
+}
+
+/// 记录签章。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecordSignatureInput {
+    pub case_id: String,
+    #[ts(type = "number")]
+    pub version: i64,
+    pub signer: SignerRef,
+    pub method: SignatureMethod,
+}
+
+/// 按流水号或编号打开案件。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseKey {
+    /// 案件编号或流水号
+    pub key: String,
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A short, readable code for this workstation, from the random bits of its id:
+/// serials from different stations never collide without any coordination.
+pub fn station_code(station_id: &str) -> String {
+    let hex: String = station_id.chars().filter(char::is_ascii_hexdigit).collect();
+    let tail = hex.get(hex.len().saturating_sub(5)..).unwrap_or("0");
+    let n = u32::from_str_radix(tail, 16).unwrap_or(0);
+    (0..4)
+        .rev()
+        .map(|i| CROCKFORD[((n >> (i * 5)) & 31) as usize] as char)
+        .collect()
+}
+
+struct Row {
+    id: String,
+    serial: String,
+    state: CaseState,
+    version: i64,
+    applicant_id: Option<String>,
+    applicant_name: String,
+    draft: FilingDraft,
+    facts: CaseFacts,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    accepted_on: Option<NaiveDate>,
+    due_on: Option<NaiveDate>,
+    registration_number: Option<String>,
+}
+
+fn corrupt(e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("案件数据无法读取：{e}"))
+}
+
+fn load(conn: &Connection, key: &str) -> Result<Row> {
+    let raw = conn
+        .query_row(
+            "SELECT id, serial, state, version, applicant_id, applicant_name, draft, facts, created_at, updated_at,
+                    accepted_on, due_on, registration_number
+             FROM cases WHERE id = ?1 OR serial = ?1",
+            [key.trim()],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, DateTime<Utc>>(8)?,
+                    r.get::<_, DateTime<Utc>>(9)?,
+                    r.get::<_, Option<NaiveDate>>(10)?,
+                    r.get::<_, Option<NaiveDate>>(11)?,
+                    r.get::<_, Option<String>>(12)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "案件",
+            id: key.to_string(),
+        })?;
+    Ok(Row {
+        id: raw.0,
+        serial: raw.1,
+        state: parse_state(&raw.2)?,
+        version: raw.3,
+        applicant_id: raw.4,
+        applicant_name: raw.5,
+        draft: serde_json::from_str(&raw.6).map_err(corrupt)?,
+        facts: serde_json::from_str(&raw.7).map_err(corrupt)?,
+        created_at: raw.8,
+        updated_at: raw.9,
+        accepted_on: raw.10,
+        due_on: raw.11,
+        registration_number: raw.12,
+    })
+}
+
+fn detail(r: Row) -> CaseDetail {
+    CaseDetail {
+        signing: signing_sheet(&r.facts.signers, &r.facts.signatures),
+        state_label: r.state.label().to_string(),
+        stage: stage_of(r.state),
+        id: r.id,
+        serial: r.serial,
+        state: r.state,
+        version: r.version,
+        applicant_id: r.applicant_id,
+        applicant_name: r.applicant_name,
+        draft: r.draft,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        accepted_on: r.accepted_on,
+        due_on: r.due_on,
+        registration_number: r.registration_number,
+    }
+}
+
+fn at_version(conn: &Connection, id: &str, version: i64) -> Result<Row> {
+    let r = load(conn, id)?;
+    if r.version != version {
+        return Err(StoreError::Conflict {
+            what: "该案件",
+            read: version,
+            current: r.version,
+        });
+    }
+    Ok(r)
+}
+
+/// The signed-content fingerprint of a draft: of the checked filing when it
+/// converts, else of the draft's text (so any change still counts as a change).
+fn draft_fingerprint(draft: &FilingDraft, ctx: &PartyContext) -> ContentFingerprint {
+    match draft.to_filing(ctx, &|_| true) {
+        Ok(f) => fingerprint(&f),
+        Err(_) => {
+            let mut h = Fnv1a64::default();
+            h.write(serde_json::to_string(draft).unwrap_or_default().as_bytes());
+            ContentFingerprint(format!("draft-{:016x}", h.finish()))
+        }
+    }
+}
+
+/// Who the lifecycle sees: the staff id and their roles, read fresh.
+fn lifecycle_actor(conn: &Connection, session: &Session) -> Result<lifecycle::Actor> {
+    let a = actor(conn, Some(session), None)?;
+    let roles: String = conn.query_row("SELECT roles FROM staff WHERE id = ?1", [&a.id], |r| r.get(0))?;
+    Ok(lifecycle::Actor {
+        staff_id: StaffId(a.id),
+        roles: parse_roles_column(&roles)?,
+    })
+}
+
+/// The words a case can be found by.
+fn search_body(serial: &str, applicant: &str, d: &FilingDraft, regno: Option<&str>) -> String {
+    let mut parts: Vec<&str> = vec![serial, applicant, d.work.title.as_str()];
+    for o in &d.owners {
+        parts.push(&o.name);
+        parts.push(&o.id_number);
+    }
+    for a in &d.authors {
+        parts.push(&a.name);
+        parts.push(&a.signed_name);
+    }
+    if let Some(w) = &d.writer {
+        parts.push(&w.name);
+        parts.push(&w.id_number);
+    }
+    if let Some(r) = regno {
+        parts.push(r);
+    }
+    parts
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {
+    tx.execute("DELETE FROM case_search WHERE case_id = ?1", [&r.id])?;
+    tx.execute(
+        "INSERT INTO case_search (case_id, body) VALUES (?1, ?2)",
+        params![
+            r.id,
+            search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref())
+        ],
+    )?;
+    Ok(())
+}
+
+fn refused(e: lifecycle::Refusal) -> StoreError {
+    StoreError::Refused {
+        code: e.code().to_string(),
+        message: e.to_string(),
+    }
+}
+
+impl Store {
+    fn party_context(&self, conn: &Connection) -> Result<PartyContext> {
+        let province: String = conn
+            .query_row("SELECT province_code FROM office WHERE id = 1", [], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotSetUp)?;
+        Ok(PartyContext {
+            filing_date: self.office_today(),
+            home_province_code: province,
+        })
+    }
+
+    /// The next serial of this station today: OFFICE-STATION-YYYYMMDD-NNNN.
+    fn next_serial(&self, tx: &Transaction<'_>) -> Result<String> {
+        let day = self.office_today().format("%Y%m%d").to_string();
+        let office: String = tx.query_row("SELECT office_code FROM office WHERE id = 1", [], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO serial_counters (day, last) VALUES (?1, 1)
+             ON CONFLICT (day) DO UPDATE SET last = last + 1",
+            [&day],
+        )?;
+        let n: i64 = tx.query_row("SELECT last FROM serial_counters WHERE day = ?1", [&day], |r| r.get(0))?;
+        Ok(format!("{office}-{}-{day}-{n:04}", station_code(&self.station_id)))
+    }
+
+    fn applicant_name(tx: &Connection, applicant_id: Option<&str>, draft: &FilingDraft) -> Result<String> {
+        if let Some(id) = applicant_id {
+            let name: Option<String> = tx
+                .query_row("SELECT name FROM applicants WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            return name.ok_or_else(|| StoreError::NotFound {
+                what: "用户信息",
+                id: id.to_string(),
+            });
+        }
+        Ok(draft
+            .owners
+            .first()
+            .map(|o| o.name.trim().to_string())
+            .unwrap_or_default())
+    }
+
+    /// 暂存：creates the case (with its serial) or saves the draft. Saving signed
+    /// content that changed voids every signature and returns the case to draft.
+    pub fn save_draft(&self, session: &Session, input: &SaveDraftInput) -> Result<CaseDetail> {
+        let conn = self.conn();
+        let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
+        let who = lifecycle_actor(&conn, session)?;
+        let ctx = self.party_context(&conn)?;
+        drop(conn);
+        let draft_json = serde_json::to_string(&input.draft).map_err(corrupt)?;
+        let title = input.draft.work.title.trim().to_string();
+        let category = input.draft.work.category.map(|c| c.code()).unwrap_or("").to_string();
+        match (&input.case_id, input.version) {
+            (None, _) => self.run(Some(&clerk.id), "create_draft", |tx, now| {
+                let id = uuid_v7(now).to_string();
+                let serial = self.next_serial(tx)?;
+                let applicant = Self::applicant_name(tx, input.applicant_id.as_deref(), &input.draft)?;
+                tx.execute(
+                    "INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, version,
+                                        updated_at, applicant_id, draft, facts, created_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        id,
+                        serial,
+                        title,
+                        category,
+                        state_code(CaseState::Draft),
+                        applicant,
+                        now,
+                        input.applicant_id,
+                        draft_json,
+                        serde_json::to_string(&CaseFacts::default()).map_err(corrupt)?,
+                        clerk.id
+                    ],
+                )?;
+                let row = load(tx, &id)?;
+                reindex(tx, &row)?;
+                let change = Change {
+                    entity: "case",
+                    entity_id: id,
+                    version: 1,
+                    payload: json!({ "serial": row.serial, "applicant_id": input.applicant_id, "draft": input.draft }),
+                };
+                Ok((change, detail(row)))
+            }),
+            (Some(case_id), Some(version)) => self.run(Some(&clerk.id), "save_draft", |tx, now| {
+                let row = at_version(tx, case_id, version)?;
+                let mut facts = row.facts.clone();
+                let mut events = Vec::new();
+                match row.state {
+                    CaseState::Draft | CaseState::ReturnedForCorrection => {}
+                    CaseState::AwaitingSignatures => {
+                        let fp = draft_fingerprint(&input.draft, &ctx);
+                        if facts.fingerprint.as_ref() != Some(&fp) {
+                            let (f, ev) =
+                                lifecycle::execute(&facts, &CaseCommand::VoidSignatures { fingerprint: fp }, &who, now)
+                                    .map_err(refused)?;
+                            facts = f;
+                            events = ev;
+                        }
+                    }
+                    other => {
+                        return Err(StoreError::Refused {
+                            code: "not_editable".into(),
+                            message: format!("该作品当前状态为{}，填报内容不能再修改", other.label()),
+                        })
+                    }
+                }
+                let applicant = Self::applicant_name(tx, input.applicant_id.as_deref(), &input.draft)?;
+                tx.execute(
+                    "UPDATE cases SET title = ?2, category = ?3, applicant_name = ?4, applicant_id = ?5, draft = ?6,
+                     facts = ?7, state = ?8, version = version + 1, updated_at = ?9 WHERE id = ?1",
+                    params![
+                        row.id,
+                        title,
+                        category,
+                        applicant,
+                        input.applicant_id,
+                        draft_json,
+                        serde_json::to_string(&facts).map_err(corrupt)?,
+                        state_code(facts.state),
+                        now
+                    ],
+                )?;
+                let row = load(tx, &row.id)?;
+                reindex(tx, &row)?;
+                let change = Change {
+                    entity: "case",
+                    entity_id: row.id.clone(),
+                    version: row.version,
+                    payload: json!({ "draft": input.draft, "applicant_id": input.applicant_id, "events": events }),
+                };
+                Ok((change, detail(row)))
+            }),
+            (Some(_), None) => Err(StoreError::Invalid(vec![regdesk_domain::FieldError::new(
+                "version",
+                "required",
+                "保存已有草稿时须带上读到的版本",
+            )])),
+        }
+    }
+
+    /// 提交签章：checks the whole filing (every problem named by its field) and lists the signers.
+    pub fn submit_for_signing(&self, session: &Session, input: &CaseRef) -> Result<CaseDetail> {
+        let conn = self.conn();
+        let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
+        let who = lifecycle_actor(&conn, session)?;
+        let ctx = self.party_context(&conn)?;
+        drop(conn);
+        self.run(Some(&clerk.id), "submit_for_signing", |tx, now| {
+            let row = at_version(tx, &input.case_id, input.version)?;
+            let filing = row
+                .draft
+                .to_filing(&ctx, &|id| Self::file_known(tx, id))
+                .map_err(StoreError::Invalid)?;
+            let cmd = CaseCommand::SubmitForSigning {
+                signers: signers(&filing, ctx.filing_date),
+                fingerprint: fingerprint(&filing),
+            };
+            self.apply_case(tx, row, &cmd, &who, now)
+        })
+    }
+
+    /// 记录签章（按顺序）。When the last signer has signed the case moves to 待缴费.
+    pub fn record_signature(&self, session: &Session, input: &RecordSignatureInput) -> Result<CaseDetail> {
+        let conn = self.conn();
+        let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
+        let who = lifecycle_actor(&conn, session)?;
+        let ctx = self.party_context(&conn)?;
+        drop(conn);
+        self.run(Some(&clerk.id), "record_signature", |tx, now| {
+            let row = at_version(tx, &input.case_id, input.version)?;
+            let cmd = CaseCommand::RecordSignature {
+                signer: input.signer,
+                method: input.method.clone(),
+                fingerprint: draft_fingerprint(&row.draft, &ctx),
+            };
+            self.apply_case(tx, row, &cmd, &who, now)
+        })
+    }
+
+    /// Runs one lifecycle command on a loaded case and writes the outcome.
+    fn apply_case(
+        &self,
+        tx: &Transaction<'_>,
+        row: Row,
+        cmd: &CaseCommand,
+        who: &lifecycle::Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(Change, CaseDetail)> {
+        let (facts, events) = lifecycle::execute(&row.facts, cmd, who, now).map_err(refused)?;
+        tx.execute(
+            "UPDATE cases SET facts = ?2, state = ?3, version = version + 1, updated_at = ?4 WHERE id = ?1",
+            params![
+                row.id,
+                serde_json::to_string(&facts).map_err(corrupt)?,
+                state_code(facts.state),
+                now
+            ],
+        )?;
+        let row = load(tx, &row.id)?;
+        let change = Change {
+            entity: "case",
+            entity_id: row.id.clone(),
+            version: row.version,
+            payload: json!({ "command": cmd, "events": events }),
+        };
+        Ok((change, detail(row)))
+    }
+
+    /// 案件详情（按编号或流水号）。
+    pub fn case_detail(&self, session: &Session, key: &str) -> Result<CaseDetail> {
+        let conn = self.conn();
+        actor(&conn, Some(session), None)?;
+        load(&conn, key).map(detail)
+    }
+
+    /// The SQL condition (on `cases.id`) and its parameter for a search: trigram
+    /// full text from 3 characters, a plain scan of the same text below that.
+    pub(crate) fn search_filter(query: &str) -> (&'static str, String) {
+        let q = query.trim();
+        if q.chars().count() >= 3 {
+            (
+                "id IN (SELECT case_id FROM case_search WHERE body MATCH ?)",
+                format!("\"{}\"", q.replace('"', "\"\"")),
+            )
+        } else {
+            (
+                "id IN (SELECT case_id FROM case_search WHERE body LIKE ? ESCAPE '\\')",
+                format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn station_codes_are_four_readable_characters() {
+        let c = station_code("01a210c1-9f6f-7bda-84a0-162a016b650d");
+        assert_eq!(c.len(), 4);
+        assert!(c.chars().all(|ch| CROCKFORD.contains(&(ch as u8))));
+        assert_ne!(c, station_code("01a210c1-9f6f-7bda-84a0-162a016b650e"));
+    }
+}
