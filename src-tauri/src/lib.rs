@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use regdesk_store::{
-    AddFileInput, ApiError, AppStatus, ApplicantView, AuditEntryView, AuditReport, CaseDetail, CaseKey, CasePage,
-    CaseRef, ChangeCategoryInput, ChangePasswordInput, DeskInput, DeskOverview, ErrorKind, FileView,
+    AddFileInput, ApiError, AppStatus, ApplicantView, AttributionCheckInput, AuditEntryView, AuditReport, CaseDetail,
+    CaseKey, CasePage, CaseRef, ChangeCategoryInput, ChangePasswordInput, DeskInput, DeskOverview, ErrorKind, FileView,
     FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, LoginInput, NewStaffInput, QueueInput, RecentAuditInput,
     RecordSignatureInput, ResetPasswordInput, SaveDraftInput, Session, SessionView, SetDisabledInput, SettingsView,
     SetupInput, StaffView, Store, StoreError, SystemClock, UnlockInput, UpdateApplicantInput, UpdateSettingsInput,
@@ -282,6 +282,14 @@ async fn file_path(state: State<'_, AppState>, input: IdInput) -> Res<String> {
     state.with(|st, s| st.verified_file_path(s, &input.id).map(|p| p.display().to_string()))
 }
 
+#[tauri::command]
+async fn parties_not_fitting(
+    state: State<'_, AppState>,
+    input: AttributionCheckInput,
+) -> Res<Vec<regdesk_domain::work::UnfitParty>> {
+    state.with(|st, s| st.parties_not_fitting(s, &input))
+}
+
 /// Writes the application form next to the data and opens it in the system viewer.
 #[tauri::command]
 async fn print_application_form(app: tauri::AppHandle, state: State<'_, AppState>, input: CaseKey) -> Res<String> {
@@ -357,6 +365,7 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             get_file,
             file_path,
             print_application_form,
+            parties_not_fitting,
         ])
         .run(tauri::generate_context!())
 }

@@ -13,8 +13,8 @@ use crate::party::{
     AttachmentKind, Author, Guardian, IdDocument, IdFacts, Owner, PartyContext, PartyKind, SignedAs, Writer,
 };
 use crate::work::{
-    validate_filing, Acquisition, Attribution, CreationNature, Filing, Ownership, PartialDate, PublicationStatus,
-    Right, WorkInfo,
+    unfit_parties, validate_filing, Acquisition, Attribution, CreationNature, Filing, Ownership, PartialDate,
+    PublicationStatus, Right, UnfitParty, WorkInfo,
 };
 
 /// 纸质证书发放方式。
@@ -241,6 +241,18 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 impl FilingDraft {
+    /// The parties that would not fit if the attribution became `attribution` (to ask the clerk to remove them).
+    pub fn parties_not_fitting(&self, attribution: Attribution) -> Vec<UnfitParty> {
+        let owners: Vec<(Option<PartyKind>, &str)> = self.owners.iter().map(|o| (o.kind, o.name.as_str())).collect();
+        let authors: Vec<(Option<PartyKind>, &str)> = self.authors.iter().map(|a| (a.kind, a.name.as_str())).collect();
+        unfit_parties(
+            &owners,
+            &authors,
+            self.writer.as_ref().map(|w| w.name.as_str()),
+            attribution,
+        )
+    }
+
     /// The checked filing, or every problem at once (one per field, the most precise first).
     /// `file_exists` tells whether a referenced file is in the attachment store.
     pub fn to_filing(&self, ctx: &PartyContext, file_exists: &dyn Fn(&str) -> bool) -> Result<Filing, Vec<FieldError>> {
@@ -573,6 +585,23 @@ pub(crate) mod tests {
         let errs = d.to_filing(&ctx(), &|id| id != "sample-1").unwrap_err();
         assert_eq!(errs[0].field, "samples");
         assert_eq!(errs[0].code, "missing_file");
+    }
+
+    #[test]
+    fn changing_the_attribution_lists_the_parties_that_no_longer_fit() {
+        let d = corporate_draft();
+        // 法人作品 → 个人作品: the organisation author and the writer no longer fit.
+        let unfit: Vec<(String, usize)> = d
+            .parties_not_fitting(Attribution::Individual)
+            .iter()
+            .map(|u| (u.field(), u.index))
+            .collect();
+        assert_eq!(unfit, vec![("authors[0]".to_string(), 0), ("writer".to_string(), 0)]);
+        assert!(d.parties_not_fitting(Attribution::Corporate).is_empty());
+        // A party whose kind is not chosen yet fits anything.
+        let mut d2 = FilingDraft::default();
+        d2.authors.push(AuthorDraft::default());
+        assert!(d2.parties_not_fitting(Attribution::Employment).is_empty());
     }
 
     #[test]

@@ -663,27 +663,46 @@ impl UnfitParty {
 /// the clerk to remove them: 个人/职务 — authors that are organisations; 法人 — authors and owners
 /// that are natural persons; anything but 法人 — the writer.
 pub fn parties_not_fitting(filing: &Filing, attribution: Attribution) -> Vec<UnfitParty> {
+    let owners: Vec<(Option<PartyKind>, &str)> =
+        filing.owners.iter().map(|o| (Some(o.kind), o.name.as_str())).collect();
+    let authors: Vec<(Option<PartyKind>, &str)> =
+        filing.authors.iter().map(|a| (Some(a.kind), a.name.as_str())).collect();
+    unfit_parties(
+        &owners,
+        &authors,
+        filing.writer.as_ref().map(|w| w.name.as_str()),
+        attribution,
+    )
+}
+
+/// [`parties_not_fitting`] over the parties' kinds and names (a party whose kind is not chosen yet fits).
+pub fn unfit_parties(
+    owners: &[(Option<PartyKind>, &str)],
+    authors: &[(Option<PartyKind>, &str)],
+    writer: Option<&str>,
+    attribution: Attribution,
+) -> Vec<UnfitParty> {
     let mut out = Vec::new();
     if let Some(kind) = attribution.required_author_kind() {
-        for (i, a) in filing.authors.iter().enumerate() {
-            if a.kind != kind {
+        for (i, (a_kind, a_name)) in authors.iter().enumerate() {
+            if a_kind.is_some_and(|k| k != kind) {
                 let (code, message) = match kind {
                     PartyKind::NaturalPerson => (
                         "author_must_be_person",
-                        format!("{}的作者应为自然人，请删除作者“{}”", attribution.label(), a.name.trim()),
+                        format!("{}的作者应为自然人，请删除作者“{}”", attribution.label(), a_name.trim()),
                     ),
                     PartyKind::Organisation => (
                         "author_must_be_organisation",
                         format!(
                             "法人作品的作者是组织，请删除作者“{}”（执笔的个人请填为执笔者）",
-                            a.name.trim()
+                            a_name.trim()
                         ),
                     ),
                 };
                 out.push(UnfitParty {
                     role: PartyRole::Author,
                     index: i,
-                    name: a.name.trim().to_string(),
+                    name: a_name.trim().to_string(),
                     code: code.into(),
                     message,
                 });
@@ -691,26 +710,26 @@ pub fn parties_not_fitting(filing: &Filing, attribution: Attribution) -> Vec<Unf
         }
     }
     if attribution == Attribution::Corporate {
-        for (i, o) in filing.owners.iter().enumerate() {
-            if o.kind == PartyKind::NaturalPerson {
+        for (i, (o_kind, o_name)) in owners.iter().enumerate() {
+            if *o_kind == Some(PartyKind::NaturalPerson) {
                 out.push(UnfitParty {
                     role: PartyRole::Owner,
                     index: i,
-                    name: o.name.trim().to_string(),
+                    name: o_name.trim().to_string(),
                     code: "owner_must_be_organisation".into(),
-                    message: format!("法人作品的著作权人是组织，请删除著作权人“{}”", o.name.trim()),
+                    message: format!("法人作品的著作权人是组织，请删除著作权人“{}”", o_name.trim()),
                 });
             }
         }
     }
     if !attribution.has_writer() {
-        if let Some(w) = &filing.writer {
+        if let Some(w) = writer {
             out.push(UnfitParty {
                 role: PartyRole::Writer,
                 index: 0,
-                name: w.name.trim().to_string(),
+                name: w.trim().to_string(),
                 code: "writer_not_applicable".into(),
-                message: format!("只有法人作品填写执笔者，请删除执笔者“{}”", w.name.trim()),
+                message: format!("只有法人作品填写执笔者，请删除执笔者“{}”", w.trim()),
             });
         }
     }

@@ -48,7 +48,8 @@ pub fn typescript() -> String {
         regdesk_domain::signature::ContentFingerprint, regdesk_domain::signature::SignatureRecord,
         regdesk_domain::signature::SignerLine,
         crate::CaseDetail, crate::SaveDraftInput, crate::CaseRef, crate::RecordSignatureInput, crate::CaseKey,
-        crate::FileView, crate::AddFileInput,
+        crate::FileView, crate::AddFileInput, crate::AttributionCheckInput,
+        regdesk_domain::work::PartyRole, regdesk_domain::work::UnfitParty,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

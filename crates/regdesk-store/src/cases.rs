@@ -74,6 +74,13 @@ pub struct RecordSignatureInput {
     pub method: SignatureMethod,
 }
 
+/// 改变权利归属方式前：哪些当事人将不再适合。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AttributionCheckInput {
+    pub draft: FilingDraft,
+    pub attribution: regdesk_domain::work::Attribution,
+}
+
 /// 按流水号或编号打开案件。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CaseKey {
@@ -470,6 +477,16 @@ impl Store {
             payload: json!({ "command": cmd, "events": events }),
         };
         Ok((change, detail(row)))
+    }
+
+    /// The parties that no longer fit a new attribution (the clerk is asked to remove them).
+    pub fn parties_not_fitting(
+        &self,
+        session: &Session,
+        input: &AttributionCheckInput,
+    ) -> Result<Vec<regdesk_domain::work::UnfitParty>> {
+        actor(&self.conn(), Some(session), None)?;
+        Ok(input.draft.parties_not_fitting(input.attribution))
     }
 
     /// 案件详情（按编号或流水号）。

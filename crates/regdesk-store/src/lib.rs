@@ -39,7 +39,9 @@ pub use applicants::{
 };
 pub use audit::AuditReport;
 pub use calendar::LoadedYear;
-pub use cases::{station_code, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput};
+pub use cases::{
+    station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
+};
 pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};

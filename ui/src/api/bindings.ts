@@ -408,3 +408,21 @@ key: string, };
 export type FileView = { id: string, sha256: string, size: number, original_name: string, mime: string, added_at: string, };
 
 export type AddFileInput = { path: string, };
+
+export type AttributionCheckInput = { draft: FilingDraft, attribution: Attribution, };
+
+export type PartyRole = "owner" | "author" | "writer";
+
+export type UnfitParty = { role: PartyRole, 
+/**
+ * Index in `owners` or `authors`; 0 for the writer.
+ */
+index: number, name: string, 
+/**
+ * Stable code (`author_must_be_person`, `author_must_be_organisation`, `owner_must_be_organisation`, `writer_not_applicable`).
+ */
+code: string, 
+/**
+ * Chinese explanation for the clerk.
+ */
+message: string, };
