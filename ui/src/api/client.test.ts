@@ -28,6 +28,32 @@ describe('the command client', () => {
     expect(changed).toHaveBeenCalledTimes(1);
   });
 
+  it('treats the applicant look-ups and the ID check as reads', async () => {
+    mockIPC((cmd) => (cmd === 'find_applicants' ? [] : {}));
+    const changed = vi.fn();
+    const off = onChanged(changed);
+    await api.checkId({ doc_type: null, number: '330106199001011234' });
+    await api.findApplicants({ query: '张', limit: 20 });
+    await api.getApplicant('ap-1');
+    expect(changed).not.toHaveBeenCalled();
+    await api.createApplicant({
+      category: 'individual',
+      name: '张三',
+      id_type: 'resident_id',
+      id_number: '330106199001011234',
+      pen_name: '',
+      handler_name: '张三',
+      handler_mobile: '13800138000',
+      region: '',
+      invoice_email: 'a@example.com',
+      recipient_name: '张三',
+      recipient_phone: '13800138000',
+      postal_address: '杭州',
+    });
+    expect(changed).toHaveBeenCalledTimes(1);
+    off();
+  });
+
   it('rejects with the core ApiError and tells the shell about a lost session', async () => {
     mockIPC(() => {
       throw { kind: 'not_signed_in', message: '请先登录', fields: [] };

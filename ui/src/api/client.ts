@@ -1,7 +1,7 @@
 // Typed wrappers around the Rust commands. Every command with an input takes
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
-import type { DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+import type { ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
   'validation',
@@ -11,6 +11,7 @@ const KINDS: ReadonlyArray<ErrorKind> = [
   'not_signed_in',
   'session_locked',
   'not_found',
+  'refused',
   'storage',
 ];
 
@@ -49,6 +50,9 @@ const READS: ReadonlySet<string> = new Set([
   'list_queue',
   'verify_audit',
   'recent_audit',
+  'find_applicants',
+  'get_applicant',
+  'check_id',
 ]);
 const changeListeners = new Set<() => void>();
 
@@ -94,4 +98,11 @@ export const api = {
   listQueue: (input: QueueInput) => call<CasePage>('list_queue', { input }),
   verifyAudit: () => call<AuditReport>('verify_audit'),
   recentAudit: (limit: number) => call<AuditEntryView[]>('recent_audit', { input: { limit } satisfies RecentAuditInput }),
+  /** 证件核验: never rejects for a bad number (valid=false with the error). */
+  checkId: (input: IdCheckInput) => call<IdCheckView>('check_id', { input }),
+  findApplicants: (input: FindApplicantsInput) => call<ApplicantView[]>('find_applicants', { input }),
+  getApplicant: (id: string) => call<ApplicantView>('get_applicant', { input: { id } satisfies IdInput }),
+  createApplicant: (input: ApplicantInput) => call<ApplicantView>('create_applicant', { input }),
+  updateApplicant: (input: UpdateApplicantInput) => call<ApplicantView>('update_applicant', { input }),
+  changeApplicantCategory: (input: ChangeCategoryInput) => call<ApplicantView>('change_applicant_category', { input }),
 };

@@ -1,15 +1,25 @@
+import { useState } from 'react';
 import { Alert, Badge, Button, Empty, Spin, Tabs, Typography } from 'antd';
-import type { ApiError, DeskOption, DeskOverview } from '../api/bindings';
+import type { TabsProps } from 'antd';
+import type { ApiError, DeskOption, DeskOverview, Role } from '../api/bindings';
 import { t } from '../i18n';
+import { ApplicantsTab } from './ApplicantsTab';
 import { QueueTable } from './QueueTable';
 
-/** A working desk: its title and its queues as tabs, each a compact table. */
+const APPLICANTS = 'applicants';
+
+/**
+ * A working desk: its title and its queues as tabs, each a compact table.
+ * The counter desk has the applicant profiles (用户信息) as its first tab;
+ * the desk still opens on its first queue.
+ */
 export function DeskPage({
   desk,
   active,
   overview,
   error,
   onReload,
+  roles = [],
 }: {
   desk: DeskOption;
   /** only the desk on screen carries data-testid="desk-title" */
@@ -17,7 +27,31 @@ export function DeskPage({
   overview: DeskOverview | undefined;
   error: ApiError | undefined;
   onReload: () => void;
+  /** the signed-in person's roles (what the desk offers; the core decides) */
+  roles?: Role[];
 }) {
+  const isCounter = desk.desk === 'counter';
+  const [tab, setTab] = useState<string | undefined>(undefined);
+  const queues = overview?.queues ?? [];
+
+  const items: NonNullable<TabsProps['items']> = queues.map((q) => ({
+    key: q.queue,
+    label: (
+      <span data-testid={`tab-${q.queue}`}>
+        {q.label} <Badge count={q.count} showZero color={q.count > 0 ? 'blue' : '#bfbfbf'} overflowCount={99999} />
+      </span>
+    ),
+    children: <QueueTable queue={q.queue} label={q.label} />,
+  }));
+  if (isCounter) {
+    items.unshift({
+      key: APPLICANTS,
+      label: <span data-testid="tab-applicants">{t('desk.tab.applicants')}</span>,
+      children: <ApplicantsTab active={active && (tab ?? queues[0]?.queue ?? APPLICANTS) === APPLICANTS} canChangeCategory={roles.includes('admin')} />,
+    });
+  }
+  const activeKey = tab ?? queues[0]?.queue ?? (isCounter ? APPLICANTS : undefined);
+
   return (
     <div className="desk-page">
       <Typography.Title level={4} data-testid={active ? 'desk-title' : undefined} className="desk-title">
@@ -37,20 +71,8 @@ export function DeskPage({
         />
       )}
       {!overview && !error && <Spin />}
-      {overview && overview.queues.length === 0 && <Empty />}
-      {overview && overview.queues.length > 0 && (
-        <Tabs
-          items={overview.queues.map((q) => ({
-            key: q.queue,
-            label: (
-              <span data-testid={`tab-${q.queue}`}>
-                {q.label} <Badge count={q.count} showZero color={q.count > 0 ? 'blue' : '#bfbfbf'} overflowCount={99999} />
-              </span>
-            ),
-            children: <QueueTable queue={q.queue} label={q.label} />,
-          }))}
-        />
-      )}
+      {overview && items.length === 0 && <Empty />}
+      {items.length > 0 && <Tabs activeKey={activeKey} onChange={setTab} items={items} />}
     </div>
   );
 }

@@ -166,7 +166,14 @@ export function MainFrame({
                     onSettingsSaved={onSettingsSaved}
                   />
                 ) : (
-                  <DeskPage desk={d} active={d.desk === selected} overview={overviews[d.desk]} error={overviewErrors[d.desk]} onReload={() => void loadOverview(d.desk)} />
+                  <DeskPage
+                    desk={d}
+                    active={d.desk === selected}
+                    overview={overviews[d.desk]}
+                    error={overviewErrors[d.desk]}
+                    onReload={() => void loadOverview(d.desk)}
+                    roles={session.roles}
+                  />
                 )}
               </div>
             ))}

@@ -1,4 +1,4 @@
-import type { AppStatus, DeskOption, RoleOption, SessionView, StaffView } from '../api/bindings';
+import type { ApplicantView, AppStatus, DeskOption, IdCheckView, RoleOption, SessionView, StaffView } from '../api/bindings';
 
 export const ROLE_OPTIONS: RoleOption[] = [
   { role: 'counter_clerk', label: '窗口受理' },
@@ -77,6 +77,81 @@ export function staff(over: Partial<StaffView> = {}): StaffView {
     version: 1,
     created_at: '2026-11-25T08:30:00+08:00',
     updated_at: '2026-11-25T08:30:00+08:00',
+    ...over,
+  };
+}
+
+export function applicant(over: Partial<ApplicantView> = {}): ApplicantView {
+  return {
+    id: 'ap-1',
+    category: 'individual',
+    category_label: '个人',
+    name: '张三',
+    id_type: 'resident_id',
+    id_type_label: '居民身份证',
+    id_number: '330106199001011234',
+    id_number_masked: '330106********1234',
+    pen_name: null,
+    handler_name: '张三',
+    handler_mobile: '13800138000',
+    region: '浙江省杭州市',
+    invoice_email: 'zhangsan@example.com',
+    recipient_name: '张三',
+    recipient_phone: '13800138000',
+    postal_address: '浙江省杭州市西湖区文三路 1 号',
+    version: 1,
+    created_at: '2026-11-25T08:30:00+08:00',
+    updated_at: '2026-11-25T08:30:00+08:00',
+    ...over,
+  };
+}
+
+/** A check_id answer for an invalid number. */
+export function idInvalid(message: string, over: Partial<IdCheckView> = {}): IdCheckView {
+  return {
+    doc_type: 'resident_id',
+    doc_type_label: '居民身份证',
+    valid: false,
+    error: { field: 'id_number', code: 'checksum', message },
+    document: null,
+    age: null,
+    sex_label: null,
+    region_text: null,
+    warnings: [],
+    consequences: [],
+    known_applicant: null,
+    ...over,
+  };
+}
+
+/** A check_id answer for a valid resident ID of a minor from outside Zhejiang. */
+export function idValid(number: string, over: Partial<IdCheckView> = {}): IdCheckView {
+  return {
+    doc_type: 'resident_id',
+    doc_type_label: '居民身份证',
+    valid: true,
+    error: null,
+    document: {
+      doc_type: 'resident_id',
+      number,
+      person: {
+        birth_date: '2010-03-07',
+        sex: 'female',
+        region: { code: '320102', province: '江苏省', city: '南京市', county: '玄武区', known: true, historic: false },
+      },
+      organisation: null,
+      warnings: [],
+    },
+    age: 16,
+    sex_label: '女',
+    region_text: '江苏省 南京市 玄武区',
+    warnings: [],
+    consequences: [
+      { code: 'id_scan_required', message: '需上传身份证件正反面扫描件' },
+      { code: 'guardian_required', message: '未满 18 周岁：需填写监护人并上传监护人身份证及户口簿页' },
+      { code: 'residence_proof_required', message: '证件地区不在浙江省：需上传近期在浙江省工作、学习或居住的证明' },
+    ],
+    known_applicant: null,
     ...over,
   };
 }
