@@ -55,7 +55,7 @@ impl AppState {
             .and_then(|dir| Store::open(&dir, Arc::new(SystemClock)))
             .and_then(|s| {
                 if opts.demo && s.office()?.is_none() {
-                    regdesk_store::demo::fill(&s, 0)?;
+                    regdesk_store::demo::fill(&s, 12)?;
                 }
                 Ok(s)
             })

@@ -3,6 +3,7 @@
 //! Exit codes: 0 done; 1 refused or failed (the reason on stderr); 2 usage.
 
 mod calendar_cmd;
+mod case_cmd;
 mod id_check;
 mod staff_cmd;
 
@@ -45,6 +46,12 @@ enum Cmd {
     /// 工作日历：办结日期、工作日数、载入新一年（载入需管理员 --user）。
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCmd),
+    /// 案件：列表与详情（需 --user）。
+    #[command(subcommand)]
+    Case(case_cmd::CaseCmd),
+    /// 打印文书（需 --user）。
+    #[command(subcommand)]
+    Print(case_cmd::PrintCmd),
     /// 用示例机构填充数据目录（与界面相同的存储命令）。
     Demo {
         /// Number of sample filings asked for.
@@ -161,6 +168,20 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 io.err,
             ))
         }
+        Cmd::Case(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => case_cmd::case(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Print(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => case_cmd::print(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
         Cmd::Staff(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => staff_cmd::staff(&store, &s, &cmd, io),
             Err(e) => {
@@ -200,10 +221,11 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                     sum.admin_username,
                     store.path().parent().map(|p| p.display().to_string()).unwrap_or_default()
                 );
-                if cases > 0 {
+                if sum.cases_made > 0 {
                     let _ = writeln!(
                         io.out,
-                        "示例作品：受理台上线后按 --cases {cases} 生成各状态的作品；本版本尚无作品数据。"
+                        "示例作品 {} 件：暂存、部分签章、待缴费各状态都有（`regdesk --user wangli case list`）。",
+                        sum.cases_made
                     );
                 }
                 0

@@ -198,3 +198,69 @@ fn calendar_due_between_and_load_through_the_store() {
     assert_eq!(code, 0);
     assert_eq!(o.trim(), "2027-01-04");
 }
+
+#[test]
+fn demo_cases_are_listed_shown_and_printed() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path()).args(["demo", "--cases", "6"]));
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(o.contains("示例作品 6 件"), "{o}");
+    let clerk = |c: &mut Command| {
+        c.args(["--user", "wangli"]).env("REGDESK_PASSWORD", "Banquan2026");
+    };
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, o, e) = out(c.args(["case", "list", "--json"]));
+    assert_eq!(code, 0, "{e}");
+    let rows: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 6);
+    for key in [
+        "serial",
+        "title",
+        "state",
+        "category",
+        "owners",
+        "created_at",
+        "accepted_on",
+        "due_on",
+        "registration_number",
+    ] {
+        assert!(rows[0].get(key).is_some(), "{key} missing in {}", rows[0]);
+    }
+    let states: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| r["state"].as_str().unwrap().to_string()).collect();
+    assert!(
+        states.contains("draft") && states.contains("awaiting_payment"),
+        "{states:?}"
+    );
+
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, o, _) = out(c.args(["case", "list", "--queue", "awaiting_payment", "--json"]));
+    assert_eq!(code, 0);
+    let paying: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!paying.is_empty());
+    assert!(paying.iter().all(|r| r["state"] == "awaiting_payment"));
+    let serial = paying[0]["serial"].as_str().unwrap().to_string();
+
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, o, _) = out(c.args(["case", "show", &serial, "--json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(v["serial"], serial.as_str());
+    assert!(v["signing"].as_array().is_some_and(|s| !s.is_empty()));
+
+    let pdf = d.path().join("form.pdf");
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, o, e) = out(c.args(["print", "application-form", &serial, "-o", pdf.to_str().unwrap()]));
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, _, e) = out(c.args(["case", "list", "--queue", "nonsense"]));
+    assert_eq!(code, 2);
+    assert!(e.contains("未知队列"), "{e}");
+}

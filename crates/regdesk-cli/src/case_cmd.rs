@@ -1,0 +1,185 @@
+//! `regdesk case list|show` and `regdesk print application-form`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use regdesk_domain::queue::{may_view_queue, Queue};
+use regdesk_store::{CaseDetail, QueueInput, Session, Store, StoreError};
+use serde_json::{json, Value};
+
+use crate::Io;
+
+#[derive(Subcommand, Debug)]
+pub enum CaseCmd {
+    /// 列出案件（不指定 --queue 时列出本人能看到的全部队列）。
+    List {
+        /// drafts awaiting_signature awaiting_payment awaiting_payment_check first_review final_review registered other
+        #[arg(long)]
+        queue: Option<String>,
+        /// 流水号、登记号、作品名称、姓名或证件号
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 显示一个案件（流水号或编号）。
+    Show {
+        serial: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrintCmd {
+    /// 申请表 PDF。
+    ApplicationForm {
+        serial: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+}
+
+fn parse_queue(code: &str) -> Option<Queue> {
+    serde_json::from_value(Value::String(code.trim().to_string())).ok()
+}
+
+fn owners(d: &CaseDetail) -> Vec<String> {
+    d.draft
+        .owners
+        .iter()
+        .map(|o| o.name.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// The stable JSON of a case for scripts.
+pub fn case_json(d: &CaseDetail) -> Value {
+    json!({
+        "serial": d.serial,
+        "title": d.draft.work.title.trim(),
+        "state": d.state,
+        "state_label": d.state_label,
+        "category": d.draft.work.category,
+        "owners": owners(d),
+        "applicant": d.applicant_name,
+        "created_at": d.created_at,
+        "accepted_on": d.accepted_on,
+        "due_on": d.due_on,
+        "registration_number": d.registration_number,
+    })
+}
+
+fn fail(io: &mut Io<'_>, e: &StoreError) -> u8 {
+    let _ = writeln!(io.err, "{e}");
+    1
+}
+
+pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
+    match cmd {
+        CaseCmd::List { queue, search, json } => {
+            let queues: Vec<Queue> = match queue {
+                Some(code) => match parse_queue(code) {
+                    Some(q) => vec![q],
+                    None => {
+                        let _ = writeln!(
+                            io.err,
+                            "未知队列“{code}”，可用：drafts awaiting_signature awaiting_payment awaiting_payment_check first_review final_review registered other"
+                        );
+                        return 2;
+                    }
+                },
+                None => {
+                    let roles = match store.session_view(s) {
+                        Ok(v) => v.roles,
+                        Err(e) => return fail(io, &e),
+                    };
+                    Queue::ALL
+                        .into_iter()
+                        .filter(|q| may_view_queue(&roles, *q).is_ok())
+                        .collect()
+                }
+            };
+            for q in queues {
+                let mut page = 1;
+                loop {
+                    let input = QueueInput {
+                        queue: q,
+                        page,
+                        page_size: 200,
+                        search: search.clone(),
+                    };
+                    let rows = match store.list_queue(s, &input) {
+                        Ok(p) => p,
+                        Err(e) => return fail(io, &e),
+                    };
+                    for r in &rows.rows {
+                        let detail = match store.case_detail(s, &r.id) {
+                            Ok(d) => d,
+                            Err(e) => return fail(io, &e),
+                        };
+                        if *json {
+                            let _ = writeln!(io.out, "{}", case_json(&detail));
+                        } else {
+                            let _ = writeln!(
+                                io.out,
+                                "{}\t{}\t{}\t{}",
+                                detail.serial,
+                                detail.state_label,
+                                detail.draft.work.title.trim(),
+                                owners(&detail).join("、")
+                            );
+                        }
+                    }
+                    if page * 200 >= rows.total {
+                        break;
+                    }
+                    page += 1;
+                }
+            }
+            0
+        }
+        CaseCmd::Show { serial, json } => match store.case_detail(s, serial) {
+            Ok(d) => {
+                if *json {
+                    let mut v = case_json(&d);
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("draft".into(), json!(d.draft));
+                        o.insert("signing".into(), json!(d.signing));
+                    }
+                    let _ = writeln!(io.out, "{v}");
+                } else {
+                    let _ = writeln!(
+                        io.out,
+                        "流水号：{}\n状态：{}\n作品名称：{}",
+                        d.serial, d.state_label, d.draft.work.title
+                    );
+                    let _ = writeln!(io.out, "著作权人：{}", owners(&d).join("、"));
+                    for l in &d.signing {
+                        let _ = writeln!(io.out, "签章：{}（{}）", l.signer.name, l.status.label());
+                    }
+                }
+                0
+            }
+            Err(e) => fail(io, &e),
+        },
+    }
+}
+
+pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 {
+    match cmd {
+        PrintCmd::ApplicationForm { serial, output } => match store.application_form_pdf(s, serial) {
+            Ok((serial, pdf)) => match std::fs::write(output, pdf) {
+                Ok(()) => {
+                    let _ = writeln!(io.out, "已生成 {serial} 的申请表：{}", output.display());
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(io.err, "无法写入 {}：{e}", output.display());
+                    1
+                }
+            },
+            Err(e) => fail(io, &e),
+        },
+    }
+}
