@@ -14,8 +14,10 @@ use support::webdriver::Desk;
 
 const ENTER: &str = "\u{E007}";
 
-fn shots_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots")
+fn shots_dir(test: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/e2e-screenshots")
+        .join(test)
 }
 
 fn app() -> PathBuf {
@@ -37,7 +39,7 @@ fn sign_out(d: &Desk) {
 #[test]
 fn first_start_staff_roles_wrong_password_and_idle_lock() {
     let data = tempfile::tempdir().unwrap();
-    let shots = shots_dir();
+    let shots = shots_dir("foundation");
     let _ = std::fs::remove_dir_all(&shots);
     let mut d = Desk::start(&app(), data.path(), &shots);
 
@@ -148,4 +150,62 @@ fn first_start_staff_roles_wrong_password_and_idle_lock() {
     d.wait_gone("[data-testid=lock-screen]");
     d.wait("[data-testid=desk-title]");
     d.shot("unlocked");
+}
+
+/// A sample office made through the store's own commands, as `regdesk demo --cases 6` makes it.
+fn sample_office() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    let store = regdesk_store::Store::open(data.path(), std::sync::Arc::new(regdesk_store::SystemClock)).unwrap();
+    regdesk_store::demo::fill(&store, 6).unwrap();
+    data
+}
+
+#[test]
+fn counter_clerk_finds_profiles_and_the_id_panel_checks_as_they_type() {
+    let data = sample_office();
+    let shots = shots_dir("counter");
+    let _ = std::fs::remove_dir_all(&shots);
+    let mut d = Desk::start(&app(), data.path(), &shots);
+
+    sign_in(&d, "wangli", "Banquan2026");
+    d.wait("[data-testid=menu-counter]");
+    d.wait("[data-testid=desk-title]");
+    // The counter desk opens on its queues; the sample drafts are there.
+    d.wait_text("待签章");
+    d.shot("counter-queues");
+
+    // Profiles: find as you type; lists mask ID numbers.
+    d.click("[data-testid=tab-applicants]");
+    d.type_into(
+        "[data-testid=applicant-search] input, input[data-testid=applicant-search]",
+        "林晓",
+    );
+    d.wait_text("林晓雨");
+    d.wait_text("330106********");
+    d.shot("applicant-search");
+
+    // A new profile: a wrong check character is named precisely, beside the field.
+    d.click("[data-testid=applicant-new]");
+    d.type_into("#applicant_name", "赵小川");
+    d.type_into("#applicant_id_number", "110105194912310021");
+    d.wait("[data-testid=id-panel-error]");
+    let err = d.text("[data-testid=id-panel-error]");
+    assert!(err.contains("校验码应为 X"), "{err}");
+    d.shot("id-panel-error");
+    d.retype("#applicant_id_number", "11010519491231002X");
+    d.wait("[data-testid=id-panel-consequences]");
+    let facts = d.text("[data-testid=id-panel-facts]");
+    assert!(facts.contains("北京市"), "{facts}");
+    let follows = d.text("[data-testid=id-panel-consequences]");
+    assert!(follows.contains("浙江省"), "{follows}");
+    d.type_into("#applicant_handler_name", "赵小川");
+    d.type_into("#applicant_handler_mobile", "13905719999");
+    d.type_into("#applicant_invoice_email", "zhao@example.cn");
+    d.type_into("#applicant_recipient_name", "赵小川");
+    d.type_into("#applicant_recipient_phone", "13905719999");
+    d.type_into("#applicant_postal_address", "浙江省杭州市上城区解放路 1 号");
+    d.shot("applicant-filled");
+    d.click("[data-testid=applicant-save]");
+    d.wait_text("已保存");
+    d.shot("applicant-saved");
 }

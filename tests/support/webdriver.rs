@@ -50,7 +50,8 @@ impl Desk {
     pub fn start(app: &Path, data_dir: &Path, shots: &Path) -> Desk {
         std::fs::create_dir_all(shots).unwrap();
         // Our own X display, so the test never touches a real desktop.
-        let display_no = 90 + (std::process::id() % 100);
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let display_no = 90 + (std::process::id() % 50) * 4 + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let display = format!(":{display_no}");
         let xvfb = Command::new("Xvfb")
             .args([display.as_str(), "-screen", "0", "1366x860x24", "-nolisten", "tcp"])
