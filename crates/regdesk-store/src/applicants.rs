@@ -322,13 +322,7 @@ impl Store {
             .map_err(StoreError::Invalid)?;
         self.run(Some(&clerk.id), "update_applicant", |tx, now| {
             let current = load(tx, &input.id)?;
-            if current.version != input.version {
-                return Err(StoreError::Conflict {
-                    what: "该用户信息",
-                    read: input.version,
-                    current: current.version,
-                });
-            }
+            StoreError::check_version("该用户信息", input.version, current.version)?;
             if current.category != a.category {
                 return Err(FieldError::new(
                     "category",
@@ -370,13 +364,7 @@ impl Store {
         let admin = actor(&self.conn(), Some(session), Some(Permission::ChangeApplicantCategory))?;
         self.run(Some(&admin.id), "change_applicant_category", |tx, now| {
             let current = load(tx, &input.id)?;
-            if current.version != input.version {
-                return Err(StoreError::Conflict {
-                    what: "该用户信息",
-                    read: input.version,
-                    current: current.version,
-                });
-            }
+            StoreError::check_version("该用户信息", input.version, current.version)?;
             let reason = check_category_change(current.category, input.category, &input.reason)?;
             tx.execute(
                 "UPDATE applicants SET category = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",

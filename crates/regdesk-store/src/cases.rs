@@ -191,13 +191,7 @@ fn detail(r: Row) -> CaseDetail {
 
 fn at_version(conn: &Connection, id: &str, version: i64) -> Result<Row> {
     let r = load(conn, id)?;
-    if r.version != version {
-        return Err(StoreError::Conflict {
-            what: "该案件",
-            read: version,
-            current: r.version,
-        });
-    }
+    StoreError::check_version("该案件", version, r.version)?;
     Ok(r)
 }
 

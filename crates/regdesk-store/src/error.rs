@@ -139,6 +139,15 @@ impl StoreError {
         }
     }
 
+    /// The version a command read must still be the current one.
+    pub fn check_version(what: &'static str, read: i64, current: i64) -> Result<()> {
+        if read == current {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict { what, read, current })
+        }
+    }
+
     /// Puts `prefix.` in front of every field path (for nested forms).
     pub fn nest(self, prefix: &str) -> StoreError {
         let re = |mut f: FieldError| {

@@ -88,13 +88,7 @@ impl Store {
         };
         self.run(Some(&admin.id), "update_settings", |tx, _now| {
             let current = load(tx)?;
-            if current.version != input.version {
-                return Err(StoreError::Conflict {
-                    what: "系统设置",
-                    read: input.version,
-                    current: current.version,
-                });
-            }
+            StoreError::check_version("系统设置", input.version, current.version)?;
             tx.execute(
                 "UPDATE settings SET idle_lock_minutes = ?1, review_working_days = ?2, correction_notice_days = ?3,
                  correction_period_days = ?4, fee_per_work_fen = ?5, version = version + 1 WHERE id = 1",

@@ -89,13 +89,7 @@ fn load_staff(conn: &Connection, id: &str) -> Result<StaffView> {
 /// The staff row at the version the caller read, or a conflict.
 fn load_at_version(conn: &Connection, id: &str, version: i64) -> Result<StaffView> {
     let v = load_staff(conn, id)?;
-    if v.version != version {
-        return Err(StoreError::Conflict {
-            what: "该工作人员的信息",
-            read: version,
-            current: v.version,
-        });
-    }
+    StoreError::check_version("该工作人员的信息", version, v.version)?;
     Ok(v)
 }
 
