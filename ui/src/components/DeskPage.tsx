@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Empty, Spin, Tabs, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import type { TabsProps } from 'antd';
 import type { ApiError, DeskOption, DeskOverview, Role } from '../api/bindings';
 import { t } from '../i18n';
 import { ApplicantsTab } from './ApplicantsTab';
 import { QueueTable } from './QueueTable';
+import { FilingWorkspace } from '../filing/FilingWorkspace';
 
 const APPLICANTS = 'applicants';
 
@@ -32,6 +34,13 @@ export function DeskPage({
 }) {
   const isCounter = desk.desk === 'counter';
   const [tab, setTab] = useState<string | undefined>(undefined);
+  /** The filing open at the counter: a case key, '' for a new one, null for none. */
+  const [filing, setFiling] = useState<string | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+  const changed = () => {
+    setReloadKey((k) => k + 1);
+    onReload();
+  };
   const queues = overview?.queues ?? [];
 
   const items: NonNullable<TabsProps['items']> = queues.map((q) => ({
@@ -41,7 +50,14 @@ export function DeskPage({
         {q.label} <Badge count={q.count} showZero color={q.count > 0 ? 'blue' : '#bfbfbf'} overflowCount={99999} />
       </span>
     ),
-    children: <QueueTable queue={q.queue} label={q.label} />,
+    children: (
+      <QueueTable
+        queue={q.queue}
+        label={q.label}
+        reloadKey={reloadKey}
+        onOpen={isCounter ? (row) => setFiling(row.serial) : undefined}
+      />
+    ),
   }));
   if (isCounter) {
     items.unshift({
@@ -72,7 +88,34 @@ export function DeskPage({
       )}
       {!overview && !error && <Spin />}
       {overview && items.length === 0 && <Empty />}
-      {items.length > 0 && <Tabs activeKey={activeKey} onChange={setTab} items={items} />}
+      {filing !== null ? (
+        <FilingWorkspace
+          caseKey={filing || undefined}
+          onSaved={(c) => {
+            setFiling(c.serial);
+            changed();
+          }}
+          onClose={() => {
+            setFiling(null);
+            changed();
+          }}
+        />
+      ) : (
+        items.length > 0 && (
+          <Tabs
+            activeKey={activeKey}
+            onChange={setTab}
+            items={items}
+            tabBarExtraContent={
+              isCounter ? (
+                <Button type="primary" icon={<PlusOutlined />} onClick={() => setFiling('')} data-testid="filing-new">
+                  {t('desk.newFiling')}
+                </Button>
+              ) : undefined
+            }
+          />
+        )
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Empty, Table, Tag } from 'antd';
+import { Alert, Button, Empty, Input, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ApiError, CasePage, CaseRow, Queue } from '../api/bindings';
 import { api } from '../api/client';
@@ -9,8 +9,21 @@ import { STAGE_COLOR } from './stage';
 
 export const PAGE_SIZE = 20;
 
-export function QueueTable({ queue, label }: { queue: Queue; label: string }) {
+export function QueueTable({
+  queue,
+  label,
+  onOpen,
+  reloadKey = 0,
+}: {
+  queue: Queue;
+  label: string;
+  /** Opens a case (the counter desk opens drafts and cases awaiting signatures). */
+  onOpen?: (row: CaseRow) => void;
+  /** Changes when the desk knows the queue changed. */
+  reloadKey?: number;
+}) {
   const [page, setPage] = useState(1);
+  const [search, setSearch] = useState('');
   const [data, setData] = useState<CasePage | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -20,19 +33,19 @@ export function QueueTable({ queue, label }: { queue: Queue; label: string }) {
       setLoading(true);
       setError(null);
       try {
-        setData(await api.listQueue({ queue, page: p, page_size: PAGE_SIZE }));
+        setData(await api.listQueue({ queue, page: p, page_size: PAGE_SIZE, search: search.trim() || undefined }));
       } catch (e) {
         setError(e as ApiError);
       } finally {
         setLoading(false);
       }
     },
-    [queue],
+    [queue, search],
   );
 
   useEffect(() => {
     void load(page);
-  }, [load, page]);
+  }, [load, page, reloadKey]);
 
   const columns: ColumnsType<CaseRow> = [
     { title: t('queue.col.serial'), dataIndex: 'serial', key: 'serial', width: 160 },
@@ -51,6 +64,16 @@ export function QueueTable({ queue, label }: { queue: Queue; label: string }) {
 
   return (
     <div data-testid={`queue-${queue}`}>
+      <Input.Search
+        className="queue-search"
+        allowClear
+        placeholder={t('queue.search')}
+        onSearch={(v) => {
+          setPage(1);
+          setSearch(v);
+        }}
+        data-testid={`queue-search-${queue}`}
+      />
       {error && (
         <Alert
           className="form-alert"
@@ -70,6 +93,7 @@ export function QueueTable({ queue, label }: { queue: Queue; label: string }) {
         columns={columns}
         dataSource={data?.rows ?? []}
         loading={loading}
+        onRow={(r) => (onOpen ? { onClick: () => onOpen(r), className: 'queue-row-open' } : {})}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('queue.empty', { queue: label })} /> }}
         pagination={{
           current: page,

@@ -171,6 +171,8 @@ const en: Catalogue = {
   'idPanel.known': 'This ID number already has a profile: {name} ({category})',
   'idPanel.useKnown': 'Use it',
 
+  'desk.newFiling': 'New filing',
+  'queue.search': 'Find by serial, registration number, title, name or ID number',
   'desk.tab.applicants': 'Applicants',
 
   'applicant.new': 'New applicant profile',

@@ -170,6 +170,8 @@ const zhCN = {
   'idPanel.known': '该证件号已有用户信息：{name}（{category}）',
   'idPanel.useKnown': '选用',
 
+  'desk.newFiling': '新建作品填报',
+  'queue.search': '按流水号、登记号、作品名称、姓名或证件号查找',
   'desk.tab.applicants': '用户信息',
 
   'applicant.new': '新建用户信息',

@@ -1,0 +1,48 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { CasePage, CaseRow, QueueInput } from '../api/bindings';
+import { fakeCore } from '../test/backend';
+import { renderWithProviders } from '../test/render';
+import { QueueTable } from './QueueTable';
+
+const row: CaseRow = {
+  id: 'c1',
+  serial: 'ZJ-D4WS-20261125-0001',
+  title: '西湖十景之断桥残雪',
+  category_label: '摄影',
+  state: 'draft',
+  state_label: '草稿',
+  stage: 'draft',
+  applicant_name: '林晓雨',
+  created_at: '2026-11-25T01:30:00Z',
+  due_on: null,
+};
+
+describe('queue table', () => {
+  it('searches through the core and opens a row', async () => {
+    const core = fakeCore({
+      list_queue: (args) => {
+        const input = args?.input as QueueInput;
+        const rows = !input.search || input.search === '断桥' ? [row] : [];
+        return { rows, total: rows.length, page: input.page, page_size: input.page_size } satisfies CasePage;
+      },
+    });
+    const onOpen = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<QueueTable queue="drafts" label="待提交（含退回）" onOpen={onOpen} />);
+    expect(await screen.findByText('西湖十景之断桥残雪')).toBeInTheDocument();
+
+    const box = screen.getByTestId('queue-search-drafts');
+    await user.type(box, '没有这件{Enter}');
+    await waitFor(() => expect(screen.queryByText('西湖十景之断桥残雪')).not.toBeInTheDocument());
+    const last = core.callsTo('list_queue').at(-1)?.args?.input as QueueInput;
+    expect(last.search).toBe('没有这件');
+    expect(last.page).toBe(1);
+
+    await user.clear(box);
+    await user.type(box, '断桥{Enter}');
+    await user.click(await screen.findByText('西湖十景之断桥残雪'));
+    expect(onOpen).toHaveBeenCalledWith(row);
+  });
+});

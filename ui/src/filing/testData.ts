@@ -1,0 +1,117 @@
+// Test data for the filing workspace tests (not used by the app).
+import type { CaseDetail, FileView, FilingDraft, IdCheckInput, IdCheckView, SignerLine } from '../api/bindings';
+import { emptyAuthor, emptyOwner, newDraft } from './draft';
+
+export const SERIAL = 'ZJ-K7QX-20261125-0001';
+
+export function draftWith(over: Partial<FilingDraft> = {}): FilingDraft {
+  return { ...newDraft(), ...over };
+}
+
+export function filledDraft(): FilingDraft {
+  const d = newDraft();
+  return {
+    ...d,
+    work: {
+      ...d.work,
+      title: '西湖春色',
+      category: 'fine_art',
+      nature: 'original',
+      completed_on: '2026-10-01',
+      completed_place: '杭州',
+      publication: 'unpublished',
+      attribution: 'joint',
+      acquisition: 'original',
+      ownership: 'full',
+    },
+    owners: [
+      { ...emptyOwner(), kind: 'natural_person', name: '张三', id_type: 'resident_id', id_number: '330106199001011234', region: '浙江省杭州市' },
+      { ...emptyOwner(), kind: 'natural_person', name: '李四', id_type: 'resident_id', id_number: '330106199202021231', region: '浙江省杭州市' },
+    ],
+    authors: [
+      { ...emptyAuthor(), kind: 'natural_person', name: '张三', signed_as: 'real_name' },
+      { ...emptyAuthor(), kind: 'natural_person', name: '李四', signed_as: 'real_name' },
+    ],
+    description: '一幅水彩画',
+    creation_story: '春游时所作',
+    delivery: 'pickup',
+    invoice_email: 'zhangsan@example.com',
+  };
+}
+
+export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
+  return {
+    id: 'case-1',
+    serial: SERIAL,
+    state: 'draft',
+    state_label: '草稿',
+    stage: 'draft',
+    version: 1,
+    applicant_id: null,
+    applicant_name: '',
+    draft: newDraft(),
+    signing: [],
+    created_at: '2026-11-25T09:00:00+08:00',
+    updated_at: '2026-11-25T09:00:00+08:00',
+    accepted_on: null,
+    due_on: null,
+    registration_number: null,
+    ...over,
+  };
+}
+
+export function ownerLine(index: number, name: string, status: SignerLine['status'], signedAt?: string): SignerLine {
+  return {
+    signer: { party: { role: 'owner', index }, name, id_number: '330106199001011234', guardian_name: null },
+    status,
+    record: signedAt
+      ? {
+          signer: { role: 'owner', index },
+          name,
+          method: { kind: 'paper_scan', scan_ref: 'f-scan' },
+          signed_at: signedAt,
+          fingerprint: 'fp',
+        }
+      : null,
+  };
+}
+
+export function writerLine(name: string, status: SignerLine['status'], reference?: string): SignerLine {
+  return {
+    signer: { party: { role: 'writer' }, name, id_number: '330106199505051236', guardian_name: null },
+    status,
+    record: reference
+      ? { signer: { role: 'writer' }, name, method: { kind: 'e_signature', reference }, signed_at: '2026-11-25T10:30:00+08:00', fingerprint: 'fp' }
+      : null,
+  };
+}
+
+export function fileView(over: Partial<FileView> = {}): FileView {
+  return {
+    id: 'f-1',
+    sha256: 'ab'.repeat(32),
+    size: 2_500_000,
+    original_name: 'sample.png',
+    mime: 'image/png',
+    added_at: '2026-11-25T09:10:00+08:00',
+    ...over,
+  };
+}
+
+/** A neutral check_id answer (valid, nothing follows). */
+export function idOk(args: Record<string, unknown> | undefined): IdCheckView {
+  const input = args?.input as IdCheckInput;
+  return {
+    doc_type: input.doc_type ?? 'resident_id',
+    doc_type_label: '居民身份证',
+    valid: true,
+    error: null,
+    document: null,
+    age: 36,
+    sex_label: '男',
+    region_text: '浙江省 杭州市 西湖区',
+    warnings: [],
+    consequences: [],
+    known_applicant: null,
+  };
+}
