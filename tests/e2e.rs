@@ -209,3 +209,87 @@ fn counter_clerk_finds_profiles_and_the_id_panel_checks_as_they_type() {
     d.wait_text("已保存");
     d.shot("applicant-saved");
 }
+
+#[test]
+fn counter_clerk_drafts_a_filing_and_records_a_signature() {
+    let data = sample_office();
+    let shots = shots_dir("filing");
+    let _ = std::fs::remove_dir_all(&shots);
+    let sample = data.path().join("样本-断桥.png");
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/icons/icon.png"),
+        &sample,
+    )
+    .unwrap();
+    let mut d = Desk::start(&app(), data.path(), &shots);
+    sign_in(&d, "wangli", "Banquan2026");
+    d.wait("[data-testid=desk-title]");
+
+    // A new filing: the title, then Ctrl+S saves a draft and the case gets its serial.
+    d.click("[data-testid=filing-new]");
+    d.type_into("#filing_work_title", "运河晨光");
+    d.keys("#filing_work_title", "\u{E009}s\u{E009}");
+    d.wait("[data-testid=filing-serial]");
+    let serial = d.text("[data-testid=filing-serial]");
+    assert!(serial.starts_with("ZJ-"), "{serial}");
+    d.type_into("#filing_work_completed_on", "20260112");
+    d.shot("step-work");
+
+    // Every step shows; a sample file is attached by path.
+    for step in 1..=6 {
+        d.click(&format!("[data-testid=filing-step-{step}]"));
+        std::thread::sleep(Duration::from_millis(300));
+        if step == 3 {
+            d.type_into(
+                "[data-testid=path-sample] input, input[data-testid=path-sample]",
+                sample.to_str().unwrap(),
+            );
+            d.click("[data-testid=add-sample]");
+            d.wait_text("样本-断桥.png");
+        }
+        d.shot(&format!("step-{step}"));
+    }
+
+    // Submitting an incomplete filing names every problem and keeps what was typed.
+    d.click("[data-testid=filing-submit]");
+    d.wait("[data-testid=filing-errors]");
+    let errs = d.text("[data-testid=filing-errors]");
+    assert!(errs.contains("作品类别"), "{errs}");
+    d.shot("submit-errors");
+    d.click("[data-testid=filing-step-0]");
+    let kept = d.js(
+        "return document.querySelector('#filing_work_title').value",
+        serde_json::json!([]),
+    );
+    assert_eq!(kept.as_str(), Some("运河晨光"));
+    d.click("[data-testid=filing-close]");
+
+    // A sample case waiting for signatures: only the current signer can sign; a paper scan records it.
+    d.click("[data-testid=tab-awaiting_signature]");
+    d.wait_text("待签章");
+    d.js(
+        "const r=document.querySelector('[data-testid=queue-awaiting_signature] .queue-row-open'); r && r.click();",
+        serde_json::json!([]),
+    );
+    d.wait("[data-testid=signing-panel]");
+    d.shot("signing-panel");
+    let sign = d.js(
+        "const b=[...document.querySelectorAll('[data-testid^=sign-]')].find(e=>/^sign-\\d+$/.test(e.dataset.testid)); return b ? b.dataset.testid : null",
+        serde_json::json!([]),
+    );
+    let sign = sign
+        .as_str()
+        .expect("a 记录签章 button for the current signer")
+        .to_string();
+    d.click(&format!("[data-testid={sign}]"));
+    d.wait("[data-testid=sign-modal]");
+    d.type_into(
+        "#sign_scan_path, [data-testid=sign_scan_path] input, input[data-testid=sign_scan_path]",
+        sample.to_str().unwrap(),
+    );
+    d.shot("sign-modal");
+    d.click("[data-testid=sign-confirm]");
+    d.wait_gone("[data-testid=sign-modal]");
+    d.wait_text("全部签章完成");
+    d.shot("signing-done");
+}
