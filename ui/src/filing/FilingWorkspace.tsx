@@ -717,6 +717,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
                     canSubmit={canSubmit}
                     submitting={busy === 'submit'}
                     submitted={showSigning}
+                    locked={!editable}
                     onSubmit={() => void submit()}
                   />
                 )}

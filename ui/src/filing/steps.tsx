@@ -557,12 +557,15 @@ export function ReviewStep({
   canSubmit,
   submitting,
   submitted,
+  locked = false,
   onSubmit,
 }: {
   applicantName: string | null;
   canSubmit: boolean;
   submitting: boolean;
   submitted: boolean;
+  /** Past signing: the content can no longer change. */
+  locked?: boolean;
   onSubmit: () => void;
 }) {
   const form = Form.useFormInstance();
@@ -656,7 +659,9 @@ export function ReviewStep({
     <div className="filing-review">
       <Section>{ft('review.title')}</Section>
       <Descriptions bordered size="small" column={2} items={items} data-testid="filing-summary" className="filing-summary" />
-      {submitted ? (
+      {locked ? (
+        <Alert className="filing-hint" type="info" showIcon message={ft('review.lockedNote')} />
+      ) : submitted ? (
         <Alert className="filing-hint" type="info" showIcon message={ft('review.submittedNote')} />
       ) : (
         <Typography.Paragraph type="secondary" className="filing-note">
