@@ -11,8 +11,13 @@ use serde_json::{json, Value};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// One app at a time: on two cores, parallel desktop sessions starve each other.
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Xvfb + tauri-driver + one WebDriver session on the app.
 pub struct Desk {
+    /// Released after `Drop::drop` has stopped the driver and the X server.
+    _turn: std::sync::MutexGuard<'static, ()>,
     http: reqwest::blocking::Client,
     base: String,
     session: String,
@@ -48,6 +53,7 @@ fn tauri_driver() -> PathBuf {
 impl Desk {
     /// Starts the app binary with `data_dir` as its data directory.
     pub fn start(app: &Path, data_dir: &Path, shots: &Path) -> Desk {
+        let turn = TURN.lock().unwrap_or_else(|p| p.into_inner());
         std::fs::create_dir_all(shots).unwrap();
         // Our own X display, so the test never touches a real desktop.
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -95,6 +101,7 @@ impl Desk {
         }
         let session = session.expect("tauri-driver did not answer");
         Desk {
+            _turn: turn,
             http,
             base,
             session,

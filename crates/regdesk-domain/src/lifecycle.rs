@@ -77,6 +77,20 @@ pub enum CaseState {
 }
 
 impl CaseState {
+    /// Can the counter still change the filing? While signing is under way a
+    /// change voids every signature (see [`CaseState::edit_voids_signatures`]).
+    pub fn filing_editable(self) -> bool {
+        matches!(
+            self,
+            CaseState::Draft | CaseState::ReturnedForCorrection | CaseState::AwaitingSignatures
+        )
+    }
+
+    /// Does saving a changed filing in this state void the signatures?
+    pub fn edit_voids_signatures(self) -> bool {
+        self == CaseState::AwaitingSignatures
+    }
+
     pub const ALL: [CaseState; 14] = [
         CaseState::Draft,
         CaseState::AwaitingSignatures,
@@ -1620,6 +1634,15 @@ mod tests {
                 }
             };
             assert_eq!(got, want, "{state:?} × {kind:?}");
+        }
+    }
+
+    #[test]
+    fn which_states_let_the_counter_change_the_filing() {
+        for s in CaseState::ALL {
+            let editable = matches!(s, S::Draft | S::ReturnedForCorrection | S::AwaitingSignatures);
+            assert_eq!(s.filing_editable(), editable, "{s:?}");
+            assert_eq!(s.edit_voids_signatures(), s == S::AwaitingSignatures, "{s:?}");
         }
     }
 

@@ -32,6 +32,10 @@ pub struct CaseDetail {
     pub state: CaseState,
     pub state_label: String,
     pub stage: Stage,
+    /// The counter may still change the filing.
+    pub editable: bool,
+    /// Saving a change now voids the signatures (the screen asks first).
+    pub edit_voids_signatures: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub applicant_id: Option<String>,
@@ -174,6 +178,8 @@ fn detail(r: Row) -> CaseDetail {
         signing: signing_sheet(&r.facts.signers, &r.facts.signatures),
         state_label: r.state.label().to_string(),
         stage: stage_of(r.state),
+        editable: r.state.filing_editable(),
+        edit_voids_signatures: r.state.edit_voids_signatures(),
         id: r.id,
         serial: r.serial,
         state: r.state,
@@ -352,23 +358,20 @@ impl Store {
                 let row = at_version(tx, case_id, version)?;
                 let mut facts = row.facts.clone();
                 let mut events = Vec::new();
-                match row.state {
-                    CaseState::Draft | CaseState::ReturnedForCorrection => {}
-                    CaseState::AwaitingSignatures => {
-                        let fp = draft_fingerprint(&input.draft, &ctx);
-                        if facts.fingerprint.as_ref() != Some(&fp) {
-                            let (f, ev) =
-                                lifecycle::execute(&facts, &CaseCommand::VoidSignatures { fingerprint: fp }, &who, now)
-                                    .map_err(refused)?;
-                            facts = f;
-                            events = ev;
-                        }
-                    }
-                    other => {
-                        return Err(StoreError::Refused {
-                            code: "not_editable".into(),
-                            message: format!("该作品当前状态为{}，填报内容不能再修改", other.label()),
-                        })
+                if !row.state.filing_editable() {
+                    return Err(StoreError::Refused {
+                        code: "not_editable".into(),
+                        message: format!("该作品当前状态为{}，填报内容不能再修改", row.state.label()),
+                    });
+                }
+                if row.state.edit_voids_signatures() {
+                    let fp = draft_fingerprint(&input.draft, &ctx);
+                    if facts.fingerprint.as_ref() != Some(&fp) {
+                        let (f, ev) =
+                            lifecycle::execute(&facts, &CaseCommand::VoidSignatures { fingerprint: fp }, &who, now)
+                                .map_err(refused)?;
+                        facts = f;
+                        events = ev;
                     }
                 }
                 let applicant = Self::applicant_name(tx, input.applicant_id.as_deref(), &input.draft)?;

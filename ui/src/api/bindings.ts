@@ -387,7 +387,15 @@ export type CaseDetail = { id: string,
 /**
  * 流水号
  */
-serial: string, state: CaseState, state_label: string, stage: Stage, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
+serial: string, state: CaseState, state_label: string, stage: Stage, 
+/**
+ * The counter may still change the filing.
+ */
+editable: boolean, 
+/**
+ * Saving a change now voids the signatures (the screen asks first).
+ */
+edit_voids_signatures: boolean, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
 /**
  * 签章表（提交签章后）
  */

@@ -180,6 +180,8 @@ describe('作品填报', () => {
           version: 5,
           state: 'awaiting_payment',
           state_label: '待缴费',
+          editable: false,
+          edit_voids_signatures: false,
           signing: [ownerLine(0, '张三', 'signed', '2026-11-25T10:00:00+08:00'), writerLine('王执笔', 'signed', 'ZWFW-88')],
         };
       },

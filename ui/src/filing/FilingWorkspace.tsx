@@ -175,8 +175,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const saveRef = useRef<(o?: { auto?: boolean }) => Promise<CaseDetail | null>>(async () => null);
 
-  const state = detail?.state ?? null;
-  const editable = isEditable(state);
+  const editable = isEditable(detail);
 
   const setApplicant = (a: PickedApplicant | null) => {
     applicantRef.current = a;
@@ -188,7 +187,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     setDirtyUI(true);
     clearTimeout(timer.current);
     const d = detailRef.current;
-    if (d && isAutosavable(d.state)) {
+    if (d && isAutosavable(d)) {
       timer.current = setTimeout(() => void saveRef.current({ auto: true }), AUTOSAVE_MS);
     }
   }, []);
@@ -219,7 +218,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
       (c) => {
         if (!live) return;
         applyLoaded(c);
-        setStep(isAutosavable(c.state) ? 0 : REVIEW_STEP);
+        setStep(isAutosavable(c) ? 0 : REVIEW_STEP);
         setLoading(false);
       },
       (e: ApiError) => {
@@ -289,8 +288,8 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
 
   const doSave = async ({ auto = false }: { auto?: boolean }): Promise<CaseDetail | null> => {
     const d = detailRef.current;
-    if (auto && (!d || !dirtyRef.current || !isAutosavable(d.state))) return d;
-    if (!auto && d && d.state === 'awaiting_signatures' && dirtyRef.current && d.signing.some((l) => l.status === 'signed')) {
+    if (auto && (!d || !dirtyRef.current || !isAutosavable(d))) return d;
+    if (!auto && d && d.edit_voids_signatures && dirtyRef.current && d.signing.some((l) => l.status === 'signed')) {
       const answer = await ask({
         title: ft('confirm.voidTitle'),
         content: ft('confirm.void'),
@@ -347,10 +346,10 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     if (n < 0 || n >= STEP_COUNT || n === step) return;
     setStep(n);
     const d = detailRef.current;
-    if (dirtyRef.current && d && isAutosavable(d.state)) void save({ auto: true });
+    if (dirtyRef.current && d && isAutosavable(d)) void save({ auto: true });
   };
 
-  const canSubmit = editable && (state === null || state === 'draft' || state === 'returned_for_correction' || dirty);
+  const canSubmit = editable && (detail === null || !detail.edit_voids_signatures || dirty);
 
   const submit = async () => {
     if (busy || !canSubmit) return;
@@ -386,7 +385,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
   const print = async () => {
     let d = detailRef.current;
     if (!d || busy) return;
-    if (dirtyRef.current && isEditable(d.state)) {
+    if (dirtyRef.current && isEditable(d)) {
       d = await save();
       if (!d) return;
     }
@@ -530,7 +529,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
   };
 
   const errorSteps = new Set((problems?.fields ?? []).map((f) => stepOf(corePath(f.field))));
-  const showSigning = detail !== null && detail.signing.length > 0 && !isAutosavable(detail.state);
+  const showSigning = detail !== null && detail.signing.length > 0 && !isAutosavable(detail);
 
   if (loadError) {
     return (

@@ -2,7 +2,7 @@
 // its fields. No rule lives here: the core decides what is valid.
 import type {
   AuthorDraft,
-  CaseState,
+  CaseDetail,
   FilingDraft,
   OwnerDraft,
   PartyFile,
@@ -241,14 +241,14 @@ export function withoutUnfit(draft: FilingDraft, unfit: UnfitParty[]): Pick<Fili
   };
 }
 
-/** States whose content the clerk may still change (the core refuses the others). */
-export function isEditable(state: CaseState | null): boolean {
-  return state === null || state === 'draft' || state === 'returned_for_correction' || state === 'awaiting_signatures';
+/** Whether the clerk may still change the filing: the core says so on every case (a new filing may). */
+export function isEditable(d: CaseDetail | null): boolean {
+  return d === null || d.editable;
 }
 
-/** States autosave may save in (a signed filing is never changed without asking). */
-export function isAutosavable(state: CaseState | null): boolean {
-  return state === 'draft' || state === 'returned_for_correction';
+/** Autosave never saves a change that would void signatures (the clerk is asked first). */
+export function isAutosavable(d: CaseDetail | null): boolean {
+  return d !== null && d.editable && !d.edit_voids_signatures;
 }
 
 /** 12.3 KB / 4.5 MB */

@@ -39,8 +39,12 @@ export function filledDraft(): FilingDraft {
   };
 }
 
+/** A case as the core returns it; `editable` follows the state as the core's lifecycle says. */
 export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
+  const state = over.state ?? 'draft';
   return {
+    editable: state === 'draft' || state === 'returned_for_correction' || state === 'awaiting_signatures',
+    edit_voids_signatures: state === 'awaiting_signatures',
     id: 'case-1',
     serial: SERIAL,
     state: 'draft',
