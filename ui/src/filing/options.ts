@@ -1,12 +1,12 @@
 // The enum values of a filing for Selects, Radios and Checkboxes, labelled from
 // the filing texts. Which combinations are allowed is the core's rule.
+import { DOC_TYPES } from '../lib/applicantOptions';
 import type {
   Acquisition,
   AttachmentKind,
   Attribution,
   CreationNature,
   Delivery,
-  DocumentType,
   Ownership,
   PartyKind,
   PublicationStatus,
@@ -70,16 +70,8 @@ export const ATTACHMENT_KINDS: ReadonlyArray<AttachmentKind> = [
   'household_register',
 ];
 export const DELIVERIES: ReadonlyArray<Delivery> = ['mail', 'pickup'];
-export const DOC_TYPES: ReadonlyArray<DocumentType> = [
-  'resident_id',
-  'uscc',
-  'hk_macao_permit',
-  'taiwan_permit',
-  'residence_permit',
-  'foreign_permanent_id',
-  'passport',
-  'other',
-];
+/** The same document types, in the same order, as the applicant profile's form. */
+export { DOC_TYPES };
 
 export const label = (prefix: string, value: string | null | undefined): string =>
   value ? ft(`${prefix}.${value}` as FilingTextKey) : '';
