@@ -1,10 +1,10 @@
 //! The application form (作品登记申请表) that the applicant signs at the counter.
 
-use printpdf::{PdfDocument, PdfPage, PdfParseErrorSeverity, PdfSaveOptions};
+use printpdf::PdfDocument;
 use serde::{Deserialize, Serialize};
 
 use crate::barcode::{encode_b, QUIET_ZONE_MODULES};
-use crate::canvas::{Canvas, Col, Table, CONTENT_W, MARGIN, PAGE_H, PAGE_W};
+use crate::canvas::{save, Canvas, Col, Table, CONTENT_W, MARGIN, PAGE_W};
 use crate::font::font;
 use crate::PrintError;
 
@@ -93,7 +93,7 @@ pub fn application_form(form: &ApplicationForm) -> Result<Vec<u8>, PrintError> {
     let font = font()?;
     let mut doc = PdfDocument::new(&format!("{DOC_TITLE} {}", form.serial));
     let font_id = doc.add_font(font);
-    let mut c = Canvas::new(font, font_id, DOC_TITLE, &form.serial);
+    let mut c = Canvas::new(font, font_id, DOC_TITLE, &format!("流水号 {}", form.serial));
 
     // Heading: title, office, serial with its barcode.
     c.text_centered(MARGIN, PAGE_W - MARGIN, MARGIN + 6.5, 19.0, DOC_TITLE);
@@ -230,29 +230,7 @@ pub fn application_form(form: &ApplicationForm) -> Result<Vec<u8>, PrintError> {
     }
     c.table(&signs, &rows);
 
-    let pages = c
-        .finish()
-        .into_iter()
-        .map(|ops| PdfPage::new(mm(PAGE_W), mm(PAGE_H), ops))
-        .collect();
-    let mut warnings = Vec::new();
-    let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
-    let errors: Vec<String> = warnings
-        .into_iter()
-        .filter(|w| w.severity == PdfParseErrorSeverity::Error)
-        .map(|w| w.msg)
-        .collect();
-    if !errors.is_empty() {
-        return Err(PrintError::PdfWrite(errors.join("；")));
-    }
-    if !bytes.starts_with(b"%PDF") {
-        return Err(PrintError::PdfWrite("输出不是有效的 PDF 文件".to_string()));
-    }
-    Ok(bytes)
-}
-
-fn mm(v: f32) -> printpdf::Mm {
-    printpdf::Mm(v)
+    save(doc, c)
 }
 
 fn pairs(rows: &[(&str, &String)]) -> Vec<Vec<String>> {

@@ -1,16 +1,36 @@
-//! Printed documents of the desk, rendered to PDF bytes.
+//! Printed and exported documents of the desk.
+//!
+//! PDF documents (A4, the CJK font compiled in and subset to the characters
+//! used):
+//! - the application form (作品登记申请表), [`application_form`];
+//! - the correction notice (作品登记补正通知书), [`correction_notice`];
+//! - the refusal notice (作品不予登记通知书), [`refusal_notice`];
+//! - the fee day report (收费日报), [`day_report`].
+//!
+//! Spreadsheets (.xlsx):
+//! - the invoice list for the e-invoicing system (开票清单), [`invoice_list_xlsx`];
+//! - the fee day report (收费日报), [`day_report_xlsx`].
 //!
 //! Inputs are plain data prepared by the store (every string already
-//! formatted, dates as "2026年11月25日"); the output is the PDF file's bytes.
-//! No file, network or clock access: the CJK font is compiled in.
+//! formatted, dates as "2026年11月25日", money as integer fen, which the
+//! documents show as yuan with [`yuan`]); the output is the file's bytes.
+//! No file, network or clock access.
 
 pub mod application_form;
 pub mod barcode;
 mod canvas;
+pub mod day_report;
 mod font;
+mod money;
+pub mod notice;
+pub mod sheet;
 
 pub use application_form::{application_form, ApplicationForm, PartyLine, SignerLine};
 pub use barcode::BarcodeError;
+pub use day_report::{day_report, DayReport, DayReportRow};
+pub use money::yuan;
+pub use notice::{correction_notice, refusal_notice, CorrectionNotice, RefusalNotice, Reviewer};
+pub use sheet::{day_report_xlsx, invoice_list_xlsx, InvoiceRow};
 
 /// Why a document could not be produced (打印失败).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +44,9 @@ pub enum PrintError {
     /// The case serial cannot be put into the barcode.
     #[error("流水号无法打印为条码：{0}")]
     Barcode(#[from] BarcodeError),
+    /// The spreadsheet writer reported an error.
+    #[error("电子表格（xlsx）生成失败：{0}")]
+    Xlsx(String),
 }
 
 impl PrintError {
@@ -33,6 +56,7 @@ impl PrintError {
             Self::FontLoad => "font_load_failed",
             Self::PdfWrite(_) => "pdf_write_failed",
             Self::Barcode(e) => e.code(),
+            Self::Xlsx(_) => "xlsx_write_failed",
         }
     }
 }
