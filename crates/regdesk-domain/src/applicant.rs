@@ -309,6 +309,66 @@ impl IdConsequence {
     }
 }
 
+/// 身份证明文件的种类（用户信息所附扫描件）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProofKind {
+    /// 证件正面
+    IdFront,
+    /// 证件反面
+    IdBack,
+    /// 营业执照或统一社会信用代码证书
+    Licence,
+    /// 户口簿页
+    HouseholdRegister,
+    /// 监护人证件
+    GuardianId,
+    /// 在本省工作、学习或居住的证明
+    ResidenceProof,
+    /// 授权委托书
+    PowerOfAttorney,
+    /// 其他证明
+    Other,
+}
+
+impl ProofKind {
+    pub const ALL: [ProofKind; 8] = [
+        ProofKind::IdFront,
+        ProofKind::IdBack,
+        ProofKind::Licence,
+        ProofKind::HouseholdRegister,
+        ProofKind::GuardianId,
+        ProofKind::ResidenceProof,
+        ProofKind::PowerOfAttorney,
+        ProofKind::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProofKind::IdFront => "证件正面",
+            ProofKind::IdBack => "证件反面",
+            ProofKind::Licence => "营业执照或信用代码证书",
+            ProofKind::HouseholdRegister => "户口簿页",
+            ProofKind::GuardianId => "监护人证件",
+            ProofKind::ResidenceProof => "居住、工作或学习证明",
+            ProofKind::PowerOfAttorney => "授权委托书",
+            ProofKind::Other => "其他证明",
+        }
+    }
+}
+
+/// An identity proof is a scan: an image or a PDF (`mime` as the attachment store recorded it).
+pub fn check_proof_file(mime: &str, file_name: &str) -> Result<(), FieldError> {
+    if mime.starts_with("image/") || mime == "application/pdf" {
+        return Ok(());
+    }
+    Err(FieldError::new(
+        "file_id",
+        "not_a_scan",
+        format!("身份证明文件须为图片或 PDF 扫描件，“{file_name}”的类型是 {mime}，请重新扫描后上传"),
+    ))
+}
+
 /// What the desk must ask for, given a checked document, the filing date and the office's province.
 pub fn id_consequences(doc: &IdentityDocument, on: NaiveDate, province_code: &str) -> Vec<IdConsequence> {
     let mut out = Vec::new();
@@ -336,6 +396,18 @@ pub fn id_consequences(doc: &IdentityDocument, on: NaiveDate, province_code: &st
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proofs_are_images_or_pdfs() {
+        assert!(check_proof_file("image/jpeg", "正面.jpg").is_ok());
+        assert!(check_proof_file("image/png", "反面.png").is_ok());
+        assert!(check_proof_file("application/pdf", "执照.pdf").is_ok());
+        let e = check_proof_file("video/mp4", "录像.mp4").unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("file_id", "not_a_scan"));
+        assert!(e.message.contains("录像.mp4"), "{}", e.message);
+        let labels: std::collections::HashSet<_> = ProofKind::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(labels.len(), ProofKind::ALL.len());
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()

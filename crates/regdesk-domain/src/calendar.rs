@@ -474,6 +474,16 @@ impl WorkCalendar {
     /// The number of working days `d` with `from < d <= to` (the start day is not counted, the end day is);
     /// 0 when `to <= from`. Thus `working_days_between(d, add_working_days(d, n)?) == n`.
     /// Every day in `(from, to]` must lie in a loaded year.
+    /// 剩余工作日: working days from `today` to the deadline `due` — 0 on the last day,
+    /// negative once it has passed (−1 the first working day after).
+    pub fn working_days_left(&self, today: NaiveDate, due: NaiveDate) -> Result<i64, CalendarError> {
+        if today <= due {
+            Ok(i64::from(self.working_days_between(today, due)?))
+        } else {
+            Ok(-i64::from(self.working_days_between(due, today)?))
+        }
+    }
+
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, CalendarError> {
         if to <= from {
             return Ok(0);
@@ -652,6 +662,17 @@ pub fn classify_deadline(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn working_days_left_counts_down_and_past_the_deadline() {
+        let cal = WorkCalendar::builtin();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        // After Thu 24 Sep 2026: 中秋 (25–27 Sep) and 国庆 (1–7 Oct) are off: 28–30 Sep, 8–9 Oct.
+        assert_eq!(cal.working_days_left(d(9, 24), d(10, 9)).unwrap(), 5);
+        assert_eq!(cal.working_days_left(d(10, 9), d(10, 9)).unwrap(), 0);
+        // Sat 10 Oct is a make-up working day.
+        assert_eq!(cal.working_days_left(d(10, 12), d(10, 9)).unwrap(), -2);
+    }
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod office;
 pub mod party;
+pub mod payment;
 pub mod queue;
 pub mod regno;
 pub mod signature;

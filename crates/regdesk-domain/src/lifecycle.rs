@@ -86,6 +86,14 @@ impl CaseState {
         )
     }
 
+    /// 办结时限在走：the case waits on the office (review), so its working-day clock runs.
+    pub fn clock_runs(self) -> bool {
+        matches!(
+            self,
+            CaseState::AwaitingFirstReview | CaseState::AwaitingFinalReview | CaseState::RefusalProposed
+        )
+    }
+
     /// Does saving a changed filing in this state void the signatures?
     pub fn edit_voids_signatures(self) -> bool {
         self == CaseState::AwaitingSignatures
@@ -349,6 +357,11 @@ pub enum CaseCommand {
     ChoosePaymentMethod {
         method: PaymentMethod,
     },
+    /// 管理员更改已选定的缴费方式（须说明原因；付款登记前）
+    ChangePaymentMethod {
+        method: PaymentMethod,
+        reason: String,
+    },
     /// 平台确认在线支付
     ConfirmOnlinePayment {
         platform_reference: String,
@@ -409,6 +422,7 @@ pub enum CommandKind {
     RecordSignature,
     VoidSignatures,
     ChoosePaymentMethod,
+    ChangePaymentMethod,
     ConfirmOnlinePayment,
     RecordOfflinePayment,
     ConfirmPayment,
@@ -428,11 +442,12 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 20] = [
+    pub const ALL: [CommandKind; 21] = [
         CommandKind::SubmitForSigning,
         CommandKind::RecordSignature,
         CommandKind::VoidSignatures,
         CommandKind::ChoosePaymentMethod,
+        CommandKind::ChangePaymentMethod,
         CommandKind::ConfirmOnlinePayment,
         CommandKind::RecordOfflinePayment,
         CommandKind::ConfirmPayment,
@@ -457,6 +472,7 @@ impl CommandKind {
             CommandKind::RecordSignature => "记录签章",
             CommandKind::VoidSignatures => "作废签章",
             CommandKind::ChoosePaymentMethod => "选择缴费方式",
+            CommandKind::ChangePaymentMethod => "更改缴费方式",
             CommandKind::ConfirmOnlinePayment => "确认在线支付",
             CommandKind::RecordOfflinePayment => "登记线下付款",
             CommandKind::ConfirmPayment => "确认收款",
@@ -480,9 +496,10 @@ impl CommandKind {
     pub fn roles(self) -> &'static [Role] {
         use CommandKind as K;
         match self {
-            K::SubmitForSigning | K::RecordSignature | K::VoidSignatures | K::ChoosePaymentMethod | K::Resubmit => {
-                &[Role::CounterClerk]
-            }
+            K::SubmitForSigning | K::RecordSignature | K::VoidSignatures | K::Resubmit => &[Role::CounterClerk],
+            // Chosen at the counter, or by finance when it records the applicant's transfer.
+            K::ChoosePaymentMethod => &[Role::CounterClerk, Role::Finance],
+            K::ChangePaymentMethod => &[Role::Admin],
             K::Withdraw => &[Role::CounterClerk],
             // Online payments are confirmed by the platform; the store gives them under a counter or finance account.
             K::ConfirmOnlinePayment | K::RecordOfflinePayment => &[Role::CounterClerk, Role::Finance],
@@ -505,6 +522,7 @@ impl CaseCommand {
             C::RecordSignature { .. } => K::RecordSignature,
             C::VoidSignatures { .. } => K::VoidSignatures,
             C::ChoosePaymentMethod { .. } => K::ChoosePaymentMethod,
+            C::ChangePaymentMethod { .. } => K::ChangePaymentMethod,
             C::ConfirmOnlinePayment { .. } => K::ConfirmOnlinePayment,
             C::RecordOfflinePayment { .. } => K::RecordOfflinePayment,
             C::ConfirmPayment { .. } => K::ConfirmPayment,
@@ -550,6 +568,12 @@ pub enum CaseEventKind {
     SignaturesVoided,
     PaymentMethodChosen {
         method: PaymentMethod,
+    },
+    /// 管理员更改了缴费方式
+    PaymentMethodChanged {
+        from: PaymentMethod,
+        to: PaymentMethod,
+        reason: String,
     },
     /// 在线支付已确认；案件受理，进入待初审
     OnlinePaymentConfirmed {
@@ -624,6 +648,10 @@ pub enum Refusal {
     PaymentMethodFixed { chosen: PaymentMethod },
     #[error("请先选择缴费方式")]
     PaymentMethodMissing,
+    #[error("缴费方式已是{}，无需更改", chosen.label())]
+    PaymentMethodUnchanged { chosen: PaymentMethod },
+    #[error("本案已登记付款，不能更改缴费方式；如需更改请先退回该笔付款")]
+    PaymentAlreadyRecorded,
     #[error("本案缴费方式为{}，不能执行“{}”", chosen.label(), command.label())]
     PaymentMethodMismatch {
         chosen: PaymentMethod,
@@ -660,6 +688,8 @@ impl Refusal {
             Refusal::ContentUnchanged => "content_unchanged",
             Refusal::PaymentMethodFixed { .. } => "payment_method_fixed",
             Refusal::PaymentMethodMissing => "payment_method_missing",
+            Refusal::PaymentMethodUnchanged { .. } => "payment_method_unchanged",
+            Refusal::PaymentAlreadyRecorded => "payment_already_recorded",
             Refusal::PaymentMethodMismatch { .. } => "payment_method_mismatch",
             Refusal::Amount { .. } => "amount",
             Refusal::Required { .. } => "required",
@@ -797,6 +827,22 @@ pub fn decide(
                 return Err(Refusal::PaymentMethodFixed { chosen });
             }
             vec![ev(E::PaymentMethodChosen { method: *method })]
+        }
+        (S::AwaitingPayment, C::ChangePaymentMethod { method, reason }) => {
+            let Some(chosen) = case.payment_method else {
+                return Err(Refusal::PaymentMethodMissing);
+            };
+            if chosen == *method {
+                return Err(Refusal::PaymentMethodUnchanged { chosen });
+            }
+            if case.offline_payment.is_some() || case.paid_fen > 0 {
+                return Err(Refusal::PaymentAlreadyRecorded);
+            }
+            vec![ev(E::PaymentMethodChanged {
+                from: chosen,
+                to: *method,
+                reason: required("reason", "更改缴费方式的原因", reason)?,
+            })]
         }
         (
             S::AwaitingPayment,
@@ -990,6 +1036,7 @@ pub fn apply(case: &CaseFacts, event: &CaseEvent) -> CaseFacts {
             };
         }
         E::PaymentMethodChosen { method } => c.payment_method = Some(*method),
+        E::PaymentMethodChanged { to, .. } => c.payment_method = Some(*to),
         E::OnlinePaymentConfirmed {
             platform_reference,
             amount_fen,
@@ -1122,11 +1169,12 @@ mod tests {
 
     /// Every state × every command, with the standard facts of [`fixture`], the standard command
     /// of [`sample`] and an actor holding every role who has not yet touched the case.
-    const TABLE: [(CaseState, CommandKind, Expect); 280] = [
+    const TABLE: [(CaseState, CommandKind, Expect); 294] = [
         (S::Draft, K::SubmitForSigning, To(S::AwaitingSignatures)),
         (S::Draft, K::RecordSignature, No("wrong_state")),
         (S::Draft, K::VoidSignatures, No("wrong_state")),
         (S::Draft, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Draft, K::ChangePaymentMethod, No("wrong_state")),
         (S::Draft, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::Draft, K::RecordOfflinePayment, No("wrong_state")),
         (S::Draft, K::ConfirmPayment, No("wrong_state")),
@@ -1147,6 +1195,7 @@ mod tests {
         (S::AwaitingSignatures, K::RecordSignature, To(S::AwaitingSignatures)),
         (S::AwaitingSignatures, K::VoidSignatures, To(S::Draft)),
         (S::AwaitingSignatures, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingSignatures, K::ChangePaymentMethod, No("wrong_state")),
         (S::AwaitingSignatures, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::AwaitingSignatures, K::RecordOfflinePayment, No("wrong_state")),
         (S::AwaitingSignatures, K::ConfirmPayment, No("wrong_state")),
@@ -1167,6 +1216,7 @@ mod tests {
         (S::AwaitingPayment, K::RecordSignature, No("wrong_state")),
         (S::AwaitingPayment, K::VoidSignatures, To(S::Draft)),
         (S::AwaitingPayment, K::ChoosePaymentMethod, To(S::AwaitingPayment)),
+        (S::AwaitingPayment, K::ChangePaymentMethod, No("payment_method_missing")),
         (
             S::AwaitingPayment,
             K::ConfirmOnlinePayment,
@@ -1195,6 +1245,7 @@ mod tests {
         (S::AwaitingPaymentCheck, K::RecordSignature, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::VoidSignatures, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::ChangePaymentMethod, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::RecordOfflinePayment, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::ConfirmPayment, To(S::AwaitingFirstReview)),
@@ -1215,6 +1266,7 @@ mod tests {
         (S::AwaitingFirstReview, K::RecordSignature, No("wrong_state")),
         (S::AwaitingFirstReview, K::VoidSignatures, No("wrong_state")),
         (S::AwaitingFirstReview, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingFirstReview, K::ChangePaymentMethod, No("wrong_state")),
         (S::AwaitingFirstReview, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::AwaitingFirstReview, K::RecordOfflinePayment, No("wrong_state")),
         (S::AwaitingFirstReview, K::ConfirmPayment, No("wrong_state")),
@@ -1239,6 +1291,7 @@ mod tests {
         (S::AwaitingFinalReview, K::RecordSignature, No("wrong_state")),
         (S::AwaitingFinalReview, K::VoidSignatures, No("wrong_state")),
         (S::AwaitingFinalReview, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::AwaitingFinalReview, K::ChangePaymentMethod, No("wrong_state")),
         (S::AwaitingFinalReview, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::AwaitingFinalReview, K::RecordOfflinePayment, No("wrong_state")),
         (S::AwaitingFinalReview, K::ConfirmPayment, No("wrong_state")),
@@ -1263,6 +1316,7 @@ mod tests {
         (S::RefusalProposed, K::RecordSignature, No("wrong_state")),
         (S::RefusalProposed, K::VoidSignatures, No("wrong_state")),
         (S::RefusalProposed, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::RefusalProposed, K::ChangePaymentMethod, No("wrong_state")),
         (S::RefusalProposed, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::RefusalProposed, K::RecordOfflinePayment, No("wrong_state")),
         (S::RefusalProposed, K::ConfirmPayment, No("wrong_state")),
@@ -1283,6 +1337,7 @@ mod tests {
         (S::ReturnedForCorrection, K::RecordSignature, No("wrong_state")),
         (S::ReturnedForCorrection, K::VoidSignatures, No("wrong_state")),
         (S::ReturnedForCorrection, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::ReturnedForCorrection, K::ChangePaymentMethod, No("wrong_state")),
         (S::ReturnedForCorrection, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::ReturnedForCorrection, K::RecordOfflinePayment, No("wrong_state")),
         (S::ReturnedForCorrection, K::ConfirmPayment, No("wrong_state")),
@@ -1303,6 +1358,7 @@ mod tests {
         (S::Registered, K::RecordSignature, No("wrong_state")),
         (S::Registered, K::VoidSignatures, No("wrong_state")),
         (S::Registered, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Registered, K::ChangePaymentMethod, No("wrong_state")),
         (S::Registered, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::Registered, K::RecordOfflinePayment, No("wrong_state")),
         (S::Registered, K::ConfirmPayment, No("wrong_state")),
@@ -1323,6 +1379,7 @@ mod tests {
         (S::Mailed, K::RecordSignature, No("wrong_state")),
         (S::Mailed, K::VoidSignatures, No("wrong_state")),
         (S::Mailed, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Mailed, K::ChangePaymentMethod, No("wrong_state")),
         (S::Mailed, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::Mailed, K::RecordOfflinePayment, No("wrong_state")),
         (S::Mailed, K::ConfirmPayment, No("wrong_state")),
@@ -1343,6 +1400,7 @@ mod tests {
         (S::PickedUp, K::RecordSignature, No("wrong_state")),
         (S::PickedUp, K::VoidSignatures, No("wrong_state")),
         (S::PickedUp, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::PickedUp, K::ChangePaymentMethod, No("wrong_state")),
         (S::PickedUp, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::PickedUp, K::RecordOfflinePayment, No("wrong_state")),
         (S::PickedUp, K::ConfirmPayment, No("wrong_state")),
@@ -1363,6 +1421,7 @@ mod tests {
         (S::Refused, K::RecordSignature, No("wrong_state")),
         (S::Refused, K::VoidSignatures, No("wrong_state")),
         (S::Refused, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Refused, K::ChangePaymentMethod, No("wrong_state")),
         (S::Refused, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::Refused, K::RecordOfflinePayment, No("wrong_state")),
         (S::Refused, K::ConfirmPayment, No("wrong_state")),
@@ -1383,6 +1442,7 @@ mod tests {
         (S::Withdrawn, K::RecordSignature, No("wrong_state")),
         (S::Withdrawn, K::VoidSignatures, No("wrong_state")),
         (S::Withdrawn, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Withdrawn, K::ChangePaymentMethod, No("wrong_state")),
         (S::Withdrawn, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::Withdrawn, K::RecordOfflinePayment, No("wrong_state")),
         (S::Withdrawn, K::ConfirmPayment, No("wrong_state")),
@@ -1403,6 +1463,7 @@ mod tests {
         (S::Revoked, K::RecordSignature, No("wrong_state")),
         (S::Revoked, K::VoidSignatures, No("wrong_state")),
         (S::Revoked, K::ChoosePaymentMethod, No("wrong_state")),
+        (S::Revoked, K::ChangePaymentMethod, No("wrong_state")),
         (S::Revoked, K::ConfirmOnlinePayment, No("wrong_state")),
         (S::Revoked, K::RecordOfflinePayment, No("wrong_state")),
         (S::Revoked, K::ConfirmPayment, No("wrong_state")),
@@ -1497,6 +1558,10 @@ mod tests {
             K::VoidSignatures => CaseCommand::VoidSignatures { fingerprint: fp("fp2") },
             K::ChoosePaymentMethod => CaseCommand::ChoosePaymentMethod {
                 method: PaymentMethod::BankTransfer,
+            },
+            K::ChangePaymentMethod => CaseCommand::ChangePaymentMethod {
+                method: PaymentMethod::AlipayTransfer,
+                reason: "申请人改用支付宝转账".into(),
             },
             K::ConfirmOnlinePayment => CaseCommand::ConfirmOnlinePayment {
                 platform_reference: "WX-0001".into(),
@@ -1661,11 +1726,12 @@ mod tests {
     #[test]
     fn roles() {
         let now = table_now();
-        let table: [(CommandKind, &[Role]); 20] = [
+        let table: [(CommandKind, &[Role]); 21] = [
             (K::SubmitForSigning, &[Role::CounterClerk]),
             (K::RecordSignature, &[Role::CounterClerk]),
             (K::VoidSignatures, &[Role::CounterClerk]),
-            (K::ChoosePaymentMethod, &[Role::CounterClerk]),
+            (K::ChoosePaymentMethod, &[Role::CounterClerk, Role::Finance]),
+            (K::ChangePaymentMethod, &[Role::Admin]),
             (K::ConfirmOnlinePayment, &[Role::CounterClerk, Role::Finance]),
             (K::RecordOfflinePayment, &[Role::CounterClerk, Role::Finance]),
             (K::ConfirmPayment, &[Role::Finance]),
@@ -1813,6 +1879,57 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "no_signers");
+    }
+
+    #[test]
+    fn only_an_admin_changes_a_chosen_method_with_a_reason_before_any_payment() {
+        let now = t0();
+        let chosen = run(
+            &fixture(S::AwaitingPayment),
+            sample(K::ChoosePaymentMethod, now),
+            &clerk(),
+            now,
+        );
+        let change = |method, reason: &str| CaseCommand::ChangePaymentMethod {
+            method,
+            reason: reason.into(),
+        };
+        assert_eq!(
+            decide(&chosen, &change(PaymentMethod::Online, "改为扫码支付"), &clerk(), now)
+                .unwrap_err()
+                .code(),
+            "forbidden"
+        );
+        assert_eq!(
+            decide(&chosen, &change(PaymentMethod::Online, "  "), &admin(), now)
+                .unwrap_err()
+                .code(),
+            "required"
+        );
+        let same = decide(&chosen, &change(PaymentMethod::BankTransfer, "误选"), &admin(), now).unwrap_err();
+        assert_eq!(same.to_string(), "缴费方式已是银行公对公转账，无需更改");
+        let changed = run(
+            &chosen,
+            change(PaymentMethod::Online, "申请人改为扫码支付"),
+            &admin(),
+            now,
+        );
+        assert_eq!(changed.payment_method, Some(PaymentMethod::Online));
+        // Once a transfer is recorded, the method stays.
+        let recorded = run(&chosen, sample(K::RecordOfflinePayment, now), &finance(), now);
+        assert_eq!(recorded.state, S::AwaitingPaymentCheck);
+        let rejected = run(&recorded, sample(K::RejectPayment, now), &finance(), now);
+        assert_eq!(
+            (rejected.state, rejected.offline_payment.clone()),
+            (S::AwaitingPayment, None)
+        );
+        assert!(decide(
+            &rejected,
+            &change(PaymentMethod::AlipayTransfer, "改用支付宝"),
+            &admin(),
+            now
+        )
+        .is_ok());
     }
 
     #[test]
