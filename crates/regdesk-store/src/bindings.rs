@@ -50,6 +50,22 @@ pub fn typescript() -> String {
         crate::CaseDetail, crate::SaveDraftInput, crate::CaseRef, crate::RecordSignatureInput, crate::CaseKey,
         crate::FileView, crate::AddFileInput, crate::AttributionCheckInput,
         regdesk_domain::work::PartyRole, regdesk_domain::work::UnfitParty,
+        regdesk_domain::applicant::ProofKind, crate::IdentityProofView, crate::AddProofInput,
+        regdesk_domain::lifecycle::PaymentMethod, regdesk_domain::payment::TransferState,
+        regdesk_domain::payment::TransferCommand, regdesk_domain::payment::TransferInput,
+        regdesk_domain::payment::RefundMethod, regdesk_domain::payment::RefundInput,
+        regdesk_domain::payment::DayReportRow, regdesk_domain::payment::DayReportTotals,
+        crate::PaymentCaseRow, crate::PaymentCasesInput, crate::ShareInput, crate::RecordTransferInput,
+        crate::AllocationView, crate::TransferView, crate::TransfersInput, crate::CheckTransferInput,
+        crate::ChooseMethodInput, crate::ChangeMethodInput, crate::OnlinePaymentInput,
+        crate::ImportStatementInput, crate::LineDecision, crate::CandidateView, crate::StatementLineView,
+        crate::StatementImportView, crate::ResolveLineInput, crate::DismissLineInput, crate::RefundDueRow,
+        crate::RecordRefundInput, crate::InvoiceDueRow, crate::MarkInvoicesInput, crate::DayReportInput,
+        crate::DayReportLine, crate::DayReportView, crate::ExportKind, crate::ExportInput,
+        regdesk_domain::lifecycle::RefusalGround, regdesk_domain::lifecycle::RevocationGround,
+        regdesk_domain::lifecycle::CommandKind,
+        crate::ReviewDecision, crate::ReviewDecisionInput, crate::FinalDecision, crate::FinalDecisionInput,
+        crate::RevokeInput, crate::ResubmitInput, crate::DuplicateView, crate::ReviewRecordView,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -21,21 +21,59 @@ pub struct LoadedYear {
     pub replaced: bool,
 }
 
+/// The calendar every deadline is counted on, read on a connection (inside a command too).
+pub(crate) fn calendar_of(conn: &rusqlite::Connection) -> Result<WorkCalendar> {
+    let mut cal = WorkCalendar::builtin();
+    let mut stmt = conn.prepare("SELECT year, source FROM calendar_years ORDER BY year")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (year, source) in rows {
+        let y = YearCalendar::parse(&source)
+            .map_err(|e| StoreError::Corrupt(format!("已载入的 {year} 年工作日历无法解析：{e}")))?;
+        cal.insert(y);
+    }
+    Ok(cal)
+}
+
+/// 办结期限 of a case accepted on `accepted_on`, or `None` while the calendar of the
+/// year it falls in is not loaded.
+pub(crate) fn due_on_of(
+    conn: &rusqlite::Connection,
+    accepted_on: chrono::NaiveDate,
+) -> Result<Option<chrono::NaiveDate>> {
+    match crate::settings::periods_of(conn)?.due_on(accepted_on, &calendar_of(conn)?) {
+        Ok(d) => Ok(Some(d)),
+        Err(regdesk_domain::calendar::CalendarError::YearNotLoaded(_)) => Ok(None),
+        Err(e) => Err(StoreError::Corrupt(format!("无法计算办结期限：{e}"))),
+    }
+}
+
+/// After a year is loaded: the deadlines that waited for it, and those of cases under review
+/// (a corrected calendar moves them).
+fn recompute_due_dates(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
+    let rows: Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)> = tx
+        .prepare(
+            "SELECT id, accepted_on, due_on FROM cases WHERE accepted_on IS NOT NULL
+               AND (due_on IS NULL OR state IN ('awaiting_first_review', 'awaiting_final_review', 'refusal_proposed'))",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut changed = 0;
+    for (id, accepted_on, due_on) in rows {
+        let due = due_on_of(tx, accepted_on)?;
+        if due != due_on {
+            tx.execute("UPDATE cases SET due_on = ?2 WHERE id = ?1", rusqlite::params![id, due])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 impl Store {
     /// The calendar every deadline is counted on.
     pub fn work_calendar(&self) -> Result<WorkCalendar> {
-        let mut cal = WorkCalendar::builtin();
-        let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT year, source FROM calendar_years ORDER BY year")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (year, source) in rows {
-            let y = YearCalendar::parse(&source)
-                .map_err(|e| StoreError::Corrupt(format!("已载入的 {year} 年工作日历无法解析：{e}")))?;
-            cal.insert(y);
-        }
-        Ok(cal)
+        calendar_of(&self.conn())
     }
 
     /// 载入一年的工作日历（管理员）。
@@ -54,11 +92,12 @@ impl Store {
                  ON CONFLICT (year) DO UPDATE SET source = ?2, version = ?3, loaded_at = ?4, loaded_by = ?5",
                 params![y, text, version, now, admin.id],
             )?;
+            let recomputed = recompute_due_dates(tx)?;
             let change = Change {
                 entity: "calendar_year",
                 entity_id: y.to_string(),
                 version,
-                payload: json!({ "year": y, "source": text }),
+                payload: json!({ "year": y, "source": text, "due_dates_recomputed": recomputed }),
             };
             Ok((
                 change,

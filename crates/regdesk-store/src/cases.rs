@@ -106,27 +106,27 @@ pub fn station_code(station_id: &str) -> String {
         .collect()
 }
 
-struct Row {
-    id: String,
-    serial: String,
-    state: CaseState,
-    version: i64,
-    applicant_id: Option<String>,
-    applicant_name: String,
-    draft: FilingDraft,
-    facts: CaseFacts,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    accepted_on: Option<NaiveDate>,
-    due_on: Option<NaiveDate>,
-    registration_number: Option<String>,
+pub(crate) struct Row {
+    pub(crate) id: String,
+    pub(crate) serial: String,
+    pub(crate) state: CaseState,
+    pub(crate) version: i64,
+    pub(crate) applicant_id: Option<String>,
+    pub(crate) applicant_name: String,
+    pub(crate) draft: FilingDraft,
+    pub(crate) facts: CaseFacts,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+    pub(crate) accepted_on: Option<NaiveDate>,
+    pub(crate) due_on: Option<NaiveDate>,
+    pub(crate) registration_number: Option<String>,
 }
 
-fn corrupt(e: serde_json::Error) -> StoreError {
+pub(crate) fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("案件数据无法读取：{e}"))
 }
 
-fn load(conn: &Connection, key: &str) -> Result<Row> {
+pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
     let raw = conn
         .query_row(
             "SELECT id, serial, state, version, applicant_id, applicant_name, draft, facts, created_at, updated_at,
@@ -173,7 +173,7 @@ fn load(conn: &Connection, key: &str) -> Result<Row> {
     })
 }
 
-fn detail(r: Row) -> CaseDetail {
+pub(crate) fn detail(r: Row) -> CaseDetail {
     CaseDetail {
         signing: signing_sheet(&r.facts.signers, &r.facts.signatures),
         state_label: r.state.label().to_string(),
@@ -195,7 +195,7 @@ fn detail(r: Row) -> CaseDetail {
     }
 }
 
-fn at_version(conn: &Connection, id: &str, version: i64) -> Result<Row> {
+pub(crate) fn at_version(conn: &Connection, id: &str, version: i64) -> Result<Row> {
     let r = load(conn, id)?;
     StoreError::check_version("该案件", version, r.version)?;
     Ok(r)
@@ -215,7 +215,7 @@ fn draft_fingerprint(draft: &FilingDraft, ctx: &PartyContext) -> ContentFingerpr
 }
 
 /// Who the lifecycle sees: the staff id and their roles, read fresh.
-fn lifecycle_actor(conn: &Connection, session: &Session) -> Result<lifecycle::Actor> {
+pub(crate) fn lifecycle_actor(conn: &Connection, session: &Session) -> Result<lifecycle::Actor> {
     let a = actor(conn, Some(session), None)?;
     let roles: String = conn.query_row("SELECT roles FROM staff WHERE id = ?1", [&a.id], |r| r.get(0))?;
     Ok(lifecycle::Actor {
@@ -447,8 +447,11 @@ impl Store {
         })
     }
 
-    /// Runs one lifecycle command on a loaded case and writes the outcome.
-    fn apply_case(
+    /// Runs one lifecycle command on a loaded case and writes the outcome,
+    /// with the columns that follow from the facts: the fee fixed on entering
+    /// 待缴费, the day the clock started and the deadline (from the calendar),
+    /// the registration number.
+    pub(crate) fn apply_case(
         &self,
         tx: &Transaction<'_>,
         row: Row,
@@ -456,16 +459,51 @@ impl Store {
         who: &lifecycle::Actor,
         now: DateTime<Utc>,
     ) -> Result<(Change, CaseDetail)> {
+        let (change, row) = self.apply_case_row(tx, row, cmd, who, now)?;
+        Ok((change, detail(row)))
+    }
+
+    /// [`Self::apply_case`], giving back the stored row (for commands that touch several cases).
+    pub(crate) fn apply_case_row(
+        &self,
+        tx: &Transaction<'_>,
+        row: Row,
+        cmd: &CaseCommand,
+        who: &lifecycle::Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(Change, Row)> {
         let (facts, events) = lifecycle::execute(&row.facts, cmd, who, now).map_err(refused)?;
         tx.execute(
-            "UPDATE cases SET facts = ?2, state = ?3, version = version + 1, updated_at = ?4 WHERE id = ?1",
+            "UPDATE cases SET facts = ?2, state = ?3, version = version + 1, updated_at = ?4,
+                    registration_number = COALESCE(?5, registration_number) WHERE id = ?1",
             params![
                 row.id,
                 serde_json::to_string(&facts).map_err(corrupt)?,
                 state_code(facts.state),
-                now
+                now,
+                facts.registration_number
             ],
         )?;
+        if facts.state == CaseState::AwaitingPayment && row.state != CaseState::AwaitingPayment {
+            let fee = crate::settings::load(tx)?.fee_per_work_fen;
+            tx.execute(
+                "UPDATE cases SET fee_fen = COALESCE(fee_fen, ?2), awaiting_payment_since = ?3 WHERE id = ?1",
+                params![row.id, fee, now],
+            )?;
+        }
+        if let Some(started) = facts
+            .clock_started_at
+            .filter(|t| Some(*t) != row.facts.clock_started_at)
+        {
+            let accepted_on = crate::office_date(started);
+            // A deadline in a year whose calendar is not loaded yet waits for it (loading the year fills
+            // it in); acceptance is not held up by calendar data.
+            let due_on = crate::calendar::due_on_of(tx, accepted_on)?;
+            tx.execute(
+                "UPDATE cases SET accepted_on = ?2, due_on = ?3 WHERE id = ?1",
+                params![row.id, accepted_on, due_on],
+            )?;
+        }
         let row = load(tx, &row.id)?;
         let change = Change {
             entity: "case",
@@ -473,7 +511,7 @@ impl Store {
             version: row.version,
             payload: json!({ "command": cmd, "events": events }),
         };
-        Ok((change, detail(row)))
+        Ok((change, row))
     }
 
     /// The parties that no longer fit a new attribution (the clerk is asked to remove them).

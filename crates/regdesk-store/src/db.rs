@@ -18,11 +18,14 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/003_case_settings.sql")),
         M::up(include_str!("migrations/004_applicants.sql")),
         M::up(include_str!("migrations/005_filings.sql")),
+        M::up(include_str!("migrations/006_identity_proofs.sql")),
+        M::up(include_str!("migrations/007_payments.sql")),
+        M::up(include_str!("migrations/008_review.sql")),
     ])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 8;
 
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;

@@ -349,6 +349,137 @@ fn fill_cases(store: &Store, clerk: &Session, n: u32) -> Result<u32> {
     Ok(made)
 }
 
+/// The sample office as the app and `regdesk demo` make it: [`fill`], then (with three or more
+/// filings waiting for payment) payments checked and one case through both reviews, and a sample
+/// bank statement among the demo files.
+pub fn fill_office(store: &Store, cases: u32) -> Result<DemoSummary> {
+    let sum = fill(store, cases)?;
+    if sum.cases_made > 0 {
+        let dir = store.path().parent().map(|p| p.join("demo-files")).unwrap_or_default();
+        pay_and_review(store, &dir)?;
+    }
+    Ok(sum)
+}
+
+fn sign_in_as(store: &Store, username: &str) -> Result<Session> {
+    store.login(&LoginInput {
+        username: username.into(),
+        password: DEMO_PASSWORD.into(),
+    })
+}
+
+/// With three or more filings waiting for payment: one paid, checked and registered, one paid
+/// and checked (待初审), one paid and waiting for checking (待核款), one paid short; the rest wait.
+/// A sample bank statement for the rest is left in the demo files.
+fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
+    use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
+    use regdesk_domain::payment::{TransferCommand, TransferInput};
+    let chen = sign_in_as(store, "chenxy")?;
+    let he = sign_in_as(store, "hejun")?;
+    let waiting: Vec<crate::PaymentCaseRow> = store
+        .payment_cases(&chen, &crate::PaymentCasesInput { search: None })?
+        .into_iter()
+        .filter(|r| r.state == CaseState::AwaitingPayment)
+        .collect();
+    if waiting.len() < 3 {
+        return Ok(());
+    }
+    let now = store.now() + chrono::Duration::hours(i64::from(crate::OFFICE_UTC_OFFSET_HOURS));
+    let received_at = now.naive_utc() - chrono::Duration::minutes(30);
+    let record = |i: usize, row: &crate::PaymentCaseRow, amount_fen: i64| {
+        store.record_transfer(
+            &chen,
+            &crate::RecordTransferInput {
+                transfer: TransferInput {
+                    method: PaymentMethod::BankTransfer,
+                    payer: row.applicant_name.clone(),
+                    payer_account: "6222 0202 0000 1234 567".into(),
+                    payer_bank: "中国工商银行杭州分行".into(),
+                    amount_fen,
+                    received_at,
+                    reference: format!("DEMO{}{:03}", now.format("%Y%m%d"), i + 1),
+                    purpose: format!("{} 作品登记费", row.serial),
+                },
+                receipt_file_id: None,
+                shares: vec![crate::ShareInput {
+                    case_id: row.case_id.clone(),
+                    amount_fen,
+                }],
+            },
+        )
+    };
+    let confirm = |t: crate::TransferView| {
+        store.check_transfer(
+            &he,
+            &crate::CheckTransferInput {
+                id: t.id,
+                version: t.version,
+                command: TransferCommand::Confirm,
+            },
+        )
+    };
+    for (i, row) in waiting.iter().enumerate().take(4) {
+        match i {
+            0 | 1 => {
+                confirm(record(i, row, row.owed_fen)?)?;
+            }
+            2 => {
+                record(i, row, row.owed_fen)?;
+            }
+            _ => {
+                record(i, row, row.owed_fen / 2)?;
+            }
+        }
+    }
+    // The first paid case goes through both reviews.
+    let liwen = sign_in_as(store, "liwen")?;
+    let zhangwei = sign_in_as(store, "zhangwei")?;
+    let c = store.case_detail(&liwen, &waiting[0].case_id)?;
+    let c = store.first_review(
+        &liwen,
+        &crate::ReviewDecisionInput {
+            case_id: c.id,
+            version: c.version,
+            decision: crate::ReviewDecision::Pass,
+        },
+    )?;
+    store.final_review(
+        &zhangwei,
+        &crate::FinalDecisionInput {
+            case_id: c.id,
+            version: c.version,
+            decision: crate::FinalDecision::Approve,
+        },
+    )?;
+    // A statement to try the import with: the cases still waiting, paid in full, and a stranger's transfer.
+    let mut csv = String::from(
+        "中国工商银行 账户明细\n账号,1202020209000012345\n户名,浙江省版权局\n\n\
+         交易日期,对方户名,对方账号,借方发生额,贷方发生额,摘要,交易流水号\n",
+    );
+    for (i, row) in waiting.iter().enumerate().skip(4) {
+        csv.push_str(&format!(
+            "{},{},6222020200001234{:03},,{}.{:02},{} 登记费,ICBC{}{:03}\n",
+            now.format("%Y-%m-%d"),
+            row.applicant_name,
+            i,
+            row.owed_fen / 100,
+            row.owed_fen % 100,
+            row.serial,
+            now.format("%Y%m%d"),
+            i
+        ));
+    }
+    csv.push_str(&format!(
+        "{},杭州某某文化有限公司,6222020200009999999,,300.00,服务费,ICBC{}999\n{},国网杭州供电公司,,1280.00,,电费,ICBC{}998\n合计,,,,,,\n",
+        now.format("%Y-%m-%d"),
+        now.format("%Y%m%d"),
+        now.format("%Y-%m-%d"),
+        now.format("%Y%m%d")
+    ));
+    std::fs::write(dir.join("银行流水示例.csv"), csv)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -373,6 +504,41 @@ mod tests {
         assert!(staff.iter().all(|s| !s.must_change_password));
         // Filling again adds nobody.
         assert_eq!(fill(&f.store, 0).unwrap().staff_added, 0);
+        assert!(f.store.verify_audit().unwrap().ok);
+    }
+
+    #[test]
+    fn a_larger_sample_office_has_payments_and_a_registration() {
+        use regdesk_domain::queue::Queue;
+        let f = crate::tests::fixture();
+        fill_office(&f.store, 12).unwrap();
+        let admin = sign_in_as(&f.store, "admin").unwrap();
+        let zhaomin = sign_in_as(&f.store, "zhaomin").unwrap();
+        let count = |s: &Session, q| {
+            f.store
+                .list_queue(
+                    s,
+                    &crate::QueueInput {
+                        queue: q,
+                        page: 1,
+                        page_size: 50,
+                        search: None,
+                    },
+                )
+                .map(|p| p.total)
+                .unwrap_or(0)
+        };
+        let _ = admin;
+        assert_eq!(count(&zhaomin, Queue::Registered), 1);
+        assert_eq!(count(&zhaomin, Queue::FirstReview), 1);
+        assert_eq!(count(&zhaomin, Queue::AwaitingPaymentCheck), 1);
+        assert!(f
+            .store
+            .path()
+            .parent()
+            .unwrap()
+            .join("demo-files/银行流水示例.csv")
+            .exists());
         assert!(f.store.verify_audit().unwrap().ok);
     }
 

@@ -189,3 +189,98 @@ impl Store {
         Ok((case.serial, pdf))
     }
 }
+
+impl Store {
+    /// The notice a review decision sends the applicant: 补正通知书 for a case returned for
+    /// correction, 不予登记通知书 for a refused one. Returns a file name and the PDF.
+    pub fn notice_pdf(&self, session: &Session, key: &str) -> Result<(String, Vec<u8>)> {
+        use regdesk_domain::lifecycle::{CaseState, CommandKind};
+        let case = self.case_detail(session, key)?;
+        let history = self.review_history(session, &case.id)?;
+        let office = self.office()?.map(|o| o.name).unwrap_or_default();
+        let day = |t: chrono::DateTime<chrono::Utc>| chinese_date(&PartialDate::full(crate::office_date(t)));
+        let category = case
+            .draft
+            .work
+            .category
+            .map(|c| c.label().to_string())
+            .unwrap_or_default();
+        let submitted_on = case
+            .accepted_on
+            .map(|d| chinese_date(&PartialDate::full(d)))
+            .unwrap_or_default();
+        let year = crate::office_date(self.now()).format("%Y");
+        let last = |k: CommandKind| history.iter().rev().find(|r| r.command == k);
+        match case.state {
+            CaseState::ReturnedForCorrection => {
+                let r = last(CommandKind::ReturnForCorrection).ok_or_else(|| StoreError::Refused {
+                    code: "no_correction".into(),
+                    message: "找不到本案的补正记录，无法打印补正通知书".into(),
+                })?;
+                let pdf = regdesk_print::correction_notice(&regdesk_print::CorrectionNotice {
+                    office_name: office,
+                    notice_number: format!("补正〔{year}〕{}", case.serial),
+                    serial: case.serial.clone(),
+                    applicant: case.applicant_name.clone(),
+                    work_title: case.draft.work.title.trim().to_string(),
+                    category,
+                    submitted_on,
+                    reasons: r.reasons.clone(),
+                    deadline: r.deadline.map(day).unwrap_or_default(),
+                    contact: String::new(),
+                    reviewer: r.staff_name.clone(),
+                    issued_on: day(r.at),
+                })
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok((format!("{}-补正通知书.pdf", case.serial), pdf))
+            }
+            CaseState::Refused => {
+                let proposed = last(CommandKind::ProposeRefusal);
+                let confirmed = last(CommandKind::ConfirmRefusal);
+                let mut reviewers = Vec::new();
+                if let Some(p) = proposed {
+                    reviewers.push(regdesk_print::Reviewer {
+                        role: "审查员".into(),
+                        name: p.staff_name.clone(),
+                    });
+                }
+                if let Some(c) = confirmed {
+                    reviewers.push(regdesk_print::Reviewer {
+                        role: "复核员".into(),
+                        name: c.staff_name.clone(),
+                    });
+                }
+                let refund = self
+                    .conn()
+                    .query_row("SELECT facts FROM cases WHERE id = ?1", [&case.id], |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .ok()
+                    .and_then(|f| serde_json::from_str::<regdesk_domain::lifecycle::CaseFacts>(&f).ok())
+                    .map(|f| f.refund_owed_fen)
+                    .filter(|f| *f > 0);
+                let pdf = regdesk_print::refusal_notice(&regdesk_print::RefusalNotice {
+                    office_name: office,
+                    notice_number: format!("不予登记〔{year}〕{}", case.serial),
+                    serial: case.serial.clone(),
+                    applicant: case.applicant_name.clone(),
+                    work_title: case.draft.work.title.trim().to_string(),
+                    category,
+                    submitted_on,
+                    ground: proposed.and_then(|p| p.ground_label.clone()).unwrap_or_default(),
+                    legal_basis: "《作品自愿登记试行办法》第五条".into(),
+                    note: proposed.map(|p| p.note.clone()).unwrap_or_default(),
+                    refund_fen: refund,
+                    reviewers,
+                    issued_on: confirmed.map(|c| day(c.at)).unwrap_or_default(),
+                })
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok((format!("{}-不予登记通知书.pdf", case.serial), pdf))
+            }
+            s => Err(StoreError::Refused {
+                code: "no_notice".into(),
+                message: format!("本案当前为{}，没有需要打印的通知书", s.label()),
+            }),
+        }
+    }
+}

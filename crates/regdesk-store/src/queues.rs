@@ -41,7 +41,14 @@ pub struct CaseRow {
     pub stage: Stage,
     pub applicant_name: String,
     pub created_at: DateTime<Utc>,
+    /// 受理日期（办结时限起算日）
+    pub accepted_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
+    /// 剩余工作日（审查中的案件）：0 为最后一天，负数为已超期
+    #[ts(type = "number | null")]
+    pub days_left: Option<i64>,
+    /// 已受理但办结期限所在年度的工作日历尚未载入
+    pub due_pending: bool,
 }
 
 /// 一页队列。
@@ -143,7 +150,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, serial, title, category, state, applicant_name, created_at, due_on FROM cases
+            "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on FROM cases
              WHERE {filter} ORDER BY due_on IS NULL, due_on, created_at LIMIT {page_size} OFFSET {}",
             (page - 1) * page_size
         ))?;
@@ -158,14 +165,22 @@ impl Store {
                     r.get::<_, String>(5)?,
                     r.get::<_, DateTime<Utc>>(6)?,
                     r.get::<_, Option<NaiveDate>>(7)?,
+                    r.get::<_, Option<NaiveDate>>(8)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let calendar = crate::calendar::calendar_of(&conn)?;
+        let today = crate::office_date(self.now());
         let rows = raw
             .into_iter()
             .map(
-                |(id, serial, title, category, state, applicant_name, created_at, due_on)| {
+                |(id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on)| {
                     let state = parse_state(&state)?;
+                    let clock = state.clock_runs();
+                    let days_left = match due_on.filter(|_| clock) {
+                        Some(due) => calendar.working_days_left(today, due).ok(),
+                        None => None,
+                    };
                     Ok(CaseRow {
                         id,
                         serial,
@@ -178,7 +193,10 @@ impl Store {
                         stage: stage_of(state),
                         applicant_name,
                         created_at,
+                        accepted_on,
                         due_on,
+                        days_left,
+                        due_pending: clock && accepted_on.is_some() && due_on.is_none(),
                     })
                 },
             )

@@ -14,7 +14,7 @@ use crate::Store;
 
 pub(crate) const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 
-fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
+pub(crate) fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
     conn.query_row(
         "SELECT version, idle_lock_minutes, review_working_days, correction_notice_days, correction_period_days,
                 fee_per_work_fen FROM settings WHERE id = 1",
@@ -33,6 +33,16 @@ fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
     .map_err(|e| match e {
         rusqlite::Error::QueryReturnedNoRows => StoreError::NotSetUp,
         e => e.into(),
+    })
+}
+
+/// The case periods in force, read inside a command's transaction.
+pub(crate) fn periods_of(conn: &rusqlite::Connection) -> Result<CasePeriods> {
+    let v = load(conn)?;
+    Ok(CasePeriods {
+        review_working_days: v.review_working_days,
+        correction_notice_days: v.correction_notice_days,
+        correction_period_days: v.correction_period_days,
     })
 }
 

@@ -131,7 +131,19 @@ export type QueueCount = { queue: Queue, label: string, count: number, };
 
 export type DeskOverview = { desk: Desk, label: string, queues: Array<QueueCount>, };
 
-export type CaseRow = { id: string, serial: string, title: string, category_label: string, state: CaseState, state_label: string, stage: Stage, applicant_name: string, created_at: string, due_on: string | null, };
+export type CaseRow = { id: string, serial: string, title: string, category_label: string, state: CaseState, state_label: string, stage: Stage, applicant_name: string, created_at: string, 
+/**
+ * 受理日期（办结时限起算日）
+ */
+accepted_on: string | null, due_on: string | null, 
+/**
+ * 剩余工作日（审查中的案件）：0 为最后一天，负数为已超期
+ */
+days_left: number | null, 
+/**
+ * 已受理但办结期限所在年度的工作日历尚未载入
+ */
+due_pending: boolean, };
 
 export type CasePage = { rows: Array<CaseRow>, total: number, page: number, page_size: number, };
 
@@ -434,3 +446,253 @@ code: string,
  * Chinese explanation for the clerk.
  */
 message: string, };
+
+export type ProofKind = "id_front" | "id_back" | "licence" | "household_register" | "guardian_id" | "residence_proof" | "power_of_attorney" | "other";
+
+export type IdentityProofView = { id: string, applicant_id: string, file_id: string, file_name: string, mime: string, kind: ProofKind, kind_label: string, added_by_name: string, added_at: string, 
+/**
+ * 核验人（与原件核对过的工作人员）；未核验时为空
+ */
+checked_by_name: string | null, checked_at: string | null, };
+
+export type AddProofInput = { applicant_id: string, file_id: string, kind: ProofKind, };
+
+export type PaymentMethod = "online" | "bank_transfer" | "alipay_transfer";
+
+export type TransferState = "recorded" | "confirmed" | "rejected";
+
+export type TransferCommand = { "command": "confirm" } | { "command": "reject", reason: string, };
+
+export type TransferInput = { 
+/**
+ * 缴费方式：须为银行公对公转账或支付宝转账
+ */
+method: PaymentMethod, 
+/**
+ * 付款人（户名）
+ */
+payer: string, 
+/**
+ * 付款账号（可选）：银行账号只含数字和空格；支付宝账号为手机号或邮箱（常被打码）
+ */
+payer_account: string, 
+/**
+ * 付款银行（可选）
+ */
+payer_bank: string, 
+/**
+ * 到账金额（分）
+ */
+amount_fen: number, 
+/**
+ * 到账时间
+ */
+received_at: string, 
+/**
+ * 转账流水号或凭证号
+ */
+reference: string, 
+/**
+ * 用途或附言（可选）
+ */
+purpose: string, };
+
+export type RefundMethod = "bank_transfer" | "alipay" | "online";
+
+export type RefundInput = { method: RefundMethod, 
+/**
+ * 退费金额（分）
+ */
+amount_fen: number, 
+/**
+ * 退费流水号
+ */
+reference: string, 
+/**
+ * 退费日期
+ */
+refunded_on: string, };
+
+export type DayReportRow = { day: string, method: PaymentMethod, 
+/**
+ * 当日到账
+ */
+received_fen: number, received_count: number, 
+/**
+ * 当日核款确认（不论哪天到账）
+ */
+confirmed_fen: number, confirmed_count: number, 
+/**
+ * 当日核款退回
+ */
+rejected_fen: number, rejected_count: number, 
+/**
+ * 当日到账、至今未确认也未退回
+ */
+pending_fen: number, pending_count: number, 
+/**
+ * 当日退费
+ */
+refunded_fen: number, refunded_count: number, };
+
+export type DayReportTotals = { received_fen: number, received_count: number, confirmed_fen: number, confirmed_count: number, rejected_fen: number, rejected_count: number, pending_fen: number, pending_count: number, refunded_fen: number, refunded_count: number, };
+
+export type PaymentCaseRow = { case_id: string, serial: string, title: string, applicant_id: string | null, applicant_name: string, state: CaseState, state_label: string, method: PaymentMethod | null, method_label: string | null, 
+/**
+ * 应缴（分）
+ */
+owed_fen: number, 
+/**
+ * 已登记到账（未退回的转账分配给本案的金额）
+ */
+covered_fen: number, 
+/**
+ * 尚差（分）
+ */
+short_fen: number, 
+/**
+ * 申请人余额（多付且已确认）
+ */
+applicant_balance_fen: number, awaiting_since: string | null, version: number, };
+
+export type PaymentCasesInput = { search: string | null, };
+
+export type ShareInput = { case_id: string, amount_fen: number, };
+
+export type RecordTransferInput = { transfer: TransferInput, receipt_file_id: string | null, shares: Array<ShareInput>, };
+
+export type AllocationView = { case_id: string, serial: string, title: string, amount_fen: number, case_state: CaseState, case_state_label: string, };
+
+export type TransferView = { id: string, method: PaymentMethod, method_label: string, payer: string, payer_account: string, payer_bank: string, amount_fen: number, received_at: string, reference: string, purpose: string, receipt_file_id: string | null, 
+/**
+ * 多付（分），确认后计入申请人余额
+ */
+over_fen: number, state: TransferState, state_label: string, recorded_by_name: string, recorded_at: string, checked_by_name: string | null, checked_at: string | null, reject_reason: string | null, 
+/**
+ * 来自银行流水导入
+ */
+from_statement: boolean, 
+/**
+ * 当前登录人能否确认（核款岗位且不是登记人）
+ */
+may_confirm: boolean, allocations: Array<AllocationView>, version: number, };
+
+export type TransfersInput = { 
+/**
+ * 只看某一状态；为空时看全部（最近 200 笔）
+ */
+state: TransferState | null, };
+
+export type CheckTransferInput = { id: string, version: number, command: TransferCommand, };
+
+export type ChooseMethodInput = { case_id: string, version: number, method: PaymentMethod, };
+
+export type ChangeMethodInput = { case_id: string, version: number, method: PaymentMethod, reason: string, };
+
+export type OnlinePaymentInput = { case_id: string, version: number, platform_reference: string, amount_fen: number, };
+
+export type ImportStatementInput = { path: string, dry_run: boolean, };
+
+export type LineDecision = "matched" | "ambiguous" | "unmatched" | "ignored";
+
+export type CandidateView = { 
+/**
+ * 案件：流水号；转账：登记的流水号
+ */
+label: string, case_id: string | null, transfer_id: string | null, score: number, reasons: Array<string>, };
+
+export type StatementLineView = { 
+/**
+ * 已导入的行有编号；预览时为空
+ */
+id: string | null, line: number, date: string, time: string | null, payer: string, payer_account: string, 
+/**
+ * 贷方（入账）金额（分）
+ */
+amount_fen: number | null, debit_fen: number | null, reference: string, memo: string, decision: LineDecision, decision_label: string, 
+/**
+ * 匹配到的案件流水号
+ */
+case_serial: string | null, transfer_id: string | null, 
+/**
+ * 此前已导入过（不会重复入账）
+ */
+already_imported: boolean, candidates: Array<CandidateView>, };
+
+export type StatementImportView = { import_id: string | null, file_name: string, format_label: string, header_line: number, lines: Array<StatementLineView>, 
+/**
+ * 跳过的行（空行、合计行、说明文字）
+ */
+skipped: Array<string>, matched: number, waiting: number, ignored: number, already_imported: number, dry_run: boolean, };
+
+export type ResolveLineInput = { line_id: string, shares: Array<ShareInput>, };
+
+export type DismissLineInput = { line_id: string, note: string, };
+
+export type RefundDueRow = { case_id: string, serial: string, title: string, applicant_name: string, state_label: string, paid_by: PaymentMethod | null, owed_fen: number, };
+
+export type RecordRefundInput = { case_id: string, refund: RefundInput, };
+
+export type InvoiceDueRow = { case_id: string, serial: string, title: string, payer_name: string, 
+/**
+ * 统一社会信用代码（单位）；个人为空
+ */
+tax_id: string, amount_fen: number, paid_on: string | null, email: string, };
+
+export type MarkInvoicesInput = { case_ids: Array<string>, invoice_number: string, };
+
+export type DayReportInput = { from: string, to: string, };
+
+export type DayReportLine = { row: DayReportRow, method_label: string, };
+
+export type DayReportView = { from: string, to: string, lines: Array<DayReportLine>, totals: DayReportTotals, };
+
+export type ExportKind = "invoice_list_xlsx" | "day_report_pdf" | "day_report_xlsx";
+
+export type ExportInput = { kind: ExportKind, report: DayReportInput | null, };
+
+export type RefusalGround = "not_a_work" | "term_expired" | "publication_prohibited" | "ownership_disputed";
+
+export type RevocationGround = "refusal_ground_found_later" | "facts_mismatch" | "applicant_request" | "duplicate_registration";
+
+export type CommandKind = "submit_for_signing" | "record_signature" | "void_signatures" | "choose_payment_method" | "change_payment_method" | "confirm_online_payment" | "record_offline_payment" | "confirm_payment" | "reject_payment" | "pass_first_review" | "return_for_correction" | "propose_refusal" | "resubmit" | "approve" | "send_back_to_first_review" | "confirm_refusal" | "withdraw" | "expire_correction" | "revoke" | "mark_mailed" | "mark_picked_up";
+
+export type ReviewDecision = { "kind": "pass" } | { "kind": "return_for_correction", reasons: Array<string>, } | { "kind": "propose_refusal", ground: RefusalGround, note: string, };
+
+export type ReviewDecisionInput = { case_id: string, version: number, decision: ReviewDecision, };
+
+export type FinalDecision = { "kind": "approve" } | { "kind": "send_back", note: string, } | { "kind": "confirm_refusal" };
+
+export type FinalDecisionInput = { case_id: string, version: number, decision: FinalDecision, };
+
+export type RevokeInput = { case_id: string, version: number, ground: RevocationGround, note: string, };
+
+export type ResubmitInput = { case_id: string, version: number, };
+
+export type DuplicateView = { case_id: string, 
+/**
+ * 流水号
+ */
+serial: string, 
+/**
+ * 作品名称
+ */
+title: string, state_label: string, registration_number: string | null, applicant_name: string, };
+
+export type ReviewRecordView = { at: string, staff_id: string, staff_name: string, command: CommandKind, command_label: string, 
+/**
+ * 补正理由
+ */
+reasons: Array<string>, 
+/**
+ * 不予登记或撤销登记的理由
+ */
+ground_label: string | null, 
+/**
+ * 意见或说明
+ */
+note: string, 
+/**
+ * 补正期限
+ */
+deadline: string | null, registration_number: string | null, };
