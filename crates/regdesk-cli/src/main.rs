@@ -5,6 +5,7 @@
 mod calendar_cmd;
 mod case_cmd;
 mod id_check;
+mod payment_cmd;
 mod staff_cmd;
 
 use std::io::Write;
@@ -52,6 +53,9 @@ enum Cmd {
     /// 打印文书（需 --user）。
     #[command(subcommand)]
     Print(case_cmd::PrintCmd),
+    /// 缴费与核款：导入银行流水（需核款人员 --user）。
+    #[command(subcommand)]
+    Payment(payment_cmd::PaymentCmd),
     /// 用示例机构填充数据目录（与界面相同的存储命令）。
     Demo {
         /// Number of sample filings asked for.
@@ -182,6 +186,13 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
+        Cmd::Payment(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => payment_cmd::payment(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
         Cmd::Staff(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => staff_cmd::staff(&store, &s, &cmd, io),
             Err(e) => {
@@ -210,7 +221,7 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
-        Cmd::Demo { cases } => match regdesk_store::demo::fill(&store, cases) {
+        Cmd::Demo { cases } => match regdesk_store::demo::fill_office(&store, cases) {
             Ok(sum) => {
                 let _ = writeln!(
                     io.out,
@@ -224,7 +235,7 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 if sum.cases_made > 0 {
                     let _ = writeln!(
                         io.out,
-                        "示例作品 {} 件：暂存、部分签章、待缴费各状态都有（`regdesk --user wangli case list`）。",
+                        "示例作品 {} 件：暂存、待签章、待缴费；12 件以上另有待核款、待初审与已登记，并附银行流水示例（`regdesk --user wangli case list`）。",
                         sum.cases_made
                     );
                 }

@@ -264,3 +264,97 @@ fn demo_cases_are_listed_shown_and_printed() {
     assert_eq!(code, 2);
     assert!(e.contains("未知队列"), "{e}");
 }
+
+#[test]
+fn payment_import_statement_prints_one_json_object_per_line() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["demo", "--cases", "6"]));
+    assert_eq!(code, 0, "{e}");
+    let as_user = |c: &mut Command, user: &str| {
+        c.args(["--user", user]).env("REGDESK_PASSWORD", "Banquan2026");
+    };
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "wangli");
+    let (_, o, _) = out(c.args(["case", "list", "--queue", "awaiting_payment", "--json"]));
+    let first: serde_json::Value = serde_json::from_str(o.lines().next().unwrap()).unwrap();
+    let serial = first["serial"].as_str().unwrap().to_string();
+    let csv = d.path().join("statement.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "账户明细\n\n交易日期,对方户名,对方账号,借方发生额,贷方发生额（收入）,摘要,交易流水号\n\
+             {today},林晓雨,6222020200012345678,,150.00,{serial} 登记费,B-1\n\
+             {today},某某单位,6222020200099999999,,\"1,350.00\",服务费,B-2\n\
+             {today},供电公司,,320.00,,电费,B-3\n合计,,,320.00,\"1,500.00\",,\n",
+            today = chrono::Local::now().format("%Y-%m-%d")
+        ),
+    )
+    .unwrap();
+    let run = |dry: bool| {
+        let mut c = regdesk(d.path());
+        as_user(&mut c, "chenxy");
+        c.args(["payment", "import-statement", csv.to_str().unwrap(), "--json"]);
+        if dry {
+            c.arg("--dry-run");
+        }
+        let (code, o, e) = out(&mut c);
+        assert_eq!(code, 0, "{o}{e}");
+        o.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let preview = run(true);
+    assert_eq!(preview.len(), 3);
+    for key in [
+        "line",
+        "date",
+        "payer",
+        "payer_account",
+        "amount_fen",
+        "reference",
+        "memo",
+        "decision",
+        "case",
+    ] {
+        assert!(preview[0].get(key).is_some(), "{key} missing in {}", preview[0]);
+    }
+    assert_eq!(preview[0]["decision"], "matched");
+    assert_eq!(preview[0]["case"], serial.as_str());
+    assert_eq!(preview[0]["amount_fen"], 15_000);
+    assert_eq!(preview[1]["amount_fen"], 135_000);
+    assert_eq!(preview[1]["decision"], "unmatched");
+    assert_eq!(preview[2]["decision"], "ignored");
+    assert_eq!(preview[0]["line"], 4);
+    // For real, then again: the second import counts nothing twice.
+    let done = run(false);
+    assert_eq!(done[0]["decision"], "matched");
+    let again = run(false);
+    assert!(again.iter().all(|l| l["already_imported"] == true));
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "wangli");
+    let (_, o, _) = out(c.args(["case", "show", &serial, "--json"]));
+    let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(v["state"], "awaiting_payment_check");
+
+    // A GBK export with a preamble and a totals line.
+    let gbk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../regdesk-statement/tests/fixtures/icbc_gbk.csv");
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "chenxy");
+    let (code, o, e) = out(c.args([
+        "payment",
+        "import-statement",
+        gbk.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{e}");
+    let lines: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 10);
+    assert_eq!(lines.iter().filter(|l| l["decision"] == "ignored").count(), 3);
+    // A clerk is not finance.
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "wangli");
+    let (code, _, e) = out(c.args(["payment", "import-statement", csv.to_str().unwrap(), "--json"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("核款"), "{e}");
+}
