@@ -55,7 +55,7 @@ impl AppState {
             .and_then(|dir| Store::open(&dir, Arc::new(SystemClock)))
             .and_then(|s| {
                 if opts.demo && s.office()?.is_none() {
-                    regdesk_store::demo::fill(&s, 12)?;
+                    regdesk_store::demo::fill_office(&s, 12)?;
                 }
                 Ok(s)
             })
@@ -278,6 +278,29 @@ async fn get_file(state: State<'_, AppState>, input: IdInput) -> Res<FileView> {
 
 /// The verified file's path, for previews through the asset protocol.
 #[tauri::command]
+async fn identity_proofs(state: State<'_, AppState>, input: IdInput) -> Res<Vec<regdesk_store::IdentityProofView>> {
+    state.with(|st, s| st.identity_proofs(s, &input.id))
+}
+
+#[tauri::command]
+async fn add_identity_proof(
+    state: State<'_, AppState>,
+    input: regdesk_store::AddProofInput,
+) -> Res<regdesk_store::IdentityProofView> {
+    state.with(|st, s| st.add_identity_proof(s, &input))
+}
+
+#[tauri::command]
+async fn check_identity_proof(state: State<'_, AppState>, input: IdInput) -> Res<regdesk_store::IdentityProofView> {
+    state.with(|st, s| st.check_identity_proof(s, &input.id))
+}
+
+#[tauri::command]
+async fn remove_identity_proof(state: State<'_, AppState>, input: IdInput) -> Res<()> {
+    state.with(|st, s| st.remove_identity_proof(s, &input.id))
+}
+
+#[tauri::command]
 async fn file_path(state: State<'_, AppState>, input: IdInput) -> Res<String> {
     state.with(|st, s| st.verified_file_path(s, &input.id).map(|p| p.display().to_string()))
 }
@@ -288,6 +311,210 @@ async fn parties_not_fitting(
     input: AttributionCheckInput,
 ) -> Res<Vec<regdesk_domain::work::UnfitParty>> {
     state.with(|st, s| st.parties_not_fitting(s, &input))
+}
+
+// ---------------------------------------------------------------- payments desk
+
+#[tauri::command]
+async fn payment_cases(
+    state: State<'_, AppState>,
+    input: regdesk_store::PaymentCasesInput,
+) -> Res<Vec<regdesk_store::PaymentCaseRow>> {
+    state.with(|st, s| st.payment_cases(s, &input))
+}
+
+#[tauri::command]
+async fn record_transfer(
+    state: State<'_, AppState>,
+    input: regdesk_store::RecordTransferInput,
+) -> Res<regdesk_store::TransferView> {
+    state.with(|st, s| st.record_transfer(s, &input))
+}
+
+#[tauri::command]
+async fn list_transfers(
+    state: State<'_, AppState>,
+    input: regdesk_store::TransfersInput,
+) -> Res<Vec<regdesk_store::TransferView>> {
+    state.with(|st, s| st.transfers(s, &input))
+}
+
+#[tauri::command]
+async fn check_transfer(
+    state: State<'_, AppState>,
+    input: regdesk_store::CheckTransferInput,
+) -> Res<regdesk_store::TransferView> {
+    state.with(|st, s| st.check_transfer(s, &input))
+}
+
+#[tauri::command]
+async fn choose_payment_method(state: State<'_, AppState>, input: regdesk_store::ChooseMethodInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.choose_payment_method(s, &input))
+}
+
+#[tauri::command]
+async fn change_payment_method(state: State<'_, AppState>, input: regdesk_store::ChangeMethodInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.change_payment_method(s, &input))
+}
+
+#[tauri::command]
+async fn confirm_online_payment(
+    state: State<'_, AppState>,
+    input: regdesk_store::OnlinePaymentInput,
+) -> Res<CaseDetail> {
+    state.with(|st, s| st.confirm_online_payment(s, &input))
+}
+
+#[tauri::command]
+async fn import_statement(
+    state: State<'_, AppState>,
+    input: regdesk_store::ImportStatementInput,
+) -> Res<regdesk_store::StatementImportView> {
+    state.with(|st, s| st.import_statement(s, &input))
+}
+
+#[tauri::command]
+async fn open_statement_lines(state: State<'_, AppState>) -> Res<Vec<regdesk_store::StatementLineView>> {
+    state.with(|st, s| st.open_statement_lines(s))
+}
+
+#[tauri::command]
+async fn resolve_statement_line(
+    state: State<'_, AppState>,
+    input: regdesk_store::ResolveLineInput,
+) -> Res<regdesk_store::TransferView> {
+    state.with(|st, s| st.resolve_statement_line(s, &input))
+}
+
+#[tauri::command]
+async fn dismiss_statement_line(state: State<'_, AppState>, input: regdesk_store::DismissLineInput) -> Res<()> {
+    state.with(|st, s| st.dismiss_statement_line(s, &input))
+}
+
+#[tauri::command]
+async fn refunds_due(state: State<'_, AppState>) -> Res<Vec<regdesk_store::RefundDueRow>> {
+    state.with(|st, s| st.refunds_due(s))
+}
+
+#[tauri::command]
+async fn record_refund(state: State<'_, AppState>, input: regdesk_store::RecordRefundInput) -> Res<()> {
+    state.with(|st, s| st.record_refund(s, &input))
+}
+
+#[tauri::command]
+async fn invoices_due(state: State<'_, AppState>) -> Res<Vec<regdesk_store::InvoiceDueRow>> {
+    state.with(|st, s| st.invoices_due(s))
+}
+
+#[tauri::command]
+async fn mark_invoices_issued(state: State<'_, AppState>, input: regdesk_store::MarkInvoicesInput) -> Res<u32> {
+    state.with(|st, s| st.mark_invoices_issued(s, &input))
+}
+
+#[tauri::command]
+async fn day_report(
+    state: State<'_, AppState>,
+    input: regdesk_store::DayReportInput,
+) -> Res<regdesk_store::DayReportView> {
+    state.with(|st, s| st.day_report(s, &input))
+}
+
+// ---------------------------------------------------------------- review desks
+
+#[tauri::command]
+async fn first_review(state: State<'_, AppState>, input: regdesk_store::ReviewDecisionInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.first_review(s, &input))
+}
+
+#[tauri::command]
+async fn final_review(state: State<'_, AppState>, input: regdesk_store::FinalDecisionInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.final_review(s, &input))
+}
+
+#[tauri::command]
+async fn resubmit(state: State<'_, AppState>, input: regdesk_store::ResubmitInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.resubmit(s, &input))
+}
+
+#[tauri::command]
+async fn expire_corrections(state: State<'_, AppState>) -> Res<Vec<String>> {
+    state.with(|st, s| st.expire_corrections(s))
+}
+
+#[tauri::command]
+async fn revoke_registration(state: State<'_, AppState>, input: regdesk_store::RevokeInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.revoke_registration(s, &input))
+}
+
+#[tauri::command]
+async fn possible_duplicates(state: State<'_, AppState>, input: IdInput) -> Res<Vec<regdesk_store::DuplicateView>> {
+    state.with(|st, s| st.possible_duplicates(s, &input.id))
+}
+
+#[tauri::command]
+async fn review_history(state: State<'_, AppState>, input: IdInput) -> Res<Vec<regdesk_store::ReviewRecordView>> {
+    state.with(|st, s| st.review_history(s, &input.id))
+}
+
+/// Writes the case's notice (补正通知书 or 不予登记通知书) and opens it in the system viewer.
+#[tauri::command]
+async fn print_notice(app: tauri::AppHandle, state: State<'_, AppState>, input: CaseKey) -> Res<String> {
+    let path = state.with(|st, s| {
+        let (name, pdf) = st.notice_pdf(s, &input.key)?;
+        let dir = st.path().parent().map(|p| p.join("prints")).unwrap_or_default();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(name);
+        std::fs::write(&path, pdf)?;
+        Ok(path)
+    })?;
+    open_in_system(&app, &path)?;
+    Ok(path.display().to_string())
+}
+
+/// Writes an exported document under the data directory's `exports/` and opens it
+/// in the system's program for it; returns the path.
+#[tauri::command]
+async fn export_document(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    input: regdesk_store::ExportInput,
+) -> Res<String> {
+    let path = state.with(|st, s| {
+        let today = st.office_today();
+        let period = |r: &Option<regdesk_store::DayReportInput>| {
+            r.clone()
+                .unwrap_or(regdesk_store::DayReportInput { from: today, to: today })
+        };
+        let (name, bytes) = match input.kind {
+            regdesk_store::ExportKind::InvoiceListXlsx => (format!("开票清单-{today}.xlsx"), st.invoice_list_xlsx(s)?),
+            regdesk_store::ExportKind::DayReportPdf => {
+                let p = period(&input.report);
+                (format!("收费日报-{}-{}.pdf", p.from, p.to), st.day_report_pdf(s, &p)?)
+            }
+            regdesk_store::ExportKind::DayReportXlsx => {
+                let p = period(&input.report);
+                (format!("收费日报-{}-{}.xlsx", p.from, p.to), st.day_report_xlsx(s, &p)?)
+            }
+        };
+        let dir = st.path().parent().map(|p| p.join("exports")).unwrap_or_default();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(name);
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    })?;
+    open_in_system(&app, &path)?;
+    Ok(path.display().to_string())
+}
+
+fn open_in_system(app: &tauri::AppHandle, path: &std::path::Path) -> Result<(), ApiError> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|e| ApiError {
+            kind: ErrorKind::Storage,
+            message: format!("文件已保存到 {}，但无法用系统程序打开：{e}", path.display()),
+            fields: Vec::new(),
+        })
 }
 
 /// Writes the application form next to the data and opens it in the system viewer.
@@ -366,6 +593,35 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             file_path,
             print_application_form,
             parties_not_fitting,
+            identity_proofs,
+            add_identity_proof,
+            check_identity_proof,
+            remove_identity_proof,
+            payment_cases,
+            record_transfer,
+            list_transfers,
+            check_transfer,
+            choose_payment_method,
+            change_payment_method,
+            confirm_online_payment,
+            import_statement,
+            open_statement_lines,
+            resolve_statement_line,
+            dismiss_statement_line,
+            refunds_due,
+            record_refund,
+            invoices_due,
+            mark_invoices_issued,
+            day_report,
+            export_document,
+            first_review,
+            final_review,
+            resubmit,
+            expire_corrections,
+            revoke_registration,
+            possible_duplicates,
+            review_history,
+            print_notice,
         ])
         .run(tauri::generate_context!())
 }
