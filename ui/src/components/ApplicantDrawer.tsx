@@ -11,6 +11,7 @@ import { applyFieldErrors } from '../lib/formErrors';
 import { fmtDateTime } from '../lib/format';
 import { focusIfIdle, formKeys } from '../lib/keyboard';
 import { IdCheckPanel } from './IdCheckPanel';
+import { ProofsSection } from './ProofsSection';
 
 type Values = ApplicantInput;
 type Failure = { err: ApiError; rest: FieldError[] };
@@ -200,9 +201,12 @@ export function ApplicantDrawer({
   const isNew = record === null;
   const title = isNew ? t('applicant.form.newTitle') : t('applicant.form.editTitle', { name: record.name });
 
+  // Rendered only while open: a closed drawer's focus sentinels would catch the Tab key.
+  if (request === null) return null;
+
   return (
     <Drawer
-      open={request !== null}
+      open
       width={880}
       title={
         <Space direction="vertical" size={0}>
@@ -277,6 +281,8 @@ export function ApplicantDrawer({
               <IdCheckPanel check={check} onUseKnown={openKnown} currentApplicantId={record?.id ?? null} />
             </div>
           </div>
+
+          <ProofsSection applicantId={record?.id ?? null} />
 
           <Typography.Title level={5} className="applicant-section">
             {t('applicant.form.section.handler')}

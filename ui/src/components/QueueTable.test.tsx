@@ -16,7 +16,10 @@ const row: CaseRow = {
   stage: 'draft',
   applicant_name: '林晓雨',
   created_at: '2026-11-25T01:30:00Z',
+  accepted_on: null,
   due_on: null,
+  days_left: null,
+  due_pending: false,
 };
 
 describe('queue table', () => {
@@ -44,5 +47,37 @@ describe('queue table', () => {
     await user.type(box, '断桥{Enter}');
     await user.click(await screen.findByText('西湖十景之断桥残雪'));
     expect(onOpen).toHaveBeenCalledWith(row);
+  });
+});
+
+describe('the working-day clock on a row', () => {
+  const review = (over: Partial<CaseRow>): CaseRow => ({
+    ...row,
+    state: 'awaiting_first_review',
+    state_label: '待初审',
+    stage: 'waiting_office',
+    accepted_on: '2026-11-02',
+    due_on: '2026-12-14',
+    ...over,
+  });
+  const page = (rows: CaseRow[]): CasePage => ({ rows, total: rows.length, page: 1, page_size: 20 });
+
+  it('shows days left, amber at 5 or fewer, red when overdue, and a pending deadline', async () => {
+    fakeCore({
+      list_queue: () =>
+        page([
+          review({ id: 'a', days_left: 12 }),
+          review({ id: 'b', days_left: 3 }),
+          review({ id: 'c', days_left: -2 }),
+          review({ id: 'd', due_on: null, days_left: null, due_pending: true }),
+        ]),
+    });
+    renderWithProviders(<QueueTable queue="first_review" label="待初审" reloadKey={0} />);
+    const tags = await screen.findAllByTestId('days-left');
+    expect(tags.map((t) => t.textContent)).toEqual(['剩 12 个工作日', '剩 3 个工作日', '超期 2 个工作日']);
+    expect(tags[0].className).toContain('blue');
+    expect(tags[1].className).toContain('orange');
+    expect(tags[2].className).toContain('red');
+    expect(screen.getByTestId('due-pending')).toHaveTextContent('期限待定');
   });
 });

@@ -59,7 +59,7 @@ export function QueueTable({
       render: (_v, r) => <Tag color={STAGE_COLOR[r.stage] ?? 'default'}>{r.state_label}</Tag>,
     },
     { title: t('queue.col.created'), dataIndex: 'created_at', key: 'created', width: 110, render: (v: string) => fmtDate(v) },
-    { title: t('queue.col.due'), dataIndex: 'due_on', key: 'due', width: 110, render: (v: string | null) => fmtDate(v) },
+    { title: t('queue.col.due'), key: 'due', width: 190, render: (_v, r) => <DueCell row={r} /> },
   ];
 
   return (
@@ -106,5 +106,33 @@ export function QueueTable({
         }}
       />
     </div>
+  );
+}
+
+/** 办结期限 and the working days left: amber at 5 or fewer, red when overdue (UI.md). */
+function DueCell({ row }: { row: CaseRow }) {
+  if (row.due_pending) {
+    return (
+      <Tag color="default" title={t('queue.duePendingHint')} data-testid="due-pending">
+        {t('queue.duePending')}
+      </Tag>
+    );
+  }
+  if (!row.due_on) return null;
+  const left = row.days_left;
+  let tag = null;
+  if (left !== null && left !== undefined) {
+    const color = left < 0 ? 'red' : left <= 5 ? 'orange' : 'blue';
+    const text = left < 0 ? t('queue.overdue', { n: -left }) : left === 0 ? t('queue.lastDay') : t('queue.daysLeft', { n: left });
+    tag = (
+      <Tag color={color} className="queue-days-left" data-testid="days-left">
+        {text}
+      </Tag>
+    );
+  }
+  return (
+    <span className="queue-due">
+      {fmtDate(row.due_on)} {tag}
+    </span>
   );
 }

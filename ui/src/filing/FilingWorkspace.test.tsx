@@ -111,6 +111,41 @@ describe('作品填报', () => {
     await waitFor(() => expect(itemOf('filing_owners_1_id_number')).not.toHaveTextContent('校验码应为 X'));
   });
 
+  it('a wrong identity number blocks the next step with the core’s precise message; going back is free', async () => {
+    const core = fakeCore({
+      get_case: () => caseDetail({ draft: filledDraft() }),
+      save_draft: saveDraftLike({ version: 1 }),
+      check_id: (args) => {
+        const input = args?.input as { number: string };
+        if (input.number === '330106199202021231') {
+          return { ...idOk(args), valid: false, error: { field: 'id_number', code: 'checksum', message: '身份证号第 18 位校验码应为 X' } };
+        }
+        return idOk(args);
+      },
+    });
+    const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
+    await waitFor(() => expect(field('filing_owners_1_name')).toHaveValue('李四'));
+    await user.click(screen.getByTestId('filing-step-2'));
+    await user.click(screen.getByTestId('filing-next'));
+    await waitFor(() => expect(itemOf('filing_owners_1_id_number')).toHaveTextContent('身份证号第 18 位校验码应为 X'));
+    expect(screen.getByTestId('filing-pane-2')).toBeVisible();
+    expect(screen.getByTestId('filing-pane-3')).not.toBeVisible();
+    expect(field('filing_owners_1_id_number')).toHaveFocus();
+    expect(await screen.findByText('有 1 个证件号有误，请按提示改正后再进入下一步')).toBeInTheDocument();
+    // Ctrl+Enter is blocked the same way; the previous step is not
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(screen.getByTestId('filing-pane-2')).toBeVisible();
+    await user.click(screen.getByTestId('filing-prev'));
+    await waitFor(() => expect(screen.getByTestId('filing-pane-1')).toBeVisible());
+    // corrected, it moves on
+    await user.click(screen.getByTestId('filing-next'));
+    await user.clear(field('filing_owners_1_id_number'));
+    await fill(user, field('filing_owners_1_id_number'), '33010619920202123X');
+    await user.click(screen.getByTestId('filing-next'));
+    await waitFor(() => expect(screen.getByTestId('filing-pane-3')).toBeVisible());
+    expect(core.callsTo('check_id').length).toBeGreaterThan(0);
+  });
+
   it('asks before changing the attribution when parties no longer fit; cancel keeps it, confirm removes them', async () => {
     const core = fakeCore({
       parties_not_fitting: (args) =>

@@ -11,6 +11,7 @@ import { STAGE_COLOR } from '../components/stage';
 import { fmtTime } from '../lib/format';
 import { focusableFields } from '../lib/keyboard';
 import { enterKeys } from './keys';
+import { api } from '../api/client';
 import { filingApi } from './api';
 import {
   REVIEW_STEP,
@@ -25,6 +26,7 @@ import {
   related,
   stepOf,
   toDraft,
+  typedIds,
   withoutUnfit,
 } from './draft';
 import type { NamePath } from './draft';
@@ -247,7 +249,8 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
       return;
     }
     const root = stepRefs.current[step];
-    if (root) focusableFields(root)[0]?.focus();
+    // A step without fields (核对与提交) puts the focus on its first button, so the keys keep working.
+    if (root) (focusableFields(root)[0] ?? root.querySelector<HTMLElement>('button:not([disabled])'))?.focus();
   }, [step, focusTick]);
 
   /** Puts the core's field problems under their fields and lists them all. */
@@ -342,8 +345,29 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
   };
   saveRef.current = save;
 
-  const goTo = (n: number) => {
-    if (n < 0 || n >= STEP_COUNT || n === step) return;
+  const moving = useRef(false);
+  const goTo = async (n: number) => {
+    if (n < 0 || n >= STEP_COUNT || n === step || moving.current) return;
+    if (n > step && editable) {
+      // A wrong identity number blocks moving on; the core judges each number.
+      moving.current = true;
+      let wrong: { path: NamePath; message: string }[] = [];
+      try {
+        const ids = typedIds(form.getFieldsValue(true) as Partial<FilingDraft>, step);
+        const views = await Promise.all(ids.map((x) => api.checkId({ doc_type: x.doc_type, number: x.number })));
+        wrong = ids.flatMap((x, i) => (views[i].valid ? [] : [{ path: x.path, message: views[i].error?.message ?? ft('errors.idInvalid') }]));
+      } catch {
+        // the check is unavailable: moving on is harmless, submission checks again
+      } finally {
+        moving.current = false;
+      }
+      if (wrong.length > 0) {
+        form.setFields(wrong.map((w) => ({ name: w.path, errors: [w.message] })));
+        void message.error(ft('errors.idBlocks', { count: wrong.length }));
+        document.getElementById(fieldId(wrong[0].path))?.focus();
+        return;
+      }
+    }
     setStep(n);
     const d = detailRef.current;
     if (dirtyRef.current && d && isAutosavable(d)) void save({ auto: true });
@@ -513,8 +537,21 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     setFocusTick((n) => n + 1);
   };
 
-  const onRootKeys = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.nativeEvent.isComposing || e.keyCode === 229) return;
+  /** The workspace's keys: Alt+1…7 to a step, Ctrl+S to save, Ctrl+Enter to move on or submit. */
+  type Keys = Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'metaKey' | 'altKey' | 'keyCode' | 'preventDefault' | 'stopPropagation'> & {
+    isComposing: boolean;
+  };
+  const handleKeys = (e: Keys) => {
+    if (e.isComposing || e.keyCode === 229) return;
+    // Alt+1 … Alt+7: straight to a step.
+    if (e.altKey && !e.ctrlKey && !e.metaKey && /^Digit[1-7]$/.test(e.code)) {
+      e.preventDefault();
+      e.stopPropagation();
+      const n = Number(e.code.slice(5)) - 1;
+      if (n === step) setFocusTick((t) => t + 1);
+      else void goTo(n);
+      return;
+    }
     if (!(e.ctrlKey || e.metaKey)) return;
     if (e.key === 's' || e.key === 'S') {
       e.preventDefault();
@@ -524,9 +561,20 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
       e.preventDefault();
       e.stopPropagation();
       if (step === REVIEW_STEP) void submit();
-      else goTo(step + 1);
+      else void goTo(step + 1);
     }
   };
+  const onRootKeys = (e: KeyboardEvent<HTMLDivElement>) => handleKeys({ ...e, isComposing: e.nativeEvent.isComposing, preventDefault: () => e.preventDefault(), stopPropagation: () => e.stopPropagation() });
+  // When a closed dialog leaves the focus on the page itself, the keys still work.
+  const keysRef = useRef(handleKeys);
+  keysRef.current = handleKeys;
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.target === document.body) keysRef.current(e);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const errorSteps = new Set((problems?.fields ?? []).map((f) => stepOf(corePath(f.field))));
   const showSigning = detail !== null && detail.signing.length > 0 && !isAutosavable(detail);
@@ -581,10 +629,10 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
           <Button icon={<PrinterOutlined />} onClick={() => void print()} loading={busy === 'print'} disabled={!detail} data-testid="filing-print">
             {ft('btn.print')}
           </Button>
-          <Button icon={<LeftOutlined />} onClick={() => goTo(step - 1)} disabled={step === 0} data-testid="filing-prev">
+          <Button icon={<LeftOutlined />} onClick={() => void goTo(step - 1)} disabled={step === 0} data-testid="filing-prev">
             {ft('btn.prev')}
           </Button>
-          <Button onClick={() => goTo(step + 1)} disabled={step === REVIEW_STEP} data-testid="filing-next">
+          <Button onClick={() => void goTo(step + 1)} disabled={step === REVIEW_STEP} data-testid="filing-next">
             {ft('btn.next')} <RightOutlined />
           </Button>
           {onClose && (
@@ -605,7 +653,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
         size="small"
         className="filing-steps"
         current={step}
-        onChange={goTo}
+        onChange={(n) => void goTo(n)}
         items={STEP_TITLES.map((k, i) => ({
           title: <span data-testid={`filing-step-${i}`}>{ft(k)}</span>,
           status: errorSteps.has(i) && i !== step ? 'error' : undefined,
@@ -669,7 +717,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
       )}
 
       <Spin spinning={loading}>
-        <div className="filing-body" onKeyDownCapture={enterKeys(() => (step < REVIEW_STEP ? goTo(step + 1) : void submit()))}>
+        <div className="filing-body" onKeyDownCapture={enterKeys(() => void (step < REVIEW_STEP ? goTo(step + 1) : submit()))}>
           <Form
             form={form}
             name="filing"

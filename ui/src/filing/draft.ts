@@ -3,6 +3,7 @@
 import type {
   AuthorDraft,
   CaseDetail,
+  DocumentType,
   FilingDraft,
   OwnerDraft,
   PartyFile,
@@ -43,9 +44,10 @@ export const emptyOwner = (): OwnerDraft => ({
 
 export const emptyAuthor = (): AuthorDraft => ({ kind: null, name: '', signed_as: null, signed_name: '' });
 
+/** A writer (执笔者) is a person: the resident ID card is offered first. */
 export const emptyWriter = (): WriterDraft => ({
   name: '',
-  id_type: null,
+  id_type: 'resident_id',
   id_number: '',
   guardian_name: '',
   guardian_id_type: null,
@@ -256,4 +258,31 @@ export function fmtSize(bytes: number): string {
   if (bytes >= 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GB`;
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
   return `${Math.max(bytes / 1024, bytes > 0 ? 0.1 : 0).toFixed(1)} KB`;
+}
+
+/** An identity number typed on a step, with the path of its field. */
+export type TypedId = { path: NamePath; doc_type: DocumentType | null; number: string };
+
+/**
+ * The identity numbers typed on wizard step `step` (owners', the writer's and
+ * their guardians' on the parties step). Empty numbers are left out: a draft
+ * may be incomplete; a wrong number blocks moving on (the core judges it).
+ */
+export function typedIds(values: Partial<FilingDraft>, step: number): TypedId[] {
+  if (step !== stepOf(['owners'])) return [];
+  const out: TypedId[] = [];
+  const add = (path: NamePath, doc_type: DocumentType | null | undefined, number: string | undefined) => {
+    if (number && number.trim() !== '') out.push({ path, doc_type: doc_type ?? null, number });
+  };
+  (values.owners ?? []).forEach((o, i) => {
+    if (!o) return;
+    add(['owners', i, 'id_number'], o.id_type, o.id_number);
+    add(['owners', i, 'guardian_id_number'], o.guardian_id_type, o.guardian_id_number);
+  });
+  const w = values.writer;
+  if (w) {
+    add(['writer', 'id_number'], w.id_type, w.id_number);
+    add(['writer', 'guardian_id_number'], w.guardian_id_type, w.guardian_id_number);
+  }
+  return out;
 }

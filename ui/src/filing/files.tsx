@@ -156,7 +156,7 @@ export function FilePicker({
           onPressEnter={() => void addTyped()}
           placeholder={ft('files.pathPlaceholder')}
           disabled={disabled}
-          tabIndex={-1}
+          data-own-enter=""
           data-testid={`path-${testKey}`}
           aria-label={ft('files.pathPlaceholder')}
         />
@@ -293,15 +293,19 @@ export function PartyFilesInput({
   onChange,
   testKey,
   disabled,
+  suggestedKind = 'identity_proof',
 }: {
   id?: string;
   value?: PartyFile[];
   onChange?: (v: PartyFile[]) => void;
   testKey: string;
   disabled?: boolean;
+  /** The kind offered first (a licence for an organisation); the clerk may choose another. */
+  suggestedKind?: AttachmentKind;
 }) {
   const files = value ?? [];
-  const [kind, setKind] = useState<AttachmentKind>('identity_proof');
+  const [kind, setKind] = useState<AttachmentKind>(suggestedKind);
+  useEffect(() => setKind(suggestedKind), [suggestedKind]);
   return (
     <div className="filing-file-list">
       <FilePicker

@@ -33,6 +33,7 @@ export function enterKeys(onLast: () => void) {
     if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
     const target = e.target as HTMLElement;
     if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
+    if (target.closest('[data-own-enter]')) return;
     if (target.getAttribute('role') === 'combobox' && target.getAttribute('aria-expanded') === 'true') return;
     const stops = enterStops(e.currentTarget);
     const g = groupOf(target);

@@ -1,13 +1,14 @@
 // The seven steps of 作品填报. Each renders its part of the ONE filing form
 // (field names mirror the core's FilingDraft); all steps stay mounted so nothing
 // typed is ever lost and the core's messages can be put under any field.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select, Typography } from 'antd';
 import type { RadioChangeEvent } from 'antd';
 import { DeleteOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
 import type { ApplicantView, Attribution, DocumentType, FilingDraft, PartyKind } from '../api/bindings';
 import { IdCheckPanel } from '../components/IdCheckPanel';
+import { focusableFields } from '../lib/keyboard';
 import { useIdCheck } from '../hooks/useIdCheck';
 import { emptyAuthor, emptyOwner, toDraft } from './draft';
 import { FileListInput, PartyFilesInput } from './files';
@@ -129,7 +130,9 @@ function GuardedRadio<T extends string>({
   options: { value: T; label: string }[];
   id?: string;
 }) {
-  const [asking, setAsking] = useState(false);
+  // Changes are asked about one after the other (arrow keys may move faster than
+  // the core answers); the group stays enabled so the keyboard focus stays in it.
+  const chain = useRef<Promise<void>>(Promise.resolve());
   return (
     <Radio.Group
       id={id}
@@ -137,16 +140,12 @@ function GuardedRadio<T extends string>({
       optionType="button"
       buttonStyle="solid"
       options={options}
-      disabled={asking || undefined}
-      onChange={async (e: RadioChangeEvent) => {
+      onChange={(e: RadioChangeEvent) => {
         const next = e.target.value as T;
         if (next === value) return;
-        setAsking(true);
-        try {
+        chain.current = chain.current.then(async () => {
           if (await guard(next)) onChange?.(next);
-        } finally {
-          setAsking(false);
-        }
+        });
       }}
     />
   );
@@ -260,6 +259,7 @@ function IdentityFields({
 function OwnerCard({ index, onRemove, markDirty }: { index: number; onRemove: () => void; markDirty: () => void }) {
   const form = Form.useFormInstance();
   const base = ['owners', index];
+  const kind = useValue<PartyKind | null>([...base, 'kind']);
   const useKnown = (a: ApplicantView) => {
     const kind: PartyKind = a.category === 'individual' || a.category === 'lawyer' ? 'natural_person' : 'organisation';
     form.setFieldValue([...base, 'kind'], kind);
@@ -304,7 +304,7 @@ function OwnerCard({ index, onRemove, markDirty }: { index: number; onRemove: ()
         </Form.Item>
       </div>
       <Form.Item name={[index, 'files']} label={ft('party.files')}>
-        <PartyFilesInput testKey={`owners-${index}`} />
+        <PartyFilesInput testKey={`owners-${index}`} suggestedKind={kind === 'organisation' ? 'business_licence' : 'identity_proof'} />
       </Form.Item>
     </Card>
   );
@@ -389,7 +389,14 @@ function WriterSection({
       ) : (
         <div className="filing-no-writer">
           <Typography.Text type="secondary">{ft('party.noWriter')}</Typography.Text>
-          <Button icon={<UserAddOutlined />} onClick={onAdd} data-testid="writer-add">
+          <Button
+            icon={<UserAddOutlined />}
+            onClick={() => {
+              onAdd();
+              focusFirstIn('writer');
+            }}
+            data-testid="writer-add"
+          >
             {ft('btn.addWriter')}
           </Button>
         </div>
@@ -437,7 +444,11 @@ export function PartiesStep({
             {fields.map((f) => (
               <OwnerCard key={f.key} index={f.name} onRemove={() => remove(f.name)} markDirty={markDirty} />
             ))}
-            <Button type="dashed" block icon={<PlusOutlined />} onClick={() => add(emptyOwner())} data-testid="owner-add" className="filing-add">
+            <Button type="dashed" block icon={<PlusOutlined />} onClick={() => {
+                add(emptyOwner());
+                focusFirstIn(`owner-${fields.length}`);
+              }}
+              data-testid="owner-add" className="filing-add">
               {ft('btn.addOwner')}
             </Button>
           </>
@@ -461,7 +472,11 @@ export function PartiesStep({
             {fields.map((f) => (
               <AuthorCard key={f.key} index={f.name} onRemove={() => remove(f.name)} />
             ))}
-            <Button type="dashed" block icon={<PlusOutlined />} onClick={() => add(emptyAuthor())} data-testid="author-add" className="filing-add">
+            <Button type="dashed" block icon={<PlusOutlined />} onClick={() => {
+                add(emptyAuthor());
+                focusFirstIn(`author-${fields.length}`);
+              }}
+              data-testid="author-add" className="filing-add">
               {ft('btn.addAuthor')}
             </Button>
           </>
@@ -471,6 +486,15 @@ export function PartiesStep({
       <WriterSection messages={listErrors.writer} markDirty={markDirty} onAdd={onAddWriter} onRemove={onRemoveWriter} />
     </>
   );
+}
+
+/** After adding a party card: the keyboard continues in its first field. */
+function focusFirstIn(testId: string) {
+  setTimeout(() => {
+    const card = document.querySelector(`[data-testid="${testId}"]`);
+    const first = card ? focusableFields(card as HTMLElement)[0] : undefined;
+    first?.focus();
+  }, 30);
 }
 
 // ---------------------------------------------------------------- 4 样本与附件

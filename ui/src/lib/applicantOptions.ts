@@ -1,6 +1,6 @@
 // The enum values of the applicant profile for Select/Radio options, labelled
 // from the i18n catalogue. Which combinations are allowed is the core's rule.
-import type { ApplicantCategory, DocumentType } from '../api/bindings';
+import type { ApplicantCategory, DocumentType, ProofKind } from '../api/bindings';
 import { t } from '../i18n';
 
 export const DOC_TYPES: ReadonlyArray<DocumentType> = [
@@ -14,11 +14,23 @@ export const DOC_TYPES: ReadonlyArray<DocumentType> = [
   'other',
 ];
 
+export const PROOF_KINDS: ReadonlyArray<ProofKind> = [
+  'id_front',
+  'id_back',
+  'licence',
+  'household_register',
+  'guardian_id',
+  'residence_proof',
+  'power_of_attorney',
+  'other',
+];
+
 export const CATEGORIES: ReadonlyArray<ApplicantCategory> = ['individual', 'organisation', 'agency', 'lawyer'];
 
 export const docTypeLabel = (d: DocumentType): string => t(`docType.${d}` as const);
 export const categoryLabel = (c: ApplicantCategory): string => t(`category.${c}` as const);
 
+export const proofKindOptions = () => PROOF_KINDS.map((k) => ({ value: k, label: t(`proofKind.${k}` as const) }));
 export const docTypeOptions = () => DOC_TYPES.map((d) => ({ value: d, label: docTypeLabel(d) }));
 export const categoryOptions = () => CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }));
 

@@ -16,6 +16,8 @@ export function focusableFields(root: HTMLElement): HTMLElement[] {
     if (el instanceof HTMLInputElement && (el.type === 'hidden' || el.readOnly)) return false;
     if (el.tabIndex < 0) return false;
     if (el.closest('[aria-hidden="true"]')) return false;
+    // A field with its own Enter (a path with 添加) is reached with Tab, not Enter.
+    if (el.closest('[data-own-enter]')) return false;
     return true;
   });
 }
@@ -39,6 +41,7 @@ export function formKeys(submit: () => void, opts: { ctrlS?: boolean } = {}) {
     if (e.key !== 'Enter' || e.shiftKey || e.altKey || ctrl) return;
     const target = e.target as Element;
     if (!isField(target) || target instanceof HTMLTextAreaElement) return;
+    if (target.closest('[data-own-enter]')) return;
     // An open dropdown (antd Select) uses Enter to pick the option.
     if (target.getAttribute('role') === 'combobox' && target.getAttribute('aria-expanded') === 'true') return;
     const fields = focusableFields(e.currentTarget);
