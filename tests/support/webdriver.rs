@@ -215,6 +215,66 @@ impl Desk {
         self.post(&format!("/element/{id}/value"), json!({"text": keys}));
     }
 
+    /// Presses keys in whatever has the focus, as a person at the keyboard does
+    /// (WebDriver key codes: "\u{E004}" Tab, "\u{E007}" Enter, "\u{E009}" Control).
+    pub fn press(&self, keys: &str) {
+        let active = self.get("/element/active");
+        let id = active[ELEMENT_KEY].as_str().unwrap_or_default().to_string();
+        assert!(!id.is_empty(), "nothing has the focus to press {keys:?} in");
+        self.post(&format!("/element/{id}/value"), json!({"text": keys}));
+    }
+
+    /// The focused element, described by its id, test id or tag (for messages).
+    pub fn focused(&self) -> String {
+        self.js(
+            "const e=document.activeElement; if(!e) return ''; \
+             return e.id || (e.dataset && e.dataset.testid) || e.getAttribute('aria-label') || (e.outerHTML||'').slice(0,160);",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
+    /// Does the focused element (or an ancestor) match `css`?
+    pub fn focus_is(&self, css: &str) -> bool {
+        self.js(
+            "const e=document.activeElement; return !!(e && e.closest(arguments[0]));",
+            json!([css]),
+        )
+        .as_bool()
+        .unwrap_or(false)
+    }
+
+    /// Presses Tab until the focus is on `css` (at most `max` presses): the
+    /// control is reachable from the keyboard, in a sensible order.
+    pub fn tab_to(&self, css: &str, max: usize) {
+        let mut path = Vec::new();
+        for _ in 0..=max {
+            if self.focus_is(css) {
+                return;
+            }
+            path.push(self.focused());
+            self.press("\u{E004}");
+            std::thread::sleep(Duration::from_millis(60));
+        }
+        if self.focus_is(css) {
+            return;
+        }
+        panic!("Tab never reached `{css}` in {max} presses; it went through {path:?}");
+    }
+
+    /// Waits until the focus is on `css`.
+    pub fn wait_focus(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.focus_is(css) {
+            if Instant::now() > deadline {
+                panic!("the focus never came to `{css}`; it is on {}", self.focused());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn text(&self, css: &str) -> String {
         let id = self.wait(css);
         self.get(&format!("/element/{id}/text"))
