@@ -201,12 +201,11 @@ export function ApplicantDrawer({
   const isNew = record === null;
   const title = isNew ? t('applicant.form.newTitle') : t('applicant.form.editTitle', { name: record.name });
 
-  // Rendered only while open: a closed drawer's focus sentinels would catch the Tab key.
-  if (request === null) return null;
-
   return (
     <Drawer
-      open
+      open={request !== null}
+      // A closed drawer is taken out of the page entirely: its focus sentinels would catch the Tab key.
+      rootStyle={request === null ? { display: 'none' } : undefined}
       width={880}
       title={
         <Space direction="vertical" size={0}>
