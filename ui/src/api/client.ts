@@ -1,7 +1,7 @@
 // Typed wrappers around the Rust commands. Every command with an input takes
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
-import type { ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+import type { AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
   'validation',
@@ -53,6 +53,18 @@ const READS: ReadonlySet<string> = new Set([
   'find_applicants',
   'get_applicant',
   'check_id',
+  'identity_proofs',
+  'get_case',
+  'get_file',
+  'file_path',
+  'payment_cases',
+  'list_transfers',
+  'open_statement_lines',
+  'refunds_due',
+  'invoices_due',
+  'day_report',
+  'possible_duplicates',
+  'review_history',
 ]);
 const changeListeners = new Set<() => void>();
 
@@ -105,4 +117,8 @@ export const api = {
   createApplicant: (input: ApplicantInput) => call<ApplicantView>('create_applicant', { input }),
   updateApplicant: (input: UpdateApplicantInput) => call<ApplicantView>('update_applicant', { input }),
   changeApplicantCategory: (input: ChangeCategoryInput) => call<ApplicantView>('change_applicant_category', { input }),
+  identityProofs: (applicantId: string) => call<IdentityProofView[]>('identity_proofs', { input: { id: applicantId } satisfies IdInput }),
+  addIdentityProof: (input: AddProofInput) => call<IdentityProofView>('add_identity_proof', { input }),
+  checkIdentityProof: (id: string) => call<IdentityProofView>('check_identity_proof', { input: { id } satisfies IdInput }),
+  removeIdentityProof: (id: string) => call<null>('remove_identity_proof', { input: { id } satisfies IdInput }),
 };

@@ -7,6 +7,9 @@ import { t } from '../i18n';
 import { ApplicantsTab } from './ApplicantsTab';
 import { QueueTable } from './QueueTable';
 import { FilingWorkspace } from '../filing/FilingWorkspace';
+import { PaymentsDesk } from '../payments/PaymentsDesk';
+import { ReviewWorkspace } from '../review/ReviewWorkspace';
+import type { ReviewRow } from '../review/ReviewWorkspace';
 
 const APPLICANTS = 'applicants';
 
@@ -33,9 +36,13 @@ export function DeskPage({
   roles?: Role[];
 }) {
   const isCounter = desk.desk === 'counter';
+  const isPayments = desk.desk === 'payments';
   const [tab, setTab] = useState<string | undefined>(undefined);
   /** The filing open at the counter: a case key, '' for a new one, null for none. */
   const [filing, setFiling] = useState<string | null>(null);
+  /** The case open at a review desk (初审, 终审), with the queue row it came from. */
+  const reviewDesk = desk.desk === 'first_review' || desk.desk === 'final_review' ? desk.desk : null;
+  const [reviewing, setReviewing] = useState<ReviewRow | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
   const changed = () => {
     setReloadKey((k) => k + 1);
@@ -55,7 +62,7 @@ export function DeskPage({
         queue={q.queue}
         label={q.label}
         reloadKey={reloadKey}
-        onOpen={isCounter ? (row) => setFiling(row.serial) : undefined}
+        onOpen={isCounter ? (row) => setFiling(row.serial) : reviewDesk ? setReviewing : undefined}
       />
     ),
   }));
@@ -87,8 +94,10 @@ export function DeskPage({
         />
       )}
       {!overview && !error && <Spin />}
-      {overview && items.length === 0 && <Empty />}
-      {filing !== null ? (
+      {overview && items.length === 0 && !isPayments && <Empty />}
+      {isPayments ? (
+        overview && <PaymentsDesk overview={overview} onChanged={changed} />
+      ) : filing !== null ? (
         <FilingWorkspace
           caseKey={filing || undefined}
           onSaved={(c) => {
@@ -97,6 +106,18 @@ export function DeskPage({
           }}
           onClose={() => {
             setFiling(null);
+            changed();
+          }}
+        />
+      ) : reviewDesk && reviewing ? (
+        <ReviewWorkspace
+          key={reviewing.serial}
+          caseKey={reviewing.serial}
+          desk={reviewDesk}
+          row={reviewing}
+          onChanged={changed}
+          onClose={() => {
+            setReviewing(null);
             changed();
           }}
         />

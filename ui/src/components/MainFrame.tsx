@@ -21,6 +21,7 @@ import { t } from '../i18n';
 import { AdminDesk } from './AdminDesk';
 import { DeskPage } from './DeskPage';
 import { RoleTags } from './StaffTab';
+import { useExpireCorrections } from '../review/useExpireCorrections';
 
 const DESK_ICON: Record<Desk, ReactNode> = {
   counter: <FileAddOutlined />,
@@ -57,6 +58,8 @@ export function MainFrame({
   onSettingsSaved: (s: SettingsView) => void;
 }) {
   const desks = session.desks;
+  // 补正逾期视为撤回: once after sign-in, then hourly (counter and admin only).
+  useExpireCorrections(session.roles);
   const [selected, setSelected] = useState<Desk | undefined>(desks[0]?.desk);
   // Desks visited once stay mounted (hidden), so switching desks loses nothing typed.
   const [visited, setVisited] = useState<Desk[]>(desks[0] ? [desks[0].desk] : []);

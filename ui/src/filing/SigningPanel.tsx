@@ -8,6 +8,7 @@ import { fmtDateTime } from '../lib/format';
 import { filingApi } from './api';
 import { pickPaths, useAddFiles } from './files';
 import { ft } from './texts';
+import { ResubmitBox } from '../review/ResubmitBox';
 
 const STATUS_COLOR: Record<SignerStatus, string> = { current: 'orange', waiting: 'default', signed: 'green' };
 
@@ -34,6 +35,7 @@ export function SigningPanel({ detail, onChange }: { detail: CaseDetail; onChang
       ) : (
         <Typography.Paragraph type="secondary">{ft('sign.hint')}</Typography.Paragraph>
       )}
+      <ResubmitBox detail={detail} onChange={onChange} />
       <Table<Row>
         size="small"
         pagination={false}
@@ -100,6 +102,13 @@ export function SigningPanel({ detail, onChange }: { detail: CaseDetail; onChang
         onDone={(c) => {
           setSigning(null);
           onChange(c);
+          // The keyboard goes on with the next signer's 记录签章.
+          setTimeout(() => {
+            const next = [...document.querySelectorAll<HTMLButtonElement>('[data-testid^="sign-"]')].find((b) =>
+              /^sign-\d+$/.test(b.dataset.testid ?? ''),
+            );
+            next?.focus();
+          }, 300);
         }}
       />
     </div>
@@ -186,6 +195,10 @@ function SignModal({
       onCancel={onClose}
       maskClosable={false}
       destroyOnHidden
+      afterOpenChange={(o) => {
+        // The dialog takes the focus as it opens; give it to the field the clerk types into.
+        if (o) document.querySelector<HTMLInputElement>('[data-testid=sign_scan_path], [data-testid=sign_reference]')?.focus();
+      }}
       footer={[
         <Button key="cancel" onClick={onClose}>
           {ft('btn.cancel')}
@@ -223,7 +236,7 @@ function SignModal({
                   {ft('sign.pickScan')}
                 </Button>
                 <Form.Item name="scan_path" noStyle>
-                  <Input placeholder={ft('sign.scanPath')} data-testid="sign_scan_path" autoComplete="off" />
+                  <Input placeholder={ft('sign.scanPath')} data-testid="sign_scan_path" autoComplete="off" autoFocus />
                 </Form.Item>
               </Space.Compact>
             </Form.Item>

@@ -33,6 +33,7 @@ export const defaultHandlers: Record<string, Handler> = {
     return { rows: [], total: 0, page: input.page, page_size: input.page_size };
   },
   lock_session: () => null,
+  expire_corrections: () => [],
   logout: () => null,
 };
 

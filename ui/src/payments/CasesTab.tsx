@@ -1,0 +1,114 @@
+// 待缴费: the cases awaiting payment or its check, with what they owe and what is
+// recorded; tick cases and 登记转账 for them.
+import { useCallback, useEffect, useState } from 'react';
+import { App as AntApp, Button, Empty, Input, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { PlusOutlined } from '@ant-design/icons';
+import type { ApiError, PaymentCaseRow } from '../api/bindings';
+import { fmtDateTime } from '../lib/format';
+import { paymentsApi } from './api';
+import { ErrorAlert, StateTag } from './common';
+import { fmtYuan } from './money';
+import { TransferForm } from './TransferForm';
+import { pt } from './texts';
+
+export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChanged: () => void }) {
+  const { message } = AntApp.useApp();
+  const [search, setSearch] = useState('');
+  const [rows, setRows] = useState<PaymentCaseRow[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [formOpen, setFormOpen] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const found = await paymentsApi.paymentCases(search.trim() || null);
+      setRows(found);
+      setSelected((sel) => sel.filter((id) => found.some((r) => r.case_id === id && r.state === 'awaiting_payment')));
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setLoading(false);
+    }
+  }, [search]);
+
+  useEffect(() => {
+    void load();
+  }, [load, reloadKey]);
+
+  const columns: ColumnsType<PaymentCaseRow> = [
+    { title: pt('col.serial'), dataIndex: 'serial', key: 'serial', width: 150 },
+    { title: pt('col.title'), dataIndex: 'title', key: 'title', ellipsis: true },
+    { title: pt('col.applicant'), dataIndex: 'applicant_name', key: 'applicant', width: 150, ellipsis: true },
+    { title: pt('col.state'), key: 'state', width: 100, render: (_v, r) => <StateTag state={r.state} label={r.state_label} /> },
+    { title: pt('col.method'), key: 'method', width: 120, render: (_v, r) => r.method_label ?? pt('method.none') },
+    { title: pt('col.owed'), key: 'owed', width: 110, align: 'right', render: (_v, r) => fmtYuan(r.owed_fen) },
+    { title: pt('col.covered'), key: 'covered', width: 110, align: 'right', render: (_v, r) => fmtYuan(r.covered_fen) },
+    {
+      title: pt('col.short'),
+      key: 'short',
+      width: 110,
+      align: 'right',
+      render: (_v, r) => (r.short_fen > 0 ? <Typography.Text type="warning">{fmtYuan(r.short_fen)}</Typography.Text> : fmtYuan(0)),
+    },
+    {
+      title: pt('col.balance'),
+      key: 'balance',
+      width: 110,
+      align: 'right',
+      render: (_v, r) => (r.applicant_balance_fen > 0 ? fmtYuan(r.applicant_balance_fen) : ''),
+    },
+    { title: pt('col.since'), key: 'since', width: 150, render: (_v, r) => fmtDateTime(r.awaiting_since) },
+  ];
+
+  const chosen = rows.filter((r) => selected.includes(r.case_id));
+  return (
+    <div data-testid="pay-cases">
+      <div className="pay-toolbar">
+        <Input.Search
+          className="pay-search"
+          allowClear
+          placeholder={pt('cases.search')}
+          onSearch={(v) => setSearch(v)}
+          data-testid="pay-search"
+          aria-label={pt('cases.search')}
+        />
+        <Typography.Text type="secondary">
+          {chosen.length > 0 ? pt('cases.selected', { count: chosen.length }) : pt('cases.hint')}
+        </Typography.Text>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setFormOpen(true)} data-testid="transfer-new">
+          {pt('cases.newTransfer')}
+        </Button>
+      </div>
+      {error && <ErrorAlert err={error} testId="cases-error" fallback={pt('common.loadFailed')} />}
+      <Table<PaymentCaseRow>
+        size="small"
+        rowKey="case_id"
+        columns={columns}
+        dataSource={rows}
+        loading={loading}
+        pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => setSelected(keys as string[]),
+          getCheckboxProps: (r) => ({ disabled: r.state !== 'awaiting_payment' }),
+        }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={pt('cases.empty')} /> }}
+      />
+      <TransferForm
+        open={formOpen}
+        cases={chosen}
+        onClose={() => setFormOpen(false)}
+        onDone={() => {
+          setFormOpen(false);
+          setSelected([]);
+          void message.success(pt('transfer.done'));
+          onChanged(); // the desk reloads its tabs (reloadKey) and its badges
+        }}
+      />
+    </div>
+  );
+}

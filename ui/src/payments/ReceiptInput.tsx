@@ -1,0 +1,36 @@
+// 回单扫描件: one stored file (native dialog or typed path), as a form control.
+import { useState } from 'react';
+import { Button, Space, Typography } from 'antd';
+import { DeleteOutlined, EyeOutlined } from '@ant-design/icons';
+import { FilePicker, FilePreview, useFileView } from '../filing/files';
+import { pt } from './texts';
+
+export function ReceiptInput({ id, value, onChange }: { id?: string; value?: string | null; onChange?: (v: string | null) => void }) {
+  const file = useFileView(value ?? null);
+  const [preview, setPreview] = useState<string | null>(null);
+  return (
+    <div className="pay-receipt">
+      <FilePicker
+        id={id}
+        testKey="receipt"
+        pickLabel={pt('transfer.pickReceipt')}
+        multiple={false}
+        onAdded={(files) => onChange?.(files[0]?.id ?? null)}
+      />
+      {value ? (
+        <Space size={4} data-testid="receipt-file">
+          <span>{file ? file.original_name : value}</span>
+          <Button size="small" type="link" icon={<EyeOutlined />} onClick={() => setPreview(value)}>
+            {pt('btn.preview')}
+          </Button>
+          <Button size="small" type="link" danger icon={<DeleteOutlined />} onClick={() => onChange?.(null)} data-testid="receipt-remove">
+            {pt('btn.remove')}
+          </Button>
+        </Space>
+      ) : (
+        <Typography.Text type="secondary">{pt('transfer.noReceipt')}</Typography.Text>
+      )}
+      <FilePreview id={preview} onClose={() => setPreview(null)} />
+    </div>
+  );
+}

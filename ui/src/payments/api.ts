@@ -1,0 +1,42 @@
+// Typed wrappers around the core's payments commands (one argument named `input`;
+// failures reject with an ApiError).
+import type {
+  CheckTransferInput,
+  DayReportInput,
+  DayReportView,
+  DismissLineInput,
+  ExportInput,
+  ImportStatementInput,
+  InvoiceDueRow,
+  MarkInvoicesInput,
+  PaymentCaseRow,
+  PaymentCasesInput,
+  RecordRefundInput,
+  RecordTransferInput,
+  RefundDueRow,
+  ResolveLineInput,
+  StatementImportView,
+  StatementLineView,
+  TransfersInput,
+  TransferState,
+  TransferView,
+} from '../api/bindings';
+import { call } from '../api/client';
+
+export const paymentsApi = {
+  paymentCases: (search: string | null) => call<PaymentCaseRow[]>('payment_cases', { input: { search } satisfies PaymentCasesInput }),
+  recordTransfer: (input: RecordTransferInput) => call<TransferView>('record_transfer', { input }),
+  listTransfers: (state: TransferState | null) => call<TransferView[]>('list_transfers', { input: { state } satisfies TransfersInput }),
+  checkTransfer: (input: CheckTransferInput) => call<TransferView>('check_transfer', { input }),
+  importStatement: (input: ImportStatementInput) => call<StatementImportView>('import_statement', { input }),
+  openStatementLines: () => call<StatementLineView[]>('open_statement_lines'),
+  resolveStatementLine: (input: ResolveLineInput) => call<TransferView>('resolve_statement_line', { input }),
+  dismissStatementLine: (input: DismissLineInput) => call<null>('dismiss_statement_line', { input }),
+  refundsDue: () => call<RefundDueRow[]>('refunds_due'),
+  recordRefund: (input: RecordRefundInput) => call<null>('record_refund', { input }),
+  invoicesDue: () => call<InvoiceDueRow[]>('invoices_due'),
+  markInvoicesIssued: (input: MarkInvoicesInput) => call<number>('mark_invoices_issued', { input }),
+  dayReport: (input: DayReportInput) => call<DayReportView>('day_report', { input }),
+  /** Writes the document, opens it in the system program, returns its path. */
+  exportDocument: (input: ExportInput) => call<string>('export_document', { input }),
+};
