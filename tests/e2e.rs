@@ -764,3 +764,199 @@ fn one_finance_user_records_a_transfer_and_another_confirms_it() {
     assert!(row.contains("2027-01-") && row.contains("个工作日"), "{row}");
     d.shot("first-review-queue-with-deadline");
 }
+
+/// Pays the sample cases waiting for payment (recorded by 陈晓燕, confirmed by 何军): they enter 待初审.
+fn pay_waiting(data: &std::path::Path, waiting: &[regdesk_store::PaymentCaseRow]) -> Vec<String> {
+    use regdesk_domain::payment::{TransferCommand, TransferInput};
+    let store = regdesk_store::Store::open(data, std::sync::Arc::new(regdesk_store::SystemClock)).unwrap();
+    let login = |u: &str| {
+        store
+            .login(&regdesk_store::LoginInput {
+                username: u.into(),
+                password: "Banquan2026".into(),
+            })
+            .unwrap()
+    };
+    let (chen, he) = (login("chenxy"), login("hejun"));
+    let mut serials = Vec::new();
+    for (i, row) in waiting
+        .iter()
+        .filter(|r| r.state == regdesk_domain::lifecycle::CaseState::AwaitingPayment)
+        .enumerate()
+    {
+        let t = store
+            .record_transfer(
+                &chen,
+                &regdesk_store::RecordTransferInput {
+                    transfer: TransferInput {
+                        method: regdesk_domain::lifecycle::PaymentMethod::BankTransfer,
+                        payer: row.applicant_name.clone(),
+                        payer_account: String::new(),
+                        payer_bank: String::new(),
+                        amount_fen: row.owed_fen,
+                        received_at: chrono::Local::now().naive_local() - chrono::Duration::hours(1),
+                        reference: format!("E2E-REVIEW-{i}"),
+                        purpose: String::new(),
+                    },
+                    receipt_file_id: None,
+                    shares: vec![regdesk_store::ShareInput {
+                        case_id: row.case_id.clone(),
+                        amount_fen: row.owed_fen,
+                    }],
+                },
+            )
+            .unwrap();
+        store
+            .check_transfer(
+                &he,
+                &regdesk_store::CheckTransferInput {
+                    id: t.id,
+                    version: t.version,
+                    command: TransferCommand::Confirm,
+                },
+            )
+            .unwrap();
+        serials.push(row.serial.clone());
+    }
+    serials
+}
+
+fn open_row(d: &Desk, queue: &str, serial: &str) {
+    d.wait_text(serial);
+    d.js(
+        "const r=[...document.querySelectorAll(`[data-testid=queue-${arguments[0]}] .queue-row-open`)].find(e=>e.innerText.includes(arguments[1])); r && r.click();",
+        serde_json::json!([queue, serial]),
+    );
+    d.wait("[data-testid=review-workspace]");
+}
+
+#[test]
+fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
+    let (data, waiting) = sample_office_with_2027();
+    let serials = pay_waiting(data.path(), &waiting);
+    assert!(serials.len() >= 2, "{serials:?}");
+    let (first, second) = (serials[0].clone(), serials[1].clone());
+    let shots = shots_dir("review");
+    let _ = std::fs::remove_dir_all(&shots);
+    let mut d = Desk::start(&app(), data.path(), &shots);
+
+    // 钱芳 holds both reviews: she passes the first review of a case ...
+    sign_in(&d, "qianfang", "Banquan2026");
+    d.click("[data-testid=menu-first_review]");
+    open_row(&d, "first_review", &first);
+    d.wait("[data-testid=review-summary]");
+    d.shot("first-review-workspace");
+    d.click("[data-testid=review-pass]");
+    d.click("[data-testid=review-pass-ok]");
+    d.wait_text("待终审");
+    d.shot("passed");
+    d.click("[data-testid=review-close]");
+    // ... and cannot final-review it (four eyes).
+    d.click("[data-testid=menu-final_review]");
+    open_row(&d, "final_review", &first);
+    d.click("[data-testid=review-approve]");
+    d.click("[data-testid=review-approve-ok]");
+    d.wait("[data-testid=review-error]");
+    let err = d.text("[data-testid=review-error]");
+    assert!(err.contains("初审与终审须由不同人员完成"), "{err}");
+    d.shot("four-eyes-refused");
+    sign_out(&d);
+
+    // 张伟 approves: the number is given.
+    sign_in(&d, "zhangwei", "Banquan2026");
+    d.wait("[data-testid=queue-final_review]");
+    open_row(&d, "final_review", &first);
+    d.click("[data-testid=review-approve]");
+    d.click("[data-testid=review-approve-ok]");
+    d.wait("[data-testid=review-regno]");
+    let regno = d.text("[data-testid=review-regno]");
+    assert!(regno.contains("浙作登字-2026-"), "{regno}");
+    let regno = regno
+        .split_whitespace()
+        .find(|w| w.starts_with("浙作登字-"))
+        .unwrap_or_default()
+        .to_string();
+    d.shot("approved-with-number");
+    sign_out(&d);
+
+    // The certificate desk sees it in 已登记 with its number.
+    sign_in(&d, "liuyang", "Banquan2026");
+    d.wait("[data-testid=queue-registered]");
+    d.wait_text(&regno);
+    d.shot("registered-queue");
+    sign_out(&d);
+
+    // 李雯 returns the second case for correction.
+    sign_in(&d, "liwen", "Banquan2026");
+    open_row(&d, "first_review", &second);
+    d.click("[data-testid=review-return]");
+    d.wait("[data-testid=return-modal]");
+    d.click("[data-testid=return-reason-1]");
+    d.type_into("[data-testid=return-other]", "请补充作品样本的高清图片");
+    d.shot("return-for-correction");
+    d.click("[data-testid=return-ok]");
+    d.wait_text("退回补正");
+    d.shot("returned");
+    sign_out(&d);
+
+    // The counter: the returned case is among the drafts; signed again, it is resubmitted without paying.
+    sign_in(&d, "wangli", "Banquan2026");
+    d.wait("[data-testid=desk-title]");
+    d.click("[data-testid=tab-drafts]");
+    d.wait_text(&second);
+    d.js(
+        "const r=[...document.querySelectorAll('[data-testid=queue-drafts] .queue-row-open')].find(e=>e.innerText.includes(arguments[0])); r && r.click();",
+        serde_json::json!([second]),
+    );
+    d.wait("[data-testid=filing-workspace]");
+    d.click("[data-testid=filing-step-6]");
+    d.click("[data-testid=filing-submit]");
+    d.wait("[data-testid=signing-panel]");
+    let signature = scan(data.path(), "补正签章页.png");
+    for _ in 0..6 {
+        let next = d
+            .js(
+                "const b=[...document.querySelectorAll('[data-testid^=sign-]')].find(e=>/^sign-\\d+$/.test(e.dataset.testid)); return b ? b.dataset.testid : null",
+                serde_json::json!([]),
+            )
+            .as_str()
+            .map(String::from);
+        let Some(next) = next else { break };
+        d.click(&format!("[data-testid={next}]"));
+        d.wait("[data-testid=sign-modal]");
+        d.type_into(
+            "[data-testid=sign_scan_path] input, input[data-testid=sign_scan_path]",
+            &signature,
+        );
+        d.click("[data-testid=sign-confirm]");
+        d.wait_gone("[data-testid=sign-modal]");
+    }
+    d.wait("[data-testid=resubmit]");
+    d.shot("resubmit-offered");
+    d.click("[data-testid=resubmit]");
+    d.wait("[data-testid=resubmit-done]");
+    d.wait_text("待初审");
+    d.shot("resubmitted");
+    d.click("[data-testid=filing-close]");
+    // Not charged again: it is not among the cases waiting for payment.
+    d.click("[data-testid=tab-awaiting_payment]");
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(!d.page_text().contains(&second), "a resubmitted case is not charged again");
+    sign_out(&d);
+
+    // Back in 待初审 with its clock restarted from today.
+    sign_in(&d, "liwen", "Banquan2026");
+    d.wait("[data-testid=queue-first_review]");
+    d.wait_text(&second);
+    let row = d
+        .js(
+            "const tr=[...document.querySelectorAll('[data-testid=queue-first_review] tr')].find(r=>r.innerText.includes(arguments[0])); return tr ? tr.innerText : '';",
+            serde_json::json!([second]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(row.contains(&today) && row.contains("个工作日"), "{row}");
+    d.shot("back-in-first-review");
+}

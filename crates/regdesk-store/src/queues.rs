@@ -49,6 +49,8 @@ pub struct CaseRow {
     pub days_left: Option<i64>,
     /// 已受理但办结期限所在年度的工作日历尚未载入
     pub due_pending: bool,
+    /// 登记号（已登记、已撤销）
+    pub registration_number: Option<String>,
 }
 
 /// 一页队列。
@@ -150,7 +152,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on FROM cases
+            "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number FROM cases
              WHERE {filter} ORDER BY due_on IS NULL, due_on, created_at LIMIT {page_size} OFFSET {}",
             (page - 1) * page_size
         ))?;
@@ -166,6 +168,7 @@ impl Store {
                     r.get::<_, DateTime<Utc>>(6)?,
                     r.get::<_, Option<NaiveDate>>(7)?,
                     r.get::<_, Option<NaiveDate>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -174,7 +177,7 @@ impl Store {
         let rows = raw
             .into_iter()
             .map(
-                |(id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on)| {
+                |(id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number)| {
                     let state = parse_state(&state)?;
                     let clock = state.clock_runs();
                     let days_left = match due_on.filter(|_| clock) {
@@ -197,6 +200,7 @@ impl Store {
                         due_on,
                         days_left,
                         due_pending: clock && accepted_on.is_some() && due_on.is_none(),
+                        registration_number,
                     })
                 },
             )

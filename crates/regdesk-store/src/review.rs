@@ -1092,7 +1092,46 @@ mod tests {
             h.iter().map(|x| x.ground_label.as_deref()).collect::<Vec<_>>(),
             vec![Some("不受著作权法保护的作品"), Some("不受著作权法保护的作品")]
         );
+        // The refusal notice names the ground, the note, the refund and both reviewers.
+        let (name, pdf) = o.f.store.notice_pdf(&o.zhang, &a.id).unwrap();
+        assert!(name.ends_with("不予登记通知书.pdf"), "{name}");
+        let text = pdf_text(&o, &pdf);
+        for want in ["不受著作权法保护的作品", "不具独创性", "150.00", "李雯", "张伟", &a.serial] {
+            assert!(text.contains(want), "{want} missing in:\n{text}");
+        }
         assert!(o.f.store.verify_audit().unwrap().ok);
+    }
+
+    /// The text of a PDF, by pdftotext (poppler-utils).
+    fn pdf_text(o: &Office, pdf: &[u8]) -> String {
+        let path = o.f.dir.path().join("notice.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        let out = std::process::Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) is installed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    #[test]
+    fn the_correction_notice_lists_the_reasons_and_the_deadline() {
+        let o = office(6);
+        let paid = pay_all(&o);
+        let a = &paid[0];
+        let reasons = vec!["作品样本无法识别或与类别不符".to_string(), "请补充作品样本的高清图片".to_string()];
+        let returned = decide(&o, &o.li, a, ReviewDecision::ReturnForCorrection { reasons: reasons.clone() }).unwrap();
+        assert_eq!(returned.state, CaseState::ReturnedForCorrection);
+        let (name, pdf) = o.f.store.notice_pdf(&o.li, &a.id).unwrap();
+        assert!(name.ends_with("补正通知书.pdf"), "{name}");
+        let text = pdf_text(&o, &pdf);
+        for want in [reasons[0].as_str(), reasons[1].as_str(), "2026年12月25日", "李雯", a.serial.as_str()] {
+            assert!(text.contains(want), "{want} missing in:\n{text}");
+        }
+        // A case in review has no notice to print.
+        let other = &paid[1];
+        assert_eq!(o.f.store.notice_pdf(&o.li, &other.id).unwrap_err().kind(), crate::ErrorKind::Refused);
     }
 
     #[test]

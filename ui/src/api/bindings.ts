@@ -143,7 +143,11 @@ days_left: number | null,
 /**
  * 已受理但办结期限所在年度的工作日历尚未载入
  */
-due_pending: boolean, };
+due_pending: boolean, 
+/**
+ * 登记号（已登记、已撤销）
+ */
+registration_number: string | null, };
 
 export type CasePage = { rows: Array<CaseRow>, total: number, page: number, page_size: number, };
 

@@ -20,6 +20,7 @@ const row: CaseRow = {
   due_on: null,
   days_left: null,
   due_pending: false,
+  registration_number: null,
 };
 
 describe('queue table', () => {

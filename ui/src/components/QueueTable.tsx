@@ -61,6 +61,15 @@ export function QueueTable({
     { title: t('queue.col.created'), dataIndex: 'created_at', key: 'created', width: 110, render: (v: string) => fmtDate(v) },
     { title: t('queue.col.due'), key: 'due', width: 190, render: (_v, r) => <DueCell row={r} /> },
   ];
+  if (queue === 'registered' || queue === 'other') {
+    columns.splice(1, 0, {
+      title: t('queue.col.regno'),
+      dataIndex: 'registration_number',
+      key: 'regno',
+      width: 220,
+      render: (v: string | null) => (v ? <span className="mono" data-testid="row-regno">{v}</span> : ''),
+    });
+  }
 
   return (
     <div data-testid={`queue-${queue}`}>

@@ -219,6 +219,7 @@ const en: Catalogue = {
   'proofs.failed': 'Failed: {message}',
   'proofs.done': 'Recorded',
 
+  'queue.col.regno': 'Registration no.',
   'queue.daysLeft': '{n} working days left',
   'queue.overdue': '{n} working days overdue',
   'queue.lastDay': 'Due today',

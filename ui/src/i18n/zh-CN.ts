@@ -218,6 +218,7 @@ const zhCN = {
   'proofs.failed': '操作失败：{message}',
   'proofs.done': '已记录',
 
+  'queue.col.regno': '登记号',
   'queue.daysLeft': '剩 {n} 个工作日',
   'queue.overdue': '超期 {n} 个工作日',
   'queue.lastDay': '今日到期',

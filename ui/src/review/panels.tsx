@@ -79,13 +79,24 @@ export function MaterialsPanel({ draft }: { draft: FilingDraft }) {
           rowKey="key"
           dataSource={rows.map((r, n) => ({ ...r, n }))}
           columns={[
-            { title: rt('materials.col.what'), key: 'what', dataIndex: 'what', width: 180 },
-            { title: rt('materials.col.name'), key: 'name', ellipsis: true, render: (_, r) => <FileName id={r.id} /> },
-            { title: rt('materials.col.size'), key: 'size', width: 90, render: (_, r) => <FileSize id={r.id} /> },
+            {
+              title: rt('materials.col.what'),
+              key: 'what',
+              // The panel is narrow: what the file is, and its name below it.
+              render: (_, r) => (
+                <div className="review-material">
+                  <div>{r.what}</div>
+                  <Typography.Text type="secondary" className="review-material-name">
+                    <FileName id={r.id} />
+                  </Typography.Text>
+                </div>
+              ),
+            },
+            { title: rt('materials.col.size'), key: 'size', width: 76, render: (_, r) => <FileSize id={r.id} /> },
             {
               title: '',
               key: 'preview',
-              width: 80,
+              width: 72,
               render: (_, r) => (
                 <Button size="small" type="link" icon={<EyeOutlined />} onClick={() => setPreview(r.id)} data-testid={`review-preview-${r.n}`}>
                   {rt('btn.preview')}

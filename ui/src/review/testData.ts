@@ -54,6 +54,7 @@ export function reviewRow(over: Partial<CaseRow> = {}): CaseRow {
     due_on: '2027-01-08',
     days_left: 4,
     due_pending: false,
+    registration_number: null,
     ...over,
   };
 }
