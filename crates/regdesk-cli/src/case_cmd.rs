@@ -28,6 +28,14 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 撤销登记（管理员）：refusal_ground_found_later facts_mismatch applicant_request duplicate_registration
+    Revoke {
+        serial: String,
+        #[arg(long)]
+        ground: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -51,6 +59,36 @@ fn owners(d: &CaseDetail) -> Vec<String> {
         .map(|o| o.name.trim().to_string())
         .filter(|n| !n.is_empty())
         .collect()
+}
+
+/// The names of who decided each review (初审、终审), from the case's review history.
+fn reviewers(store: &Store, s: &Session, d: &CaseDetail) -> (Vec<String>, Vec<String>) {
+    use regdesk_domain::lifecycle::CommandKind as K;
+    let history = store.review_history(s, &d.id).unwrap_or_default();
+    let names = |kinds: &[K]| {
+        let mut out: Vec<String> = Vec::new();
+        for r in history.iter().filter(|r| kinds.contains(&r.command)) {
+            if !out.contains(&r.staff_name) {
+                out.push(r.staff_name.clone());
+            }
+        }
+        out
+    };
+    (
+        names(&[K::PassFirstReview, K::ReturnForCorrection, K::ProposeRefusal]),
+        names(&[K::Approve, K::SendBackToFirstReview, K::ConfirmRefusal]),
+    )
+}
+
+/// The stable JSON of a case for scripts, with the names of its reviewers.
+pub fn case_json_with(store: &Store, s: &Session, d: &CaseDetail) -> Value {
+    let mut v = case_json(d);
+    let (first, last) = reviewers(store, s, d);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("first_reviewers".into(), json!(first));
+        o.insert("final_reviewers".into(), json!(last));
+    }
+    v
 }
 
 /// The stable JSON of a case for scripts.
@@ -119,7 +157,7 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                             Err(e) => return fail(io, &e),
                         };
                         if *json {
-                            let _ = writeln!(io.out, "{}", case_json(&detail));
+                            let _ = writeln!(io.out, "{}", case_json_with(store, s, &detail));
                         } else {
                             let _ = writeln!(
                                 io.out,
@@ -139,10 +177,44 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
             }
             0
         }
+        CaseCmd::Revoke { serial, ground, note } => {
+            let Ok(ground) = serde_json::from_value::<regdesk_domain::lifecycle::RevocationGround>(Value::String(
+                ground.trim().to_string(),
+            )) else {
+                let _ = writeln!(
+                    io.err,
+                    "未知撤销理由“{ground}”，可用：refusal_ground_found_later facts_mismatch applicant_request duplicate_registration"
+                );
+                return 2;
+            };
+            let d = match store.case_detail(s, serial) {
+                Ok(d) => d,
+                Err(e) => return fail(io, &e),
+            };
+            let input = regdesk_store::RevokeInput {
+                case_id: d.id.clone(),
+                version: d.version,
+                ground,
+                note: note.clone(),
+            };
+            match store.revoke_registration(s, &input) {
+                Ok(d) => {
+                    let _ = writeln!(
+                        io.out,
+                        "已撤销登记：{} {}（{}）",
+                        d.serial,
+                        d.registration_number.as_deref().unwrap_or(""),
+                        ground.label()
+                    );
+                    0
+                }
+                Err(e) => fail(io, &e),
+            }
+        }
         CaseCmd::Show { serial, json } => match store.case_detail(s, serial) {
             Ok(d) => {
                 if *json {
-                    let mut v = case_json(&d);
+                    let mut v = case_json_with(store, s, &d);
                     if let Some(o) = v.as_object_mut() {
                         o.insert("draft".into(), json!(d.draft));
                         o.insert("signing".into(), json!(d.signing));

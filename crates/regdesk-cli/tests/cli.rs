@@ -358,3 +358,41 @@ fn payment_import_statement_prints_one_json_object_per_line() {
     assert_eq!(code, 1);
     assert!(e.contains("核款"), "{e}");
 }
+
+#[test]
+fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path()).args(["demo", "--cases", "12"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let as_user = |c: &mut Command, user: &str| {
+        c.args(["--user", user]).env("REGDESK_PASSWORD", "Banquan2026");
+    };
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "zhaomin");
+    let (code, o, e) = out(c.args(["case", "list", "--queue", "registered", "--json"]));
+    assert_eq!(code, 0, "{e}");
+    let rows: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{o}");
+    let r = &rows[0];
+    assert!(r["registration_number"].as_str().unwrap().starts_with("浙作登字-"), "{r}");
+    assert!(r["accepted_on"].is_string(), "{r}");
+    assert_eq!(r["first_reviewers"], serde_json::json!(["李雯"]));
+    assert_eq!(r["final_reviewers"], serde_json::json!(["张伟"]));
+    let serial = r["serial"].as_str().unwrap().to_string();
+
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "admin");
+    let (code, _, e) = out(c.args(["case", "revoke", &serial, "--ground", "nonsense"]));
+    assert_eq!(code, 2, "{e}");
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "admin");
+    let (code, o, e) = out(c.args(["case", "revoke", &serial, "--ground", "applicant_request", "--note", "申请人书面申请撤销"]));
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(o.contains("已撤销登记"), "{o}");
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "zhaomin");
+    let (_, o, _) = out(c.args(["case", "show", &serial, "--json"]));
+    let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(v["state"], "revoked");
+    assert_eq!(v["registration_number"], r["registration_number"], "the number stays visible");
+}
