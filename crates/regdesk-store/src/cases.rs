@@ -131,7 +131,7 @@ pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
         .query_row(
             "SELECT id, serial, state, version, applicant_id, applicant_name, draft, facts, created_at, updated_at,
                     accepted_on, due_on, registration_number
-             FROM cases WHERE id = ?1 OR serial = ?1",
+             FROM cases WHERE id = ?1 OR serial = ?1 OR registration_number = ?1",
             [key.trim()],
             |r| {
                 Ok((

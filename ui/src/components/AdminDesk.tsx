@@ -2,6 +2,7 @@ import { Tabs, Typography } from 'antd';
 import type { DeskOption, RoleOption, SettingsView } from '../api/bindings';
 import { t } from '../i18n';
 import { AuditTab } from './AuditTab';
+import { RevokeTab } from './RevokeTab';
 import { SettingsTab } from './SettingsTab';
 import { StaffTab } from './StaffTab';
 
@@ -35,6 +36,11 @@ export function AdminDesk({
             key: 'settings',
             label: <span data-testid="admin-tab-settings">{t('admin.tab.settings')}</span>,
             children: <SettingsTab onSaved={onSettingsSaved} />,
+          },
+          {
+            key: 'revoke',
+            label: <span data-testid="admin-tab-revoke">{t('admin.tab.revoke')}</span>,
+            children: <RevokeTab />,
           },
           {
             key: 'audit',
