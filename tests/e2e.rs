@@ -941,7 +941,10 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     // Not charged again: it is not among the cases waiting for payment.
     d.click("[data-testid=tab-awaiting_payment]");
     std::thread::sleep(Duration::from_millis(800));
-    assert!(!d.page_text().contains(&second), "a resubmitted case is not charged again");
+    assert!(
+        !d.page_text().contains(&second),
+        "a resubmitted case is not charged again"
+    );
     sign_out(&d);
 
     // Back in 待初审 with its clock restarted from today.

@@ -374,7 +374,10 @@ fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
     let rows: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 1, "{o}");
     let r = &rows[0];
-    assert!(r["registration_number"].as_str().unwrap().starts_with("浙作登字-"), "{r}");
+    assert!(
+        r["registration_number"].as_str().unwrap().starts_with("浙作登字-"),
+        "{r}"
+    );
     assert!(r["accepted_on"].is_string(), "{r}");
     assert_eq!(r["first_reviewers"], serde_json::json!(["李雯"]));
     assert_eq!(r["final_reviewers"], serde_json::json!(["张伟"]));
@@ -386,7 +389,15 @@ fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
     assert_eq!(code, 2, "{e}");
     let mut c = regdesk(d.path());
     as_user(&mut c, "admin");
-    let (code, o, e) = out(c.args(["case", "revoke", &serial, "--ground", "applicant_request", "--note", "申请人书面申请撤销"]));
+    let (code, o, e) = out(c.args([
+        "case",
+        "revoke",
+        &serial,
+        "--ground",
+        "applicant_request",
+        "--note",
+        "申请人书面申请撤销",
+    ]));
     assert_eq!(code, 0, "{o}{e}");
     assert!(o.contains("已撤销登记"), "{o}");
     let mut c = regdesk(d.path());
@@ -394,5 +405,8 @@ fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
     let (_, o, _) = out(c.args(["case", "show", &serial, "--json"]));
     let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
     assert_eq!(v["state"], "revoked");
-    assert_eq!(v["registration_number"], r["registration_number"], "the number stays visible");
+    assert_eq!(
+        v["registration_number"], r["registration_number"],
+        "the number stays visible"
+    );
 }

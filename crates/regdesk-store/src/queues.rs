@@ -19,6 +19,8 @@ pub struct QueueCount {
     pub queue: Queue,
     pub label: String,
     pub count: u32,
+    /// 已超过办结期限的案件数（审查中）
+    pub overdue: u32,
 }
 
 /// 工作台概览：the desk's queues with their counts.
@@ -119,6 +121,17 @@ impl Store {
             let (code, n) = row?;
             *counts.entry(queue_of(parse_state(&code)?)).or_insert(0u32) += n;
         }
+        // Overdue: the clock runs and the last day has passed (office date).
+        let today = crate::office_date(self.now());
+        let mut overdue = std::collections::HashMap::new();
+        let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases WHERE due_on < ?1 GROUP BY state")?;
+        for row in stmt.query_map([today], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
+            let (code, n) = row?;
+            let state = parse_state(&code)?;
+            if state.clock_runs() {
+                *overdue.entry(queue_of(state)).or_insert(0u32) += n;
+            }
+        }
         Ok(DeskOverview {
             desk,
             label: desk_label(desk).to_string(),
@@ -128,6 +141,7 @@ impl Store {
                     queue: *q,
                     label: q.label().to_string(),
                     count: counts.get(q).copied().unwrap_or(0),
+                    overdue: overdue.get(q).copied().unwrap_or(0),
                 })
                 .collect(),
         })
@@ -177,7 +191,18 @@ impl Store {
         let rows = raw
             .into_iter()
             .map(
-                |(id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number)| {
+                |(
+                    id,
+                    serial,
+                    title,
+                    category,
+                    state,
+                    applicant_name,
+                    created_at,
+                    due_on,
+                    accepted_on,
+                    registration_number,
+                )| {
                     let state = parse_state(&state)?;
                     let clock = state.clock_runs();
                     let days_left = match due_on.filter(|_| clock) {

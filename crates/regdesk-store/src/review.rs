@@ -1096,7 +1096,14 @@ mod tests {
         let (name, pdf) = o.f.store.notice_pdf(&o.zhang, &a.id).unwrap();
         assert!(name.ends_with("不予登记通知书.pdf"), "{name}");
         let text = pdf_text(&o, &pdf);
-        for want in ["不受著作权法保护的作品", "不具独创性", "150.00", "李雯", "张伟", &a.serial] {
+        for want in [
+            "不受著作权法保护的作品",
+            "不具独创性",
+            "150.00",
+            "李雯",
+            "张伟",
+            &a.serial,
+        ] {
             assert!(text.contains(want), "{want} missing in:\n{text}");
         }
         assert!(o.f.store.verify_audit().unwrap().ok);
@@ -1116,22 +1123,75 @@ mod tests {
     }
 
     #[test]
+    fn the_desk_counts_overdue_cases_and_rows_count_working_days_left() {
+        use regdesk_domain::queue::Queue;
+        use regdesk_domain::staff::Desk;
+        let o = office(3);
+        let paid = pay_all(&o);
+        let a = &paid[0];
+        assert_eq!(a.due_on, chrono::NaiveDate::from_ymd_opt(2027, 1, 7));
+        let overview = |o: &Office| o.f.store.desk_overview(&o.li, Desk::FirstReview).unwrap().queues[0].clone();
+        assert_eq!((overview(&o).count, overview(&o).overdue), (1, 0));
+        let row = |o: &Office| {
+            o.f.store
+                .list_queue(
+                    &o.li,
+                    &crate::QueueInput {
+                        queue: Queue::FirstReview,
+                        page: 1,
+                        page_size: 20,
+                        search: None,
+                    },
+                )
+                .unwrap()
+                .rows
+                .remove(0)
+        };
+        assert_eq!(row(&o).days_left, Some(30));
+        // Fifty days later the deadline has passed.
+        o.f.clock.advance(chrono::Duration::days(50));
+        assert_eq!(overview(&o).overdue, 1);
+        let late = row(&o);
+        assert!(late.days_left.is_some_and(|d| d < 0), "{late:?}");
+    }
+
+    #[test]
     fn the_correction_notice_lists_the_reasons_and_the_deadline() {
         let o = office(6);
         let paid = pay_all(&o);
         let a = &paid[0];
-        let reasons = vec!["作品样本无法识别或与类别不符".to_string(), "请补充作品样本的高清图片".to_string()];
-        let returned = decide(&o, &o.li, a, ReviewDecision::ReturnForCorrection { reasons: reasons.clone() }).unwrap();
+        let reasons = vec![
+            "作品样本无法识别或与类别不符".to_string(),
+            "请补充作品样本的高清图片".to_string(),
+        ];
+        let returned = decide(
+            &o,
+            &o.li,
+            a,
+            ReviewDecision::ReturnForCorrection {
+                reasons: reasons.clone(),
+            },
+        )
+        .unwrap();
         assert_eq!(returned.state, CaseState::ReturnedForCorrection);
         let (name, pdf) = o.f.store.notice_pdf(&o.li, &a.id).unwrap();
         assert!(name.ends_with("补正通知书.pdf"), "{name}");
         let text = pdf_text(&o, &pdf);
-        for want in [reasons[0].as_str(), reasons[1].as_str(), "2026年12月25日", "李雯", a.serial.as_str()] {
+        for want in [
+            reasons[0].as_str(),
+            reasons[1].as_str(),
+            "2026年12月25日",
+            "李雯",
+            a.serial.as_str(),
+        ] {
             assert!(text.contains(want), "{want} missing in:\n{text}");
         }
         // A case in review has no notice to print.
         let other = &paid[1];
-        assert_eq!(o.f.store.notice_pdf(&o.li, &other.id).unwrap_err().kind(), crate::ErrorKind::Refused);
+        assert_eq!(
+            o.f.store.notice_pdf(&o.li, &other.id).unwrap_err().kind(),
+            crate::ErrorKind::Refused
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ const counter: DeskOverview = {
   desk: 'counter',
   label: '受理',
   queues: [
-    { queue: 'drafts', label: '暂存', count: 2 },
-    { queue: 'awaiting_signature', label: '待签章', count: 0 },
+    { queue: 'drafts', label: '暂存', count: 2, overdue: 0 },
+    { queue: 'awaiting_signature', label: '待签章', count: 0, overdue: 0 },
   ],
 };
 
@@ -36,12 +36,26 @@ describe('the desk page', () => {
       <DeskPage
         desk={ALL_DESKS[2]}
         active
-        overview={{ desk: 'first_review', label: '初审', queues: [{ queue: 'first_review', label: '待初审', count: 0 }] }}
+        overview={{ desk: 'first_review', label: '初审', queues: [{ queue: 'first_review', label: '待初审', count: 0, overdue: 0 }] }}
         error={undefined}
         onReload={() => {}}
       />,
     );
     expect(screen.queryByTestId('tab-applicants')).toBeNull();
     expect(screen.getByTestId('tab-first_review')).toBeInTheDocument();
+  });
+
+  it('a review queue shows how many cases are overdue', () => {
+    fakeCore({});
+    renderWithProviders(
+      <DeskPage
+        desk={ALL_DESKS[2]}
+        active
+        overview={{ desk: 'first_review', label: '初审', queues: [{ queue: 'first_review', label: '待初审', count: 5, overdue: 2 }] }}
+        error={undefined}
+        onReload={() => {}}
+      />,
+    );
+    expect(screen.getByTestId('overdue-first_review')).toHaveTextContent('超期 2');
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Empty, Spin, Tabs, Typography } from 'antd';
+import { Alert, Badge, Button, Empty, Spin, Tabs, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { TabsProps } from 'antd';
 import type { ApiError, DeskOption, DeskOverview, Role } from '../api/bindings';
@@ -55,6 +55,11 @@ export function DeskPage({
     label: (
       <span data-testid={`tab-${q.queue}`}>
         {q.label} <Badge count={q.count} showZero color={q.count > 0 ? 'blue' : '#bfbfbf'} overflowCount={99999} />
+        {q.overdue > 0 && (
+          <Tag color="red" className="queue-overdue" data-testid={`overdue-${q.queue}`}>
+            {t('desk.overdue', { n: q.overdue })}
+          </Tag>
+        )}
       </span>
     ),
     children: (

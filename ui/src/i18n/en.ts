@@ -220,6 +220,7 @@ const en: Catalogue = {
   'proofs.done': 'Recorded',
 
   'queue.col.regno': 'Registration no.',
+  'desk.overdue': '{n} overdue',
   'queue.daysLeft': '{n} working days left',
   'queue.overdue': '{n} working days overdue',
   'queue.lastDay': 'Due today',

@@ -219,6 +219,7 @@ const zhCN = {
   'proofs.done': '已记录',
 
   'queue.col.regno': '登记号',
+  'desk.overdue': '超期 {n}',
   'queue.daysLeft': '剩 {n} 个工作日',
   'queue.overdue': '超期 {n} 个工作日',
   'queue.lastDay': '今日到期',

@@ -14,8 +14,8 @@ export const overview: DeskOverview = {
   desk: 'payments',
   label: '核款',
   queues: [
-    { queue: 'awaiting_payment_check', label: '待核款', count: 1 },
-    { queue: 'awaiting_payment', label: '待缴费', count: 2 },
+    { queue: 'awaiting_payment_check', label: '待核款', count: 1, overdue: 0 },
+    { queue: 'awaiting_payment', label: '待缴费', count: 2, overdue: 0 },
   ],
 };
 

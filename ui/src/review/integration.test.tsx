@@ -16,7 +16,7 @@ import { SERIAL, reviewCase, reviewRow } from './testData';
 const firstReview: DeskOverview = {
   desk: 'first_review',
   label: '初审',
-  queues: [{ queue: 'first_review', label: '待初审', count: 1 }],
+  queues: [{ queue: 'first_review', label: '待初审', count: 1, overdue: 0 }],
 };
 
 describe('the review desk page', () => {

@@ -26,7 +26,7 @@ const QUEUE_LABELS: Record<Desk, { queue: DeskOverview['queues'][number]['queue'
 export const defaultHandlers: Record<string, Handler> = {
   desk_overview: (args) => {
     const desk = (args?.input as { desk: Desk }).desk;
-    return { desk, label: desk, queues: QUEUE_LABELS[desk].map((q) => ({ ...q, count: 0 })) } satisfies DeskOverview;
+    return { desk, label: desk, queues: QUEUE_LABELS[desk].map((q) => ({ ...q, count: 0, overdue: 0 })) } satisfies DeskOverview;
   },
   list_queue: (args) => {
     const input = args?.input as { page: number; page_size: number };
