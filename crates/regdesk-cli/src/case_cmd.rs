@@ -146,6 +146,7 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                         page,
                         page_size: 200,
                         search: search.clone(),
+                        sort: None,
                     };
                     let rows = match store.list_queue(s, &input) {
                         Ok(p) => p,

@@ -523,6 +523,7 @@ mod tests {
                         page: 1,
                         page_size: 50,
                         search: None,
+                        sort: None,
                     },
                 )
                 .map(|p| p.total)
@@ -564,6 +565,7 @@ mod tests {
                         page: 1,
                         page_size: 50,
                         search: None,
+                        sort: None,
                     },
                 )
                 .unwrap()

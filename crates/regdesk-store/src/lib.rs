@@ -51,7 +51,7 @@ pub use files::{mime_of, AddFileInput, FileView};
 pub use forms::chinese_date;
 pub use payments::*;
 pub use proofs::{AddProofInput, IdentityProofView};
-pub use queues::{CasePage, CaseRow, DeskInput, DeskOverview, QueueCount, QueueInput};
+pub use queues::{CasePage, CaseRow, DeskInput, DeskOverview, QueueCount, QueueInput, QueueSort, QueueSortKey};
 pub use review::*;
 pub use session::Session;
 pub use views::*;

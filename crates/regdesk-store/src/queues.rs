@@ -75,6 +75,29 @@ pub struct QueueInput {
     #[serde(default)]
     #[ts(optional)]
     pub search: Option<String>,
+    /// 不指定时：办结期限最早的在前，再按填报时间
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<QueueSort>,
+}
+
+/// 队列排序的列。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueSortKey {
+    Serial,
+    Title,
+    Applicant,
+    Created,
+    /// 办结期限（默认：最早的在前，未定的在后）
+    Due,
+}
+
+/// 排序：列与方向。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QueueSort {
+    pub key: QueueSortKey,
+    pub descending: bool,
 }
 
 /// 打开某个工作台。
@@ -165,9 +188,22 @@ impl Store {
             rusqlite::params_from_iter(codes.iter()),
             |r| r.get(0),
         )?;
+        let order = match input.sort {
+            None => "due_on IS NULL, due_on, created_at".to_string(),
+            Some(QueueSort { key, descending }) => {
+                let dir = if descending { "DESC" } else { "ASC" };
+                match key {
+                    QueueSortKey::Serial => format!("serial {dir}"),
+                    QueueSortKey::Title => format!("title {dir}, serial"),
+                    QueueSortKey::Applicant => format!("applicant_name {dir}, serial"),
+                    QueueSortKey::Created => format!("created_at {dir}, serial"),
+                    QueueSortKey::Due => format!("due_on IS NULL, due_on {dir}, created_at"),
+                }
+            }
+        };
         let mut stmt = conn.prepare(&format!(
             "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number FROM cases
-             WHERE {filter} ORDER BY due_on IS NULL, due_on, created_at LIMIT {page_size} OFFSET {}",
+             WHERE {filter} ORDER BY {order} LIMIT {page_size} OFFSET {}",
             (page - 1) * page_size
         ))?;
         let raw = stmt

@@ -854,6 +854,7 @@ mod tests {
                         page: 1,
                         page_size: 10,
                         search: Some(want.clone()),
+                        sort: None,
                     },
                 )
                 .unwrap();
@@ -1141,6 +1142,7 @@ mod tests {
                         page: 1,
                         page_size: 20,
                         search: None,
+                        sort: None,
                     },
                 )
                 .unwrap()

@@ -544,6 +544,7 @@ fn desks_show_their_queues_to_those_who_hold_them() {
                 page: 1,
                 page_size: 20,
                 search: None,
+                sort: None,
             },
         )
         .unwrap();
@@ -557,6 +558,7 @@ fn desks_show_their_queues_to_those_who_hold_them() {
                 page: 1,
                 page_size: 20,
                 search: None,
+                sort: None,
             },
         )
         .unwrap_err();
@@ -597,6 +599,7 @@ fn queues_list_cases_by_state_oldest_deadline_first() {
                 page: 1,
                 page_size: 20,
                 search: None,
+                sort: None,
             },
         )
         .unwrap();
@@ -607,6 +610,28 @@ fn queues_list_cases_by_state_oldest_deadline_first() {
     assert_eq!(page.rows[0].category_label, "美术");
     let o = f.store.desk_overview(&reviewer, Desk::FirstReview).unwrap();
     assert_eq!(o.queues[0].count, 2);
+    // Sorted by a column the clerk clicks: title, newest deadline first, ...
+    let sorted = |key, descending| {
+        f.store
+            .list_queue(
+                &reviewer,
+                &QueueInput {
+                    queue: regdesk_domain::queue::Queue::FirstReview,
+                    page: 1,
+                    page_size: 20,
+                    search: None,
+                    sort: Some(QueueSort { key, descending }),
+                },
+            )
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.title)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sorted(QueueSortKey::Title, false), vec!["作品0", "作品1"]);
+    assert_eq!(sorted(QueueSortKey::Due, true), vec!["作品0", "作品1"]);
+    assert_eq!(sorted(QueueSortKey::Serial, true), vec!["作品1", "作品0"]);
 }
 
 #[test]
@@ -1126,6 +1151,7 @@ mod filings {
                         page: 1,
                         page_size: 20,
                         search: q.map(String::from),
+                        sort: None,
                     },
                 )
                 .unwrap();
@@ -1140,6 +1166,7 @@ mod filings {
                     page: 1,
                     page_size: 20,
                     search: Some("没有这个".into()),
+                    sort: None,
                 },
             )
             .unwrap();

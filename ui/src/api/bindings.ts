@@ -163,7 +163,15 @@ page: number, page_size: number,
 /**
  * 流水号、登记号、作品名称、姓名或证件号
  */
-search?: string, };
+search?: string, 
+/**
+ * 不指定时：办结期限最早的在前，再按填报时间
+ */
+sort?: QueueSort, };
+
+export type QueueSort = { key: QueueSortKey, descending: boolean, };
+
+export type QueueSortKey = "serial" | "title" | "applicant" | "created" | "due";
 
 export type DeskInput = { desk: Desk, };
 

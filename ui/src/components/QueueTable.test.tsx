@@ -82,3 +82,16 @@ describe('the working-day clock on a row', () => {
     expect(screen.getByTestId('due-pending')).toHaveTextContent('期限待定');
   });
 });
+
+describe('sorting a queue', () => {
+  it('asks the core for the whole queue in the order of the clicked column', async () => {
+    const core = fakeCore({ list_queue: () => ({ rows: [row], total: 1, page: 1, page_size: 20 }) });
+    const user = userEvent.setup({ pointerEventsCheck: 0 });
+    renderWithProviders(<QueueTable queue="drafts" label="待提交" reloadKey={0} />);
+    await screen.findByText(row.serial);
+    await user.click(screen.getByText('作品名称'));
+    await waitFor(() => expect((core.callsTo('list_queue').at(-1)?.args?.input as QueueInput).sort).toEqual({ key: 'title', descending: false }));
+    await user.click(screen.getByText('作品名称'));
+    await waitFor(() => expect((core.callsTo('list_queue').at(-1)?.args?.input as QueueInput).sort).toEqual({ key: 'title', descending: true }));
+  });
+});

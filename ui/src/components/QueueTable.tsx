@@ -1,13 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Empty, Input, Table, Tag } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
-import type { ApiError, CasePage, CaseRow, Queue } from '../api/bindings';
+import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
+import type { ApiError, CasePage, CaseRow, Queue, QueueSort, QueueSortKey } from '../api/bindings';
 import { api } from '../api/client';
 import { t } from '../i18n';
 import { fmtDate } from '../lib/format';
 import { STAGE_COLOR } from './stage';
 
 export const PAGE_SIZE = 20;
+
+/** Table column keys → the core's sort keys. */
+const SORT_KEYS: Record<string, QueueSortKey> = {
+  serial: 'serial',
+  title: 'title',
+  applicant: 'applicant',
+  created: 'created',
+  due: 'due',
+};
 
 export function QueueTable({
   queue,
@@ -24,6 +33,8 @@ export function QueueTable({
 }) {
   const [page, setPage] = useState(1);
   const [search, setSearch] = useState('');
+  /** The column the clerk sorted by (the core sorts the whole queue, not just the page). */
+  const [sort, setSort] = useState<QueueSort | null>(null);
   const [data, setData] = useState<CasePage | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -33,33 +44,53 @@ export function QueueTable({
       setLoading(true);
       setError(null);
       try {
-        setData(await api.listQueue({ queue, page: p, page_size: PAGE_SIZE, search: search.trim() || undefined }));
+        setData(
+          await api.listQueue({ queue, page: p, page_size: PAGE_SIZE, search: search.trim() || undefined, sort: sort ?? undefined }),
+        );
       } catch (e) {
         setError(e as ApiError);
       } finally {
         setLoading(false);
       }
     },
-    [queue, search],
+    [queue, search, sort],
   );
+
+  const sortOrder = (key: QueueSortKey) => (sort?.key === key ? (sort.descending ? 'descend' : 'ascend') : null);
 
   useEffect(() => {
     void load(page);
   }, [load, page, reloadKey]);
 
   const columns: ColumnsType<CaseRow> = [
-    { title: t('queue.col.serial'), dataIndex: 'serial', key: 'serial', width: 160 },
-    { title: t('queue.col.title'), dataIndex: 'title', key: 'title', ellipsis: true },
+    { title: t('queue.col.serial'), dataIndex: 'serial', key: 'serial', width: 160, sorter: true, sortOrder: sortOrder('serial') },
+    { title: t('queue.col.title'), dataIndex: 'title', key: 'title', ellipsis: true, sorter: true, sortOrder: sortOrder('title') },
     { title: t('queue.col.category'), dataIndex: 'category_label', key: 'category', width: 110 },
-    { title: t('queue.col.applicant'), dataIndex: 'applicant_name', key: 'applicant', width: 160, ellipsis: true },
+    {
+      title: t('queue.col.applicant'),
+      dataIndex: 'applicant_name',
+      key: 'applicant',
+      width: 160,
+      ellipsis: true,
+      sorter: true,
+      sortOrder: sortOrder('applicant'),
+    },
     {
       title: t('queue.col.state'),
       key: 'state',
       width: 130,
       render: (_v, r) => <Tag color={STAGE_COLOR[r.stage] ?? 'default'}>{r.state_label}</Tag>,
     },
-    { title: t('queue.col.created'), dataIndex: 'created_at', key: 'created', width: 110, render: (v: string) => fmtDate(v) },
-    { title: t('queue.col.due'), key: 'due', width: 190, render: (_v, r) => <DueCell row={r} /> },
+    {
+      title: t('queue.col.created'),
+      dataIndex: 'created_at',
+      key: 'created',
+      width: 110,
+      render: (v: string) => fmtDate(v),
+      sorter: true,
+      sortOrder: sortOrder('created'),
+    },
+    { title: t('queue.col.due'), key: 'due', width: 190, render: (_v, r) => <DueCell row={r} />, sorter: true, sortOrder: sortOrder('due') },
   ];
   if (queue === 'registered' || queue === 'other') {
     columns.splice(1, 0, {
@@ -103,6 +134,13 @@ export function QueueTable({
         dataSource={data?.rows ?? []}
         loading={loading}
         onRow={(r) => (onOpen ? { onClick: () => onOpen(r), className: 'queue-row-open' } : {})}
+        onChange={(_p, _f, sorter, extra) => {
+          if (extra.action !== 'sort') return;
+          const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<CaseRow> | undefined;
+          const key = SORT_KEYS[String(s?.columnKey ?? '')];
+          setSort(key && s?.order ? { key, descending: s.order === 'descend' } : null);
+          setPage(1);
+        }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('queue.empty', { queue: label })} /> }}
         pagination={{
           current: page,
