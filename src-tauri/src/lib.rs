@@ -55,7 +55,7 @@ impl AppState {
             .and_then(|dir| Store::open(&dir, Arc::new(SystemClock)))
             .and_then(|s| {
                 if opts.demo && s.office()?.is_none() {
-                    regdesk_store::demo::fill_office(&s, 12)?;
+                    regdesk_store::demo::fill_office(&s, 24)?;
                 }
                 Ok(s)
             })

@@ -235,7 +235,7 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 if sum.cases_made > 0 {
                     let _ = writeln!(
                         io.out,
-                        "示例作品 {} 件：暂存、待签章、待缴费；12 件以上另有待核款、待初审与已登记，并附银行流水示例（`regdesk --user wangli case list`）。",
+                        "示例作品 {} 件：暂存、待签章、待缴费；12 件以上另有待核款、待初审与已登记，24 件以上还有待终审、退回补正、不予登记与撤销登记，并附银行流水示例（`regdesk --user wangli case list`）。",
                         sum.cases_made
                     );
                 }

@@ -397,7 +397,7 @@ fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
                     payer_bank: "中国工商银行杭州分行".into(),
                     amount_fen,
                     received_at,
-                    reference: format!("DEMO{}{:03}", now.format("%Y%m%d"), i + 1),
+                    reference: format!("DEMO-{}-{}", row.serial, i + 1),
                     purpose: format!("{} 作品登记费", row.serial),
                 },
                 receipt_file_id: None,
@@ -418,45 +418,78 @@ fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
             },
         )
     };
-    for (i, row) in waiting.iter().enumerate().take(4) {
+    for (i, row) in waiting.iter().enumerate().take(8) {
         match i {
-            0 | 1 => {
-                confirm(record(i, row, row.owed_fen)?)?;
-            }
             2 => {
                 record(i, row, row.owed_fen)?;
             }
-            _ => {
+            3 => {
                 record(i, row, row.owed_fen / 2)?;
+            }
+            _ => {
+                confirm(record(i, row, row.owed_fen)?)?;
             }
         }
     }
-    // The first paid case goes through both reviews.
+    // Review: 0 registered, 1 waits for first review, 4 for final review, 5 returned for
+    // correction, 6 refused (a refund owed), 7 registered and then revoked.
     let liwen = sign_in_as(store, "liwen")?;
     let zhangwei = sign_in_as(store, "zhangwei")?;
-    let c = store.case_detail(&liwen, &waiting[0].case_id)?;
-    let c = store.first_review(
-        &liwen,
-        &crate::ReviewDecisionInput {
+    let first = |i: usize, decision: crate::ReviewDecision| -> Result<Option<crate::CaseDetail>> {
+        let Some(row) = waiting.get(i) else { return Ok(None) };
+        let c = store.case_detail(&liwen, &row.case_id)?;
+        let input = crate::ReviewDecisionInput {
             case_id: c.id,
             version: c.version,
-            decision: crate::ReviewDecision::Pass,
-        },
-    )?;
-    store.final_review(
-        &zhangwei,
-        &crate::FinalDecisionInput {
+            decision,
+        };
+        Ok(Some(store.first_review(&liwen, &input)?))
+    };
+    let last = |c: Option<crate::CaseDetail>, decision: crate::FinalDecision| -> Result<Option<crate::CaseDetail>> {
+        let Some(c) = c else { return Ok(None) };
+        let input = crate::FinalDecisionInput {
             case_id: c.id,
             version: c.version,
-            decision: crate::FinalDecision::Approve,
+            decision,
+        };
+        Ok(Some(store.final_review(&zhangwei, &input)?))
+    };
+    last(first(0, crate::ReviewDecision::Pass)?, crate::FinalDecision::Approve)?;
+    first(4, crate::ReviewDecision::Pass)?;
+    first(
+        5,
+        crate::ReviewDecision::ReturnForCorrection {
+            reasons: vec!["作品样本无法识别或与类别不符".into(), "请补充作品创作过程的说明".into()],
         },
     )?;
+    last(
+        first(
+            6,
+            crate::ReviewDecision::ProposeRefusal {
+                ground: regdesk_domain::lifecycle::RefusalGround::NotAWork,
+                note: "提交的内容为通用图案，不具独创性".into(),
+            },
+        )?,
+        crate::FinalDecision::ConfirmRefusal,
+    )?;
+    if let Some(c) = last(first(7, crate::ReviewDecision::Pass)?, crate::FinalDecision::Approve)? {
+        let admin = sign_in_as(store, "admin")?;
+        store.revoke_registration(
+            &admin,
+            &crate::RevokeInput {
+                case_id: c.id,
+                version: c.version,
+                ground: regdesk_domain::lifecycle::RevocationGround::ApplicantRequest,
+                note: "申请人书面申请撤销".into(),
+            },
+        )?;
+    }
     // A statement to try the import with: the cases still waiting, paid in full, and a stranger's transfer.
     let mut csv = String::from(
         "中国工商银行 账户明细\n账号,1202020209000012345\n户名,浙江省版权局\n\n\
          交易日期,对方户名,对方账号,借方发生额,贷方发生额,摘要,交易流水号\n",
     );
-    for (i, row) in waiting.iter().enumerate().skip(4) {
+    for (i, row) in waiting.iter().enumerate().skip(8) {
         csv.push_str(&format!(
             "{},{},6222020200001234{:03},,{}.{:02},{} 登记费,ICBC{}{:03}\n",
             now.format("%Y-%m-%d"),
@@ -533,6 +566,31 @@ mod tests {
         assert_eq!(count(&zhaomin, Queue::Registered), 1);
         assert_eq!(count(&zhaomin, Queue::FirstReview), 1);
         assert_eq!(count(&zhaomin, Queue::AwaitingPaymentCheck), 1);
+        // With 24 filings every state of the desks is there.
+        let g = crate::tests::fixture();
+        fill_office(&g.store, 24).unwrap();
+        let zhaomin = sign_in_as(&g.store, "zhaomin").unwrap();
+        let count = |q| {
+            g.store
+                .list_queue(
+                    &zhaomin,
+                    &crate::QueueInput {
+                        queue: q,
+                        page: 1,
+                        page_size: 50,
+                        search: None,
+                        sort: None,
+                    },
+                )
+                .map(|p| p.total)
+                .unwrap_or(0)
+        };
+        assert_eq!(count(Queue::Registered), 1);
+        assert_eq!(count(Queue::FinalReview), 1);
+        assert_eq!(count(Queue::FirstReview), 1);
+        assert_eq!(count(Queue::Other), 2, "refused and revoked");
+        assert!(count(Queue::Drafts) >= 1);
+        assert!(g.store.verify_audit().unwrap().ok);
         assert!(f
             .store
             .path()
