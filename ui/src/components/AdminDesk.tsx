@@ -2,6 +2,7 @@ import { Tabs, Typography } from 'antd';
 import type { DeskOption, RoleOption, SettingsView } from '../api/bindings';
 import { t } from '../i18n';
 import { AuditTab } from './AuditTab';
+import { MethodTab } from './MethodTab';
 import { RevokeTab } from './RevokeTab';
 import { SettingsTab } from './SettingsTab';
 import { StaffTab } from './StaffTab';
@@ -36,6 +37,11 @@ export function AdminDesk({
             key: 'settings',
             label: <span data-testid="admin-tab-settings">{t('admin.tab.settings')}</span>,
             children: <SettingsTab onSaved={onSettingsSaved} />,
+          },
+          {
+            key: 'method',
+            label: <span data-testid="admin-tab-method">{t('admin.tab.method')}</span>,
+            children: <MethodTab />,
           },
           {
             key: 'revoke',

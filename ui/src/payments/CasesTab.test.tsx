@@ -166,3 +166,42 @@ describe('待缴费 and 登记转账', () => {
     expect(field('transfer_amount')).toHaveValue('1350.5.0');
   });
 });
+
+describe('在线支付确认', () => {
+  it('sends the platform reference and the amount in fen for a case paid online', async () => {
+    const core = fakeCore({
+      payment_cases: () => CASES,
+      confirm_online_payment: () => ({}),
+    });
+    const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
+    const row = (await screen.findByText(CASES[0].serial)).closest('tr') as HTMLElement;
+    await user.click(within(row).getByText('在线支付已到账…'));
+    await screen.findByTestId('online-modal');
+    await fill(user, field('online_reference'), 'WX4200001234');
+    retype(field('online_amount'), '150.00');
+    await user.click(screen.getByTestId('online-ok'));
+    await waitFor(() => expect(core.callsTo('confirm_online_payment')).toHaveLength(1));
+    expect(inputOf(core.callsTo('confirm_online_payment')[0])).toEqual({
+      case_id: CASES[0].case_id,
+      version: CASES[0].version,
+      platform_reference: 'WX4200001234',
+      amount_fen: 15000,
+    });
+  });
+
+  it('shows the core’s refusal (e.g. a bank transfer case) and keeps what was typed', async () => {
+    fakeCore({
+      payment_cases: () => CASES,
+      confirm_online_payment: () => {
+        throw apiError('refused', '本案缴费方式为银行公对公转账，不能执行“确认在线支付”');
+      },
+    });
+    const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
+    const row = (await screen.findByText(CASES[0].serial)).closest('tr') as HTMLElement;
+    await user.click(within(row).getByText('在线支付已到账…'));
+    await fill(user, field('online_reference'), 'WX1');
+    await user.click(screen.getByTestId('online-ok'));
+    expect(await screen.findByTestId('online-error')).toHaveTextContent('不能执行“确认在线支付”');
+    expect(field('online_reference')).toHaveValue('WX1');
+  });
+});

@@ -9,6 +9,7 @@ import { fmtDateTime } from '../lib/format';
 import { paymentsApi } from './api';
 import { ErrorAlert, StateTag } from './common';
 import { fmtYuan } from './money';
+import { OnlineModal } from './OnlineModal';
 import { TransferForm } from './TransferForm';
 import { pt } from './texts';
 
@@ -20,6 +21,7 @@ export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChange
   const [error, setError] = useState<ApiError | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [formOpen, setFormOpen] = useState(false);
+  const [online, setOnline] = useState<PaymentCaseRow | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -62,6 +64,17 @@ export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChange
       render: (_v, r) => (r.applicant_balance_fen > 0 ? fmtYuan(r.applicant_balance_fen) : ''),
     },
     { title: pt('col.since'), key: 'since', width: 150, render: (_v, r) => fmtDateTime(r.awaiting_since) },
+    {
+      key: 'online',
+      width: 130,
+      // Offline methods are paid by transfer; a case paid online is confirmed with the platform's receipt.
+      render: (_v, r, i) =>
+        r.state === 'awaiting_payment' && (r.method === null || r.method === 'online') ? (
+          <Button size="small" type="link" onClick={() => setOnline(r)} data-testid={`online-${i}`}>
+            {pt('online.action')}
+          </Button>
+        ) : null,
+    },
   ];
 
   const chosen = rows.filter((r) => selected.includes(r.case_id));
@@ -97,6 +110,15 @@ export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChange
           getCheckboxProps: (r) => ({ disabled: r.state !== 'awaiting_payment' }),
         }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={pt('cases.empty')} /> }}
+      />
+      <OnlineModal
+        row={online}
+        onClose={() => setOnline(null)}
+        onDone={() => {
+          setOnline(null);
+          void message.success(pt('online.done'));
+          onChanged();
+        }}
       />
       <TransferForm
         open={formOpen}

@@ -1,7 +1,9 @@
 // Typed wrappers around the core's payments commands (one argument named `input`;
 // failures reject with an ApiError).
 import type {
+  CaseDetail,
   CheckTransferInput,
+  OnlinePaymentInput,
   DayReportInput,
   DayReportView,
   DismissLineInput,
@@ -24,6 +26,7 @@ import type {
 import { call } from '../api/client';
 
 export const paymentsApi = {
+  confirmOnlinePayment: (input: OnlinePaymentInput) => call<CaseDetail>('confirm_online_payment', { input }),
   paymentCases: (search: string | null) => call<PaymentCaseRow[]>('payment_cases', { input: { search } satisfies PaymentCasesInput }),
   recordTransfer: (input: RecordTransferInput) => call<TransferView>('record_transfer', { input }),
   listTransfers: (state: TransferState | null) => call<TransferView[]>('list_transfers', { input: { state } satisfies TransfersInput }),
