@@ -392,6 +392,18 @@ fn from_code<T: for<'de> Deserialize<'de>>(c: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt(format!("无法识别的代码：{c}")))
 }
 
+/// The domain names fields of the part it checked (`payer`); the desk's form nests them (`transfer.payer`).
+fn prefixed(prefix: &str, errs: Vec<FieldError>) -> StoreError {
+    StoreError::Invalid(
+        errs.into_iter()
+            .map(|mut e| {
+                e.field = format!("{prefix}.{}", e.field);
+                e
+            })
+            .collect(),
+    )
+}
+
 fn refused_transfer(r: payment::TransferRefusal) -> StoreError {
     StoreError::Refused {
         code: r.code().to_string(),
@@ -916,16 +928,10 @@ impl Store {
         let maker = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
         let who = lifecycle_actor(&conn, session)?;
         drop(conn);
-        input.transfer.validate(self.office_today()).map_err(|errs| {
-            StoreError::Invalid(
-                errs.into_iter()
-                    .map(|mut e| {
-                        e.field = format!("transfer.{}", e.field);
-                        e
-                    })
-                    .collect(),
-            )
-        })?;
+        input
+            .transfer
+            .validate(self.office_today())
+            .map_err(|errs| prefixed("transfer", errs))?;
         if let Some(f) = &input.receipt_file_id {
             if !Self::file_known(&self.conn(), f) {
                 return Err(FieldError::new("receipt_file_id", "missing", "回单扫描件不在附件库中，请重新选择").into());
@@ -1418,37 +1424,17 @@ impl Store {
         let conn = self.conn();
         actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
         let cands = candidates(&conn)?;
-        let mut stmt = conn.prepare(
-            "SELECT id, line, day, time, payer, payer_account, credit_fen, debit_fen, reference, memo, decision
-             FROM statement_lines WHERE decision IN ('ambiguous', 'unmatched') AND resolved_at IS NULL
-             ORDER BY day, line",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {LINE_COLS} FROM statement_lines
+             WHERE decision IN ('ambiguous', 'unmatched') AND resolved_at IS NULL ORDER BY day, line"
+        ))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(StatementLineView {
-                    id: Some(r.get(0)?),
-                    line: r.get(1)?,
-                    date: r.get(2)?,
-                    time: r.get(3)?,
-                    payer: r.get(4)?,
-                    payer_account: r.get(5)?,
-                    amount_fen: r.get(6)?,
-                    debit_fen: r.get(7)?,
-                    reference: r.get(8)?,
-                    memo: r.get(9)?,
-                    decision: LineDecision::parse(&r.get::<_, String>(10)?),
-                    decision_label: String::new(),
-                    case_serial: None,
-                    transfer_id: None,
-                    already_imported: true,
-                    candidates: Vec::new(),
-                })
-            })?
+            .query_map([], line_row)?
+            .map(|r| r.map(|(v, ..)| v))
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows
             .into_iter()
             .map(|mut v| {
-                v.decision_label = v.decision.label().to_string();
                 if let Some(amount) = v.amount_fen {
                     let credit = CreditLine {
                         date: v.date,
@@ -1585,16 +1571,10 @@ impl Store {
             let row = load_case(tx, &input.case_id)?;
             let owed = row.facts.refund_owed_fen - refunded_of(tx, &row.id)?;
             let paid_by = row.facts.payment_method.unwrap_or(PaymentMethod::BankTransfer);
-            input.refund.validate(owed, paid_by, today).map_err(|errs| {
-                StoreError::Invalid(
-                    errs.into_iter()
-                        .map(|mut e| {
-                            e.field = format!("refund.{}", e.field);
-                            e
-                        })
-                        .collect(),
-                )
-            })?;
+            input
+                .refund
+                .validate(owed, paid_by, today)
+                .map_err(|errs| prefixed("refund", errs))?;
             let id = uuid_v7(now).to_string();
             tx.execute(
                 "INSERT INTO refunds (id, case_id, method, amount_fen, reference, refunded_on, recorded_by, recorded_at)
@@ -1867,39 +1847,47 @@ fn refunded_of(conn: &Connection, case_id: &str) -> Result<i64> {
     )?)
 }
 
-/// An imported line waiting for a person: its view, time, fingerprint, and whether it is done.
-fn open_line(conn: &Connection, id: &str) -> Result<(StatementLineView, Option<chrono::NaiveTime>, String, bool)> {
-    conn.query_row(
-        "SELECT line, day, time, payer, payer_account, credit_fen, debit_fen, reference, memo, decision, fingerprint,
-                resolved_at IS NOT NULL OR decision IN ('matched', 'ignored')
-         FROM statement_lines WHERE id = ?1",
-        [id],
-        |r| {
-            let time: Option<chrono::NaiveTime> = r.get(2)?;
-            Ok((
-                StatementLineView {
-                    id: Some(id.to_string()),
-                    line: r.get(0)?,
-                    date: r.get(1)?,
-                    time,
-                    payer: r.get(3)?,
-                    payer_account: r.get(4)?,
-                    amount_fen: r.get(5)?,
-                    debit_fen: r.get(6)?,
-                    reference: r.get(7)?,
-                    memo: r.get(8)?,
-                    decision: LineDecision::parse(&r.get::<_, String>(9)?),
-                    decision_label: String::new(),
-                    case_serial: None,
-                    transfer_id: None,
-                    already_imported: true,
-                    candidates: Vec::new(),
-                },
-                time,
-                r.get(10)?,
-                r.get(11)?,
-            ))
+/// The columns of an imported statement line, as [`line_row`] reads them.
+const LINE_COLS: &str = "id, line, day, time, payer, payer_account, credit_fen, debit_fen, reference, memo, decision,
+    fingerprint, resolved_at IS NOT NULL OR decision IN ('matched', 'ignored')";
+
+type LineRow = (StatementLineView, Option<chrono::NaiveTime>, String, bool);
+
+/// An imported line: its view, time, fingerprint, and whether it is done with.
+fn line_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LineRow> {
+    let time: Option<chrono::NaiveTime> = r.get(3)?;
+    let decision = LineDecision::parse(&r.get::<_, String>(10)?);
+    Ok((
+        StatementLineView {
+            id: Some(r.get(0)?),
+            line: r.get(1)?,
+            date: r.get(2)?,
+            time,
+            payer: r.get(4)?,
+            payer_account: r.get(5)?,
+            amount_fen: r.get(6)?,
+            debit_fen: r.get(7)?,
+            reference: r.get(8)?,
+            memo: r.get(9)?,
+            decision,
+            decision_label: decision.label().to_string(),
+            case_serial: None,
+            transfer_id: None,
+            already_imported: true,
+            candidates: Vec::new(),
         },
+        time,
+        r.get(11)?,
+        r.get(12)?,
+    ))
+}
+
+/// An imported line waiting for a person.
+fn open_line(conn: &Connection, id: &str) -> Result<LineRow> {
+    conn.query_row(
+        &format!("SELECT {LINE_COLS} FROM statement_lines WHERE id = ?1"),
+        [id],
+        line_row,
     )
     .optional()?
     .ok_or_else(|| StoreError::NotFound {

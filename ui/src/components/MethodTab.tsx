@@ -1,32 +1,21 @@
 // 更改缴费方式 (admin): a case's payment method is fixed once chosen; an admin may
 // change it, with a reason, while no transfer is recorded for it. The core decides.
 import { useState } from 'react';
-import { Alert, App as AntApp, Button, Descriptions, Form, Input, Radio, Space } from 'antd';
+import { Alert, App as AntApp, Button, Form, Input, Radio } from 'antd';
 import type { ApiError, CaseDetail, ChangeMethodInput, PaymentMethod } from '../api/bindings';
 import { call } from '../api/client';
+import { CaseFacts, CaseLookup } from './CaseLookup';
 import { t } from '../i18n';
 
 const METHODS: ReadonlyArray<PaymentMethod> = ['online', 'bank_transfer', 'alipay_transfer'];
 
 export function MethodTab() {
   const { message } = AntApp.useApp();
-  const [key, setKey] = useState('');
   const [found, setFound] = useState<CaseDetail | null>(null);
   const [method, setMethod] = useState<PaymentMethod | null>(null);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const find = async () => {
-    setError(null);
-    setFound(null);
-    if (key.trim() === '') return;
-    try {
-      setFound(await call<CaseDetail>('get_case', { input: { key: key.trim() } }));
-    } catch (e) {
-      setError((e as ApiError).message);
-    }
-  };
 
   const change = async () => {
     if (!found) return;
@@ -51,32 +40,16 @@ export function MethodTab() {
   return (
     <div data-testid="method-tab">
       <Alert type="info" showIcon message={t('method.hint')} className="form-alert" />
-      <Space.Compact style={{ width: 520 }}>
-        <Input
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          onPressEnter={() => void find()}
-          placeholder={t('revoke.find')}
-          data-testid="method-key"
-          autoComplete="off"
-        />
-        <Button onClick={() => void find()} data-testid="method-find">
-          {t('revoke.findButton')}
-        </Button>
-      </Space.Compact>
+      <CaseLookup
+        testKey="method"
+        onFound={(c) => {
+          setFound(c);
+          setError(null);
+        }}
+      />
       {found && (
         <div className="revoke-case">
-          <Descriptions
-            size="small"
-            bordered
-            column={2}
-            items={[
-              { key: 'serial', label: t('revoke.serial'), children: found.serial },
-              { key: 'state', label: t('revoke.state'), children: found.state_label },
-              { key: 'title', label: t('revoke.title'), children: found.draft.work.title },
-              { key: 'applicant', label: t('revoke.applicant'), children: found.applicant_name },
-            ]}
-          />
+          <CaseFacts c={found} testKey="method" />
           <Form layout="vertical" className="revoke-form">
             <Form.Item label={t('method.new')} required>
               <Radio.Group

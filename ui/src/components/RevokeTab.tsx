@@ -2,10 +2,11 @@
 // choose the ground (试行办法 art. 6) and a note; the core decides and keeps
 // the number visible as revoked.
 import { useState } from 'react';
-import { Alert, App as AntApp, Button, Descriptions, Form, Input, Popconfirm, Select, Space, Tag } from 'antd';
+import { Alert, App as AntApp, Button, Form, Input, Popconfirm, Select } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ApiError, CaseDetail, RevocationGround, RevokeInput } from '../api/bindings';
 import { call } from '../api/client';
+import { CaseFacts, CaseLookup } from './CaseLookup';
 import { t } from '../i18n';
 
 const GROUNDS: ReadonlyArray<RevocationGround> = [
@@ -17,23 +18,11 @@ const GROUNDS: ReadonlyArray<RevocationGround> = [
 
 export function RevokeTab() {
   const { message } = AntApp.useApp();
-  const [key, setKey] = useState('');
   const [found, setFound] = useState<CaseDetail | null>(null);
   const [ground, setGround] = useState<RevocationGround | null>(null);
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const find = async () => {
-    setError(null);
-    setFound(null);
-    if (key.trim() === '') return;
-    try {
-      setFound(await call<CaseDetail>('get_case', { input: { key: key.trim() } }));
-    } catch (e) {
-      setError((e as ApiError).message);
-    }
-  };
 
   const revoke = async () => {
     if (!found || !ground) {
@@ -58,33 +47,16 @@ export function RevokeTab() {
   return (
     <div className="revoke-tab" data-testid="revoke-tab">
       <Alert type="info" showIcon message={t('revoke.hint')} className="form-alert" />
-      <Space.Compact style={{ width: 520 }}>
-        <Input
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          onPressEnter={() => void find()}
-          placeholder={t('revoke.find')}
-          data-testid="revoke-key"
-          autoComplete="off"
-        />
-        <Button onClick={() => void find()} data-testid="revoke-find">
-          {t('revoke.findButton')}
-        </Button>
-      </Space.Compact>
+      <CaseLookup
+        testKey="revoke"
+        onFound={(c) => {
+          setFound(c);
+          setError(null);
+        }}
+      />
       {found && (
         <div className="revoke-case">
-          <Descriptions
-            size="small"
-            bordered
-            column={2}
-            items={[
-              { key: 'serial', label: t('revoke.serial'), children: found.serial },
-              { key: 'state', label: t('revoke.state'), children: <Tag data-testid="revoke-state">{found.state_label}</Tag> },
-              { key: 'regno', label: t('revoke.regno'), children: found.registration_number ?? '—' },
-              { key: 'title', label: t('revoke.title'), children: found.draft.work.title },
-              { key: 'applicant', label: t('revoke.applicant'), children: found.applicant_name },
-            ]}
-          />
+          <CaseFacts c={found} testKey="revoke" />
           {found.state === 'registered' || found.state === 'mailed' || found.state === 'picked_up' ? (
             <Form layout="vertical" className="revoke-form">
               <Form.Item label={t('revoke.ground')} required>
