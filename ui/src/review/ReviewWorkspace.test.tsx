@@ -151,7 +151,7 @@ describe('初审', () => {
 
   it('shows the materials with previews, every party’s ID check, possible duplicates and the history', async () => {
     const c = reviewCase();
-    core(c, {
+    const fc = core(c, {
       check_id: (args) => {
         const input = args?.input as { number: string };
         if (input.number === '330106199202021231') {
@@ -203,6 +203,11 @@ describe('初审', () => {
     expect(dup).toHaveTextContent('西湖春色（一）');
     expect(dup).toHaveTextContent('已登记');
     expect(dup).toHaveTextContent('浙作登字-2025-F-00000009');
+    // the possible duplicate opens beside the case under review
+    await user.click(screen.getByTestId('duplicate-open-0'));
+    const modal = await screen.findByTestId('duplicate-modal');
+    await waitFor(() => expect(modal).toHaveTextContent('作品名称'));
+    expect(fc.callsTo('get_case').map((c) => (c.args?.input as { key: string }).key)).toContain('ZJ-K7QX-20250301-0009');
 
     const h0 = await screen.findByTestId('history-0');
     expect(h0).toHaveTextContent('退回补正');

@@ -1,16 +1,18 @@
 // The right-hand column of a review: materials with previews, the ID checks of
 // every party, possible duplicates, the review history and the reviewer's checklist.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { Alert, Button, Checkbox, Empty, List, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Checkbox, Empty, List, Modal, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
-import type { ApiError, DocumentType, DuplicateView, FilingDraft, ReviewRecordView } from '../api/bindings';
+import type { ApiError, CaseDetail, DocumentType, DuplicateView, FilingDraft, ReviewRecordView } from '../api/bindings';
 import { IdCheckPanel } from '../components/IdCheckPanel';
 import { useIdCheck } from '../hooks/useIdCheck';
 import { fmtDate, fmtDateTime } from '../lib/format';
 import { fmtSize } from '../filing/draft';
 import { FilePreview, useFileView } from '../filing/files';
 import { label } from '../filing/options';
+import { reviewApi } from './api';
+import { DraftSummary } from './DraftSummary';
 import { CHECKLIST } from './options';
 import { rt } from './texts';
 
@@ -165,7 +167,46 @@ export function IdChecksPanel({ draft }: { draft: FilingDraft }) {
 
 // ---------------------------------------------------------------- 疑似重复
 
+/** The filing of a possible duplicate, read-only, beside the one under review. */
+function DuplicateModal({ serial, onClose }: { serial: string | null; onClose: () => void }) {
+  const [c, setC] = useState<CaseDetail | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    setC(null);
+    setFailure(null);
+    if (!serial) return;
+    let live = true;
+    reviewApi.getCase(serial).then(
+      (x) => live && setC(x),
+      (e: ApiError) => live && setFailure(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [serial]);
+  return (
+    <Modal open={serial !== null} onCancel={onClose} footer={null} width={880} title={rt('dup.title', { serial: serial ?? '' })} destroyOnHidden>
+      <div data-testid="duplicate-modal">
+        {failure ? (
+          <Alert type="error" showIcon message={failure} />
+        ) : c ? (
+          <>
+            <Typography.Paragraph>
+              <Tag>{c.state_label}</Tag>
+              {c.registration_number ? rt('dup.regno', { regno: c.registration_number }) : ''}
+            </Typography.Paragraph>
+            <DraftSummary draft={c.draft} applicantName={c.applicant_name} />
+          </>
+        ) : (
+          <Spin />
+        )}
+      </div>
+    </Modal>
+  );
+}
+
 export function DuplicatesPanel({ items, failure }: { items: DuplicateView[] | null; failure: ApiError | null }) {
+  const [open, setOpen] = useState<string | null>(null);
   return (
     <Panel title={rt('section.duplicates')} testId="review-duplicates">
       {failure ? (
@@ -184,7 +225,14 @@ export function DuplicatesPanel({ items, failure }: { items: DuplicateView[] | n
             bordered
             dataSource={items}
             renderItem={(d, i) => (
-              <List.Item data-testid={`duplicate-${i}`}>
+              <List.Item
+                data-testid={`duplicate-${i}`}
+                actions={[
+                  <Button key="open" size="small" type="link" onClick={() => setOpen(d.serial)} data-testid={`duplicate-open-${i}`}>
+                    {rt('dup.open')}
+                  </Button>,
+                ]}
+              >
                 <div>
                   <div>
                     <Typography.Text strong className="mono">
@@ -200,6 +248,7 @@ export function DuplicatesPanel({ items, failure }: { items: DuplicateView[] | n
               </List.Item>
             )}
           />
+          <DuplicateModal serial={open} onClose={() => setOpen(null)} />
         </>
       )}
     </Panel>

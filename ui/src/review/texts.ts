@@ -59,6 +59,8 @@ export const zhCN = {
   'id.noNumber': '（未填写证件号）',
 
   'dup.none': '未发现',
+  'dup.open': '查看',
+  'dup.title': '疑似重复：{serial}',
   'dup.failed': '暂时无法查找疑似重复：{message}',
   'dup.hint': '作品名称相同或相近、且著作权人或申请人相同的已登记或审查中的案件。',
   'dup.line': '{serial} · {title}',
@@ -209,6 +211,8 @@ export const en: Record<ReviewTextKey, string> = {
   'id.noNumber': '(no identity number)',
 
   'dup.none': 'None found',
+  'dup.open': 'Open',
+  'dup.title': 'Possible duplicate: {serial}',
   'dup.failed': 'Cannot look for duplicates now: {message}',
   'dup.hint': 'Registered or pending cases with the same or a similar title and the same owner or applicant.',
   'dup.line': '{serial} · {title}',
