@@ -686,6 +686,16 @@ fn sample_office_with_2027() -> (tempfile::TempDir, Vec<regdesk_store::PaymentCa
     store
         .load_calendar_year(&login("admin"), "year 2027\nsource 测试用日历\noff 2027-01-01 元旦\n")
         .unwrap();
+    store
+        .add_subordinate_office(
+            &login("admin"),
+            &regdesk_domain::office::SubordinateOfficeInput {
+                code: "ZJHZ".into(),
+                name: "杭州市版权局".into(),
+                parent_code: "ZJ".into(),
+            },
+        )
+        .unwrap();
     let waiting = store
         .payment_cases(&login("chenxy"), &regdesk_store::PaymentCasesInput { search: None })
         .unwrap();
@@ -962,4 +972,15 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     assert!(row.contains(&today) && row.contains("个工作日"), "{row}");
     d.shot("back-in-first-review");
+    sign_out(&d);
+
+    // The supervisor sees the office tree with the cases by stage, and one office's cases.
+    sign_in(&d, "zhaomin", "Banquan2026");
+    d.click("[data-testid=menu-reports]");
+    d.click("[data-testid=tab-offices]");
+    d.wait("[data-testid=office-ZJHZ]");
+    d.click("[data-testid=office-ZJ]");
+    d.wait("[data-testid=office-cases]");
+    d.wait_text(&second);
+    d.shot("supervisor-office-tree");
 }

@@ -471,6 +471,19 @@ async fn print_notice(app: tauri::AppHandle, state: State<'_, AppState>, input: 
     Ok(path.display().to_string())
 }
 
+#[tauri::command]
+async fn office_tree(state: State<'_, AppState>) -> Res<Vec<regdesk_store::OfficeNode>> {
+    state.with(|st, s| st.office_tree(s))
+}
+
+#[tauri::command]
+async fn add_subordinate_office(
+    state: State<'_, AppState>,
+    input: regdesk_domain::office::SubordinateOfficeInput,
+) -> Res<Vec<regdesk_store::OfficeNode>> {
+    state.with(|st, s| st.add_subordinate_office(s, &input))
+}
+
 /// Writes an exported document under the data directory's `exports/` and opens it
 /// in the system's program for it; returns the path.
 #[tauri::command]
@@ -622,6 +635,8 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             possible_duplicates,
             review_history,
             print_notice,
+            office_tree,
+            add_subordinate_office,
         ])
         .run(tauri::generate_context!())
 }

@@ -147,6 +147,7 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                         page_size: 200,
                         search: search.clone(),
                         sort: None,
+                        office: None,
                     };
                     let rows = match store.list_queue(s, &input) {
                         Ok(p) => p,

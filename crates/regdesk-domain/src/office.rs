@@ -76,22 +76,9 @@ impl OfficeInput {
         let name = required_text("name", "机构名称", &self.name, 60)
             .map_err(|e| errs.push(e))
             .ok();
-        let code = self.office_code.trim().to_uppercase();
-        let office_code = if code.is_empty() {
-            errs.push(FieldError::new("office_code", "required", "请填写机构代码（如 ZJ）"));
-            None
-        } else if !(2..=8).contains(&code.chars().count())
-            || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        {
-            errs.push(FieldError::new(
-                "office_code",
-                "format",
-                "机构代码应为 2–8 位大写字母或数字（如 ZJ、ZJHZ01）",
-            ));
-            None
-        } else {
-            Some(code)
-        };
+        let office_code = parse_office_code("office_code", &self.office_code)
+            .map_err(|e| errs.push(e))
+            .ok();
         let reg_prefix = match required_text("reg_prefix", "登记号前缀", &self.reg_prefix, 10) {
             Ok(p) if p.contains('-') || p.chars().any(char::is_whitespace) => {
                 errs.push(FieldError::new(
@@ -125,9 +112,84 @@ impl OfficeInput {
     }
 }
 
+/// 机构代码: 2–8 capital letters or digits (ZJ, ZJHZ01); typed lowercase is accepted.
+pub fn parse_office_code(field: &str, typed: &str) -> Result<String, FieldError> {
+    let code = typed.trim().to_uppercase();
+    if code.is_empty() {
+        return Err(FieldError::new(field, "required", "请填写机构代码（如 ZJ）"));
+    }
+    if !(2..=8).contains(&code.chars().count()) || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+        return Err(FieldError::new(
+            field,
+            "format",
+            "机构代码应为 2–8 位大写字母或数字（如 ZJ、ZJHZ01）",
+        ));
+    }
+    Ok(code)
+}
+
+/// 下级机构（机构树的一个节点），其案件由同步送达，主管可查看。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SubordinateOfficeInput {
+    pub code: String,
+    pub name: String,
+    /// 上级机构代码：本机构或已有的下级机构
+    pub parent_code: String,
+}
+
+impl SubordinateOfficeInput {
+    /// The code and name as stored; whether the parent exists is the store's to check.
+    pub fn validate(&self) -> Result<(String, String, String), Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let code = parse_office_code("code", &self.code).map_err(|e| errs.push(e)).ok();
+        let name = required_text("name", "机构名称", &self.name, 60)
+            .map_err(|e| errs.push(e))
+            .ok();
+        let parent = parse_office_code("parent_code", &self.parent_code)
+            .map_err(|e| errs.push(e))
+            .ok();
+        match (code, name, parent) {
+            (Some(c), Some(n), Some(p)) if errs.is_empty() => {
+                if c == p {
+                    return Err(vec![FieldError::new("parent_code", "self", "上级机构不能是它自己")]);
+                }
+                Ok((c, n, p))
+            }
+            _ => Err(errs),
+        }
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subordinate_offices_have_a_code_a_name_and_another_parent() {
+        let ok = SubordinateOfficeInput {
+            code: "zjhz".into(),
+            name: "杭州市版权局".into(),
+            parent_code: "ZJ".into(),
+        };
+        assert_eq!(
+            ok.validate().unwrap(),
+            ("ZJHZ".into(), "杭州市版权局".into(), "ZJ".into())
+        );
+        let bad = SubordinateOfficeInput {
+            code: "杭州".into(),
+            name: " ".into(),
+            parent_code: "ZJ".into(),
+        };
+        let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["code", "name"]);
+        let own = SubordinateOfficeInput {
+            code: "ZJ".into(),
+            name: "浙江".into(),
+            parent_code: "zj".into(),
+        };
+        assert_eq!(own.validate().unwrap_err()[0].code, "self");
+    }
 
     fn input() -> OfficeInput {
         OfficeInput {

@@ -66,6 +66,7 @@ pub fn typescript() -> String {
         regdesk_domain::lifecycle::CommandKind,
         crate::ReviewDecision, crate::ReviewDecisionInput, crate::FinalDecision, crate::FinalDecisionInput,
         crate::RevokeInput, crate::ResubmitInput, crate::DuplicateView, crate::ReviewRecordView,
+        regdesk_domain::office::SubordinateOfficeInput, crate::OfficeCounts, crate::OfficeNode,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -354,6 +354,21 @@ fn fill_cases(store: &Store, clerk: &Session, n: u32) -> Result<u32> {
 /// bank statement among the demo files.
 pub fn fill_office(store: &Store, cases: u32) -> Result<DemoSummary> {
     let sum = fill(store, cases)?;
+    // Two subordinate offices, whose cases will arrive by sync.
+    let admin = sign_in_as(store, "admin")?;
+    let known: Vec<String> = store.office_tree(&admin)?.into_iter().map(|n| n.code).collect();
+    for (code, name, parent) in [("ZJHZ", "杭州市版权局", "ZJ"), ("ZJNB", "宁波市版权局", "ZJ")] {
+        if !known.iter().any(|k| k == code) {
+            store.add_subordinate_office(
+                &admin,
+                &regdesk_domain::office::SubordinateOfficeInput {
+                    code: code.into(),
+                    name: name.into(),
+                    parent_code: parent.into(),
+                },
+            )?;
+        }
+    }
     if sum.cases_made > 0 {
         let dir = store.path().parent().map(|p| p.join("demo-files")).unwrap_or_default();
         pay_and_review(store, &dir)?;
@@ -557,6 +572,7 @@ mod tests {
                         page_size: 50,
                         search: None,
                         sort: None,
+                        office: None,
                     },
                 )
                 .map(|p| p.total)
@@ -580,6 +596,7 @@ mod tests {
                         page_size: 50,
                         search: None,
                         sort: None,
+                        office: None,
                     },
                 )
                 .map(|p| p.total)
@@ -624,6 +641,7 @@ mod tests {
                         page_size: 50,
                         search: None,
                         sort: None,
+                        office: None,
                     },
                 )
                 .unwrap()

@@ -79,6 +79,10 @@ pub struct QueueInput {
     #[serde(default)]
     #[ts(optional)]
     pub sort: Option<QueueSort>,
+    /// 只看某一机构（机构代码）的案件；不指定时为全部
+    #[serde(default)]
+    #[ts(optional)]
+    pub office: Option<String>,
 }
 
 /// 队列排序的列。
@@ -182,6 +186,15 @@ impl Store {
             let (cond, param) = Store::search_filter(q);
             filter = format!("{filter} AND {cond}");
             codes.push(param);
+        }
+        if let Some(office) = input.office.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            // A case of this office has no office code of its own.
+            let own: String = conn
+                .query_row("SELECT office_code FROM office WHERE id = 1", [], |r| r.get(0))
+                .unwrap_or_default();
+            filter = format!("{filter} AND COALESCE(office_code, ?) = ?");
+            codes.push(own);
+            codes.push(office.to_uppercase());
         }
         let total: u32 = conn.query_row(
             &format!("SELECT COUNT(*) FROM cases WHERE {filter}"),

@@ -855,6 +855,7 @@ mod tests {
                         page_size: 10,
                         search: Some(want.clone()),
                         sort: None,
+                        office: None,
                     },
                 )
                 .unwrap();
@@ -1143,6 +1144,7 @@ mod tests {
                         page_size: 20,
                         search: None,
                         sort: None,
+                        office: None,
                     },
                 )
                 .unwrap()

@@ -167,7 +167,11 @@ search?: string,
 /**
  * 不指定时：办结期限最早的在前，再按填报时间
  */
-sort?: QueueSort, };
+sort?: QueueSort, 
+/**
+ * 只看某一机构（机构代码）的案件；不指定时为全部
+ */
+office?: string, };
 
 export type QueueSort = { key: QueueSortKey, descending: boolean, };
 
@@ -712,3 +716,49 @@ note: string,
  * 补正期限
  */
 deadline: string | null, registration_number: string | null, };
+
+export type SubordinateOfficeInput = { code: string, name: string, 
+/**
+ * 上级机构代码：本机构或已有的下级机构
+ */
+parent_code: string, };
+
+export type OfficeCounts = { 
+/**
+ * 受理中（待提交、待签章）
+ */
+counter: number, 
+/**
+ * 缴费中（待缴费、待核款）
+ */
+payment: number, 
+/**
+ * 审查中（待初审、待终审）
+ */
+review: number, 
+/**
+ * 已登记（含已发证）
+ */
+registered: number, 
+/**
+ * 其他（不予登记、撤回、撤销）
+ */
+other: number, 
+/**
+ * 超过办结期限
+ */
+overdue: number, };
+
+export type OfficeNode = { code: string, name: string, 
+/**
+ * 上级机构代码；本机构为空
+ */
+parent_code: string | null, 
+/**
+ * 层级：本机构 0，其下级 1，……
+ */
+depth: number, 
+/**
+ * 是否本机构
+ */
+own: boolean, counts: OfficeCounts, };

@@ -3,6 +3,7 @@ import type { DeskOption, RoleOption, SettingsView } from '../api/bindings';
 import { t } from '../i18n';
 import { AuditTab } from './AuditTab';
 import { MethodTab } from './MethodTab';
+import { OfficeTreeTab } from './OfficeTreeTab';
 import { RevokeTab } from './RevokeTab';
 import { SettingsTab } from './SettingsTab';
 import { StaffTab } from './StaffTab';
@@ -37,6 +38,11 @@ export function AdminDesk({
             key: 'settings',
             label: <span data-testid="admin-tab-settings">{t('admin.tab.settings')}</span>,
             children: <SettingsTab onSaved={onSettingsSaved} />,
+          },
+          {
+            key: 'offices',
+            label: <span data-testid="admin-tab-offices">{t('offices.tab')}</span>,
+            children: <OfficeTreeTab canAdd />,
           },
           {
             key: 'method',

@@ -5,6 +5,7 @@ import type { TabsProps } from 'antd';
 import type { ApiError, DeskOption, DeskOverview, Role } from '../api/bindings';
 import { t } from '../i18n';
 import { ApplicantsTab } from './ApplicantsTab';
+import { OfficeTreeTab } from './OfficeTreeTab';
 import { QueueTable } from './QueueTable';
 import { FilingWorkspace } from '../filing/FilingWorkspace';
 import { PaymentsDesk } from '../payments/PaymentsDesk';
@@ -71,6 +72,13 @@ export function DeskPage({
       />
     ),
   }));
+  if (desk.desk === 'reports') {
+    items.push({
+      key: 'offices',
+      label: <span data-testid="tab-offices">{t('offices.tab')}</span>,
+      children: <OfficeTreeTab canAdd={false} />,
+    });
+  }
   if (isCounter) {
     items.unshift({
       key: APPLICANTS,

@@ -23,7 +23,10 @@ export function QueueTable({
   label,
   onOpen,
   reloadKey = 0,
+  office,
 }: {
+  /** Only the cases of this office (the supervisor's office tree). */
+  office?: string;
   queue: Queue;
   label: string;
   /** Opens a case (the counter desk opens drafts and cases awaiting signatures). */
@@ -45,7 +48,7 @@ export function QueueTable({
       setError(null);
       try {
         setData(
-          await api.listQueue({ queue, page: p, page_size: PAGE_SIZE, search: search.trim() || undefined, sort: sort ?? undefined }),
+          await api.listQueue({ queue, page: p, page_size: PAGE_SIZE, search: search.trim() || undefined, sort: sort ?? undefined, office }),
         );
       } catch (e) {
         setError(e as ApiError);
@@ -53,7 +56,7 @@ export function QueueTable({
         setLoading(false);
       }
     },
-    [queue, search, sort],
+    [queue, search, sort, office],
   );
 
   const sortOrder = (key: QueueSortKey) => (sort?.key === key ? (sort.descending ? 'descend' : 'ascend') : null);
