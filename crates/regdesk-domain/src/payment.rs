@@ -929,10 +929,10 @@ fn reference_key(text: &str) -> String {
 /// Does `memo` name the case `serial`? Either [`serials_in_text`] finds it, or its letters and
 /// digits appear in the memo's letters and digits, not followed by another digit (this also
 /// catches a serial glued to the word before it).
-fn serial_in_memo(serial: &str, memo: &str) -> bool {
+fn serial_in_memo(serial: &str, memo: &LineKeys) -> bool {
     let canonical = serials_in_text(serial).into_iter().next();
     if let Some(c) = &canonical {
-        if serials_in_text(memo).contains(c) {
+        if memo.memo_serials.contains(c) {
             return true;
         }
     }
@@ -940,7 +940,7 @@ fn serial_in_memo(serial: &str, memo: &str) -> bool {
     if needle.len() < 18 {
         return false;
     }
-    let hay = compact(memo);
+    let hay = &memo.memo_compact;
     hay.match_indices(&needle).any(|(at, _)| {
         !hay.get(at + needle.len()..)
             .and_then(|rest| rest.chars().next())
@@ -977,8 +977,7 @@ fn names_similar(a: &str, b: &str) -> bool {
     masked || contained
 }
 
-fn name_reason(payer: &str, names: &[&str]) -> Option<MatchReason> {
-    let p = normalize_name(payer);
+fn name_reason(p: &str, names: &[&str]) -> Option<MatchReason> {
     if p.is_empty() {
         return None;
     }
@@ -987,9 +986,9 @@ fn name_reason(payer: &str, names: &[&str]) -> Option<MatchReason> {
         .map(|n| normalize_name(n))
         .filter(|n| !n.is_empty())
         .collect();
-    if normalized.contains(&p) {
+    if normalized.iter().any(|n| n == p) {
         Some(MatchReason::PayerNameEqual)
-    } else if normalized.iter().any(|n| names_similar(&p, n)) {
+    } else if normalized.iter().any(|n| names_similar(p, n)) {
         Some(MatchReason::PayerNameSimilar)
     } else {
         None
@@ -1000,9 +999,32 @@ fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
     to.signed_duration_since(from).num_days()
 }
 
+/// What a line is compared by, worked out once for all the candidates.
+struct LineKeys {
+    reference: String,
+    memo_serials: Vec<String>,
+    memo_compact: String,
+    payer: String,
+}
+
+impl LineKeys {
+    fn of(line: &CreditLine) -> LineKeys {
+        LineKeys {
+            reference: reference_key(&line.reference),
+            memo_serials: serials_in_text(&line.memo),
+            memo_compact: compact(&line.memo),
+            payer: normalize_name(&line.payer),
+        }
+    }
+}
+
 /// Scores one candidate against a line: the reasons found, their weights summed, and whether it is
 /// an exact match.
 pub fn score_candidate(line: &CreditLine, index: usize, candidate: &Candidate) -> ScoredCandidate {
+    score_with(line, &LineKeys::of(line), index, candidate)
+}
+
+fn score_with(line: &CreditLine, keys: &LineKeys, index: usize, candidate: &Candidate) -> ScoredCandidate {
     let mut reasons = Vec::new();
     let exact = match candidate {
         Candidate::RecordedTransfer {
@@ -1013,7 +1035,7 @@ pub fn score_candidate(line: &CreditLine, index: usize, candidate: &Candidate) -
             ..
         } => {
             let key = reference_key(reference);
-            let reference_equal = !key.is_empty() && key == reference_key(&line.reference);
+            let reference_equal = !key.is_empty() && key == keys.reference;
             let amount_equal = *amount_fen > 0 && *amount_fen == line.amount_fen;
             if reference_equal {
                 reasons.push(MatchReason::ReferenceEqual);
@@ -1021,7 +1043,7 @@ pub fn score_candidate(line: &CreditLine, index: usize, candidate: &Candidate) -
             if amount_equal {
                 reasons.push(MatchReason::AmountEqual);
             }
-            reasons.extend(name_reason(&line.payer, &[payer.as_str()]));
+            reasons.extend(name_reason(&keys.payer, &[payer.as_str()]));
             if days_between(*received_on, line.date).abs() <= TRANSFER_WINDOW_DAYS {
                 reasons.push(MatchReason::DateInWindow);
             }
@@ -1033,7 +1055,7 @@ pub fn score_candidate(line: &CreditLine, index: usize, candidate: &Candidate) -
             names,
             awaiting_since,
         } => {
-            let in_memo = serial_in_memo(serial, &line.memo);
+            let in_memo = serial_in_memo(serial, keys);
             let amount_equal = *owed_fen > 0 && *owed_fen == line.amount_fen;
             let offset = days_between(*awaiting_since, line.date);
             let in_window = (-CASE_WINDOW_DAYS_BEFORE..=CASE_WINDOW_DAYS_AFTER).contains(&offset);
@@ -1044,7 +1066,7 @@ pub fn score_candidate(line: &CreditLine, index: usize, candidate: &Candidate) -
                 reasons.push(MatchReason::AmountEqual);
             }
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            reasons.extend(name_reason(&line.payer, &names));
+            reasons.extend(name_reason(&keys.payer, &names));
             if in_window {
                 reasons.push(MatchReason::DateInWindow);
             }
@@ -1068,10 +1090,11 @@ pub fn score_candidate(line: &CreditLine, index: usize, candidate: &Candidate) -
 /// person to choose; otherwise [`MatchDecision::Unmatched`]. `scored` lists every candidate with a
 /// score above 0, best first.
 pub fn match_line(line: &CreditLine, candidates: &[Candidate]) -> MatchResult {
+    let keys = LineKeys::of(line);
     let mut scored: Vec<ScoredCandidate> = candidates
         .iter()
         .enumerate()
-        .map(|(i, c)| score_candidate(line, i, c))
+        .map(|(i, c)| score_with(line, &keys, i, c))
         .filter(|s| s.score > 0)
         .collect();
     scored.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
@@ -2199,7 +2222,7 @@ mod tests {
             ("张三", vec![], None),
         ];
         for (payer, names, want) in reasons {
-            assert_eq!(name_reason(payer, &names), want, "{payer} {names:?}");
+            assert_eq!(name_reason(&normalize_name(payer), &names), want, "{payer} {names:?}");
         }
     }
 
