@@ -96,6 +96,11 @@ export function QueueTable({
     { title: t('queue.col.due'), key: 'due', width: 190, render: (_v, r) => <DueCell row={r} />, sorter: true, sortOrder: sortOrder('due') },
   ];
   if (queue === 'registered' || queue === 'other') {
+    // The clock has stopped: the registration number takes the deadline's place.
+    columns.splice(
+      columns.findIndex((c) => c.key === 'due'),
+      1,
+    );
     columns.splice(1, 0, {
       title: t('queue.col.regno'),
       dataIndex: 'registration_number',
