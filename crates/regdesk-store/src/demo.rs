@@ -504,14 +504,20 @@ fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
         "中国工商银行 账户明细\n账号,1202020209000012345\n户名,浙江省版权局\n\n\
          交易日期,对方户名,对方账号,借方发生额,贷方发生额,摘要,交易流水号\n",
     );
-    for (i, row) in waiting.iter().enumerate().skip(8) {
+    // What is still owed: the rest of the short payment, and the cases not paid at all.
+    let still: Vec<crate::PaymentCaseRow> = store
+        .payment_cases(&chen, &crate::PaymentCasesInput { search: None })?
+        .into_iter()
+        .filter(|r| r.state == CaseState::AwaitingPayment && r.short_fen > 0)
+        .collect();
+    for (i, row) in still.iter().enumerate() {
         csv.push_str(&format!(
             "{},{},6222020200001234{:03},,{}.{:02},{} 登记费,ICBC{}{:03}\n",
             now.format("%Y-%m-%d"),
             row.applicant_name,
             i,
-            row.owed_fen / 100,
-            row.owed_fen % 100,
+            row.short_fen / 100,
+            row.short_fen % 100,
             row.serial,
             now.format("%Y%m%d"),
             i
