@@ -484,6 +484,19 @@ async fn add_subordinate_office(
     state.with(|st, s| st.add_subordinate_office(s, &input))
 }
 
+#[tauri::command]
+async fn calendar_years(state: State<'_, AppState>) -> Res<Vec<regdesk_store::CalendarYearView>> {
+    state.with(|st, s| st.calendar_years(s))
+}
+
+#[tauri::command]
+async fn load_calendar(
+    state: State<'_, AppState>,
+    input: regdesk_store::LoadCalendarInput,
+) -> Res<regdesk_store::LoadedYear> {
+    state.with(|st, s| st.load_calendar(s, &input))
+}
+
 /// Writes an exported document under the data directory's `exports/` and opens it
 /// in the system's program for it; returns the path.
 #[tauri::command]
@@ -637,6 +650,8 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             print_notice,
             office_tree,
             add_subordinate_office,
+            calendar_years,
+            load_calendar,
         ])
         .run(tauri::generate_context!())
 }

@@ -26,7 +26,7 @@ const BUILTIN_YEARS: [(i32, &str); 2] = [
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     /// 该年份的日历尚未载入。
-    #[error("尚未载入 {0} 年的工作日历，请管理员在设置中载入")]
+    #[error("尚未载入 {0} 年的工作日历，请管理员在“管理 → 工作日历”中载入")]
     YearNotLoaded(i32),
     /// 日历文件语法错误（第几行、错在哪里）。
     #[error("第 {line} 行：{message}")]
@@ -852,7 +852,7 @@ mod tests {
         );
         let e = c.add_working_days(d("2026-12-30"), 5).unwrap_err();
         assert_eq!(e.code(), "year_not_loaded");
-        assert_eq!(e.to_string(), "尚未载入 2027 年的工作日历，请管理员在设置中载入");
+        assert_eq!(e.to_string(), "尚未载入 2027 年的工作日历，请管理员在“管理 → 工作日历”中载入");
         // A gap between loaded years is also an error.
         let mut gap = WorkCalendar::new();
         gap.insert(YearCalendar::parse("year 2025").unwrap());

@@ -67,6 +67,7 @@ pub fn typescript() -> String {
         crate::ReviewDecision, crate::ReviewDecisionInput, crate::FinalDecision, crate::FinalDecisionInput,
         crate::RevokeInput, crate::ResubmitInput, crate::DuplicateView, crate::ReviewRecordView,
         regdesk_domain::office::SubordinateOfficeInput, crate::OfficeCounts, crate::OfficeNode,
+        crate::CalendarYearView, crate::LoadCalendarInput, crate::LoadedYear,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

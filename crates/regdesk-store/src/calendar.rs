@@ -4,7 +4,9 @@ use regdesk_domain::calendar::{WorkCalendar, YearCalendar};
 use regdesk_domain::staff::Permission;
 use regdesk_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
 use crate::journal::Change;
@@ -12,11 +14,11 @@ use crate::session::{actor, Session};
 use crate::Store;
 
 /// What loading a year did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct LoadedYear {
     pub year: i32,
-    pub holidays: usize,
-    pub make_up_workdays: usize,
+    pub holidays: u32,
+    pub make_up_workdays: u32,
     /// A year loaded before was replaced.
     pub replaced: bool,
 }
@@ -70,7 +72,64 @@ fn recompute_due_dates(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
     Ok(changed)
 }
 
+/// 工作日历中的一年（设置页列表）。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CalendarYearView {
+    pub year: i32,
+    /// 来源通知
+    pub source: String,
+    pub holidays: u32,
+    pub make_up_workdays: u32,
+    /// 随软件提供（未被管理员替换）
+    pub builtin: bool,
+}
+
+/// 载入一年的工作日历：粘贴的文本，或本机文件的路径（二选一）。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LoadCalendarInput {
+    pub text: String,
+    pub path: Option<String>,
+}
+
 impl Store {
+    /// 工作日历的各年份。
+    pub fn calendar_years(&self, session: &Session) -> Result<Vec<CalendarYearView>> {
+        let conn = self.conn();
+        actor(&conn, Some(session), None)?;
+        let loaded: Vec<i32> = conn
+            .prepare("SELECT year FROM calendar_years")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let cal = calendar_of(&conn)?;
+        Ok(cal
+            .years()
+            .into_iter()
+            .filter_map(|y| cal.year(y))
+            .map(|y| CalendarYearView {
+                year: y.year(),
+                source: y.source().to_string(),
+                holidays: u32::try_from(y.holidays().len()).unwrap_or(u32::MAX),
+                make_up_workdays: u32::try_from(y.make_up_workdays().len()).unwrap_or(u32::MAX),
+                builtin: !loaded.contains(&y.year()),
+            })
+            .collect())
+    }
+
+    /// 载入一年的工作日历，from pasted text or a file on this computer.
+    pub fn load_calendar(&self, session: &Session, input: &LoadCalendarInput) -> Result<LoadedYear> {
+        let text = match input.path.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| {
+                StoreError::Invalid(vec![FieldError::new(
+                    "path",
+                    "unreadable",
+                    format!("无法读取日历文件“{path}”：{e}（文件须为 UTF-8 文本）"),
+                )])
+            })?,
+            None => input.text.clone(),
+        };
+        self.load_calendar_year(session, &text)
+    }
+
     /// The calendar every deadline is counted on.
     pub fn work_calendar(&self) -> Result<WorkCalendar> {
         calendar_of(&self.conn())
@@ -81,7 +140,11 @@ impl Store {
         let admin = actor(&self.conn(), Some(session), Some(Permission::ManageSettings))?;
         let year = YearCalendar::parse(text)
             .map_err(|e| StoreError::Invalid(vec![FieldError::new("calendar", e.code(), e.to_string())]))?;
-        let (y, holidays, make_up) = (year.year(), year.holidays().len(), year.make_up_workdays().len());
+        let (y, holidays, make_up) = (
+            year.year(),
+            u32::try_from(year.holidays().len()).unwrap_or(u32::MAX),
+            u32::try_from(year.make_up_workdays().len()).unwrap_or(u32::MAX),
+        );
         self.run(Some(&admin.id), "load_calendar_year", |tx, now| {
             let prior: Option<i64> = tx
                 .query_row("SELECT version FROM calendar_years WHERE year = ?1", [y], |r| r.get(0))

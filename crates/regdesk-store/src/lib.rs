@@ -42,7 +42,7 @@ pub use applicants::{
     UpdateApplicantInput,
 };
 pub use audit::AuditReport;
-pub use calendar::LoadedYear;
+pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };

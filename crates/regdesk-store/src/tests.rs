@@ -1874,3 +1874,38 @@ mod offices {
         assert_eq!(f.store.office_tree(&clerk).unwrap_err().kind(), ErrorKind::Permission);
     }
 }
+
+#[test]
+fn calendar_years_list_the_built_in_and_loaded_ones_and_load_from_a_file() {
+    let f = fixture();
+    let admin = set_up(&f);
+    let years = f.store.calendar_years(&admin).unwrap();
+    assert_eq!(
+        years.iter().map(|y| (y.year, y.builtin)).collect::<Vec<_>>(),
+        [(2025, true), (2026, true)]
+    );
+    assert!(years[1].source.contains("2026"), "{:?}", years[1]);
+    let path = f.dir.path().join("2027.txt");
+    std::fs::write(&path, "year 2027\nsource 测试用日历\noff 2027-01-01 元旦\n").unwrap();
+    let missing = LoadCalendarInput {
+        text: String::new(),
+        path: Some(f.dir.path().join("无此文件.txt").display().to_string()),
+    };
+    assert_eq!(
+        f.store.load_calendar(&admin, &missing).unwrap_err().to_api().fields[0].field,
+        "path"
+    );
+    let loaded = f
+        .store
+        .load_calendar(
+            &admin,
+            &LoadCalendarInput {
+                text: String::new(),
+                path: Some(path.display().to_string()),
+            },
+        )
+        .unwrap();
+    assert_eq!((loaded.year, loaded.holidays, loaded.replaced), (2027, 1, false));
+    let years = f.store.calendar_years(&admin).unwrap();
+    assert_eq!(years.last().map(|y| (y.year, y.builtin)), Some((2027, false)));
+}

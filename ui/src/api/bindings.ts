@@ -762,3 +762,21 @@ depth: number,
  * 是否本机构
  */
 own: boolean, counts: OfficeCounts, };
+
+export type CalendarYearView = { year: number, 
+/**
+ * 来源通知
+ */
+source: string, holidays: number, make_up_workdays: number, 
+/**
+ * 随软件提供（未被管理员替换）
+ */
+builtin: boolean, };
+
+export type LoadCalendarInput = { text: string, path: string | null, };
+
+export type LoadedYear = { year: number, holidays: number, make_up_workdays: number, 
+/**
+ * A year loaded before was replaced.
+ */
+replaced: boolean, };

@@ -2,6 +2,7 @@ import { Tabs, Typography } from 'antd';
 import type { DeskOption, RoleOption, SettingsView } from '../api/bindings';
 import { t } from '../i18n';
 import { AuditTab } from './AuditTab';
+import { CalendarTab } from './CalendarTab';
 import { MethodTab } from './MethodTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
 import { RevokeTab } from './RevokeTab';
@@ -38,6 +39,11 @@ export function AdminDesk({
             key: 'settings',
             label: <span data-testid="admin-tab-settings">{t('admin.tab.settings')}</span>,
             children: <SettingsTab onSaved={onSettingsSaved} />,
+          },
+          {
+            key: 'calendar',
+            label: <span data-testid="admin-tab-calendar">{t('admin.tab.calendar')}</span>,
+            children: <CalendarTab />,
           },
           {
             key: 'offices',
