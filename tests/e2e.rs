@@ -984,3 +984,84 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     d.wait_text(&second);
     d.shot("supervisor-office-tree");
 }
+
+#[test]
+fn admin_loads_a_calendar_year_keeps_the_office_tree_and_corrects_a_payment_method() {
+    let (data, waiting) = sample_office_with_2027();
+    let case = waiting
+        .iter()
+        .find(|r| r.state == regdesk_domain::lifecycle::CaseState::AwaitingPayment)
+        .expect("a case waiting for payment")
+        .clone();
+    let shots = shots_dir("admin");
+    let _ = std::fs::remove_dir_all(&shots);
+    let mut d = Desk::start(&app(), data.path(), &shots);
+    sign_in(&d, "admin", "Banquan2026");
+    d.wait("[data-testid=desk-title]");
+    d.click("[data-testid=menu-admin]");
+
+    // 工作日历: 2025 and 2026 built in, 2027 loaded; a year pasted with a wrong line is named.
+    d.click("[data-testid=admin-tab-calendar]");
+    d.wait_text("国务院办公厅关于2026年部分节假日安排的通知");
+    // Lines typed as a person types them: Enter between lines.
+    let type_lines = |d: &Desk, lines: &[&str]| {
+        d.click("[data-testid=calendar-text]");
+        d.press(CLEAR);
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                d.press(ENTER);
+            }
+            d.press(l);
+        }
+    };
+    type_lines(&d, &["year 2028", "off 2028-02-30 错误的日期"]);
+    d.click("[data-testid=calendar-load]");
+    d.wait("[data-testid=calendar-error]");
+    let err = d.text("[data-testid=calendar-error]");
+    assert!(err.contains("第 2 行"), "{err}");
+    d.shot("calendar-error");
+    type_lines(&d, &["year 2028", "source 测试用日历", "off 2028-01-01 元旦"]);
+    d.click("[data-testid=calendar-load]");
+    d.wait_text("已载入 2028 年日历");
+    d.shot("calendar-loaded");
+
+    // 机构树: a second subordinate office under the province.
+    d.click("[data-testid=admin-tab-offices]");
+    d.wait("[data-testid=office-ZJHZ]");
+    d.type_into("#office_code", "ZJNB");
+    d.type_into("#office_name", "宁波市版权局");
+    d.js(
+        "document.getElementById('office_parent_code').focus()",
+        serde_json::json!([]),
+    );
+    d.press("浙江");
+    pause();
+    d.press(ENTER);
+    d.click("[data-testid=office-add]");
+    d.wait("[data-testid=office-ZJNB]");
+    d.shot("office-tree");
+
+    // 更改缴费方式 with a reason.
+    d.click("[data-testid=admin-tab-method]");
+    d.type_into("[data-testid=method-key]", &case.serial);
+    d.click("[data-testid=method-find]");
+    d.wait_text("改为");
+    d.js(
+        "[...document.querySelectorAll('[data-testid=method-choice] label')].find(l=>l.innerText.includes('在线支付')).click()",
+        serde_json::json!([]),
+    );
+    d.type_into("[data-testid=method-reason]", "申请人改为扫码支付");
+    d.click("[data-testid=method-submit]");
+    // No method was chosen yet: the core says so, and what was typed stays.
+    d.wait("[data-testid=method-error]");
+    let err = d.text("[data-testid=method-error]");
+    assert!(err.contains("尚未选定缴费方式"), "{err}");
+    d.shot("payment-method");
+
+    // 撤销登记 only for registered works.
+    d.click("[data-testid=admin-tab-revoke]");
+    d.type_into("[data-testid=revoke-key]", &case.serial);
+    d.click("[data-testid=revoke-find]");
+    d.wait_text("只有已登记的作品可以撤销");
+    d.shot("revoke-not-registered");
+}

@@ -852,7 +852,10 @@ mod tests {
         );
         let e = c.add_working_days(d("2026-12-30"), 5).unwrap_err();
         assert_eq!(e.code(), "year_not_loaded");
-        assert_eq!(e.to_string(), "尚未载入 2027 年的工作日历，请管理员在“管理 → 工作日历”中载入");
+        assert_eq!(
+            e.to_string(),
+            "尚未载入 2027 年的工作日历，请管理员在“管理 → 工作日历”中载入"
+        );
         // A gap between loaded years is also an error.
         let mut gap = WorkCalendar::new();
         gap.insert(YearCalendar::parse("year 2025").unwrap());

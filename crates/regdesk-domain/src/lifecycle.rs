@@ -650,6 +650,8 @@ pub enum Refusal {
     PaymentMethodMissing,
     #[error("缴费方式已是{}，无需更改", chosen.label())]
     PaymentMethodUnchanged { chosen: PaymentMethod },
+    #[error("本案尚未选定缴费方式，无需更改：缴费时直接选定即可")]
+    PaymentMethodNotChosen,
     #[error("本案已登记付款，不能更改缴费方式；如需更改请先退回该笔付款")]
     PaymentAlreadyRecorded,
     #[error("本案缴费方式为{}，不能执行“{}”", chosen.label(), command.label())]
@@ -689,6 +691,7 @@ impl Refusal {
             Refusal::PaymentMethodFixed { .. } => "payment_method_fixed",
             Refusal::PaymentMethodMissing => "payment_method_missing",
             Refusal::PaymentMethodUnchanged { .. } => "payment_method_unchanged",
+            Refusal::PaymentMethodNotChosen => "payment_method_not_chosen",
             Refusal::PaymentAlreadyRecorded => "payment_already_recorded",
             Refusal::PaymentMethodMismatch { .. } => "payment_method_mismatch",
             Refusal::Amount { .. } => "amount",
@@ -830,7 +833,7 @@ pub fn decide(
         }
         (S::AwaitingPayment, C::ChangePaymentMethod { method, reason }) => {
             let Some(chosen) = case.payment_method else {
-                return Err(Refusal::PaymentMethodMissing);
+                return Err(Refusal::PaymentMethodNotChosen);
             };
             if chosen == *method {
                 return Err(Refusal::PaymentMethodUnchanged { chosen });
@@ -1216,7 +1219,11 @@ mod tests {
         (S::AwaitingPayment, K::RecordSignature, No("wrong_state")),
         (S::AwaitingPayment, K::VoidSignatures, To(S::Draft)),
         (S::AwaitingPayment, K::ChoosePaymentMethod, To(S::AwaitingPayment)),
-        (S::AwaitingPayment, K::ChangePaymentMethod, No("payment_method_missing")),
+        (
+            S::AwaitingPayment,
+            K::ChangePaymentMethod,
+            No("payment_method_not_chosen"),
+        ),
         (
             S::AwaitingPayment,
             K::ConfirmOnlinePayment,

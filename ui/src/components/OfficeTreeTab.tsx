@@ -125,7 +125,12 @@ function AddOffice({ nodes, onAdded }: { nodes: OfficeNode[]; onAdded: (n: Offic
           <Input autoComplete="off" style={{ width: 240 }} />
         </Form.Item>
         <Form.Item name="parent_code" label={t('offices.parent')}>
-          <Select style={{ width: 220 }} options={nodes.map((n) => ({ value: n.code, label: `${n.name}（${n.code}）` }))} />
+          <Select
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 220 }}
+            options={nodes.map((n) => ({ value: n.code, label: `${n.name}（${n.code}）` }))}
+          />
         </Form.Item>
         <Button type="primary" loading={busy} onClick={() => void submit()} data-testid="office-add">
           {t('offices.addButton')}
