@@ -36,6 +36,8 @@ pub struct CaseDetail {
     pub editable: bool,
     /// Saving a change now voids the signatures (the screen asks first).
     pub edit_voids_signatures: bool,
+    /// 已登记（证书已生成，可撤销登记）
+    pub registered: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub applicant_id: Option<String>,
@@ -180,6 +182,7 @@ pub(crate) fn detail(r: Row) -> CaseDetail {
         stage: stage_of(r.state),
         editable: r.state.filing_editable(),
         edit_voids_signatures: r.state.edit_voids_signatures(),
+        registered: r.state.is_registered(),
         id: r.id,
         serial: r.serial,
         state: r.state,

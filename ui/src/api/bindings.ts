@@ -427,7 +427,11 @@ editable: boolean,
 /**
  * Saving a change now voids the signatures (the screen asks first).
  */
-edit_voids_signatures: boolean, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
+edit_voids_signatures: boolean, 
+/**
+ * 已登记（证书已生成，可撤销登记）
+ */
+registered: boolean, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
 /**
  * 签章表（提交签章后）
  */

@@ -57,7 +57,7 @@ export function RevokeTab() {
       {found && (
         <div className="revoke-case">
           <CaseFacts c={found} testKey="revoke" />
-          {found.state === 'registered' || found.state === 'mailed' || found.state === 'picked_up' ? (
+          {found.registered ? (
             <Form layout="vertical" className="revoke-form">
               <Form.Item label={t('revoke.ground')} required>
                 <Select<RevocationGround>

@@ -45,6 +45,7 @@ export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
   return {
     editable: state === 'draft' || state === 'returned_for_correction' || state === 'awaiting_signatures',
     edit_voids_signatures: state === 'awaiting_signatures',
+    registered: state === 'registered' || state === 'mailed' || state === 'picked_up',
     id: 'case-1',
     serial: SERIAL,
     state: 'draft',
