@@ -932,8 +932,20 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
             .as_str()
             .map(String::from);
         let Some(next) = next else { break };
-        d.click(&format!("[data-testid={next}]"));
-        d.wait("[data-testid=sign-modal]");
+        // The list re-renders as a signature lands: click again if the first click met the old button.
+        let mut opened = false;
+        for _ in 0..4 {
+            d.click(&format!("[data-testid={next}]"));
+            let deadline = std::time::Instant::now() + Duration::from_secs(4);
+            while std::time::Instant::now() < deadline && !d.visible("[data-testid=sign-modal]") {
+                std::thread::sleep(Duration::from_millis(150));
+            }
+            if d.visible("[data-testid=sign-modal]") {
+                opened = true;
+                break;
+            }
+        }
+        assert!(opened, "the sign dialog opens for {next}");
         d.type_into(
             "[data-testid=sign_scan_path] input, input[data-testid=sign_scan_path]",
             &signature,
