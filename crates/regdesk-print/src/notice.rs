@@ -102,30 +102,19 @@ const ITEM_INDENT: f32 = 7.0;
 
 /// Renders the correction notice (作品登记补正通知书) as PDF bytes (A4 portrait).
 pub fn correction_notice(n: &CorrectionNotice) -> Result<Vec<u8>, PrintError> {
-    let code = encode_b(&n.serial)?;
-    let font = font()?;
-    let mut doc = PdfDocument::new(&format!("{CORRECTION_TITLE} {}", n.serial));
-    let font_id = doc.add_font(font);
-    let mut c = Canvas::new(font, font_id, CORRECTION_TITLE, &format!("流水号 {}", n.serial));
-
-    heading(
-        &mut c,
-        &code,
-        &n.office_name,
+    let (doc, mut c) = opening(
         CORRECTION_TITLE,
-        &n.notice_number,
-        &n.serial,
-    );
-    c.paragraph(MARGIN, BODY, "", &format!("{}：", n.applicant), 1.5);
-    let filed = filed_phrase(&n.submitted_on);
-    c.paragraph(
-        MARGIN,
-        BODY,
-        "",
-        &format!("　　你（单位）{filed}提交的作品登记申请已收悉。经审查，该申请存在下列需要补正的事项："),
-        2.0,
-    );
-    work_table(&mut c, &n.work_title, &n.category, &n.applicant, &n.submitted_on);
+        &Case {
+            office_name: &n.office_name,
+            notice_number: &n.notice_number,
+            serial: &n.serial,
+            applicant: &n.applicant,
+            work_title: &n.work_title,
+            category: &n.category,
+            submitted_on: &n.submitted_on,
+        },
+        "经审查，该申请存在下列需要补正的事项：",
+    )?;
 
     c.y += 3.0;
     c.ensure(3.0 * Canvas::line_h(BODY));
@@ -170,30 +159,19 @@ pub fn correction_notice(n: &CorrectionNotice) -> Result<Vec<u8>, PrintError> {
 
 /// Renders the refusal notice (作品不予登记通知书) as PDF bytes (A4 portrait).
 pub fn refusal_notice(n: &RefusalNotice) -> Result<Vec<u8>, PrintError> {
-    let code = encode_b(&n.serial)?;
-    let font = font()?;
-    let mut doc = PdfDocument::new(&format!("{REFUSAL_TITLE} {}", n.serial));
-    let font_id = doc.add_font(font);
-    let mut c = Canvas::new(font, font_id, REFUSAL_TITLE, &format!("流水号 {}", n.serial));
-
-    heading(
-        &mut c,
-        &code,
-        &n.office_name,
+    let (doc, mut c) = opening(
         REFUSAL_TITLE,
-        &n.notice_number,
-        &n.serial,
-    );
-    c.paragraph(MARGIN, BODY, "", &format!("{}：", n.applicant), 1.5);
-    let filed = filed_phrase(&n.submitted_on);
-    c.paragraph(
-        MARGIN,
-        BODY,
-        "",
-        &format!("　　你（单位）{filed}提交的作品登记申请已收悉。经审查，该申请不符合登记条件，决定不予登记。"),
-        2.0,
-    );
-    work_table(&mut c, &n.work_title, &n.category, &n.applicant, &n.submitted_on);
+        &Case {
+            office_name: &n.office_name,
+            notice_number: &n.notice_number,
+            serial: &n.serial,
+            applicant: &n.applicant,
+            work_title: &n.work_title,
+            category: &n.category,
+            submitted_on: &n.submitted_on,
+        },
+        "经审查，该申请不符合登记条件，决定不予登记。",
+    )?;
 
     c.y += 3.0;
     c.ensure(3.0 * Canvas::line_h(BODY));
@@ -221,6 +199,39 @@ pub fn refusal_notice(n: &RefusalNotice) -> Result<Vec<u8>, PrintError> {
 }
 
 /// "于2026年11月25日" when the filing date is known.
+/// What both notices say of the case at their head.
+struct Case<'a> {
+    office_name: &'a str,
+    notice_number: &'a str,
+    serial: &'a str,
+    applicant: &'a str,
+    work_title: &'a str,
+    category: &'a str,
+    submitted_on: &'a str,
+}
+
+/// The document and its first lines, shared by both notices: heading with the barcode,
+/// the addressee, the opening sentence ending in `verdict`, the table of the work.
+fn opening(title: &str, k: &Case<'_>, verdict: &str) -> Result<(PdfDocument, Canvas<'static>), PrintError> {
+    let code = encode_b(k.serial)?;
+    let font = font()?;
+    let mut doc = PdfDocument::new(&format!("{title} {}", k.serial));
+    let font_id = doc.add_font(font);
+    let mut c = Canvas::new(font, font_id, title, &format!("流水号 {}", k.serial));
+    heading(&mut c, &code, k.office_name, title, k.notice_number, k.serial);
+    c.paragraph(MARGIN, BODY, "", &format!("{}：", k.applicant), 1.5);
+    let filed = filed_phrase(k.submitted_on);
+    c.paragraph(
+        MARGIN,
+        BODY,
+        "",
+        &format!("　　你（单位）{filed}提交的作品登记申请已收悉。{verdict}"),
+        2.0,
+    );
+    work_table(&mut c, k.work_title, k.category, k.applicant, k.submitted_on);
+    Ok((doc, c))
+}
+
 fn filed_phrase(submitted_on: &str) -> String {
     let d = submitted_on.trim();
     if d.is_empty() {
