@@ -335,6 +335,18 @@ pub struct CaseFacts {
     pub tracking_number: Option<String>,
 }
 
+impl CaseFacts {
+    /// 可登记线下转账：待缴费，且未选定方式或选定的是线下方式。
+    pub fn takes_transfer(&self) -> bool {
+        self.state == CaseState::AwaitingPayment && self.payment_method.map_or(true, PaymentMethod::is_offline)
+    }
+
+    /// 可确认在线支付：待缴费，且未选定方式或选定的是在线支付。
+    pub fn takes_online_payment(&self) -> bool {
+        self.state == CaseState::AwaitingPayment && self.payment_method.map_or(true, |m| !m.is_offline())
+    }
+}
+
 /// 案件操作。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case", tag = "command")]
@@ -1886,6 +1898,26 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "no_signers");
+    }
+
+    #[test]
+    fn which_payment_a_case_takes() {
+        let now = t0();
+        let open = fixture(S::AwaitingPayment);
+        assert!(open.takes_transfer() && open.takes_online_payment());
+        let bank = run(&open, sample(K::ChoosePaymentMethod, now), &clerk(), now);
+        assert!(bank.takes_transfer() && !bank.takes_online_payment());
+        let online = run(
+            &open,
+            CaseCommand::ChoosePaymentMethod {
+                method: PaymentMethod::Online,
+            },
+            &clerk(),
+            now,
+        );
+        assert!(!online.takes_transfer() && online.takes_online_payment());
+        let checking = fixture(S::AwaitingPaymentCheck);
+        assert!(!checking.takes_transfer() && !checking.takes_online_payment());
     }
 
     #[test]

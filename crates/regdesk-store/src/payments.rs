@@ -58,6 +58,10 @@ pub struct PaymentCaseRow {
     #[ts(type = "number")]
     pub applicant_balance_fen: i64,
     pub awaiting_since: Option<DateTime<Utc>>,
+    /// 可登记线下转账（待缴费且方式为线下或未选）
+    pub takes_transfer: bool,
+    /// 可确认在线支付（待缴费且方式为在线或未选）
+    pub takes_online_payment: bool,
     #[ts(type = "number")]
     pub version: i64,
 }
@@ -916,6 +920,8 @@ impl Store {
                     covered_fen: covered,
                     short_fen: (owed - covered).max(0),
                     awaiting_since: since,
+                    takes_transfer: row.facts.takes_transfer(),
+                    takes_online_payment: row.facts.takes_online_payment(),
                     version: row.version,
                 })
             })

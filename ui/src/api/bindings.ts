@@ -577,7 +577,15 @@ short_fen: number,
 /**
  * 申请人余额（多付且已确认）
  */
-applicant_balance_fen: number, awaiting_since: string | null, version: number, };
+applicant_balance_fen: number, awaiting_since: string | null, 
+/**
+ * 可登记线下转账（待缴费且方式为线下或未选）
+ */
+takes_transfer: boolean, 
+/**
+ * 可确认在线支付（待缴费且方式为在线或未选）
+ */
+takes_online_payment: boolean, version: number, };
 
 export type PaymentCasesInput = { search: string | null, };
 

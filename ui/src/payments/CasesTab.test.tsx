@@ -204,4 +204,15 @@ describe('在线支付确认', () => {
     expect(await screen.findByTestId('online-error')).toHaveTextContent('不能执行“确认在线支付”');
     expect(field('online_reference')).toHaveValue('WX1');
   });
+
+  it('offers what the core says a case takes: no online receipt for a bank-transfer case', async () => {
+    const bank = { ...CASES[0], method: 'bank_transfer' as const, method_label: '银行公对公转账', takes_online_payment: false };
+    fakeCore({ payment_cases: () => [bank, CASES[2]] });
+    renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
+    const row = (await screen.findByText(bank.serial)).closest('tr') as HTMLElement;
+    expect(within(row).queryByText('在线支付已到账…')).toBeNull();
+    expect(within(row).getByRole('checkbox')).toBeEnabled();
+    const checking = screen.getByText(CASES[2].serial).closest('tr') as HTMLElement;
+    expect(within(checking).getByRole('checkbox')).toBeDisabled();
+  });
 });

@@ -29,7 +29,7 @@ export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChange
     try {
       const found = await paymentsApi.paymentCases(search.trim() || null);
       setRows(found);
-      setSelected((sel) => sel.filter((id) => found.some((r) => r.case_id === id && r.state === 'awaiting_payment')));
+      setSelected((sel) => sel.filter((id) => found.some((r) => r.case_id === id && r.takes_transfer)));
     } catch (e) {
       setError(e as ApiError);
     } finally {
@@ -67,9 +67,9 @@ export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChange
     {
       key: 'online',
       width: 130,
-      // Offline methods are paid by transfer; a case paid online is confirmed with the platform's receipt.
+      // The core says which cases take an online receipt (待缴费, method online or not chosen yet).
       render: (_v, r, i) =>
-        r.state === 'awaiting_payment' && (r.method === null || r.method === 'online') ? (
+        r.takes_online_payment ? (
           <Button size="small" type="link" onClick={() => setOnline(r)} data-testid={`online-${i}`}>
             {pt('online.action')}
           </Button>
@@ -107,7 +107,7 @@ export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChange
         rowSelection={{
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys as string[]),
-          getCheckboxProps: (r) => ({ disabled: r.state !== 'awaiting_payment' }),
+          getCheckboxProps: (r) => ({ disabled: !r.takes_transfer }),
         }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={pt('cases.empty')} /> }}
       />

@@ -28,7 +28,7 @@ function ResolveBody({ line, onClose, onDone }: { line: StatementLineView; onClo
 
   useEffect(() => {
     paymentsApi.paymentCases(null).then(
-      (rows) => setCases(rows.filter((r) => r.state === 'awaiting_payment')),
+      (rows) => setCases(rows.filter((r) => r.takes_transfer)),
       () => setCases([]),
     );
   }, []);

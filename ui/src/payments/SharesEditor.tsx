@@ -55,7 +55,7 @@ function CaseSearch({ taken, onAdd }: { taken: string[]; onAdd: (r: PaymentCaseR
     setBusy(true);
     setError(null);
     try {
-      const found = (await paymentsApi.paymentCases(query)).filter((r) => r.state === 'awaiting_payment');
+      const found = (await paymentsApi.paymentCases(query)).filter((r) => r.takes_transfer);
       setRows(found);
     } catch (e) {
       setError((e as ApiError).message);

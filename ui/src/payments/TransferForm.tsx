@@ -65,7 +65,7 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
     reference: '',
     purpose: '',
     receipt_file_id: null,
-    shares: cases.filter((c) => c.state === 'awaiting_payment').map((c) => shareOf(c)),
+    shares: cases.filter((c) => c.takes_transfer).map((c) => shareOf(c)),
   };
 
   const submit = async () => {

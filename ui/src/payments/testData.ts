@@ -35,6 +35,8 @@ export function caseRow(over: Partial<PaymentCaseRow> = {}): PaymentCaseRow {
     short_fen: 15000,
     applicant_balance_fen: 0,
     awaiting_since: '2026-11-20T09:00:00+08:00',
+    takes_transfer: true,
+    takes_online_payment: true,
     version: 3,
     ...over,
   };
@@ -60,6 +62,8 @@ export const CASES: PaymentCaseRow[] = [
     method_label: '银行公对公转账',
     covered_fen: 15000,
     short_fen: 0,
+    takes_transfer: false,
+    takes_online_payment: false,
   }),
 ];
 
