@@ -338,12 +338,12 @@ pub struct CaseFacts {
 impl CaseFacts {
     /// 可登记线下转账：待缴费，且未选定方式或选定的是线下方式。
     pub fn takes_transfer(&self) -> bool {
-        self.state == CaseState::AwaitingPayment && self.payment_method.map_or(true, PaymentMethod::is_offline)
+        self.state == CaseState::AwaitingPayment && self.payment_method.is_none_or(PaymentMethod::is_offline)
     }
 
     /// 可确认在线支付：待缴费，且未选定方式或选定的是在线支付。
     pub fn takes_online_payment(&self) -> bool {
-        self.state == CaseState::AwaitingPayment && self.payment_method.map_or(true, |m| !m.is_offline())
+        self.state == CaseState::AwaitingPayment && self.payment_method.is_none_or(|m| !m.is_offline())
     }
 }
 
