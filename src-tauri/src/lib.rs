@@ -209,6 +209,14 @@ async fn desk_overview(state: State<'_, AppState>, input: DeskInput) -> Res<Desk
 }
 
 #[tauri::command]
+async fn search_cases(
+    state: State<'_, AppState>,
+    input: regdesk_store::CaseSearchInput,
+) -> Res<regdesk_store::CaseSearchResult> {
+    state.with(|st, s| st.search_cases(s, &input))
+}
+
+#[tauri::command]
 async fn list_queue(state: State<'_, AppState>, input: QueueInput) -> Res<CasePage> {
     state.with(|st, s| st.list_queue(s, &input))
 }
@@ -604,6 +612,7 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             recent_audit,
             desk_overview,
             list_queue,
+            search_cases,
             check_id,
             find_applicants,
             get_applicant,

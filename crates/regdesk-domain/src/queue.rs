@@ -119,9 +119,18 @@ pub fn desk_queues(desk: Desk) -> &'static [Queue] {
     }
 }
 
+/// 可处理某队列案件的工作台：the desks of a person holding `roles` that show
+/// `queue`, the working desk first (in menu order).
+pub fn desks_handling(roles: &[Role], queue: Queue) -> Vec<Desk> {
+    desks_for(roles)
+        .into_iter()
+        .filter(|d| desk_queues(*d).contains(&queue))
+        .collect()
+}
+
 /// May a person holding `roles` list `queue`? Only through a desk of theirs that shows it.
 pub fn may_view_queue(roles: &[Role], queue: Queue) -> Result<(), PermissionDenied> {
-    if desks_for(roles).into_iter().any(|d| desk_queues(d).contains(&queue)) {
+    if !desks_handling(roles, queue).is_empty() {
         return Ok(());
     }
     let desks: Vec<&str> = Desk::ALL
@@ -214,5 +223,28 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(e.is_some_and(|m| m.contains("终审台")));
+    }
+
+    #[test]
+    fn desks_handling_a_queue_working_desk_first() {
+        let table: &[(&[Role], Queue, &[Desk])] = &[
+            (
+                &[Role::Finance, Role::CounterClerk],
+                Queue::AwaitingPayment,
+                &[Desk::Counter, Desk::Payments, Desk::Reports],
+            ),
+            (
+                &[Role::Supervisor, Role::FirstReviewer],
+                Queue::FirstReview,
+                &[Desk::FirstReview, Desk::Reports],
+            ),
+            (&[Role::FirstReviewer], Queue::FinalReview, &[]),
+            (&[Role::CertificateDesk], Queue::Registered, &[Desk::Certificates]),
+            (&[Role::Admin], Queue::Registered, &[]),
+            (&[Role::CounterClerk], Queue::Other, &[]),
+        ];
+        for (roles, queue, desks) in table {
+            assert_eq!(desks_handling(roles, *queue), desks.to_vec(), "{roles:?} {queue:?}");
+        }
     }
 }

@@ -29,6 +29,7 @@ pub fn typescript() -> String {
         crate::ErrorKind, crate::ApiError,
         regdesk_domain::queue::Queue, regdesk_domain::queue::Stage, regdesk_domain::lifecycle::CaseState,
         crate::QueueCount, crate::DeskOverview, crate::CaseRow, crate::CasePage, crate::QueueInput, crate::QueueSort, crate::QueueSortKey, crate::DeskInput,
+        crate::CaseSearchInput, crate::CaseHit, crate::CaseSearchResult,
         regdesk_domain::applicant::ApplicantCategory, regdesk_domain::applicant::ApplicantInput,
         regdesk_domain::applicant::IdConsequence, regdesk_domain::identity::DocumentType,
         regdesk_domain::identity::IdentityDocument, regdesk_domain::identity::PersonFacts,

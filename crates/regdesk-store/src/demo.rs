@@ -659,4 +659,85 @@ mod tests {
         assert!(count(Queue::AwaitingPayment) >= 1);
         assert!(f.store.verify_audit().unwrap().ok);
     }
+
+    #[test]
+    fn the_top_bar_search_finds_any_case_and_names_the_desks_that_work_it() {
+        use crate::{CaseSearchInput, QueueInput};
+        use regdesk_domain::queue::Queue;
+        use regdesk_domain::staff::Desk;
+        let f = crate::tests::fixture();
+        fill_office(&f.store, 24).unwrap();
+        let wangli = sign_in_as(&f.store, "wangli").unwrap();
+        let liwen = sign_in_as(&f.store, "liwen").unwrap();
+        let zhaomin = sign_in_as(&f.store, "zhaomin").unwrap();
+        let search = |s: &Session, text: &str, limit: Option<u32>| {
+            f.store
+                .search_cases(
+                    s,
+                    &CaseSearchInput {
+                        text: text.into(),
+                        limit,
+                    },
+                )
+                .unwrap()
+        };
+        let first_of = |q| {
+            f.store
+                .list_queue(
+                    &zhaomin,
+                    &QueueInput {
+                        queue: q,
+                        page: 1,
+                        page_size: 1,
+                        search: None,
+                        sort: None,
+                        office: None,
+                    },
+                )
+                .unwrap()
+                .rows
+                .remove(0)
+        };
+
+        // A registration number, typed in lower case, finds its case for a clerk
+        // who has no desk for it; the supervisor may open it at the reports desk.
+        let registered = first_of(Queue::Registered);
+        let regno = registered.registration_number.clone().unwrap();
+        let r = search(&wangli, &regno.to_lowercase(), None);
+        assert_eq!(r.total, 1);
+        assert_eq!(r.hits[0].case.serial, registered.serial);
+        assert_eq!(r.hits[0].queue, Queue::Registered);
+        assert_eq!(r.hits[0].queue_label, "已登记");
+        assert!(r.hits[0].desks.is_empty());
+        assert_eq!(search(&zhaomin, &regno, None).hits[0].desks, vec![Desk::Reports]);
+
+        // A case in first review, found by its serial: the reviewer's desk.
+        let reviewing = first_of(Queue::FirstReview);
+        let r = search(&liwen, &reviewing.serial, None);
+        assert_eq!(r.hits[0].case.serial, reviewing.serial);
+        assert_eq!(r.hits[0].desks, vec![Desk::FirstReview]);
+        assert_eq!(r.hits[0].case.days_left, reviewing.days_left);
+
+        // The office code is in every serial: all cases match, ten come back by
+        // default, newest first, and the limit is honoured.
+        let prefix: String = registered.serial.chars().take_while(|c| *c != '-').collect();
+        let all = search(&zhaomin, &prefix, None);
+        assert_eq!(all.total, 24);
+        assert_eq!(all.hits.len(), 10);
+        assert!(all
+            .hits
+            .windows(2)
+            .all(|w| w[0].case.created_at >= w[1].case.created_at));
+        assert_eq!(search(&zhaomin, &prefix, Some(50)).hits.len(), 24);
+
+        // One or two characters search too (no trigram); blank finds nothing.
+        let two: String = reviewing.title.chars().take(2).collect();
+        assert!(search(&liwen, &two, Some(50))
+            .hits
+            .iter()
+            .any(|h| h.case.serial == reviewing.serial));
+        let none = search(&liwen, "   ", None);
+        assert_eq!((none.total, none.hits.len()), (0, 0));
+        assert_eq!(search(&liwen, "不存在的作品名称", None).total, 0);
+    }
 }

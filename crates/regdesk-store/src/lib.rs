@@ -53,7 +53,10 @@ pub use forms::chinese_date;
 pub use offices::{OfficeCounts, OfficeNode};
 pub use payments::*;
 pub use proofs::{AddProofInput, IdentityProofView};
-pub use queues::{CasePage, CaseRow, DeskInput, DeskOverview, QueueCount, QueueInput, QueueSort, QueueSortKey};
+pub use queues::{
+    CaseHit, CasePage, CaseRow, CaseSearchInput, CaseSearchResult, DeskInput, DeskOverview, QueueCount, QueueInput,
+    QueueSort, QueueSortKey,
+};
 pub use review::*;
 pub use session::Session;
 pub use views::*;

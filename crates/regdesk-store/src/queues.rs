@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use regdesk_domain::category::WorkCategory;
 use regdesk_domain::lifecycle::CaseState;
-use regdesk_domain::queue::{desk_queues, may_view_queue, queue_of, stage_of, Queue, Stage};
+use regdesk_domain::queue::{desk_queues, desks_handling, may_view_queue, queue_of, stage_of, Queue, Stage};
 use regdesk_domain::staff::{desk_label, require, Desk, Permission};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -83,6 +83,35 @@ pub struct QueueInput {
     #[serde(default)]
     #[ts(optional)]
     pub office: Option<String>,
+}
+
+/// 查找案件（顶栏搜索，Ctrl+K）：across every queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseSearchInput {
+    /// 流水号、登记号、作品名称、姓名或证件号
+    pub text: String,
+    /// 最多返回几条（默认 10，至多 50）
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+/// 查到的一件案件：its row, the queue it sits in, and the desks of the
+/// searching person that work that queue (the working desk first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseHit {
+    pub case: CaseRow,
+    pub queue: Queue,
+    pub queue_label: String,
+    pub desks: Vec<Desk>,
+}
+
+/// 查找结果：an exact serial or registration number first, then the newest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseSearchResult {
+    pub hits: Vec<CaseHit>,
+    /// 符合条件的案件总数（可能多于返回的条数）
+    pub total: u32,
 }
 
 /// 队列排序的列。
@@ -214,13 +243,68 @@ impl Store {
                 }
             }
         };
+        let rows = self.case_rows(&conn, &filter, &order, &codes, page_size, (page - 1) * page_size)?;
+        Ok(CasePage {
+            rows,
+            total,
+            page,
+            page_size,
+        })
+    }
+
+    /// 查找案件：every case whose serial, registration number, title, names
+    /// or ID numbers match, for anyone signed in (the case itself opens at the
+    /// desks the person holds).
+    pub fn search_cases(&self, session: &Session, input: &CaseSearchInput) -> Result<CaseSearchResult> {
+        let conn = self.conn();
+        let roles = roles_of(&conn, session)?;
+        let text = input.text.trim();
+        if text.is_empty() {
+            return Ok(CaseSearchResult {
+                hits: Vec::new(),
+                total: 0,
+            });
+        }
+        let limit = input.limit.unwrap_or(10).clamp(1, 50);
+        let (filter, param) = Store::search_filter(text);
+        let total: u32 = conn.query_row(&format!("SELECT COUNT(*) FROM cases WHERE {filter}"), [&param], |r| {
+            r.get(0)
+        })?;
+        let exact = text.to_uppercase();
+        let order = "(UPPER(serial) = ? OR UPPER(COALESCE(registration_number, '')) = ?) DESC, created_at DESC, serial";
+        let rows = self.case_rows(&conn, filter, order, &[param, exact.clone(), exact], limit, 0)?;
+        let hits = rows
+            .into_iter()
+            .map(|case| {
+                let queue = queue_of(case.state);
+                CaseHit {
+                    queue,
+                    queue_label: queue.label().to_string(),
+                    desks: desks_handling(&roles, queue),
+                    case,
+                }
+            })
+            .collect();
+        Ok(CaseSearchResult { hits, total })
+    }
+
+    /// Queue rows of the cases matching `filter` (SQL on `cases`, with `params`
+    /// for its placeholders and then the order's), in `order`.
+    fn case_rows(
+        &self,
+        conn: &rusqlite::Connection,
+        filter: &str,
+        order: &str,
+        params: &[String],
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<CaseRow>> {
         let mut stmt = conn.prepare(&format!(
             "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number FROM cases
-             WHERE {filter} ORDER BY {order} LIMIT {page_size} OFFSET {}",
-            (page - 1) * page_size
+             WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         ))?;
         let raw = stmt
-            .query_map(rusqlite::params_from_iter(codes.iter()), |r| {
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -235,10 +319,9 @@ impl Store {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let calendar = crate::calendar::calendar_of(&conn)?;
+        let calendar = crate::calendar::calendar_of(conn)?;
         let today = crate::office_date(self.now());
-        let rows = raw
-            .into_iter()
+        raw.into_iter()
             .map(
                 |(
                     id,
@@ -278,12 +361,6 @@ impl Store {
                     })
                 },
             )
-            .collect::<Result<Vec<_>>>()?;
-        Ok(CasePage {
-            rows,
-            total,
-            page,
-            page_size,
-        })
+            .collect::<Result<Vec<_>>>()
     }
 }

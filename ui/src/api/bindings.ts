@@ -179,6 +179,24 @@ export type QueueSortKey = "serial" | "title" | "applicant" | "created" | "due";
 
 export type DeskInput = { desk: Desk, };
 
+export type CaseSearchInput = { 
+/**
+ * 流水号、登记号、作品名称、姓名或证件号
+ */
+text: string, 
+/**
+ * 最多返回几条（默认 10，至多 50）
+ */
+limit?: number, };
+
+export type CaseHit = { case: CaseRow, queue: Queue, queue_label: string, desks: Array<Desk>, };
+
+export type CaseSearchResult = { hits: Array<CaseHit>, 
+/**
+ * 符合条件的案件总数（可能多于返回的条数）
+ */
+total: number, };
+
 export type ApplicantCategory = "individual" | "organisation" | "agency" | "lawyer";
 
 export type ApplicantInput = { category: ApplicantCategory, 
