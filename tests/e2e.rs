@@ -330,6 +330,7 @@ const SPACE: &str = "\u{E00D}";
 const RIGHT: &str = "\u{E014}";
 const CTRL_S: &str = "\u{E009}s\u{E009}";
 const CTRL_ENTER: &str = "\u{E009}\u{E007}\u{E009}";
+const CTRL_K: &str = "\u{E009}k\u{E009}";
 const CLEAR: &str = "\u{E009}a\u{E009}\u{E003}";
 
 fn pause() {
@@ -840,6 +841,13 @@ fn open_row(d: &Desk, queue: &str, serial: &str) {
     d.wait("[data-testid=review-workspace]");
 }
 
+/// Opens the case shown at a glance (found in the top bar) at `desk`, once the drawer has gone.
+fn open_found_at(d: &Desk, desk: &str) {
+    d.click(&format!("[data-testid=glance-open-{desk}]"));
+    d.wait_gone("[data-testid=case-glance]");
+    d.wait_gone(".ant-drawer-mask");
+}
+
 #[test]
 fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     let (data, waiting) = sample_office_with_2027();
@@ -894,11 +902,42 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     d.wait("[data-testid=queue-registered]");
     d.wait_text(&regno);
     d.shot("registered-queue");
+    // The registration number, typed into the top bar, finds the case at this desk.
+    d.type_into("[data-testid=global-search]", &regno);
+    d.wait("[data-testid=global-search-option-0]");
+    d.click("[data-testid=global-search-option-0]");
+    d.wait("[data-testid=glance-open-certificates]");
+    std::thread::sleep(Duration::from_millis(400));
+    d.shot("registered-glance");
+    open_found_at(&d, "certificates");
+    assert_eq!(
+        d.js(
+            "return document.querySelector('input[data-testid=queue-search-registered]').value",
+            serde_json::json!([])
+        )
+        .as_str(),
+        Some(first.as_str())
+    );
+    d.shot("registered-looked-up");
     sign_out(&d);
 
-    // 李雯 returns the second case for correction.
+    // 李雯 finds the second case from the top bar (Ctrl+K, its serial, Enter) and
+    // opens it at her desk; she returns it for correction.
     sign_in(&d, "liwen", "Banquan2026");
-    open_row(&d, "first_review", &second);
+    d.wait("[data-testid=queue-first_review]");
+    d.press(CTRL_K);
+    d.wait_focus("[data-testid=global-search]");
+    d.press(&second);
+    d.wait("[data-testid=global-search-option-0]");
+    d.shot("global-search-found");
+    d.press(ENTER);
+    d.wait("[data-testid=case-glance]");
+    let glance = d.text("[data-testid=case-glance]");
+    assert!(glance.contains("待初审") && glance.contains("到初审打开"), "{glance}");
+    d.shot("global-search-glance");
+    open_found_at(&d, "first_review");
+    d.wait("[data-testid=review-workspace]");
+    d.wait_text(&second);
     d.click("[data-testid=review-return]");
     d.wait("[data-testid=return-modal]");
     d.click("[data-testid=return-reason-1]");

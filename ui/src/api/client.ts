@@ -1,7 +1,7 @@
 // Typed wrappers around the Rust commands. Every command with an input takes
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
-import type { AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+import type { CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
   'validation',
@@ -48,6 +48,7 @@ const READS: ReadonlySet<string> = new Set([
   'get_settings',
   'desk_overview',
   'list_queue',
+  'search_cases',
   'verify_audit',
   'recent_audit',
   'find_applicants',
@@ -108,6 +109,8 @@ export const api = {
   updateSettings: (input: UpdateSettingsInput) => call<SettingsView>('update_settings', { input }),
   deskOverview: (desk: Desk) => call<DeskOverview>('desk_overview', { input: { desk } satisfies DeskInput }),
   listQueue: (input: QueueInput) => call<CasePage>('list_queue', { input }),
+  /** 顶栏查找（Ctrl+K）: every queue, the desks that work each case. */
+  searchCases: (input: CaseSearchInput) => call<CaseSearchResult>('search_cases', { input }),
   verifyAudit: () => call<AuditReport>('verify_audit'),
   recentAudit: (limit: number) => call<AuditEntryView[]>('recent_audit', { input: { limit } satisfies RecentAuditInput }),
   /** 证件核验: never rejects for a bad number (valid=false with the error). */

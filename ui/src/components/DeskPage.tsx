@@ -1,8 +1,8 @@
-import { useState } from 'react';
-import { Alert, Badge, Button, Empty, Spin, Tabs, Tag, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { Alert, App as AntApp, Badge, Button, Empty, Spin, Tabs, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { TabsProps } from 'antd';
-import type { ApiError, DeskOption, DeskOverview, Role } from '../api/bindings';
+import type { ApiError, CaseHit, Desk, DeskOption, DeskOverview, Queue, Role } from '../api/bindings';
 import { t } from '../i18n';
 import { ApplicantsTab } from './ApplicantsTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
@@ -13,6 +13,11 @@ import { ReviewWorkspace } from '../review/ReviewWorkspace';
 import type { ReviewRow } from '../review/ReviewWorkspace';
 
 const APPLICANTS = 'applicants';
+
+/** A case found in the top bar, to open at this desk (`nonce` tells one request from the next). */
+export type OpenRequest = { desk: Desk; hit: CaseHit; nonce: number };
+/** A case to look up in one of the desk's queues. */
+export type Lookup = { queue: Queue; serial: string; nonce: number };
 
 /**
  * A working desk: its title and its queues as tabs, each a compact table.
@@ -26,6 +31,7 @@ export function DeskPage({
   error,
   onReload,
   roles = [],
+  openRequest = null,
 }: {
   desk: DeskOption;
   /** only the desk on screen carries data-testid="desk-title" */
@@ -35,6 +41,8 @@ export function DeskPage({
   onReload: () => void;
   /** the signed-in person's roles (what the desk offers; the core decides) */
   roles?: Role[];
+  /** a case found in the top bar, to be opened here */
+  openRequest?: OpenRequest | null;
 }) {
   const isCounter = desk.desk === 'counter';
   const isPayments = desk.desk === 'payments';
@@ -50,6 +58,30 @@ export function DeskPage({
     onReload();
   };
   const queues = overview?.queues ?? [];
+
+  // A case found in the top bar opens as a click on its queue row would: the
+  // counter opens the filing (unless another one is open), a review desk its
+  // workspace, any other desk the queue with the case looked up.
+  const { message } = AntApp.useApp();
+  const [found, setFound] = useState<Lookup | null>(null);
+  const handled = useRef(0);
+  useEffect(() => {
+    if (!openRequest || openRequest.nonce === handled.current) return;
+    handled.current = openRequest.nonce;
+    const { hit } = openRequest;
+    if (isCounter) {
+      if (filing !== null && filing !== hit.case.serial) {
+        void message.warning(t('search.counterBusy', { serial: filing || t('search.untitled') }));
+      } else {
+        setFiling(hit.case.serial);
+      }
+    } else if (reviewDesk) {
+      setReviewing(hit.case);
+    } else {
+      setTab(hit.queue);
+      setFound({ queue: hit.queue, serial: hit.case.serial, nonce: openRequest.nonce });
+    }
+  }, [openRequest, isCounter, reviewDesk, filing, message]);
 
   const items: NonNullable<TabsProps['items']> = queues.map((q) => ({
     key: q.queue,
@@ -68,6 +100,7 @@ export function DeskPage({
         queue={q.queue}
         label={q.label}
         reloadKey={reloadKey}
+        lookup={found?.queue === q.queue ? found.serial : undefined}
         onOpen={isCounter ? (row) => setFiling(row.serial) : reviewDesk ? setReviewing : undefined}
       />
     ),
@@ -109,7 +142,7 @@ export function DeskPage({
       {!overview && !error && <Spin />}
       {overview && items.length === 0 && !isPayments && <Empty />}
       {isPayments ? (
-        overview && <PaymentsDesk overview={overview} onChanged={changed} />
+        overview && <PaymentsDesk overview={overview} onChanged={changed} lookup={found} />
       ) : filing !== null ? (
         <FilingWorkspace
           caseKey={filing || undefined}

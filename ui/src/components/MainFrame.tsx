@@ -15,11 +15,13 @@ import {
   SettingOutlined,
   CloudServerOutlined,
 } from '@ant-design/icons';
-import type { ApiError, AppStatus, Desk, DeskOverview, SessionView, SettingsView } from '../api/bindings';
+import type { ApiError, AppStatus, CaseHit, Desk, DeskOverview, SessionView, SettingsView } from '../api/bindings';
 import { api } from '../api/client';
 import { t } from '../i18n';
 import { AdminDesk } from './AdminDesk';
 import { DeskPage } from './DeskPage';
+import type { OpenRequest } from './DeskPage';
+import { GlobalSearch } from './GlobalSearch';
 import { RoleTags } from './StaffTab';
 import { useExpireCorrections } from '../review/useExpireCorrections';
 
@@ -98,6 +100,13 @@ export function MainFrame({
     void loadOverview(desk);
   };
 
+  /** A case found in the top bar, to be opened at one of the person's desks. */
+  const [openRequest, setOpenRequest] = useState<OpenRequest | null>(null);
+  const openAt = (desk: Desk, hit: CaseHit) => {
+    select(desk);
+    setOpenRequest((r) => ({ desk, hit, nonce: (r?.nonce ?? 0) + 1 }));
+  };
+
   const items: MenuProps['items'] = desks.map((d) => {
     const count = badgeCount(overviews[d.desk]);
     return {
@@ -130,10 +139,10 @@ export function MainFrame({
                 {t('frame.sync.offline', { count: status.pending_sync })}
               </Tag>
             </Tooltip>
-            <Typography.Text type="secondary" className="frame-noserver">
-              {t('frame.sync.noServer')}
-            </Typography.Text>
           </Space>
+          <div className="frame-search">
+            <GlobalSearch desks={desks} onOpenAt={openAt} />
+          </div>
           <Space size="small" className="frame-actions">
             <span data-testid="current-user" className="current-user">
               <Typography.Text strong>{session.display_name}</Typography.Text>{' '}
@@ -143,15 +152,15 @@ export function MainFrame({
               <Typography.Text type="secondary">{t('frame.largeText')}</Typography.Text>
               <Switch size="small" checked={largeText} onChange={onLargeText} data-testid="large-text" />
             </Space>
-            <Button size="small" icon={<LockOutlined />} onClick={onLock} data-testid="lock-button">
-              {t('frame.lock')}
-            </Button>
-            <Button size="small" icon={<KeyOutlined />} onClick={onChangePassword} data-testid="change-password-button">
-              {t('frame.changePassword')}
-            </Button>
-            <Button size="small" icon={<LogoutOutlined />} onClick={onLogout} data-testid="logout-button">
-              {t('frame.logout')}
-            </Button>
+            <Tooltip title={t('frame.lock')}>
+              <Button size="small" icon={<LockOutlined />} onClick={onLock} data-testid="lock-button" aria-label={t('frame.lock')} />
+            </Tooltip>
+            <Tooltip title={t('frame.changePassword')}>
+              <Button size="small" icon={<KeyOutlined />} onClick={onChangePassword} data-testid="change-password-button" aria-label={t('frame.changePassword')} />
+            </Tooltip>
+            <Tooltip title={t('frame.logout')}>
+              <Button size="small" icon={<LogoutOutlined />} onClick={onLogout} data-testid="logout-button" aria-label={t('frame.logout')} />
+            </Tooltip>
           </Space>
         </Layout.Header>
         <Layout.Content className="frame-content">
@@ -176,6 +185,7 @@ export function MainFrame({
                     error={overviewErrors[d.desk]}
                     onReload={() => void loadOverview(d.desk)}
                     roles={session.roles}
+                    openRequest={openRequest?.desk === d.desk ? openRequest : null}
                   />
                 )}
               </div>

@@ -24,7 +24,10 @@ export function QueueTable({
   onOpen,
   reloadKey = 0,
   office,
+  lookup,
 }: {
+  /** A case to look up (found in the top bar): its serial goes into the search. */
+  lookup?: string;
   /** Only the cases of this office (the supervisor's office tree). */
   office?: string;
   queue: Queue;
@@ -35,7 +38,14 @@ export function QueueTable({
   reloadKey?: number;
 }) {
   const [page, setPage] = useState(1);
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(lookup ?? '');
+  const [typed, setTyped] = useState(lookup ?? '');
+  useEffect(() => {
+    if (lookup === undefined) return;
+    setTyped(lookup);
+    setSearch(lookup);
+    setPage(1);
+  }, [lookup]);
   /** The column the clerk sorted by (the core sorts the whole queue, not just the page). */
   const [sort, setSort] = useState<QueueSort | null>(null);
   const [data, setData] = useState<CasePage | null>(null);
@@ -116,6 +126,8 @@ export function QueueTable({
         className="queue-search"
         allowClear
         placeholder={t('queue.search')}
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
         onSearch={(v) => {
           setPage(1);
           setSearch(v);
@@ -165,7 +177,7 @@ export function QueueTable({
 }
 
 /** 办结期限 and the working days left: amber at 5 or fewer, red when overdue (UI.md). */
-function DueCell({ row }: { row: CaseRow }) {
+export function DueCell({ row }: { row: CaseRow }) {
   if (row.due_pending) {
     return (
       <Tag color="default" title={t('queue.duePendingHint')} data-testid="due-pending">

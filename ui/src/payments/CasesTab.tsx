@@ -13,9 +13,15 @@ import { OnlineModal } from './OnlineModal';
 import { TransferForm } from './TransferForm';
 import { pt } from './texts';
 
-export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChanged: () => void }) {
+export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; onChanged: () => void; lookup?: string }) {
   const { message } = AntApp.useApp();
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(lookup ?? '');
+  const [typed, setTyped] = useState(lookup ?? '');
+  useEffect(() => {
+    if (lookup === undefined) return;
+    setTyped(lookup);
+    setSearch(lookup);
+  }, [lookup]);
   const [rows, setRows] = useState<PaymentCaseRow[]>([]);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -85,6 +91,8 @@ export function CasesTab({ reloadKey, onChanged }: { reloadKey: number; onChange
           className="pay-search"
           allowClear
           placeholder={pt('cases.search')}
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
           onSearch={(v) => setSearch(v)}
           data-testid="pay-search"
           aria-label={pt('cases.search')}

@@ -1,9 +1,10 @@
 // 核款台: record offline transfers, check them (another officer confirms), import bank
 // statements, refunds, e-invoices and the daily fee report, as tabs.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Badge, Tabs } from 'antd';
 import type { TabsProps } from 'antd';
 import type { DeskOverview, Queue } from '../api/bindings';
+import type { Lookup } from '../components/DeskPage';
 import '../filing/filing.css';
 import { CasesTab } from './CasesTab';
 import { CheckTab } from './CheckTab';
@@ -23,8 +24,20 @@ const BADGE_QUEUE: Partial<Record<PaymentsTab, Queue>> = {
   'pay-check': 'awaiting_payment_check',
 };
 
-export function PaymentsDesk({ overview, onChanged }: { overview: DeskOverview | undefined; onChanged: () => void }) {
+export function PaymentsDesk({
+  overview,
+  onChanged,
+  lookup = null,
+}: {
+  overview: DeskOverview | undefined;
+  onChanged: () => void;
+  /** a case found in the top bar: its tab opens (待缴费 with the case looked up) */
+  lookup?: Lookup | null;
+}) {
   const [tab, setTab] = useState<PaymentsTab>('pay-cases');
+  useEffect(() => {
+    if (lookup) setTab(lookup.queue === 'awaiting_payment_check' ? 'pay-check' : 'pay-cases');
+  }, [lookup]);
   const [reloadKey, setReloadKey] = useState(0);
   const changed = () => {
     setReloadKey((k) => k + 1);
@@ -49,7 +62,7 @@ export function PaymentsDesk({ overview, onChanged }: { overview: DeskOverview |
 
   const props = { reloadKey, onChanged: changed };
   const items: NonNullable<TabsProps['items']> = [
-    { key: 'pay-cases', label: label('pay-cases'), children: <CasesTab {...props} /> },
+    { key: 'pay-cases', label: label('pay-cases'), children: <CasesTab {...props} lookup={lookup?.queue === 'awaiting_payment' ? lookup.serial : undefined} /> },
     { key: 'pay-check', label: label('pay-check'), children: <CheckTab {...props} /> },
     { key: 'pay-statement', label: label('pay-statement'), children: <StatementTab {...props} /> },
     { key: 'pay-refunds', label: label('pay-refunds'), children: <RefundsTab {...props} /> },
