@@ -570,17 +570,7 @@ mod tests {
         let zhaomin = sign_in_as(&f.store, "zhaomin").unwrap();
         let count = |s: &Session, q| {
             f.store
-                .list_queue(
-                    s,
-                    &crate::QueueInput {
-                        queue: q,
-                        page: 1,
-                        page_size: 50,
-                        search: None,
-                        sort: None,
-                        office: None,
-                    },
-                )
+                .list_queue(s, &crate::QueueInput::first(q, 50))
                 .map(|p| p.total)
                 .unwrap_or(0)
         };
@@ -594,17 +584,7 @@ mod tests {
         let zhaomin = sign_in_as(&g.store, "zhaomin").unwrap();
         let count = |q| {
             g.store
-                .list_queue(
-                    &zhaomin,
-                    &crate::QueueInput {
-                        queue: q,
-                        page: 1,
-                        page_size: 50,
-                        search: None,
-                        sort: None,
-                        office: None,
-                    },
-                )
+                .list_queue(&zhaomin, &crate::QueueInput::first(q, 50))
                 .map(|p| p.total)
                 .unwrap_or(0)
         };
@@ -639,17 +619,7 @@ mod tests {
             .unwrap();
         let count = |q| {
             f.store
-                .list_queue(
-                    &clerk,
-                    &crate::QueueInput {
-                        queue: q,
-                        page: 1,
-                        page_size: 50,
-                        search: None,
-                        sort: None,
-                        office: None,
-                    },
-                )
+                .list_queue(&clerk, &crate::QueueInput::first(q, 50))
                 .unwrap()
                 .total
         };
@@ -683,17 +653,7 @@ mod tests {
         };
         let first_of = |q| {
             f.store
-                .list_queue(
-                    &zhaomin,
-                    &QueueInput {
-                        queue: q,
-                        page: 1,
-                        page_size: 1,
-                        search: None,
-                        sort: None,
-                        office: None,
-                    },
-                )
+                .list_queue(&zhaomin, &QueueInput::first(q, 1))
                 .unwrap()
                 .rows
                 .remove(0)

@@ -85,6 +85,21 @@ pub struct QueueInput {
     pub office: Option<String>,
 }
 
+impl QueueInput {
+    /// The first page of `queue`, `page_size` rows in the default order: no
+    /// search, every office.
+    pub fn first(queue: Queue, page_size: u32) -> Self {
+        QueueInput {
+            queue,
+            page: 1,
+            page_size,
+            search: None,
+            sort: None,
+            office: None,
+        }
+    }
+}
+
 /// 查找案件（顶栏搜索，Ctrl+K）：across every queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CaseSearchInput {

@@ -1136,17 +1136,7 @@ mod tests {
         assert_eq!((overview(&o).count, overview(&o).overdue), (1, 0));
         let row = |o: &Office| {
             o.f.store
-                .list_queue(
-                    &o.li,
-                    &crate::QueueInput {
-                        queue: Queue::FirstReview,
-                        page: 1,
-                        page_size: 20,
-                        search: None,
-                        sort: None,
-                        office: None,
-                    },
-                )
+                .list_queue(&o.li, &crate::QueueInput::first(Queue::FirstReview, 20))
                 .unwrap()
                 .rows
                 .remove(0)

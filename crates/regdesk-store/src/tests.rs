@@ -537,32 +537,12 @@ fn desks_show_their_queues_to_those_who_hold_them() {
     use regdesk_domain::queue::Queue;
     let page = f
         .store
-        .list_queue(
-            &reviewer,
-            &QueueInput {
-                queue: Queue::FirstReview,
-                page: 1,
-                page_size: 20,
-                search: None,
-                sort: None,
-                office: None,
-            },
-        )
+        .list_queue(&reviewer, &QueueInput::first(Queue::FirstReview, 20))
         .unwrap();
     assert_eq!((page.total, page.rows.len()), (0, 0));
     let e = f
         .store
-        .list_queue(
-            &reviewer,
-            &QueueInput {
-                queue: Queue::Registered,
-                page: 1,
-                page_size: 20,
-                search: None,
-                sort: None,
-                office: None,
-            },
-        )
+        .list_queue(&reviewer, &QueueInput::first(Queue::Registered, 20))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Permission);
 }
@@ -596,14 +576,7 @@ fn queues_list_cases_by_state_oldest_deadline_first() {
         .store
         .list_queue(
             &reviewer,
-            &QueueInput {
-                queue: regdesk_domain::queue::Queue::FirstReview,
-                page: 1,
-                page_size: 20,
-                search: None,
-                sort: None,
-                office: None,
-            },
+            &QueueInput::first(regdesk_domain::queue::Queue::FirstReview, 20),
         )
         .unwrap();
     let titles: Vec<&str> = page.rows.iter().map(|r| r.title.as_str()).collect();

@@ -7,8 +7,10 @@ import { ALL_DESKS } from '../test/fixtures';
 import { fill, renderWithProviders } from '../test/render';
 import { SERIAL, reviewRow } from '../review/testData';
 import { DeskPage } from './DeskPage';
-import type { OpenRequest } from './DeskPage';
+import type { Lookup, OpenRequest } from './DeskPage';
 import { GlobalSearch, isFindShortcut } from './GlobalSearch';
+import { PaymentsDesk } from '../payments/PaymentsDesk';
+import { CASES, overview as paymentsOverview } from '../payments/testData';
 
 function hit(over: Partial<CaseHit> = {}): CaseHit {
   return { case: reviewRow(), queue: 'first_review', queue_label: '待初审', desks: ['first_review', 'reports'], ...over };
@@ -159,5 +161,27 @@ describe('a case found in the top bar opens at the desk', () => {
     await user.click(screen.getByTestId('found'));
     expect(await screen.findByText(/受理台正在填报/)).toBeInTheDocument();
     expect(screen.getByTestId('filing-workspace')).toBeInTheDocument();
+  });
+
+  it('at the payments desk: 待缴费 with the case looked up, or 待核款', async () => {
+    const core = fakeCore({ payment_cases: () => CASES, list_transfers: () => [] });
+    function Harness() {
+      const [lookup, setLookup] = useState<Lookup | null>(null);
+      return (
+        <>
+          <button data-testid="to-pay" onClick={() => setLookup({ queue: 'awaiting_payment', serial: 'ZJ-2026-000101', nonce: 1 })} />
+          <button data-testid="to-check" onClick={() => setLookup({ queue: 'awaiting_payment_check', serial: 'ZJ-2026-000102', nonce: 2 })} />
+          <PaymentsDesk overview={paymentsOverview} onChanged={vi.fn()} lookup={lookup} />
+        </>
+      );
+    }
+    const { user } = renderWithProviders(<Harness />);
+    await user.click(screen.getByTestId('tab-pay-refunds'));
+    await user.click(screen.getByTestId('to-pay'));
+    await waitFor(() => expect(screen.getByTestId('tab-pay-cases').closest('[role="tab"]')).toHaveAttribute('aria-selected', 'true'));
+    expect(screen.getByTestId('pay-search')).toHaveValue('ZJ-2026-000101');
+    await waitFor(() => expect(core.callsTo('payment_cases').map((c) => c.args?.input)).toContainEqual({ search: 'ZJ-2026-000101' }));
+    await user.click(screen.getByTestId('to-check'));
+    await waitFor(() => expect(screen.getByTestId('tab-pay-check').closest('[role="tab"]')).toHaveAttribute('aria-selected', 'true'));
   });
 });

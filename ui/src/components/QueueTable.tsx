@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { t } from '../i18n';
 import { fmtDate } from '../lib/format';
 import { STAGE_COLOR } from './stage';
+import { useLookupSearch } from '../hooks/useLookupSearch';
 
 export const PAGE_SIZE = 20;
 
@@ -38,14 +39,7 @@ export function QueueTable({
   reloadKey?: number;
 }) {
   const [page, setPage] = useState(1);
-  const [search, setSearch] = useState(lookup ?? '');
-  const [typed, setTyped] = useState(lookup ?? '');
-  useEffect(() => {
-    if (lookup === undefined) return;
-    setTyped(lookup);
-    setSearch(lookup);
-    setPage(1);
-  }, [lookup]);
+  const { typed, setTyped, search, setSearch } = useLookupSearch(lookup, () => setPage(1));
   /** The column the clerk sorted by (the core sorts the whole queue, not just the page). */
   const [sort, setSort] = useState<QueueSort | null>(null);
   const [data, setData] = useState<CasePage | null>(null);

@@ -12,16 +12,11 @@ import { fmtYuan } from './money';
 import { OnlineModal } from './OnlineModal';
 import { TransferForm } from './TransferForm';
 import { pt } from './texts';
+import { useLookupSearch } from '../hooks/useLookupSearch';
 
 export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; onChanged: () => void; lookup?: string }) {
   const { message } = AntApp.useApp();
-  const [search, setSearch] = useState(lookup ?? '');
-  const [typed, setTyped] = useState(lookup ?? '');
-  useEffect(() => {
-    if (lookup === undefined) return;
-    setTyped(lookup);
-    setSearch(lookup);
-  }, [lookup]);
+  const { typed, setTyped, search, setSearch } = useLookupSearch(lookup);
   const [rows, setRows] = useState<PaymentCaseRow[]>([]);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
