@@ -536,16 +536,19 @@ impl Store {
 
     /// The SQL condition (on `cases.id`) and its parameter for a search: trigram
     /// full text from 3 characters, a plain scan of the same text below that.
-    pub(crate) fn search_filter(query: &str) -> (&'static str, String) {
+    pub(crate) fn search_filter(query: &str) -> (String, String) {
+        let (cond, param) = Store::search_match(query);
+        (format!("id IN (SELECT case_id FROM case_search WHERE {cond})"), param)
+    }
+
+    /// The same search as a condition on `case_search` itself.
+    pub(crate) fn search_match(query: &str) -> (&'static str, String) {
         let q = query.trim();
         if q.chars().count() >= 3 {
-            (
-                "id IN (SELECT case_id FROM case_search WHERE body MATCH ?)",
-                format!("\"{}\"", q.replace('"', "\"\"")),
-            )
+            ("body MATCH ?", format!("\"{}\"", q.replace('"', "\"\"")))
         } else {
             (
-                "id IN (SELECT case_id FROM case_search WHERE body LIKE ? ESCAPE '\\')",
+                "body LIKE ? ESCAPE '\\'",
                 format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
             )
         }

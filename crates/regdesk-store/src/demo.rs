@@ -679,16 +679,50 @@ mod tests {
         assert_eq!(r.hits[0].case.days_left, reviewing.days_left);
 
         // The office code is in every serial: all cases match, ten come back by
-        // default, newest first, and the limit is honoured.
+        // default, and the limit is honoured.
         let prefix: String = registered.serial.chars().take_while(|c| *c != '-').collect();
         let all = search(&zhaomin, &prefix, None);
-        assert_eq!(all.total, 24);
-        assert_eq!(all.hits.len(), 10);
-        assert!(all
-            .hits
-            .windows(2)
-            .all(|w| w[0].case.created_at >= w[1].case.created_at));
+        assert_eq!((all.total, all.more, all.hits.len()), (24, false, 10));
         assert_eq!(search(&zhaomin, &prefix, Some(50)).hits.len(), 24);
+        // Counting stops at the cap and says there are more.
+        let capped = f
+            .store
+            .search_cases_counting(
+                &zhaomin,
+                &CaseSearchInput {
+                    text: prefix.clone(),
+                    limit: Some(3),
+                },
+                5,
+            )
+            .unwrap();
+        assert_eq!((capped.total, capped.more, capped.hits.len()), (5, true, 3));
+        // The filing edited last comes first: the oldest draft, saved again.
+        let wangli_drafts = f
+            .store
+            .list_queue(&wangli, &QueueInput::first(Queue::Drafts, 50))
+            .unwrap()
+            .rows;
+        let oldest = wangli_drafts.iter().min_by_key(|r| r.created_at).unwrap();
+        assert_ne!(all.hits[0].case.serial, oldest.serial);
+        let detail = f.store.case_detail(&wangli, &oldest.serial).unwrap();
+        f.store
+            .save_draft(
+                &wangli,
+                &crate::SaveDraftInput {
+                    case_id: Some(detail.id.clone()),
+                    version: Some(detail.version),
+                    applicant_id: detail.applicant_id.clone(),
+                    draft: detail.draft.clone(),
+                },
+            )
+            .unwrap();
+        assert_eq!(search(&zhaomin, &prefix, None).hits[0].case.serial, oldest.serial);
+        // An exact serial still comes before it.
+        assert_eq!(
+            search(&liwen, &reviewing.serial, Some(50)).hits[0].case.serial,
+            reviewing.serial
+        );
 
         // One or two characters search too (no trigram); blank finds nothing.
         let two: String = reviewing.title.chars().take(2).collect();

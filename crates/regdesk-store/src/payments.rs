@@ -880,7 +880,7 @@ impl Store {
                 let (cond, p) = Self::search_filter(q);
                 (cond, Some(p))
             }
-            None => ("1 = 1", None),
+            None => ("1 = 1".to_string(), None),
         };
         let sql = format!(
             "SELECT id FROM cases WHERE state IN ('awaiting_payment', 'awaiting_payment_check') AND {filter}

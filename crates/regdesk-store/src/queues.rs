@@ -121,13 +121,19 @@ pub struct CaseHit {
     pub desks: Vec<Desk>,
 }
 
-/// 查找结果：an exact serial or registration number first, then the newest.
+/// 查找结果：an exact serial or registration number first, then the filings
+/// most recently entered or edited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CaseSearchResult {
     pub hits: Vec<CaseHit>,
-    /// 符合条件的案件总数（可能多于返回的条数）
+    /// 符合条件的案件数（可能多于返回的条数）；`more` 时只数到这里为止
     pub total: u32,
+    /// 符合条件的案件多于 `total`（不再往下数）
+    pub more: bool,
 }
+
+/// How many matches the top bar's search counts before it says "more than".
+pub const SEARCH_COUNT_CAP: u32 = 200;
 
 /// 队列排序的列。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -178,6 +184,21 @@ fn state_filter(queue: Queue) -> (String, Vec<String>) {
     let codes: Vec<String> = queue.states().into_iter().map(state_code).collect();
     let marks = vec!["?"; codes.len()].join(", ");
     (format!("state IN ({marks})"), codes)
+}
+
+/// The hits of a search: each case with its queue and the person's desks that work it.
+fn hits_of(rows: Vec<CaseRow>, roles: &[regdesk_domain::staff::Role]) -> Vec<CaseHit> {
+    rows.into_iter()
+        .map(|case| {
+            let queue = queue_of(case.state);
+            CaseHit {
+                queue,
+                queue_label: queue.label().to_string(),
+                desks: desks_handling(roles, queue),
+                case,
+            }
+        })
+        .collect()
 }
 
 impl Store {
@@ -269,8 +290,21 @@ impl Store {
 
     /// 查找案件：every case whose serial, registration number, title, names
     /// or ID numbers match, for anyone signed in (the case itself opens at the
-    /// desks the person holds).
+    /// desks the person holds). An exact serial or registration number comes
+    /// first, then the filings most recently entered or edited.
     pub fn search_cases(&self, session: &Session, input: &CaseSearchInput) -> Result<CaseSearchResult> {
+        self.search_cases_counting(session, input, SEARCH_COUNT_CAP)
+    }
+
+    /// [`Store::search_cases`], counting at most `cap` matches. The search stops
+    /// as soon as it has what it shows, so a fragment every serial holds costs
+    /// no more than a rare name.
+    pub(crate) fn search_cases_counting(
+        &self,
+        session: &Session,
+        input: &CaseSearchInput,
+        cap: u32,
+    ) -> Result<CaseSearchResult> {
         let conn = self.conn();
         let roles = roles_of(&conn, session)?;
         let text = input.text.trim();
@@ -278,29 +312,55 @@ impl Store {
             return Ok(CaseSearchResult {
                 hits: Vec::new(),
                 total: 0,
+                more: false,
             });
         }
         let limit = input.limit.unwrap_or(10).clamp(1, 50);
-        let (filter, param) = Store::search_filter(text);
-        let total: u32 = conn.query_row(&format!("SELECT COUNT(*) FROM cases WHERE {filter}"), [&param], |r| {
-            r.get(0)
-        })?;
+        // Serials and registration numbers are stored in upper case.
         let exact = text.to_uppercase();
-        let order = "(UPPER(serial) = ? OR UPPER(COALESCE(registration_number, '')) = ?) DESC, created_at DESC, serial";
-        let rows = self.case_rows(&conn, filter, order, &[param, exact.clone(), exact], limit, 0)?;
-        let hits = rows
-            .into_iter()
-            .map(|case| {
-                let queue = queue_of(case.state);
-                CaseHit {
-                    queue,
-                    queue_label: queue.label().to_string(),
-                    desks: desks_handling(&roles, queue),
-                    case,
-                }
-            })
-            .collect();
-        Ok(CaseSearchResult { hits, total })
+        let ids: Vec<String> = conn
+            .prepare("SELECT id FROM cases WHERE serial = ?1 OR registration_number = ?1")?
+            .query_map([&exact], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !ids.is_empty() {
+            // A whole serial or registration number names its case.
+            let rows = self.rows_in_order(&conn, &ids)?;
+            return Ok(CaseSearchResult {
+                total: rows.len() as u32,
+                hits: hits_of(rows, &roles),
+                more: false,
+            });
+        }
+        let (cond, param) = Store::search_match(text);
+        let ids: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT case_id FROM case_search WHERE {cond} ORDER BY rowid DESC LIMIT {limit}"
+            ))?
+            .query_map([&param], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let counted: u32 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE {cond} LIMIT {cap})"),
+            [&param],
+            |r| r.get(0),
+        )?;
+        let total = counted.max(ids.len() as u32);
+        let rows = self.rows_in_order(&conn, &ids)?;
+        Ok(CaseSearchResult {
+            hits: hits_of(rows, &roles),
+            total,
+            more: total >= cap,
+        })
+    }
+
+    /// Queue rows of the cases `ids`, in that order.
+    fn rows_in_order(&self, conn: &rusqlite::Connection, ids: &[String]) -> Result<Vec<CaseRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let mut rows = self.case_rows(conn, &format!("id IN ({marks})"), "serial", ids, ids.len() as u32, 0)?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        Ok(rows)
     }
 
     /// Queue rows of the cases matching `filter` (SQL on `cases`, with `params`

@@ -193,9 +193,13 @@ export type CaseHit = { case: CaseRow, queue: Queue, queue_label: string, desks:
 
 export type CaseSearchResult = { hits: Array<CaseHit>, 
 /**
- * 符合条件的案件总数（可能多于返回的条数）
+ * 符合条件的案件数（可能多于返回的条数）；`more` 时只数到这里为止
  */
-total: number, };
+total: number, 
+/**
+ * 符合条件的案件多于 `total`（不再往下数）
+ */
+more: boolean, };
 
 export type ApplicantCategory = "individual" | "organisation" | "agency" | "lawyer";
 

@@ -36,7 +36,7 @@ const searchInput = (c: { args: Record<string, unknown> | undefined }) => c.args
 
 describe('顶栏查找案件', () => {
   it('asks the core once typing rests, lists what it found and opens the chosen case at a desk', async () => {
-    const core = fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [hit(), registered], total: 2 }) });
+    const core = fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [hit(), registered], total: 2, more: false }) });
     const onOpenAt = vi.fn();
     const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS} onOpenAt={onOpenAt} />);
     await fill(user, screen.getByTestId('global-search'), '西湖');
@@ -64,14 +64,18 @@ describe('顶栏查找案件', () => {
   });
 
   it('says when only part is shown, when nothing matches and when the search failed', async () => {
-    let answer: () => CaseSearchResult = () => ({ hits: [hit()], total: 37 });
+    let answer: () => CaseSearchResult = () => ({ hits: [hit()], total: 37, more: false });
     fakeCore({ search_cases: () => answer() });
     const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS} onOpenAt={vi.fn()} />);
     const box = screen.getByTestId('global-search');
     await fill(user, box, 'ZJ');
-    expect(await screen.findByTestId('global-search-more')).toHaveTextContent('共 37 件，显示最新的 1 件');
+    expect(await screen.findByTestId('global-search-more')).toHaveTextContent('共 37 件，先列出最近填报或修改的 1 件');
 
-    answer = () => ({ hits: [], total: 0 });
+    answer = () => ({ hits: [hit()], total: 200, more: true });
+    fireEvent.change(box, { target: { value: 'ZJ-' } });
+    await waitFor(() => expect(screen.getByTestId('global-search-more')).toHaveTextContent('200 件以上'));
+
+    answer = () => ({ hits: [], total: 0, more: false });
     fireEvent.change(box, { target: { value: '没有这件' } });
     expect(await screen.findByTestId('global-search-none')).toHaveTextContent('没有找到与“没有这件”相符的案件');
 
@@ -85,7 +89,7 @@ describe('顶栏查找案件', () => {
   });
 
   it('shows a case no desk of the person works, read-only', async () => {
-    fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [registered], total: 1 }) });
+    fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [registered], total: 1, more: false }) });
     const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS} onOpenAt={vi.fn()} />);
     await fill(user, screen.getByTestId('global-search'), '浙作登字-2026-C-00000001');
     await user.click(await screen.findByTestId('global-search-option-0'));

@@ -69,12 +69,12 @@ export function GlobalSearch({ desks, onOpenAt }: { desks: DeskOption[]; onOpenA
     value: h.case.serial,
     label: <HitLine hit={h} testId={`global-search-option-${i}`} />,
   }));
-  if (result && result.total > hits.length) {
+  if (result && (result.more || result.total > hits.length)) {
     options.push({
       value: '',
       label: (
         <Typography.Text type="secondary" data-testid="global-search-more">
-          {t('search.more', { total: result.total, shown: hits.length })}
+          {t(result.more ? 'search.many' : 'search.more', { total: result.total, shown: hits.length })}
         </Typography.Text>
       ),
       disabled: true,

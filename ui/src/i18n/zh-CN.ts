@@ -54,8 +54,9 @@ const zhCN = {
 
   'frame.sync.offline': '离线 · {count} 条变更待同步',
   'frame.sync.noServer': '未连接中心服务器',
-  'search.placeholder': '查找：流水号、登记号、作品名称、姓名或证件号',
-  'search.more': '共 {total} 件，显示最新的 {shown} 件；再多输入几个字可缩小范围',
+  'search.placeholder': '流水号、登记号、作品名称、姓名或证件号',
+  'search.more': '共 {total} 件，先列出最近填报或修改的 {shown} 件；再多输入几个字可缩小范围',
+  'search.many': '{total} 件以上，先列出最近填报或修改的 {shown} 件；再多输入几个字可缩小范围',
   'search.none': '没有找到与“{text}”相符的案件',
   'search.untitled': '（未填作品名称）',
   'search.queue': '所在队列',
