@@ -43,11 +43,12 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
   }, [load, reloadKey]);
 
   const columns: ColumnsType<PaymentCaseRow> = [
-    { title: pt('col.serial'), dataIndex: 'serial', key: 'serial', width: 150 },
-    { title: pt('col.title'), dataIndex: 'title', key: 'title', ellipsis: true },
+    // At 1280 px the columns do not all fit: the table scrolls sideways with
+    // the serial kept in view, and the title never shrinks out of sight.
+    { title: pt('col.serial'), dataIndex: 'serial', key: 'serial', width: 190, fixed: 'left' },
+    { title: pt('col.title'), dataIndex: 'title', key: 'title', width: 180, ellipsis: true },
     { title: pt('col.applicant'), dataIndex: 'applicant_name', key: 'applicant', width: 150, ellipsis: true },
     { title: pt('col.state'), key: 'state', width: 100, render: (_v, r) => <StateTag state={r.state} label={r.state_label} /> },
-    { title: pt('col.method'), key: 'method', width: 120, render: (_v, r) => r.method_label ?? pt('method.none') },
     { title: pt('col.owed'), key: 'owed', width: 110, align: 'right', render: (_v, r) => fmtYuan(r.owed_fen) },
     { title: pt('col.covered'), key: 'covered', width: 110, align: 'right', render: (_v, r) => fmtYuan(r.covered_fen) },
     {
@@ -57,6 +58,7 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
       align: 'right',
       render: (_v, r) => (r.short_fen > 0 ? <Typography.Text type="warning">{fmtYuan(r.short_fen)}</Typography.Text> : fmtYuan(0)),
     },
+    { title: pt('col.method'), key: 'method', width: 120, render: (_v, r) => r.method_label ?? pt('method.none') },
     {
       title: pt('col.balance'),
       key: 'balance',
@@ -106,8 +108,10 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
         columns={columns}
         dataSource={rows}
         loading={loading}
+        scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
         rowSelection={{
+          fixed: true,
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys as string[]),
           getCheckboxProps: (r) => ({ disabled: !r.takes_transfer }),
