@@ -1034,6 +1034,11 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     d.wait("[data-testid=office-cases]");
     d.wait_text(&second);
     d.shot("supervisor-office-tree");
+    // Large text (大字模式) for older staff: the same desk at 16 px.
+    d.click("[data-testid=large-text]");
+    d.wait(".app.large-text");
+    std::thread::sleep(Duration::from_millis(300));
+    d.shot("supervisor-large-text");
 }
 
 #[test]

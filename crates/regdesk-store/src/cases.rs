@@ -253,13 +253,20 @@ fn search_body(serial: &str, applicant: &str, d: &FilingDraft, regno: Option<&st
 }
 
 fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {
-    tx.execute("DELETE FROM case_search WHERE case_id = ?1", [&r.id])?;
+    tx.execute(
+        "DELETE FROM case_search WHERE rowid = (SELECT search_rowid FROM cases WHERE id = ?1)",
+        [&r.id],
+    )?;
     tx.execute(
         "INSERT INTO case_search (case_id, body) VALUES (?1, ?2)",
         params![
             r.id,
             search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref())
         ],
+    )?;
+    tx.execute(
+        "UPDATE cases SET search_rowid = ?2 WHERE id = ?1",
+        params![r.id, tx.last_insert_rowid()],
     )?;
     Ok(())
 }
@@ -538,7 +545,10 @@ impl Store {
     /// full text from 3 characters, a plain scan of the same text below that.
     pub(crate) fn search_filter(query: &str) -> (String, String) {
         let (cond, param) = Store::search_match(query);
-        (format!("id IN (SELECT case_id FROM case_search WHERE {cond})"), param)
+        (
+            format!("search_rowid IN (SELECT rowid FROM case_search WHERE {cond})"),
+            param,
+        )
     }
 
     /// The same search as a condition on `case_search` itself.

@@ -334,7 +334,8 @@ impl Store {
         let (cond, param) = Store::search_match(text);
         let ids: Vec<String> = conn
             .prepare(&format!(
-                "SELECT case_id FROM case_search WHERE {cond} ORDER BY rowid DESC LIMIT {limit}"
+                "SELECT c.id FROM cases c JOIN (SELECT rowid AS r FROM case_search WHERE {cond} ORDER BY rowid DESC LIMIT {limit}) s
+                 ON c.search_rowid = s.r ORDER BY s.r DESC"
             ))?
             .query_map([&param], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;

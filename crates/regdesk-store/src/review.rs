@@ -442,7 +442,8 @@ impl Store {
             if let CaseCommand::Approve { registration_number } = &cmd {
                 // The case is found by its number from now on.
                 tx.execute(
-                    "UPDATE case_search SET body = body || ' ' || ?2 WHERE case_id = ?1",
+                    "UPDATE case_search SET body = body || ' ' || ?2
+                     WHERE rowid = (SELECT search_rowid FROM cases WHERE id = ?1)",
                     params![row.id, registration_number],
                 )?;
             }

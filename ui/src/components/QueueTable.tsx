@@ -70,7 +70,7 @@ export function QueueTable({
   }, [load, page, reloadKey]);
 
   const columns: ColumnsType<CaseRow> = [
-    { title: t('queue.col.serial'), dataIndex: 'serial', key: 'serial', width: 160, sorter: true, sortOrder: sortOrder('serial') },
+    { title: t('queue.col.serial'), dataIndex: 'serial', key: 'serial', width: 190, sorter: true, sortOrder: sortOrder('serial') },
     { title: t('queue.col.title'), dataIndex: 'title', key: 'title', ellipsis: true, sorter: true, sortOrder: sortOrder('title') },
     { title: t('queue.col.category'), dataIndex: 'category_label', key: 'category', width: 110 },
     {
