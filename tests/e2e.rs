@@ -297,7 +297,7 @@ fn counter_clerk_drafts_a_filing_and_records_a_signature() {
 
     // A sample case waiting for signatures: only the current signer can sign; a paper scan records it.
     d.click("[data-testid=tab-awaiting_signature]");
-    d.wait_text("待签章");
+    d.wait("[data-testid=queue-awaiting_signature] .queue-row-open");
     d.js(
         "const r=document.querySelector('[data-testid=queue-awaiting_signature] .queue-row-open'); r && r.click();",
         serde_json::json!([]),
@@ -758,6 +758,29 @@ fn one_finance_user_records_a_transfer_and_another_confirms_it() {
     d.wait("[data-testid=check-result]");
     d.wait_text("待初审");
     d.shot("confirmed");
+
+    // A long statement shows how far the matching has come; 取消 stops it and
+    // nothing is recorded.
+    let long = data.path().join("整月流水.csv");
+    let mut csv = String::from("交易日期,对方户名,对方账号,借方发生额,贷方发生额,摘要,交易流水号\n");
+    for i in 0..60_000 {
+        csv.push_str(&format!(
+            "2026-11-{:02},付款单位{i},6222{i:012},,{}.00,货款,LONG{i:08}\n",
+            1 + i % 24,
+            100 + i % 50
+        ));
+    }
+    std::fs::write(&long, csv).unwrap();
+    d.click("[data-testid=tab-pay-statement]");
+    d.type_into("[data-testid=statement-path]", long.to_str().unwrap());
+    d.click("[data-testid=statement-preview]");
+    d.wait_for("[data-testid=statement-progress]", Duration::from_secs(60));
+    d.shot("statement-progress");
+    d.click("[data-testid=statement-cancel]");
+    d.wait_for("[data-testid=statement-cancelled]", Duration::from_secs(60));
+    let said = d.text("[data-testid=statement-cancelled]");
+    assert!(said.contains("没有记录任何一行") && said.contains("共 60000 行"), "{said}");
+    d.shot("statement-cancelled");
     sign_out(&d);
 
     // The first reviewer finds it in 待初审 with its deadline and the working days left.
@@ -1034,11 +1057,16 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     d.wait("[data-testid=office-cases]");
     d.wait_text(&second);
     d.shot("supervisor-office-tree");
-    // Large text (大字模式) for older staff: the same desk at 16 px.
-    d.click("[data-testid=large-text]");
+    // Large text (大字模式) for older staff: the same desk at 16 px. The choice
+    // is kept by the webview between runs, so the test sets it and puts it back.
+    if !d.visible(".app.large-text") {
+        d.click("[data-testid=large-text]");
+    }
     d.wait(".app.large-text");
     std::thread::sleep(Duration::from_millis(300));
     d.shot("supervisor-large-text");
+    d.click("[data-testid=large-text]");
+    d.wait_gone(".app.large-text");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! the store with the current session, map the error. No rule lives here.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use regdesk_store::{
@@ -12,7 +13,7 @@ use regdesk_store::{
     SetupInput, StaffView, Store, StoreError, SystemClock, UnlockInput, UpdateApplicantInput, UpdateSettingsInput,
     UpdateStaffInput,
 };
-use tauri::State;
+use tauri::{Emitter, State};
 
 /// Start-up options, from the command line and the environment.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -47,6 +48,8 @@ impl Options {
 pub struct AppState {
     store: Result<Store, ApiError>,
     session: Mutex<Option<Session>>,
+    /// Set by 取消 while a bank statement is being matched (read without the store's lock).
+    import_cancel: AtomicBool,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
         AppState {
             store,
             session: Mutex::new(None),
+            import_cancel: AtomicBool::new(false),
         }
     }
 
@@ -373,12 +377,33 @@ async fn confirm_online_payment(
     state.with(|st, s| st.confirm_online_payment(s, &input))
 }
 
+/// The event that carries a statement import's progress to the screen.
+const STATEMENT_PROGRESS: &str = "statement-progress";
+
 #[tauri::command]
 async fn import_statement(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     input: regdesk_store::ImportStatementInput,
 ) -> Res<regdesk_store::StatementImportView> {
-    state.with(|st, s| st.import_statement(s, &input))
+    state.import_cancel.store(false, Ordering::SeqCst);
+    let cancel = &state.import_cancel;
+    state.with(|st, s| {
+        st.import_statement_watched(s, &input, &|p| {
+            // About fifty updates for a long statement, each line for a short one.
+            if p.done == p.total || p.done % (p.total / 50).max(1) == 0 {
+                let _ = app.emit(STATEMENT_PROGRESS, p);
+            }
+            !cancel.load(Ordering::SeqCst)
+        })
+    })
+}
+
+/// 取消: the statement being matched stops at its next line; nothing is recorded.
+#[tauri::command]
+async fn cancel_statement_import(state: State<'_, AppState>) -> Res<()> {
+    state.import_cancel.store(true, Ordering::SeqCst);
+    Ok(())
 }
 
 #[tauri::command]
@@ -640,6 +665,7 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
             change_payment_method,
             confirm_online_payment,
             import_statement,
+            cancel_statement_import,
             open_statement_lines,
             resolve_statement_line,
             dismiss_statement_line,

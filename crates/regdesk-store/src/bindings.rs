@@ -59,7 +59,7 @@ pub fn typescript() -> String {
         crate::PaymentCaseRow, crate::PaymentCasesInput, crate::ShareInput, crate::RecordTransferInput,
         crate::AllocationView, crate::TransferView, crate::TransfersInput, crate::CheckTransferInput,
         crate::ChooseMethodInput, crate::ChangeMethodInput, crate::OnlinePaymentInput,
-        crate::ImportStatementInput, crate::LineDecision, crate::CandidateView, crate::StatementLineView,
+        crate::ImportStatementInput, crate::StatementProgress, crate::LineDecision, crate::CandidateView, crate::StatementLineView,
         crate::StatementImportView, crate::ResolveLineInput, crate::DismissLineInput, crate::RefundDueRow,
         crate::RecordRefundInput, crate::InvoiceDueRow, crate::MarkInvoicesInput, crate::DayReportInput,
         crate::DayReportLine, crate::DayReportView, crate::ExportKind, crate::ExportInput,

@@ -187,6 +187,13 @@ pub struct ImportStatementInput {
     pub dry_run: bool,
 }
 
+/// 银行流水导入进度：已比对的行数 / 数据行总数。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StatementProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
 /// 流水行的处理结论。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -1163,6 +1170,18 @@ impl Store {
     /// 导入银行流水：预览（`dry_run`）或入账。只有唯一精确匹配自动登记（导入人为制单人，
     /// 须另一人确认）；其余留待人工处理。同一行（按指纹）永远只计一次。
     pub fn import_statement(&self, session: &Session, input: &ImportStatementInput) -> Result<StatementImportView> {
+        self.import_statement_watched(session, input, &|_| true)
+    }
+
+    /// [`Store::import_statement`], telling `watch` how far the matching has
+    /// come (a line at a time) and stopping when it answers `false`: then
+    /// nothing is recorded and the import is refused as cancelled.
+    pub fn import_statement_watched(
+        &self,
+        session: &Session,
+        input: &ImportStatementInput,
+        watch: &dyn Fn(StatementProgress) -> bool,
+    ) -> Result<StatementImportView> {
         let conn = self.conn();
         let importer = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
         let who = lifecycle_actor(&conn, session)?;
@@ -1206,7 +1225,19 @@ impl Store {
             let mut cands = candidates(conn)?;
             let mut used = HashSet::new();
             let mut out = Vec::new();
-            for l in &parsed.lines {
+            let total = parsed.lines.len() as u32;
+            for (done, l) in parsed.lines.iter().enumerate() {
+                if !watch(StatementProgress {
+                    done: done as u32,
+                    total,
+                }) {
+                    return Err(StoreError::Refused {
+                        code: "import_cancelled".into(),
+                        message: format!(
+                            "已取消导入“{file_name}”：比对到第 {done} 行（共 {total} 行）时停止，没有记录任何一行。"
+                        ),
+                    });
+                }
                 let known: Option<(String, String, Option<String>, Option<String>)> = conn
                     .query_row(
                         "SELECT s.id, s.decision, c.serial, s.transfer_id FROM statement_lines s
@@ -1282,6 +1313,7 @@ impl Store {
                 view.decision_label = view.decision.label().to_string();
                 out.push((view, chosen, l.fingerprint.clone()));
             }
+            watch(StatementProgress { done: total, total });
             // keep the candidate list for the caller's use of indexes
             cands.list.shrink_to_fit();
             Ok(out)

@@ -1709,6 +1709,39 @@ mod payments {
         );
         assert_eq!(preview.lines[0].case_serial.as_deref(), Some(case.serial.as_str()));
 
+        // Cancelled while matching (the desk's 取消): nothing is recorded.
+        let seen = std::cell::RefCell::new(Vec::new());
+        let e =
+            d.f.store
+                .import_statement_watched(&d.chen, &input(false), &|p| {
+                    seen.borrow_mut().push(p);
+                    p.done < 2
+                })
+                .unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Refused { code, .. } if code == "import_cancelled"),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string()
+                .contains("比对到第 2 行（共 3 行）时停止，没有记录任何一行"),
+            "{e}"
+        );
+        assert_eq!(journal_count(&d.f), before);
+        assert_eq!(d.f.store.open_statement_lines(&d.he).unwrap().len(), 0);
+        // Watched to the end: every line, in order, then all of them.
+        seen.borrow_mut().clear();
+        let watched =
+            d.f.store
+                .import_statement_watched(&d.chen, &input(true), &|p| {
+                    seen.borrow_mut().push(p);
+                    true
+                })
+                .unwrap();
+        assert_eq!(watched.lines.len(), 3);
+        let progress: Vec<(u32, u32)> = seen.borrow().iter().map(|p| (p.done, p.total)).collect();
+        assert_eq!(progress, [(0, 3), (1, 3), (2, 3), (3, 3)]);
+
         let done = d.f.store.import_statement(&d.chen, &input(false)).unwrap();
         assert_eq!(journal_count(&d.f), before + 1);
         assert_eq!((done.matched, done.waiting, done.ignored), (1, 1, 1));

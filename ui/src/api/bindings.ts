@@ -647,6 +647,8 @@ export type OnlinePaymentInput = { case_id: string, version: number, platform_re
 
 export type ImportStatementInput = { path: string, dry_run: boolean, };
 
+export type StatementProgress = { done: number, total: number, };
+
 export type LineDecision = "matched" | "ambiguous" | "unmatched" | "ignored";
 
 export type CandidateView = { 

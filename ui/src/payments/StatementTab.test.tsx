@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { emit } from '@tauri-apps/api/event';
 import { describe, expect, it, vi } from 'vitest';
-import type { DismissLineInput, ImportStatementInput, ResolveLineInput } from '../api/bindings';
-import { fakeCore } from '../test/backend';
+import type { DismissLineInput, ImportStatementInput, ResolveLineInput, StatementProgress } from '../api/bindings';
+import { apiError, fakeCore } from '../test/backend';
 import { fill, renderWithProviders } from '../test/render';
 import { PaymentsDesk } from './PaymentsDesk';
 import { CASES, overview, statement, transfer } from './testData';
@@ -61,6 +62,48 @@ describe('银行流水', () => {
     expect(onChanged).toHaveBeenCalledTimes(1);
     const open = screen.getByTestId('open-lines');
     expect(await within(open).findByText('王五')).toBeInTheDocument();
+  });
+
+  it('shows how far a long import has come and 取消 stops it, keeping the preview', async () => {
+    let finish: ((v: unknown) => void) | null = null;
+    let fail: ((e: unknown) => void) | null = null;
+    const core = fakeCore({
+      payment_cases: () => CASES,
+      open_statement_lines: () => [],
+      import_statement: (args) => {
+        const input = args?.input as ImportStatementInput;
+        if (input.dry_run) return statement({ dry_run: true });
+        return new Promise((resolve, reject) => {
+          finish = resolve;
+          fail = reject;
+        });
+      },
+      cancel_statement_import: () => null,
+    });
+    const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={vi.fn()} />);
+    await user.click(screen.getByTestId('tab-pay-statement'));
+    await fill(user, screen.getByTestId('statement-path'), PATH);
+    await user.click(screen.getByTestId('statement-preview'));
+    await screen.findByTestId('statement-summary');
+    await user.click(screen.getByTestId('statement-import'));
+    await waitFor(() => expect(finish).not.toBeNull());
+
+    await act(() => emit('statement-progress', { done: 400, total: 1000 } satisfies StatementProgress));
+    expect(await screen.findByTestId('statement-progress-text')).toHaveTextContent('正在比对第 400 / 1000 行');
+    expect(screen.getByTestId('statement-progress').querySelector('.ant-progress')).toHaveAttribute('aria-valuenow', '40');
+
+    await user.click(screen.getByTestId('statement-cancel'));
+    await waitFor(() => expect(core.callsTo('cancel_statement_import')).toHaveLength(1));
+    expect(screen.getByTestId('statement-progress-text')).toHaveTextContent('正在取消…');
+    await act(async () => {
+      fail?.(apiError('refused', '已取消导入“icbc-20261124.csv”：比对到第 412 行（共 1000 行）时停止，没有记录任何一行。'));
+    });
+    expect(await screen.findByTestId('statement-cancelled')).toHaveTextContent('没有记录任何一行');
+    expect(screen.queryByTestId('statement-error')).toBeNull();
+    expect(screen.queryByTestId('statement-progress')).toBeNull();
+    // The preview stays, and can be imported again.
+    expect(screen.getByTestId('statement-summary')).toHaveTextContent('预览');
+    expect(screen.getByTestId('statement-import')).toBeEnabled();
   });
 
   it('allocates a waiting line to a candidate case with the line amount; dismisses another with a note', async () => {

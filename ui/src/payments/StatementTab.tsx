@@ -1,9 +1,10 @@
 // 银行流水: choose a statement file, preview what each line would become (dry run),
 // import it for real; below, the lines that wait for a person.
-import { useState } from 'react';
-import { Alert, Button, Collapse, Descriptions, Input, Space, Typography } from 'antd';
+import { useRef, useState } from 'react';
+import { Alert, Button, Collapse, Descriptions, Input, Progress, Space, Typography } from 'antd';
 import { FolderOpenOutlined } from '@ant-design/icons';
-import type { ApiError, StatementImportView } from '../api/bindings';
+import { listen } from '@tauri-apps/api/event';
+import type { ApiError, StatementImportView, StatementProgress } from '../api/bindings';
 import { pickPaths } from '../filing/files';
 import { paymentsApi } from './api';
 import { ErrorAlert } from './common';
@@ -62,6 +63,9 @@ function Summary({ view }: { view: StatementImportView }) {
   );
 }
 
+/** The core's event with a statement import's progress. */
+export const STATEMENT_PROGRESS = 'statement-progress';
+
 export function StatementTab({ reloadKey, onChanged }: { reloadKey: number; onChanged: () => void }) {
   const [path, setPath] = useState('');
   const [view, setView] = useState<StatementImportView | null>(null);
@@ -69,6 +73,31 @@ export function StatementTab({ reloadKey, onChanged }: { reloadKey: number; onCh
   const [previewed, setPreviewed] = useState<string | null>(null);
   const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  /** how far the core's matching has come (long statements), and whether 取消 was asked */
+  const [progress, setProgress] = useState<StatementProgress | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelled, setCancelled] = useState<string | null>(null);
+
+  /** Follows the core's progress events; a failure to listen only loses the bar. */
+  const follow = async (): Promise<() => void> => {
+    try {
+      return await listen<StatementProgress>(STATEMENT_PROGRESS, (e) => setProgress(e.payload));
+    } catch {
+      return () => {};
+    }
+  };
+
+  const cancelRequested = useRef(false);
+  const cancel = async () => {
+    cancelRequested.current = true;
+    setCancelling(true);
+    try {
+      await paymentsApi.cancelStatementImport();
+    } catch (e) {
+      setCancelling(false);
+      setError(e as ApiError);
+    }
+  };
 
   const run = async (p: string, dryRun: boolean) => {
     const file = p.trim();
@@ -78,15 +107,26 @@ export function StatementTab({ reloadKey, onChanged }: { reloadKey: number; onCh
     }
     setBusy(dryRun ? 'preview' : 'import');
     setError(null);
+    setCancelled(null);
+    setCancelling(false);
+    setProgress(null);
+    const unlisten = await follow();
     try {
       const v = await paymentsApi.importStatement({ path: file, dry_run: dryRun });
       setView(v);
       setPreviewed(dryRun ? file : null);
       if (!dryRun) onChanged();
     } catch (e) {
-      setError(e as ApiError);
+      const err = e as ApiError;
+      // After 取消 the core answers that it stopped and recorded nothing: a notice, not a failure.
+      if (err.kind === 'refused' && cancelRequested.current) setCancelled(err.message);
+      else setError(err);
     } finally {
+      unlisten();
+      cancelRequested.current = false;
       setBusy(null);
+      setProgress(null);
+      setCancelling(false);
     }
   };
 
@@ -133,6 +173,23 @@ export function StatementTab({ reloadKey, onChanged }: { reloadKey: number; onCh
         </Button>
       </div>
       <Typography.Paragraph type="secondary">{pt('statement.hint')}</Typography.Paragraph>
+      {busy !== null && progress !== null && (
+        <div className="pay-statement-progress" data-testid="statement-progress">
+          <Progress
+            percent={progress.total > 0 ? Math.floor((progress.done * 100) / progress.total) : 0}
+            status="active"
+            size="small"
+            showInfo={false}
+          />
+          <Typography.Text type="secondary" data-testid="statement-progress-text">
+            {cancelling ? pt('statement.cancelling') : pt('statement.progress', { done: progress.done, total: progress.total })}
+          </Typography.Text>
+          <Button size="small" onClick={() => void cancel()} disabled={cancelling} data-testid="statement-cancel">
+            {pt('statement.cancel')}
+          </Button>
+        </div>
+      )}
+      {cancelled && <Alert className="form-alert" type="info" showIcon message={cancelled} data-testid="statement-cancelled" />}
       {error && <ErrorAlert err={error} rest={error.fields} testId="statement-error" />}
       {view && (
         <>

@@ -32,6 +32,8 @@ export const paymentsApi = {
   listTransfers: (state: TransferState | null) => call<TransferView[]>('list_transfers', { input: { state } satisfies TransfersInput }),
   checkTransfer: (input: CheckTransferInput) => call<TransferView>('check_transfer', { input }),
   importStatement: (input: ImportStatementInput) => call<StatementImportView>('import_statement', { input }),
+  /** 取消: the import being matched stops at its next line, recording nothing. */
+  cancelStatementImport: () => call<null>('cancel_statement_import'),
   openStatementLines: () => call<StatementLineView[]>('open_statement_lines'),
   resolveStatementLine: (input: ResolveLineInput) => call<TransferView>('resolve_statement_line', { input }),
   dismissStatementLine: (input: DismissLineInput) => call<null>('dismiss_statement_line', { input }),

@@ -137,6 +137,9 @@ export const zhCN = {
   'check.notMoved': '其余：{serials}。',
   'check.rejected': '已退回 {payer} 的转账 {amount}，相关案件回到待缴费。',
 
+  'statement.progress': '正在比对第 {done} / {total} 行',
+  'statement.cancel': '取消',
+  'statement.cancelling': '正在取消…',
   'statement.pick': '选择流水文件',
   'statement.pathPlaceholder': '或输入银行流水文件路径（CSV、Excel）',
   'statement.pathRequired': '请选择或输入银行流水文件',
@@ -367,6 +370,9 @@ export const en: Record<PaymentTextKey, string> = {
   'check.notMoved': 'Others: {serials}.',
   'check.rejected': 'Rejected the transfer of {amount} from {payer}; its cases await payment again.',
 
+  'statement.progress': 'Matching line {done} of {total}',
+  'statement.cancel': 'Cancel',
+  'statement.cancelling': 'Cancelling…',
   'statement.pick': 'Choose statement file',
   'statement.pathPlaceholder': 'or type the statement file path (CSV, Excel)',
   'statement.pathRequired': 'Choose or type a statement file',

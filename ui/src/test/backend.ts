@@ -39,7 +39,8 @@ export const defaultHandlers: Record<string, Handler> = {
 
 /**
  * Installs a fake core. A handler that throws makes the invoke reject with
- * what it threw (an ApiError). Unknown commands fail the test loudly.
+ * what it threw (an ApiError). Unknown commands fail the test loudly. Events
+ * are mocked: `emit` from '@tauri-apps/api/event' reaches the screen's `listen`.
  */
 export function fakeCore(handlers: Record<string, Handler>): { calls: Call[]; callsTo: (cmd: string) => Call[] } {
   const calls: Call[] = [];
@@ -50,6 +51,6 @@ export function fakeCore(handlers: Record<string, Handler>): { calls: Call[]; ca
     const h = all[cmd];
     if (!h) throw apiError('storage', `fake core: no handler for ${cmd}`);
     return h(a);
-  });
+  }, { shouldMockEvents: true });
   return { calls, callsTo: (cmd) => calls.filter((c) => c.cmd === cmd) };
 }
