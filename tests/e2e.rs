@@ -779,7 +779,10 @@ fn one_finance_user_records_a_transfer_and_another_confirms_it() {
     d.click("[data-testid=statement-cancel]");
     d.wait_for("[data-testid=statement-cancelled]", Duration::from_secs(60));
     let said = d.text("[data-testid=statement-cancelled]");
-    assert!(said.contains("没有记录任何一行") && said.contains("共 60000 行"), "{said}");
+    assert!(
+        said.contains("没有记录任何一行") && said.contains("共 60000 行"),
+        "{said}"
+    );
     d.shot("statement-cancelled");
     sign_out(&d);
 
