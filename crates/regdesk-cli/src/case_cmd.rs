@@ -1,4 +1,4 @@
-//! `regdesk case list|show` and `regdesk print application-form`.
+//! `regdesk case list|find|show|revoke` and `regdesk print application-form`.
 
 use std::path::PathBuf;
 
@@ -19,6 +19,15 @@ pub enum CaseCmd {
         /// 流水号、登记号、作品名称、姓名或证件号
         #[arg(long)]
         search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 查找案件（各队列）：流水号、登记号、作品名称、姓名或证件号；整号在前，再按最近填报或修改。
+    Find {
+        text: String,
+        /// 最多几件（1–50，默认 10）
+        #[arg(long)]
+        limit: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -176,6 +185,56 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                     }
                     page += 1;
                 }
+            }
+            0
+        }
+        CaseCmd::Find { text, limit, json } => {
+            let input = regdesk_store::CaseSearchInput {
+                text: text.clone(),
+                limit: *limit,
+            };
+            let found = match store.search_cases(s, &input) {
+                Ok(f) => f,
+                Err(e) => return fail(io, &e),
+            };
+            for h in &found.hits {
+                let c = &h.case;
+                if *json {
+                    let v = json!({
+                        "serial": c.serial,
+                        "title": c.title,
+                        "state": c.state,
+                        "state_label": c.state_label,
+                        "queue": h.queue,
+                        "queue_label": h.queue_label,
+                        "applicant": c.applicant_name,
+                        "registration_number": c.registration_number,
+                        "accepted_on": c.accepted_on,
+                        "due_on": c.due_on,
+                        "days_left": c.days_left,
+                        "desks": h.desks,
+                    });
+                    let _ = writeln!(io.out, "{v}");
+                } else {
+                    let _ = writeln!(
+                        io.out,
+                        "{}\t{}\t{}\t{}\t{}",
+                        c.serial,
+                        c.state_label,
+                        c.title,
+                        c.applicant_name,
+                        c.registration_number.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            if found.more || found.total as usize > found.hits.len() {
+                let more = if found.more { "以上" } else { "" };
+                let _ = writeln!(
+                    io.err,
+                    "共 {} 件{more}，列出 {} 件；请输入更具体的内容或加 --limit",
+                    found.total,
+                    found.hits.len()
+                );
             }
             0
         }

@@ -383,6 +383,25 @@ fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
     assert_eq!(r["final_reviewers"], serde_json::json!(["张伟"]));
     let serial = r["serial"].as_str().unwrap().to_string();
 
+    // The top bar's search, headless: the number finds its case and the desks that work it.
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "zhaomin");
+    let number = r["registration_number"].as_str().unwrap().to_string();
+    let (code, o, e) = out(c.args(["case", "find", &number.to_lowercase(), "--json"]));
+    assert_eq!(code, 0, "{e}");
+    let hits: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(hits.len(), 1, "{o}");
+    assert_eq!(hits[0]["serial"], serial.as_str());
+    assert_eq!(hits[0]["queue"], "registered");
+    assert_eq!(hits[0]["desks"], serde_json::json!(["reports"]));
+    let prefix = serial.split('-').next().unwrap().to_string();
+    let mut c = regdesk(d.path());
+    as_user(&mut c, "zhaomin");
+    let (code, o, e) = out(c.args(["case", "find", &prefix, "--limit", "3"]));
+    assert_eq!(code, 0, "{e}");
+    assert_eq!(o.lines().count(), 3, "{o}");
+    assert!(e.contains("共 12 件，列出 3 件"), "{e}");
+
     let mut c = regdesk(d.path());
     as_user(&mut c, "admin");
     let (code, _, e) = out(c.args(["case", "revoke", &serial, "--ground", "nonsense"]));
