@@ -1,39 +1,22 @@
 // 待人工处理: imported statement lines the matching could not settle. Each is either
 // allocated to cases (it becomes a recorded transfer) or dismissed as not a fee.
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App as AntApp, Button, Empty, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { ApiError, StatementLineView } from '../api/bindings';
+import type { StatementLineView } from '../api/bindings';
 import { paymentsApi } from './api';
 import { ErrorAlert } from './common';
 import { DismissModal } from './DismissModal';
 import { ResolveModal } from './ResolveModal';
 import { Candidates, DecisionTag, lineColumns } from './StatementLines';
 import { pt } from './texts';
+import { useLoaded } from '../hooks/useLoaded';
 
 export function OpenLines({ reloadKey, onChanged }: { reloadKey: number; onChanged: () => void }) {
   const { message } = AntApp.useApp();
-  const [lines, setLines] = useState<StatementLineView[]>([]);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { data: lines, loading, error } = useLoaded(paymentsApi.openStatementLines, [] as StatementLineView[], reloadKey);
   const [resolving, setResolving] = useState<StatementLineView | null>(null);
   const [dismissing, setDismissing] = useState<StatementLineView | null>(null);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setLines(await paymentsApi.openStatementLines());
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load, reloadKey]);
 
   const columns: ColumnsType<StatementLineView> = [
     ...lineColumns(),

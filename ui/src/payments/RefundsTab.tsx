@@ -1,36 +1,19 @@
 // 退费: cases whose fee is to be paid back (不予登记 and the like).
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App as AntApp, Button, Empty, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { ApiError, RefundDueRow } from '../api/bindings';
+import type { RefundDueRow } from '../api/bindings';
 import { paymentsApi } from './api';
 import { ErrorAlert } from './common';
 import { fmtYuan } from './money';
 import { RefundModal } from './RefundModal';
 import { pt } from './texts';
+import { useLoaded } from '../hooks/useLoaded';
 
 export function RefundsTab({ reloadKey, onChanged }: { reloadKey: number; onChanged: () => void }) {
   const { message } = AntApp.useApp();
-  const [rows, setRows] = useState<RefundDueRow[]>([]);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { data: rows, loading, error } = useLoaded(paymentsApi.refundsDue, [] as RefundDueRow[], reloadKey);
   const [open, setOpen] = useState<RefundDueRow | null>(null);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setRows(await paymentsApi.refundsDue());
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load, reloadKey]);
 
   const columns: ColumnsType<RefundDueRow> = [
     { title: pt('col.serial'), dataIndex: 'serial', key: 'serial', width: 150 },
