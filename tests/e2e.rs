@@ -1032,6 +1032,18 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
         !d.page_text().contains(&second),
         "a resubmitted case is not charged again"
     );
+    // The counter finds the registered case from the top bar too, but no desk
+    // of the clerk works 已登记: it is shown read-only.
+    d.type_into("[data-testid=global-search]", &regno);
+    d.wait("[data-testid=global-search-option-0]");
+    d.click("[data-testid=global-search-option-0]");
+    d.wait("[data-testid=glance-no-desk]");
+    assert!(d.text("[data-testid=case-glance]").contains(&regno));
+    std::thread::sleep(Duration::from_millis(400));
+    d.shot("counter-glance-read-only");
+    d.click(".ant-drawer-close");
+    d.wait_gone("[data-testid=case-glance]");
+    d.wait_gone(".ant-drawer-mask");
     sign_out(&d);
 
     // Back in 待初审 with its clock restarted from today.
