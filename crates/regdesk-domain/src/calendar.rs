@@ -1,5 +1,5 @@
 //! 工作日历 (the working-day calendar) and the case periods (办理期限) that are
-//! counted on it (DOMAIN.md §7).
+//! counted on it (docs/DOMAIN.md §7).
 //!
 //! A day is a working day when it is listed as a make-up working day (调休上班),
 //! or when it is a Monday to Friday that is not a statutory holiday. Weekends
@@ -506,7 +506,7 @@ impl WorkCalendar {
     }
 }
 
-/// 办理期限设置（DOMAIN.md §7）。
+/// 办理期限设置（docs/DOMAIN.md §7）。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CasePeriods {
     /// 办结时限：受理后多少个工作日内办结（默认 30）

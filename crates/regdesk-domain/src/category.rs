@@ -1,5 +1,5 @@
 //! 作品类别 (work categories), after copyright law art. 3 and the national
-//! registration statistics table (DOMAIN.md §8).
+//! registration statistics table (docs/DOMAIN.md §8).
 //!
 //! There are 17 categories. The national table names the film category twice
 //! over the years — 电影和类似摄制电影方法创作的作品 (before the 2020 amendment of

@@ -1,4 +1,4 @@
-//! 费用 (fees): 150 CNY per work (DOMAIN.md §6), kept as a setting, in integer fen.
+//! 费用 (fees): 150 CNY per work (docs/DOMAIN.md §6), kept as a setting, in integer fen.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

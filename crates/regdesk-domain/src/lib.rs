@@ -1,8 +1,8 @@
-//! The office's rules (作品自愿登记的业务规则), in the words of `DOMAIN.md`.
+//! The office's rules (作品自愿登记的业务规则), in the words of `docs/DOMAIN.md`.
 //!
 //! Pure: no I/O, no clock, no SQL. Every function that depends on the time
-//! takes it as an argument. Types are named after the domain brief, with the
-//! Chinese term in their doc comment.
+//! takes it as an argument. Types are named after `docs/DOMAIN.md` (its
+//! glossary is §13), with the Chinese term in their doc comment.
 
 pub mod applicant;
 pub mod calendar;

@@ -1,6 +1,6 @@
 //! Parties of a filing (当事人): owners (著作权人), authors (作者) and the
 //! writer (执笔者), with guardians for minors and the attachments each party
-//! must bring (DOMAIN.md §3, §4, §5).
+//! must bring (docs/DOMAIN.md §3, §4, §5).
 //!
 //! The ID document itself is parsed elsewhere; a party here carries the number
 //! as entered plus the facts derived from it ([`IdFacts`]), or `None` when the

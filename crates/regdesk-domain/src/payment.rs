@@ -1,4 +1,4 @@
-//! 缴费与核款 (fee payment and its checking, DOMAIN.md §6): offline transfers and their
+//! 缴费与核款 (fee payment and its checking, docs/DOMAIN.md §6): offline transfers and their
 //! maker-checker, allocation of one transfer to several works, the applicant's balance,
 //! bank-statement matching, refunds, the e-invoice rule and the finance day report.
 //!

@@ -1,5 +1,5 @@
 //! 登记号 (registration numbers): `PREFIX-YEAR-LETTER-SERIAL`, e.g. `浙作登字-2026-F-00012345`
-//! (DOMAIN.md §8), the category-letter table, and the serial ledger.
+//! (docs/DOMAIN.md §8), the category-letter table, and the serial ledger.
 //!
 //! Serials are counted per prefix/year/letter and never reused. A station
 //! holds leased blocks of serials ([`SerialBlock`]) so it can approve cases

@@ -1,4 +1,4 @@
-//! Signatures (签章) on the application form (DOMAIN.md §5): the ordered
+//! Signatures (签章) on the application form (docs/DOMAIN.md §5): the ordered
 //! signer list, the status of each signer, in-order recording, and the content
 //! fingerprint whose change voids every signature.
 

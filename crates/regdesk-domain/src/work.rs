@@ -1,6 +1,6 @@
 //! The work (作品) and the whole filing (作品填报): creation nature, dates,
 //! publication, attribution, acquisition and ownership of rights
-//! (DOMAIN.md §4), and the check a filing must pass before submission.
+//! (docs/DOMAIN.md §4), and the check a filing must pass before submission.
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -1,4 +1,4 @@
-//! 证件 (identity documents, DOMAIN.md §10): one parser per document type, a type guesser,
+//! 证件 (identity documents, docs/DOMAIN.md §10): one parser per document type, a type guesser,
 //! and the facts the desk wants at a glance (age, sex, region of issue).
 //!
 //! Every parser trims surrounding white space, refuses inner white space (`inner_space`) and
