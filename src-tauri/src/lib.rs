@@ -89,7 +89,7 @@ impl AppState {
         let store = self.store()?;
         let s = self.current()?;
         f(store, &s).map_err(|e| {
-            if matches!(e, StoreError::NotSignedIn) {
+            if e.ends_session() {
                 *self.session() = None;
             }
             e.to_api()
@@ -149,7 +149,7 @@ async fn unlock_session(state: State<'_, AppState>, input: UnlockInput) -> Res<S
         }
         Err(e) => {
             // Locked out while trying to unlock: sign out entirely.
-            if e.kind() == ErrorKind::Auth && e.to_string().contains("已锁定") {
+            if e.ends_session() {
                 *state.session() = None;
             }
             Err(e.into())

@@ -1,4 +1,4 @@
-//! The case lifecycle (案件状态) as one explicit state machine (DOMAIN.md §5–§7).
+//! The case lifecycle (案件状态) as one explicit state machine (docs/DOMAIN.md §5–§9).
 //!
 //! ```text
 //! 草稿 ─提交签章→ 待签章 ─(最后一位签章)→ 待缴费 ─确认在线支付→ 待初审
@@ -39,6 +39,18 @@ pub struct StaffId(pub String);
 pub struct Actor {
     pub staff_id: StaffId,
     pub roles: Vec<Role>,
+}
+
+impl Actor {
+    /// The staff member's id as stored.
+    pub fn id(&self) -> &str {
+        &self.staff_id.0
+    }
+
+    /// Whether the person holds `role`.
+    pub fn holds(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
 }
 
 /// 案件状态。

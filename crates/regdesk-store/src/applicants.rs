@@ -284,7 +284,7 @@ impl Store {
     pub fn create_applicant(&self, session: &Session, input: &ApplicantInput) -> Result<ApplicantView> {
         let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
         let (a, _doc) = input.validate(self.office_today()).map_err(StoreError::Invalid)?;
-        self.run(Some(&clerk.id), "create_applicant", |tx, now| {
+        self.run(Some(clerk.id()), "create_applicant", |tx, now| {
             if let Some(existing) = by_number(tx, a.id_type, &a.id_number)? {
                 return Err(taken(&existing));
             }
@@ -320,7 +320,7 @@ impl Store {
             .applicant
             .validate(self.office_today())
             .map_err(StoreError::Invalid)?;
-        self.run(Some(&clerk.id), "update_applicant", |tx, now| {
+        self.run(Some(clerk.id()), "update_applicant", |tx, now| {
             let current = load(tx, &input.id)?;
             StoreError::check_version("该用户信息", input.version, current.version)?;
             if current.category != a.category {
@@ -362,7 +362,7 @@ impl Store {
     /// 修改用户类别为代理公司或代理律师（管理员，记录原因）。
     pub fn change_applicant_category(&self, session: &Session, input: &ChangeCategoryInput) -> Result<ApplicantView> {
         let admin = actor(&self.conn(), Some(session), Some(Permission::ChangeApplicantCategory))?;
-        self.run(Some(&admin.id), "change_applicant_category", |tx, now| {
+        self.run(Some(admin.id()), "change_applicant_category", |tx, now| {
             let current = load(tx, &input.id)?;
             StoreError::check_version("该用户信息", input.version, current.version)?;
             let reason = check_category_change(current.category, input.category, &input.reason)?;

@@ -145,7 +145,7 @@ impl Store {
             u32::try_from(year.holidays().len()).unwrap_or(u32::MAX),
             u32::try_from(year.make_up_workdays().len()).unwrap_or(u32::MAX),
         );
-        self.run(Some(&admin.id), "load_calendar_year", |tx, now| {
+        self.run(Some(admin.id()), "load_calendar_year", |tx, now| {
             let prior: Option<i64> = tx
                 .query_row("SELECT version FROM calendar_years WHERE year = ?1", [y], |r| r.get(0))
                 .optional()?;
@@ -153,7 +153,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO calendar_years (year, source, version, loaded_at, loaded_by) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (year) DO UPDATE SET source = ?2, version = ?3, loaded_at = ?4, loaded_by = ?5",
-                params![y, text, version, now, admin.id],
+                params![y, text, version, now, admin.id()],
             )?;
             let recomputed = recompute_due_dates(tx)?;
             let change = Change {

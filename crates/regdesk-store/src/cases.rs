@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use regdesk_domain::filing::FilingDraft;
-use regdesk_domain::lifecycle::{self, CaseCommand, CaseFacts, CaseState, StaffId};
+use regdesk_domain::lifecycle::{self, CaseCommand, CaseFacts, CaseState};
 use regdesk_domain::party::PartyContext;
 use regdesk_domain::queue::{stage_of, Stage};
 use regdesk_domain::signature::{
@@ -20,7 +20,6 @@ use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
 use crate::queues::{parse_state, state_code};
 use crate::session::{actor, Session};
-use crate::staff::parse_roles_column;
 use crate::Store;
 
 /// 案件详情（受理台）。
@@ -217,16 +216,6 @@ fn draft_fingerprint(draft: &FilingDraft, ctx: &PartyContext) -> ContentFingerpr
     }
 }
 
-/// Who the lifecycle sees: the staff id and their roles, read fresh.
-pub(crate) fn lifecycle_actor(conn: &Connection, session: &Session) -> Result<lifecycle::Actor> {
-    let a = actor(conn, Some(session), None)?;
-    let roles: String = conn.query_row("SELECT roles FROM staff WHERE id = ?1", [&a.id], |r| r.get(0))?;
-    Ok(lifecycle::Actor {
-        staff_id: StaffId(a.id),
-        roles: parse_roles_column(&roles)?,
-    })
-}
-
 /// The words a case can be found by.
 fn search_body(serial: &str, applicant: &str, d: &FilingDraft, regno: Option<&str>) -> String {
     let mut parts: Vec<&str> = vec![serial, applicant, d.work.title.as_str()];
@@ -325,14 +314,13 @@ impl Store {
     pub fn save_draft(&self, session: &Session, input: &SaveDraftInput) -> Result<CaseDetail> {
         let conn = self.conn();
         let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
-        let who = lifecycle_actor(&conn, session)?;
         let ctx = self.party_context(&conn)?;
         drop(conn);
         let draft_json = serde_json::to_string(&input.draft).map_err(corrupt)?;
         let title = input.draft.work.title.trim().to_string();
         let category = input.draft.work.category.map(|c| c.code()).unwrap_or("").to_string();
         match (&input.case_id, input.version) {
-            (None, _) => self.run(Some(&clerk.id), "create_draft", |tx, now| {
+            (None, _) => self.run(Some(clerk.id()), "create_draft", |tx, now| {
                 let id = uuid_v7(now).to_string();
                 let serial = self.next_serial(tx)?;
                 let applicant = Self::applicant_name(tx, input.applicant_id.as_deref(), &input.draft)?;
@@ -351,7 +339,7 @@ impl Store {
                         input.applicant_id,
                         draft_json,
                         serde_json::to_string(&CaseFacts::default()).map_err(corrupt)?,
-                        clerk.id
+                        clerk.id()
                     ],
                 )?;
                 let row = load(tx, &id)?;
@@ -364,7 +352,7 @@ impl Store {
                 };
                 Ok((change, detail(row)))
             }),
-            (Some(case_id), Some(version)) => self.run(Some(&clerk.id), "save_draft", |tx, now| {
+            (Some(case_id), Some(version)) => self.run(Some(clerk.id()), "save_draft", |tx, now| {
                 let row = at_version(tx, case_id, version)?;
                 let mut facts = row.facts.clone();
                 let mut events = Vec::new();
@@ -378,7 +366,7 @@ impl Store {
                     let fp = draft_fingerprint(&input.draft, &ctx);
                     if facts.fingerprint.as_ref() != Some(&fp) {
                         let (f, ev) =
-                            lifecycle::execute(&facts, &CaseCommand::VoidSignatures { fingerprint: fp }, &who, now)
+                            lifecycle::execute(&facts, &CaseCommand::VoidSignatures { fingerprint: fp }, &clerk, now)
                                 .map_err(refused)?;
                         facts = f;
                         events = ev;
@@ -422,10 +410,9 @@ impl Store {
     pub fn submit_for_signing(&self, session: &Session, input: &CaseRef) -> Result<CaseDetail> {
         let conn = self.conn();
         let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
-        let who = lifecycle_actor(&conn, session)?;
         let ctx = self.party_context(&conn)?;
         drop(conn);
-        self.run(Some(&clerk.id), "submit_for_signing", |tx, now| {
+        self.run(Some(clerk.id()), "submit_for_signing", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
             let filing = row
                 .draft
@@ -435,7 +422,7 @@ impl Store {
                 signers: signers(&filing, ctx.filing_date),
                 fingerprint: fingerprint(&filing),
             };
-            self.apply_case(tx, row, &cmd, &who, now)
+            self.apply_case(tx, row, &cmd, &clerk, now)
         })
     }
 
@@ -443,17 +430,16 @@ impl Store {
     pub fn record_signature(&self, session: &Session, input: &RecordSignatureInput) -> Result<CaseDetail> {
         let conn = self.conn();
         let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
-        let who = lifecycle_actor(&conn, session)?;
         let ctx = self.party_context(&conn)?;
         drop(conn);
-        self.run(Some(&clerk.id), "record_signature", |tx, now| {
+        self.run(Some(clerk.id()), "record_signature", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
             let cmd = CaseCommand::RecordSignature {
                 signer: input.signer,
                 method: input.method.clone(),
                 fingerprint: draft_fingerprint(&row.draft, &ctx),
             };
-            self.apply_case(tx, row, &cmd, &who, now)
+            self.apply_case(tx, row, &cmd, &clerk, now)
         })
     }
 
@@ -466,10 +452,10 @@ impl Store {
         tx: &Transaction<'_>,
         row: Row,
         cmd: &CaseCommand,
-        who: &lifecycle::Actor,
+        clerk: &lifecycle::Actor,
         now: DateTime<Utc>,
     ) -> Result<(Change, CaseDetail)> {
-        let (change, row) = self.apply_case_row(tx, row, cmd, who, now)?;
+        let (change, row) = self.apply_case_row(tx, row, cmd, clerk, now)?;
         Ok((change, detail(row)))
     }
 
@@ -479,10 +465,10 @@ impl Store {
         tx: &Transaction<'_>,
         row: Row,
         cmd: &CaseCommand,
-        who: &lifecycle::Actor,
+        clerk: &lifecycle::Actor,
         now: DateTime<Utc>,
     ) -> Result<(Change, Row)> {
-        let (facts, events) = lifecycle::execute(&row.facts, cmd, who, now).map_err(refused)?;
+        let (facts, events) = lifecycle::execute(&row.facts, cmd, clerk, now).map_err(refused)?;
         tx.execute(
             "UPDATE cases SET facts = ?2, state = ?3, version = version + 1, updated_at = ?4,
                     registration_number = COALESCE(?5, registration_number) WHERE id = ?1",

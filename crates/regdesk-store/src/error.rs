@@ -125,6 +125,18 @@ impl StoreError {
         }
     }
 
+    /// Whether the person may not stay signed in: the account is locked out
+    /// after too many wrong passwords, or was disabled meanwhile.
+    pub fn ends_session(&self) -> bool {
+        matches!(
+            self,
+            StoreError::NotSignedIn
+                | StoreError::Domain(DomainError::Login(
+                    regdesk_domain::staff::LoginRefusal::Locked { .. } | regdesk_domain::staff::LoginRefusal::Disabled
+                ))
+        )
+    }
+
     /// The transport form; field paths get `prefix.` in front (e.g. `admin.`).
     pub fn to_api(&self) -> ApiError {
         let fields = match self {

@@ -130,13 +130,13 @@ impl Store {
             std::fs::rename(&tmp, &dest)?;
         }
         let size = i64::try_from(size).map_err(|_| StoreError::Corrupt("文件过大".into()))?;
-        self.run(Some(&clerk.id), "add_file", |tx, now| {
+        self.run(Some(clerk.id()), "add_file", |tx, now| {
             let id = uuid_v7(now).to_string();
             let mime = mime_of(&name);
             tx.execute(
                 "INSERT INTO files (id, sha256, size, original_name, mime, added_at, added_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, sha, size, name, mime, now, clerk.id],
+                params![id, sha, size, name, mime, now, clerk.id()],
             )?;
             let v = FileView {
                 id: id.clone(),

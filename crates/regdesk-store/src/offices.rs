@@ -18,7 +18,6 @@ use crate::error::{Result, StoreError};
 use crate::journal::Change;
 use crate::queues::parse_state;
 use crate::session::{actor, Session};
-use crate::staff::parse_roles_column;
 use crate::Store;
 
 /// 机构的案件计数。
@@ -88,9 +87,7 @@ fn counts_of(conn: &Connection, today: NaiveDate) -> Result<HashMap<String, Offi
 
 /// May this person see the tree? A supervisor (统计) or an admin.
 fn may_see_tree(conn: &Connection, session: &Session) -> Result<()> {
-    let a = actor(conn, Some(session), None)?;
-    let roles: String = conn.query_row("SELECT roles FROM staff WHERE id = ?1", [&a.id], |r| r.get(0))?;
-    let roles = parse_roles_column(&roles)?;
+    let roles = actor(conn, Some(session), None)?.roles;
     if require(&roles, Permission::OpenDesk(Desk::Reports)).is_ok() {
         return Ok(());
     }
@@ -140,7 +137,7 @@ impl Store {
     pub fn add_subordinate_office(&self, session: &Session, input: &SubordinateOfficeInput) -> Result<Vec<OfficeNode>> {
         let admin = actor(&self.conn(), Some(session), Some(Permission::ManageSettings))?;
         let (code, name, parent) = input.validate().map_err(StoreError::Invalid)?;
-        self.run(Some(&admin.id), "add_subordinate_office", |tx, now| {
+        self.run(Some(admin.id()), "add_subordinate_office", |tx, now| {
             let own: String = tx.query_row("SELECT office_code FROM office WHERE id = 1", [], |r| r.get(0))?;
             let known = |c: &str| -> Result<bool> {
                 Ok(c == own
@@ -167,7 +164,7 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO office_tree (code, name, parent_code, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![code, name, parent, now, admin.id],
+                params![code, name, parent, now, admin.id()],
             )?;
             Ok((
                 Change {

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::cases::{at_version, lifecycle_actor, load as load_case, Row};
+use crate::cases::{at_version, load as load_case, Row};
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
 use crate::queues::state_code;
@@ -487,11 +487,6 @@ fn staff_name(conn: &Connection, id: &str) -> Result<String> {
         .unwrap_or_default())
 }
 
-fn roles_of(conn: &Connection, id: &str) -> Result<Vec<Role>> {
-    let roles: String = conn.query_row("SELECT roles FROM staff WHERE id = ?1", [id], |r| r.get(0))?;
-    crate::staff::parse_roles_column(&roles)
-}
-
 struct TransferRow {
     id: String,
     method: PaymentMethod,
@@ -939,7 +934,6 @@ impl Store {
     pub fn record_transfer(&self, session: &Session, input: &RecordTransferInput) -> Result<TransferView> {
         let conn = self.conn();
         let maker = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
-        let who = lifecycle_actor(&conn, session)?;
         drop(conn);
         input
             .transfer
@@ -950,11 +944,11 @@ impl Store {
                 return Err(FieldError::new("receipt_file_id", "missing", "回单扫描件不在附件库中，请重新选择").into());
             }
         }
-        let id = self.run(Some(&maker.id), "record_transfer", |tx, now| {
+        let id = self.run(Some(maker.id()), "record_transfer", |tx, now| {
             let (id, payload) = self.record_transfer_tx(
                 tx,
                 now,
-                &who,
+                &maker,
                 NewTransfer {
                     input: &input.transfer,
                     receipt_file_id: input.receipt_file_id.as_deref(),
@@ -979,16 +973,16 @@ impl Store {
     pub fn transfer(&self, session: &Session, id: &str) -> Result<TransferView> {
         let conn = self.conn();
         let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
-        let finance = roles_of(&conn, &a.id)?.contains(&Role::Finance);
+        let finance = a.holds(Role::Finance);
         let t = load_transfer(&conn, id)?;
-        transfer_view(&conn, t, &a.id, finance)
+        transfer_view(&conn, t, a.id(), finance)
     }
 
     /// 转账记录（待核款在前，最近 200 笔）。
     pub fn transfers(&self, session: &Session, input: &TransfersInput) -> Result<Vec<TransferView>> {
         let conn = self.conn();
         let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
-        let finance = roles_of(&conn, &a.id)?.contains(&Role::Finance);
+        let finance = a.holds(Role::Finance);
         let state = input.state.map(code);
         let mut stmt = conn.prepare(&format!(
             "SELECT {TRANSFER_COLS} FROM transfers WHERE (?1 IS NULL OR state = ?1)
@@ -998,7 +992,7 @@ impl Store {
             .query_map([state], transfer_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         raws.into_iter()
-            .map(|raw| transfer_view(&conn, finance_row(raw)?, &a.id, finance))
+            .map(|raw| transfer_view(&conn, finance_row(raw)?, a.id(), finance))
             .collect()
     }
 
@@ -1007,16 +1001,15 @@ impl Store {
     pub fn check_transfer(&self, session: &Session, input: &CheckTransferInput) -> Result<TransferView> {
         let conn = self.conn();
         let checker = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
-        let who = lifecycle_actor(&conn, session)?;
         drop(conn);
-        self.run(Some(&checker.id), "check_transfer", |tx, now| {
+        self.run(Some(checker.id()), "check_transfer", |tx, now| {
             let t = load_transfer(tx, &input.id)?;
             StoreError::check_version("该转账记录", input.version, t.version)?;
             let next = payment::decide_transfer(
                 t.state,
                 &StaffId(t.recorded_by.clone()),
-                &who.staff_id,
-                &who.roles,
+                &checker.staff_id,
+                &checker.roles,
                 &input.command,
             )
             .map_err(refused_transfer)?;
@@ -1027,7 +1020,7 @@ impl Store {
             tx.execute(
                 "UPDATE transfers SET state = ?2, checked_by = ?3, checked_at = ?4, reject_reason = ?5,
                         version = version + 1 WHERE id = ?1",
-                params![t.id, code(next), checker.id, now, reason],
+                params![t.id, code(next), checker.id(), now, reason],
             )?;
             let cases: Vec<String> = tx
                 .prepare("SELECT case_id FROM allocations WHERE transfer_id = ?1")?
@@ -1058,7 +1051,7 @@ impl Store {
                         }
                     }
                 };
-                let row = self.apply_case_row(tx, row, &cmd, &who, now)?.1;
+                let row = self.apply_case_row(tx, row, &cmd, &checker, now)?.1;
                 moved.push(json!({ "case": row.serial, "state": state_code(row.state) }));
             }
             let today = office_date(now);
@@ -1089,15 +1082,14 @@ impl Store {
     pub fn choose_payment_method(&self, session: &Session, input: &ChooseMethodInput) -> Result<crate::CaseDetail> {
         let conn = self.conn();
         let a = actor(&conn, Some(session), None)?;
-        let who = lifecycle_actor(&conn, session)?;
         drop(conn);
-        self.run(Some(&a.id), "choose_payment_method", |tx, now| {
+        self.run(Some(a.id()), "choose_payment_method", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
             self.apply_case(
                 tx,
                 row,
                 &CaseCommand::ChoosePaymentMethod { method: input.method },
-                &who,
+                &a,
                 now,
             )
         })
@@ -1107,9 +1099,8 @@ impl Store {
     pub fn change_payment_method(&self, session: &Session, input: &ChangeMethodInput) -> Result<crate::CaseDetail> {
         let conn = self.conn();
         let a = actor(&conn, Some(session), None)?;
-        let who = lifecycle_actor(&conn, session)?;
         drop(conn);
-        self.run(Some(&a.id), "change_payment_method", |tx, now| {
+        self.run(Some(a.id()), "change_payment_method", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
             if covered_of(tx, &row.id)? > 0 {
                 return Err(StoreError::Refused {
@@ -1121,7 +1112,7 @@ impl Store {
                 method: input.method,
                 reason: input.reason.clone(),
             };
-            self.apply_case(tx, row, &cmd, &who, now)
+            self.apply_case(tx, row, &cmd, &a, now)
         })
     }
 
@@ -1129,21 +1120,20 @@ impl Store {
     pub fn confirm_online_payment(&self, session: &Session, input: &OnlinePaymentInput) -> Result<crate::CaseDetail> {
         let conn = self.conn();
         let a = actor(&conn, Some(session), None)?;
-        let who = lifecycle_actor(&conn, session)?;
         drop(conn);
-        self.run(Some(&a.id), "confirm_online_payment", |tx, now| {
+        self.run(Some(a.id()), "confirm_online_payment", |tx, now| {
             let mut row = at_version(tx, &input.case_id, input.version)?;
             if row.facts.payment_method.is_none() && row.state == CaseState::AwaitingPayment {
                 let cmd = CaseCommand::ChoosePaymentMethod {
                     method: PaymentMethod::Online,
                 };
-                row = self.apply_case_row(tx, row, &cmd, &who, now)?.1;
+                row = self.apply_case_row(tx, row, &cmd, &a, now)?.1;
             }
             let cmd = CaseCommand::ConfirmOnlinePayment {
                 platform_reference: input.platform_reference.clone(),
                 amount_fen: input.amount_fen,
             };
-            let (change, detail) = self.apply_case(tx, row, &cmd, &who, now)?;
+            let (change, detail) = self.apply_case(tx, row, &cmd, &a, now)?;
             let today = office_date(now);
             money_event(
                 tx,
@@ -1184,7 +1174,6 @@ impl Store {
     ) -> Result<StatementImportView> {
         let conn = self.conn();
         let importer = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
-        let who = lifecycle_actor(&conn, session)?;
         drop(conn);
         let path = Path::new(input.path.trim());
         let file_name = path
@@ -1350,7 +1339,7 @@ impl Store {
             return Ok(count(&views, true, None));
         }
 
-        self.run(Some(&importer.id), "import_statement", |tx, now| {
+        self.run(Some(importer.id()), "import_statement", |tx, now| {
             let cands = candidates(tx)?;
             let planned = plan(tx)?;
             let import_id = uuid_v7(now).to_string();
@@ -1362,7 +1351,7 @@ impl Store {
                     import_id,
                     file_name,
                     format_label,
-                    importer.id,
+                    importer.id(),
                     now,
                     new_lines,
                     planned.len() as i64 - new_lines
@@ -1408,7 +1397,7 @@ impl Store {
                             let (tid, _) = self.record_transfer_tx(
                                 tx,
                                 now,
-                                &who,
+                                &importer,
                                 NewTransfer {
                                     input: &transfer,
                                     receipt_file_id: None,
@@ -1492,9 +1481,8 @@ impl Store {
     pub fn resolve_statement_line(&self, session: &Session, input: &ResolveLineInput) -> Result<TransferView> {
         let conn = self.conn();
         let maker = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
-        let who = lifecycle_actor(&conn, session)?;
         drop(conn);
-        let id = self.run(Some(&maker.id), "resolve_statement_line", |tx, now| {
+        let id = self.run(Some(maker.id()), "resolve_statement_line", |tx, now| {
             let (view, time, fingerprint, resolved) = open_line(tx, &input.line_id)?;
             if resolved {
                 return Err(StoreError::Refused {
@@ -1506,7 +1494,7 @@ impl Store {
             let (tid, payload) = self.record_transfer_tx(
                 tx,
                 now,
-                &who,
+                &maker,
                 NewTransfer {
                     input: &transfer,
                     receipt_file_id: None,
@@ -1517,7 +1505,7 @@ impl Store {
             tx.execute(
                 "UPDATE statement_lines SET transfer_id = ?2, resolved_by = ?3, resolved_at = ?4, resolution = 'transfer'
                  WHERE id = ?1",
-                params![input.line_id, tid, maker.id, now],
+                params![input.line_id, tid, maker.id(), now],
             )?;
             Ok((
                 Change {
@@ -1541,7 +1529,7 @@ impl Store {
         if note.is_empty() {
             return Err(FieldError::new("note", "required", "请说明这笔入账为什么不是登记费").into());
         }
-        self.run(Some(&a.id), "dismiss_statement_line", |tx, now| {
+        self.run(Some(a.id()), "dismiss_statement_line", |tx, now| {
             let (_, _, _, resolved) = open_line(tx, &input.line_id)?;
             if resolved {
                 return Err(StoreError::Refused {
@@ -1551,7 +1539,7 @@ impl Store {
             }
             tx.execute(
                 "UPDATE statement_lines SET resolved_by = ?2, resolved_at = ?3, resolution = 'dismissed' WHERE id = ?1",
-                params![input.line_id, a.id, now],
+                params![input.line_id, a.id(), now],
             )?;
             Ok((
                 Change {
@@ -1597,7 +1585,7 @@ impl Store {
     pub fn record_refund(&self, session: &Session, input: &RecordRefundInput) -> Result<()> {
         let conn = self.conn();
         let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
-        if !roles_of(&conn, &a.id)?.contains(&Role::Finance) {
+        if !a.holds(Role::Finance) {
             return Err(StoreError::Refused {
                 code: "forbidden".into(),
                 message: "登记退费须由缴费核对人员办理".into(),
@@ -1605,7 +1593,7 @@ impl Store {
         }
         drop(conn);
         let today = self.office_today();
-        self.run(Some(&a.id), "record_refund", |tx, now| {
+        self.run(Some(a.id()), "record_refund", |tx, now| {
             let row = load_case(tx, &input.case_id)?;
             let owed = row.facts.refund_owed_fen - refunded_of(tx, &row.id)?;
             let paid_by = row.facts.payment_method.unwrap_or(PaymentMethod::BankTransfer);
@@ -1624,7 +1612,7 @@ impl Store {
                     input.refund.amount_fen,
                     input.refund.reference.trim(),
                     input.refund.refunded_on,
-                    a.id,
+                    a.id(),
                     now
                 ],
             )?;
@@ -1730,7 +1718,7 @@ impl Store {
             return Err(FieldError::new("case_ids", "required", "请勾选已开票的案件").into());
         }
         let due: HashSet<String> = self.invoices_due(session)?.into_iter().map(|r| r.case_id).collect();
-        self.run(Some(&a.id), "mark_invoices_issued", |tx, now| {
+        self.run(Some(a.id()), "mark_invoices_issued", |tx, now| {
             for (i, id) in input.case_ids.iter().enumerate() {
                 if !due.contains(id) {
                     return Err(FieldError::new(
@@ -1742,7 +1730,7 @@ impl Store {
                 }
                 tx.execute(
                     "INSERT INTO invoices (case_id, invoice_number, issued_by, issued_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, number, a.id, now],
+                    params![id, number, a.id(), now],
                 )?;
             }
             Ok((

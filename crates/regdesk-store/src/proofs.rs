@@ -117,7 +117,7 @@ impl Store {
     /// 上传身份证明文件：an image or PDF scan, attached to the profile, not yet checked.
     pub fn add_identity_proof(&self, session: &Session, input: &AddProofInput) -> Result<IdentityProofView> {
         let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
-        self.run(Some(&clerk.id), "add_identity_proof", |tx, now| {
+        self.run(Some(clerk.id()), "add_identity_proof", |tx, now| {
             let known: bool = tx
                 .query_row("SELECT 1 FROM applicants WHERE id = ?1", [&input.applicant_id], |_| {
                     Ok(())
@@ -149,7 +149,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO applicant_proofs (id, applicant_id, file_id, kind, added_by, added_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, input.applicant_id, input.file_id, kind, clerk.id, now],
+                params![id, input.applicant_id, input.file_id, kind, clerk.id(), now],
             )?;
             let v = load(tx, &id)?;
             Ok((change(&v, json!({})), v))
@@ -159,7 +159,7 @@ impl Store {
     /// 标记已核验：the clerk has compared the scan with the original document.
     pub fn check_identity_proof(&self, session: &Session, id: &str) -> Result<IdentityProofView> {
         let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
-        self.run(Some(&clerk.id), "check_identity_proof", |tx, now| {
+        self.run(Some(clerk.id()), "check_identity_proof", |tx, now| {
             let current = load(tx, id)?;
             if let (Some(by), Some(at)) = (&current.checked_by_name, current.checked_at) {
                 return Err(StoreError::Refused {
@@ -172,24 +172,24 @@ impl Store {
             }
             tx.execute(
                 "UPDATE applicant_proofs SET checked_by = ?2, checked_at = ?3 WHERE id = ?1",
-                params![id, clerk.id, now],
+                params![id, clerk.id(), now],
             )?;
             let v = load(tx, id)?;
-            Ok((change(&v, json!({ "checked_by": clerk.id })), v))
+            Ok((change(&v, json!({ "checked_by": clerk.id() })), v))
         })
     }
 
     /// 移除身份证明文件（上传错了）；the record stays in the journal and the table.
     pub fn remove_identity_proof(&self, session: &Session, id: &str) -> Result<()> {
         let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
-        self.run(Some(&clerk.id), "remove_identity_proof", |tx, now| {
+        self.run(Some(clerk.id()), "remove_identity_proof", |tx, now| {
             let current = load(tx, id)?;
             tx.execute(
                 "UPDATE applicant_proofs SET removed_by = ?2, removed_at = ?3 WHERE id = ?1",
-                params![id, clerk.id, now],
+                params![id, clerk.id(), now],
             )?;
             Ok((
-                change(&current, json!({ "removed_by": clerk.id, "removed_at": now })),
+                change(&current, json!({ "removed_by": clerk.id(), "removed_at": now })),
                 (),
             ))
         })

@@ -10,7 +10,6 @@ use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
 use crate::session::{actor, Session};
-use crate::staff::parse_roles_column;
 use crate::Store;
 
 /// 队列计数。
@@ -173,12 +172,6 @@ pub(crate) fn parse_state(code: &str) -> Result<CaseState> {
         .map_err(|_| StoreError::Corrupt(format!("未知案件状态 {code}")))
 }
 
-fn roles_of(conn: &rusqlite::Connection, session: &Session) -> Result<Vec<regdesk_domain::staff::Role>> {
-    let a = actor(conn, Some(session), None)?;
-    let roles: String = conn.query_row("SELECT roles FROM staff WHERE id = ?1", [&a.id], |r| r.get(0))?;
-    parse_roles_column(&roles)
-}
-
 /// `state IN (...)` placeholders and values for a queue.
 fn state_filter(queue: Queue) -> (String, Vec<String>) {
     let codes: Vec<String> = queue.states().into_iter().map(state_code).collect();
@@ -205,7 +198,7 @@ impl Store {
     /// The desk's queues and their counts (only for a person who opens that desk).
     pub fn desk_overview(&self, session: &Session, desk: Desk) -> Result<DeskOverview> {
         let conn = self.conn();
-        let roles = roles_of(&conn, session)?;
+        let roles = actor(&conn, Some(session), None)?.roles;
         require(&roles, Permission::OpenDesk(desk))?;
         let mut counts = std::collections::HashMap::new();
         let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
@@ -242,7 +235,7 @@ impl Store {
     /// One page of a queue, oldest deadline first, then oldest filing.
     pub fn list_queue(&self, session: &Session, input: &QueueInput) -> Result<CasePage> {
         let conn = self.conn();
-        let roles = roles_of(&conn, session)?;
+        let roles = actor(&conn, Some(session), None)?.roles;
         may_view_queue(&roles, input.queue)?;
         let page_size = input.page_size.clamp(1, 200);
         let page = input.page.max(1);
@@ -306,7 +299,7 @@ impl Store {
         cap: u32,
     ) -> Result<CaseSearchResult> {
         let conn = self.conn();
-        let roles = roles_of(&conn, session)?;
+        let roles = actor(&conn, Some(session), None)?.roles;
         let text = input.text.trim();
         if text.is_empty() {
             return Ok(CaseSearchResult {

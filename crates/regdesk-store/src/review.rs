@@ -1,4 +1,4 @@
-//! 审查（DOMAIN.md §7–§8）：初审（通过、退回补正、拟不予登记）、终审（通过并分配登记号、
+//! 审查（docs/DOMAIN.md §7–§8）：初审（通过、退回补正、拟不予登记）、终审（通过并分配登记号、
 //! 退回初审、确认不予登记）、补正后重新提交、补正逾期视为撤回、撤销登记，以及疑似重复登记的提示。
 //!
 //! 每项操作都是一条命令：一个事务、一条日志、一条审计记录；状态变化一律经由领域层的
@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::cases::{at_version, corrupt, detail, lifecycle_actor, load, CaseDetail, Row};
+use crate::cases::{at_version, corrupt, detail, load, CaseDetail, Row};
 use crate::error::{Result, StoreError};
 use crate::journal::uuid_v7;
 use crate::session::{actor, Session};
@@ -396,7 +396,7 @@ impl Store {
     /// 初审（初审岗位）：通过、退回补正（补正期限按设置自动计算）或拟不予登记。
     /// 做过本案终审的人不能初审本案。
     pub fn first_review(&self, session: &Session, input: &ReviewDecisionInput) -> Result<CaseDetail> {
-        let who = lifecycle_actor(&self.conn(), session)?;
+        let who = actor(&self.conn(), Some(session), None)?;
         require_kind(&who, input.decision.kind())?;
         self.run(Some(&who.staff_id.0), "first_review", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -420,7 +420,7 @@ impl Store {
     /// 终审（终审岗位）：通过（在同一事务中分配登记号）、退回初审或确认不予登记。
     /// 做过本案初审的人不能终审本案。
     pub fn final_review(&self, session: &Session, input: &FinalDecisionInput) -> Result<CaseDetail> {
-        let who = lifecycle_actor(&self.conn(), session)?;
+        let who = actor(&self.conn(), Some(session), None)?;
         require_kind(&who, input.decision.kind())?;
         self.run(Some(&who.staff_id.0), "final_review", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -455,7 +455,7 @@ impl Store {
     /// 重新提交（窗口）：退回补正的案件修改并全部重新签章后，不再缴费，回到待初审；
     /// 办结时限自重新提交之日起重新计算。
     pub fn resubmit(&self, session: &Session, input: &ResubmitInput) -> Result<CaseDetail> {
-        let who = lifecycle_actor(&self.conn(), session)?;
+        let who = actor(&self.conn(), Some(session), None)?;
         require_kind(&who, CommandKind::Resubmit)?;
         self.run(Some(&who.staff_id.0), "resubmit", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -470,7 +470,7 @@ impl Store {
     /// 案件（包括正在重新签章的）逐件撤回，每件一条命令。返回撤回案件的流水号。
     pub fn expire_corrections(&self, session: &Session) -> Result<Vec<String>> {
         let conn = self.conn();
-        let who = lifecycle_actor(&conn, session)?;
+        let who = actor(&conn, Some(session), None)?;
         require_kind(&who, CommandKind::ExpireCorrection)?;
         let due = overdue_corrections(&conn, self.now())?;
         drop(conn);
@@ -496,7 +496,7 @@ impl Store {
     /// 撤销登记（系统管理员）：案件变为已撤销；登记号保留在案件和台账中（台账标为已撤销），
     /// 永不再分配。
     pub fn revoke_registration(&self, session: &Session, input: &RevokeInput) -> Result<CaseDetail> {
-        let who = lifecycle_actor(&self.conn(), session)?;
+        let who = actor(&self.conn(), Some(session), None)?;
         require_kind(&who, CommandKind::Revoke)?;
         self.run(Some(&who.staff_id.0), "revoke_registration", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;

@@ -1,5 +1,6 @@
 //! A signed-in person at this workstation, and the check every command makes.
 
+use regdesk_domain::lifecycle::{Actor, StaffId};
 use regdesk_domain::staff::{require, Permission};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -14,15 +15,10 @@ pub struct Session {
     pub locked: bool,
 }
 
-/// The signed-in person as the database has them right now.
-#[derive(Debug, Clone)]
-pub(crate) struct Actor {
-    pub id: String,
-}
-
 /// Every command starts here: signed in, not locked, account still active,
 /// and (when asked) holding a role that grants `perm` — read fresh from the
-/// database, so a role taken away takes effect at the next command.
+/// database, so a role taken away takes effect at the next command. The
+/// answer is the domain's [`Actor`]: the id and the roles the rules decide on.
 pub(crate) fn actor(conn: &Connection, session: Option<&Session>, perm: Option<Permission>) -> Result<Actor> {
     let s = session.ok_or(StoreError::NotSignedIn)?;
     if s.locked {
@@ -41,5 +37,8 @@ pub(crate) fn actor(conn: &Connection, session: Option<&Session>, perm: Option<P
     if let Some(p) = perm {
         require(&roles, p)?;
     }
-    Ok(Actor { id: s.staff_id.clone() })
+    Ok(Actor {
+        staff_id: StaffId(s.staff_id.clone()),
+        roles,
+    })
 }

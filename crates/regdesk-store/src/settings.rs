@@ -96,7 +96,7 @@ impl Store {
         let Some(idle) = idle.filter(|_| errs.is_empty()) else {
             return Err(StoreError::Invalid(errs));
         };
-        self.run(Some(&admin.id), "update_settings", |tx, _now| {
+        self.run(Some(admin.id()), "update_settings", |tx, _now| {
             let current = load(tx)?;
             StoreError::check_version("系统设置", input.version, current.version)?;
             tx.execute(

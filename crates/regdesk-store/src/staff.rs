@@ -429,7 +429,7 @@ impl Store {
         let me = {
             let conn = self.conn();
             let a = actor(&conn, Some(session), None)?;
-            load_staff(&conn, &a.id)?
+            load_staff(&conn, a.id())?
         };
         check_password("new_password", &input.new_password, &me.username)?;
         if input.new_password == input.old_password {
@@ -466,7 +466,7 @@ impl Store {
     pub fn add_staff(&self, session: &Session, input: &NewStaffInput) -> Result<StaffView> {
         let admin = actor(&self.conn(), Some(session), Some(Permission::ManageStaff))?;
         let (username, name, roles) = validate_new_staff(input)?;
-        self.run(Some(&admin.id), "add_staff", |tx, now| {
+        self.run(Some(admin.id()), "add_staff", |tx, now| {
             let mut v = insert_staff(tx, now, &username, &name, &roles, &input.password, "")?;
             // The first password is set by an admin: the person chooses their own at first sign-in.
             tx.execute("UPDATE staff SET must_change_password = 1 WHERE id = ?1", [&v.id])?;
@@ -484,7 +484,7 @@ impl Store {
         let (Some(name), Some(roles)) = (name, roles) else {
             return Err(StoreError::Invalid(errs));
         };
-        self.run(Some(&admin.id), "update_staff", |tx, now| {
+        self.run(Some(admin.id()), "update_staff", |tx, now| {
             load_at_version(tx, &input.id, input.version)?;
             tx.execute(
                 "UPDATE staff SET display_name = ?2, roles = ?3, version = version + 1, updated_at = ?4 WHERE id = ?1",
@@ -499,7 +499,7 @@ impl Store {
     /// 停用或启用账号（管理员；不能停用自己）。
     pub fn set_staff_disabled(&self, session: &Session, input: &SetDisabledInput) -> Result<StaffView> {
         let admin = actor(&self.conn(), Some(session), Some(Permission::ManageStaff))?;
-        if input.disabled && input.id == admin.id {
+        if input.disabled && input.id == admin.id() {
             return Err(FieldError::new("disabled", "self", "不能停用自己正在使用的账号").into());
         }
         let command = if input.disabled {
@@ -507,7 +507,7 @@ impl Store {
         } else {
             "enable_staff"
         };
-        self.run(Some(&admin.id), command, |tx, now| {
+        self.run(Some(admin.id()), command, |tx, now| {
             load_at_version(tx, &input.id, input.version)?;
             tx.execute(
                 "UPDATE staff SET disabled = ?2, failed_logins = 0, locked_until = NULL, version = version + 1,
@@ -526,7 +526,7 @@ impl Store {
         let target = load_staff(&self.conn(), &input.id)?;
         check_password("new_password", &input.new_password, &target.username)?;
         let hash = hash_password(&input.new_password)?;
-        self.run(Some(&admin.id), "reset_password", |tx, now| {
+        self.run(Some(admin.id()), "reset_password", |tx, now| {
             load_at_version(tx, &input.id, input.version)?;
             tx.execute(
                 "UPDATE staff SET password_hash = ?2, must_change_password = 1, failed_logins = 0, locked_until = NULL,
