@@ -1,0 +1,157 @@
+//! Applicant balance (申请人余额): over payments credited once confirmed, applied or refunded.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::transfer::TransferState;
+use crate::error::FieldError;
+use crate::fee::format_yuan;
+
+/// 余额明细。Amounts are positive magnitudes; entries with `fen <= 0` are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "entry")]
+pub enum BalanceEntry {
+    /// 多付计入余额；只有已确认的转账才计入
+    OverPayment {
+        /// 转账记录标识
+        transfer: String,
+        /// 该转账的核款状态
+        state: TransferState,
+        #[ts(type = "number")]
+        fen: i64,
+    },
+    /// 余额抵扣某件作品的费用
+    Applied {
+        case: String,
+        #[ts(type = "number")]
+        fen: i64,
+    },
+    /// 余额退还申请人
+    Refunded {
+        #[ts(type = "number")]
+        fen: i64,
+    },
+}
+
+/// 申请人余额（分）: confirmed over payments minus what was applied or refunded. Negative only
+/// if the ledger was written without [`apply_balance`] (a bookkeeping error to show, not hide).
+pub fn balance(entries: &[BalanceEntry]) -> i64 {
+    entries.iter().fold(0i64, |acc, e| match e {
+        BalanceEntry::OverPayment {
+            state: TransferState::Confirmed,
+            fen,
+            ..
+        } if *fen > 0 => acc.saturating_add(*fen),
+        BalanceEntry::Applied { fen, .. } | BalanceEntry::Refunded { fen } if *fen > 0 => acc.saturating_sub(*fen),
+        _ => acc,
+    })
+}
+
+/// How much of the balance goes to a case that still owes `owed_fen`: all of it up to what is
+/// owed. Refused when the balance is empty or nothing is owed.
+pub fn apply_balance(balance_fen: i64, owed_fen: i64) -> Result<i64, FieldError> {
+    if balance_fen <= 0 {
+        return Err(FieldError::new(
+            "balance_fen",
+            "empty",
+            format!(
+                "申请人余额为 {}，没有可抵扣的金额，请改用其他缴费方式",
+                format_yuan(balance_fen)
+            ),
+        ));
+    }
+    if owed_fen <= 0 {
+        return Err(FieldError::new(
+            "owed_fen",
+            "nothing_owed",
+            "本案已缴足，无需使用余额抵扣",
+        ));
+    }
+    Ok(balance_fen.min(owed_fen))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balance_counts_confirmed_over_payments_only() {
+        let over = |transfer: &str, state, fen| BalanceEntry::OverPayment {
+            transfer: transfer.into(),
+            state,
+            fen,
+        };
+        let table: Vec<(Vec<BalanceEntry>, i64)> = vec![
+            (vec![], 0),
+            (vec![over("T1", TransferState::Confirmed, 5_000)], 5_000),
+            (vec![over("T1", TransferState::Recorded, 5_000)], 0),
+            (vec![over("T1", TransferState::Rejected, 5_000)], 0),
+            (
+                vec![
+                    over("T1", TransferState::Confirmed, 5_000),
+                    over("T2", TransferState::Confirmed, 20_000),
+                    BalanceEntry::Applied {
+                        case: "A".into(),
+                        fen: 15_000,
+                    },
+                    BalanceEntry::Refunded { fen: 2_000 },
+                ],
+                8_000,
+            ),
+            (
+                vec![
+                    over("T1", TransferState::Confirmed, -5_000),
+                    BalanceEntry::Applied {
+                        case: "A".into(),
+                        fen: 0,
+                    },
+                ],
+                0,
+            ),
+            (
+                vec![BalanceEntry::Applied {
+                    case: "A".into(),
+                    fen: 100,
+                }],
+                -100,
+            ),
+        ];
+        for (entries, want) in table {
+            assert_eq!(balance(&entries), want, "{entries:?}");
+        }
+        let json = serde_json::to_string(&over("T1", TransferState::Confirmed, 1)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"entry":"over_payment","transfer":"T1","state":"confirmed","fen":1}"#
+        );
+    }
+
+    #[test]
+    fn applying_the_balance() {
+        type Row<'a> = (i64, i64, Result<i64, (&'a str, &'a str)>);
+        let table: Vec<Row> = vec![
+            (5_000, 15_000, Ok(5_000)),
+            (20_000, 15_000, Ok(15_000)),
+            (15_000, 15_000, Ok(15_000)),
+            (0, 15_000, Err(("balance_fen", "empty"))),
+            (-10, 15_000, Err(("balance_fen", "empty"))),
+            (5_000, 0, Err(("owed_fen", "nothing_owed"))),
+        ];
+        for (bal, owed, want) in table {
+            let got = apply_balance(bal, owed);
+            assert_eq!(
+                got.as_ref()
+                    .map(|v| *v)
+                    .map_err(|e| (e.field.as_str(), e.code.as_str())),
+                want,
+                "{bal} {owed}"
+            );
+        }
+        assert_eq!(
+            apply_balance(0, 100).unwrap_err().message,
+            "申请人余额为 ¥0.00，没有可抵扣的金额，请改用其他缴费方式"
+        );
+        assert_eq!(apply_balance(1, 0).unwrap_err().message, "本案已缴足，无需使用余额抵扣");
+    }
+}
