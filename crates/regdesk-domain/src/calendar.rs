@@ -589,21 +589,10 @@ impl CasePeriods {
         calendar.add_working_days(accepted_on, self.review_working_days)
     }
 
-    /// 补正通知期限: the last day to send the correction notice for a filing returned on `returned_on`
-    /// (calendar days).
-    pub fn correction_notice_due(&self, returned_on: NaiveDate) -> Result<NaiveDate, CalendarError> {
-        checked_add_calendar_days(returned_on, self.correction_notice_days)
-    }
-
     /// 补正期限: the last day on which the applicant may correct after a notice sent on `notice_date`
     /// (calendar days); a filing not corrected by the end of that day is deemed withdrawn.
     pub fn correction_deadline(&self, notice_date: NaiveDate) -> Result<NaiveDate, CalendarError> {
         checked_add_calendar_days(notice_date, self.correction_period_days)
-    }
-
-    /// Whether a filing whose correction notice was sent on `notice_date` is deemed withdrawn on `today`.
-    pub fn is_deemed_withdrawn(&self, notice_date: NaiveDate, today: NaiveDate) -> Result<bool, CalendarError> {
-        Ok(today > self.correction_deadline(notice_date)?)
     }
 }
 
@@ -640,21 +629,17 @@ pub fn classify_deadline(
     due: NaiveDate,
     calendar: &WorkCalendar,
 ) -> Result<DeadlineStatus, CalendarError> {
-    if today > due {
-        let passed = calendar.working_days_between(due, today)?;
-        return Ok(DeadlineStatus {
-            working_days_left: -i64::from(passed),
-            level: DeadlineLevel::Overdue,
-        });
-    }
-    let left = i64::from(calendar.working_days_between(today, due)?);
+    let left = calendar.working_days_left(today, due)?;
+    let level = if today > due {
+        DeadlineLevel::Overdue
+    } else if left <= SOON_WORKING_DAYS {
+        DeadlineLevel::Soon
+    } else {
+        DeadlineLevel::Normal
+    };
     Ok(DeadlineStatus {
         working_days_left: left,
-        level: if left <= SOON_WORKING_DAYS {
-            DeadlineLevel::Soon
-        } else {
-            DeadlineLevel::Normal
-        },
+        level,
     })
 }
 
@@ -980,10 +965,7 @@ mod tests {
         // 09-25..27 off, 09-28..30 (12), 10-01..07 off, 10-08, 10-09 (14), Sat 10-10 make-up (15),
         // 10-12..16 (20), 10-19..23 (25), 10-26..30 (30) → due Fri 2026-10-30.
         assert_eq!(p.due_on(d("2026-09-14"), &c), Ok(d("2026-10-30")));
-        assert_eq!(p.correction_notice_due(d("2026-01-30")), Ok(d("2026-02-06")));
         assert_eq!(p.correction_deadline(d("2026-01-30")), Ok(d("2026-03-01")));
-        assert_eq!(p.is_deemed_withdrawn(d("2026-01-30"), d("2026-03-01")), Ok(false));
-        assert_eq!(p.is_deemed_withdrawn(d("2026-01-30"), d("2026-03-02")), Ok(true));
         assert_eq!(p.due_on(d("2026-12-01"), &c), Err(CalendarError::YearNotLoaded(2027)));
 
         let bad = CasePeriods {

@@ -51,6 +51,21 @@ impl Actor {
     pub fn holds(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// The office's own rules acting, with no person behind them: a deadline
+    /// that passed (a correction left past its period is withdrawn whether or
+    /// not anyone is signed in). Only commands that need no role accept it.
+    pub fn office_rule() -> Actor {
+        Actor {
+            staff_id: StaffId(String::new()),
+            roles: Vec::new(),
+        }
+    }
+
+    /// Whether this is [`Actor::office_rule`] rather than a person.
+    pub fn is_office_rule(&self) -> bool {
+        self.staff_id.0.is_empty()
+    }
 }
 
 /// 案件状态。
@@ -165,6 +180,24 @@ impl CaseState {
     /// Registered (the certificate exists).
     pub fn is_registered(self) -> bool {
         matches!(self, CaseState::Registered | CaseState::Mailed | CaseState::PickedUp)
+    }
+
+    /// A notice goes to the applicant in this state: the correction notice
+    /// (补正通知书) while returned, the refusal notice (不予登记通知书) once refused.
+    pub fn has_notice(self) -> bool {
+        matches!(self, CaseState::ReturnedForCorrection | CaseState::Refused)
+    }
+
+    /// The review desk that decides a case in this state: 初审 while it waits
+    /// for first review, 终审 while it waits for final review or a proposed
+    /// refusal waits for confirmation; none otherwise.
+    pub fn decided_at(self) -> Option<crate::staff::Desk> {
+        use crate::staff::Desk;
+        match self {
+            CaseState::AwaitingFirstReview => Some(Desk::FirstReview),
+            CaseState::AwaitingFinalReview | CaseState::RefusalProposed => Some(Desk::FinalReview),
+            _ => None,
+        }
     }
 }
 
@@ -357,6 +390,14 @@ impl CaseFacts {
     pub fn takes_online_payment(&self) -> bool {
         self.state == CaseState::AwaitingPayment && self.payment_method.is_none_or(|m| !m.is_offline())
     }
+
+    /// 待重新提交：a correction round in which everyone has signed again; the
+    /// counter resubmits it to first review without a new fee ([`CaseCommand::Resubmit`]).
+    pub fn awaits_resubmission(&self) -> bool {
+        self.state == CaseState::AwaitingSignatures
+            && self.correction.is_some()
+            && crate::signature::all_signed(&self.signers, &self.signatures)
+    }
 }
 
 /// 案件操作。
@@ -516,7 +557,8 @@ impl CommandKind {
         }
     }
 
-    /// The roles that may give this command (any one suffices).
+    /// The roles that may give this command (any one suffices); none for a command
+    /// the rules give by themselves ([`Actor::office_rule`]).
     pub fn roles(self) -> &'static [Role] {
         use CommandKind as K;
         match self {
@@ -530,7 +572,9 @@ impl CommandKind {
             K::ConfirmPayment | K::RejectPayment => &[Role::Finance],
             K::PassFirstReview | K::ReturnForCorrection | K::ProposeRefusal => &[Role::FirstReviewer],
             K::Approve | K::SendBackToFirstReview | K::ConfirmRefusal => &[Role::FinalReviewer],
-            K::ExpireCorrection => &[Role::CounterClerk, Role::Admin],
+            // No person decides it: the deadline does (docs/DOMAIN.md §7.3). Any station
+            // records it, on start and every hour, whoever is signed in.
+            K::ExpireCorrection => &[],
             K::Revoke => &[Role::Admin],
             K::MarkMailed | K::MarkPickedUp => &[Role::CertificateDesk],
         }
@@ -732,7 +776,7 @@ impl Refusal {
 
 fn require_roles(actor: &Actor, kind: CommandKind) -> Result<(), Refusal> {
     let needed = kind.roles();
-    if actor.roles.iter().any(|r| needed.contains(r)) {
+    if needed.is_empty() || actor.roles.iter().any(|r| needed.contains(r)) {
         return Ok(());
     }
     let names: Vec<&str> = needed.iter().map(|r| r.label()).collect();
@@ -1686,6 +1730,23 @@ mod tests {
     }
 
     #[test]
+    fn what_the_screens_ask_of_a_state() {
+        use crate::staff::Desk;
+        for s in CaseState::ALL {
+            let f = fixture(s);
+            let decided = match s {
+                S::AwaitingFirstReview => Some(Desk::FirstReview),
+                S::AwaitingFinalReview | S::RefusalProposed => Some(Desk::FinalReview),
+                _ => None,
+            };
+            assert_eq!(s.decided_at(), decided, "{s:?}");
+            assert_eq!(s.has_notice(), matches!(s, S::ReturnedForCorrection | S::Refused), "{s:?}");
+            // Outside a correction round nothing waits for resubmission, signed or not.
+            assert!(!f.awaits_resubmission(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn fixtures_are_in_their_states() {
         for s in CaseState::ALL {
             assert_eq!(fixture(s).state, s);
@@ -1775,7 +1836,7 @@ mod tests {
             (K::SendBackToFirstReview, &[Role::FinalReviewer]),
             (K::ConfirmRefusal, &[Role::FinalReviewer]),
             (K::Withdraw, &[Role::CounterClerk]),
-            (K::ExpireCorrection, &[Role::CounterClerk, Role::Admin]),
+            (K::ExpireCorrection, &[]),
             (K::Revoke, &[Role::Admin]),
             (K::MarkMailed, &[Role::CertificateDesk]),
             (K::MarkPickedUp, &[Role::CertificateDesk]),
@@ -1786,8 +1847,11 @@ mod tests {
                 // Draft refuses most commands by state; a forbidden role is refused before the state is looked at.
                 let r = decide(&fixture(S::Draft), &sample(kind, now), &actor("x", &[role]), now);
                 let forbidden = matches!(r, Err(Refusal::Forbidden(_)));
-                assert_eq!(forbidden, !allowed.contains(&role), "{kind:?} by {role:?}");
+                assert_eq!(forbidden, !allowed.is_empty() && !allowed.contains(&role), "{kind:?} by {role:?}");
             }
+            // The office's rules alone may give only what needs no person.
+            let r = decide(&fixture(S::Draft), &sample(kind, now), &Actor::office_rule(), now);
+            assert_eq!(matches!(r, Err(Refusal::Forbidden(_))), !allowed.is_empty(), "{kind:?} by the office's rules");
         }
         let e = decide(&fixture(S::Registered), &sample(K::Revoke, now), &final_(), now).unwrap_err();
         assert_eq!(e.code(), "forbidden");
@@ -2083,6 +2147,8 @@ mod tests {
             t1,
         );
         assert_eq!(signed.state, S::AwaitingSignatures, "paid already: no payment step");
+        assert!(!signing.awaits_resubmission(), "not everyone signed yet");
+        assert!(signed.awaits_resubmission());
         let t2 = t1 + Duration::hours(2);
         let back = run(&signed, CaseCommand::Resubmit, &clerk(), t2);
         assert_eq!(back.state, S::AwaitingFirstReview);
@@ -2119,7 +2185,7 @@ mod tests {
         let gone = run(
             &returned,
             CaseCommand::ExpireCorrection,
-            &admin(),
+            &Actor::office_rule(),
             deadline + Duration::seconds(1),
         );
         assert_eq!(

@@ -37,6 +37,12 @@ pub struct CaseDetail {
     pub edit_voids_signatures: bool,
     /// 已登记（证书已生成，可撤销登记）
     pub registered: bool,
+    /// The review desk that decides the case now (初审 / 终审), if any.
+    pub decided_at: Option<regdesk_domain::staff::Desk>,
+    /// A notice (补正通知书 / 不予登记通知书) can be printed in this state.
+    pub has_notice: bool,
+    /// Everyone signed again in a correction round: the counter may resubmit.
+    pub awaits_resubmission: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub applicant_id: Option<String>,
@@ -182,6 +188,9 @@ pub(crate) fn detail(r: Row) -> CaseDetail {
         editable: r.state.filing_editable(),
         edit_voids_signatures: r.state.edit_voids_signatures(),
         registered: r.state.is_registered(),
+        decided_at: r.state.decided_at(),
+        has_notice: r.state.has_notice(),
+        awaits_resubmission: r.facts.awaits_resubmission(),
         id: r.id,
         serial: r.serial,
         state: r.state,

@@ -1,6 +1,7 @@
 //! Desk overviews and queue listings (作品列表).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use regdesk_domain::calendar::{classify_deadline, DeadlineLevel};
 use regdesk_domain::category::WorkCategory;
 use regdesk_domain::lifecycle::CaseState;
 use regdesk_domain::queue::{desk_queues, desks_handling, may_view_queue, queue_of, stage_of, Queue, Stage};
@@ -48,6 +49,8 @@ pub struct CaseRow {
     /// 剩余工作日（审查中的案件）：0 为最后一天，负数为已超期
     #[ts(type = "number | null")]
     pub days_left: Option<i64>,
+    /// 期限状态（正常、临近、已逾期），与剩余工作日一起给出
+    pub deadline_level: Option<DeadlineLevel>,
     /// 已受理但办结期限所在年度的工作日历尚未载入
     pub due_pending: bool,
     /// 登记号（已登记、已撤销）
@@ -406,10 +409,9 @@ impl Store {
                 )| {
                     let state = parse_state(&state)?;
                     let clock = state.clock_runs();
-                    let days_left = match due_on.filter(|_| clock) {
-                        Some(due) => calendar.working_days_left(today, due).ok(),
-                        None => None,
-                    };
+                    let deadline = due_on
+                        .filter(|_| clock)
+                        .and_then(|due| classify_deadline(today, due, &calendar).ok());
                     Ok(CaseRow {
                         id,
                         serial,
@@ -424,7 +426,8 @@ impl Store {
                         created_at,
                         accepted_on,
                         due_on,
-                        days_left,
+                        days_left: deadline.map(|d| d.working_days_left),
+                        deadline_level: deadline.map(|d| d.level),
                         due_pending: clock && accepted_on.is_some() && due_on.is_none(),
                         registration_number,
                     })

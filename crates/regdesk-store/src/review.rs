@@ -318,7 +318,7 @@ fn log_review(
             uuid_v7(now).to_string(),
             row.id,
             code(&cmd.kind()),
-            who.staff_id.0,
+            (!who.is_office_rule()).then(|| who.id()),
             now,
             serde_json::to_string(&reasons).map_err(corrupt)?,
             ground,
@@ -466,21 +466,28 @@ impl Store {
         })
     }
 
-    /// 补正逾期视为撤回（窗口或系统管理员；程序每天调用一次）：补正期限已过、仍未重新提交的
-    /// 案件（包括正在重新签章的）逐件撤回，每件一条命令。返回撤回案件的流水号。
+    /// 补正逾期视为撤回（有人登录时）：the same as [`Store::expire_corrections_due`]
+    /// for anyone signed in here; the cases withdrawn, by serial.
     pub fn expire_corrections(&self, session: &Session) -> Result<Vec<String>> {
-        let conn = self.conn();
-        let who = actor(&conn, Some(session), None)?;
-        require_kind(&who, CommandKind::ExpireCorrection)?;
-        let due = overdue_corrections(&conn, self.now())?;
-        drop(conn);
+        actor(&self.conn(), Some(session), None)?;
+        self.expire_corrections_due()
+    }
+
+    /// 补正逾期视为撤回：every correction left past its deadline is withdrawn,
+    /// one command each, by the office's rules themselves (no person: the
+    /// journal and the review history name none). The shell runs it on start
+    /// and every hour whoever is signed in, the CLI on demand; the domain
+    /// refuses a case whose deadline has not passed. Returns the serials.
+    pub fn expire_corrections_due(&self) -> Result<Vec<String>> {
+        let due = overdue_corrections(&self.conn(), self.now())?;
+        let rule = lifecycle::Actor::office_rule();
         let mut withdrawn = Vec::new();
         for id in due {
-            let done = self.run(Some(&who.staff_id.0), "expire_correction", |tx, now| {
+            let done = self.run(None, "expire_correction", |tx, now| {
                 let row = load(tx, &id)?;
                 let cmd = CaseCommand::ExpireCorrection;
-                let (change, row) = self.apply_case_row(tx, row, &cmd, &who, now)?;
-                log_review(tx, &row, &cmd, &who, now)?;
+                let (change, row) = self.apply_case_row(tx, row, &cmd, &rule, now)?;
+                log_review(tx, &row, &cmd, &rule, now)?;
                 Ok((change, row.serial))
             });
             match done {
@@ -576,7 +583,7 @@ impl Store {
         actor(&conn, Some(session), None)?;
         let id = load(&conn, case_id)?.id;
         let mut stmt = conn.prepare(
-            "SELECT l.at, l.staff_id, COALESCE(s.display_name, l.staff_id), l.command, l.reasons, l.ground, l.note,
+            "SELECT l.at, COALESCE(l.staff_id, ''), COALESCE(s.display_name, l.staff_id, '到期自动处理'), l.command, l.reasons, l.ground, l.note,
                     l.deadline, l.registration_number
              FROM review_log l LEFT JOIN staff s ON s.id = l.staff_id
              WHERE l.case_id = ?1 ORDER BY l.at, l.rowid",
@@ -1019,13 +1026,11 @@ mod tests {
         let c = &paid[2];
         one(&o, || decide(&o, &o.li, c, returned()).unwrap());
 
-        // Expiry: not by a reviewer; before the deadline nothing happens and nothing is journaled.
-        assert_eq!(
-            o.f.store.expire_corrections(&o.li).unwrap_err().kind(),
-            ErrorKind::Permission
-        );
+        // Expiry is the rule's own, whoever is signed in (a reviewer too); before the
+        // deadline nothing happens and nothing is journaled.
         let before = journal(&o);
-        assert!(o.f.store.expire_corrections(&o.clerk).unwrap().is_empty());
+        assert!(o.f.store.expire_corrections(&o.li).unwrap().is_empty());
+        assert!(o.f.store.expire_corrections_due().unwrap().is_empty());
         o.f.clock.set(deadline);
         assert!(
             o.f.store.expire_corrections(&o.admin).unwrap().is_empty(),
@@ -1034,7 +1039,7 @@ mod tests {
         assert_eq!(journal(&o), before);
         // The day after B's deadline: B is withdrawn, C (deadline 27 Dec) and A stay.
         o.f.clock.set(deadline + Duration::hours(10));
-        let gone = one(&o, || o.f.store.expire_corrections(&o.clerk).unwrap());
+        let gone = one(&o, || o.f.store.expire_corrections_due().unwrap());
         assert_eq!(gone, vec![b.serial.clone()]);
         let fb = facts(&o, &b.id);
         assert_eq!(
@@ -1057,7 +1062,16 @@ mod tests {
         assert!(o.f.store.expire_corrections(&o.clerk).unwrap().is_empty());
         assert_eq!(journal(&o), before);
         let hb = o.f.store.review_history(&o.admin, &b.id).unwrap();
-        assert_eq!(hb.last().map(|h| h.command), Some(CommandKind::ExpireCorrection));
+        let last = hb.last().unwrap();
+        assert_eq!(last.command, CommandKind::ExpireCorrection);
+        assert_eq!((last.staff_id.as_str(), last.staff_name.as_str()), ("", "到期自动处理"), "no person: the rule");
+        let by: Option<String> = o
+            .f
+            .store
+            .conn()
+            .query_row("SELECT staff_id FROM journal ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(by, None, "the journal names no person either");
         assert!(o.f.store.verify_audit().unwrap().ok);
     }
 

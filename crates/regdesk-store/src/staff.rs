@@ -243,6 +243,7 @@ impl Store {
                 })
                 .collect(),
             password_min_chars: PASSWORD_MIN_CHARS as u32,
+            office_utc_offset_hours: crate::OFFICE_UTC_OFFSET_HOURS,
         })
     }
 
@@ -323,9 +324,10 @@ impl Store {
             staff_id: v.id,
             username: v.username,
             display_name: v.display_name,
-            roles: v.roles,
             locked: s.locked,
             must_change_password: v.must_change_password,
+            may_change_applicant_category: regdesk_domain::staff::require(&v.roles, Permission::ChangeApplicantCategory).is_ok(),
+            roles: v.roles,
         })
     }
 

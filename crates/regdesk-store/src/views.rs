@@ -39,6 +39,8 @@ pub struct SessionView {
     pub desks: Vec<DeskOption>,
     pub locked: bool,
     pub must_change_password: bool,
+    /// May change an applicant's category (用户类别) after checking credentials.
+    pub may_change_applicant_category: bool,
 }
 
 /// What the app needs on start and after each sign-in.
@@ -55,6 +57,9 @@ pub struct AppStatus {
     pub provinces: Vec<ProvinceOption>,
     pub role_options: Vec<RoleOption>,
     pub password_min_chars: u32,
+    /// The office's time zone (hours east of UTC): dates typed and shown at
+    /// the desk (today's date in a form) are the office's, not the machine's.
+    pub office_utc_offset_hours: i32,
 }
 
 /// 新增工作人员。

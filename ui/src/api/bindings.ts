@@ -49,13 +49,22 @@ export type SessionView = { staff_id: string, username: string, display_name: st
 /**
  * The desks this person opens, in menu order.
  */
-desks: Array<DeskOption>, locked: boolean, must_change_password: boolean, };
+desks: Array<DeskOption>, locked: boolean, must_change_password: boolean, 
+/**
+ * May change an applicant's category (用户类别) after checking credentials.
+ */
+may_change_applicant_category: boolean, };
 
 export type AppStatus = { setup_done: boolean, office: Office | null, station_id: string, station_name: string, session: SessionView | null, idle_lock_minutes: number, 
 /**
  * Journal entries not yet shipped to the central server.
  */
-pending_sync: number, provinces: Array<ProvinceOption>, role_options: Array<RoleOption>, password_min_chars: number, };
+pending_sync: number, provinces: Array<ProvinceOption>, role_options: Array<RoleOption>, password_min_chars: number, 
+/**
+ * The office's time zone (hours east of UTC): dates typed and shown at
+ * the desk (today's date in a form) are the office's, not the machine's.
+ */
+office_utc_offset_hours: number, };
 
 export type NewStaffInput = { username: string, display_name: string, roles: Array<Role>, password: string, };
 
@@ -144,6 +153,10 @@ accepted_on: string | null, due_on: string | null,
  * 剩余工作日（审查中的案件）：0 为最后一天，负数为已超期
  */
 days_left: number | null, 
+/**
+ * 期限状态（正常、临近、已逾期），与剩余工作日一起给出
+ */
+deadline_level: DeadlineLevel | null, 
 /**
  * 已受理但办结期限所在年度的工作日历尚未载入
  */
@@ -453,7 +466,19 @@ edit_voids_signatures: boolean,
 /**
  * 已登记（证书已生成，可撤销登记）
  */
-registered: boolean, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
+registered: boolean, 
+/**
+ * The review desk that decides the case now (初审 / 终审), if any.
+ */
+decided_at: Desk | null, 
+/**
+ * A notice (补正通知书 / 不予登记通知书) can be printed in this state.
+ */
+has_notice: boolean, 
+/**
+ * Everyone signed again in a correction round: the counter may resubmit.
+ */
+awaits_resubmission: boolean, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
 /**
  * 签章表（提交签章后）
  */
