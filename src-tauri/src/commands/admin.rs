@@ -1,0 +1,87 @@
+//! 管理台: staff, settings, the audit chain, the office tree, the calendar, payment-method changes, revocation.
+
+use regdesk_store::*;
+use tauri::State;
+
+use crate::state::{AppState, Res};
+
+#[tauri::command]
+pub async fn list_staff(state: State<'_, AppState>) -> Res<Vec<StaffView>> {
+    state.with(|st, s| st.list_staff(s))
+}
+
+#[tauri::command]
+pub async fn add_staff(state: State<'_, AppState>, input: NewStaffInput) -> Res<StaffView> {
+    state.with(|st, s| st.add_staff(s, &input))
+}
+
+#[tauri::command]
+pub async fn update_staff(state: State<'_, AppState>, input: UpdateStaffInput) -> Res<StaffView> {
+    state.with(|st, s| st.update_staff(s, &input))
+}
+
+#[tauri::command]
+pub async fn set_staff_disabled(state: State<'_, AppState>, input: SetDisabledInput) -> Res<StaffView> {
+    state.with(|st, s| st.set_staff_disabled(s, &input))
+}
+
+#[tauri::command]
+pub async fn reset_password(state: State<'_, AppState>, input: ResetPasswordInput) -> Res<StaffView> {
+    state.with(|st, s| st.reset_password(s, &input))
+}
+
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> Res<SettingsView> {
+    state.with(|st, s| st.settings(s))
+}
+
+#[tauri::command]
+pub async fn update_settings(state: State<'_, AppState>, input: UpdateSettingsInput) -> Res<SettingsView> {
+    state.with(|st, s| st.update_settings(s, &input))
+}
+
+#[tauri::command]
+pub async fn verify_audit(state: State<'_, AppState>) -> Res<AuditReport> {
+    state.with(|st, s| st.verify_audit_as(s))
+}
+
+#[tauri::command]
+pub async fn recent_audit(state: State<'_, AppState>, input: RecentAuditInput) -> Res<Vec<AuditEntryView>> {
+    state.with(|st, s| st.recent_audit(s, input.limit))
+}
+
+#[tauri::command]
+pub async fn office_tree(state: State<'_, AppState>) -> Res<Vec<OfficeNode>> {
+    state.with(|st, s| st.office_tree(s))
+}
+
+#[tauri::command]
+pub async fn add_subordinate_office(
+    state: State<'_, AppState>,
+    input: regdesk_domain::office::SubordinateOfficeInput,
+) -> Res<Vec<OfficeNode>> {
+    state.with(|st, s| st.add_subordinate_office(s, &input))
+}
+
+#[tauri::command]
+pub async fn calendar_years(state: State<'_, AppState>) -> Res<Vec<CalendarYearView>> {
+    state.with(|st, s| st.calendar_years(s))
+}
+
+#[tauri::command]
+pub async fn load_calendar(
+    state: State<'_, AppState>,
+    input: LoadCalendarInput,
+) -> Res<LoadedYear> {
+    state.with(|st, s| st.load_calendar(s, &input))
+}
+
+#[tauri::command]
+pub async fn revoke_registration(state: State<'_, AppState>, input: RevokeInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.revoke_registration(s, &input))
+}
+
+#[tauri::command]
+pub async fn change_payment_method(state: State<'_, AppState>, input: ChangeMethodInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.change_payment_method(s, &input))
+}

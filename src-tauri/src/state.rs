@@ -1,0 +1,65 @@
+//! The shell's state: the store and who is signed in at this workstation.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use regdesk_store::{ApiError, Session, Store, StoreError, SystemClock};
+
+use crate::Options;
+
+/// The shell's state: the store (or why it could not open) and who is signed in.
+pub struct AppState {
+    pub(crate) store: Result<Store, ApiError>,
+    pub(crate) session: Mutex<Option<Session>>,
+    /// Set by 取消 while a bank statement is being matched (read without the store's lock).
+    pub(crate) import_cancel: AtomicBool,
+}
+
+impl AppState {
+    pub fn open(opts: &Options) -> AppState {
+        let store = regdesk_store::data_dir(opts.data_dir.as_deref())
+            .and_then(|dir| Store::open(&dir, Arc::new(SystemClock)))
+            .and_then(|s| {
+                if opts.demo && s.office()?.is_none() {
+                    regdesk_store::demo::fill_office(&s, 24)?;
+                }
+                Ok(s)
+            })
+            .map_err(ApiError::from);
+        AppState {
+            store,
+            session: Mutex::new(None),
+            import_cancel: AtomicBool::new(false),
+        }
+    }
+
+    pub(crate) fn store(&self) -> Result<&Store, ApiError> {
+        self.store.as_ref().map_err(Clone::clone)
+    }
+
+    pub(crate) fn session(&self) -> MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The current session, or the error the screen expects when there is none.
+    pub(crate) fn current(&self) -> Result<Session, ApiError> {
+        self.session().clone().ok_or_else(|| StoreError::NotSignedIn.to_api())
+    }
+
+    /// Runs `f` with the store and the current session; a session the store no
+    /// longer accepts (account disabled meanwhile) is dropped.
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&Store, &Session) -> Result<T, StoreError>) -> Result<T, ApiError> {
+        let store = self.store()?;
+        let s = self.current()?;
+        f(store, &s).map_err(|e| {
+            if e.ends_session() {
+                *self.session() = None;
+            }
+            e.to_api()
+        })
+    }
+}
+
+/// What a command answers: its result, or the error the screen shows.
+pub type Res<T> = Result<T, ApiError>;
+
