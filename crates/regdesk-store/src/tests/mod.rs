@@ -1,0 +1,23 @@
+//! Store tests on real SQLite files in temporary directories: one file per store
+//! module, the shared set-ups in [`fixtures`].
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod fixtures;
+
+// The modules' own tests (demo, review) start from the same fresh store.
+pub(crate) use fixtures::{fixture, Fixture};
+
+mod applicants;
+mod audit;
+mod calendar;
+mod cases;
+mod db;
+mod files;
+mod forms;
+mod journal;
+mod offices;
+mod payments;
+mod proofs;
+mod queues;
+mod settings;
+mod staff;

@@ -1,0 +1,369 @@
+//! Payments (payments.rs): transfers, four eyes, statements, refunds, invoices, the day report.
+
+use chrono::NaiveDate;
+use regdesk_domain::lifecycle::CaseState;
+use regdesk_domain::payment::{RefundInput, RefundMethod, TransferCommand, TransferState};
+use rusqlite::Connection;
+
+use super::fixtures::*;
+use crate::*;
+
+struct Desk {
+    f: Fixture,
+    clerk: Session,
+    chen: Session,
+    he: Session,
+}
+
+fn desk(cases: u32) -> Desk {
+    let f = sample_office(cases);
+    let clerk = sample_login(&f, "wangli");
+    let chen = sample_login(&f, "chenxy");
+    let he = sample_login(&f, "hejun");
+    Desk { f, clerk, chen, he }
+}
+
+fn waiting(d: &Desk) -> Vec<PaymentCaseRow> {
+    d.f.store
+        .payment_cases(&d.chen, &PaymentCasesInput { search: None })
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.state == CaseState::AwaitingPayment)
+        .collect()
+}
+
+#[test]
+fn one_transfer_pays_two_works_the_maker_cannot_confirm_and_confirmation_starts_the_clock() {
+    let d = desk(9);
+    let open = waiting(&d);
+    let same: Vec<&PaymentCaseRow> = open.iter().filter(|r| r.applicant_name == "林晓雨").collect();
+    assert!(same.len() >= 2, "{open:?}");
+    assert!(same.iter().all(|r| r.owed_fen == 15_000 && r.short_fen == 15_000));
+    let (a, b) = (same[0], same[1]);
+    let before = journal_count(&d.f);
+    let t =
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(35_000, "ICBC20261125001"),
+                    receipt_file_id: None,
+                    shares: vec![share(&a.case_id, 15_000), share(&b.case_id, 15_000)],
+                },
+            )
+            .unwrap();
+    assert_eq!(journal_count(&d.f), before + 1, "one command, one journal entry");
+    assert_eq!(
+        (t.state, t.over_fen, t.allocations.len()),
+        (TransferState::Recorded, 5_000, 2)
+    );
+    assert!(t
+        .allocations
+        .iter()
+        .all(|x| x.case_state == CaseState::AwaitingPaymentCheck));
+    assert!(!t.may_confirm, "the maker may not confirm");
+    // The same bank reference is not recorded twice.
+    let again =
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(15_000, "ICBC20261125001"),
+                    receipt_file_id: None,
+                    shares: vec![share(&open[0].case_id, 15_000)],
+                },
+            )
+            .unwrap_err()
+            .to_api();
+    assert_eq!(again.fields[0].field, "reference");
+    // Four eyes: the maker is refused, a second finance person confirms.
+    let confirm = CheckTransferInput {
+        id: t.id.clone(),
+        version: t.version,
+        command: TransferCommand::Confirm,
+    };
+    let e = d.f.store.check_transfer(&d.chen, &confirm).unwrap_err().to_api();
+    assert_eq!(e.kind, ErrorKind::Refused);
+    assert!(e.message.contains("另一位核款人员"), "{}", e.message);
+    assert_eq!(
+        d.f.store.check_transfer(&d.clerk, &confirm).unwrap_err().kind(),
+        ErrorKind::Permission
+    );
+    let done = d.f.store.check_transfer(&d.he, &confirm).unwrap();
+    assert_eq!(done.state, TransferState::Confirmed);
+    assert_eq!(done.checked_by_name.as_deref(), Some("何军"));
+    for c in [a, b] {
+        let detail = d.f.store.case_detail(&d.he, &c.case_id).unwrap();
+        assert_eq!(detail.state, CaseState::AwaitingFirstReview);
+        assert_eq!(detail.accepted_on, NaiveDate::from_ymd_opt(2026, 11, 25));
+        // The 30th working day falls in 2027, whose calendar is not loaded: the deadline waits for it.
+        assert_eq!(detail.due_on, None);
+    }
+    // Loading the year (test data: 元旦 only) fills the deadlines in, in the same command.
+    let admin = sample_login(&d.f, "admin");
+    d.f.store
+        .load_calendar_year(&admin, "year 2027\nsource 测试用日历\noff 2027-01-01 元旦\n")
+        .unwrap();
+    for c in [a, b] {
+        let detail = d.f.store.case_detail(&d.he, &c.case_id).unwrap();
+        assert_eq!(detail.due_on, NaiveDate::from_ymd_opt(2027, 1, 7));
+    }
+    // The over payment is the applicant's balance.
+    let row =
+        d.f.store
+            .payment_cases(&d.chen, &PaymentCasesInput { search: None })
+            .unwrap()
+            .into_iter()
+            .find(|r| r.applicant_name == "林晓雨")
+            .map(|r| r.applicant_balance_fen);
+    if let Some(balance) = row {
+        assert_eq!(balance, 5_000);
+    }
+    assert!(d.f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn short_payments_wait_and_a_rejection_returns_the_case_with_its_reason() {
+    let d = desk(3);
+    let case = waiting(&d).remove(0);
+    let part =
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(10_000, "ALI-1"),
+                    receipt_file_id: None,
+                    shares: vec![share(&case.case_id, 10_000)],
+                },
+            )
+            .unwrap();
+    assert_eq!(part.allocations[0].case_state, CaseState::AwaitingPayment);
+    let now = waiting(&d).into_iter().find(|r| r.case_id == case.case_id).unwrap();
+    assert_eq!((now.covered_fen, now.short_fen), (10_000, 5_000));
+    let rest =
+        d.f.store
+            .record_transfer(
+                &d.he,
+                &RecordTransferInput {
+                    transfer: transfer(5_000, "ALI-2"),
+                    receipt_file_id: None,
+                    shares: vec![share(&case.case_id, 5_000)],
+                },
+            )
+            .unwrap();
+    assert_eq!(rest.allocations[0].case_state, CaseState::AwaitingPaymentCheck);
+    // A reason is needed; the case returns to 待缴费 with it.
+    let reject = |reason: &str| CheckTransferInput {
+        id: rest.id.clone(),
+        version: rest.version,
+        command: TransferCommand::Reject { reason: reason.into() },
+    };
+    assert_eq!(
+        d.f.store.check_transfer(&d.chen, &reject(" ")).unwrap_err().kind(),
+        ErrorKind::Refused
+    );
+    let r = d.f.store.check_transfer(&d.chen, &reject("银行未到账")).unwrap();
+    assert_eq!(r.state, TransferState::Rejected);
+    assert_eq!(r.allocations[0].case_state, CaseState::AwaitingPayment);
+    let back = waiting(&d).into_iter().find(|r| r.case_id == case.case_id).unwrap();
+    assert_eq!(back.covered_fen, 10_000, "the rejected transfer no longer counts");
+    // The first part still waits for checking; confirming it alone does not accept the case.
+    let first =
+        d.f.store
+            .check_transfer(
+                &d.he,
+                &CheckTransferInput {
+                    id: part.id.clone(),
+                    version: part.version,
+                    command: TransferCommand::Confirm,
+                },
+            )
+            .unwrap();
+    assert_eq!(first.allocations[0].case_state, CaseState::AwaitingPayment);
+}
+
+#[test]
+fn a_statement_line_with_the_serial_is_recorded_once_and_waits_for_a_second_person() {
+    let d = desk(6);
+    let case = waiting(&d).remove(0);
+    let csv = format!(
+        "中国工商银行账户明细\n账号,1202020209000012345\n\n交易日期,对方户名,对方账号,借方发生额,贷方发生额,摘要,交易流水号\n\
+         2026-11-25,林晓雨,6222020200012345678,,150.00,{} 作品登记费,ICBC-A1\n\
+         2026-11-25,杭州某某公司,6222020200099999999,,150.00,服务费,ICBC-A2\n\
+         2026-11-25,国网杭州供电,,320.00,,电费,ICBC-A3\n合计,,,320.00,300.00,,\n",
+        case.serial
+    );
+    let path = d.f.dir.path().join("流水.csv");
+    std::fs::write(&path, csv).unwrap();
+    let input = |dry_run| ImportStatementInput {
+        path: path.to_str().unwrap().into(),
+        dry_run,
+    };
+    let before = journal_count(&d.f);
+    let preview = d.f.store.import_statement(&d.chen, &input(true)).unwrap();
+    assert_eq!(journal_count(&d.f), before, "a preview writes nothing");
+    let decisions: Vec<LineDecision> = preview.lines.iter().map(|l| l.decision).collect();
+    assert_eq!(
+        decisions,
+        [LineDecision::Matched, LineDecision::Unmatched, LineDecision::Ignored]
+    );
+    assert_eq!(preview.lines[0].case_serial.as_deref(), Some(case.serial.as_str()));
+
+    // Cancelled while matching (the desk's 取消): nothing is recorded.
+    let seen = std::cell::RefCell::new(Vec::new());
+    let e =
+        d.f.store
+            .import_statement_watched(&d.chen, &input(false), &|p| {
+                seen.borrow_mut().push(p);
+                p.done < 2
+            })
+            .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Refused { code, .. } if code == "import_cancelled"),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .contains("比对到第 2 行（共 3 行）时停止，没有记录任何一行"),
+        "{e}"
+    );
+    assert_eq!(journal_count(&d.f), before);
+    assert_eq!(d.f.store.open_statement_lines(&d.he).unwrap().len(), 0);
+    // Watched to the end: every line, in order, then all of them.
+    seen.borrow_mut().clear();
+    let watched =
+        d.f.store
+            .import_statement_watched(&d.chen, &input(true), &|p| {
+                seen.borrow_mut().push(p);
+                true
+            })
+            .unwrap();
+    assert_eq!(watched.lines.len(), 3);
+    let progress: Vec<(u32, u32)> = seen.borrow().iter().map(|p| (p.done, p.total)).collect();
+    assert_eq!(progress, [(0, 3), (1, 3), (2, 3), (3, 3)]);
+
+    let done = d.f.store.import_statement(&d.chen, &input(false)).unwrap();
+    assert_eq!(journal_count(&d.f), before + 1);
+    assert_eq!((done.matched, done.waiting, done.ignored), (1, 1, 1));
+    let tid = done.lines[0].transfer_id.clone().unwrap();
+    let t = d.f.store.transfer(&d.he, &tid).unwrap();
+    assert!(t.from_statement && t.may_confirm);
+    assert_eq!(t.allocations[0].case_state, CaseState::AwaitingPaymentCheck);
+
+    // The same statement again counts nothing twice.
+    let again = d.f.store.import_statement(&d.chen, &input(false)).unwrap();
+    assert_eq!((again.matched, again.waiting, again.already_imported), (0, 0, 3));
+    let n: i64 = Connection::open(d.f.store.path())
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM transfers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+
+    // The unmatched line waits for a person, who may dismiss it with a note.
+    let open = d.f.store.open_statement_lines(&d.he).unwrap();
+    assert_eq!(open.len(), 1);
+    let line = open[0].id.clone().unwrap();
+    assert_eq!(
+        d.f.store
+            .dismiss_statement_line(
+                &d.he,
+                &DismissLineInput {
+                    line_id: line.clone(),
+                    note: "".into()
+                }
+            )
+            .unwrap_err()
+            .to_api()
+            .fields[0]
+            .field,
+        "note"
+    );
+    d.f.store
+        .dismiss_statement_line(
+            &d.he,
+            &DismissLineInput {
+                line_id: line,
+                note: "其他业务收入".into(),
+            },
+        )
+        .unwrap();
+    assert!(d.f.store.open_statement_lines(&d.he).unwrap().is_empty());
+}
+
+#[test]
+fn refunds_invoices_and_the_day_report() {
+    let d = desk(3);
+    let case = waiting(&d).remove(0);
+    paid(&d.f, &d.chen, &d.he, &case.case_id, "ICBC-R1");
+    // Paid: on the invoice list, exported, then marked issued.
+    let due = d.f.store.invoices_due(&d.chen).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].amount_fen, 15_000);
+    let xlsx = d.f.store.invoice_list_xlsx(&d.chen).unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+    let n =
+        d.f.store
+            .mark_invoices_issued(
+                &d.chen,
+                &MarkInvoicesInput {
+                    case_ids: vec![case.case_id.clone()],
+                    invoice_number: "FP2026112500001".into(),
+                },
+            )
+            .unwrap();
+    assert_eq!(n, 1);
+    assert!(d.f.store.invoices_due(&d.chen).unwrap().is_empty());
+
+    // The day: one received and confirmed transfer.
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let report =
+        d.f.store
+            .day_report(&d.chen, &DayReportInput { from: day, to: day })
+            .unwrap();
+    assert_eq!(report.lines.len(), 1);
+    assert_eq!(
+        (
+            report.totals.received_fen,
+            report.totals.confirmed_fen,
+            report.totals.pending_fen
+        ),
+        (15_000, 15_000, 0)
+    );
+    let pdf =
+        d.f.store
+            .day_report_pdf(&d.chen, &DayReportInput { from: day, to: day })
+            .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+
+    // A refund owed (as a refusal leaves it) is recorded once, for the amount owed.
+    let c = Connection::open(d.f.store.path()).unwrap();
+    c.execute(
+        "UPDATE cases SET facts = json_set(facts, '$.refund_owed_fen', 15000) WHERE id = ?1",
+        [&case.case_id],
+    )
+    .unwrap();
+    let owed = d.f.store.refunds_due(&d.chen).unwrap();
+    assert_eq!((owed.len(), owed[0].owed_fen), (1, 15_000));
+    let refund = |amount_fen| RecordRefundInput {
+        case_id: case.case_id.clone(),
+        refund: RefundInput {
+            method: RefundMethod::BankTransfer,
+            amount_fen,
+            reference: "TK-0001".into(),
+            refunded_on: day,
+        },
+    };
+    let e = d.f.store.record_refund(&d.chen, &refund(10_000)).unwrap_err().to_api();
+    assert_eq!(e.fields[0].field, "refund.amount_fen");
+    assert_eq!(
+        d.f.store.record_refund(&d.clerk, &refund(15_000)).unwrap_err().kind(),
+        ErrorKind::Permission
+    );
+    d.f.store.record_refund(&d.chen, &refund(15_000)).unwrap();
+    assert!(d.f.store.refunds_due(&d.chen).unwrap().is_empty());
+    let report =
+        d.f.store
+            .day_report(&d.chen, &DayReportInput { from: day, to: day })
+            .unwrap();
+    assert_eq!(report.totals.refunded_fen, 15_000);
+}

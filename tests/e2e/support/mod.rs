@@ -1,0 +1,6 @@
+//! What the desk tests share.
+
+pub mod keys;
+pub mod office;
+pub mod steps;
+pub mod webdriver;
