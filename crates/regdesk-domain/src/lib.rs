@@ -19,6 +19,7 @@ pub mod queue;
 pub mod regno;
 pub mod signature;
 pub mod staff;
+pub mod stored;
 pub mod work;
 
 pub use error::{DomainError, FieldError};

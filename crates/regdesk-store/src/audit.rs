@@ -2,6 +2,11 @@
 //! journal entry it stands for, field by field) and of the previous entry;
 //! its own entry hash is SHA-256(prev_hash ‖ content_hash). Altering,
 //! inserting or removing any entry but the last breaks the chain there.
+//!
+//! The payload's format is part of the content, as an eleventh field, only
+//! when it is not 1: every entry written before formats existed (format 1)
+//! keeps the hash it was given, and changing any entry's format still breaks
+//! the chain there.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -29,13 +34,17 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-const JOURNAL_COLS: &str =
-    "j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, j.entity_version, j.payload";
+const JOURNAL_COLS: &str = "j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
+     j.entity_version, j.payload, j.payload_format";
+
+/// The columns of `audit` follow the journal's in [`verify`]'s rows.
+const A: usize = 11;
 
 /// The canonical content of a journal entry: a JSON array of its fields as stored
-/// (`synced_at` is left out: sync sets it later).
+/// (`synced_at` is left out: sync sets it later), the payload format last
+/// unless it is 1 (so that entries from before formats keep their hashes).
 fn content_hash(row: &Row<'_>) -> rusqlite::Result<String> {
-    let content = serde_json::json!([
+    let mut content = serde_json::json!([
         row.get::<_, i64>(0)?,
         row.get::<_, String>(1)?,
         row.get::<_, String>(2)?,
@@ -47,6 +56,12 @@ fn content_hash(row: &Row<'_>) -> rusqlite::Result<String> {
         row.get::<_, i64>(8)?,
         row.get::<_, String>(9)?,
     ]);
+    let format: i64 = row.get(10)?;
+    if format != 1 {
+        if let Some(fields) = content.as_array_mut() {
+            fields.push(format.into());
+        }
+    }
     Ok(sha256_hex(content.to_string().as_bytes()))
 }
 
@@ -98,15 +113,15 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
             return Ok(broken(expected_seq, count, "该条记录缺失（被删除）".into()));
         }
         expected_seq += 1;
-        let audit_seq: Option<i64> = row.get(10)?;
+        let audit_seq: Option<i64> = row.get(A)?;
         if audit_seq.is_none() {
             return Ok(broken(seq, count, "日志条目没有对应的审计记录".into()));
         }
         let journal_id: String = row.get(1)?;
-        let a_journal: String = row.get(11)?;
-        let a_prev: String = row.get(12)?;
-        let a_content: String = row.get(13)?;
-        let a_entry: String = row.get(14)?;
+        let a_journal: String = row.get(A + 1)?;
+        let a_prev: String = row.get(A + 2)?;
+        let a_content: String = row.get(A + 3)?;
+        let a_entry: String = row.get(A + 4)?;
         if a_journal != journal_id {
             return Ok(broken(seq, count, "审计记录指向了别的日志条目".into()));
         }

@@ -11,6 +11,7 @@ use regdesk_domain::signature::{
     fingerprint, signers, signing_sheet, ContentFingerprint, Fnv1a64, SignatureMethod, SignerLine, SignerRef,
 };
 use regdesk_domain::staff::{Desk, Permission};
+use regdesk_domain::stored::{self, DRAFT_FORMAT, FACTS_FORMAT};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -133,11 +134,21 @@ pub(crate) fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("案件数据无法读取：{e}"))
 }
 
+/// A case's draft as stored (`cases.draft` in `cases.draft_format`), read through the upgrade chain.
+pub(crate) fn read_draft(format: i64, json: &str) -> Result<FilingDraft> {
+    Ok(stored::read_draft(format, json)?)
+}
+
+/// A case's facts as stored (`cases.facts` in `cases.facts_format`), read through the upgrade chain.
+pub(crate) fn read_facts(format: i64, json: &str) -> Result<CaseFacts> {
+    Ok(stored::read_facts(format, json)?)
+}
+
 pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
     let raw = conn
         .query_row(
             "SELECT id, serial, state, version, applicant_id, applicant_name, draft, facts, created_at, updated_at,
-                    accepted_on, due_on, registration_number
+                    accepted_on, due_on, registration_number, draft_format, facts_format
              FROM cases WHERE id = ?1 OR serial = ?1 OR registration_number = ?1",
             [key.trim()],
             |r| {
@@ -155,6 +166,8 @@ pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
                     r.get::<_, Option<NaiveDate>>(10)?,
                     r.get::<_, Option<NaiveDate>>(11)?,
                     r.get::<_, Option<String>>(12)?,
+                    r.get::<_, i64>(13)?,
+                    r.get::<_, i64>(14)?,
                 ))
             },
         )
@@ -170,8 +183,8 @@ pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
         version: raw.3,
         applicant_id: raw.4,
         applicant_name: raw.5,
-        draft: serde_json::from_str(&raw.6).map_err(corrupt)?,
-        facts: serde_json::from_str(&raw.7).map_err(corrupt)?,
+        draft: read_draft(raw.13, &raw.6)?,
+        facts: read_facts(raw.14, &raw.7)?,
         created_at: raw.8,
         updated_at: raw.9,
         accepted_on: raw.10,
@@ -335,8 +348,8 @@ impl Store {
                 let applicant = Self::applicant_name(tx, input.applicant_id.as_deref(), &input.draft)?;
                 tx.execute(
                     "INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, version,
-                                        updated_at, applicant_id, draft, facts, created_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7, ?8, ?9, ?10, ?11)",
+                                        updated_at, applicant_id, draft, facts, created_by, draft_format, facts_format)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                     params![
                         id,
                         serial,
@@ -348,7 +361,9 @@ impl Store {
                         input.applicant_id,
                         draft_json,
                         serde_json::to_string(&CaseFacts::default()).map_err(corrupt)?,
-                        clerk.id()
+                        clerk.id(),
+                        DRAFT_FORMAT,
+                        FACTS_FORMAT
                     ],
                 )?;
                 let row = load(tx, &id)?;
@@ -384,7 +399,8 @@ impl Store {
                 let applicant = Self::applicant_name(tx, input.applicant_id.as_deref(), &input.draft)?;
                 tx.execute(
                     "UPDATE cases SET title = ?2, category = ?3, applicant_name = ?4, applicant_id = ?5, draft = ?6,
-                     facts = ?7, state = ?8, version = version + 1, updated_at = ?9 WHERE id = ?1",
+                     facts = ?7, state = ?8, version = version + 1, updated_at = ?9, draft_format = ?10,
+                     facts_format = ?11 WHERE id = ?1",
                     params![
                         row.id,
                         title,
@@ -394,7 +410,9 @@ impl Store {
                         draft_json,
                         serde_json::to_string(&facts).map_err(corrupt)?,
                         state_code(facts.state),
-                        now
+                        now,
+                        DRAFT_FORMAT,
+                        FACTS_FORMAT
                     ],
                 )?;
                 let row = load(tx, &row.id)?;
@@ -480,13 +498,14 @@ impl Store {
         let (facts, events) = lifecycle::execute(&row.facts, cmd, clerk, now).map_err(refused)?;
         tx.execute(
             "UPDATE cases SET facts = ?2, state = ?3, version = version + 1, updated_at = ?4,
-                    registration_number = COALESCE(?5, registration_number) WHERE id = ?1",
+                    registration_number = COALESCE(?5, registration_number), facts_format = ?6 WHERE id = ?1",
             params![
                 row.id,
                 serde_json::to_string(&facts).map_err(corrupt)?,
                 state_code(facts.state),
                 now,
-                facts.registration_number
+                facts.registration_number,
+                FACTS_FORMAT
             ],
         )?;
         if facts.state == CaseState::AwaitingPayment && row.state != CaseState::AwaitingPayment {

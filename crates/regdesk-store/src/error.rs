@@ -55,6 +55,9 @@ pub enum StoreError {
     /// Stored data that should never be malformed is.
     #[error("数据已损坏：{0}")]
     Corrupt(String),
+    /// A stored payload in a format this program cannot read (written by a newer version).
+    #[error("{0}")]
+    PayloadFormat(regdesk_domain::stored::FormatError),
 }
 
 fn summary(errs: &[FieldError]) -> String {
@@ -65,6 +68,12 @@ fn summary(errs: &[FieldError]) -> String {
             many.len(),
             many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；")
         ),
+    }
+}
+
+impl From<regdesk_domain::stored::FormatError> for StoreError {
+    fn from(e: regdesk_domain::stored::FormatError) -> Self {
+        StoreError::PayloadFormat(e)
     }
 }
 
@@ -121,7 +130,8 @@ impl StoreError {
             | StoreError::Sqlite(_)
             | StoreError::Migration(_)
             | StoreError::Io(_)
-            | StoreError::Corrupt(_) => ErrorKind::Storage,
+            | StoreError::Corrupt(_)
+            | StoreError::PayloadFormat(_) => ErrorKind::Storage,
         }
     }
 

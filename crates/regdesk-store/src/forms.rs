@@ -250,15 +250,8 @@ impl Store {
                         name: c.staff_name.clone(),
                     });
                 }
-                let refund = self
-                    .conn()
-                    .query_row("SELECT facts FROM cases WHERE id = ?1", [&case.id], |r| {
-                        r.get::<_, String>(0)
-                    })
-                    .ok()
-                    .and_then(|f| serde_json::from_str::<regdesk_domain::lifecycle::CaseFacts>(&f).ok())
-                    .map(|f| f.refund_owed_fen)
-                    .filter(|f| *f > 0);
+                let owed = crate::cases::load(&self.conn(), &case.id)?.facts.refund_owed_fen;
+                let refund = (owed > 0).then_some(owed);
                 let pdf = regdesk_print::refusal_notice(&regdesk_print::RefusalNotice {
                     office_name: office,
                     notice_number: format!("不予登记〔{year}〕{}", case.serial),

@@ -1,6 +1,7 @@
 //! The command transaction: tables + one journal entry + one audit entry, atomically.
 
 use chrono::{DateTime, Utc};
+use regdesk_domain::stored::JOURNAL_FORMAT;
 use rusqlite::{params, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
@@ -15,6 +16,8 @@ pub(crate) struct Change {
     /// The entity's version after the change.
     pub version: i64,
     /// What sync ships: the command's effect, never a password or hash.
+    /// Written in [`JOURNAL_FORMAT`] (`journal.payload_format`); a reader takes
+    /// it through `regdesk_domain::stored::upgrade_journal`.
     pub payload: serde_json::Value,
 }
 
@@ -56,8 +59,9 @@ fn append(
     let id = uuid_v7(now).to_string();
     let payload = serde_json::to_string(&change.payload).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
     tx.execute(
-        "INSERT INTO journal (id, station_id, staff_id, at, command, entity, entity_id, entity_version, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO journal (id, station_id, staff_id, at, command, entity, entity_id, entity_version, payload,
+                              payload_format)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id,
             station_id,
@@ -67,7 +71,8 @@ fn append(
             change.entity,
             change.entity_id,
             change.version,
-            payload
+            payload,
+            JOURNAL_FORMAT
         ],
     )?;
     let seq = tx.last_insert_rowid();

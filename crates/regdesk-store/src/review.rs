@@ -374,15 +374,17 @@ fn counts_for_duplicates(state: CaseState) -> bool {
 /// The ids of the cases in a correction whose deadline has passed, by serial.
 fn overdue_corrections(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(
-        "SELECT id, facts FROM cases WHERE state IN ('returned_for_correction', 'awaiting_signatures')
+        "SELECT id, facts, facts_format FROM cases WHERE state IN ('returned_for_correction', 'awaiting_signatures')
          AND json_extract(facts, '$.correction') IS NOT NULL ORDER BY serial",
     )?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::new();
-    for (id, facts) in rows {
-        let facts: lifecycle::CaseFacts = serde_json::from_str(&facts).map_err(corrupt)?;
+    for (id, facts, format) in rows {
+        let facts = crate::cases::read_facts(format, &facts)?;
         if facts.correction.is_some_and(|c| now > c.deadline) {
             out.push(id);
         }

@@ -46,6 +46,7 @@ fn a_version_9_database_links_its_search_index_when_opened() {
     drop(f.store);
     {
         let conn = Connection::open(&path).unwrap();
+        as_version_11(&conn);
         conn.execute_batch(
             "DROP INDEX cases_search; ALTER TABLE cases DROP COLUMN search_rowid; PRAGMA user_version = 9;",
         )
@@ -107,6 +108,216 @@ fn a_version_9_database_links_its_search_index_when_opened() {
         )
         .unwrap();
     assert_eq!(rows, 1);
+}
+
+/// Undoes migration 012: the database as a version-11 program left it.
+fn as_version_11(conn: &Connection) {
+    conn.execute_batch(
+        "ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
+         ALTER TABLE journal DROP COLUMN payload_format; PRAGMA user_version = 11;",
+    )
+    .unwrap();
+}
+
+type StoredCase = (
+    String,
+    regdesk_domain::filing::FilingDraft,
+    regdesk_domain::lifecycle::CaseFacts,
+);
+
+/// Every case's draft and facts, read the way the store reads them.
+fn stored_cases(conn: &Connection) -> Vec<StoredCase> {
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM cases ORDER BY serial")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    ids.into_iter()
+        .map(|id| {
+            let r = crate::cases::load(conn, &id).unwrap();
+            (id, r.draft, r.facts)
+        })
+        .collect()
+}
+
+#[test]
+fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
+    // Rows written before payload formats had none: opening records them as
+    // format 1, and drafts, facts and the audit chain read back unchanged.
+    use regdesk_domain::stored::{DRAFT_FORMAT, FACTS_FORMAT, JOURNAL_FORMAT};
+    use sha2::{Digest, Sha256};
+    let f = fixture();
+    crate::demo::fill_office(&f.store, 12).unwrap();
+    let before = stored_cases(&f.store.conn());
+    assert!(before.len() >= 12);
+    let raw = |c: &Connection| -> Vec<(String, String)> {
+        c.prepare("SELECT draft, facts FROM cases ORDER BY serial")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let path = f.store.path().to_path_buf();
+    drop(f.store);
+    let raw_before = {
+        let conn = Connection::open(&path).unwrap();
+        as_version_11(&conn);
+        raw(&conn)
+    };
+    let store = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM cases WHERE draft_format = 1 AND facts_format = 1"),
+        count("SELECT COUNT(*) FROM cases")
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM journal WHERE payload_format = 1"),
+        count("SELECT COUNT(*) FROM journal")
+    );
+    assert_eq!(raw(&conn), raw_before, "the stored text is not rewritten");
+    assert_eq!(stored_cases(&store.conn()), before);
+    // The audit chain is whole, each entry hashed as a version-11 program
+    // hashed it: its ten fields, no format.
+    assert!(store.verify_audit().unwrap().ok);
+    let old_hashes: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id,
+                    j.entity_version, j.payload, a.content_hash
+             FROM journal j JOIN audit a ON a.seq = j.seq ORDER BY j.seq",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            let content = serde_json::json!([
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, String>(9)?,
+            ]);
+            Ok((hex::encode(Sha256::digest(content.to_string())), r.get(10)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(old_hashes.len() > 20);
+    for (computed, stored) in &old_hashes {
+        assert_eq!(computed, stored);
+    }
+    // Commands after the upgrade write today's formats.
+    let clerk = store
+        .login(&LoginInput {
+            username: "wangli".into(),
+            password: crate::demo::DEMO_PASSWORD.into(),
+        })
+        .unwrap();
+    let (id, draft, _) = before
+        .iter()
+        .find(|(_, _, facts)| facts.state == regdesk_domain::lifecycle::CaseState::Draft)
+        .unwrap();
+    let detail = store.case_detail(&clerk, id).unwrap();
+    store
+        .save_draft(
+            &clerk,
+            &SaveDraftInput {
+                case_id: Some(id.clone()),
+                version: Some(detail.version),
+                applicant_id: detail.applicant_id.clone(),
+                draft: draft.clone(),
+            },
+        )
+        .unwrap();
+    let formats: (i64, i64) = conn
+        .query_row(
+            "SELECT draft_format, facts_format FROM cases WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(formats, (DRAFT_FORMAT, FACTS_FORMAT));
+    let last: i64 = conn
+        .query_row(
+            "SELECT payload_format FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(last, JOURNAL_FORMAT);
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_case_written_in_a_newer_format_is_refused_not_misread() {
+    let f = fixture();
+    crate::demo::fill(&f.store, 3).unwrap();
+    let clerk = f
+        .store
+        .login(&LoginInput {
+            username: "wangli".into(),
+            password: crate::demo::DEMO_PASSWORD.into(),
+        })
+        .unwrap();
+    let conn = Connection::open(f.store.path()).unwrap();
+    let (id, version): (String, i64) = conn
+        .query_row("SELECT id, version FROM cases WHERE state = 'draft' LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let detail = f.store.case_detail(&clerk, &id).unwrap();
+    for (column, label) in [("draft_format", "案件填报内容"), ("facts_format", "案件办理记录")] {
+        conn.execute(&format!("UPDATE cases SET {column} = 2 WHERE id = ?1"), [&id])
+            .unwrap();
+        let e = f.store.case_detail(&clerk, &id).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Storage);
+        let m = e.to_string();
+        assert!(
+            m.contains(label) && m.contains("由较新版本写入") && m.contains("请升级本程序"),
+            "{m}"
+        );
+        // Nor can this program overwrite it.
+        let saved = f.store.save_draft(
+            &clerk,
+            &SaveDraftInput {
+                case_id: Some(id.clone()),
+                version: Some(version),
+                applicant_id: detail.applicant_id.clone(),
+                draft: detail.draft.clone(),
+            },
+        );
+        assert!(matches!(saved, Err(StoreError::PayloadFormat(_))), "{saved:?}");
+        conn.execute(&format!("UPDATE cases SET {column} = 1 WHERE id = ?1"), [&id])
+            .unwrap();
+    }
+    assert_eq!(f.store.case_detail(&clerk, &id).unwrap(), detail);
+}
+
+#[test]
+fn a_journal_entrys_payload_format_is_covered_by_the_chain() {
+    let f = fixture();
+    let admin = set_up(&f);
+    add_staff(&f, &admin, &REVIEWER);
+    let c = Connection::open(f.store.path()).unwrap();
+    let formats: Vec<i64> = c
+        .prepare("SELECT payload_format FROM journal ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(formats, vec![regdesk_domain::stored::JOURNAL_FORMAT; 2]);
+    assert!(f.store.verify_audit().unwrap().ok);
+    c.execute("UPDATE journal SET payload_format = 2 WHERE seq = 2", [])
+        .unwrap();
+    let r = f.store.verify_audit().unwrap();
+    assert_eq!(r.first_broken, Some(2), "{}", r.message);
 }
 
 #[test]
