@@ -147,16 +147,6 @@ impl WorkCategory {
         }
     }
 
-    /// Hint shown next to the description fields (作品简介及创意) of a filing.
-    pub fn description_hint(self) -> &'static str {
-        match self {
-            WorkCategory::Text => "请写明作品字数，并简要概括主要内容（梗概）",
-            WorkCategory::Music => "请写明曲调、节拍等音乐要素，以及作品表达的含义",
-            WorkCategory::FineArt => "请写明画面的主要元素和构图",
-            WorkCategory::Photography => "请写明拍摄对象和拍摄参数（如相机、光圈、快门、焦距）",
-            _ => "请简要说明作品的内容、独创之处，以及创作经过和意图",
-        }
-    }
 }
 
 impl std::fmt::Display for WorkCategory {
@@ -208,15 +198,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn hints_per_category() {
-        assert!(WorkCategory::Text.description_hint().contains("字数"));
-        assert!(WorkCategory::Music.description_hint().contains("曲调"));
-        assert!(WorkCategory::FineArt.description_hint().contains("构图"));
-        assert!(WorkCategory::Photography.description_hint().contains("拍摄参数"));
-        assert_eq!(
-            WorkCategory::Map.description_hint(),
-            WorkCategory::Other.description_hint()
-        );
-    }
 }

@@ -46,10 +46,6 @@ impl FeeSchedule {
         Ok(())
     }
 
-    /// 应缴金额（分）for `works` works. Saturates instead of overflowing (unreachable with a valid schedule).
-    pub fn amount_due(&self, works: u32) -> i64 {
-        self.per_work_fen.saturating_mul(i64::from(works))
-    }
 }
 
 /// Formats an amount in fen as yuan: `15000` → `¥150.00`, `-150` → `-¥1.50`.
@@ -68,12 +64,6 @@ mod tests {
     fn amounts() {
         let f = FeeSchedule::default();
         assert_eq!(f.per_work_fen, 15_000);
-        let table = [(0, 0), (1, 15_000), (3, 45_000), (1000, 15_000_000)];
-        for (works, want) in table {
-            assert_eq!(f.amount_due(works), want, "{works}");
-        }
-        assert_eq!(FeeSchedule { per_work_fen: 9_999 }.amount_due(2), 19_998);
-        assert_eq!(FeeSchedule { per_work_fen: i64::MAX }.amount_due(2), i64::MAX);
     }
 
     #[test]

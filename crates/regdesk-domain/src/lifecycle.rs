@@ -1217,11 +1217,6 @@ pub fn execute(
     Ok((facts, events))
 }
 
-/// Rebuilds the facts from the stored events of a case.
-pub fn replay(events: &[CaseEvent]) -> CaseFacts {
-    events.iter().fold(CaseFacts::default(), |c, e| apply(&c, e))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -2227,35 +2222,4 @@ mod tests {
         assert_eq!(e.to_string(), "请填写退回初审的意见");
     }
 
-    #[test]
-    fn replay_rebuilds_the_facts() {
-        let now = t0();
-        let mut case = CaseFacts::default();
-        let mut log = Vec::new();
-        let steps: Vec<(CaseCommand, Actor)> = vec![
-            (sample(K::SubmitForSigning, now), clerk()),
-            (sign(0, "fp1"), clerk()),
-            (sign(1, "fp1"), clerk()),
-            (
-                CaseCommand::ChoosePaymentMethod {
-                    method: PaymentMethod::Online,
-                },
-                clerk(),
-            ),
-            (sample(K::ConfirmOnlinePayment, now), clerk()),
-            (CaseCommand::PassFirstReview, first()),
-            (sample(K::Approve, now), final_()),
-            (sample(K::MarkMailed, now), desk()),
-        ];
-        for (cmd, who) in steps {
-            let (next, events) = execute(&case, &cmd, &who, now).unwrap();
-            log.extend(events);
-            case = next;
-        }
-        assert_eq!(case.state, S::Mailed);
-        assert_eq!(replay(&log), case);
-        let json = serde_json::to_string(&log).unwrap();
-        let back: Vec<CaseEvent> = serde_json::from_str(&json).unwrap();
-        assert_eq!(replay(&back), case);
-    }
 }

@@ -162,17 +162,6 @@ pub struct Author {
     pub signed_name: Option<String>,
 }
 
-impl Author {
-    /// The name as it appears on the work (作品上的署名), as the certificate shows it.
-    pub fn name_on_work(&self) -> String {
-        match self.signed_as {
-            SignedAs::RealName => self.name.trim().to_string(),
-            SignedAs::Alias => self.signed_name.as_deref().unwrap_or("").trim().to_string(),
-            SignedAs::Anonymous => "匿名".to_string(),
-        }
-    }
-}
-
 /// 执笔者（法人作品中实际执笔的自然人）。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Writer {
@@ -589,27 +578,6 @@ pub(crate) mod tests {
         assert_eq!(
             (errs[0].field.as_str(), errs[0].code.as_str()),
             ("authors[1].signed_name", "required")
-        );
-        let named = Author {
-            signed_name: Some("三石".into()),
-            ..a.clone()
-        };
-        assert_eq!(named.name_on_work(), "三石");
-        assert_eq!(
-            Author {
-                signed_as: SignedAs::Anonymous,
-                ..a.clone()
-            }
-            .name_on_work(),
-            "匿名"
-        );
-        assert_eq!(
-            Author {
-                signed_as: SignedAs::RealName,
-                ..a
-            }
-            .name_on_work(),
-            "张三"
         );
 
         let mut errs = Vec::new();

@@ -47,12 +47,6 @@ pub fn is_mainland_province_code(code2: &str) -> bool {
     PROVINCE_CODES.contains(&code2)
 }
 
-/// Whether `code2` is any known two-digit province-level code, including 81 (香港), 82 (澳门)
-/// and 83 (the code used for Taiwan residents on the residence permit).
-pub fn is_known_province_code(code2: &str) -> bool {
-    is_mainland_province_code(code2) || matches!(code2, "81" | "82" | "83")
-}
-
 /// The name of a province-level division by its two-digit code.
 pub fn province_name(code2: &str) -> Option<&'static str> {
     if code2 == "83" {
@@ -62,11 +56,6 @@ pub fn province_name(code2: &str) -> Option<&'static str> {
         return None;
     }
     table().get(format!("{code2}0000").as_str()).map(|d| d.name)
-}
-
-/// The name of a division by its full 6-digit code, if the table has it.
-pub fn division_name(code6: &str) -> Option<&'static str> {
-    table().get(code6).map(|d| d.name)
 }
 
 /// 行政区划（由 6 位代码查得）: the code and the names of its province, prefecture and county.
