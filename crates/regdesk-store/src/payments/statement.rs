@@ -3,15 +3,14 @@
 //! checking; a unique exact match is recorded as a transfer, the rest wait for
 //! a person, who resolves or dismisses them.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use regdesk_domain::lifecycle::PaymentMethod;
+use regdesk_domain::lifecycle::{Actor, PaymentMethod};
 use regdesk_domain::payment::{self, Candidate, CreditLine, MatchDecision, MatchReason, TransferInput};
 use regdesk_domain::staff::{Desk, Permission};
 use regdesk_domain::FieldError;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::json;
 
 use super::transfers::NewTransfer;
@@ -43,6 +42,21 @@ struct Candidates {
     list: Vec<Candidate>,
     /// For each candidate: the case id or the transfer id.
     ids: Vec<String>,
+}
+
+impl Candidates {
+    /// What candidate `i` stands for, as data.
+    fn target(&self, i: usize) -> Option<MatchedTarget> {
+        Some(match (self.list.get(i)?, self.ids.get(i)?) {
+            (Candidate::OpenCase { serial, .. }, id) => MatchedTarget::Case {
+                case_id: id.clone(),
+                serial: serial.clone(),
+            },
+            (Candidate::RecordedTransfer { .. }, id) => MatchedTarget::Transfer {
+                transfer_id: id.clone(),
+            },
+        })
+    }
 }
 
 fn candidates(conn: &Connection) -> Result<Candidates> {
@@ -135,6 +149,208 @@ fn credit_line(l: &regdesk_statement::StatementLine) -> Option<CreditLine> {
         reference: l.reference.clone(),
     })
 }
+/// A statement file read and parsed, with what the import reports about it.
+struct ReadStatement {
+    file_name: String,
+    parsed: regdesk_statement::Statement,
+    /// The format as the desk names it: "CSV（GBK，“,”分隔）", "Excel 工作簿（工作表“Sheet1”）".
+    format_label: String,
+    /// The rows that are not transactions (blank rows left out), as the desk lists them.
+    skipped: Vec<String>,
+}
+
+/// Reads and parses the statement at `path` (as typed: trimmed here); an unreadable or
+/// unparsable file is an error under `path`.
+fn read_statement(path: &str) -> Result<ReadStatement> {
+    let typed = path.trim();
+    let path = Path::new(typed);
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| {
+        StoreError::Invalid(vec![FieldError::new(
+            "path",
+            "unreadable",
+            format!("无法读取银行流水文件“{typed}”：{e}"),
+        )])
+    })?;
+    let parsed = regdesk_statement::parse(&bytes, &file_name)
+        .map_err(|e| StoreError::Invalid(vec![FieldError::new("path", e.code(), e.to_string())]))?;
+    let format_label = match &parsed.format {
+        regdesk_statement::StatementFormat::Csv { encoding, delimiter } => {
+            let enc = match encoding {
+                regdesk_statement::TextEncoding::Utf8 => "UTF-8",
+                regdesk_statement::TextEncoding::Gbk => "GBK",
+            };
+            let d = match delimiter {
+                '\t' => "制表符".to_string(),
+                c => format!("“{c}”"),
+            };
+            format!("CSV（{enc}，{d}分隔）")
+        }
+        regdesk_statement::StatementFormat::Xlsx { sheet } => format!("Excel 工作簿（工作表“{sheet}”）"),
+    };
+    let skipped = parsed
+        .skipped
+        .iter()
+        .filter(|s| s.reason != regdesk_statement::SkipReason::Blank)
+        .map(|s| format!("第 {} 行（{}）：{}", s.line, s.reason.label(), s.text))
+        .collect();
+    Ok(ReadStatement {
+        file_name,
+        parsed,
+        format_label,
+        skipped,
+    })
+}
+
+/// What a statement line matched by itself (a unique exact match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MatchedTarget {
+    /// A case waiting for payment: the line becomes a transfer paying it.
+    Case { case_id: String, serial: String },
+    /// A transfer recorded by hand: the line is the bank's record of it.
+    Transfer { transfer_id: String },
+}
+
+/// One line of the statement as planned before anything is written: how it is shown, and what
+/// it matched, if it matched by itself (never for a line imported before).
+struct PlannedLine<'a> {
+    source: &'a regdesk_statement::StatementLine,
+    view: StatementLineView,
+    matched: Option<MatchedTarget>,
+}
+
+/// A candidate already taken by an earlier line of the same statement: it matches nothing.
+fn taken() -> Candidate {
+    Candidate::RecordedTransfer {
+        id: String::new(),
+        reference: String::new(),
+        amount_fen: -1,
+        payer: String::new(),
+        received_on: NaiveDate::MIN,
+    }
+}
+
+/// Plans every line of the statement against the database as it is: a line whose fingerprint is
+/// known is shown as imported before; a new credit line is matched against the candidates not yet
+/// taken by an earlier line; a debit line is ignored. Tells `watch` before each line (and once at
+/// the end) and stops, refusing the import as cancelled, when it answers `false`.
+fn plan_lines<'a>(
+    conn: &Connection,
+    read: &'a ReadStatement,
+    watch: &dyn Fn(StatementProgress) -> bool,
+) -> Result<Vec<PlannedLine<'a>>> {
+    let cands = candidates(conn)?;
+    // The list matched against: as `cands`, but a candidate taken by a line is replaced by one
+    // that matches nothing, so that two lines never pay the same case or transfer.
+    let mut open = cands.list.clone();
+    let lines = &read.parsed.lines;
+    let total = lines.len() as u32;
+    let mut out = Vec::with_capacity(lines.len());
+    for (done, l) in lines.iter().enumerate() {
+        if !watch(StatementProgress {
+            done: done as u32,
+            total,
+        }) {
+            return Err(StoreError::Refused {
+                code: "import_cancelled".into(),
+                message: format!(
+                    "已取消导入“{}”：比对到第 {done} 行（共 {total} 行）时停止，没有记录任何一行。",
+                    read.file_name
+                ),
+            });
+        }
+        let known: Option<(String, String, Option<String>, Option<String>)> = conn
+            .query_row(
+                "SELECT s.id, s.decision, c.serial, s.transfer_id FROM statement_lines s
+                 LEFT JOIN cases c ON c.id = s.case_id WHERE s.fingerprint = ?1",
+                [&l.fingerprint],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let mut view = StatementLineView {
+            id: None,
+            line: l.line,
+            date: l.date,
+            time: l.time,
+            payer: l.payer.clone(),
+            payer_account: l.payer_account.clone(),
+            amount_fen: l.credit_fen,
+            debit_fen: l.debit_fen,
+            reference: l.reference.clone(),
+            memo: l.memo.clone(),
+            decision: LineDecision::Ignored,
+            decision_label: String::new(),
+            case_serial: None,
+            transfer_id: None,
+            already_imported: false,
+            candidates: Vec::new(),
+        };
+        let mut matched = None;
+        if let Some((id, decision, serial, transfer)) = known {
+            view.id = Some(id);
+            view.decision = LineDecision::parse(&decision);
+            view.case_serial = serial;
+            view.transfer_id = transfer;
+            view.already_imported = true;
+        } else if let (true, Some(credit)) = (l.is_credit(), credit_line(l)) {
+            let m = payment::match_line(&credit, &open);
+            view.candidates = candidate_views(&cands, &m.scored);
+            view.decision = match m.decision {
+                MatchDecision::Matched(i) => {
+                    if let Some(c) = open.get_mut(i) {
+                        *c = taken();
+                    }
+                    matched = cands.target(i);
+                    match &matched {
+                        Some(MatchedTarget::Case { serial, .. }) => view.case_serial = Some(serial.clone()),
+                        Some(MatchedTarget::Transfer { transfer_id }) => view.transfer_id = Some(transfer_id.clone()),
+                        None => {}
+                    }
+                    LineDecision::Matched
+                }
+                MatchDecision::Ambiguous(_) => LineDecision::Ambiguous,
+                MatchDecision::Unmatched => LineDecision::Unmatched,
+            };
+        }
+        view.decision_label = view.decision.label().to_string();
+        out.push(PlannedLine {
+            source: l,
+            view,
+            matched,
+        });
+    }
+    watch(StatementProgress { done: total, total });
+    Ok(out)
+}
+
+/// The import's result: the lines as shown and the counts of the new ones by decision (lines
+/// imported before count only as such).
+fn import_summary(
+    read: &ReadStatement,
+    lines: Vec<StatementLineView>,
+    dry_run: bool,
+    import_id: Option<String>,
+) -> StatementImportView {
+    let new =
+        |d: fn(LineDecision) -> bool| lines.iter().filter(|v| !v.already_imported && d(v.decision)).count() as u32;
+    StatementImportView {
+        import_id,
+        file_name: read.file_name.clone(),
+        format_label: read.format_label.clone(),
+        header_line: read.parsed.header_line,
+        matched: new(|d| d == LineDecision::Matched),
+        waiting: new(|d| matches!(d, LineDecision::Ambiguous | LineDecision::Unmatched)),
+        ignored: new(|d| d == LineDecision::Ignored),
+        already_imported: lines.iter().filter(|v| v.already_imported).count() as u32,
+        skipped: read.skipped.clone(),
+        lines,
+        dry_run,
+    }
+}
+
 impl Store {
     /// 导入银行流水：预览（`dry_run`）或入账。只有唯一精确匹配自动登记（导入人为制单人，
     /// 须另一人确认）；其余留待人工处理。同一行（按指纹）永远只计一次。
@@ -154,182 +370,25 @@ impl Store {
         let conn = self.conn();
         let importer = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
         drop(conn);
-        let path = Path::new(input.path.trim());
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let bytes = std::fs::read(path).map_err(|e| {
-            StoreError::Invalid(vec![FieldError::new(
-                "path",
-                "unreadable",
-                format!("无法读取银行流水文件“{}”：{e}", input.path.trim()),
-            )])
-        })?;
-        let parsed = regdesk_statement::parse(&bytes, &file_name)
-            .map_err(|e| StoreError::Invalid(vec![FieldError::new("path", e.code(), e.to_string())]))?;
-        let format_label = match &parsed.format {
-            regdesk_statement::StatementFormat::Csv { encoding, delimiter } => {
-                let enc = match encoding {
-                    regdesk_statement::TextEncoding::Utf8 => "UTF-8",
-                    regdesk_statement::TextEncoding::Gbk => "GBK",
-                };
-                let d = match delimiter {
-                    '\t' => "制表符".to_string(),
-                    c => format!("“{c}”"),
-                };
-                format!("CSV（{enc}，{d}分隔）")
-            }
-            regdesk_statement::StatementFormat::Xlsx { sheet } => format!("Excel 工作簿（工作表“{sheet}”）"),
-        };
-        let skipped: Vec<String> = parsed
-            .skipped
-            .iter()
-            .filter(|s| s.reason != regdesk_statement::SkipReason::Blank)
-            .map(|s| format!("第 {} 行（{}）：{}", s.line, s.reason.label(), s.text))
-            .collect();
-
-        let plan = |conn: &Connection| -> Result<Vec<(StatementLineView, Option<usize>, String)>> {
-            let mut cands = candidates(conn)?;
-            let mut used = HashSet::new();
-            let mut out = Vec::new();
-            let total = parsed.lines.len() as u32;
-            for (done, l) in parsed.lines.iter().enumerate() {
-                if !watch(StatementProgress {
-                    done: done as u32,
-                    total,
-                }) {
-                    return Err(StoreError::Refused {
-                        code: "import_cancelled".into(),
-                        message: format!(
-                            "已取消导入“{file_name}”：比对到第 {done} 行（共 {total} 行）时停止，没有记录任何一行。"
-                        ),
-                    });
-                }
-                let known: Option<(String, String, Option<String>, Option<String>)> = conn
-                    .query_row(
-                        "SELECT s.id, s.decision, c.serial, s.transfer_id FROM statement_lines s
-                         LEFT JOIN cases c ON c.id = s.case_id WHERE s.fingerprint = ?1",
-                        [&l.fingerprint],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                    )
-                    .optional()?;
-                let mut view = StatementLineView {
-                    id: None,
-                    line: l.line,
-                    date: l.date,
-                    time: l.time,
-                    payer: l.payer.clone(),
-                    payer_account: l.payer_account.clone(),
-                    amount_fen: l.credit_fen,
-                    debit_fen: l.debit_fen,
-                    reference: l.reference.clone(),
-                    memo: l.memo.clone(),
-                    decision: LineDecision::Ignored,
-                    decision_label: String::new(),
-                    case_serial: None,
-                    transfer_id: None,
-                    already_imported: false,
-                    candidates: Vec::new(),
-                };
-                let mut chosen = None;
-                if let Some((id, decision, serial, transfer)) = known {
-                    view.id = Some(id);
-                    view.decision = LineDecision::parse(&decision);
-                    view.case_serial = serial;
-                    view.transfer_id = transfer;
-                    view.already_imported = true;
-                } else if let (true, Some(credit)) = (l.is_credit(), credit_line(l)) {
-                    let available: Vec<Candidate> = cands
-                        .list
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| {
-                            if used.contains(&i) {
-                                // already taken by an earlier line of this statement: matches nothing
-                                Candidate::RecordedTransfer {
-                                    id: String::new(),
-                                    reference: String::new(),
-                                    amount_fen: -1,
-                                    payer: String::new(),
-                                    received_on: NaiveDate::MIN,
-                                }
-                            } else {
-                                c.clone()
-                            }
-                        })
-                        .collect();
-                    let m = payment::match_line(&credit, &available);
-                    view.candidates = candidate_views(&cands, &m.scored);
-                    match m.decision {
-                        MatchDecision::Matched(i) => {
-                            used.insert(i);
-                            view.decision = LineDecision::Matched;
-                            match cands.list.get(i) {
-                                Some(Candidate::OpenCase { serial, .. }) => view.case_serial = Some(serial.clone()),
-                                Some(Candidate::RecordedTransfer { .. }) => {
-                                    view.transfer_id = cands.ids.get(i).cloned()
-                                }
-                                None => {}
-                            }
-                            chosen = Some(i);
-                        }
-                        MatchDecision::Ambiguous(_) => view.decision = LineDecision::Ambiguous,
-                        MatchDecision::Unmatched => view.decision = LineDecision::Unmatched,
-                    }
-                }
-                view.decision_label = view.decision.label().to_string();
-                out.push((view, chosen, l.fingerprint.clone()));
-            }
-            watch(StatementProgress { done: total, total });
-            // keep the candidate list for the caller's use of indexes
-            cands.list.shrink_to_fit();
-            Ok(out)
-        };
-
-        let count = |views: &[StatementLineView], dry_run: bool, import_id: Option<String>| StatementImportView {
-            import_id,
-            file_name: file_name.clone(),
-            format_label: format_label.clone(),
-            header_line: parsed.header_line,
-            matched: views
-                .iter()
-                .filter(|v| !v.already_imported && v.decision == LineDecision::Matched)
-                .count() as u32,
-            waiting: views
-                .iter()
-                .filter(|v| {
-                    !v.already_imported && matches!(v.decision, LineDecision::Ambiguous | LineDecision::Unmatched)
-                })
-                .count() as u32,
-            ignored: views
-                .iter()
-                .filter(|v| !v.already_imported && v.decision == LineDecision::Ignored)
-                .count() as u32,
-            already_imported: views.iter().filter(|v| v.already_imported).count() as u32,
-            lines: views.to_vec(),
-            skipped: skipped.clone(),
-            dry_run,
-        };
+        let read = read_statement(&input.path)?;
 
         if input.dry_run {
-            let conn = self.conn();
-            let views: Vec<StatementLineView> = plan(&conn)?.into_iter().map(|(v, _, _)| v).collect();
-            return Ok(count(&views, true, None));
+            let planned = plan_lines(&self.conn(), &read, watch)?;
+            let views = planned.into_iter().map(|p| p.view).collect();
+            return Ok(import_summary(&read, views, true, None));
         }
 
         self.run(Some(importer.id()), "import_statement", |tx, now| {
-            let cands = candidates(tx)?;
-            let planned = plan(tx)?;
+            let planned = plan_lines(tx, &read, watch)?;
             let import_id = uuid_v7(now).to_string();
-            let new_lines = planned.iter().filter(|(v, _, _)| !v.already_imported).count() as i64;
+            let new_lines = planned.iter().filter(|p| !p.view.already_imported).count() as i64;
             tx.execute(
                 "INSERT INTO statement_imports (id, file_name, format, imported_by, imported_at, new_lines, known_lines)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     import_id,
-                    file_name,
-                    format_label,
+                    read.file_name,
+                    read.format_label,
                     importer.id(),
                     now,
                     new_lines,
@@ -338,91 +397,109 @@ impl Store {
             )?;
             let mut views = Vec::new();
             let mut applied = Vec::new();
-            for (mut view, chosen, fingerprint) in planned {
-                if view.already_imported {
-                    views.push(view);
-                    continue;
-                }
-                let line_id = uuid_v7(now).to_string();
-                let source = parsed.lines.iter().find(|l| l.fingerprint == fingerprint);
-                let (payer_bank, time) = source.map(|l| (l.payer_bank.clone(), l.time)).unwrap_or_default();
-                tx.execute(
-                    "INSERT INTO statement_lines (id, import_id, fingerprint, line, day, time, payer, payer_account,
-                        payer_bank, credit_fen, debit_fen, memo, reference, decision)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                    params![
-                        line_id,
-                        import_id,
-                        fingerprint,
-                        view.line,
-                        view.date,
-                        time,
-                        view.payer,
-                        view.payer_account,
-                        payer_bank,
-                        view.amount_fen,
-                        view.debit_fen,
-                        view.memo,
-                        view.reference,
-                        view.decision.code()
-                    ],
-                )?;
-                view.id = Some(line_id.clone());
-                if let Some(i) = chosen {
-                    let target = cands.ids.get(i).cloned().unwrap_or_default();
-                    match cands.list.get(i) {
-                        Some(Candidate::OpenCase { .. }) => {
-                            let transfer = line_transfer(&view, time, &fingerprint);
-                            let (tid, _) = self.record_transfer_tx(
-                                tx,
-                                now,
-                                &importer,
-                                NewTransfer {
-                                    input: &transfer,
-                                    receipt_file_id: None,
-                                    shares: &[ShareInput {
-                                        case_id: target.clone(),
-                                        amount_fen: view.amount_fen.unwrap_or(0),
-                                    }],
-                                    statement_line_id: Some(&line_id),
-                                },
-                            )?;
-                            tx.execute(
-                                "UPDATE statement_lines SET case_id = ?2, transfer_id = ?3 WHERE id = ?1",
-                                params![line_id, target, tid],
-                            )?;
-                            view.transfer_id = Some(tid);
-                        }
-                        Some(Candidate::RecordedTransfer { .. }) => {
-                            tx.execute(
-                                "UPDATE transfers SET statement_line_id = ?2 WHERE id = ?1",
-                                params![target, line_id],
-                            )?;
-                            tx.execute(
-                                "UPDATE statement_lines SET transfer_id = ?2 WHERE id = ?1",
-                                params![line_id, target],
-                            )?;
-                        }
-                        None => {}
-                    }
-                    applied.push(json!({ "line": view.line, "case": view.case_serial, "transfer": view.transfer_id }));
-                }
+            for line in planned {
+                let (view, applied_to) = self.record_line(tx, now, &importer, &import_id, line)?;
+                applied.extend(applied_to);
                 views.push(view);
             }
-            let out = count(&views, false, Some(import_id.clone()));
+            let out = import_summary(&read, views, false, Some(import_id.clone()));
             Ok((
                 Change {
                     entity: "statement_import",
                     entity_id: import_id,
                     version: 1,
                     payload: json!({
-                        "file_name": file_name, "new_lines": new_lines, "applied": applied,
+                        "file_name": read.file_name, "new_lines": new_lines, "applied": applied,
                         "waiting": out.waiting, "ignored": out.ignored,
                     }),
                 },
                 out,
             ))
         })
+    }
+
+    /// Records one planned line of an import: a line seen before is only shown again; a new one
+    /// is stored, and when it matched, applied — to a case as a transfer recorded by the importer
+    /// (someone else confirms it), or to the recorded transfer it is the bank's line of. Returns
+    /// the line as shown and, when applied, the journal's note of it.
+    fn record_line(
+        &self,
+        tx: &Transaction<'_>,
+        now: DateTime<Utc>,
+        importer: &Actor,
+        import_id: &str,
+        line: PlannedLine<'_>,
+    ) -> Result<(StatementLineView, Option<serde_json::Value>)> {
+        let PlannedLine {
+            source,
+            mut view,
+            matched,
+        } = line;
+        if view.already_imported {
+            return Ok((view, None));
+        }
+        let line_id = uuid_v7(now).to_string();
+        tx.execute(
+            "INSERT INTO statement_lines (id, import_id, fingerprint, line, day, time, payer, payer_account,
+                payer_bank, credit_fen, debit_fen, memo, reference, decision)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                line_id,
+                import_id,
+                source.fingerprint,
+                view.line,
+                view.date,
+                source.time,
+                view.payer,
+                view.payer_account,
+                source.payer_bank,
+                view.amount_fen,
+                view.debit_fen,
+                view.memo,
+                view.reference,
+                view.decision.code()
+            ],
+        )?;
+        view.id = Some(line_id.clone());
+        let Some(target) = matched else {
+            return Ok((view, None));
+        };
+        match target {
+            MatchedTarget::Case { case_id, .. } => {
+                let transfer = line_transfer(&view, source.time, &source.fingerprint);
+                let (tid, _) = self.record_transfer_tx(
+                    tx,
+                    now,
+                    importer,
+                    NewTransfer {
+                        input: &transfer,
+                        receipt_file_id: None,
+                        shares: &[ShareInput {
+                            case_id: case_id.clone(),
+                            amount_fen: view.amount_fen.unwrap_or(0),
+                        }],
+                        statement_line_id: Some(&line_id),
+                    },
+                )?;
+                tx.execute(
+                    "UPDATE statement_lines SET case_id = ?2, transfer_id = ?3 WHERE id = ?1",
+                    params![line_id, case_id, tid],
+                )?;
+                view.transfer_id = Some(tid);
+            }
+            MatchedTarget::Transfer { transfer_id } => {
+                tx.execute(
+                    "UPDATE transfers SET statement_line_id = ?2 WHERE id = ?1",
+                    params![transfer_id, line_id],
+                )?;
+                tx.execute(
+                    "UPDATE statement_lines SET transfer_id = ?2 WHERE id = ?1",
+                    params![line_id, transfer_id],
+                )?;
+            }
+        }
+        let note = json!({ "line": view.line, "case": view.case_serial, "transfer": view.transfer_id });
+        Ok((view, Some(note)))
     }
 
     /// 待人工处理的流水（未匹配或有多个可能），附当前的候选。
