@@ -37,22 +37,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use regdesk_domain::lifecycle::PaymentMethod;
 use regdesk_domain::FieldError;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
 
+use crate::codes::code;
 use crate::error::{Result, StoreError};
 use crate::journal::uuid_v7;
-
-fn code<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-fn from_code<T: for<'de> Deserialize<'de>>(c: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(c.to_string()))
-        .map_err(|_| StoreError::Corrupt(format!("无法识别的代码：{c}")))
-}
 
 /// The domain names fields of the part it checked (`payer`); the desk's form nests them (`transfer.payer`).
 fn prefixed(prefix: &str, errs: Vec<FieldError>) -> StoreError {

@@ -5,9 +5,10 @@ use regdesk_domain::staff::{Desk, Permission, Role};
 use rusqlite::params;
 use serde_json::json;
 
-use super::{code, money_event, prefixed, refunded_of};
+use super::{money_event, prefixed, refunded_of};
 use super::{RecordRefundInput, RefundDueRow};
 use crate::cases::load as load_case;
+use crate::codes::code;
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
 use crate::session::{actor, Session};

@@ -6,8 +6,9 @@ use regdesk_domain::payment::{self, MoneyEvent};
 use regdesk_domain::FieldError;
 use rusqlite::params;
 
-use super::{from_code, staff_name};
+use super::staff_name;
 use super::{DayReportInput, DayReportLine, DayReportView};
+use crate::codes::from_code;
 use crate::error::{Result, StoreError};
 use crate::session::{actor, Session};
 use crate::Store;
@@ -40,7 +41,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut events = Vec::new();
         for (event, subject, day, method, fen) in raw {
-            let method: PaymentMethod = from_code(&method)?;
+            let method: PaymentMethod = from_code("缴费方式", &method)?;
             events.push(match event.as_str() {
                 "received" => MoneyEvent::Received {
                     transfer: subject,

@@ -20,6 +20,7 @@ use super::{
     StatementImportView, StatementLineView, StatementProgress, TransferView,
 };
 use crate::cases::{load as load_case, Row};
+use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
 use crate::session::{actor, Session};
@@ -291,7 +292,7 @@ fn plan_lines<'a>(
         let mut matched = None;
         if let Some((id, decision, serial, transfer)) = known {
             view.id = Some(id);
-            view.decision = LineDecision::parse(&decision);
+            view.decision = from_code("流水行结论", &decision).unwrap_or(LineDecision::Unmatched);
             view.case_serial = serial;
             view.transfer_id = transfer;
             view.already_imported = true;
@@ -457,7 +458,7 @@ impl Store {
                 view.debit_fen,
                 view.memo,
                 view.reference,
-                view.decision.code()
+                code(view.decision)
             ],
         )?;
         view.id = Some(line_id.clone());
@@ -619,7 +620,7 @@ type LineRow = (StatementLineView, Option<chrono::NaiveTime>, String, bool);
 /// An imported line: its view, time, fingerprint, and whether it is done with.
 fn line_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LineRow> {
     let time: Option<chrono::NaiveTime> = r.get(3)?;
-    let decision = LineDecision::parse(&r.get::<_, String>(10)?);
+    let decision = from_code("流水行结论", &r.get::<_, String>(10)?).unwrap_or(LineDecision::Unmatched);
     Ok((
         StatementLineView {
             id: Some(r.get(0)?),

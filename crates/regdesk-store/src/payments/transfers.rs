@@ -11,12 +11,12 @@ use regdesk_domain::FieldError;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::json;
 
-use super::{code, covered_of, from_code, money_event, owed_of, prefixed, staff_name};
+use super::{covered_of, money_event, owed_of, prefixed, staff_name};
 use super::{AllocationView, CheckTransferInput, RecordTransferInput, ShareInput, TransferView, TransfersInput};
 use crate::cases::load as load_case;
+use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
-use crate::queues::state_code;
 use crate::session::{actor, Session};
 use crate::{office_date, Store};
 
@@ -98,8 +98,8 @@ fn transfer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(TransferRow, String,
 
 fn finish_transfer(raw: (TransferRow, String, String)) -> Result<TransferRow> {
     let (mut t, method, state) = raw;
-    t.method = from_code(&method)?;
-    t.state = from_code(&state)?;
+    t.method = from_code("缴费方式", &method)?;
+    t.state = from_code("转账状态", &state)?;
     Ok(t)
 }
 
@@ -136,7 +136,7 @@ fn transfer_view(conn: &Connection, t: TransferRow, viewer: &str, viewer_is_fina
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
         .map(|(case_id, serial, title, amount_fen, state)| {
-            let state = crate::queues::parse_state(&state)?;
+            let state: CaseState = from_code("案件状态", &state)?;
             Ok(AllocationView {
                 case_id,
                 serial,
@@ -203,7 +203,7 @@ impl Store {
             )
             .optional()?;
         if let Some((payer, amount, state)) = taken {
-            let state: TransferState = from_code(&state)?;
+            let state: TransferState = from_code("转账状态", &state)?;
             return Err(FieldError::new(
                 "reference",
                 "taken",
@@ -296,7 +296,7 @@ impl Store {
                 };
                 row = self.apply_case_row(tx, row, &cmd, who, now)?.1;
             }
-            moved.push(json!({ "case": row.serial, "amount_fen": share.amount_fen, "state": state_code(row.state) }));
+            moved.push(json!({ "case": row.serial, "amount_fen": share.amount_fen, "state": code(row.state) }));
         }
         money_event(
             tx,
@@ -435,7 +435,7 @@ impl Store {
                     }
                 };
                 let row = self.apply_case_row(tx, row, &cmd, &checker, now)?.1;
-                moved.push(json!({ "case": row.serial, "state": state_code(row.state) }));
+                moved.push(json!({ "case": row.serial, "state": code(row.state) }));
             }
             let today = office_date(now);
             money_event(

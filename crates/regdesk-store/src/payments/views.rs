@@ -167,7 +167,8 @@ pub struct StatementProgress {
     pub total: u32,
 }
 
-/// 流水行的处理结论。
+/// 流水行的处理结论。Stored in `statement_lines.decision` as its serde name
+/// (`matched`, `ambiguous`, `unmatched`, `ignored`), which the CLI's JSON shows too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LineDecision {
@@ -182,24 +183,6 @@ pub enum LineDecision {
 }
 
 impl LineDecision {
-    pub(super) fn code(self) -> &'static str {
-        match self {
-            LineDecision::Matched => "matched",
-            LineDecision::Ambiguous => "ambiguous",
-            LineDecision::Unmatched => "unmatched",
-            LineDecision::Ignored => "ignored",
-        }
-    }
-
-    pub(super) fn parse(code: &str) -> LineDecision {
-        match code {
-            "matched" => LineDecision::Matched,
-            "ambiguous" => LineDecision::Ambiguous,
-            "ignored" => LineDecision::Ignored,
-            _ => LineDecision::Unmatched,
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             LineDecision::Matched => "已匹配",
