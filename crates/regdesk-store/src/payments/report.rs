@@ -99,22 +99,7 @@ impl Store {
             period_to: v.to.format("%Y年%-m月%-d日").to_string(),
             generated_by: by,
             generated_at: now.format("%Y年%-m月%-d日 %H:%M").to_string(),
-            rows: v
-                .lines
-                .into_iter()
-                .map(|l| regdesk_print::DayReportRow {
-                    date: l.row.day.format("%Y-%m-%d").to_string(),
-                    method: l.method_label,
-                    received_count: l.row.received_count,
-                    received_fen: l.row.received_fen,
-                    confirmed_count: l.row.confirmed_count,
-                    confirmed_fen: l.row.confirmed_fen,
-                    pending_count: l.row.pending_count,
-                    pending_fen: l.row.pending_fen,
-                    refund_count: l.row.refunded_count,
-                    refund_fen: l.row.refunded_fen,
-                })
-                .collect(),
+            rows: v.lines.into_iter().map(printed_row).collect(),
         })
     }
 
@@ -127,5 +112,85 @@ impl Store {
     pub fn day_report_xlsx(&self, session: &Session, input: &DayReportInput) -> Result<Vec<u8>> {
         regdesk_print::day_report_xlsx(&self.day_report_doc(session, input)?)
             .map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+}
+
+/// The printed row (PDF and xlsx) of a line of the report: the domain's row as the desk shows
+/// it, every figure of it. The only place the print crate's row is made; the domain's row is
+/// taken apart field by field, so a figure added to it cannot be left off the printed report.
+fn printed_row(line: DayReportLine) -> regdesk_print::DayReportRow {
+    let DayReportLine { row, method_label } = line;
+    let payment::DayReportRow {
+        day,
+        method: _,
+        received_fen,
+        received_count,
+        confirmed_fen,
+        confirmed_count,
+        rejected_fen,
+        rejected_count,
+        pending_fen,
+        pending_count,
+        refunded_fen,
+        refunded_count,
+    } = row;
+    regdesk_print::DayReportRow {
+        date: day.format("%Y-%m-%d").to_string(),
+        method: method_label,
+        received_count,
+        received_fen,
+        confirmed_count,
+        confirmed_fen,
+        pending_count,
+        pending_fen,
+        rejected_count,
+        rejected_fen,
+        refund_count: refunded_count,
+        refund_fen: refunded_fen,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printed_row_carries_every_figure_of_the_domains_row() {
+        let row = payment::DayReportRow {
+            day: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            method: PaymentMethod::BankTransfer,
+            received_fen: 45_000,
+            received_count: 3,
+            confirmed_fen: 30_000,
+            confirmed_count: 2,
+            rejected_fen: 15_000,
+            rejected_count: 1,
+            pending_fen: 0,
+            pending_count: 0,
+            refunded_fen: 12_000,
+            refunded_count: 1,
+        };
+        let printed = printed_row(DayReportLine {
+            method_label: PaymentMethod::BankTransfer.label().to_string(),
+            row,
+        });
+        assert_eq!(
+            printed,
+            regdesk_print::DayReportRow {
+                date: "2026-11-25".into(),
+                method: "银行公对公转账".into(),
+                received_count: 3,
+                received_fen: 45_000,
+                confirmed_count: 2,
+                confirmed_fen: 30_000,
+                pending_count: 0,
+                pending_fen: 0,
+                rejected_count: 1,
+                rejected_fen: 15_000,
+                refund_count: 1,
+                refund_fen: 12_000,
+            }
+        );
     }
 }
