@@ -1869,6 +1869,115 @@ mod payments {
     }
 
     #[test]
+    fn the_applicants_balance_is_the_over_payment_of_confirmed_transfers() {
+        let d = desk(9);
+        let open = waiting(&d);
+        let same: Vec<&PaymentCaseRow> = open.iter().filter(|r| r.applicant_name == "林晓雨").collect();
+        assert!(same.len() >= 2, "{open:?}");
+        let (a, b) = (same[0].case_id.clone(), same[1].case_id.clone());
+        let balance = |d: &Desk| {
+            d.f.store
+                .payment_cases(&d.chen, &PaymentCasesInput { search: None })
+                .unwrap()
+                .into_iter()
+                .find(|r| r.case_id == b)
+                .unwrap()
+                .applicant_balance_fen
+        };
+        let pay = |amount_fen, reference: &str| {
+            d.f.store
+                .record_transfer(
+                    &d.chen,
+                    &RecordTransferInput {
+                        transfer: transfer(amount_fen, reference),
+                        receipt_file_id: None,
+                        shares: vec![share(&a, 15_000)],
+                    },
+                )
+                .unwrap()
+        };
+        let check = |t: &TransferView, command| {
+            d.f.store
+                .check_transfer(
+                    &d.he,
+                    &CheckTransferInput {
+                        id: t.id.clone(),
+                        version: t.version,
+                        command,
+                    },
+                )
+                .unwrap()
+        };
+        // Over payment counts once confirmed, and a rejected transfer's never.
+        let first = pay(18_000, "ICBC-O1");
+        assert_eq!((first.over_fen, balance(&d)), (3_000, 0));
+        check(
+            &first,
+            TransferCommand::Reject {
+                reason: "金额不符".into(),
+            },
+        );
+        assert_eq!(balance(&d), 0);
+        let second = pay(20_000, "ICBC-O2");
+        assert_eq!(balance(&d), 0);
+        check(&second, TransferCommand::Confirm);
+        assert_eq!(balance(&d), 5_000);
+    }
+
+    #[test]
+    fn a_paid_case_without_a_valid_invoice_email_is_listed_with_the_problem_named() {
+        let d = desk(3);
+        let case = waiting(&d).remove(0);
+        let t =
+            d.f.store
+                .record_transfer(
+                    &d.chen,
+                    &RecordTransferInput {
+                        transfer: transfer(15_000, "ICBC-E1"),
+                        receipt_file_id: None,
+                        shares: vec![share(&case.case_id, 15_000)],
+                    },
+                )
+                .unwrap();
+        d.f.store
+            .check_transfer(
+                &d.he,
+                &CheckTransferInput {
+                    id: t.id,
+                    version: t.version,
+                    command: TransferCommand::Confirm,
+                },
+            )
+            .unwrap();
+        let due = d.f.store.invoices_due(&d.chen).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].email_problem, None, "{:?}", due[0]);
+        assert!(due[0].email.contains('@'));
+        // No e-mail on the filing, a mistyped one on the profile.
+        let c = Connection::open(d.f.store.path()).unwrap();
+        c.execute(
+            "UPDATE cases SET draft = json_set(draft, '$.invoice_email', '') WHERE id = ?1",
+            [&case.case_id],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE applicants SET invoice_email = 'fapiao-at-example.cn'
+             WHERE id = (SELECT applicant_id FROM cases WHERE id = ?1)",
+            [&case.case_id],
+        )
+        .unwrap();
+        let due = d.f.store.invoices_due(&d.chen).unwrap();
+        assert_eq!(due.len(), 1, "still due: the case is paid");
+        assert_eq!(due[0].email, "fapiao-at-example.cn");
+        assert_eq!(
+            due[0].email_problem.as_deref(),
+            Some("电子发票接收邮箱格式不对，应形如 name@example.cn")
+        );
+        let json = serde_json::to_value(&due[0]).unwrap();
+        assert!(json["email_problem"].is_string());
+    }
+
+    #[test]
     fn refunds_invoices_and_the_day_report() {
         let d = desk(3);
         let case = waiting(&d).remove(0);

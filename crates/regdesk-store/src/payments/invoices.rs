@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use regdesk_domain::payment;
 use regdesk_domain::staff::{Desk, Permission};
 use regdesk_domain::FieldError;
 use rusqlite::{params, OptionalExtension};
@@ -17,7 +18,8 @@ use crate::session::{actor, Session};
 use crate::Store;
 
 impl Store {
-    /// 待开电子发票：已缴费、未退费、未开票的案件。
+    /// 待开电子发票：已缴费、未退费、未开票的案件（`payment::invoice_due`），with the address the
+    /// invoice goes to, or the problem with it named when there is no valid one.
     pub fn invoices_due(&self, session: &Session) -> Result<Vec<InvoiceDueRow>> {
         let conn = self.conn();
         actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
@@ -32,9 +34,6 @@ impl Store {
         for id in ids {
             let row = load_case(&conn, &id)?;
             let paid = row.facts.paid_fen - refunded_of(&conn, &id)?;
-            if paid <= 0 {
-                continue;
-            }
             let (tax_id, profile_email): (String, String) = match &row.applicant_id {
                 Some(a) => conn
                     .query_row(
@@ -47,10 +46,16 @@ impl Store {
                     .unwrap_or_default(),
                 None => Default::default(),
             };
+            // The filing's own invoice e-mail, else the profile's.
             let email = if row.draft.invoice_email.trim().is_empty() {
                 profile_email
             } else {
                 row.draft.invoice_email.trim().to_string()
+            };
+            let (email, email_problem) = match payment::invoice_due(paid, Some(&email)) {
+                Ok(None) => continue,
+                Ok(Some(address)) => (address, None),
+                Err(problem) => (email, Some(problem.message)),
             };
             out.push(InvoiceDueRow {
                 case_id: row.id,
@@ -61,6 +66,7 @@ impl Store {
                 amount_fen: paid,
                 paid_on: row.accepted_on,
                 email,
+                email_problem,
             });
         }
         Ok(out)

@@ -3,23 +3,44 @@
 
 use chrono::{DateTime, Utc};
 use regdesk_domain::lifecycle::{CaseCommand, CaseState, PaymentMethod};
+use regdesk_domain::payment::{self, BalanceEntry};
 use regdesk_domain::staff::{Desk, Permission};
 use rusqlite::Connection;
 
 use super::{covered_of, money_event, owed_of};
 use super::{ChangeMethodInput, ChooseMethodInput, OnlinePaymentInput, PaymentCaseRow, PaymentCasesInput};
 use crate::cases::{at_version, load as load_case};
+use crate::codes::from_code;
 use crate::error::{Result, StoreError};
 use crate::session::{actor, Session};
 use crate::{office_date, Store};
 
+/// The applicant's balance ledger as the tables hold it: the over payment of each transfer
+/// recorded for them, with the transfer's state. Spending the balance on a case and refunding it
+/// are not built (docs/DOMAIN.md §6), so no table holds such entries yet; the `refunds` table
+/// holds refunds of a case's fee, which are not the balance's.
+fn balance_ledger(conn: &Connection, applicant_id: &str) -> Result<Vec<BalanceEntry>> {
+    let raws = conn
+        .prepare("SELECT id, state, over_fen FROM transfers WHERE applicant_id = ?1 ORDER BY received_at, id")?
+        .query_map([applicant_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter()
+        .map(|(transfer, state, fen)| {
+            Ok(BalanceEntry::OverPayment {
+                transfer,
+                state: from_code("转账状态", &state)?,
+                fen,
+            })
+        })
+        .collect()
+}
+
+/// 申请人余额: the domain's rule over the applicant's ledger; none without an applicant.
 fn balance_of(conn: &Connection, applicant_id: Option<&str>) -> Result<i64> {
     let Some(a) = applicant_id else { return Ok(0) };
-    Ok(conn.query_row(
-        "SELECT COALESCE(SUM(over_fen), 0) FROM transfers WHERE applicant_id = ?1 AND state = 'confirmed'",
-        [a],
-        |r| r.get(0),
-    )?)
+    Ok(payment::balance(&balance_ledger(conn, a)?))
 }
 
 impl Store {

@@ -293,7 +293,12 @@ pub struct InvoiceDueRow {
     #[ts(type = "number")]
     pub amount_fen: i64,
     pub paid_on: Option<NaiveDate>,
+    /// 发票接收邮箱（本案填写的，否则用户信息中的）
     pub email: String,
+    /// 邮箱为空或格式不对时的说明（须先在用户信息中补正）；邮箱可用时没有
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub email_problem: Option<String>,
 }
 
 /// 标记已开票。
