@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use regdesk_store::{ImportStatementInput, LineDecision, Session, StatementImportView, Store};
+use regdesk_store::{ImportStatementInput, Session, StatementImportView, Store};
 use serde_json::json;
 
 use crate::Io;
@@ -23,15 +23,6 @@ pub enum PaymentCmd {
     },
 }
 
-fn decision(d: LineDecision) -> &'static str {
-    match d {
-        LineDecision::Matched => "matched",
-        LineDecision::Ambiguous => "ambiguous",
-        LineDecision::Unmatched => "unmatched",
-        LineDecision::Ignored => "ignored",
-    }
-}
-
 /// One JSON object per data line of the statement.
 pub fn lines_json(v: &StatementImportView) -> Vec<serde_json::Value> {
     v.lines
@@ -45,7 +36,7 @@ pub fn lines_json(v: &StatementImportView) -> Vec<serde_json::Value> {
                 "amount_fen": l.amount_fen.unwrap_or(0),
                 "reference": l.reference,
                 "memo": l.memo,
-                "decision": decision(l.decision),
+                "decision": l.decision,
                 "case": l.case_serial,
                 "already_imported": l.already_imported,
             })

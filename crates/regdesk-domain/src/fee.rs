@@ -48,11 +48,25 @@ impl FeeSchedule {
 
 }
 
-/// Formats an amount in fen as yuan: `15000` → `¥150.00`, `-150` → `-¥1.50`.
+/// An amount in fen as yuan with two decimals, no currency sign and no
+/// separators: `15000` → `150.00`, `-5` → `-0.05`. The fen-to-yuan arithmetic
+/// of the domain, the store and the CLI is here and only here (a bank
+/// statement's amount cell, the amount in a message through [`format_yuan`]).
+/// The print crate, which depends on nothing of ours, has its own for
+/// documents (`regdesk_print::yuan`, with thousands separators).
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}", unsigned_yuan(fen.unsigned_abs()))
+}
+
+/// An amount in fen as messages show it: `15000` → `¥150.00`, `-150` → `-¥1.50`.
 pub fn format_yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    format!("{sign}¥{}.{:02}", abs / 100, abs % 100)
+    format!("{sign}¥{}", unsigned_yuan(fen.unsigned_abs()))
+}
+
+fn unsigned_yuan(fen: u64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
 }
 
 #[cfg(test)]
@@ -81,6 +95,17 @@ mod tests {
         ];
         for (fen, want) in table {
             assert_eq!(format_yuan(fen), want, "{fen}");
+        }
+        for (fen, want) in [
+            (15_000, "150.00"),
+            (0, "0.00"),
+            (5, "0.05"),
+            (123_456_789, "1234567.89"),
+            (-5, "-0.05"),
+            (-150, "-1.50"),
+            (i64::MIN, "-92233720368547758.08"),
+        ] {
+            assert_eq!(yuan(fen), want, "{fen}");
         }
     }
 

@@ -28,6 +28,8 @@ pub struct DayReport {
 }
 
 /// One line of the fee day report (收费日报): a day and a payment method.
+/// Its figures are the columns the payments desk shows, in the same order:
+/// received, confirmed, pending, rejected, refunded.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DayReportRow {
     /// The day (日期), e.g. "2026年11月25日".
@@ -46,6 +48,10 @@ pub struct DayReportRow {
     pub pending_count: u32,
     /// Amount still to be checked (待核金额), in fen.
     pub pending_fen: i64,
+    /// Payments rejected at checking (退回笔数).
+    pub rejected_count: u32,
+    /// Amount rejected at checking (退回金额), in fen.
+    pub rejected_fen: i64,
     /// Refunds paid out (退费笔数).
     pub refund_count: u32,
     /// Amount refunded (退费金额), in fen, as a positive number.
@@ -67,6 +73,8 @@ impl DayReport {
             t.confirmed_fen = t.confirmed_fen.saturating_add(r.confirmed_fen);
             t.pending_count = t.pending_count.saturating_add(r.pending_count);
             t.pending_fen = t.pending_fen.saturating_add(r.pending_fen);
+            t.rejected_count = t.rejected_count.saturating_add(r.rejected_count);
+            t.rejected_fen = t.rejected_fen.saturating_add(r.rejected_fen);
             t.refund_count = t.refund_count.saturating_add(r.refund_count);
             t.refund_fen = t.refund_fen.saturating_add(r.refund_fen);
         }
@@ -75,8 +83,8 @@ impl DayReport {
 }
 
 impl DayReportRow {
-    /// The eight figures in column order (counts and fen alternating).
-    pub(crate) fn figures(&self) -> [Figure; 8] {
+    /// The ten figures in column order (counts and fen alternating).
+    pub(crate) fn figures(&self) -> [Figure; FIGURES] {
         [
             Figure::Count(self.received_count),
             Figure::Fen(self.received_fen),
@@ -84,6 +92,8 @@ impl DayReportRow {
             Figure::Fen(self.confirmed_fen),
             Figure::Count(self.pending_count),
             Figure::Fen(self.pending_fen),
+            Figure::Count(self.rejected_count),
+            Figure::Fen(self.rejected_fen),
             Figure::Count(self.refund_count),
             Figure::Fen(self.refund_fen),
         ]
@@ -108,8 +118,12 @@ pub(crate) enum Figure {
 
 pub(crate) const DOC_TITLE: &str = "收费日报";
 
-/// Column titles of the day report, shared by the PDF and the spreadsheet.
-pub(crate) const COLUMNS: [&str; 10] = [
+/// How many figures (counts and amounts) a row has: five pairs.
+pub(crate) const FIGURES: usize = 10;
+
+/// Column titles of the day report, shared by the PDF and the spreadsheet:
+/// the columns of the payments desk's report, in its order.
+pub(crate) const COLUMNS: [&str; 2 + FIGURES] = [
     "日期",
     "缴费方式",
     "到账笔数",
@@ -118,6 +132,8 @@ pub(crate) const COLUMNS: [&str; 10] = [
     "已确认金额",
     "待核笔数",
     "待核金额",
+    "退回笔数",
+    "退回金额",
     "退费笔数",
     "退费金额",
 ];
@@ -153,11 +169,16 @@ pub fn day_report(r: &DayReport) -> Result<Vec<u8>, PrintError> {
     c.text_right(x1, c.y + 3.2, 8.0, "金额单位：元");
     c.y += 4.5;
 
-    // 34 + 30 + 4 × 20 + 4 × w = content width (261 mm in landscape).
-    let amount_w = (c.content_w() - 34.0 - 30.0 - 4.0 * 20.0) / 4.0;
-    let mut cols = vec![Col::center(34.0), Col::center(30.0)];
-    for _ in 0..4 {
-        cols.push(Col::right(20.0));
+    // 28 + 28 + 5 × 19 + 5 × w = content width (261 mm in landscape, so w = 22 mm:
+    // "1,234,567.89" fits, and so does a five-character title such as 已确认笔数).
+    const DATE_W: f32 = 28.0;
+    const METHOD_W: f32 = 28.0;
+    const COUNT_W: f32 = 19.0;
+    let pairs = (FIGURES / 2) as f32;
+    let amount_w = (c.content_w() - DATE_W - METHOD_W - pairs * COUNT_W) / pairs;
+    let mut cols = vec![Col::center(DATE_W), Col::center(METHOD_W)];
+    for _ in 0..FIGURES / 2 {
+        cols.push(Col::right(COUNT_W));
         cols.push(Col::right(amount_w));
     }
     let header = COLUMNS;

@@ -85,6 +85,8 @@ fn report(rows: usize) -> DayReport {
                 confirmed_fen: i64::from(n % 5) * 15_000,
                 pending_count: n % 3,
                 pending_fen: i64::from(n % 3) * 30_050,
+                rejected_count: n % 2,
+                rejected_fen: i64::from(n % 2) * 12_345,
                 refund_count: u32::from(i % 10 == 0),
                 refund_fen: if i % 10 == 0 { 15_000 } else { 0 },
             }
@@ -375,6 +377,8 @@ fn day_report_flows_over_pages_with_the_header_on_each() {
             "已确认金额",
             "待核笔数",
             "待核金额",
+            "退回笔数",
+            "退回金额",
             "退费笔数",
             "退费金额",
         ] {
@@ -418,15 +422,36 @@ fn day_report_flows_over_pages_with_the_header_on_each() {
                 .unwrap_or_else(|| panic!("row {start} missing or out of order"));
         last = at + start.len();
     }
+    // A whole row, rejected figures included, in the desk's column order.
+    let row = &r.rows[1];
+    assert_eq!((row.rejected_count, row.rejected_fen), (1, 12_345));
+    let whole = squeeze(&format!(
+        "{} {} {} {} {} {} {} {} {} {} {} {}",
+        row.date,
+        row.method,
+        row.received_count,
+        yuan(row.received_fen),
+        row.confirmed_count,
+        yuan(row.confirmed_fen),
+        row.pending_count,
+        yuan(row.pending_fen),
+        row.rejected_count,
+        yuan(row.rejected_fen),
+        row.refund_count,
+        yuan(row.refund_fen)
+    ));
+    assert!(all.contains(&whole), "row {whole} missing");
     let t = r.totals();
     let totals_line = squeeze(&format!(
-        "合计 {} {} {} {} {} {} {} {}",
+        "合计 {} {} {} {} {} {} {} {} {} {}",
         t.received_count,
         yuan(t.received_fen),
         t.confirmed_count,
         yuan(t.confirmed_fen),
         t.pending_count,
         yuan(t.pending_fen),
+        t.rejected_count,
+        yuan(t.rejected_fen),
         t.refund_count,
         yuan(t.refund_fen)
     ));
@@ -445,6 +470,7 @@ fn day_report_totals_add_up() {
     assert_eq!(t.received_count, r.rows.iter().map(|x| x.received_count).sum::<u32>());
     assert_eq!(t.received_fen, r.rows.iter().map(|x| x.received_fen).sum::<i64>());
     assert_eq!(t.refund_fen, 15_000);
+    assert_eq!((t.rejected_count, t.rejected_fen), (4, 4 * 12_345));
     let pdf = day_report(&r).unwrap();
     assert_pdf(&pdf, "day-report-short");
     assert_eq!(pdfinfo_pages(&pdf).unwrap_or(1), 1);
@@ -517,7 +543,7 @@ fn day_report_sheet_has_rows_totals_and_formulas() {
     assert_eq!(string(&range, 0, 0), "浙江省版权局 收费日报");
     assert!(string(&range, 1, 0).contains("2026年11月01日 至 2026年11月30日"));
     assert!(string(&range, 2, 0).contains("周明"));
-    let header: Vec<String> = (0..10).map(|c| string(&range, 3, c)).collect();
+    let header: Vec<String> = (0..12).map(|c| string(&range, 3, c)).collect();
     assert_eq!(
         header,
         [
@@ -529,6 +555,8 @@ fn day_report_sheet_has_rows_totals_and_formulas() {
             "已确认金额",
             "待核笔数",
             "待核金额",
+            "退回笔数",
+            "退回金额",
             "退费笔数",
             "退费金额"
         ]
@@ -540,7 +568,9 @@ fn day_report_sheet_has_rows_totals_and_formulas() {
         assert_eq!(string(&range, at, 1), row.method);
         assert!((number(&range, at, 2) - f64::from(row.received_count)).abs() < 1e-9);
         assert!((number(&range, at, 3) * 100.0 - row.received_fen as f64).abs() < 1e-6);
-        assert!((number(&range, at, 9) * 100.0 - row.refund_fen as f64).abs() < 1e-6);
+        assert!((number(&range, at, 8) - f64::from(row.rejected_count)).abs() < 1e-9);
+        assert!((number(&range, at, 9) * 100.0 - row.rejected_fen as f64).abs() < 1e-6);
+        assert!((number(&range, at, 11) * 100.0 - row.refund_fen as f64).abs() < 1e-6);
     }
     // Totals: SUM formulas with their values cached.
     let total_row = 4 + r.rows.len() as u32;
@@ -549,6 +579,7 @@ fn day_report_sheet_has_rows_totals_and_formulas() {
     assert!((number(&range, total_row, 2) - f64::from(t.received_count)).abs() < 1e-9);
     assert!((number(&range, total_row, 3) * 100.0 - t.received_fen as f64).abs() < 1e-4);
     assert!((number(&range, total_row, 7) * 100.0 - t.pending_fen as f64).abs() < 1e-4);
+    assert!((number(&range, total_row, 9) * 100.0 - t.rejected_fen as f64).abs() < 1e-4);
     let formulas = wb.worksheet_formula("收费日报").unwrap();
     let f = formulas.get_value((total_row, 3)).cloned().unwrap_or_default();
     assert_eq!(f.trim_start_matches('='), "SUM(D5:D124)");

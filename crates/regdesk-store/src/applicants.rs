@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
 use crate::session::{actor, Session};
@@ -106,18 +107,6 @@ const COLS: &str =
     "id, category, name, id_type, id_number, pen_name, handler_name, handler_mobile, region, invoice_email,
      recipient_name, recipient_phone, postal_address, version, created_at, updated_at";
 
-fn enum_code<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-fn enum_from<T: for<'de> Deserialize<'de>>(code: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(code.to_string()))
-        .map_err(|_| StoreError::Corrupt(format!("未知代码 {code}")))
-}
-
 fn raw_row(r: &Row<'_>) -> rusqlite::Result<(String, String, String, String, ApplicantView)> {
     let category: String = r.get(1)?;
     let id_type: String = r.get(3)?;
@@ -152,9 +141,9 @@ fn raw_row(r: &Row<'_>) -> rusqlite::Result<(String, String, String, String, App
 }
 
 fn finish((category, id_type, _, _, mut v): (String, String, String, String, ApplicantView)) -> Result<ApplicantView> {
-    v.category = enum_from(&category)?;
+    v.category = from_code("申请人类别", &category)?;
     v.category_label = v.category.label().to_string();
-    v.id_type = enum_from(&id_type)?;
+    v.id_type = from_code("证件类型", &id_type)?;
     v.id_type_label = v.id_type.label().to_string();
     Ok(v)
 }
@@ -174,7 +163,7 @@ fn by_number(conn: &Connection, id_type: DocumentType, number: &str) -> Result<O
     let raw = conn
         .query_row(
             &format!("SELECT {COLS} FROM applicants WHERE id_type = ?1 AND id_number = ?2"),
-            params![enum_code(id_type), number],
+            params![code(id_type), number],
             raw_row,
         )
         .optional()?;
@@ -293,9 +282,9 @@ impl Store {
                 &format!("INSERT INTO applicants ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14)"),
                 params![
                     id,
-                    enum_code(a.category),
+                    code(a.category),
                     a.name,
-                    enum_code(a.id_type),
+                    code(a.id_type),
                     a.id_number,
                     a.pen_name,
                     a.handler_name,
@@ -341,7 +330,7 @@ impl Store {
                 params![
                     input.id,
                     a.name,
-                    enum_code(a.id_type),
+                    code(a.id_type),
                     a.id_number,
                     a.pen_name,
                     a.handler_name,
@@ -368,7 +357,7 @@ impl Store {
             let reason = check_category_change(current.category, input.category, &input.reason)?;
             tx.execute(
                 "UPDATE applicants SET category = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
-                params![input.id, enum_code(input.category), now],
+                params![input.id, code(input.category), now],
             )?;
             let v = load(tx, &input.id)?;
             Ok((change(&v, json!({ "from": current.category, "reason": reason })), v))

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
-use crate::queues::{parse_state, state_code};
 use crate::session::{actor, Session};
 use crate::Store;
 
@@ -179,7 +179,7 @@ pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
     Ok(Row {
         id: raw.0,
         serial: raw.1,
-        state: parse_state(&raw.2)?,
+        state: from_code("案件状态", &raw.2)?,
         version: raw.3,
         applicant_id: raw.4,
         applicant_name: raw.5,
@@ -355,7 +355,7 @@ impl Store {
                         serial,
                         title,
                         category,
-                        state_code(CaseState::Draft),
+                        code(CaseState::Draft),
                         applicant,
                         now,
                         input.applicant_id,
@@ -409,7 +409,7 @@ impl Store {
                         input.applicant_id,
                         draft_json,
                         serde_json::to_string(&facts).map_err(corrupt)?,
-                        state_code(facts.state),
+                        code(facts.state),
                         now,
                         DRAFT_FORMAT,
                         FACTS_FORMAT
@@ -502,7 +502,7 @@ impl Store {
             params![
                 row.id,
                 serde_json::to_string(&facts).map_err(corrupt)?,
-                state_code(facts.state),
+                code(facts.state),
                 now,
                 facts.registration_number,
                 FACTS_FORMAT

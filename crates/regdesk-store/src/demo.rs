@@ -512,12 +512,11 @@ fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
         .collect();
     for (i, row) in still.iter().enumerate() {
         csv.push_str(&format!(
-            "{},{},6222020200001234{:03},,{}.{:02},{} 登记费,ICBC{}{:03}\n",
+            "{},{},6222020200001234{:03},,{},{} 登记费,ICBC{}{:03}\n",
             now.format("%Y-%m-%d"),
             row.applicant_name,
             i,
-            row.short_fen / 100,
-            row.short_fen % 100,
+            regdesk_domain::fee::yuan(row.short_fen),
             row.serial,
             now.format("%Y%m%d"),
             i

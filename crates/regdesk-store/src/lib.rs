@@ -12,6 +12,7 @@ mod audit;
 pub mod bindings;
 mod calendar;
 mod cases;
+mod codes;
 mod db;
 pub mod demo;
 mod error;

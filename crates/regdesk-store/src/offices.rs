@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::codes::from_code;
 use crate::error::{Result, StoreError};
 use crate::journal::Change;
-use crate::queues::parse_state;
 use crate::session::{actor, Session};
 use crate::Store;
 
@@ -69,7 +69,7 @@ fn counts_of(conn: &Connection, today: NaiveDate) -> Result<HashMap<String, Offi
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out: HashMap<String, OfficeCounts> = HashMap::new();
     for (office, state, n, late) in rows {
-        let state = parse_state(&state)?;
+        let state = from_code("案件状态", &state)?;
         let c = out.entry(office).or_default();
         match queue_of(state) {
             Queue::Drafts | Queue::AwaitingSignature => c.counter += n,

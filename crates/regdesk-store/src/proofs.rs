@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
 use crate::session::{actor, Session};
@@ -50,7 +51,7 @@ const SELECT: &str = "SELECT p.id, p.applicant_id, p.file_id, f.original_name, f
 
 fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<(IdentityProofView, String)> {
     let kind_code: String = r.get(5)?;
-    let kind = serde_json::from_value(serde_json::Value::String(kind_code.clone())).unwrap_or(ProofKind::Other);
+    let kind = from_code("身份证明种类", &kind_code).unwrap_or(ProofKind::Other);
     Ok((
         IdentityProofView {
             id: r.get(0)?,
@@ -142,10 +143,7 @@ impl Store {
             };
             check_proof_file(&mime, &name)?;
             let id = uuid_v7(now).to_string();
-            let kind = serde_json::to_value(input.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
+            let kind = code(input.kind);
             tx.execute(
                 "INSERT INTO applicant_proofs (id, applicant_id, file_id, kind, added_by, added_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -9,7 +9,8 @@ use regdesk_domain::staff::{desk_label, require, Desk, Permission};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Result, StoreError};
+use crate::codes::{code, from_code};
+use crate::error::Result;
 use crate::session::{actor, Session};
 use crate::Store;
 
@@ -162,22 +163,9 @@ pub struct DeskInput {
     pub desk: Desk,
 }
 
-/// The stored code of a case state (its serde name).
-pub(crate) fn state_code(s: CaseState) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-pub(crate) fn parse_state(code: &str) -> Result<CaseState> {
-    serde_json::from_value(serde_json::Value::String(code.to_string()))
-        .map_err(|_| StoreError::Corrupt(format!("未知案件状态 {code}")))
-}
-
 /// `state IN (...)` placeholders and values for a queue.
 fn state_filter(queue: Queue) -> (String, Vec<String>) {
-    let codes: Vec<String> = queue.states().into_iter().map(state_code).collect();
+    let codes: Vec<String> = queue.states().into_iter().map(code).collect();
     let marks = vec!["?"; codes.len()].join(", ");
     (format!("state IN ({marks})"), codes)
 }
@@ -207,7 +195,9 @@ impl Store {
         let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
             let (code, n) = row?;
-            *counts.entry(queue_of(parse_state(&code)?)).or_insert(0u32) += n;
+            *counts
+                .entry(queue_of(from_code::<CaseState>("案件状态", &code)?))
+                .or_insert(0u32) += n;
         }
         // Overdue: the clock runs and the last day has passed (office date).
         let today = crate::office_date(self.now());
@@ -215,7 +205,7 @@ impl Store {
         let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases WHERE due_on < ?1 GROUP BY state")?;
         for row in stmt.query_map([today], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
             let (code, n) = row?;
-            let state = parse_state(&code)?;
+            let state = from_code::<CaseState>("案件状态", &code)?;
             if state.clock_runs() {
                 *overdue.entry(queue_of(state)).or_insert(0u32) += n;
             }
@@ -407,7 +397,7 @@ impl Store {
                     accepted_on,
                     registration_number,
                 )| {
-                    let state = parse_state(&state)?;
+                    let state = from_code::<CaseState>("案件状态", &state)?;
                     let clock = state.clock_runs();
                     let deadline = due_on
                         .filter(|_| clock)

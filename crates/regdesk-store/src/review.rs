@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::cases::{at_version, corrupt, detail, load, CaseDetail, Row};
+use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::uuid_v7;
 use crate::session::{actor, Session};
@@ -165,18 +166,6 @@ fn require_kind(who: &lifecycle::Actor, kind: CommandKind) -> Result<()> {
     .into())
 }
 
-/// The stored code of a serde enum value (its serde name).
-fn code<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-fn from_code<T: for<'de> Deserialize<'de>>(c: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(c.to_string())).ok()
-}
-
 /// 办公地某日的最后一秒（23:59:59，北京时间）。
 fn end_of_office_day(day: NaiveDate) -> Result<DateTime<Utc>> {
     FixedOffset::east_opt(OFFICE_UTC_OFFSET_HOURS * 3600)
@@ -295,7 +284,7 @@ fn log_review(
         }
         CaseCommand::ProposeRefusal { .. } | CaseCommand::ConfirmRefusal => {
             if let Some(p) = &f.refusal_proposal {
-                ground = Some(code(&p.ground));
+                ground = Some(code(p.ground));
                 note = p.note.clone();
             }
         }
@@ -303,7 +292,7 @@ fn log_review(
         CaseCommand::Approve { registration_number } => number = Some(registration_number.clone()),
         CaseCommand::Revoke { .. } => {
             if let Some(r) = &f.revocation {
-                ground = Some(code(&r.ground));
+                ground = Some(code(r.ground));
                 note = r.note.clone();
             }
             number = f.registration_number.clone();
@@ -317,7 +306,7 @@ fn log_review(
         params![
             uuid_v7(now).to_string(),
             row.id,
-            code(&cmd.kind()),
+            code(cmd.kind()),
             (!who.is_office_rule()).then(|| who.id()),
             now,
             serde_json::to_string(&reasons).map_err(corrupt)?,
@@ -608,12 +597,11 @@ impl Store {
         raws.into_iter()
             .map(
                 |(at, staff_id, staff_name, command, reasons, ground, note, deadline, number)| {
-                    let command: CommandKind =
-                        from_code(&command).ok_or_else(|| StoreError::Corrupt(format!("未知审查操作 {command}")))?;
+                    let command: CommandKind = from_code("审查操作", &command)?;
                     let ground_label = ground.map(|g| {
-                        from_code::<RefusalGround>(&g)
+                        from_code::<RefusalGround>("不予登记理由", &g)
                             .map(|x| x.label().to_string())
-                            .or_else(|| from_code::<RevocationGround>(&g).map(|x| x.label().to_string()))
+                            .or_else(|_| from_code::<RevocationGround>("撤销理由", &g).map(|x| x.label().to_string()))
                             .unwrap_or(g)
                     });
                     Ok(ReviewRecordView {

@@ -718,7 +718,15 @@ export type InvoiceDueRow = { case_id: string, serial: string, title: string, pa
 /**
  * 统一社会信用代码（单位）；个人为空
  */
-tax_id: string, amount_fen: number, paid_on: string | null, email: string, };
+tax_id: string, amount_fen: number, paid_on: string | null, 
+/**
+ * 发票接收邮箱（本案填写的，否则用户信息中的）
+ */
+email: string, 
+/**
+ * 邮箱为空或格式不对时的说明（须先在用户信息中补正）；邮箱可用时没有
+ */
+email_problem?: string, };
 
 export type MarkInvoicesInput = { case_ids: Array<string>, invoice_number: string, };
 

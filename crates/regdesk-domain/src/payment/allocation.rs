@@ -223,30 +223,6 @@ pub fn allocate(amount_fen: i64, dues: &[Due], requested: &[(String, i64)]) -> R
     })
 }
 
-/// Allocates `amount_fen` to `dues` in the order given: each case that still owes something gets
-/// what it owes until the money runs out; the last case reached may get part of what it owes
-/// (short); cases after it get nothing (no share). What is left after every case is covered is
-/// over payment. Errors as [`allocate`].
-pub fn auto_allocate(amount_fen: i64, dues: &[Due]) -> Result<Allocation, Vec<FieldError>> {
-    let errs = check_dues(amount_fen, dues);
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    let mut left = amount_fen;
-    let mut requested = Vec::new();
-    for d in dues {
-        if left == 0 {
-            break;
-        }
-        let take = d.still_owed_fen().min(left);
-        if take > 0 {
-            requested.push((d.case.trim().to_string(), take));
-            left -= take;
-        }
-    }
-    allocate(amount_fen, dues, &requested)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -401,7 +377,6 @@ mod tests {
                 ("dues[2].case", "required"),
             ]
         );
-        assert_eq!(auto_allocate(100, &bad_dues).unwrap_err().len(), 4);
         let messages = [
             (
                 allocate(30_000, &dues, &req(&[("B", 12_000)])),
@@ -428,69 +403,6 @@ mod tests {
         for (got, want) in messages {
             assert_eq!(got.unwrap_err()[0].message, want);
         }
-    }
-
-    #[test]
-    fn auto_allocation_fills_in_order() {
-        let dues = vec![
-            due("A", 15_000, 0),
-            due("B", 15_000, 15_000),
-            due("C", 15_000, 5_000),
-            due("D", 15_000, 0),
-        ];
-        type Row<'a> = (i64, Vec<(&'a str, i64, ShareOutcome)>, i64, i64);
-        let table: Vec<Row> = vec![
-            (10_000, vec![("A", 10_000, short(5_000))], 0, 5_000),
-            (15_000, vec![("A", 15_000, ShareOutcome::Covered)], 0, 0),
-            (
-                20_000,
-                vec![("A", 15_000, ShareOutcome::Covered), ("C", 5_000, short(5_000))],
-                0,
-                5_000,
-            ),
-            (
-                40_000,
-                vec![
-                    ("A", 15_000, ShareOutcome::Covered),
-                    ("C", 10_000, ShareOutcome::Covered),
-                    ("D", 15_000, ShareOutcome::Covered),
-                ],
-                0,
-                0,
-            ),
-            (
-                45_000,
-                vec![
-                    ("A", 15_000, ShareOutcome::Covered),
-                    ("C", 10_000, ShareOutcome::Covered),
-                    ("D", 15_000, ShareOutcome::Covered),
-                ],
-                5_000,
-                0,
-            ),
-        ];
-        for (amount, shares, over, short_fen) in table {
-            let a = auto_allocate(amount, &dues).unwrap();
-            let got: Vec<(&str, i64, ShareOutcome)> = a
-                .shares
-                .iter()
-                .map(|s| (s.case.as_str(), s.amount_fen, s.outcome))
-                .collect();
-            assert_eq!(got, shares, "{amount}");
-            assert_eq!((a.over_fen, a.short_fen), (over, short_fen), "{amount}");
-        }
-        assert_eq!(
-            auto_allocate(500, &[]).unwrap(),
-            Allocation {
-                shares: vec![],
-                over_fen: 500,
-                short_fen: 0
-            }
-        );
-        assert_eq!(
-            codes(&auto_allocate(0, &dues).unwrap_err()),
-            vec![("amount_fen", "not_positive")]
-        );
     }
 
     // ---- properties -------------------------------------------------------------------------
@@ -539,33 +451,6 @@ mod tests {
                 }
                 Err(errs) => prop_assert!(!errs.is_empty() && errs.iter().all(|e| !e.message.is_empty())),
             }
-        }
-
-        #[test]
-        fn auto_allocate_covers_cases_in_order(amount in 1i64..=200_000, dues in dues_strategy()) {
-            let a = auto_allocate(amount, &dues).unwrap();
-            check_invariants(amount, &a);
-            // Shares follow the order of the dues, skipping only cases that owe nothing.
-            let owing: Vec<&Due> = dues.iter().filter(|d| d.still_owed_fen() > 0).collect();
-            prop_assert!(a.shares.len() <= owing.len());
-            for (s, d) in a.shares.iter().zip(&owing) {
-                prop_assert_eq!(&s.case, &d.case);
-            }
-            // Every share but the last covers its case; only the last may be short.
-            if let Some((_, init)) = a.shares.split_last() {
-                prop_assert!(init.iter().all(Share::covers));
-            }
-            // Money is left over only when every case is covered; a case is left out only when money ran out.
-            if a.over_fen > 0 {
-                prop_assert_eq!(a.shares.len(), owing.len());
-                prop_assert!(a.shares.iter().all(Share::covers));
-            }
-            if a.shares.len() < owing.len() {
-                prop_assert_eq!(a.over_fen, 0);
-            }
-            // The same request made by hand gives the same allocation.
-            let by_hand: Vec<(String, i64)> = a.shares.iter().map(|s| (s.case.clone(), s.amount_fen)).collect();
-            prop_assert_eq!(allocate(amount, &dues, &by_hand).unwrap(), a);
         }
     }
 }

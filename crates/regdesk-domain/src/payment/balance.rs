@@ -1,11 +1,10 @@
-//! Applicant balance (申请人余额): over payments credited once confirmed, applied or refunded.
+//! Applicant balance (申请人余额): over payments credited once confirmed, less what was applied
+//! or refunded.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::transfer::TransferState;
-use crate::error::FieldError;
-use crate::fee::format_yuan;
 
 /// 余额明细。Amounts are positive magnitudes; entries with `fen <= 0` are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -34,7 +33,9 @@ pub enum BalanceEntry {
 }
 
 /// 申请人余额（分）: confirmed over payments minus what was applied or refunded. Negative only
-/// if the ledger was written without [`apply_balance`] (a bookkeeping error to show, not hide).
+/// if more was applied or refunded than the over payments hold (a bookkeeping error to show,
+/// not hide). Spending and refunding a balance are not built (docs/DOMAIN.md §6): today's
+/// ledgers hold over payments only.
 pub fn balance(entries: &[BalanceEntry]) -> i64 {
     entries.iter().fold(0i64, |acc, e| match e {
         BalanceEntry::OverPayment {
@@ -45,29 +46,6 @@ pub fn balance(entries: &[BalanceEntry]) -> i64 {
         BalanceEntry::Applied { fen, .. } | BalanceEntry::Refunded { fen } if *fen > 0 => acc.saturating_sub(*fen),
         _ => acc,
     })
-}
-
-/// How much of the balance goes to a case that still owes `owed_fen`: all of it up to what is
-/// owed. Refused when the balance is empty or nothing is owed.
-pub fn apply_balance(balance_fen: i64, owed_fen: i64) -> Result<i64, FieldError> {
-    if balance_fen <= 0 {
-        return Err(FieldError::new(
-            "balance_fen",
-            "empty",
-            format!(
-                "申请人余额为 {}，没有可抵扣的金额，请改用其他缴费方式",
-                format_yuan(balance_fen)
-            ),
-        ));
-    }
-    if owed_fen <= 0 {
-        return Err(FieldError::new(
-            "owed_fen",
-            "nothing_owed",
-            "本案已缴足，无需使用余额抵扣",
-        ));
-    }
-    Ok(balance_fen.min(owed_fen))
 }
 
 #[cfg(test)]
@@ -125,33 +103,5 @@ mod tests {
             json,
             r#"{"entry":"over_payment","transfer":"T1","state":"confirmed","fen":1}"#
         );
-    }
-
-    #[test]
-    fn applying_the_balance() {
-        type Row<'a> = (i64, i64, Result<i64, (&'a str, &'a str)>);
-        let table: Vec<Row> = vec![
-            (5_000, 15_000, Ok(5_000)),
-            (20_000, 15_000, Ok(15_000)),
-            (15_000, 15_000, Ok(15_000)),
-            (0, 15_000, Err(("balance_fen", "empty"))),
-            (-10, 15_000, Err(("balance_fen", "empty"))),
-            (5_000, 0, Err(("owed_fen", "nothing_owed"))),
-        ];
-        for (bal, owed, want) in table {
-            let got = apply_balance(bal, owed);
-            assert_eq!(
-                got.as_ref()
-                    .map(|v| *v)
-                    .map_err(|e| (e.field.as_str(), e.code.as_str())),
-                want,
-                "{bal} {owed}"
-            );
-        }
-        assert_eq!(
-            apply_balance(0, 100).unwrap_err().message,
-            "申请人余额为 ¥0.00，没有可抵扣的金额，请改用其他缴费方式"
-        );
-        assert_eq!(apply_balance(1, 0).unwrap_err().message, "本案已缴足，无需使用余额抵扣");
     }
 }

@@ -22,8 +22,8 @@
 //! One file per subject; every item is re-exported here, so `payment::X` is the path to use:
 //! - `transfer.rs` — transfer state, the finance commands and [`decide_transfer`] (maker-checker),
 //!   and [`TransferInput`] with its validation ([`MAX_TRANSFER_FEN`], [`BANK_ACCOUNT_DIGITS`]).
-//! - `allocation.rs` — [`Due`], [`Share`], [`Allocation`]: [`allocate`] and [`auto_allocate`].
-//! - `balance.rs` — [`BalanceEntry`], [`balance()`] and [`apply_balance`].
+//! - `allocation.rs` — [`Due`], [`Share`], [`Allocation`] and [`allocate`].
+//! - `balance.rs` — [`BalanceEntry`] and [`balance()`].
 //! - `matching.rs` — bank-statement matching: [`CreditLine`], [`Candidate`], the weights and date
 //!   windows, [`serials_in_text`], [`normalize_name`], [`score_candidate`] and [`match_line`].
 //! - `refund.rs` — [`RefundMethod`] and [`RefundInput`].
@@ -42,8 +42,8 @@ mod refund;
 mod test_support;
 mod transfer;
 
-pub use allocation::{allocate, auto_allocate, Allocation, Due, Share, ShareOutcome};
-pub use balance::{apply_balance, balance, BalanceEntry};
+pub use allocation::{allocate, Allocation, Due, Share, ShareOutcome};
+pub use balance::{balance, BalanceEntry};
 pub use day_report::{day_report, day_report_totals, DayReportRow, DayReportTotals, MoneyEvent};
 pub use invoice::invoice_due;
 pub use matching::{

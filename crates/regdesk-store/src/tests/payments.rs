@@ -367,3 +367,190 @@ fn refunds_invoices_and_the_day_report() {
             .unwrap();
     assert_eq!(report.totals.refunded_fen, 15_000);
 }
+
+#[test]
+fn a_statement_pays_each_case_and_transfer_once_and_the_journal_names_what_was_applied() {
+    let d = desk(9);
+    let open = waiting(&d);
+    let (a, b) = (&open[0], &open[1]);
+    // A transfer recorded by hand, which the bank's line will confirm as seen.
+    let t =
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(15_000, "ICBC-T9"),
+                    receipt_file_id: None,
+                    shares: vec![share(&b.case_id, 15_000)],
+                },
+            )
+            .unwrap();
+    let csv = format!(
+        "交易日期,对方户名,对方账号,借方发生额,贷方发生额,摘要,交易流水号\n\
+         2026-11-25,林晓雨,6222020200012345678,,150.00,{a} 作品登记费,ICBC-B1\n\
+         2026-11-25,林晓雨,6222020200012345678,,150.00,{a} 作品登记费,ICBC-B2\n\
+         2026-11-25,林晓雨,6222020200012345678,,150.00,作品登记费,ICBC-T9\n",
+        a = a.serial
+    );
+    let path = d.f.dir.path().join("两次.csv");
+    std::fs::write(&path, csv).unwrap();
+    let done =
+        d.f.store
+            .import_statement(
+                &d.chen,
+                &ImportStatementInput {
+                    path: path.to_str().unwrap().into(),
+                    dry_run: false,
+                },
+            )
+            .unwrap();
+    let decisions: Vec<LineDecision> = done.lines.iter().map(|l| l.decision).collect();
+    assert_eq!(decisions[0], LineDecision::Matched);
+    assert_ne!(
+        decisions[1],
+        LineDecision::Matched,
+        "the case was taken by the line before"
+    );
+    assert_eq!(decisions[2], LineDecision::Matched);
+    assert_eq!(done.lines[0].case_serial.as_deref(), Some(a.serial.as_str()));
+    assert_eq!(done.lines[2].transfer_id.as_deref(), Some(t.id.as_str()));
+    assert_eq!((done.matched, done.waiting, done.ignored), (2, 1, 0));
+    let c = Connection::open(d.f.store.path()).unwrap();
+    let seen: Option<String> = c
+        .query_row("SELECT statement_line_id FROM transfers WHERE id = ?1", [&t.id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(seen, done.lines[2].id);
+    let payload: String = c
+        .query_row(
+            "SELECT payload FROM journal WHERE command = 'import_statement'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    let new_transfer = done.lines[0].transfer_id.clone().unwrap();
+    assert_eq!(
+        payload,
+        serde_json::json!({
+            "file_name": "两次.csv",
+            "new_lines": 3,
+            "applied": [
+                { "line": done.lines[0].line, "case": a.serial, "transfer": new_transfer },
+                { "line": done.lines[2].line, "case": null, "transfer": t.id },
+            ],
+            "waiting": 1,
+            "ignored": 0,
+        })
+    );
+}
+
+#[test]
+fn the_applicants_balance_is_the_over_payment_of_confirmed_transfers() {
+    let d = desk(9);
+    let open = waiting(&d);
+    let same: Vec<&PaymentCaseRow> = open.iter().filter(|r| r.applicant_name == "林晓雨").collect();
+    assert!(same.len() >= 2, "{open:?}");
+    let (a, b) = (same[0].case_id.clone(), same[1].case_id.clone());
+    let balance = |d: &Desk| {
+        d.f.store
+            .payment_cases(&d.chen, &PaymentCasesInput { search: None })
+            .unwrap()
+            .into_iter()
+            .find(|r| r.case_id == b)
+            .unwrap()
+            .applicant_balance_fen
+    };
+    let pay = |amount_fen, reference: &str| {
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(amount_fen, reference),
+                    receipt_file_id: None,
+                    shares: vec![share(&a, 15_000)],
+                },
+            )
+            .unwrap()
+    };
+    let check = |t: &TransferView, command| {
+        d.f.store
+            .check_transfer(
+                &d.he,
+                &CheckTransferInput {
+                    id: t.id.clone(),
+                    version: t.version,
+                    command,
+                },
+            )
+            .unwrap()
+    };
+    // Over payment counts once confirmed, and a rejected transfer's never.
+    let first = pay(18_000, "ICBC-O1");
+    assert_eq!((first.over_fen, balance(&d)), (3_000, 0));
+    check(
+        &first,
+        TransferCommand::Reject {
+            reason: "金额不符".into(),
+        },
+    );
+    assert_eq!(balance(&d), 0);
+    let second = pay(20_000, "ICBC-O2");
+    assert_eq!(balance(&d), 0);
+    check(&second, TransferCommand::Confirm);
+    assert_eq!(balance(&d), 5_000);
+}
+
+#[test]
+fn a_paid_case_without_a_valid_invoice_email_is_listed_with_the_problem_named() {
+    let d = desk(3);
+    let case = waiting(&d).remove(0);
+    let t =
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(15_000, "ICBC-E1"),
+                    receipt_file_id: None,
+                    shares: vec![share(&case.case_id, 15_000)],
+                },
+            )
+            .unwrap();
+    d.f.store
+        .check_transfer(
+            &d.he,
+            &CheckTransferInput {
+                id: t.id,
+                version: t.version,
+                command: TransferCommand::Confirm,
+            },
+        )
+        .unwrap();
+    let due = d.f.store.invoices_due(&d.chen).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].email_problem, None, "{:?}", due[0]);
+    assert!(due[0].email.contains('@'));
+    // No e-mail on the filing, a mistyped one on the profile.
+    let c = Connection::open(d.f.store.path()).unwrap();
+    c.execute(
+        "UPDATE cases SET draft = json_set(draft, '$.invoice_email', '') WHERE id = ?1",
+        [&case.case_id],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE applicants SET invoice_email = 'fapiao-at-example.cn'
+         WHERE id = (SELECT applicant_id FROM cases WHERE id = ?1)",
+        [&case.case_id],
+    )
+    .unwrap();
+    let due = d.f.store.invoices_due(&d.chen).unwrap();
+    assert_eq!(due.len(), 1, "still due: the case is paid");
+    assert_eq!(due[0].email, "fapiao-at-example.cn");
+    assert_eq!(
+        due[0].email_problem.as_deref(),
+        Some("电子发票接收邮箱格式不对，应形如 name@example.cn")
+    );
+    let json = serde_json::to_value(&due[0]).unwrap();
+    assert!(json["email_problem"].is_string());
+}

@@ -1,0 +1,181 @@
+//! The payment method (缴费方式) and the 待缴费 list: choosing the method, an
+//! admin changing it with a reason, confirming an online payment.
+
+use chrono::{DateTime, Utc};
+use regdesk_domain::lifecycle::{CaseCommand, CaseState, PaymentMethod};
+use regdesk_domain::payment::{self, BalanceEntry};
+use regdesk_domain::staff::{Desk, Permission};
+use rusqlite::Connection;
+
+use super::{covered_of, money_event, owed_of};
+use super::{ChangeMethodInput, ChooseMethodInput, OnlinePaymentInput, PaymentCaseRow, PaymentCasesInput};
+use crate::cases::{at_version, load as load_case};
+use crate::codes::from_code;
+use crate::error::{Result, StoreError};
+use crate::session::{actor, Session};
+use crate::{office_date, Store};
+
+/// The applicant's balance ledger as the tables hold it: the over payment of each transfer
+/// recorded for them, with the transfer's state. Spending the balance on a case and refunding it
+/// are not built (docs/DOMAIN.md §6), so no table holds such entries yet; the `refunds` table
+/// holds refunds of a case's fee, which are not the balance's.
+fn balance_ledger(conn: &Connection, applicant_id: &str) -> Result<Vec<BalanceEntry>> {
+    let raws = conn
+        .prepare("SELECT id, state, over_fen FROM transfers WHERE applicant_id = ?1 ORDER BY received_at, id")?
+        .query_map([applicant_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter()
+        .map(|(transfer, state, fen)| {
+            Ok(BalanceEntry::OverPayment {
+                transfer,
+                state: from_code("转账状态", &state)?,
+                fen,
+            })
+        })
+        .collect()
+}
+
+/// 申请人余额: the domain's rule over the applicant's ledger; none without an applicant.
+fn balance_of(conn: &Connection, applicant_id: Option<&str>) -> Result<i64> {
+    let Some(a) = applicant_id else { return Ok(0) };
+    Ok(payment::balance(&balance_ledger(conn, a)?))
+}
+
+impl Store {
+    /// 待缴费与待核款的案件。
+    pub fn payment_cases(&self, session: &Session, input: &PaymentCasesInput) -> Result<Vec<PaymentCaseRow>> {
+        let conn = self.conn();
+        actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let (filter, param) = match input.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => {
+                let (cond, p) = Self::search_filter(q);
+                (cond, Some(p))
+            }
+            None => ("1 = 1".to_string(), None),
+        };
+        let sql = format!(
+            "SELECT id FROM cases WHERE state IN ('awaiting_payment', 'awaiting_payment_check') AND {filter}
+             ORDER BY COALESCE(awaiting_payment_since, updated_at) LIMIT 200"
+        );
+        let ids: Vec<String> = match &param {
+            Some(p) => conn
+                .prepare(&sql)?
+                .query_map([p], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => conn
+                .prepare(&sql)?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        ids.iter()
+            .map(|id| {
+                let row = load_case(&conn, id)?;
+                let owed = owed_of(&conn, id)?;
+                let covered = covered_of(&conn, id)?;
+                let since: Option<DateTime<Utc>> =
+                    conn.query_row("SELECT awaiting_payment_since FROM cases WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })?;
+                Ok(PaymentCaseRow {
+                    applicant_balance_fen: balance_of(&conn, row.applicant_id.as_deref())?,
+                    case_id: row.id,
+                    serial: row.serial,
+                    title: row.draft.work.title.clone(),
+                    applicant_id: row.applicant_id,
+                    applicant_name: row.applicant_name,
+                    state: row.state,
+                    state_label: row.state.label().to_string(),
+                    method: row.facts.payment_method,
+                    method_label: row.facts.payment_method.map(|m| m.label().to_string()),
+                    owed_fen: owed,
+                    covered_fen: covered,
+                    short_fen: (owed - covered).max(0),
+                    awaiting_since: since,
+                    takes_transfer: row.facts.takes_transfer(),
+                    takes_online_payment: row.facts.takes_online_payment(),
+                    version: row.version,
+                })
+            })
+            .collect()
+    }
+    /// 选定缴费方式（一经选定不可更改）。
+    pub fn choose_payment_method(&self, session: &Session, input: &ChooseMethodInput) -> Result<crate::CaseDetail> {
+        let conn = self.conn();
+        let a = actor(&conn, Some(session), None)?;
+        drop(conn);
+        self.run(Some(a.id()), "choose_payment_method", |tx, now| {
+            let row = at_version(tx, &input.case_id, input.version)?;
+            self.apply_case(
+                tx,
+                row,
+                &CaseCommand::ChoosePaymentMethod { method: input.method },
+                &a,
+                now,
+            )
+        })
+    }
+
+    /// 更改缴费方式（管理员，记录原因）；已有未退回的付款登记时不能更改。
+    pub fn change_payment_method(&self, session: &Session, input: &ChangeMethodInput) -> Result<crate::CaseDetail> {
+        let conn = self.conn();
+        let a = actor(&conn, Some(session), None)?;
+        drop(conn);
+        self.run(Some(a.id()), "change_payment_method", |tx, now| {
+            let row = at_version(tx, &input.case_id, input.version)?;
+            if covered_of(tx, &row.id)? > 0 {
+                return Err(StoreError::Refused {
+                    code: "payment_already_recorded".into(),
+                    message: "本案已登记转账，不能更改缴费方式；如需更改请先由核款人员退回该笔转账".into(),
+                });
+            }
+            let cmd = CaseCommand::ChangePaymentMethod {
+                method: input.method,
+                reason: input.reason.clone(),
+            };
+            self.apply_case(tx, row, &cmd, &a, now)
+        })
+    }
+
+    /// 在线支付确认：平台已收款，案件受理，办结时限起算。
+    pub fn confirm_online_payment(&self, session: &Session, input: &OnlinePaymentInput) -> Result<crate::CaseDetail> {
+        let conn = self.conn();
+        let a = actor(&conn, Some(session), None)?;
+        drop(conn);
+        self.run(Some(a.id()), "confirm_online_payment", |tx, now| {
+            let mut row = at_version(tx, &input.case_id, input.version)?;
+            if row.facts.payment_method.is_none() && row.state == CaseState::AwaitingPayment {
+                let cmd = CaseCommand::ChoosePaymentMethod {
+                    method: PaymentMethod::Online,
+                };
+                row = self.apply_case_row(tx, row, &cmd, &a, now)?.1;
+            }
+            let cmd = CaseCommand::ConfirmOnlinePayment {
+                platform_reference: input.platform_reference.clone(),
+                amount_fen: input.amount_fen,
+            };
+            let (change, detail) = self.apply_case(tx, row, &cmd, &a, now)?;
+            let today = office_date(now);
+            money_event(
+                tx,
+                now,
+                "received",
+                &detail.id,
+                today,
+                PaymentMethod::Online,
+                input.amount_fen,
+            )?;
+            money_event(
+                tx,
+                now,
+                "confirmed",
+                &detail.id,
+                today,
+                PaymentMethod::Online,
+                input.amount_fen,
+            )?;
+            Ok((change, detail))
+        })
+    }
+}
