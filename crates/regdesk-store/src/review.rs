@@ -1054,13 +1054,18 @@ mod tests {
         let hb = o.f.store.review_history(&o.admin, &b.id).unwrap();
         let last = hb.last().unwrap();
         assert_eq!(last.command, CommandKind::ExpireCorrection);
-        assert_eq!((last.staff_id.as_str(), last.staff_name.as_str()), ("", "到期自动处理"), "no person: the rule");
-        let by: Option<String> = o
-            .f
-            .store
-            .conn()
-            .query_row("SELECT staff_id FROM journal ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
-            .unwrap();
+        assert_eq!(
+            (last.staff_id.as_str(), last.staff_name.as_str()),
+            ("", "到期自动处理"),
+            "no person: the rule"
+        );
+        let by: Option<String> =
+            o.f.store
+                .conn()
+                .query_row("SELECT staff_id FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
         assert_eq!(by, None, "the journal names no person either");
         assert!(o.f.store.verify_audit().unwrap().ok);
     }

@@ -326,7 +326,11 @@ impl Store {
             display_name: v.display_name,
             locked: s.locked,
             must_change_password: v.must_change_password,
-            may_change_applicant_category: regdesk_domain::staff::require(&v.roles, Permission::ChangeApplicantCategory).is_ok(),
+            may_change_applicant_category: regdesk_domain::staff::require(
+                &v.roles,
+                Permission::ChangeApplicantCategory,
+            )
+            .is_ok(),
             roles: v.roles,
         })
     }

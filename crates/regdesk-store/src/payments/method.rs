@@ -44,10 +44,18 @@ fn balance_of(conn: &Connection, applicant_id: Option<&str>) -> Result<i64> {
 }
 
 impl Store {
-    /// 待缴费与待核款的案件。
+    /// 待缴费的案件：exactly the states of the 待缴费 queue, so the tab's count
+    /// and its table agree (a case whose payment waits for checking is on the
+    /// 待核款 tab, with its transfer).
     pub fn payment_cases(&self, session: &Session, input: &PaymentCasesInput) -> Result<Vec<PaymentCaseRow>> {
         let conn = self.conn();
         actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let states = regdesk_domain::queue::Queue::AwaitingPayment
+            .states()
+            .into_iter()
+            .map(|s| format!("'{}'", crate::codes::code(s)))
+            .collect::<Vec<_>>()
+            .join(", ");
         let (filter, param) = match input.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             Some(q) => {
                 let (cond, p) = Self::search_filter(q);
@@ -56,7 +64,7 @@ impl Store {
             None => ("1 = 1".to_string(), None),
         };
         let sql = format!(
-            "SELECT id FROM cases WHERE state IN ('awaiting_payment', 'awaiting_payment_check') AND {filter}
+            "SELECT id FROM cases WHERE state IN ({states}) AND {filter}
              ORDER BY COALESCE(awaiting_payment_since, updated_at) LIMIT 200"
         );
         let ids: Vec<String> = match &param {

@@ -554,3 +554,29 @@ fn a_paid_case_without_a_valid_invoice_email_is_listed_with_the_problem_named() 
     let json = serde_json::to_value(&due[0]).unwrap();
     assert!(json["email_problem"].is_string());
 }
+
+#[test]
+fn the_tab_count_and_the_table_of_cases_to_pay_agree() {
+    // The sample office has cases waiting for payment and one whose transfer waits for checking.
+    let d = desk(24);
+    let listed =
+        d.f.store
+            .payment_cases(&d.chen, &PaymentCasesInput { search: None })
+            .unwrap();
+    assert!(
+        listed.iter().all(|r| r.state == CaseState::AwaitingPayment),
+        "{listed:?}"
+    );
+    let overview =
+        d.f.store
+            .desk_overview(&d.chen, regdesk_domain::staff::Desk::Payments)
+            .unwrap();
+    let count = overview
+        .queues
+        .iter()
+        .find(|q| q.queue == regdesk_domain::queue::Queue::AwaitingPayment)
+        .map(|q| q.count)
+        .unwrap();
+    assert!(count > 0);
+    assert_eq!(count as usize, listed.len());
+}
