@@ -53,7 +53,6 @@ impl Options {
     }
 }
 
-
 /// The event that names the corrections withdrawn because their deadline passed.
 const CORRECTIONS_WITHDRAWN: &str = "corrections-withdrawn";
 

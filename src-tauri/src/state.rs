@@ -62,4 +62,3 @@ impl AppState {
 
 /// What a command answers: its result, or the error the screen shows.
 pub type Res<T> = Result<T, ApiError>;
-

@@ -146,7 +146,6 @@ impl WorkCategory {
             _ => None,
         }
     }
-
 }
 
 impl std::fmt::Display for WorkCategory {
@@ -197,5 +196,4 @@ mod tests {
             assert_eq!(WorkCategory::from_label(label), want, "{label}");
         }
     }
-
 }

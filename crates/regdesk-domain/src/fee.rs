@@ -45,7 +45,6 @@ impl FeeSchedule {
         }
         Ok(())
     }
-
 }
 
 /// An amount in fen as yuan with two decimals, no currency sign and no

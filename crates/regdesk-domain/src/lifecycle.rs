@@ -1735,7 +1735,11 @@ mod tests {
                 _ => None,
             };
             assert_eq!(s.decided_at(), decided, "{s:?}");
-            assert_eq!(s.has_notice(), matches!(s, S::ReturnedForCorrection | S::Refused), "{s:?}");
+            assert_eq!(
+                s.has_notice(),
+                matches!(s, S::ReturnedForCorrection | S::Refused),
+                "{s:?}"
+            );
             // Outside a correction round nothing waits for resubmission, signed or not.
             assert!(!f.awaits_resubmission(), "{s:?}");
         }
@@ -1842,11 +1846,19 @@ mod tests {
                 // Draft refuses most commands by state; a forbidden role is refused before the state is looked at.
                 let r = decide(&fixture(S::Draft), &sample(kind, now), &actor("x", &[role]), now);
                 let forbidden = matches!(r, Err(Refusal::Forbidden(_)));
-                assert_eq!(forbidden, !allowed.is_empty() && !allowed.contains(&role), "{kind:?} by {role:?}");
+                assert_eq!(
+                    forbidden,
+                    !allowed.is_empty() && !allowed.contains(&role),
+                    "{kind:?} by {role:?}"
+                );
             }
             // The office's rules alone may give only what needs no person.
             let r = decide(&fixture(S::Draft), &sample(kind, now), &Actor::office_rule(), now);
-            assert_eq!(matches!(r, Err(Refusal::Forbidden(_))), !allowed.is_empty(), "{kind:?} by the office's rules");
+            assert_eq!(
+                matches!(r, Err(Refusal::Forbidden(_))),
+                !allowed.is_empty(),
+                "{kind:?} by the office's rules"
+            );
         }
         let e = decide(&fixture(S::Registered), &sample(K::Revoke, now), &final_(), now).unwrap_err();
         assert_eq!(e.code(), "forbidden");
@@ -2221,5 +2233,4 @@ mod tests {
         assert_eq!(e.code(), "required");
         assert_eq!(e.to_string(), "请填写退回初审的意见");
     }
-
 }

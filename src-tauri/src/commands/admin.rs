@@ -69,10 +69,7 @@ pub async fn calendar_years(state: State<'_, AppState>) -> Res<Vec<CalendarYearV
 }
 
 #[tauri::command]
-pub async fn load_calendar(
-    state: State<'_, AppState>,
-    input: LoadCalendarInput,
-) -> Res<LoadedYear> {
+pub async fn load_calendar(state: State<'_, AppState>, input: LoadCalendarInput) -> Res<LoadedYear> {
     state.with(|st, s| st.load_calendar(s, &input))
 }
 

@@ -47,10 +47,7 @@ pub async fn identity_proofs(state: State<'_, AppState>, input: IdInput) -> Res<
 }
 
 #[tauri::command]
-pub async fn add_identity_proof(
-    state: State<'_, AppState>,
-    input: AddProofInput,
-) -> Res<IdentityProofView> {
+pub async fn add_identity_proof(state: State<'_, AppState>, input: AddProofInput) -> Res<IdentityProofView> {
     state.with(|st, s| st.add_identity_proof(s, &input))
 }
 

@@ -79,10 +79,7 @@ pub async fn list_queue(state: State<'_, AppState>, input: QueueInput) -> Res<Ca
 }
 
 #[tauri::command]
-pub async fn search_cases(
-    state: State<'_, AppState>,
-    input: CaseSearchInput,
-) -> Res<CaseSearchResult> {
+pub async fn search_cases(state: State<'_, AppState>, input: CaseSearchInput) -> Res<CaseSearchResult> {
     state.with(|st, s| st.search_cases(s, &input))
 }
 

@@ -13,34 +13,22 @@ use crate::documents::write_and_open;
 const STATEMENT_PROGRESS: &str = "statement-progress";
 
 #[tauri::command]
-pub async fn payment_cases(
-    state: State<'_, AppState>,
-    input: PaymentCasesInput,
-) -> Res<Vec<PaymentCaseRow>> {
+pub async fn payment_cases(state: State<'_, AppState>, input: PaymentCasesInput) -> Res<Vec<PaymentCaseRow>> {
     state.with(|st, s| st.payment_cases(s, &input))
 }
 
 #[tauri::command]
-pub async fn record_transfer(
-    state: State<'_, AppState>,
-    input: RecordTransferInput,
-) -> Res<TransferView> {
+pub async fn record_transfer(state: State<'_, AppState>, input: RecordTransferInput) -> Res<TransferView> {
     state.with(|st, s| st.record_transfer(s, &input))
 }
 
 #[tauri::command]
-pub async fn transfers(
-    state: State<'_, AppState>,
-    input: TransfersInput,
-) -> Res<Vec<TransferView>> {
+pub async fn transfers(state: State<'_, AppState>, input: TransfersInput) -> Res<Vec<TransferView>> {
     state.with(|st, s| st.transfers(s, &input))
 }
 
 #[tauri::command]
-pub async fn check_transfer(
-    state: State<'_, AppState>,
-    input: CheckTransferInput,
-) -> Res<TransferView> {
+pub async fn check_transfer(state: State<'_, AppState>, input: CheckTransferInput) -> Res<TransferView> {
     state.with(|st, s| st.check_transfer(s, &input))
 }
 
@@ -50,10 +38,7 @@ pub async fn choose_payment_method(state: State<'_, AppState>, input: ChooseMeth
 }
 
 #[tauri::command]
-pub async fn confirm_online_payment(
-    state: State<'_, AppState>,
-    input: OnlinePaymentInput,
-) -> Res<CaseDetail> {
+pub async fn confirm_online_payment(state: State<'_, AppState>, input: OnlinePaymentInput) -> Res<CaseDetail> {
     state.with(|st, s| st.confirm_online_payment(s, &input))
 }
 
@@ -89,10 +74,7 @@ pub async fn open_statement_lines(state: State<'_, AppState>) -> Res<Vec<Stateme
 }
 
 #[tauri::command]
-pub async fn resolve_statement_line(
-    state: State<'_, AppState>,
-    input: ResolveLineInput,
-) -> Res<TransferView> {
+pub async fn resolve_statement_line(state: State<'_, AppState>, input: ResolveLineInput) -> Res<TransferView> {
     state.with(|st, s| st.resolve_statement_line(s, &input))
 }
 
@@ -122,27 +104,17 @@ pub async fn mark_invoices_issued(state: State<'_, AppState>, input: MarkInvoice
 }
 
 #[tauri::command]
-pub async fn day_report(
-    state: State<'_, AppState>,
-    input: DayReportInput,
-) -> Res<DayReportView> {
+pub async fn day_report(state: State<'_, AppState>, input: DayReportInput) -> Res<DayReportView> {
     state.with(|st, s| st.day_report(s, &input))
 }
 
 /// Writes an exported document under the data directory's `exports/` and opens it
 /// in the system's program for it; returns the path.
 #[tauri::command]
-pub async fn export_document(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    input: ExportInput,
-) -> Res<String> {
+pub async fn export_document(app: tauri::AppHandle, state: State<'_, AppState>, input: ExportInput) -> Res<String> {
     let (name, bytes) = state.with(|st, s| {
         let today = st.office_today();
-        let period = |r: &Option<DayReportInput>| {
-            r.clone()
-                .unwrap_or(DayReportInput { from: today, to: today })
-        };
+        let period = |r: &Option<DayReportInput>| r.clone().unwrap_or(DayReportInput { from: today, to: today });
         Ok(match input.kind {
             ExportKind::InvoiceListXlsx => (format!("开票清单-{today}.xlsx"), st.invoice_list_xlsx(s)?),
             ExportKind::DayReportPdf => {
