@@ -1,0 +1,105 @@
+import { screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { SettingsView, UpdateSettingsInput } from '../api/bindings';
+import { apiError, fakeCore } from '../test/backend';
+import { session, status } from '../test/fixtures';
+import { fill, renderDesk } from '../test/render';
+
+const field = (id: string) => document.getElementById(id) as HTMLInputElement;
+
+describe('admin desk', () => {
+  it('saves the settings against their version, with the fee in fen', async () => {
+    const current: SettingsView = {
+      version: 4,
+      idle_lock_minutes: 10,
+      review_working_days: 30,
+      correction_notice_days: 7,
+      correction_period_days: 30,
+      fee_per_work_fen: 15000,
+    };
+    const core = fakeCore({
+      app_status: () => status({ session: session() }),
+      list_staff: () => [],
+      settings: () => current,
+      update_settings: (args) => {
+        const input = args?.input as UpdateSettingsInput;
+        if (input.idle_lock_minutes > 120 || input.fee_per_work_fen < 0) {
+          throw apiError('validation', '请按提示修改标出的项目', [
+            ...(input.idle_lock_minutes > 120
+              ? [{ field: 'idle_lock_minutes', code: 'range', message: '空闲锁屏应在 1 到 120 分钟之间' }]
+              : []),
+          ]);
+        }
+        return { ...input, version: 5, idle_lock_minutes: Number(input.idle_lock_minutes) };
+      },
+    });
+    const { user } = renderDesk();
+    await user.click(await screen.findByTestId('admin-tab-settings'));
+    await waitFor(() => expect(field('settings_idle_lock_minutes').value).toBe('10'));
+
+    await user.clear(field('settings_idle_lock_minutes'));
+    await fill(user, field('settings_idle_lock_minutes'), '500');
+    await user.click(screen.getByTestId('settings-save'));
+    const item = () => field('settings_idle_lock_minutes').closest('.ant-form-item') as HTMLElement;
+    await waitFor(() => expect(item()).toHaveTextContent('空闲锁屏应在 1 到 120 分钟之间'));
+    expect(field('settings_idle_lock_minutes').value).toBe('500');
+
+    await user.clear(field('settings_idle_lock_minutes'));
+    await fill(user, field('settings_idle_lock_minutes'), '15');
+    await user.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(core.callsTo('update_settings')).toHaveLength(2));
+    expect(core.callsTo('update_settings')[1].args).toEqual({
+      input: {
+        version: 4,
+        idle_lock_minutes: 15,
+        review_working_days: 30,
+        correction_notice_days: 7,
+        correction_period_days: 30,
+        fee_per_work_fen: 15000,
+      },
+    });
+
+    // The fee is typed in yuan and crosses as integer fen.
+    await user.clear(field('settings_fee_yuan'));
+    await fill(user, field('settings_fee_yuan'), '120.5');
+    await user.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(core.callsTo('update_settings')).toHaveLength(3));
+    expect((core.callsTo('update_settings')[2].args?.input as UpdateSettingsInput).fee_per_work_fen).toBe(12050);
+  });
+
+  it('lists recent audit entries and shows the chain check as an Alert', async () => {
+    const core = fakeCore({
+      app_status: () => status({ session: session() }),
+      list_staff: () => [],
+      recent_audit: () => [
+        { seq: 2, at: '2026-11-25T09:30:12+08:00', staff_name: '王管理', command: 'add_staff', entity: 'staff', entity_id: 's9' },
+        { seq: 1, at: '2026-11-25T09:00:00+08:00', staff_name: null, command: 'setup_office', entity: 'office', entity_id: '330000' },
+      ],
+      verify_audit: () => ({ entries: 2, ok: false, first_broken: 2, message: '审计链在第 2 条断开' }),
+    });
+    const { user } = renderDesk();
+    await user.click(await screen.findByTestId('admin-tab-audit'));
+    expect(await screen.findByText('add_staff')).toBeInTheDocument();
+    expect(screen.getByText('系统')).toBeInTheDocument();
+    expect(core.callsTo('recent_audit')[0].args).toEqual({ input: { limit: 200 } });
+    await user.click(screen.getByTestId('audit-verify'));
+    const result = await screen.findByTestId('audit-result');
+    expect(result).toHaveTextContent('审计链在第 2 条断开');
+    expect(result.className).toContain('ant-alert-error');
+  });
+});
+
+describe('large-text mode', () => {
+  it('is a workstation preference kept in localStorage', async () => {
+    fakeCore({ app_status: () => status({ session: session() }), list_staff: () => [] });
+    const { user, unmount } = renderDesk();
+    const sw = await screen.findByTestId('large-text');
+    expect(sw).not.toBeChecked();
+    await user.click(sw);
+    expect(window.localStorage.getItem('regdesk.largeText')).toBe('1');
+    expect(document.querySelector('.app.large-text')).not.toBeNull();
+    unmount();
+    renderDesk();
+    expect(await screen.findByTestId('large-text')).toBeChecked();
+  });
+});

@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, App as AntApp, Button, Divider, Form, InputNumber, Space, Spin } from 'antd';
+import type { ApiError, FieldError, SettingsView } from '../api/bindings';
+import { api } from '../api/client';
+import { t } from '../i18n';
+import { applyFieldErrors } from '../shared/formErrors';
+import { formKeys } from '../shared/keyboard';
+
+type Values = {
+  idle_lock_minutes: number | null;
+  review_working_days: number | null;
+  correction_notice_days: number | null;
+  correction_period_days: number | null;
+  /** The fee as typed, in yuan. */
+  fee_yuan: number | null;
+};
+
+const FIELDS = ['idle_lock_minutes', 'review_working_days', 'correction_notice_days', 'correction_period_days'] as const;
+
+function toForm(s: SettingsView): Values {
+  return {
+    idle_lock_minutes: s.idle_lock_minutes,
+    review_working_days: s.review_working_days,
+    correction_notice_days: s.correction_notice_days,
+    correction_period_days: s.correction_period_days,
+    fee_yuan: s.fee_per_work_fen / 100,
+  };
+}
+
+export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void }) {
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<Values>();
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ err: ApiError; rest: FieldError[] } | null>(null);
+
+  /** Reads the settings; `keepTyped` keeps what is in the form (after a conflict). */
+  const load = useCallback(
+    async (keepTyped: boolean) => {
+      setLoadError(null);
+      try {
+        const s = await api.settings();
+        setSettings(s);
+        if (!keepTyped) form.setFieldsValue(toForm(s));
+      } catch (e) {
+        setLoadError(e as ApiError);
+      }
+    },
+    [form],
+  );
+
+  useEffect(() => {
+    void load(false);
+  }, [load]);
+
+  const submit = async (v: Values) => {
+    if (!settings) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await api.updateSettings({
+        version: settings.version,
+        idle_lock_minutes: v.idle_lock_minutes ?? 0,
+        review_working_days: v.review_working_days ?? 0,
+        correction_notice_days: v.correction_notice_days ?? 0,
+        correction_period_days: v.correction_period_days ?? 0,
+        // Money crosses as integer fen.
+        fee_per_work_fen: Math.round((v.fee_yuan ?? 0) * 100),
+      });
+      setSettings(s);
+      form.setFieldsValue(toForm(s));
+      onSaved(s);
+      void message.success(t('common.saved'));
+    } catch (e) {
+      const err = e as ApiError;
+      // The fee's errors belong under the yuan field.
+      const mapped = { ...err, fields: err.fields.map((f) => (f.field === 'fee_per_work_fen' ? { ...f, field: 'fee_yuan' } : f)) };
+      setError({ err, rest: applyFieldErrors(form, mapped, [...FIELDS, 'fee_yuan']) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (loadError && !settings) return <Alert type="error" showIcon message={loadError.message || t('settings.loadFailed')} />;
+  if (!settings) return <Spin />;
+
+  return (
+    <Form<Values>
+      form={form}
+      name="settings"
+      layout="vertical"
+      className="settings-form"
+      onFinish={submit}
+      onKeyDownCapture={formKeys(() => form.submit())}
+    >
+      <Form.Item name="idle_lock_minutes" label={t('settings.idle_lock_minutes')} extra={t('settings.idleHint')}>
+        <InputNumber autoFocus precision={0} min={0} style={{ width: 160 }} />
+      </Form.Item>
+      <Divider orientation="left" plain>
+        {t('settings.casePeriods')}
+      </Divider>
+      <Space size="large" wrap align="start">
+        <Form.Item name="review_working_days" label={t('settings.review_working_days')}>
+          <InputNumber precision={0} min={0} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item name="correction_notice_days" label={t('settings.correction_notice_days')}>
+          <InputNumber precision={0} min={0} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item name="correction_period_days" label={t('settings.correction_period_days')}>
+          <InputNumber precision={0} min={0} style={{ width: 160 }} />
+        </Form.Item>
+      </Space>
+      <Divider orientation="left" plain>
+        {t('settings.fee')}
+      </Divider>
+      <Form.Item name="fee_yuan" label={t('settings.fee_yuan')} extra={t('settings.feeHint')}>
+        <InputNumber precision={2} min={0} step={10} prefix="¥" style={{ width: 160 }} />
+      </Form.Item>
+      {error && (
+        <Alert
+          className="form-alert"
+          type="error"
+          showIcon
+          data-testid="settings-error"
+          message={error.err.message || t('settings.saveFailed')}
+          description={
+            <>
+              {error.rest.map((f) => (
+                <div key={f.field + f.code}>{f.message}</div>
+              ))}
+              {error.err.kind === 'conflict' && <div>{t('common.conflictHint')}</div>}
+            </>
+          }
+          action={
+            error.err.kind === 'conflict' ? (
+              <Button size="small" onClick={() => void load(true).then(() => setError(null))}>
+                {t('common.reload')}
+              </Button>
+            ) : undefined
+          }
+        />
+      )}
+      <Button type="primary" htmlType="submit" loading={busy} data-testid="settings-save">
+        {t('settings.save')}
+      </Button>
+    </Form>
+  );
+}

@@ -1,0 +1,399 @@
+// Files of a filing: picked with the native dialog (or, for end-to-end tests
+// that cannot drive the dialog, a typed path), stored by the core with
+// add_file, listed with name, size and type, previewed through the asset protocol.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { App as AntApp, Button, Input, Modal, Select, Space, Spin, Table, Typography } from 'antd';
+import { DeleteOutlined, EyeOutlined, FolderOpenOutlined } from '@ant-design/icons';
+import { open } from '@tauri-apps/plugin-dialog';
+import { convertFileSrc } from '@tauri-apps/api/core';
+import type { ApiError, AttachmentKind, FileView, PartyFile } from '../api/bindings';
+import { filingApi } from '../filing/api';
+import { fmtSize } from '../filing/draft';
+import { attachmentOptions, label } from '../filing/options';
+import { ft } from '../filing/texts';
+
+type FileCache = {
+  get: (id: string) => FileView | undefined;
+  put: (f: FileView) => void;
+  /** Asks the core for a file's details once (file). */
+  want: (id: string) => void;
+};
+
+const FileCacheContext = createContext<FileCache | null>(null);
+
+export function FileCacheProvider({ children }: { children: ReactNode }) {
+  const [files, setFiles] = useState<Record<string, FileView>>({});
+  const asked = useRef(new Set<string>());
+  const put = useCallback((f: FileView) => setFiles((m) => (m[f.id] === f ? m : { ...m, [f.id]: f })), []);
+  const want = useCallback(
+    (id: string) => {
+      if (asked.current.has(id)) return;
+      asked.current.add(id);
+      filingApi.file(id).then(put, () => {
+        // the list shows the id; the core names a missing file on submission
+      });
+    },
+    [put],
+  );
+  const value = useMemo<FileCache>(() => ({ get: (id) => files[id], put, want }), [files, put, want]);
+  return <FileCacheContext.Provider value={value}>{children}</FileCacheContext.Provider>;
+}
+
+function useFileCache(): FileCache {
+  const c = useContext(FileCacheContext);
+  if (!c) throw new Error('FileCacheProvider missing');
+  return c;
+}
+
+/** The details of a stored file (asked for once when not known yet). */
+export function useFileView(id: string | null): FileView | undefined {
+  const cache = useFileCache();
+  const f = id ? cache.get(id) : undefined;
+  useEffect(() => {
+    if (id && !f) cache.want(id);
+  }, [f, id, cache]);
+  return f;
+}
+
+/** Adds files by path with add_file, one after the other; reports failures. */
+export function useAddFiles() {
+  const cache = useFileCache();
+  const { message } = AntApp.useApp();
+  return useCallback(
+    async (paths: string[]): Promise<FileView[]> => {
+      const added: FileView[] = [];
+      for (const p of paths) {
+        const path = p.trim();
+        if (path === '') continue;
+        try {
+          const f = await filingApi.addFile(path);
+          cache.put(f);
+          added.push(f);
+        } catch (e) {
+          void message.error(ft('files.addFailed', { message: (e as ApiError).message }));
+        }
+      }
+      return added;
+    },
+    [cache, message],
+  );
+}
+
+/** The native file dialog: the chosen paths (none when cancelled). */
+export async function pickPaths(multiple = true): Promise<string[]> {
+  const picked = await open({ multiple, directory: false });
+  if (picked === null || picked === undefined) return [];
+  return Array.isArray(picked) ? picked : [picked];
+}
+
+/**
+ * 选择文件 (native dialog) plus a secondary typed-path input with 添加.
+ * `testKey` names the data-testids: pick-<k>, path-<k>, add-<k>.
+ */
+export function FilePicker({
+  id,
+  testKey,
+  pickLabel,
+  multiple = true,
+  disabled,
+  onAdded,
+  extra,
+}: {
+  /** The form field's id (put on 选择文件, so a problem can focus it). */
+  id?: string;
+  testKey: string;
+  pickLabel: string;
+  multiple?: boolean;
+  disabled?: boolean;
+  onAdded: (files: FileView[]) => void;
+  extra?: ReactNode;
+}) {
+  const addFiles = useAddFiles();
+  const { message } = AntApp.useApp();
+  const [busy, setBusy] = useState(false);
+  const [path, setPath] = useState('');
+
+  const add = async (paths: string[]) => {
+    if (paths.length === 0) return;
+    setBusy(true);
+    try {
+      const files = await addFiles(paths);
+      if (files.length > 0) {
+        onAdded(files);
+        void message.success(ft('files.added', { count: files.length }));
+      }
+      return files;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pick = async () => {
+    try {
+      await add(await pickPaths(multiple));
+    } catch (e) {
+      void message.error(ft('files.addFailed', { message: e instanceof Error ? e.message : String((e as ApiError).message ?? e) }));
+    }
+  };
+
+  const addTyped = async () => {
+    const files = await add([path]);
+    if (files && files.length > 0) setPath('');
+  };
+
+  return (
+    <div className="filing-picker">
+      {extra}
+      <Button id={id} icon={<FolderOpenOutlined />} onClick={() => void pick()} loading={busy} disabled={disabled} data-testid={`pick-${testKey}`}>
+        {pickLabel}
+      </Button>
+      <Space.Compact size="small" className="filing-path">
+        <Input
+          size="small"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          onPressEnter={() => void addTyped()}
+          placeholder={ft('files.pathPlaceholder')}
+          disabled={disabled}
+          data-own-enter=""
+          data-testid={`path-${testKey}`}
+          aria-label={ft('files.pathPlaceholder')}
+        />
+        <Button size="small" onClick={() => void addTyped()} disabled={disabled || busy} data-testid={`add-${testKey}`}>
+          {ft('btn.add')}
+        </Button>
+      </Space.Compact>
+      {busy && <Typography.Text type="secondary">{ft('files.adding')}</Typography.Text>}
+    </div>
+  );
+}
+
+function FileName({ id }: { id: string }) {
+  const f = useFileView(id);
+  return <span className="filing-file-name">{f ? f.original_name : <Typography.Text type="secondary">{id}</Typography.Text>}</span>;
+}
+function FileSize({ id }: { id: string }) {
+  const f = useFileView(id);
+  return <span>{f ? fmtSize(f.size) : ''}</span>;
+}
+function FileType({ id }: { id: string }) {
+  const f = useFileView(id);
+  return <span>{f ? f.mime : ''}</span>;
+}
+
+type Row = { key: string; id: string; index: number; kind?: AttachmentKind };
+
+/** The table of files with 预览 and 移除. */
+function FileTable({
+  rows,
+  testKey,
+  disabled,
+  showKind,
+  onRemove,
+}: {
+  rows: Row[];
+  testKey: string;
+  disabled?: boolean;
+  showKind?: boolean;
+  onRemove: (index: number) => void;
+}) {
+  const [preview, setPreview] = useState<string | null>(null);
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <Table<Row>
+        size="small"
+        pagination={false}
+        rowKey="key"
+        dataSource={rows}
+        className="filing-files"
+        data-testid={`files-${testKey}`}
+        columns={[
+          ...(showKind ? [{ title: ft('files.col.kind'), key: 'kind', width: 180, render: (_: unknown, r: Row) => label('attachment', r.kind) }] : []),
+          { title: ft('files.col.name'), key: 'name', render: (_: unknown, r: Row) => <FileName id={r.id} /> },
+          { title: ft('files.col.size'), key: 'size', width: 100, render: (_: unknown, r: Row) => <FileSize id={r.id} /> },
+          ...(showKind ? [] : [{ title: ft('files.col.type'), key: 'type', width: 160, render: (_: unknown, r: Row) => <FileType id={r.id} /> }]),
+          {
+            title: ft('files.col.actions'),
+            key: 'actions',
+            width: 150,
+            render: (_: unknown, r: Row) => (
+              <Space size={4}>
+                <Button size="small" type="link" icon={<EyeOutlined />} onClick={() => setPreview(r.id)} data-testid={`preview-${testKey}-${r.index}`}>
+                  {ft('btn.preview')}
+                </Button>
+                <Button
+                  size="small"
+                  type="link"
+                  danger
+                  icon={<DeleteOutlined />}
+                  disabled={disabled}
+                  onClick={() => onRemove(r.index)}
+                  data-testid={`remove-${testKey}-${r.index}`}
+                >
+                  {ft('btn.removeFile')}
+                </Button>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <FilePreview id={preview} onClose={() => setPreview(null)} />
+    </>
+  );
+}
+
+/** A list of stored file ids (作品样本, 其他附件), as a form control. */
+export function FileListInput({
+  id,
+  value,
+  onChange,
+  testKey,
+  pickLabel,
+  disabled,
+}: {
+  id?: string;
+  value?: string[];
+  onChange?: (v: string[]) => void;
+  testKey: string;
+  pickLabel: string;
+  disabled?: boolean;
+}) {
+  const ids = value ?? [];
+  return (
+    <div className="filing-file-list">
+      <FilePicker
+        id={id}
+        testKey={testKey}
+        pickLabel={pickLabel}
+        disabled={disabled}
+        onAdded={(files) => onChange?.([...ids, ...files.map((f) => f.id).filter((id) => !ids.includes(id))])}
+      />
+      {ids.length === 0 ? (
+        <Typography.Text type="secondary" className="filing-none">
+          {ft('files.none')}
+        </Typography.Text>
+      ) : (
+        <FileTable
+          rows={ids.map((id, index) => ({ key: `${id}-${index}`, id, index }))}
+          testKey={testKey}
+          disabled={disabled}
+          onRemove={(i) => onChange?.(ids.filter((_, j) => j !== i))}
+        />
+      )}
+    </div>
+  );
+}
+
+/** A party's proof documents (kind + file), as a form control. */
+export function PartyFilesInput({
+  id,
+  value,
+  onChange,
+  testKey,
+  disabled,
+  suggestedKind = 'identity_proof',
+}: {
+  id?: string;
+  value?: PartyFile[];
+  onChange?: (v: PartyFile[]) => void;
+  testKey: string;
+  disabled?: boolean;
+  /** The kind offered first (a licence for an organisation); the clerk may choose another. */
+  suggestedKind?: AttachmentKind;
+}) {
+  const files = value ?? [];
+  const [kind, setKind] = useState<AttachmentKind>(suggestedKind);
+  useEffect(() => setKind(suggestedKind), [suggestedKind]);
+  return (
+    <div className="filing-file-list">
+      <FilePicker
+        id={id}
+        testKey={`party-file-${testKey}`}
+        pickLabel={ft('btn.pickFiles')}
+        disabled={disabled}
+        onAdded={(added) => onChange?.([...files, ...added.map((f) => ({ file_id: f.id, kind }))])}
+        extra={
+          <Select<AttachmentKind>
+            value={kind}
+            onChange={setKind}
+            options={attachmentOptions()}
+            disabled={disabled}
+            className="filing-file-kind"
+            aria-label={ft('party.fileKind')}
+            data-testid={`party-file-kind-${testKey}`}
+            popupMatchSelectWidth={false}
+          />
+        }
+      />
+      {files.length === 0 ? (
+        <Typography.Text type="secondary" className="filing-none">
+          {ft('party.noFiles')}
+        </Typography.Text>
+      ) : (
+        <FileTable
+          rows={files.map((f, index) => ({ key: `${f.file_id}-${index}`, id: f.file_id, index, kind: f.kind }))}
+          testKey={`party-file-${testKey}`}
+          disabled={disabled}
+          showKind
+          onRemove={(i) => onChange?.(files.filter((_, j) => j !== i))}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Shows an image, PDF, audio or video file through the asset protocol. */
+export function FilePreview({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const f = useFileView(id);
+  const [src, setSrc] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  useEffect(() => {
+    setSrc(null);
+    setFailure(null);
+    if (!id) return;
+    let live = true;
+    filingApi.verifiedFilePath(id).then(
+      (path) => {
+        if (!live) return;
+        try {
+          setSrc(convertFileSrc(path));
+        } catch (e) {
+          setFailure(e instanceof Error ? e.message : String(e));
+        }
+      },
+      (e: ApiError) => live && setFailure(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  const mime = f?.mime ?? '';
+  let body: ReactNode = <Spin />;
+  if (failure) body = <Typography.Text type="danger">{ft('files.previewFailed', { message: failure })}</Typography.Text>;
+  else if (src && f) {
+    if (mime.startsWith('image/')) body = <img src={src} alt={f.original_name} className="filing-preview-media" />;
+    else if (mime === 'application/pdf') body = <iframe src={src} title={f.original_name} className="filing-preview-pdf" />;
+    else if (mime.startsWith('audio/')) body = <audio src={src} controls className="filing-preview-audio" />;
+    else if (mime.startsWith('video/')) body = <video src={src} controls className="filing-preview-media" />;
+    else body = <Typography.Text type="secondary">{ft('files.noPreview')}</Typography.Text>;
+  }
+
+  return (
+    <Modal
+      open={id !== null}
+      onCancel={onClose}
+      footer={null}
+      width={880}
+      destroyOnHidden
+      title={ft('files.previewTitle', { name: f?.original_name ?? id ?? '' })}
+    >
+      <div className="filing-preview" data-testid="file-preview">
+        {body}
+      </div>
+    </Modal>
+  );
+}
