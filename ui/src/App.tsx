@@ -3,15 +3,16 @@ import { Alert, App as AntApp, Button, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import type { ApiError, AppStatus, SessionView, SettingsView } from './api/bindings';
 import { api, onChanged, onSessionError } from './api/client';
-import { ChangePasswordDialog } from './components/ChangePasswordDialog';
-import { LockScreen } from './components/LockScreen';
-import { LoginScreen } from './components/LoginScreen';
-import { MainFrame } from './components/MainFrame';
-import { SetupScreen } from './components/SetupScreen';
-import { useIdleLock } from './hooks/useIdleLock';
+import { ChangePasswordDialog } from './frame/ChangePasswordDialog';
+import { LockScreen } from './frame/LockScreen';
+import { LoginScreen } from './frame/LoginScreen';
+import { MainFrame } from './frame/MainFrame';
+import { SetupScreen } from './frame/SetupScreen';
+import { useIdleLock } from './shared/useIdleLock';
 import { t } from './i18n';
-import './lib/format';
-import { loadLargeText, saveLargeText } from './lib/prefs';
+import './shared/format';
+import { loadLargeText, saveLargeText } from './shared/prefs';
+import { setOfficeUtcOffset } from './shared/officeTime';
 
 export const FONT_FAMILY = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
 
@@ -31,6 +32,7 @@ export function Desk() {
   const refresh = useCallback(async () => {
     try {
       const s = await api.appStatus();
+      setOfficeUtcOffset(s.office_utc_offset_hours);
       setStatus(s);
       setSession(s.session);
       setLoadError(null);
@@ -63,7 +65,10 @@ export function Desk() {
       onChanged(() => {
         void api
           .appStatus()
-          .then((st) => setStatus(st))
+          .then((st) => {
+          setOfficeUtcOffset(st.office_utc_offset_hours);
+          setStatus(st);
+        })
           .catch(() => undefined);
       }),
     [],
@@ -74,7 +79,10 @@ export function Desk() {
     // office, pending changes and the idle minutes may have changed
     void api
       .appStatus()
-      .then((st) => setStatus(st))
+      .then((st) => {
+          setOfficeUtcOffset(st.office_utc_offset_hours);
+          setStatus(st);
+        })
       .catch(() => undefined);
   };
 

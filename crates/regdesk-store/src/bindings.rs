@@ -28,6 +28,7 @@ pub fn typescript() -> String {
         crate::AuditReport, AuditEntryView, RecentAuditInput,
         crate::ErrorKind, crate::ApiError,
         regdesk_domain::queue::Queue, regdesk_domain::queue::Stage, regdesk_domain::lifecycle::CaseState,
+        regdesk_domain::calendar::DeadlineLevel,
         crate::QueueCount, crate::DeskOverview, crate::CaseRow, crate::CasePage, crate::QueueInput, crate::QueueSort, crate::QueueSortKey, crate::DeskInput,
         crate::CaseSearchInput, crate::CaseHit, crate::CaseSearchResult,
         regdesk_domain::applicant::ApplicantCategory, regdesk_domain::applicant::ApplicantInput,

@@ -136,6 +136,8 @@ export type Stage = "draft" | "waiting_applicant" | "waiting_office" | "register
 
 export type CaseState = "draft" | "awaiting_signatures" | "awaiting_payment" | "awaiting_payment_check" | "awaiting_first_review" | "awaiting_final_review" | "refusal_proposed" | "returned_for_correction" | "registered" | "mailed" | "picked_up" | "refused" | "withdrawn" | "revoked";
 
+export type DeadlineLevel = "normal" | "soon" | "overdue";
+
 export type QueueCount = { queue: Queue, label: string, count: number, 
 /**
  * 已超过办结期限的案件数（审查中）

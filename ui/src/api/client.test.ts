@@ -34,7 +34,7 @@ describe('the command client', () => {
     const off = onChanged(changed);
     await api.checkId({ doc_type: null, number: '330106199001011234' });
     await api.findApplicants({ query: '张', limit: 20 });
-    await api.getApplicant('ap-1');
+    await api.applicant('ap-1');
     expect(changed).not.toHaveBeenCalled();
     await api.createApplicant({
       category: 'individual',

@@ -1,6 +1,7 @@
 // Typed wrappers around the Rust commands. Every command with an input takes
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
+import { READ_COMMANDS, type Command } from './commands';
 import type { CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
@@ -41,33 +42,8 @@ export function onSessionError(l: SessionListener): () => void {
   };
 }
 
-/** Commands that only read; every other command may add journal entries. */
-const READS: ReadonlySet<string> = new Set([
-  'app_status',
-  'list_staff',
-  'get_settings',
-  'desk_overview',
-  'list_queue',
-  'search_cases',
-  'verify_audit',
-  'recent_audit',
-  'find_applicants',
-  'get_applicant',
-  'check_id',
-  'identity_proofs',
-  'get_case',
-  'get_file',
-  'file_path',
-  'payment_cases',
-  'list_transfers',
-  'open_statement_lines',
-  'refunds_due',
-  'invoices_due',
-  'day_report',
-  'possible_duplicates',
-  'review_history',
-]);
-const changeListeners = new Set<() => void>();
+/** Commands that only read (from the shell's one list); every other command may add journal entries. */
+const READS: ReadonlySet<Command> = new Set<Command>(READ_COMMANDS);const changeListeners = new Set<() => void>();
 
 /** Called after every successful command that may have changed data (the header's pending-sync count follows it). */
 export function onChanged(l: () => void): () => void {
@@ -77,7 +53,7 @@ export function onChanged(l: () => void): () => void {
   };
 }
 
-export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     const result = await invoke<T>(cmd, args);
     if (!READS.has(cmd)) changeListeners.forEach((l) => l());
@@ -105,7 +81,7 @@ export const api = {
   updateStaff: (input: UpdateStaffInput) => call<StaffView>('update_staff', { input }),
   setStaffDisabled: (input: SetDisabledInput) => call<StaffView>('set_staff_disabled', { input }),
   resetPassword: (input: ResetPasswordInput) => call<StaffView>('reset_password', { input }),
-  getSettings: () => call<SettingsView>('get_settings'),
+  settings: () => call<SettingsView>('settings'),
   updateSettings: (input: UpdateSettingsInput) => call<SettingsView>('update_settings', { input }),
   deskOverview: (desk: Desk) => call<DeskOverview>('desk_overview', { input: { desk } satisfies DeskInput }),
   listQueue: (input: QueueInput) => call<CasePage>('list_queue', { input }),
@@ -116,7 +92,7 @@ export const api = {
   /** 证件核验: never rejects for a bad number (valid=false with the error). */
   checkId: (input: IdCheckInput) => call<IdCheckView>('check_id', { input }),
   findApplicants: (input: FindApplicantsInput) => call<ApplicantView[]>('find_applicants', { input }),
-  getApplicant: (id: string) => call<ApplicantView>('get_applicant', { input: { id } satisfies IdInput }),
+  applicant: (id: string) => call<ApplicantView>('applicant', { input: { id } satisfies IdInput }),
   createApplicant: (input: ApplicantInput) => call<ApplicantView>('create_applicant', { input }),
   updateApplicant: (input: UpdateApplicantInput) => call<ApplicantView>('update_applicant', { input }),
   changeApplicantCategory: (input: ChangeCategoryInput) => call<ApplicantView>('change_applicant_category', { input }),

@@ -7,9 +7,9 @@ import type { KeyboardEvent, ReactNode } from 'react';
 import { Alert, App as AntApp, Button, Form, Modal, Space, Spin, Steps, Tag, Typography } from 'antd';
 import { CloseOutlined, LeftOutlined, PrinterOutlined, RightOutlined, SaveOutlined } from '@ant-design/icons';
 import type { ApiError, Attribution, CaseDetail, FieldError, FilingDraft, UnfitParty } from '../api/bindings';
-import { STAGE_COLOR } from '../components/stage';
-import { fmtTime } from '../lib/format';
-import { focusableFields } from '../lib/keyboard';
+import { STAGE_COLOR } from '../shared/stage';
+import { fmtTime } from '../shared/format';
+import { focusableFields } from '../shared/keyboard';
 import { enterKeys } from './keys';
 import { api } from '../api/client';
 import { filingApi } from './api';
@@ -30,7 +30,7 @@ import {
   withoutUnfit,
 } from './draft';
 import type { NamePath } from './draft';
-import { FileCacheProvider } from './files';
+import { FileCacheProvider } from '../shared/files';
 import { label } from './options';
 import { ApplicantPicker } from './ApplicantPicker';
 import type { PickedApplicant } from './ApplicantPicker';
@@ -216,7 +216,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     if (!caseKey) return;
     let live = true;
     setLoading(true);
-    filingApi.getCase(caseKey).then(
+    filingApi.caseDetail(caseKey).then(
       (c) => {
         if (!live) return;
         applyLoaded(c);
@@ -438,7 +438,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     });
     if (answer !== 'ok') return;
     try {
-      const c = await filingApi.getCase(d.id);
+      const c = await filingApi.caseDetail(d.id);
       applyLoaded(c);
       setSaveError(null);
     } catch (e) {

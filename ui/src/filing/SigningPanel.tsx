@@ -4,9 +4,9 @@ import { useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Form, Input, Modal, Radio, Result, Space, Table, Tag, Typography } from 'antd';
 import { FolderOpenOutlined } from '@ant-design/icons';
 import type { ApiError, CaseDetail, FileView, SignatureMethod, SignerLine, SignerStatus } from '../api/bindings';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTime } from '../shared/format';
 import { filingApi } from './api';
-import { pickPaths, useAddFiles } from './files';
+import { pickPaths, useAddFiles } from '../shared/files';
 import { ft } from './texts';
 import { ResubmitBox } from '../review/ResubmitBox';
 

@@ -20,11 +20,11 @@ export const filingApi = {
   saveDraft: (input: SaveDraftInput) => call<CaseDetail>('save_draft', { input }),
   submitForSigning: (input: CaseRef) => call<CaseDetail>('submit_for_signing', { input }),
   recordSignature: (input: RecordSignatureInput) => call<CaseDetail>('record_signature', { input }),
-  getCase: (key: string) => call<CaseDetail>('get_case', { input: { key } satisfies CaseKey }),
+  caseDetail: (key: string) => call<CaseDetail>('case_detail', { input: { key } satisfies CaseKey }),
   addFile: (path: string) => call<FileView>('add_file', { input: { path } satisfies AddFileInput }),
-  getFile: (id: string) => call<FileView>('get_file', { input: { id } satisfies IdInput }),
+  file: (id: string) => call<FileView>('file', { input: { id } satisfies IdInput }),
   /** The verified absolute path of a stored file (for previews). */
-  filePath: (id: string) => call<string>('file_path', { input: { id } satisfies IdInput }),
+  verifiedFilePath: (id: string) => call<string>('verified_file_path', { input: { id } satisfies IdInput }),
   /** Writes the application form PDF, opens it in the system viewer, returns its path. */
   printApplicationForm: (key: string) => call<string>('print_application_form', { input: { key } satisfies CaseKey }),
   partiesNotFitting: (input: AttributionCheckInput) => call<UnfitParty[]>('parties_not_fitting', { input }),

@@ -1,7 +1,7 @@
 // Enter moves to the next field of the wizard step; a radio or checkbox group
 // counts as one field (arrow keys choose inside it), so Enter leaves the group.
 import type { KeyboardEvent } from 'react';
-import { focusableFields } from '../lib/keyboard';
+import { focusableFields } from '../shared/keyboard';
 
 function groupOf(el: Element): Element | null {
   return el.closest('.ant-radio-group, .ant-checkbox-group');

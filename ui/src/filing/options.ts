@@ -1,6 +1,6 @@
 // The enum values of a filing for Selects, Radios and Checkboxes, labelled from
 // the filing texts. Which combinations are allowed is the core's rule.
-import { DOC_TYPES } from '../lib/applicantOptions';
+import { DOC_TYPES } from '../shared/applicantOptions';
 import type {
   Acquisition,
   AttachmentKind,

@@ -7,11 +7,11 @@ import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Select
 import type { RadioChangeEvent } from 'antd';
 import { DeleteOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
 import type { ApplicantView, Attribution, DocumentType, FilingDraft, PartyKind } from '../api/bindings';
-import { IdCheckPanel } from '../components/IdCheckPanel';
-import { focusableFields } from '../lib/keyboard';
-import { useIdCheck } from '../hooks/useIdCheck';
+import { IdCheckPanel } from '../shared/IdCheckPanel';
+import { focusableFields } from '../shared/keyboard';
+import { useIdCheck } from '../shared/useIdCheck';
+import { FileListInput, PartyFilesInput } from '../shared/files';
 import { emptyAuthor, emptyOwner, toDraft } from './draft';
-import { FileListInput, PartyFilesInput } from './files';
 import {
   acquisitionOptions,
   attributionOptions,
@@ -26,6 +26,7 @@ import {
   rightOptions,
   signedAsOptions,
 } from './options';
+import { join, text } from './summary';
 import { ft } from './texts';
 import type { FilingTextKey } from './texts';
 
@@ -572,10 +573,6 @@ export function DeliveryStep() {
 
 // ---------------------------------------------------------------- 7 核对与提交
 
-function text(s: string | null | undefined): ReactNode {
-  return s && s.trim() !== '' ? s : <Typography.Text type="secondary">{ft('review.empty')}</Typography.Text>;
-}
-
 export function ReviewStep({
   applicantName,
   canSubmit,
@@ -595,7 +592,6 @@ export function ReviewStep({
   const form = Form.useFormInstance();
   const d = toDraft(form.getFieldsValue(true));
   const w = d.work;
-  const join = (parts: (string | null | undefined)[]) => parts.filter((p) => p && p.trim() !== '').join('，');
   const rights = w.ownership === 'partial' ? w.rights.map((r) => label('right', r)).join('、') : w.ownership === 'full' ? ft('review.rightsAll') : '';
 
   const items = [

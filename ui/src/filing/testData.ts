@@ -39,13 +39,31 @@ export function filledDraft(): FilingDraft {
   };
 }
 
-/** A case as the core returns it; `editable` follows the state as the core's lifecycle says. */
-export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
-  const state = over.state ?? 'draft';
+/** What the core says of a case in `state` (as the domain's lifecycle does). */
+export function stateFlags(state: CaseDetail['state']) {
   return {
     editable: state === 'draft' || state === 'returned_for_correction' || state === 'awaiting_signatures',
     edit_voids_signatures: state === 'awaiting_signatures',
     registered: state === 'registered' || state === 'mailed' || state === 'picked_up',
+    decided_at:
+      state === 'awaiting_first_review'
+        ? ('first_review' as const)
+        : state === 'awaiting_final_review' || state === 'refusal_proposed'
+          ? ('final_review' as const)
+          : null,
+    has_notice: state === 'returned_for_correction' || state === 'refused',
+    awaits_resubmission: false,
+  };
+}
+
+/**
+ * A case as the core returns it; its flags follow the state as the core's lifecycle says
+ * (`awaits_resubmission` needs a correction round: pass it).
+ */
+export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
+  const state = over.state ?? 'draft';
+  return {
+    ...stateFlags(state),
     id: 'case-1',
     serial: SERIAL,
     state: 'draft',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { en, formatText, ft, zhCN } from './texts';
+import { en, ft, zhCN } from './texts';
+import { formatText } from '../shared/text';
 
 const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 

@@ -1,6 +1,6 @@
 // The texts of the filing workspace (作品填报 and 签章). Chinese is the
 // default; the English catalogue has exactly the same keys (see texts.test.ts).
-import { getLocale } from '../i18n';
+import { makeTexts } from '../shared/text';
 
 export const zhCN = {
   'title.new': '新作品填报',
@@ -538,15 +538,5 @@ export const en: Record<FilingTextKey, string> = {
   'docType.other': 'Other document',
 };
 
-export function formatText(template: string, params?: Record<string, string | number>): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
-}
-
 /** The filing texts in the desk's language (Chinese unless English was chosen). */
-export function ft(key: FilingTextKey, params?: Record<string, string | number>): string {
-  const catalogue: Record<FilingTextKey, string> = getLocale() === 'en' ? en : zhCN;
-  return formatText(catalogue[key] ?? zhCN[key] ?? key, params);
-}
+export const ft = makeTexts<FilingTextKey>(zhCN, en);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import en from './en';
 import zhCN from './zh-CN';
-import { format, placeholders, setLocale, t } from './index';
+import { placeholders, setLocale, t } from './index';
+import { formatText } from '../shared/text';
 
 describe('catalogues', () => {
   it('have exactly the same keys', () => {
@@ -40,7 +41,7 @@ describe('t', () => {
   });
 
   it('leaves unknown placeholders as they are', () => {
-    expect(format('{a} {b}', { a: 1 })).toBe('1 {b}');
+    expect(formatText('{a} {b}', { a: 1 })).toBe('1 {b}');
     expect(placeholders('{b} {a} {b}')).toEqual(['a', 'b']);
   });
 });

@@ -1,5 +1,6 @@
 // A tiny translation function: t('key', { param: value }) replaces {param}.
 import zhCN from './zh-CN';
+import { formatText } from '../shared/text';
 
 export type MessageKey = keyof typeof zhCN;
 export type Catalogue = Record<MessageKey, string>;
@@ -23,16 +24,9 @@ export async function setLocale(locale: Locale): Promise<void> {
   currentLocale = locale;
 }
 
-export function format(template: string, params?: Record<string, string | number>): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
-}
-
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const template = current[key] ?? zhCN[key] ?? key;
-  return format(template, params);
+  return formatText(template, params);
 }
 
 /** The {placeholders} a template uses, sorted (for the catalogue parity test). */

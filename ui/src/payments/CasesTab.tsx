@@ -5,14 +5,14 @@ import { App as AntApp, Button, Empty, Input, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
 import type { ApiError, PaymentCaseRow } from '../api/bindings';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTime } from '../shared/format';
 import { paymentsApi } from './api';
 import { ErrorAlert, StateTag } from './common';
 import { fmtYuan } from './money';
 import { OnlineModal } from './OnlineModal';
 import { TransferForm } from './TransferForm';
 import { pt } from './texts';
-import { useLookupSearch } from '../hooks/useLookupSearch';
+import { useLookupSearch } from '../shared/useLookupSearch';
 
 export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; onChanged: () => void; lookup?: string }) {
   const { message } = AntApp.useApp();

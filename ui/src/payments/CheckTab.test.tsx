@@ -15,7 +15,7 @@ async function openCheck(user: ReturnType<typeof renderWithProviders>['user']) {
 
 describe('待核款', () => {
   it('the person who recorded a transfer sees 确认收款 disabled with the reason', async () => {
-    fakeCore({ payment_cases: () => CASES, list_transfers: () => [transfer({ may_confirm: false })] });
+    fakeCore({ payment_cases: () => CASES, transfers: () => [transfer({ may_confirm: false })] });
     const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
     const card = await openCheck(user);
     expect(card).toHaveTextContent('杭州某某文化有限公司');
@@ -32,7 +32,7 @@ describe('待核款', () => {
   it('another officer confirms: check_transfer gets confirm and the cases now in 待初审 are named', async () => {
     const core = fakeCore({
       payment_cases: () => CASES,
-      list_transfers: () => [transfer({ over_fen: 1000 })],
+      transfers: () => [transfer({ over_fen: 1000 })],
       check_transfer: () =>
         transfer({
           state: 'confirmed',
@@ -44,7 +44,7 @@ describe('待核款', () => {
     const onChanged = vi.fn();
     const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={onChanged} />);
     const card = await openCheck(user);
-    expect(inputOf<TransfersInput>(core.callsTo('list_transfers')[0])).toEqual({ state: 'recorded' });
+    expect(inputOf<TransfersInput>(core.callsTo('transfers')[0])).toEqual({ state: 'recorded' });
     expect(card).toHaveTextContent('¥10.00，确认后计入用户余额');
     await user.click(screen.getByTestId('confirm-0'));
     await user.click(await screen.findByTestId('confirm-ok'));
@@ -61,7 +61,7 @@ describe('待核款', () => {
   it('a refusal from the core is shown as it came', async () => {
     fakeCore({
       payment_cases: () => CASES,
-      list_transfers: () => [transfer()],
+      transfers: () => [transfer()],
       check_transfer: () => {
         throw apiError('refused', '同一笔转账的登记人和确认人不能是同一人');
       },
@@ -76,7 +76,7 @@ describe('待核款', () => {
   it('rejecting asks for the reason and sends it', async () => {
     const core = fakeCore({
       payment_cases: () => CASES,
-      list_transfers: () => [transfer({ may_confirm: false })],
+      transfers: () => [transfer({ may_confirm: false })],
       check_transfer: () => transfer({ state: 'rejected', state_label: '已退回', reject_reason: '金额与回单不符', version: 2 }),
     });
     const onChanged = vi.fn();
@@ -105,7 +105,7 @@ describe('待核款', () => {
   it('the filter shows the history of confirmed transfers', async () => {
     const core = fakeCore({
       payment_cases: () => CASES,
-      list_transfers: (args) => {
+      transfers: (args) => {
         const state = (args?.input as TransfersInput).state;
         if (state !== 'confirmed') return [];
         return [transfer({ state: 'confirmed', state_label: '已确认', checked_by_name: '李出纳', checked_at: '2026-11-24T15:00:00+08:00' })];
@@ -119,6 +119,6 @@ describe('待核款', () => {
     const card = await screen.findByTestId('transfer-0');
     expect(card).toHaveTextContent('李出纳');
     expect(screen.queryByTestId('confirm-0')).toBeNull();
-    expect(inputOf<TransfersInput>(core.callsTo('list_transfers').at(-1)!)).toEqual({ state: 'confirmed' });
+    expect(inputOf<TransfersInput>(core.callsTo('transfers').at(-1)!)).toEqual({ state: 'confirmed' });
   });
 });

@@ -37,7 +37,7 @@ export function CheckTab({ reloadKey, onChanged }: { reloadKey: number; onChange
     setLoading(true);
     setLoadError(null);
     try {
-      setRows(await paymentsApi.listTransfers(filter === 'all' ? null : filter));
+      setRows(await paymentsApi.transfers(filter === 'all' ? null : filter));
     } catch (e) {
       setLoadError(e as ApiError);
       setRows((r) => r ?? []);

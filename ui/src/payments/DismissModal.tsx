@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Button, Form, Input, Modal } from 'antd';
 import type { ApiError, StatementLineView } from '../api/bindings';
-import { formKeys } from '../lib/keyboard';
+import { formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
 import { ErrorAlert } from './common';
 import { fmtYuan } from './money';

@@ -5,8 +5,8 @@ import { App as AntApp, Button, Empty, Form, Input, Modal, Table, Typography } f
 import type { ColumnsType } from 'antd/es/table';
 import { ExportOutlined } from '@ant-design/icons';
 import type { ApiError, InvoiceDueRow } from '../api/bindings';
-import { fmtDate } from '../lib/format';
-import { formKeys } from '../lib/keyboard';
+import { fmtDate } from '../shared/format';
+import { formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
 import { ErrorAlert, putFieldErrors, useExport } from './common';
 import { fmtYuan } from './money';

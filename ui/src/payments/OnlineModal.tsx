@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Form, Input, Modal } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ApiError, PaymentCaseRow } from '../api/bindings';
-import { formKeys } from '../lib/keyboard';
+import { formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
 import { fmtYuan, parseYuan } from './money';
 import { pt } from './texts';

@@ -10,7 +10,7 @@ import { DismissModal } from './DismissModal';
 import { ResolveModal } from './ResolveModal';
 import { Candidates, DecisionTag, lineColumns } from './StatementLines';
 import { pt } from './texts';
-import { useLoaded } from '../hooks/useLoaded';
+import { useLoaded } from '../shared/useLoaded';
 
 export function OpenLines({ reloadKey, onChanged }: { reloadKey: number; onChanged: () => void }) {
   const { message } = AntApp.useApp();

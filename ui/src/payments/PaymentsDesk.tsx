@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Badge, Tabs } from 'antd';
 import type { TabsProps } from 'antd';
 import type { DeskOverview, Queue } from '../api/bindings';
-import type { Lookup } from '../components/DeskPage';
+import type { Lookup } from '../frame/DeskPage';
 import '../filing/filing.css';
 import { CasesTab } from './CasesTab';
 import { CheckTab } from './CheckTab';

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Button, Space, Typography } from 'antd';
 import { DeleteOutlined, EyeOutlined } from '@ant-design/icons';
-import { FilePicker, FilePreview, useFileView } from '../filing/files';
+import { FilePicker, FilePreview, useFileView } from '../shared/files';
 import { pt } from './texts';
 
 export function ReceiptInput({ id, value, onChange }: { id?: string; value?: string | null; onChange?: (v: string | null) => void }) {

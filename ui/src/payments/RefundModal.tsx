@@ -3,10 +3,11 @@ import { useState } from 'react';
 import { Button, Form, Input, Modal, Radio } from 'antd';
 import type { NamePath } from 'antd/es/form/interface';
 import type { ApiError, FieldError, RefundDueRow, RefundMethod } from '../api/bindings';
-import { formKeys } from '../lib/keyboard';
+import { formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
 import { clearChanged, ErrorAlert, putFieldErrors } from './common';
-import { fenToInput, fmtYuan, liveRule, parseDay, parseYuan, today } from './money';
+import { fenToInput, fmtYuan, liveRule, parseDay, parseYuan } from './money';
+import { officeToday } from '../shared/officeTime';
 import { pt } from './texts';
 
 type Values = { method: RefundMethod; amount: string; reference: string; refunded_on: string };
@@ -77,7 +78,7 @@ function RefundBody({ row, onClose, onDone }: { row: RefundDueRow; onClose: () =
           form={form}
           name="refund"
           layout="vertical"
-          initialValues={{ method: defaultMethod(row), amount: fenToInput(row.owed_fen), reference: '', refunded_on: today() }}
+          initialValues={{ method: defaultMethod(row), amount: fenToInput(row.owed_fen), reference: '', refunded_on: officeToday() }}
           onValuesChange={(changed: Partial<Values>) => clearChanged(form, changed)}
         >
           <Form.Item name="method" label={pt('refund.method')}>

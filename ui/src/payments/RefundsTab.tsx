@@ -8,7 +8,7 @@ import { ErrorAlert } from './common';
 import { fmtYuan } from './money';
 import { RefundModal } from './RefundModal';
 import { pt } from './texts';
-import { useLoaded } from '../hooks/useLoaded';
+import { useLoaded } from '../shared/useLoaded';
 
 export function RefundsTab({ reloadKey, onChanged }: { reloadKey: number; onChanged: () => void }) {
   const { message } = AntApp.useApp();

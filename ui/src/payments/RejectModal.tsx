@@ -2,7 +2,7 @@
 import { useRef, useState } from 'react';
 import { Button, Form, Input, Modal } from 'antd';
 import type { ApiError, TransferView } from '../api/bindings';
-import { focusIfIdle, formKeys } from '../lib/keyboard';
+import { focusIfIdle, formKeys } from '../shared/keyboard';
 import { ErrorAlert } from './common';
 import { fmtYuan } from './money';
 import { pt } from './texts';

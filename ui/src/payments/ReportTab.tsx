@@ -5,10 +5,11 @@ import { Button, Form, Input, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { FileExcelOutlined, FilePdfOutlined, SearchOutlined } from '@ant-design/icons';
 import type { ApiError, DayReportInput, DayReportLine, DayReportView, ExportKind } from '../api/bindings';
-import { formKeys } from '../lib/keyboard';
+import { formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
 import { clearChanged, ErrorAlert, putFieldErrors, useExport } from './common';
-import { fmtYuan, liveRule, parseDay, today } from './money';
+import { fmtYuan, liveRule, parseDay } from './money';
+import { officeToday } from '../shared/officeTime';
 import { pt } from './texts';
 
 type Values = { from: string; to: string };
@@ -83,7 +84,7 @@ export function ReportTab({ reloadKey }: { reloadKey: number }) {
           name="report"
           layout="inline"
           className="pay-report-form"
-          initialValues={{ from: today(), to: today() }}
+          initialValues={{ from: officeToday(), to: officeToday() }}
           onValuesChange={(changed: Partial<Values>) => clearChanged(form, changed)}
         >
           <Form.Item name="from" label={pt('report.from')} rules={[liveRule(parseDay)]}>

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Button, Descriptions, Form, Modal, Space, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { ApiError, FieldError, PaymentCaseRow, StatementLineView } from '../api/bindings';
-import { formKeys } from '../lib/keyboard';
+import { formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
 import { ErrorAlert, putFieldErrors } from './common';
 import { fmtYuan } from './money';

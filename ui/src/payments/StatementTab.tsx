@@ -5,7 +5,7 @@ import { Alert, Button, Collapse, Descriptions, Input, Progress, Space, Typograp
 import { FolderOpenOutlined } from '@ant-design/icons';
 import { listen } from '@tauri-apps/api/event';
 import type { ApiError, StatementImportView, StatementProgress } from '../api/bindings';
-import { pickPaths } from '../filing/files';
+import { pickPaths } from '../shared/files';
 import { paymentsApi } from './api';
 import { ErrorAlert } from './common';
 import { OpenLines } from './OpenLines';

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import type { AllocationView, TransferState, TransferView } from '../api/bindings';
-import { fmtDateTime } from '../lib/format';
+import { fmtDateTime } from '../shared/format';
 import { StateTag } from './common';
 import { fmtYuan } from './money';
 import { pt } from './texts';

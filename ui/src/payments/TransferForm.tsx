@@ -5,11 +5,12 @@ import { Button, Form, Input, Modal, Radio, Space, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import type { NamePath } from 'antd/es/form/interface';
 import type { ApiError, FieldError, PaymentCaseRow, PaymentMethod, RecordTransferInput, TransferView } from '../api/bindings';
-import { FileCacheProvider } from '../filing/files';
-import { focusIfIdle, formKeys } from '../lib/keyboard';
+import { FileCacheProvider } from '../shared/files';
+import { focusIfIdle, formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
 import { clearChanged, ErrorAlert, putFieldErrors } from './common';
-import { clockNow, liveRule, parseClock, parseDay, parseYuan, today } from './money';
+import { liveRule, parseClock, parseDay, parseYuan } from './money';
+import { officeClockNow, officeToday } from '../shared/officeTime';
 import { ReceiptInput } from './ReceiptInput';
 import { shareOf, SharesEditor, SumsLine, toShares } from './SharesEditor';
 import type { ShareRow } from './SharesEditor';
@@ -60,8 +61,8 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
     payer_account: '',
     payer_bank: '',
     amount: '',
-    received_date: today(),
-    received_time: clockNow(),
+    received_date: officeToday(),
+    received_time: officeClockNow(),
     reference: '',
     purpose: '',
     receipt_file_id: null,

@@ -29,7 +29,7 @@ export const paymentsApi = {
   confirmOnlinePayment: (input: OnlinePaymentInput) => call<CaseDetail>('confirm_online_payment', { input }),
   paymentCases: (search: string | null) => call<PaymentCaseRow[]>('payment_cases', { input: { search } satisfies PaymentCasesInput }),
   recordTransfer: (input: RecordTransferInput) => call<TransferView>('record_transfer', { input }),
-  listTransfers: (state: TransferState | null) => call<TransferView[]>('list_transfers', { input: { state } satisfies TransfersInput }),
+  transfers: (state: TransferState | null) => call<TransferView[]>('transfers', { input: { state } satisfies TransfersInput }),
   checkTransfer: (input: CheckTransferInput) => call<TransferView>('check_transfer', { input }),
   importStatement: (input: ImportStatementInput) => call<StatementImportView>('import_statement', { input }),
   /** 取消: the import being matched stops at its next line, recording nothing. */

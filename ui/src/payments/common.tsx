@@ -4,7 +4,7 @@ import { Alert, App as AntApp, Tag, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import type { NamePath } from 'antd/es/form/interface';
 import type { ApiError, CaseState, ExportInput, FieldError } from '../api/bindings';
-import { fieldPath } from '../lib/formErrors';
+import { fieldPath } from '../shared/formErrors';
 import { paymentsApi } from './api';
 import { pt } from './texts';
 

@@ -86,16 +86,6 @@ export function parseClock(text: string | null | undefined): Parsed<string> {
   return ok(`${pad(h)}:${pad(mi)}:${pad(se)}`);
 }
 
-/** Today (local) as 2026-11-25. */
-export function today(now: Date = new Date()): string {
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-/** Now (local) as 09:30. */
-export function clockNow(now: Date = new Date()): string {
-  return `${pad(now.getHours())}:${pad(now.getMinutes())}`;
-}
-
 /** An antd rule that checks a typed value while typing (it never blocks typing). */
 export function liveRule<T>(parse: (v: string) => Parsed<T>, optional = false) {
   return {

@@ -1,7 +1,6 @@
 // The texts of the payments desk (核款台). Chinese is the default; the English
 // catalogue has exactly the same keys (see texts.test.ts).
-import { getLocale } from '../i18n';
-import { formatText } from '../filing/texts';
+import { makeTexts } from '../shared/text';
 
 export const zhCN = {
   'tab.pay-cases': '待缴费',
@@ -468,7 +467,4 @@ export const en: Record<PaymentTextKey, string> = {
 };
 
 /** The payments texts in the desk's language (Chinese unless English was chosen). */
-export function pt(key: PaymentTextKey, params?: Record<string, string | number>): string {
-  const catalogue: Record<PaymentTextKey, string> = getLocale() === 'en' ? en : zhCN;
-  return formatText(catalogue[key] ?? zhCN[key] ?? key, params);
-}
+export const pt = makeTexts<PaymentTextKey>(zhCN, en);

@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import { Alert, Button, Checkbox, Form, Input, Modal, Select, Typography } from 'antd';
 import type { RefSelectProps } from 'antd';
 import type { ApiError, RefusalGround } from '../api/bindings';
-import { focusIfIdle, formKeys } from '../lib/keyboard';
+import { focusIfIdle, formKeys } from '../shared/keyboard';
 import { RETURN_TEMPLATES, refusalGroundOptions } from './options';
 import { rt } from './texts';
 

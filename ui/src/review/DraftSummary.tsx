@@ -5,16 +5,11 @@ import { Descriptions, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import type { FilingDraft, OwnerDraft, WriterDraft } from '../api/bindings';
 import { label } from '../filing/options';
+import { join, text } from '../filing/summary';
 import { ft } from '../filing/texts';
 import { rt } from './texts';
 
 type Items = NonNullable<DescriptionsProps['items']>;
-
-function text(s: string | null | undefined): ReactNode {
-  return s && s.trim() !== '' ? s : <Typography.Text type="secondary">{ft('review.empty')}</Typography.Text>;
-}
-
-const join = (parts: (string | null | undefined)[]) => parts.filter((p) => p && p.trim() !== '').join('，');
 
 function idText(type: OwnerDraft['id_type'], number: string): ReactNode {
   if (!type && number.trim() === '') return text('');

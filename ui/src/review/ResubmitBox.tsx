@@ -9,15 +9,6 @@ import type { ApiError, CaseDetail } from '../api/bindings';
 import { reviewApi } from './api';
 import { rt } from './texts';
 
-/** All signed again and not moved on by the signing itself: a correction round waiting to be resubmitted. */
-export function awaitsResubmission(d: CaseDetail): boolean {
-  return (
-    (d.state === 'awaiting_signatures' || d.state === 'returned_for_correction') &&
-    d.signing.length > 0 &&
-    d.signing.every((l) => l.status === 'signed')
-  );
-}
-
 export function ResubmitBox({ detail, onChange }: { detail: CaseDetail; onChange: (c: CaseDetail) => void }) {
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState(false);
@@ -31,7 +22,7 @@ export function ResubmitBox({ detail, onChange }: { detail: CaseDetail; onChange
       </div>
     );
   }
-  if (!awaitsResubmission(detail)) return null;
+  if (!detail.awaits_resubmission) return null;
 
   const resubmit = async () => {
     if (busy) return;

@@ -4,7 +4,7 @@ import type { CaseDetail, FinalDecisionInput, ReviewDecisionInput } from '../api
 import { apiError, fakeCore } from '../test/backend';
 import type { Handler } from '../test/backend';
 import { fill, renderWithProviders } from '../test/render';
-import { fileView, idOk } from '../filing/testData';
+import { fileView, idOk, stateFlags } from '../filing/testData';
 import { RETURN_TEMPLATES } from './options';
 import { ReviewWorkspace } from './ReviewWorkspace';
 import { SERIAL, record, reviewCase, reviewRow } from './testData';
@@ -14,15 +14,15 @@ const inputOf = <T,>(c: { args: Record<string, unknown> | undefined }) => c.args
 /** A core with one case under review; `over` replaces or adds commands. */
 function core(c: CaseDetail, over: Record<string, Handler> = {}) {
   return fakeCore({
-    get_case: () => c,
+    case_detail: () => c,
     check_id: idOk,
     possible_duplicates: () => [],
     review_history: () => [],
-    get_file: (args) => {
+    file: (args) => {
       const id = (args?.input as { id: string }).id;
       return fileView({ id, original_name: `${id}.png` });
     },
-    file_path: () => '/data/files/f-1.png',
+    verified_file_path: () => '/data/files/f-1.png',
     ...over,
   });
 }
@@ -32,7 +32,7 @@ describe('初审', () => {
     const onChanged = vi.fn();
     const c = reviewCase();
     const fc = core(c, {
-      first_review: () => ({ ...c, version: 8, state: 'awaiting_final_review', state_label: '待终审' }),
+      first_review: () => ({ ...c, ...stateFlags('awaiting_final_review'), version: 8, state: 'awaiting_final_review', state_label: '待终审' }),
     });
     const { user } = renderWithProviders(
       <ReviewWorkspace caseKey={SERIAL} desk="first_review" row={reviewRow({ days_left: 4 })} onChanged={onChanged} />,
@@ -51,7 +51,7 @@ describe('初审', () => {
     expect(screen.getByTestId('summary-owner-1')).toHaveTextContent('居民身份证 330106199202021231');
     expect(screen.getByTestId('summary-writer')).toHaveTextContent('王执笔');
     expect(screen.getByTestId('summary-delivery')).toHaveTextContent('zhangsan@example.com');
-    expect(inputOf(fc.callsTo('get_case')[0])).toEqual({ key: SERIAL });
+    expect(inputOf(fc.callsTo('case_detail')[0])).toEqual({ key: SERIAL });
     // the checklist is local only
     const checklist = screen.getByTestId('checklist');
     expect(within(checklist).getAllByRole('checkbox')).toHaveLength(6);
@@ -79,7 +79,7 @@ describe('初审', () => {
   it('退回补正 needs a reason, sends the chosen templates and the free text, then prints the notice', async () => {
     const c = reviewCase();
     const fc = core(c, {
-      first_review: () => ({ ...c, version: 8, state: 'returned_for_correction', state_label: '退回补正', stage: 'waiting_applicant' }),
+      first_review: () => ({ ...c, ...stateFlags('returned_for_correction'), version: 8, state: 'returned_for_correction', state_label: '退回补正', stage: 'waiting_applicant' }),
       print_notice: () => '/data/prints/补正通知书-ZJ.pdf',
     });
     const { user } = renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" />);
@@ -120,7 +120,7 @@ describe('初审', () => {
           refuse = false;
           throw apiError('refused', '做过本案终审的人不能初审本案');
         }
-        return { ...c, version: 8, state: 'refusal_proposed', state_label: '拟不予登记' };
+        return { ...c, ...stateFlags('refusal_proposed'), version: 8, state: 'refusal_proposed', state_label: '拟不予登记' };
       },
     });
     const { user } = renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" />);
@@ -207,7 +207,7 @@ describe('初审', () => {
     await user.click(screen.getByTestId('duplicate-open-0'));
     const modal = await screen.findByTestId('duplicate-modal');
     await waitFor(() => expect(modal).toHaveTextContent('作品名称'));
-    expect(fc.callsTo('get_case').map((c) => (c.args?.input as { key: string }).key)).toContain('ZJ-K7QX-20250301-0009');
+    expect(fc.callsTo('case_detail').map((c) => (c.args?.input as { key: string }).key)).toContain('ZJ-K7QX-20250301-0009');
 
     const h0 = await screen.findByTestId('history-0');
     expect(h0).toHaveTextContent('退回补正');
@@ -281,7 +281,7 @@ describe('终审', () => {
   it('退回初审 needs a note and sends it', async () => {
     const c = waiting();
     const fc = core(c, {
-      final_review: () => ({ ...c, version: 10, state: 'awaiting_first_review', state_label: '待初审' }),
+      final_review: () => ({ ...c, ...stateFlags('awaiting_first_review'), version: 10, state: 'awaiting_first_review', state_label: '待初审' }),
     });
     const { user } = renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="final_review" />);
     await user.click(await screen.findByTestId('review-send-back'));
@@ -306,7 +306,7 @@ describe('终审', () => {
       review_history: () => [
         record({ command: 'propose_refusal', command_label: '拟不予登记', ground_label: '超过著作权保护期', note: '作者已于1950年去世' }),
       ],
-      final_review: () => ({ ...c, version: 10, state: 'refused', state_label: '不予登记', stage: 'closed' }),
+      final_review: () => ({ ...c, ...stateFlags('refused'), version: 10, state: 'refused', state_label: '不予登记', stage: 'closed' }),
       print_notice: () => '/data/prints/不予登记通知书.pdf',
     });
     const { user } = renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="final_review" />);
@@ -340,7 +340,7 @@ describe('终审', () => {
     await user.click(await screen.findByTestId('review-approve-ok'));
     expect(await screen.findByTestId('review-error')).toHaveTextContent('案件已被他人修改');
     await user.click(screen.getByTestId('review-reload'));
-    await waitFor(() => expect(fc.callsTo('get_case')).toHaveLength(2));
+    await waitFor(() => expect(fc.callsTo('case_detail')).toHaveLength(2));
     await waitFor(() => expect(screen.queryByTestId('review-error')).toBeNull());
   });
 });

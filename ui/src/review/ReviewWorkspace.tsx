@@ -8,15 +8,16 @@ import { Alert, App as AntApp, Button, Popconfirm, Space, Spin, Tag, Typography 
 import type { ButtonProps } from 'antd';
 import { CheckOutlined, CloseOutlined, PrinterOutlined, RollbackOutlined, StopOutlined } from '@ant-design/icons';
 import type { ApiError, CaseDetail, CaseRow, DuplicateView, FinalDecision, RefusalGround, ReviewDecision, ReviewRecordView } from '../api/bindings';
-import { STAGE_COLOR } from '../components/stage';
-import { fmtDate } from '../lib/format';
-import { FileCacheProvider } from '../filing/files';
+import { STAGE_COLOR } from '../shared/stage';
+import { fmtDate } from '../shared/format';
+import { FileCacheProvider } from '../shared/files';
 import { reviewApi } from './api';
 import { DecisionError, RefuseModal, ReturnModal, SendBackModal } from './DecisionModals';
 import { DraftSummary } from './DraftSummary';
 import { ChecklistPanel, DuplicatesPanel, HistoryPanel, IdChecksPanel, MaterialsPanel, Panel } from './panels';
 import { rt } from './texts';
 import './review.css';
+import { DEADLINE_COLOR } from '../shared/deadline';
 
 export type ReviewDesk = 'first_review' | 'final_review';
 
@@ -41,9 +42,6 @@ export function ReviewWorkspace(props: ReviewWorkspaceProps) {
 
 type Modal = null | 'return' | 'refuse' | 'sendBack';
 type Busy = null | 'pass' | 'approve' | 'confirm' | 'print';
-
-/** The states whose notice (补正通知书 / 不予登记通知书) can be printed. */
-const NOTICE_STATES: ReadonlyArray<CaseDetail['state']> = ['returned_for_correction', 'refused'];
 
 function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspaceProps) {
   const { message } = AntApp.useApp();
@@ -81,7 +79,7 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const c = await reviewApi.getCase(caseKey);
+      const c = await reviewApi.caseDetail(caseKey);
       setDetail(c);
       setLoadError(null);
       void loadDuplicates(c.id);
@@ -194,17 +192,20 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
   }
 
   const state = detail?.state;
-  const onFirstDesk = desk === 'first_review' && state === 'awaiting_first_review';
-  const onFinalDesk = desk === 'final_review' && (state === 'awaiting_final_review' || state === 'refusal_proposed');
-  const canPrint = state !== undefined && NOTICE_STATES.includes(state);
+  // Which desk decides the case now, and whether it has a notice, is the core's word.
+  const onFirstDesk = desk === 'first_review' && detail?.decided_at === 'first_review';
+  const onFinalDesk = desk === 'final_review' && detail?.decided_at === 'final_review';
+  const canPrint = detail?.has_notice === true;
   const last = history && history.length > 0 ? history[history.length - 1] : null;
 
   // The working days left come from the queue row, while the case is still where the row saw it.
-  const left = row && detail && row.state === detail.state && !row.due_pending ? row.days_left : null;
+  const seen = row && detail && row.state === detail.state && !row.due_pending ? row : null;
+  const left = seen?.days_left;
+  const level = seen?.deadline_level;
   const leftTag =
-    left === null || left === undefined ? null : (
-      <Tag color={left < 0 ? 'red' : left <= 5 ? 'orange' : 'blue'} data-testid="review-days-left">
-        {left < 0 ? rt('header.overdue', { n: -left }) : left === 0 ? rt('header.lastDay') : rt('header.daysLeft', { n: left })}
+    left === null || left === undefined || !level ? null : (
+      <Tag color={DEADLINE_COLOR[level]} data-testid="review-days-left">
+        {level === 'overdue' ? rt('header.overdue', { n: -left }) : left === 0 ? rt('header.lastDay') : rt('header.daysLeft', { n: left })}
       </Tag>
     );
 

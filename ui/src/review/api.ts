@@ -13,7 +13,7 @@ import type {
 import { call } from '../api/client';
 
 export const reviewApi = {
-  getCase: (key: string) => call<CaseDetail>('get_case', { input: { key } satisfies CaseKey }),
+  caseDetail: (key: string) => call<CaseDetail>('case_detail', { input: { key } satisfies CaseKey }),
   /** 初审: pass, return for correction or propose refusal. */
   firstReview: (input: ReviewDecisionInput) => call<CaseDetail>('first_review', { input }),
   /** 终审: approve (the number is assigned), send back or confirm the refusal. */

@@ -1,16 +1,17 @@
 // The review desks where they meet the rest of the desk: the queue opens the
 // workspace, the main frame withdraws overdue corrections, the counter resubmits.
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DeskOverview, ResubmitInput, SessionView } from '../api/bindings';
-import { DeskPage } from '../components/DeskPage';
-import { MainFrame } from '../components/MainFrame';
+import { DeskPage } from '../frame/DeskPage';
+import { MainFrame } from '../frame/MainFrame';
 import { fakeCore } from '../test/backend';
 import { ALL_DESKS, session, status } from '../test/fixtures';
 import { renderWithProviders } from '../test/render';
 import { FilingWorkspace } from '../filing/FilingWorkspace';
-import { caseDetail, filledDraft, idOk, ownerLine, writerLine } from '../filing/testData';
-import { EXPIRE_INTERVAL_MS } from './useExpireCorrections';
+import { caseDetail, filledDraft, idOk, ownerLine, stateFlags, writerLine } from '../filing/testData';
+import { emit } from '@tauri-apps/api/event';
+import { CORRECTIONS_WITHDRAWN } from '../frame/useCorrectionsWithdrawn';
 import { SERIAL, reviewCase, reviewRow } from './testData';
 
 const firstReview: DeskOverview = {
@@ -25,24 +26,24 @@ describe('the review desk page', () => {
     const fc = fakeCore({
       list_queue: (args) => {
         const input = args?.input as { page: number; page_size: number };
-        return { rows: [reviewRow({ days_left: -2 })], total: 1, page: input.page, page_size: input.page_size };
+        return { rows: [reviewRow({ days_left: -2, deadline_level: 'overdue' })], total: 1, page: input.page, page_size: input.page_size };
       },
-      get_case: () => reviewCase(),
+      case_detail: () => reviewCase(),
       check_id: idOk,
       possible_duplicates: () => [],
       review_history: () => [],
-      get_file: () => {
+      file: () => {
         throw { kind: 'not_found', message: '没有这个文件', fields: [] };
       },
     });
     const { user } = renderWithProviders(
-      <DeskPage desk={ALL_DESKS[2]} active overview={firstReview} error={undefined} onReload={onReload} roles={['first_reviewer']} />,
+      <DeskPage desk={ALL_DESKS[2]} active overview={firstReview} error={undefined} onReload={onReload} />,
     );
     await user.click(await screen.findByText('西湖春色'));
     const ws = await screen.findByTestId('review-workspace');
     expect(screen.queryByTestId('tab-first_review')).toBeNull();
     expect(await within(ws).findByTestId('review-state')).toHaveTextContent('待初审');
-    expect(inputOf(fc.callsTo('get_case')[0])).toEqual({ key: SERIAL });
+    expect(inputOf(fc.callsTo('case_detail')[0])).toEqual({ key: SERIAL });
     // overdue: red, from the queue row
     const left = within(ws).getByTestId('review-days-left');
     expect(left).toHaveTextContent('已超期 2 个工作日');
@@ -73,27 +74,19 @@ function renderFrame(s: SessionView) {
 }
 
 describe('补正逾期视为撤回', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('the counter asks once after sign-in and names the withdrawn cases, then again every hour', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
-    let answer = ['ZJ-K7QX-20261001-0003', 'ZJ-K7QX-20261002-0007'];
-    const fc = fakeCore({ expire_corrections: () => answer });
-    renderFrame(session({ roles: ['counter_clerk'], desks: [{ desk: 'counter', label: '受理' }] }));
+  it('after sign-in the frame asks once and names the withdrawn cases; the hourly run of the core is shown as it comes', async () => {
+    const fc = fakeCore({ expire_corrections: () => ['ZJ-K7QX-20261001-0003', 'ZJ-K7QX-20261002-0007'] });
+    renderFrame(session({ roles: ['first_reviewer'], desks: [{ desk: 'first_review', label: '初审' }] }));
     expect(await screen.findByText('以下案件逾期未补正，已视为撤回：ZJ-K7QX-20261001-0003、ZJ-K7QX-20261002-0007')).toBeInTheDocument();
     expect(fc.callsTo('expire_corrections')).toHaveLength(1);
     expect(fc.callsTo('expire_corrections')[0].args ?? {}).toEqual({});
 
-    answer = [];
-    await act(async () => {
-      vi.advanceTimersByTime(EXPIRE_INTERVAL_MS);
-    });
-    await waitFor(() => expect(fc.callsTo('expire_corrections')).toHaveLength(2));
+    await act(() => emit(CORRECTIONS_WITHDRAWN, ['ZJ-K7QX-20261003-0001']));
+    expect(await screen.findByText('以下案件逾期未补正，已视为撤回：ZJ-K7QX-20261003-0001')).toBeInTheDocument();
+    expect(fc.callsTo('expire_corrections')).toHaveLength(1);
   });
 
-  it('failures are silent; other roles never ask', async () => {
+  it('failures are silent and nothing withdrawn shows nothing', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const fc = fakeCore({
       expire_corrections: () => {
@@ -107,10 +100,11 @@ describe('补正逾期视为撤回', () => {
     unmount();
     warn.mockRestore();
 
-    const fc2 = fakeCore({ expire_corrections: () => ['X'] });
-    renderFrame(session({ roles: ['first_reviewer'], desks: [{ desk: 'first_review', label: '初审' }] }));
+    const fc2 = fakeCore({ expire_corrections: () => [] });
+    renderFrame(session({ roles: ['counter_clerk'], desks: [{ desk: 'counter', label: '受理' }] }));
     await screen.findByTestId('desk-title');
-    expect(fc2.callsTo('expire_corrections')).toHaveLength(0);
+    await waitFor(() => expect(fc2.callsTo('expire_corrections')).toHaveLength(1));
+    expect(screen.queryByText(/逾期未补正/)).toBeNull();
   });
 });
 
@@ -123,12 +117,14 @@ describe('补正后重新提交', () => {
       version: 12,
       draft: filledDraft(),
       signing: [ownerLine(0, '张三', 'signed', '2026-12-01T10:00:00+08:00'), writerLine('王执笔', 'signed', 'ZWFW-9')],
+      // a correction round in which everyone has signed again: the core says it waits for resubmission
+      awaits_resubmission: true,
     });
     const onSaved = vi.fn();
     const fc = fakeCore({
-      get_case: () => signed,
+      case_detail: () => signed,
       check_id: idOk,
-      resubmit: () => ({ ...signed, version: 13, state: 'awaiting_first_review', state_label: '待初审', stage: 'waiting_office', editable: false, edit_voids_signatures: false }),
+      resubmit: () => ({ ...signed, ...stateFlags('awaiting_first_review'), version: 13, state: 'awaiting_first_review', state_label: '待初审', stage: 'waiting_office' }),
     });
     const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" onSaved={onSaved} />);
     const panel = await screen.findByTestId('signing-panel');
@@ -149,7 +145,7 @@ describe('补正后重新提交', () => {
       draft: filledDraft(),
       signing: [ownerLine(0, '张三', 'signed', '2026-12-01T10:00:00+08:00'), writerLine('王执笔', 'current')],
     });
-    fakeCore({ get_case: () => waiting, check_id: idOk });
+    fakeCore({ case_detail: () => waiting, check_id: idOk });
     const { unmount } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
     await screen.findByTestId('signing-panel');
     expect(screen.getByTestId('sign-1')).toBeInTheDocument();
@@ -157,7 +153,7 @@ describe('补正后重新提交', () => {
     unmount();
 
     fakeCore({
-      get_case: () => ({
+      case_detail: () => ({
         ...waiting,
         state: 'awaiting_payment',
         state_label: '待缴费',

@@ -5,11 +5,11 @@ import type { ReactNode } from 'react';
 import { Alert, Button, Checkbox, Empty, List, Modal, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
 import type { ApiError, CaseDetail, DocumentType, DuplicateView, FilingDraft, ReviewRecordView } from '../api/bindings';
-import { IdCheckPanel } from '../components/IdCheckPanel';
-import { useIdCheck } from '../hooks/useIdCheck';
-import { fmtDate, fmtDateTime } from '../lib/format';
+import { IdCheckPanel } from '../shared/IdCheckPanel';
+import { useIdCheck } from '../shared/useIdCheck';
+import { fmtDate, fmtDateTime } from '../shared/format';
 import { fmtSize } from '../filing/draft';
-import { FilePreview, useFileView } from '../filing/files';
+import { FilePreview, useFileView } from '../shared/files';
 import { label } from '../filing/options';
 import { reviewApi } from './api';
 import { DraftSummary } from './DraftSummary';
@@ -176,7 +176,7 @@ function DuplicateModal({ serial, onClose }: { serial: string | null; onClose: (
     setFailure(null);
     if (!serial) return;
     let live = true;
-    reviewApi.getCase(serial).then(
+    reviewApi.caseDetail(serial).then(
       (x) => live && setC(x),
       (e: ApiError) => live && setFailure(e.message),
     );

@@ -53,6 +53,7 @@ export function reviewRow(over: Partial<CaseRow> = {}): CaseRow {
     accepted_on: '2026-11-25',
     due_on: '2027-01-08',
     days_left: 4,
+    deadline_level: 'soon',
     due_pending: false,
     registration_number: null,
     ...over,

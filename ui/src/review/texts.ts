@@ -1,8 +1,7 @@
 // The texts of the review desks (初审, 终审), the counter's resubmission and the
 // correction-expiry notice. Chinese is the default; the English catalogue has
 // exactly the same keys (see texts.test.ts).
-import { getLocale } from '../i18n';
-import { formatText } from '../filing/texts';
+import { makeTexts } from '../shared/text';
 
 export const zhCN = {
   'title.first': '初审',
@@ -307,7 +306,4 @@ export const en: Record<ReviewTextKey, string> = {
 };
 
 /** The review texts in the desk's language (Chinese unless English was chosen). */
-export function rt(key: ReviewTextKey, params?: Record<string, string | number>): string {
-  const catalogue: Record<ReviewTextKey, string> = getLocale() === 'en' ? en : zhCN;
-  return formatText(catalogue[key] ?? zhCN[key] ?? key, params);
-}
+export const rt = makeTexts<ReviewTextKey>(zhCN, en);

@@ -1,6 +1,10 @@
 // A fake core for component tests, on top of @tauri-apps/api/mocks' mockIPC.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { ApiError, Desk, DeskOverview, ErrorKind, FieldError } from '../api/bindings';
+import { CHANGE_COMMANDS, READ_COMMANDS, type Command as ShellCommand } from '../api/commands';
+
+/** The shell's commands, and the plugins' (`plugin:dialog|open`). */
+type Command = ShellCommand | `plugin:${string}`;
 
 export type Call = { cmd: string; args: Record<string, unknown> | undefined };
 export type Handler = (args: Record<string, unknown> | undefined) => unknown;
@@ -22,8 +26,11 @@ const QUEUE_LABELS: Record<Desk, { queue: DeskOverview['queues'][number]['queue'
   admin: [],
 };
 
+/** Every command the shell registers: a handler for anything else fails the test. */
+const KNOWN: ReadonlySet<string> = new Set<string>([...READ_COMMANDS, ...CHANGE_COMMANDS]);
+
 /** Default answers: empty queues, so the frame can render. */
-export const defaultHandlers: Record<string, Handler> = {
+export const defaultHandlers: Partial<Record<Command, Handler>> = {
   desk_overview: (args) => {
     const desk = (args?.input as { desk: Desk }).desk;
     return { desk, label: desk, queues: QUEUE_LABELS[desk].map((q) => ({ ...q, count: 0, overdue: 0 })) } satisfies DeskOverview;
@@ -42,13 +49,14 @@ export const defaultHandlers: Record<string, Handler> = {
  * what it threw (an ApiError). Unknown commands fail the test loudly. Events
  * are mocked: `emit` from '@tauri-apps/api/event' reaches the screen's `listen`.
  */
-export function fakeCore(handlers: Record<string, Handler>): { calls: Call[]; callsTo: (cmd: string) => Call[] } {
+export function fakeCore(handlers: Partial<Record<Command, Handler>>): { calls: Call[]; callsTo: (cmd: Command) => Call[] } {
   const calls: Call[] = [];
   const all = { ...defaultHandlers, ...handlers };
   mockIPC((cmd, args) => {
     const a = args as Record<string, unknown> | undefined;
     calls.push({ cmd, args: a });
-    const h = all[cmd];
+    if (!KNOWN.has(cmd) && !cmd.startsWith('plugin:')) throw apiError('storage', `fake core: the shell has no command ${cmd}`);
+    const h = all[cmd as Command];
     if (!h) throw apiError('storage', `fake core: no handler for ${cmd}`);
     return h(a);
   }, { shouldMockEvents: true });

@@ -21,14 +21,17 @@ export const ALL_DESKS: DeskOption[] = [
 ];
 
 export function session(over: Partial<SessionView> = {}): SessionView {
+  const roles = over.roles ?? ['admin'];
   return {
     staff_id: 'st-admin',
     username: 'admin',
     display_name: '王管理',
-    roles: ['admin'],
+    roles,
     desks: [{ desk: 'admin', label: '管理' }],
     locked: false,
     must_change_password: false,
+    // as the core says it: only an admin may change an applicant's category
+    may_change_applicant_category: roles.includes('admin'),
     ...over,
   };
 }
@@ -61,6 +64,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     ],
     role_options: ROLE_OPTIONS,
     password_min_chars: 8,
+    office_utc_offset_hours: 8,
     ...over,
   };
 }
