@@ -49,10 +49,9 @@ impl FeeSchedule {
 
 /// An amount in fen as yuan with two decimals, no currency sign and no
 /// separators: `15000` → `150.00`, `-5` → `-0.05`. The fen-to-yuan arithmetic
-/// of the domain, the store and the CLI is here and only here (a bank
-/// statement's amount cell, the amount in a message through [`format_yuan`]).
-/// The print crate, which depends on nothing of ours, has its own for
-/// documents (`regdesk_print::yuan`, with thousands separators).
+/// of every crate is here and only here (a bank statement's amount cell, the
+/// amount in a message through [`format_yuan`], documents through
+/// [`grouped_yuan`]).
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     format!("{sign}{}", unsigned_yuan(fen.unsigned_abs()))
@@ -62,6 +61,24 @@ pub fn yuan(fen: i64) -> String {
 pub fn format_yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     format!("{sign}¥{}", unsigned_yuan(fen.unsigned_abs()))
+}
+
+/// An amount in fen as printed documents show it, with thousands separators:
+/// `135000` → `1,350.00`, `-135000` → `-1,350.00`.
+pub fn grouped_yuan(fen: i64) -> String {
+    let abs = fen.unsigned_abs();
+    let whole = (abs / 100).to_string();
+    // Groups of three digits from the right; `whole` is ASCII digits only.
+    let mut groups: Vec<&str> = Vec::with_capacity(whole.len() / 3 + 1);
+    let mut end = whole.len();
+    while end > 3 {
+        groups.push(whole.get(end - 3..end).unwrap_or_default());
+        end -= 3;
+    }
+    groups.push(whole.get(..end).unwrap_or_default());
+    groups.reverse();
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", groups.join(","), abs % 100)
 }
 
 fn unsigned_yuan(fen: u64) -> String {
@@ -105,6 +122,20 @@ mod tests {
             (i64::MIN, "-92233720368547758.08"),
         ] {
             assert_eq!(yuan(fen), want, "{fen}");
+        }
+        for (fen, want) in [
+            (0, "0.00"),
+            (5, "0.05"),
+            (15_000, "150.00"),
+            (135_000, "1,350.00"),
+            (99_999, "999.99"),
+            (100_000, "1,000.00"),
+            (123_456_789, "1,234,567.89"),
+            (-135_000, "-1,350.00"),
+            (-5, "-0.05"),
+            (i64::MIN, "-92,233,720,368,547,758.08"),
+        ] {
+            assert_eq!(grouped_yuan(fen), want, "{fen}");
         }
     }
 
