@@ -265,29 +265,164 @@ pub(crate) enum HeaderMatch {
     Yes(Layout),
 }
 
+/// How a header cell names a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MatchKind {
+    /// The whole (normalized) cell is a known name.
+    Exact,
+    /// A whole part of a compound cell (`账户明细编号-交易流水号`) is a known name.
+    Part,
+}
+
+/// A field a header cell can stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Claim {
+    field: StatementField,
+    kind: MatchKind,
+    /// The position of the matched name in the field's list (best first).
+    name_rank: usize,
+}
+
+/// Characters that join the parts of a compound header name (after
+/// full-width forms are made half-width): `账户明细编号-交易流水号`,
+/// `借方发生额/元(支取)`, `交易流水号_凭证号`, `(人民币)贷方发生额`.
+/// Colons and commas are not separators, so that a preamble line such as
+/// `交易日期：2026-11-01` is not taken for a header.
+fn is_part_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '_'
+                | '/'
+                | '\\'
+                | '|'
+                | '、'
+                | '·'
+                | '~'
+                | '—'
+                | '–'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '【'
+                | '】'
+                | '<'
+                | '>'
+                | '《'
+                | '》'
+        )
+}
+
+/// The fields (with the name's rank) that one name stands for.
+fn fields_named(name: &str) -> Vec<(StatementField, usize)> {
+    HEADER_TABLE
+        .iter()
+        .filter_map(|(field, names)| names.iter().position(|n| *n == name).map(|rank| (*field, rank)))
+        .collect()
+}
+
+/// The fields a header cell may stand for.
+///
+/// A cell whose whole normalized text is a known name claims that name's
+/// fields (and nothing else). Otherwise the cell is split into parts; the
+/// parts that are known names must agree: the cell claims the fields every
+/// such part names (`交易日期/交易时间` is the date; `摘要/用途` a memo).
+/// A date part with a time part (`交易日期/时间`) is the date column, which
+/// may carry the time. Parts naming different roles (`交易时间-交易金额`,
+/// `对方户名/对方账号`) make the cell claim nothing: it is ignored rather
+/// than guessed. Parts are compared whole, never as substrings, so `账号`
+/// never stands for `对方账号`.
+fn cell_claims(text: &str) -> Vec<Claim> {
+    let whole = normalize_header(text);
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    let exact = fields_named(&whole);
+    if !exact.is_empty() {
+        return exact
+            .into_iter()
+            .map(|(field, name_rank)| Claim {
+                field,
+                kind: MatchKind::Exact,
+                name_rank,
+            })
+            .collect();
+    }
+    let half = to_half_width(text);
+    let named: Vec<Vec<(StatementField, usize)>> = half
+        .split(is_part_separator)
+        .map(normalize_header)
+        .filter(|part| !part.is_empty())
+        .map(|part| fields_named(&part))
+        .filter(|fields| !fields.is_empty())
+        .collect();
+    let Some(first) = named.first() else {
+        return Vec::new();
+    };
+    let best_rank = |field: StatementField| {
+        named
+            .iter()
+            .flatten()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, rank)| *rank)
+            .min()
+    };
+    let part_claim = |field: StatementField| {
+        best_rank(field).map(|name_rank| Claim {
+            field,
+            kind: MatchKind::Part,
+            name_rank,
+        })
+    };
+    let common: Vec<Claim> = first
+        .iter()
+        .map(|(field, _)| *field)
+        .filter(|field| named.iter().all(|fields| fields.iter().any(|(f, _)| f == field)))
+        .filter_map(part_claim)
+        .collect();
+    if !common.is_empty() {
+        return common;
+    }
+    let date_and_time = named
+        .iter()
+        .flatten()
+        .all(|(f, _)| matches!(f, StatementField::Date | StatementField::Time));
+    if date_and_time {
+        return part_claim(StatementField::Date).into_iter().collect();
+    }
+    Vec::new()
+}
+
 /// Assigns fields to the columns of a row of header texts.
+///
+/// Fields are assigned in [`HEADER_TABLE`]'s order; each takes the unused
+/// column that names it best: the better name (earlier in the field's list)
+/// first, then an exact name before a part of a compound name, then the
+/// leftmost column. So `交易流水号` beats `凭证号` even when it is only a part
+/// of CCB's `账户明细编号-交易流水号`, and of two cells naming the same field
+/// by the same name the exact one wins; the losing cell is ignored. A cell
+/// serves at most one field. Every memo column is kept.
 fn assign(cells: &[Cell]) -> Vec<(usize, StatementField, String)> {
-    let normalized: Vec<String> = cells.iter().map(|c| normalize_header(&c.text())).collect();
+    let claims: Vec<Vec<Claim>> = cells.iter().map(|c| cell_claims(&c.text())).collect();
+    let claim_of = |i: usize, field: StatementField| claims[i].iter().find(|c| c.field == field).copied();
     let mut used = vec![false; cells.len()];
     let mut out = Vec::new();
-    for (field, names) in HEADER_TABLE {
+    for (field, _) in HEADER_TABLE {
         if *field == StatementField::Memo {
-            for (i, n) in normalized.iter().enumerate() {
-                if !used[i] && names.contains(&n.as_str()) {
+            for i in 0..cells.len() {
+                if !used[i] && claim_of(i, *field).is_some() {
                     used[i] = true;
                     out.push((i, *field, cells[i].text().into_owned()));
                 }
             }
             continue;
         }
-        let best = names.iter().find_map(|name| {
-            normalized
-                .iter()
-                .enumerate()
-                .find(|(i, n)| !used[*i] && n.as_str() == *name)
-                .map(|(i, _)| i)
-        });
-        if let Some(i) = best {
+        let best = (0..cells.len())
+            .filter(|i| !used[*i])
+            .filter_map(|i| claim_of(i, *field).map(|c| (c.name_rank, c.kind, i)))
+            .min();
+        if let Some((_, _, i)) = best {
             used[i] = true;
             out.push((i, *field, cells[i].text().into_owned()));
         }
@@ -512,5 +647,188 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// The field a lone header cell is assigned to, if any.
+    fn field_of(text: &str) -> Option<StatementField> {
+        match assign(&row(&[text])).as_slice() {
+            [] => None,
+            [(_, field, _)] => Some(*field),
+            more => unreachable!("one cell, several fields: {more:?}"),
+        }
+    }
+
+    #[test]
+    fn compound_names_table() {
+        use StatementField as F;
+        let table: &[(&str, Option<StatementField>)] = &[
+            // CCB's reference column, and other compounds of one known name.
+            ("账户明细编号-交易流水号", Some(F::Reference)),
+            ("账户明细编号－交易流水号", Some(F::Reference)),
+            ("账户明细编号 交易流水号", Some(F::Reference)),
+            ("交易流水号/凭证号", Some(F::Reference)),
+            ("借方发生额/元(支取)", Some(F::Debit)),
+            ("贷方发生额/元（收入）", Some(F::Credit)),
+            ("（人民币）贷方发生额", Some(F::Credit)),
+            ("对方账号_卡号", Some(F::PayerAccount)),
+            ("摘要/用途", Some(F::Memo)),
+            ("交易日期/交易时间", Some(F::Date)),
+            ("交易日期/时间", Some(F::Date)),
+            // Exact names with separators inside are still exact.
+            ("收/付方名称", Some(F::Payer)),
+            ("收/付方账号", Some(F::PayerAccount)),
+            // Two roles in one cell: ignored, never guessed.
+            ("交易时间-交易金额", None),
+            ("对方户名/对方账号", None),
+            ("收入/支出", None),
+            ("交易金额/余额", None),
+            ("摘要-交易流水号", None),
+            // Parts are compared whole: no substring matches.
+            ("账号", None),
+            ("本方账号", None),
+            ("原交易流水号", None),
+            ("企业流水号", None),
+            ("借/贷", None),
+            // Colons do not split: a preamble line is not a header cell.
+            ("交易日期：2026-11-01", None),
+        ];
+        for (text, expected) in table {
+            assert_eq!(field_of(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn ccb_header_row() {
+        let HeaderMatch::Yes(layout) = match_header(&row(&[
+            "账号",
+            "账户名称",
+            "交易时间",
+            "借方发生额/元(支取)",
+            "贷方发生额/元(收入)",
+            "余额",
+            "对方户名",
+            "对方账号",
+            "记账日期",
+            "摘要",
+            "账户明细编号-交易流水号",
+            "凭证号",
+        ])) else {
+            unreachable!("header expected");
+        };
+        assert_eq!((layout.date, layout.time), (8, Some(2)));
+        assert_eq!((layout.debit, layout.credit), (Some(3), Some(4)));
+        assert_eq!((layout.payer, layout.payer_account), (Some(6), Some(7)));
+        // 交易流水号 is a better name than 凭证号, even as a part.
+        assert_eq!(layout.reference, Some(10));
+        assert_eq!(layout.memo, vec![9]);
+    }
+
+    #[test]
+    fn the_exact_cell_wins_a_tie_whatever_the_order() {
+        for cells in [
+            ["交易日期", "贷方发生额", "流水号", "账户明细编号-流水号"],
+            ["交易日期", "贷方发生额", "账户明细编号-流水号", "流水号"],
+        ] {
+            let HeaderMatch::Yes(layout) = match_header(&row(&cells)) else {
+                unreachable!("header expected");
+            };
+            let exact = cells.iter().position(|c| *c == "流水号");
+            assert_eq!(layout.reference, exact, "{cells:?}");
+            assert_eq!(layout.columns.len(), 3, "the other cell is ignored: {cells:?}");
+        }
+    }
+
+    /// Parts that are no known name.
+    const NOISE: &[&str] = &[
+        "账户明细编号",
+        "元",
+        "人民币",
+        "CNY",
+        "本币",
+        "明细",
+        "No",
+        "01",
+        "企业",
+    ];
+    const SEPARATORS: &[&str] = &["-", "－", "/", "／", "_", " ", "　", "、", "|"];
+
+    #[test]
+    fn noise_is_no_name() {
+        for noise in NOISE {
+            assert!(fields_named(noise).is_empty(), "{noise}");
+        }
+    }
+
+    fn all_names() -> Vec<&'static str> {
+        HEADER_TABLE
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect()
+    }
+
+    /// The field a known name is assigned to when it stands alone.
+    fn first_field(name: &str) -> Option<StatementField> {
+        fields_named(name).first().map(|(field, _)| *field)
+    }
+
+    fn compound(parts: &[&str], seps: &[usize], bracket: bool) -> String {
+        let mut text = String::new();
+        for (k, part) in parts.iter().enumerate() {
+            if k > 0 {
+                text.push_str(SEPARATORS[seps[k % seps.len()] % SEPARATORS.len()]);
+            }
+            if bracket && k == 0 {
+                text.push_str(&format!("（{part}）"));
+            } else {
+                text.push_str(part);
+            }
+        }
+        text
+    }
+
+    proptest::proptest! {
+        /// A known name joined with noise parts is recognized as that name alone.
+        #[test]
+        fn a_known_name_among_noise_is_recognized(
+            name in proptest::sample::select(all_names()),
+            noise in proptest::collection::vec(proptest::sample::select(NOISE), 1..3),
+            at in 0usize..3,
+            seps in proptest::collection::vec(0usize..SEPARATORS.len(), 1..4),
+            bracket in proptest::bool::ANY,
+        ) {
+            let mut parts: Vec<&str> = noise.clone();
+            parts.insert(at.min(parts.len()), name);
+            let text = compound(&parts, &seps, bracket);
+            let expected = first_field(name);
+            // `收/付方名称` splits into parts that are no name; it is only
+            // recognized whole.
+            proptest::prop_assume!(!name.contains('/'));
+            proptest::prop_assert_eq!(field_of(&text), expected, "{}", text);
+        }
+
+        /// A cell naming two different roles is never taken for either.
+        #[test]
+        fn two_roles_in_one_cell_are_ignored(
+            a in proptest::sample::select(all_names()),
+            b in proptest::sample::select(all_names()),
+            noise in proptest::collection::vec(proptest::sample::select(NOISE), 0..2),
+            seps in proptest::collection::vec(0usize..SEPARATORS.len(), 1..4),
+            swap in proptest::bool::ANY,
+        ) {
+            let fa: Vec<StatementField> = fields_named(a).iter().map(|(f, _)| *f).collect();
+            let fb: Vec<StatementField> = fields_named(b).iter().map(|(f, _)| *f).collect();
+            let shared = fa.iter().any(|f| fb.contains(f));
+            let date_time = fa.iter().chain(&fb).all(|f| matches!(f, StatementField::Date | StatementField::Time));
+            proptest::prop_assume!(!shared && !date_time && !a.contains('/') && !b.contains('/'));
+            let mut parts = vec![a, b];
+            if swap {
+                parts.reverse();
+            }
+            parts.extend(noise);
+            let text = compound(&parts, &seps, false);
+            // `收入 金额` is the exact name 收入金额 with a space in it.
+            proptest::prop_assume!(fields_named(&normalize_header(&text)).is_empty());
+            proptest::prop_assert_eq!(field_of(&text), None, "{}", text);
+        }
     }
 }
