@@ -337,43 +337,58 @@ impl Store {
 
     /// Checks a password for a login name, counting failures and locking the
     /// account after too many. Every attempt on a known account is journaled.
+    ///
+    /// The Argon2 check runs before the write lock is taken; the counter is
+    /// then read and written inside the one IMMEDIATE transaction of
+    /// [`Store::run`], so parallel attempts (other threads, other processes on
+    /// the same file) each count.
     fn check_credentials(&self, username: &str, password: &str, command: &str) -> Result<String> {
         let policy = LockoutPolicy::default();
         let username = username.trim().to_lowercase();
         let row = self
             .conn()
             .query_row(
-                "SELECT id, password_hash, disabled, failed_logins, locked_until FROM staff WHERE username = ?1",
+                "SELECT id, password_hash FROM staff WHERE username = ?1",
                 [&username],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        let bad_credentials = || -> StoreError {
+            DomainError::Login(LoginRefusal::BadCredentials {
+                remaining_hint: format!("{} 次", policy.max_failures),
+            })
+            .into()
+        };
+        let Some((id, hash)) = row else {
+            // Unknown names get the same answer as wrong passwords; nothing to record.
+            return Err(bad_credentials());
+        };
+        let ok = password_matches(password, &hash);
+        let outcome = self.run(Some(&id), command, |tx, now| {
+            let (current_hash, standing) = tx.query_row(
+                "SELECT password_hash, disabled, failed_logins, locked_until FROM staff WHERE id = ?1",
+                [&id],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
                         AccountStanding {
-                            disabled: r.get(2)?,
-                            failed_logins: r.get(3)?,
-                            locked_until: r.get(4)?,
+                            disabled: r.get(1)?,
+                            failed_logins: r.get(2)?,
+                            locked_until: r.get(3)?,
                         },
                     ))
                 },
-            )
-            .optional()?;
-        let Some((id, hash, standing)) = row else {
-            // Unknown names get the same answer as wrong passwords; nothing to record.
-            return Err(DomainError::Login(LoginRefusal::BadCredentials {
-                remaining_hint: format!("{} 次", policy.max_failures),
-            })
-            .into());
-        };
-        let now = self.now();
-        policy
-            .may_try(&standing, now, OFFICE_UTC_OFFSET_HOURS)
-            .map_err(|e| StoreError::Domain(e.into()))?;
-        let ok = password_matches(password, &hash);
-        let decision = policy.decide(&standing, ok, now, OFFICE_UTC_OFFSET_HOURS);
-        let outcome = self.run(Some(&id), command, |tx, now| {
+            )?;
+            // Refusals before the check leave no trace (the transaction rolls back).
+            policy
+                .may_try(&standing, now, OFFICE_UTC_OFFSET_HOURS)
+                .map_err(|e| StoreError::Domain(e.into()))?;
+            if current_hash != hash {
+                // The password was changed while this attempt was checked.
+                return Err(bad_credentials());
+            }
             let v = load_staff(tx, &id)?;
-            match decision {
+            match policy.decide(&standing, ok, now, OFFICE_UTC_OFFSET_HOURS) {
                 LoginDecision::Accept => {
                     tx.execute(
                         "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
@@ -390,7 +405,6 @@ impl Store {
                         "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
                         params![id, failed_logins, locked_until],
                     )?;
-                    let _ = now;
                     let change = staff_change(
                         &v,
                         json!({ "result": "rejected", "failed_logins": failed_logins, "locked_until": locked_until }),

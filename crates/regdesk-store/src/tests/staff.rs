@@ -230,3 +230,57 @@ fn the_last_admin_cannot_be_removed() {
     assert_eq!(f.store.session_view(&admin).unwrap().roles, vec![Role::Admin]);
     assert_eq!(journal_count(&f), 1);
 }
+
+/// `threads` workstations (each its own `Store` on the same file) try a wrong
+/// password for `liwen` at the same moment; returns the counter afterwards.
+fn parallel_wrong_passwords(threads: usize) -> (Fixture, i64, bool) {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let dir = f.dir.path().to_path_buf();
+            let clock = f.clock.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let s = Store::open(&dir, clock).unwrap();
+                barrier.wait();
+                s.login(&LoginInput {
+                    username: "liwen".into(),
+                    password: "wrong-password1".into(),
+                })
+                .unwrap_err()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().kind(), ErrorKind::Auth);
+    }
+    let c = rusqlite::Connection::open(f.store.path()).unwrap();
+    let (failed, locked): (i64, bool) = c
+        .query_row(
+            "SELECT failed_logins, locked_until IS NOT NULL FROM staff WHERE username = 'liwen'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    (f, failed, locked)
+}
+
+#[test]
+fn parallel_wrong_passwords_each_count() {
+    let (f, failed, locked) = parallel_wrong_passwords(4);
+    assert_eq!(failed, 4);
+    assert!(!locked);
+    assert_eq!(journal_count(&f), 2 + 4);
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn parallel_wrong_passwords_lock_after_five() {
+    let (f, failed, locked) = parallel_wrong_passwords(7);
+    assert_eq!(failed, 5);
+    assert!(locked);
+    // The attempts refused as locked leave no entry.
+    assert_eq!(journal_count(&f), 2 + 5);
+}
