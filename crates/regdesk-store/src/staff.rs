@@ -2,6 +2,8 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
 use rand_core::OsRng;
 use regdesk_domain::office::{Office, PROVINCES};
@@ -39,9 +41,37 @@ fn hash_password(password: &str) -> Result<String> {
 }
 
 fn password_matches(password: &str, phc: &str) -> bool {
+    #[cfg(test)]
+    verifications::record(phc);
     PasswordHash::new(phc)
         .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
         .unwrap_or(false)
+}
+
+/// A hash no password is checked against in earnest: unknown login names are
+/// verified against it so they take as long as known ones. Made once per process.
+pub(crate) fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("regdesk-no-such-account").unwrap_or_default())
+}
+
+/// Which hashes this thread verified (test builds only).
+#[cfg(test)]
+pub(crate) mod verifications {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static SEEN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) fn record(phc: &str) {
+        SEEN.with(|s| s.borrow_mut().push(phc.to_string()));
+    }
+
+    /// The hashes verified on this thread since the last call.
+    pub(crate) fn take() -> Vec<String> {
+        SEEN.with(|s| std::mem::take(&mut *s.borrow_mut()))
+    }
 }
 
 const STAFF_COLS: &str =
@@ -360,7 +390,10 @@ impl Store {
             .into()
         };
         let Some((id, hash)) = row else {
-            // Unknown names get the same answer as wrong passwords; nothing to record.
+            // Unknown names get the same answer as wrong passwords, after the
+            // same Argon2 work, so timing does not tell which names exist.
+            // Nothing to record.
+            let _ = password_matches(password, dummy_hash());
             return Err(bad_credentials());
         };
         let ok = password_matches(password, &hash);

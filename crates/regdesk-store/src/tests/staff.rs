@@ -284,3 +284,24 @@ fn parallel_wrong_passwords_lock_after_five() {
     // The attempts refused as locked leave no entry.
     assert_eq!(journal_count(&f), 2 + 5);
 }
+
+#[test]
+fn unknown_names_run_the_same_argon2_check_against_a_dummy_hash() {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    crate::staff::verifications::take();
+    let _ = login(&f, "nobody", "whatever1").unwrap_err();
+    let unknown = crate::staff::verifications::take();
+    let _ = login(&f, "liwen", "whatever1").unwrap_err();
+    let known = crate::staff::verifications::take();
+    assert_eq!(unknown.len(), 1, "one Argon2 verification for an unknown name");
+    assert_eq!(known.len(), 1);
+    assert!(unknown[0].starts_with("$argon2id$"), "{}", unknown[0]);
+    assert_eq!(unknown[0], crate::staff::dummy_hash());
+    // Same parameters as a real account's hash.
+    let params = |h: &str| h.split('$').take(4).collect::<Vec<_>>().join("$");
+    assert_eq!(params(&unknown[0]), params(&known[0]));
+    // Made once.
+    let _ = login(&f, "nobody2", "whatever1").unwrap_err();
+    assert_eq!(crate::staff::verifications::take(), unknown);
+}
