@@ -55,25 +55,6 @@ pub(crate) fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("regdesk-no-such-account").unwrap_or_default())
 }
 
-/// Which hashes this thread verified (test builds only).
-#[cfg(test)]
-pub(crate) mod verifications {
-    use std::cell::RefCell;
-
-    thread_local! {
-        static SEEN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    }
-
-    pub(crate) fn record(phc: &str) {
-        SEEN.with(|s| s.borrow_mut().push(phc.to_string()));
-    }
-
-    /// The hashes verified on this thread since the last call.
-    pub(crate) fn take() -> Vec<String> {
-        SEEN.with(|s| std::mem::take(&mut *s.borrow_mut()))
-    }
-}
-
 const STAFF_COLS: &str =
     "id, username, display_name, roles, disabled, locked_until, must_change_password, version, created_at, updated_at";
 
@@ -637,5 +618,24 @@ impl Store {
     pub fn verify_audit_as(&self, session: &Session) -> Result<crate::AuditReport> {
         actor(&self.conn(), Some(session), Some(Permission::ViewAudit))?;
         self.verify_audit()
+    }
+}
+
+/// Which hashes this thread verified (test builds only).
+#[cfg(test)]
+pub(crate) mod verifications {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static SEEN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) fn record(phc: &str) {
+        SEEN.with(|s| s.borrow_mut().push(phc.to_string()));
+    }
+
+    /// The hashes verified on this thread since the last call.
+    pub(crate) fn take() -> Vec<String> {
+        SEEN.with(|s| std::mem::take(&mut *s.borrow_mut()))
     }
 }
