@@ -8,7 +8,7 @@ use regdesk_store::{ApiError, ErrorKind, Store, StoreError};
 /// Where a document of `folder` (`prints`, `exports`) goes: beside the database.
 pub fn document_path(store: &Store, folder: &str, name: &str) -> Result<PathBuf, StoreError> {
     let dir = store.path().parent().map(|p| p.join(folder)).unwrap_or_default();
-    std::fs::create_dir_all(&dir)?;
+    regdesk_store::private_dir(&dir)?;
     Ok(dir.join(name))
 }
 

@@ -31,7 +31,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
-    /// 首次启动：建立登记机构与首位管理员（密码取自 --admin-password 或 REGDESK_ADMIN_PASSWORD）。
+    /// 首次启动：建立登记机构与首位管理员（密码取自 REGDESK_ADMIN_PASSWORD，未设置时在终端提示输入）。
     Init(staff_cmd::InitArgs),
     /// 工作人员管理（需管理员 --user）。
     #[command(subcommand)]
@@ -96,16 +96,56 @@ fn open(data_dir: Option<&std::path::Path>) -> Result<Store, StoreError> {
 pub enum CliError {
     #[error("此命令需要 --user 登录名（密码放在环境变量 REGDESK_PASSWORD 中）")]
     NoUser,
-    #[error("请在环境变量 REGDESK_PASSWORD 中提供 {0} 的密码")]
-    NoPassword(String),
+    #[error("请在环境变量 {var} 中提供{what}")]
+    NoPassword { var: &'static str, what: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Signs in the `--user` with the password from `REGDESK_PASSWORD`.
+/// A password from the environment variable `var`, else — when stdin is a
+/// terminal — typed at a prompt without echo. Never from the command line,
+/// where it would land in the shell's history.
+pub(crate) fn password_from(var: &'static str, what: &str) -> Result<String, CliError> {
+    use std::io::IsTerminal;
+    if let Some(p) = std::env::var_os(var) {
+        return p.into_string().map_err(|_| CliError::NoPassword {
+            var,
+            what: what.to_string(),
+        });
+    }
+    let missing = || CliError::NoPassword {
+        var,
+        what: what.to_string(),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(missing());
+    }
+    rpassword::prompt_password(format!("请输入{what}（不回显）：")).map_err(|_| missing())
+}
+
+/// Command-line flags that once carried passwords; refused so that no
+/// password lands in the shell's history.
+const PASSWORD_FLAGS: [(&str, &str); 2] = [
+    ("--admin-password", "REGDESK_ADMIN_PASSWORD"),
+    ("--password", "REGDESK_NEW_PASSWORD"),
+];
+
+/// The refusal for a password given as a flag, if one was.
+fn password_flag_refusal(args: &[std::ffi::OsString]) -> Option<String> {
+    args.iter().skip(1).find_map(|a| {
+        let a = a.to_str()?;
+        PASSWORD_FLAGS.iter().find_map(|(flag, var)| {
+            (a == *flag || a.starts_with(&format!("{flag}="))).then(|| {
+                format!("不再接受 {flag} 参数（密码会留在命令历史中）：请把密码放在环境变量 {var} 中，或不设置该变量、在终端提示时输入")
+            })
+        })
+    })
+}
+
+/// Signs in the `--user` with the password from `REGDESK_PASSWORD` (or a prompt).
 fn sign_in(store: &Store, user: Option<&str>) -> Result<Session, CliError> {
     let user = user.ok_or(CliError::NoUser)?;
-    let password = std::env::var("REGDESK_PASSWORD").map_err(|_| CliError::NoPassword(user.to_string()))?;
+    let password = password_from("REGDESK_PASSWORD", &format!(" {user} 的密码"))?;
     Ok(store.login(&LoginInput {
         username: user.into(),
         password,
@@ -250,7 +290,12 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(msg) = password_flag_refusal(&args) {
+        eprintln!("{msg}");
+        return ExitCode::from(2);
+    }
+    let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

@@ -28,13 +28,11 @@ pub struct InitArgs {
     pub admin_username: String,
     #[arg(long)]
     pub admin_name: String,
-    #[arg(long, env = "REGDESK_ADMIN_PASSWORD", hide_env_values = true)]
-    pub admin_password: String,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum StaffCmd {
-    /// 新增工作人员（初始密码取自 --password 或 REGDESK_NEW_PASSWORD；首次登录须修改）。
+    /// 新增工作人员（初始密码取自 REGDESK_NEW_PASSWORD，未设置时在终端提示输入；首次登录须修改）。
     Add {
         #[arg(long)]
         username: String,
@@ -43,8 +41,6 @@ pub enum StaffCmd {
         /// 岗位，可重复或逗号分隔：counter_clerk finance first_reviewer final_reviewer certificate_desk admin supervisor
         #[arg(long = "role", value_delimiter = ',', required = true)]
         roles: Vec<String>,
-        #[arg(long, env = "REGDESK_NEW_PASSWORD", hide_env_values = true)]
-        password: String,
     },
     /// 列出工作人员。
     List {
@@ -68,6 +64,13 @@ fn report(io: &mut Io<'_>, e: &StoreError) -> u8 {
 }
 
 pub fn init(store: &Store, a: &InitArgs, io: &mut Io<'_>) -> u8 {
+    let admin_password = match crate::password_from("REGDESK_ADMIN_PASSWORD", "首位管理员的密码") {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            return 1;
+        }
+    };
     let input = SetupInput {
         office: OfficeInput {
             name: a.office_name.clone(),
@@ -80,7 +83,7 @@ pub fn init(store: &Store, a: &InitArgs, io: &mut Io<'_>) -> u8 {
             username: a.admin_username.clone(),
             display_name: a.admin_name.clone(),
             roles: vec![Role::Admin],
-            password: a.admin_password.clone(),
+            password: admin_password,
         },
     };
     match store.setup_office(&input) {
@@ -104,12 +107,7 @@ fn roles_text(v: &StaffView) -> String {
 
 pub fn staff(store: &Store, s: &Session, cmd: &StaffCmd, io: &mut Io<'_>) -> u8 {
     match cmd {
-        StaffCmd::Add {
-            username,
-            name,
-            roles,
-            password,
-        } => {
+        StaffCmd::Add { username, name, roles } => {
             let mut parsed = Vec::new();
             for r in roles {
                 match Role::from_code(r.trim()) {
@@ -124,11 +122,18 @@ pub fn staff(store: &Store, s: &Session, cmd: &StaffCmd, io: &mut Io<'_>) -> u8 
                     }
                 }
             }
+            let password = match crate::password_from("REGDESK_NEW_PASSWORD", &format!(" {username} 的初始密码")) {
+                Ok(p) => p,
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    return 1;
+                }
+            };
             let input = NewStaffInput {
                 username: username.clone(),
                 display_name: name.clone(),
                 roles: parsed,
-                password: password.clone(),
+                password,
             };
             match store.add_staff(s, &input) {
                 Ok(v) => {

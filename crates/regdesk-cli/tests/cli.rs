@@ -56,18 +56,18 @@ fn init_add_list_disable_verify() {
     };
     let mut c = regdesk(d.path());
     admin(&mut c);
-    let (code, o, e) = out(c.args([
-        "staff",
-        "add",
-        "--username",
-        "liwen",
-        "--name",
-        "李雯",
-        "--role",
-        "first_reviewer,counter_clerk",
-        "--password",
-        "Chushen2026",
-    ]));
+    let (code, o, e) = out(c
+        .args([
+            "staff",
+            "add",
+            "--username",
+            "liwen",
+            "--name",
+            "李雯",
+            "--role",
+            "first_reviewer,counter_clerk",
+        ])
+        .env("REGDESK_NEW_PASSWORD", "Chushen2026"));
     assert_eq!(code, 0, "{o}{e}");
     assert!(o.contains("初审"), "{o}");
 
@@ -114,12 +114,66 @@ fn a_bad_role_is_a_usage_error() {
             "某",
             "--role",
             "boss",
-            "--password",
-            "Abcdefg123",
         ])
-        .env("REGDESK_PASSWORD", "Banquan2026"));
+        .env("REGDESK_PASSWORD", "Banquan2026")
+        .env("REGDESK_NEW_PASSWORD", "Abcdefg123"));
     assert_eq!(code, 2);
     assert!(e.contains("未知岗位"), "{e}");
+}
+
+#[test]
+fn passwords_on_the_command_line_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args([
+        "init",
+        "--office-name",
+        "浙江省版权局",
+        "--office-code",
+        "ZJ",
+        "--admin-name",
+        "周建国",
+        "--admin-password",
+        "Banquan2026",
+    ]));
+    assert_eq!(code, 2);
+    assert!(e.contains("REGDESK_ADMIN_PASSWORD"), "{e}");
+    assert!(!d.path().join("regdesk.db").exists());
+    let (code, _, e) = out(regdesk(d.path())
+        .args([
+            "--user",
+            "admin",
+            "staff",
+            "add",
+            "--username",
+            "x1x",
+            "--name",
+            "某",
+            "--role",
+            "admin",
+        ])
+        .arg("--password=Abcdefg123")
+        .env("REGDESK_PASSWORD", "Banquan2026"));
+    assert_eq!(code, 2);
+    assert!(e.contains("REGDESK_NEW_PASSWORD"), "{e}");
+}
+
+#[test]
+fn without_the_variable_and_no_terminal_the_password_is_asked_for_by_name() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, _, e) = out(regdesk(d.path())
+        .args([
+            "init",
+            "--office-name",
+            "浙江省版权局",
+            "--office-code",
+            "ZJ",
+            "--admin-name",
+            "周建国",
+        ])
+        .env_remove("REGDESK_ADMIN_PASSWORD")
+        .stdin(std::process::Stdio::null()));
+    assert_eq!(code, 1);
+    assert!(e.contains("请在环境变量 REGDESK_ADMIN_PASSWORD 中提供"), "{e}");
 }
 
 #[test]

@@ -99,11 +99,14 @@ impl Store {
             )])
         })?;
         let tmp_dir = self.files_dir().join("tmp");
-        std::fs::create_dir_all(&tmp_dir)?;
+        crate::documents::private_dir(&self.files_dir())?;
+        crate::documents::private_dir(&tmp_dir)?;
         let tmp = tmp_dir.join(uuid_v7(self.now()).to_string());
         let (sha, size) = {
             let mut reader = BufReader::with_capacity(CHUNK, input);
-            let mut writer = BufWriter::with_capacity(CHUNK, File::create(&tmp)?);
+            let file = File::create(&tmp)?;
+            crate::documents::private_file(&tmp)?;
+            let mut writer = BufWriter::with_capacity(CHUNK, file);
             let mut hasher = Sha256::new();
             let mut buf = vec![0u8; CHUNK];
             let mut size: u64 = 0;
@@ -125,7 +128,7 @@ impl Store {
             std::fs::remove_file(&tmp)?;
         } else {
             if let Some(dir) = dest.parent() {
-                std::fs::create_dir_all(dir)?;
+                crate::documents::private_dir(dir)?;
             }
             std::fs::rename(&tmp, &dest)?;
         }

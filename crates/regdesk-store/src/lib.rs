@@ -15,6 +15,7 @@ mod cases;
 mod codes;
 mod db;
 pub mod demo;
+mod documents;
 mod error;
 mod files;
 mod forms;
@@ -48,6 +49,7 @@ pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
 pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};
+pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
 pub use forms::chinese_date;
@@ -122,17 +124,26 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database in `dir`, migrating it to the current schema.
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
-        std::fs::create_dir_all(dir)?;
+        documents::private_dir(dir)?;
         let path = dir.join(DB_FILE);
         let mut conn = db::connect(&path)?;
         db::migrate(&mut conn)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            documents::private_file(Path::new(&name))?;
+        }
         let station_id = db::ensure_station(&conn, clock.now())?;
-        Ok(Store {
+        let store = Store {
             conn: Mutex::new(conn),
             clock,
             station_id,
             path,
-        })
+        };
+        // Old prints and exports can always be rendered again; a folder that
+        // cannot be swept does not stop the store from opening.
+        let _ = store.sweep_documents(DEFAULT_DOCUMENT_MAX_AGE_DAYS);
+        Ok(store)
     }
 
     /// The database file.

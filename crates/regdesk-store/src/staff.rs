@@ -2,6 +2,8 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
 use rand_core::OsRng;
 use regdesk_domain::office::{Office, PROVINCES};
@@ -39,9 +41,18 @@ fn hash_password(password: &str) -> Result<String> {
 }
 
 fn password_matches(password: &str, phc: &str) -> bool {
+    #[cfg(test)]
+    verifications::record(phc);
     PasswordHash::new(phc)
         .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
         .unwrap_or(false)
+}
+
+/// A hash no password is checked against in earnest: unknown login names are
+/// verified against it so they take as long as known ones. Made once per process.
+pub(crate) fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("regdesk-no-such-account").unwrap_or_default())
 }
 
 const STAFF_COLS: &str =
@@ -337,43 +348,61 @@ impl Store {
 
     /// Checks a password for a login name, counting failures and locking the
     /// account after too many. Every attempt on a known account is journaled.
+    ///
+    /// The Argon2 check runs before the write lock is taken; the counter is
+    /// then read and written inside the one IMMEDIATE transaction of
+    /// [`Store::run`], so parallel attempts (other threads, other processes on
+    /// the same file) each count.
     fn check_credentials(&self, username: &str, password: &str, command: &str) -> Result<String> {
         let policy = LockoutPolicy::default();
         let username = username.trim().to_lowercase();
         let row = self
             .conn()
             .query_row(
-                "SELECT id, password_hash, disabled, failed_logins, locked_until FROM staff WHERE username = ?1",
+                "SELECT id, password_hash FROM staff WHERE username = ?1",
                 [&username],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        let bad_credentials = || -> StoreError {
+            DomainError::Login(LoginRefusal::BadCredentials {
+                remaining_hint: format!("{} 次", policy.max_failures),
+            })
+            .into()
+        };
+        let Some((id, hash)) = row else {
+            // Unknown names get the same answer as wrong passwords, after the
+            // same Argon2 work, so timing does not tell which names exist.
+            // Nothing to record.
+            let _ = password_matches(password, dummy_hash());
+            return Err(bad_credentials());
+        };
+        let ok = password_matches(password, &hash);
+        let outcome = self.run(Some(&id), command, |tx, now| {
+            let (current_hash, standing) = tx.query_row(
+                "SELECT password_hash, disabled, failed_logins, locked_until FROM staff WHERE id = ?1",
+                [&id],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
                         AccountStanding {
-                            disabled: r.get(2)?,
-                            failed_logins: r.get(3)?,
-                            locked_until: r.get(4)?,
+                            disabled: r.get(1)?,
+                            failed_logins: r.get(2)?,
+                            locked_until: r.get(3)?,
                         },
                     ))
                 },
-            )
-            .optional()?;
-        let Some((id, hash, standing)) = row else {
-            // Unknown names get the same answer as wrong passwords; nothing to record.
-            return Err(DomainError::Login(LoginRefusal::BadCredentials {
-                remaining_hint: format!("{} 次", policy.max_failures),
-            })
-            .into());
-        };
-        let now = self.now();
-        policy
-            .may_try(&standing, now, OFFICE_UTC_OFFSET_HOURS)
-            .map_err(|e| StoreError::Domain(e.into()))?;
-        let ok = password_matches(password, &hash);
-        let decision = policy.decide(&standing, ok, now, OFFICE_UTC_OFFSET_HOURS);
-        let outcome = self.run(Some(&id), command, |tx, now| {
+            )?;
+            // Refusals before the check leave no trace (the transaction rolls back).
+            policy
+                .may_try(&standing, now, OFFICE_UTC_OFFSET_HOURS)
+                .map_err(|e| StoreError::Domain(e.into()))?;
+            if current_hash != hash {
+                // The password was changed while this attempt was checked.
+                return Err(bad_credentials());
+            }
             let v = load_staff(tx, &id)?;
-            match decision {
+            match policy.decide(&standing, ok, now, OFFICE_UTC_OFFSET_HOURS) {
                 LoginDecision::Accept => {
                     tx.execute(
                         "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
@@ -390,7 +419,6 @@ impl Store {
                         "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
                         params![id, failed_logins, locked_until],
                     )?;
-                    let _ = now;
                     let change = staff_change(
                         &v,
                         json!({ "result": "rejected", "failed_logins": failed_logins, "locked_until": locked_until }),
@@ -590,5 +618,24 @@ impl Store {
     pub fn verify_audit_as(&self, session: &Session) -> Result<crate::AuditReport> {
         actor(&self.conn(), Some(session), Some(Permission::ViewAudit))?;
         self.verify_audit()
+    }
+}
+
+/// Which hashes this thread verified (test builds only).
+#[cfg(test)]
+pub(crate) mod verifications {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static SEEN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) fn record(phc: &str) {
+        SEEN.with(|s| s.borrow_mut().push(phc.to_string()));
+    }
+
+    /// The hashes verified on this thread since the last call.
+    pub(crate) fn take() -> Vec<String> {
+        SEEN.with(|s| std::mem::take(&mut *s.borrow_mut()))
     }
 }

@@ -335,3 +335,30 @@ fn data_dir_prefers_the_explicit_path() {
     let p = std::path::Path::new("/tmp/regdesk-explicit");
     assert_eq!(data_dir(Some(p)).unwrap(), p);
 }
+
+#[cfg(unix)]
+#[test]
+fn data_directory_and_database_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("data");
+    let clock = std::sync::Arc::new(FixedClock::new(chrono::Utc::now()));
+    let store = Store::open(&dir, clock.clone()).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(store.path()), 0o600);
+    let wal = dir.join(format!("{DB_FILE}-wal"));
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+    // An existing, too-open directory is tightened on the next open.
+    drop(store);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(dir.join(DB_FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _store = Store::open(&dir, clock).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join(DB_FILE)), 0o600);
+    // The folders the shell writes documents into.
+    private_dir(&dir.join("prints")).unwrap();
+    assert_eq!(mode(&dir.join("prints")), 0o700);
+}

@@ -31,3 +31,59 @@ fn files_are_content_addressed_deduplicated_and_verified() {
         .to_api();
     assert_eq!(e.fields[0].field, "path");
 }
+
+#[cfg(unix)]
+#[test]
+fn stored_files_and_their_folder_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let (f, admin) = office();
+    let c = signed_in(&f, &admin, &CLERK);
+    file(&f, &c, "说明.txt", b"hello");
+    let files = f.dir.path().join("files");
+    assert_eq!(mode(&files), 0o700);
+    let blobs: Vec<_> = std::fs::read_dir(&files)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "tmp"))
+        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()))
+        .collect();
+    assert!(!blobs.is_empty());
+    for b in blobs {
+        assert_eq!(mode(&b), 0o600, "{}", b.display());
+    }
+}
+
+#[test]
+fn old_prints_and_exports_are_swept_and_recent_ones_kept() {
+    use std::time::{Duration, SystemTime};
+    let f = fixture();
+    let data = f.dir.path();
+    let day = Duration::from_secs(24 * 3600);
+    let put = |folder: &str, name: &str, age_days: u32| {
+        let dir = data.join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_modified(SystemTime::now() - day * age_days).unwrap();
+        path
+    };
+    let old_print = put("prints", "受理通知书.pdf", 40);
+    let new_print = put("prints", "补正通知书.pdf", 2);
+    let old_export = put("exports", "台账.csv", 31);
+    let new_export = put("exports", "日结.csv", 29);
+    // A file elsewhere in the data directory is never touched.
+    let elsewhere = put("files", "keep.bin", 400);
+    assert_eq!(
+        f.store.sweep_documents(crate::DEFAULT_DOCUMENT_MAX_AGE_DAYS).unwrap(),
+        2
+    );
+    assert!(!old_print.exists() && !old_export.exists());
+    assert!(new_print.exists() && new_export.exists() && elsewhere.exists());
+    // Opening the store sweeps too.
+    put("exports", "旧导出.csv", 60);
+    let reopened = crate::Store::open(data, f.clock.clone()).unwrap();
+    assert!(!data.join("exports").join("旧导出.csv").exists());
+    assert!(new_export.exists());
+    drop(reopened);
+}

@@ -230,3 +230,78 @@ fn the_last_admin_cannot_be_removed() {
     assert_eq!(f.store.session_view(&admin).unwrap().roles, vec![Role::Admin]);
     assert_eq!(journal_count(&f), 1);
 }
+
+/// `threads` workstations (each its own `Store` on the same file) try a wrong
+/// password for `liwen` at the same moment; returns the counter afterwards.
+fn parallel_wrong_passwords(threads: usize) -> (Fixture, i64, bool) {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let dir = f.dir.path().to_path_buf();
+            let clock = f.clock.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let s = Store::open(&dir, clock).unwrap();
+                barrier.wait();
+                s.login(&LoginInput {
+                    username: "liwen".into(),
+                    password: "wrong-password1".into(),
+                })
+                .unwrap_err()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().kind(), ErrorKind::Auth);
+    }
+    let c = rusqlite::Connection::open(f.store.path()).unwrap();
+    let (failed, locked): (i64, bool) = c
+        .query_row(
+            "SELECT failed_logins, locked_until IS NOT NULL FROM staff WHERE username = 'liwen'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    (f, failed, locked)
+}
+
+#[test]
+fn parallel_wrong_passwords_each_count() {
+    let (f, failed, locked) = parallel_wrong_passwords(4);
+    assert_eq!(failed, 4);
+    assert!(!locked);
+    assert_eq!(journal_count(&f), 2 + 4);
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn parallel_wrong_passwords_lock_after_five() {
+    let (f, failed, locked) = parallel_wrong_passwords(7);
+    assert_eq!(failed, 5);
+    assert!(locked);
+    // The attempts refused as locked leave no entry.
+    assert_eq!(journal_count(&f), 2 + 5);
+}
+
+#[test]
+fn unknown_names_run_the_same_argon2_check_against_a_dummy_hash() {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    crate::staff::verifications::take();
+    let _ = login(&f, "nobody", "whatever1").unwrap_err();
+    let unknown = crate::staff::verifications::take();
+    let _ = login(&f, "liwen", "whatever1").unwrap_err();
+    let known = crate::staff::verifications::take();
+    assert_eq!(unknown.len(), 1, "one Argon2 verification for an unknown name");
+    assert_eq!(known.len(), 1);
+    assert!(unknown[0].starts_with("$argon2id$"), "{}", unknown[0]);
+    assert_eq!(unknown[0], crate::staff::dummy_hash());
+    // Same parameters as a real account's hash.
+    let params = |h: &str| h.split('$').take(4).collect::<Vec<_>>().join("$");
+    assert_eq!(params(&unknown[0]), params(&known[0]));
+    // Made once.
+    let _ = login(&f, "nobody2", "whatever1").unwrap_err();
+    assert_eq!(crate::staff::verifications::take(), unknown);
+}
