@@ -41,7 +41,9 @@ impl AppState {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The current session, or the error the screen expects when there is none.
+    /// The current session, or the error the screen expects when there is none: a
+    /// handle on the one held here (clones share its lock and last activity, so a
+    /// command refreshes, or the core's idle lock locks, the held session).
     pub(crate) fn current(&self) -> Result<Session, ApiError> {
         self.session().clone().ok_or_else(|| StoreError::NotSignedIn.to_api())
     }

@@ -212,7 +212,7 @@ impl Store {
     /// 证件核验：validity, derived facts, what follows for a filing, and a known profile with this number.
     pub fn check_id(&self, session: &Session, input: &IdCheckInput) -> Result<IdCheckView> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         let province: String = conn
             .query_row("SELECT province_code FROM office WHERE id = 1", [], |r| r.get(0))
             .optional()?
@@ -271,7 +271,12 @@ impl Store {
 
     /// 建立用户信息（窗口受理）。
     pub fn create_applicant(&self, session: &Session, input: &ApplicantInput) -> Result<ApplicantView> {
-        let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
+        let clerk = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageApplicants),
+        )?;
         let (a, _doc) = input.validate(self.office_today()).map_err(StoreError::Invalid)?;
         self.run(Some(clerk.id()), "create_applicant", |tx, now| {
             if let Some(existing) = by_number(tx, a.id_type, &a.id_number)? {
@@ -304,7 +309,12 @@ impl Store {
 
     /// 修改用户信息（窗口受理）；类别不能在这里改。
     pub fn update_applicant(&self, session: &Session, input: &UpdateApplicantInput) -> Result<ApplicantView> {
-        let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
+        let clerk = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageApplicants),
+        )?;
         let (a, _doc) = input
             .applicant
             .validate(self.office_today())
@@ -350,7 +360,12 @@ impl Store {
 
     /// 修改用户类别为代理公司或代理律师（管理员，记录原因）。
     pub fn change_applicant_category(&self, session: &Session, input: &ChangeCategoryInput) -> Result<ApplicantView> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ChangeApplicantCategory))?;
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ChangeApplicantCategory),
+        )?;
         self.run(Some(admin.id()), "change_applicant_category", |tx, now| {
             let current = load(tx, &input.id)?;
             StoreError::check_version("该用户信息", input.version, current.version)?;
@@ -367,7 +382,7 @@ impl Store {
     /// 查找用户信息：by name (contains), ID number (contains, case-insensitive) or a mobile number.
     pub fn find_applicants(&self, session: &Session, input: &FindApplicantsInput) -> Result<Vec<ApplicantView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::ManageApplicants))?;
+        actor(&conn, self.now(), Some(session), Some(Permission::ManageApplicants))?;
         let q = input.query.trim();
         if q.is_empty() {
             return Ok(Vec::new());
@@ -393,7 +408,7 @@ impl Store {
     /// One profile, in full.
     pub fn applicant(&self, session: &Session, id: &str) -> Result<ApplicantView> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::ManageApplicants))?;
+        actor(&conn, self.now(), Some(session), Some(Permission::ManageApplicants))?;
         load(&conn, id)
     }
 }

@@ -95,7 +95,7 @@ impl Store {
     /// 工作日历的各年份。
     pub fn calendar_years(&self, session: &Session) -> Result<Vec<CalendarYearView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         let loaded: Vec<i32> = conn
             .prepare("SELECT year FROM calendar_years")?
             .query_map([], |r| r.get(0))?
@@ -137,7 +137,12 @@ impl Store {
 
     /// 载入一年的工作日历（管理员）。
     pub fn load_calendar_year(&self, session: &Session, text: &str) -> Result<LoadedYear> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageSettings))?;
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
         let year = YearCalendar::parse(text)
             .map_err(|e| StoreError::Invalid(vec![FieldError::new("calendar", e.code(), e.to_string())]))?;
         let (y, holidays, make_up) = (

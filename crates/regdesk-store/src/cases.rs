@@ -335,7 +335,12 @@ impl Store {
     /// content that changed voids every signature and returns the case to draft.
     pub fn save_draft(&self, session: &Session, input: &SaveDraftInput) -> Result<CaseDetail> {
         let conn = self.conn();
-        let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
+        let clerk = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Counter)),
+        )?;
         let ctx = self.party_context(&conn)?;
         drop(conn);
         let draft_json = serde_json::to_string(&input.draft).map_err(corrupt)?;
@@ -436,7 +441,12 @@ impl Store {
     /// 提交签章：checks the whole filing (every problem named by its field) and lists the signers.
     pub fn submit_for_signing(&self, session: &Session, input: &CaseRef) -> Result<CaseDetail> {
         let conn = self.conn();
-        let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
+        let clerk = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Counter)),
+        )?;
         let ctx = self.party_context(&conn)?;
         drop(conn);
         self.run(Some(clerk.id()), "submit_for_signing", |tx, now| {
@@ -456,7 +466,12 @@ impl Store {
     /// 记录签章（按顺序）。When the last signer has signed the case moves to 待缴费.
     pub fn record_signature(&self, session: &Session, input: &RecordSignatureInput) -> Result<CaseDetail> {
         let conn = self.conn();
-        let clerk = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
+        let clerk = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Counter)),
+        )?;
         let ctx = self.party_context(&conn)?;
         drop(conn);
         self.run(Some(clerk.id()), "record_signature", |tx, now| {
@@ -544,14 +559,14 @@ impl Store {
         session: &Session,
         input: &AttributionCheckInput,
     ) -> Result<Vec<regdesk_domain::work::UnfitParty>> {
-        actor(&self.conn(), Some(session), None)?;
+        actor(&self.conn(), self.now(), Some(session), None)?;
         Ok(input.draft.parties_not_fitting(input.attribution))
     }
 
     /// 案件详情（按编号或流水号）。
     pub fn case_detail(&self, session: &Session, key: &str) -> Result<CaseDetail> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         load(&conn, key).map(detail)
     }
 

@@ -79,7 +79,12 @@ impl Store {
     /// 加入附件：streams the file in (never whole in memory), hashing as it goes;
     /// identical content is stored once.
     pub fn add_file(&self, session: &Session, source: &Path) -> Result<FileView> {
-        let clerk = actor(&self.conn(), Some(session), Some(Permission::OpenDesk(Desk::Counter)))?;
+        let clerk = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Counter)),
+        )?;
         let name = source
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -171,7 +176,7 @@ impl Store {
     /// A file's record.
     pub fn file(&self, session: &Session, id: &str) -> Result<FileView> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         conn.query_row(
             "SELECT id, sha256, size, original_name, mime, added_at FROM files WHERE id = ?1",
             [id],

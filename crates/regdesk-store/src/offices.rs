@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use regdesk_domain::office::SubordinateOfficeInput;
 use regdesk_domain::queue::{queue_of, Queue};
 use regdesk_domain::staff::{require, Desk, Permission};
@@ -86,8 +86,8 @@ fn counts_of(conn: &Connection, today: NaiveDate) -> Result<HashMap<String, Offi
 }
 
 /// May this person see the tree? A supervisor (统计) or an admin.
-fn may_see_tree(conn: &Connection, session: &Session) -> Result<()> {
-    let roles = actor(conn, Some(session), None)?.roles;
+fn may_see_tree(conn: &Connection, now: DateTime<Utc>, session: &Session) -> Result<()> {
+    let roles = actor(conn, now, Some(session), None)?.roles;
     if require(&roles, Permission::OpenDesk(Desk::Reports)).is_ok() {
         return Ok(());
     }
@@ -99,7 +99,7 @@ impl Store {
     /// 机构树：本机构及各级下级机构，先序排列，附案件计数。
     pub fn office_tree(&self, session: &Session) -> Result<Vec<OfficeNode>> {
         let conn = self.conn();
-        may_see_tree(&conn, session)?;
+        may_see_tree(&conn, self.now(), session)?;
         let (own_code, own_name): (String, String) =
             conn.query_row("SELECT office_code, name FROM office WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -135,7 +135,12 @@ impl Store {
 
     /// 添加下级机构（管理员）：上级须为本机构或已有的下级机构。
     pub fn add_subordinate_office(&self, session: &Session, input: &SubordinateOfficeInput) -> Result<Vec<OfficeNode>> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageSettings))?;
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
         let (code, name, parent) = input.validate().map_err(StoreError::Invalid)?;
         self.run(Some(admin.id()), "add_subordinate_office", |tx, now| {
             let own: String = tx.query_row("SELECT office_code FROM office WHERE id = 1", [], |r| r.get(0))?;

@@ -104,7 +104,7 @@ impl Store {
     /// The profile's identity proofs, oldest first (removed ones are not listed).
     pub fn identity_proofs(&self, session: &Session, applicant_id: &str) -> Result<Vec<IdentityProofView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         let mut stmt = conn.prepare(&format!(
             "{SELECT} WHERE p.applicant_id = ?1 AND p.removed_at IS NULL ORDER BY p.added_at, p.id"
         ))?;
@@ -117,7 +117,12 @@ impl Store {
 
     /// 上传身份证明文件：an image or PDF scan, attached to the profile, not yet checked.
     pub fn add_identity_proof(&self, session: &Session, input: &AddProofInput) -> Result<IdentityProofView> {
-        let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
+        let clerk = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageApplicants),
+        )?;
         self.run(Some(clerk.id()), "add_identity_proof", |tx, now| {
             let known: bool = tx
                 .query_row("SELECT 1 FROM applicants WHERE id = ?1", [&input.applicant_id], |_| {
@@ -156,7 +161,12 @@ impl Store {
 
     /// 标记已核验：the clerk has compared the scan with the original document.
     pub fn check_identity_proof(&self, session: &Session, id: &str) -> Result<IdentityProofView> {
-        let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
+        let clerk = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageApplicants),
+        )?;
         self.run(Some(clerk.id()), "check_identity_proof", |tx, now| {
             let current = load(tx, id)?;
             if let (Some(by), Some(at)) = (&current.checked_by_name, current.checked_at) {
@@ -179,7 +189,12 @@ impl Store {
 
     /// 移除身份证明文件（上传错了）；the record stays in the journal and the table.
     pub fn remove_identity_proof(&self, session: &Session, id: &str) -> Result<()> {
-        let clerk = actor(&self.conn(), Some(session), Some(Permission::ManageApplicants))?;
+        let clerk = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageApplicants),
+        )?;
         self.run(Some(clerk.id()), "remove_identity_proof", |tx, now| {
             let current = load(tx, id)?;
             tx.execute(

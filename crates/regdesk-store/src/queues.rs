@@ -189,7 +189,7 @@ impl Store {
     /// The desk's queues and their counts (only for a person who opens that desk).
     pub fn desk_overview(&self, session: &Session, desk: Desk) -> Result<DeskOverview> {
         let conn = self.conn();
-        let roles = actor(&conn, Some(session), None)?.roles;
+        let roles = actor(&conn, self.now(), Some(session), None)?.roles;
         require(&roles, Permission::OpenDesk(desk))?;
         let mut counts = std::collections::HashMap::new();
         let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
@@ -228,7 +228,7 @@ impl Store {
     /// One page of a queue, oldest deadline first, then oldest filing.
     pub fn list_queue(&self, session: &Session, input: &QueueInput) -> Result<CasePage> {
         let conn = self.conn();
-        let roles = actor(&conn, Some(session), None)?.roles;
+        let roles = actor(&conn, self.now(), Some(session), None)?.roles;
         may_view_queue(&roles, input.queue)?;
         let page_size = input.page_size.clamp(1, 200);
         let page = input.page.max(1);
@@ -292,7 +292,7 @@ impl Store {
         cap: u32,
     ) -> Result<CaseSearchResult> {
         let conn = self.conn();
-        let roles = actor(&conn, Some(session), None)?.roles;
+        let roles = actor(&conn, self.now(), Some(session), None)?.roles;
         let text = input.text.trim();
         if text.is_empty() {
             return Ok(CaseSearchResult {

@@ -387,7 +387,7 @@ impl Store {
     /// 初审（初审岗位）：通过、退回补正（补正期限按设置自动计算）或拟不予登记。
     /// 做过本案终审的人不能初审本案。
     pub fn first_review(&self, session: &Session, input: &ReviewDecisionInput) -> Result<CaseDetail> {
-        let who = actor(&self.conn(), Some(session), None)?;
+        let who = actor(&self.conn(), self.now(), Some(session), None)?;
         require_kind(&who, input.decision.kind())?;
         self.run(Some(&who.staff_id.0), "first_review", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -411,7 +411,7 @@ impl Store {
     /// 终审（终审岗位）：通过（在同一事务中分配登记号）、退回初审或确认不予登记。
     /// 做过本案初审的人不能终审本案。
     pub fn final_review(&self, session: &Session, input: &FinalDecisionInput) -> Result<CaseDetail> {
-        let who = actor(&self.conn(), Some(session), None)?;
+        let who = actor(&self.conn(), self.now(), Some(session), None)?;
         require_kind(&who, input.decision.kind())?;
         self.run(Some(&who.staff_id.0), "final_review", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -446,7 +446,7 @@ impl Store {
     /// 重新提交（窗口）：退回补正的案件修改并全部重新签章后，不再缴费，回到待初审；
     /// 办结时限自重新提交之日起重新计算。
     pub fn resubmit(&self, session: &Session, input: &ResubmitInput) -> Result<CaseDetail> {
-        let who = actor(&self.conn(), Some(session), None)?;
+        let who = actor(&self.conn(), self.now(), Some(session), None)?;
         require_kind(&who, CommandKind::Resubmit)?;
         self.run(Some(&who.staff_id.0), "resubmit", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -460,7 +460,7 @@ impl Store {
     /// 补正逾期视为撤回（有人登录时）：the same as [`Store::expire_corrections_due`]
     /// for anyone signed in here; the cases withdrawn, by serial.
     pub fn expire_corrections(&self, session: &Session) -> Result<Vec<String>> {
-        actor(&self.conn(), Some(session), None)?;
+        actor(&self.conn(), self.now(), Some(session), None)?;
         self.expire_corrections_due()
     }
 
@@ -494,7 +494,7 @@ impl Store {
     /// 撤销登记（系统管理员）：案件变为已撤销；登记号保留在案件和台账中（台账标为已撤销），
     /// 永不再分配。
     pub fn revoke_registration(&self, session: &Session, input: &RevokeInput) -> Result<CaseDetail> {
-        let who = actor(&self.conn(), Some(session), None)?;
+        let who = actor(&self.conn(), self.now(), Some(session), None)?;
         require_kind(&who, CommandKind::Revoke)?;
         self.run(Some(&who.staff_id.0), "revoke_registration", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -530,7 +530,7 @@ impl Store {
     /// 且著作权人或申请人相同的已登记或已提交未办结的案件（不含本案）。
     pub fn possible_duplicates(&self, session: &Session, case_id: &str) -> Result<Vec<DuplicateView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         let me = load(&conn, case_id)?;
         let title = normalize_title(&me.draft.work.title);
         let names = party_names(&me);
@@ -571,7 +571,7 @@ impl Store {
     /// 审查记录（按时间先后）：初审、终审、补正、重新提交、撤回与撤销的决定及理由。
     pub fn review_history(&self, session: &Session, case_id: &str) -> Result<Vec<ReviewRecordView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         let id = load(&conn, case_id)?.id;
         let mut stmt = conn.prepare(
             "SELECT l.at, COALESCE(l.staff_id, ''), COALESCE(s.display_name, l.staff_id, '到期自动处理'), l.command, l.reasons, l.ground, l.note,
@@ -666,16 +666,27 @@ mod tests {
         f.store
             .load_calendar_year(&admin, "year 2027\nsource 测试用\noff 2027-01-01 元旦\n")
             .unwrap();
+        everyone(f)
+    }
+
+    /// Everyone signs in (again).
+    fn everyone(f: Fixture) -> Office {
         Office {
+            admin: login(&f, "admin"),
             clerk: login(&f, "wangli"),
             chen: login(&f, "chenxy"),
             he: login(&f, "hejun"),
             li: login(&f, "liwen"),
             zhang: login(&f, "zhangwei"),
             qian: login(&f, "qianfang"),
-            admin,
             f,
         }
+    }
+
+    /// The clock set to `t`, days later: the idle lock has locked everyone, who sign in again.
+    fn at(o: Office, t: chrono::DateTime<Utc>) -> Office {
+        o.f.clock.set(t);
+        everyone(o.f)
     }
 
     fn journal(o: &Office) -> i64 {
@@ -941,7 +952,8 @@ mod tests {
         one(&o, || decide(&o, &o.li, b, returned()).unwrap());
 
         // Two days later the counter has the applicant sign again and resubmits A: no new payment.
-        o.f.clock.advance(Duration::days(2));
+        let later = o.f.clock.now() + Duration::days(2);
+        let o = at(o, later);
         let transfers_before =
             o.f.store
                 .transfers(&o.chen, &TransfersInput { state: None })
@@ -1021,14 +1033,16 @@ mod tests {
         let before = journal(&o);
         assert!(o.f.store.expire_corrections(&o.li).unwrap().is_empty());
         assert!(o.f.store.expire_corrections_due().unwrap().is_empty());
-        o.f.clock.set(deadline);
+        assert_eq!(journal(&o), before);
+        let o = at(o, deadline);
+        let before = journal(&o); // signing in again is journaled
         assert!(
             o.f.store.expire_corrections(&o.admin).unwrap().is_empty(),
             "the last second still counts"
         );
         assert_eq!(journal(&o), before);
         // The day after B's deadline: B is withdrawn, C (deadline 27 Dec) and A stay.
-        o.f.clock.set(deadline + Duration::hours(10));
+        let o = at(o, deadline + Duration::hours(10));
         let gone = one(&o, || o.f.store.expire_corrections_due().unwrap());
         assert_eq!(gone, vec![b.serial.clone()]);
         let fb = facts(&o, &b.id);
@@ -1153,7 +1167,8 @@ mod tests {
         };
         assert_eq!(row(&o).days_left, Some(30));
         // Fifty days later the deadline has passed.
-        o.f.clock.advance(chrono::Duration::days(50));
+        let later = o.f.clock.now() + Duration::days(50);
+        let o = at(o, later);
         assert_eq!(overview(&o).overdue, 1);
         let late = row(&o);
         assert!(late.days_left.is_some_and(|d| d < 0), "{late:?}");

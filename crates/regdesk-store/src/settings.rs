@@ -67,13 +67,18 @@ impl Store {
     /// 系统设置（任何已登录的人可读）。
     pub fn settings(&self, session: &Session) -> Result<SettingsView> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         load(&conn)
     }
 
     /// 修改系统设置（管理员）。
     pub fn update_settings(&self, session: &Session, input: &UpdateSettingsInput) -> Result<SettingsView> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageSettings))?;
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
         let mut errs = Vec::new();
         let idle = parse_idle_lock_minutes(input.idle_lock_minutes)
             .map_err(|e| errs.push(e))

@@ -311,10 +311,7 @@ impl Store {
             };
             Ok((change, admin.id))
         })?;
-        Ok(Session {
-            staff_id,
-            locked: false,
-        })
+        Ok(Session::new(staff_id, self.now()))
     }
 
     /// The view of a session, read fresh (roles may have changed).
@@ -335,7 +332,7 @@ impl Store {
             staff_id: v.id,
             username: v.username,
             display_name: v.display_name,
-            locked: s.locked,
+            locked: s.locked(),
             must_change_password: v.must_change_password,
             may_change_applicant_category: regdesk_domain::staff::require(
                 &v.roles,
@@ -437,10 +434,7 @@ impl Store {
             return Err(StoreError::NotSetUp);
         }
         let staff_id = self.check_credentials(&input.username, &input.password, "login")?;
-        Ok(Session {
-            staff_id,
-            locked: false,
-        })
+        Ok(Session::new(staff_id, self.now()))
     }
 
     /// 解锁：the signed-in person's password (wrong ones count toward the lockout).
@@ -452,17 +446,14 @@ impl Store {
                 .username
         };
         self.check_credentials(&username, &input.password, "unlock")?;
-        Ok(Session {
-            staff_id: session.staff_id.clone(),
-            locked: false,
-        })
+        Ok(Session::new(session.staff_id.clone(), self.now()))
     }
 
     /// 修改本人密码。
     pub fn change_password(&self, session: &Session, input: &ChangePasswordInput) -> Result<()> {
         let me = {
             let conn = self.conn();
-            let a = actor(&conn, Some(session), None)?;
+            let a = actor(&conn, self.now(), Some(session), None)?;
             load_staff(&conn, a.id())?
         };
         check_password("new_password", &input.new_password, &me.username)?;
@@ -490,7 +481,7 @@ impl Store {
     /// 工作人员列表（管理员）。
     pub fn list_staff(&self, session: &Session) -> Result<Vec<StaffView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::ManageStaff))?;
+        actor(&conn, self.now(), Some(session), Some(Permission::ManageStaff))?;
         let mut stmt = conn.prepare(&format!("SELECT {STAFF_COLS} FROM staff ORDER BY disabled, created_at"))?;
         let rows = stmt.query_map([], staff_view)?.collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter().map(finish_view).collect()
@@ -498,7 +489,7 @@ impl Store {
 
     /// 新增工作人员（管理员）。
     pub fn add_staff(&self, session: &Session, input: &NewStaffInput) -> Result<StaffView> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageStaff))?;
+        let admin = actor(&self.conn(), self.now(), Some(session), Some(Permission::ManageStaff))?;
         let (username, name, roles) = validate_new_staff(input)?;
         self.run(Some(admin.id()), "add_staff", |tx, now| {
             let mut v = insert_staff(tx, now, &username, &name, &roles, &input.password, "")?;
@@ -511,7 +502,7 @@ impl Store {
 
     /// 修改姓名与岗位（管理员）。
     pub fn update_staff(&self, session: &Session, input: &UpdateStaffInput) -> Result<StaffView> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageStaff))?;
+        let admin = actor(&self.conn(), self.now(), Some(session), Some(Permission::ManageStaff))?;
         let mut errs = Vec::new();
         let name = parse_display_name(&input.display_name).map_err(|e| errs.push(e)).ok();
         let roles = parse_roles(&input.roles).map_err(|e| errs.push(e)).ok();
@@ -532,7 +523,7 @@ impl Store {
 
     /// 停用或启用账号（管理员；不能停用自己）。
     pub fn set_staff_disabled(&self, session: &Session, input: &SetDisabledInput) -> Result<StaffView> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageStaff))?;
+        let admin = actor(&self.conn(), self.now(), Some(session), Some(Permission::ManageStaff))?;
         if input.disabled && input.id == admin.id() {
             return Err(FieldError::new("disabled", "self", "不能停用自己正在使用的账号").into());
         }
@@ -556,7 +547,7 @@ impl Store {
 
     /// 重置密码（管理员）：clears any lockout; the person must choose a new one at sign-in.
     pub fn reset_password(&self, session: &Session, input: &ResetPasswordInput) -> Result<StaffView> {
-        let admin = actor(&self.conn(), Some(session), Some(Permission::ManageStaff))?;
+        let admin = actor(&self.conn(), self.now(), Some(session), Some(Permission::ManageStaff))?;
         let target = load_staff(&self.conn(), &input.id)?;
         check_password("new_password", &input.new_password, &target.username)?;
         let hash = hash_password(&input.new_password)?;
@@ -575,7 +566,7 @@ impl Store {
     /// Staff by login name (the CLI's `staff disable NAME`).
     pub fn staff_by_username(&self, session: &Session, username: &str) -> Result<StaffView> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::ManageStaff))?;
+        actor(&conn, self.now(), Some(session), Some(Permission::ManageStaff))?;
         let id: String = conn
             .query_row(
                 "SELECT id FROM staff WHERE username = ?1",
@@ -593,7 +584,7 @@ impl Store {
     /// 最近的审计记录（管理员、主管）。
     pub fn recent_audit(&self, session: &Session, limit: u32) -> Result<Vec<AuditEntryView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::ViewAudit))?;
+        actor(&conn, self.now(), Some(session), Some(Permission::ViewAudit))?;
         let mut stmt = conn.prepare(
             "SELECT j.seq, j.at, s.display_name, j.command, j.entity, j.entity_id
              FROM journal j LEFT JOIN staff s ON s.id = j.staff_id
@@ -616,7 +607,7 @@ impl Store {
 
     /// 校验审计链（管理员、主管）。
     pub fn verify_audit_as(&self, session: &Session) -> Result<crate::AuditReport> {
-        actor(&self.conn(), Some(session), Some(Permission::ViewAudit))?;
+        actor(&self.conn(), self.now(), Some(session), Some(Permission::ViewAudit))?;
         self.verify_audit()
     }
 }

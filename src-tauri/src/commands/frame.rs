@@ -37,8 +37,8 @@ pub async fn logout(state: State<'_, AppState>) -> Res<()> {
 
 #[tauri::command]
 pub async fn lock_session(state: State<'_, AppState>) -> Res<()> {
-    if let Some(s) = state.session().as_mut() {
-        s.locked = true;
+    if let Some(s) = state.session().as_ref() {
+        s.lock();
     }
     Ok(())
 }

@@ -22,7 +22,12 @@ impl Store {
     /// invoice goes to, or the problem with it named when there is no valid one.
     pub fn invoices_due(&self, session: &Session) -> Result<Vec<InvoiceDueRow>> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         let ids: Vec<String> = conn
             .prepare(
                 "SELECT c.id FROM cases c LEFT JOIN invoices i ON i.case_id = c.id
@@ -94,7 +99,12 @@ impl Store {
     /// 标记已开具电子发票。
     pub fn mark_invoices_issued(&self, session: &Session, input: &MarkInvoicesInput) -> Result<u32> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let a = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         drop(conn);
         let number = input.invoice_number.trim().to_string();
         if number.is_empty() {

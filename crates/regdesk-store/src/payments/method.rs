@@ -49,7 +49,12 @@ impl Store {
     /// 待核款 tab, with its transfer).
     pub fn payment_cases(&self, session: &Session, input: &PaymentCasesInput) -> Result<Vec<PaymentCaseRow>> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         let states = regdesk_domain::queue::Queue::AwaitingPayment
             .states()
             .into_iter()
@@ -111,7 +116,7 @@ impl Store {
     /// 选定缴费方式（一经选定不可更改）。
     pub fn choose_payment_method(&self, session: &Session, input: &ChooseMethodInput) -> Result<crate::CaseDetail> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), None)?;
+        let a = actor(&conn, self.now(), Some(session), None)?;
         drop(conn);
         self.run(Some(a.id()), "choose_payment_method", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -128,7 +133,7 @@ impl Store {
     /// 更改缴费方式（管理员，记录原因）；已有未退回的付款登记时不能更改。
     pub fn change_payment_method(&self, session: &Session, input: &ChangeMethodInput) -> Result<crate::CaseDetail> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), None)?;
+        let a = actor(&conn, self.now(), Some(session), None)?;
         drop(conn);
         self.run(Some(a.id()), "change_payment_method", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
@@ -149,7 +154,7 @@ impl Store {
     /// 在线支付确认：平台已收款，案件受理，办结时限起算。
     pub fn confirm_online_payment(&self, session: &Session, input: &OnlinePaymentInput) -> Result<crate::CaseDetail> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), None)?;
+        let a = actor(&conn, self.now(), Some(session), None)?;
         drop(conn);
         self.run(Some(a.id()), "confirm_online_payment", |tx, now| {
             let mut row = at_version(tx, &input.case_id, input.version)?;

@@ -18,7 +18,12 @@ impl Store {
     /// 应退费的案件（不予登记等）。
     pub fn refunds_due(&self, session: &Session) -> Result<Vec<RefundDueRow>> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         let ids: Vec<String> = conn
             .prepare("SELECT id FROM cases WHERE facts LIKE '%\"refund_owed_fen\":%' ORDER BY updated_at")?
             .query_map([], |r| r.get(0))?
@@ -46,7 +51,12 @@ impl Store {
     /// 登记退费（方式、凭证号、日期）。
     pub fn record_refund(&self, session: &Session, input: &RecordRefundInput) -> Result<()> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let a = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         if !a.holds(Role::Finance) {
             return Err(StoreError::Refused {
                 code: "forbidden".into(),

@@ -17,7 +17,7 @@ impl Store {
     /// 收费日报：每日每种方式的到账、确认、待核、退回、退费。
     pub fn day_report(&self, session: &Session, input: &DayReportInput) -> Result<DayReportView> {
         let conn = self.conn();
-        actor(&conn, Some(session), None)?;
+        actor(&conn, self.now(), Some(session), None)?;
         if input.to < input.from {
             return Err(FieldError::new("to", "before_from", "结束日期不能早于开始日期").into());
         }

@@ -369,7 +369,12 @@ impl Store {
         watch: &dyn Fn(StatementProgress) -> bool,
     ) -> Result<StatementImportView> {
         let conn = self.conn();
-        let importer = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let importer = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         drop(conn);
         let read = read_statement(&input.path)?;
 
@@ -506,7 +511,12 @@ impl Store {
     /// 待人工处理的流水（未匹配或有多个可能），附当前的候选。
     pub fn open_statement_lines(&self, session: &Session) -> Result<Vec<StatementLineView>> {
         let conn = self.conn();
-        actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         let cands = candidates(&conn)?;
         let mut stmt = conn.prepare(&format!(
             "SELECT {LINE_COLS} FROM statement_lines
@@ -537,7 +547,12 @@ impl Store {
     /// 处理一行流水：登记为转账并分配到所选案件（处理人为制单人）。
     pub fn resolve_statement_line(&self, session: &Session, input: &ResolveLineInput) -> Result<TransferView> {
         let conn = self.conn();
-        let maker = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let maker = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         drop(conn);
         let id = self.run(Some(maker.id()), "resolve_statement_line", |tx, now| {
             let (view, time, fingerprint, resolved) = open_line(tx, &input.line_id)?;
@@ -580,7 +595,12 @@ impl Store {
     /// 不是登记费的入账（如其他业务）：说明原因后不再列出。
     pub fn dismiss_statement_line(&self, session: &Session, input: &DismissLineInput) -> Result<()> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let a = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         drop(conn);
         let note = input.note.trim().to_string();
         if note.is_empty() {

@@ -316,7 +316,12 @@ impl Store {
     /// 登记线下转账（制单）：一笔转账可支付多件作品；足额的案件进入待核款。
     pub fn record_transfer(&self, session: &Session, input: &RecordTransferInput) -> Result<TransferView> {
         let conn = self.conn();
-        let maker = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let maker = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         drop(conn);
         input
             .transfer
@@ -355,7 +360,12 @@ impl Store {
     /// 一笔转账。
     pub fn transfer(&self, session: &Session, id: &str) -> Result<TransferView> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let a = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         let finance = a.holds(Role::Finance);
         let t = load_transfer(&conn, id)?;
         transfer_view(&conn, t, a.id(), finance)
@@ -364,7 +374,12 @@ impl Store {
     /// 转账记录（待核款在前，最近 200 笔）。
     pub fn transfers(&self, session: &Session, input: &TransfersInput) -> Result<Vec<TransferView>> {
         let conn = self.conn();
-        let a = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let a = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         let finance = a.holds(Role::Finance);
         let state = input.state.map(code);
         let mut stmt = conn.prepare(&format!(
@@ -383,7 +398,12 @@ impl Store {
     /// 退回后案件回到待缴费并记录原因。
     pub fn check_transfer(&self, session: &Session, input: &CheckTransferInput) -> Result<TransferView> {
         let conn = self.conn();
-        let checker = actor(&conn, Some(session), Some(Permission::OpenDesk(Desk::Payments)))?;
+        let checker = actor(
+            &conn,
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Payments)),
+        )?;
         drop(conn);
         self.run(Some(checker.id()), "check_transfer", |tx, now| {
             let t = load_transfer(tx, &input.id)?;

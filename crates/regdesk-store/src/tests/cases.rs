@@ -264,9 +264,9 @@ fn a_draft_survives_closing_the_app() {
 fn serials_count_per_day_and_differ_between_stations() {
     let (f, admin) = office();
     let c = signed_in(&f, &admin, &CLERK);
-    let save = |s: &Store| {
+    let save = |s: &Store, c: &Session| {
         s.save_draft(
-            &c,
+            c,
             &SaveDraftInput {
                 case_id: None,
                 version: None,
@@ -277,10 +277,12 @@ fn serials_count_per_day_and_differ_between_stations() {
         .unwrap()
         .serial
     };
-    let one = save(&f.store);
-    let two = save(&f.store);
+    let one = save(&f.store, &c);
+    let two = save(&f.store, &c);
     assert!(one.ends_with("-0001") && two.ends_with("-0002"), "{one} {two}");
     f.clock.advance(Duration::days(1));
-    assert!(save(&f.store).ends_with("20261126-0001"));
+    // A day later the clerk, locked out by the idle lock, signs in again.
+    let c = login(&f, CLERK.username, CLERK.password).unwrap();
+    assert!(save(&f.store, &c).ends_with("20261126-0001"));
     assert_eq!(station_code(f.store.station_id()), one.split('-').nth(1).unwrap());
 }

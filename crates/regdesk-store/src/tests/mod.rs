@@ -19,5 +19,6 @@ mod offices;
 mod payments;
 mod proofs;
 mod queues;
+mod session;
 mod settings;
 mod staff;

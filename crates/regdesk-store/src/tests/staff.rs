@@ -131,10 +131,8 @@ fn roles_are_checked_in_the_store_not_only_in_the_ui() {
     let e = f.store.update_settings(&reviewer, &settings_input(1, 5)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Permission);
     // A locked session can do nothing.
-    let locked = Session {
-        locked: true,
-        ..admin.clone()
-    };
+    let locked = login(&f, "admin", "Banquan2026").unwrap();
+    locked.lock();
     assert_eq!(
         f.store.list_staff(&locked).unwrap_err().kind(),
         ErrorKind::SessionLocked
@@ -161,6 +159,8 @@ fn wrong_passwords_lock_the_account_and_reset_clears_it() {
         .contains("已锁定"));
     f.clock.advance(Duration::minutes(15));
     assert!(login(&f, "liwen", "Chushen2026").is_ok());
+    // The admin, idle meanwhile past the 10 minutes, signs in again.
+    let admin = login(&f, "admin", "Banquan2026").unwrap();
     // Lock again, then an admin reset clears it.
     for _ in 0..5 {
         let _ = login(&f, "liwen", "wrong-password1");
