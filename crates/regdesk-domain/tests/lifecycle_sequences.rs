@@ -711,3 +711,46 @@ fn random_sequences_reach_every_state() {
     // Every event kind happened somewhere.
     assert_eq!(total.events.len(), 22, "{:?}", total.events.keys().collect::<Vec<_>>());
 }
+
+/// Transfer records (线下转账, one transfer may pay several cases): random finance commands by the
+/// same random staff pool. A transfer ends confirmed only by a finance person other than its
+/// recorder, and nothing moves it once it is confirmed or rejected.
+fn transfer_commands() -> impl Strategy<Value = Vec<(usize, bool, bool)>> {
+    // (who, confirm rather than reject, blank reason)
+    prop::collection::vec((0usize..8, prop::bool::weighted(0.7), prop::bool::weighted(0.2)), 1..12)
+}
+
+proptest! {
+    #[test]
+    fn a_transfer_is_never_confirmed_by_its_recorder(
+        staff in staff_pool(),
+        recorder in 0usize..8,
+        commands in transfer_commands(),
+    ) {
+        use regdesk_domain::payment::{decide_transfer, TransferCommand, TransferRefusal, TransferState};
+        let recorded_by = &staff[recorder % staff.len()].staff_id;
+        let mut state = TransferState::Recorded;
+        for (who, confirm, blank) in commands {
+            let actor = &staff[who % staff.len()];
+            let command = if confirm {
+                TransferCommand::Confirm
+            } else {
+                TransferCommand::Reject { reason: if blank { " ".to_string() } else { "款项未到账".to_string() } }
+            };
+            let before = state;
+            match decide_transfer(state, recorded_by, &actor.staff_id, &actor.roles, &command) {
+                Ok(next) => {
+                    prop_assert!(actor.holds(Role::Finance));
+                    prop_assert_eq!(before, TransferState::Recorded, "a settled transfer moved");
+                    if next == TransferState::Confirmed {
+                        prop_assert_ne!(&actor.staff_id, recorded_by, "confirmed by its recorder");
+                    }
+                    state = next;
+                }
+                Err(TransferRefusal::Forbidden(_)) => prop_assert!(!actor.holds(Role::Finance)),
+                Err(TransferRefusal::FourEyes) => prop_assert_eq!(&actor.staff_id, recorded_by),
+                Err(_) => {}
+            }
+        }
+    }
+}
