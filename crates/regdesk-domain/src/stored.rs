@@ -108,7 +108,11 @@ fn lift(payload: Payload, steps: &[Step], format: i64, value: Value) -> Result<V
             known,
         });
     }
-    let from = usize::try_from(format - 1).map_err(|_| FormatError::Invalid { payload, found: format })?;
+    // `format - 1` on its own overflows for i64::MIN (a corrupt row); every format below 1 is invalid.
+    let from = format
+        .checked_sub(1)
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or(FormatError::Invalid { payload, found: format })?;
     Ok(steps
         .get(from..)
         .unwrap_or_default()
@@ -250,6 +254,35 @@ mod tests {
             read_draft(2, "not json"),
             Err(FormatError::TooNew { found: 2, .. })
         ));
+    }
+
+    #[test]
+    fn the_lowest_format_number_is_invalid_not_an_overflow() {
+        // i64::MIN - 1 overflowed: a panic with overflow checks, and without them it wrapped to
+        // a huge index, skipped the chain and read the payload as today's format.
+        for format in [i64::MIN, i64::MIN + 1, -1] {
+            assert_eq!(
+                read_draft(format, DRAFT_V1).map(|_| ()),
+                Err(FormatError::Invalid {
+                    payload: Payload::Draft,
+                    found: format
+                })
+            );
+            assert_eq!(
+                upgrade_facts(format, value(FACTS_V1_REVOKED)).map(|_| ()),
+                Err(FormatError::Invalid {
+                    payload: Payload::Facts,
+                    found: format
+                })
+            );
+            assert_eq!(
+                upgrade_journal(format, json!({})),
+                Err(FormatError::Invalid {
+                    payload: Payload::Journal,
+                    found: format
+                })
+            );
+        }
     }
 
     #[test]
