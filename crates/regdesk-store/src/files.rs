@@ -73,6 +73,13 @@ fn fill(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(got)
 }
 
+fn remove_view(view: &Path) -> Result<()> {
+    match std::fs::remove_file(view) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// A stored file that does not decrypt (altered, truncated, or another key).
 #[derive(Debug)]
 pub(crate) struct Unreadable;
@@ -406,7 +413,9 @@ impl Store {
                 Ok(view)
             }
             other => {
+                // Neither this attempt nor an earlier view of the file stays readable.
                 std::fs::remove_file(&tmp)?;
+                remove_view(&view)?;
                 other?.map_err(|_| altered())?;
                 Err(altered())
             }

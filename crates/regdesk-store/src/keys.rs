@@ -271,25 +271,45 @@ fn canonical(dir: &Path) -> Result<PathBuf> {
     Ok(std::fs::canonicalize(dir)?)
 }
 
-/// The fallback key file of a data directory, in the user's configuration directory.
-pub fn fallback_key_file(dir: &Path) -> Result<PathBuf> {
-    let canon = canonical(dir)?;
-    let name = hex::encode(&Sha256::digest(canon.to_string_lossy().as_bytes())[..16]);
-    let base = directories::ProjectDirs::from("cn", "regdesk", "regdesk")
-        .map(|d| d.config_dir().to_path_buf())
-        .ok_or_else(|| {
+/// Where keys are looked for: from the environment in the product, chosen in tests.
+#[derive(Debug, Clone)]
+pub(crate) struct Sources {
+    /// `REGDESK_KEY_FILE`.
+    pub env_file: Option<PathBuf>,
+    /// The user's configuration directory for RegDesk.
+    pub config_dir: Option<PathBuf>,
+    /// Whether to ask the operating system's key store.
+    pub keyring: bool,
+}
+
+impl Sources {
+    fn from_env() -> Sources {
+        Sources {
+            env_file: std::env::var_os(KEY_FILE_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            config_dir: directories::ProjectDirs::from("cn", "regdesk", "regdesk")
+                .map(|d| d.config_dir().to_path_buf()),
+            keyring: true,
+        }
+    }
+
+    /// The fallback key file of a data directory, in the user's configuration directory.
+    fn fallback_file(&self, canon: &Path) -> Result<PathBuf> {
+        let name = hex::encode(&Sha256::digest(canon.to_string_lossy().as_bytes())[..16]);
+        let base = self.config_dir.clone().ok_or_else(|| {
             StoreError::Io(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 "找不到用户主目录，无法保存加密密钥；请用环境变量 REGDESK_KEY_FILE 指定密钥文件",
             ))
         })?;
-    Ok(base.join("keys").join(format!("{name}.key")))
+        Ok(base.join("keys").join(format!("{name}.key")))
+    }
 }
 
-fn env_key_file() -> Option<PathBuf> {
-    std::env::var_os(KEY_FILE_ENV)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
+/// The fallback key file of data directory `dir` (whether or not it exists).
+pub fn fallback_key_file(dir: &Path) -> Result<PathBuf> {
+    Sources::from_env().fallback_file(&canonical(dir)?)
 }
 
 fn read_key_file(path: &Path) -> Result<Option<[u8; 32]>> {
@@ -380,17 +400,24 @@ fn has_encrypted_database(dir: &Path) -> Result<bool> {
 
 /// The station keys of data directory `dir` (see the module documentation for the order).
 pub fn station_keys(dir: &Path, usage: KeyUse) -> Result<StationKeys> {
+    locate(dir, usage, &Sources::from_env())
+}
+
+pub(crate) fn locate(dir: &Path, usage: KeyUse, from: &Sources) -> Result<StationKeys> {
     let canon = canonical(dir)?;
     let shown = canon.display().to_string();
-    if let Some(path) = env_key_file() {
-        if let Some(secret) = read_key_file(&path)? {
-            return Ok(StationKeys::from_secret(secret, KeyHome::EnvFile(path)));
+    if let Some(path) = &from.env_file {
+        if let Some(secret) = read_key_file(path)? {
+            return Ok(StationKeys::from_secret(secret, KeyHome::EnvFile(path.clone())));
         }
-        return create(dir, &canon, usage, Some(path));
+        return create(dir, &canon, usage, from);
     }
-    let file = fallback_key_file(dir)?;
+    let file = from.fallback_file(&canon)?;
     if let Some(secret) = read_key_file(&file)? {
         return Ok(StationKeys::from_secret(secret, KeyHome::ConfigFile(file)));
+    }
+    if !from.keyring {
+        return create(dir, &canon, usage, from);
     }
     match keyring_get(&shown) {
         Kept::Found(v) => {
@@ -400,11 +427,11 @@ pub fn station_keys(dir: &Path, usage: KeyUse) -> Result<StationKeys> {
             })?;
             Ok(StationKeys::from_secret(secret, KeyHome::KeyStore))
         }
-        Kept::Absent | Kept::Unreachable => create(dir, &canon, usage, None),
+        Kept::Absent | Kept::Unreachable => create(dir, &canon, usage, from),
     }
 }
 
-fn create(dir: &Path, canon: &Path, usage: KeyUse, env_file: Option<PathBuf>) -> Result<StationKeys> {
+fn create(dir: &Path, canon: &Path, usage: KeyUse, from: &Sources) -> Result<StationKeys> {
     if usage == KeyUse::Existing || has_encrypted_database(dir)? {
         return Err(KeyError::Missing {
             dir: canon.display().to_string(),
@@ -413,27 +440,27 @@ fn create(dir: &Path, canon: &Path, usage: KeyUse, env_file: Option<PathBuf>) ->
     }
     let mut secret = [0u8; 32];
     OsRng.fill_bytes(&mut secret);
-    let keys = keep(dir, canon, secret, env_file);
+    let keys = keep(canon, secret, from);
     secret.zeroize();
     keys
 }
 
-/// Keeps `secret` for `dir`: in the env file, else the key store, else the fallback file.
-fn keep(dir: &Path, canon: &Path, secret: [u8; 32], env_file: Option<PathBuf>) -> Result<StationKeys> {
-    if let Some(path) = env_file {
-        write_key_file(&path, &secret, canon)?;
-        return Ok(StationKeys::from_secret(secret, KeyHome::EnvFile(path)));
+/// Keeps `secret` for the data directory `canon`: in the env file, else the
+/// key store (once it gives the secret back), else the fallback file.
+fn keep(canon: &Path, secret: [u8; 32], from: &Sources) -> Result<StationKeys> {
+    if let Some(path) = &from.env_file {
+        write_key_file(path, &secret, canon)?;
+        return Ok(StationKeys::from_secret(secret, KeyHome::EnvFile(path.clone())));
     }
     let shown = canon.display().to_string();
-    // Trust the key store only once it gives the secret back.
-    if keyring_set(&shown, &secret) {
+    if from.keyring && keyring_set(&shown, &secret) {
         if let Kept::Found(v) = keyring_get(&shown) {
             if v.as_slice() == secret {
                 return Ok(StationKeys::from_secret(secret, KeyHome::KeyStore));
             }
         }
     }
-    let file = fallback_key_file(dir)?;
+    let file = from.fallback_file(canon)?;
     write_key_file(&file, &secret, canon)?;
     Ok(StationKeys::from_secret(secret, KeyHome::ConfigFile(file)))
 }
@@ -441,9 +468,13 @@ fn keep(dir: &Path, canon: &Path, secret: [u8; 32], env_file: Option<PathBuf>) -
 /// Imports a recovery code for `dir` (a restored backup on a new machine).
 /// A directory that already has the same secret is fine; a different one is refused.
 pub fn import(dir: &Path, code: &str) -> Result<StationKeys> {
+    import_with(dir, code, &Sources::from_env())
+}
+
+pub(crate) fn import_with(dir: &Path, code: &str, from: &Sources) -> Result<StationKeys> {
     let secret = Zeroizing::new(parse_recovery_code(code)?);
     let canon = canonical(dir)?;
-    match station_keys(dir, KeyUse::Existing) {
+    match locate(dir, KeyUse::Existing, from) {
         Ok(existing) if existing.master.as_bytes() == &*secret => return Ok(existing),
         Ok(existing) => {
             return Err(KeyError::Conflict {
@@ -455,5 +486,5 @@ pub fn import(dir: &Path, code: &str) -> Result<StationKeys> {
         Err(StoreError::Key(KeyError::Missing { .. })) => {}
         Err(e) => return Err(e),
     }
-    keep(dir, &canon, *secret, env_key_file())
+    keep(&canon, *secret, from)
 }
