@@ -16,6 +16,7 @@ mod encryption;
 mod files;
 mod forms;
 mod journal;
+mod keys;
 mod offices;
 mod payments;
 mod proofs;
