@@ -488,3 +488,29 @@ pub(crate) fn import_with(dir: &Path, code: &str, from: &Sources) -> Result<Stat
     }
     keep(&canon, *secret, from)
 }
+
+impl crate::Store {
+    /// 密钥保存位置：where this station's master secret is kept, for the
+    /// administrator's note in 管理 (admins only).
+    pub fn key_location(&self, session: &crate::Session) -> Result<String> {
+        crate::session::actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(regdesk_domain::staff::Permission::ManageSettings),
+        )?;
+        Ok(self.keys.home.to_string())
+    }
+
+    /// 导出恢复码 (admins only): the code that restores this data directory's
+    /// key on another machine, e.g. with a restored backup.
+    pub fn key_recovery_code(&self, session: &crate::Session) -> Result<Zeroizing<String>> {
+        crate::session::actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(regdesk_domain::staff::Permission::ManageSettings),
+        )?;
+        Ok(self.keys.recovery_code())
+    }
+}

@@ -31,7 +31,10 @@ fn purpose_keys_differ_are_stable_and_never_shown() {
     let shown = format!("{k:?} {db:?}");
     assert!(shown.contains("redacted"), "{shown}");
     assert!(!shown.contains("9, 9"), "{shown}");
-    assert!(!shown.to_lowercase().contains(&hex::encode(db.as_bytes())[..8]), "{shown}");
+    assert!(
+        !shown.to_lowercase().contains(&hex::encode(db.as_bytes())[..8]),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -48,7 +51,10 @@ fn the_recovery_code_round_trips_and_a_mistyped_one_is_refused() {
     typo.replace_range(6..7, if &typo[6..7] == "a" { "b" } else { "a" });
     let e = parse_recovery_code(&typo).unwrap_err();
     assert!(e.to_string().contains("校验位不符"), "{e}");
-    assert!(parse_recovery_code("RDK1-1234").unwrap_err().to_string().contains("72 位"));
+    assert!(parse_recovery_code("RDK1-1234")
+        .unwrap_err()
+        .to_string()
+        .contains("72 位"));
     assert!(parse_recovery_code("hello").is_err());
 }
 
