@@ -80,7 +80,7 @@ commands! {
         payments::payment_cases, payments::transfers, payments::open_statement_lines, payments::refunds_due,
         payments::invoices_due, payments::day_report,
         review::possible_duplicates, review::review_history,
-        admin::list_staff, admin::settings, admin::verify_audit, admin::recent_audit, admin::office_tree,
+        admin::list_staff, admin::settings, admin::key_location, admin::verify_audit, admin::recent_audit, admin::office_tree,
         admin::calendar_years,
     ],
     changes: [
@@ -123,17 +123,15 @@ fn expire_corrections_while_running(app: tauri::AppHandle) {
 /// Starts the desktop app.
 pub fn run(opts: Options) -> Result<(), tauri::Error> {
     let state = AppState::open(&opts);
-    let files_dir = state
-        .store
-        .as_ref()
-        .ok()
-        .and_then(|s| s.path().parent().map(|p| p.join("files")));
+    // Attachments are encrypted at rest; previews read the decrypted views
+    // the store writes outside the data directory.
+    let views_dir = state.store.as_ref().ok().and_then(|s| s.views_dir().ok());
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
-            // Previews may read the attachment store, and nothing else on disk.
-            if let Some(dir) = &files_dir {
+            // Previews may read the decrypted views, and nothing else on disk.
+            if let Some(dir) = &views_dir {
                 app.asset_protocol_scope().allow_directory(dir, true)?;
             }
             expire_corrections_while_running(app.handle().clone());

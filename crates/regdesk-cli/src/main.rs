@@ -5,6 +5,7 @@
 mod calendar_cmd;
 mod case_cmd;
 mod id_check;
+mod key_cmd;
 mod payment_cmd;
 mod staff_cmd;
 
@@ -56,6 +57,9 @@ enum Cmd {
     /// 缴费与核款：导入银行流水（需核款人员 --user）。
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
+    /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。
+    #[command(subcommand)]
+    Key(key_cmd::KeyCmd),
     /// 用示例机构填充数据目录（与界面相同的存储命令）。
     Demo {
         /// Number of sample filings asked for.
@@ -175,6 +179,19 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         let mut lock = stdin.lock();
         return code(id_check::run(args, office_today(), &mut lock, io.out, io.err));
     }
+    // Importing a key comes before the store can be opened with it.
+    if let Cmd::Key(key_cmd::KeyCmd::Import) = &cli.cmd {
+        let dir = match regdesk_store::data_dir(cli.data_dir.as_deref()) {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                return 1;
+            }
+        };
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        return key_cmd::import(&dir, cli.user.as_deref(), &mut lock, io);
+    }
     let store = match open(cli.data_dir.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -185,6 +202,8 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
     match cli.cmd {
         Cmd::Init(args) => staff_cmd::init(&store, &args, io),
         Cmd::Id { .. } => 2,
+        Cmd::Key(key_cmd::KeyCmd::Export) => key_cmd::export(&store, cli.user.as_deref(), io),
+        Cmd::Key(key_cmd::KeyCmd::Import) => 2,
         Cmd::Calendar(cmd) => {
             let mut cal = match store.work_calendar() {
                 Ok(c) => c,
@@ -317,8 +336,21 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// The tests' key file (a fixed key, for any data directory), named by `REGDESK_KEY_FILE`.
+    fn test_key_file() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use regdesk_store::keys::{KeyHome, StationKeys, KEY_FILE_ENV};
+            let path = std::env::temp_dir().join("regdesk-cli-tests.key");
+            let code = StationKeys::from_secret([0x42; 32], KeyHome::KeyStore).recovery_code();
+            std::fs::write(&path, code.as_bytes()).unwrap();
+            std::env::set_var(KEY_FILE_ENV, path);
+        });
+    }
+
     /// Runs the CLI in-process; returns (exit code, stdout, stderr).
     pub(crate) fn regdesk(dir: &std::path::Path, args: &[&str]) -> (u8, String, String) {
+        test_key_file();
         let mut full = vec!["regdesk", "--data-dir", dir.to_str().unwrap()];
         full.extend_from_slice(args);
         let cli = Cli::try_parse_from(full).unwrap();
@@ -341,7 +373,8 @@ mod tests {
         let (code, out, _) = regdesk(d.path(), &["audit", "verify"]);
         assert_eq!(code, 0);
         assert!(out.contains("审计链完整"), "{out}");
-        let db = rusqlite::Connection::open(d.path().join(regdesk_store::DB_FILE)).unwrap();
+        let keys = regdesk_store::keys::station_keys(d.path(), regdesk_store::keys::KeyUse::Existing).unwrap();
+        let db = regdesk_store::connect(&d.path().join(regdesk_store::DB_FILE), &keys.database()).unwrap();
         db.execute("UPDATE journal SET at = '2020-01-01T00:00:00Z' WHERE seq = 3", [])
             .unwrap();
         let (code, _, err) = regdesk(d.path(), &["audit", "verify"]);

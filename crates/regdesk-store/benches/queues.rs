@@ -9,6 +9,7 @@ use std::sync::Arc;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use regdesk_domain::queue::Queue;
 use regdesk_domain::staff::Desk;
+use regdesk_store::keys::{KeyHome, StationKeys};
 use regdesk_store::{demo, CaseSearchInput, LoginInput, QueueInput, Session, Store, SystemClock};
 
 /// Copies of each sample filing.
@@ -52,26 +53,32 @@ fn sign_in(store: &Store, user: &str) -> Session {
         .unwrap()
 }
 
+/// A fixed key: the bench's data directory is encrypted like any other.
+fn keys() -> StationKeys {
+    StationKeys::from_secret([0x24; 32], KeyHome::EnvFile("bench.key".into()))
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(regdesk_store::DB_FILE);
     {
-        let store = Store::open(dir.path(), Arc::new(SystemClock)).unwrap();
+        let store = Store::open_with_keys(dir.path(), Arc::new(SystemClock), keys()).unwrap();
         demo::fill_office(&store, 24).unwrap();
     }
     {
-        let conn = rusqlite::Connection::open(dir.path().join(regdesk_store::DB_FILE)).unwrap();
+        let conn = regdesk_store::connect(&db, &keys().database()).unwrap();
         conn.execute(COPY_CASES, [COPIES]).unwrap();
         conn.execute_batch(INDEX_COPIES).unwrap();
         conn.execute_batch("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
     }
-    let store = Store::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    let store = Store::open_with_keys(dir.path(), Arc::new(SystemClock), keys()).unwrap();
     let zhaomin = sign_in(&store, "zhaomin");
     let liwen = sign_in(&store, "liwen");
     let first = store
         .list_queue(&zhaomin, &QueueInput::first(Queue::FirstReview, 1))
         .unwrap();
     let serial = format!("{}-4711", first.rows[0].serial);
-    let total: u32 = rusqlite::Connection::open(dir.path().join(regdesk_store::DB_FILE))
+    let total: u32 = regdesk_store::connect(&db, &keys().database())
         .unwrap()
         .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))
         .unwrap();

@@ -20,6 +20,7 @@ mod error;
 mod files;
 mod forms;
 mod journal;
+pub mod keys;
 mod offices;
 mod payments;
 mod proofs;
@@ -48,7 +49,7 @@ pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
-pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};
+pub use db::{connect, data_dir, DB_FILE, SCHEMA_VERSION};
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
@@ -119,14 +120,29 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     station_id: String,
     path: PathBuf,
+    keys: keys::StationKeys,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `dir`, migrating it to the current schema.
+    /// Opens (creating if needed) the database in `dir`, migrating it to the
+    /// current schema, with the station's keys found (or, for a new data
+    /// directory, made) as [`keys`] describes.
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        let keys = keys::station_keys(dir, keys::KeyUse::OpenOrCreate)?;
+        Store::open_with_keys(dir, clock, keys)
+    }
+
+    /// Opens the database in `dir` with the given keys. A plain database (from
+    /// before encryption) is migrated, converted and verified first; plain
+    /// attachments are encrypted likewise.
+    pub fn open_with_keys(dir: &Path, clock: Arc<dyn Clock>, keys: keys::StationKeys) -> Result<Store> {
         documents::private_dir(dir)?;
         let path = dir.join(DB_FILE);
-        let mut conn = db::connect(&path)?;
+        let db_key = keys.database();
+        if db::header_of(&path)? == db::Header::Plain {
+            db::convert_plain(&path, &db_key)?;
+        }
+        let mut conn = db::connect(&path, &db_key)?;
         db::migrate(&mut conn)?;
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.clone().into_os_string();
@@ -139,11 +155,19 @@ impl Store {
             clock,
             station_id,
             path,
+            keys,
         };
-        // Old prints and exports can always be rendered again; a folder that
-        // cannot be swept does not stop the store from opening.
+        store.encrypt_plain_files()?;
+        // Old prints, exports and decrypted views can always be made again; a
+        // folder that cannot be swept does not stop the store from opening.
         let _ = store.sweep_documents(DEFAULT_DOCUMENT_MAX_AGE_DAYS);
+        let _ = store.sweep_views(std::time::Duration::ZERO);
         Ok(store)
+    }
+
+    /// The station's keys (for the signed audit head: [`keys::StationKeys::audit_head`]).
+    pub fn keys(&self) -> &keys::StationKeys {
+        &self.keys
     }
 
     /// The database file.

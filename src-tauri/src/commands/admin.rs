@@ -35,6 +35,12 @@ pub async fn settings(state: State<'_, AppState>) -> Res<SettingsView> {
     state.with(|st, s| st.settings(s))
 }
 
+/// Where the station's encryption key is kept (the note in 管理 · 设置).
+#[tauri::command]
+pub async fn key_location(state: State<'_, AppState>) -> Res<String> {
+    state.with(|st, s| st.key_location(s))
+}
+
 #[tauri::command]
 pub async fn update_settings(state: State<'_, AppState>, input: UpdateSettingsInput) -> Res<SettingsView> {
     state.with(|st, s| st.update_settings(s, &input))

@@ -21,6 +21,7 @@ describe('admin desk', () => {
       app_status: () => status({ session: session() }),
       list_staff: () => [],
       settings: () => current,
+      key_location: () => '操作系统的密钥库（Linux 为 Secret Service，Windows 为凭据管理器）',
       update_settings: (args) => {
         const input = args?.input as UpdateSettingsInput;
         if (input.idle_lock_minutes > 120 || input.fee_per_work_fen < 0) {
@@ -36,6 +37,10 @@ describe('admin desk', () => {
     const { user } = renderDesk();
     await user.click(await screen.findByTestId('admin-tab-settings'));
     await waitFor(() => expect(field('settings_idle_lock_minutes').value).toBe('10'));
+    // Where the encryption key is kept, and how to export it.
+    const note = await screen.findByTestId('settings-key-note');
+    expect(note.textContent).toContain('密钥保存在：操作系统的密钥库');
+    expect(note.textContent).toContain('regdesk key export');
 
     await user.clear(field('settings_idle_lock_minutes'));
     await fill(user, field('settings_idle_lock_minutes'), '500');

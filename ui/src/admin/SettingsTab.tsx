@@ -32,6 +32,7 @@ export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void })
   const [form] = Form.useForm<Values>();
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [keyWhere, setKeyWhere] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ err: ApiError; rest: FieldError[] } | null>(null);
 
@@ -53,6 +54,17 @@ export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void })
   useEffect(() => {
     void load(false);
   }, [load]);
+
+  useEffect(() => {
+    let live = true;
+    api.keyLocation().then(
+      (where) => live && setKeyWhere({ ok: true, text: where }),
+      (e: ApiError) => live && setKeyWhere({ ok: false, text: e.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const submit = async (v: Values) => {
     if (!settings) return;
@@ -117,6 +129,18 @@ export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void })
       <Form.Item name="fee_yuan" label={t('settings.fee_yuan')} extra={t('settings.feeHint')}>
         <InputNumber precision={2} min={0} step={10} prefix="¥" style={{ width: 160 }} />
       </Form.Item>
+      <Divider orientation="left" plain>
+        {t('settings.encryption')}
+      </Divider>
+      {keyWhere && (
+        <Alert
+          data-testid="settings-key-note"
+          type={keyWhere.ok ? 'info' : 'warning'}
+          showIcon
+          message={keyWhere.ok ? t('settings.keyNote', { where: keyWhere.text }) : keyWhere.text}
+          style={{ marginBottom: 16 }}
+        />
+      )}
       {error && (
         <Alert
           className="form-alert"

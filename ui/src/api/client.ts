@@ -82,6 +82,7 @@ export const api = {
   setStaffDisabled: (input: SetDisabledInput) => call<StaffView>('set_staff_disabled', { input }),
   resetPassword: (input: ResetPasswordInput) => call<StaffView>('reset_password', { input }),
   settings: () => call<SettingsView>('settings'),
+  keyLocation: () => call<string>('key_location'),
   updateSettings: (input: UpdateSettingsInput) => call<SettingsView>('update_settings', { input }),
   deskOverview: (desk: Desk) => call<DeskOverview>('desk_overview', { input: { desk } satisfies DeskInput }),
   listQueue: (input: QueueInput) => call<CasePage>('list_queue', { input }),

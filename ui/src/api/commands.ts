@@ -23,6 +23,7 @@ export const READ_COMMANDS = [
   'review_history',
   'list_staff',
   'settings',
+  'key_location',
   'verify_audit',
   'recent_audit',
   'office_tree',

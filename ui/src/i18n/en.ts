@@ -130,6 +130,9 @@ const en: Catalogue = {
   'settings.correction_period_days': 'Correction period (days)',
   'settings.fee': 'Fee',
   'settings.fee_yuan': 'Fee per work (yuan)',
+  'settings.encryption': 'Encryption',
+  'settings.keyNote':
+    'The database and attachments on this workstation are stored encrypted; the key is kept in: {where}. Backups use the same key: export the recovery code with “regdesk key export” and keep it apart from the backups; after restoring a backup on a new machine, import it with “regdesk key import”.',
   'settings.feeHint': 'Cases entering awaiting payment are charged this amount; fees already owed do not change.',
   'settings.save': 'Save',
   'settings.loadFailed': 'Could not read the settings',

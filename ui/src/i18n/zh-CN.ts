@@ -129,6 +129,9 @@ const zhCN = {
   'settings.correction_period_days': '补正期限（天）',
   'settings.fee': '登记费',
   'settings.fee_yuan': '每件作品登记费（元）',
+  'settings.encryption': '数据加密',
+  'settings.keyNote':
+    '本工作站的数据库与附件均加密保存，密钥保存在：{where}。备份使用同一密钥：请在命令行用“regdesk key export”导出恢复码，与备份分开妥善保管；在新机器上恢复备份后，用“regdesk key import”导入恢复码。',
   'settings.feeHint': '受理后进入待缴费的作品按此金额收费；已开具的费用不受影响。',
   'settings.save': '保存',
   'settings.loadFailed': '未能读取系统设置',

@@ -1,7 +1,5 @@
 //! The hash-chained audit (audit.rs): tampering behind the store's back is found.
 
-use rusqlite::Connection;
-
 use super::fixtures::*;
 
 #[test]
@@ -9,7 +7,7 @@ fn tampering_behind_the_stores_back_is_found_at_that_entry() {
     let (f, admin) = office();
     signed_in(&f, &admin, &REVIEWER);
     assert!(f.store.verify_audit().unwrap().ok);
-    let c = Connection::open(f.store.path()).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
     c.execute(
         "UPDATE journal SET payload = replace(payload, 'first_reviewer', 'admin') WHERE seq = 2",
         [],
@@ -25,7 +23,7 @@ fn tampering_behind_the_stores_back_is_found_at_that_entry() {
 fn deleting_an_entry_breaks_the_chain_after_it() {
     let (f, admin) = office();
     signed_in(&f, &admin, &REVIEWER);
-    let c = Connection::open(f.store.path()).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
     c.execute_batch("PRAGMA foreign_keys=OFF; DELETE FROM audit WHERE seq = 2; DELETE FROM journal WHERE seq = 2;")
         .unwrap();
     let r = f.store.verify_audit().unwrap();
@@ -36,7 +34,7 @@ fn deleting_an_entry_breaks_the_chain_after_it() {
 fn a_rewritten_hash_is_caught_by_the_next_entry() {
     let (f, admin) = office();
     signed_in(&f, &admin, &REVIEWER);
-    let c = Connection::open(f.store.path()).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
     c.execute(
         "UPDATE audit SET entry_hash = '00' || substr(entry_hash, 3) WHERE seq = 1",
         [],

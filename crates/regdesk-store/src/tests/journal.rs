@@ -1,7 +1,6 @@
 //! The command transaction (journal.rs): all or nothing, one writer at a time.
 
 use regdesk_domain::staff::Role;
-use rusqlite::Connection;
 
 use super::fixtures::*;
 use crate::*;
@@ -24,7 +23,7 @@ fn an_interrupted_transaction_is_not_visible_after_reopen() {
     // Simulates a crash: a writer process dies mid-transaction (connection dropped without commit).
     let (f, _) = office();
     {
-        let mut c = Connection::open(f.store.path()).unwrap();
+        let mut c = raw_db(f.store.path()).unwrap();
         let tx = c.transaction().unwrap();
         tx.execute("UPDATE station SET name = 'half' WHERE id = 1", []).unwrap();
         tx.execute(
@@ -36,7 +35,7 @@ fn an_interrupted_transaction_is_not_visible_after_reopen() {
         std::mem::forget(tx);
         drop(c);
     }
-    let again = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let again = open_store(f.dir.path(), f.clock.clone()).unwrap();
     assert_eq!(again.app_status(None).unwrap().station_name, "受理窗口1");
     assert!(again.verify_audit().unwrap().ok);
 }
@@ -45,7 +44,7 @@ fn an_interrupted_transaction_is_not_visible_after_reopen() {
 fn two_workstation_processes_on_one_file_conflict_cleanly() {
     let (f, admin) = office();
     let r = add_staff(&f, &admin, &REVIEWER);
-    let other = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let other = open_store(f.dir.path(), f.clock.clone()).unwrap();
     let threads: Vec<_> = (0..2)
         .map(|i| {
             let dir = f.dir.path().to_path_buf();
@@ -53,7 +52,7 @@ fn two_workstation_processes_on_one_file_conflict_cleanly() {
             let admin = admin.clone();
             let id = r.id.clone();
             std::thread::spawn(move || {
-                let s = Store::open(&dir, clock).unwrap();
+                let s = open_store(&dir, clock).unwrap();
                 s.update_staff(
                     &admin,
                     &UpdateStaffInput {
