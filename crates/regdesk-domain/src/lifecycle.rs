@@ -723,7 +723,10 @@ pub enum Refusal {
     #[error("本案已登记付款，不能更改缴费方式；如需更改请先退回该笔付款")]
     PaymentAlreadyRecorded,
     #[error("本案缴费方式为{}，不能登记{}的付款；请按本案选定的缴费方式登记", chosen.label(), given.label())]
-    PaymentMethodMismatch { chosen: PaymentMethod, given: PaymentMethod },
+    PaymentMethodMismatch {
+        chosen: PaymentMethod,
+        given: PaymentMethod,
+    },
     #[error("{label}应大于 0 元")]
     Amount { label: &'static str },
     #[error("请填写{label}")]
@@ -1262,11 +1265,7 @@ mod tests {
             K::ChangePaymentMethod,
             No("payment_method_not_chosen"),
         ),
-        (
-            S::AwaitingPayment,
-            K::RecordPayment,
-            No("payment_method_missing"),
-        ),
+        (S::AwaitingPayment, K::RecordPayment, No("payment_method_missing")),
         (S::AwaitingPayment, K::ConfirmPayment, No("wrong_state")),
         (S::AwaitingPayment, K::RejectPayment, No("wrong_state")),
         (S::AwaitingPayment, K::PassFirstReview, No("wrong_state")),
@@ -1927,17 +1926,67 @@ mod tests {
             Counter,
         }
         let table: [(PaymentMethod, CommandKind, Who, Expect); 12] = [
-            (PaymentMethod::BankTransfer, K::ConfirmPayment, Who::Recorder, No("four_eyes_payment")),
-            (PaymentMethod::BankTransfer, K::ConfirmPayment, Who::OtherFinance, To(S::AwaitingFirstReview)),
-            (PaymentMethod::BankTransfer, K::ConfirmPayment, Who::Counter, No("forbidden")),
-            (PaymentMethod::BankTransfer, K::RejectPayment, Who::Recorder, To(S::AwaitingPayment)),
-            (PaymentMethod::BankTransfer, K::RejectPayment, Who::OtherFinance, To(S::AwaitingPayment)),
-            (PaymentMethod::BankTransfer, K::RejectPayment, Who::Counter, No("forbidden")),
-            (PaymentMethod::Online, K::ConfirmPayment, Who::Recorder, No("four_eyes_payment")),
-            (PaymentMethod::Online, K::ConfirmPayment, Who::OtherFinance, To(S::AwaitingFirstReview)),
+            (
+                PaymentMethod::BankTransfer,
+                K::ConfirmPayment,
+                Who::Recorder,
+                No("four_eyes_payment"),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::ConfirmPayment,
+                Who::OtherFinance,
+                To(S::AwaitingFirstReview),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::ConfirmPayment,
+                Who::Counter,
+                No("forbidden"),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::RejectPayment,
+                Who::Recorder,
+                To(S::AwaitingPayment),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::RejectPayment,
+                Who::OtherFinance,
+                To(S::AwaitingPayment),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::RejectPayment,
+                Who::Counter,
+                No("forbidden"),
+            ),
+            (
+                PaymentMethod::Online,
+                K::ConfirmPayment,
+                Who::Recorder,
+                No("four_eyes_payment"),
+            ),
+            (
+                PaymentMethod::Online,
+                K::ConfirmPayment,
+                Who::OtherFinance,
+                To(S::AwaitingFirstReview),
+            ),
             (PaymentMethod::Online, K::ConfirmPayment, Who::Counter, No("forbidden")),
-            (PaymentMethod::Online, K::RejectPayment, Who::Recorder, To(S::AwaitingPayment)),
-            (PaymentMethod::Online, K::RejectPayment, Who::OtherFinance, To(S::AwaitingPayment)),
+            (
+                PaymentMethod::Online,
+                K::RejectPayment,
+                Who::Recorder,
+                To(S::AwaitingPayment),
+            ),
+            (
+                PaymentMethod::Online,
+                K::RejectPayment,
+                Who::OtherFinance,
+                To(S::AwaitingPayment),
+            ),
             (PaymentMethod::Online, K::RejectPayment, Who::Counter, No("forbidden")),
         ];
         let now = t0();
@@ -1987,7 +2036,11 @@ mod tests {
         assert_eq!((recorded.state, recorded.paid_fen), (S::AwaitingPaymentCheck, 0));
         let payment = recorded.offline_payment.clone().unwrap();
         assert_eq!(
-            (payment.method, payment.reference.as_str(), payment.recorded_by.0.as_str()),
+            (
+                payment.method,
+                payment.reference.as_str(),
+                payment.recorded_by.0.as_str()
+            ),
             (PaymentMethod::Online, "WX-0001", "fin-0")
         );
         let e = decide(&recorded, &sample(K::ConfirmPayment, now), &recorder(), now).unwrap_err();
@@ -2150,7 +2203,12 @@ mod tests {
         );
         let recorded = run(&online, online_payment("WX-0001", 15_000), &finance(), now);
         assert_eq!(recorded.state, S::AwaitingPaymentCheck);
-        let paid = run(&recorded, sample(K::ConfirmPayment, now), &actor("fin-2", &[Role::Finance]), now);
+        let paid = run(
+            &recorded,
+            sample(K::ConfirmPayment, now),
+            &actor("fin-2", &[Role::Finance]),
+            now,
+        );
         assert_eq!((paid.state, paid.paid_fen), (S::AwaitingFirstReview, 15_000));
         let bank = fixture(S::AwaitingPaymentCheck);
         let rejected = run(&bank, sample(K::RejectPayment, now), &finance(), now);

@@ -264,7 +264,11 @@ pub fn normalize_platform_reference(reference: &str) -> String {
 fn check_platform_reference(reference: &str) -> Result<(), FieldError> {
     let v = normalize_platform_reference(reference);
     if v.is_empty() {
-        return Err(FieldError::new("reference", "required", "请填写平台交易号（平台支付记录上的交易号）"));
+        return Err(FieldError::new(
+            "reference",
+            "required",
+            "请填写平台交易号（平台支付记录上的交易号）",
+        ));
     }
     let chars = v.chars().count();
     if chars > 64 {
@@ -762,7 +766,12 @@ mod tests {
         assert_eq!(a.payer_account, "pay@example.cn");
         assert_eq!(n.normalized(), n, "idempotent");
         // The platform reference: one payment, however it was typed.
-        for typed in ["wx20260001", " WX 2026 0001 ", "ＷＸ２０２６０００１", "wx\u{3000}2026\t0001"] {
+        for typed in [
+            "wx20260001",
+            " WX 2026 0001 ",
+            "ＷＸ２０２６０００１",
+            "wx\u{3000}2026\t0001",
+        ] {
             let o = TransferInput {
                 method: PaymentMethod::Online,
                 reference: typed.into(),
