@@ -92,7 +92,7 @@ commands! {
         counter::save_draft, counter::submit_for_signing, counter::record_signature, counter::resubmit,
         counter::print_application_form, counter::expire_corrections,
         payments::record_transfer, payments::check_transfer, payments::choose_payment_method,
-        payments::confirm_online_payment, payments::import_statement, payments::cancel_statement_import,
+        payments::import_statement, payments::cancel_statement_import,
         payments::resolve_statement_line, payments::dismiss_statement_line, payments::record_refund,
         payments::mark_invoices_issued, payments::export_document,
         review::first_review, review::final_review, review::print_notice,

@@ -205,7 +205,7 @@ impl CaseState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
-    /// 在线支付（扫码，平台确认）
+    /// 在线支付（扫码）：核款人员按平台记录登记，另一位核款人员确认
     Online,
     /// 银行公对公转账
     BankTransfer,
@@ -222,7 +222,8 @@ impl PaymentMethod {
         }
     }
 
-    /// Offline payments are checked by hand (待核款).
+    /// Offline payments (bank or Alipay transfers). Every payment, online ones included, is
+    /// recorded by one finance person and confirmed by another (待核款).
     pub fn is_offline(self) -> bool {
         self != PaymentMethod::Online
     }
@@ -350,11 +351,13 @@ pub struct CaseFacts {
     pub signatures: Vec<SignatureRecord>,
     /// 缴费方式（选定后不可更改）
     pub payment_method: Option<PaymentMethod>,
-    /// 待核的线下付款
+    /// 待核的付款（线下转账或在线支付；字段名沿用已存储的格式）
     pub offline_payment: Option<OfflinePayment>,
-    /// 已确认计入本案的费用（分）；大于 0 即已缴费
+    /// 已确认计入本案的费用（分）；大于 0 即已缴费。只由另一位核款人员的确认写入
     pub paid_fen: i64,
-    /// 在线支付流水号
+    /// 在线支付平台交易号：earlier versions wrote it when one person confirmed an online payment
+    /// alone; kept so that those cases keep their record. Nothing writes it now: an online payment
+    /// is a recorded payment like a transfer (its reference is the transfer's).
     pub payment_reference: Option<String>,
     /// 受理时间（首次进入待初审）
     pub accepted_at: Option<DateTime<Utc>>,
@@ -386,9 +389,14 @@ impl CaseFacts {
         self.state == CaseState::AwaitingPayment && self.payment_method.is_none_or(PaymentMethod::is_offline)
     }
 
-    /// 可确认在线支付：待缴费，且未选定方式或选定的是在线支付。
+    /// 可登记在线支付：待缴费，且未选定方式或选定的是在线支付。
     pub fn takes_online_payment(&self) -> bool {
-        self.state == CaseState::AwaitingPayment && self.payment_method.is_none_or(|m| !m.is_offline())
+        self.takes_payment(PaymentMethod::Online)
+    }
+
+    /// 可登记这种方式的付款：待缴费，且未选定方式或选定的正是这种方式。
+    pub fn takes_payment(&self, method: PaymentMethod) -> bool {
+        self.state == CaseState::AwaitingPayment && self.payment_method.is_none_or(|m| m == method)
     }
 
     /// 待重新提交：a correction round in which everyone has signed again; the
@@ -427,18 +435,16 @@ pub enum CaseCommand {
         method: PaymentMethod,
         reason: String,
     },
-    /// 平台确认在线支付
-    ConfirmOnlinePayment {
-        platform_reference: String,
-        amount_fen: i64,
-    },
-    RecordOfflinePayment {
+    /// 核款人员登记付款（线下转账或在线支付），案件进入待核款；`method` 须为本案选定的方式，
+    /// `amount_fen` 为登记计入本案的金额
+    RecordPayment {
+        method: PaymentMethod,
         amount_fen: i64,
         payer: String,
         reference: String,
         paid_on: NaiveDate,
     },
-    /// 核款人员确认收款；`credited_fen` 为计入本案的金额
+    /// 另一位核款人员确认收款；`credited_fen` 为计入本案的金额（不超过登记的金额）
     ConfirmPayment {
         credited_fen: i64,
     },
@@ -488,8 +494,7 @@ pub enum CommandKind {
     VoidSignatures,
     ChoosePaymentMethod,
     ChangePaymentMethod,
-    ConfirmOnlinePayment,
-    RecordOfflinePayment,
+    RecordPayment,
     ConfirmPayment,
     RejectPayment,
     PassFirstReview,
@@ -507,14 +512,13 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 21] = [
+    pub const ALL: [CommandKind; 20] = [
         CommandKind::SubmitForSigning,
         CommandKind::RecordSignature,
         CommandKind::VoidSignatures,
         CommandKind::ChoosePaymentMethod,
         CommandKind::ChangePaymentMethod,
-        CommandKind::ConfirmOnlinePayment,
-        CommandKind::RecordOfflinePayment,
+        CommandKind::RecordPayment,
         CommandKind::ConfirmPayment,
         CommandKind::RejectPayment,
         CommandKind::PassFirstReview,
@@ -538,8 +542,7 @@ impl CommandKind {
             CommandKind::VoidSignatures => "作废签章",
             CommandKind::ChoosePaymentMethod => "选择缴费方式",
             CommandKind::ChangePaymentMethod => "更改缴费方式",
-            CommandKind::ConfirmOnlinePayment => "确认在线支付",
-            CommandKind::RecordOfflinePayment => "登记线下付款",
+            CommandKind::RecordPayment => "登记付款",
             CommandKind::ConfirmPayment => "确认收款",
             CommandKind::RejectPayment => "退回付款",
             CommandKind::PassFirstReview => "初审通过",
@@ -567,9 +570,9 @@ impl CommandKind {
             K::ChoosePaymentMethod => &[Role::CounterClerk, Role::Finance],
             K::ChangePaymentMethod => &[Role::Admin],
             K::Withdraw => &[Role::CounterClerk],
-            // Online payments are confirmed by the platform; the store gives them under a counter or finance account.
-            K::ConfirmOnlinePayment | K::RecordOfflinePayment => &[Role::CounterClerk, Role::Finance],
-            K::ConfirmPayment | K::RejectPayment => &[Role::Finance],
+            // Every payment, online ones included, is finance's: one person records it, another
+            // confirms it (docs/DOMAIN.md §6).
+            K::RecordPayment | K::ConfirmPayment | K::RejectPayment => &[Role::Finance],
             K::PassFirstReview | K::ReturnForCorrection | K::ProposeRefusal => &[Role::FirstReviewer],
             K::Approve | K::SendBackToFirstReview | K::ConfirmRefusal => &[Role::FinalReviewer],
             // No person decides it: the deadline does (docs/DOMAIN.md §7.3). Any station
@@ -591,8 +594,7 @@ impl CaseCommand {
             C::VoidSignatures { .. } => K::VoidSignatures,
             C::ChoosePaymentMethod { .. } => K::ChoosePaymentMethod,
             C::ChangePaymentMethod { .. } => K::ChangePaymentMethod,
-            C::ConfirmOnlinePayment { .. } => K::ConfirmOnlinePayment,
-            C::RecordOfflinePayment { .. } => K::RecordOfflinePayment,
+            C::RecordPayment { .. } => K::RecordPayment,
             C::ConfirmPayment { .. } => K::ConfirmPayment,
             C::RejectPayment { .. } => K::RejectPayment,
             C::PassFirstReview => K::PassFirstReview,
@@ -643,15 +645,11 @@ pub enum CaseEventKind {
         to: PaymentMethod,
         reason: String,
     },
-    /// 在线支付已确认；案件受理，进入待初审
-    OnlinePaymentConfirmed {
-        platform_reference: String,
-        amount_fen: i64,
-    },
-    OfflinePaymentRecorded {
+    /// 付款已登记（线下转账或在线支付），待另一位核款人员确认
+    PaymentRecorded {
         payment: OfflinePayment,
     },
-    /// 线下付款已核实；案件受理，进入待初审
+    /// 付款已核实；案件受理，进入待初审
     PaymentConfirmed {
         credited_fen: i64,
     },
@@ -706,6 +704,8 @@ pub enum Refusal {
     FourEyesReview { done: &'static str, wanted: &'static str },
     #[error("这笔付款由您登记，不能由您本人确认收款，请由另一位核款人员确认")]
     FourEyesPayment,
+    #[error("计入本案的金额 {} 超过登记的付款 {}：只能确认实际登记并核实的金额", crate::fee::format_yuan(*credited_fen), crate::fee::format_yuan(*recorded_fen))]
+    CreditExceedsRecorded { credited_fen: i64, recorded_fen: i64 },
     #[error("{0}")]
     Signature(SignatureRefusal),
     #[error("签章人名单为空，请先填写著作权人")]
@@ -722,10 +722,10 @@ pub enum Refusal {
     PaymentMethodNotChosen,
     #[error("本案已登记付款，不能更改缴费方式；如需更改请先退回该笔付款")]
     PaymentAlreadyRecorded,
-    #[error("本案缴费方式为{}，不能执行“{}”", chosen.label(), command.label())]
+    #[error("本案缴费方式为{}，不能登记{}的付款；请按本案选定的缴费方式登记", chosen.label(), given.label())]
     PaymentMethodMismatch {
         chosen: PaymentMethod,
-        command: CommandKind,
+        given: PaymentMethod,
     },
     #[error("{label}应大于 0 元")]
     Amount { label: &'static str },
@@ -753,6 +753,7 @@ impl Refusal {
             Refusal::WrongState { .. } => "wrong_state",
             Refusal::FourEyesReview { .. } => "four_eyes_review",
             Refusal::FourEyesPayment => "four_eyes_payment",
+            Refusal::CreditExceedsRecorded { .. } => "credit_exceeds_recorded",
             Refusal::Signature(s) => s.code(),
             Refusal::NoSigners => "no_signers",
             Refusal::ContentUnchanged => "content_unchanged",
@@ -917,51 +918,32 @@ pub fn decide(
         }
         (
             S::AwaitingPayment,
-            C::ConfirmOnlinePayment {
-                platform_reference,
-                amount_fen,
-            },
-        ) => {
-            match case.payment_method {
-                None => return Err(Refusal::PaymentMethodMissing),
-                Some(m) if m.is_offline() => {
-                    return Err(Refusal::PaymentMethodMismatch {
-                        chosen: m,
-                        command: kind,
-                    })
-                }
-                Some(_) => {}
-            }
-            vec![ev(E::OnlinePaymentConfirmed {
-                platform_reference: required("platform_reference", "支付平台流水号", platform_reference)?,
-                amount_fen: positive("支付金额", *amount_fen)?,
-            })]
-        }
-        (
-            S::AwaitingPayment,
-            C::RecordOfflinePayment {
+            C::RecordPayment {
+                method,
                 amount_fen,
                 payer,
                 reference,
                 paid_on,
             },
         ) => {
-            let method = match case.payment_method {
+            match case.payment_method {
                 None => return Err(Refusal::PaymentMethodMissing),
-                Some(m) if !m.is_offline() => {
-                    return Err(Refusal::PaymentMethodMismatch {
-                        chosen: m,
-                        command: kind,
-                    })
+                Some(chosen) if chosen != *method => {
+                    return Err(Refusal::PaymentMethodMismatch { chosen, given: *method })
                 }
-                Some(m) => m,
+                Some(_) => {}
+            }
+            let reference_label = if *method == PaymentMethod::Online {
+                "平台交易号"
+            } else {
+                "转账流水号或凭证"
             };
-            vec![ev(E::OfflinePaymentRecorded {
+            vec![ev(E::PaymentRecorded {
                 payment: OfflinePayment {
-                    method,
+                    method: *method,
                     amount_fen: positive("到账金额", *amount_fen)?,
                     payer: required("payer", "付款人", payer)?,
-                    reference: required("reference", "转账流水号或凭证", reference)?,
+                    reference: required("reference", reference_label, reference)?,
                     paid_on: *paid_on,
                     recorded_by: actor.staff_id.clone(),
                     recorded_at: now,
@@ -976,9 +958,15 @@ pub fn decide(
             {
                 return Err(Refusal::FourEyesPayment);
             }
-            vec![ev(E::PaymentConfirmed {
-                credited_fen: positive("计入本案的金额", *credited_fen)?,
-            })]
+            let credited_fen = positive("计入本案的金额", *credited_fen)?;
+            let recorded_fen = case.offline_payment.as_ref().map_or(0, |p| p.amount_fen);
+            if credited_fen > recorded_fen {
+                return Err(Refusal::CreditExceedsRecorded {
+                    credited_fen,
+                    recorded_fen,
+                });
+            }
+            vec![ev(E::PaymentConfirmed { credited_fen })]
         }
         (S::AwaitingPaymentCheck, C::RejectPayment { reason }) => {
             vec![ev(E::PaymentRejected {
@@ -1108,15 +1096,7 @@ pub fn apply(case: &CaseFacts, event: &CaseEvent) -> CaseFacts {
         }
         E::PaymentMethodChosen { method } => c.payment_method = Some(*method),
         E::PaymentMethodChanged { to, .. } => c.payment_method = Some(*to),
-        E::OnlinePaymentConfirmed {
-            platform_reference,
-            amount_fen,
-        } => {
-            c.paid_fen = *amount_fen;
-            c.payment_reference = Some(platform_reference.clone());
-            accept(&mut c, at);
-        }
-        E::OfflinePaymentRecorded { payment } => {
+        E::PaymentRecorded { payment } => {
             c.offline_payment = Some(payment.clone());
             c.state = S::AwaitingPaymentCheck;
         }
@@ -1235,14 +1215,13 @@ mod tests {
 
     /// Every state × every command, with the standard facts of [`fixture`], the standard command
     /// of [`sample`] and an actor holding every role who has not yet touched the case.
-    const TABLE: [(CaseState, CommandKind, Expect); 294] = [
+    const TABLE: [(CaseState, CommandKind, Expect); 280] = [
         (S::Draft, K::SubmitForSigning, To(S::AwaitingSignatures)),
         (S::Draft, K::RecordSignature, No("wrong_state")),
         (S::Draft, K::VoidSignatures, No("wrong_state")),
         (S::Draft, K::ChoosePaymentMethod, No("wrong_state")),
         (S::Draft, K::ChangePaymentMethod, No("wrong_state")),
-        (S::Draft, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::Draft, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Draft, K::RecordPayment, No("wrong_state")),
         (S::Draft, K::ConfirmPayment, No("wrong_state")),
         (S::Draft, K::RejectPayment, No("wrong_state")),
         (S::Draft, K::PassFirstReview, No("wrong_state")),
@@ -1262,8 +1241,7 @@ mod tests {
         (S::AwaitingSignatures, K::VoidSignatures, To(S::Draft)),
         (S::AwaitingSignatures, K::ChoosePaymentMethod, No("wrong_state")),
         (S::AwaitingSignatures, K::ChangePaymentMethod, No("wrong_state")),
-        (S::AwaitingSignatures, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::AwaitingSignatures, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingSignatures, K::RecordPayment, No("wrong_state")),
         (S::AwaitingSignatures, K::ConfirmPayment, No("wrong_state")),
         (S::AwaitingSignatures, K::RejectPayment, No("wrong_state")),
         (S::AwaitingSignatures, K::PassFirstReview, No("wrong_state")),
@@ -1287,16 +1265,7 @@ mod tests {
             K::ChangePaymentMethod,
             No("payment_method_not_chosen"),
         ),
-        (
-            S::AwaitingPayment,
-            K::ConfirmOnlinePayment,
-            No("payment_method_missing"),
-        ),
-        (
-            S::AwaitingPayment,
-            K::RecordOfflinePayment,
-            No("payment_method_missing"),
-        ),
+        (S::AwaitingPayment, K::RecordPayment, No("payment_method_missing")),
         (S::AwaitingPayment, K::ConfirmPayment, No("wrong_state")),
         (S::AwaitingPayment, K::RejectPayment, No("wrong_state")),
         (S::AwaitingPayment, K::PassFirstReview, No("wrong_state")),
@@ -1316,8 +1285,7 @@ mod tests {
         (S::AwaitingPaymentCheck, K::VoidSignatures, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::ChoosePaymentMethod, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::ChangePaymentMethod, No("wrong_state")),
-        (S::AwaitingPaymentCheck, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::AwaitingPaymentCheck, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingPaymentCheck, K::RecordPayment, No("wrong_state")),
         (S::AwaitingPaymentCheck, K::ConfirmPayment, To(S::AwaitingFirstReview)),
         (S::AwaitingPaymentCheck, K::RejectPayment, To(S::AwaitingPayment)),
         (S::AwaitingPaymentCheck, K::PassFirstReview, No("wrong_state")),
@@ -1337,8 +1305,7 @@ mod tests {
         (S::AwaitingFirstReview, K::VoidSignatures, No("wrong_state")),
         (S::AwaitingFirstReview, K::ChoosePaymentMethod, No("wrong_state")),
         (S::AwaitingFirstReview, K::ChangePaymentMethod, No("wrong_state")),
-        (S::AwaitingFirstReview, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::AwaitingFirstReview, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingFirstReview, K::RecordPayment, No("wrong_state")),
         (S::AwaitingFirstReview, K::ConfirmPayment, No("wrong_state")),
         (S::AwaitingFirstReview, K::RejectPayment, No("wrong_state")),
         (S::AwaitingFirstReview, K::PassFirstReview, To(S::AwaitingFinalReview)),
@@ -1362,8 +1329,7 @@ mod tests {
         (S::AwaitingFinalReview, K::VoidSignatures, No("wrong_state")),
         (S::AwaitingFinalReview, K::ChoosePaymentMethod, No("wrong_state")),
         (S::AwaitingFinalReview, K::ChangePaymentMethod, No("wrong_state")),
-        (S::AwaitingFinalReview, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::AwaitingFinalReview, K::RecordOfflinePayment, No("wrong_state")),
+        (S::AwaitingFinalReview, K::RecordPayment, No("wrong_state")),
         (S::AwaitingFinalReview, K::ConfirmPayment, No("wrong_state")),
         (S::AwaitingFinalReview, K::RejectPayment, No("wrong_state")),
         (S::AwaitingFinalReview, K::PassFirstReview, No("wrong_state")),
@@ -1387,8 +1353,7 @@ mod tests {
         (S::RefusalProposed, K::VoidSignatures, No("wrong_state")),
         (S::RefusalProposed, K::ChoosePaymentMethod, No("wrong_state")),
         (S::RefusalProposed, K::ChangePaymentMethod, No("wrong_state")),
-        (S::RefusalProposed, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::RefusalProposed, K::RecordOfflinePayment, No("wrong_state")),
+        (S::RefusalProposed, K::RecordPayment, No("wrong_state")),
         (S::RefusalProposed, K::ConfirmPayment, No("wrong_state")),
         (S::RefusalProposed, K::RejectPayment, No("wrong_state")),
         (S::RefusalProposed, K::PassFirstReview, No("wrong_state")),
@@ -1408,8 +1373,7 @@ mod tests {
         (S::ReturnedForCorrection, K::VoidSignatures, No("wrong_state")),
         (S::ReturnedForCorrection, K::ChoosePaymentMethod, No("wrong_state")),
         (S::ReturnedForCorrection, K::ChangePaymentMethod, No("wrong_state")),
-        (S::ReturnedForCorrection, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::ReturnedForCorrection, K::RecordOfflinePayment, No("wrong_state")),
+        (S::ReturnedForCorrection, K::RecordPayment, No("wrong_state")),
         (S::ReturnedForCorrection, K::ConfirmPayment, No("wrong_state")),
         (S::ReturnedForCorrection, K::RejectPayment, No("wrong_state")),
         (S::ReturnedForCorrection, K::PassFirstReview, No("wrong_state")),
@@ -1429,8 +1393,7 @@ mod tests {
         (S::Registered, K::VoidSignatures, No("wrong_state")),
         (S::Registered, K::ChoosePaymentMethod, No("wrong_state")),
         (S::Registered, K::ChangePaymentMethod, No("wrong_state")),
-        (S::Registered, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::Registered, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Registered, K::RecordPayment, No("wrong_state")),
         (S::Registered, K::ConfirmPayment, No("wrong_state")),
         (S::Registered, K::RejectPayment, No("wrong_state")),
         (S::Registered, K::PassFirstReview, No("wrong_state")),
@@ -1450,8 +1413,7 @@ mod tests {
         (S::Mailed, K::VoidSignatures, No("wrong_state")),
         (S::Mailed, K::ChoosePaymentMethod, No("wrong_state")),
         (S::Mailed, K::ChangePaymentMethod, No("wrong_state")),
-        (S::Mailed, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::Mailed, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Mailed, K::RecordPayment, No("wrong_state")),
         (S::Mailed, K::ConfirmPayment, No("wrong_state")),
         (S::Mailed, K::RejectPayment, No("wrong_state")),
         (S::Mailed, K::PassFirstReview, No("wrong_state")),
@@ -1471,8 +1433,7 @@ mod tests {
         (S::PickedUp, K::VoidSignatures, No("wrong_state")),
         (S::PickedUp, K::ChoosePaymentMethod, No("wrong_state")),
         (S::PickedUp, K::ChangePaymentMethod, No("wrong_state")),
-        (S::PickedUp, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::PickedUp, K::RecordOfflinePayment, No("wrong_state")),
+        (S::PickedUp, K::RecordPayment, No("wrong_state")),
         (S::PickedUp, K::ConfirmPayment, No("wrong_state")),
         (S::PickedUp, K::RejectPayment, No("wrong_state")),
         (S::PickedUp, K::PassFirstReview, No("wrong_state")),
@@ -1492,8 +1453,7 @@ mod tests {
         (S::Refused, K::VoidSignatures, No("wrong_state")),
         (S::Refused, K::ChoosePaymentMethod, No("wrong_state")),
         (S::Refused, K::ChangePaymentMethod, No("wrong_state")),
-        (S::Refused, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::Refused, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Refused, K::RecordPayment, No("wrong_state")),
         (S::Refused, K::ConfirmPayment, No("wrong_state")),
         (S::Refused, K::RejectPayment, No("wrong_state")),
         (S::Refused, K::PassFirstReview, No("wrong_state")),
@@ -1513,8 +1473,7 @@ mod tests {
         (S::Withdrawn, K::VoidSignatures, No("wrong_state")),
         (S::Withdrawn, K::ChoosePaymentMethod, No("wrong_state")),
         (S::Withdrawn, K::ChangePaymentMethod, No("wrong_state")),
-        (S::Withdrawn, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::Withdrawn, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Withdrawn, K::RecordPayment, No("wrong_state")),
         (S::Withdrawn, K::ConfirmPayment, No("wrong_state")),
         (S::Withdrawn, K::RejectPayment, No("wrong_state")),
         (S::Withdrawn, K::PassFirstReview, No("wrong_state")),
@@ -1534,8 +1493,7 @@ mod tests {
         (S::Revoked, K::VoidSignatures, No("wrong_state")),
         (S::Revoked, K::ChoosePaymentMethod, No("wrong_state")),
         (S::Revoked, K::ChangePaymentMethod, No("wrong_state")),
-        (S::Revoked, K::ConfirmOnlinePayment, No("wrong_state")),
-        (S::Revoked, K::RecordOfflinePayment, No("wrong_state")),
+        (S::Revoked, K::RecordPayment, No("wrong_state")),
         (S::Revoked, K::ConfirmPayment, No("wrong_state")),
         (S::Revoked, K::RejectPayment, No("wrong_state")),
         (S::Revoked, K::PassFirstReview, No("wrong_state")),
@@ -1573,6 +1531,10 @@ mod tests {
     }
     fn finance() -> Actor {
         actor("fin-1", &[Role::Finance])
+    }
+    /// The finance person who recorded the payments of [`fixture`].
+    fn recorder() -> Actor {
+        actor("fin-0", &[Role::Finance])
     }
     fn first() -> Actor {
         actor("rev-1", &[Role::FirstReviewer])
@@ -1633,11 +1595,8 @@ mod tests {
                 method: PaymentMethod::AlipayTransfer,
                 reason: "申请人改用支付宝转账".into(),
             },
-            K::ConfirmOnlinePayment => CaseCommand::ConfirmOnlinePayment {
-                platform_reference: "WX-0001".into(),
-                amount_fen: 15_000,
-            },
-            K::RecordOfflinePayment => CaseCommand::RecordOfflinePayment {
+            K::RecordPayment => CaseCommand::RecordPayment {
+                method: PaymentMethod::BankTransfer,
                 amount_fen: 30_000,
                 payer: "某某文化有限公司".into(),
                 reference: "BANK-42".into(),
@@ -1677,6 +1636,17 @@ mod tests {
         }
     }
 
+    /// An online payment as finance records it from the platform's record.
+    fn online_payment(reference: &str, amount_fen: i64) -> CaseCommand {
+        CaseCommand::RecordPayment {
+            method: PaymentMethod::Online,
+            amount_fen,
+            payer: "张三".into(),
+            reference: reference.into(),
+            paid_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        }
+    }
+
     fn run(case: &CaseFacts, cmd: CaseCommand, who: &Actor, at: DateTime<Utc>) -> CaseFacts {
         match execute(case, &cmd, who, at) {
             Ok((facts, _)) => facts,
@@ -1692,7 +1662,7 @@ mod tests {
         let signed_once = run(&signing, sign(0, "fp1"), &clerk(), now);
         let payment = run(&signed_once, sign(1, "fp1"), &clerk(), now);
         let with_method = run(&payment, sample(K::ChoosePaymentMethod, now), &clerk(), now);
-        let check = run(&with_method, sample(K::RecordOfflinePayment, now), &clerk(), now);
+        let check = run(&with_method, sample(K::RecordPayment, now), &recorder(), now);
         let first_review = run(&check, sample(K::ConfirmPayment, now), &finance(), now);
         let final_review = run(&first_review, CaseCommand::PassFirstReview, &first(), now);
         let proposed = run(&first_review, sample(K::ProposeRefusal, now), &first(), now);
@@ -1817,14 +1787,13 @@ mod tests {
     #[test]
     fn roles() {
         let now = table_now();
-        let table: [(CommandKind, &[Role]); 21] = [
+        let table: [(CommandKind, &[Role]); 20] = [
             (K::SubmitForSigning, &[Role::CounterClerk]),
             (K::RecordSignature, &[Role::CounterClerk]),
             (K::VoidSignatures, &[Role::CounterClerk]),
             (K::ChoosePaymentMethod, &[Role::CounterClerk, Role::Finance]),
             (K::ChangePaymentMethod, &[Role::Admin]),
-            (K::ConfirmOnlinePayment, &[Role::CounterClerk, Role::Finance]),
-            (K::RecordOfflinePayment, &[Role::CounterClerk, Role::Finance]),
+            (K::RecordPayment, &[Role::Finance]),
             (K::ConfirmPayment, &[Role::Finance]),
             (K::RejectPayment, &[Role::Finance]),
             (K::PassFirstReview, &[Role::FirstReviewer]),
@@ -1916,7 +1885,7 @@ mod tests {
     fn four_eyes_on_payment() {
         let now = table_now();
         let check = fixture(S::AwaitingPaymentCheck);
-        let recorder = actor("clerk-1", &[Role::CounterClerk, Role::Finance]);
+        let recorder = actor("fin-0", &[Role::CounterClerk, Role::Finance]);
         let e = decide(&check, &sample(K::ConfirmPayment, now), &recorder, now).unwrap_err();
         assert_eq!(e.code(), "four_eyes_payment");
         // The recorder may still send back a wrong record.
@@ -1927,7 +1896,7 @@ mod tests {
         // A payment recorded by finance is confirmed by another finance person.
         let mut case = fixture(S::AwaitingPayment);
         case = run(&case, sample(K::ChoosePaymentMethod, now), &clerk(), now);
-        case = run(&case, sample(K::RecordOfflinePayment, now), &finance(), now);
+        case = run(&case, sample(K::RecordPayment, now), &finance(), now);
         assert_eq!(
             decide(&case, &sample(K::ConfirmPayment, now), &finance(), now)
                 .unwrap_err()
@@ -1941,6 +1910,163 @@ mod tests {
             now
         )
         .is_ok());
+    }
+
+    /// Maker-checker on a payment waiting for its check (待核款), for an offline transfer and an
+    /// online payment alike: who may give each payment command.
+    #[test]
+    fn payment_maker_checker_table() {
+        #[derive(Debug, Clone, Copy)]
+        enum Who {
+            /// the finance person who recorded the payment
+            Recorder,
+            /// another finance person
+            OtherFinance,
+            /// a counter clerk
+            Counter,
+        }
+        let table: [(PaymentMethod, CommandKind, Who, Expect); 12] = [
+            (
+                PaymentMethod::BankTransfer,
+                K::ConfirmPayment,
+                Who::Recorder,
+                No("four_eyes_payment"),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::ConfirmPayment,
+                Who::OtherFinance,
+                To(S::AwaitingFirstReview),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::ConfirmPayment,
+                Who::Counter,
+                No("forbidden"),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::RejectPayment,
+                Who::Recorder,
+                To(S::AwaitingPayment),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::RejectPayment,
+                Who::OtherFinance,
+                To(S::AwaitingPayment),
+            ),
+            (
+                PaymentMethod::BankTransfer,
+                K::RejectPayment,
+                Who::Counter,
+                No("forbidden"),
+            ),
+            (
+                PaymentMethod::Online,
+                K::ConfirmPayment,
+                Who::Recorder,
+                No("four_eyes_payment"),
+            ),
+            (
+                PaymentMethod::Online,
+                K::ConfirmPayment,
+                Who::OtherFinance,
+                To(S::AwaitingFirstReview),
+            ),
+            (PaymentMethod::Online, K::ConfirmPayment, Who::Counter, No("forbidden")),
+            (
+                PaymentMethod::Online,
+                K::RejectPayment,
+                Who::Recorder,
+                To(S::AwaitingPayment),
+            ),
+            (
+                PaymentMethod::Online,
+                K::RejectPayment,
+                Who::OtherFinance,
+                To(S::AwaitingPayment),
+            ),
+            (PaymentMethod::Online, K::RejectPayment, Who::Counter, No("forbidden")),
+        ];
+        let now = t0();
+        for (method, kind, who, want) in table {
+            let chosen = run(
+                &fixture(S::AwaitingPayment),
+                CaseCommand::ChoosePaymentMethod { method },
+                &clerk(),
+                now,
+            );
+            let recorded = match method {
+                PaymentMethod::Online => run(&chosen, online_payment("WX-0001", 15_000), &recorder(), now),
+                _ => run(&chosen, sample(K::RecordPayment, now), &recorder(), now),
+            };
+            let actor = match who {
+                Who::Recorder => recorder(),
+                Who::OtherFinance => finance(),
+                Who::Counter => clerk(),
+            };
+            let got = match execute(&recorded, &sample(kind, now), &actor, now) {
+                Ok((facts, _)) => To(facts.state),
+                Err(e) => No(e.code()),
+            };
+            assert_eq!(got, want, "{method:?} {kind:?} by {who:?}");
+        }
+    }
+
+    #[test]
+    fn an_online_payment_is_recorded_by_finance_and_confirmed_by_another() {
+        let now = t0();
+        let online = run(
+            &fixture(S::AwaitingPayment),
+            CaseCommand::ChoosePaymentMethod {
+                method: PaymentMethod::Online,
+            },
+            &clerk(),
+            now,
+        );
+        // The counter no longer marks a case paid online.
+        let e = decide(&online, &online_payment("WX-0001", 15_000), &clerk(), now).unwrap_err();
+        assert_eq!(e.code(), "forbidden");
+        assert_eq!(
+            e.to_string(),
+            "您没有“登记付款”的权限，需要岗位：缴费核对。请联系系统管理员分配岗位。"
+        );
+        let recorded = run(&online, online_payment("WX-0001", 15_000), &recorder(), now);
+        assert_eq!((recorded.state, recorded.paid_fen), (S::AwaitingPaymentCheck, 0));
+        let payment = recorded.offline_payment.clone().unwrap();
+        assert_eq!(
+            (
+                payment.method,
+                payment.reference.as_str(),
+                payment.recorded_by.0.as_str()
+            ),
+            (PaymentMethod::Online, "WX-0001", "fin-0")
+        );
+        let e = decide(&recorded, &sample(K::ConfirmPayment, now), &recorder(), now).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "这笔付款由您登记，不能由您本人确认收款，请由另一位核款人员确认"
+        );
+        // Only what was recorded can be confirmed, and so later refunded.
+        let e = decide(
+            &recorded,
+            &CaseCommand::ConfirmPayment { credited_fen: 15_001 },
+            &finance(),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "credit_exceeds_recorded");
+        assert_eq!(
+            e.to_string(),
+            "计入本案的金额 ¥150.01 超过登记的付款 ¥150.00：只能确认实际登记并核实的金额"
+        );
+        let paid = run(&recorded, sample(K::ConfirmPayment, now), &finance(), now);
+        assert_eq!((paid.state, paid.paid_fen), (S::AwaitingFirstReview, 15_000));
+        assert_eq!(paid.accepted_at, Some(now));
+        let proposed = run(&paid, sample(K::ProposeRefusal, now), &first(), now);
+        let refused = run(&proposed, CaseCommand::ConfirmRefusal, &final_(), now);
+        assert_eq!((refused.state, refused.refund_owed_fen), (S::Refused, 15_000));
     }
 
     #[test]
@@ -2038,7 +2164,7 @@ mod tests {
         );
         assert_eq!(changed.payment_method, Some(PaymentMethod::Online));
         // Once a transfer is recorded, the method stays.
-        let recorded = run(&chosen, sample(K::RecordOfflinePayment, now), &finance(), now);
+        let recorded = run(&chosen, sample(K::RecordPayment, now), &finance(), now);
         assert_eq!(recorded.state, S::AwaitingPaymentCheck);
         let rejected = run(&recorded, sample(K::RejectPayment, now), &finance(), now);
         assert_eq!(
@@ -2069,20 +2195,27 @@ mod tests {
         let e = decide(&online, &sample(K::ChoosePaymentMethod, now), &clerk(), now).unwrap_err();
         assert_eq!(e.code(), "payment_method_fixed");
         assert_eq!(e.to_string(), "缴费方式已选定为在线支付，不能更改");
+        let e = decide(&online, &sample(K::RecordPayment, now), &finance(), now).unwrap_err();
+        assert_eq!(e.code(), "payment_method_mismatch");
         assert_eq!(
-            decide(&online, &sample(K::RecordOfflinePayment, now), &clerk(), now)
-                .unwrap_err()
-                .code(),
-            "payment_method_mismatch"
+            e.to_string(),
+            "本案缴费方式为在线支付，不能登记银行公对公转账的付款；请按本案选定的缴费方式登记"
         );
-        let paid = run(&online, sample(K::ConfirmOnlinePayment, now), &clerk(), now);
+        let recorded = run(&online, online_payment("WX-0001", 15_000), &finance(), now);
+        assert_eq!(recorded.state, S::AwaitingPaymentCheck);
+        let paid = run(
+            &recorded,
+            sample(K::ConfirmPayment, now),
+            &actor("fin-2", &[Role::Finance]),
+            now,
+        );
         assert_eq!((paid.state, paid.paid_fen), (S::AwaitingFirstReview, 15_000));
         let bank = fixture(S::AwaitingPaymentCheck);
         let rejected = run(&bank, sample(K::RejectPayment, now), &finance(), now);
         assert_eq!(rejected.state, S::AwaitingPayment);
         assert_eq!(rejected.payment_method, Some(PaymentMethod::BankTransfer));
         assert_eq!(
-            decide(&rejected, &sample(K::ConfirmOnlinePayment, now), &clerk(), now)
+            decide(&rejected, &online_payment("WX-0001", 15_000), &finance(), now)
                 .unwrap_err()
                 .code(),
             "payment_method_mismatch"
@@ -2100,21 +2233,21 @@ mod tests {
             (S::Draft, Some(PaymentMethod::BankTransfer))
         );
         assert!(edited.signatures.is_empty() && edited.signers.is_empty());
-        let bad_amounts = [
-            CaseCommand::ConfirmOnlinePayment {
-                platform_reference: "WX".into(),
-                amount_fen: 0,
-            },
-            CaseCommand::ConfirmOnlinePayment {
-                platform_reference: " ".into(),
-                amount_fen: 15_000,
-            },
-        ];
-        let codes: Vec<&str> = bad_amounts
+        let bad = [online_payment("WX", 0), online_payment(" ", 15_000)];
+        let refusals: Vec<(&str, String)> = bad
             .iter()
-            .map(|c| decide(&online, c, &clerk(), now).unwrap_err().code())
+            .map(|c| {
+                let e = decide(&online, c, &finance(), now).unwrap_err();
+                (e.code(), e.to_string())
+            })
             .collect();
-        assert_eq!(codes, vec!["amount", "required"]);
+        assert_eq!(
+            refusals,
+            vec![
+                ("amount", "到账金额应大于 0 元".to_string()),
+                ("required", "请填写平台交易号".to_string())
+            ]
+        );
     }
 
     #[test]

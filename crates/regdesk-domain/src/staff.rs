@@ -139,6 +139,63 @@ pub enum Permission {
     ChangeApplicantCategory,
     /// 进入某个工作台
     OpenDesk(Desk),
+    /// 上传某种用途的文件（回单、样本、身份证明材料、遗失声明……）
+    AttachFile(FilePurpose),
+}
+
+/// 文件用途：a file is added to the attachment store for one purpose, and the purpose decides
+/// who may add it (docs/DOMAIN.md §2): the counter the filing's materials, finance the bank
+/// receipt of a payment, the certificate desk the loss statement of a re-issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FilePurpose {
+    /// 作品样本或其他附件（填报）
+    Sample,
+    /// 身份证明材料（用户信息与当事人的证明文件）
+    IdentityProof,
+    /// 纸质签章页扫描件
+    SignedForm,
+    /// 付款回单或支付凭证（核款）
+    Receipt,
+    /// 遗失声明（补发证书）
+    LossStatement,
+}
+
+impl FilePurpose {
+    pub const ALL: [FilePurpose; 5] = [
+        FilePurpose::Sample,
+        FilePurpose::IdentityProof,
+        FilePurpose::SignedForm,
+        FilePurpose::Receipt,
+        FilePurpose::LossStatement,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FilePurpose::Sample => "作品样本或附件",
+            FilePurpose::IdentityProof => "身份证明材料",
+            FilePurpose::SignedForm => "签章页扫描件",
+            FilePurpose::Receipt => "付款回单",
+            FilePurpose::LossStatement => "遗失声明",
+        }
+    }
+
+    /// The roles that may attach a file for this purpose (any one suffices).
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            FilePurpose::Sample | FilePurpose::IdentityProof | FilePurpose::SignedForm => &[Role::CounterClerk],
+            FilePurpose::Receipt => &[Role::Finance],
+            FilePurpose::LossStatement => &[Role::CertificateDesk],
+        }
+    }
+}
+
+/// The purposes a person holding `roles` may attach files for, in [`FilePurpose::ALL`] order.
+pub fn attachable(roles: &[Role]) -> Vec<FilePurpose> {
+    FilePurpose::ALL
+        .into_iter()
+        .filter(|p| require(roles, Permission::AttachFile(*p)).is_ok())
+        .collect()
 }
 
 impl Permission {
@@ -150,6 +207,7 @@ impl Permission {
             Permission::ManageApplicants => role == Role::CounterClerk,
             Permission::ChangeApplicantCategory => role == Role::Admin,
             Permission::OpenDesk(d) => role.desks().contains(&d),
+            Permission::AttachFile(p) => p.roles().contains(&role),
         }
     }
 
@@ -161,6 +219,7 @@ impl Permission {
             Permission::ManageApplicants => "建立或修改用户信息".into(),
             Permission::ChangeApplicantCategory => "修改用户类别".into(),
             Permission::OpenDesk(d) => format!("进入{}", desk_label(d)),
+            Permission::AttachFile(p) => format!("上传{}", p.label()),
         }
     }
 }
@@ -424,6 +483,51 @@ mod tests {
         assert_eq!(
             desks_for(&[Role::FinalReviewer, Role::FirstReviewer, Role::FirstReviewer]),
             vec![Desk::FirstReview, Desk::FinalReview]
+        );
+    }
+
+    /// Who may attach a file for which purpose: every role × every purpose.
+    #[test]
+    fn who_attaches_which_file() {
+        use FilePurpose as P;
+        let table: &[(Role, &[FilePurpose])] = &[
+            (Role::CounterClerk, &[P::Sample, P::IdentityProof, P::SignedForm]),
+            (Role::Finance, &[P::Receipt]),
+            (Role::FirstReviewer, &[]),
+            (Role::FinalReviewer, &[]),
+            (Role::CertificateDesk, &[P::LossStatement]),
+            (Role::Admin, &[]),
+            (Role::Supervisor, &[]),
+        ];
+        assert_eq!(table.len(), Role::ALL.len());
+        for (role, may) in table {
+            assert_eq!(attachable(&[*role]), may.to_vec(), "{role:?}");
+            for p in FilePurpose::ALL {
+                assert_eq!(
+                    require(&[*role], Permission::AttachFile(p)).is_ok(),
+                    may.contains(&p),
+                    "{role:?} {p:?}"
+                );
+            }
+        }
+        // Several roles: what each of them may.
+        assert_eq!(
+            attachable(&[Role::CounterClerk, Role::CertificateDesk]),
+            vec![P::Sample, P::IdentityProof, P::SignedForm, P::LossStatement]
+        );
+        let e = require(&[Role::Finance], Permission::AttachFile(P::Sample))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("您没有“上传作品样本或附件”的权限，需要岗位：窗口受理。请联系系统管理员分配岗位。")
+        );
+        let e = require(&[Role::CounterClerk], Permission::AttachFile(P::Receipt))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("您没有“上传付款回单”的权限，需要岗位：缴费核对。请联系系统管理员分配岗位。")
         );
     }
 

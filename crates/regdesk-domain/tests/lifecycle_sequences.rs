@@ -39,9 +39,9 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     let advance = prop_oneof![
-        8 => (1i64..600).prop_map(Duration::minutes),
+        7 => (1i64..600).prop_map(Duration::minutes),
         // Long waits let a correction period run out.
-        1 => (1i64..45).prop_map(Duration::days),
+        2 => (1i64..45).prop_map(Duration::days),
     ];
     (prop::bool::weighted(0.85), any::<u16>(), any::<u16>(), advance).prop_map(|(valid, choice, param, advance)| Step {
         valid,
@@ -173,11 +173,12 @@ fn build(kind: CommandKind, case: &CaseFacts, param: u16, now: DateTime<Utc>) ->
             method: pick(&methods, param / 3),
             reason: text(param, "申请人改用其他方式"),
         },
-        K::ConfirmOnlinePayment => CaseCommand::ConfirmOnlinePayment {
-            platform_reference: text(param, "PAY-"),
-            amount_fen: amount(param),
-        },
-        K::RecordOfflinePayment => CaseCommand::RecordOfflinePayment {
+        K::RecordPayment => CaseCommand::RecordPayment {
+            // Mostly the case's own method; now and then another, which the rules refuse.
+            method: match case.payment_method {
+                Some(m) if !param.is_multiple_of(5) => m,
+                _ => pick(&methods, param / 5),
+            },
             amount_fen: amount(param),
             payer: text(param, "付款人"),
             reference: text(param / 7, "TRF-"),
@@ -272,8 +273,7 @@ fn event_name(k: &CaseEventKind) -> &'static str {
         E::SignaturesVoided => "signatures_voided",
         E::PaymentMethodChosen { .. } => "payment_method_chosen",
         E::PaymentMethodChanged { .. } => "payment_method_changed",
-        E::OnlinePaymentConfirmed { .. } => "online_payment_confirmed",
-        E::OfflinePaymentRecorded { .. } => "offline_payment_recorded",
+        E::PaymentRecorded { .. } => "payment_recorded",
         E::PaymentConfirmed { .. } => "payment_confirmed",
         E::PaymentRejected { .. } => "payment_rejected",
         E::FirstReviewPassed => "first_review_passed",
@@ -339,11 +339,11 @@ fn check_invariants(case: &CaseFacts, history: &History) -> Result<(), TestCaseE
     prop_assert_eq!(&case.first_reviewers.iter().collect::<BTreeSet<_>>(), &first);
     prop_assert_eq!(&case.final_reviewers.iter().collect::<BTreeSet<_>>(), &last);
 
-    // Four eyes on payment: whoever confirms an offline payment is not who recorded it.
+    // Four eyes on payment: whoever confirms a payment (bank or online) is not who recorded it.
     let mut recorded_by: Option<&StaffId> = None;
     for (_, e) in &events {
         match &e.kind {
-            CaseEventKind::OfflinePaymentRecorded { payment } => {
+            CaseEventKind::PaymentRecorded { payment } => {
                 prop_assert_eq!(&payment.recorded_by, &e.by);
                 recorded_by = Some(&payment.recorded_by);
             }
@@ -428,10 +428,7 @@ fn check_invariants(case: &CaseFacts, history: &History) -> Result<(), TestCaseE
     prop_assert!(case.clock_started_at >= case.accepted_at);
     prop_assert!(case.paid_fen >= 0);
     let accepting = events.iter().find(|(_, e)| {
-        matches!(
-            e.kind,
-            CaseEventKind::PaymentConfirmed { .. } | CaseEventKind::OnlinePaymentConfirmed { .. }
-        )
+        matches!(e.kind, CaseEventKind::PaymentConfirmed { .. })
     });
     prop_assert_eq!(
         case.accepted_at,
@@ -659,14 +656,14 @@ proptest! {
 fn random_sequences_reach_every_state() {
     let mut runner = TestRunner::new_with_rng(
         Config {
-            cases: 300,
+            cases: 600,
             ..Config::default()
         },
         TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
     );
     let mut total = Reached::default();
     let strategy = sequences();
-    for _ in 0..300 {
+    for _ in 0..600 {
         let (staff, steps) = strategy.new_tree(&mut runner).unwrap().current();
         let mut reached = Reached::default();
         run(&staff, &steps, &mut reached).unwrap();
@@ -709,7 +706,7 @@ fn random_sequences_reach_every_state() {
     assert!(total.expired_corrections > 0, "{total:#?}");
     assert!(total.multi_role_decisions > 0, "{total:#?}");
     // Every event kind happened somewhere.
-    assert_eq!(total.events.len(), 22, "{:?}", total.events.keys().collect::<Vec<_>>());
+    assert_eq!(total.events.len(), 21, "{:?}", total.events.keys().collect::<Vec<_>>());
 }
 
 /// Transfer records (线下转账, one transfer may pay several cases): random finance commands by the

@@ -16,11 +16,11 @@ macro_rules! decls {
 /// The whole generated file.
 pub fn typescript() -> String {
     use regdesk_domain::office::{Office, OfficeInput};
-    use regdesk_domain::staff::{Desk, Role};
+    use regdesk_domain::staff::{Desk, FilePurpose, Role};
     use regdesk_domain::FieldError;
     let cfg = Config::new().with_large_int("number");
     let decls: Vec<String> = decls![&cfg;
-        Role, Desk, FieldError, OfficeInput, Office,
+        Role, Desk, FilePurpose, FieldError, OfficeInput, Office,
         ProvinceOption, RoleOption, DeskOption, SessionView, AppStatus,
         NewStaffInput, SetupInput, LoginInput, UnlockInput, ChangePasswordInput,
         StaffView, UpdateStaffInput, SetDisabledInput, ResetPasswordInput,
@@ -59,7 +59,7 @@ pub fn typescript() -> String {
         regdesk_domain::payment::DayReportRow, regdesk_domain::payment::DayReportTotals,
         crate::PaymentCaseRow, crate::PaymentCasesInput, crate::ShareInput, crate::RecordTransferInput,
         crate::AllocationView, crate::TransferView, crate::TransfersInput, crate::CheckTransferInput,
-        crate::ChooseMethodInput, crate::ChangeMethodInput, crate::OnlinePaymentInput,
+        crate::ChooseMethodInput, crate::ChangeMethodInput,
         crate::ImportStatementInput, crate::StatementProgress, crate::LineDecision, crate::CandidateView, crate::StatementLineView,
         crate::StatementImportView, crate::ResolveLineInput, crate::DismissLineInput, crate::RefundDueRow,
         crate::RecordRefundInput, crate::InvoiceDueRow, crate::MarkInvoicesInput, crate::DayReportInput,

@@ -8,7 +8,7 @@ use regdesk_domain::identity::{gb11643_check_char, uscc_check_char, DocumentType
 use regdesk_domain::office::OfficeInput;
 use regdesk_domain::party::{AttachmentKind, PartyKind, SignedAs};
 use regdesk_domain::signature::{SignatureMethod, SignerRef};
-use regdesk_domain::staff::Role;
+use regdesk_domain::staff::{FilePurpose, Role};
 use regdesk_domain::work::{Acquisition, Attribution, CreationNature, Ownership, PublicationStatus};
 use serde::Serialize;
 
@@ -217,8 +217,8 @@ fn fill_cases(store: &Store, clerk: &Session, n: u32) -> Result<u32> {
     let mut made = 0;
     for i in 0..n {
         let (title, category) = TITLES[i as usize % TITLES.len()];
-        let sample = store.add_file(clerk, &sample_path)?;
-        let licence = store.add_file(clerk, &licence_path)?;
+        let sample = store.add_file(clerk, &sample_path, FilePurpose::Sample)?;
+        let licence = store.add_file(clerk, &licence_path, FilePurpose::IdentityProof)?;
         let corporate = i % 2 == 1;
         let person_id = resident_id("330106", "19881010", 100 + i * 2);
         let draft = FilingDraft {
@@ -384,8 +384,10 @@ fn sign_in_as(store: &Store, username: &str) -> Result<Session> {
 }
 
 /// With three or more filings waiting for payment: one paid, checked and registered, one paid
-/// and checked (待初审), one paid and waiting for checking (待核款), one paid short; the rest wait.
-/// A sample bank statement for the rest is left in the demo files.
+/// online and checked (待初审), one paid online and waiting for checking (待核款, with the
+/// platform's receipt attached by finance), one paid short; the rest wait. Every payment is
+/// recorded by 陈晓燕 and confirmed by 何军. A sample bank statement for the rest is left in the
+/// demo files.
 fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
     use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
     use regdesk_domain::payment::{TransferCommand, TransferInput};
@@ -401,21 +403,38 @@ fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
     }
     let now = store.now() + chrono::Duration::hours(i64::from(crate::OFFICE_UTC_OFFSET_HOURS));
     let received_at = now.naive_utc() - chrono::Duration::minutes(30);
-    let record = |i: usize, row: &crate::PaymentCaseRow, amount_fen: i64| {
+    // The platform's payment record of an online payment, attached by finance.
+    let receipt_path = dir.join("在线支付凭证.png");
+    std::fs::write(&receipt_path, include_bytes!("../../../assets/icons/32x32.png"))?;
+    let receipt = store.add_file(&chen, &receipt_path, FilePurpose::Receipt)?;
+    let record = |i: usize, row: &crate::PaymentCaseRow, amount_fen: i64, method: PaymentMethod| {
+        let online = method == PaymentMethod::Online;
         store.record_transfer(
             &chen,
             &crate::RecordTransferInput {
                 transfer: TransferInput {
-                    method: PaymentMethod::BankTransfer,
+                    method,
                     payer: row.applicant_name.clone(),
-                    payer_account: "6222 0202 0000 1234 567".into(),
-                    payer_bank: "中国工商银行杭州分行".into(),
+                    payer_account: if online {
+                        String::new()
+                    } else {
+                        "6222 0202 0000 1234 567".into()
+                    },
+                    payer_bank: if online {
+                        String::new()
+                    } else {
+                        "中国工商银行杭州分行".into()
+                    },
                     amount_fen,
                     received_at,
-                    reference: format!("DEMO-{}-{}", row.serial, i + 1),
+                    reference: if online {
+                        format!("4200{}{:04}", received_at.format("%Y%m%d%H%M"), i + 1)
+                    } else {
+                        format!("DEMO-{}-{}", row.serial, i + 1)
+                    },
                     purpose: format!("{} 作品登记费", row.serial),
                 },
-                receipt_file_id: None,
+                receipt_file_id: online.then(|| receipt.id.clone()),
                 shares: vec![crate::ShareInput {
                     case_id: row.case_id.clone(),
                     amount_fen,
@@ -435,14 +454,17 @@ fn pay_and_review(store: &Store, dir: &std::path::Path) -> Result<()> {
     };
     for (i, row) in waiting.iter().enumerate().take(8) {
         match i {
+            1 => {
+                confirm(record(i, row, row.owed_fen, PaymentMethod::Online)?)?;
+            }
             2 => {
-                record(i, row, row.owed_fen)?;
+                record(i, row, row.owed_fen, PaymentMethod::Online)?;
             }
             3 => {
-                record(i, row, row.owed_fen / 2)?;
+                record(i, row, row.owed_fen / 2, PaymentMethod::BankTransfer)?;
             }
             _ => {
-                confirm(record(i, row, row.owed_fen)?)?;
+                confirm(record(i, row, row.owed_fen, PaymentMethod::BankTransfer)?)?;
             }
         }
     }

@@ -9,6 +9,9 @@
 //! data) under the station's files key ([`crate::keys::Purpose::Files`]).
 //! Reading decrypts into the private views folder ([`Store::views_dir`]),
 //! outside the data directory, removed when the store opens and an hour after use.
+//!
+//! Each file is added for one purpose (`FilePurpose`), and the domain's rule
+//! says who may add it.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -19,7 +22,7 @@ use chacha20poly1305::aead::{KeyInit, Payload};
 use chacha20poly1305::XChaCha20Poly1305;
 use chrono::{DateTime, Utc};
 use rand_core::{OsRng, RngCore};
-use regdesk_domain::staff::{Desk, Permission};
+use regdesk_domain::staff::{FilePurpose, Permission};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -42,12 +45,15 @@ pub struct FileView {
     pub original_name: String,
     pub mime: String,
     pub added_at: DateTime<Utc>,
+    /// 用途（早于用途记录加入的文件为空）
+    pub purpose: Option<FilePurpose>,
 }
 
-/// 加入附件：本机文件路径（由文件选择对话框给出）。
+/// 加入附件：本机文件路径（由文件选择对话框给出）与文件用途。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AddFileInput {
     pub path: String,
+    pub purpose: FilePurpose,
 }
 
 const CHUNK: usize = 1 << 20;
@@ -261,13 +267,15 @@ impl Store {
     }
 
     /// 加入附件：streams the file in (never whole in memory), hashing as it goes;
-    /// identical content is stored once.
-    pub fn add_file(&self, session: &Session, source: &Path) -> Result<FileView> {
+    /// identical content is stored once. Who may add it follows its purpose
+    /// (`Permission::AttachFile`: a receipt by finance, a sample or identity material
+    /// by the counter, a loss statement by the certificate desk).
+    pub fn add_file(&self, session: &Session, source: &Path, purpose: FilePurpose) -> Result<FileView> {
         let clerk = actor(
             &self.conn(),
             self.now(),
             Some(session),
-            Some(Permission::OpenDesk(Desk::Counter)),
+            Some(Permission::AttachFile(purpose)),
         )?;
         let name = source
             .file_name()
@@ -315,9 +323,9 @@ impl Store {
             let id = uuid_v7(now).to_string();
             let mime = mime_of(&name);
             tx.execute(
-                "INSERT INTO files (id, sha256, size, original_name, mime, added_at, added_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, sha, size, name, mime, now, clerk.id()],
+                "INSERT INTO files (id, sha256, size, original_name, mime, added_at, added_by, purpose)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![id, sha, size, name, mime, now, clerk.id(), crate::codes::code(purpose)],
             )?;
             let v = FileView {
                 id: id.clone(),
@@ -326,6 +334,7 @@ impl Store {
                 original_name: name.clone(),
                 mime: mime.into(),
                 added_at: now,
+                purpose: Some(purpose),
             };
             let change = Change {
                 entity: "file",
@@ -346,28 +355,46 @@ impl Store {
             .is_some()
     }
 
+    /// The purpose a stored file was added for: `None` for an unknown id, `Some(None)` for a
+    /// file added before purposes were recorded.
+    pub(crate) fn file_purpose(conn: &rusqlite::Connection, id: &str) -> Result<Option<Option<FilePurpose>>> {
+        let raw: Option<Option<String>> = conn
+            .query_row("SELECT purpose FROM files WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        raw.map(|p| p.map(|c| crate::codes::from_code("文件用途", &c)).transpose())
+            .transpose()
+    }
+
     /// A file's record.
     pub fn file(&self, session: &Session, id: &str) -> Result<FileView> {
         let conn = self.conn();
         actor(&conn, self.now(), Some(session), None)?;
         conn.query_row(
-            "SELECT id, sha256, size, original_name, mime, added_at FROM files WHERE id = ?1",
+            "SELECT id, sha256, size, original_name, mime, added_at, purpose FROM files WHERE id = ?1",
             [id],
             |r| {
-                Ok(FileView {
-                    id: r.get(0)?,
-                    sha256: r.get(1)?,
-                    size: r.get(2)?,
-                    original_name: r.get(3)?,
-                    mime: r.get(4)?,
-                    added_at: r.get(5)?,
-                })
+                Ok((
+                    FileView {
+                        id: r.get(0)?,
+                        sha256: r.get(1)?,
+                        size: r.get(2)?,
+                        original_name: r.get(3)?,
+                        mime: r.get(4)?,
+                        added_at: r.get(5)?,
+                        purpose: None,
+                    },
+                    r.get::<_, Option<String>>(6)?,
+                ))
             },
         )
         .optional()?
         .ok_or_else(|| StoreError::NotFound {
             what: "附件",
             id: id.to_string(),
+        })
+        .and_then(|(mut f, purpose)| {
+            f.purpose = purpose.map(|c| crate::codes::from_code("文件用途", &c)).transpose()?;
+            Ok(f)
         })
     }
 

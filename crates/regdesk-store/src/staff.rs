@@ -339,6 +339,7 @@ impl Store {
                 Permission::ChangeApplicantCategory,
             )
             .is_ok(),
+            attachable: regdesk_domain::staff::attachable(&v.roles),
             roles: v.roles,
         })
     }

@@ -41,6 +41,8 @@ pub struct SessionView {
     pub must_change_password: bool,
     /// May change an applicant's category (用户类别) after checking credentials.
     pub may_change_applicant_category: bool,
+    /// The purposes this person may attach files for (`staff::attachable`); screens offer only these.
+    pub attachable: Vec<regdesk_domain::staff::FilePurpose>,
 }
 
 /// What the app needs on start and after each sign-in.

@@ -7,7 +7,7 @@ use crate::state::{AppState, Res};
 
 #[tauri::command]
 pub async fn add_file(state: State<'_, AppState>, input: AddFileInput) -> Res<FileView> {
-    state.with(|st, s| st.add_file(s, std::path::Path::new(&input.path)))
+    state.with(|st, s| st.add_file(s, std::path::Path::new(&input.path), input.purpose))
 }
 
 #[tauri::command]

@@ -38,11 +38,6 @@ pub async fn choose_payment_method(state: State<'_, AppState>, input: ChooseMeth
 }
 
 #[tauri::command]
-pub async fn confirm_online_payment(state: State<'_, AppState>, input: OnlinePaymentInput) -> Res<CaseDetail> {
-    state.with(|st, s| st.confirm_online_payment(s, &input))
-}
-
-#[tauri::command]
 pub async fn import_statement(
     app: tauri::AppHandle,
     state: State<'_, AppState>,

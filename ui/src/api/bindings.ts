@@ -5,6 +5,8 @@ export type Role = "counter_clerk" | "finance" | "first_reviewer" | "final_revie
 
 export type Desk = "counter" | "payments" | "first_review" | "final_review" | "certificates" | "reports" | "admin";
 
+export type FilePurpose = "sample" | "identity_proof" | "signed_form" | "receipt" | "loss_statement";
+
 export type FieldError = { 
 /**
  * The form field, in the transport's camel-less snake_case (`office_code`).
@@ -53,7 +55,11 @@ desks: Array<DeskOption>, locked: boolean, must_change_password: boolean,
 /**
  * May change an applicant's category (用户类别) after checking credentials.
  */
-may_change_applicant_category: boolean, };
+may_change_applicant_category: boolean, 
+/**
+ * The purposes this person may attach files for (`staff::attachable`); screens offer only these.
+ */
+attachable: Array<FilePurpose>, };
 
 export type AppStatus = { setup_done: boolean, office: Office | null, station_id: string, station_name: string, session: SessionView | null, idle_lock_minutes: number, 
 /**
@@ -498,9 +504,13 @@ export type CaseKey = {
  */
 key: string, };
 
-export type FileView = { id: string, sha256: string, size: number, original_name: string, mime: string, added_at: string, };
+export type FileView = { id: string, sha256: string, size: number, original_name: string, mime: string, added_at: string, 
+/**
+ * 用途（早于用途记录加入的文件为空）
+ */
+purpose: FilePurpose | null, };
 
-export type AddFileInput = { path: string, };
+export type AddFileInput = { path: string, purpose: FilePurpose, };
 
 export type AttributionCheckInput = { draft: FilingDraft, attribution: Attribution, };
 
@@ -538,7 +548,7 @@ export type TransferCommand = { "command": "confirm" } | { "command": "reject", 
 
 export type TransferInput = { 
 /**
- * 缴费方式：须为银行公对公转账或支付宝转账
+ * 缴费方式：银行公对公转账、支付宝转账或在线支付
  */
 method: PaymentMethod, 
 /**
@@ -562,7 +572,7 @@ amount_fen: number,
  */
 received_at: string, 
 /**
- * 转账流水号或凭证号
+ * 转账流水号或凭证号；在线支付为平台交易号（见 [`normalize_platform_reference`]）
  */
 reference: string, 
 /**
@@ -632,7 +642,7 @@ applicant_balance_fen: number, awaiting_since: string | null,
  */
 takes_transfer: boolean, 
 /**
- * 可确认在线支付（待缴费且方式为在线或未选）
+ * 可登记在线支付（待缴费且方式为在线或未选）；与转账一样由核款人员登记、另一位核款人员确认
  */
 takes_online_payment: boolean, version: number, };
 
@@ -669,8 +679,6 @@ export type CheckTransferInput = { id: string, version: number, command: Transfe
 export type ChooseMethodInput = { case_id: string, version: number, method: PaymentMethod, };
 
 export type ChangeMethodInput = { case_id: string, version: number, method: PaymentMethod, reason: string, };
-
-export type OnlinePaymentInput = { case_id: string, version: number, platform_reference: string, amount_fen: number, };
 
 export type ImportStatementInput = { path: string, dry_run: boolean, };
 
@@ -746,7 +754,7 @@ export type RefusalGround = "not_a_work" | "term_expired" | "publication_prohibi
 
 export type RevocationGround = "refusal_ground_found_later" | "facts_mismatch" | "applicant_request" | "duplicate_registration";
 
-export type CommandKind = "submit_for_signing" | "record_signature" | "void_signatures" | "choose_payment_method" | "change_payment_method" | "confirm_online_payment" | "record_offline_payment" | "confirm_payment" | "reject_payment" | "pass_first_review" | "return_for_correction" | "propose_refusal" | "resubmit" | "approve" | "send_back_to_first_review" | "confirm_refusal" | "withdraw" | "expire_correction" | "revoke" | "mark_mailed" | "mark_picked_up";
+export type CommandKind = "submit_for_signing" | "record_signature" | "void_signatures" | "choose_payment_method" | "change_payment_method" | "record_payment" | "confirm_payment" | "reject_payment" | "pass_first_review" | "return_for_correction" | "propose_refusal" | "resubmit" | "approve" | "send_back_to_first_review" | "confirm_refusal" | "withdraw" | "expire_correction" | "revoke" | "mark_mailed" | "mark_picked_up";
 
 export type ReviewDecision = { "kind": "pass" } | { "kind": "return_for_correction", reasons: Array<string>, } | { "kind": "propose_refusal", ground: RefusalGround, note: string, };
 

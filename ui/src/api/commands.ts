@@ -54,7 +54,6 @@ export const CHANGE_COMMANDS = [
   'record_transfer',
   'check_transfer',
   'choose_payment_method',
-  'confirm_online_payment',
   'import_statement',
   'cancel_statement_import',
   'resolve_statement_line',

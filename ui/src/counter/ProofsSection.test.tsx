@@ -12,6 +12,7 @@ const FILE: FileView = {
   original_name: '身份证正面.jpg',
   mime: 'image/jpeg',
   added_at: '2026-11-25T01:30:00Z',
+  purpose: 'identity_proof',
 };
 
 function proof(over: Partial<IdentityProofView> = {}): IdentityProofView {

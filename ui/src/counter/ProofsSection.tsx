@@ -71,6 +71,7 @@ function Proofs({ applicantId }: { applicantId: string }) {
     <>
       <Typography.Paragraph type="secondary">{t('proofs.hint')}</Typography.Paragraph>
       <FilePicker
+        purpose="identity_proof"
         testKey="proof"
         pickLabel={t('proofs.pick')}
         multiple={false}

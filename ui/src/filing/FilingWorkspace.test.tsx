@@ -238,7 +238,7 @@ describe('作品填报', () => {
     await user.click(screen.getByTestId('sign-confirm'));
 
     await waitFor(() => expect(core.callsTo('record_signature')).toHaveLength(1));
-    expect(inputOf(core.callsTo('add_file')[0])).toEqual({ path: '/scans/zhang.pdf' });
+    expect(inputOf(core.callsTo('add_file')[0])).toEqual({ path: '/scans/zhang.pdf', purpose: 'signed_form' });
     expect(inputOf(core.callsTo('record_signature')[0])).toEqual({
       case_id: 'case-1',
       version: 3,
@@ -323,7 +323,10 @@ describe('作品填报', () => {
 
     await user.click(screen.getByTestId('pick-sample'));
     expect(await within(list).findByText('b.png')).toBeInTheDocument();
-    expect(core.callsTo('add_file').map((c) => inputOf(c))).toEqual([{ path: '/photos/a.png' }, { path: '/photos/b.png' }]);
+    expect(core.callsTo('add_file').map((c) => inputOf(c))).toEqual([
+      { path: '/photos/a.png', purpose: 'sample' },
+      { path: '/photos/b.png', purpose: 'sample' },
+    ]);
 
     await user.click(screen.getByTestId('remove-sample-0'));
     await waitFor(() => expect(within(screen.getByTestId('files-sample')).queryByText('a.png')).toBeNull());

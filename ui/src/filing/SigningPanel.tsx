@@ -130,7 +130,7 @@ function SignModal({
 }) {
   const [form] = Form.useForm<SignValues>();
   const { message } = AntApp.useApp();
-  const addFiles = useAddFiles();
+  const addFiles = useAddFiles('signed_form');
   const [scan, setScan] = useState<FileView | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);

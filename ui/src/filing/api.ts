@@ -13,6 +13,7 @@ import type {
   SaveDraftInput,
   UnfitParty,
   AddFileInput,
+  FilePurpose,
 } from '../api/bindings';
 import { call } from '../api/client';
 
@@ -21,7 +22,7 @@ export const filingApi = {
   submitForSigning: (input: CaseRef) => call<CaseDetail>('submit_for_signing', { input }),
   recordSignature: (input: RecordSignatureInput) => call<CaseDetail>('record_signature', { input }),
   caseDetail: (key: string) => call<CaseDetail>('case_detail', { input: { key } satisfies CaseKey }),
-  addFile: (path: string) => call<FileView>('add_file', { input: { path } satisfies AddFileInput }),
+  addFile: (path: string, purpose: FilePurpose) => call<FileView>('add_file', { input: { path, purpose } satisfies AddFileInput }),
   file: (id: string) => call<FileView>('file', { input: { id } satisfies IdInput }),
   /** The verified absolute path of a stored file (for previews). */
   verifiedFilePath: (id: string) => call<string>('verified_file_path', { input: { id } satisfies IdInput }),

@@ -24,6 +24,7 @@ import type { OpenRequest } from './DeskPage';
 import { GlobalSearch } from './GlobalSearch';
 import { RoleTags } from '../admin/StaffTab';
 import { useCorrectionsWithdrawn } from './useCorrectionsWithdrawn';
+import { AttachableProvider } from '../shared/files';
 
 const DESK_ICON: Record<Desk, ReactNode> = {
   counter: <FileAddOutlined />,
@@ -164,6 +165,7 @@ export function MainFrame({
           </Space>
         </Layout.Header>
         <Layout.Content className="frame-content">
+          <AttachableProvider value={session.attachable}>
           {desks.length === 0 && <Empty description={t('frame.noDesks')} />}
           {desks
             .filter((d) => visited.includes(d.desk))
@@ -190,6 +192,7 @@ export function MainFrame({
                 )}
               </div>
             ))}
+          </AttachableProvider>
         </Layout.Content>
       </Layout>
     </Layout>

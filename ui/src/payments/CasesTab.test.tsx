@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import type { RecordTransferInput } from '../api/bindings';
+import type { AddFileInput, RecordTransferInput } from '../api/bindings';
+import { AttachableProvider } from '../shared/files';
 import { apiError, fakeCore } from '../test/backend';
 import { fill, renderWithProviders } from '../test/render';
 import { PaymentsDesk } from './PaymentsDesk';
@@ -66,7 +67,8 @@ describe('待缴费 and 登记转账', () => {
     await fill(user, screen.getByTestId('path-receipt'), '/home/desk/回单.pdf');
     await user.click(screen.getByTestId('add-receipt'));
     expect(await screen.findByTestId('receipt-file')).toHaveTextContent('回单.pdf');
-    expect(inputOf<{ path: string }>(core.callsTo('add_file')[0])).toEqual({ path: '/home/desk/回单.pdf' });
+    // added as a receipt, finance's purpose (not through the counter's desk)
+    expect(inputOf<AddFileInput>(core.callsTo('add_file')[0])).toEqual({ path: '/home/desk/回单.pdf', purpose: 'receipt' });
 
     field('transfer_reference').focus();
     await user.keyboard('{Control>}{Enter}{/Control}');
@@ -167,52 +169,126 @@ describe('待缴费 and 登记转账', () => {
   });
 });
 
-describe('在线支付确认', () => {
-  it('sends the platform reference and the amount in fen for a case paid online', async () => {
+describe('登记在线支付', () => {
+  it('records an online payment like a transfer: the platform reference, the amount in fen, the payment record', async () => {
     const core = fakeCore({
       payment_cases: () => CASES,
-      confirm_online_payment: () => ({}),
+      record_transfer: () => transfer({ method: 'online', method_label: '在线支付', reference: 'WX4200001234' }),
+      add_file: () => fileView({ id: 'f-7', original_name: '支付记录.png', mime: 'image/png' }),
     });
     const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
-    const row = (await screen.findByText(CASES[0].serial)).closest('tr') as HTMLElement;
-    await user.click(within(row).getByText('在线支付已到账…'));
-    await screen.findByTestId('online-modal');
-    await fill(user, field('online_reference'), 'WX4200001234');
-    retype(field('online_amount'), '150.00');
-    await user.click(screen.getByTestId('online-ok'));
-    await waitFor(() => expect(core.callsTo('confirm_online_payment')).toHaveLength(1));
-    expect(inputOf(core.callsTo('confirm_online_payment')[0])).toEqual({
-      case_id: CASES[0].case_id,
-      version: CASES[0].version,
-      platform_reference: 'WX4200001234',
-      amount_fen: 15000,
-    });
+    await tick(user, 'ZJ-2026-000101');
+    await user.click(screen.getByTestId('online-new'));
+    const form = await screen.findByTestId('transfer-form');
+    expect(screen.getByText('登记在线支付', { selector: '.ant-modal-title' })).toBeInTheDocument();
+    expect(within(form).getByRole('radio', { name: '在线支付' })).toBeChecked();
+    expect(itemOf(field('transfer_reference'))).toHaveTextContent('平台交易号');
+    expect(within(form).getByTestId('share-serial-0')).toHaveTextContent('ZJ-2026-000101');
+    await fill(user, field('transfer_payer'), '张三');
+    await fill(user, field('transfer_amount'), '150');
+    retype(field('transfer_received_date'), '2026-11-24');
+    retype(field('transfer_received_time'), '09:05');
+    await fill(user, field('transfer_reference'), 'wx 4200 0012 34');
+    await fill(user, screen.getByTestId('path-receipt'), '/home/desk/支付记录.png');
+    await user.click(screen.getByTestId('add-receipt'));
+    expect(await screen.findByTestId('receipt-file')).toHaveTextContent('支付记录.png');
+    expect(inputOf<AddFileInput>(core.callsTo('add_file')[0])).toEqual({ path: '/home/desk/支付记录.png', purpose: 'receipt' });
+    await user.click(screen.getByTestId('transfer-submit'));
+    await waitFor(() => expect(core.callsTo('record_transfer')).toHaveLength(1));
+    expect(inputOf<RecordTransferInput>(core.callsTo('record_transfer')[0])).toEqual({
+      transfer: {
+        method: 'online',
+        payer: '张三',
+        payer_account: '',
+        payer_bank: '',
+        amount_fen: 15000,
+        received_at: '2026-11-24T09:05:00',
+        reference: 'wx 4200 0012 34',
+        purpose: '',
+      },
+      receipt_file_id: 'f-7',
+      shares: [{ case_id: 'case-1', amount_fen: 15000 }],
+    } satisfies RecordTransferInput);
+    expect(await screen.findByText('已登记，待另一位核款人员确认')).toBeInTheDocument();
   });
 
-  it('shows the core’s refusal (e.g. a bank transfer case) and keeps what was typed', async () => {
+  it('a platform reference already held by another case is named under 平台交易号 and the input kept', async () => {
     fakeCore({
       payment_cases: () => CASES,
-      confirm_online_payment: () => {
-        throw apiError('refused', '本案缴费方式为银行公对公转账，不能执行“确认在线支付”');
+      record_transfer: () => {
+        throw apiError('validation', '登记内容有误', [
+          {
+            field: 'transfer.reference',
+            code: 'taken',
+            message: '平台交易号 WX1 已登记过（张三，¥150.00，待核款，案件 ZJ-2026-000099），同一笔在线支付不能重复登记',
+          },
+        ]);
       },
     });
     const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
-    const row = (await screen.findByText(CASES[0].serial)).closest('tr') as HTMLElement;
-    await user.click(within(row).getByText('在线支付已到账…'));
-    await fill(user, field('online_reference'), 'WX1');
-    await user.click(screen.getByTestId('online-ok'));
-    expect(await screen.findByTestId('online-error')).toHaveTextContent('不能执行“确认在线支付”');
-    expect(field('online_reference')).toHaveValue('WX1');
+    await tick(user, 'ZJ-2026-000101');
+    await user.click(screen.getByTestId('online-new'));
+    await screen.findByTestId('transfer-form');
+    await fill(user, field('transfer_payer'), '张三');
+    await fill(user, field('transfer_amount'), '150');
+    await fill(user, field('transfer_reference'), 'WX1');
+    await user.click(screen.getByTestId('transfer-submit'));
+    await waitFor(() => expect(itemOf(field('transfer_reference'))).toHaveTextContent('案件 ZJ-2026-000099'));
+    expect(field('transfer_reference')).toHaveValue('WX1');
   });
 
-  it('offers what the core says a case takes: no online receipt for a bank-transfer case', async () => {
+  it('offers each form only the cases the core says take that method', async () => {
     const bank = { ...CASES[0], method: 'bank_transfer' as const, method_label: '银行公对公转账', takes_online_payment: false };
-    fakeCore({ payment_cases: () => [bank, CASES[2]] });
-    renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
-    const row = (await screen.findByText(bank.serial)).closest('tr') as HTMLElement;
-    expect(within(row).queryByText('在线支付已到账…')).toBeNull();
-    expect(within(row).getByRole('checkbox')).toBeEnabled();
+    const online = {
+      ...CASES[1],
+      method: 'online' as const,
+      method_label: '在线支付',
+      takes_transfer: false,
+      takes_online_payment: true,
+    };
+    fakeCore({ payment_cases: () => [bank, online, CASES[2]] });
+    const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
+    await tick(user, bank.serial);
+    await tick(user, online.serial);
     const checking = screen.getByText(CASES[2].serial).closest('tr') as HTMLElement;
     expect(within(checking).getByRole('checkbox')).toBeDisabled();
+    await user.click(screen.getByTestId('online-new'));
+    let form = await screen.findByTestId('transfer-form');
+    expect(within(form).getByTestId('share-serial-0')).toHaveTextContent(online.serial);
+    expect(within(form).queryByTestId('share-serial-1')).toBeNull();
+    await user.click(screen.getByRole('button', { name: /取\s*消/ }));
+    await waitFor(() => expect(screen.queryByTestId('transfer-form')).toBeNull());
+    await user.click(screen.getByTestId('transfer-new'));
+    form = await screen.findByTestId('transfer-form');
+    expect(within(form).getByTestId('share-serial-0')).toHaveTextContent(bank.serial);
+    expect(within(form).queryByTestId('share-serial-1')).toBeNull();
+  });
+});
+
+describe('回单 upload follows what the person may attach', () => {
+  it('shows the receipt picker only to a person who may attach a receipt', async () => {
+    fakeCore({ payment_cases: () => CASES });
+    const { user, unmount } = renderWithProviders(
+      <AttachableProvider value={['receipt']}>
+        <PaymentsDesk overview={overview} onChanged={() => {}} />
+      </AttachableProvider>,
+    );
+    await screen.findByText('ZJ-2026-000101');
+    await user.click(screen.getByTestId('transfer-new'));
+    await screen.findByTestId('transfer-form');
+    expect(screen.getByTestId('pick-receipt')).toBeInTheDocument();
+    unmount();
+
+    fakeCore({ payment_cases: () => CASES });
+    const second = renderWithProviders(
+      <AttachableProvider value={['sample', 'identity_proof', 'signed_form']}>
+        <PaymentsDesk overview={overview} onChanged={() => {}} />
+      </AttachableProvider>,
+    );
+    await screen.findByText('ZJ-2026-000101');
+    await second.user.click(screen.getByTestId('transfer-new'));
+    await screen.findByTestId('transfer-form');
+    expect(screen.queryByTestId('pick-receipt')).toBeNull();
+    expect(screen.queryByTestId('path-receipt')).toBeNull();
   });
 });

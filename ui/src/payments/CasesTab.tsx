@@ -1,15 +1,15 @@
 // 待缴费: the cases awaiting payment or its check, with what they owe and what is
-// recorded; tick cases and 登记转账 for them.
+// recorded; tick cases and 登记转账 or 登记在线支付 for them (the same form: one
+// finance person records, another confirms on 待核款).
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Button, Empty, Input, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
-import type { ApiError, PaymentCaseRow } from '../api/bindings';
+import type { ApiError, PaymentCaseRow, PaymentMethod } from '../api/bindings';
 import { fmtDateTime } from '../shared/format';
 import { paymentsApi } from './api';
-import { ErrorAlert, StateTag } from './common';
+import { ErrorAlert, StateTag, takesMethod } from './common';
 import { fmtYuan } from './money';
-import { OnlineModal } from './OnlineModal';
 import { TransferForm } from './TransferForm';
 import { pt } from './texts';
 import { useLookupSearch } from '../shared/useLookupSearch';
@@ -21,8 +21,8 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
-  const [formOpen, setFormOpen] = useState(false);
-  const [online, setOnline] = useState<PaymentCaseRow | null>(null);
+  /** the method of the payment being recorded (the form is open) */
+  const [formMethod, setFormMethod] = useState<PaymentMethod | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -30,7 +30,7 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
     try {
       const found = await paymentsApi.paymentCases(search.trim() || null);
       setRows(found);
-      setSelected((sel) => sel.filter((id) => found.some((r) => r.case_id === id && r.takes_transfer)));
+      setSelected((sel) => sel.filter((id) => found.some((r) => r.case_id === id && (r.takes_transfer || r.takes_online_payment))));
     } catch (e) {
       setError(e as ApiError);
     } finally {
@@ -67,17 +67,6 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
       render: (_v, r) => (r.applicant_balance_fen > 0 ? fmtYuan(r.applicant_balance_fen) : ''),
     },
     { title: pt('col.since'), key: 'since', width: 150, render: (_v, r) => fmtDateTime(r.awaiting_since) },
-    {
-      key: 'online',
-      width: 130,
-      // The core says which cases take an online receipt (待缴费, method online or not chosen yet).
-      render: (_v, r, i) =>
-        r.takes_online_payment ? (
-          <Button size="small" type="link" onClick={() => setOnline(r)} data-testid={`online-${i}`}>
-            {pt('online.action')}
-          </Button>
-        ) : null,
-    },
   ];
 
   const chosen = rows.filter((r) => selected.includes(r.case_id));
@@ -97,8 +86,11 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
         <Typography.Text type="secondary">
           {chosen.length > 0 ? pt('cases.selected', { count: chosen.length }) : pt('cases.hint')}
         </Typography.Text>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setFormOpen(true)} data-testid="transfer-new">
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setFormMethod('bank_transfer')} data-testid="transfer-new">
           {pt('cases.newTransfer')}
+        </Button>
+        <Button icon={<PlusOutlined />} onClick={() => setFormMethod('online')} data-testid="online-new">
+          {pt('cases.newOnline')}
         </Button>
       </div>
       {error && <ErrorAlert err={error} testId="cases-error" fallback={pt('common.loadFailed')} />}
@@ -114,25 +106,18 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
           fixed: true,
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys as string[]),
-          getCheckboxProps: (r) => ({ disabled: !r.takes_transfer }),
+          // The core says which cases take a payment (待缴费, any method or the one chosen).
+          getCheckboxProps: (r) => ({ disabled: !r.takes_transfer && !r.takes_online_payment }),
         }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={pt('cases.empty')} /> }}
       />
-      <OnlineModal
-        row={online}
-        onClose={() => setOnline(null)}
-        onDone={() => {
-          setOnline(null);
-          void message.success(pt('online.done'));
-          onChanged();
-        }}
-      />
       <TransferForm
-        open={formOpen}
-        cases={chosen}
-        onClose={() => setFormOpen(false)}
+        open={formMethod !== null}
+        method={formMethod ?? 'bank_transfer'}
+        cases={chosen.filter((r) => takesMethod(r, formMethod ?? 'bank_transfer'))}
+        onClose={() => setFormMethod(null)}
         onDone={() => {
-          setFormOpen(false);
+          setFormMethod(null);
           setSelected([]);
           void message.success(pt('transfer.done'));
           onChanged(); // the desk reloads its tabs (reloadKey) and its badges

@@ -1,19 +1,32 @@
-// 回单扫描件: one stored file (native dialog or typed path), as a form control.
+// 回单扫描件: one stored file (native dialog or typed path), added as a receipt
+// (finance's purpose), as a form control.
 import { useState } from 'react';
 import { Button, Space, Typography } from 'antd';
 import { DeleteOutlined, EyeOutlined } from '@ant-design/icons';
 import { FilePicker, FilePreview, useFileView } from '../shared/files';
 import { pt } from './texts';
 
-export function ReceiptInput({ id, value, onChange }: { id?: string; value?: string | null; onChange?: (v: string | null) => void }) {
+export function ReceiptInput({
+  id,
+  value,
+  onChange,
+  online = false,
+}: {
+  id?: string;
+  value?: string | null;
+  onChange?: (v: string | null) => void;
+  /** an online payment: the platform's payment record instead of the bank's receipt */
+  online?: boolean;
+}) {
   const file = useFileView(value ?? null);
   const [preview, setPreview] = useState<string | null>(null);
   return (
     <div className="pay-receipt">
       <FilePicker
         id={id}
+        purpose="receipt"
         testKey="receipt"
-        pickLabel={pt('transfer.pickReceipt')}
+        pickLabel={online ? pt('online.pickReceipt') : pt('transfer.pickReceipt')}
         multiple={false}
         onAdded={(files) => onChange?.(files[0]?.id ?? null)}
       />
@@ -28,7 +41,7 @@ export function ReceiptInput({ id, value, onChange }: { id?: string; value?: str
           </Button>
         </Space>
       ) : (
-        <Typography.Text type="secondary">{pt('transfer.noReceipt')}</Typography.Text>
+        <Typography.Text type="secondary">{online ? pt('online.noReceipt') : pt('transfer.noReceipt')}</Typography.Text>
       )}
       <FilePreview id={preview} onClose={() => setPreview(null)} />
     </div>

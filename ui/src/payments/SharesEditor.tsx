@@ -5,7 +5,8 @@ import type { ReactNode } from 'react';
 import { Button, Form, Input, Space, Table, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import type { ApiError, PaymentCaseRow, ShareInput } from '../api/bindings';
+import type { ApiError, PaymentCaseRow, PaymentMethod, ShareInput } from '../api/bindings';
+import { takesMethod } from './common';
 import { paymentsApi } from './api';
 import { fenToInput, fmtYuan, liveRule, parseYuan } from './money';
 import { pt } from './texts';
@@ -44,7 +45,7 @@ export function SumsLine({ amountFen }: { amountFen: number | null }) {
 }
 
 /** Search payment_cases and add a case awaiting payment that is not in the list yet. */
-function CaseSearch({ taken, onAdd }: { taken: string[]; onAdd: (r: PaymentCaseRow) => void }) {
+function CaseSearch({ taken, method, onAdd }: { taken: string[]; method: PaymentMethod; onAdd: (r: PaymentCaseRow) => void }) {
   const [q, setQ] = useState('');
   const [rows, setRows] = useState<PaymentCaseRow[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -55,7 +56,7 @@ function CaseSearch({ taken, onAdd }: { taken: string[]; onAdd: (r: PaymentCaseR
     setBusy(true);
     setError(null);
     try {
-      const found = (await paymentsApi.paymentCases(query)).filter((r) => r.takes_transfer);
+      const found = (await paymentsApi.paymentCases(query)).filter((r) => takesMethod(r, method));
       setRows(found);
     } catch (e) {
       setError((e as ApiError).message);
@@ -118,8 +119,11 @@ export function SharesEditor({
   sharesError,
   amountFor,
   extra,
+  method = 'bank_transfer',
 }: {
   form: FormInstance;
+  /** the payment's method: only cases that take it are offered */
+  method?: PaymentMethod;
   sharesError?: string | null;
   amountFor?: (r: PaymentCaseRow, current: ShareRow[]) => number;
   extra?: ReactNode;
@@ -190,6 +194,7 @@ export function SharesEditor({
               {extra}
               <CaseSearch
                 taken={shares.map((s) => s.case_id)}
+                method={method}
                 onAdd={(r) => add(shareOf(r, amountFor ? amountFor(r, shares) : r.short_fen))}
               />
             </Space>

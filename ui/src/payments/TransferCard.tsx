@@ -31,7 +31,7 @@ export function TransferCard({ t, index, actions }: { t: TransferView; index: nu
     >
       <Descriptions size="small" column={3}>
         <Descriptions.Item label={pt('check.receivedAt')}>{fmtDateTime(t.received_at)}</Descriptions.Item>
-        <Descriptions.Item label={pt('check.reference')}>
+        <Descriptions.Item label={t.method === 'online' ? pt('online.reference') : pt('check.reference')}>
           <span className="mono">{t.reference}</span>
         </Descriptions.Item>
         <Descriptions.Item label={pt('check.account')}>{[t.payer_account, t.payer_bank].filter(Boolean).join(' · ')}</Descriptions.Item>

@@ -1,5 +1,7 @@
-// 登记转账 (制单): one offline transfer, the cases it pays and how much each.
-// A refused save keeps everything typed and shows each message under its field.
+// 登记转账 / 登记在线支付 (制单): one payment — an offline transfer, or an online
+// payment from the platform's record under its 平台交易号 — the cases it pays and how
+// much each; another finance person confirms it on 待核款. A refused save keeps
+// everything typed and shows each message under its field.
 import { useRef, useState } from 'react';
 import { Button, Form, Input, Modal, Radio, Space, Typography } from 'antd';
 import type { InputRef } from 'antd';
@@ -8,7 +10,7 @@ import type { ApiError, FieldError, PaymentCaseRow, PaymentMethod, RecordTransfe
 import { FileCacheProvider } from '../shared/files';
 import { focusIfIdle, formKeys } from '../shared/keyboard';
 import { paymentsApi } from './api';
-import { clearChanged, ErrorAlert, putFieldErrors } from './common';
+import { clearChanged, ErrorAlert, putFieldErrors, takesMethod } from './common';
 import { liveRule, parseClock, parseDay, parseYuan } from './money';
 import { officeClockNow, officeToday } from '../shared/officeTime';
 import { ReceiptInput } from './ReceiptInput';
@@ -46,7 +48,17 @@ export function transferField(field: string): NamePath | null {
 
 type Failure = { err: ApiError; rest: FieldError[] };
 
-function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[]; onClose: () => void; onDone: (t: TransferView) => void }) {
+function TransferFormBody({
+  method: initialMethod,
+  cases,
+  onClose,
+  onDone,
+}: {
+  method: PaymentMethod;
+  cases: PaymentCaseRow[];
+  onClose: () => void;
+  onDone: (t: TransferView) => void;
+}) {
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -54,9 +66,11 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
   const payerRef = useRef<InputRef>(null);
   const amountText = Form.useWatch('amount', form) as string | undefined;
   const amount = parseYuan(amountText);
+  const method = (Form.useWatch('method', form) as PaymentMethod | undefined) ?? initialMethod;
+  const online = method === 'online';
 
   const initial: Values = {
-    method: 'bank_transfer',
+    method: initialMethod,
     payer: '',
     payer_account: '',
     payer_bank: '',
@@ -66,7 +80,7 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
     reference: '',
     purpose: '',
     receipt_file_id: null,
-    shares: cases.filter((c) => c.takes_transfer).map((c) => shareOf(c)),
+    shares: cases.filter((c) => takesMethod(c, initialMethod)).map((c) => shareOf(c)),
   };
 
   const submit = async () => {
@@ -120,7 +134,7 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
     <Modal
       open
       width={900}
-      title={pt('transfer.title')}
+      title={online ? pt('online.title') : pt('transfer.title')}
       onCancel={onClose}
       maskClosable={false}
       afterOpenChange={(o) => {
@@ -154,6 +168,7 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
               options={[
                 { value: 'bank_transfer', label: pt('method.bank_transfer') },
                 { value: 'alipay_transfer', label: pt('method.alipay_transfer') },
+                { value: 'online', label: pt('method.online') },
               ]}
             />
           </Form.Item>
@@ -169,29 +184,29 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
             </Form.Item>
           </div>
           <div className="form-row">
-            <Form.Item name="amount" label={pt('transfer.amount')} rules={[liveRule(parseYuan)]}>
+            <Form.Item name="amount" label={online ? pt('online.amount') : pt('transfer.amount')} rules={[liveRule(parseYuan)]}>
               <Input prefix="¥" autoComplete="off" inputMode="decimal" placeholder={pt('money.placeholder')} />
             </Form.Item>
-            <Form.Item name="received_date" label={pt('transfer.received_date')} rules={[liveRule(parseDay)]}>
+            <Form.Item name="received_date" label={online ? pt('online.received_date') : pt('transfer.received_date')} rules={[liveRule(parseDay)]}>
               <Input autoComplete="off" placeholder={pt('date.placeholder')} />
             </Form.Item>
-            <Form.Item name="received_time" label={pt('transfer.received_time')} rules={[liveRule(parseClock)]}>
+            <Form.Item name="received_time" label={online ? pt('online.received_time') : pt('transfer.received_time')} rules={[liveRule(parseClock)]}>
               <Input autoComplete="off" placeholder={pt('time.placeholder')} />
             </Form.Item>
           </div>
           <div className="form-row">
-            <Form.Item name="reference" label={pt('transfer.reference')}>
-              <Input autoComplete="off" spellCheck={false} />
+            <Form.Item name="reference" label={online ? pt('online.reference') : pt('transfer.reference')}>
+              <Input autoComplete="off" spellCheck={false} placeholder={online ? pt('online.referencePlaceholder') : undefined} />
             </Form.Item>
             <Form.Item name="purpose" label={pt('transfer.purpose')}>
               <Input autoComplete="off" />
             </Form.Item>
           </div>
-          <Form.Item name="receipt_file_id" label={pt('transfer.receipt')}>
-            <ReceiptInput />
+          <Form.Item name="receipt_file_id" label={online ? pt('online.receipt') : pt('transfer.receipt')}>
+            <ReceiptInput online={online} />
           </Form.Item>
           <Typography.Title level={5}>{pt('transfer.shares')}</Typography.Title>
-          <SharesEditor form={form} sharesError={sharesError} />
+          <SharesEditor form={form} sharesError={sharesError} method={method} />
           <SumsLine amountFen={amount.ok ? amount.value : null} />
           {failure && <ErrorAlert err={failure.err} rest={failure.rest} testId="transfer-error" fallback={pt('transfer.failed')} />}
         </Form>
@@ -203,11 +218,14 @@ function TransferFormBody({ cases, onClose, onDone }: { cases: PaymentCaseRow[];
 /** The dialog, rendered only while open (with its own file cache for the receipt scan). */
 export function TransferForm({
   open,
+  method = 'bank_transfer',
   cases,
   onClose,
   onDone,
 }: {
   open: boolean;
+  /** the method the form opens with (登记转账: a bank transfer; 登记在线支付: online) */
+  method?: PaymentMethod;
   /** the cases ticked in the table (those awaiting payment become the first shares) */
   cases: PaymentCaseRow[];
   onClose: () => void;
@@ -216,7 +234,7 @@ export function TransferForm({
   if (!open) return null;
   return (
     <FileCacheProvider>
-      <TransferFormBody cases={cases} onClose={onClose} onDone={onDone} />
+      <TransferFormBody method={method} cases={cases} onClose={onClose} onDone={onDone} />
     </FileCacheProvider>
   );
 }

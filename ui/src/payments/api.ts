@@ -1,9 +1,7 @@
 // Typed wrappers around the core's payments commands (one argument named `input`;
 // failures reject with an ApiError).
 import type {
-  CaseDetail,
   CheckTransferInput,
-  OnlinePaymentInput,
   DayReportInput,
   DayReportView,
   DismissLineInput,
@@ -26,7 +24,6 @@ import type {
 import { call } from '../api/client';
 
 export const paymentsApi = {
-  confirmOnlinePayment: (input: OnlinePaymentInput) => call<CaseDetail>('confirm_online_payment', { input }),
   paymentCases: (search: string | null) => call<PaymentCaseRow[]>('payment_cases', { input: { search } satisfies PaymentCasesInput }),
   recordTransfer: (input: RecordTransferInput) => call<TransferView>('record_transfer', { input }),
   transfers: (state: TransferState | null) => call<TransferView[]>('transfers', { input: { state } satisfies TransfersInput }),

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Alert, App as AntApp, Tag, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import type { NamePath } from 'antd/es/form/interface';
-import type { ApiError, CaseState, ExportInput, FieldError } from '../api/bindings';
+import type { ApiError, CaseState, ExportInput, FieldError, PaymentCaseRow, PaymentMethod } from '../api/bindings';
 import { fieldPath } from '../shared/formErrors';
 import { paymentsApi } from './api';
 import { pt } from './texts';
@@ -29,6 +29,11 @@ export function stateColor(state: CaseState): string {
     default:
       return 'red';
   }
+}
+
+/** Does the core say this case takes a payment of `method` (待缴费, that method or none chosen)? */
+export function takesMethod(r: PaymentCaseRow, method: PaymentMethod): boolean {
+  return method === 'online' ? r.takes_online_payment : r.takes_transfer;
 }
 
 export function StateTag({ state, label }: { state: CaseState; label: string }) {

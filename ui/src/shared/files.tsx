@@ -1,13 +1,15 @@
-// Files of a filing: picked with the native dialog (or, for end-to-end tests
-// that cannot drive the dialog, a typed path), stored by the core with
-// add_file, listed with name, size and type, previewed through the asset protocol.
+// Stored files: picked with the native dialog (or, for end-to-end tests that
+// cannot drive the dialog, a typed path), stored by the core with add_file for
+// one purpose (a sample, an identity proof, a receipt…), listed with name, size
+// and type, previewed through the asset protocol. A picker shows only for a
+// purpose the signed-in person may attach (the session's `attachable`).
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { App as AntApp, Button, Input, Modal, Select, Space, Spin, Table, Typography } from 'antd';
 import { DeleteOutlined, EyeOutlined, FolderOpenOutlined } from '@ant-design/icons';
 import { open } from '@tauri-apps/plugin-dialog';
 import { convertFileSrc } from '@tauri-apps/api/core';
-import type { ApiError, AttachmentKind, FileView, PartyFile } from '../api/bindings';
+import type { ApiError, AttachmentKind, FilePurpose, FileView, PartyFile } from '../api/bindings';
 import { filingApi } from '../filing/api';
 import { fmtSize } from '../filing/draft';
 import { attachmentOptions, label } from '../filing/options';
@@ -21,6 +23,20 @@ type FileCache = {
 };
 
 const FileCacheContext = createContext<FileCache | null>(null);
+
+/** The purposes the signed-in person may attach files for, as the core says (null: not told). */
+const AttachableContext = createContext<readonly FilePurpose[] | null>(null);
+
+/** Gives the screens below the session's `attachable` purposes. */
+export function AttachableProvider({ value, children }: { value: readonly FilePurpose[]; children: ReactNode }) {
+  return <AttachableContext.Provider value={value}>{children}</AttachableContext.Provider>;
+}
+
+/** May the signed-in person attach a file for `purpose`? (Outside a session's frame the core alone decides.) */
+export function useMayAttach(purpose: FilePurpose): boolean {
+  const attachable = useContext(AttachableContext);
+  return attachable === null || attachable.includes(purpose);
+}
 
 export function FileCacheProvider({ children }: { children: ReactNode }) {
   const [files, setFiles] = useState<Record<string, FileView>>({});
@@ -56,8 +72,8 @@ export function useFileView(id: string | null): FileView | undefined {
   return f;
 }
 
-/** Adds files by path with add_file, one after the other; reports failures. */
-export function useAddFiles() {
+/** Adds files by path with add_file for `purpose`, one after the other; reports failures. */
+export function useAddFiles(purpose: FilePurpose) {
   const cache = useFileCache();
   const { message } = AntApp.useApp();
   return useCallback(
@@ -67,7 +83,7 @@ export function useAddFiles() {
         const path = p.trim();
         if (path === '') continue;
         try {
-          const f = await filingApi.addFile(path);
+          const f = await filingApi.addFile(path, purpose);
           cache.put(f);
           added.push(f);
         } catch (e) {
@@ -76,7 +92,7 @@ export function useAddFiles() {
       }
       return added;
     },
-    [cache, message],
+    [cache, message, purpose],
   );
 }
 
@@ -93,6 +109,7 @@ export async function pickPaths(multiple = true): Promise<string[]> {
  */
 export function FilePicker({
   id,
+  purpose,
   testKey,
   pickLabel,
   multiple = true,
@@ -102,6 +119,8 @@ export function FilePicker({
 }: {
   /** The form field's id (put on 选择文件, so a problem can focus it). */
   id?: string;
+  /** What the files are added for; the picker shows only if the person may attach such files. */
+  purpose: FilePurpose;
   testKey: string;
   pickLabel: string;
   multiple?: boolean;
@@ -109,7 +128,8 @@ export function FilePicker({
   onAdded: (files: FileView[]) => void;
   extra?: ReactNode;
 }) {
-  const addFiles = useAddFiles();
+  const addFiles = useAddFiles(purpose);
+  const mayAttach = useMayAttach(purpose);
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState(false);
   const [path, setPath] = useState('');
@@ -142,6 +162,7 @@ export function FilePicker({
     if (files && files.length > 0) setPath('');
   };
 
+  if (!mayAttach) return null;
   return (
     <div className="filing-picker">
       {extra}
@@ -252,7 +273,9 @@ export function FileListInput({
   testKey,
   pickLabel,
   disabled,
+  purpose = 'sample',
 }: {
+  purpose?: FilePurpose;
   id?: string;
   value?: string[];
   onChange?: (v: string[]) => void;
@@ -265,6 +288,7 @@ export function FileListInput({
     <div className="filing-file-list">
       <FilePicker
         id={id}
+        purpose={purpose}
         testKey={testKey}
         pickLabel={pickLabel}
         disabled={disabled}
@@ -310,6 +334,7 @@ export function PartyFilesInput({
     <div className="filing-file-list">
       <FilePicker
         id={id}
+        purpose="identity_proof"
         testKey={`party-file-${testKey}`}
         pickLabel={ft('btn.pickFiles')}
         disabled={disabled}

@@ -1,4 +1,4 @@
-import type { ApplicantView, AppStatus, DeskOption, IdCheckView, RoleOption, SessionView, StaffView } from '../api/bindings';
+import type { ApplicantView, AppStatus, DeskOption, FilePurpose, IdCheckView, Role, RoleOption, SessionView, StaffView } from '../api/bindings';
 
 export const ROLE_OPTIONS: RoleOption[] = [
   { role: 'counter_clerk', label: '窗口受理' },
@@ -20,6 +20,13 @@ export const ALL_DESKS: DeskOption[] = [
   { desk: 'admin', label: '管理' },
 ];
 
+/** The purposes each role may attach files for, as the core says it (staff::FilePurpose::roles). */
+const ATTACHES: Partial<Record<Role, FilePurpose[]>> = {
+  counter_clerk: ['sample', 'identity_proof', 'signed_form'],
+  finance: ['receipt'],
+  certificate_desk: ['loss_statement'],
+};
+
 export function session(over: Partial<SessionView> = {}): SessionView {
   const roles = over.roles ?? ['admin'];
   return {
@@ -32,6 +39,7 @@ export function session(over: Partial<SessionView> = {}): SessionView {
     must_change_password: false,
     // as the core says it: only an admin may change an applicant's category
     may_change_applicant_category: roles.includes('admin'),
+    attachable: roles.flatMap((r) => ATTACHES[r] ?? []),
     ...over,
   };
 }

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::lifecycle::PaymentMethod;
 
 /// 资金事件（日报的来源）。`transfer` links the events of one payment so that pending ones can be
-/// told apart; an online payment is given as received and confirmed on the same day.
+/// told apart; an online payment is recorded and confirmed like a transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum MoneyEvent {

@@ -1,12 +1,12 @@
-//! 缴费与核款 (fee payment and its checking, docs/DOMAIN.md §6): offline transfers and their
-//! maker-checker, allocation of one transfer to several works, the applicant's balance,
+//! 缴费与核款 (fee payment and its checking, docs/DOMAIN.md §6): payments recorded at the desk
+//! (offline transfers and online payments from the platform's record) and their maker-checker, allocation of one transfer to several works, the applicant's balance,
 //! bank-statement matching, refunds, the e-invoice rule and the finance day report.
 //!
 //! Pure: no I/O, no clock. "Today" is always an argument. Amounts are integer fen.
 //!
 //! Decisions taken here (each tested next to the code that makes it):
-//! - **Maker-checker (四眼原则).** Only 缴费核对 (finance) may confirm or reject a recorded
-//!   transfer. Whoever recorded it may never confirm it, but may reject it: rejecting one's own
+//! - **Maker-checker (四眼原则).** Only 缴费核对 (finance) may record a payment, online or
+//!   offline, and only finance may confirm or reject a recorded one. Whoever recorded it may never confirm it, but may reject it: rejecting one's own
 //!   record corrects a mistake and moves no money. Only a transfer waiting for checking (待核款)
 //!   can change. Checks run in the order roles → state → four eyes → reason, as in
 //!   [`crate::lifecycle::decide`].
@@ -21,7 +21,8 @@
 //!
 //! One file per subject; every item is re-exported here, so `payment::X` is the path to use:
 //! - `transfer.rs` — transfer state, the finance commands and [`decide_transfer`] (maker-checker),
-//!   and [`TransferInput`] with its validation ([`MAX_TRANSFER_FEN`], [`BANK_ACCOUNT_DIGITS`]).
+//!   and [`TransferInput`] with its validation ([`MAX_TRANSFER_FEN`], [`BANK_ACCOUNT_DIGITS`],
+//!   the online payment's platform reference, [`normalize_platform_reference`]).
 //! - `allocation.rs` — [`Due`], [`Share`], [`Allocation`] and [`allocate`].
 //! - `balance.rs` — [`BalanceEntry`] and [`balance()`].
 //! - `matching.rs` — bank-statement matching: [`CreditLine`], [`Candidate`], the weights and date
@@ -53,6 +54,6 @@ pub use matching::{
 };
 pub use refund::{RefundInput, RefundMethod};
 pub use transfer::{
-    decide_transfer, TransferCommand, TransferInput, TransferRefusal, TransferState, BANK_ACCOUNT_DIGITS,
-    MAX_TRANSFER_FEN,
+    decide_transfer, normalize_platform_reference, TransferCommand, TransferInput, TransferRefusal, TransferState,
+    BANK_ACCOUNT_DIGITS, MAX_TRANSFER_FEN,
 };

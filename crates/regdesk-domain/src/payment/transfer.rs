@@ -1,5 +1,6 @@
-//! Offline transfers (线下转账): their state, the finance commands and their maker-checker
-//! decision, and the input recorded at the desk with its validation.
+//! Payments recorded at the payments desk: offline transfers (线下转账) and online payments
+//! (在线支付, from the platform's record): their state, the finance commands and their
+//! maker-checker decision, and the input recorded at the desk with its validation.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -138,10 +139,10 @@ pub const MAX_TRANSFER_FEN: i64 = 100_000_000;
 /// Bank account numbers (付款账号): 6–32 digits once the spaces are taken out.
 pub const BANK_ACCOUNT_DIGITS: std::ops::RangeInclusive<usize> = 6..=32;
 
-/// 登记线下转账（填写中，未校验）。
+/// 登记付款（线下转账或在线支付；填写中，未校验）。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TransferInput {
-    /// 缴费方式：须为银行公对公转账或支付宝转账
+    /// 缴费方式：银行公对公转账、支付宝转账或在线支付
     pub method: PaymentMethod,
     /// 付款人（户名）
     pub payer: String,
@@ -154,7 +155,7 @@ pub struct TransferInput {
     pub amount_fen: i64,
     /// 到账时间
     pub received_at: NaiveDateTime,
-    /// 转账流水号或凭证号
+    /// 转账流水号或凭证号；在线支付为平台交易号（见 [`normalize_platform_reference`]）
     pub reference: String,
     /// 用途或附言（可选）
     pub purpose: String,
@@ -163,8 +164,9 @@ pub struct TransferInput {
 impl TransferInput {
     /// Validates every field at once (`today` is the office's date). Field names are the struct's.
     ///
-    /// - `method` must be offline: online payments are confirmed by the platform.
-    /// - `payer` and `reference` are required (at most 100 and 64 characters).
+    /// - `payer` and `reference` are required (at most 100 and 64 characters); an online
+    ///   payment's reference is the platform's transaction number (平台交易号): once normalized,
+    ///   letters, digits, `-` and `_` only.
     /// - `payer_account` is optional; for a bank transfer it holds digits and spaces only,
     ///   [`BANK_ACCOUNT_DIGITS`] digits; for Alipay it is free text of at most 100 characters
     ///   (a mobile number or e-mail, often masked with `*`).
@@ -173,13 +175,6 @@ impl TransferInput {
     /// - `received_at` is not after `today`.
     pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
         let mut errs = Vec::new();
-        if !self.method.is_offline() {
-            errs.push(FieldError::new(
-                "method",
-                "not_offline",
-                "在线支付由平台确认，无需登记转账；请选择银行公对公转账或支付宝转账",
-            ));
-        }
         if let Err(e) = required_text("payer", "付款人（户名）", &self.payer, 100) {
             errs.push(e);
         }
@@ -200,7 +195,11 @@ impl TransferInput {
                 format!("到账时间 {day} 晚于今天 {today}，请按银行回单核对到账日期"),
             ));
         }
-        if let Err(e) = required_text("reference", "转账流水号或凭证号", &self.reference, 64) {
+        if self.method == PaymentMethod::Online {
+            if let Err(e) = check_platform_reference(&self.reference) {
+                errs.push(e);
+            }
+        } else if let Err(e) = required_text("reference", "转账流水号或凭证号", &self.reference, 64) {
             errs.push(e);
         }
         if let Err(e) = optional_text("purpose", "用途或附言", &self.purpose, 200) {
@@ -213,7 +212,8 @@ impl TransferInput {
         }
     }
 
-    /// The input as it should be stored: text trimmed, spaces taken out of a bank account number.
+    /// The input as it should be stored: text trimmed, spaces taken out of a bank account number,
+    /// an online payment's platform reference normalized ([`normalize_platform_reference`]).
     pub fn normalized(&self) -> TransferInput {
         let account = if self.method == PaymentMethod::BankTransfer {
             self.payer_account.chars().filter(|c| !c.is_whitespace()).collect()
@@ -227,10 +227,65 @@ impl TransferInput {
             payer_bank: self.payer_bank.trim().to_string(),
             amount_fen: self.amount_fen,
             received_at: self.received_at,
-            reference: self.reference.trim().to_string(),
+            reference: if self.method == PaymentMethod::Online {
+                normalize_platform_reference(&self.reference)
+            } else {
+                self.reference.trim().to_string()
+            },
             purpose: self.purpose.trim().to_string(),
         }
     }
+
+    /// What the reference is called on the desk: 平台交易号 for an online payment.
+    pub fn reference_label(&self) -> &'static str {
+        if self.method == PaymentMethod::Online {
+            "平台交易号"
+        } else {
+            "流水号"
+        }
+    }
+}
+
+/// 平台交易号 as it is stored and compared: full-width letters and digits made half-width,
+/// every space (the ideographic one included) taken out, letters upper case. The same payment
+/// typed as `wx 2026 0001` or `ＷＸ２０２６０００１` is `WX20260001`, so it is recorded once.
+pub fn normalize_platform_reference(reference: &str) -> String {
+    reference
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn check_platform_reference(reference: &str) -> Result<(), FieldError> {
+    let v = normalize_platform_reference(reference);
+    if v.is_empty() {
+        return Err(FieldError::new(
+            "reference",
+            "required",
+            "请填写平台交易号（平台支付记录上的交易号）",
+        ));
+    }
+    let chars = v.chars().count();
+    if chars > 64 {
+        return Err(FieldError::new(
+            "reference",
+            "too_long",
+            format!("平台交易号最多 64 个字符，现在是 {chars} 个，请按平台支付记录核对"),
+        ));
+    }
+    if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(FieldError::new(
+            "reference",
+            "format",
+            "平台交易号只能含字母、数字、“-”和“_”，请按平台支付记录核对",
+        ));
+    }
+    Ok(())
 }
 
 fn optional_text(field: &str, label: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
@@ -474,6 +529,14 @@ mod tests {
                 payer_account: "123456".into(),
                 ..transfer()
             },
+            // An online payment from the platform's record: finance records it like a transfer.
+            TransferInput {
+                method: PaymentMethod::Online,
+                payer_account: String::new(),
+                payer_bank: String::new(),
+                reference: "ｗｘ 4200 0012_34".into(),
+                ..transfer()
+            },
         ];
         for t in ok_variants {
             assert_eq!(t.validate(today), Ok(()), "{t:?}");
@@ -483,9 +546,18 @@ mod tests {
             (
                 TransferInput {
                     method: PaymentMethod::Online,
+                    reference: "WX-2026/11".into(),
                     ..transfer()
                 },
-                vec![("method", "not_offline")],
+                vec![("reference", "format")],
+            ),
+            (
+                TransferInput {
+                    method: PaymentMethod::Online,
+                    reference: " \u{3000} ".into(),
+                    ..transfer()
+                },
+                vec![("reference", "required")],
             ),
             (
                 TransferInput {
@@ -588,7 +660,6 @@ mod tests {
                     ..transfer()
                 },
                 vec![
-                    ("method", "not_offline"),
                     ("payer", "required"),
                     ("amount_fen", "not_positive"),
                     ("reference", "required"),
@@ -603,9 +674,18 @@ mod tests {
             (
                 TransferInput {
                     method: PaymentMethod::Online,
+                    reference: "微信-0001".into(),
                     ..transfer()
                 },
-                "在线支付由平台确认，无需登记转账；请选择银行公对公转账或支付宝转账",
+                "平台交易号只能含字母、数字、“-”和“_”，请按平台支付记录核对",
+            ),
+            (
+                TransferInput {
+                    method: PaymentMethod::Online,
+                    reference: String::new(),
+                    ..transfer()
+                },
+                "请填写平台交易号（平台支付记录上的交易号）",
             ),
             (
                 TransferInput {
@@ -685,5 +765,28 @@ mod tests {
         .normalized();
         assert_eq!(a.payer_account, "pay@example.cn");
         assert_eq!(n.normalized(), n, "idempotent");
+        // The platform reference: one payment, however it was typed.
+        for typed in [
+            "wx20260001",
+            " WX 2026 0001 ",
+            "ＷＸ２０２６０００１",
+            "wx\u{3000}2026\t0001",
+        ] {
+            let o = TransferInput {
+                method: PaymentMethod::Online,
+                reference: typed.into(),
+                ..transfer()
+            }
+            .normalized();
+            assert_eq!(o.reference, "WX20260001", "{typed:?}");
+            assert_eq!(o.normalized(), o, "idempotent");
+        }
+        // A bank reference keeps its letters as the bank printed them.
+        let b = TransferInput {
+            reference: " hz 01 ".into(),
+            ..transfer()
+        }
+        .normalized();
+        assert_eq!(b.reference, "hz 01");
     }
 }

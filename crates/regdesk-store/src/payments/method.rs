@@ -1,19 +1,20 @@
 //! The payment method (缴费方式) and the 待缴费 list: choosing the method, an
-//! admin changing it with a reason, confirming an online payment.
+//! admin changing it with a reason. Payments themselves, online ones included,
+//! are recorded and checked in `transfers.rs`.
 
 use chrono::{DateTime, Utc};
-use regdesk_domain::lifecycle::{CaseCommand, CaseState, PaymentMethod};
+use regdesk_domain::lifecycle::CaseCommand;
 use regdesk_domain::payment::{self, BalanceEntry};
 use regdesk_domain::staff::{Desk, Permission};
 use rusqlite::Connection;
 
-use super::{covered_of, money_event, owed_of};
-use super::{ChangeMethodInput, ChooseMethodInput, OnlinePaymentInput, PaymentCaseRow, PaymentCasesInput};
+use super::{covered_of, owed_of};
+use super::{ChangeMethodInput, ChooseMethodInput, PaymentCaseRow, PaymentCasesInput};
 use crate::cases::{at_version, load as load_case};
 use crate::codes::from_code;
 use crate::error::{Result, StoreError};
 use crate::session::{actor, Session};
-use crate::{office_date, Store};
+use crate::Store;
 
 /// The applicant's balance ledger as the tables hold it: the over payment of each transfer
 /// recorded for them, with the transfer's state. Spending the balance on a case and refunding it
@@ -148,47 +149,6 @@ impl Store {
                 reason: input.reason.clone(),
             };
             self.apply_case(tx, row, &cmd, &a, now)
-        })
-    }
-
-    /// 在线支付确认：平台已收款，案件受理，办结时限起算。
-    pub fn confirm_online_payment(&self, session: &Session, input: &OnlinePaymentInput) -> Result<crate::CaseDetail> {
-        let conn = self.conn();
-        let a = actor(&conn, self.now(), Some(session), None)?;
-        drop(conn);
-        self.run(Some(a.id()), "confirm_online_payment", |tx, now| {
-            let mut row = at_version(tx, &input.case_id, input.version)?;
-            if row.facts.payment_method.is_none() && row.state == CaseState::AwaitingPayment {
-                let cmd = CaseCommand::ChoosePaymentMethod {
-                    method: PaymentMethod::Online,
-                };
-                row = self.apply_case_row(tx, row, &cmd, &a, now)?.1;
-            }
-            let cmd = CaseCommand::ConfirmOnlinePayment {
-                platform_reference: input.platform_reference.clone(),
-                amount_fen: input.amount_fen,
-            };
-            let (change, detail) = self.apply_case(tx, row, &cmd, &a, now)?;
-            let today = office_date(now);
-            money_event(
-                tx,
-                now,
-                "received",
-                &detail.id,
-                today,
-                PaymentMethod::Online,
-                input.amount_fen,
-            )?;
-            money_event(
-                tx,
-                now,
-                "confirmed",
-                &detail.id,
-                today,
-                PaymentMethod::Online,
-                input.amount_fen,
-            )?;
-            Ok((change, detail))
         })
     }
 }

@@ -10,10 +10,9 @@
 //!
 //! One file per subject, all re-exported here (and from the crate root):
 //! - `views.rs` — the views and inputs that cross to the UI and the CLI.
-//! - `method.rs` — the 待缴费 list, choosing and changing the payment method,
-//!   confirming an online payment.
-//! - `transfers.rs` — offline transfers: recording (the maker), listing,
-//!   checking (the checker).
+//! - `method.rs` — the 待缴费 list, choosing and changing the payment method.
+//! - `transfers.rs` — payments, offline transfers and online payments alike:
+//!   recording (the maker), listing, checking (the checker).
 //! - `statement.rs` — bank-statement import and matching, the lines waiting
 //!   for a person, resolving and dismissing them.
 //! - `refunds.rs` — refunds owed and recorded.

@@ -69,6 +69,10 @@ fn candidates(conn: &Connection) -> Result<Candidates> {
         .collect::<rusqlite::Result<_>>()?;
     for id in case_ids {
         let row = load_case(conn, &id)?;
+        // A bank statement line is a bank transfer: a case to be paid online or by Alipay is not its match.
+        if !row.facts.takes_payment(PaymentMethod::BankTransfer) {
+            continue;
+        }
         let owed = owed_of(conn, &id)? - covered_of(conn, &id)?;
         if owed <= 0 {
             continue;
@@ -87,7 +91,7 @@ fn candidates(conn: &Connection) -> Result<Candidates> {
     }
     let mut stmt = conn.prepare(
         "SELECT id, reference, amount_fen, payer, received_at FROM transfers
-         WHERE state = 'recorded' AND statement_line_id IS NULL ORDER BY received_at",
+         WHERE state = 'recorded' AND statement_line_id IS NULL AND method <> 'online' ORDER BY received_at",
     )?;
     let transfers = stmt
         .query_map([], |r| {

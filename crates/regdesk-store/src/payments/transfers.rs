@@ -1,12 +1,15 @@
-//! Offline transfers (线下转账): recording one with its allocation to cases
-//! (the maker), listing them, and checking them (the checker, four eyes).
+//! Payments recorded at the desk — offline transfers (线下转账) and online
+//! payments (在线支付, from the platform's record) — recording one with its
+//! allocation to cases (the maker), listing them, and checking them (the
+//! checker, four eyes). An online payment is a transfer whose method is
+//! `online` and whose reference is the platform's transaction number.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use regdesk_domain::lifecycle::{CaseCommand, CaseState, PaymentMethod, StaffId};
 use regdesk_domain::payment::{self, Due, TransferCommand, TransferInput, TransferState};
-use regdesk_domain::staff::{Desk, Permission, Role};
+use regdesk_domain::staff::{Desk, FilePurpose, Permission, Role};
 use regdesk_domain::FieldError;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::json;
@@ -195,20 +198,30 @@ impl Store {
         if t.shares.is_empty() {
             return Err(FieldError::new("shares", "required", "请选择本笔转账支付的案件（可选多件）").into());
         }
-        let taken: Option<(String, i64, String)> = tx
+        let taken: Option<(String, String, i64, String, Option<String>)> = tx
             .query_row(
-                "SELECT payer, amount_fen, state FROM transfers WHERE method = ?1 AND reference = ?2 AND state <> 'rejected'",
+                "SELECT t.id, t.payer, t.amount_fen, t.state,
+                        (SELECT group_concat(serial, '、') FROM (SELECT c.serial FROM allocations a
+                         JOIN cases c ON c.id = a.case_id WHERE a.transfer_id = t.id ORDER BY c.serial))
+                 FROM transfers t WHERE t.method = ?1 AND t.reference = ?2 AND t.state <> 'rejected'",
                 params![code(input.method), input.reference],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
-        if let Some((payer, amount, state)) = taken {
+        if let Some((_, payer, amount, state, serials)) = taken {
             let state: TransferState = from_code("转账状态", &state)?;
+            let held = serials.map(|s| format!("，案件 {s}")).unwrap_or_default();
+            let what = if input.method == PaymentMethod::Online {
+                "在线支付"
+            } else {
+                "转账"
+            };
             return Err(FieldError::new(
-                "reference",
+                "transfer.reference",
                 "taken",
                 format!(
-                    "流水号 {} 已登记过（{payer}，{}，{}），同一笔转账不能重复登记",
+                    "{} {} 已登记过（{payer}，{}，{}{held}），同一笔{what}不能重复登记",
+                    input.reference_label(),
                     input.reference,
                     regdesk_domain::fee::format_yuan(amount),
                     state.label()
@@ -231,6 +244,19 @@ impl Store {
                     format!("shares[{i}].case_id"),
                     "not_awaiting_payment",
                     format!("案件 {} 当前为{}，不能登记缴费", row.serial, row.state.label()),
+                )
+                .into());
+            }
+            if !row.facts.takes_payment(input.method) {
+                let chosen = row.facts.payment_method.map_or("", PaymentMethod::label);
+                return Err(FieldError::new(
+                    format!("shares[{i}].case_id"),
+                    "method_mismatch",
+                    format!(
+                        "案件 {} 的缴费方式为{chosen}，不能登记{}；请按案件选定的方式登记",
+                        row.serial,
+                        input.method.label()
+                    ),
                 )
                 .into());
             }
@@ -288,7 +314,8 @@ impl Store {
                 row = self.apply_case_row(tx, row, &cmd, who, now)?.1;
             }
             if share.covers() {
-                let cmd = CaseCommand::RecordOfflinePayment {
+                let cmd = CaseCommand::RecordPayment {
+                    method: input.method,
                     amount_fen: covered_of(tx, &row.id)?,
                     payer: input.payer.clone(),
                     reference: input.reference.clone(),
@@ -313,7 +340,8 @@ impl Store {
         ))
     }
 
-    /// 登记线下转账（制单）：一笔转账可支付多件作品；足额的案件进入待核款。
+    /// 登记付款（制单）：线下转账或在线支付（平台交易号），一笔可支付多件作品；
+    /// 足额的案件进入待核款，由另一位核款人员确认。
     pub fn record_transfer(&self, session: &Session, input: &RecordTransferInput) -> Result<TransferView> {
         let conn = self.conn();
         let maker = actor(
@@ -328,8 +356,21 @@ impl Store {
             .validate(self.office_today())
             .map_err(|errs| prefixed("transfer", errs))?;
         if let Some(f) = &input.receipt_file_id {
-            if !Self::file_known(&self.conn(), f) {
-                return Err(FieldError::new("receipt_file_id", "missing", "回单扫描件不在附件库中，请重新选择").into());
+            match Self::file_purpose(&self.conn(), f)? {
+                None => {
+                    return Err(
+                        FieldError::new("receipt_file_id", "missing", "回单扫描件不在附件库中，请重新选择").into(),
+                    );
+                }
+                Some(Some(p)) if p != FilePurpose::Receipt => {
+                    return Err(FieldError::new(
+                        "receipt_file_id",
+                        "not_receipt",
+                        format!("所选文件是作为{}上传的，不是付款回单；请上传回单扫描件", p.label()),
+                    )
+                    .into());
+                }
+                Some(_) => {}
             }
         }
         let id = self.run(Some(maker.id()), "record_transfer", |tx, now| {

@@ -33,7 +33,7 @@ pub struct PaymentCaseRow {
     pub awaiting_since: Option<DateTime<Utc>>,
     /// 可登记线下转账（待缴费且方式为线下或未选）
     pub takes_transfer: bool,
-    /// 可确认在线支付（待缴费且方式为在线或未选）
+    /// 可登记在线支付（待缴费且方式为在线或未选）；与转账一样由核款人员登记、另一位核款人员确认
     pub takes_online_payment: bool,
     #[ts(type = "number")]
     pub version: i64,
@@ -140,17 +140,6 @@ pub struct ChangeMethodInput {
     pub version: i64,
     pub method: PaymentMethod,
     pub reason: String,
-}
-
-/// 在线支付确认（平台回执）。
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct OnlinePaymentInput {
-    pub case_id: String,
-    #[ts(type = "number")]
-    pub version: i64,
-    pub platform_reference: String,
-    #[ts(type = "number")]
-    pub amount_fen: i64,
 }
 
 /// 导入银行流水：文件路径；`dry_run` 只预览不入账。

@@ -108,12 +108,37 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 }
 
 /// Undoes migration 012: the database as a version-11 program left it.
+/// A database as version 12 left it: files without their purpose.
+fn as_version_12(conn: &Connection) {
+    conn.execute_batch("ALTER TABLE files DROP COLUMN purpose; PRAGMA user_version = 12;")
+        .unwrap();
+}
+
 fn as_version_11(conn: &Connection) {
+    as_version_12(conn);
     conn.execute_batch(
         "ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
          ALTER TABLE journal DROP COLUMN payload_format; PRAGMA user_version = 11;",
     )
     .unwrap();
+}
+
+#[test]
+fn a_version_12_database_keeps_its_files_without_a_purpose() {
+    let (f, admin) = office();
+    let c = signed_in(&f, &admin, &CLERK);
+    let old = file(&f, &c, "样本.png", b"\x89PNG sample");
+    let path = f.store.path().to_path_buf();
+    let Fixture { dir, clock, store } = f;
+    drop(store);
+    as_version_12(&raw_db(&path).unwrap());
+    let store = open_store(dir.path(), clock.clone()).unwrap();
+    let f = Fixture { dir, clock, store };
+    let c = login(&f, CLERK.username, CLERK.password).unwrap();
+    let read = f.store.file(&c, &old.id).unwrap();
+    assert_eq!((read.sha256.as_str(), read.purpose), (old.sha256.as_str(), None));
+    let new = file(&f, &c, "样本2.png", b"\x89PNG sample 2");
+    assert_eq!(f.store.file(&c, &new.id).unwrap().purpose, Some(FilePurpose::Sample));
 }
 
 type StoredCase = (

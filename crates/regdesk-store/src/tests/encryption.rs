@@ -52,7 +52,7 @@ fn office_with_personal_data() -> (Fixture, Session, CaseDetail, FileView, tempf
     let outside = tempfile::tempdir().unwrap();
     let scan = outside.path().join("身份证明.txt");
     std::fs::write(&scan, format!("居民身份证 {ID_NUMBER} 住址 {ADDRESS}")).unwrap();
-    let attachment = f.store.add_file(&clerk, &scan).unwrap();
+    let attachment = f.store.add_file(&clerk, &scan, FilePurpose::IdentityProof).unwrap();
     // The fixture uploads its sample files from the data directory itself;
     // those are the applicant's originals, not the store's, so they go.
     for p in std::fs::read_dir(f.dir.path()).unwrap().map(|e| e.unwrap().path()) {

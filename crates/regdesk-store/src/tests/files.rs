@@ -1,6 +1,9 @@
 //! Stored files (files.rs): content-addressed, deduplicated, verified on reading.
 
+use regdesk_domain::staff::Role;
+
 use super::fixtures::*;
+use crate::*;
 
 #[test]
 fn files_are_content_addressed_deduplicated_and_verified() {
@@ -32,7 +35,7 @@ fn files_are_content_addressed_deduplicated_and_verified() {
     // A missing source names the field.
     let e = f
         .store
-        .add_file(&c, &f.dir.path().join("nope.jpg"))
+        .add_file(&c, &f.dir.path().join("nope.jpg"), FilePurpose::Sample)
         .unwrap_err()
         .to_api();
     assert_eq!(e.fields[0].field, "path");
@@ -92,4 +95,63 @@ fn old_prints_and_exports_are_swept_and_recent_ones_kept() {
     assert!(!data.join("exports").join("旧导出.csv").exists());
     assert!(new_export.exists());
     drop(reopened);
+}
+
+/// Who may attach a file for which purpose: every purpose × every role, in the store.
+#[test]
+fn each_purpose_is_attached_by_its_role_only() {
+    let (f, admin) = office();
+    let src = f.dir.path().join("材料.pdf");
+    std::fs::write(&src, b"%PDF-1.4 material").unwrap();
+    let people: Vec<(Role, Session)> = Role::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, role)| {
+            let username: &'static str = Box::leak(format!("staff{i}").into_boxed_str());
+            let roles: &'static [Role] = Box::leak(vec![role].into_boxed_slice());
+            let who = Staff {
+                username,
+                display_name: "测试人员",
+                roles,
+                password: "Ceshi2026ab",
+            };
+            (role, signed_in(&f, &admin, &who))
+        })
+        .collect();
+    let may = |p: FilePurpose| -> &'static [Role] {
+        match p {
+            FilePurpose::Sample | FilePurpose::IdentityProof | FilePurpose::SignedForm => &[Role::CounterClerk],
+            FilePurpose::Receipt => &[Role::Finance],
+            FilePurpose::LossStatement => &[Role::CertificateDesk],
+        }
+    };
+    for purpose in FilePurpose::ALL {
+        for (role, s) in &people {
+            let before = journal_count(&f);
+            let got = f.store.add_file(s, &src, purpose);
+            if may(purpose).contains(role) {
+                let v = got.unwrap_or_else(|e| panic!("{purpose:?} by {role:?}: {e}"));
+                assert_eq!(v.purpose, Some(purpose));
+                assert_eq!(f.store.file(s, &v.id).unwrap().purpose, Some(purpose));
+                assert_eq!(journal_count(&f), before + 1);
+            } else {
+                let e = got.unwrap_err();
+                assert_eq!(e.kind(), ErrorKind::Permission, "{purpose:?} by {role:?}");
+                assert!(
+                    e.to_string().contains(&format!("“上传{}”", purpose.label())),
+                    "{purpose:?} by {role:?}: {e}"
+                );
+                assert_eq!(journal_count(&f), before, "a refused file is not recorded");
+            }
+        }
+    }
+    // The session tells the screens what each person may attach.
+    for (role, s) in &people {
+        let view = f.store.session_view(s).unwrap();
+        let want: Vec<FilePurpose> = FilePurpose::ALL
+            .into_iter()
+            .filter(|p| may(*p).contains(role))
+            .collect();
+        assert_eq!(view.attachable, want, "{role:?}");
+    }
 }

@@ -11,6 +11,7 @@ use regdesk_domain::lifecycle::PaymentMethod;
 use regdesk_domain::office::OfficeInput;
 use regdesk_domain::party::{AttachmentKind, PartyKind, SignedAs};
 use regdesk_domain::payment::{TransferCommand, TransferInput};
+pub(crate) use regdesk_domain::staff::FilePurpose;
 use regdesk_domain::staff::Role;
 use regdesk_domain::work::{Acquisition, Attribution, CreationNature, Ownership, PublicationStatus};
 use rusqlite::Connection;
@@ -165,11 +166,16 @@ pub(crate) fn sample_login(f: &Fixture, user: &str) -> Session {
 
 // ---- Filings ----
 
-/// `bytes` stored as the file `name`, added by `s`.
+/// `bytes` stored as the file `name`, added by `s` as a sample of the work (the counter's).
 pub(crate) fn file(f: &Fixture, s: &Session, name: &str, bytes: &[u8]) -> FileView {
+    file_for(f, s, name, bytes, FilePurpose::Sample)
+}
+
+/// `bytes` stored as the file `name`, added by `s` for `purpose`.
+pub(crate) fn file_for(f: &Fixture, s: &Session, name: &str, bytes: &[u8], purpose: FilePurpose) -> FileView {
     let p = f.dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
-    f.store.add_file(s, &p).unwrap()
+    f.store.add_file(s, &p, purpose).unwrap()
 }
 
 fn uscc(body: &str) -> String {
@@ -178,10 +184,22 @@ fn uscc(body: &str) -> String {
 
 /// A 法人作品 with two owners and a 执笔者 (a Beijing ID: residence proof needed).
 pub(crate) fn corporate(f: &Fixture, s: &Session, with_sample: bool) -> FilingDraft {
-    let lic1 = file(f, s, "营业执照1.pdf", b"%PDF-1.4 licence one");
-    let lic2 = file(f, s, "营业执照2.pdf", b"%PDF-1.4 licence two");
-    let idp = file(f, s, "身份证.jpg", b"\xff\xd8\xff id card");
-    let res = file(f, s, "居住证明.pdf", b"%PDF-1.4 residence");
+    let lic1 = file_for(
+        f,
+        s,
+        "营业执照1.pdf",
+        b"%PDF-1.4 licence one",
+        FilePurpose::IdentityProof,
+    );
+    let lic2 = file_for(
+        f,
+        s,
+        "营业执照2.pdf",
+        b"%PDF-1.4 licence two",
+        FilePurpose::IdentityProof,
+    );
+    let idp = file_for(f, s, "身份证.jpg", b"\xff\xd8\xff id card", FilePurpose::IdentityProof);
+    let res = file_for(f, s, "居住证明.pdf", b"%PDF-1.4 residence", FilePurpose::IdentityProof);
     let party_file = |v: &FileView, kind| PartyFile {
         file_id: v.id.clone(),
         kind,

@@ -1,8 +1,8 @@
 //! Payments (payments.rs): transfers, four eyes, statements, refunds, invoices, the day report.
 
 use chrono::NaiveDate;
-use regdesk_domain::lifecycle::CaseState;
-use regdesk_domain::payment::{RefundInput, RefundMethod, TransferCommand, TransferState};
+use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
+use regdesk_domain::payment::{RefundInput, RefundMethod, TransferCommand, TransferInput, TransferState};
 
 use super::fixtures::*;
 use crate::*;
@@ -74,7 +74,13 @@ fn one_transfer_pays_two_works_the_maker_cannot_confirm_and_confirmation_starts_
             )
             .unwrap_err()
             .to_api();
-    assert_eq!(again.fields[0].field, "reference");
+    assert_eq!(again.fields[0].field, "transfer.reference");
+    assert!(
+        again.fields[0].message.contains("流水号 ICBC20261125001 已登记过")
+            && again.fields[0].message.contains(&a.serial),
+        "{}",
+        again.fields[0].message
+    );
     // Four eyes: the maker is refused, a second finance person confirms.
     let confirm = CheckTransferInput {
         id: t.id.clone(),
@@ -578,4 +584,229 @@ fn the_tab_count_and_the_table_of_cases_to_pay_agree() {
         .unwrap();
     assert!(count > 0);
     assert_eq!(count as usize, listed.len());
+}
+
+fn online(amount_fen: i64, reference: &str) -> TransferInput {
+    TransferInput {
+        method: PaymentMethod::Online,
+        payer_account: String::new(),
+        payer_bank: String::new(),
+        ..transfer(amount_fen, reference)
+    }
+}
+
+fn record(d: &Desk, who: &Session, t: TransferInput, shares: Vec<ShareInput>) -> Result<TransferView> {
+    d.f.store.record_transfer(
+        who,
+        &RecordTransferInput {
+            transfer: t,
+            receipt_file_id: None,
+            shares,
+        },
+    )
+}
+
+fn check(d: &Desk, who: &Session, t: &TransferView) -> Result<TransferView> {
+    d.f.store.check_transfer(
+        who,
+        &CheckTransferInput {
+            id: t.id.clone(),
+            version: t.version,
+            command: TransferCommand::Confirm,
+        },
+    )
+}
+
+#[test]
+fn an_online_payment_is_recorded_by_finance_and_confirmed_by_another_like_a_transfer() {
+    let d = desk(12);
+    let open: Vec<PaymentCaseRow> = waiting(&d).into_iter().filter(|r| r.method.is_none()).collect();
+    assert!(open.len() >= 3, "{open:?}");
+    let (a, b, c) = (&open[0], &open[1], &open[2]);
+    assert!(a.takes_online_payment && a.takes_transfer);
+    // The counter cannot mark a case paid online.
+    let e = record(
+        &d,
+        &d.clerk,
+        online(15_000, "WX42000001"),
+        vec![share(&a.case_id, 15_000)],
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Permission);
+    // Finance records it: the platform reference is stored normalized, the case waits for the check.
+    let before = journal_count(&d.f);
+    let t = record(
+        &d,
+        &d.chen,
+        online(15_000, " wx 4200 0001 "),
+        vec![share(&a.case_id, 15_000)],
+    )
+    .unwrap();
+    assert_eq!(journal_count(&d.f), before + 1, "one command, one journal entry");
+    assert_eq!(
+        (t.method, t.reference.as_str(), t.state, t.over_fen),
+        (PaymentMethod::Online, "WX42000001", TransferState::Recorded, 0)
+    );
+    assert_eq!(t.allocations[0].case_state, CaseState::AwaitingPaymentCheck);
+    assert!(!t.may_confirm, "the maker may not confirm");
+    // The same platform reference, however typed, is refused for any other case, naming the case holding it.
+    let e = record(
+        &d,
+        &d.he,
+        online(15_000, "ｗｘ４２０００００１"),
+        vec![share(&b.case_id, 15_000)],
+    )
+    .unwrap_err()
+    .to_api();
+    assert_eq!(
+        (e.fields[0].field.as_str(), e.fields[0].code.as_str()),
+        ("transfer.reference", "taken")
+    );
+    assert_eq!(
+        e.fields[0].message,
+        format!(
+            "平台交易号 WX42000001 已登记过（林晓雨，¥150.00，待核款，案件 {}），同一笔在线支付不能重复登记",
+            a.serial
+        )
+    );
+    // Four eyes: the maker is refused, the counter is refused, a second finance person confirms.
+    let e = check(&d, &d.chen, &t).unwrap_err().to_api();
+    assert_eq!(e.kind, ErrorKind::Refused);
+    assert!(e.message.contains("另一位核款人员"), "{}", e.message);
+    assert_eq!(check(&d, &d.clerk, &t).unwrap_err().kind(), ErrorKind::Permission);
+    let done = check(&d, &d.he, &t).unwrap();
+    assert_eq!(done.state, TransferState::Confirmed);
+    let detail = d.f.store.case_detail(&d.he, &a.case_id).unwrap();
+    assert_eq!(detail.state, CaseState::AwaitingFirstReview);
+
+    // Short: the case keeps waiting with what is missing; its method is now online, so a bank
+    // transfer for it is refused, naming the case.
+    let short = record(
+        &d,
+        &d.chen,
+        online(10_000, "WX42000002"),
+        vec![share(&b.case_id, 10_000)],
+    )
+    .unwrap();
+    assert_eq!(short.allocations[0].case_state, CaseState::AwaitingPayment);
+    let row = waiting(&d).into_iter().find(|r| r.case_id == b.case_id).unwrap();
+    assert_eq!((row.covered_fen, row.short_fen), (10_000, 5_000));
+    assert!(row.takes_online_payment && !row.takes_transfer);
+    let e = record(
+        &d,
+        &d.chen,
+        transfer(5_000, "ICBC-REST"),
+        vec![share(&b.case_id, 5_000)],
+    )
+    .unwrap_err()
+    .to_api();
+    assert_eq!(e.fields[0].field, "shares[0].case_id");
+    assert_eq!(
+        e.fields[0].message,
+        format!(
+            "案件 {} 的缴费方式为在线支付，不能登记银行公对公转账；请按案件选定的方式登记",
+            b.serial
+        )
+    );
+    let rest = record(&d, &d.chen, online(5_000, "WX42000003"), vec![share(&b.case_id, 5_000)]).unwrap();
+    assert_eq!(rest.allocations[0].case_state, CaseState::AwaitingPaymentCheck);
+    check(&d, &d.he, &short).unwrap();
+    // Still one payment of the case to check: it waits.
+    assert_eq!(
+        d.f.store.case_detail(&d.he, &b.case_id).unwrap().state,
+        CaseState::AwaitingPaymentCheck
+    );
+    check(&d, &d.he, &rest).unwrap();
+    assert_eq!(
+        d.f.store.case_detail(&d.he, &b.case_id).unwrap().state,
+        CaseState::AwaitingFirstReview
+    );
+
+    // Over: the case receives what it owes, the rest is the applicant's balance once confirmed.
+    let over = record(
+        &d,
+        &d.chen,
+        online(20_000, "WX42000004"),
+        vec![share(&c.case_id, 15_000)],
+    )
+    .unwrap();
+    assert_eq!(over.over_fen, 5_000);
+    check(&d, &d.he, &over).unwrap();
+    let c_case = d.f.store.case_detail(&d.he, &c.case_id).unwrap();
+    assert_eq!(c_case.state, CaseState::AwaitingFirstReview);
+
+    // Refused: the refund owed is what was confirmed for the case (the fee), never what was typed.
+    let liwen = sample_login(&d.f, "liwen");
+    let zhangwei = sample_login(&d.f, "zhangwei");
+    let proposed =
+        d.f.store
+            .first_review(
+                &liwen,
+                &ReviewDecisionInput {
+                    case_id: c_case.id.clone(),
+                    version: c_case.version,
+                    decision: ReviewDecision::ProposeRefusal {
+                        ground: regdesk_domain::lifecycle::RefusalGround::NotAWork,
+                        note: "通用图案".into(),
+                    },
+                },
+            )
+            .unwrap();
+    d.f.store
+        .final_review(
+            &zhangwei,
+            &FinalDecisionInput {
+                case_id: proposed.id.clone(),
+                version: proposed.version,
+                decision: FinalDecision::ConfirmRefusal,
+            },
+        )
+        .unwrap();
+    let due = d.f.store.refunds_due(&d.chen).unwrap();
+    let owed = due.iter().find(|r| r.case_id == c.case_id).unwrap();
+    assert_eq!((owed.owed_fen, owed.paid_by), (15_000, Some(PaymentMethod::Online)));
+    assert!(d.f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_receipt_scan_is_attached_by_finance_alone() {
+    let d = desk(12);
+    let open = waiting(&d);
+    let (case, other) = (open[0].clone(), open[1].clone());
+    // 陈晓燕 holds finance only: she attaches the bank receipt and records the transfer with it.
+    let receipt = file_for(&d.f, &d.chen, "回单.pdf", b"%PDF-1.4 receipt", FilePurpose::Receipt);
+    assert_eq!(receipt.purpose, Some(FilePurpose::Receipt));
+    let t =
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(15_000, "ICBC-RECEIPT-1"),
+                    receipt_file_id: Some(receipt.id.clone()),
+                    shares: vec![share(&case.case_id, 15_000)],
+                },
+            )
+            .unwrap();
+    assert_eq!(t.receipt_file_id.as_deref(), Some(receipt.id.as_str()));
+    // A file added for another purpose is not a receipt.
+    let sample = file(&d.f, &d.clerk, "样本.png", b"\x89PNG sample");
+    let e =
+        d.f.store
+            .record_transfer(
+                &d.chen,
+                &RecordTransferInput {
+                    transfer: transfer(15_000, "ICBC-RECEIPT-2"),
+                    receipt_file_id: Some(sample.id),
+                    shares: vec![share(&other.case_id, 15_000)],
+                },
+            )
+            .unwrap_err()
+            .to_api();
+    assert_eq!(
+        (e.fields[0].field.as_str(), e.fields[0].message.as_str()),
+        (
+            "receipt_file_id",
+            "所选文件是作为作品样本或附件上传的，不是付款回单；请上传回单扫描件"
+        )
+    );
 }

@@ -26,8 +26,8 @@ fn proofs_are_scans_checked_by_a_named_clerk_and_removal_is_recorded() {
     std::fs::write(&scan, b"%PDF-1.4 licence scan").unwrap();
     let video = f.dir.path().join("录像.mp4");
     std::fs::write(&video, b"not a scan").unwrap();
-    let scan = f.store.add_file(&clerk, &scan).unwrap();
-    let video = f.store.add_file(&clerk, &video).unwrap();
+    let scan = f.store.add_file(&clerk, &scan, FilePurpose::IdentityProof).unwrap();
+    let video = f.store.add_file(&clerk, &video, FilePurpose::IdentityProof).unwrap();
     let input = |file_id: &str| AddProofInput {
         applicant_id: applicant.id.clone(),
         file_id: file_id.into(),
