@@ -11,25 +11,42 @@ use crate::error::{Result, StoreError};
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "regdesk.db";
 
+/// The migrations, in order: a database's `user_version` is how many of them it has.
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_foundation", include_str!("migrations/001_foundation.sql")),
+    ("002_cases_calendar", include_str!("migrations/002_cases_calendar.sql")),
+    ("003_case_settings", include_str!("migrations/003_case_settings.sql")),
+    ("004_applicants", include_str!("migrations/004_applicants.sql")),
+    ("005_filings", include_str!("migrations/005_filings.sql")),
+    (
+        "006_identity_proofs",
+        include_str!("migrations/006_identity_proofs.sql"),
+    ),
+    ("007_payments", include_str!("migrations/007_payments.sql")),
+    ("008_review", include_str!("migrations/008_review.sql")),
+    ("009_office_tree", include_str!("migrations/009_office_tree.sql")),
+    ("010_search_link", include_str!("migrations/010_search_link.sql")),
+    ("011_review_by_rule", include_str!("migrations/011_review_by_rule.sql")),
+    ("012_payload_format", include_str!("migrations/012_payload_format.sql")),
+    ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("migrations/001_foundation.sql")),
-        M::up(include_str!("migrations/002_cases_calendar.sql")),
-        M::up(include_str!("migrations/003_case_settings.sql")),
-        M::up(include_str!("migrations/004_applicants.sql")),
-        M::up(include_str!("migrations/005_filings.sql")),
-        M::up(include_str!("migrations/006_identity_proofs.sql")),
-        M::up(include_str!("migrations/007_payments.sql")),
-        M::up(include_str!("migrations/008_review.sql")),
-        M::up(include_str!("migrations/009_office_tree.sql")),
-        M::up(include_str!("migrations/010_search_link.sql")),
-        M::up(include_str!("migrations/011_review_by_rule.sql")),
-        M::up(include_str!("migrations/012_payload_format.sql")),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The schema version from which journal entries record row digests
+/// (the position of `015_row_digests`): a database older than that gets its
+/// baseline when it is migrated.
+pub(crate) fn row_digests_version() -> i64 {
+    MIGRATIONS
+        .iter()
+        .position(|(name, _)| *name == "015_row_digests")
+        .map_or(SCHEMA_VERSION, |i| i as i64 + 1)
+}
 
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
@@ -40,7 +57,8 @@ pub(crate) fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+/// Migrates to [`SCHEMA_VERSION`] and returns the version the database had.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<i64> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::DatabaseTooNew {
@@ -50,7 +68,8 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     }
     migrations()
         .to_latest(conn)
-        .map_err(|e| StoreError::Migration(e.to_string()))
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(found)
 }
 
 /// Makes the workstation row on first open and returns the station id.

@@ -7,6 +7,7 @@
 //! Time comes from the [`Clock`] the store was opened with; nothing here reads
 //! the system clock behind the caller's back.
 
+pub mod anchor;
 mod applicants;
 mod audit;
 pub mod bindings;
@@ -25,6 +26,7 @@ mod payments;
 mod proofs;
 mod queues;
 mod review;
+mod rows;
 mod session;
 mod settings;
 mod staff;
@@ -39,11 +41,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
+pub use anchor::{HeadKey, HEAD_FILE};
 pub use applicants::{
     ApplicantView, ChangeCategoryInput, ConsequenceView, FindApplicantsInput, IdCheckInput, IdCheckView,
     UpdateApplicantInput,
 };
-pub use audit::AuditReport;
+pub use audit::{AuditHead, AuditProblem, AuditProblemKind, AuditReport, ResetAnchorInput, MAX_PROBLEMS};
 pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
@@ -119,27 +122,53 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     station_id: String,
     path: PathBuf,
+    /// The tables whose rows the audit chain covers (`rows.rs`).
+    audited: Vec<rows::AuditedTable>,
+    /// Where the chain's head is kept outside the database; none without a head key.
+    anchor: Option<Box<dyn anchor::HeadAnchor>>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `dir`, migrating it to the current schema.
+    /// Opens (creating if needed) the database in `dir`, migrating it to the
+    /// current schema, with no audit head key: commands write no signed head
+    /// and `audit verify` says so. The app and the CLI open with
+    /// [`Store::open_anchored`].
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        Store::open_with(dir, clock, None)
+    }
+
+    /// Opens the database in `dir` with the station's audit head key: each
+    /// command moves the signed head in `dir/audit-head.json` (`anchor.rs`).
+    pub fn open_anchored(dir: &Path, clock: Arc<dyn Clock>, key: HeadKey) -> Result<Store> {
+        let anchor = anchor::FileAnchor::new(dir, key);
+        anchor.sweep_temps();
+        Store::open_with(dir, clock, Some(Box::new(anchor)))
+    }
+
+    fn open_with(dir: &Path, clock: Arc<dyn Clock>, anchor: Option<Box<dyn anchor::HeadAnchor>>) -> Result<Store> {
         documents::private_dir(dir)?;
         let path = dir.join(DB_FILE);
         let mut conn = db::connect(&path)?;
-        db::migrate(&mut conn)?;
+        let found = db::migrate(&mut conn)?;
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.clone().into_os_string();
             name.push(suffix);
             documents::private_file(Path::new(&name))?;
         }
         let station_id = db::ensure_station(&conn, clock.now())?;
+        let audited = rows::audited_tables(&conn)?;
+        rows::install_capture(&conn, &audited)?;
         let store = Store {
             conn: Mutex::new(conn),
             clock,
             station_id,
             path,
+            audited,
+            anchor,
         };
+        if found > 0 && found < db::row_digests_version() {
+            store.audit_baseline(found)?;
+        }
         // Old prints and exports can always be rendered again; a folder that
         // cannot be swept does not stop the store from opening.
         let _ = store.sweep_documents(DEFAULT_DOCUMENT_MAX_AGE_DAYS);

@@ -248,7 +248,7 @@ fn a_draft_survives_closing_the_app() {
     let dir = f.dir.path().to_path_buf();
     let clock = f.clock.clone();
     drop(f.store);
-    let again = Store::open(&dir, clock).unwrap();
+    let again = open_store(&dir, clock).unwrap();
     let c = again
         .login(&LoginInput {
             username: "wangli".into(),

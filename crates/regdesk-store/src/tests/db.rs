@@ -2,6 +2,7 @@
 
 use regdesk_domain::queue::Queue;
 use rusqlite::Connection;
+use sha2::{Digest, Sha256};
 
 use super::fixtures::*;
 use crate::*;
@@ -25,7 +26,7 @@ fn a_newer_database_is_refused_with_a_clear_message() {
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
-    let e = Store::open(f.dir.path(), f.clock.clone()).err().unwrap();
+    let e = open_store(f.dir.path(), f.clock.clone()).err().unwrap();
     assert!(matches!(e, StoreError::DatabaseTooNew { found: 99, .. }));
     assert!(e.to_string().contains("请安装新版"));
 }
@@ -52,7 +53,7 @@ fn a_version_9_database_links_its_search_index_when_opened() {
         )
         .unwrap();
     }
-    let store = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
     let unlinked: i64 = Connection::open(&path)
         .unwrap()
         .query_row("SELECT COUNT(*) FROM cases WHERE search_rowid IS NULL", [], |r| {
@@ -113,10 +114,42 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// Undoes migration 012: the database as a version-11 program left it.
 fn as_version_11(conn: &Connection) {
     conn.execute_batch(
-        "ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
+        "DROP INDEX journal_row_digests; ALTER TABLE journal DROP COLUMN row_digests;
+         DROP TABLE audit_rows; DROP TABLE audit_state;
+         ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
          ALTER TABLE journal DROP COLUMN payload_format; PRAGMA user_version = 11;",
     )
     .unwrap();
+    // The chain as a version-11 program wrote it: ten fields per entry, and no
+    // signed head beside the database.
+    let entries: Vec<(i64, String)> = conn
+        .prepare(
+            "SELECT seq, json_array(seq, id, station_id, staff_id, at, command, entity, entity_id,
+                    entity_version, payload) FROM journal ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut prev = "0".repeat(64);
+    for (seq, content) in entries {
+        // SQLite's json_array and serde_json agree on these fields' text.
+        let content: serde_json::Value = serde_json::from_str(&content).unwrap();
+        let content_hash = hex::encode(Sha256::digest(content.to_string()));
+        let entry = hex::encode(Sha256::digest(format!("{prev}{content_hash}")));
+        conn.execute(
+            "UPDATE audit SET prev_hash = ?2, content_hash = ?3, entry_hash = ?4 WHERE seq = ?1",
+            rusqlite::params![seq, prev, content_hash, entry],
+        )
+        .unwrap();
+        prev = entry;
+    }
+    let dir = std::path::Path::new(conn.path().unwrap())
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let _ = std::fs::remove_file(dir.join(crate::HEAD_FILE));
 }
 
 type StoredCase = (
@@ -147,7 +180,6 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
     // Rows written before payload formats had none: opening records them as
     // format 1, and drafts, facts and the audit chain read back unchanged.
     use regdesk_domain::stored::{DRAFT_FORMAT, FACTS_FORMAT, JOURNAL_FORMAT};
-    use sha2::{Digest, Sha256};
     let f = fixture();
     crate::demo::fill_office(&f.store, 12).unwrap();
     let before = stored_cases(&f.store.conn());
@@ -167,7 +199,7 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
         as_version_11(&conn);
         raw(&conn)
     };
-    let store = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
     let conn = Connection::open(&path).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(
@@ -187,7 +219,7 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
         .prepare(
             "SELECT j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id,
                     j.entity_version, j.payload, a.content_hash
-             FROM journal j JOIN audit a ON a.seq = j.seq ORDER BY j.seq",
+             FROM journal j JOIN audit a ON a.seq = j.seq WHERE j.row_digests IS NULL ORDER BY j.seq",
         )
         .unwrap()
         .query_map([], |r| {
@@ -325,7 +357,7 @@ fn reopening_keeps_station_and_data() {
     let (f, _) = office();
     let station = f.store.station_id().to_string();
     drop(f.store);
-    let again = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let again = open_store(f.dir.path(), f.clock.clone()).unwrap();
     assert_eq!(again.station_id(), station);
     assert!(again.app_status(None).unwrap().setup_done);
 }
@@ -344,7 +376,7 @@ fn data_directory_and_database_files_are_owner_only() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("data");
     let clock = std::sync::Arc::new(FixedClock::new(chrono::Utc::now()));
-    let store = Store::open(&dir, clock.clone()).unwrap();
+    let store = open_store(&dir, clock.clone()).unwrap();
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(store.path()), 0o600);
     let wal = dir.join(format!("{DB_FILE}-wal"));
@@ -355,7 +387,7 @@ fn data_directory_and_database_files_are_owner_only() {
     drop(store);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(dir.join(DB_FILE), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let _store = Store::open(&dir, clock).unwrap();
+    let _store = open_store(&dir, clock).unwrap();
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&dir.join(DB_FILE)), 0o600);
     // The folders the shell writes documents into.

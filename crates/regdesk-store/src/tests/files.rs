@@ -82,7 +82,7 @@ fn old_prints_and_exports_are_swept_and_recent_ones_kept() {
     assert!(new_print.exists() && new_export.exists() && elsewhere.exists());
     // Opening the store sweeps too.
     put("exports", "旧导出.csv", 60);
-    let reopened = crate::Store::open(data, f.clock.clone()).unwrap();
+    let reopened = open_store(data, f.clock.clone()).unwrap();
     assert!(!data.join("exports").join("旧导出.csv").exists());
     assert!(new_export.exists());
     drop(reopened);

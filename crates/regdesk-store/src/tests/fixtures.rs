@@ -25,11 +25,21 @@ pub(crate) struct Fixture {
     pub store: Store,
 }
 
+/// The audit head key of the test stations (kept by the tests, outside the data directory).
+pub(crate) fn head_key() -> HeadKey {
+    HeadKey::new([7; 32])
+}
+
+/// Opens a store in `dir` as the app does: with the station's audit head key.
+pub(crate) fn open_store(dir: &std::path::Path, clock: Arc<dyn Clock>) -> Result<Store> {
+    Store::open_anchored(dir, clock, head_key())
+}
+
 /// A fresh store in a temporary directory, its clock standing at 2026-11-25 09:30 office time.
 pub(crate) fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 25, 1, 30, 0).unwrap()));
-    let store = Store::open(dir.path(), clock.clone()).unwrap();
+    let store = open_store(dir.path(), clock.clone()).unwrap();
     Fixture { dir, clock, store }
 }
 

@@ -36,7 +36,7 @@ fn an_interrupted_transaction_is_not_visible_after_reopen() {
         std::mem::forget(tx);
         drop(c);
     }
-    let again = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let again = open_store(f.dir.path(), f.clock.clone()).unwrap();
     assert_eq!(again.app_status(None).unwrap().station_name, "受理窗口1");
     assert!(again.verify_audit().unwrap().ok);
 }
@@ -45,7 +45,7 @@ fn an_interrupted_transaction_is_not_visible_after_reopen() {
 fn two_workstation_processes_on_one_file_conflict_cleanly() {
     let (f, admin) = office();
     let r = add_staff(&f, &admin, &REVIEWER);
-    let other = Store::open(f.dir.path(), f.clock.clone()).unwrap();
+    let other = open_store(f.dir.path(), f.clock.clone()).unwrap();
     let threads: Vec<_> = (0..2)
         .map(|i| {
             let dir = f.dir.path().to_path_buf();
@@ -53,7 +53,7 @@ fn two_workstation_processes_on_one_file_conflict_cleanly() {
             let admin = admin.clone();
             let id = r.id.clone();
             std::thread::spawn(move || {
-                let s = Store::open(&dir, clock).unwrap();
+                let s = open_store(&dir, clock).unwrap();
                 s.update_staff(
                     &admin,
                     &UpdateStaffInput {

@@ -243,7 +243,7 @@ fn parallel_wrong_passwords(threads: usize) -> (Fixture, i64, bool) {
             let clock = f.clock.clone();
             let barrier = barrier.clone();
             std::thread::spawn(move || {
-                let s = Store::open(&dir, clock).unwrap();
+                let s = open_store(&dir, clock).unwrap();
                 barrier.wait();
                 s.login(&LoginInput {
                     username: "liwen".into(),
