@@ -22,6 +22,10 @@ struct Cli {
     /// Data directory (default: REGDESK_DATA_DIR, else the platform's data directory).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// The file holding the audit head key (64 hex digits), outside the data
+    /// directory (default: REGDESK_AUDIT_KEY_FILE; without one no signed head is kept).
+    #[arg(long, global = true)]
+    audit_key_file: Option<PathBuf>,
     /// Sign in as this staff member (password from REGDESK_PASSWORD).
     #[arg(long = "user", global = true, env = "REGDESK_USER")]
     user: Option<String>,
@@ -72,10 +76,15 @@ enum IdCmd {
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// 逐条校验审计链；完整时退出码 0，否则指出第一条断裂的记录并以 1 退出。
+    /// 校验审计链、各数据行与签名锚点；一致时退出码 0，否则逐条指出问题（案件、字段、断裂的记录）并以 1 退出。
     Verify {
         #[arg(long)]
         json: bool,
+    },
+    /// 重设审计锚点（管理员，须写明原因，如从备份恢复后）；记入日志。
+    ResetAnchor {
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -85,10 +94,38 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
 }
 
-/// Opens the store in the chosen data directory.
-fn open(data_dir: Option<&std::path::Path>) -> Result<Store, StoreError> {
+/// Opens the store in the chosen data directory, with the audit head key
+/// from `--audit-key-file` or `REGDESK_AUDIT_KEY_FILE`.
+fn open(data_dir: Option<&std::path::Path>, key_file: Option<&std::path::Path>) -> Result<Store, StoreError> {
     let dir = regdesk_store::data_dir(data_dir)?;
-    Store::open(&dir, Arc::new(SystemClock))
+    let key = match key_file {
+        Some(path) => Some(regdesk_store::head_key_from_file(path, &dir)?),
+        None => regdesk_store::head_key_from_env(&dir)?,
+    };
+    Store::open_with_head_key(&dir, Arc::new(SystemClock), key)
+}
+
+/// Prints a verification: the verdict, then each problem on its own line
+/// (stderr when there are any); exit code 0 when all is well.
+fn audit_report(r: &regdesk_store::AuditReport, json: bool, io: &mut Io<'_>) -> u8 {
+    if json {
+        let _ = writeln!(io.out, "{}", serde_json::json!(r));
+    } else {
+        let _ = writeln!(io.out, "{}", r.message);
+    }
+    if r.ok {
+        return 0;
+    }
+    if !json {
+        for p in &r.problems {
+            let _ = writeln!(io.err, "{}", p.message);
+        }
+        let shown = u32::try_from(r.problems.len()).unwrap_or(u32::MAX);
+        if r.problems_total > shown {
+            let _ = writeln!(io.err, "……另有 {} 处问题未列出", r.problems_total - shown);
+        }
+    }
+    1
 }
 
 /// What the command line itself can refuse.
@@ -175,7 +212,7 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         let mut lock = stdin.lock();
         return code(id_check::run(args, office_today(), &mut lock, io.out, io.err));
     }
-    let store = match open(cli.data_dir.as_deref()) {
+    let store = match open(cli.data_dir.as_deref(), cli.audit_key_file.as_deref()) {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(io.err, "{e}");
@@ -240,22 +277,22 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
-        Cmd::Audit(AuditCmd::Verify { json }) => match store.verify_audit() {
-            Ok(r) => {
-                if json {
-                    let _ = writeln!(io.out, "{}", serde_json::json!(r));
-                } else {
-                    let _ = writeln!(io.out, "{}", r.message);
-                }
-                if r.ok {
-                    0
-                } else {
-                    if !json {
-                        let _ = writeln!(io.err, "{}", r.message);
-                    }
+        Cmd::Audit(AuditCmd::ResetAnchor { reason }) => {
+            let reset = sign_in(&store, cli.user.as_deref()).and_then(|s| {
+                store
+                    .reset_audit_anchor(&s, &regdesk_store::ResetAnchorInput { reason })
+                    .map_err(CliError::from)
+            });
+            match reset {
+                Ok(r) => audit_report(&r, false, io),
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
                     1
                 }
             }
+        }
+        Cmd::Audit(AuditCmd::Verify { json }) => match store.verify_audit() {
+            Ok(r) => audit_report(&r, json, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1
@@ -318,8 +355,24 @@ mod tests {
     use super::*;
 
     /// Runs the CLI in-process; returns (exit code, stdout, stderr).
+    /// The station's audit head key, in a file outside every test's data directory.
+    fn key_file() -> &'static str {
+        static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        KEY.get_or_init(|| {
+            let path = std::env::temp_dir().join(format!("regdesk-cli-unit-audit-{}.key", std::process::id()));
+            std::fs::write(&path, "cd".repeat(32)).unwrap();
+            path.to_str().unwrap().to_string()
+        })
+    }
+
     pub(crate) fn regdesk(dir: &std::path::Path, args: &[&str]) -> (u8, String, String) {
-        let mut full = vec!["regdesk", "--data-dir", dir.to_str().unwrap()];
+        let mut full = vec![
+            "regdesk",
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--audit-key-file",
+            key_file(),
+        ];
         full.extend_from_slice(args);
         let cli = Cli::try_parse_from(full).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());

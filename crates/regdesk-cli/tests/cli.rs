@@ -3,12 +3,23 @@
 
 use std::process::Command;
 
+/// The station's audit head key, in a file outside every test's data directory.
+fn key_file() -> &'static std::path::Path {
+    static KEY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let path = std::env::temp_dir().join(format!("regdesk-cli-audit-{}.key", std::process::id()));
+        std::fs::write(&path, "ab".repeat(32)).unwrap();
+        path
+    })
+}
+
 fn regdesk(dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_regdesk"));
     c.arg("--data-dir")
         .arg(dir)
         .env_remove("REGDESK_DATA_DIR")
-        .env_remove("REGDESK_USER");
+        .env_remove("REGDESK_USER")
+        .env("REGDESK_AUDIT_KEY_FILE", key_file());
     c
 }
 
@@ -95,6 +106,47 @@ fn init_add_list_disable_verify() {
     let (code, o, _) = out(regdesk(d.path()).args(["audit", "verify"]));
     assert_eq!(code, 0);
     assert!(o.contains("审计链完整"), "{o}");
+}
+
+#[test]
+fn audit_verify_names_the_case_and_field_changed_with_sqlite_and_a_deleted_tail() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path()).args(["demo", "--cases", "3"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let (code, o, e) = out(regdesk(d.path()).args(["audit", "verify"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let db = rusqlite::Connection::open(d.path().join("regdesk.db")).unwrap();
+    let serial: String = db
+        .query_row("SELECT serial FROM cases ORDER BY serial LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    db.execute("UPDATE cases SET state = 'registered' WHERE serial = ?1", [&serial])
+        .unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["audit", "verify"]));
+    assert_eq!(code, 1);
+    assert!(e.contains(&format!("案件 {serial} 的 state 与审计记录不符")), "{e}");
+    // The last entry deleted: the signed head outside the database finds it.
+    db.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM journal);
+         DELETE FROM journal WHERE seq = (SELECT MAX(seq) FROM journal);",
+    )
+    .unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["audit", "verify"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("审计记录的末尾被删除"), "{e}");
+    // Without the key, the tail cannot be checked, and the verdict says so.
+    let (code, _, e) = out(regdesk(d.path())
+        .env_remove("REGDESK_AUDIT_KEY_FILE")
+        .args(["audit", "verify"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("没有审计锚点密钥"), "{e}");
+    // A key file inside the data directory is refused.
+    std::fs::write(d.path().join("key"), "ab".repeat(32)).unwrap();
+    let (code, _, e) = out(regdesk(d.path())
+        .env("REGDESK_AUDIT_KEY_FILE", d.path().join("key"))
+        .args(["audit", "verify"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("在数据目录里"), "{e}");
 }
 
 #[test]

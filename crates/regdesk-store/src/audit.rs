@@ -578,7 +578,7 @@ pub(crate) fn verify(store: &Store, conn: &Connection) -> Result<AuditReport> {
 }
 
 /// 审计链的末条（打印在收费日报上，纸面也记下它）。
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 pub struct AuditHead {
     pub seq: u32,
     /// The first 16 hex digits of its entry hash.

@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-pub use anchor::{HeadKey, HEAD_FILE};
+pub use anchor::{head_key_from_env, head_key_from_file, HeadKey, HEAD_FILE, HEAD_KEY_FILE_ENV};
 pub use applicants::{
     ApplicantView, ChangeCategoryInput, ConsequenceView, FindApplicantsInput, IdCheckInput, IdCheckView,
     UpdateApplicantInput,
@@ -143,6 +143,14 @@ impl Store {
         let anchor = anchor::FileAnchor::new(dir, key);
         anchor.sweep_temps();
         Store::open_with(dir, clock, Some(Box::new(anchor)))
+    }
+
+    /// [`Store::open_anchored`] when there is a key, else [`Store::open`].
+    pub fn open_with_head_key(dir: &Path, clock: Arc<dyn Clock>, key: Option<HeadKey>) -> Result<Store> {
+        match key {
+            Some(key) => Store::open_anchored(dir, clock, key),
+            None => Store::open(dir, clock),
+        }
     }
 
     fn open_with(dir: &Path, clock: Arc<dyn Clock>, anchor: Option<Box<dyn anchor::HeadAnchor>>) -> Result<Store> {
