@@ -18,10 +18,7 @@ pub struct AppState {
 impl AppState {
     pub fn open(opts: &Options) -> AppState {
         let store = regdesk_store::data_dir(opts.data_dir.as_deref())
-            .and_then(|dir| {
-                let key = regdesk_store::head_key_from_env(&dir)?;
-                Store::open_with_head_key(&dir, Arc::new(SystemClock), key)
-            })
+            .and_then(|dir| Store::open(&dir, Arc::new(SystemClock)))
             .and_then(|s| {
                 if opts.demo && s.office()?.is_none() {
                     regdesk_store::demo::fill_office(&s, 24)?;

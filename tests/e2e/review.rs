@@ -10,7 +10,7 @@ use crate::support::webdriver::Desk;
 /// Pays the sample cases waiting for payment (recorded by 陈晓燕, confirmed by 何军): they enter 待初审.
 fn pay_waiting(data: &std::path::Path, waiting: &[regdesk_store::PaymentCaseRow]) -> Vec<String> {
     use regdesk_domain::payment::{TransferCommand, TransferInput};
-    let store = crate::support::office::open_store(data);
+    let store = regdesk_store::Store::open(data, std::sync::Arc::new(regdesk_store::SystemClock)).unwrap();
     let login = |u: &str| {
         store
             .login(&regdesk_store::LoginInput {

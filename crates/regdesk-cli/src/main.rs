@@ -5,6 +5,7 @@
 mod calendar_cmd;
 mod case_cmd;
 mod id_check;
+mod key_cmd;
 mod payment_cmd;
 mod staff_cmd;
 
@@ -22,10 +23,6 @@ struct Cli {
     /// Data directory (default: REGDESK_DATA_DIR, else the platform's data directory).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
-    /// The file holding the audit head key (64 hex digits), outside the data
-    /// directory (default: REGDESK_AUDIT_KEY_FILE; without one no signed head is kept).
-    #[arg(long, global = true)]
-    audit_key_file: Option<PathBuf>,
     /// Sign in as this staff member (password from REGDESK_PASSWORD).
     #[arg(long = "user", global = true, env = "REGDESK_USER")]
     user: Option<String>,
@@ -60,6 +57,9 @@ enum Cmd {
     /// 缴费与核款：导入银行流水（需核款人员 --user）。
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
+    /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。
+    #[command(subcommand)]
+    Key(key_cmd::KeyCmd),
     /// 用示例机构填充数据目录（与界面相同的存储命令）。
     Demo {
         /// Number of sample filings asked for.
@@ -94,15 +94,10 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
 }
 
-/// Opens the store in the chosen data directory, with the audit head key
-/// from `--audit-key-file` or `REGDESK_AUDIT_KEY_FILE`.
-fn open(data_dir: Option<&std::path::Path>, key_file: Option<&std::path::Path>) -> Result<Store, StoreError> {
+/// Opens the store in the chosen data directory.
+fn open(data_dir: Option<&std::path::Path>) -> Result<Store, StoreError> {
     let dir = regdesk_store::data_dir(data_dir)?;
-    let key = match key_file {
-        Some(path) => Some(regdesk_store::head_key_from_file(path, &dir)?),
-        None => regdesk_store::head_key_from_env(&dir)?,
-    };
-    Store::open_with_head_key(&dir, Arc::new(SystemClock), key)
+    Store::open(&dir, Arc::new(SystemClock))
 }
 
 /// Prints a verification: the verdict, then each problem on its own line
@@ -212,7 +207,20 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         let mut lock = stdin.lock();
         return code(id_check::run(args, office_today(), &mut lock, io.out, io.err));
     }
-    let store = match open(cli.data_dir.as_deref(), cli.audit_key_file.as_deref()) {
+    // Importing a key comes before the store can be opened with it.
+    if let Cmd::Key(key_cmd::KeyCmd::Import) = &cli.cmd {
+        let dir = match regdesk_store::data_dir(cli.data_dir.as_deref()) {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                return 1;
+            }
+        };
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        return key_cmd::import(&dir, cli.user.as_deref(), &mut lock, io);
+    }
+    let store = match open(cli.data_dir.as_deref()) {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(io.err, "{e}");
@@ -222,6 +230,8 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
     match cli.cmd {
         Cmd::Init(args) => staff_cmd::init(&store, &args, io),
         Cmd::Id { .. } => 2,
+        Cmd::Key(key_cmd::KeyCmd::Export) => key_cmd::export(&store, cli.user.as_deref(), io),
+        Cmd::Key(key_cmd::KeyCmd::Import) => 2,
         Cmd::Calendar(cmd) => {
             let mut cal = match store.work_calendar() {
                 Ok(c) => c,
@@ -354,25 +364,22 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// Runs the CLI in-process; returns (exit code, stdout, stderr).
-    /// The station's audit head key, in a file outside every test's data directory.
-    fn key_file() -> &'static str {
-        static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        KEY.get_or_init(|| {
-            let path = std::env::temp_dir().join(format!("regdesk-cli-unit-audit-{}.key", std::process::id()));
-            std::fs::write(&path, "cd".repeat(32)).unwrap();
-            path.to_str().unwrap().to_string()
-        })
+    /// The tests' key file (a fixed key, for any data directory), named by `REGDESK_KEY_FILE`.
+    fn test_key_file() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use regdesk_store::keys::{KeyHome, StationKeys, KEY_FILE_ENV};
+            let path = std::env::temp_dir().join("regdesk-cli-tests.key");
+            let code = StationKeys::from_secret([0x42; 32], KeyHome::KeyStore).recovery_code();
+            std::fs::write(&path, code.as_bytes()).unwrap();
+            std::env::set_var(KEY_FILE_ENV, path);
+        });
     }
 
+    /// Runs the CLI in-process; returns (exit code, stdout, stderr).
     pub(crate) fn regdesk(dir: &std::path::Path, args: &[&str]) -> (u8, String, String) {
-        let mut full = vec![
-            "regdesk",
-            "--data-dir",
-            dir.to_str().unwrap(),
-            "--audit-key-file",
-            key_file(),
-        ];
+        test_key_file();
+        let mut full = vec!["regdesk", "--data-dir", dir.to_str().unwrap()];
         full.extend_from_slice(args);
         let cli = Cli::try_parse_from(full).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -394,7 +401,8 @@ mod tests {
         let (code, out, _) = regdesk(d.path(), &["audit", "verify"]);
         assert_eq!(code, 0);
         assert!(out.contains("审计链完整"), "{out}");
-        let db = rusqlite::Connection::open(d.path().join(regdesk_store::DB_FILE)).unwrap();
+        let keys = regdesk_store::keys::station_keys(d.path(), regdesk_store::keys::KeyUse::Existing).unwrap();
+        let db = regdesk_store::connect(&d.path().join(regdesk_store::DB_FILE), &keys.database()).unwrap();
         db.execute("UPDATE journal SET at = '2020-01-01T00:00:00Z' WHERE seq = 3", [])
             .unwrap();
         let (code, _, err) = regdesk(d.path(), &["audit", "verify"]);

@@ -3,23 +3,23 @@
 
 use std::process::Command;
 
-/// The station's audit head key, in a file outside every test's data directory.
-fn key_file() -> &'static std::path::Path {
-    static KEY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("regdesk-cli-audit-{}.key", std::process::id()));
-        std::fs::write(&path, "ab".repeat(32)).unwrap();
-        path
-    })
+/// The tests' key file: a fixed key, outside the data directories.
+fn key_file() -> std::path::PathBuf {
+    use regdesk_store::keys::{KeyHome, StationKeys};
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("regdesk-cli-tests.key");
+    let code = StationKeys::from_secret([0x42; 32], KeyHome::KeyStore).recovery_code();
+    std::fs::write(&path, code.as_bytes()).unwrap();
+    path
 }
 
 fn regdesk(dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_regdesk"));
     c.arg("--data-dir")
         .arg(dir)
+        .env("REGDESK_KEY_FILE", key_file())
+        .env_remove("REGDESK_RECOVERY_CODE")
         .env_remove("REGDESK_DATA_DIR")
-        .env_remove("REGDESK_USER")
-        .env("REGDESK_AUDIT_KEY_FILE", key_file());
+        .env_remove("REGDESK_USER");
     c
 }
 
@@ -115,7 +115,8 @@ fn audit_verify_names_the_case_and_field_changed_with_sqlite_and_a_deleted_tail(
     assert_eq!(code, 0, "{o}{e}");
     let (code, o, e) = out(regdesk(d.path()).args(["audit", "verify"]));
     assert_eq!(code, 0, "{o}{e}");
-    let db = rusqlite::Connection::open(d.path().join("regdesk.db")).unwrap();
+    let keys = regdesk_store::keys::StationKeys::from_secret([0x42; 32], regdesk_store::keys::KeyHome::KeyStore);
+    let db = regdesk_store::connect(&d.path().join("regdesk.db"), &keys.database()).unwrap();
     let serial: String = db
         .query_row("SELECT serial FROM cases ORDER BY serial LIMIT 1", [], |r| r.get(0))
         .unwrap();
@@ -134,19 +135,6 @@ fn audit_verify_names_the_case_and_field_changed_with_sqlite_and_a_deleted_tail(
     let (code, _, e) = out(regdesk(d.path()).args(["audit", "verify"]));
     assert_eq!(code, 1);
     assert!(e.contains("审计记录的末尾被删除"), "{e}");
-    // Without the key, the tail cannot be checked, and the verdict says so.
-    let (code, _, e) = out(regdesk(d.path())
-        .env_remove("REGDESK_AUDIT_KEY_FILE")
-        .args(["audit", "verify"]));
-    assert_eq!(code, 1);
-    assert!(e.contains("没有审计锚点密钥"), "{e}");
-    // A key file inside the data directory is refused.
-    std::fs::write(d.path().join("key"), "ab".repeat(32)).unwrap();
-    let (code, _, e) = out(regdesk(d.path())
-        .env("REGDESK_AUDIT_KEY_FILE", d.path().join("key"))
-        .args(["audit", "verify"]));
-    assert_eq!(code, 1);
-    assert!(e.contains("在数据目录里"), "{e}");
 }
 
 #[test]
@@ -534,4 +522,93 @@ fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
         v["registration_number"], r["registration_number"],
         "the number stays visible"
     );
+}
+
+#[test]
+fn the_key_is_exported_by_an_admin_and_imported_on_a_new_machine() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path())
+        .args([
+            "init",
+            "--office-name",
+            "浙江省版权局",
+            "--office-code",
+            "ZJ",
+            "--admin-name",
+            "周建国",
+        ])
+        .env("REGDESK_ADMIN_PASSWORD", "Banquan2026"));
+    assert_eq!(code, 0, "{o}{e}");
+    // Without a signed-in admin: no code.
+    let (code, o, _) = out(regdesk(d.path()).args(["key", "export"]));
+    assert_eq!((code, o.as_str()), (1, ""));
+    let (code, o, e) = out(regdesk(d.path())
+        .args(["key", "export", "--user", "admin"])
+        .env("REGDESK_PASSWORD", "Banquan2026"));
+    assert_eq!(code, 0, "{e}");
+    let recovery = o.trim().to_string();
+    assert!(recovery.starts_with("RDK1-"), "{o}");
+    assert!(e.contains("密钥当前保存在"), "{e}");
+
+    // The data directory copied to a machine that has no key for it.
+    let new_machine = tempfile::tempdir().unwrap();
+    let copy = new_machine.path().join("data");
+    std::fs::create_dir(&copy).unwrap();
+    for f in std::fs::read_dir(d.path()).unwrap() {
+        let p = f.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, copy.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let new_key = new_machine.path().join("keys").join("station.key");
+    let on_new = |c: &mut Command| {
+        c.env("REGDESK_KEY_FILE", &new_key);
+    };
+    let mut c = regdesk(&copy);
+    on_new(&mut c);
+    let (code, _, e) = out(c.args(["audit", "verify"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("regdesk key import"), "{e}");
+    assert!(!new_key.exists(), "no fresh key is made for an encrypted database");
+    // A code of another key is refused and nothing is kept.
+    let mut c = regdesk(&copy);
+    on_new(&mut c);
+    let other = "RDK1-00000000-00000000-00000000-00000000-00000000-00000000-00000000-00000000-66687aad";
+    let (code, _, e) = out(c
+        .args(["key", "import", "--user", "admin"])
+        .env("REGDESK_RECOVERY_CODE", other)
+        .env("REGDESK_PASSWORD", "Banquan2026"));
+    assert_eq!(code, 1);
+    assert!(e.contains("数据库密钥不正确"), "{e}");
+    assert!(!new_key.exists());
+    // The right code, but not an admin's password: refused.
+    let mut c = regdesk(&copy);
+    on_new(&mut c);
+    let (code, _, _) = out(c
+        .args(["key", "import", "--user", "admin"])
+        .env("REGDESK_RECOVERY_CODE", &recovery)
+        .env("REGDESK_PASSWORD", "wrong"));
+    assert_eq!(code, 1);
+    assert!(!new_key.exists());
+    // The right code from standard input, by the admin: kept, and the data opens.
+    let mut c = regdesk(&copy);
+    on_new(&mut c);
+    c.args(["key", "import", "--user", "admin"])
+        .env("REGDESK_PASSWORD", "Banquan2026")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{recovery}").unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(new_key.exists());
+    let mut c = regdesk(&copy);
+    on_new(&mut c);
+    let (code, o, e) = out(c.args(["audit", "verify"]));
+    assert_eq!(code, 0, "{o}{e}");
 }

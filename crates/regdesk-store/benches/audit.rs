@@ -6,22 +6,18 @@
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use regdesk_store::{demo, HeadKey, LoginInput, SaveDraftInput, Store, SystemClock, UpdateSettingsInput};
+use regdesk_store::keys::{KeyHome, StationKeys};
+use regdesk_store::{demo, LoginInput, SaveDraftInput, Store, SystemClock, UpdateSettingsInput};
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let open = |anchored: bool| {
-        if anchored {
-            Store::open_anchored(dir.path(), Arc::new(SystemClock), HeadKey::new([7; 32])).unwrap()
-        } else {
-            Store::open(dir.path(), Arc::new(SystemClock)).unwrap()
-        }
-    };
-    demo::fill_office(&open(true), 24).unwrap();
+    let keys = StationKeys::from_secret([7; 32], KeyHome::EnvFile("bench.key".into()));
+    let open = || Store::open_with_keys(dir.path(), Arc::new(SystemClock), keys.clone()).unwrap();
+    demo::fill_office(&open(), 24).unwrap();
     let mut g = c.benchmark_group("audit");
     g.sample_size(20);
-    for anchored in [false, true] {
-        let store = open(anchored);
+    {
+        let store = open();
         let sign_in = |u: &str| {
             store
                 .login(&LoginInput {
@@ -32,8 +28,7 @@ fn bench(c: &mut Criterion) {
         };
         let admin = sign_in("admin");
         let clerk = sign_in("wangli");
-        let head = if anchored { "with the signed head" } else { "digests only" };
-        g.bench_function(format!("update_settings ({head})"), |b| {
+        g.bench_function("update_settings", |b| {
             b.iter(|| {
                 let s = store.settings(&admin).unwrap();
                 store
@@ -41,7 +36,7 @@ fn bench(c: &mut Criterion) {
                         &admin,
                         &UpdateSettingsInput {
                             version: s.version,
-                            idle_lock_minutes: s.idle_lock_minutes,
+                            idle_lock_minutes: i64::from(s.idle_lock_minutes),
                             review_working_days: s.review_working_days,
                             correction_notice_days: s.correction_notice_days,
                             correction_period_days: s.correction_period_days,
@@ -60,7 +55,7 @@ fn bench(c: &mut Criterion) {
             .rows[0]
             .id
             .clone();
-        g.bench_function(format!("save_draft of a whole filing ({head})"), |b| {
+        g.bench_function("save_draft of a whole filing", |b| {
             b.iter(|| {
                 let d = store.case_detail(&clerk, &draft).unwrap();
                 store
@@ -77,7 +72,7 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    let store = open(true);
+    let store = open();
     let r = store.verify_audit().unwrap();
     eprintln!("{} entries, {} rows", r.entries, r.rows_checked);
     g.bench_function("verify, sample office", |b| b.iter(|| store.verify_audit().unwrap()));

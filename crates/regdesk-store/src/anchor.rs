@@ -33,8 +33,9 @@ const LOCK_FILE: &str = "audit-head.lock";
 const TEMP_PREFIX: &str = "audit-head.json.tmp-";
 const FORMAT: u32 = 1;
 
-/// The key that signs the audit head: 32 bytes from the station's key store,
-/// never stored in the data directory. Its `Debug` shows no bytes.
+/// The key that signs the audit head: 32 bytes derived from the station's
+/// master secret (`keys::StationKeys::audit_head`), never stored in the data
+/// directory. Its `Debug` shows no bytes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HeadKey([u8; 32]);
 
@@ -49,37 +50,6 @@ impl HeadKey {
         let bytes: [u8; 32] = bytes.try_into().map_err(|_| bad_key())?;
         Ok(HeadKey(bytes))
     }
-}
-
-/// The environment variable naming the file that holds the audit head key.
-pub const HEAD_KEY_FILE_ENV: &str = "REGDESK_AUDIT_KEY_FILE";
-
-/// The audit head key from the file named by [`HEAD_KEY_FILE_ENV`] (64 hex
-/// digits), for the data directory `data_dir`; none when the variable is not
-/// set. A key file inside the data directory is refused: whoever can change
-/// the database could then sign a head as well.
-pub fn head_key_from_env(data_dir: &Path) -> Result<Option<HeadKey>> {
-    let Some(path) = std::env::var_os(HEAD_KEY_FILE_ENV).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    head_key_from_file(Path::new(&path), data_dir).map(Some)
-}
-
-/// The audit head key in `path` (64 hex digits), which must lie outside `data_dir`.
-pub fn head_key_from_file(path: &Path, data_dir: &Path) -> Result<HeadKey> {
-    let inside = match (std::fs::canonicalize(path), std::fs::canonicalize(data_dir)) {
-        (Ok(p), Ok(d)) => p.starts_with(d),
-        _ => path.starts_with(data_dir),
-    };
-    if inside {
-        return Err(StoreError::AuditAnchor(format!(
-            "审计锚点密钥文件 {} 在数据目录里：请把它放到数据目录之外（能改数据库的人不应能读到它）",
-            path.display()
-        )));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| StoreError::AuditAnchor(format!("读不出审计锚点密钥文件 {}：{e}", path.display())))?;
-    HeadKey::from_hex(&text)
 }
 
 fn bad_key() -> StoreError {

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::anchor::HeadState;
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::journal::{Change, Recording};
 use crate::rows::{self, AuditedTable};
 use crate::session::{actor, Session};
@@ -455,6 +455,30 @@ fn anchor_problem(kind: AuditProblemKind, seq: Option<i64>, message: String) -> 
     }
 }
 
+/// The chain alone: converting a plain database to an encrypted one compares
+/// it before and after.
+pub(crate) fn verify_chain(conn: &Connection) -> Result<AuditReport> {
+    let mut found = Findings {
+        problems: Vec::new(),
+        total: 0,
+    };
+    let (count, _, broken_at) = walk(conn, &mut found)?;
+    let ok = found.total == 0;
+    Ok(AuditReport {
+        entries: count,
+        ok,
+        first_broken: broken_at.and_then(to_u32),
+        message: match found.problems.first() {
+            Some(p) => p.message.clone(),
+            None => format!("审计链完整：共 {count} 条记录，逐条校验通过"),
+        },
+        rows_checked: 0,
+        problems: found.problems,
+        problems_total: found.total,
+        anchored_seq: None,
+    })
+}
+
 /// Walks the whole chain, then checks the rows and the anchor.
 pub(crate) fn verify(store: &Store, conn: &Connection) -> Result<AuditReport> {
     let mut found = Findings {
@@ -479,62 +503,56 @@ pub(crate) fn verify(store: &Store, conn: &Connection) -> Result<AuditReport> {
 
     // The signed head outside the database.
     let mut anchored_seq = None;
-    match store.anchor.as_deref() {
-        None => found.push(anchor_problem(
+    let anchor = &store.anchor;
+    match anchor.read(&store.station_id) {
+        HeadState::Missing => {
+            if digests_before(conn, i64::MAX)? {
+                found.push(anchor_problem(
+                    AuditProblemKind::Anchor,
+                    None,
+                    format!("审计锚点缺失（{}）：末尾是否被删除无从核对", anchor.describe()),
+                ));
+            }
+        }
+        HeadState::Invalid(why) => found.push(anchor_problem(
             AuditProblemKind::Anchor,
             None,
-            "本工作站没有审计锚点密钥，无法发现被删除的末尾记录；请配置锚点密钥后再校验".into(),
+            format!("审计锚点无效（{}）：{why}", anchor.describe()),
         )),
-        Some(anchor) => match anchor.read(&store.station_id) {
-            HeadState::Missing => {
-                if digests_before(conn, i64::MAX)? {
+        HeadState::Valid(h) => {
+            if h.seq > head_seq {
+                found.push(anchor_problem(
+                    AuditProblemKind::TailDeleted,
+                    Some(head_seq + 1),
+                    format!(
+                        "审计记录的末尾被删除：签名锚点记到第 {} 条，数据库里只到第 {head_seq} 条",
+                        h.seq
+                    ),
+                ));
+                first_broken.get_or_insert(head_seq + 1);
+            } else {
+                let at: Option<String> = conn
+                    .query_row("SELECT entry_hash FROM audit WHERE seq = ?1", [h.seq], |r| r.get(0))
+                    .optional()?;
+                if at.as_deref() != Some(h.entry_hash.as_str()) {
                     found.push(anchor_problem(
                         AuditProblemKind::Anchor,
-                        None,
-                        format!("审计锚点缺失（{}）：末尾是否被删除无从核对", anchor.describe()),
+                        Some(h.seq),
+                        format!("第 {} 条与签名锚点记下的不符（其后的记录被改写或删除）", h.seq),
                     ));
-                }
-            }
-            HeadState::Invalid(why) => found.push(anchor_problem(
-                AuditProblemKind::Anchor,
-                None,
-                format!("审计锚点无效（{}）：{why}", anchor.describe()),
-            )),
-            HeadState::Valid(h) => {
-                if h.seq > head_seq {
-                    found.push(anchor_problem(
-                        AuditProblemKind::TailDeleted,
-                        Some(head_seq + 1),
-                        format!(
-                            "审计记录的末尾被删除：签名锚点记到第 {} 条，数据库里只到第 {head_seq} 条",
-                            h.seq
-                        ),
-                    ));
-                    first_broken.get_or_insert(head_seq + 1);
+                    first_broken.get_or_insert(h.seq);
                 } else {
-                    let at: Option<String> = conn
-                        .query_row("SELECT entry_hash FROM audit WHERE seq = ?1", [h.seq], |r| r.get(0))
-                        .optional()?;
-                    if at.as_deref() != Some(h.entry_hash.as_str()) {
-                        found.push(anchor_problem(
-                            AuditProblemKind::Anchor,
-                            Some(h.seq),
-                            format!("第 {} 条与签名锚点记下的不符（其后的记录被改写或删除）", h.seq),
-                        ));
-                        first_broken.get_or_insert(h.seq);
-                    } else {
-                        anchored_seq = to_u32(h.seq);
-                    }
-                }
-                if let Some(since) = h.unanchored_since {
-                    found.push(anchor_problem(
-                        AuditProblemKind::Anchor,
-                        Some(since),
-                        format!("写第 {since} 条时审计锚点缺失或无效，此前的末尾无从核对；请管理员核查后重设锚点"),
-                    ));
+                    anchored_seq = to_u32(h.seq);
                 }
             }
-        },
+            if let Some(since) = h.unanchored_since {
+                found.push(anchor_problem(
+                    AuditProblemKind::Anchor,
+                    Some(since),
+                    format!("写第 {since} 条时审计锚点缺失或无效，此前的末尾无从核对；请管理员核查后重设锚点"),
+                ));
+            }
+        }
     }
 
     // The rows, against a whole chain only (past a break every row would differ).
@@ -603,22 +621,28 @@ impl Store {
     }
 
     /// Records every audited row of a database from before row digests, in
-    /// one entry (`audit_baseline`), when it is first opened by this version.
-    pub(crate) fn audit_baseline(&self, from_schema: i64) -> Result<()> {
-        let empty: bool = self
-            .conn()
-            .query_row("SELECT NOT EXISTS (SELECT 1 FROM journal)", [], |r| r.get(0))?;
-        if empty {
-            // The first command of a database records every row anyway.
+    /// one entry (`audit_baseline`), when it is first opened by this version:
+    /// a database with entries none of which recorded rows. (A new database's
+    /// first command records every row anyway.)
+    pub(crate) fn audit_baseline(&self) -> Result<()> {
+        let needed: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM journal) AND NOT EXISTS (SELECT 1 FROM journal WHERE row_digests IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?;
+        if !needed {
             return Ok(());
         }
+        let entries_before = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get::<_, i64>(0))?;
         let station = self.station_id.clone();
         self.run_recording(None, "audit_baseline", Recording::All, |_tx, _now| {
             let change = Change {
                 entity: "audit",
                 entity_id: station,
                 version: 1,
-                payload: serde_json::json!({ "from_schema": from_schema }),
+                payload: serde_json::json!({ "entries_before": entries_before }),
             };
             Ok((change, ()))
         })
@@ -648,11 +672,7 @@ impl Store {
             )
             .into());
         }
-        let Some(anchor) = self.anchor.as_deref() else {
-            return Err(StoreError::AuditAnchor(
-                "本工作站没有审计锚点密钥，无法重设锚点；请先配置锚点密钥".into(),
-            ));
-        };
+        let anchor = &self.anchor;
         let station = self.station_id.clone();
         self.run_recording(Some(admin.id()), RESET_COMMAND, Recording::ResetAnchor, |tx, _now| {
             let state = anchor.read(&station);

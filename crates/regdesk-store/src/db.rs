@@ -1,4 +1,9 @@
-//! Opening the database: pragmas, migrations, the workstation row, the data directory.
+//! Opening the database: the key, pragmas, migrations, the workstation row,
+//! the data directory, and the one-time conversion of a plain database.
+//!
+//! The database is SQLCipher (AES-256 pages with HMAC), keyed with the
+//! station's raw 32-byte database key ([`crate::keys`]) right after
+//! connecting, in [`connect`] — the only place a connection is made.
 
 use std::path::{Path, PathBuf};
 
@@ -6,7 +11,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 
+use zeroize::Zeroizing;
+
 use crate::error::{Result, StoreError};
+use crate::keys::{Key32, KeyError};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "regdesk.db";
@@ -38,18 +46,61 @@ fn migrations() -> Migrations<'static> {
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// The schema version from which journal entries record row digests
-/// (the position of `015_row_digests`): a database older than that gets its
-/// baseline when it is migrated.
-pub(crate) fn row_digests_version() -> i64 {
-    MIGRATIONS
-        .iter()
-        .position(|(name, _)| *name == "015_row_digests")
-        .map_or(SCHEMA_VERSION, |i| i as i64 + 1)
+/// What the first bytes of a database file say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Header {
+    /// No file, or an empty one: a new database.
+    Absent,
+    /// `SQLite format 3`: a plain database from before encryption.
+    Plain,
+    /// Anything else: SQLCipher pages (or not a database at all).
+    Encrypted,
 }
 
-pub(crate) fn connect(path: &Path) -> Result<Connection> {
+const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+pub(crate) fn header_of(path: &Path) -> Result<Header> {
+    use std::io::Read;
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Header::Absent),
+        Err(e) => return Err(e.into()),
+    };
+    let mut head = Vec::with_capacity(16);
+    f.by_ref().take(16).read_to_end(&mut head)?;
+    Ok(if head.is_empty() {
+        Header::Absent
+    } else if head == PLAIN_HEADER {
+        Header::Plain
+    } else {
+        Header::Encrypted
+    })
+}
+
+/// The raw-key form SQLCipher reads: `x'<64 hex digits>'`.
+fn key_literal(key: &Key32) -> Zeroizing<String> {
+    Zeroizing::new(format!("x'{}'", Zeroizing::new(hex::encode(key.as_bytes())).as_str()))
+}
+
+/// Opens the database at `path` with the station's database key. A wrong key
+/// (or a file that is not a database) is [`KeyError::Wrong`], not SQLite's
+/// "file is not a database".
+pub fn connect(path: &Path, key: &Key32) -> Result<Connection> {
     let conn = Connection::open(path)?;
+    let pragma = Zeroizing::new(format!("PRAGMA key = \"{}\";", key_literal(key).as_str()));
+    conn.execute_batch(&pragma)?;
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        return Err(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => KeyError::Wrong {
+                dir: path
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| path.display().to_string()),
+            }
+            .into(),
+            _ => e.into(),
+        });
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -57,8 +108,107 @@ pub(crate) fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Migrates to [`SCHEMA_VERSION`] and returns the version the database had.
-pub(crate) fn migrate(conn: &mut Connection) -> Result<i64> {
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The user tables of a database and their row counts.
+fn row_counts(conn: &Connection, schema: &str) -> Result<Vec<(String, i64)>> {
+    let names: Vec<String> = conn
+        .prepare(&format!(
+            "SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    names
+        .into_iter()
+        .map(|n| {
+            let q = format!("SELECT count(*) FROM {schema}.\"{}\"", n.replace('"', "\"\""));
+            let c: i64 = conn.query_row(&q, [], |r| r.get(0))?;
+            Ok((n, c))
+        })
+        .collect()
+}
+
+/// Converts a plain database at `path` to an encrypted one, in place:
+/// exports it into `<path>.encrypting` with `sqlcipher_export`, copies the
+/// schema version, verifies the copy (integrity check, the same row count in
+/// every table, an intact audit chain), then replaces the plain file and
+/// removes its `-wal`/`-shm`. Until the replacement nothing of the plain
+/// database is touched, so an interrupted conversion is simply done again.
+pub(crate) fn convert_plain(path: &Path, key: &Key32) -> Result<()> {
+    let tmp = with_suffix(path, ".encrypting");
+    for leftover in ["", "-wal", "-shm", "-journal"] {
+        remove_if_present(&with_suffix(&tmp, leftover))?;
+    }
+    let failed = |what: String| {
+        StoreError::Corrupt(format!(
+            "明文数据库转为加密数据库时校验未通过（{what}），原数据库保持不变"
+        ))
+    };
+    {
+        let mut plain = Connection::open(path)?;
+        plain.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Bring it to this build's schema first, as the version before would have.
+        migrate(&mut plain)?;
+        let version: i64 = plain.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let before = row_counts(&plain, "main")?;
+        let plain_audit = crate::audit::verify_chain(&plain)?;
+        plain.execute(
+            "ATTACH DATABASE ?1 AS enc KEY ?2",
+            rusqlite::params![tmp.to_string_lossy(), key_literal(key).as_str()],
+        )?;
+        plain.query_row("SELECT sqlcipher_export('enc')", [], |_| Ok(()))?;
+        plain.pragma_update(Some("enc"), "user_version", version)?;
+        plain.execute_batch("DETACH DATABASE enc")?;
+        // Fold the write-ahead log into the plain file so that nothing of it is left beside the new one.
+        plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        drop(plain);
+
+        let enc = connect(&tmp, key)?;
+        let check: String = enc.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(failed(format!("完整性检查：{check}")));
+        }
+        let enc_version: i64 = enc.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if enc_version != version {
+            return Err(failed(format!("架构版本 {enc_version} ≠ {version}")));
+        }
+        let after = row_counts(&enc, "main")?;
+        if after != before {
+            return Err(failed("各表行数不一致".into()));
+        }
+        let enc_audit = crate::audit::verify_chain(&enc)?;
+        if enc_audit != plain_audit {
+            return Err(failed(format!("审计链：{}", enc_audit.message)));
+        }
+        enc.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(enc);
+    }
+    std::fs::File::open(&tmp)?.sync_all()?;
+    for leftover in ["-wal", "-shm", "-journal"] {
+        remove_if_present(&with_suffix(path, leftover))?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent() {
+        // Make the rename durable where the platform allows syncing a folder.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::DatabaseTooNew {
@@ -68,8 +218,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<i64> {
     }
     migrations()
         .to_latest(conn)
-        .map_err(|e| StoreError::Migration(e.to_string()))?;
-    Ok(found)
+        .map_err(|e| StoreError::Migration(e.to_string()))
 }
 
 /// Makes the workstation row on first open and returns the station id.

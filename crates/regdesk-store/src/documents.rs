@@ -41,6 +41,47 @@ pub(crate) fn private_file(path: &Path) -> std::io::Result<()> {
 }
 
 impl Store {
+    /// The private folder of decrypted attachment views: outside the data
+    /// directory (so a copied data directory holds none), in the session's
+    /// runtime folder where there is one (memory-backed on Linux desktops),
+    /// else the system's temporary folder; owner-only, one per data directory.
+    pub fn views_dir(&self) -> Result<std::path::PathBuf> {
+        use sha2::{Digest, Sha256};
+        let data = self.path.parent().unwrap_or(Path::new("."));
+        let canon = std::fs::canonicalize(data).unwrap_or_else(|_| data.to_path_buf());
+        let name = hex::encode(&Sha256::digest(canon.to_string_lossy().as_bytes())[..8]);
+        let base = directories::BaseDirs::new()
+            .and_then(|b| b.runtime_dir().map(Path::to_path_buf))
+            .unwrap_or_else(std::env::temp_dir);
+        let dir = base.join(format!("regdesk-views-{name}"));
+        private_dir(&dir)?;
+        Ok(dir)
+    }
+
+    /// Removes decrypted views older than `max_age` (all of them for zero); how many went.
+    pub fn sweep_views(&self, max_age: Duration) -> Result<usize> {
+        let dir = self.views_dir()?;
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if !meta.is_file() {
+                continue;
+            }
+            let old = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .is_none_or(|age| age >= max_age);
+            if old {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Removes prints and exports older than `max_age_days` (by the files'
     /// modification time, the filesystem's clock) and returns how many went.
     /// Only plain files directly in those folders; anything else is left.

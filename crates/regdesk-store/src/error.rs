@@ -55,6 +55,9 @@ pub enum StoreError {
     /// Stored data that should never be malformed is.
     #[error("数据已损坏：{0}")]
     Corrupt(String),
+    /// The encryption key is missing or wrong, or a key file or recovery code is unusable.
+    #[error("{0}")]
+    Key(#[from] crate::keys::KeyError),
     /// A stored payload in a format this program cannot read (written by a newer version).
     #[error("{0}")]
     PayloadFormat(regdesk_domain::stored::FormatError),
@@ -134,6 +137,7 @@ impl StoreError {
             | StoreError::Migration(_)
             | StoreError::Io(_)
             | StoreError::Corrupt(_)
+            | StoreError::Key(_)
             | StoreError::PayloadFormat(_)
             | StoreError::AuditAnchor(_) => ErrorKind::Storage,
         }

@@ -1,12 +1,24 @@
 //! The attachment store: files kept byte-exact and content-addressed
-//! (SHA-256) under the data directory, deduplicated, streamed in and out,
-//! and verified when read.
+//! (SHA-256 of the content) under the data directory, deduplicated, streamed
+//! in and out, encrypted at rest and verified when read.
+//!
+//! Each stored file `files/<2 hex>/<sha256>.enc` is a header — `RDKF`, a
+//! format version byte (1), a random 19-byte nonce — then the content in
+//! 1 MiB chunks sealed with XChaCha20-Poly1305 in the STREAM construction
+//! (each chunk authenticated, the last one marked, the header as associated
+//! data) under the station's files key ([`crate::keys::Purpose::Files`]).
+//! Reading decrypts into the private views folder ([`Store::views_dir`]),
+//! outside the data directory, removed when the store opens and an hour after use.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
+use chacha20poly1305::aead::{KeyInit, Payload};
+use chacha20poly1305::XChaCha20Poly1305;
 use chrono::{DateTime, Utc};
+use rand_core::{OsRng, RngCore};
 use regdesk_domain::staff::{Desk, Permission};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -16,6 +28,7 @@ use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
+use crate::keys::Key32;
 use crate::session::{actor, Session};
 use crate::Store;
 
@@ -38,6 +51,118 @@ pub struct AddFileInput {
 }
 
 const CHUNK: usize = 1 << 20;
+const MAGIC: &[u8; 4] = b"RDKF";
+const FORMAT: u8 = 1;
+const NONCE: usize = 19;
+const HEADER: usize = MAGIC.len() + 1 + NONCE;
+const TAG: usize = 16;
+/// How long a decrypted view stays before the next view sweeps it.
+const VIEW_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Reads until `buf` is full or the input ends; how many bytes came.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+fn remove_view(view: &Path) -> Result<()> {
+    match std::fs::remove_file(view) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// A stored file that does not decrypt (altered, truncated, or another key).
+#[derive(Debug)]
+pub(crate) struct Unreadable;
+
+fn cipher(key: &Key32) -> XChaCha20Poly1305 {
+    XChaCha20Poly1305::new(key.as_bytes().into())
+}
+
+/// Encrypts `reader` into `writer`; the SHA-256 (hex) and size of the plaintext.
+pub(crate) fn encrypt_stream(key: &Key32, reader: &mut impl Read, writer: &mut impl Write) -> Result<(String, u64)> {
+    let mut header = [0u8; HEADER];
+    header[..4].copy_from_slice(MAGIC);
+    header[4] = FORMAT;
+    OsRng.fill_bytes(&mut header[5..]);
+    writer.write_all(&header)?;
+    let mut enc = EncryptorBE32::from_aead(cipher(key), header[5..].into());
+    let sealed = |_| StoreError::Corrupt("附件加密失败".into());
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut cur = vec![0u8; CHUNK];
+    let mut next = vec![0u8; CHUNK];
+    let mut n = fill(reader, &mut cur)?;
+    loop {
+        let m = if n == CHUNK { fill(reader, &mut next)? } else { 0 };
+        hasher.update(&cur[..n]);
+        size += n as u64;
+        let payload = Payload {
+            msg: &cur[..n],
+            aad: &header,
+        };
+        if m == 0 {
+            writer.write_all(&enc.encrypt_last(payload).map_err(sealed)?)?;
+            break;
+        }
+        writer.write_all(&enc.encrypt_next(payload).map_err(sealed)?)?;
+        std::mem::swap(&mut cur, &mut next);
+        n = m;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+/// Decrypts `reader` (written by [`encrypt_stream`]) into `writer`; the
+/// SHA-256 (hex) of the plaintext. Any change to the stored bytes fails.
+pub(crate) fn decrypt_stream(
+    key: &Key32,
+    reader: &mut impl Read,
+    writer: &mut impl Write,
+) -> Result<std::result::Result<String, Unreadable>> {
+    let mut header = [0u8; HEADER];
+    if fill(reader, &mut header)? != HEADER || &header[..4] != MAGIC || header[4] != FORMAT {
+        return Ok(Err(Unreadable));
+    }
+    let mut dec = DecryptorBE32::from_aead(cipher(key), header[5..].into());
+    let mut hasher = Sha256::new();
+    let mut cur = vec![0u8; CHUNK + TAG];
+    let mut next = vec![0u8; CHUNK + TAG];
+    let mut n = fill(reader, &mut cur)?;
+    loop {
+        let m = if n == CHUNK + TAG { fill(reader, &mut next)? } else { 0 };
+        if m == 0 {
+            break;
+        }
+        let Ok(plain) = dec.decrypt_next(Payload {
+            msg: &cur[..n],
+            aad: &header,
+        }) else {
+            return Ok(Err(Unreadable));
+        };
+        hasher.update(&plain);
+        writer.write_all(&plain)?;
+        std::mem::swap(&mut cur, &mut next);
+        n = m;
+    }
+    let Ok(plain) = dec.decrypt_last(Payload {
+        msg: &cur[..n],
+        aad: &header,
+    }) else {
+        return Ok(Err(Unreadable));
+    };
+    hasher.update(&plain);
+    writer.write_all(&plain)?;
+    Ok(Ok(hex::encode(hasher.finalize())))
+}
 
 /// The type by the file's extension (what previews need); unknown → octet-stream.
 pub fn mime_of(name: &str) -> &'static str {
@@ -73,7 +198,66 @@ impl Store {
     }
 
     fn blob_path(&self, sha: &str) -> PathBuf {
-        self.files_dir().join(sha.get(0..2).unwrap_or("00")).join(sha)
+        self.files_dir()
+            .join(sha.get(0..2).unwrap_or("00"))
+            .join(format!("{sha}.enc"))
+    }
+
+    /// Encrypts attachments stored before encryption (`files/<2 hex>/<sha256>`
+    /// without `.enc`): each is encrypted beside itself, decrypted again and
+    /// checked against its address, and only then is the plain file removed.
+    pub(crate) fn encrypt_plain_files(&self) -> Result<usize> {
+        let files = self.files_dir();
+        let shards = match std::fs::read_dir(&files) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        let key = self.keys.files();
+        let mut done = 0;
+        for shard in shards {
+            let shard = shard?;
+            let name = shard.file_name().to_string_lossy().into_owned();
+            if !shard.file_type()?.is_dir() || name.len() != 2 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
+            for entry in std::fs::read_dir(shard.path())? {
+                let entry = entry?;
+                let sha = entry.file_name().to_string_lossy().into_owned();
+                if !entry.file_type()?.is_file() || sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    continue;
+                }
+                let plain = entry.path();
+                let dest = self.blob_path(&sha);
+                let tmp = dest.with_extension("encrypting");
+                {
+                    let mut reader = BufReader::with_capacity(CHUNK, File::open(&plain)?);
+                    let file = File::create(&tmp)?;
+                    crate::documents::private_file(&tmp)?;
+                    let mut writer = BufWriter::with_capacity(CHUNK, file);
+                    let (got, _) = encrypt_stream(&key, &mut reader, &mut writer)?;
+                    writer.flush()?;
+                    writer.get_ref().sync_all()?;
+                    if got != sha {
+                        // A plain file that no longer matches its address is left as it is
+                        // (reading it reports the damage).
+                        std::fs::remove_file(&tmp)?;
+                        continue;
+                    }
+                }
+                let back = decrypt_stream(&key, &mut BufReader::new(File::open(&tmp)?), &mut std::io::sink())?;
+                if back.ok().as_deref() != Some(sha.as_str()) {
+                    std::fs::remove_file(&tmp)?;
+                    return Err(StoreError::Corrupt(format!(
+                        "附件 {sha} 加密后校验未通过，原文件保持不变"
+                    )));
+                }
+                std::fs::rename(&tmp, &dest)?;
+                std::fs::remove_file(&plain)?;
+                done += 1;
+            }
+        }
+        Ok(done)
     }
 
     /// 加入附件：streams the file in (never whole in memory), hashing as it goes;
@@ -112,21 +296,10 @@ impl Store {
             let file = File::create(&tmp)?;
             crate::documents::private_file(&tmp)?;
             let mut writer = BufWriter::with_capacity(CHUNK, file);
-            let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; CHUNK];
-            let mut size: u64 = 0;
-            loop {
-                let n = reader.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                writer.write_all(&buf[..n])?;
-                size += n as u64;
-            }
+            let done = encrypt_stream(&self.keys.files(), &mut reader, &mut writer)?;
             writer.flush()?;
             writer.get_ref().sync_all()?;
-            (hex::encode(hasher.finalize()), size)
+            done
         };
         let dest = self.blob_path(&sha);
         if dest.exists() {
@@ -198,26 +371,54 @@ impl Store {
         })
     }
 
-    /// The file's bytes on disk, after checking (streamed) that they still hash to their address.
+    /// A readable copy of the file for previews: decrypted (streamed) into the
+    /// private views folder, outside the data directory, after checking that
+    /// the content still hashes to its address. Views older than an hour go.
     pub fn verified_file_path(&self, session: &Session, id: &str) -> Result<PathBuf> {
         let f = self.file(session, id)?;
-        let path = self.blob_path(&f.sha256);
-        let mut reader = BufReader::with_capacity(CHUNK, File::open(&path)?);
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; CHUNK];
-        loop {
-            let n = reader.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-        }
-        if hex::encode(hasher.finalize()) != f.sha256 {
-            return Err(StoreError::Corrupt(format!(
+        let altered = || {
+            StoreError::Corrupt(format!(
                 "附件“{}”的内容与登记时不一致（文件已损坏或被改动），请重新上传",
                 f.original_name
-            )));
+            ))
+        };
+        let source = match File::open(self.blob_path(&f.sha256)) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(altered()),
+            Err(e) => return Err(e.into()),
+        };
+        let views = self.views_dir()?;
+        let _ = self.sweep_views(VIEW_MAX_AGE);
+        let ext = Path::new(&f.original_name)
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
+        let view = views.join(format!("{}{ext}", f.id));
+        let tmp = views.join(format!("{}.part", uuid_v7(self.now())));
+        let got = {
+            let file = File::create(&tmp)?;
+            crate::documents::private_file(&tmp)?;
+            let mut writer = BufWriter::with_capacity(CHUNK, file);
+            let got = decrypt_stream(
+                &self.keys.files(),
+                &mut BufReader::with_capacity(CHUNK + TAG, source),
+                &mut writer,
+            );
+            writer.flush()?;
+            got
+        };
+        match got {
+            Ok(Ok(sha)) if sha == f.sha256 => {
+                std::fs::rename(&tmp, &view)?;
+                Ok(view)
+            }
+            other => {
+                // Neither this attempt nor an earlier view of the file stays readable.
+                std::fs::remove_file(&tmp)?;
+                remove_view(&view)?;
+                other?.map_err(|_| altered())?;
+                Err(altered())
+            }
         }
-        Ok(path)
     }
 }

@@ -68,9 +68,7 @@ impl Store {
         let (change, out) = f(&tx, now)?;
         let staged = self.append(&tx, staff_id, now, command, &change, recording)?;
         tx.commit()?;
-        if let (Some(anchor), Some(staged)) = (self.anchor.as_deref(), staged) {
-            anchor.publish(staged);
-        }
+        self.anchor.publish(staged);
         Ok(out)
     }
 
@@ -93,9 +91,9 @@ impl Store {
         command: &str,
         change: &Change,
         recording: Recording,
-    ) -> Result<Option<StagedHead>> {
-        let head = self.anchor.as_deref().map(|a| a.read(&self.station_id));
-        let seq = self.next_seq(tx, head.as_ref())?;
+    ) -> Result<StagedHead> {
+        let head = self.anchor.read(&self.station_id);
+        let seq = self.next_seq(tx, Some(&head))?;
         // The first entry of a new database records every row (the station row made on open).
         let all = recording == Recording::All || seq == 1;
         let digests = crate::rows::record(tx, &self.audited, seq, all)?;
@@ -122,22 +120,18 @@ impl Store {
         )?;
         let entry_hash = crate::audit::append(tx, seq, &id)?;
         crate::audit::set_high_seq(tx, seq)?;
-        let (Some(anchor), Some(head)) = (self.anchor.as_deref(), head) else {
-            return Ok(None);
-        };
         let unanchored_since = match (recording, head) {
             (Recording::ResetAnchor, _) => None,
             (_, HeadState::Valid(h)) => h.unanchored_since,
             (_, HeadState::Invalid(_)) => Some(seq),
             (_, HeadState::Missing) => crate::audit::digests_before(tx, seq)?.then_some(seq),
         };
-        let staged = anchor.stage(Head {
+        self.anchor.stage(Head {
             station_id: self.station_id.clone(),
             seq,
             entry_hash,
             at: now,
             unanchored_since,
-        })?;
-        Ok(Some(staged))
+        })
     }
 }

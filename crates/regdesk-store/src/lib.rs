@@ -21,6 +21,7 @@ mod error;
 mod files;
 mod forms;
 mod journal;
+pub mod keys;
 mod offices;
 mod payments;
 mod proofs;
@@ -41,7 +42,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-pub use anchor::{head_key_from_env, head_key_from_file, HeadKey, HEAD_FILE, HEAD_KEY_FILE_ENV};
+pub use anchor::{HeadKey, HEAD_FILE};
 pub use applicants::{
     ApplicantView, ChangeCategoryInput, ConsequenceView, FindApplicantsInput, IdCheckInput, IdCheckView,
     UpdateApplicantInput,
@@ -51,7 +52,7 @@ pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
-pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};
+pub use db::{connect, data_dir, DB_FILE, SCHEMA_VERSION};
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
@@ -122,42 +123,36 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     station_id: String,
     path: PathBuf,
+    keys: keys::StationKeys,
     /// The tables whose rows the audit chain covers (`rows.rs`).
     audited: Vec<rows::AuditedTable>,
-    /// Where the chain's head is kept outside the database; none without a head key.
-    anchor: Option<Box<dyn anchor::HeadAnchor>>,
+    /// Where the chain's head is kept outside the database, signed with the
+    /// station's audit head key (`anchor.rs`).
+    anchor: Box<dyn anchor::HeadAnchor>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database in `dir`, migrating it to the
-    /// current schema, with no audit head key: commands write no signed head
-    /// and `audit verify` says so. The app and the CLI open with
-    /// [`Store::open_anchored`].
+    /// current schema, with the station's keys found (or, for a new data
+    /// directory, made) as [`keys`] describes.
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
-        Store::open_with(dir, clock, None)
+        let keys = keys::station_keys(dir, keys::KeyUse::OpenOrCreate)?;
+        Store::open_with_keys(dir, clock, keys)
     }
 
-    /// Opens the database in `dir` with the station's audit head key: each
-    /// command moves the signed head in `dir/audit-head.json` (`anchor.rs`).
-    pub fn open_anchored(dir: &Path, clock: Arc<dyn Clock>, key: HeadKey) -> Result<Store> {
-        let anchor = anchor::FileAnchor::new(dir, key);
-        anchor.sweep_temps();
-        Store::open_with(dir, clock, Some(Box::new(anchor)))
-    }
-
-    /// [`Store::open_anchored`] when there is a key, else [`Store::open`].
-    pub fn open_with_head_key(dir: &Path, clock: Arc<dyn Clock>, key: Option<HeadKey>) -> Result<Store> {
-        match key {
-            Some(key) => Store::open_anchored(dir, clock, key),
-            None => Store::open(dir, clock),
-        }
-    }
-
-    fn open_with(dir: &Path, clock: Arc<dyn Clock>, anchor: Option<Box<dyn anchor::HeadAnchor>>) -> Result<Store> {
+    /// Opens the database in `dir` with the given keys. A plain database (from
+    /// before encryption) is migrated, converted and verified first; plain
+    /// attachments are encrypted likewise. Each command moves the signed head
+    /// in `dir/audit-head.json`, signed with the keys' audit head key.
+    pub fn open_with_keys(dir: &Path, clock: Arc<dyn Clock>, keys: keys::StationKeys) -> Result<Store> {
         documents::private_dir(dir)?;
         let path = dir.join(DB_FILE);
-        let mut conn = db::connect(&path)?;
-        let found = db::migrate(&mut conn)?;
+        let db_key = keys.database();
+        if db::header_of(&path)? == db::Header::Plain {
+            db::convert_plain(&path, &db_key)?;
+        }
+        let mut conn = db::connect(&path, &db_key)?;
+        db::migrate(&mut conn)?;
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.clone().into_os_string();
             name.push(suffix);
@@ -166,21 +161,30 @@ impl Store {
         let station_id = db::ensure_station(&conn, clock.now())?;
         let audited = rows::audited_tables(&conn)?;
         rows::install_capture(&conn, &audited)?;
+        let head = anchor::FileAnchor::new(dir, HeadKey::new(*keys.audit_head().as_bytes()));
+        head.sweep_temps();
         let store = Store {
             conn: Mutex::new(conn),
             clock,
             station_id,
             path,
+            keys,
             audited,
-            anchor,
+            anchor: Box::new(head),
         };
-        if found > 0 && found < db::row_digests_version() {
-            store.audit_baseline(found)?;
-        }
-        // Old prints and exports can always be rendered again; a folder that
-        // cannot be swept does not stop the store from opening.
+        // A database from before row digests records every row once.
+        store.audit_baseline()?;
+        store.encrypt_plain_files()?;
+        // Old prints, exports and decrypted views can always be made again; a
+        // folder that cannot be swept does not stop the store from opening.
         let _ = store.sweep_documents(DEFAULT_DOCUMENT_MAX_AGE_DAYS);
+        let _ = store.sweep_views(std::time::Duration::ZERO);
         Ok(store)
+    }
+
+    /// The station's keys (for the signed audit head: [`keys::StationKeys::audit_head`]).
+    pub fn keys(&self) -> &keys::StationKeys {
+        &self.keys
     }
 
     /// The database file.

@@ -626,13 +626,13 @@ impl Store {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+    use crate::tests::raw_db;
     use chrono::{Duration, NaiveDate, TimeZone, Utc};
     use regdesk_domain::category::WorkCategory;
     use regdesk_domain::lifecycle::{CaseState, PaymentMethod, RefusalGround, RevocationGround};
     use regdesk_domain::payment::{TransferCommand, TransferInput};
     use regdesk_domain::regno::CategoryLetters;
     use regdesk_domain::signature::{SignatureMethod, SignerRef};
-    use rusqlite::Connection;
 
     use super::*;
     use crate::tests::{fixture, Fixture};
@@ -690,7 +690,7 @@ mod tests {
     }
 
     fn journal(o: &Office) -> i64 {
-        let c = Connection::open(o.f.store.path()).unwrap();
+        let c = raw_db(o.f.store.path()).unwrap();
         c.query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0)).unwrap()
     }
 

@@ -16,28 +16,10 @@ pub fn fresh_shots(test: &str) -> PathBuf {
     shots
 }
 
-/// The test station's audit head key, in a file outside every data directory
-/// (the app under test gets it through `REGDESK_AUDIT_KEY_FILE`).
-pub fn audit_key_file() -> PathBuf {
-    static KEY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("regdesk-e2e-audit-{}.key", std::process::id()));
-        std::fs::write(&path, "5e".repeat(32)).unwrap();
-        path
-    })
-    .clone()
-}
-
-/// Opens the store in `data` as the app under test does, with the test station's head key.
-pub fn open_store(data: &std::path::Path) -> regdesk_store::Store {
-    let key = regdesk_store::head_key_from_file(&audit_key_file(), data).unwrap();
-    regdesk_store::Store::open_anchored(data, std::sync::Arc::new(regdesk_store::SystemClock), key).unwrap()
-}
-
 /// A sample office made through the store's own commands, as `regdesk demo --cases 6` makes it.
 pub fn sample_office() -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap();
-    let store = open_store(data.path());
+    let store = regdesk_store::Store::open(data.path(), std::sync::Arc::new(regdesk_store::SystemClock)).unwrap();
     regdesk_store::demo::fill(&store, 6).unwrap();
     data
 }
@@ -46,7 +28,7 @@ pub fn sample_office() -> tempfile::TempDir {
 /// deadlines of cases accepted in late 2026 can be counted.
 pub fn sample_office_with_2027() -> (tempfile::TempDir, Vec<regdesk_store::PaymentCaseRow>) {
     let data = sample_office();
-    let store = open_store(data.path());
+    let store = regdesk_store::Store::open(data.path(), std::sync::Arc::new(regdesk_store::SystemClock)).unwrap();
     let login = |u: &str| {
         store
             .login(&regdesk_store::LoginInput {

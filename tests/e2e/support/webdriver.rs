@@ -72,7 +72,6 @@ impl Desk {
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &display)
             .env("REGDESK_DATA_DIR", data_dir)
-            .env(regdesk_store::HEAD_KEY_FILE_ENV, super::office::audit_key_file())
             .env_remove("REGDESK_DEMO")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -22,10 +22,7 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     let f = fixture();
     let path = f.store.path().to_path_buf();
     drop(f.store);
-    Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
+    raw_db(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
     let e = open_store(f.dir.path(), f.clock.clone()).err().unwrap();
     assert!(matches!(e, StoreError::DatabaseTooNew { found: 99, .. }));
     assert!(e.to_string().contains("请安装新版"));
@@ -46,7 +43,7 @@ fn a_version_9_database_links_its_search_index_when_opened() {
     let path = f.store.path().to_path_buf();
     drop(f.store);
     {
-        let conn = Connection::open(&path).unwrap();
+        let conn = raw_db(&path).unwrap();
         as_version_11(&conn);
         conn.execute_batch(
             "DROP INDEX cases_search; ALTER TABLE cases DROP COLUMN search_rowid; PRAGMA user_version = 9;",
@@ -54,7 +51,7 @@ fn a_version_9_database_links_its_search_index_when_opened() {
         .unwrap();
     }
     let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
-    let unlinked: i64 = Connection::open(&path)
+    let unlinked: i64 = raw_db(&path)
         .unwrap()
         .query_row("SELECT COUNT(*) FROM cases WHERE search_rowid IS NULL", [], |r| {
             r.get(0)
@@ -100,7 +97,7 @@ fn a_version_9_database_links_its_search_index_when_opened() {
         .unwrap();
     assert_eq!(search("断桥残雪新编"), vec![draft.serial.clone()]);
     assert!(search(&draft.title).is_empty());
-    let rows: i64 = Connection::open(&path)
+    let rows: i64 = raw_db(&path)
         .unwrap()
         .query_row(
             "SELECT COUNT(*) FROM case_search WHERE case_id = ?1",
@@ -195,12 +192,12 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
     let path = f.store.path().to_path_buf();
     drop(f.store);
     let raw_before = {
-        let conn = Connection::open(&path).unwrap();
+        let conn = raw_db(&path).unwrap();
         as_version_11(&conn);
         raw(&conn)
     };
     let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
-    let conn = Connection::open(&path).unwrap();
+    let conn = raw_db(&path).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(
         count("SELECT COUNT(*) FROM cases WHERE draft_format = 1 AND facts_format = 1"),
@@ -297,7 +294,7 @@ fn a_case_written_in_a_newer_format_is_refused_not_misread() {
             password: crate::demo::DEMO_PASSWORD.into(),
         })
         .unwrap();
-    let conn = Connection::open(f.store.path()).unwrap();
+    let conn = raw_db(f.store.path()).unwrap();
     let (id, version): (String, i64) = conn
         .query_row("SELECT id, version FROM cases WHERE state = 'draft' LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -336,7 +333,7 @@ fn a_journal_entrys_payload_format_is_covered_by_the_chain() {
     let f = fixture();
     let admin = set_up(&f);
     add_staff(&f, &admin, &REVIEWER);
-    let c = Connection::open(f.store.path()).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
     let formats: Vec<i64> = c
         .prepare("SELECT payload_format FROM journal ORDER BY seq")
         .unwrap()

@@ -20,7 +20,13 @@ fn files_are_content_addressed_deduplicated_and_verified() {
     let p = f.store.verified_file_path(&c, &a.id).unwrap();
     assert_eq!(std::fs::read(&p).unwrap(), big);
     // Altered on disk: reading it fails with a clear message.
-    std::fs::write(&p, b"tampered").unwrap();
+    let blob = f
+        .dir
+        .path()
+        .join("files")
+        .join(&a.sha256[0..2])
+        .join(format!("{}.enc", a.sha256));
+    std::fs::write(&blob, b"tampered").unwrap();
     let e = f.store.verified_file_path(&c, &b.id).unwrap_err();
     assert!(e.to_string().contains("内容与登记时不一致"), "{e}");
     // A missing source names the field.

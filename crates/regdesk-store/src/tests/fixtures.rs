@@ -25,14 +25,19 @@ pub(crate) struct Fixture {
     pub store: Store,
 }
 
-/// The audit head key of the test stations (kept by the tests, outside the data directory).
-pub(crate) fn head_key() -> HeadKey {
-    HeadKey::new([7; 32])
+/// The keys every store test opens with (finding and keeping keys is tested in `tests/keys.rs`).
+pub(crate) fn test_keys() -> crate::keys::StationKeys {
+    crate::keys::StationKeys::from_secret([0x5a; 32], crate::keys::KeyHome::EnvFile("tests.key".into()))
 }
 
-/// Opens a store in `dir` as the app does: with the station's audit head key.
+/// Opens the store in `dir` with [`test_keys`].
 pub(crate) fn open_store(dir: &std::path::Path, clock: Arc<dyn Clock>) -> Result<Store> {
-    Store::open_anchored(dir, clock, head_key())
+    Store::open_with_keys(dir, clock, test_keys())
+}
+
+/// A connection behind the store's back, keyed with [`test_keys`].
+pub(crate) fn raw_db(path: &std::path::Path) -> Result<Connection> {
+    crate::db::connect(path, &test_keys().database())
 }
 
 /// A fresh store in a temporary directory, its clock standing at 2026-11-25 09:30 office time.
@@ -45,7 +50,7 @@ pub(crate) fn fixture() -> Fixture {
 
 /// How many journal entries the database holds, read behind the store's back.
 pub(crate) fn journal_count(f: &Fixture) -> i64 {
-    let c = Connection::open(f.store.path()).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
     c.query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0)).unwrap()
 }
 

@@ -1,7 +1,6 @@
 //! The command transaction (journal.rs): all or nothing, one writer at a time.
 
 use regdesk_domain::staff::Role;
-use rusqlite::Connection;
 
 use super::fixtures::*;
 use crate::*;
@@ -24,7 +23,7 @@ fn an_interrupted_transaction_is_not_visible_after_reopen() {
     // Simulates a crash: a writer process dies mid-transaction (connection dropped without commit).
     let (f, _) = office();
     {
-        let mut c = Connection::open(f.store.path()).unwrap();
+        let mut c = raw_db(f.store.path()).unwrap();
         let tx = c.transaction().unwrap();
         tx.execute("UPDATE station SET name = 'half' WHERE id = 1", []).unwrap();
         tx.execute(

@@ -5,16 +5,18 @@
 mod fixtures;
 
 // The modules' own tests (demo, review) start from the same fresh store.
-pub(crate) use fixtures::{fixture, Fixture};
+pub(crate) use fixtures::{fixture, raw_db, Fixture};
 
 mod applicants;
 mod audit;
 mod calendar;
 mod cases;
 mod db;
+mod encryption;
 mod files;
 mod forms;
 mod journal;
+mod keys;
 mod offices;
 mod payments;
 mod proofs;

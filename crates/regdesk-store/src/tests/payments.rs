@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use regdesk_domain::lifecycle::CaseState;
 use regdesk_domain::payment::{RefundInput, RefundMethod, TransferCommand, TransferState};
-use rusqlite::Connection;
 
 use super::fixtures::*;
 use crate::*;
@@ -253,7 +252,7 @@ fn a_statement_line_with_the_serial_is_recorded_once_and_waits_for_a_second_pers
     // The same statement again counts nothing twice.
     let again = d.f.store.import_statement(&d.chen, &input(false)).unwrap();
     assert_eq!((again.matched, again.waiting, again.already_imported), (0, 0, 3));
-    let n: i64 = Connection::open(d.f.store.path())
+    let n: i64 = raw_db(d.f.store.path())
         .unwrap()
         .query_row("SELECT COUNT(*) FROM transfers", [], |r| r.get(0))
         .unwrap();
@@ -330,7 +329,7 @@ fn refunds_invoices_and_the_day_report() {
         (15_000, 15_000, 0)
     );
     // The report names the audit chain's head: its last entry and the start of its hash.
-    let (seq, hash): (u32, String) = Connection::open(d.f.store.path())
+    let (seq, hash): (u32, String) = raw_db(d.f.store.path())
         .unwrap()
         .query_row("SELECT seq, entry_hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -356,7 +355,7 @@ fn refunds_invoices_and_the_day_report() {
     );
 
     // A refund owed (as a refusal leaves it) is recorded once, for the amount owed.
-    let c = Connection::open(d.f.store.path()).unwrap();
+    let c = raw_db(d.f.store.path()).unwrap();
     c.execute(
         "UPDATE cases SET facts = json_set(facts, '$.refund_owed_fen', 15000) WHERE id = ?1",
         [&case.case_id],
@@ -435,7 +434,7 @@ fn a_statement_pays_each_case_and_transfer_once_and_the_journal_names_what_was_a
     assert_eq!(done.lines[0].case_serial.as_deref(), Some(a.serial.as_str()));
     assert_eq!(done.lines[2].transfer_id.as_deref(), Some(t.id.as_str()));
     assert_eq!((done.matched, done.waiting, done.ignored), (2, 1, 0));
-    let c = Connection::open(d.f.store.path()).unwrap();
+    let c = raw_db(d.f.store.path()).unwrap();
     let seen: Option<String> = c
         .query_row("SELECT statement_line_id FROM transfers WHERE id = ?1", [&t.id], |r| {
             r.get(0)
@@ -552,7 +551,7 @@ fn a_paid_case_without_a_valid_invoice_email_is_listed_with_the_problem_named() 
     assert_eq!(due[0].email_problem, None, "{:?}", due[0]);
     assert!(due[0].email.contains('@'));
     // No e-mail on the filing, a mistyped one on the profile.
-    let c = Connection::open(d.f.store.path()).unwrap();
+    let c = raw_db(d.f.store.path()).unwrap();
     c.execute(
         "UPDATE cases SET draft = json_set(draft, '$.invoice_email', '') WHERE id = ?1",
         [&case.case_id],

@@ -2,7 +2,6 @@
 
 use chrono::Duration;
 use regdesk_domain::applicant::ProofKind;
-use rusqlite::Connection;
 
 use super::fixtures::*;
 use crate::*;
@@ -62,7 +61,7 @@ fn proofs_are_scans_checked_by_a_named_clerk_and_removal_is_recorded() {
     assert_eq!(f.store.identity_proofs(&clerk, &applicant.id).unwrap(), vec![checked]);
     f.store.remove_identity_proof(&clerk, &p.id).unwrap();
     assert!(f.store.identity_proofs(&clerk, &applicant.id).unwrap().is_empty());
-    let c = Connection::open(f.store.path()).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
     let removed: Option<String> = c
         .query_row("SELECT removed_at FROM applicant_proofs WHERE id = ?1", [&p.id], |r| {
             r.get(0)

@@ -256,7 +256,7 @@ fn parallel_wrong_passwords(threads: usize) -> (Fixture, i64, bool) {
     for h in handles {
         assert_eq!(h.join().unwrap().kind(), ErrorKind::Auth);
     }
-    let c = rusqlite::Connection::open(f.store.path()).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
     let (failed, locked): (i64, bool) = c
         .query_row(
             "SELECT failed_logins, locked_until IS NOT NULL FROM staff WHERE username = 'liwen'",
