@@ -76,10 +76,15 @@ enum IdCmd {
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// 逐条校验审计链；完整时退出码 0，否则指出第一条断裂的记录并以 1 退出。
+    /// 校验审计链、各数据行与签名锚点；一致时退出码 0，否则逐条指出问题（案件、字段、断裂的记录）并以 1 退出。
     Verify {
         #[arg(long)]
         json: bool,
+    },
+    /// 重设审计锚点（管理员，须写明原因，如从备份恢复后）；记入日志。
+    ResetAnchor {
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -93,6 +98,29 @@ pub struct Io<'a> {
 fn open(data_dir: Option<&std::path::Path>) -> Result<Store, StoreError> {
     let dir = regdesk_store::data_dir(data_dir)?;
     Store::open(&dir, Arc::new(SystemClock))
+}
+
+/// Prints a verification: the verdict, then each problem on its own line
+/// (stderr when there are any); exit code 0 when all is well.
+fn audit_report(r: &regdesk_store::AuditReport, json: bool, io: &mut Io<'_>) -> u8 {
+    if json {
+        let _ = writeln!(io.out, "{}", serde_json::json!(r));
+    } else {
+        let _ = writeln!(io.out, "{}", r.message);
+    }
+    if r.ok {
+        return 0;
+    }
+    if !json {
+        for p in &r.problems {
+            let _ = writeln!(io.err, "{}", p.message);
+        }
+        let shown = u32::try_from(r.problems.len()).unwrap_or(u32::MAX);
+        if r.problems_total > shown {
+            let _ = writeln!(io.err, "……另有 {} 处问题未列出", r.problems_total - shown);
+        }
+    }
+    1
 }
 
 /// What the command line itself can refuse.
@@ -259,22 +287,22 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
-        Cmd::Audit(AuditCmd::Verify { json }) => match store.verify_audit() {
-            Ok(r) => {
-                if json {
-                    let _ = writeln!(io.out, "{}", serde_json::json!(r));
-                } else {
-                    let _ = writeln!(io.out, "{}", r.message);
-                }
-                if r.ok {
-                    0
-                } else {
-                    if !json {
-                        let _ = writeln!(io.err, "{}", r.message);
-                    }
+        Cmd::Audit(AuditCmd::ResetAnchor { reason }) => {
+            let reset = sign_in(&store, cli.user.as_deref()).and_then(|s| {
+                store
+                    .reset_audit_anchor(&s, &regdesk_store::ResetAnchorInput { reason })
+                    .map_err(CliError::from)
+            });
+            match reset {
+                Ok(r) => audit_report(&r, false, io),
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
                     1
                 }
             }
+        }
+        Cmd::Audit(AuditCmd::Verify { json }) => match store.verify_audit() {
+            Ok(r) => audit_report(&r, json, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1

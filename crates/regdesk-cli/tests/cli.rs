@@ -109,6 +109,35 @@ fn init_add_list_disable_verify() {
 }
 
 #[test]
+fn audit_verify_names_the_case_and_field_changed_with_sqlite_and_a_deleted_tail() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path()).args(["demo", "--cases", "3"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let (code, o, e) = out(regdesk(d.path()).args(["audit", "verify"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let keys = regdesk_store::keys::StationKeys::from_secret([0x42; 32], regdesk_store::keys::KeyHome::KeyStore);
+    let db = regdesk_store::connect(&d.path().join("regdesk.db"), &keys.database()).unwrap();
+    let serial: String = db
+        .query_row("SELECT serial FROM cases ORDER BY serial LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    db.execute("UPDATE cases SET state = 'registered' WHERE serial = ?1", [&serial])
+        .unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["audit", "verify"]));
+    assert_eq!(code, 1);
+    assert!(e.contains(&format!("案件 {serial} 的 state 与审计记录不符")), "{e}");
+    // The last entry deleted: the signed head outside the database finds it.
+    db.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM journal);
+         DELETE FROM journal WHERE seq = (SELECT MAX(seq) FROM journal);",
+    )
+    .unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["audit", "verify"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("审计记录的末尾被删除"), "{e}");
+}
+
+#[test]
 fn a_bad_role_is_a_usage_error() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, _) = out(regdesk(d.path()).args(["demo"]));

@@ -23,6 +23,10 @@ pub struct DayReport {
     pub generated_by: String,
     /// When it was produced (制表时间), e.g. "2026年11月30日 17:05".
     pub generated_at: String,
+    /// The audit chain's last entry when it was produced, printed under the
+    /// table so that paper keeps the head too, e.g.
+    /// "审计链末条：第 1024 条，哈希 3f5a0c9e1b2d4f68"; empty: not printed.
+    pub audit_head: String,
     /// One row per day and payment method, in print order.
     pub rows: Vec<DayReportRow>,
 }
@@ -198,5 +202,9 @@ pub fn day_report(r: &DayReport) -> Result<Vec<u8>, PrintError> {
         rows.push(empty);
     }
     c.table_with_total(&t, &rows, &r.totals().cells());
+    if !r.audit_head.is_empty() {
+        c.ensure(Canvas::line_h(8.0) + 3.0);
+        c.text(x0, c.y + 5.0, 8.0, &r.audit_head);
+    }
     save(doc, c)
 }

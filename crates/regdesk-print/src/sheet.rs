@@ -161,6 +161,9 @@ pub fn day_report_xlsx(r: &DayReport) -> Result<Vec<u8>, PrintError> {
         widths.see(i + 2, &format!("{value:.2}"));
     }
 
+    if !r.audit_head.is_empty() {
+        ws.write_string(total_row + 2, 0, r.audit_head.as_str())?;
+    }
     widths.apply(ws)?;
     ws.set_freeze_panes(header_row + 1, 0)?;
     Ok(wb.save_to_buffer()?)

@@ -98,6 +98,7 @@ fn report(rows: usize) -> DayReport {
         period_to: "2026年11月30日".into(),
         generated_by: "周明".into(),
         generated_at: "2026年11月30日 17:05".into(),
+        audit_head: "审计链末条：第 1024 条，哈希 3f5a0c9e1b2d4f68".into(),
         rows,
     }
 }
@@ -365,6 +366,11 @@ fn day_report_flows_over_pages_with_the_header_on_each() {
         assert_eq!(n, pages.len());
     }
     assert!(pages.len() > 1, "120 rows on {} page(s)", pages.len());
+    let last = pages.last().map(|p| squeeze(p)).unwrap_or_default();
+    assert!(
+        last.contains(&squeeze("审计链末条：第 1024 条，哈希 3f5a0c9e1b2d4f68")),
+        "{last}"
+    );
     let total = pages.len();
     for (i, p) in pages.iter().enumerate() {
         let flat = squeeze(p);
@@ -543,6 +549,8 @@ fn day_report_sheet_has_rows_totals_and_formulas() {
     assert_eq!(string(&range, 0, 0), "浙江省版权局 收费日报");
     assert!(string(&range, 1, 0).contains("2026年11月01日 至 2026年11月30日"));
     assert!(string(&range, 2, 0).contains("周明"));
+    // The audit chain's head two rows under the totals (4 + 120 data rows, totals at 124).
+    assert_eq!(string(&range, 126, 0), "审计链末条：第 1024 条，哈希 3f5a0c9e1b2d4f68");
     let header: Vec<String> = (0..12).map(|c| string(&range, 3, c)).collect();
     assert_eq!(
         header,

@@ -19,26 +19,33 @@ use crate::keys::{Key32, KeyError};
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "regdesk.db";
 
+/// The migrations, in order: a database's `user_version` is how many of them it has.
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_foundation", include_str!("migrations/001_foundation.sql")),
+    ("002_cases_calendar", include_str!("migrations/002_cases_calendar.sql")),
+    ("003_case_settings", include_str!("migrations/003_case_settings.sql")),
+    ("004_applicants", include_str!("migrations/004_applicants.sql")),
+    ("005_filings", include_str!("migrations/005_filings.sql")),
+    (
+        "006_identity_proofs",
+        include_str!("migrations/006_identity_proofs.sql"),
+    ),
+    ("007_payments", include_str!("migrations/007_payments.sql")),
+    ("008_review", include_str!("migrations/008_review.sql")),
+    ("009_office_tree", include_str!("migrations/009_office_tree.sql")),
+    ("010_search_link", include_str!("migrations/010_search_link.sql")),
+    ("011_review_by_rule", include_str!("migrations/011_review_by_rule.sql")),
+    ("012_payload_format", include_str!("migrations/012_payload_format.sql")),
+    ("013_file_purpose", include_str!("migrations/013_file_purpose.sql")),
+    ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("migrations/001_foundation.sql")),
-        M::up(include_str!("migrations/002_cases_calendar.sql")),
-        M::up(include_str!("migrations/003_case_settings.sql")),
-        M::up(include_str!("migrations/004_applicants.sql")),
-        M::up(include_str!("migrations/005_filings.sql")),
-        M::up(include_str!("migrations/006_identity_proofs.sql")),
-        M::up(include_str!("migrations/007_payments.sql")),
-        M::up(include_str!("migrations/008_review.sql")),
-        M::up(include_str!("migrations/009_office_tree.sql")),
-        M::up(include_str!("migrations/010_search_link.sql")),
-        M::up(include_str!("migrations/011_review_by_rule.sql")),
-        M::up(include_str!("migrations/012_payload_format.sql")),
-        M::up(include_str!("migrations/013_file_purpose.sql")),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// What the first bytes of a database file say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +163,7 @@ pub(crate) fn convert_plain(path: &Path, key: &Key32) -> Result<()> {
         migrate(&mut plain)?;
         let version: i64 = plain.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let before = row_counts(&plain, "main")?;
-        let plain_audit = crate::audit::verify(&plain)?;
+        let plain_audit = crate::audit::verify_chain(&plain)?;
         plain.execute(
             "ATTACH DATABASE ?1 AS enc KEY ?2",
             rusqlite::params![tmp.to_string_lossy(), key_literal(key).as_str()],
@@ -181,7 +188,7 @@ pub(crate) fn convert_plain(path: &Path, key: &Key32) -> Result<()> {
         if after != before {
             return Err(failed("各表行数不一致".into()));
         }
-        let enc_audit = crate::audit::verify(&enc)?;
+        let enc_audit = crate::audit::verify_chain(&enc)?;
         if enc_audit != plain_audit {
             return Err(failed(format!("审计链：{}", enc_audit.message)));
         }

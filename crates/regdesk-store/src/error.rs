@@ -61,6 +61,9 @@ pub enum StoreError {
     /// A stored payload in a format this program cannot read (written by a newer version).
     #[error("{0}")]
     PayloadFormat(regdesk_domain::stored::FormatError),
+    /// The audit anchor (the signed head outside the database) cannot be written or its key is wrong.
+    #[error("{0}")]
+    AuditAnchor(String),
 }
 
 fn summary(errs: &[FieldError]) -> String {
@@ -135,7 +138,8 @@ impl StoreError {
             | StoreError::Io(_)
             | StoreError::Corrupt(_)
             | StoreError::Key(_)
-            | StoreError::PayloadFormat(_) => ErrorKind::Storage,
+            | StoreError::PayloadFormat(_)
+            | StoreError::AuditAnchor(_) => ErrorKind::Storage,
         }
     }
 

@@ -5,6 +5,7 @@ use regdesk_domain::stored::JOURNAL_FORMAT;
 use rusqlite::{params, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
+use crate::anchor::{Head, HeadState, StagedHead};
 use crate::error::Result;
 use crate::Store;
 
@@ -28,53 +29,109 @@ pub(crate) fn uuid_v7(now: DateTime<Utc>) -> Uuid {
     Uuid::new_v7(ts)
 }
 
+/// How a command's entry stands to the anchor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Recording {
+    /// A command: the rows it touched (every row for the first entry of a new database).
+    Touched,
+    /// Every audited row (the baseline of a database from before row digests).
+    All,
+    /// A deliberate anchor reset: the new head starts clean.
+    ResetAnchor,
+}
+
 impl Store {
     /// Runs one command: `f` updates the tables inside an IMMEDIATE transaction
-    /// and says what changed; the journal and audit entries are appended in the
-    /// same transaction, which then commits. Any error rolls everything back.
+    /// and says what changed; the journal and audit entries — with the digest
+    /// of every row the command left — are appended in the same transaction,
+    /// which then commits, and the signed head outside the database moves to
+    /// the new entry. Any error rolls everything back.
     pub(crate) fn run<T>(
         &self,
         staff_id: Option<&str>,
         command: &str,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(Change, T)>,
     ) -> Result<T> {
+        self.run_recording(staff_id, command, Recording::Touched, f)
+    }
+
+    pub(crate) fn run_recording<T>(
+        &self,
+        staff_id: Option<&str>,
+        command: &str,
+        recording: Recording,
+        f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(Change, T)>,
+    ) -> Result<T> {
         let mut conn = self.conn();
         let now = self.clock.now();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (change, out) = f(&tx, now)?;
-        append(&tx, &self.station_id, staff_id, now, command, &change)?;
+        let staged = self.append(&tx, staff_id, now, command, &change, recording)?;
         tx.commit()?;
+        self.anchor.publish(staged);
         Ok(out)
     }
-}
 
-fn append(
-    tx: &Transaction<'_>,
-    station_id: &str,
-    staff_id: Option<&str>,
-    now: DateTime<Utc>,
-    command: &str,
-    change: &Change,
-) -> Result<()> {
-    let id = uuid_v7(now).to_string();
-    let payload = serde_json::to_string(&change.payload).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO journal (id, station_id, staff_id, at, command, entity, entity_id, entity_version, payload,
-                              payload_format)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            id,
-            station_id,
-            staff_id,
-            now,
-            command,
-            change.entity,
-            change.entity_id,
-            change.version,
-            payload,
-            JOURNAL_FORMAT
-        ],
-    )?;
-    let seq = tx.last_insert_rowid();
-    crate::audit::append(tx, seq, &id)
+    /// The next sequence number: past the last entry, the highest ever given
+    /// and the signed head, so a number is never given twice.
+    pub(crate) fn next_seq(&self, conn: &rusqlite::Connection, head: Option<&HeadState>) -> Result<i64> {
+        let last: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get(0))?;
+        let anchored = match head {
+            Some(HeadState::Valid(h)) => h.seq,
+            _ => 0,
+        };
+        Ok(last.max(crate::audit::high_seq(conn)?).max(anchored) + 1)
+    }
+
+    fn append(
+        &self,
+        tx: &Transaction<'_>,
+        staff_id: Option<&str>,
+        now: DateTime<Utc>,
+        command: &str,
+        change: &Change,
+        recording: Recording,
+    ) -> Result<StagedHead> {
+        let head = self.anchor.read(&self.station_id);
+        let seq = self.next_seq(tx, Some(&head))?;
+        // The first entry of a new database records every row (the station row made on open).
+        let all = recording == Recording::All || seq == 1;
+        let digests = crate::rows::record(tx, &self.audited, seq, all)?;
+        let id = uuid_v7(now).to_string();
+        let payload = serde_json::to_string(&change.payload).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO journal (seq, id, station_id, staff_id, at, command, entity, entity_id, entity_version,
+                                  payload, payload_format, row_digests)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                seq,
+                id,
+                self.station_id,
+                staff_id,
+                now,
+                command,
+                change.entity,
+                change.entity_id,
+                change.version,
+                payload,
+                JOURNAL_FORMAT,
+                digests
+            ],
+        )?;
+        let entry_hash = crate::audit::append(tx, seq, &id)?;
+        crate::audit::set_high_seq(tx, seq)?;
+        let unanchored_since = match (recording, head) {
+            (Recording::ResetAnchor, _) => None,
+            (_, HeadState::Valid(h)) => h.unanchored_since,
+            (_, HeadState::Invalid(_)) => Some(seq),
+            (_, HeadState::Missing) => crate::audit::digests_before(tx, seq)?.then_some(seq),
+        };
+        self.anchor.stage(Head {
+            station_id: self.station_id.clone(),
+            seq,
+            entry_hash,
+            at: now,
+            unanchored_since,
+        })
+    }
 }

@@ -7,6 +7,7 @@
 //! Time comes from the [`Clock`] the store was opened with; nothing here reads
 //! the system clock behind the caller's back.
 
+pub mod anchor;
 mod applicants;
 mod audit;
 pub mod bindings;
@@ -26,6 +27,7 @@ mod payments;
 mod proofs;
 mod queues;
 mod review;
+mod rows;
 mod session;
 mod settings;
 mod staff;
@@ -40,11 +42,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
+pub use anchor::{HeadKey, HEAD_FILE};
 pub use applicants::{
     ApplicantView, ChangeCategoryInput, ConsequenceView, FindApplicantsInput, IdCheckInput, IdCheckView,
     UpdateApplicantInput,
 };
-pub use audit::AuditReport;
+pub use audit::{AuditHead, AuditProblem, AuditProblemKind, AuditReport, ResetAnchorInput, MAX_PROBLEMS};
 pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
@@ -121,6 +124,11 @@ pub struct Store {
     station_id: String,
     path: PathBuf,
     keys: keys::StationKeys,
+    /// The tables whose rows the audit chain covers (`rows.rs`).
+    audited: Vec<rows::AuditedTable>,
+    /// Where the chain's head is kept outside the database, signed with the
+    /// station's audit head key (`anchor.rs`).
+    anchor: Box<dyn anchor::HeadAnchor>,
 }
 
 impl Store {
@@ -134,7 +142,8 @@ impl Store {
 
     /// Opens the database in `dir` with the given keys. A plain database (from
     /// before encryption) is migrated, converted and verified first; plain
-    /// attachments are encrypted likewise.
+    /// attachments are encrypted likewise. Each command moves the signed head
+    /// in `dir/audit-head.json`, signed with the keys' audit head key.
     pub fn open_with_keys(dir: &Path, clock: Arc<dyn Clock>, keys: keys::StationKeys) -> Result<Store> {
         documents::private_dir(dir)?;
         let path = dir.join(DB_FILE);
@@ -150,13 +159,21 @@ impl Store {
             documents::private_file(Path::new(&name))?;
         }
         let station_id = db::ensure_station(&conn, clock.now())?;
+        let audited = rows::audited_tables(&conn)?;
+        rows::install_capture(&conn, &audited)?;
+        let head = anchor::FileAnchor::new(dir, HeadKey::new(*keys.audit_head().as_bytes()));
+        head.sweep_temps();
         let store = Store {
             conn: Mutex::new(conn),
             clock,
             station_id,
             path,
             keys,
+            audited,
+            anchor: Box::new(head),
         };
+        // A database from before row digests records every row once.
+        store.audit_baseline()?;
         store.encrypt_plain_files()?;
         // Old prints, exports and decrypted views can always be made again; a
         // folder that cannot be swept does not stop the store from opening.

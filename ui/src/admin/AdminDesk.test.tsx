@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { SettingsView, UpdateSettingsInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
@@ -80,7 +80,25 @@ describe('admin desk', () => {
         { seq: 2, at: '2026-11-25T09:30:12+08:00', staff_name: '王管理', command: 'add_staff', entity: 'staff', entity_id: 's9' },
         { seq: 1, at: '2026-11-25T09:00:00+08:00', staff_name: null, command: 'setup_office', entity: 'office', entity_id: '330000' },
       ],
-      verify_audit: () => ({ entries: 2, ok: false, first_broken: 2, message: '审计链在第 2 条断开' }),
+      verify_audit: () => ({
+        entries: 2,
+        ok: false,
+        first_broken: null,
+        message: '案件 ZJ-7K2M-20261125-0001 的 state 与审计记录不符（在本程序之外被改动）（共 2 处问题）',
+        rows_checked: 40,
+        problems: [
+          {
+            kind: 'row_changed',
+            table: 'cases',
+            record: 'ZJ-7K2M-20261125-0001',
+            columns: ['state'],
+            seq: null,
+            message: '案件 ZJ-7K2M-20261125-0001 的 state 与审计记录不符（在本程序之外被改动）',
+          },
+        ],
+        problems_total: 2,
+        anchored_seq: 2,
+      }),
     });
     const { user } = renderDesk();
     await user.click(await screen.findByTestId('admin-tab-audit'));
@@ -89,8 +107,14 @@ describe('admin desk', () => {
     expect(core.callsTo('recent_audit')[0].args).toEqual({ input: { limit: 200 } });
     await user.click(screen.getByTestId('audit-verify'));
     const result = await screen.findByTestId('audit-result');
-    expect(result).toHaveTextContent('审计链在第 2 条断开');
+    expect(result).toHaveTextContent('共 2 处问题');
     expect(result.className).toContain('ant-alert-error');
+    // Each problem on its own line, naming the case and the field.
+    const problems = within(screen.getByTestId('audit-problems')).getAllByRole('listitem');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toHaveTextContent('案件 ZJ-7K2M-20261125-0001 的 state 与审计记录不符');
+    expect(result).toHaveTextContent('另有 1 处问题未列出');
+    expect(result).toHaveTextContent('签名锚点记到第 2 条');
   });
 });
 

@@ -73,7 +73,21 @@ export function AuditTab() {
           description={
             <>
               <div>{t('audit.entries', { count: report.entries })}</div>
+              <div>{t('audit.rows', { count: report.rows_checked })}</div>
+              {report.anchored_seq !== null && <div>{t('audit.anchored', { seq: report.anchored_seq })}</div>}
               {report.first_broken !== null && <div>{t('audit.brokenAt', { seq: report.first_broken })}</div>}
+              {report.problems.length > 0 && (
+                <ul className="audit-problems" data-testid="audit-problems">
+                  {report.problems.map((p, i) => (
+                    <li key={i} data-kind={p.kind}>
+                      {p.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {report.problems_total > report.problems.length && (
+                <div>{t('audit.moreProblems', { count: report.problems_total - report.problems.length })}</div>
+              )}
             </>
           }
         />

@@ -116,9 +116,53 @@ export type AuditReport = {
  */
 entries: number, ok: boolean, 
 /**
- * The sequence number of the first broken entry.
+ * The sequence number of the first broken entry (or of the first deleted one at the end).
  */
-first_broken: number | null, message: string, };
+first_broken: number | null, message: string, 
+/**
+ * Rows of the audited tables compared with their recorded digests.
+ */
+rows_checked: number, 
+/**
+ * What differs, the first [`MAX_PROBLEMS`] of them.
+ */
+problems: Array<AuditProblem>, 
+/**
+ * How many problems there are in all.
+ */
+problems_total: number, 
+/**
+ * The entry the signed head outside the database names, when it checked out.
+ */
+anchored_seq: number | null, };
+
+export type AuditProblem = { kind: AuditProblemKind, 
+/**
+ * The table (SQL name) of a row problem.
+ */
+table: string | null, 
+/**
+ * The row: a case's serial, a person's login name, else its key.
+ */
+record: string | null, 
+/**
+ * The columns that differ, when they can be named.
+ */
+columns: Array<string>, 
+/**
+ * The entry concerned (chain, tail and anchor problems).
+ */
+seq: number | null, message: string, };
+
+export type AuditProblemKind = "chain" | "tail_deleted" | "anchor" | "row_changed" | "row_added" | "row_missing";
+
+export type AuditHead = { seq: number, 
+/**
+ * The first 16 hex digits of its entry hash.
+ */
+hash_prefix: string, };
+
+export type ResetAnchorInput = { reason: string, };
 
 export type AuditEntryView = { seq: number, at: string, staff_name: string | null, command: string, entity: string, entity_id: string, };
 
@@ -744,7 +788,11 @@ export type DayReportInput = { from: string, to: string, };
 
 export type DayReportLine = { row: DayReportRow, method_label: string, };
 
-export type DayReportView = { from: string, to: string, lines: Array<DayReportLine>, totals: DayReportTotals, };
+export type DayReportView = { from: string, to: string, lines: Array<DayReportLine>, totals: DayReportTotals, 
+/**
+ * The audit chain's last entry as the report is made (printed on it, so paper anchors the head too).
+ */
+audit_head: AuditHead | null, };
 
 export type ExportKind = "invoice_list_xlsx" | "day_report_pdf" | "day_report_xlsx";
 

@@ -132,6 +132,7 @@ describe('收费日报', () => {
     expect(totals).toHaveTextContent('¥150.00（1 笔）');
     const table = screen.getByTestId('report-table');
     expect(within(table).getByText('支付宝转账').closest('tr')).toHaveTextContent('¥1,350.50');
+    expect(screen.getByTestId('report-audit-head')).toHaveTextContent('审计链末条：第 1024 条，哈希 3f5a0c9e1b2d4f68');
 
     retype(screen.getByTestId('report-from'), '20261101');
     retype(screen.getByTestId('report-to'), '2026/11/30');

@@ -159,6 +159,11 @@ export function ReportTab({ reloadKey }: { reloadKey: number }) {
           ) : undefined
         }
       />
+      {view?.audit_head && (
+        <Typography.Text type="secondary" data-testid="report-audit-head">
+          {pt('report.auditHead', { seq: view.audit_head.seq, hash: view.audit_head.hash_prefix })}
+        </Typography.Text>
+      )}
     </div>
   );
 }

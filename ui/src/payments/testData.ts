@@ -250,5 +250,6 @@ export function report(from: string, to: string): DayReportView {
       refunded_fen: 15000,
       refunded_count: 1,
     },
+    audit_head: { seq: 1024, hash_prefix: '3f5a0c9e1b2d4f68' },
   };
 }

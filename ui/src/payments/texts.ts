@@ -232,6 +232,7 @@ export const zhCN = {
   'report.rejected': '退回',
   'report.refunded': '退费',
   'report.totals': '合计',
+  'report.auditHead': '审计链末条：第 {seq} 条，哈希 {hash}（随日报打印，纸面也记下它）',
   'report.sum': '{amount}（{count} 笔）',
   'report.empty': '所选期间没有收费记录',
 };
@@ -468,6 +469,7 @@ export const en: Record<PaymentTextKey, string> = {
   'report.rejected': 'Rejected',
   'report.refunded': 'Refunded',
   'report.totals': 'Totals',
+  'report.auditHead': 'Audit chain head: entry {seq}, hash {hash} (printed on the report, so paper keeps it too)',
   'report.sum': '{amount} ({count})',
   'report.empty': 'No fee records in this period',
 };

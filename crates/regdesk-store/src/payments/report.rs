@@ -74,7 +74,10 @@ impl Store {
             .filter(|r| r.day >= input.from && r.day <= input.to)
             .collect();
         let totals = payment::day_report_totals(&rows);
+        drop(stmt);
+        drop(conn);
         Ok(DayReportView {
+            audit_head: self.audit_head()?,
             from: input.from,
             to: input.to,
             lines: rows
@@ -93,7 +96,12 @@ impl Store {
         let office = self.office()?.map(|o| o.name).unwrap_or_default();
         let by = staff_name(&self.conn(), &session.staff_id)?;
         let now = self.now() + chrono::Duration::hours(i64::from(crate::OFFICE_UTC_OFFSET_HOURS));
+        let audit_head = v
+            .audit_head
+            .map(|h| format!("审计链末条：第 {} 条，哈希 {}", h.seq, h.hash_prefix))
+            .unwrap_or_default();
         Ok(regdesk_print::DayReport {
+            audit_head,
             office_name: office,
             period_from: v.from.format("%Y年%-m月%-d日").to_string(),
             period_to: v.to.format("%Y年%-m月%-d日").to_string(),

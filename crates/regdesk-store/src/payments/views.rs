@@ -318,6 +318,8 @@ pub struct DayReportView {
     pub to: NaiveDate,
     pub lines: Vec<DayReportLine>,
     pub totals: payment::DayReportTotals,
+    /// The audit chain's last entry as the report is made (printed on it, so paper anchors the head too).
+    pub audit_head: Option<crate::AuditHead>,
 }
 
 /// 导出的文件种类。

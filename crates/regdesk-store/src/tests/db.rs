@@ -2,6 +2,7 @@
 
 use regdesk_domain::queue::Queue;
 use rusqlite::Connection;
+use sha2::{Digest, Sha256};
 
 use super::fixtures::*;
 use crate::*;
@@ -107,13 +108,18 @@ fn a_version_9_database_links_its_search_index_when_opened() {
     assert_eq!(rows, 1);
 }
 
-/// Undoes migration 012: the database as a version-11 program left it.
-/// A database as version 12 left it: files without their purpose.
+/// Undoes the migrations after 012, newest first: the database as a version-12
+/// program left it (no row digests, files without their purpose).
 fn as_version_12(conn: &Connection) {
-    conn.execute_batch("ALTER TABLE files DROP COLUMN purpose; PRAGMA user_version = 12;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP INDEX journal_row_digests; ALTER TABLE journal DROP COLUMN row_digests;
+         DROP TABLE audit_rows; DROP TABLE audit_state;
+         ALTER TABLE files DROP COLUMN purpose; PRAGMA user_version = 12;",
+    )
+    .unwrap();
 }
 
+/// Undoes migration 012 as well: the database as a version-11 program left it.
 fn as_version_11(conn: &Connection) {
     as_version_12(conn);
     conn.execute_batch(
@@ -121,6 +127,36 @@ fn as_version_11(conn: &Connection) {
          ALTER TABLE journal DROP COLUMN payload_format; PRAGMA user_version = 11;",
     )
     .unwrap();
+    // The chain as a version-11 program wrote it: ten fields per entry, and no
+    // signed head beside the database.
+    let entries: Vec<(i64, String)> = conn
+        .prepare(
+            "SELECT seq, json_array(seq, id, station_id, staff_id, at, command, entity, entity_id,
+                    entity_version, payload) FROM journal ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut prev = "0".repeat(64);
+    for (seq, content) in entries {
+        // SQLite's json_array and serde_json agree on these fields' text.
+        let content: serde_json::Value = serde_json::from_str(&content).unwrap();
+        let content_hash = hex::encode(Sha256::digest(content.to_string()));
+        let entry = hex::encode(Sha256::digest(format!("{prev}{content_hash}")));
+        conn.execute(
+            "UPDATE audit SET prev_hash = ?2, content_hash = ?3, entry_hash = ?4 WHERE seq = ?1",
+            rusqlite::params![seq, prev, content_hash, entry],
+        )
+        .unwrap();
+        prev = entry;
+    }
+    let dir = std::path::Path::new(conn.path().unwrap())
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let _ = std::fs::remove_file(dir.join(crate::HEAD_FILE));
 }
 
 #[test]
@@ -169,7 +205,6 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
     // Rows written before payload formats had none: opening records them as
     // format 1, and drafts, facts and the audit chain read back unchanged.
     use regdesk_domain::stored::{DRAFT_FORMAT, FACTS_FORMAT, JOURNAL_FORMAT};
-    use sha2::{Digest, Sha256};
     let f = fixture();
     crate::demo::fill_office(&f.store, 12).unwrap();
     let before = stored_cases(&f.store.conn());
@@ -209,7 +244,7 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
         .prepare(
             "SELECT j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id,
                     j.entity_version, j.payload, a.content_hash
-             FROM journal j JOIN audit a ON a.seq = j.seq ORDER BY j.seq",
+             FROM journal j JOIN audit a ON a.seq = j.seq WHERE j.row_digests IS NULL ORDER BY j.seq",
         )
         .unwrap()
         .query_map([], |r| {

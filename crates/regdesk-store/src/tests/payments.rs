@@ -334,11 +334,31 @@ fn refunds_invoices_and_the_day_report() {
         ),
         (15_000, 15_000, 0)
     );
+    // The report names the audit chain's head: its last entry and the start of its hash.
+    let (seq, hash): (u32, String) = raw_db(d.f.store.path())
+        .unwrap()
+        .query_row("SELECT seq, entry_hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let head = report.audit_head.clone().unwrap();
+    assert_eq!((head.seq, head.hash_prefix.as_str()), (seq, &hash[..16]));
     let pdf =
         d.f.store
             .day_report_pdf(&d.chen, &DayReportInput { from: day, to: day })
             .unwrap();
     assert!(pdf.starts_with(b"%PDF"));
+    let xlsx =
+        d.f.store
+            .day_report_xlsx(&d.chen, &DayReportInput { from: day, to: day })
+            .unwrap();
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut wb, "收费日报").unwrap();
+    let printed = format!("审计链末条：第 {seq} 条，哈希 {}", &hash[..16]);
+    assert!(
+        range.rows().any(|r| r.iter().any(|c| c.to_string() == printed)),
+        "{printed} not on the sheet"
+    );
 
     // A refund owed (as a refusal leaves it) is recorded once, for the amount owed.
     let c = raw_db(d.f.store.path()).unwrap();

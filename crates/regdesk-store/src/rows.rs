@@ -1,0 +1,311 @@
+//! Row digests (数据行摘要): what each command left in the office's tables,
+//! recorded in its journal entry so the audit chain covers the state itself.
+//!
+//! Every table that holds office state is audited: all of the database's
+//! ordinary tables but the chain's own ([`UNAUDITED`]) and the full-text
+//! index (a virtual table whose shadow tables SQLite keeps). The store's
+//! connection carries temporary triggers on each of them that note the
+//! (table, primary key) of every row inserted, updated or deleted in
+//! `temp.audit_touched`; these triggers exist only on the store's own
+//! connection, so a change made with any other program is never noted.
+//! [`record`] reads each noted row as the command left it, before the
+//! transaction commits, and returns `[table, key, digest]` for the journal
+//! entry (`null` for a deleted row); `audit_rows` keeps each row's latest
+//! digest and a short digest of each column, which lets `audit verify` name
+//! the field that differs.
+//!
+//! A row's key is SQLite's `json_array` of its primary key's values (its
+//! rowid for a table without one), made by SQLite both when noted and when
+//! verified. A row's digest is SHA-256 over the table, the key and, for each
+//! column in the table's order, its name and the SHA-256 of its typed value;
+//! `audit_rows.hints` holds the first 8 hex digits of each column's digest.
+//! The digest covers the columns the row had when it was recorded (the
+//! length of its hints): a later migration that adds a column (always at the
+//! end) leaves recorded digests valid until the row is next written.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Result, StoreError};
+
+/// Tables that are not office state: the chain itself and what records it.
+pub(crate) const UNAUDITED: &[&str] = &["journal", "audit", "audit_rows", "audit_state"];
+
+/// Hex digits kept per column in `audit_rows.hints`.
+const HINT: usize = 8;
+
+/// One audited table: its name and the columns of its primary key (none: the rowid).
+#[derive(Debug, Clone)]
+pub(crate) struct AuditedTable {
+    pub name: String,
+    pub pk: Vec<String>,
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+impl AuditedTable {
+    /// The SQL expression of a row's key (`json_array` of its primary key).
+    fn key_expr(&self, row: &str) -> String {
+        if self.pk.is_empty() {
+            format!("json_array({row}rowid)")
+        } else {
+            let cols: Vec<String> = self.pk.iter().map(|c| format!("{row}{}", quote(c))).collect();
+            format!("json_array({})", cols.join(", "))
+        }
+    }
+
+    fn select_one(&self) -> String {
+        let cond = if self.pk.is_empty() {
+            "rowid = ?1".to_string()
+        } else {
+            self.pk
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} = ?{}", quote(c), i + 1))
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        };
+        format!("SELECT * FROM main.{} WHERE {cond}", quote(&self.name))
+    }
+
+    /// Every row with its key first.
+    pub fn select_all(&self) -> String {
+        format!("SELECT {} AS k, * FROM main.{}", self.key_expr(""), quote(&self.name))
+    }
+}
+
+/// The office's name for a table, for reports (its SQL name if it has none).
+pub(crate) fn table_label(name: &str) -> &str {
+    match name {
+        "station" => "工作站",
+        "office" => "登记机构",
+        "staff" => "工作人员",
+        "settings" => "系统设置",
+        "cases" => "案件",
+        "calendar_years" => "工作日历",
+        "applicants" => "申请人",
+        "files" => "附件",
+        "serial_counters" => "流水号计数器",
+        "applicant_proofs" => "身份证明文件",
+        "transfers" => "转账记录",
+        "allocations" => "转账分配",
+        "statement_imports" => "对账单导入",
+        "statement_lines" => "对账单明细",
+        "refunds" => "退费",
+        "invoices" => "电子发票",
+        "money_events" => "收费记录",
+        "registration_counters" => "登记号计数器",
+        "registration_numbers" => "登记号台账",
+        "review_log" => "审查记录",
+        "office_tree" => "机构树",
+        other => other,
+    }
+}
+
+/// The audited tables of the database, read from its schema.
+pub(crate) fn audited_tables(conn: &Connection) -> Result<Vec<AuditedTable>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+           AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )?;
+    let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for name in names {
+        if UNAUDITED.contains(&name.as_str()) {
+            continue;
+        }
+        let mut info = conn.prepare("SELECT name, pk FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
+        let pk: Vec<String> = info
+            .query_map([&name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(AuditedTable { name, pk });
+    }
+    Ok(out)
+}
+
+/// Creates the temporary table and triggers that note every row the store's
+/// own connection changes.
+pub(crate) fn install_capture(conn: &Connection, tables: &[AuditedTable]) -> Result<()> {
+    conn.execute_batch(
+        // No key: an OR IGNORE inside a trigger would yield to the outer
+        // statement's conflict clause (an upsert's), so duplicates are kept
+        // and read once.
+        "CREATE TEMP TABLE IF NOT EXISTS audit_touched (tbl TEXT NOT NULL, key TEXT NOT NULL)",
+    )?;
+    for (i, t) in tables.iter().enumerate() {
+        let table = quote(&t.name);
+        let lit = t.name.replace('\'', "''");
+        let note = |row: &str| {
+            format!(
+                "INSERT INTO audit_touched (tbl, key) VALUES ('{lit}', {});",
+                t.key_expr(row)
+            )
+        };
+        conn.execute_batch(&format!(
+            "CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_i AFTER INSERT ON main.{table} BEGIN {} END;
+             CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_u AFTER UPDATE ON main.{table} BEGIN {} {} END;
+             CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_d AFTER DELETE ON main.{table} BEGIN {} END;",
+            note("NEW."),
+            note("OLD."),
+            note("NEW."),
+            note("OLD."),
+        ))?;
+    }
+    Ok(())
+}
+
+fn encode(v: ValueRef<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    match v {
+        ValueRef::Null => out.push(b'N'),
+        ValueRef::Integer(i) => {
+            out.push(b'I');
+            out.extend_from_slice(&i.to_be_bytes());
+        }
+        ValueRef::Real(f) => {
+            out.push(b'R');
+            out.extend_from_slice(&f.to_bits().to_be_bytes());
+        }
+        ValueRef::Text(t) => {
+            out.push(b'T');
+            out.extend_from_slice(t);
+        }
+        ValueRef::Blob(b) => {
+            out.push(b'B');
+            out.extend_from_slice(b);
+        }
+    }
+    out
+}
+
+/// A row's digest over its first `columns` columns (starting at `offset` in
+/// `row`), and the hint of each of them.
+pub(crate) fn digest_row(
+    table: &str,
+    key: &str,
+    names: &[String],
+    row: &Row<'_>,
+    offset: usize,
+    columns: usize,
+) -> rusqlite::Result<(String, Vec<String>)> {
+    let mut h = Sha256::new();
+    h.update(b"regdesk-row/1\0");
+    h.update(table.as_bytes());
+    h.update(b"\0");
+    h.update(key.as_bytes());
+    let mut hints = Vec::with_capacity(columns);
+    for (i, name) in names.iter().enumerate().take(columns) {
+        let col = Sha256::digest(encode(row.get_ref(offset + i)?));
+        h.update(b"\0");
+        h.update(name.as_bytes());
+        h.update(b"\0");
+        h.update(col);
+        let mut hint = hex::encode(col);
+        hint.truncate(HINT);
+        hints.push(hint);
+    }
+    Ok((hex::encode(h.finalize()), hints))
+}
+
+/// Splits `audit_rows.hints` into one hint per column.
+pub(crate) fn split_hints(hints: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(hints.len() / HINT);
+    let mut rest = hints;
+    while rest.len() >= HINT && rest.is_char_boundary(HINT) {
+        let (head, tail) = rest.split_at(HINT);
+        out.push(head);
+        rest = tail;
+    }
+    out
+}
+
+fn key_values(key: &str) -> Result<Vec<rusqlite::types::Value>> {
+    use rusqlite::types::Value;
+    let parsed: Vec<serde_json::Value> =
+        serde_json::from_str(key).map_err(|e| StoreError::Corrupt(format!("审计行键 {key}：{e}")))?;
+    parsed
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::Null => Ok(Value::Null),
+            serde_json::Value::String(s) => Ok(Value::Text(s)),
+            serde_json::Value::Number(n) => n
+                .as_i64()
+                .map(Value::Integer)
+                .or_else(|| n.as_f64().map(Value::Real))
+                .ok_or_else(|| StoreError::Corrupt(format!("审计行键 {key}"))),
+            other => Err(StoreError::Corrupt(format!("审计行键 {key} 含 {other}"))),
+        })
+        .collect()
+}
+
+/// Records the rows this command changed (every audited row when `all`)
+/// under entry `seq`; returns the entry's `row_digests` JSON.
+pub(crate) fn record(conn: &Connection, tables: &[AuditedTable], seq: i64, all: bool) -> Result<String> {
+    let mut touched: Vec<(String, String)> = Vec::new();
+    if all {
+        for t in tables {
+            let mut stmt = conn.prepare(&format!("SELECT {} FROM main.{}", t.key_expr(""), quote(&t.name)))?;
+            let keys = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            for k in keys {
+                touched.push((t.name.clone(), k?));
+            }
+        }
+        touched.sort();
+    } else {
+        let mut stmt = conn.prepare_cached("SELECT DISTINCT tbl, key FROM temp.audit_touched ORDER BY tbl, key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for r in rows {
+            touched.push(r?);
+        }
+    }
+    conn.execute("DELETE FROM temp.audit_touched", [])?;
+    let mut out: Vec<serde_json::Value> = Vec::with_capacity(touched.len());
+    for (tbl, key) in touched {
+        let Some(t) = tables.iter().find(|t| t.name == tbl) else {
+            continue;
+        };
+        let values = key_values(&key)?;
+        let mut stmt = conn.prepare_cached(&t.select_one())?;
+        let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let found = stmt
+            .query_row(rusqlite::params_from_iter(values.iter()), |r| {
+                digest_row(&tbl, &key, &names, r, 0, names.len())
+            })
+            .optional()?;
+        match found {
+            Some((digest, hints)) => {
+                conn.prepare_cached(
+                    "INSERT INTO audit_rows (tbl, key, seq, digest, hints) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (tbl, key) DO UPDATE SET seq = ?3, digest = ?4, hints = ?5",
+                )?
+                .execute(params![tbl, key, seq, digest, hints.concat()])?;
+                out.push(serde_json::json!([tbl, key, digest]));
+            }
+            None => {
+                conn.prepare_cached("DELETE FROM audit_rows WHERE tbl = ?1 AND key = ?2")?
+                    .execute(params![tbl, key])?;
+                out.push(serde_json::json!([tbl, key, null]));
+            }
+        }
+    }
+    Ok(serde_json::Value::Array(out).to_string())
+}
+
+/// One recorded row in an entry's `row_digests`.
+pub(crate) struct Recorded {
+    pub table: String,
+    pub key: String,
+    pub digest: Option<String>,
+}
+
+/// Reads an entry's `row_digests`.
+pub(crate) fn parse_recorded(text: &str) -> std::result::Result<Vec<Recorded>, String> {
+    let items: Vec<(String, String, Option<String>)> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    Ok(items
+        .into_iter()
+        .map(|(table, key, digest)| Recorded { table, key, digest })
+        .collect())
+}
