@@ -25,12 +25,16 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/010_search_link.sql")),
         M::up(include_str!("migrations/011_review_by_rule.sql")),
         M::up(include_str!("migrations/012_payload_format.sql")),
+        M::up(include_str!("migrations/016_backups.sql")),
     ])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
+/// Opens a database file: the live one, a backup's copy, a restored one.
+/// **Every SQLite file the store reads or writes is opened here**, so that
+/// what every connection needs (a key, pragmas) is set in this one place.
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -38,6 +42,64 @@ pub(crate) fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
+}
+
+/// How long a full `integrity_check` stands before the store runs another at open.
+pub const FULL_CHECK_EVERY_DAYS: i64 = 7;
+
+/// A SQLite error that means the file itself is damaged (or no database at all).
+pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// Turns a SQLite error that says the file is damaged into [`StoreError::Damaged`].
+pub(crate) fn damage(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Sqlite(s) if is_damage(&s) => StoreError::Damaged { detail: s.to_string() },
+        other => other,
+    }
+}
+
+/// The problems `PRAGMA quick_check` (`full`: `integrity_check`) finds; empty when the file is sound.
+pub(crate) fn integrity_problems(conn: &Connection, full: bool) -> Result<Vec<String>> {
+    let pragma = if full { "integrity_check" } else { "quick_check" };
+    let mut stmt = conn.prepare(&format!("PRAGMA {pragma}"))?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows.into_iter().filter(|r| r != "ok").collect())
+}
+
+/// Refuses a damaged database: the problems found, or the error reading it.
+pub(crate) fn check(conn: &Connection, full: bool) -> Result<()> {
+    let problems = integrity_problems(conn, full).map_err(damage)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let shown: Vec<&str> = problems.iter().take(3).map(String::as_str).collect();
+        Err(StoreError::Damaged {
+            detail: format!("完整性检查发现 {} 处问题：{}", problems.len(), shown.join("；")),
+        })
+    }
+}
+
+/// At open: the full check when the last one is older than a week (or never
+/// ran), remembering when it passed. The time is this workstation's own fact,
+/// written beside the station row and not journaled.
+pub(crate) fn weekly_check(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
+    let last: Option<DateTime<Utc>> = conn
+        .query_row("SELECT integrity_checked_at FROM station WHERE id = 1", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if last.is_some_and(|t| now - t < chrono::Duration::days(FULL_CHECK_EVERY_DAYS) && t <= now) {
+        return Ok(false);
+    }
+    check(conn, true)?;
+    conn.execute("UPDATE station SET integrity_checked_at = ?1 WHERE id = 1", [now])?;
+    Ok(true)
 }
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

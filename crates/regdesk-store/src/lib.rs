@@ -9,6 +9,7 @@
 
 mod applicants;
 mod audit;
+pub mod backup;
 pub mod bindings;
 mod calendar;
 mod cases;
@@ -48,7 +49,7 @@ pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
-pub use db::{data_dir, DB_FILE, SCHEMA_VERSION};
+pub use db::{data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
@@ -123,17 +124,23 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database in `dir`, migrating it to the current schema.
+    ///
+    /// Every open runs SQLite's `quick_check`, and the full `integrity_check`
+    /// when the last one passed more than [`FULL_CHECK_EVERY_DAYS`] days ago; a
+    /// damaged file is refused with [`StoreError::Damaged`].
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
         documents::private_dir(dir)?;
         let path = dir.join(DB_FILE);
-        let mut conn = db::connect(&path)?;
-        db::migrate(&mut conn)?;
+        let mut conn = db::connect(&path).map_err(db::damage)?;
+        db::check(&conn, false)?;
+        db::migrate(&mut conn).map_err(db::damage)?;
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.clone().into_os_string();
             name.push(suffix);
             documents::private_file(Path::new(&name))?;
         }
-        let station_id = db::ensure_station(&conn, clock.now())?;
+        let station_id = db::ensure_station(&conn, clock.now()).map_err(db::damage)?;
+        db::weekly_check(&conn, clock.now())?;
         let store = Store {
             conn: Mutex::new(conn),
             clock,

@@ -9,6 +9,7 @@ pub(crate) use fixtures::{fixture, Fixture};
 
 mod applicants;
 mod audit;
+mod backup;
 mod calendar;
 mod cases;
 mod db;
