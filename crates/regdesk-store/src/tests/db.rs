@@ -112,8 +112,12 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 
 /// Undoes migration 012: the database as a version-11 program left it.
 fn as_version_11(conn: &Connection) {
+    // Undo 016_backups too (the backups table, its settings, the station's check time).
     conn.execute_batch(
-        "ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
+        "DROP TABLE backups; ALTER TABLE settings DROP COLUMN backup_dir;
+         ALTER TABLE settings DROP COLUMN backup_keep; ALTER TABLE settings DROP COLUMN backup_every_hours;
+         ALTER TABLE station DROP COLUMN integrity_checked_at;
+         ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
          ALTER TABLE journal DROP COLUMN payload_format; PRAGMA user_version = 11;",
     )
     .unwrap();
