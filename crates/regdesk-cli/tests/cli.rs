@@ -493,7 +493,9 @@ fn backup_verify_list_then_restore_refused_then_forced() {
     assert_eq!(code, 0, "{e}");
     let admin = |args: &[&str]| {
         let mut c = regdesk(d.path());
-        c.args(["--user", "admin"]).args(args).env("REGDESK_PASSWORD", "Banquan2026");
+        c.args(["--user", "admin"])
+            .args(args)
+            .env("REGDESK_PASSWORD", "Banquan2026");
         out(&mut c)
     };
     let (code, o, e) = admin(&["backup", "--to", folder, "--json"]);
@@ -515,9 +517,20 @@ fn backup_verify_list_then_restore_refused_then_forced() {
 
     // Work after the backup: refused without --force, naming it.
     let mut c = regdesk(d.path());
-    c.args(["--user", "admin", "staff", "add", "--username", "liuyi", "--name", "刘一", "--role", "counter_clerk"])
-        .env("REGDESK_PASSWORD", "Banquan2026")
-        .env("REGDESK_NEW_PASSWORD", "Linshi2026x");
+    c.args([
+        "--user",
+        "admin",
+        "staff",
+        "add",
+        "--username",
+        "liuyi",
+        "--name",
+        "刘一",
+        "--role",
+        "counter_clerk",
+    ])
+    .env("REGDESK_PASSWORD", "Banquan2026")
+    .env("REGDESK_NEW_PASSWORD", "Linshi2026x");
     let (code, o, e) = out(&mut c);
     assert_eq!(code, 0, "{o}{e}");
     let (code, o, _) = out(regdesk(d.path()).args(["restore", gen_s, "--dry-run"]));

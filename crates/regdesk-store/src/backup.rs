@@ -687,7 +687,10 @@ impl Store {
                 Ok(g) => (g, None),
                 Err(e) => (
                     Vec::new(),
-                    Some(format!("备份目录“{}”读不到（{e}）：U 盘或网络共享是否已接上？", settings.folder)),
+                    Some(format!(
+                        "备份目录“{}”读不到（{e}）：U 盘或网络共享是否已接上？",
+                        settings.folder
+                    )),
                 ),
             }
         };
@@ -756,7 +759,8 @@ impl Store {
             None => {
                 return Err(StoreError::Refused {
                     code: "no_backup_folder".into(),
-                    message: "尚未设置备份目录：请在 管理 → 备份 中选择（U 盘或网络共享上的目录），或用 --to 指定".into(),
+                    message: "尚未设置备份目录：请在 管理 → 备份 中选择（U 盘或网络共享上的目录），或用 --to 指定"
+                        .into(),
                 })
             }
         };
@@ -780,9 +784,8 @@ impl Store {
         if settings.folder.is_empty() {
             return Ok(None);
         }
-        let due = last_ok.is_none_or(|b| {
-            self.now() - b.started_at >= chrono::Duration::hours(i64::from(settings.every_hours))
-        });
+        let due = last_ok
+            .is_none_or(|b| self.now() - b.started_at >= chrono::Duration::hours(i64::from(settings.every_hours)));
         if !due {
             return Ok(None);
         }
@@ -990,12 +993,7 @@ impl Store {
             let files = stmt
                 .query_map([], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            (
-                head.as_ref().map_or(0, |h| h.0),
-                head.map(|h| h.1),
-                schema,
-                files,
-            )
+            (head.as_ref().map_or(0, |h| h.0), head.map(|h| h.1), schema, files)
         };
         drop(source);
         progress(BackupProgress {
@@ -1007,12 +1005,8 @@ impl Store {
         let total = u32::try_from(files.len()).unwrap_or(u32::MAX);
         let mut listed = Vec::with_capacity(files.len());
         for (i, sha) in files.into_iter().enumerate() {
-            let size = copy_synced(&blob_path(&data, &sha), &blob_path(partial, &sha)).map_err(|e| {
-                StoreError::Io(std::io::Error::new(
-                    e.kind(),
-                    format!("附件 {sha} 复制失败（{e}）"),
-                ))
-            })?;
+            let size = copy_synced(&blob_path(&data, &sha), &blob_path(partial, &sha))
+                .map_err(|e| StoreError::Io(std::io::Error::new(e.kind(), format!("附件 {sha} 复制失败（{e}）"))))?;
             listed.push(ManifestFile { sha256: sha, size });
             progress(BackupProgress {
                 stage: BackupStage::Attachments,
@@ -1189,7 +1183,9 @@ pub fn restore_plan(data_dir: &Path, from: &Path) -> Result<RestorePlan> {
                     e.seq,
                     office_time(e.at).format("%Y-%m-%d %H:%M"),
                     e.command,
-                    e.serial.clone().unwrap_or_else(|| format!("{} {}", e.entity, e.entity_id))
+                    e.serial
+                        .clone()
+                        .unwrap_or_else(|| format!("{} {}", e.entity, e.entity_id))
                 )
             })
             .collect();
@@ -1224,10 +1220,7 @@ pub fn restore(data_dir: &Path, from: &Path, force: bool, clock: Arc<dyn Clock>)
     crate::documents::private_dir(data_dir)?;
     let now = clock.now();
     let live_path = data_dir.join(DB_FILE);
-    let side = data_dir.join(format!(
-        "before-restore-{}",
-        office_time(now).format("%Y%m%d-%H%M%S")
-    ));
+    let side = data_dir.join(format!("before-restore-{}", office_time(now).format("%Y%m%d-%H%M%S")));
     let mut moved_aside = false;
     if live_path.is_file() {
         if plan.live_problem.is_none() {

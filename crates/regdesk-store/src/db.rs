@@ -91,7 +91,9 @@ pub(crate) fn check(conn: &Connection, full: bool) -> Result<()> {
 /// written beside the station row and not journaled.
 pub(crate) fn weekly_check(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
     let last: Option<DateTime<Utc>> = conn
-        .query_row("SELECT integrity_checked_at FROM station WHERE id = 1", [], |r| r.get(0))
+        .query_row("SELECT integrity_checked_at FROM station WHERE id = 1", [], |r| {
+            r.get(0)
+        })
         .optional()?
         .flatten();
     if last.is_some_and(|t| now - t < chrono::Duration::days(FULL_CHECK_EVERY_DAYS) && t <= now) {

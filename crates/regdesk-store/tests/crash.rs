@@ -219,12 +219,15 @@ fn check_after_kill(dir: &Path, reported: &[String], round: usize, seed: u64) {
 
 #[test]
 fn crash_test() {
-    let seed: u64 = std::env::var(SEED_VAR).ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1)
-    });
+    let seed: u64 = std::env::var(SEED_VAR)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        });
     let kills: usize = std::env::var(KILLS_VAR).ok().and_then(|s| s.parse().ok()).unwrap_or(50);
     println!("crash test: seed {seed} ({SEED_VAR}={seed} repeats this run), {kills} kills");
     let mut rng = Rng::new(seed);
@@ -274,7 +277,10 @@ fn crash_test() {
         child.wait().unwrap();
         reader.join().unwrap();
         let before = reported.len();
-        reported.extend(rx.try_iter().filter_map(|l| l.strip_prefix("done ").map(str::to_string)));
+        reported.extend(
+            rx.try_iter()
+                .filter_map(|l| l.strip_prefix("done ").map(str::to_string)),
+        );
         println!("round {round}: {} commands reported done", reported.len() - before);
         check_after_kill(dir.path(), &reported, round, seed);
     }

@@ -24,6 +24,7 @@ import type { OpenRequest } from './DeskPage';
 import { GlobalSearch } from './GlobalSearch';
 import { RoleTags } from '../admin/StaffTab';
 import { useCorrectionsWithdrawn } from './useCorrectionsWithdrawn';
+import { useBackupFailed } from './useBackupFailed';
 
 const DESK_ICON: Record<Desk, ReactNode> = {
   counter: <FileAddOutlined />,
@@ -62,6 +63,8 @@ export function MainFrame({
   const desks = session.desks;
   // 补正逾期视为撤回: once after sign-in, then hourly (counter and admin only).
   useCorrectionsWithdrawn();
+  // A scheduled backup that failed is told at once (the reason stays in 管理 → 备份).
+  useBackupFailed();
   const [selected, setSelected] = useState<Desk | undefined>(desks[0]?.desk);
   // Desks visited once stay mounted (hidden), so switching desks loses nothing typed.
   const [visited, setVisited] = useState<Desk[]>(desks[0] ? [desks[0].desk] : []);

@@ -145,17 +145,27 @@ fn a_restore_round_trips_the_sample_office() {
     let e = restore(&data, &gen, false, clock.clone()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
     let msg = e.to_string();
-    assert!(msg.contains(&format!("丢失备份之后的 {lost} 条")) && msg.contains("涉及 1 件案件"), "{msg}");
+    assert!(
+        msg.contains(&format!("丢失备份之后的 {lost} 条")) && msg.contains("涉及 1 件案件"),
+        "{msg}"
+    );
     assert!(msg.contains(&case.serial) && msg.contains("--force"), "{msg}");
     let plan = restore_plan(&data, &gen).unwrap();
-    assert_eq!((i64::from(plan.lost_entries), plan.lost_cases, plan.needs_force), (lost, 1, true));
+    assert_eq!(
+        (i64::from(plan.lost_entries), plan.lost_cases, plan.needs_force),
+        (lost, 1, true)
+    );
     // Nothing moved.
     assert_eq!(journal_head(&db), now_head);
 
     let report = restore(&data, &gen, true, clock.clone()).unwrap();
     assert!(report.audit.ok, "{}", report.audit.message);
     let side = PathBuf::from(report.side_copy.clone().unwrap());
-    assert_eq!(journal_head(&side.join(DB_FILE)), now_head, "the replaced database is kept aside");
+    assert_eq!(
+        journal_head(&side.join(DB_FILE)),
+        now_head,
+        "the replaced database is kept aside"
+    );
     // Byte for byte in what it holds: every table as it was, the journal and audit
     // up to the backup plus one entry for the restore itself.
     assert_eq!(contents(&db, Some(head)), before);
@@ -226,18 +236,25 @@ fn generations_are_pruned_to_the_setting() {
     assert!(status.generations.iter().all(|g| g.verified == Some(true)));
     assert!(out.path().join("regdesk-notes").is_dir());
     assert_eq!(names[0], "regdesk-20261125-093000", "named in office time");
-    assert_eq!(status.last_ok.as_ref().map(|b| b.generation.as_str()), Some(names[4].as_str()));
+    assert_eq!(
+        status.last_ok.as_ref().map(|b| b.generation.as_str()),
+        Some(names[4].as_str())
+    );
 }
 
 #[test]
 fn verification_catches_a_damaged_copy() {
     let (f, admin) = office();
-    let clerk = signed_in(&f, &admin, &Staff {
-        username: "wangli",
-        display_name: "王丽",
-        roles: &[regdesk_domain::staff::Role::CounterClerk],
-        password: "Chuangkou2026",
-    });
+    let clerk = signed_in(
+        &f,
+        &admin,
+        &Staff {
+            username: "wangli",
+            display_name: "王丽",
+            roles: &[regdesk_domain::staff::Role::CounterClerk],
+            password: "Chuangkou2026",
+        },
+    );
     let scan = file(&f, &clerk, "样本.png", b"sample bytes");
     let out = tempfile::tempdir().unwrap();
     folder_setting(&f, &admin, out.path(), 3);
@@ -264,7 +281,10 @@ fn verification_catches_a_damaged_copy() {
     assert!(e.to_string().contains("不能用这代备份恢复"), "{e}");
     // Nor a folder that is not a generation: the newest one is named.
     let e = restore_plan(f.dir.path(), out.path()).unwrap_err();
-    assert!(e.to_string().contains(gen2.file_name().unwrap().to_str().unwrap()), "{e}");
+    assert!(
+        e.to_string().contains(gen2.file_name().unwrap().to_str().unwrap()),
+        "{e}"
+    );
 }
 
 #[test]
@@ -339,12 +359,16 @@ fn backup_settings_are_checked_and_admin_only() {
         .unwrap_err()
         .to_api();
     assert_eq!(e.fields[0].code, "inside_data");
-    let clerk = signed_in(&f, &admin, &Staff {
-        username: "wangli",
-        display_name: "王丽",
-        roles: &[regdesk_domain::staff::Role::CounterClerk],
-        password: "Chuangkou2026",
-    });
+    let clerk = signed_in(
+        &f,
+        &admin,
+        &Staff {
+            username: "wangli",
+            display_name: "王丽",
+            roles: &[regdesk_domain::staff::Role::CounterClerk],
+            password: "Chuangkou2026",
+        },
+    );
     assert_eq!(f.store.backup_status(&clerk).unwrap_err().kind(), ErrorKind::Permission);
 }
 
@@ -365,10 +389,20 @@ fn a_damaged_database_is_refused_at_open_with_the_way_back() {
     assert_eq!(e.kind(), ErrorKind::Damaged, "{e}");
     assert!(e.to_string().contains("regdesk restore"), "{e}");
     let info = damaged_database(dir.path(), &e.to_string());
-    assert_eq!(info.last_backup.as_ref().map(|b| PathBuf::from(&b.path)), Some(gen.clone()));
+    assert_eq!(
+        info.last_backup.as_ref().map(|b| PathBuf::from(&b.path)),
+        Some(gen.clone())
+    );
     assert_eq!(
         info.restore_command.as_deref(),
-        Some(format!("regdesk --data-dir \"{}\" restore \"{}\"", dir.path().display(), gen.display()).as_str())
+        Some(
+            format!(
+                "regdesk --data-dir \"{}\" restore \"{}\"",
+                dir.path().display(),
+                gen.display()
+            )
+            .as_str()
+        )
     );
     // The way back: restoring over a damaged database needs no --force and keeps it aside.
     let r = restore(dir.path(), &gen, false, clock.clone()).unwrap();
