@@ -56,7 +56,14 @@ impl Options {
 /// The event that names the corrections withdrawn because their deadline passed.
 const CORRECTIONS_WITHDRAWN: &str = "corrections-withdrawn";
 
-/// How often the shell lets the rules withdraw corrections left past their deadline.
+/// A backup's progress ({stage, done, total}).
+pub(crate) const BACKUP_PROGRESS: &str = "backup-progress";
+
+/// A scheduled backup that failed: its message, for a notice on screen.
+const BACKUP_FAILED: &str = "backup-failed";
+
+/// How often the shell lets the rules withdraw corrections left past their deadline,
+/// and runs a scheduled backup when one is due.
 const EXPIRY_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
 /// The one list of commands: `reads` only read, `changes` may add journal entries.
@@ -73,7 +80,7 @@ macro_rules! commands {
 
 commands! {
     reads: [
-        frame::app_status, frame::desk_overview, frame::list_queue, frame::search_cases, frame::case_detail,
+        frame::app_status, frame::damaged_database, frame::desk_overview, frame::list_queue, frame::search_cases, frame::case_detail,
         files::file, files::verified_file_path,
         counter::check_id, counter::find_applicants, counter::applicant, counter::identity_proofs,
         counter::parties_not_fitting,
@@ -81,7 +88,7 @@ commands! {
         payments::invoices_due, payments::day_report,
         review::possible_duplicates, review::review_history,
         admin::list_staff, admin::settings, admin::key_location, admin::verify_audit, admin::recent_audit, admin::office_tree,
-        admin::calendar_years,
+        admin::calendar_years, admin::backup_status,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -98,12 +105,14 @@ commands! {
         review::first_review, review::final_review, review::print_notice,
         admin::add_staff, admin::update_staff, admin::set_staff_disabled, admin::reset_password,
         admin::update_settings, admin::add_subordinate_office, admin::load_calendar,
-        admin::revoke_registration, admin::change_payment_method,
+        admin::revoke_registration, admin::change_payment_method, admin::update_backup_settings,
+        admin::run_backup,
     ],
 }
 
 /// The rules withdraw corrections left past their deadline on start and every
-/// hour, whoever is signed in (or nobody); the screen is told which.
+/// hour, whoever is signed in (or nobody); the screen is told which. The same
+/// tick makes a scheduled backup when one is due.
 fn expire_corrections_while_running(app: tauri::AppHandle) {
     std::thread::spawn(move || loop {
         let state = app.state::<AppState>();
@@ -114,6 +123,19 @@ fn expire_corrections_while_running(app: tauri::AppHandle) {
                 }
                 Ok(_) => {}
                 Err(e) => eprintln!("补正逾期检查失败（一小时后重试）：{e}"),
+            }
+            // A backup that fails (folder missing, disk full) is recorded by the
+            // store and shown in 管理 → 备份; the screen is told at once as well.
+            let failed = match store.backup_if_due(&mut |p| {
+                let _ = app.emit(BACKUP_PROGRESS, p);
+            }) {
+                Ok(Some(r)) if !r.ok => Some(r.message),
+                Ok(_) => None,
+                Err(e) => Some(format!("自动备份失败：{e}")),
+            };
+            if let Some(message) = failed {
+                eprintln!("{message}");
+                let _ = app.emit(BACKUP_FAILED, message);
             }
         }
         std::thread::sleep(EXPIRY_INTERVAL);

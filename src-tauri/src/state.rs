@@ -3,6 +3,7 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use regdesk_store::backup::DamagedDatabase;
 use regdesk_store::{ApiError, Session, Store, StoreError, SystemClock};
 
 use crate::Options;
@@ -10,6 +11,8 @@ use crate::Options;
 /// The shell's state: the store (or why it could not open) and who is signed in.
 pub struct AppState {
     pub(crate) store: Result<Store, ApiError>,
+    /// When the database is damaged: what the screen shows instead of sign-in.
+    pub(crate) damaged: Option<DamagedDatabase>,
     pub(crate) session: Mutex<Option<Session>>,
     /// Set by 取消 while a bank statement is being matched (read without the store's lock).
     pub(crate) import_cancel: AtomicBool,
@@ -17,17 +20,25 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(opts: &Options) -> AppState {
-        let store = regdesk_store::data_dir(opts.data_dir.as_deref())
-            .and_then(|dir| Store::open(&dir, Arc::new(SystemClock)))
-            .and_then(|s| {
-                if opts.demo && s.office()?.is_none() {
-                    regdesk_store::demo::fill_office(&s, 24)?;
-                }
-                Ok(s)
-            })
-            .map_err(ApiError::from);
+        let (store, damaged) = match regdesk_store::data_dir(opts.data_dir.as_deref()) {
+            Err(e) => (Err(ApiError::from(e)), None),
+            Ok(dir) => {
+                let opened = Store::open(&dir, Arc::new(SystemClock)).and_then(|s| {
+                    if opts.demo && s.office()?.is_none() {
+                        regdesk_store::demo::fill_office(&s, 24)?;
+                    }
+                    Ok(s)
+                });
+                let damaged = match &opened {
+                    Err(StoreError::Damaged { detail }) => Some(regdesk_store::backup::damaged_database(&dir, detail)),
+                    _ => None,
+                };
+                (opened.map_err(ApiError::from), damaged)
+            }
+        };
         AppState {
             store,
+            damaged,
             session: Mutex::new(None),
             import_cancel: AtomicBool::new(false),
         }

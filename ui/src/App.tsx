@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
-import type { ApiError, AppStatus, SessionView, SettingsView } from './api/bindings';
+import type { ApiError, AppStatus, DamagedDatabase, SessionView, SettingsView } from './api/bindings';
 import { api, onChanged, onSessionError } from './api/client';
 import { ChangePasswordDialog } from './frame/ChangePasswordDialog';
+import { DamagedScreen } from './frame/DamagedScreen';
 import { LockScreen } from './frame/LockScreen';
 import { LoginScreen } from './frame/LoginScreen';
 import { MainFrame } from './frame/MainFrame';
@@ -24,6 +25,7 @@ export function themeFor(largeText: boolean) {
 export function Desk() {
   const [status, setStatus] = useState<AppStatus | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [damaged, setDamaged] = useState<DamagedDatabase | null>(null);
   const [session, setSession] = useState<SessionView | null>(null);
   const [largeText, setLargeText] = useState<boolean>(() => loadLargeText());
   const [pwOpen, setPwOpen] = useState(false);
@@ -37,7 +39,12 @@ export function Desk() {
       setSession(s.session);
       setLoadError(null);
     } catch (e) {
-      setLoadError(e as ApiError);
+      const err = e as ApiError;
+      setLoadError(err);
+      // A damaged database gets its own screen with the way back, never the sign-in.
+      if (err.kind === 'damaged') {
+        setDamaged(await api.damagedDatabase().catch(() => null));
+      }
     }
   }, []);
 
@@ -129,7 +136,9 @@ export function Desk() {
   const settingsSaved = (s: SettingsView) => setStatus((st) => (st ? { ...st, idle_lock_minutes: s.idle_lock_minutes } : st));
 
   let body;
-  if (!status) {
+  if (!status && loadError?.kind === 'damaged') {
+    body = <DamagedScreen error={loadError} info={damaged} />;
+  } else if (!status) {
     body = loadError ? (
       <div className="screen-center">
         <Alert

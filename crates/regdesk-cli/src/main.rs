@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 done; 1 refused or failed (the reason on stderr); 2 usage.
 
+mod backup_cmd;
 mod calendar_cmd;
 mod case_cmd;
 mod id_check;
@@ -60,6 +61,10 @@ enum Cmd {
     /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。
     #[command(subcommand)]
     Key(key_cmd::KeyCmd),
+    /// 备份：立即备份到设置的目录或 --to（需管理员 --user）；`backup list`、`backup verify 备份目录`。
+    Backup(backup_cmd::BackupArgs),
+    /// 用一代备份恢复数据目录（请先关闭桌面程序）；现有数据库有备份之后的办理记录时需 --force。
+    Restore(backup_cmd::RestoreArgs),
     /// 用示例机构填充数据目录（与界面相同的存储命令）。
     Demo {
         /// Number of sample filings asked for.
@@ -220,6 +225,28 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         let mut lock = stdin.lock();
         return key_cmd::import(&dir, cli.user.as_deref(), &mut lock, io);
     }
+    // Verifying a backup opens only the copy (with the data directory's keys); a
+    // restore must not open the database it replaces (it may be damaged).
+    if let Cmd::Backup(args) = &cli.cmd {
+        if matches!(args.cmd, Some(backup_cmd::BackupSub::Verify { .. })) {
+            return match regdesk_store::data_dir(cli.data_dir.as_deref()) {
+                Ok(dir) => backup_cmd::verify(&dir, args, io),
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    1
+                }
+            };
+        }
+    }
+    if let Cmd::Restore(args) = &cli.cmd {
+        return match regdesk_store::data_dir(cli.data_dir.as_deref()) {
+            Ok(dir) => backup_cmd::restore(&dir, args, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        };
+    }
     let store = match open(cli.data_dir.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -229,9 +256,16 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
     };
     match cli.cmd {
         Cmd::Init(args) => staff_cmd::init(&store, &args, io),
-        Cmd::Id { .. } => 2,
+        Cmd::Id { .. } | Cmd::Restore(_) => 2,
         Cmd::Key(key_cmd::KeyCmd::Export) => key_cmd::export(&store, cli.user.as_deref(), io),
         Cmd::Key(key_cmd::KeyCmd::Import) => 2,
+        Cmd::Backup(args) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => backup_cmd::backup(&store, &s, &args, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
         Cmd::Calendar(cmd) => {
             let mut cal = match store.work_calendar() {
                 Ok(c) => c,

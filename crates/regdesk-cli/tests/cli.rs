@@ -612,3 +612,77 @@ fn the_key_is_exported_by_an_admin_and_imported_on_a_new_machine() {
     let (code, o, e) = out(c.args(["audit", "verify"]));
     assert_eq!(code, 0, "{o}{e}");
 }
+
+#[test]
+fn backup_verify_list_then_restore_refused_then_forced() {
+    let d = tempfile::tempdir().unwrap();
+    let backups = tempfile::tempdir().unwrap();
+    let folder = backups.path().to_str().unwrap();
+    let (code, _, e) = out(regdesk(d.path()).arg("demo"));
+    assert_eq!(code, 0, "{e}");
+    let admin = |args: &[&str]| {
+        let mut c = regdesk(d.path());
+        c.args(["--user", "admin"])
+            .args(args)
+            .env("REGDESK_PASSWORD", "Banquan2026");
+        out(&mut c)
+    };
+    let (code, o, e) = admin(&["backup", "--to", folder, "--json"]);
+    assert_eq!(code, 0, "{o}{e}");
+    let rec: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(rec["ok"], true, "{o}");
+    let gen = backups.path().join(rec["generation"].as_str().unwrap());
+    let gen_s = gen.to_str().unwrap();
+    let (code, o, _) = out(regdesk(d.path()).args(["backup", "verify", gen_s]));
+    assert_eq!(code, 0);
+    assert!(o.contains("备份校验通过"), "{o}");
+    let (code, o, _) = admin(&["backup", "list", "--to", folder]);
+    assert_eq!(code, 0);
+    assert!(o.contains(gen_s) && o.contains("校验通过"), "{o}");
+    // Without a signed-in admin there is no backup.
+    let (code, _, e) = out(regdesk(d.path()).args(["backup", "--to", folder]));
+    assert_eq!(code, 1);
+    assert!(e.contains("--user"), "{e}");
+
+    // Work after the backup: refused without --force, naming it.
+    let mut c = regdesk(d.path());
+    c.args([
+        "--user",
+        "admin",
+        "staff",
+        "add",
+        "--username",
+        "liuyi",
+        "--name",
+        "刘一",
+        "--role",
+        "counter_clerk",
+    ])
+    .env("REGDESK_PASSWORD", "Banquan2026")
+    .env("REGDESK_NEW_PASSWORD", "Linshi2026x");
+    let (code, o, e) = out(&mut c);
+    assert_eq!(code, 0, "{o}{e}");
+    let (code, o, _) = out(regdesk(d.path()).args(["restore", gen_s, "--dry-run"]));
+    assert_eq!(code, 0);
+    assert!(o.contains("add_staff"), "{o}");
+    let (code, _, e) = out(regdesk(d.path()).args(["restore", gen_s]));
+    assert_eq!(code, 1);
+    assert!(e.contains("--force") && e.contains("add_staff"), "{e}");
+    let (code, o, e) = out(regdesk(d.path()).args(["restore", gen_s, "--force"]));
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(o.contains("原数据库另存在"), "{o}");
+    let (code, o, _) = admin(&["staff", "list"]);
+    assert_eq!(code, 0);
+    assert!(!o.contains("liuyi"), "{o}");
+    let (code, _, _) = out(regdesk(d.path()).args(["audit", "verify"]));
+    assert_eq!(code, 0);
+
+    // A damaged copy fails verification and cannot be restored.
+    std::fs::write(gen.join("regdesk.db"), b"not a database").unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["backup", "verify", gen_s]));
+    assert_eq!(code, 1);
+    assert!(e.contains("校验未通过"), "{e}");
+    let (code, _, e) = out(regdesk(d.path()).args(["restore", gen_s, "--force"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("不能用这代备份恢复"), "{e}");
+}

@@ -427,9 +427,9 @@ fn check_invariants(case: &CaseFacts, history: &History) -> Result<(), TestCaseE
     prop_assert_eq!(case.accepted_at.is_some(), case.clock_started_at.is_some());
     prop_assert!(case.clock_started_at >= case.accepted_at);
     prop_assert!(case.paid_fen >= 0);
-    let accepting = events.iter().find(|(_, e)| {
-        matches!(e.kind, CaseEventKind::PaymentConfirmed { .. })
-    });
+    let accepting = events
+        .iter()
+        .find(|(_, e)| matches!(e.kind, CaseEventKind::PaymentConfirmed { .. }));
     prop_assert_eq!(
         case.accepted_at,
         accepting.map(|(_, e)| e.at),

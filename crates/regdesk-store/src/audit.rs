@@ -672,9 +672,17 @@ impl Store {
             )
             .into());
         }
+        self.reset_anchor(Some(admin.id()), reason)?;
+        self.verify_audit()
+    }
+
+    /// Re-sets the signed head to the chain as it now is, declaring any gap and
+    /// the head it replaces, with the reason, in one journal entry: an admin's
+    /// deliberate reset, or (no person) a restore from backup.
+    pub(crate) fn reset_anchor(&self, by: Option<&str>, reason: &str) -> Result<()> {
         let anchor = &self.anchor;
         let station = self.station_id.clone();
-        self.run_recording(Some(admin.id()), RESET_COMMAND, Recording::ResetAnchor, |tx, _now| {
+        self.run_recording(by, RESET_COMMAND, Recording::ResetAnchor, |tx, _now| {
             let state = anchor.read(&station);
             let db_head = head(tx)?.map_or(0, |h| h.0);
             let next = self.next_seq(tx, Some(&state))?;
@@ -700,7 +708,7 @@ impl Store {
             };
             Ok((change, ()))
         })?;
-        self.verify_audit()
+        Ok(())
     }
 
     /// `regdesk audit verify`: walks the chain from the first entry.

@@ -71,6 +71,10 @@ pub fn typescript() -> String {
         crate::RevokeInput, crate::ResubmitInput, crate::DuplicateView, crate::ReviewRecordView,
         regdesk_domain::office::SubordinateOfficeInput, crate::OfficeCounts, crate::OfficeNode,
         crate::CalendarYearView, crate::LoadCalendarInput, crate::LoadedYear,
+        crate::backup::BackupSettingsView, crate::backup::BackupSettingsInput, crate::backup::BackupTrigger,
+        crate::backup::BackupRecord, crate::backup::GenerationView, crate::backup::BackupStatus,
+        crate::backup::BackupStage, crate::backup::BackupProgress, crate::backup::VerifyReport,
+        crate::backup::LastBackup, crate::backup::DamagedDatabase,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("012_payload_format", include_str!("migrations/012_payload_format.sql")),
     ("013_file_purpose", include_str!("migrations/013_file_purpose.sql")),
     ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
+    ("016_backups", include_str!("migrations/016_backups.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -83,7 +84,10 @@ fn key_literal(key: &Key32) -> Zeroizing<String> {
     Zeroizing::new(format!("x'{}'", Zeroizing::new(hex::encode(key.as_bytes())).as_str()))
 }
 
-/// Opens the database at `path` with the station's database key. A wrong key
+/// Opens the database at `path` with the station's database key: the live
+/// one, a backup's copy, a restored one. **Every SQLite file the store reads
+/// or writes is opened here**, so what every connection needs is set in this one place.
+/// A wrong key
 /// (or a file that is not a database) is [`KeyError::Wrong`], not SQLite's
 /// "file is not a database".
 pub fn connect(path: &Path, key: &Key32) -> Result<Connection> {
@@ -206,6 +210,78 @@ pub(crate) fn convert_plain(path: &Path, key: &Key32) -> Result<()> {
             let _ = d.sync_all();
         }
     }
+    Ok(())
+}
+
+/// How long a full `integrity_check` stands before the store runs another at open.
+pub const FULL_CHECK_EVERY_DAYS: i64 = 7;
+
+/// A SQLite error that means the file itself is damaged (or no database at all).
+pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// Turns a SQLite error that says the file is damaged into [`StoreError::Damaged`].
+pub(crate) fn damage(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Sqlite(s) if is_damage(&s) => StoreError::Damaged { detail: s.to_string() },
+        other => other,
+    }
+}
+
+/// The problems `PRAGMA quick_check` (`full`: `integrity_check`) finds; empty when the file is sound.
+pub(crate) fn integrity_problems(conn: &Connection, full: bool) -> Result<Vec<String>> {
+    let pragma = if full { "integrity_check" } else { "quick_check" };
+    let mut stmt = conn.prepare(&format!("PRAGMA {pragma}"))?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows.into_iter().filter(|r| r != "ok").collect())
+}
+
+/// Refuses a damaged database: the problems found, or the error reading it.
+pub(crate) fn check(conn: &Connection, full: bool) -> Result<()> {
+    // The check itself failing (SQLCipher reports a page that fails its
+    // authentication as an error, not as a finding) is damage too.
+    let problems = integrity_problems(conn, full).map_err(|e| match e {
+        StoreError::Sqlite(s) => StoreError::Damaged { detail: s.to_string() },
+        other => other,
+    })?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let shown: Vec<&str> = problems.iter().take(3).map(String::as_str).collect();
+        Err(StoreError::Damaged {
+            detail: format!("完整性检查发现 {} 处问题：{}", problems.len(), shown.join("；")),
+        })
+    }
+}
+
+/// At open: the full check when the last one is older than a week (or never
+/// ran), remembering when it passed. The time is this workstation's own fact,
+/// kept in `integrity_checks`, not journaled and not in the row digests.
+pub(crate) fn weekly_check(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
+    let last: Option<DateTime<Utc>> = conn
+        .query_row("SELECT checked_at FROM integrity_checks WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
+    if last.is_some_and(|t| now - t < chrono::Duration::days(FULL_CHECK_EVERY_DAYS) && t <= now) {
+        return Ok(false);
+    }
+    check(conn, true)?;
+    note_full_check(conn, now)?;
+    Ok(true)
+}
+
+/// Remembers that the full check passed at `now`.
+pub(crate) fn note_full_check(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO integrity_checks (id, checked_at) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+        [now],
+    )?;
     Ok(())
 }
 

@@ -43,6 +43,9 @@ pub enum StoreError {
         "数据库版本为 {found}，高于本程序支持的 {supported}。请安装新版作品登记工作台后再打开，切勿用旧版本修改数据。"
     )]
     DatabaseTooNew { found: i64, supported: i64 },
+    /// The database file is damaged: the desk must not go on with it.
+    #[error("数据库文件已损坏，不能继续使用（{detail}）。请关闭本程序，用最近一次校验通过的备份恢复：regdesk restore 备份目录")]
+    Damaged { detail: String },
     /// 数据库错误。
     #[error("数据库操作失败：{0}。您填写的内容未丢失，请稍后重试；如反复出现请联系信息科。")]
     Sqlite(#[from] rusqlite::Error),
@@ -108,6 +111,8 @@ pub enum ErrorKind {
     NotFound,
     Refused,
     Storage,
+    /// The database file is damaged (the screen shows the way back from a backup).
+    Damaged,
 }
 
 /// The error as the desk's screens receive it.
@@ -132,6 +137,7 @@ impl StoreError {
             StoreError::Refused { .. } => ErrorKind::Refused,
             StoreError::NotSignedIn => ErrorKind::NotSignedIn,
             StoreError::SessionLocked => ErrorKind::SessionLocked,
+            StoreError::Damaged { .. } => ErrorKind::Damaged,
             StoreError::DatabaseTooNew { .. }
             | StoreError::Sqlite(_)
             | StoreError::Migration(_)

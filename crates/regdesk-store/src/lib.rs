@@ -10,6 +10,7 @@
 pub mod anchor;
 mod applicants;
 mod audit;
+pub mod backup;
 pub mod bindings;
 mod calendar;
 mod cases;
@@ -52,7 +53,7 @@ pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
-pub use db::{connect, data_dir, DB_FILE, SCHEMA_VERSION};
+pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
@@ -135,6 +136,10 @@ impl Store {
     /// Opens (creating if needed) the database in `dir`, migrating it to the
     /// current schema, with the station's keys found (or, for a new data
     /// directory, made) as [`keys`] describes.
+    ///
+    /// Every open runs SQLite's `quick_check`, and the full `integrity_check`
+    /// when the last one passed more than [`FULL_CHECK_EVERY_DAYS`] days ago; a
+    /// damaged file is refused with [`StoreError::Damaged`].
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
         let keys = keys::station_keys(dir, keys::KeyUse::OpenOrCreate)?;
         Store::open_with_keys(dir, clock, keys)
@@ -151,14 +156,24 @@ impl Store {
         if db::header_of(&path)? == db::Header::Plain {
             db::convert_plain(&path, &db_key)?;
         }
-        let mut conn = db::connect(&path, &db_key)?;
-        db::migrate(&mut conn)?;
+        // With the keys this data directory's own, a file that cannot be
+        // decrypted is most likely damaged: the way back is the last backup
+        // (or, if the key itself was replaced, `regdesk key import`).
+        let mut conn = db::connect(&path, &db_key).map_err(|e| match e {
+            StoreError::Key(keys::KeyError::Wrong { .. }) => StoreError::Damaged {
+                detail: format!("数据库文件无法解开：文件已损坏，或本机保存的密钥不是这个数据目录的（{e}）"),
+            },
+            other => db::damage(other),
+        })?;
+        db::check(&conn, false)?;
+        db::migrate(&mut conn).map_err(db::damage)?;
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.clone().into_os_string();
             name.push(suffix);
             documents::private_file(Path::new(&name))?;
         }
-        let station_id = db::ensure_station(&conn, clock.now())?;
+        let station_id = db::ensure_station(&conn, clock.now()).map_err(db::damage)?;
+        db::weekly_check(&conn, clock.now())?;
         let audited = rows::audited_tables(&conn)?;
         rows::install_capture(&conn, &audited)?;
         let head = anchor::FileAnchor::new(dir, HeadKey::new(*keys.audit_head().as_bytes()));

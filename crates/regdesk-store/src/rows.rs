@@ -29,8 +29,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 
-/// Tables that are not office state: the chain itself and what records it.
-pub(crate) const UNAUDITED: &[&str] = &["journal", "audit", "audit_rows", "audit_state"];
+/// Tables that are not office state: the chain itself and what records it, and
+/// the workstation's own note of its last full integrity check.
+pub(crate) const UNAUDITED: &[&str] = &["journal", "audit", "audit_rows", "audit_state", "integrity_checks"];
 
 /// Hex digits kept per column in `audit_rows.hints`.
 const HINT: usize = 8;

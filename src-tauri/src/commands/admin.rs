@@ -1,7 +1,8 @@
-//! 管理台: staff, settings, the audit chain, the office tree, the calendar, payment-method changes, revocation.
+//! 管理台: staff, settings, backups, the audit chain, the office tree, the calendar, payment-method changes, revocation.
 
+use regdesk_store::backup::{BackupProgress, BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus};
 use regdesk_store::*;
-use tauri::State;
+use tauri::{Emitter, State};
 
 use crate::state::{AppState, Res};
 
@@ -87,4 +88,24 @@ pub async fn revoke_registration(state: State<'_, AppState>, input: RevokeInput)
 #[tauri::command]
 pub async fn change_payment_method(state: State<'_, AppState>, input: ChangeMethodInput) -> Res<CaseDetail> {
     state.with(|st, s| st.change_payment_method(s, &input))
+}
+
+#[tauri::command]
+pub async fn backup_status(state: State<'_, AppState>) -> Res<BackupStatus> {
+    state.with(|st, s| st.backup_status(s))
+}
+
+#[tauri::command]
+pub async fn update_backup_settings(state: State<'_, AppState>, input: BackupSettingsInput) -> Res<BackupSettingsView> {
+    state.with(|st, s| st.update_backup_settings(s, &input))
+}
+
+/// 立即备份: the progress goes to the screen as `backup-progress` events.
+#[tauri::command]
+pub async fn run_backup(app: tauri::AppHandle, state: State<'_, AppState>) -> Res<BackupRecord> {
+    state.with(|st, s| {
+        st.backup_now(s, None, &mut |p: BackupProgress| {
+            let _ = app.emit(crate::BACKUP_PROGRESS, p);
+        })
+    })
 }

@@ -87,3 +87,9 @@ pub async fn search_cases(state: State<'_, AppState>, input: CaseSearchInput) ->
 pub async fn case_detail(state: State<'_, AppState>, input: CaseKey) -> Res<CaseDetail> {
     state.with(|st, s| st.case_detail(s, &input.key))
 }
+
+/// When the database is damaged: what happened and the way back (none when it opened).
+#[tauri::command]
+pub async fn damaged_database(state: State<'_, AppState>) -> Res<Option<regdesk_store::backup::DamagedDatabase>> {
+    Ok(state.damaged.clone())
+}

@@ -2,6 +2,7 @@ import { Tabs, Typography } from 'antd';
 import type { DeskOption, RoleOption, SettingsView } from '../api/bindings';
 import { t } from '../i18n';
 import { AuditTab } from './AuditTab';
+import { BackupTab } from './BackupTab';
 import { CalendarTab } from './CalendarTab';
 import { MethodTab } from './MethodTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
@@ -59,6 +60,11 @@ export function AdminDesk({
             key: 'revoke',
             label: <span data-testid="admin-tab-revoke">{t('admin.tab.revoke')}</span>,
             children: <RevokeTab />,
+          },
+          {
+            key: 'backup',
+            label: <span data-testid="admin-tab-backup">{t('admin.tab.backup')}</span>,
+            children: <BackupTab />,
           },
           {
             key: 'audit',

@@ -168,7 +168,7 @@ export type AuditEntryView = { seq: number, at: string, staff_name: string | nul
 
 export type RecentAuditInput = { limit: number, };
 
-export type ErrorKind = "validation" | "conflict" | "permission" | "auth" | "not_signed_in" | "session_locked" | "not_found" | "refused" | "storage";
+export type ErrorKind = "validation" | "conflict" | "permission" | "auth" | "not_signed_in" | "session_locked" | "not_found" | "refused" | "storage" | "damaged";
 
 export type ApiError = { kind: ErrorKind, 
 /**
@@ -907,3 +907,101 @@ export type LoadedYear = { year: number, holidays: number, make_up_workdays: num
  * A year loaded before was replaced.
  */
 replaced: boolean, };
+
+export type BackupSettingsView = { 
+/**
+ * The office settings' version (the backup settings are part of them).
+ */
+version: number, 
+/**
+ * 备份目录 ('' = none chosen: no scheduled backups).
+ */
+folder: string, 
+/**
+ * 保留份数
+ */
+keep: number, 
+/**
+ * 每隔几小时自动备份
+ */
+every_hours: number, };
+
+export type BackupSettingsInput = { version: number, folder: string, keep: number, every_hours: number, };
+
+export type BackupTrigger = "manual" | "scheduled";
+
+export type BackupRecord = { id: string, started_at: string, finished_at: string, folder: string, 
+/**
+ * The generation's folder name ('' when none was made).
+ */
+generation: string, trigger: BackupTrigger, 
+/**
+ * Who asked (none: the schedule).
+ */
+staff_name: string | null, 
+/**
+ * Made and verified.
+ */
+ok: boolean, 
+/**
+ * The verification's result, or why the backup failed.
+ */
+message: string, 
+/**
+ * The last journal entry the copy holds.
+ */
+journal_seq: number, files: number, bytes: number, };
+
+export type GenerationView = { name: string, path: string, made_at: string, journal_seq: number, files: number, bytes: number, 
+/**
+ * The verification recorded when it was made (none: made elsewhere or by another database).
+ */
+verified: boolean | null, message: string | null, 
+/**
+ * The command that restores it (with the app closed).
+ */
+restore_command: string, };
+
+export type BackupStatus = { settings: BackupSettingsView, 
+/**
+ * The last backup, made or failed.
+ */
+last: BackupRecord | null, 
+/**
+ * The last verified one.
+ */
+last_ok: BackupRecord | null, 
+/**
+ * When the schedule makes the next one (none: no folder chosen).
+ */
+next_due_at: string | null, generations: Array<GenerationView>, 
+/**
+ * Why the folder cannot be listed (not connected, not readable).
+ */
+folder_problem: string | null, };
+
+export type BackupStage = "database" | "attachments" | "verifying" | "pruning";
+
+export type BackupProgress = { stage: BackupStage, done: number, total: number, };
+
+export type VerifyReport = { path: string, ok: boolean, journal_seq: number, files: number, 
+/**
+ * Each problem found, in plain Chinese.
+ */
+problems: Array<string>, message: string, };
+
+export type LastBackup = { path: string, made_at: string, journal_seq: number, };
+
+export type DamagedDatabase = { 
+/**
+ * What happened, ready to show.
+ */
+message: string, 
+/**
+ * What SQLite found.
+ */
+detail: string, data_dir: string, last_backup: LastBackup | null, 
+/**
+ * The exact command that restores the last verified backup.
+ */
+restore_command: string | null, };

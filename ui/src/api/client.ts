@@ -2,7 +2,7 @@
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
 import { READ_COMMANDS, type Command } from './commands';
-import type { CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+import type { BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus, DamagedDatabase, CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
   'validation',
@@ -14,6 +14,7 @@ const KINDS: ReadonlyArray<ErrorKind> = [
   'not_found',
   'refused',
   'storage',
+  'damaged',
 ];
 
 export function isApiError(e: unknown): e is ApiError {
@@ -89,6 +90,13 @@ export const api = {
   /** 顶栏查找（Ctrl+K）: every queue, the desks that work each case. */
   searchCases: (input: CaseSearchInput) => call<CaseSearchResult>('search_cases', { input }),
   verifyAudit: () => call<AuditReport>('verify_audit'),
+  /** 管理 → 备份. */
+  backupStatus: () => call<BackupStatus>('backup_status'),
+  updateBackupSettings: (input: BackupSettingsInput) => call<BackupSettingsView>('update_backup_settings', { input }),
+  /** 立即备份: progress arrives as `backup-progress` events. */
+  runBackup: () => call<BackupRecord>('run_backup'),
+  /** When the database is damaged: what happened and the way back. */
+  damagedDatabase: () => call<DamagedDatabase | null>('damaged_database'),
   recentAudit: (limit: number) => call<AuditEntryView[]>('recent_audit', { input: { limit } satisfies RecentAuditInput }),
   /** 证件核验: never rejects for a bad number (valid=false with the error). */
   checkId: (input: IdCheckInput) => call<IdCheckView>('check_id', { input }),

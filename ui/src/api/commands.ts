@@ -2,6 +2,7 @@
 /** Commands that only read. */
 export const READ_COMMANDS = [
   'app_status',
+  'damaged_database',
   'desk_overview',
   'list_queue',
   'search_cases',
@@ -28,6 +29,7 @@ export const READ_COMMANDS = [
   'recent_audit',
   'office_tree',
   'calendar_years',
+  'backup_status',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -73,6 +75,8 @@ export const CHANGE_COMMANDS = [
   'load_calendar',
   'revoke_registration',
   'change_payment_method',
+  'update_backup_settings',
+  'run_backup',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];

@@ -25,6 +25,7 @@ import { GlobalSearch } from './GlobalSearch';
 import { RoleTags } from '../admin/StaffTab';
 import { useCorrectionsWithdrawn } from './useCorrectionsWithdrawn';
 import { AttachableProvider } from '../shared/files';
+import { useBackupFailed } from './useBackupFailed';
 
 const DESK_ICON: Record<Desk, ReactNode> = {
   counter: <FileAddOutlined />,
@@ -63,6 +64,8 @@ export function MainFrame({
   const desks = session.desks;
   // 补正逾期视为撤回: once after sign-in, then hourly (counter and admin only).
   useCorrectionsWithdrawn();
+  // A scheduled backup that failed is told at once (the reason stays in 管理 → 备份).
+  useBackupFailed();
   const [selected, setSelected] = useState<Desk | undefined>(desks[0]?.desk);
   // Desks visited once stay mounted (hidden), so switching desks loses nothing typed.
   const [visited, setVisited] = useState<Desk[]>(desks[0] ? [desks[0].desk] : []);

@@ -42,6 +42,8 @@ export const defaultHandlers: Partial<Record<Command, Handler>> = {
   lock_session: () => null,
   expire_corrections: () => [],
   logout: () => null,
+  // The database opened: no damage to describe.
+  damaged_database: () => null,
 };
 
 /**

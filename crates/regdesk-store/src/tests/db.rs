@@ -109,10 +109,12 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 }
 
 /// Undoes the migrations after 012, newest first: the database as a version-12
-/// program left it (no row digests, files without their purpose).
+/// program left it (no backups, no row digests, files without their purpose).
 fn as_version_12(conn: &Connection) {
     conn.execute_batch(
-        "DROP INDEX journal_row_digests; ALTER TABLE journal DROP COLUMN row_digests;
+        "DROP TABLE backups; DROP TABLE integrity_checks; ALTER TABLE settings DROP COLUMN backup_dir;
+         ALTER TABLE settings DROP COLUMN backup_keep; ALTER TABLE settings DROP COLUMN backup_every_hours;
+         DROP INDEX journal_row_digests; ALTER TABLE journal DROP COLUMN row_digests;
          DROP TABLE audit_rows; DROP TABLE audit_state;
          ALTER TABLE files DROP COLUMN purpose; PRAGMA user_version = 12;",
     )

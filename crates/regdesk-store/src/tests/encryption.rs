@@ -101,10 +101,18 @@ fn a_plain_connection_cannot_read_the_database_and_a_wrong_key_is_a_clear_error(
     drop(store);
     let other = StationKeys::from_secret([1; 32], KeyHome::EnvFile("other.key".into()));
     let e = Store::open_with_keys(dir.path(), clock.clone(), other).err().unwrap();
-    assert!(matches!(e, StoreError::Key(KeyError::Wrong { .. })), "{e:?}");
+    // At open a file the keys cannot decrypt is shown as damaged (the way back
+    // is the last backup), naming the key as the other cause.
+    assert!(matches!(e, StoreError::Damaged { .. }), "{e:?}");
     assert!(e.to_string().contains("数据库密钥不正确"), "{e}");
     assert!(e.to_string().contains("regdesk key import"), "{e}");
-    assert_eq!(e.kind(), ErrorKind::Storage);
+    assert_eq!(e.kind(), ErrorKind::Damaged);
+    // The connection itself says which: the key.
+    let raw = crate::db::connect(
+        &dir.path().join(DB_FILE),
+        &StationKeys::from_secret([1; 32], KeyHome::EnvFile("other.key".into())).database(),
+    );
+    assert!(matches!(raw, Err(StoreError::Key(KeyError::Wrong { .. }))));
     // The right key still opens it.
     assert!(open_store(dir.path(), clock).unwrap().office().unwrap().is_some());
 }

@@ -9,6 +9,7 @@ pub(crate) use fixtures::{fixture, raw_db, Fixture};
 
 mod applicants;
 mod audit;
+mod backup;
 mod calendar;
 mod cases;
 mod db;
