@@ -14,6 +14,7 @@ use ts_rs::TS;
 use crate::error::FieldError;
 use crate::filing::FilingDraft;
 use crate::identity::DocumentType;
+use crate::signature::{SignerLine, SignerRef};
 use crate::staff::{require, Permission, PermissionDenied, Role};
 
 /// The character that stands for a hidden one.
@@ -118,6 +119,26 @@ pub fn mask_draft(draft: &FilingDraft) -> FilingDraft {
     }
     d.postal_address = mask_address(&d.postal_address);
     d
+}
+
+/// The signing sheet as those who have not asked see it: each signer's ID
+/// number (or their guardian's) masked by the kind the filing gives it.
+pub fn mask_signers(lines: &mut [SignerLine], draft: &FilingDraft) {
+    for l in lines {
+        let s = &mut l.signer;
+        let guardian = s.guardian_name.is_some();
+        let kind = match s.party {
+            SignerRef::Owner { index } => draft
+                .owners
+                .get(index)
+                .and_then(|o| if guardian { o.guardian_id_type } else { o.id_type }),
+            SignerRef::Writer => draft
+                .writer
+                .as_ref()
+                .and_then(|w| if guardian { w.guardian_id_type } else { w.id_type }),
+        };
+        s.id_number = mask_id(kind, &s.id_number);
+    }
 }
 
 /// Does a value carry the mask (a masked number or address sent back)?
@@ -336,6 +357,28 @@ mod tests {
             ]
         );
         assert_eq!(masked_in_applicant("330106********123X", "浙江省").len(), 1);
+    }
+
+    #[test]
+    fn signers_are_masked_by_the_kind_of_their_document() {
+        use crate::signature::{Signer, SignerStatus};
+        let line = |party, id_number: &str, guardian: Option<&str>| SignerLine {
+            signer: Signer {
+                party,
+                name: "某".into(),
+                id_number: id_number.into(),
+                guardian_name: guardian.map(str::to_string),
+            },
+            status: SignerStatus::Waiting,
+            record: None,
+        };
+        let mut lines = vec![
+            line(SignerRef::Owner { index: 0 }, "330106198001011234", Some("监护人")),
+            line(SignerRef::Writer, "E12345678", None),
+        ];
+        mask_signers(&mut lines, &draft());
+        assert_eq!(lines[0].signer.id_number, "330106********1234");
+        assert_eq!(lines[1].signer.id_number, "E1*****78");
     }
 
     #[test]

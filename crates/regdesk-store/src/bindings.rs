@@ -70,6 +70,7 @@ pub fn typescript() -> String {
         crate::RevokeInput, crate::ResubmitInput, crate::DuplicateView, crate::ReviewRecordView,
         regdesk_domain::office::SubordinateOfficeInput, crate::OfficeCounts, crate::OfficeNode,
         crate::CalendarYearView, crate::LoadCalendarInput, crate::LoadedYear,
+        regdesk_domain::privacy::PersonalDataView, crate::AccessLogEntry, crate::AccessLogInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -25,11 +25,12 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/010_search_link.sql")),
         M::up(include_str!("migrations/011_review_by_rule.sql")),
         M::up(include_str!("migrations/012_payload_format.sql")),
+        M::up(include_str!("migrations/014_personal_data.sql")),
     ])
 }
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;

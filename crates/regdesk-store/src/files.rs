@@ -199,8 +199,11 @@ impl Store {
     }
 
     /// The file's bytes on disk, after checking (streamed) that they still hash to their address.
+    /// An identity scan opens only for the desks that may see full personal
+    /// data, and each opening is logged (`log_scan_opened`).
     pub fn verified_file_path(&self, session: &Session, id: &str) -> Result<PathBuf> {
         let f = self.file(session, id)?;
+        self.log_scan_opened(session, &f.id, &f.original_name)?;
         let path = self.blob_path(&f.sha256);
         let mut reader = BufReader::with_capacity(CHUNK, File::open(&path)?);
         let mut hasher = Sha256::new();

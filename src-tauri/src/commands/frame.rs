@@ -87,3 +87,9 @@ pub async fn search_cases(state: State<'_, AppState>, input: CaseSearchInput) ->
 pub async fn case_detail(state: State<'_, AppState>, input: CaseKey) -> Res<CaseDetail> {
     state.with(|st, s| st.case_detail(s, &input.key))
 }
+
+/// 显示完整号码 (logged).
+#[tauri::command]
+pub async fn reveal_case(state: State<'_, AppState>, input: CaseKey) -> Res<CaseDetail> {
+    state.with(|st, s| st.reveal_case(s, &input.key))
+}

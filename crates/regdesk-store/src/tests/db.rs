@@ -113,7 +113,8 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// Undoes migration 012: the database as a version-11 program left it.
 fn as_version_11(conn: &Connection) {
     conn.execute_batch(
-        "ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
+        "DROP TABLE case_identity_files; DROP INDEX journal_command_at;
+         ALTER TABLE cases DROP COLUMN draft_format; ALTER TABLE cases DROP COLUMN facts_format;
          ALTER TABLE journal DROP COLUMN payload_format; PRAGMA user_version = 11;",
     )
     .unwrap();
@@ -271,7 +272,7 @@ fn a_case_written_in_a_newer_format_is_refused_not_misread() {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
-    let detail = f.store.case_detail(&clerk, &id).unwrap();
+    let detail = f.store.reveal_case(&clerk, &id).unwrap();
     for (column, label) in [("draft_format", "案件填报内容"), ("facts_format", "案件办理记录")] {
         conn.execute(&format!("UPDATE cases SET {column} = 2 WHERE id = ?1"), [&id])
             .unwrap();

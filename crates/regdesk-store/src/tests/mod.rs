@@ -17,6 +17,7 @@ mod forms;
 mod journal;
 mod offices;
 mod payments;
+mod privacy;
 mod proofs;
 mod queues;
 mod session;
