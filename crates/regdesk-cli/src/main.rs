@@ -284,8 +284,9 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                             let _ = writeln!(io.out, "{}", serde_json::json!(e));
                         } else {
                             // Shown in the office's time.
-                            let at = (e.at + chrono::Duration::hours(i64::from(regdesk_store::OFFICE_UTC_OFFSET_HOURS)))
-                                .format("%Y-%m-%d %H:%M:%S");
+                            let at = (e.at
+                                + chrono::Duration::hours(i64::from(regdesk_store::OFFICE_UTC_OFFSET_HOURS)))
+                            .format("%Y-%m-%d %H:%M:%S");
                             let who = format!(
                                 "{}（{}）",
                                 e.staff_name.as_deref().unwrap_or("—"),

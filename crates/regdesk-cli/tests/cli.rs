@@ -308,7 +308,11 @@ fn demo_cases_are_listed_shown_and_printed() {
     // A person's resident ID: the owner's, or the writer's of a corporate work.
     let owner_id = |v: &serde_json::Value| {
         let owner = &v["draft"]["owners"][0];
-        let person = if owner["id_type"] == "resident_id" { owner } else { &v["draft"]["writer"] };
+        let person = if owner["id_type"] == "resident_id" {
+            owner
+        } else {
+            &v["draft"]["writer"]
+        };
         person["id_number"].as_str().unwrap().to_string()
     };
     let masked = owner_id(&v);
@@ -351,7 +355,10 @@ fn demo_cases_are_listed_shown_and_printed() {
     c.args(["--user", "admin"]).env("REGDESK_PASSWORD", "Banquan2026");
     let (code, o, _) = out(c.args(["audit", "access", "--staff", "wangli"]));
     assert_eq!(code, 0);
-    assert!(o.contains("王丽（wangli）") && o.contains("完整证件号码与地址") && o.contains(&serial), "{o}");
+    assert!(
+        o.contains("王丽（wangli）") && o.contains("完整证件号码与地址") && o.contains(&serial),
+        "{o}"
+    );
     let mut c = regdesk(d.path());
     clerk(&mut c);
     let (code, _, e) = out(c.args(["audit", "access"]));

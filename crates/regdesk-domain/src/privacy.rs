@@ -37,7 +37,11 @@ fn keep_ends(number: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = number.chars().collect();
     let n = chars.len();
     // At least 4 characters stay hidden; a number too short for that keeps a quarter at each end.
-    let (head, tail) = if head + tail + 4 > n { (n / 4, n / 4) } else { (head, tail) };
+    let (head, tail) = if head + tail + 4 > n {
+        (n / 4, n / 4)
+    } else {
+        (head, tail)
+    };
     chars
         .iter()
         .enumerate()
@@ -69,7 +73,10 @@ fn province_end(chars: &[char]) -> Option<usize> {
     let text: String = chars.iter().take(12).collect();
     ["特别行政区", "自治区", "省", "市"]
         .iter()
-        .filter_map(|suffix| text.find(suffix).map(|b| text[..b].chars().count() + suffix.chars().count()))
+        .filter_map(|suffix| {
+            text.find(suffix)
+                .map(|b| text[..b].chars().count() + suffix.chars().count())
+        })
         .min()
 }
 
@@ -78,10 +85,17 @@ fn city_end(chars: &[char]) -> Option<usize> {
     let text: String = chars.iter().take(10).collect();
     let end = ["市", "州", "盟", "地区"]
         .iter()
-        .filter_map(|suffix| text.find(suffix).map(|b| text[..b].chars().count() + suffix.chars().count()))
+        .filter_map(|suffix| {
+            text.find(suffix)
+                .map(|b| text[..b].chars().count() + suffix.chars().count())
+        })
         .min()?;
     // 广州市: the 州 of the name is not the end.
-    Some(if chars.get(end - 1) == Some(&'州') && chars.get(end) == Some(&'市') { end + 1 } else { end })
+    Some(if chars.get(end - 1) == Some(&'州') && chars.get(end) == Some(&'市') {
+        end + 1
+    } else {
+        end
+    })
 }
 
 /// 地址打码：the province and the city stay, the rest is hidden
@@ -128,10 +142,12 @@ pub fn mask_signers(lines: &mut [SignerLine], draft: &FilingDraft) {
         let s = &mut l.signer;
         let guardian = s.guardian_name.is_some();
         let kind = match s.party {
-            SignerRef::Owner { index } => draft
-                .owners
-                .get(index)
-                .and_then(|o| if guardian { o.guardian_id_type } else { o.id_type }),
+            SignerRef::Owner { index } => {
+                draft
+                    .owners
+                    .get(index)
+                    .and_then(|o| if guardian { o.guardian_id_type } else { o.id_type })
+            }
             SignerRef::Writer => draft
                 .writer
                 .as_ref()

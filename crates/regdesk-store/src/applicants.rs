@@ -408,7 +408,10 @@ impl Store {
                 params![input.id, code(input.category), now],
             )?;
             let v = load(tx, &input.id)?;
-            Ok((change(&v, json!({ "from": current.category, "reason": reason })), masked(v)))
+            Ok((
+                change(&v, json!({ "from": current.category, "reason": reason })),
+                masked(v),
+            ))
         })
     }
 

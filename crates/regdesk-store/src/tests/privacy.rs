@@ -119,16 +119,18 @@ fn case_views_are_masked_for_everyone_and_a_reveal_is_for_the_desks_that_need_it
     assert_eq!(log(&o, dates(Some(today), Some(today))).len(), 1);
     assert!(log(&o, dates(Some(today + Duration::days(1)), None)).is_empty());
     assert!(log(&o, dates(None, Some(today - Duration::days(1)))).is_empty());
-    let e = o
-        .f
-        .store
-        .access_log(&o.admin, &dates(Some(today), Some(today - Duration::days(1))))
-        .unwrap_err()
-        .to_api();
+    let e =
+        o.f.store
+            .access_log(&o.admin, &dates(Some(today), Some(today - Duration::days(1))))
+            .unwrap_err()
+            .to_api();
     assert_eq!(e.fields[0].field, "from");
 
     // Only the admin and the supervisor read the log.
-    let e = o.f.store.access_log(&o.reviewer, &AccessLogInput::default()).unwrap_err();
+    let e =
+        o.f.store
+            .access_log(&o.reviewer, &AccessLogInput::default())
+            .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Permission);
 }
 
@@ -161,18 +163,17 @@ fn a_masked_value_sent_back_is_refused_not_stored() {
 #[test]
 fn applicant_views_are_masked_and_the_counter_reveals_them_logged() {
     let o = office();
-    let found = o
-        .f
-        .store
-        .find_applicants(
-            &o.clerk,
-            &FindApplicantsInput {
-                query: "林晓雨".into(),
-                limit: 1,
-            },
-        )
-        .unwrap()
-        .remove(0);
+    let found =
+        o.f.store
+            .find_applicants(
+                &o.clerk,
+                &FindApplicantsInput {
+                    query: "林晓雨".into(),
+                    limit: 1,
+                },
+            )
+            .unwrap()
+            .remove(0);
     assert!(!found.revealed);
     assert_eq!(found.id_number, found.id_number_masked);
     assert!(found.id_number.contains("********"));
@@ -263,18 +264,17 @@ fn identity_scans_open_only_for_the_desks_that_need_them_and_each_opening_is_log
     assert_eq!(e.serial.as_deref(), Some(o.case.serial.as_str()));
 
     // A profile's identity proof likewise.
-    let applicant = o
-        .f
-        .store
-        .find_applicants(
-            &o.clerk,
-            &FindApplicantsInput {
-                query: "林晓雨".into(),
-                limit: 1,
-            },
-        )
-        .unwrap()
-        .remove(0);
+    let applicant =
+        o.f.store
+            .find_applicants(
+                &o.clerk,
+                &FindApplicantsInput {
+                    query: "林晓雨".into(),
+                    limit: 1,
+                },
+            )
+            .unwrap()
+            .remove(0);
     let scan = file(&o.f, &o.clerk, "身份证正面.jpg", b"\xff\xd8\xff front");
     o.f.store
         .add_identity_proof(
@@ -373,10 +373,8 @@ fn a_version_12_database_links_its_filings_identity_scans_when_opened() {
     drop(f.store);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DROP TABLE case_identity_files; DROP INDEX journal_command_at; PRAGMA user_version = 12;",
-        )
-        .unwrap();
+        conn.execute_batch("DROP TABLE case_identity_files; DROP INDEX journal_command_at; PRAGMA user_version = 12;")
+            .unwrap();
     }
     let store = Store::open(f.dir.path(), f.clock.clone()).unwrap();
     let f = Fixture { store, ..f };
