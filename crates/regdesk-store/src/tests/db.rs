@@ -83,7 +83,7 @@ fn a_version_9_database_links_its_search_index_when_opened() {
     };
     assert_eq!(search(&draft.title), vec![draft.serial.clone()]);
     // Saved again, the case is indexed once, under its new words only.
-    let detail = store.case_detail(&clerk, &draft.serial).unwrap();
+    let detail = store.reveal_case(&clerk, &draft.serial).unwrap();
     let mut changed = detail.draft.clone();
     changed.work.title = "断桥残雪新编".into();
     store
@@ -297,7 +297,7 @@ fn a_case_written_in_a_newer_format_is_refused_not_misread() {
         conn.execute(&format!("UPDATE cases SET {column} = 1 WHERE id = ?1"), [&id])
             .unwrap();
     }
-    assert_eq!(f.store.case_detail(&clerk, &id).unwrap(), detail);
+    assert_eq!(f.store.reveal_case(&clerk, &id).unwrap(), detail);
 }
 
 #[test]
