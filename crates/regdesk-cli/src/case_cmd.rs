@@ -31,9 +31,12 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 显示一个案件（流水号或编号）。
+    /// 显示一个案件（流水号或编号）；证件号与地址遮蔽显示。
     Show {
         serial: String,
+        /// 显示完整证件号与地址（限受理、初审、终审、制证发证岗位；记入查阅记录）
+        #[arg(long)]
+        full: bool,
         #[arg(long)]
         json: bool,
     },
@@ -272,7 +275,11 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                 Err(e) => fail(io, &e),
             }
         }
-        CaseCmd::Show { serial, json } => match store.case_detail(s, serial) {
+        CaseCmd::Show { serial, full, json } => match if *full {
+            store.reveal_case(s, serial)
+        } else {
+            store.case_detail(s, serial)
+        } {
             Ok(d) => {
                 if *json {
                     let mut v = case_json_with(store, s, &d);

@@ -91,6 +91,26 @@ enum AuditCmd {
         #[arg(long)]
         reason: String,
     },
+    /// 查阅记录：谁在何时查看了哪个案件或用户的完整证件号、地址或身份证明文件（管理员、主管）。
+    Access {
+        /// 工作人员的登录名
+        #[arg(long)]
+        staff: Option<String>,
+        /// 案件的流水号或编号
+        #[arg(long = "case")]
+        case_key: Option<String>,
+        /// 起始日期（含），如 2026-11-25
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// 截止日期（含）
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// 最多条数（1–1000，默认 200）
+        #[arg(long)]
+        limit: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Output streams, so commands can be tested.
@@ -321,6 +341,54 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
+        Cmd::Audit(AuditCmd::Access {
+            staff,
+            case_key,
+            from,
+            to,
+            limit,
+            json,
+        }) => {
+            let input = regdesk_store::AccessLogInput {
+                staff,
+                case: case_key,
+                from,
+                to,
+                limit,
+            };
+            match sign_in(&store, cli.user.as_deref())
+                .and_then(|s| store.access_log(&s, &input).map_err(CliError::from))
+            {
+                Ok(entries) => {
+                    for e in &entries {
+                        if json {
+                            let _ = writeln!(io.out, "{}", serde_json::json!(e));
+                        } else {
+                            // Shown in the office's time.
+                            let at = (e.at
+                                + chrono::Duration::hours(i64::from(regdesk_store::OFFICE_UTC_OFFSET_HOURS)))
+                            .format("%Y-%m-%d %H:%M:%S");
+                            let who = format!(
+                                "{}（{}）",
+                                e.staff_name.as_deref().unwrap_or("—"),
+                                e.staff_username.as_deref().unwrap_or("—")
+                            );
+                            let target = [e.serial.as_deref(), e.applicant_name.as_deref(), e.file_name.as_deref()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(" ");
+                            let _ = writeln!(io.out, "{at}\t{who}\t{}\t{target}", e.what_label);
+                        }
+                    }
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    1
+                }
+            }
+        }
         Cmd::Audit(AuditCmd::ResetAnchor { reason }) => {
             let reset = sign_in(&store, cli.user.as_deref()).and_then(|s| {
                 store

@@ -344,6 +344,66 @@ fn demo_cases_are_listed_shown_and_printed() {
     let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
     assert_eq!(v["serial"], serial.as_str());
     assert!(v["signing"].as_array().is_some_and(|s| !s.is_empty()));
+    // ID numbers and the address are masked unless asked for, and asking is logged.
+    // A person's resident ID: the owner's, or the writer's of a corporate work.
+    let owner_id = |v: &serde_json::Value| {
+        let owner = &v["draft"]["owners"][0];
+        let person = if owner["id_type"] == "resident_id" {
+            owner
+        } else {
+            &v["draft"]["writer"]
+        };
+        person["id_number"].as_str().unwrap().to_string()
+    };
+    let masked = owner_id(&v);
+    assert!(masked.contains("****"), "{masked}");
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, o, e) = out(c.args(["case", "show", &serial, "--full", "--json"]));
+    assert_eq!(code, 0, "{e}");
+    let full = owner_id(&serde_json::from_str(o.trim()).unwrap());
+    assert!(!full.contains('*') && full.len() == masked.len(), "{full}");
+    let finance = |c: &mut Command| {
+        c.args(["--user", "chenxy"]).env("REGDESK_PASSWORD", "Banquan2026");
+    };
+    let mut c = regdesk(d.path());
+    finance(&mut c);
+    let (code, _, e) = out(c.args(["case", "show", &serial, "--full"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("查看完整证件号码"), "{e}");
+    // Finance may not find a case by an ID number; the clerk may.
+    let mut c = regdesk(d.path());
+    finance(&mut c);
+    let (code, _, e) = out(c.args(["case", "find", &full]));
+    assert_eq!(code, 1);
+    assert!(e.contains("按证件号码查找"), "{e}");
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, o, e) = out(c.args(["case", "find", &full, "--json"]));
+    assert_eq!(code, 0, "{e}");
+    assert!(o.contains(&serial), "{o}");
+    // The admin's view of the reads.
+    let mut c = regdesk(d.path());
+    c.args(["--user", "admin"]).env("REGDESK_PASSWORD", "Banquan2026");
+    let (code, o, e) = out(c.args(["audit", "access", "--case", &serial, "--json"]));
+    assert_eq!(code, 0, "{e}");
+    let reads: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(reads.len(), 1, "{o}");
+    assert_eq!(reads[0]["staff_username"], "wangli");
+    assert_eq!(reads[0]["what"], "full_identity");
+    let mut c = regdesk(d.path());
+    c.args(["--user", "admin"]).env("REGDESK_PASSWORD", "Banquan2026");
+    let (code, o, _) = out(c.args(["audit", "access", "--staff", "wangli"]));
+    assert_eq!(code, 0);
+    assert!(
+        o.contains("王丽（wangli）") && o.contains("完整证件号码与地址") && o.contains(&serial),
+        "{o}"
+    );
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, _, e) = out(c.args(["audit", "access"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("查看审计记录"), "{e}");
 
     let pdf = d.path().join("form.pdf");
     let mut c = regdesk(d.path());

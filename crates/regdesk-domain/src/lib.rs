@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod office;
 pub mod party;
 pub mod payment;
+pub mod privacy;
 pub mod queue;
 pub mod regno;
 pub mod signature;

@@ -137,6 +137,8 @@ pub enum Permission {
     ManageApplicants,
     /// 修改用户类别为代理公司或代理律师
     ChangeApplicantCategory,
+    /// 查看完整的证件号码、地址和身份证明文件（个人信息）
+    ViewPersonalData,
     /// 进入某个工作台
     OpenDesk(Desk),
     /// 上传某种用途的文件（回单、样本、身份证明材料、遗失声明……）
@@ -206,6 +208,15 @@ impl Permission {
             Permission::ViewAudit => matches!(role, Role::Admin | Role::Supervisor),
             Permission::ManageApplicants => role == Role::CounterClerk,
             Permission::ChangeApplicantCategory => role == Role::Admin,
+            // The desks whose work needs them: the counter (profiles, the
+            // application form the applicant signs), both reviews (checking
+            // the IDs against the scans) and the certificate desk (the ID of
+            // whoever picks up). Finance, the admin and the supervisor see
+            // masked values.
+            Permission::ViewPersonalData => matches!(
+                role,
+                Role::CounterClerk | Role::FirstReviewer | Role::FinalReviewer | Role::CertificateDesk
+            ),
             Permission::OpenDesk(d) => role.desks().contains(&d),
             Permission::AttachFile(p) => p.roles().contains(&role),
         }
@@ -218,6 +229,7 @@ impl Permission {
             Permission::ViewAudit => "查看审计记录".into(),
             Permission::ManageApplicants => "建立或修改用户信息".into(),
             Permission::ChangeApplicantCategory => "修改用户类别".into(),
+            Permission::ViewPersonalData => "查看完整证件号码、地址或身份证明文件".into(),
             Permission::OpenDesk(d) => format!("进入{}", desk_label(d)),
             Permission::AttachFile(p) => format!("上传{}", p.label()),
         }
@@ -529,6 +541,30 @@ mod tests {
             e.as_deref(),
             Some("您没有“上传付款回单”的权限，需要岗位：缴费核对。请联系系统管理员分配岗位。")
         );
+    }
+
+    #[test]
+    fn only_the_desks_whose_work_needs_them_see_personal_data() {
+        let table = [
+            (Role::CounterClerk, true),
+            (Role::Finance, false),
+            (Role::FirstReviewer, true),
+            (Role::FinalReviewer, true),
+            (Role::CertificateDesk, true),
+            (Role::Admin, false),
+            (Role::Supervisor, false),
+        ];
+        assert_eq!(table.len(), Role::ALL.len());
+        for (role, sees) in table {
+            assert_eq!(require(&[role], Permission::ViewPersonalData).is_ok(), sees, "{role:?}");
+        }
+        // An admin who also works the counter sees them; finance with the admin role does not.
+        assert!(require(&[Role::Admin, Role::CounterClerk], Permission::ViewPersonalData).is_ok());
+        let e = require(&[Role::Admin, Role::Finance], Permission::ViewPersonalData)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("窗口受理或初审或终审或制证发证"), "{e}");
     }
 
     #[test]

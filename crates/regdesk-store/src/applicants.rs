@@ -27,7 +27,7 @@ pub struct ApplicantView {
     pub name: String,
     pub id_type: DocumentType,
     pub id_type_label: String,
-    /// The full number (detail views of the counter desk).
+    /// The number, masked by its kind (`privacy::mask_id`) unless `revealed`.
     pub id_number: String,
     /// 330106********1234, for lists.
     pub id_number_masked: String,
@@ -38,7 +38,11 @@ pub struct ApplicantView {
     pub invoice_email: String,
     pub recipient_name: String,
     pub recipient_phone: String,
+    /// Masked (`privacy::mask_address`) unless `revealed`.
     pub postal_address: String,
+    /// `id_number` and `postal_address` are the full values: the counter's
+    /// own save, or a logged read (`reveal_applicant`).
+    pub revealed: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -133,6 +137,7 @@ fn raw_row(r: &Row<'_>) -> rusqlite::Result<(String, String, String, String, App
             recipient_name: r.get(10)?,
             recipient_phone: r.get(11)?,
             postal_address: r.get(12)?,
+            revealed: true,
             version: r.get(13)?,
             created_at: r.get(14)?,
             updated_at: r.get(15)?,
@@ -148,7 +153,18 @@ fn finish((category, id_type, _, _, mut v): (String, String, String, String, App
     Ok(v)
 }
 
-fn load(conn: &Connection, id: &str) -> Result<ApplicantView> {
+/// The profile as views show it: ID number (by its kind) and address masked.
+pub(crate) fn masked(mut v: ApplicantView) -> ApplicantView {
+    if v.revealed {
+        v.id_number = regdesk_domain::privacy::mask_id(Some(v.id_type), &v.id_number);
+        v.postal_address = regdesk_domain::privacy::mask_address(&v.postal_address);
+        v.revealed = false;
+    }
+    v
+}
+
+/// A profile in full (a logged read, or what the counter just saved).
+pub(crate) fn load(conn: &Connection, id: &str) -> Result<ApplicantView> {
     let raw = conn
         .query_row(&format!("SELECT {COLS} FROM applicants WHERE id = ?1"), [id], raw_row)
         .optional()?
@@ -192,6 +208,16 @@ fn change(v: &ApplicantView, extra: serde_json::Value) -> Change {
     }
 }
 
+/// A masked number or address sent back would overwrite the real one.
+fn refuse_masked(input: &ApplicantInput) -> Result<()> {
+    let errs = regdesk_domain::privacy::masked_in_applicant(&input.id_number, &input.postal_address);
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errs))
+    }
+}
+
 fn taken(existing: &ApplicantView) -> StoreError {
     StoreError::Invalid(vec![FieldError::new(
         "id_number",
@@ -212,7 +238,7 @@ impl Store {
     /// 证件核验：validity, derived facts, what follows for a filing, and a known profile with this number.
     pub fn check_id(&self, session: &Session, input: &IdCheckInput) -> Result<IdCheckView> {
         let conn = self.conn();
-        actor(&conn, self.now(), Some(session), None)?;
+        let who = actor(&conn, self.now(), Some(session), None)?;
         let province: String = conn
             .query_row("SELECT province_code FROM office WHERE id = 1", [], |r| r.get(0))
             .optional()?
@@ -247,7 +273,12 @@ impl Store {
                         .collect::<Vec<_>>()
                         .join(" ")
                 });
-                let known = by_number(&conn, doc_type, &doc.number)?;
+                // Whose number it is only for the desks that may see full numbers.
+                let known = if regdesk_domain::privacy::may_see_full(&who.roles) {
+                    by_number(&conn, doc_type, &doc.number)?.map(masked)
+                } else {
+                    None
+                };
                 Ok(IdCheckView {
                     valid: true,
                     age: doc.age_on(today),
@@ -277,6 +308,7 @@ impl Store {
             Some(session),
             Some(Permission::ManageApplicants),
         )?;
+        refuse_masked(input)?;
         let (a, _doc) = input.validate(self.office_today()).map_err(StoreError::Invalid)?;
         self.run(Some(clerk.id()), "create_applicant", |tx, now| {
             if let Some(existing) = by_number(tx, a.id_type, &a.id_number)? {
@@ -315,6 +347,7 @@ impl Store {
             Some(session),
             Some(Permission::ManageApplicants),
         )?;
+        refuse_masked(&input.applicant)?;
         let (a, _doc) = input
             .applicant
             .validate(self.office_today())
@@ -375,7 +408,10 @@ impl Store {
                 params![input.id, code(input.category), now],
             )?;
             let v = load(tx, &input.id)?;
-            Ok((change(&v, json!({ "from": current.category, "reason": reason })), v))
+            Ok((
+                change(&v, json!({ "from": current.category, "reason": reason })),
+                masked(v),
+            ))
         })
     }
 
@@ -402,13 +438,13 @@ impl Store {
                 raw_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(finish).collect()
+        rows.into_iter().map(|r| finish(r).map(masked)).collect()
     }
 
-    /// One profile, in full.
+    /// One profile, ID number and address masked (the full values: `reveal_applicant`).
     pub fn applicant(&self, session: &Session, id: &str) -> Result<ApplicantView> {
         let conn = self.conn();
         actor(&conn, self.now(), Some(session), Some(Permission::ManageApplicants))?;
-        load(&conn, id)
+        load(&conn, id).map(masked)
     }
 }

@@ -75,6 +75,7 @@ pub fn typescript() -> String {
         crate::backup::BackupRecord, crate::backup::GenerationView, crate::backup::BackupStatus,
         crate::backup::BackupStage, crate::backup::BackupProgress, crate::backup::VerifyReport,
         crate::backup::LastBackup, crate::backup::DamagedDatabase,
+        regdesk_domain::privacy::PersonalDataView, crate::AccessLogEntry, crate::AccessLogInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -48,7 +48,12 @@ pub struct CaseDetail {
     pub version: i64,
     pub applicant_id: Option<String>,
     pub applicant_name: String,
+    /// The filing. Its ID numbers and postal address are masked
+    /// (`privacy::mask_draft`) unless `revealed`.
     pub draft: FilingDraft,
+    /// The draft carries the full ID numbers and address: read by
+    /// `reveal_case` (the reveal, the counter's edit form), and logged.
+    pub revealed: bool,
     /// 签章表（提交签章后）
     pub signing: Vec<SignerLine>,
     pub created_at: DateTime<Utc>,
@@ -193,8 +198,19 @@ pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
     })
 }
 
+/// The case as every view shows it: ID numbers and address masked.
 pub(crate) fn detail(r: Row) -> CaseDetail {
+    let mut d = detail_full(r);
+    regdesk_domain::privacy::mask_signers(&mut d.signing, &d.draft);
+    d.draft = regdesk_domain::privacy::mask_draft(&d.draft);
+    d.revealed = false;
+    d
+}
+
+/// The case with the full ID numbers and address: only for a logged read (`reveal_case`).
+pub(crate) fn detail_full(r: Row) -> CaseDetail {
     CaseDetail {
+        revealed: true,
         signing: signing_sheet(&r.facts.signers, &r.facts.signatures),
         state_label: r.state.label().to_string(),
         stage: stage_of(r.state),
@@ -279,6 +295,19 @@ fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {
         "UPDATE cases SET search_rowid = ?2 WHERE id = ?1",
         params![r.id, tx.last_insert_rowid()],
     )?;
+    tx.execute("DELETE FROM case_identity_files WHERE case_id = ?1", [&r.id])?;
+    let party_files = r
+        .draft
+        .owners
+        .iter()
+        .flat_map(|o| o.files.iter())
+        .chain(r.draft.writer.iter().flat_map(|w| w.files.iter()));
+    for f in party_files {
+        tx.execute(
+            "INSERT OR IGNORE INTO case_identity_files (case_id, file_id) VALUES (?1, ?2)",
+            params![r.id, f.file_id],
+        )?;
+    }
     Ok(())
 }
 
@@ -343,6 +372,11 @@ impl Store {
         )?;
         let ctx = self.party_context(&conn)?;
         drop(conn);
+        // A masked number or address sent back would overwrite the real one.
+        let masked = regdesk_domain::privacy::masked_in_draft(&input.draft);
+        if !masked.is_empty() {
+            return Err(StoreError::Invalid(masked));
+        }
         let draft_json = serde_json::to_string(&input.draft).map_err(corrupt)?;
         let title = input.draft.work.title.trim().to_string();
         let category = input.draft.work.category.map(|c| c.code()).unwrap_or("").to_string();
@@ -563,7 +597,8 @@ impl Store {
         Ok(input.draft.parties_not_fitting(input.attribution))
     }
 
-    /// 案件详情（按编号或流水号）。
+    /// 案件详情（按编号或流水号），ID numbers and address masked for everyone
+    /// (the full values: `reveal_case`).
     pub fn case_detail(&self, session: &Session, key: &str) -> Result<CaseDetail> {
         let conn = self.conn();
         actor(&conn, self.now(), Some(session), None)?;

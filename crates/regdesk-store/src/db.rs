@@ -37,6 +37,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("011_review_by_rule", include_str!("migrations/011_review_by_rule.sql")),
     ("012_payload_format", include_str!("migrations/012_payload_format.sql")),
     ("013_file_purpose", include_str!("migrations/013_file_purpose.sql")),
+    ("014_personal_data", include_str!("migrations/014_personal_data.sql")),
     ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
     ("016_backups", include_str!("migrations/016_backups.sql")),
 ];

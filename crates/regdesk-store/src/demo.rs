@@ -726,7 +726,7 @@ mod tests {
             .rows;
         let oldest = wangli_drafts.iter().min_by_key(|r| r.created_at).unwrap();
         assert_ne!(all.hits[0].case.serial, oldest.serial);
-        let detail = f.store.case_detail(&wangli, &oldest.serial).unwrap();
+        let detail = f.store.reveal_case(&wangli, &oldest.serial).unwrap();
         f.store
             .save_draft(
                 &wangli,

@@ -401,8 +401,11 @@ impl Store {
     /// A readable copy of the file for previews: decrypted (streamed) into the
     /// private views folder, outside the data directory, after checking that
     /// the content still hashes to its address. Views older than an hour go.
+    /// An identity scan opens only for the desks that may see full personal
+    /// data, and each opening is logged (`log_scan_opened`).
     pub fn verified_file_path(&self, session: &Session, id: &str) -> Result<PathBuf> {
         let f = self.file(session, id)?;
+        self.log_scan_opened(session, &f.id, &f.original_name)?;
         let altered = || {
             StoreError::Corrupt(format!(
                 "附件“{}”的内容与登记时不一致（文件已损坏或被改动），请重新上传",

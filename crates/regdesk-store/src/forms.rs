@@ -131,9 +131,11 @@ fn form_from(
 }
 
 impl Store {
-    /// 申请表 PDF of a case (by id or serial).
+    /// 申请表 PDF of a case (by id or serial), with the full ID numbers and
+    /// address the applicant signs: only for the desks that may see them, and
+    /// logged.
     pub fn application_form_pdf(&self, session: &Session, key: &str) -> Result<(String, Vec<u8>)> {
-        let case = self.case_detail(session, key)?;
+        let case = self.case_for_form(session, key)?;
         let office = self.office()?.map(|o| o.name).unwrap_or_default();
         let printed_on = chinese_date(&PartialDate::full(self.office_today()));
         let signers = if case.signing.is_empty() {

@@ -7,6 +7,7 @@
 //! Time comes from the [`Clock`] the store was opened with; nothing here reads
 //! the system clock behind the caller's back.
 
+mod access;
 pub mod anchor;
 mod applicants;
 mod audit;
@@ -43,6 +44,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
+pub use access::{AccessLogEntry, AccessLogInput};
 pub use anchor::{HeadKey, HEAD_FILE};
 pub use applicants::{
     ApplicantView, ChangeCategoryInput, ConsequenceView, FindApplicantsInput, IdCheckInput, IdCheckView,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::codes::{code, from_code};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::session::{actor, Session};
 use crate::Store;
 
@@ -135,6 +135,28 @@ pub struct CaseSearchResult {
     pub more: bool,
 }
 
+/// A search by ID number from someone who may not see full numbers is
+/// refused: a hit would confirm whose number it is (`privacy::asks_by_id_number`).
+/// A whole serial or registration number is not one.
+fn refuse_id_search(conn: &rusqlite::Connection, roles: &[regdesk_domain::staff::Role], query: &str) -> Result<()> {
+    if !regdesk_domain::privacy::asks_by_id_number(query) || regdesk_domain::privacy::may_see_full(roles) {
+        return Ok(());
+    }
+    let exact = query.trim().to_uppercase();
+    let names_a_case: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cases WHERE serial = ?1 OR registration_number = ?1)",
+        [&exact],
+        |r| r.get(0),
+    )?;
+    if !names_a_case {
+        return Err(StoreError::Refused {
+            code: "id_search_not_permitted".into(),
+            message: regdesk_domain::privacy::id_search_refused(),
+        });
+    }
+    Ok(())
+}
+
 /// How many matches the top bar's search counts before it says "more than".
 pub const SEARCH_COUNT_CAP: u32 = 200;
 
@@ -234,6 +256,7 @@ impl Store {
         let page = input.page.max(1);
         let (mut filter, mut codes) = state_filter(input.queue);
         if let Some(q) = input.search.as_deref().filter(|q| !q.trim().is_empty()) {
+            refuse_id_search(&conn, &roles, q)?;
             let (cond, param) = Store::search_filter(q);
             filter = format!("{filter} AND {cond}");
             codes.push(param);
@@ -317,6 +340,7 @@ impl Store {
                 more: false,
             });
         }
+        refuse_id_search(&conn, &roles, text)?;
         let (cond, param) = Store::search_match(text);
         let ids: Vec<String> = conn
             .prepare(&format!(

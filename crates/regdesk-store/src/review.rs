@@ -1292,7 +1292,7 @@ mod tests {
         let p = decide(&o, &o.li, a, ReviewDecision::Pass).unwrap();
         let reg = finish(&o, &o.zhang, &p, FinalDecision::Approve).unwrap();
         // The same work filed again, its title written with other punctuation and spaces.
-        let mut draft = reg.draft.clone();
+        let mut draft = o.f.store.reveal_case(&o.clerk, &reg.id).unwrap().draft;
         draft.work.title = format!(" {} ", draft.work.title.replace('（', " (").replace('）', ")"));
         let new =
             o.f.store

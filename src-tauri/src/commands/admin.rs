@@ -57,6 +57,12 @@ pub async fn recent_audit(state: State<'_, AppState>, input: RecentAuditInput) -
     state.with(|st, s| st.recent_audit(s, input.limit))
 }
 
+/// 查阅记录.
+#[tauri::command]
+pub async fn access_log(state: State<'_, AppState>, input: AccessLogInput) -> Res<Vec<AccessLogEntry>> {
+    state.with(|st, s| st.access_log(s, &input))
+}
+
 #[tauri::command]
 pub async fn office_tree(state: State<'_, AppState>) -> Res<Vec<OfficeNode>> {
     state.with(|st, s| st.office_tree(s))

@@ -22,6 +22,12 @@ pub async fn applicant(state: State<'_, AppState>, input: IdInput) -> Res<Applic
     state.with(|st, s| st.applicant(s, &input.id))
 }
 
+/// 显示完整号码 of a profile (logged).
+#[tauri::command]
+pub async fn reveal_applicant(state: State<'_, AppState>, input: IdInput) -> Res<ApplicantView> {
+    state.with(|st, s| st.reveal_applicant(s, &input.id))
+}
+
 #[tauri::command]
 pub async fn create_applicant(
     state: State<'_, AppState>,

@@ -93,3 +93,9 @@ pub async fn case_detail(state: State<'_, AppState>, input: CaseKey) -> Res<Case
 pub async fn damaged_database(state: State<'_, AppState>) -> Res<Option<regdesk_store::backup::DamagedDatabase>> {
     Ok(state.damaged.clone())
 }
+
+/// 显示完整号码 (logged).
+#[tauri::command]
+pub async fn reveal_case(state: State<'_, AppState>, input: CaseKey) -> Res<CaseDetail> {
+    state.with(|st, s| st.reveal_case(s, &input.key))
+}

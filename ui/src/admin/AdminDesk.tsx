@@ -1,6 +1,7 @@
 import { Tabs, Typography } from 'antd';
 import type { DeskOption, RoleOption, SettingsView } from '../api/bindings';
 import { t } from '../i18n';
+import { AccessLogTab } from './AccessLogTab';
 import { AuditTab } from './AuditTab';
 import { BackupTab } from './BackupTab';
 import { CalendarTab } from './CalendarTab';
@@ -70,6 +71,11 @@ export function AdminDesk({
             key: 'audit',
             label: <span data-testid="admin-tab-audit">{t('admin.tab.audit')}</span>,
             children: <AuditTab />,
+          },
+          {
+            key: 'access',
+            label: <span data-testid="admin-tab-access">{t('admin.tab.access')}</span>,
+            children: <AccessLogTab />,
           },
         ]}
       />

@@ -384,13 +384,22 @@ message: string, };
 
 export type ApplicantView = { id: string, category: ApplicantCategory, category_label: string, name: string, id_type: DocumentType, id_type_label: string, 
 /**
- * The full number (detail views of the counter desk).
+ * The number, masked by its kind (`privacy::mask_id`) unless `revealed`.
  */
 id_number: string, 
 /**
  * 330106********1234, for lists.
  */
-id_number_masked: string, pen_name: string | null, handler_name: string, handler_mobile: string, region: string | null, invoice_email: string, recipient_name: string, recipient_phone: string, postal_address: string, version: number, created_at: string, updated_at: string, };
+id_number_masked: string, pen_name: string | null, handler_name: string, handler_mobile: string, region: string | null, invoice_email: string, recipient_name: string, recipient_phone: string, 
+/**
+ * Masked (`privacy::mask_address`) unless `revealed`.
+ */
+postal_address: string, 
+/**
+ * `id_number` and `postal_address` are the full values: the counter's
+ * own save, or a logged read (`reveal_applicant`).
+ */
+revealed: boolean, version: number, created_at: string, updated_at: string, };
 
 export type UpdateApplicantInput = { id: string, version: number, applicant: ApplicantInput, };
 
@@ -530,7 +539,17 @@ has_notice: boolean,
 /**
  * Everyone signed again in a correction round: the counter may resubmit.
  */
-awaits_resubmission: boolean, version: number, applicant_id: string | null, applicant_name: string, draft: FilingDraft, 
+awaits_resubmission: boolean, version: number, applicant_id: string | null, applicant_name: string, 
+/**
+ * The filing. Its ID numbers and postal address are masked
+ * (`privacy::mask_draft`) unless `revealed`.
+ */
+draft: FilingDraft, 
+/**
+ * The draft carries the full ID numbers and address: read by
+ * `reveal_case` (the reveal, the counter's edit form), and logged.
+ */
+revealed: boolean, 
 /**
  * 签章表（提交签章后）
  */
@@ -1005,3 +1024,37 @@ detail: string, data_dir: string, last_backup: LastBackup | null,
  * The exact command that restores the last verified backup.
  */
 restore_command: string | null, };
+
+export type PersonalDataView = "full_identity" | "identity_scan" | "application_form";
+
+export type AccessLogEntry = { seq: number, at: string, staff_username: string | null, staff_name: string | null, what: PersonalDataView, what_label: string, case_id: string | null, 
+/**
+ * 流水号
+ */
+serial: string | null, applicant_id: string | null, applicant_name: string | null, 
+/**
+ * The scan's file name (identity scans).
+ */
+file_name: string | null, };
+
+export type AccessLogInput = { 
+/**
+ * 工作人员的登录名
+ */
+staff: string | null, 
+/**
+ * 案件的流水号或编号
+ */
+case: string | null, 
+/**
+ * 起始日期（含，本机构日期）
+ */
+from: string | null, 
+/**
+ * 截止日期（含）
+ */
+to: string | null, 
+/**
+ * 最多条数（1–1000，默认 200）
+ */
+limit: number | null, };

@@ -2,7 +2,7 @@
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
 import { READ_COMMANDS, type Command } from './commands';
-import type { BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus, DamagedDatabase, CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+import type { AccessLogEntry, AccessLogInput, BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus, DamagedDatabase, CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
   'validation',
@@ -97,11 +97,15 @@ export const api = {
   runBackup: () => call<BackupRecord>('run_backup'),
   /** When the database is damaged: what happened and the way back. */
   damagedDatabase: () => call<DamagedDatabase | null>('damaged_database'),
+  /** 查阅记录: the logged reads of full personal data. */
+  accessLog: (input: AccessLogInput) => call<AccessLogEntry[]>('access_log', { input }),
   recentAudit: (limit: number) => call<AuditEntryView[]>('recent_audit', { input: { limit } satisfies RecentAuditInput }),
   /** 证件核验: never rejects for a bad number (valid=false with the error). */
   checkId: (input: IdCheckInput) => call<IdCheckView>('check_id', { input }),
   findApplicants: (input: FindApplicantsInput) => call<ApplicantView[]>('find_applicants', { input }),
   applicant: (id: string) => call<ApplicantView>('applicant', { input: { id } satisfies IdInput }),
+  /** A profile with its full ID number and address (the counter's edit form); the core logs the read. */
+  revealApplicant: (id: string) => call<ApplicantView>('reveal_applicant', { input: { id } satisfies IdInput }),
   createApplicant: (input: ApplicantInput) => call<ApplicantView>('create_applicant', { input }),
   updateApplicant: (input: UpdateApplicantInput) => call<ApplicantView>('update_applicant', { input }),
   changeApplicantCategory: (input: ChangeCategoryInput) => call<ApplicantView>('change_applicant_category', { input }),

@@ -8,7 +8,6 @@ export const READ_COMMANDS = [
   'search_cases',
   'case_detail',
   'file',
-  'verified_file_path',
   'check_id',
   'find_applicants',
   'applicant',
@@ -30,6 +29,7 @@ export const READ_COMMANDS = [
   'office_tree',
   'calendar_years',
   'backup_status',
+  'access_log',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -40,7 +40,10 @@ export const CHANGE_COMMANDS = [
   'lock_session',
   'unlock_session',
   'change_password',
+  'reveal_case',
   'add_file',
+  'verified_file_path',
+  'reveal_applicant',
   'create_applicant',
   'update_applicant',
   'change_applicant_category',

@@ -119,26 +119,37 @@ export function ApplicantDrawer({
 
   /** Shows a profile (or a blank new one), dropping whatever the form held. */
   const show = useCallback(
-    (a: ApplicantView | null) => {
-      setRecord(a);
+    async (a: ApplicantView | null) => {
       setFailure(null);
       setIdServerError(null);
       form.resetFields();
-      if (a) form.setFieldsValue(toValues(a));
+      if (!a || a.revealed) {
+        setRecord(a);
+        if (a) form.setFieldsValue(toValues(a));
+        return;
+      }
+      // Views carry the number and address masked: the edit form reads the full ones (the core logs it).
+      setRecord(null);
+      try {
+        const full = await api.revealApplicant(a.id);
+        setRecord(full);
+        form.setFieldsValue(toValues(full));
+      } catch (e) {
+        setFailure({ err: e as ApiError, rest: [] });
+      }
     },
     [form],
   );
 
   const seq = request?.seq;
   useEffect(() => {
-    if (request) show(request.applicant);
+    if (request) void show(request.applicant);
     // a new request (seq) opens afresh
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [seq]);
 
   const openKnown = (a: ApplicantView) => {
-    show(a);
-    nameRef.current?.focus();
+    void show(a).then(() => nameRef.current?.focus());
   };
 
   const save = async () => {

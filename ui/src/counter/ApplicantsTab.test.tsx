@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ApplicantInput, FindApplicantsInput, IdCheckInput, UpdateApplicantInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
-import { applicant, idInvalid, idValid } from '../test/fixtures';
+import { applicant, idInvalid, idValid, maskedApplicant } from '../test/fixtures';
 import { fill, renderWithProviders } from '../test/render';
 import { ApplicantsTab } from './ApplicantsTab';
 
@@ -192,8 +192,10 @@ describe('applicant profiles at the counter', () => {
   it('opens a row with the full number and updates it with update_applicant against its version', async () => {
     const full = applicant({ version: 3 });
     const core = fakeCore({
-      find_applicants: () => [ZHANG],
-      applicant: () => full,
+      find_applicants: () => [maskedApplicant()],
+      // views carry the number and address masked; the edit form reads the full ones (logged by the core)
+      applicant: () => maskedApplicant({ version: 3 }),
+      reveal_applicant: () => full,
       check_id: checkId,
       update_applicant: (args) => {
         const input = args?.input as UpdateApplicantInput;
@@ -206,6 +208,8 @@ describe('applicant profiles at the counter', () => {
 
     await waitFor(() => expect(field('applicant_id_number').value).toBe('330106199001011234'));
     expect(core.callsTo('applicant')[0].args).toEqual({ input: { id: 'ap-1' } });
+    expect(core.callsTo('reveal_applicant')[0].args).toEqual({ input: { id: 'ap-1' } });
+    expect(field('applicant_postal_address').value).toBe('浙江省杭州市西湖区文三路 1 号');
     expect(screen.getByTestId('applicant-title')).toHaveTextContent('用户信息：张三');
     expect(screen.queryByTestId('applicant-change-category')).toBeNull();
 

@@ -66,7 +66,7 @@ describe('作品填报', () => {
 
   it('shows every problem of a refused submission under its field, jumps to the step, keeps the input', async () => {
     const core = fakeCore({
-      case_detail: () => caseDetail({ draft: filledDraft() }),
+      reveal_case: () => caseDetail({ draft: filledDraft() }),
       save_draft: saveDraftLike({ version: 1 }),
       submit_for_signing: () => {
         throw apiError('validation', '填报内容有误', [
@@ -113,7 +113,7 @@ describe('作品填报', () => {
 
   it('a wrong identity number blocks the next step with the core’s precise message; going back is free', async () => {
     const core = fakeCore({
-      case_detail: () => caseDetail({ draft: filledDraft() }),
+      reveal_case: () => caseDetail({ draft: filledDraft() }),
       save_draft: saveDraftLike({ version: 1 }),
       check_id: (args) => {
         const input = args?.input as { number: string };
@@ -202,7 +202,7 @@ describe('作品填报', () => {
       signing: [ownerLine(0, '张三', 'current'), writerLine('王执笔', 'waiting')],
     });
     const core = fakeCore({
-      case_detail: () => signing,
+      reveal_case: () => signing,
       check_id: idOk,
       add_file: (args) => fileView({ id: 'f-scan', original_name: 'zhang.pdf', mime: 'application/pdf' , size: (args?.input as { path: string }).path.length }),
       record_signature: (args) => {
@@ -276,7 +276,7 @@ describe('作品填报', () => {
       draft: filledDraft(),
       signing: [ownerLine(0, '张三', 'signed', '2026-11-25T10:00:00+08:00'), writerLine('王执笔', 'current')],
     });
-    const core = fakeCore({ case_detail: () => signed, save_draft: saveDraftLike({ version: 4 }), check_id: idOk });
+    const core = fakeCore({ reveal_case: () => signed, save_draft: saveDraftLike({ version: 4 }), check_id: idOk });
     const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
     await screen.findByTestId('signing-panel');
 
@@ -355,7 +355,7 @@ describe('作品填报', () => {
   it('a conflict offers 重新载入, which asks first and then shows the stored content', async () => {
     let stored = caseDetail({ draft: filledDraft(), version: 2 });
     const core = fakeCore({
-      case_detail: () => stored,
+      reveal_case: () => stored,
       save_draft: () => {
         throw apiError('conflict', '这件作品已被他人修改');
       },
@@ -371,7 +371,7 @@ describe('作品填报', () => {
     await user.click(screen.getByTestId('filing-reload'));
     await user.click(await screen.findByTestId('reload-confirm-ok'));
     await waitFor(() => expect(field('filing_work_title')).toHaveValue('西湖秋色'));
-    expect(core.callsTo('case_detail')).toHaveLength(2);
+    expect(core.callsTo('reveal_case')).toHaveLength(2);
     expect(screen.queryByTestId('filing-save-error')).toBeNull();
   });
 
@@ -381,7 +381,7 @@ describe('作品填报', () => {
     });
 
     it('saves an existing draft when leaving a step and 20 s after the last change', async () => {
-      const core = fakeCore({ case_detail: () => caseDetail({ draft: filledDraft(), version: 2 }), save_draft: saveDraftLike({ version: 2 }), check_id: idOk });
+      const core = fakeCore({ reveal_case: () => caseDetail({ draft: filledDraft(), version: 2 }), save_draft: saveDraftLike({ version: 2 }), check_id: idOk });
       const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
       await waitFor(() => expect(field('filing_work_title')).toHaveValue('西湖春色'));
 

@@ -216,7 +216,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     if (!caseKey) return;
     let live = true;
     setLoading(true);
-    filingApi.caseDetail(caseKey).then(
+    filingApi.revealCase(caseKey).then(
       (c) => {
         if (!live) return;
         applyLoaded(c);
@@ -438,7 +438,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     });
     if (answer !== 'ok') return;
     try {
-      const c = await filingApi.caseDetail(d.id);
+      const c = await filingApi.revealCase(d.id);
       applyLoaded(c);
       setSaveError(null);
     } catch (e) {
@@ -515,18 +515,27 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     if (stale.length > 0) form.setFields(stale.map((f) => ({ name: f.name, errors: [] })));
   };
 
-  const pickApplicant = (a: PickedApplicant | null) => {
+  const pickApplicant = async (a: PickedApplicant | null) => {
     setApplicant(a);
-    if (a?.profile) {
-      const p = a.profile;
-      const fill: Partial<Record<'invoice_email' | 'recipient_name' | 'recipient_phone' | 'postal_address', string>> = {};
-      for (const k of ['invoice_email', 'recipient_name', 'recipient_phone', 'postal_address'] as const) {
-        const cur = form.getFieldValue(k) as string | undefined;
-        if (!cur || cur.trim() === '') fill[k] = p[k];
-      }
-      for (const [k, v] of Object.entries(fill)) form.setFieldValue(k, v);
-    }
     markDirty();
+    if (!a?.profile) return;
+    let p = a.profile;
+    const fill: Partial<Record<'invoice_email' | 'recipient_name' | 'recipient_phone' | 'postal_address', string>> = {};
+    for (const k of ['invoice_email', 'recipient_name', 'recipient_phone', 'postal_address'] as const) {
+      const cur = form.getFieldValue(k) as string | undefined;
+      if (!cur || cur.trim() === '') fill[k] = p[k];
+    }
+    if ('postal_address' in fill && !p.revealed) {
+      // Lists show the address masked: the full one is read (and logged) to fill the form.
+      try {
+        p = await filingApi.revealApplicant(p.id);
+        fill.postal_address = p.postal_address;
+      } catch (e) {
+        delete fill.postal_address;
+        void message.error((e as ApiError).message);
+      }
+    }
+    for (const [k, v] of Object.entries(fill)) form.setFieldValue(k, v);
   };
 
   const jumpTo = (field: string) => {

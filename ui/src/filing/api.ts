@@ -22,6 +22,10 @@ export const filingApi = {
   submitForSigning: (input: CaseRef) => call<CaseDetail>('submit_for_signing', { input }),
   recordSignature: (input: RecordSignatureInput) => call<CaseDetail>('record_signature', { input }),
   caseDetail: (key: string) => call<CaseDetail>('case_detail', { input: { key } satisfies CaseKey }),
+  /** The case with its full ID numbers and address (the counter's edit form); the core logs the read. */
+  revealCase: (key: string) => call<CaseDetail>('reveal_case', { input: { key } satisfies CaseKey }),
+  /** A profile with its full ID number and address (filling a party from it); the core logs the read. */
+  revealApplicant: (id: string) => call<ApplicantView>('reveal_applicant', { input: { id } satisfies IdInput }),
   addFile: (path: string, purpose: FilePurpose) => call<FileView>('add_file', { input: { path, purpose } satisfies AddFileInput }),
   file: (id: string) => call<FileView>('file', { input: { id } satisfies IdInput }),
   /** The verified absolute path of a stored file (for previews). */

@@ -265,8 +265,8 @@ function OwnerCard({ index, onRemove, markDirty }: { index: number; onRemove: ()
     const kind: PartyKind = a.category === 'individual' || a.category === 'lawyer' ? 'natural_person' : 'organisation';
     form.setFieldValue([...base, 'kind'], kind);
     form.setFieldValue([...base, 'name'], a.name);
+    // The number typed is the profile's (that is how it was found); the view's is masked.
     form.setFieldValue([...base, 'id_type'], a.id_type);
-    form.setFieldValue([...base, 'id_number'], a.id_number);
     form.setFieldValue([...base, 'handling_person'], a.handler_name);
     form.setFieldValue([...base, 'region'], a.region ?? '');
     markDirty();
@@ -359,8 +359,8 @@ function WriterSection({
   const writer = useValue<FilingDraft['writer']>('writer');
   const useKnown = (a: ApplicantView) => {
     form.setFieldValue(['writer', 'name'], a.name);
+    // The number typed is the profile's (that is how it was found); the view's is masked.
     form.setFieldValue(['writer', 'id_type'], a.id_type);
-    form.setFieldValue(['writer', 'id_number'], a.id_number);
     markDirty();
   };
   return (

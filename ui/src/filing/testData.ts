@@ -73,6 +73,8 @@ export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
     applicant_id: null,
     applicant_name: '',
     draft: newDraft(),
+    // as `reveal_case` returns it (the counter's edit form); `case_detail` masks
+    revealed: true,
     signing: [],
     created_at: '2026-11-25T09:00:00+08:00',
     updated_at: '2026-11-25T09:00:00+08:00',

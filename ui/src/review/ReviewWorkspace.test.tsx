@@ -344,3 +344,49 @@ describe('终审', () => {
     await waitFor(() => expect(screen.queryByTestId('review-error')).toBeNull());
   });
 });
+
+describe('个人信息', () => {
+  const masked = (n: string) => `${n.slice(0, 6)}********${n.slice(-4)}`;
+
+  it('shows masked numbers until 显示完整号码; the full ones come from reveal_case and are checked then', async () => {
+    const full = reviewCase();
+    const c: CaseDetail = {
+      ...full,
+      revealed: false,
+      draft: {
+        ...full.draft,
+        owners: full.draft.owners.map((o) => ({ ...o, id_number: masked(o.id_number) })),
+        writer: full.draft.writer && { ...full.draft.writer, id_number: masked(full.draft.writer.id_number) },
+        postal_address: '浙江省杭州市******',
+      },
+    };
+    const fc = core(c, { reveal_case: () => full });
+    const { user } = renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" row={reviewRow()} onChanged={vi.fn()} />);
+
+    expect(await screen.findByTestId('summary-owner-1')).toHaveTextContent('330106********1231');
+    expect(screen.getByTestId('review-masked')).toHaveTextContent('每次查看都会记录');
+    expect(screen.getByTestId('review-id-masked-0')).toHaveTextContent('显示完整号码后核验');
+    expect(fc.callsTo('check_id')).toHaveLength(0);
+
+    await user.click(screen.getByTestId('review-reveal'));
+    await waitFor(() => expect(screen.getByTestId('summary-owner-1')).toHaveTextContent('330106199202021231'));
+    expect(inputOf(fc.callsTo('reveal_case')[0])).toEqual({ key: full.id });
+    expect(screen.queryByTestId('review-masked')).toBeNull();
+    await waitFor(() => expect(fc.callsTo('check_id').length).toBeGreaterThan(0));
+    expect(fc.callsTo('check_id').every((x) => !String(inputOf<{ number: string }>(x).number).includes('*'))).toBe(true);
+  });
+
+  it('a refused reveal shows the core’s message and the numbers stay masked', async () => {
+    const full = reviewCase();
+    const c: CaseDetail = { ...full, revealed: false, draft: { ...full.draft, owners: full.draft.owners.map((o) => ({ ...o, id_number: masked(o.id_number) })) } };
+    core(c, {
+      reveal_case: () => {
+        throw apiError('permission', '您没有“查看完整证件号码、地址或身份证明文件”的权限');
+      },
+    });
+    const { user } = renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" row={reviewRow()} onChanged={vi.fn()} />);
+    await user.click(await screen.findByTestId('review-reveal'));
+    expect(await screen.findByTestId('review-reveal-error')).toHaveTextContent('查看完整证件号码');
+    expect(screen.getByTestId('summary-owner-1')).toHaveTextContent('330106********1231');
+  });
+});

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
-import { CheckOutlined, CloseOutlined, PrinterOutlined, RollbackOutlined, StopOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloseOutlined, EyeOutlined, PrinterOutlined, RollbackOutlined, StopOutlined } from '@ant-design/icons';
 import type { ApiError, CaseDetail, CaseRow, DuplicateView, FinalDecision, RefusalGround, ReviewDecision, ReviewRecordView } from '../api/bindings';
 import { STAGE_COLOR } from '../shared/stage';
 import { fmtDate } from '../shared/format';
@@ -96,6 +96,22 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
   useEffect(() => {
     void load();
   }, [load]);
+
+  const [revealing, setRevealing] = useState(false);
+  const [revealError, setRevealError] = useState<ApiError | null>(null);
+  /** 显示完整号码: the core returns the full values and logs the read. */
+  const reveal = async () => {
+    if (!detail) return;
+    setRevealing(true);
+    try {
+      setDetail(await reviewApi.revealCase(detail.id));
+      setRevealError(null);
+    } catch (e) {
+      setRevealError(e as ApiError);
+    } finally {
+      setRevealing(false);
+    }
+  };
 
   /** Runs a decision; on success shows the new state (read-only from then on). */
   const decide = async (run: (d: CaseDetail) => Promise<CaseDetail>, done: (c: CaseDetail) => string): Promise<ApiError | null> => {
@@ -380,13 +396,28 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
               <Typography.Title level={5} className="review-section">
                 {rt('section.filing')}
               </Typography.Title>
+              {!detail.revealed && (
+                <Alert
+                  className="review-reveal"
+                  type="info"
+                  showIcon
+                  data-testid="review-masked"
+                  message={rt('reveal.masked')}
+                  action={
+                    <Button size="small" icon={<EyeOutlined />} loading={revealing} onClick={() => void reveal()} data-testid="review-reveal">
+                      {rt('btn.reveal')}
+                    </Button>
+                  }
+                />
+              )}
+              {revealError && <Alert type="error" showIcon message={revealError.message} data-testid="review-reveal-error" />}
               <DraftSummary draft={detail.draft} applicantName={detail.applicant_name} />
             </div>
             <div className="review-right">
               {actions}
               <ChecklistPanel value={checked} onChange={setChecked} />
               <MaterialsPanel draft={detail.draft} />
-              <IdChecksPanel draft={detail.draft} />
+              <IdChecksPanel draft={detail.draft} masked={!detail.revealed} />
               <DuplicatesPanel items={duplicates} failure={dupError} />
               <HistoryPanel items={history} failure={histError} />
             </div>

@@ -14,6 +14,8 @@ import { call } from '../api/client';
 
 export const reviewApi = {
   caseDetail: (key: string) => call<CaseDetail>('case_detail', { input: { key } satisfies CaseKey }),
+  /** 显示完整号码: the case with its full ID numbers and address; the core logs the read. */
+  revealCase: (key: string) => call<CaseDetail>('reveal_case', { input: { key } satisfies CaseKey }),
   /** 初审: pass, return for correction or propose refusal. */
   firstReview: (input: ReviewDecisionInput) => call<CaseDetail>('first_review', { input }),
   /** 终审: approve (the number is assigned), send back or confirm the refusal. */

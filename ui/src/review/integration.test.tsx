@@ -122,7 +122,7 @@ describe('补正后重新提交', () => {
     });
     const onSaved = vi.fn();
     const fc = fakeCore({
-      case_detail: () => signed,
+      reveal_case: () => signed,
       check_id: idOk,
       resubmit: () => ({ ...signed, ...stateFlags('awaiting_first_review'), version: 13, state: 'awaiting_first_review', state_label: '待初审', stage: 'waiting_office' }),
     });
@@ -145,7 +145,7 @@ describe('补正后重新提交', () => {
       draft: filledDraft(),
       signing: [ownerLine(0, '张三', 'signed', '2026-12-01T10:00:00+08:00'), writerLine('王执笔', 'current')],
     });
-    fakeCore({ case_detail: () => waiting, check_id: idOk });
+    fakeCore({ reveal_case: () => waiting, check_id: idOk });
     const { unmount } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
     await screen.findByTestId('signing-panel');
     expect(screen.getByTestId('sign-1')).toBeInTheDocument();
@@ -153,7 +153,7 @@ describe('补正后重新提交', () => {
     unmount();
 
     fakeCore({
-      case_detail: () => ({
+      reveal_case: () => ({
         ...waiting,
         state: 'awaiting_payment',
         state_label: '待缴费',

@@ -140,26 +140,35 @@ export function idLinesOf(d: FilingDraft): IdLine[] {
   return out;
 }
 
-function IdLineCheck({ line, n }: { line: IdLine; n: number }) {
-  // No typing here: ask the core at once.
-  const check = useIdCheck(line.type, line.number, 0);
+function IdLineCheck({ line, n, masked }: { line: IdLine; n: number; masked: boolean }) {
+  // No typing here: ask the core at once (a masked number is not checked).
+  const check = useIdCheck(line.type, masked ? '' : line.number, 0);
   return (
     <div className="review-id" data-testid={`review-id-${n}`}>
       <Typography.Text strong>{line.who}</Typography.Text>{' '}
       <Typography.Text className="mono">{line.number.trim() === '' ? rt('id.noNumber') : line.number}</Typography.Text>
-      {line.number.trim() !== '' && <IdCheckPanel check={check} />}
+      {line.number.trim() !== '' &&
+        (masked ? (
+          <Typography.Text type="secondary" data-testid={`review-id-masked-${n}`}>
+            {' '}
+            {rt('id.masked')}
+          </Typography.Text>
+        ) : (
+          <IdCheckPanel check={check} />
+        ))}
     </div>
   );
 }
 
-export function IdChecksPanel({ draft }: { draft: FilingDraft }) {
+/** The case's ID numbers, each checked by the core; `masked` while the numbers are not revealed. */
+export function IdChecksPanel({ draft, masked = false }: { draft: FilingDraft; masked?: boolean }) {
   const lines = useMemo(() => idLinesOf(draft), [draft]);
   return (
     <Panel title={rt('section.idChecks')} testId="review-idchecks">
       {lines.length === 0 ? (
         <Typography.Text type="secondary">{rt('id.none')}</Typography.Text>
       ) : (
-        lines.map((l, n) => <IdLineCheck key={l.key} line={l} n={n} />)
+        lines.map((l, n) => <IdLineCheck key={l.key} line={l} n={n} masked={masked} />)
       )}
     </Panel>
   );

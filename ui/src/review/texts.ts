@@ -18,6 +18,9 @@ export const zhCN = {
   'btn.cancel': '取消',
   'btn.reload': '重新载入',
   'btn.preview': '预览',
+  'btn.reveal': '显示完整号码',
+  'reveal.masked': '证件号码与地址已遮蔽显示；核验证件前请点“显示完整号码”（每次查看都会记录）',
+  'id.masked': '显示完整号码后核验',
 
   'load.failed': '无法打开该案件：{message}',
 
@@ -170,6 +173,9 @@ export const en: Record<ReviewTextKey, string> = {
   'btn.cancel': 'Cancel',
   'btn.reload': 'Reload',
   'btn.preview': 'Preview',
+  'btn.reveal': 'Show full numbers',
+  'reveal.masked': 'ID numbers and the address are masked; show the full numbers to check the IDs (every view is logged)',
+  'id.masked': 'Show the full numbers to check',
 
   'load.failed': 'Cannot open the case: {message}',
 

@@ -93,6 +93,11 @@ export function staff(over: Partial<StaffView> = {}): StaffView {
   };
 }
 
+/** A profile as lists and `applicant` return it: number and address masked. */
+export function maskedApplicant(over: Partial<ApplicantView> = {}): ApplicantView {
+  return applicant({ id_number: '330106********1234', postal_address: '浙江省杭州市******', revealed: false, ...over });
+}
+
 export function applicant(over: Partial<ApplicantView> = {}): ApplicantView {
   return {
     id: 'ap-1',
@@ -111,6 +116,8 @@ export function applicant(over: Partial<ApplicantView> = {}): ApplicantView {
     recipient_name: '张三',
     recipient_phone: '13800138000',
     postal_address: '浙江省杭州市西湖区文三路 1 号',
+    // as `reveal_applicant` and the counter's own save return it; lists mask (see `maskedApplicant`)
+    revealed: true,
     version: 1,
     created_at: '2026-11-25T08:30:00+08:00',
     updated_at: '2026-11-25T08:30:00+08:00',

@@ -81,7 +81,7 @@ fn a_version_9_database_links_its_search_index_when_opened() {
     };
     assert_eq!(search(&draft.title), vec![draft.serial.clone()]);
     // Saved again, the case is indexed once, under its new words only.
-    let detail = store.case_detail(&clerk, &draft.serial).unwrap();
+    let detail = store.reveal_case(&clerk, &draft.serial).unwrap();
     let mut changed = detail.draft.clone();
     changed.work.title = "断桥残雪新编".into();
     store
@@ -109,13 +109,15 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 }
 
 /// Undoes the migrations after 012, newest first: the database as a version-12
-/// program left it (no backups, no row digests, files without their purpose).
-fn as_version_12(conn: &Connection) {
+/// program left it (no backups, no row digests, no identity-file index, files
+/// without their purpose).
+pub(super) fn as_version_12(conn: &Connection) {
     conn.execute_batch(
         "DROP TABLE backups; DROP TABLE integrity_checks; ALTER TABLE settings DROP COLUMN backup_dir;
          ALTER TABLE settings DROP COLUMN backup_keep; ALTER TABLE settings DROP COLUMN backup_every_hours;
          DROP INDEX journal_row_digests; ALTER TABLE journal DROP COLUMN row_digests;
          DROP TABLE audit_rows; DROP TABLE audit_state;
+         DROP TABLE case_identity_files; DROP INDEX journal_command_at;
          ALTER TABLE files DROP COLUMN purpose; PRAGMA user_version = 12;",
     )
     .unwrap();
@@ -330,7 +332,7 @@ fn a_case_written_in_a_newer_format_is_refused_not_misread() {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
-    let detail = f.store.case_detail(&clerk, &id).unwrap();
+    let detail = f.store.reveal_case(&clerk, &id).unwrap();
     for (column, label) in [("draft_format", "案件填报内容"), ("facts_format", "案件办理记录")] {
         conn.execute(&format!("UPDATE cases SET {column} = 2 WHERE id = ?1"), [&id])
             .unwrap();
@@ -355,7 +357,7 @@ fn a_case_written_in_a_newer_format_is_refused_not_misread() {
         conn.execute(&format!("UPDATE cases SET {column} = 1 WHERE id = ?1"), [&id])
             .unwrap();
     }
-    assert_eq!(f.store.case_detail(&clerk, &id).unwrap(), detail);
+    assert_eq!(f.store.reveal_case(&clerk, &id).unwrap(), detail);
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn office_with_personal_data() -> (Fixture, Session, CaseDetail, FileView, tempf
 fn a_copied_data_directory_shows_no_id_number_or_address() {
     let (f, clerk, case, attachment, _outside) = office_with_personal_data();
     // The data really holds them (so the scan below can fail).
-    let detail = f.store.case_detail(&clerk, &case.id).unwrap();
+    let detail = f.store.reveal_case(&clerk, &case.id).unwrap();
     assert!(serde_json::to_string(&detail).unwrap().contains(ID_NUMBER));
     let view = f.store.verified_file_path(&clerk, &attachment.id).unwrap();
     assert!(contains(&std::fs::read(&view).unwrap(), ID_NUMBER.as_bytes()));

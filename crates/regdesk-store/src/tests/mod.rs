@@ -20,6 +20,7 @@ mod journal;
 mod keys;
 mod offices;
 mod payments;
+mod privacy;
 mod proofs;
 mod queues;
 mod session;
