@@ -3,13 +3,22 @@
 
 use std::process::Command;
 
-/// The tests' key file: a fixed key, outside the data directories.
+/// The tests' key file: a fixed key, outside the data directories. Written
+/// once per run, whole (a temporary file renamed into place), so that tests
+/// running in parallel never read it half written.
 fn key_file() -> std::path::PathBuf {
     use regdesk_store::keys::{KeyHome, StationKeys};
-    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("regdesk-cli-tests.key");
-    let code = StationKeys::from_secret([0x42; 32], KeyHome::KeyStore).recovery_code();
-    std::fs::write(&path, code.as_bytes()).unwrap();
-    path
+    static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let path = dir.join("regdesk-cli-tests.key");
+        let code = StationKeys::from_secret([0x42; 32], KeyHome::KeyStore).recovery_code();
+        let tmp = dir.join(format!("regdesk-cli-tests.key.{}", std::process::id()));
+        std::fs::write(&tmp, code.as_bytes()).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+        path
+    })
+    .clone()
 }
 
 fn regdesk(dir: &std::path::Path) -> Command {
