@@ -127,23 +127,7 @@ impl Store {
     /// 显示完整号码：the case with its full ID numbers and postal address, for
     /// the desks that may see them; the read is logged.
     pub fn reveal_case(&self, session: &Session, key: &str) -> Result<CaseDetail> {
-        let who = actor(
-            &self.conn(),
-            self.now(),
-            Some(session),
-            Some(Permission::ViewPersonalData),
-        )?;
-        self.run(Some(who.id()), VIEW_COMMAND, |tx, _| {
-            let row = crate::cases::load(tx, key)?;
-            let viewed = Viewed {
-                case: Some((row.id.clone(), row.serial.clone(), row.version)),
-                ..Viewed::default()
-            };
-            Ok((
-                view_change(PersonalDataView::FullIdentity, &viewed),
-                crate::cases::detail_full(row),
-            ))
-        })
+        self.full_case(session, key, PersonalDataView::FullIdentity)
     }
 
     /// 显示完整号码：a profile with its full ID number and postal address (the
@@ -187,6 +171,12 @@ impl Store {
     /// The full case for the printed application form (the applicant signs the
     /// paper): only the desks that may see full data; the print is logged.
     pub(crate) fn case_for_form(&self, session: &Session, key: &str) -> Result<CaseDetail> {
+        self.full_case(session, key, PersonalDataView::ApplicationForm)
+    }
+
+    /// The case unmasked, for the desks that may see full data, with the read
+    /// logged as `what` in the same transaction.
+    fn full_case(&self, session: &Session, key: &str, what: PersonalDataView) -> Result<CaseDetail> {
         let who = actor(
             &self.conn(),
             self.now(),
@@ -199,10 +189,7 @@ impl Store {
                 case: Some((row.id.clone(), row.serial.clone(), row.version)),
                 ..Viewed::default()
             };
-            Ok((
-                view_change(PersonalDataView::ApplicationForm, &viewed),
-                crate::cases::detail_full(row),
-            ))
+            Ok((view_change(what, &viewed), crate::cases::detail_full(row)))
         })
     }
 
