@@ -1,4 +1,5 @@
-//! `regdesk case list|find|show|revoke` and `regdesk print application-form`.
+//! `regdesk case list|find|show|revoke|resubmit|withdraw|expire-corrections` and
+//! `regdesk print application-form|notice`.
 
 use std::path::PathBuf;
 
@@ -48,6 +49,34 @@ pub enum CaseCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// 重新提交：退回补正的案件修改并全部重新签章后，回到待初审（不再缴费）。
+    ///
+    /// Resubmit a corrected case once everyone has signed again (no new payment).
+    Resubmit {
+        /// 流水号 / serial
+        serial: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 撤回：申请人申请撤回尚未办结的作品（窗口）。
+    ///
+    /// Withdraw an open case at the applicant's request (counter).
+    Withdraw {
+        /// 流水号 / serial
+        serial: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 补正逾期视为撤回：列出本次撤回的案件（桌面程序每小时自动执行）。
+    ///
+    /// Withdraw every correction left past its deadline; prints the serials (the app does it hourly).
+    ExpireCorrections {
+        /// 每件一行 JSON / one JSON object per case
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -55,6 +84,14 @@ pub enum PrintCmd {
     /// 申请表 PDF。
     ApplicationForm {
         serial: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// 补正通知书或不予登记通知书 PDF。 / The correction or refusal notice, as PDF.
+    Notice {
+        /// 流水号 / serial
+        serial: String,
+        /// 输出文件 / output file
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
@@ -121,8 +158,7 @@ pub fn case_json(d: &CaseDetail) -> Value {
 }
 
 fn fail(io: &mut Io<'_>, e: &StoreError) -> u8 {
-    let _ = writeln!(io.err, "{e}");
-    1
+    crate::desk_io::refused(io, e)
 }
 
 pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
@@ -275,6 +311,52 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                 Err(e) => fail(io, &e),
             }
         }
+        CaseCmd::Resubmit { serial, json } | CaseCmd::Withdraw { serial, json } => {
+            let d = match store.case_detail(s, serial) {
+                Ok(d) => d,
+                Err(e) => return fail(io, &e),
+            };
+            let done = if matches!(cmd, CaseCmd::Resubmit { .. }) {
+                store.resubmit(
+                    s,
+                    &regdesk_store::ResubmitInput {
+                        case_id: d.id,
+                        version: d.version,
+                    },
+                )
+            } else {
+                store.withdraw(
+                    s,
+                    &regdesk_store::CaseRef {
+                        case_id: d.id,
+                        version: d.version,
+                    },
+                )
+            };
+            match done {
+                Ok(d) => {
+                    crate::filing_cmd::case_out(store, s, &d, *json, io);
+                    0
+                }
+                Err(e) => fail(io, &e),
+            }
+        }
+        CaseCmd::ExpireCorrections { json } => match store.expire_corrections(s) {
+            Ok(serials) => {
+                for serial in &serials {
+                    if *json {
+                        let _ = writeln!(io.out, "{}", json!({ "serial": serial, "state": "withdrawn" }));
+                    } else {
+                        let _ = writeln!(io.out, "{serial}\t逾期未补正，视为撤回");
+                    }
+                }
+                if serials.is_empty() && !*json {
+                    let _ = writeln!(io.out, "没有逾期未补正的案件");
+                }
+                0
+            }
+            Err(e) => fail(io, &e),
+        },
         CaseCmd::Show { serial, full, json } => match if *full {
             store.reveal_case(s, serial)
         } else {
@@ -295,6 +377,9 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                         d.serial, d.state_label, d.draft.work.title
                     );
                     let _ = writeln!(io.out, "著作权人：{}", owners(&d).join("、"));
+                    if let Some(n) = &d.registration_number {
+                        let _ = writeln!(io.out, "登记号：{n}");
+                    }
                     for l in &d.signing {
                         let _ = writeln!(io.out, "签章：{}（{}）", l.signer.name, l.status.label());
                     }
@@ -307,19 +392,26 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
 }
 
 pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 {
-    match cmd {
-        PrintCmd::ApplicationForm { serial, output } => match store.application_form_pdf(s, serial) {
-            Ok((serial, pdf)) => match std::fs::write(output, pdf) {
-                Ok(()) => {
-                    let _ = writeln!(io.out, "已生成 {serial} 的申请表：{}", output.display());
-                    0
-                }
-                Err(e) => {
-                    let _ = writeln!(io.err, "无法写入 {}：{e}", output.display());
-                    1
-                }
-            },
-            Err(e) => fail(io, &e),
+    let (made, output) = match cmd {
+        PrintCmd::ApplicationForm { serial, output } => (
+            store
+                .application_form_pdf(s, serial)
+                .map(|(serial, pdf)| (format!("{serial} 的申请表"), pdf)),
+            output,
+        ),
+        PrintCmd::Notice { serial, output } => (store.notice_pdf(s, serial), output),
+    };
+    match made {
+        Ok((what, pdf)) => match std::fs::write(output, pdf) {
+            Ok(()) => {
+                let _ = writeln!(io.out, "已生成 {what}：{}", output.display());
+                0
+            }
+            Err(e) => {
+                let _ = writeln!(io.err, "无法写入 {}：{e}", output.display());
+                1
+            }
         },
+        Err(e) => fail(io, &e),
     }
 }

@@ -2,12 +2,16 @@
 //!
 //! Exit codes: 0 done; 1 refused or failed (the reason on stderr); 2 usage.
 
+mod applicant_cmd;
 mod backup_cmd;
 mod calendar_cmd;
 mod case_cmd;
+mod desk_io;
+mod filing_cmd;
 mod id_check;
 mod key_cmd;
 mod payment_cmd;
+mod review_cmd;
 mod staff_cmd;
 
 use std::io::Write;
@@ -19,7 +23,12 @@ use clap::{Parser, Subcommand};
 use regdesk_store::{LoginInput, Session, Store, StoreError, SystemClock};
 
 #[derive(Parser, Debug)]
-#[command(name = "regdesk", version, about = "作品登记工作台（命令行）")]
+#[command(
+    name = "regdesk",
+    version,
+    about = "作品登记工作台（命令行）：桌面程序的各项办理，无界面执行。 / RegDesk headless: every desk operation from the command line.",
+    after_help = "登录：--user 登录名，密码取自环境变量 REGDESK_PASSWORD。退出码：0 完成，1 被拒绝（原因见标准错误），2 用法错误。\nSign in with --user; the password comes from REGDESK_PASSWORD. Exit codes: 0 done, 1 refused (reason on stderr), 2 usage."
+)]
 struct Cli {
     /// Data directory (default: REGDESK_DATA_DIR, else the platform's data directory).
     #[arg(long, global = true)]
@@ -55,7 +64,19 @@ enum Cmd {
     /// 打印文书（需 --user）。
     #[command(subcommand)]
     Print(case_cmd::PrintCmd),
-    /// 缴费与核款：导入银行流水（需核款人员 --user）。
+    /// 用户信息：新增、修改、查找、显示（需受理人员 --user）。 / Applicant profiles (counter staff).
+    #[command(subcommand)]
+    Applicant(applicant_cmd::ApplicantCmd),
+    /// 作品填报：新建、修改、附件、提交签章、记录签章（需受理人员 --user）。 / Filings, attachments, signatures (counter).
+    #[command(subcommand)]
+    Filing(filing_cmd::FilingCmd),
+    /// 附件库：存入文件、查看记录（需 --user）。 / The attachment store (add a file, show its record).
+    #[command(subcommand)]
+    File(filing_cmd::FileCmd),
+    /// 初审、终审、审查记录、疑似重复（需审查人员 --user）。 / First and final review, history, duplicates.
+    #[command(subcommand)]
+    Review(review_cmd::ReviewCmd),
+    /// 缴费与核款：缴费方式、登记付款、核款、退费、导入银行流水（需 --user）。 / Payments: method, record, check, refund, bank statements.
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
     /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。
@@ -329,6 +350,34 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Payment(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => payment_cmd::payment(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Applicant(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => applicant_cmd::applicant(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Filing(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => filing_cmd::filing(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::File(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => filing_cmd::file(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Review(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => review_cmd::review(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1

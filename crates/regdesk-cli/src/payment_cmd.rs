@@ -1,12 +1,24 @@
-//! `regdesk payment import-statement`: a bank statement through the same store
-//! command as the payments desk (preview with `--dry-run`).
+//! `regdesk payment …`: the payments desk (核款台) through its store commands:
+//! a bank statement (preview with `--dry-run`), the payment method, payments
+//! recorded by one finance person and checked by another, refunds.
 
 use std::path::PathBuf;
 
+use chrono::{NaiveDate, NaiveDateTime};
 use clap::Subcommand;
-use regdesk_store::{ImportStatementInput, Session, StatementImportView, Store};
-use serde_json::json;
+use regdesk_domain::fee::format_yuan;
+use regdesk_domain::lifecycle::PaymentMethod;
+use regdesk_domain::payment::{RefundInput, RefundMethod, TransferCommand, TransferInput, TransferState};
+use regdesk_domain::staff::FilePurpose;
+use regdesk_store::{
+    CheckTransferInput, ChooseMethodInput, ImportStatementInput, PaymentCasesInput, RecordRefundInput,
+    RecordTransferInput, Session, ShareInput, StatementImportView, Store, TransferView, TransfersInput,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
 
+use crate::desk_io::{case_at, emit, refused};
+use crate::filing_cmd::case_out;
 use crate::Io;
 
 #[derive(Subcommand, Debug)]
@@ -21,6 +33,175 @@ pub enum PaymentCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 待缴费、待核款的案件：应缴、已登记、尚差、可用的缴费方式。
+    ///
+    /// Cases to pay or to check: owed, covered, short, the methods they take.
+    Cases {
+        /// 流水号、作品名称或申请人 / serial, title or applicant
+        #[arg(long)]
+        search: Option<String>,
+        /// 每件一行 JSON / one JSON object per case
+        #[arg(long)]
+        json: bool,
+    },
+    /// 选定缴费方式（一经选定不可更改）：online bank_transfer alipay_transfer。
+    ///
+    /// Choose the payment method (final once chosen): online, bank_transfer, alipay_transfer.
+    ChooseMethod {
+        /// 流水号 / serial
+        serial: String,
+        #[arg(long)]
+        method: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 登记付款（制单）：线下转账，或在线支付（--method online，--reference 为平台交易号）；
+    /// 一笔可分给多件作品（--case 流水号=金额分，可重复；只有一件时可省略金额）。须由另一位核款人员用
+    /// payment check 确认。
+    ///
+    /// Record a payment (maker): a transfer, or an online payment (--method online, --reference = the
+    /// platform's transaction number); one payment may cover several cases (--case SERIAL=FEN, repeated;
+    /// the amount may be left out for a single case). Another finance person confirms it with payment check.
+    RecordTransfer {
+        /// bank_transfer（默认） alipay_transfer online
+        #[arg(long, default_value = "bank_transfer")]
+        method: String,
+        /// 付款人（户名） / payer
+        #[arg(long)]
+        payer: String,
+        /// 付款账号（可选） / payer's account (optional)
+        #[arg(long, default_value = "")]
+        account: String,
+        /// 付款银行（可选） / payer's bank (optional)
+        #[arg(long, default_value = "")]
+        bank: String,
+        /// 到账金额（分） / amount received, in fen
+        #[arg(long)]
+        amount_fen: i64,
+        /// 到账时间，如 2026-12-06 10:30 / received at (office time)
+        #[arg(long, value_parser = parse_received_at)]
+        received_at: NaiveDateTime,
+        /// 转账流水号或凭证号；在线支付为平台交易号 / transfer or platform reference
+        #[arg(long)]
+        reference: String,
+        /// 用途或附言（可选） / purpose or memo (optional)
+        #[arg(long, default_value = "")]
+        purpose: String,
+        /// 付款回单扫描件（可选） / receipt scan (optional)
+        #[arg(long)]
+        receipt: Option<PathBuf>,
+        /// 流水号=金额（分），可重复 / SERIAL=FEN, repeatable
+        #[arg(long = "case", required = true)]
+        cases: Vec<String>,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 核款（审核）：另一位核款人员 --confirm 确认收款，或 --reject 原因 退回；登记人不能审核自己登记的付款。
+    ///
+    /// Check a payment (checker): --confirm, or --reject REASON; whoever recorded it may not check it.
+    Check {
+        /// 付款记录编号（payment transfers 给出） / payment id (from payment transfers)
+        id: String,
+        /// 确认收款 / confirm
+        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+        confirm: bool,
+        /// 退回原因 / reason for rejecting
+        #[arg(long)]
+        reject: Option<String>,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 付款记录（待核款在前，最近 200 笔）：--state recorded confirmed rejected。
+    ///
+    /// Recorded payments (to check first, the latest 200).
+    Transfers {
+        /// recorded confirmed rejected
+        #[arg(long)]
+        state: Option<String>,
+        /// 每笔一行 JSON / one JSON object per payment
+        #[arg(long)]
+        json: bool,
+    },
+    /// 应退费的案件。 / Cases owed a refund.
+    RefundsDue {
+        /// 每件一行 JSON / one JSON object per case
+        #[arg(long)]
+        json: bool,
+    },
+    /// 登记退费：--method bank_transfer alipay online（原路退回，限在线支付），金额须等于应退金额。
+    ///
+    /// Record a refund: the method, the amount owed (in fen), the reference and the date.
+    Refund {
+        /// 流水号 / serial
+        serial: String,
+        /// bank_transfer alipay online
+        #[arg(long)]
+        method: String,
+        /// 退费金额（分） / amount in fen
+        #[arg(long)]
+        amount_fen: i64,
+        /// 退费流水号 / refund reference
+        #[arg(long)]
+        reference: String,
+        /// 退费日期，如 2026-12-06 / refund date
+        #[arg(long)]
+        on: NaiveDate,
+    },
+}
+
+/// A time as typed: `2026-12-06 10:30`, `2026-12-06 10:30:00` or `2026-12-06T10:30:00`.
+fn parse_received_at(s: &str) -> Result<NaiveDateTime, String> {
+    let t = s.trim();
+    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .ok_or_else(|| format!("到账时间“{s}”请按 2026-12-06 10:30 填写"))
+}
+
+/// A code (`bank_transfer`) as one of the core's values, else usage help naming the choices.
+fn code_of<T: DeserializeOwned>(code: &str, what: &str, choices: &str, io: &mut Io<'_>) -> Option<T> {
+    let got = serde_json::from_value(Value::String(code.trim().to_string())).ok();
+    if got.is_none() {
+        let _ = writeln!(io.err, "未知{what}“{code}”，可用：{choices}");
+    }
+    got
+}
+
+fn transfer_out(t: &TransferView, json: bool, io: &mut Io<'_>) {
+    if json {
+        emit(io, t);
+        return;
+    }
+    let _ = writeln!(
+        io.out,
+        "{}\t{}\t{}\t{}\t{}（登记人 {}{}）",
+        t.id,
+        t.method_label,
+        t.payer,
+        format_yuan(t.amount_fen),
+        t.state_label,
+        t.recorded_by_name,
+        t.checked_by_name
+            .as_deref()
+            .map(|c| format!("，审核人 {c}"))
+            .unwrap_or_default()
+    );
+    for a in &t.allocations {
+        let _ = writeln!(
+            io.out,
+            "  → {} {} {}（{}）",
+            a.serial,
+            a.title,
+            format_yuan(a.amount_fen),
+            a.case_state_label
+        );
+    }
+    if let Some(r) = &t.reject_reason {
+        let _ = writeln!(io.out, "  退回原因：{r}");
+    }
 }
 
 /// One JSON object per data line of the statement.
@@ -46,6 +227,243 @@ pub fn lines_json(v: &StatementImportView) -> Vec<serde_json::Value> {
 
 pub fn payment(store: &Store, s: &Session, cmd: &PaymentCmd, io: &mut Io<'_>) -> u8 {
     match cmd {
+        PaymentCmd::Cases { search, json } => {
+            let rows = match store.payment_cases(s, &PaymentCasesInput { search: search.clone() }) {
+                Ok(r) => r,
+                Err(e) => return refused(io, &e),
+            };
+            for r in &rows {
+                if *json {
+                    emit(io, r);
+                } else {
+                    let _ = writeln!(
+                        io.out,
+                        "{}\t{}\t{}\t{}\t应缴 {}，已登记 {}，尚差 {}{}",
+                        r.serial,
+                        r.state_label,
+                        r.title,
+                        r.applicant_name,
+                        format_yuan(r.owed_fen),
+                        format_yuan(r.covered_fen),
+                        format_yuan(r.short_fen),
+                        r.method_label.as_deref().map(|m| format!("（{m}）")).unwrap_or_default()
+                    );
+                }
+            }
+            0
+        }
+        PaymentCmd::ChooseMethod { serial, method, json } => {
+            let Some(method) = code_of::<PaymentMethod>(
+                method,
+                "缴费方式",
+                "online bank_transfer alipay_transfer",
+                io,
+            ) else {
+                return 2;
+            };
+            let d = match case_at(store, s, serial) {
+                Ok(d) => d,
+                Err(e) => return refused(io, &e),
+            };
+            let input = ChooseMethodInput {
+                case_id: d.id,
+                version: d.version,
+                method,
+            };
+            match store.choose_payment_method(s, &input) {
+                Ok(d) => {
+                    case_out(store, s, &d, *json, io);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::RecordTransfer {
+            method,
+            payer,
+            account,
+            bank,
+            amount_fen,
+            received_at,
+            reference,
+            purpose,
+            receipt,
+            cases,
+            json,
+        } => {
+            let Some(method) = code_of::<PaymentMethod>(
+                method,
+                "缴费方式",
+                "bank_transfer alipay_transfer online",
+                io,
+            ) else {
+                return 2;
+            };
+            let mut shares = Vec::new();
+            for c in cases {
+                let (serial, amount) = match c.split_once('=') {
+                    Some((serial, fen)) => match fen.trim().parse::<i64>() {
+                        Ok(f) => (serial.trim(), f),
+                        Err(_) => {
+                            let _ = writeln!(io.err, "--case {c}：金额请写整数分，如 {serial}=30000");
+                            return 2;
+                        }
+                    },
+                    None if cases.len() == 1 => (c.trim(), *amount_fen),
+                    None => {
+                        let _ = writeln!(
+                            io.err,
+                            "一笔付款分给几件作品时，每个 --case 须写明金额：流水号=金额（分）"
+                        );
+                        return 2;
+                    }
+                };
+                let d = match case_at(store, s, serial) {
+                    Ok(d) => d,
+                    Err(e) => return refused(io, &e),
+                };
+                shares.push(ShareInput {
+                    case_id: d.id,
+                    amount_fen: amount,
+                });
+            }
+            let receipt_file_id = match receipt {
+                Some(path) => match store.add_file(s, path, FilePurpose::Receipt) {
+                    Ok(f) => Some(f.id),
+                    Err(e) => return refused(io, &e),
+                },
+                None => None,
+            };
+            let input = RecordTransferInput {
+                transfer: TransferInput {
+                    method,
+                    payer: payer.clone(),
+                    payer_account: account.clone(),
+                    payer_bank: bank.clone(),
+                    amount_fen: *amount_fen,
+                    received_at: *received_at,
+                    reference: reference.clone(),
+                    purpose: purpose.clone(),
+                },
+                receipt_file_id,
+                shares,
+            };
+            match store.record_transfer(s, &input) {
+                Ok(t) => {
+                    transfer_out(&t, *json, io);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::Check {
+            id,
+            confirm,
+            reject,
+            json,
+        } => {
+            let command = match (confirm, reject) {
+                (true, None) => TransferCommand::Confirm,
+                (false, Some(reason)) => TransferCommand::Reject { reason: reason.clone() },
+                _ => {
+                    let _ = writeln!(io.err, "请写 --confirm 或 --reject 原因（二选一）");
+                    return 2;
+                }
+            };
+            let t = match store.transfer(s, id) {
+                Ok(t) => t,
+                Err(e) => return refused(io, &e),
+            };
+            let input = CheckTransferInput {
+                id: t.id,
+                version: t.version,
+                command,
+            };
+            match store.check_transfer(s, &input) {
+                Ok(t) => {
+                    transfer_out(&t, *json, io);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::Transfers { state, json } => {
+            let state = match state {
+                Some(code) => match code_of::<TransferState>(code, "付款状态", "recorded confirmed rejected", io) {
+                    Some(s) => Some(s),
+                    None => return 2,
+                },
+                None => None,
+            };
+            match store.transfers(s, &TransfersInput { state }) {
+                Ok(list) => {
+                    for t in &list {
+                        transfer_out(t, *json, io);
+                    }
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::RefundsDue { json } => match store.refunds_due(s) {
+            Ok(rows) => {
+                for r in &rows {
+                    if *json {
+                        emit(io, r);
+                    } else {
+                        let _ = writeln!(
+                            io.out,
+                            "{}\t{}\t{}\t{}\t应退 {}",
+                            r.serial,
+                            r.state_label,
+                            r.title,
+                            r.applicant_name,
+                            format_yuan(r.owed_fen)
+                        );
+                    }
+                }
+                0
+            }
+            Err(e) => refused(io, &e),
+        },
+        PaymentCmd::Refund {
+            serial,
+            method,
+            amount_fen,
+            reference,
+            on,
+        } => {
+            let Some(method) = code_of::<RefundMethod>(method, "退费方式", "bank_transfer alipay online", io) else {
+                return 2;
+            };
+            let d = match case_at(store, s, serial) {
+                Ok(d) => d,
+                Err(e) => return refused(io, &e),
+            };
+            let input = RecordRefundInput {
+                case_id: d.id,
+                refund: RefundInput {
+                    method,
+                    amount_fen: *amount_fen,
+                    reference: reference.clone(),
+                    refunded_on: *on,
+                },
+            };
+            match store.record_refund(s, &input) {
+                Ok(()) => {
+                    let _ = writeln!(
+                        io.out,
+                        "已登记退费：{} {}（{}，{}）",
+                        d.serial,
+                        format_yuan(*amount_fen),
+                        method.label(),
+                        reference
+                    );
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
         PaymentCmd::ImportStatement { file, dry_run, json } => {
             let input = ImportStatementInput {
                 path: file.display().to_string(),

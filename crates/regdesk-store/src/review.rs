@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::cases::{at_version, corrupt, detail, load, CaseDetail, Row};
+use crate::cases::{at_version, corrupt, detail, load, CaseDetail, CaseRef, Row};
 use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::uuid_v7;
@@ -451,6 +451,20 @@ impl Store {
         self.run(Some(&who.staff_id.0), "resubmit", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
             let cmd = CaseCommand::Resubmit;
+            let (change, row) = self.apply_case_row(tx, row, &cmd, &who, now)?;
+            log_review(tx, &row, &cmd, &who, now)?;
+            Ok((change, detail(row)))
+        })
+    }
+
+    /// 撤回（窗口）：申请人书面申请撤回一件尚未办结的作品；登记前的任何状态都可以，
+    /// 规则由案件状态机决定。记入审查记录。
+    pub fn withdraw(&self, session: &Session, input: &CaseRef) -> Result<CaseDetail> {
+        let who = actor(&self.conn(), self.now(), Some(session), None)?;
+        require_kind(&who, CommandKind::Withdraw)?;
+        self.run(Some(&who.staff_id.0), "withdraw", |tx, now| {
+            let row = at_version(tx, &input.case_id, input.version)?;
+            let cmd = CaseCommand::Withdraw;
             let (change, row) = self.apply_case_row(tx, row, &cmd, &who, now)?;
             log_review(tx, &row, &cmd, &who, now)?;
             Ok((change, detail(row)))
@@ -1348,5 +1362,32 @@ mod tests {
             end_of_office_day(NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()).unwrap(),
             Utc.with_ymd_and_hms(2026, 12, 25, 15, 59, 59).unwrap()
         );
+    }
+
+    #[test]
+    fn the_counter_withdraws_an_open_case_once_on_request() {
+        let o = office(3);
+        let id: String = raw_db(o.f.store.path())
+            .unwrap()
+            .query_row("SELECT id FROM cases ORDER BY serial LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        let d = o.f.store.case_detail(&o.clerk, &id).unwrap();
+        let at = CaseRef {
+            case_id: d.id.clone(),
+            version: d.version,
+        };
+        // Finance may not withdraw a case: the counter takes the applicant's request.
+        let e = o.f.store.withdraw(&o.chen, &at).unwrap_err();
+        assert!(e.to_string().contains("撤回"), "{e}");
+        let w = one(&o, || o.f.store.withdraw(&o.clerk, &at).unwrap());
+        assert_eq!(w.state, CaseState::Withdrawn);
+        let h = o.f.store.review_history(&o.clerk, &d.id).unwrap();
+        assert_eq!(h.last().map(|r| r.command), Some(CommandKind::Withdraw));
+        // A finished case cannot be withdrawn again.
+        let again = CaseRef {
+            case_id: w.id.clone(),
+            version: w.version,
+        };
+        assert!(o.f.store.withdraw(&o.clerk, &again).is_err());
     }
 }

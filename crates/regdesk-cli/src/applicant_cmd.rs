@@ -1,0 +1,210 @@
+//! `regdesk applicant add|update|find|show|change-category`: applicant
+//! profiles (用户信息) through the counter's store commands.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use regdesk_domain::applicant::{ApplicantCategory, ApplicantInput};
+use regdesk_store::{ApplicantView, ChangeCategoryInput, FindApplicantsInput, Session, Store, UpdateApplicantInput};
+use serde_json::Value;
+
+use crate::desk_io::{bad_input, emit, read_json, refused};
+use crate::Io;
+
+#[derive(Subcommand, Debug)]
+pub enum ApplicantCmd {
+    /// 新增用户信息：读取 JSON 文件（字段同桌面程序的用户信息表，见 README），输出一行 JSON。
+    ///
+    /// Add a profile from a JSON file (the fields the desk saves); prints one JSON object.
+    Add {
+        /// JSON 文件（- 为标准输入） / JSON file (- for stdin)
+        #[arg(long = "json", value_name = "FILE")]
+        input: PathBuf,
+    },
+    /// 修改用户信息（类别不变）：读取 JSON 文件，须写完整证件号与地址。
+    ///
+    /// Update a profile from a JSON file (the category stays; full ID number and address).
+    Update {
+        /// 用户编号（applicant find 给出） / profile id (from applicant find)
+        id: String,
+        /// JSON 文件（- 为标准输入） / JSON file (- for stdin)
+        #[arg(long = "json", value_name = "FILE")]
+        input: PathBuf,
+    },
+    /// 查找用户信息：姓名、证件号或手机号；证件号与地址遮蔽显示。
+    ///
+    /// Find profiles by name, ID number or mobile (ID numbers and addresses masked).
+    Find {
+        text: String,
+        /// 最多几条（1–50，默认 10） / at most (1–50, default 10)
+        #[arg(long, default_value_t = 10)]
+        limit: u32,
+        /// 每条一行 JSON / one JSON object per profile
+        #[arg(long)]
+        json: bool,
+    },
+    /// 显示一条用户信息；--full 显示完整证件号与地址（记入查阅记录）。
+    ///
+    /// Show a profile; --full shows the full ID number and address (logged).
+    Show {
+        id: String,
+        /// 完整证件号与地址（记入查阅记录） / full ID number and address (logged)
+        #[arg(long)]
+        full: bool,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 修改用户类别（管理员，核实代理资质后）：individual organisation agency lawyer。
+    ///
+    /// Change a profile's category (admin, after checking the agency's credentials).
+    ChangeCategory {
+        id: String,
+        /// individual organisation agency lawyer
+        #[arg(long)]
+        category: String,
+        /// 原因 / reason
+        #[arg(long)]
+        reason: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn line(a: &ApplicantView) -> String {
+    format!(
+        "{}\t{}\t{}\t{} {}\t经办人 {} {}",
+        a.id, a.category_label, a.name, a.id_type_label, a.id_number, a.handler_name, a.handler_mobile
+    )
+}
+
+fn show(io: &mut Io<'_>, a: &ApplicantView, json: bool) {
+    if json {
+        emit(io, a);
+    } else {
+        let _ = writeln!(io.out, "{}", line(a));
+    }
+}
+
+pub fn applicant(store: &Store, s: &Session, cmd: &ApplicantCmd, io: &mut Io<'_>) -> u8 {
+    match cmd {
+        ApplicantCmd::Add { input } => {
+            let a: ApplicantInput = match read_json(input) {
+                Ok(a) => a,
+                Err(p) => return bad_input(io, &p),
+            };
+            match store.create_applicant(s, &a) {
+                Ok(v) => {
+                    emit(io, &v);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        ApplicantCmd::Update { id, input } => {
+            let a: ApplicantInput = match read_json(input) {
+                Ok(a) => a,
+                Err(p) => return bad_input(io, &p),
+            };
+            let current = match store.applicant(s, id) {
+                Ok(v) => v,
+                Err(e) => return refused(io, &e),
+            };
+            let upd = UpdateApplicantInput {
+                id: current.id,
+                version: current.version,
+                applicant: a,
+            };
+            match store.update_applicant(s, &upd) {
+                Ok(v) => {
+                    emit(io, &v);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        ApplicantCmd::Find { text, limit, json } => {
+            let input = FindApplicantsInput {
+                query: text.clone(),
+                limit: *limit,
+            };
+            match store.find_applicants(s, &input) {
+                Ok(found) => {
+                    for a in &found {
+                        show(io, a, *json);
+                    }
+                    if found.is_empty() && !*json {
+                        let _ = writeln!(io.err, "没有找到“{text}”");
+                    }
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        ApplicantCmd::Show { id, full, json } => {
+            let got = if *full {
+                store.reveal_applicant(s, id)
+            } else {
+                store.applicant(s, id)
+            };
+            match got {
+                Ok(a) => {
+                    if *json {
+                        emit(io, &a);
+                    } else {
+                        let _ = writeln!(
+                            io.out,
+                            "用户：{}（{}）\n证件：{} {}\n经办人：{} {}\n发票邮箱：{}\n证书收件：{} {} {}",
+                            a.name,
+                            a.category_label,
+                            a.id_type_label,
+                            a.id_number,
+                            a.handler_name,
+                            a.handler_mobile,
+                            a.invoice_email,
+                            a.recipient_name,
+                            a.recipient_phone,
+                            a.postal_address
+                        );
+                    }
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        ApplicantCmd::ChangeCategory {
+            id,
+            category,
+            reason,
+            json,
+        } => {
+            let Ok(category) =
+                serde_json::from_value::<ApplicantCategory>(Value::String(category.trim().to_string()))
+            else {
+                let _ = writeln!(
+                    io.err,
+                    "未知用户类别“{category}”，可用：individual organisation agency lawyer"
+                );
+                return 2;
+            };
+            let current = match store.applicant(s, id) {
+                Ok(v) => v,
+                Err(e) => return refused(io, &e),
+            };
+            let input = ChangeCategoryInput {
+                id: current.id,
+                version: current.version,
+                category,
+                reason: reason.clone(),
+            };
+            match store.change_applicant_category(s, &input) {
+                Ok(a) => {
+                    show(io, &a, *json);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+    }
+}
