@@ -179,8 +179,7 @@ pub fn applicant(store: &Store, s: &Session, cmd: &ApplicantCmd, io: &mut Io<'_>
             reason,
             json,
         } => {
-            let Ok(category) =
-                serde_json::from_value::<ApplicantCategory>(Value::String(category.trim().to_string()))
+            let Ok(category) = serde_json::from_value::<ApplicantCategory>(Value::String(category.trim().to_string()))
             else {
                 let _ = writeln!(
                     io.err,

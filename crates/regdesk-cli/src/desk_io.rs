@@ -51,8 +51,7 @@ pub fn read_value(path: &Path) -> Result<Value, InputProblems> {
             .map_err(|e| InputProblems(vec![format!("无法读取标准输入：{e}")]))?;
         s
     } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| InputProblems(vec![format!("无法读取 {}：{e}", path.display())]))?
+        std::fs::read_to_string(path).map_err(|e| InputProblems(vec![format!("无法读取 {}：{e}", path.display())]))?
     };
     serde_json::from_str(&text).map_err(|e| {
         InputProblems(vec![format!(
@@ -75,7 +74,7 @@ pub fn from_value<T: DeserializeOwned + Serialize>(raw: &Value) -> Result<T, Inp
     let value: T = serde_path_to_error::deserialize(raw).map_err(|e| {
         let at = e.path().to_string();
         let at = if at == "." { "（顶层）".to_string() } else { at };
-        InputProblems(vec![format!("{at}：{}", e.inner())])
+        InputProblems(vec![format!("{at}：取值不符合要求（{}）", e.inner())])
     })?;
     // What was read, written back: a key missing from it was not understood.
     let back = serde_json::to_value(&value).map_err(|e| InputProblems(vec![format!("无法检查输入：{e}")]))?;

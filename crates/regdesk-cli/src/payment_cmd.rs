@@ -155,10 +155,15 @@ pub enum PaymentCmd {
 /// A time as typed: `2026-12-06 10:30`, `2026-12-06 10:30:00` or `2026-12-06T10:30:00`.
 fn parse_received_at(s: &str) -> Result<NaiveDateTime, String> {
     let t = s.trim();
-    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .ok_or_else(|| format!("到账时间“{s}”请按 2026-12-06 10:30 填写"))
+    [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .ok_or_else(|| format!("到账时间“{s}”请按 2026-12-06 10:30 填写"))
 }
 
 /// A code (`bank_transfer`) as one of the core's values, else usage help naming the choices.
@@ -246,19 +251,18 @@ pub fn payment(store: &Store, s: &Session, cmd: &PaymentCmd, io: &mut Io<'_>) ->
                         format_yuan(r.owed_fen),
                         format_yuan(r.covered_fen),
                         format_yuan(r.short_fen),
-                        r.method_label.as_deref().map(|m| format!("（{m}）")).unwrap_or_default()
+                        r.method_label
+                            .as_deref()
+                            .map(|m| format!("（{m}）"))
+                            .unwrap_or_default()
                     );
                 }
             }
             0
         }
         PaymentCmd::ChooseMethod { serial, method, json } => {
-            let Some(method) = code_of::<PaymentMethod>(
-                method,
-                "缴费方式",
-                "online bank_transfer alipay_transfer",
-                io,
-            ) else {
+            let Some(method) = code_of::<PaymentMethod>(method, "缴费方式", "online bank_transfer alipay_transfer", io)
+            else {
                 return 2;
             };
             let d = match case_at(store, s, serial) {
@@ -291,12 +295,8 @@ pub fn payment(store: &Store, s: &Session, cmd: &PaymentCmd, io: &mut Io<'_>) ->
             cases,
             json,
         } => {
-            let Some(method) = code_of::<PaymentMethod>(
-                method,
-                "缴费方式",
-                "bank_transfer alipay_transfer online",
-                io,
-            ) else {
+            let Some(method) = code_of::<PaymentMethod>(method, "缴费方式", "bank_transfer alipay_transfer online", io)
+            else {
                 return 2;
             };
             let mut shares = Vec::new();
@@ -433,7 +433,8 @@ pub fn payment(store: &Store, s: &Session, cmd: &PaymentCmd, io: &mut Io<'_>) ->
             reference,
             on,
         } => {
-            let Some(method) = code_of::<RefundMethod>(method, "退费方式", "bank_transfer alipay online", io) else {
+            let Some(method) = code_of::<RefundMethod>(method, "退费方式", "bank_transfer alipay online", io)
+            else {
                 return 2;
             };
             let d = match case_at(store, s, serial) {

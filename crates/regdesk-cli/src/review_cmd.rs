@@ -3,9 +3,7 @@
 
 use clap::{ArgGroup, Subcommand};
 use regdesk_domain::lifecycle::RefusalGround;
-use regdesk_store::{
-    FinalDecision, FinalDecisionInput, ReviewDecision, ReviewDecisionInput, Session, Store,
-};
+use regdesk_store::{FinalDecision, FinalDecisionInput, ReviewDecision, ReviewDecisionInput, Session, Store};
 use serde_json::Value;
 
 use crate::desk_io::{case_at, emit, refused};
@@ -136,7 +134,10 @@ pub fn review(store: &Store, s: &Session, cmd: &ReviewCmd, io: &mut Io<'_>) -> u
                 (false, Some(note), false) => FinalDecision::SendBack { note: note.clone() },
                 (false, None, true) => FinalDecision::ConfirmRefusal,
                 _ => {
-                    let _ = writeln!(io.err, "请写 --approve、--send-back 意见 或 --confirm-refusal（三选一）");
+                    let _ = writeln!(
+                        io.err,
+                        "请写 --approve、--send-back 意见 或 --confirm-refusal（三选一）"
+                    );
                     return 2;
                 }
             };

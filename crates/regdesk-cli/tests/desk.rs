@@ -78,7 +78,9 @@ fn refused(dir: &Path, user: &str, args: &[&str]) -> String {
 }
 
 fn icon(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/icons").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../assets/icons")
+        .join(name)
 }
 
 fn write_json(dir: &Path, name: &str, v: &Value) -> String {
@@ -163,10 +165,20 @@ fn fresh_office(dir: &Path) {
         ("hejun", "何军", "finance"),
         ("liwen", "李雯", "first_reviewer,final_reviewer"),
         ("zhangwei", "张伟", "final_reviewer"),
+        ("zhaoyi", "赵毅", "admin,counter_clerk"),
     ] {
         let mut c = regdesk(dir);
         c.args([
-            "--user", "admin", "staff", "add", "--username", user, "--name", name, "--role", roles,
+            "--user",
+            "admin",
+            "staff",
+            "add",
+            "--username",
+            user,
+            "--name",
+            name,
+            "--role",
+            roles,
         ])
         .env("REGDESK_PASSWORD", PASSWORD)
         .env("REGDESK_NEW_PASSWORD", PASSWORD);
@@ -188,7 +200,12 @@ fn signed_case(dir: &Path, title: &str) -> String {
         _ => ok_json(
             dir,
             "wangli",
-            &["applicant", "add", "--json", &write_json(dir, "applicant.json", &applicant_json())],
+            &[
+                "applicant",
+                "add",
+                "--json",
+                &write_json(dir, "applicant.json", &applicant_json()),
+            ],
         ),
     };
     let proof = ok_json(
@@ -206,11 +223,7 @@ fn signed_case(dir: &Path, title: &str) -> String {
     let f = write_json(
         dir,
         "filing.json",
-        &filing_json(
-            applicant["id"].as_str().unwrap(),
-            proof["id"].as_str().unwrap(),
-            title,
-        ),
+        &filing_json(applicant["id"].as_str().unwrap(), proof["id"].as_str().unwrap(), title),
     );
     let serial = ok_json(dir, "wangli", &["filing", "new", "--json", &f])["serial"]
         .as_str()
@@ -227,7 +240,9 @@ fn signed_case(dir: &Path, title: &str) -> String {
     let signed = ok_json(
         dir,
         "wangli",
-        &["filing", "sign", &serial, "--signer", "1", "--method", "paper", "--scan", &scan, "--json"],
+        &[
+            "filing", "sign", &serial, "--signer", "1", "--method", "paper", "--scan", &scan, "--json",
+        ],
     );
     assert_eq!(signed["state"], "awaiting_payment", "{signed}");
     serial
@@ -256,14 +271,26 @@ fn a_walk_in_case_from_init_to_its_registration_number_headless() {
     let a = ok_json(
         dir,
         "wangli",
-        &["applicant", "add", "--json", &write_json(dir, "applicant.json", &applicant_json())],
+        &[
+            "applicant",
+            "add",
+            "--json",
+            &write_json(dir, "applicant.json", &applicant_json()),
+        ],
     );
     assert_eq!(a["id_number"], OWNER_ID, "the counter's own save shows the full number");
     shown(dir, "wangli", &["applicant", "find", "林晓雨"]);
     let proof = ok_json(
         dir,
         "wangli",
-        &["file", "add", icon("32x32.png").to_str().unwrap(), "--purpose", "identity_proof", "--json"],
+        &[
+            "file",
+            "add",
+            icon("32x32.png").to_str().unwrap(),
+            "--purpose",
+            "identity_proof",
+            "--json",
+        ],
     );
     let f = write_json(
         dir,
@@ -279,7 +306,14 @@ fn a_walk_in_case_from_init_to_its_registration_number_headless() {
     shown(
         dir,
         "wangli",
-        &["filing", "attach", &serial, icon("128x128.png").to_str().unwrap(), "--kind", "sample"],
+        &[
+            "filing",
+            "attach",
+            &serial,
+            icon("128x128.png").to_str().unwrap(),
+            "--kind",
+            "sample",
+        ],
     );
     let o = shown(dir, "wangli", &["filing", "submit", &serial]);
     assert!(o.contains("签章 1：林晓雨（待签章）"), "{o}");
@@ -302,7 +336,11 @@ fn a_walk_in_case_from_init_to_its_registration_number_headless() {
     assert!(o.contains("签章 1：林晓雨（已签章）"), "{o}");
 
     // 核款台: the method, one person records the transfer, another checks it.
-    shown(dir, "wangli", &["payment", "choose-method", &serial, "--method", "bank_transfer"]);
+    shown(
+        dir,
+        "wangli",
+        &["payment", "choose-method", &serial, "--method", "bank_transfer"],
+    );
     let fee = owed(dir, &serial);
     assert!(fee > 0);
     let t = ok_json(
@@ -343,11 +381,833 @@ fn a_walk_in_case_from_init_to_its_registration_number_headless() {
     let o = shown(dir, "wangli", &["case", "show", &serial]);
     assert!(o.contains("已登记"), "{o}");
     let v = ok_json(dir, "wangli", &["case", "show", &serial, "--json"]);
-    assert!(v["registration_number"].as_str().unwrap().starts_with("浙作登字-"), "{v}");
+    assert!(
+        v["registration_number"].as_str().unwrap().starts_with("浙作登字-"),
+        "{v}"
+    );
     assert_eq!(v["first_reviewers"], json!(["李雯"]));
     assert_eq!(v["final_reviewers"], json!(["张伟"]));
 
     // Every step is in the audit chain.
     let (code, o, e) = run(regdesk(dir).args(["audit", "verify"]));
     assert_eq!(code, 0, "{o}{e}");
+}
+
+/// Lines of JSON objects.
+fn objects(o: &str) -> Vec<Value> {
+    o.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn applicant_commands_name_each_field_and_refuse_who_may_not() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let good = write_json(dir, "a.json", &applicant_json());
+    // Finance does not keep profiles.
+    let e = refused(dir, "chenxy", &["applicant", "add", "--json", &good]);
+    assert!(e.contains("权限"), "{e}");
+    // A bad ID number is named by its field.
+    let mut bad = applicant_json();
+    bad["id_number"] = json!("330106198810100124");
+    let e = refused(
+        dir,
+        "wangli",
+        &["applicant", "add", "--json", &write_json(dir, "b.json", &bad)],
+    );
+    assert!(e.contains("id_number："), "{e}");
+    // A wrong type and an unknown key are named by their path, never dropped.
+    let mut typed = applicant_json();
+    typed["category"] = json!(5);
+    let e = refused(
+        dir,
+        "wangli",
+        &["applicant", "add", "--json", &write_json(dir, "c.json", &typed)],
+    );
+    assert!(e.contains("category："), "{e}");
+    let mut extra = applicant_json();
+    extra["nmae"] = json!("林晓雨");
+    let e = refused(
+        dir,
+        "wangli",
+        &["applicant", "add", "--json", &write_json(dir, "e.json", &extra)],
+    );
+    assert!(e.contains("nmae：未知字段"), "{e}");
+    let e = refused(dir, "wangli", &["applicant", "add", "--json", "/nonexistent/a.json"]);
+    assert!(e.contains("无法读取"), "{e}");
+
+    let a = ok_json(dir, "wangli", &["applicant", "add", "--json", &good]);
+    let id = a["id"].as_str().unwrap().to_string();
+    // The same number twice is refused.
+    let e = refused(dir, "wangli", &["applicant", "add", "--json", &good]);
+    assert!(!e.is_empty());
+    let (code, o, _) = as_user(dir, "wangli", &["applicant", "find", "1380571", "--json"]);
+    assert_eq!(code, 0);
+    let found = objects(&o);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["id_number"], "330106********0123", "masked in lists");
+    let o = shown(dir, "wangli", &["applicant", "show", &id]);
+    assert!(o.contains("330106********0123") && !o.contains(OWNER_ID), "{o}");
+    let full = ok_json(dir, "wangli", &["applicant", "show", &id, "--full", "--json"]);
+    assert_eq!(full["id_number"], OWNER_ID);
+
+    let mut changed = applicant_json();
+    changed["handler_mobile"] = json!("13905710009");
+    let u = ok_json(
+        dir,
+        "wangli",
+        &[
+            "applicant",
+            "update",
+            &id,
+            "--json",
+            &write_json(dir, "u.json", &changed),
+        ],
+    );
+    assert_eq!(
+        (u["handler_mobile"].as_str(), u["version"].as_i64()),
+        (Some("13905710009"), Some(2))
+    );
+    // A masked number sent back would overwrite the real one: refused.
+    let mut masked = applicant_json();
+    masked["id_number"] = json!("330106********0123");
+    let e = refused(
+        dir,
+        "wangli",
+        &[
+            "applicant",
+            "update",
+            &id,
+            "--json",
+            &write_json(dir, "m.json", &masked),
+        ],
+    );
+    assert!(e.contains("id_number"), "{e}");
+
+    // The category: an admin's, with a reason.
+    let e = refused(
+        dir,
+        "wangli",
+        &[
+            "applicant",
+            "change-category",
+            &id,
+            "--category",
+            "lawyer",
+            "--reason",
+            "已核实律师执业证",
+        ],
+    );
+    assert!(!e.is_empty());
+    let (code, _, e) = as_user(
+        dir,
+        "admin",
+        &[
+            "applicant",
+            "change-category",
+            &id,
+            "--category",
+            "boss",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(code, 2, "{e}");
+    // As in the app, where it is done from the counter's profile drawer: an admin who works the counter.
+    refused(
+        dir,
+        "admin",
+        &[
+            "applicant",
+            "change-category",
+            &id,
+            "--category",
+            "lawyer",
+            "--reason",
+            "已核实律师执业证",
+        ],
+    );
+    let (code, o, e) = as_user(
+        dir,
+        "zhaoyi",
+        &[
+            "applicant",
+            "change-category",
+            &id,
+            "--category",
+            "lawyer",
+            "--reason",
+            "已核实律师执业证",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{o}{e}");
+    assert_eq!(objects(&o)[0]["category"], "lawyer");
+}
+
+#[test]
+fn filing_commands_name_each_path_and_usage_errors_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let a = ok_json(
+        dir,
+        "wangli",
+        &[
+            "applicant",
+            "add",
+            "--json",
+            &write_json(dir, "a.json", &applicant_json()),
+        ],
+    );
+    let proof = ok_json(
+        dir,
+        "wangli",
+        &[
+            "file",
+            "add",
+            icon("32x32.png").to_str().unwrap(),
+            "--purpose",
+            "identity_proof",
+            "--json",
+        ],
+    );
+    let shown_file = shown(dir, "wangli", &["file", "show", proof["id"].as_str().unwrap()]);
+    assert!(
+        shown_file.contains("32x32.png") && shown_file.contains("身份证明材料"),
+        "{shown_file}"
+    );
+    let (code, _, e) = as_user(dir, "wangli", &["file", "add", "x.png", "--purpose", "poster"]);
+    assert_eq!(code, 2, "{e}");
+    let good = filing_json(a["id"].as_str().unwrap(), proof["id"].as_str().unwrap(), "西湖晨雾");
+
+    // Errors name each path: an unknown key, a value of the wrong kind.
+    let mut typo = good.clone();
+    typo["draft"]["work"]["titel"] = json!("错字");
+    typo["draft"]["owners"][0]["nmae"] = json!("错字");
+    let e = refused(
+        dir,
+        "wangli",
+        &["filing", "new", "--json", &write_json(dir, "t.json", &typo)],
+    );
+    assert!(e.contains("draft.work.titel：未知字段"), "{e}");
+    assert!(e.contains("draft.owners[0].nmae：未知字段"), "{e}");
+    let mut wrong = good.clone();
+    wrong["draft"]["owners"][0]["kind"] = json!("person");
+    let e = refused(
+        dir,
+        "wangli",
+        &["filing", "new", "--json", &write_json(dir, "w.json", &wrong)],
+    );
+    assert!(e.contains("draft.owners[0].kind："), "{e}");
+    // The filing alone (without the wrapper) is read too; finance may not make one.
+    let bare = write_json(dir, "bare.json", &good["draft"]);
+    let e = refused(dir, "chenxy", &["filing", "new", "--json", &bare]);
+    assert!(e.contains("权限"), "{e}");
+    let (code, _, e) = as_user(
+        dir,
+        "wangli",
+        &["filing", "new", "--json", &bare, "--applicant", "x", "--bogus"],
+    );
+    assert_eq!(code, 2, "{e}");
+
+    let v = ok_json(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "new",
+            "--json",
+            &bare,
+            "--applicant",
+            a["id"].as_str().unwrap(),
+        ],
+    );
+    let serial = v["serial"].as_str().unwrap().to_string();
+    assert_eq!(
+        (v["applicant"].as_str(), v["state"].as_str()),
+        (Some("林晓雨"), Some("draft"))
+    );
+    // Submitting names every missing field by its path.
+    let mut thin = good.clone();
+    thin["draft"]["owners"][0]["id_number"] = json!("");
+    let u = ok_json(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "update",
+            &serial,
+            "--json",
+            &write_json(dir, "thin.json", &thin),
+        ],
+    );
+    assert_eq!(u["version"], 2);
+    let e = refused(dir, "wangli", &["filing", "submit", &serial]);
+    assert!(e.contains("owners[0].id_number：") && e.contains("samples："), "{e}");
+
+    let mut renamed = good.clone();
+    renamed["draft"]["work"]["title"] = json!("西湖晨雾（二）");
+    let u = ok_json(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "update",
+            &serial,
+            "--json",
+            &write_json(dir, "r.json", &renamed),
+        ],
+    );
+    assert_eq!(u["title"], "西湖晨雾（二）");
+    let o = shown(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "attach",
+            &serial,
+            icon("128x128.png").to_str().unwrap(),
+            "--kind",
+            "attachment",
+            "--json",
+        ],
+    );
+    let v: Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(v["state"], "draft");
+    let e = refused(
+        dir,
+        "chenxy",
+        &[
+            "filing",
+            "attach",
+            &serial,
+            icon("128x128.png").to_str().unwrap(),
+            "--kind",
+            "sample",
+        ],
+    );
+    assert!(!e.is_empty());
+    let (code, _, e) = as_user(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "attach",
+            &serial,
+            icon("128x128.png").to_str().unwrap(),
+            "--kind",
+            "poster",
+        ],
+    );
+    assert_eq!(code, 2, "{e}");
+    shown(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "attach",
+            &serial,
+            icon("128x128.png").to_str().unwrap(),
+            "--kind",
+            "sample",
+        ],
+    );
+    shown(dir, "wangli", &["filing", "submit", &serial]);
+    // A signer not on the list, a paper signature without its scan: usage.
+    let (code, _, e) = as_user(
+        dir,
+        "wangli",
+        &["filing", "sign", &serial, "--signer", "2", "--scan", "x.png"],
+    );
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("1–1"), "{e}");
+    let (code, _, e) = as_user(dir, "wangli", &["filing", "sign", &serial, "--signer", "1"]);
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("--scan"), "{e}");
+    let e = refused(
+        dir,
+        "wangli",
+        &["filing", "sign", &serial, "--signer", "1", "--scan", "/nonexistent.png"],
+    );
+    assert!(!e.is_empty());
+    let o = shown(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "sign",
+            &serial,
+            "--signer",
+            "1",
+            "--method",
+            "e-signature",
+            "--reference",
+            "ESIGN-2026-0001",
+        ],
+    );
+    assert!(o.contains("待缴费"), "{o}");
+    // Once signed and submitted, the filing is no longer a draft to change.
+    let e = refused(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "attach",
+            &serial,
+            icon("128x128.png").to_str().unwrap(),
+            "--kind",
+            "sample",
+        ],
+    );
+    assert!(e.contains("不能再修改"), "{e}");
+}
+
+#[test]
+fn one_transfer_for_several_cases_rejected_then_confirmed_and_online_payment_checked_by_another() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let s1 = signed_case(dir, "西湖晨雾");
+    let s2 = signed_case(dir, "断桥残雪");
+    let s3 = signed_case(dir, "三潭印月");
+    let (code, _, e) = as_user(dir, "wangli", &["payment", "choose-method", &s1, "--method", "cash"]);
+    assert_eq!(code, 2, "{e}");
+    let fee = owed(dir, &s1);
+    let record = |user: &str, extra: &[&str]| {
+        let mut args = vec!["payment", "record-transfer", "--payer", "林晓雨", "--received-at"];
+        let at = now_office();
+        args.push(&at);
+        args.extend_from_slice(extra);
+        as_user(dir, user, &args)
+    };
+    // Several cases need each one's amount.
+    let both = (2 * fee).to_string();
+    let (code, _, e) = record(
+        "chenxy",
+        &[
+            "--amount-fen",
+            &both,
+            "--reference",
+            "ICBC1",
+            "--case",
+            &s1,
+            "--case",
+            &s2,
+        ],
+    );
+    assert_eq!(code, 2, "{e}");
+    // The counter does not record payments.
+    let (c1, c2) = (format!("{s1}={fee}"), format!("{s2}={fee}"));
+    let (code, _, e) = record(
+        "wangli",
+        &[
+            "--amount-fen",
+            &both,
+            "--reference",
+            "ICBC1",
+            "--case",
+            &c1,
+            "--case",
+            &c2,
+        ],
+    );
+    assert_eq!(code, 1, "{e}");
+    // A bad field is named by its path.
+    let (code, _, e) = record(
+        "chenxy",
+        &["--amount-fen", &both, "--reference", "", "--case", &c1, "--case", &c2],
+    );
+    assert_eq!(code, 1, "{e}");
+    assert!(e.contains("transfer.reference"), "{e}");
+    let (code, o, e) = record(
+        "chenxy",
+        &[
+            "--amount-fen",
+            &both,
+            "--reference",
+            "ICBC1",
+            "--case",
+            &c1,
+            "--case",
+            &c2,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{e}");
+    let t = &objects(&o)[0];
+    assert_eq!(t["allocations"].as_array().unwrap().len(), 2, "{t}");
+    let id = t["id"].as_str().unwrap().to_string();
+    let (code, _, e) = as_user(dir, "hejun", &["payment", "check", &id]);
+    assert_eq!(code, 2, "{e}");
+    let o = shown(dir, "hejun", &["payment", "check", &id, "--reject", "款项未到账"]);
+    assert!(o.contains("已退回") && o.contains("退回原因：款项未到账"), "{o}");
+    let e = refused(dir, "hejun", &["payment", "check", &id, "--confirm"]);
+    assert!(e.contains("已退回"), "{e}");
+    let (code, o, e) = record(
+        "chenxy",
+        &[
+            "--amount-fen",
+            &both,
+            "--reference",
+            "ICBC2",
+            "--case",
+            &c1,
+            "--case",
+            &c2,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{e}");
+    let id = objects(&o)[0]["id"].as_str().unwrap().to_string();
+    let e = refused(dir, "chenxy", &["payment", "check", &id, "--confirm"]);
+    assert!(e.contains("另一位核款人员"), "{e}");
+    let checked = ok_json(dir, "hejun", &["payment", "check", &id, "--confirm", "--json"]);
+    assert_eq!(checked["state"], "confirmed");
+    for s in [&s1, &s2] {
+        let v = ok_json(dir, "wangli", &["case", "show", s, "--json"]);
+        assert_eq!(v["state"], "awaiting_first_review", "{s}");
+    }
+
+    // Online: chosen at the counter, recorded by finance with the platform's number, checked by another.
+    shown(dir, "wangli", &["payment", "choose-method", &s3, "--method", "online"]);
+    let e = refused(
+        dir,
+        "wangli",
+        &["payment", "choose-method", &s3, "--method", "bank_transfer"],
+    );
+    assert!(!e.is_empty());
+    let fee3 = fee.to_string();
+    let (code, _, e) = record(
+        "chenxy",
+        &[
+            "--method",
+            "bank_transfer",
+            "--amount-fen",
+            &fee3,
+            "--reference",
+            "ICBC3",
+            "--case",
+            &s3,
+        ],
+    );
+    assert_eq!(code, 1, "a bank transfer for a case paid online: {e}");
+    let (code, o, e) = record(
+        "chenxy",
+        &[
+            "--method",
+            "online",
+            "--amount-fen",
+            &fee3,
+            "--reference",
+            "4200001234202612060001",
+            "--case",
+            &s3,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{e}");
+    let t = &objects(&o)[0];
+    assert_eq!(
+        (t["method"].as_str(), t["state"].as_str()),
+        (Some("online"), Some("recorded"))
+    );
+    let id = t["id"].as_str().unwrap().to_string();
+    refused(dir, "chenxy", &["payment", "check", &id, "--confirm"]);
+    let checked = ok_json(dir, "hejun", &["payment", "check", &id, "--confirm", "--json"]);
+    assert_eq!(checked["state"], "confirmed");
+    let (code, o, _) = as_user(
+        dir,
+        "hejun",
+        &["payment", "transfers", "--state", "confirmed", "--json"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(objects(&o).len(), 2);
+    let (code, _, _) = as_user(dir, "hejun", &["payment", "transfers", "--state", "lost"]);
+    assert_eq!(code, 2);
+}
+
+/// A case paid (recorded by 陈晓燕, confirmed by 何军): 待初审.
+fn paid_case(dir: &Path, title: &str) -> String {
+    let s = signed_case(dir, title);
+    let fee = owed(dir, &s);
+    let t = ok_json(
+        dir,
+        "chenxy",
+        &[
+            "payment",
+            "record-transfer",
+            "--payer",
+            "林晓雨",
+            "--amount-fen",
+            &fee.to_string(),
+            "--received-at",
+            &now_office(),
+            "--reference",
+            &format!("ICBC-{}", s.rsplit('-').next().unwrap()),
+            "--case",
+            &s,
+            "--json",
+        ],
+    );
+    ok_json(
+        dir,
+        "hejun",
+        &["payment", "check", t["id"].as_str().unwrap(), "--confirm", "--json"],
+    );
+    s
+}
+
+#[test]
+fn review_decisions_refusal_refund_correction_resubmit_and_withdrawal() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let refused_case = paid_case(dir, "西湖晨雾");
+    let corrected = paid_case(dir, "断桥残雪");
+    let sent_back = paid_case(dir, "三潭印月");
+    let withdrawn = signed_case(dir, "雷峰夕照");
+
+    // Usage: one decision, and a refusal needs its ground and note.
+    let (code, _, e) = as_user(dir, "liwen", &["review", "first", &refused_case]);
+    assert_eq!(code, 2, "{e}");
+    let (code, _, e) = as_user(
+        dir,
+        "liwen",
+        &["review", "first", &refused_case, "--pass", "--return", "x"],
+    );
+    assert_eq!(code, 2, "{e}");
+    let (code, _, e) = as_user(
+        dir,
+        "liwen",
+        &["review", "first", &refused_case, "--propose-refusal", "not_a_work"],
+    );
+    assert_eq!(code, 2, "{e}");
+    let (code, _, e) = as_user(
+        dir,
+        "liwen",
+        &[
+            "review",
+            "first",
+            &refused_case,
+            "--propose-refusal",
+            "ugly",
+            "--note",
+            "x",
+        ],
+    );
+    assert_eq!(code, 2, "{e}");
+    // The counter does not review.
+    refused(dir, "wangli", &["review", "first", &refused_case, "--pass"]);
+    shown(
+        dir,
+        "liwen",
+        &[
+            "review",
+            "first",
+            &refused_case,
+            "--propose-refusal",
+            "not_a_work",
+            "--note",
+            "仅为创意构思，未形成作品",
+        ],
+    );
+    let e = refused(dir, "liwen", &["review", "final", &refused_case, "--confirm-refusal"]);
+    assert!(e.contains("初审"), "{e}");
+    let o = shown(
+        dir,
+        "zhangwei",
+        &["review", "final", &refused_case, "--confirm-refusal"],
+    );
+    assert!(o.contains("不予登记"), "{o}");
+    let notice = dir.join("notice.pdf");
+    shown(
+        dir,
+        "wangli",
+        &["print", "notice", &refused_case, "-o", notice.to_str().unwrap()],
+    );
+    assert!(std::fs::read(&notice).unwrap().starts_with(b"%PDF"));
+    // The fee comes back: the amount owed, once.
+    let (code, o, _) = as_user(dir, "chenxy", &["payment", "refunds-due", "--json"]);
+    assert_eq!(code, 0);
+    let due = objects(&o);
+    assert_eq!(due.len(), 1, "{o}");
+    let owed = due[0]["owed_fen"].as_i64().unwrap().to_string();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d")
+        .to_string();
+    let e = refused(
+        dir,
+        "chenxy",
+        &[
+            "payment",
+            "refund",
+            &refused_case,
+            "--method",
+            "online",
+            "--amount-fen",
+            &owed,
+            "--reference",
+            "R1",
+            "--on",
+            &today,
+        ],
+    );
+    assert!(e.contains("method"), "原路退回 only for online payments: {e}");
+    let (code, _, _) = as_user(
+        dir,
+        "chenxy",
+        &[
+            "payment",
+            "refund",
+            &refused_case,
+            "--method",
+            "cheque",
+            "--amount-fen",
+            &owed,
+            "--reference",
+            "R1",
+            "--on",
+            &today,
+        ],
+    );
+    assert_eq!(code, 2);
+    let o = shown(
+        dir,
+        "chenxy",
+        &[
+            "payment",
+            "refund",
+            &refused_case,
+            "--method",
+            "bank_transfer",
+            "--amount-fen",
+            &owed,
+            "--reference",
+            "R1",
+            "--on",
+            &today,
+        ],
+    );
+    assert!(o.contains("已登记退费"), "{o}");
+    refused(
+        dir,
+        "chenxy",
+        &[
+            "payment",
+            "refund",
+            &refused_case,
+            "--method",
+            "bank_transfer",
+            "--amount-fen",
+            &owed,
+            "--reference",
+            "R2",
+            "--on",
+            &today,
+        ],
+    );
+
+    // Returned for correction: signed again, then resubmitted without a new payment.
+    let o = shown(
+        dir,
+        "liwen",
+        &["review", "first", &corrected, "--return", "样本图片不清晰，请重新提交"],
+    );
+    assert!(o.contains("补正"), "{o}");
+    shown(dir, "wangli", &["filing", "submit", &corrected]);
+    let e = refused(dir, "wangli", &["case", "resubmit", &corrected]);
+    assert!(e.contains("签章"), "{e}");
+    let scan = icon("32x32.png").display().to_string();
+    shown(
+        dir,
+        "wangli",
+        &["filing", "sign", &corrected, "--signer", "1", "--scan", &scan],
+    );
+    let v = ok_json(dir, "wangli", &["case", "resubmit", &corrected, "--json"]);
+    assert_eq!(v["state"], "awaiting_first_review");
+
+    // Sent back from final to first review, with the note.
+    shown(dir, "liwen", &["review", "first", &sent_back, "--pass"]);
+    let (code, _, e) = as_user(
+        dir,
+        "zhangwei",
+        &["review", "final", &sent_back, "--approve", "--confirm-refusal"],
+    );
+    assert_eq!(code, 2, "{e}");
+    let v = ok_json(
+        dir,
+        "zhangwei",
+        &["review", "final", &sent_back, "--send-back", "请核对作者署名", "--json"],
+    );
+    assert_eq!(v["state"], "awaiting_first_review");
+    let o = shown(dir, "zhangwei", &["review", "history", &sent_back]);
+    assert!(o.contains("请核对作者署名"), "{o}");
+    let (code, o, _) = as_user(dir, "liwen", &["review", "duplicates", &sent_back, "--json"]);
+    assert_eq!(code, 0, "{o}");
+
+    // Withdrawn at the applicant's request, at the counter only.
+    refused(dir, "chenxy", &["case", "withdraw", &withdrawn]);
+    let o = shown(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    assert!(o.contains("已撤回"), "{o}");
+    refused(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    // No correction is past its deadline yet.
+    let o = shown(dir, "wangli", &["case", "expire-corrections"]);
+    assert!(o.contains("没有逾期未补正的案件"), "{o}");
+    let (code, o, _) = as_user(dir, "wangli", &["case", "expire-corrections", "--json"]);
+    assert_eq!((code, o.as_str()), (0, ""));
+}
+
+#[test]
+fn help_is_in_chinese_and_english_for_every_desk_command() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, _) = run(regdesk(d.path()).arg("help"));
+    assert_eq!(code, 0);
+    assert!(o.contains("退出码") && o.contains("Exit codes"), "{o}");
+    let commands: &[&[&str]] = &[
+        &["applicant", "add"],
+        &["applicant", "update"],
+        &["applicant", "find"],
+        &["applicant", "show"],
+        &["applicant", "change-category"],
+        &["filing", "new"],
+        &["filing", "update"],
+        &["filing", "attach"],
+        &["filing", "submit"],
+        &["filing", "sign"],
+        &["file", "add"],
+        &["file", "show"],
+        &["payment", "cases"],
+        &["payment", "choose-method"],
+        &["payment", "record-transfer"],
+        &["payment", "check"],
+        &["payment", "transfers"],
+        &["payment", "refunds-due"],
+        &["payment", "refund"],
+        &["review", "first"],
+        &["review", "final"],
+        &["review", "history"],
+        &["review", "duplicates"],
+        &["case", "resubmit"],
+        &["case", "withdraw"],
+        &["case", "expire-corrections"],
+        &["print", "notice"],
+    ];
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for c in commands {
+        let (code, o, e) = run(regdesk(d.path()).args(*c).arg("--help"));
+        assert_eq!(code, 0, "{c:?}: {e}");
+        let about = o.lines().next().unwrap_or("");
+        assert!(cjk(&o), "{c:?} has Chinese: {o}");
+        let english = o.lines().take_while(|l| !l.starts_with("Usage:")).any(|l| {
+            l.split_whitespace()
+                .filter(|w| w.chars().all(|ch| ch.is_ascii_alphabetic()))
+                .count()
+                >= 3
+        });
+        assert!(english, "{c:?} has English help: {about}\n{o}");
+    }
+    // Without a decision, or with an unknown subcommand: usage, exit 2.
+    let (code, _, _) = run(regdesk(d.path()).args(["payment", "confirm-online"]));
+    assert_eq!(code, 2);
 }
