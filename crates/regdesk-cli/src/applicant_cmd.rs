@@ -1,11 +1,15 @@
-//! `regdesk applicant add|update|find|show|change-category`: applicant
-//! profiles (用户信息) through the counter's store commands.
+//! `regdesk applicant add|update|find|show|change-category|add-proof|proofs|check-proof|remove-proof`:
+//! applicant profiles (用户信息) and their identity proofs through the counter's store commands.
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use regdesk_domain::applicant::{ApplicantCategory, ApplicantInput};
-use regdesk_store::{ApplicantView, ChangeCategoryInput, FindApplicantsInput, Session, Store, UpdateApplicantInput};
+use regdesk_domain::applicant::{ApplicantCategory, ApplicantInput, ProofKind};
+use regdesk_domain::staff::FilePurpose;
+use regdesk_store::{
+    AddProofInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdentityProofView, Session, Store,
+    UpdateApplicantInput,
+};
 use serde_json::Value;
 
 use crate::desk_io::{bad_input, emit, read_json, refused};
@@ -70,6 +74,63 @@ pub enum ApplicantCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 上传身份证明文件：id_front id_back licence household_register guardian_id residence_proof power_of_attorney。
+    ///
+    /// Add an identity-proof scan to a profile (an image or a PDF), of the given kind.
+    AddProof {
+        /// 用户编号 / profile id
+        id: String,
+        /// 扫描件 / scan
+        file: PathBuf,
+        /// id_front id_back licence household_register guardian_id residence_proof power_of_attorney
+        #[arg(long)]
+        kind: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 用户的身份证明文件（查看记入查阅记录）。
+    ///
+    /// A profile's identity-proof scans (the read is logged).
+    Proofs {
+        /// 用户编号 / profile id
+        id: String,
+        /// 每份一行 JSON / one JSON object per scan
+        #[arg(long)]
+        json: bool,
+    },
+    /// 已与原件核对：记下核验人。 / Mark a scan as checked against the original.
+    CheckProof {
+        /// 证明文件编号（proofs 给出） / proof id (from proofs)
+        proof: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 删除一份身份证明文件。 / Remove an identity-proof scan.
+    RemoveProof {
+        /// 证明文件编号 / proof id
+        proof: String,
+    },
+}
+
+fn proof_out(io: &mut Io<'_>, p: &IdentityProofView, json: bool) {
+    if json {
+        emit(io, p);
+    } else {
+        let _ = writeln!(
+            io.out,
+            "{}\t{}\t{}\t上传 {}\t{}",
+            p.id,
+            p.kind_label,
+            p.file_name,
+            p.added_by_name,
+            p.checked_by_name
+                .as_deref()
+                .map(|c| format!("已核验（{c}）"))
+                .unwrap_or_else(|| "未核验".into())
+        );
+    }
 }
 
 fn line(a: &ApplicantView) -> String {
@@ -173,6 +234,54 @@ pub fn applicant(store: &Store, s: &Session, cmd: &ApplicantCmd, io: &mut Io<'_>
                 Err(e) => refused(io, &e),
             }
         }
+        ApplicantCmd::AddProof { id, file, kind, json } => {
+            let Ok(kind) = serde_json::from_value::<ProofKind>(Value::String(kind.trim().to_string())) else {
+                let _ = writeln!(
+                    io.err,
+                    "未知证明文件种类“{kind}”，可用：id_front id_back licence household_register guardian_id residence_proof power_of_attorney"
+                );
+                return 2;
+            };
+            let f = match store.add_file(s, file, FilePurpose::IdentityProof) {
+                Ok(f) => f,
+                Err(e) => return refused(io, &e),
+            };
+            let input = AddProofInput {
+                applicant_id: id.clone(),
+                file_id: f.id,
+                kind,
+            };
+            match store.add_identity_proof(s, &input) {
+                Ok(p) => {
+                    proof_out(io, &p, *json);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        ApplicantCmd::Proofs { id, json } => match store.identity_proofs(s, id) {
+            Ok(list) => {
+                for p in &list {
+                    proof_out(io, p, *json);
+                }
+                0
+            }
+            Err(e) => refused(io, &e),
+        },
+        ApplicantCmd::CheckProof { proof, json } => match store.check_identity_proof(s, proof) {
+            Ok(p) => {
+                proof_out(io, &p, *json);
+                0
+            }
+            Err(e) => refused(io, &e),
+        },
+        ApplicantCmd::RemoveProof { proof } => match store.remove_identity_proof(s, proof) {
+            Ok(()) => {
+                let _ = writeln!(io.out, "已删除身份证明文件：{proof}");
+                0
+            }
+            Err(e) => refused(io, &e),
+        },
         ApplicantCmd::ChangeCategory {
             id,
             category,

@@ -11,8 +11,9 @@ use regdesk_domain::lifecycle::PaymentMethod;
 use regdesk_domain::payment::{RefundInput, RefundMethod, TransferCommand, TransferInput, TransferState};
 use regdesk_domain::staff::FilePurpose;
 use regdesk_store::{
-    CheckTransferInput, ChooseMethodInput, ImportStatementInput, PaymentCasesInput, RecordRefundInput,
-    RecordTransferInput, Session, ShareInput, StatementImportView, Store, TransferView, TransfersInput,
+    ChangeMethodInput, CheckTransferInput, ChooseMethodInput, DayReportInput, DismissLineInput, ExportKind,
+    ImportStatementInput, MarkInvoicesInput, PaymentCasesInput, RecordRefundInput, RecordTransferInput,
+    ResolveLineInput, Session, ShareInput, StatementImportView, Store, TransferView, TransfersInput,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -150,6 +151,102 @@ pub enum PaymentCmd {
         #[arg(long)]
         on: NaiveDate,
     },
+    /// 更改缴费方式（管理员，须写明原因；已有未退回的付款登记时不能更改）。
+    ///
+    /// Change a case's payment method (admin, with a reason).
+    ChangeMethod {
+        /// 流水号 / serial
+        serial: String,
+        /// online bank_transfer alipay_transfer
+        #[arg(long)]
+        method: String,
+        /// 原因 / reason
+        #[arg(long)]
+        reason: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 待人工处理的银行流水行（导入时未能唯一匹配的入账）及其候选。
+    ///
+    /// Statement lines waiting for a person (no unique match on import), with candidates.
+    StatementLines {
+        /// 每行一行 JSON / one JSON object per line
+        #[arg(long)]
+        json: bool,
+    },
+    /// 处理一行流水：分配到案件，登记为付款（待另一人确认）；--case 流水号=金额分，可重复。
+    ///
+    /// Resolve a statement line: allot it to cases as a recorded payment (--case SERIAL=FEN, repeated).
+    ResolveLine {
+        /// 流水行编号（statement-lines 给出） / line id
+        line: String,
+        /// 流水号=金额（分） / SERIAL=FEN
+        #[arg(long = "case", required = true)]
+        cases: Vec<String>,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 说明一行流水不是登记费，不再等待处理。
+    ///
+    /// Dismiss a statement line that is not a registration fee, with a note.
+    DismissLine {
+        /// 流水行编号 / line id
+        line: String,
+        /// 说明 / note
+        #[arg(long)]
+        note: String,
+    },
+    /// 待开电子发票的已缴费案件。
+    ///
+    /// Paid cases waiting for their e-invoice.
+    InvoicesDue {
+        /// 每件一行 JSON / one JSON object per case
+        #[arg(long)]
+        json: bool,
+    },
+    /// 标记已开电子发票：发票号码与案件（流水号，可重复）。
+    ///
+    /// Mark cases as invoiced: the invoice number and the cases (serials, repeated).
+    MarkInvoiced {
+        /// 发票号码 / invoice number
+        #[arg(long)]
+        invoice_number: String,
+        /// 流水号 / serial
+        #[arg(long = "case", required = true)]
+        cases: Vec<String>,
+    },
+    /// 收费日报：按日、按缴费方式的到账、确认、退回、待核、退费（默认今天）。
+    ///
+    /// The day report of fees, per day and method (default: today).
+    DayReport {
+        /// 起始日期 / from
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// 截止日期 / to
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// 每行一行 JSON，最后一行为合计 / one JSON object per line, the totals last
+        #[arg(long)]
+        json: bool,
+    },
+    /// 导出文件：invoice-list（开票清单 xlsx）、day-report-pdf、day-report-xlsx。
+    ///
+    /// Export the invoice list (xlsx) or the day report (PDF or xlsx) to a file.
+    Export {
+        /// invoice_list_xlsx day_report_pdf day_report_xlsx
+        kind: String,
+        /// 输出文件 / output file
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// 日报起始日期（默认今天） / report from (default today)
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// 日报截止日期（默认今天） / report to (default today)
+        #[arg(long)]
+        to: Option<NaiveDate>,
+    },
 }
 
 /// A time as typed: `2026-12-06 10:30`, `2026-12-06 10:30:00` or `2026-12-06T10:30:00`.
@@ -173,6 +270,40 @@ fn code_of<T: DeserializeOwned>(code: &str, what: &str, choices: &str, io: &mut 
         let _ = writeln!(io.err, "未知{what}“{code}”，可用：{choices}");
     }
     got
+}
+
+/// `--case SERIAL=FEN` (repeated) as shares of one payment; a single `--case SERIAL`
+/// takes `whole` when the payment's amount is known. Usage errors give exit code 2.
+fn shares_of(
+    store: &Store,
+    s: &Session,
+    cases: &[String],
+    whole: Option<i64>,
+    io: &mut Io<'_>,
+) -> Result<Vec<ShareInput>, u8> {
+    let mut shares = Vec::new();
+    for c in cases {
+        let (serial, amount) = match (c.split_once('='), whole) {
+            (Some((serial, fen)), _) => match fen.trim().parse::<i64>() {
+                Ok(f) => (serial.trim(), f),
+                Err(_) => {
+                    let _ = writeln!(io.err, "--case {c}：金额请写整数分，如 {serial}=30000");
+                    return Err(2);
+                }
+            },
+            (None, Some(whole)) if cases.len() == 1 => (c.trim(), whole),
+            (None, _) => {
+                let _ = writeln!(io.err, "分给几件作品时，每个 --case 须写明金额：流水号=金额（分）");
+                return Err(2);
+            }
+        };
+        let d = case_at(store, s, serial).map_err(|e| refused(io, &e))?;
+        shares.push(ShareInput {
+            case_id: d.id,
+            amount_fen: amount,
+        });
+    }
+    Ok(shares)
 }
 
 fn transfer_out(t: &TransferView, json: bool, io: &mut Io<'_>) {
@@ -232,6 +363,221 @@ pub fn lines_json(v: &StatementImportView) -> Vec<serde_json::Value> {
 
 pub fn payment(store: &Store, s: &Session, cmd: &PaymentCmd, io: &mut Io<'_>) -> u8 {
     match cmd {
+        PaymentCmd::ChangeMethod {
+            serial,
+            method,
+            reason,
+            json,
+        } => {
+            let Some(method) = code_of::<PaymentMethod>(method, "缴费方式", "online bank_transfer alipay_transfer", io)
+            else {
+                return 2;
+            };
+            let d = match case_at(store, s, serial) {
+                Ok(d) => d,
+                Err(e) => return refused(io, &e),
+            };
+            let input = ChangeMethodInput {
+                case_id: d.id,
+                version: d.version,
+                method,
+                reason: reason.clone(),
+            };
+            match store.change_payment_method(s, &input) {
+                Ok(d) => {
+                    case_out(store, s, &d, *json, io);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::StatementLines { json } => match store.open_statement_lines(s) {
+            Ok(lines) => {
+                for l in &lines {
+                    if *json {
+                        emit(io, l);
+                    } else {
+                        let _ = writeln!(
+                            io.out,
+                            "{}\t第 {} 行 {} {} {} {}\t{}",
+                            l.id.as_deref().unwrap_or(""),
+                            l.line,
+                            l.date,
+                            l.payer,
+                            l.amount_fen.map(format_yuan).unwrap_or_default(),
+                            l.reference,
+                            l.decision_label
+                        );
+                        for c in &l.candidates {
+                            let _ = writeln!(io.out, "  候选 {}（{}）", c.label, c.reasons.join("，"));
+                        }
+                    }
+                }
+                0
+            }
+            Err(e) => refused(io, &e),
+        },
+        PaymentCmd::ResolveLine { line, cases, json } => {
+            let shares = match shares_of(store, s, cases, None, io) {
+                Ok(sh) => sh,
+                Err(code) => return code,
+            };
+            let input = ResolveLineInput {
+                line_id: line.clone(),
+                shares,
+            };
+            match store.resolve_statement_line(s, &input) {
+                Ok(t) => {
+                    transfer_out(&t, *json, io);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::DismissLine { line, note } => {
+            let input = DismissLineInput {
+                line_id: line.clone(),
+                note: note.clone(),
+            };
+            match store.dismiss_statement_line(s, &input) {
+                Ok(()) => {
+                    let _ = writeln!(io.out, "已说明，不再等待处理：{line}");
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::InvoicesDue { json } => match store.invoices_due(s) {
+            Ok(rows) => {
+                for r in &rows {
+                    if *json {
+                        emit(io, r);
+                    } else {
+                        let _ = writeln!(
+                            io.out,
+                            "{}\t{}\t{}\t{}\t{}\t{}{}",
+                            r.serial,
+                            r.title,
+                            r.payer_name,
+                            r.tax_id,
+                            format_yuan(r.amount_fen),
+                            r.email,
+                            r.email_problem
+                                .as_deref()
+                                .map(|p| format!("（{p}）"))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
+                0
+            }
+            Err(e) => refused(io, &e),
+        },
+        PaymentCmd::MarkInvoiced { invoice_number, cases } => {
+            let mut case_ids = Vec::new();
+            for serial in cases {
+                match case_at(store, s, serial) {
+                    Ok(d) => case_ids.push(d.id),
+                    Err(e) => return refused(io, &e),
+                }
+            }
+            let input = MarkInvoicesInput {
+                case_ids,
+                invoice_number: invoice_number.clone(),
+            };
+            match store.mark_invoices_issued(s, &input) {
+                Ok(n) => {
+                    let _ = writeln!(io.out, "已标记 {n} 件已开票：{invoice_number}");
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::DayReport { from, to, json } => {
+            let today = store.office_today();
+            let input = DayReportInput {
+                from: from.unwrap_or(today),
+                to: to.or(*from).unwrap_or(today),
+            };
+            match store.day_report(s, &input) {
+                Ok(r) => {
+                    if *json {
+                        for l in &r.lines {
+                            emit(io, l);
+                        }
+                        emit(io, &json!({ "totals": r.totals, "from": r.from, "to": r.to }));
+                    } else {
+                        let _ = writeln!(io.out, "收费日报 {} 至 {}", r.from, r.to);
+                        for l in &r.lines {
+                            let w = &l.row;
+                            let _ = writeln!(
+                                io.out,
+                                "{}\t{}\t到账 {} 笔 {}\t确认 {} 笔 {}\t退回 {} 笔 {}\t待核 {} 笔 {}\t退费 {} 笔 {}",
+                                w.day,
+                                l.method_label,
+                                w.received_count,
+                                format_yuan(w.received_fen),
+                                w.confirmed_count,
+                                format_yuan(w.confirmed_fen),
+                                w.rejected_count,
+                                format_yuan(w.rejected_fen),
+                                w.pending_count,
+                                format_yuan(w.pending_fen),
+                                w.refunded_count,
+                                format_yuan(w.refunded_fen)
+                            );
+                        }
+                        let t = &r.totals;
+                        let _ = writeln!(
+                            io.out,
+                            "合计\t到账 {} 笔 {}\t确认 {} 笔 {}\t退回 {} 笔 {}\t待核 {} 笔 {}\t退费 {} 笔 {}",
+                            t.received_count,
+                            format_yuan(t.received_fen),
+                            t.confirmed_count,
+                            format_yuan(t.confirmed_fen),
+                            t.rejected_count,
+                            format_yuan(t.rejected_fen),
+                            t.pending_count,
+                            format_yuan(t.pending_fen),
+                            t.refunded_count,
+                            format_yuan(t.refunded_fen)
+                        );
+                    }
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        PaymentCmd::Export { kind, output, from, to } => {
+            let Some(kind) =
+                code_of::<ExportKind>(kind, "导出种类", "invoice_list_xlsx day_report_pdf day_report_xlsx", io)
+            else {
+                return 2;
+            };
+            let today = store.office_today();
+            let period = DayReportInput {
+                from: from.unwrap_or(today),
+                to: to.or(*from).unwrap_or(today),
+            };
+            let bytes = match kind {
+                ExportKind::InvoiceListXlsx => store.invoice_list_xlsx(s),
+                ExportKind::DayReportPdf => store.day_report_pdf(s, &period),
+                ExportKind::DayReportXlsx => store.day_report_xlsx(s, &period),
+            };
+            match bytes {
+                Ok(b) => match std::fs::write(output, b) {
+                    Ok(()) => {
+                        let _ = writeln!(io.out, "已导出：{}", output.display());
+                        0
+                    }
+                    Err(e) => {
+                        let _ = writeln!(io.err, "无法写入 {}：{e}", output.display());
+                        1
+                    }
+                },
+                Err(e) => refused(io, &e),
+            }
+        }
         PaymentCmd::Cases { search, json } => {
             let rows = match store.payment_cases(s, &PaymentCasesInput { search: search.clone() }) {
                 Ok(r) => r,
@@ -299,34 +645,10 @@ pub fn payment(store: &Store, s: &Session, cmd: &PaymentCmd, io: &mut Io<'_>) ->
             else {
                 return 2;
             };
-            let mut shares = Vec::new();
-            for c in cases {
-                let (serial, amount) = match c.split_once('=') {
-                    Some((serial, fen)) => match fen.trim().parse::<i64>() {
-                        Ok(f) => (serial.trim(), f),
-                        Err(_) => {
-                            let _ = writeln!(io.err, "--case {c}：金额请写整数分，如 {serial}=30000");
-                            return 2;
-                        }
-                    },
-                    None if cases.len() == 1 => (c.trim(), *amount_fen),
-                    None => {
-                        let _ = writeln!(
-                            io.err,
-                            "一笔付款分给几件作品时，每个 --case 须写明金额：流水号=金额（分）"
-                        );
-                        return 2;
-                    }
-                };
-                let d = match case_at(store, s, serial) {
-                    Ok(d) => d,
-                    Err(e) => return refused(io, &e),
-                };
-                shares.push(ShareInput {
-                    case_id: d.id,
-                    amount_fen: amount,
-                });
-            }
+            let shares = match shares_of(store, s, cases, Some(*amount_fen), io) {
+                Ok(sh) => sh,
+                Err(code) => return code,
+            };
             let receipt_file_id = match receipt {
                 Some(path) => match store.add_file(s, path, FilePurpose::Receipt) {
                     Ok(f) => Some(f.id),

@@ -1184,6 +1184,18 @@ fn help_is_in_chinese_and_english_for_every_desk_command() {
         &["payment", "transfers"],
         &["payment", "refunds-due"],
         &["payment", "refund"],
+        &["payment", "change-method"],
+        &["payment", "statement-lines"],
+        &["payment", "resolve-line"],
+        &["payment", "dismiss-line"],
+        &["payment", "invoices-due"],
+        &["payment", "mark-invoiced"],
+        &["payment", "day-report"],
+        &["payment", "export"],
+        &["applicant", "add-proof"],
+        &["applicant", "proofs"],
+        &["applicant", "check-proof"],
+        &["applicant", "remove-proof"],
         &["review", "first"],
         &["review", "final"],
         &["review", "history"],
@@ -1210,4 +1222,199 @@ fn help_is_in_chinese_and_english_for_every_desk_command() {
     // Without a decision, or with an unknown subcommand: usage, exit 2.
     let (code, _, _) = run(regdesk(d.path()).args(["payment", "confirm-online"]));
     assert_eq!(code, 2);
+}
+
+#[test]
+fn statement_lines_invoices_day_report_exports_and_the_admins_method_change() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let unmatched = signed_case(dir, "西湖晨雾");
+    let dismissed_for = signed_case(dir, "断桥残雪");
+    let fee = owed(dir, &unmatched);
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d")
+        .to_string();
+    let csv = dir.join("statement.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "交易日期,对方户名,对方账号,借方发生额,贷方发生额（收入）,摘要,交易流水号\n\
+             {today},林某某,6222020200012345678,,{yuan}.00,登记费,B-1\n\
+             {today},某某单位,6222020200099999999,,1350.00,服务费,B-2\n",
+            yuan = fee / 100
+        ),
+    )
+    .unwrap();
+    shown(dir, "chenxy", &["payment", "import-statement", csv.to_str().unwrap()]);
+    let (code, o, e) = as_user(dir, "chenxy", &["payment", "statement-lines", "--json"]);
+    assert_eq!(code, 0, "{e}");
+    let lines = objects(&o);
+    assert_eq!(lines.len(), 2, "{o}");
+    let id_of = |reference: &str| {
+        lines.iter().find(|l| l["reference"] == reference).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (b1, b2) = (id_of("B-1"), id_of("B-2"));
+    shown(dir, "chenxy", &["payment", "statement-lines"]);
+    // A line is allotted with its amounts; without them it is a usage error.
+    let (code, _, e) = as_user(dir, "chenxy", &["payment", "resolve-line", &b1, "--case", &unmatched]);
+    assert_eq!(code, 2, "{e}");
+    let share = format!("{unmatched}={fee}");
+    refused(dir, "wangli", &["payment", "resolve-line", &b1, "--case", &share]);
+    let t = ok_json(
+        dir,
+        "chenxy",
+        &["payment", "resolve-line", &b1, "--case", &share, "--json"],
+    );
+    assert_eq!(t["state"], "recorded");
+    let id = t["id"].as_str().unwrap().to_string();
+    refused(dir, "chenxy", &["payment", "check", &id, "--confirm"]);
+    shown(dir, "hejun", &["payment", "check", &id, "--confirm"]);
+    let e = refused(dir, "chenxy", &["payment", "dismiss-line", &b2, "--note", ""]);
+    assert!(e.contains("note"), "{e}");
+    shown(
+        dir,
+        "chenxy",
+        &["payment", "dismiss-line", &b2, "--note", "服务费，非登记费"],
+    );
+    let (code, o, _) = as_user(dir, "chenxy", &["payment", "statement-lines", "--json"]);
+    assert_eq!((code, o.as_str()), (0, ""));
+
+    // The e-invoice of the paid case, then marked issued.
+    let (code, o, e) = as_user(dir, "chenxy", &["payment", "invoices-due", "--json"]);
+    assert_eq!(code, 0, "{e}");
+    let due = objects(&o);
+    assert_eq!(due.len(), 1, "{o}");
+    assert_eq!(due[0]["serial"], unmatched.as_str());
+    let xlsx = dir.join("invoices.xlsx");
+    shown(
+        dir,
+        "chenxy",
+        &["payment", "export", "invoice_list_xlsx", "-o", xlsx.to_str().unwrap()],
+    );
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let (code, _, _) = as_user(dir, "chenxy", &["payment", "export", "ledger", "-o", "x"]);
+    assert_eq!(code, 2);
+    let o = shown(
+        dir,
+        "chenxy",
+        &[
+            "payment",
+            "mark-invoiced",
+            "--invoice-number",
+            "24332000000012345678",
+            "--case",
+            &unmatched,
+        ],
+    );
+    assert!(o.contains("已标记 1 件"), "{o}");
+    let (code, o, _) = as_user(dir, "chenxy", &["payment", "invoices-due", "--json"]);
+    assert_eq!((code, o.as_str()), (0, ""));
+
+    // The day report: today's receipt, confirmed.
+    let o = shown(dir, "chenxy", &["payment", "day-report"]);
+    assert!(o.contains("合计"), "{o}");
+    let (code, o, _) = as_user(dir, "chenxy", &["payment", "day-report", "--json"]);
+    assert_eq!(code, 0);
+    let rows = objects(&o);
+    let totals = &rows.last().unwrap()["totals"];
+    assert_eq!(totals["confirmed_fen"].as_i64(), Some(fee), "{o}");
+    let pdf = dir.join("day.pdf");
+    shown(
+        dir,
+        "chenxy",
+        &[
+            "payment",
+            "export",
+            "day_report_pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+            "--from",
+            &today,
+        ],
+    );
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+
+    // Only an admin changes a chosen method, with a reason.
+    shown(
+        dir,
+        "wangli",
+        &["payment", "choose-method", &dismissed_for, "--method", "online"],
+    );
+    refused(
+        dir,
+        "wangli",
+        &[
+            "payment",
+            "change-method",
+            &dismissed_for,
+            "--method",
+            "bank_transfer",
+            "--reason",
+            "申请人改为对公转账",
+        ],
+    );
+    let v = ok_json(
+        dir,
+        "admin",
+        &[
+            "payment",
+            "change-method",
+            &dismissed_for,
+            "--method",
+            "bank_transfer",
+            "--reason",
+            "申请人改为对公转账",
+            "--json",
+        ],
+    );
+    assert_eq!(v["state"], "awaiting_payment");
+}
+
+#[test]
+fn identity_proofs_are_added_checked_listed_and_removed() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let a = ok_json(
+        dir,
+        "wangli",
+        &[
+            "applicant",
+            "add",
+            "--json",
+            &write_json(dir, "a.json", &applicant_json()),
+        ],
+    );
+    let id = a["id"].as_str().unwrap().to_string();
+    let scan = icon("32x32.png").display().to_string();
+    let (code, _, _) = as_user(
+        dir,
+        "wangli",
+        &["applicant", "add-proof", &id, &scan, "--kind", "selfie"],
+    );
+    assert_eq!(code, 2);
+    refused(
+        dir,
+        "chenxy",
+        &["applicant", "add-proof", &id, &scan, "--kind", "id_front"],
+    );
+    let p = ok_json(
+        dir,
+        "wangli",
+        &["applicant", "add-proof", &id, &scan, "--kind", "id_front", "--json"],
+    );
+    assert!(p["checked_by_name"].is_null(), "{p}");
+    let proof = p["id"].as_str().unwrap().to_string();
+    let o = shown(dir, "wangli", &["applicant", "proofs", &id]);
+    assert!(o.contains("未核验"), "{o}");
+    let p = ok_json(dir, "wangli", &["applicant", "check-proof", &proof, "--json"]);
+    assert_eq!(p["checked_by_name"], "王丽");
+    shown(dir, "wangli", &["applicant", "remove-proof", &proof]);
+    let (code, o, _) = as_user(dir, "wangli", &["applicant", "proofs", &id, "--json"]);
+    assert_eq!((code, o.as_str()), (0, ""));
+    refused(dir, "wangli", &["applicant", "remove-proof", &proof]);
 }
