@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 done; 1 refused or failed (the reason on stderr); 2 usage.
 
+mod admin_cmd;
 mod applicant_cmd;
 mod backup_cmd;
 mod calendar_cmd;
@@ -79,6 +80,12 @@ enum Cmd {
     /// 缴费与核款：缴费方式、登记付款、核款、退费、导入银行流水（需 --user）。 / Payments: method, record, check, refund, bank statements.
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
+    /// 系统设置：查看、修改（修改需管理员 --user）。 / The office's settings (changes: admin).
+    #[command(subcommand)]
+    Settings(admin_cmd::SettingsCmd),
+    /// 机构树：查看、新增下级机构（需管理员 --user）。 / The office tree (admin).
+    #[command(subcommand)]
+    Office(admin_cmd::OfficeCmd),
     /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。
     #[command(subcommand)]
     Key(key_cmd::KeyCmd),
@@ -378,6 +385,20 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Review(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => review_cmd::review(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Settings(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => admin_cmd::settings(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Office(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => admin_cmd::office(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1

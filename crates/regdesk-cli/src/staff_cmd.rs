@@ -3,7 +3,10 @@
 use clap::{Args, Subcommand};
 use regdesk_domain::office::OfficeInput;
 use regdesk_domain::staff::Role;
-use regdesk_store::{NewStaffInput, Session, SetDisabledInput, SetupInput, StaffView, Store, StoreError};
+use regdesk_store::{
+    NewStaffInput, ResetPasswordInput, Session, SetDisabledInput, SetupInput, StaffView, Store, StoreError,
+    UpdateStaffInput,
+};
 
 use crate::Io;
 
@@ -49,6 +52,50 @@ pub enum StaffCmd {
     },
     /// 停用账号。
     Disable { username: String },
+    /// 启用账号。 / Enable an account again.
+    Enable {
+        /// 登录名 / login name
+        username: String,
+    },
+    /// 修改姓名或岗位（只改写出的项）。
+    ///
+    /// Change a staff member's name or roles (only what is given changes).
+    Update {
+        /// 登录名 / login name
+        username: String,
+        /// 姓名 / display name
+        #[arg(long)]
+        name: Option<String>,
+        /// 岗位，可重复或逗号分隔 / roles, repeated or comma-separated
+        #[arg(long = "role", value_delimiter = ',')]
+        roles: Vec<String>,
+    },
+    /// 重置密码：新密码取自 REGDESK_NEW_PASSWORD（未设置时在终端提示输入），下次登录须修改。
+    ///
+    /// Reset a password (from REGDESK_NEW_PASSWORD, or a prompt); it must be changed at the next sign-in.
+    ResetPassword {
+        /// 登录名 / login name
+        username: String,
+    },
+}
+
+/// Role codes as roles; `None` (with the usage message printed) for an unknown one.
+fn parse_roles(roles: &[String], io: &mut Io<'_>) -> Option<Vec<Role>> {
+    let mut parsed = Vec::new();
+    for r in roles {
+        match Role::from_code(r.trim()) {
+            Some(role) => parsed.push(role),
+            None => {
+                let _ = writeln!(
+                    io.err,
+                    "未知岗位“{r}”，可用：{}",
+                    Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(" ")
+                );
+                return None;
+            }
+        }
+    }
+    Some(parsed)
 }
 
 fn report(io: &mut Io<'_>, e: &StoreError) -> u8 {
@@ -170,20 +217,81 @@ pub fn staff(store: &Store, s: &Session, cmd: &StaffCmd, io: &mut Io<'_>) -> u8 
             }
             Err(e) => report(io, &e),
         },
-        StaffCmd::Disable { username } => {
+        StaffCmd::Disable { username } | StaffCmd::Enable { username } => {
+            let disabled = matches!(cmd, StaffCmd::Disable { .. });
             let result = store.staff_by_username(s, username).and_then(|v| {
                 store.set_staff_disabled(
                     s,
                     &SetDisabledInput {
                         id: v.id,
                         version: v.version,
-                        disabled: true,
+                        disabled,
                     },
                 )
             });
             match result {
                 Ok(v) => {
-                    let _ = writeln!(io.out, "已停用 {}（{}）", v.display_name, v.username);
+                    let done = if disabled { "已停用" } else { "已启用" };
+                    let _ = writeln!(io.out, "{done} {}（{}）", v.display_name, v.username);
+                    0
+                }
+                Err(e) => report(io, &e),
+            }
+        }
+        StaffCmd::Update { username, name, roles } => {
+            let Some(parsed) = parse_roles(roles, io) else {
+                return 2;
+            };
+            let result = store.staff_by_username(s, username).and_then(|v| {
+                store.update_staff(
+                    s,
+                    &UpdateStaffInput {
+                        id: v.id,
+                        version: v.version,
+                        display_name: name.clone().unwrap_or(v.display_name),
+                        roles: if roles.is_empty() { v.roles } else { parsed },
+                    },
+                )
+            });
+            match result {
+                Ok(v) => {
+                    let _ = writeln!(
+                        io.out,
+                        "已修改 {}（{}）：{}",
+                        v.display_name,
+                        v.username,
+                        roles_text(&v)
+                    );
+                    0
+                }
+                Err(e) => report(io, &e),
+            }
+        }
+        StaffCmd::ResetPassword { username } => {
+            let password = match crate::password_from("REGDESK_NEW_PASSWORD", &format!(" {username} 的新密码")) {
+                Ok(p) => p,
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    return 1;
+                }
+            };
+            let result = store.staff_by_username(s, username).and_then(|v| {
+                store.reset_password(
+                    s,
+                    &ResetPasswordInput {
+                        id: v.id,
+                        version: v.version,
+                        new_password: password,
+                    },
+                )
+            });
+            match result {
+                Ok(v) => {
+                    let _ = writeln!(
+                        io.out,
+                        "已重置 {}（{}）的密码，下次登录须修改",
+                        v.display_name, v.username
+                    );
                     0
                 }
                 Err(e) => report(io, &e),

@@ -1204,6 +1204,13 @@ fn help_is_in_chinese_and_english_for_every_desk_command() {
         &["case", "withdraw"],
         &["case", "expire-corrections"],
         &["print", "notice"],
+        &["settings", "show"],
+        &["settings", "set"],
+        &["office", "tree"],
+        &["office", "add"],
+        &["staff", "update"],
+        &["staff", "enable"],
+        &["staff", "reset-password"],
     ];
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     for c in commands {
@@ -1417,4 +1424,106 @@ fn identity_proofs_are_added_checked_listed_and_removed() {
     let (code, o, _) = as_user(dir, "wangli", &["applicant", "proofs", &id, "--json"]);
     assert_eq!((code, o.as_str()), (0, ""));
     refused(dir, "wangli", &["applicant", "remove-proof", &proof]);
+}
+
+#[test]
+fn settings_offices_and_staff_changes_by_an_admin() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let before = ok_json(dir, "admin", &["settings", "show", "--json"]);
+    refused(dir, "wangli", &["settings", "set", "--fee-per-work-fen", "20000"]);
+    let e = refused(dir, "admin", &["settings", "set", "--review-working-days", "0"]);
+    assert!(e.contains("review_working_days"), "{e}");
+    let after = ok_json(
+        dir,
+        "admin",
+        &["settings", "set", "--fee-per-work-fen", "20000", "--json"],
+    );
+    assert_eq!(after["fee_per_work_fen"], 20000);
+    assert_eq!(
+        after["review_working_days"], before["review_working_days"],
+        "the rest stays"
+    );
+    let o = shown(dir, "admin", &["settings", "show"]);
+    assert!(o.contains("¥200.00"), "{o}");
+    // The new fee is what a case owes.
+    let s = signed_case(dir, "西湖晨雾");
+    assert_eq!(owed(dir, &s), 20000);
+
+    let o = shown(dir, "admin", &["office", "tree"]);
+    assert!(o.contains("ZJ 浙江省版权局"), "{o}");
+    refused(
+        dir,
+        "wangli",
+        &[
+            "office",
+            "add",
+            "--code",
+            "ZJHZ",
+            "--name",
+            "杭州市版权局",
+            "--parent",
+            "ZJ",
+        ],
+    );
+    let e = refused(
+        dir,
+        "admin",
+        &[
+            "office",
+            "add",
+            "--code",
+            "杭州",
+            "--name",
+            "杭州市版权局",
+            "--parent",
+            "ZJ",
+        ],
+    );
+    assert!(e.contains("code"), "{e}");
+    let o = shown(
+        dir,
+        "admin",
+        &[
+            "office",
+            "add",
+            "--code",
+            "ZJHZ",
+            "--name",
+            "杭州市版权局",
+            "--parent",
+            "ZJ",
+        ],
+    );
+    assert!(o.contains("  ZJHZ 杭州市版权局"), "{o}");
+    let (code, o, _) = as_user(dir, "admin", &["office", "tree", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(objects(&o).len(), 2);
+
+    let (code, _, _) = as_user(dir, "admin", &["staff", "update", "wangli", "--role", "boss"]);
+    assert_eq!(code, 2);
+    refused(dir, "wangli", &["staff", "update", "wangli", "--role", "admin"]);
+    let o = shown(
+        dir,
+        "admin",
+        &["staff", "update", "wangli", "--role", "counter_clerk,finance"],
+    );
+    assert!(o.contains("王丽") && o.contains("缴费核对"), "{o}");
+    shown(dir, "admin", &["staff", "disable", "hejun"]);
+    refused(dir, "hejun", &["payment", "transfers"]);
+    shown(dir, "admin", &["staff", "enable", "hejun"]);
+    let mut c = regdesk(dir);
+    c.args(["--user", "admin", "staff", "reset-password", "hejun"])
+        .env("REGDESK_PASSWORD", PASSWORD)
+        .env("REGDESK_NEW_PASSWORD", "Hejun2026new");
+    let (code, o, e) = run(&mut c);
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(o.contains("下次登录须修改"), "{o}");
+    refused(dir, "hejun", &["payment", "transfers"]);
+    let mut c = regdesk(dir);
+    c.args(["--user", "hejun", "payment", "transfers"])
+        .env("REGDESK_PASSWORD", "Hejun2026new");
+    let (code, _, e) = run(&mut c);
+    assert_eq!(code, 0, "{e}");
 }
