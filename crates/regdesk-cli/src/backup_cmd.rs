@@ -25,7 +25,7 @@ pub struct BackupArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum BackupSub {
-    /// 列出备份目录中的各代备份（需管理员 --user）。
+    /// 列出备份目录中的各代备份（需管理员 --user）。 / List the backup generations in the folder (admin).
     List {
         /// 备份目录（默认：设置中的目录）
         #[arg(long)]
@@ -33,7 +33,7 @@ pub enum BackupSub {
         #[arg(long)]
         json: bool,
     },
-    /// 校验一代备份：完整性检查、审计链、各附件校验和（不需登录）。
+    /// 校验一代备份：完整性检查、审计链、各附件校验和（不需登录）。 / Verify a backup generation: integrity, audit chain, every checksum (no sign-in).
     Verify {
         /// 这一代备份的目录（regdesk-YYYYMMDD-HHMMSS）
         generation: PathBuf,

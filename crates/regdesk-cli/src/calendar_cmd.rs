@@ -22,7 +22,7 @@ use regdesk_domain::calendar::{CasePeriods, WorkCalendar, YearCalendar};
 /// `regdesk calendar` subcommands.
 #[derive(clap::Subcommand, Debug)]
 pub enum CalendarCmd {
-    /// 办结日期：DATE 之后第 N 个工作日（不给 DATE 时从标准输入逐行读取 “DATE N”）
+    /// 办结日期：DATE 之后第 N 个工作日（不给 DATE 时从标准输入逐行读取 “DATE N”） / Due date: the Nth working day after DATE (without DATE, lines of “DATE N” from stdin).
     Due {
         /// 起算日期，如 2026-11-25、2026/11/25 或 20261125
         date: Option<String>,
@@ -30,9 +30,9 @@ pub enum CalendarCmd {
         #[arg(long)]
         workdays: Option<u32>,
     },
-    /// FROM 与 TO 之间的工作日数（不含 FROM，含 TO）
+    /// FROM 与 TO 之间的工作日数（不含 FROM，含 TO） / Working days between FROM and TO (FROM excluded, TO included).
     Between { from: String, to: String },
-    /// 载入某一年的工作日历文件
+    /// 载入某一年的工作日历文件 / Load a year's calendar file (admin).
     Load { file: std::path::PathBuf },
 }
 

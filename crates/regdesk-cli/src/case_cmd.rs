@@ -12,7 +12,7 @@ use crate::Io;
 
 #[derive(Subcommand, Debug)]
 pub enum CaseCmd {
-    /// 列出案件（不指定 --queue 时列出本人能看到的全部队列）。
+    /// 列出案件（不指定 --queue 时列出本人能看到的全部队列）。 / List cases (without --queue: every queue you may see).
     List {
         /// drafts awaiting_signature awaiting_payment awaiting_payment_check first_review final_review registered other
         #[arg(long)]
@@ -23,7 +23,7 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 查找案件（各队列）：流水号、登记号、作品名称、姓名或证件号；整号在前，再按最近填报或修改。
+    /// 查找案件（各队列）：流水号、登记号、作品名称、姓名或证件号；整号在前，再按最近填报或修改。 / Find cases in every queue by serial, registration number, title, name or ID number.
     Find {
         text: String,
         /// 最多几件（1–50，默认 10）
@@ -32,7 +32,7 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 显示一个案件（流水号或编号）；证件号与地址遮蔽显示。
+    /// 显示一个案件（流水号或编号）；证件号与地址遮蔽显示。 / Show a case (serial or id); ID numbers and addresses masked.
     Show {
         serial: String,
         /// 显示完整证件号与地址（限受理、初审、终审、制证发证岗位；记入查阅记录）
@@ -41,7 +41,7 @@ pub enum CaseCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 撤销登记（管理员）：refusal_ground_found_later facts_mismatch applicant_request duplicate_registration
+    /// 撤销登记（管理员）：refusal_ground_found_later facts_mismatch applicant_request duplicate_registration / Revoke a registration (admin), with its ground.
     Revoke {
         serial: String,
         #[arg(long)]
@@ -81,7 +81,7 @@ pub enum CaseCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum PrintCmd {
-    /// 申请表 PDF。
+    /// 申请表 PDF。 / The application form, as PDF.
     ApplicationForm {
         serial: String,
         #[arg(short = 'o', long = "output")]

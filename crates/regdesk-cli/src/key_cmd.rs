@@ -20,9 +20,9 @@ use crate::Io;
 /// `regdesk key` subcommands.
 #[derive(clap::Subcommand, Debug)]
 pub enum KeyCmd {
-    /// 导出恢复码：打印本数据目录密钥的恢复码及密钥保存位置（需管理员 --user）。
+    /// 导出恢复码：打印本数据目录密钥的恢复码及密钥保存位置（需管理员 --user）。 / Export the recovery code of this data directory's key, and where the key is kept (admin).
     Export,
-    /// 导入恢复码：恢复备份到新机器后，导入原数据目录的恢复码（取自 REGDESK_RECOVERY_CODE 或标准输入；需管理员 --user）。
+    /// 导入恢复码：恢复备份到新机器后，导入原数据目录的恢复码（取自 REGDESK_RECOVERY_CODE 或标准输入；需管理员 --user）。 / Import a recovery code on a new machine after a restore (from REGDESK_RECOVERY_CODE or stdin; admin).
     Import,
 }
 

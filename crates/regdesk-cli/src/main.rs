@@ -43,26 +43,26 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
-    /// 首次启动：建立登记机构与首位管理员（密码取自 REGDESK_ADMIN_PASSWORD，未设置时在终端提示输入）。
+    /// 首次启动：建立登记机构与首位管理员（密码取自 REGDESK_ADMIN_PASSWORD，未设置时在终端提示输入）。 / First start: the office and its first admin (password from REGDESK_ADMIN_PASSWORD, else a prompt).
     Init(staff_cmd::InitArgs),
-    /// 工作人员管理（需管理员 --user）。
+    /// 工作人员管理（需管理员 --user）。 / Staff accounts (admin).
     #[command(subcommand)]
     Staff(staff_cmd::StaffCmd),
-    /// 审计链。
+    /// 审计链。 / The audit chain and the access log.
     #[command(subcommand)]
     Audit(AuditCmd),
-    /// 证件号校验（--json 时每个输入一行 JSON）。
+    /// 证件号校验（--json 时每个输入一行 JSON）。 / Identity-number checks (--json: one JSON object per number).
     Id {
         #[command(subcommand)]
         cmd: IdCmd,
     },
-    /// 工作日历：办结日期、工作日数、载入新一年（载入需管理员 --user）。
+    /// 工作日历：办结日期、工作日数、载入新一年（载入需管理员 --user）。 / The working-day calendar: due dates, working days, loading a year (admin).
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCmd),
-    /// 案件：列表与详情（需 --user）。
+    /// 案件：列表与详情（需 --user）。 / Cases: lists, search, details, resubmit, withdraw, revoke.
     #[command(subcommand)]
     Case(case_cmd::CaseCmd),
-    /// 打印文书（需 --user）。
+    /// 打印文书（需 --user）。 / Printed documents (PDF).
     #[command(subcommand)]
     Print(case_cmd::PrintCmd),
     /// 用户信息：新增、修改、查找、显示（需受理人员 --user）。 / Applicant profiles (counter staff).
@@ -86,14 +86,14 @@ enum Cmd {
     /// 机构树：查看、新增下级机构（需管理员 --user）。 / The office tree (admin).
     #[command(subcommand)]
     Office(admin_cmd::OfficeCmd),
-    /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。
+    /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。 / The encryption key: export or import the recovery code (admin).
     #[command(subcommand)]
     Key(key_cmd::KeyCmd),
-    /// 备份：立即备份到设置的目录或 --to（需管理员 --user）；`backup list`、`backup verify 备份目录`。
+    /// 备份：立即备份到设置的目录或 --to（需管理员 --user）；`backup list`、`backup verify 备份目录`。 / Backups: make one now, list, verify (admin).
     Backup(backup_cmd::BackupArgs),
-    /// 用一代备份恢复数据目录（请先关闭桌面程序）；现有数据库有备份之后的办理记录时需 --force。
+    /// 用一代备份恢复数据目录（请先关闭桌面程序）；现有数据库有备份之后的办理记录时需 --force。 / Restore the data directory from a backup generation (close the app first).
     Restore(backup_cmd::RestoreArgs),
-    /// 用示例机构填充数据目录（与界面相同的存储命令）。
+    /// 用示例机构填充数据目录（与界面相同的存储命令）。 / Fill the data directory with the sample office (the same store commands as the app).
     Demo {
         /// Number of sample filings asked for.
         #[arg(long, default_value_t = 0)]
@@ -103,23 +103,23 @@ enum Cmd {
 
 #[derive(Subcommand, Debug)]
 enum IdCmd {
-    /// 校验证件号并给出推导信息（出生日期、性别、年龄、地区等）。
+    /// 校验证件号并给出推导信息（出生日期、性别、年龄、地区等）。 / Check identity numbers and show what follows from them (birth date, sex, age, region).
     Check(id_check::IdCheckArgs),
 }
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// 校验审计链、各数据行与签名锚点；一致时退出码 0，否则逐条指出问题（案件、字段、断裂的记录）并以 1 退出。
+    /// 校验审计链、各数据行与签名锚点；一致时退出码 0，否则逐条指出问题（案件、字段、断裂的记录）并以 1 退出。 / Verify the audit chain, every row and the signed anchor; exit 0 when whole, else each problem and exit 1.
     Verify {
         #[arg(long)]
         json: bool,
     },
-    /// 重设审计锚点（管理员，须写明原因，如从备份恢复后）；记入日志。
+    /// 重设审计锚点（管理员，须写明原因，如从备份恢复后）；记入日志。 / Reset the audit anchor (admin, with a reason, e.g. after a restore); journaled.
     ResetAnchor {
         #[arg(long)]
         reason: String,
     },
-    /// 查阅记录：谁在何时查看了哪个案件或用户的完整证件号、地址或身份证明文件（管理员、主管）。
+    /// 查阅记录：谁在何时查看了哪个案件或用户的完整证件号、地址或身份证明文件（管理员、主管）。 / The access log: who saw which full ID number, address or identity scan, and when (admin, supervisor).
     Access {
         /// 工作人员的登录名
         #[arg(long)]

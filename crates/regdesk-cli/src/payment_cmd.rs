@@ -24,7 +24,7 @@ use crate::Io;
 
 #[derive(Subcommand, Debug)]
 pub enum PaymentCmd {
-    /// 导入银行流水（CSV：UTF-8 或 GBK；或 xlsx）。唯一精确匹配的入账自动登记为待核款（须另一人确认）。
+    /// 导入银行流水（CSV：UTF-8 或 GBK；或 xlsx）。唯一精确匹配的入账自动登记为待核款（须另一人确认）。 / Import a bank statement (CSV in UTF-8 or GBK, or xlsx); unique exact matches are recorded for another person to check.
     ImportStatement {
         file: PathBuf,
         /// 只预览匹配结果，不入账

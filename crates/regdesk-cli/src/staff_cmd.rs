@@ -35,7 +35,7 @@ pub struct InitArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum StaffCmd {
-    /// 新增工作人员（初始密码取自 REGDESK_NEW_PASSWORD，未设置时在终端提示输入；首次登录须修改）。
+    /// 新增工作人员（初始密码取自 REGDESK_NEW_PASSWORD，未设置时在终端提示输入；首次登录须修改）。 / Add a staff member (initial password from REGDESK_NEW_PASSWORD, else a prompt).
     Add {
         #[arg(long)]
         username: String,
@@ -45,12 +45,12 @@ pub enum StaffCmd {
         #[arg(long = "role", value_delimiter = ',', required = true)]
         roles: Vec<String>,
     },
-    /// 列出工作人员。
+    /// 列出工作人员。 / List the staff.
     List {
         #[arg(long)]
         json: bool,
     },
-    /// 停用账号。
+    /// 停用账号。 / Disable an account.
     Disable { username: String },
     /// 启用账号。 / Enable an account again.
     Enable {

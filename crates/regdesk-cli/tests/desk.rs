@@ -1159,7 +1159,7 @@ fn review_decisions_refusal_refund_correction_resubmit_and_withdrawal() {
 }
 
 #[test]
-fn help_is_in_chinese_and_english_for_every_desk_command() {
+fn help_is_in_chinese_and_english_for_every_command() {
     let d = tempfile::tempdir().unwrap();
     let (code, o, _) = run(regdesk(d.path()).arg("help"));
     assert_eq!(code, 0);
@@ -1211,6 +1211,30 @@ fn help_is_in_chinese_and_english_for_every_desk_command() {
         &["staff", "update"],
         &["staff", "enable"],
         &["staff", "reset-password"],
+        &["init"],
+        &["staff", "add"],
+        &["staff", "list"],
+        &["staff", "disable"],
+        &["audit", "verify"],
+        &["audit", "reset-anchor"],
+        &["audit", "access"],
+        &["id", "check"],
+        &["calendar", "due"],
+        &["calendar", "between"],
+        &["calendar", "load"],
+        &["case", "list"],
+        &["case", "find"],
+        &["case", "show"],
+        &["case", "revoke"],
+        &["print", "application-form"],
+        &["payment", "import-statement"],
+        &["key", "export"],
+        &["key", "import"],
+        &["backup"],
+        &["backup", "list"],
+        &["backup", "verify"],
+        &["restore"],
+        &["demo"],
     ];
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     for c in commands {
