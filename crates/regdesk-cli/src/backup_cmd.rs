@@ -33,6 +33,25 @@ pub enum BackupSub {
         #[arg(long)]
         json: bool,
     },
+    /// 备份状态：设置、上一次备份、下一次自动备份、各代备份（需管理员 --user）。 / Backup status: settings, the last backup, the next one, the generations (admin).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 备份设置：目录、保留份数、间隔小时（只改写出的项；需管理员 --user）。 / Backup settings: folder, generations kept, hours between (admin).
+    Settings {
+        /// 备份目录 / folder
+        #[arg(long)]
+        folder: Option<String>,
+        /// 保留份数 / generations kept
+        #[arg(long)]
+        keep: Option<u32>,
+        /// 每隔几小时自动备份 / hours between scheduled backups
+        #[arg(long)]
+        every_hours: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
     /// 校验一代备份：完整性检查、审计链、各附件校验和（不需登录）。 / Verify a backup generation: integrity, audit chain, every checksum (no sign-in).
     Verify {
         /// 这一代备份的目录（regdesk-YYYYMMDD-HHMMSS）
@@ -121,6 +140,74 @@ pub fn backup(store: &Store, s: &Session, args: &BackupArgs, io: &mut Io<'_>) ->
                 }
                 Err(e) => {
                     let _ = writeln!(io.err, "{e}");
+                    1
+                }
+            }
+        }
+        Some(BackupSub::Status { json }) => match store.backup_status(s) {
+            Ok(st) => {
+                if *json {
+                    let _ = writeln!(io.out, "{}", json!(st));
+                } else {
+                    let set = &st.settings;
+                    let _ = writeln!(
+                        io.out,
+                        "备份目录：{}\n保留 {} 份，每 {} 小时自动备份",
+                        if set.folder.is_empty() { "未设置" } else { set.folder.as_str() },
+                        set.keep,
+                        set.every_hours
+                    );
+                    if let Some(l) = &st.last {
+                        let _ = writeln!(io.out, "上一次：{}（{}）", l.generation, l.message);
+                    }
+                    if let Some(p) = &st.folder_problem {
+                        let _ = writeln!(io.out, "目录问题：{p}");
+                    }
+                    let _ = writeln!(io.out, "共 {} 代备份", st.generations.len());
+                }
+                0
+            }
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Some(BackupSub::Settings {
+            folder,
+            keep,
+            every_hours,
+            json,
+        }) => {
+            let done = store.backup_settings(s).and_then(|cur| {
+                store.update_backup_settings(
+                    s,
+                    &regdesk_store::backup::BackupSettingsInput {
+                        version: cur.version,
+                        folder: folder.clone().unwrap_or(cur.folder),
+                        keep: keep.unwrap_or(cur.keep),
+                        every_hours: every_hours.unwrap_or(cur.every_hours),
+                    },
+                )
+            });
+            match done {
+                Ok(v) => {
+                    if *json {
+                        let _ = writeln!(io.out, "{}", json!(v));
+                    } else {
+                        let _ = writeln!(
+                            io.out,
+                            "备份目录：{}，保留 {} 份，每 {} 小时自动备份",
+                            v.folder, v.keep, v.every_hours
+                        );
+                    }
+                    0
+                }
+                Err(e) => {
+                    let api = e.to_api();
+                    let _ = writeln!(io.err, "{}", api.message);
+                    for f in &api.fields {
+                        let _ = writeln!(io.err, "  {}：{}", f.field, f.message);
+                    }
                     1
                 }
             }

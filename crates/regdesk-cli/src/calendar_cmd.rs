@@ -34,6 +34,12 @@ pub enum CalendarCmd {
     Between { from: String, to: String },
     /// 载入某一年的工作日历文件 / Load a year's calendar file (admin).
     Load { file: std::path::PathBuf },
+    /// 已有的各年工作日历（需 --user）。 / The years loaded, built in or by an admin.
+    Years {
+        /// 每年一行 JSON / one JSON object per year
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parses a date written as `2026-11-25`, `2026/11/25` or `20261125`.
@@ -169,6 +175,8 @@ pub fn run(
                 }
             }
         }
+        // Read from the store, signed in (main.rs).
+        CalendarCmd::Years { .. } => 2,
         CalendarCmd::Load { file } => {
             let text = match std::fs::read_to_string(file) {
                 Ok(t) => t,

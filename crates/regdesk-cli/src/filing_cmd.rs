@@ -7,7 +7,8 @@ use clap::{Subcommand, ValueEnum};
 use regdesk_domain::filing::FilingDraft;
 use regdesk_domain::signature::SignatureMethod;
 use regdesk_domain::staff::FilePurpose;
-use regdesk_store::{CaseDetail, CaseRef, RecordSignatureInput, SaveDraftInput, Session, Store};
+use regdesk_domain::work::Attribution;
+use regdesk_store::{AttributionCheckInput, CaseDetail, CaseRef, RecordSignatureInput, SaveDraftInput, Session, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -85,6 +86,19 @@ pub enum FilingCmd {
         #[arg(long)]
         reference: Option<String>,
         /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 改变权利归属方式前：哪些当事人将不再适合：individual joint employment corporate commissioned other。
+    ///
+    /// Before changing the attribution: which parties would no longer fit.
+    CheckAttribution {
+        /// 流水号 / serial
+        serial: String,
+        /// 新的权利归属方式 / the new attribution
+        #[arg(long)]
+        attribution: String,
+        /// 每个当事人一行 JSON / one JSON object per party
         #[arg(long)]
         json: bool,
     },
@@ -292,6 +306,45 @@ pub fn filing(store: &Store, s: &Session, cmd: &FilingCmd, io: &mut Io<'_>) -> u
             match store.save_draft(s, &save) {
                 Ok(d) => {
                     case_out(store, s, &d, *json, io);
+                    0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        FilingCmd::CheckAttribution {
+            serial,
+            attribution,
+            json,
+        } => {
+            let Ok(attribution) =
+                serde_json::from_value::<Attribution>(Value::String(attribution.trim().to_string()))
+            else {
+                let _ = writeln!(
+                    io.err,
+                    "未知权利归属方式“{attribution}”，可用：individual joint employment corporate commissioned other"
+                );
+                return 2;
+            };
+            let d = match case_at(store, s, serial) {
+                Ok(d) => d,
+                Err(e) => return refused(io, &e),
+            };
+            let input = AttributionCheckInput {
+                draft: d.draft,
+                attribution,
+            };
+            match store.parties_not_fitting(s, &input) {
+                Ok(unfit) => {
+                    for u in &unfit {
+                        if *json {
+                            emit(io, u);
+                        } else {
+                            let _ = writeln!(io.out, "{}：{}（{}）", u.field(), u.name, u.message);
+                        }
+                    }
+                    if unfit.is_empty() && !*json {
+                        let _ = writeln!(io.out, "各当事人均适合");
+                    }
                     0
                 }
                 Err(e) => refused(io, &e),

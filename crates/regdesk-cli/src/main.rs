@@ -9,6 +9,7 @@ mod calendar_cmd;
 mod case_cmd;
 mod desk_io;
 mod filing_cmd;
+mod frame_cmd;
 mod id_check;
 mod key_cmd;
 mod payment_cmd;
@@ -86,6 +87,15 @@ enum Cmd {
     /// 机构树：查看、新增下级机构（需管理员 --user）。 / The office tree (admin).
     #[command(subcommand)]
     Office(admin_cmd::OfficeCmd),
+    /// 工作站状态：登记机构、工作站、登录人（有 --user 时）、待同步记录。 / The station's status: office, station, who is signed in, entries to sync.
+    Status {
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 工作台概览（需 --user）。 / A desk's queues and counts.
+    #[command(subcommand)]
+    Desk(frame_cmd::DeskCmd),
     /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。 / The encryption key: export or import the recovery code (admin).
     #[command(subcommand)]
     Key(key_cmd::KeyCmd),
@@ -111,6 +121,15 @@ enum IdCmd {
 enum AuditCmd {
     /// 校验审计链、各数据行与签名锚点；一致时退出码 0，否则逐条指出问题（案件、字段、断裂的记录）并以 1 退出。 / Verify the audit chain, every row and the signed anchor; exit 0 when whole, else each problem and exit 1.
     Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 最近的审计记录（管理员）。 / The latest audit entries (admin).
+    Recent {
+        /// 条数（默认 50） / how many (default 50)
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// 每条一行 JSON / one JSON object per entry
         #[arg(long)]
         json: bool,
     },
@@ -314,6 +333,21 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
+        Cmd::Status { json } => frame_cmd::status(&store, cli.user.as_deref(), json, io),
+        Cmd::Desk(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => frame_cmd::desk(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Calendar(calendar_cmd::CalendarCmd::Years { json }) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => frame_cmd::calendar_years(&store, &s, json, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
         Cmd::Calendar(cmd) => {
             let mut cal = match store.work_calendar() {
                 Ok(c) => c,
@@ -449,6 +483,35 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                                 .collect::<Vec<_>>()
                                 .join(" ");
                             let _ = writeln!(io.out, "{at}\t{who}\t{}\t{target}", e.what_label);
+                        }
+                    }
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    1
+                }
+            }
+        }
+        Cmd::Audit(AuditCmd::Recent { limit, json }) => {
+            match sign_in(&store, cli.user.as_deref()).and_then(|s| store.recent_audit(&s, limit).map_err(CliError::from)) {
+                Ok(entries) => {
+                    for e in &entries {
+                        if json {
+                            let _ = writeln!(io.out, "{}", serde_json::json!(e));
+                        } else {
+                            let at = (e.at
+                                + chrono::Duration::hours(i64::from(regdesk_store::OFFICE_UTC_OFFSET_HOURS)))
+                            .format("%Y-%m-%d %H:%M:%S");
+                            let _ = writeln!(
+                                io.out,
+                                "{}\t{at}\t{}\t{}\t{} {}",
+                                e.seq,
+                                e.staff_name.as_deref().unwrap_or("—"),
+                                e.command,
+                                e.entity,
+                                e.entity_id
+                            );
                         }
                     }
                     0

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use regdesk_domain::office::OfficeInput;
 use regdesk_domain::staff::Role;
 use regdesk_store::{
-    NewStaffInput, ResetPasswordInput, Session, SetDisabledInput, SetupInput, StaffView, Store, StoreError,
+    ChangePasswordInput, NewStaffInput, ResetPasswordInput, Session, SetDisabledInput, SetupInput, StaffView, Store, StoreError,
     UpdateStaffInput,
 };
 
@@ -70,6 +70,10 @@ pub enum StaffCmd {
         #[arg(long = "role", value_delimiter = ',')]
         roles: Vec<String>,
     },
+    /// 修改本人密码：原密码取自 REGDESK_PASSWORD，新密码取自 REGDESK_NEW_PASSWORD（未设置时在终端提示输入）。
+    ///
+    /// Change your own password (the old one from REGDESK_PASSWORD, the new one from REGDESK_NEW_PASSWORD or a prompt).
+    ChangePassword,
     /// 重置密码：新密码取自 REGDESK_NEW_PASSWORD（未设置时在终端提示输入），下次登录须修改。
     ///
     /// Reset a password (from REGDESK_NEW_PASSWORD, or a prompt); it must be changed at the next sign-in.
@@ -262,6 +266,28 @@ pub fn staff(store: &Store, s: &Session, cmd: &StaffCmd, io: &mut Io<'_>) -> u8 
                         v.username,
                         roles_text(&v)
                     );
+                    0
+                }
+                Err(e) => report(io, &e),
+            }
+        }
+        StaffCmd::ChangePassword => {
+            let input = crate::password_from("REGDESK_PASSWORD", "原密码").and_then(|old| {
+                crate::password_from("REGDESK_NEW_PASSWORD", "新密码").map(|new| ChangePasswordInput {
+                    old_password: old,
+                    new_password: new,
+                })
+            });
+            let input = match input {
+                Ok(i) => i,
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    return 1;
+                }
+            };
+            match store.change_password(s, &input) {
+                Ok(()) => {
+                    let _ = writeln!(io.out, "密码已修改");
                     0
                 }
                 Err(e) => report(io, &e),

@@ -1235,6 +1235,14 @@ fn help_is_in_chinese_and_english_for_every_command() {
         &["backup", "verify"],
         &["restore"],
         &["demo"],
+        &["status"],
+        &["desk", "overview"],
+        &["calendar", "years"],
+        &["audit", "recent"],
+        &["backup", "status"],
+        &["backup", "settings"],
+        &["staff", "change-password"],
+        &["filing", "check-attribution"],
     ];
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     for c in commands {
@@ -1548,6 +1556,68 @@ fn settings_offices_and_staff_changes_by_an_admin() {
     let mut c = regdesk(dir);
     c.args(["--user", "hejun", "payment", "transfers"])
         .env("REGDESK_PASSWORD", "Hejun2026new");
+    let (code, _, e) = run(&mut c);
+    assert_eq!(code, 0, "{e}");
+}
+
+#[test]
+fn status_desk_overview_calendar_years_audit_backup_password_and_attribution() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let (code, o, _) = run(regdesk(dir).arg("status"));
+    assert_eq!(code, 0);
+    assert!(o.contains("尚未建立登记机构"), "{o}");
+    fresh_office(dir);
+    let s = signed_case(dir, "西湖晨雾");
+    let o = shown(dir, "wangli", &["status"]);
+    assert!(o.contains("浙江省版权局（ZJ）") && o.contains("王丽"), "{o}");
+    let (code, o, _) = as_user(dir, "wangli", &["desk", "overview", "counter", "--json"]);
+    assert_eq!(code, 0);
+    assert!(objects(&o).iter().any(|q| q["queue"] == "awaiting_payment" && q["count"] == 1), "{o}");
+    refused(dir, "wangli", &["desk", "overview", "admin"]);
+    let (code, _, _) = as_user(dir, "wangli", &["desk", "overview", "kitchen"]);
+    assert_eq!(code, 2);
+    let o = shown(dir, "admin", &["calendar", "years"]);
+    assert!(o.contains("随软件提供") && o.contains("管理员载入"), "{o}");
+    let o = shown(dir, "admin", &["audit", "recent", "--limit", "3"]);
+    assert_eq!(o.lines().count(), 3, "{o}");
+    refused(dir, "wangli", &["audit", "recent"]);
+
+    let usb = tempfile::tempdir().unwrap();
+    let folder = usb.path().join("备份");
+    std::fs::create_dir_all(&folder).unwrap();
+    // Not inside the data directory: the same disk would take both.
+    let inside = dir.join("备份");
+    std::fs::create_dir_all(&inside).unwrap();
+    let e = refused(dir, "admin", &["backup", "settings", "--folder", inside.to_str().unwrap()]);
+    assert!(e.contains("folder："), "{e}");
+    refused(dir, "wangli", &["backup", "settings", "--folder", folder.to_str().unwrap()]);
+    let o = shown(dir, "admin", &["backup", "settings", "--folder", folder.to_str().unwrap(), "--keep", "5"]);
+    assert!(o.contains("保留 5 份"), "{o}");
+    let v = ok_json(dir, "admin", &["backup", "status", "--json"]);
+    assert_eq!(v["settings"]["keep"], 5);
+
+    // The corporate attribution does not fit a natural-person owner and author.
+    let o = shown(dir, "wangli", &["filing", "check-attribution", &s, "--attribution", "corporate"]);
+    assert!(o.contains("owners[0]") && o.contains("authors[0]"), "{o}");
+    let o = shown(dir, "wangli", &["filing", "check-attribution", &s, "--attribution", "individual"]);
+    assert!(o.contains("各当事人均适合"), "{o}");
+
+    // One's own password: the old from REGDESK_PASSWORD, the new from REGDESK_NEW_PASSWORD.
+    let mut c = regdesk(dir);
+    c.args(["--user", "wangli", "staff", "change-password"])
+        .env("REGDESK_PASSWORD", PASSWORD)
+        .env("REGDESK_NEW_PASSWORD", "short");
+    let (code, _, e) = run(&mut c);
+    assert_eq!(code, 1, "{e}");
+    let mut c = regdesk(dir);
+    c.args(["--user", "wangli", "staff", "change-password"])
+        .env("REGDESK_PASSWORD", PASSWORD)
+        .env("REGDESK_NEW_PASSWORD", "Wangli2026new");
+    let (code, o, e) = run(&mut c);
+    assert_eq!(code, 0, "{o}{e}");
+    let mut c = regdesk(dir);
+    c.args(["--user", "wangli", "status"]).env("REGDESK_PASSWORD", "Wangli2026new");
     let (code, _, e) = run(&mut c);
     assert_eq!(code, 0, "{e}");
 }
