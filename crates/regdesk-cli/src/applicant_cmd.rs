@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use regdesk_domain::applicant::{ApplicantCategory, ApplicantInput, ProofKind};
+use regdesk_domain::identity::DocumentType;
 use regdesk_domain::staff::FilePurpose;
 use regdesk_store::{
-    AddProofInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdentityProofView, Session, Store,
-    UpdateApplicantInput,
+    AddProofInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdentityProofView, Session,
+    Store, UpdateApplicantInput,
 };
 use serde_json::Value;
 
@@ -103,6 +104,19 @@ pub enum ApplicantCmd {
     CheckProof {
         /// 证明文件编号（proofs 给出） / proof id (from proofs)
         proof: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 证件核验（受理台的证件面板）：是否有效、推导信息、提示，以及已有的用户信息。
+    ///
+    /// Check an ID number as the counter's ID panel does: valid or not, what follows, a profile that has it.
+    CheckId {
+        /// 证件号 / the number
+        number: String,
+        /// 证件类型（不填按号码形状推断）：resident_id uscc hk_macao_permit taiwan_permit residence_permit foreign_permanent_id passport
+        #[arg(long = "type")]
+        doc_type: Option<String>,
         /// 输出 JSON / JSON output
         #[arg(long)]
         json: bool,
@@ -255,6 +269,61 @@ pub fn applicant(store: &Store, s: &Session, cmd: &ApplicantCmd, io: &mut Io<'_>
                 Ok(p) => {
                     proof_out(io, &p, *json);
                     0
+                }
+                Err(e) => refused(io, &e),
+            }
+        }
+        ApplicantCmd::CheckId { number, doc_type, json } => {
+            let doc_type = match doc_type {
+                Some(t) => match serde_json::from_value::<DocumentType>(Value::String(t.trim().to_string())) {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        let _ = writeln!(
+                            io.err,
+                            "未知证件类型“{t}”，可用：resident_id uscc hk_macao_permit taiwan_permit residence_permit foreign_permanent_id passport"
+                        );
+                        return 2;
+                    }
+                },
+                None => None,
+            };
+            let input = IdCheckInput {
+                doc_type,
+                number: number.clone(),
+            };
+            match store.check_id(s, &input) {
+                Ok(v) => {
+                    if *json {
+                        emit(io, &v);
+                    } else {
+                        let verdict = match &v.error {
+                            None => "有效".to_string(),
+                            Some(e) => e.message.clone(),
+                        };
+                        let _ = writeln!(io.out, "{}：{verdict}", v.doc_type_label);
+                        let facts: Vec<String> = [
+                            v.sex_label.clone(),
+                            v.age.map(|a| format!("{a} 岁")),
+                            v.region_text.clone(),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                        if !facts.is_empty() {
+                            let _ = writeln!(io.out, "{}", facts.join("，"));
+                        }
+                        for w in v.warnings.iter().chain(v.consequences.iter().map(|c| &c.message)) {
+                            let _ = writeln!(io.out, "提示：{w}");
+                        }
+                        if let Some(a) = &v.known_applicant {
+                            let _ = writeln!(io.out, "已有用户信息：{}", line(a));
+                        }
+                    }
+                    if v.valid {
+                        0
+                    } else {
+                        1
+                    }
                 }
                 Err(e) => refused(io, &e),
             }

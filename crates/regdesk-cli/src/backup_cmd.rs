@@ -153,7 +153,11 @@ pub fn backup(store: &Store, s: &Session, args: &BackupArgs, io: &mut Io<'_>) ->
                     let _ = writeln!(
                         io.out,
                         "备份目录：{}\n保留 {} 份，每 {} 小时自动备份",
-                        if set.folder.is_empty() { "未设置" } else { set.folder.as_str() },
+                        if set.folder.is_empty() {
+                            "未设置"
+                        } else {
+                            set.folder.as_str()
+                        },
                         set.keep,
                         set.every_hours
                     );

@@ -316,8 +316,7 @@ pub fn filing(store: &Store, s: &Session, cmd: &FilingCmd, io: &mut Io<'_>) -> u
             attribution,
             json,
         } => {
-            let Ok(attribution) =
-                serde_json::from_value::<Attribution>(Value::String(attribution.trim().to_string()))
+            let Ok(attribution) = serde_json::from_value::<Attribution>(Value::String(attribution.trim().to_string()))
             else {
                 let _ = writeln!(
                     io.err,

@@ -100,7 +100,11 @@ pub fn calendar_years(store: &Store, s: &Session, json: bool, io: &mut Io<'_>) -
                         y.source,
                         y.holidays,
                         y.make_up_workdays,
-                        if y.builtin { "随软件提供" } else { "管理员载入" }
+                        if y.builtin {
+                            "随软件提供"
+                        } else {
+                            "管理员载入"
+                        }
                     );
                 }
             }

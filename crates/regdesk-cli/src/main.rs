@@ -494,7 +494,9 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
             }
         }
         Cmd::Audit(AuditCmd::Recent { limit, json }) => {
-            match sign_in(&store, cli.user.as_deref()).and_then(|s| store.recent_audit(&s, limit).map_err(CliError::from)) {
+            match sign_in(&store, cli.user.as_deref())
+                .and_then(|s| store.recent_audit(&s, limit).map_err(CliError::from))
+            {
                 Ok(entries) => {
                     for e in &entries {
                         if json {

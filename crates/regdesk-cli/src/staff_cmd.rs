@@ -4,8 +4,8 @@ use clap::{Args, Subcommand};
 use regdesk_domain::office::OfficeInput;
 use regdesk_domain::staff::Role;
 use regdesk_store::{
-    ChangePasswordInput, NewStaffInput, ResetPasswordInput, Session, SetDisabledInput, SetupInput, StaffView, Store, StoreError,
-    UpdateStaffInput,
+    ChangePasswordInput, NewStaffInput, ResetPasswordInput, Session, SetDisabledInput, SetupInput, StaffView, Store,
+    StoreError, UpdateStaffInput,
 };
 
 use crate::Io;

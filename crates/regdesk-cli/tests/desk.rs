@@ -1196,6 +1196,7 @@ fn help_is_in_chinese_and_english_for_every_command() {
         &["applicant", "proofs"],
         &["applicant", "check-proof"],
         &["applicant", "remove-proof"],
+        &["applicant", "check-id"],
         &["review", "first"],
         &["review", "final"],
         &["review", "history"],
@@ -1456,6 +1457,18 @@ fn identity_proofs_are_added_checked_listed_and_removed() {
     let (code, o, _) = as_user(dir, "wangli", &["applicant", "proofs", &id, "--json"]);
     assert_eq!((code, o.as_str()), (0, ""));
     refused(dir, "wangli", &["applicant", "remove-proof", &proof]);
+
+    // The counter's ID panel: the number checked, and the profile that has it.
+    let o = shown(dir, "wangli", &["applicant", "check-id", OWNER_ID]);
+    assert!(
+        o.contains("居民身份证：有效") && o.contains("已有用户信息") && o.contains("林晓雨"),
+        "{o}"
+    );
+    let (code, o, _) = as_user(dir, "wangli", &["applicant", "check-id", "330106198810100124"]);
+    assert_eq!(code, 1, "{o}");
+    assert!(o.contains("校验码"), "{o}");
+    let (code, _, _) = as_user(dir, "wangli", &["applicant", "check-id", OWNER_ID, "--type", "visa"]);
+    assert_eq!(code, 2);
 }
 
 #[test]
@@ -1573,7 +1586,12 @@ fn status_desk_overview_calendar_years_audit_backup_password_and_attribution() {
     assert!(o.contains("浙江省版权局（ZJ）") && o.contains("王丽"), "{o}");
     let (code, o, _) = as_user(dir, "wangli", &["desk", "overview", "counter", "--json"]);
     assert_eq!(code, 0);
-    assert!(objects(&o).iter().any(|q| q["queue"] == "awaiting_payment" && q["count"] == 1), "{o}");
+    assert!(
+        objects(&o)
+            .iter()
+            .any(|q| q["queue"] == "awaiting_payment" && q["count"] == 1),
+        "{o}"
+    );
     refused(dir, "wangli", &["desk", "overview", "admin"]);
     let (code, _, _) = as_user(dir, "wangli", &["desk", "overview", "kitchen"]);
     assert_eq!(code, 2);
@@ -1589,18 +1607,45 @@ fn status_desk_overview_calendar_years_audit_backup_password_and_attribution() {
     // Not inside the data directory: the same disk would take both.
     let inside = dir.join("备份");
     std::fs::create_dir_all(&inside).unwrap();
-    let e = refused(dir, "admin", &["backup", "settings", "--folder", inside.to_str().unwrap()]);
+    let e = refused(
+        dir,
+        "admin",
+        &["backup", "settings", "--folder", inside.to_str().unwrap()],
+    );
     assert!(e.contains("folder："), "{e}");
-    refused(dir, "wangli", &["backup", "settings", "--folder", folder.to_str().unwrap()]);
-    let o = shown(dir, "admin", &["backup", "settings", "--folder", folder.to_str().unwrap(), "--keep", "5"]);
+    refused(
+        dir,
+        "wangli",
+        &["backup", "settings", "--folder", folder.to_str().unwrap()],
+    );
+    let o = shown(
+        dir,
+        "admin",
+        &[
+            "backup",
+            "settings",
+            "--folder",
+            folder.to_str().unwrap(),
+            "--keep",
+            "5",
+        ],
+    );
     assert!(o.contains("保留 5 份"), "{o}");
     let v = ok_json(dir, "admin", &["backup", "status", "--json"]);
     assert_eq!(v["settings"]["keep"], 5);
 
     // The corporate attribution does not fit a natural-person owner and author.
-    let o = shown(dir, "wangli", &["filing", "check-attribution", &s, "--attribution", "corporate"]);
+    let o = shown(
+        dir,
+        "wangli",
+        &["filing", "check-attribution", &s, "--attribution", "corporate"],
+    );
     assert!(o.contains("owners[0]") && o.contains("authors[0]"), "{o}");
-    let o = shown(dir, "wangli", &["filing", "check-attribution", &s, "--attribution", "individual"]);
+    let o = shown(
+        dir,
+        "wangli",
+        &["filing", "check-attribution", &s, "--attribution", "individual"],
+    );
     assert!(o.contains("各当事人均适合"), "{o}");
 
     // One's own password: the old from REGDESK_PASSWORD, the new from REGDESK_NEW_PASSWORD.
@@ -1617,7 +1662,8 @@ fn status_desk_overview_calendar_years_audit_backup_password_and_attribution() {
     let (code, o, e) = run(&mut c);
     assert_eq!(code, 0, "{o}{e}");
     let mut c = regdesk(dir);
-    c.args(["--user", "wangli", "status"]).env("REGDESK_PASSWORD", "Wangli2026new");
+    c.args(["--user", "wangli", "status"])
+        .env("REGDESK_PASSWORD", "Wangli2026new");
     let (code, _, e) = run(&mut c);
     assert_eq!(code, 0, "{e}");
 }
