@@ -160,7 +160,11 @@ impl HistoricHeader {
                         "not_allowed",
                         format!(
                             "“{t}”不是作品类别，请填写：{}",
-                            WorkCategory::ALL.iter().map(|c| c.label()).collect::<Vec<_>>().join("、")
+                            WorkCategory::ALL
+                                .iter()
+                                .map(|c| c.label())
+                                .collect::<Vec<_>>()
+                                .join("、")
                         ),
                     );
                 }
@@ -247,7 +251,16 @@ mod tests {
     fn header() -> HistoricHeader {
         HistoricHeader::new(
             1,
-            &strings(&["登记号", "登记日期", "作品名称", "作品类别", "著作权人", "作者", "创作完成日期", "首次发表日期"]),
+            &strings(&[
+                "登记号",
+                "登记日期",
+                "作品名称",
+                "作品类别",
+                "著作权人",
+                "作者",
+                "创作完成日期",
+                "首次发表日期",
+            ]),
         )
         .unwrap()
     }
@@ -257,7 +270,16 @@ mod tests {
         let r = header()
             .read(
                 2,
-                &strings(&["浙作登字-2026-F-00000012", "2026-06-30", "断桥残雪", "美术作品", "张伟；李娜", "张伟", "2026-3", ""]),
+                &strings(&[
+                    "浙作登字-2026-F-00000012",
+                    "2026-06-30",
+                    "断桥残雪",
+                    "美术作品",
+                    "张伟；李娜",
+                    "张伟",
+                    "2026-3",
+                    "",
+                ]),
             )
             .unwrap();
         assert_eq!(r.number.serial, 12);
@@ -269,7 +291,19 @@ mod tests {
     #[test]
     fn every_problem_is_named_by_its_column() {
         let e = header()
-            .read(5, &strings(&["浙作登字-2026-A-00000012", "2025-06-30", "", "美术", "", "", "2026-13", ""]))
+            .read(
+                5,
+                &strings(&[
+                    "浙作登字-2026-A-00000012",
+                    "2025-06-30",
+                    "",
+                    "美术",
+                    "",
+                    "",
+                    "2026-13",
+                    "",
+                ]),
+            )
             .unwrap_err();
         let cols: Vec<&str> = e.iter().map(|p| p.column.as_str()).collect();
         for c in ["登记号", "登记日期", "作品名称", "著作权人", "创作完成日期"] {

@@ -93,7 +93,10 @@ impl PickList {
             .iter()
             .map(|c| c.label())
             .collect(),
-            PickList::Ownership => [Ownership::Full, Ownership::Partial].iter().map(|c| c.label()).collect(),
+            PickList::Ownership => [Ownership::Full, Ownership::Partial]
+                .iter()
+                .map(|c| c.label())
+                .collect(),
             PickList::Right => Right::ALL.iter().map(|c| c.label()).collect(),
             PickList::PartyKind => [PartyKind::NaturalPerson, PartyKind::Organisation]
                 .iter()
@@ -147,27 +150,91 @@ pub fn columns() -> Vec<IntakeColumn> {
         col("作品名称", "work.title", None, "作品的完整名称"),
         col("作品类别", "work.category", Some(P::Category), "从下拉列表中选择"),
         col("创作性质", "work.nature", Some(P::Nature), "从下拉列表中选择"),
-        col("创作性质说明", "work.nature_note", None, "改编、翻译、汇编、注释、整理或其他时，写明原作品"),
-        col("创作完成日期", "work.completed_on", None, "如 2026-11-25；月、日不详可只填 2026-11 或 2026"),
+        col(
+            "创作性质说明",
+            "work.nature_note",
+            None,
+            "改编、翻译、汇编、注释、整理或其他时，写明原作品",
+        ),
+        col(
+            "创作完成日期",
+            "work.completed_on",
+            None,
+            "如 2026-11-25；月、日不详可只填 2026-11 或 2026",
+        ),
         col("创作完成地点", "work.completed_place", None, "如 浙江省杭州市"),
         col("发表状态", "work.publication", Some(P::Publication), "从下拉列表中选择"),
-        col("首次发表日期", "work.first_published_on", None, "已发表时填写，格式同创作完成日期"),
+        col(
+            "首次发表日期",
+            "work.first_published_on",
+            None,
+            "已发表时填写，格式同创作完成日期",
+        ),
         col("首次发表地点", "work.first_published_place", None, "已发表时填写"),
-        col("权利归属方式", "work.attribution", Some(P::Attribution), "从下拉列表中选择"),
-        col("权利取得方式", "work.acquisition", Some(P::Acquisition), "从下拉列表中选择"),
+        col(
+            "权利归属方式",
+            "work.attribution",
+            Some(P::Attribution),
+            "从下拉列表中选择",
+        ),
+        col(
+            "权利取得方式",
+            "work.acquisition",
+            Some(P::Acquisition),
+            "从下拉列表中选择",
+        ),
         col("权利拥有状况", "work.ownership", Some(P::Ownership), "从下拉列表中选择"),
-        many(col("权利范围", "work.rights", Some(P::Right), "权利拥有状况为“部分”时填写，多项用“；”分隔")),
+        many(col(
+            "权利范围",
+            "work.rights",
+            Some(P::Right),
+            "权利拥有状况为“部分”时填写，多项用“；”分隔",
+        )),
         col("其他权利说明", "work.other_rights_note", None, "权利范围含“其他”时填写"),
     ];
     for i in 0..OWNER_COLUMNS {
         let n = i + 1;
-        let hint_first = if i == 0 { "必填" } else { "只有一个著作权人时留空" };
-        v.push(col(format!("著作权人{n}类型"), format!("owners[{i}].kind"), Some(P::PartyKind), hint_first));
-        v.push(col(format!("著作权人{n}名称"), format!("owners[{i}].name"), None, "姓名或单位全称"));
-        v.push(col(format!("著作权人{n}证件类型"), format!("owners[{i}].id_type"), Some(P::IdType), "从下拉列表中选择"));
-        v.push(col(format!("著作权人{n}证件号码"), format!("owners[{i}].id_number"), None, "请设为文本格式，避免末位变成 0"));
-        v.push(col(format!("著作权人{n}经办人"), format!("owners[{i}].handling_person"), None, "单位著作权人的经办人"));
-        v.push(col(format!("著作权人{n}所在地区"), format!("owners[{i}].region"), None, "如 浙江省杭州市"));
+        let hint_first = if i == 0 {
+            "必填"
+        } else {
+            "只有一个著作权人时留空"
+        };
+        v.push(col(
+            format!("著作权人{n}类型"),
+            format!("owners[{i}].kind"),
+            Some(P::PartyKind),
+            hint_first,
+        ));
+        v.push(col(
+            format!("著作权人{n}名称"),
+            format!("owners[{i}].name"),
+            None,
+            "姓名或单位全称",
+        ));
+        v.push(col(
+            format!("著作权人{n}证件类型"),
+            format!("owners[{i}].id_type"),
+            Some(P::IdType),
+            "从下拉列表中选择",
+        ));
+        v.push(col(
+            format!("著作权人{n}证件号码"),
+            format!("owners[{i}].id_number"),
+            None,
+            "请设为文本格式，避免末位变成 0",
+        ));
+        v.push(col(
+            format!("著作权人{n}经办人"),
+            format!("owners[{i}].handling_person"),
+            None,
+            "单位著作权人的经办人",
+        ));
+        v.push(col(
+            format!("著作权人{n}所在地区"),
+            format!("owners[{i}].region"),
+            None,
+            "如 浙江省杭州市",
+        ));
         v.push(many(col(
             format!("著作权人{n}证件扫描件"),
             format!("owners[{i}].files.identity"),
@@ -185,7 +252,12 @@ pub fn columns() -> Vec<IntakeColumn> {
         many(col("作者", "authors.names", None, "多位作者用“；”分隔")),
         col("作者类型", "authors.kind", Some(P::PartyKind), "全部作者的类型"),
         col("署名方式", "authors.signed_as", Some(P::SignedAs), "全部作者的署名方式"),
-        many(col("作者署名", "authors.signed_names", None, "别名署名时按作者顺序填写，用“；”分隔")),
+        many(col(
+            "作者署名",
+            "authors.signed_names",
+            None,
+            "别名署名时按作者顺序填写，用“；”分隔",
+        )),
         col("执笔者姓名", "writer.name", None, "仅法人作品填写"),
         col("执笔者证件类型", "writer.id_type", Some(P::IdType), "仅法人作品填写"),
         col("执笔者证件号码", "writer.id_number", None, "仅法人作品填写"),
@@ -391,10 +463,13 @@ impl HeaderMap {
             .into_iter()
             .find(|c| c.label() == l)
         });
-        let ownership = pick("work.ownership", PickList::Ownership)
-            .and_then(|l| [Ownership::Full, Ownership::Partial].into_iter().find(|c| c.label() == l));
-        let delivery =
-            pick("delivery", PickList::Delivery).and_then(|l| [Delivery::Mail, Delivery::Pickup].into_iter().find(|c| c.label() == l));
+        let ownership = pick("work.ownership", PickList::Ownership).and_then(|l| {
+            [Ownership::Full, Ownership::Partial]
+                .into_iter()
+                .find(|c| c.label() == l)
+        });
+        let delivery = pick("delivery", PickList::Delivery)
+            .and_then(|l| [Delivery::Mail, Delivery::Pickup].into_iter().find(|c| c.label() == l));
         let author_kind = pick("authors.kind", PickList::PartyKind).and_then(party_kind);
         let signed_as = pick("authors.signed_as", PickList::SignedAs).and_then(|l| {
             [SignedAs::RealName, SignedAs::Alias, SignedAs::Anonymous]
@@ -431,7 +506,14 @@ impl HeaderMap {
 
         for (i, (kind, id_type)) in owners.into_iter().enumerate() {
             let p = format!("owners[{i}]");
-            let keys = ["name", "id_number", "handling_person", "region", "files.identity", "files.residence"];
+            let keys = [
+                "name",
+                "id_number",
+                "handling_person",
+                "region",
+                "files.identity",
+                "files.residence",
+            ];
             let any = kind.is_some()
                 || id_type.is_some()
                 || keys.iter().any(|k| !self.cell(cells, &format!("{p}.{k}")).is_empty());
@@ -453,7 +535,10 @@ impl HeaderMap {
             } else {
                 AttachmentKind::IdentityProof
             };
-            for (k, kind) in [("files.identity", identity), ("files.residence", AttachmentKind::ResidenceProof)] {
+            for (k, kind) in [
+                ("files.identity", identity),
+                ("files.residence", AttachmentKind::ResidenceProof),
+            ] {
                 let key = format!("{p}.{k}");
                 for name in split(self.cell(cells, &key)) {
                     row.files.push(NamedFile {
@@ -656,11 +741,21 @@ impl IntakeRow {
                     line,
                     column: f.column.clone(),
                     code: "missing_file".into(),
-                    message: format!("文件夹中没有“{}”，请把该文件放进所选文件夹，或改正文件名（含扩展名）", f.name),
+                    message: format!(
+                        "文件夹中没有“{}”，请把该文件放进所选文件夹，或改正文件名（含扩展名）",
+                        f.name
+                    ),
                 });
             }
         }
         let draft = self.draft_with(&|name| name.to_string());
+        // A value that is not allowed is read as empty: the rule's "please choose" would repeat it.
+        let refused: Vec<String> = self
+            .problems
+            .iter()
+            .filter(|p| p.code == "not_allowed")
+            .map(|p| p.column.clone())
+            .collect();
         if let Err(errs) = draft.to_filing(ctx, &|_| true) {
             let several_authors = draft.authors.len() > 1;
             for e in errs {
@@ -674,7 +769,9 @@ impl IntakeRow {
                     code: e.code,
                     message: format!("{who}{}", e.message),
                 };
-                if !self.problems.contains(&problem) {
+                if !self.problems.contains(&problem)
+                    && !(problem.code == "required" && refused.contains(&problem.column))
+                {
                     self.problems.push(problem);
                 }
             }
@@ -794,7 +891,11 @@ mod tests {
     #[test]
     fn a_good_row_becomes_a_draft_that_passes_every_rule() {
         let map = HeaderMap::new(1, &header()).unwrap();
-        let cells = with(good_row("西湖春晓", "西湖春晓.jpg；西湖春晓-2.jpg"), "owners[0].id_number", &resident_id());
+        let cells = with(
+            good_row("西湖春晓", "西湖春晓.jpg；西湖春晓-2.jpg"),
+            "owners[0].id_number",
+            &resident_id(),
+        );
         let mut row = map.read_row(2, &cells);
         row.check(&map, &ctx(), &|_| true);
         assert_eq!(row.problems, vec![], "{:?}", row.problems);
@@ -809,7 +910,11 @@ mod tests {
     fn problems_name_the_column_and_the_fix() {
         let map = HeaderMap::new(1, &header()).unwrap();
         let cells = with(
-            with(good_row("西湖春晓", "西湖春晓.jpg"), "owners[0].id_number", "330106199001011235"),
+            with(
+                good_row("西湖春晓", "西湖春晓.jpg"),
+                "owners[0].id_number",
+                "330106199001011235",
+            ),
             "work.category",
             "油画",
         );

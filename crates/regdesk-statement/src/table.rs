@@ -18,7 +18,9 @@ pub enum TableError {
     #[error("文件为空：没有读取到任何内容，请检查所选文件")]
     Empty,
     /// Neither UTF-8 nor GBK text.
-    #[error("文件编码无法识别：既不是 UTF-8 也不是 GBK（GB18030）编码的文本，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")]
+    #[error(
+        "文件编码无法识别：既不是 UTF-8 也不是 GBK（GB18030）编码的文本，请在 Excel 中另存为 .xlsx 或 CSV 后再导入"
+    )]
     Encoding,
     /// An Excel 97–2003 workbook.
     #[error("暂不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 或 CSV 格式后再导入")]
@@ -107,8 +109,8 @@ pub fn read_table(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
         .max_by_key(|d| first_line.matches(*d).count())
         .filter(|d| first_line.contains(*d))
         .unwrap_or(',');
-    let rows = crate::text::split_rows(&text, delimiter, usize::MAX)
-        .map_err(|e| TableError::Csv { detail: e.to_string() })?;
+    let rows =
+        crate::text::split_rows(&text, delimiter, usize::MAX).map_err(|e| TableError::Csv { detail: e.to_string() })?;
     Ok(Table {
         sheet: None,
         encoding: Some(encoding),
@@ -127,7 +129,10 @@ fn read_xlsx(bytes: &[u8], wanted: Option<&str>) -> Result<Table, TableError> {
     let names = workbook.sheet_names();
     let name = match wanted {
         Some(w) if names.iter().any(|n| n == w) => w.to_owned(),
-        _ => names.first().cloned().ok_or(TableError::NoSheet(wanted.unwrap_or("").to_owned()))?,
+        _ => names
+            .first()
+            .cloned()
+            .ok_or(TableError::NoSheet(wanted.unwrap_or("").to_owned()))?,
     };
     let range = workbook
         .worksheet_range(&name)
@@ -172,7 +177,11 @@ mod tests {
     #[test]
     fn the_named_sheet_of_a_workbook_is_read() {
         let mut wb = rust_xlsxwriter::Workbook::new();
-        wb.add_worksheet().set_name("说明").unwrap().write(0, 0, "填写说明").unwrap();
+        wb.add_worksheet()
+            .set_name("说明")
+            .unwrap()
+            .write(0, 0, "填写说明")
+            .unwrap();
         let ws = wb.add_worksheet().set_name("作品").unwrap();
         ws.write(0, 0, "作品名称").unwrap();
         ws.write(1, 0, "春江花月夜").unwrap();
@@ -181,7 +190,10 @@ mod tests {
         let t = read_table(&bytes, "x.xlsx", Some("作品")).unwrap();
         assert_eq!(t.sheet.as_deref(), Some("作品"));
         assert_eq!(t.rows[1].cells, vec!["春江花月夜", "2026"]);
-        assert_eq!(read_table(&bytes, "x.xlsx", None).unwrap().sheet.as_deref(), Some("说明"));
+        assert_eq!(
+            read_table(&bytes, "x.xlsx", None).unwrap().sheet.as_deref(),
+            Some("说明")
+        );
     }
 
     #[test]
