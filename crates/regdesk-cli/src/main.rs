@@ -6,6 +6,7 @@ mod backup_cmd;
 mod calendar_cmd;
 mod case_cmd;
 mod id_check;
+mod import_cmd;
 mod key_cmd;
 mod payment_cmd;
 mod staff_cmd;
@@ -58,6 +59,12 @@ enum Cmd {
     /// 缴费与核款：导入银行流水（需核款人员 --user）。
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
+    /// 填报：批量受理（导入代理机构的表格）与模板下载（需窗口人员 --user）。
+    #[command(subcommand)]
+    Filing(import_cmd::FilingCmd),
+    /// 登记簿：导入历史登记、登记号计数器（需管理员 --user）。
+    #[command(subcommand)]
+    Register(import_cmd::RegisterCmd),
     /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。
     #[command(subcommand)]
     Key(key_cmd::KeyCmd),
@@ -329,6 +336,20 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Payment(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => payment_cmd::payment(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Filing(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => import_cmd::filing(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Register(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => import_cmd::register(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1
