@@ -1,5 +1,14 @@
 // Typed wrappers around the core's batch-intake commands.
-import type { ApplicantView, FilingImportView, FindApplicantsInput, ImportFilingsInput } from '../api/bindings';
+import type {
+  ApplicantView,
+  CounterView,
+  FilingImportView,
+  FindApplicantsInput,
+  ImportFilingsInput,
+  RegisterImportInput,
+  RegisterImportView,
+  SetCounterInput,
+} from '../api/bindings';
 import { call } from '../api/client';
 
 export const intakeApi = {
@@ -10,4 +19,7 @@ export const intakeApi = {
   importFilings: (input: ImportFilingsInput) => call<FilingImportView>('import_filings', { input }),
   /** 取消: the import stops before its next row; the drafts made stay. */
   cancel: () => call<null>('cancel_filing_import'),
+  importRegister: (input: RegisterImportInput) => call<RegisterImportView>('import_register', { input }),
+  counters: () => call<CounterView[]>('registration_counters'),
+  setCounter: (input: SetCounterInput) => call<CounterView>('set_registration_counter', { input }),
 };
