@@ -1,4 +1,4 @@
-//! 历史登记（docs/DOMAIN.md §8.5）: registrations the office issued on its old
+//! 历史登记（docs/DOMAIN.md §8.1）: registrations the office issued on its old
 //! platform before it used RegDesk, loaded once from the old register's export.
 //! They are read-only: the duplicate check, the search and revocation see them,
 //! and the registration counters continue after the highest imported number.

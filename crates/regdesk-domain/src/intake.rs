@@ -1,4 +1,4 @@
-//! 批量受理表格（docs/DOMAIN.md §4.6）: the office's intake template, one row
+//! 批量受理表格（docs/DOMAIN.md §4.1）: the office's intake template, one row
 //! per work with a column for every field of the filing, and the reading of a
 //! filled-in row into a [`FilingDraft`]. A row is checked by the same rules as
 //! the wizard (`FilingDraft::to_filing`); each problem is named by the row's

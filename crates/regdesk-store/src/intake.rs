@@ -1,4 +1,4 @@
-//! 批量受理（docs/DOMAIN.md §4.6）: an agency's sheet of works, with a folder
+//! 批量受理（docs/DOMAIN.md §4.1）: an agency's sheet of works, with a folder
 //! of the files its rows name, becomes drafts for one applicant. Every row is
 //! read and checked by the domain (`regdesk_domain::intake`: the filing rules
 //! the wizard applies before signing); a preview (dry run) shows what would be

@@ -1,4 +1,4 @@
-//! 历史登记（docs/DOMAIN.md §8.5）: the office's old register, loaded by an
+//! 历史登记（docs/DOMAIN.md §8.1）: the office's old register, loaded by an
 //! admin from an export (xlsx or CSV), read-only afterwards; and the
 //! registration counters (登记号计数器), which an admin may set — never below a
 //! number already in the ledger.
