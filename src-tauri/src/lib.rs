@@ -112,6 +112,7 @@ commands! {
         admin::revoke_registration, admin::change_payment_method, admin::update_backup_settings,
         admin::run_backup,
         intake::save_intake_template, intake::import_filings, intake::cancel_filing_import,
+        intake::submit_many_for_signing,
         intake::import_register, intake::set_registration_counter, intake::revoke_historic,
     ],
 }

@@ -62,7 +62,11 @@ fn sign_in(store: &Store, user: &str) -> Session {
 fn resident_id(n: u32) -> String {
     let body = format!("330106199001{:02}{:03}", n % 28 + 1, n % 1000);
     let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    let sum: u32 = body
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
     let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
     format!("{body}{check}")
 }
@@ -110,7 +114,10 @@ fn agency_sheet(dir: &std::path::Path, n: u32) -> (String, String) {
     }
     let sheet = dir.join("批量.csv");
     std::fs::write(&sheet, text).unwrap();
-    (sheet.to_string_lossy().into_owned(), folder.to_string_lossy().into_owned())
+    (
+        sheet.to_string_lossy().into_owned(),
+        folder.to_string_lossy().into_owned(),
+    )
 }
 
 fn import(c: &mut Criterion) {

@@ -78,7 +78,8 @@ pub fn typescript() -> String {
         regdesk_domain::privacy::PersonalDataView, crate::AccessLogEntry, crate::AccessLogInput,
         regdesk_domain::intake::RowProblem, crate::ImportFilingsInput, crate::IntakeRowView, crate::FilingImportView,
         crate::IntakeProgress, crate::RegisterImportInput, crate::RegisterImportView, crate::CounterView,
-        crate::SetCounterInput, crate::HistoricView, crate::RevokeHistoricInput,
+        crate::SetCounterInput, crate::HistoricView, crate::RevokeHistoricInput, crate::BatchSubmitView,
+        crate::SubmitManyInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -83,6 +83,23 @@ pub struct IntakeProgress {
     pub total: u32,
 }
 
+/// 批量提交签章：one case's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BatchSubmitView {
+    pub case_id: String,
+    pub serial: String,
+    /// Moved to 待签章.
+    pub submitted: bool,
+    /// Why not (every problem named), when not.
+    pub message: String,
+}
+
+/// 批量提交签章：the cases (by id) to submit together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SubmitManyInput {
+    pub case_ids: Vec<String>,
+}
+
 /// The names of the plain files in `dir` (not below it).
 fn names_in(dir: &Path) -> Result<HashSet<String>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -118,6 +135,53 @@ fn row_view(row: &IntakeRow) -> IntakeRowView {
 }
 
 impl Store {
+    /// 批量提交签章: each case submitted for signing by its own command, as it stands now
+    /// (the batch was just made); a case the rules refuse is named with why, the others go on.
+    pub fn submit_many_for_signing(&self, session: &Session, input: &SubmitManyInput) -> Result<Vec<BatchSubmitView>> {
+        actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::OpenDesk(Desk::Counter)),
+        )?;
+        let mut out = Vec::new();
+        for id in &input.case_ids {
+            let (serial, version) = {
+                let row = crate::cases::load(&self.conn(), id)?;
+                (row.serial, row.version)
+            };
+            let done = self.submit_for_signing(
+                session,
+                &crate::CaseRef {
+                    case_id: id.clone(),
+                    version,
+                },
+            );
+            out.push(match done {
+                Ok(_) => BatchSubmitView {
+                    case_id: id.clone(),
+                    serial,
+                    submitted: true,
+                    message: String::new(),
+                },
+                Err(StoreError::Invalid(fields)) => BatchSubmitView {
+                    case_id: id.clone(),
+                    serial,
+                    submitted: false,
+                    message: fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("；"),
+                },
+                Err(e @ (StoreError::Refused { .. } | StoreError::Conflict { .. })) => BatchSubmitView {
+                    case_id: id.clone(),
+                    serial,
+                    submitted: false,
+                    message: e.to_string(),
+                },
+                Err(e) => return Err(e),
+            });
+        }
+        Ok(out)
+    }
+
     /// 批量受理模板（xlsx）: a column for every field of the filing, pick lists checked
     /// against the sheet of allowed values, and the instructions.
     pub fn intake_template(&self, session: &Session) -> Result<Vec<u8>> {

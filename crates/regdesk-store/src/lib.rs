@@ -62,7 +62,9 @@ pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
 pub use forms::chinese_date;
-pub use intake::{FilingImportView, ImportFilingsInput, IntakeProgress, IntakeRowView};
+pub use intake::{
+    BatchSubmitView, FilingImportView, ImportFilingsInput, IntakeProgress, IntakeRowView, SubmitManyInput,
+};
 pub use offices::{OfficeCounts, OfficeNode};
 pub use payments::*;
 pub use proofs::{AddProofInput, IdentityProofView};

@@ -42,6 +42,12 @@ pub async fn cancel_filing_import(state: State<'_, AppState>) -> Res<()> {
     Ok(())
 }
 
+/// 批量提交签章 of the drafts a batch made.
+#[tauri::command]
+pub async fn submit_many_for_signing(state: State<'_, AppState>, input: SubmitManyInput) -> Res<Vec<BatchSubmitView>> {
+    state.with(|st, s| st.submit_many_for_signing(s, &input))
+}
+
 #[tauri::command]
 pub async fn import_register(state: State<'_, AppState>, input: RegisterImportInput) -> Res<RegisterImportView> {
     state.with(|st, s| st.import_register(s, &input))

@@ -1196,3 +1196,15 @@ export type HistoricView = { number: string, registered_on: string, title: strin
 revoked: boolean, revoke_reason: string | null, };
 
 export type RevokeHistoricInput = { number: string, ground: RevocationGround, note: string, };
+
+export type BatchSubmitView = { case_id: string, serial: string, 
+/**
+ * Moved to 待签章.
+ */
+submitted: boolean, 
+/**
+ * Why not (every problem named), when not.
+ */
+message: string, };
+
+export type SubmitManyInput = { case_ids: Array<string>, };

@@ -85,6 +85,7 @@ export const CHANGE_COMMANDS = [
   'save_intake_template',
   'import_filings',
   'cancel_filing_import',
+  'submit_many_for_signing',
   'import_register',
   'set_registration_counter',
   'revoke_historic',

@@ -63,6 +63,7 @@ describe('批量受理', () => {
           release = r;
         });
       },
+      submit_many_for_signing: () => [{ case_id: 'c-1', serial: 'ZJ-7F3A-20261206-0001', submitted: true, message: '' }],
     });
     const onChanged = vi.fn();
     const { user } = renderWithProviders(<IntakeTab onChanged={onChanged} />);
@@ -103,6 +104,13 @@ describe('批量受理', () => {
     expect(onChanged).toHaveBeenCalledTimes(1);
     // A finished import is not imported twice: a new preview comes first.
     expect(screen.getByTestId('intake-import')).toBeDisabled();
+
+    // The drafts made are submitted for signing together.
+    await user.click(screen.getByTestId('intake-submit-all'));
+    expect(await screen.findByTestId('intake-submit-summary')).toHaveTextContent('已提交签章 1 件，未能提交 0 件');
+    expect(core.callsTo('submit_many_for_signing')[0].args?.input).toEqual({ case_ids: ['c-1'] });
+    expect(screen.getByTestId('submitted-2')).toHaveTextContent('已提交签章');
+    expect(onChanged).toHaveBeenCalledTimes(2);
   });
 
   it('取消 asks the core to stop between rows, and the summary says what stays', async () => {

@@ -6,7 +6,15 @@ import { Alert, Button, Input, Progress, Select, Space, Table, Tag, Typography }
 import { DownloadOutlined, FolderOpenOutlined } from '@ant-design/icons';
 import { listen } from '@tauri-apps/api/event';
 import { open } from '@tauri-apps/plugin-dialog';
-import type { ApiError, ApplicantView, FilingImportView, IntakeProgress, IntakeRowView, RowProblem } from '../api/bindings';
+import type {
+  ApiError,
+  ApplicantView,
+  BatchSubmitView,
+  FilingImportView,
+  IntakeProgress,
+  IntakeRowView,
+  RowProblem,
+} from '../api/bindings';
 import { intakeApi } from './api';
 import { itx } from './texts';
 
@@ -15,8 +23,25 @@ export const INTAKE_PROGRESS = 'intake-progress';
 
 const problemText = (p: RowProblem) => (p.column ? `“${p.column}”：${p.message}` : p.message);
 
-function RowResult({ row }: { row: IntakeRowView }) {
-  if (row.serial) return <Tag color="green" data-testid={`made-${row.line}`}>{itx('made', { serial: row.serial })}</Tag>;
+function RowResult({ row, submit }: { row: IntakeRowView; submit?: BatchSubmitView }) {
+  if (row.serial)
+    return (
+      <Space direction="vertical" size={0}>
+        <Tag color="green" data-testid={`made-${row.line}`}>
+          {itx('made', { serial: row.serial })}
+        </Tag>
+        {submit &&
+          (submit.submitted ? (
+            <Tag color="orange" data-testid={`submitted-${row.line}`}>
+              {itx('submitted')}
+            </Tag>
+          ) : (
+            <Typography.Text type="danger" data-testid={`not-submitted-${row.line}`}>
+              {submit.message}
+            </Typography.Text>
+          ))}
+      </Space>
+    );
   if (row.problems.length === 0) return <Tag color="blue" data-testid={`ok-${row.line}`}>{itx('ok')}</Tag>;
   return (
     <ul className="intake-problems" data-testid={`problems-${row.line}`}>
@@ -48,6 +73,7 @@ export function IntakeTab({ onChanged }: { onChanged: () => void }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [progress, setProgress] = useState<IntakeProgress | null>(null);
   const [cancelling, setCancelling] = useState(false);
+  const [submits, setSubmits] = useState<BatchSubmitView[] | null>(null);
   const cancelRequested = useRef(false);
 
   const key = `${applicant ?? ''}\n${path.trim()}\n${folder.trim()}`;
@@ -103,6 +129,7 @@ export function IntakeTab({ onChanged }: { onChanged: () => void }) {
         dry_run: dryRun,
       });
       setView(v);
+      setSubmits(null);
       setPreviewed(dryRun && v.sheet_problems.length === 0 ? key : null);
       if (!dryRun) onChanged();
     } catch (e) {
@@ -112,6 +139,20 @@ export function IntakeTab({ onChanged }: { onChanged: () => void }) {
       setBusy(null);
       setProgress(null);
       setCancelling(false);
+    }
+  };
+
+  const made = view && !view.dry_run ? view.rows.filter((r) => r.case_id !== null) : [];
+  const submitAll = async () => {
+    setError(null);
+    setBusy('import');
+    try {
+      setSubmits(await intakeApi.submitMany(made.map((r) => r.case_id ?? '')));
+      onChanged();
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(null);
     }
   };
 
@@ -247,6 +288,23 @@ export function IntakeTab({ onChanged }: { onChanged: () => void }) {
                   : itx('summary.done', { applicant: view.applicant_name, created: view.created, bad })
             }
           />
+          {made.length > 0 && submits === null && (
+            <Button onClick={() => void submitAll()} loading={busy === 'import'} data-testid="intake-submit-all">
+              {itx('submit', { count: made.length })}
+            </Button>
+          )}
+          {submits && (
+            <Alert
+              className="form-alert"
+              type={submits.every((x) => x.submitted) ? 'success' : 'warning'}
+              showIcon
+              data-testid="intake-submit-summary"
+              message={itx('submit.summary', {
+                done: submits.filter((x) => x.submitted).length,
+                bad: submits.filter((x) => !x.submitted).length,
+              })}
+            />
+          )}
           <Table<IntakeRowView>
             size="small"
             rowKey="line"
@@ -260,7 +318,10 @@ export function IntakeTab({ onChanged }: { onChanged: () => void }) {
               { title: itx('col.category'), dataIndex: 'category_label', width: 100 },
               { title: itx('col.owners'), render: (_, r) => r.owners.join('、') },
               { title: itx('col.files'), render: (_, r) => r.files.join('；') },
-              { title: itx('col.result'), render: (_, r) => <RowResult row={r} /> },
+              {
+                title: itx('col.result'),
+                render: (_, r) => <RowResult row={r} submit={submits?.find((x) => x.case_id === r.case_id)} />,
+              },
             ]}
           />
         </>

@@ -219,22 +219,28 @@ fn a_good_sheet_previews_then_becomes_one_draft_per_row() {
                 .unwrap();
         assert_eq!(id_scan.purpose, Some(FilePurpose::IdentityProof));
     }
-    // Each draft passes the wizard's check for signing as it stands.
-    let first =
+    // The batch is submitted for signing together: each draft passes the wizard's check as it stands.
+    let before = journal_count(&d.f);
+    let ids: Vec<String> = done.rows.iter().map(|r| r.case_id.clone().unwrap()).collect();
+    let submitted =
         d.f.store
-            .case_detail(&d.clerk, done.rows[0].case_id.as_deref().unwrap())
+            .submit_many_for_signing(&d.clerk, &SubmitManyInput { case_ids: ids.clone() })
             .unwrap();
-    let signing =
+    assert!(submitted.iter().all(|s| s.submitted), "{submitted:?}");
+    assert_eq!(journal_count(&d.f), before + 3, "one command per case");
+    for id in &ids {
+        assert_eq!(
+            d.f.store.case_detail(&d.clerk, id).unwrap().state,
+            CaseState::AwaitingSignatures
+        );
+    }
+    // Submitted again, each is refused by its state and named; nothing changes.
+    let again =
         d.f.store
-            .submit_for_signing(
-                &d.clerk,
-                &CaseRef {
-                    case_id: first.id.clone(),
-                    version: first.version,
-                },
-            )
+            .submit_many_for_signing(&d.clerk, &SubmitManyInput { case_ids: ids })
             .unwrap();
-    assert_eq!(signing.state, CaseState::AwaitingSignatures);
+    assert!(again.iter().all(|s| !s.submitted && !s.message.is_empty()), "{again:?}");
+    assert_eq!(journal_count(&d.f), before + 3);
     assert!(d.f.store.verify_audit().unwrap().ok);
 }
 
