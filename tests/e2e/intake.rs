@@ -11,7 +11,11 @@ use crate::support::webdriver::Desk;
 fn resident_id(seq: u32) -> String {
     let body = format!("33010619900101{seq:03}");
     let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    let sum: u32 = body
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
     let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
     format!("{body}{check}")
 }
@@ -59,14 +63,24 @@ fn an_agency_sheet_becomes_drafts_and_the_old_register_comes_in() {
     let data = sample_office();
     let folder = data.path().join("青山代理-样本");
     std::fs::create_dir(&folder).unwrap();
-    for name in ["西湖春晓.png", "张伟身份证.png", "断桥残雪.png", "李娜身份证.png", "王芳身份证.png"] {
+    for name in [
+        "西湖春晓.png",
+        "张伟身份证.png",
+        "断桥残雪.png",
+        "李娜身份证.png",
+        "王芳身份证.png",
+    ] {
         scan(&folder, name);
     }
     // Row 3's category is not in the list; row 4's sample is not in the folder.
     let sheet_path = data.path().join("青山代理-12月.csv");
     std::fs::write(
         &sheet_path,
-        sheet(&[("西湖春晓", "张伟", "美术"), ("断桥残雪", "李娜", "油画"), ("平湖秋月", "王芳", "美术")]),
+        sheet(&[
+            ("西湖春晓", "张伟", "美术"),
+            ("断桥残雪", "李娜", "油画"),
+            ("平湖秋月", "王芳", "美术"),
+        ]),
     )
     .unwrap();
     let shots = fresh_shots("intake");
@@ -91,7 +105,10 @@ fn an_agency_sheet_becomes_drafts_and_the_old_register_comes_in() {
     let bad = d.text("[data-testid=problems-3]");
     assert!(bad.contains("“作品类别”"), "{bad}");
     let missing = d.text("[data-testid=problems-4]");
-    assert!(missing.contains("“作品样本”") && missing.contains("平湖秋月.png"), "{missing}");
+    assert!(
+        missing.contains("“作品样本”") && missing.contains("平湖秋月.png"),
+        "{missing}"
+    );
     d.shot("intake-preview-with-errors");
 
     d.click("[data-testid=intake-import]");
