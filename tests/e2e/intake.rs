@@ -116,9 +116,14 @@ fn an_agency_sheet_becomes_drafts_and_the_old_register_comes_in() {
     let made = d.text("[data-testid=made-2]");
     assert!(made.contains("已生成 ZJ-"), "{made}");
     d.shot("intake-imported");
-    d.click("[data-testid=tab-drafts]");
+    // The batch goes to signing together.
+    d.click("[data-testid=intake-submit-all]");
+    d.wait_text("已提交签章 1 件，未能提交 0 件");
+    d.wait("[data-testid=submitted-2]");
+    d.shot("intake-submitted-for-signing");
+    d.click("[data-testid=tab-awaiting_signature]");
     d.wait_text("西湖春晓");
-    d.shot("drafts-with-the-imported-work");
+    d.shot("awaiting-signature-with-the-imported-work");
     sign_out(&d);
 
     // The admin brings in the old register: one bad row named, the counter after the highest.
@@ -142,7 +147,7 @@ fn an_agency_sheet_becomes_drafts_and_the_old_register_comes_in() {
     d.shot("register-checked");
     d.click("[data-testid=register-import]");
     d.wait_text("已导入 2 条");
-    d.wait_text("00000302");
+    d.wait_text("00000301");
     d.shot("register-imported-counters");
     // The top bar finds the old registration.
     d.type_into("[data-testid=global-search]", "雷峰夕照");

@@ -288,11 +288,32 @@ impl Store {
                 view.cancelled = true;
                 break;
             }
+            // A file gone from the folder since the check is named; the row is not made.
+            let mut unreadable = None;
             for f in &row.files {
                 if !blobs.contains_key(&f.name) {
-                    let blob = self.store_blob(&dir.join(&f.name))?;
-                    blobs.insert(f.name.clone(), blob);
+                    match self.store_blob(&dir.join(&f.name)) {
+                        Ok(blob) => {
+                            blobs.insert(f.name.clone(), blob);
+                        }
+                        Err(StoreError::Invalid(e)) => {
+                            unreadable = Some(RowProblem {
+                                line: row.line,
+                                column: f.column.clone(),
+                                code: "unreadable".into(),
+                                message: e.iter().map(|x| x.message.as_str()).collect::<Vec<_>>().join("；"),
+                            });
+                            break;
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
+            }
+            if let Some(p) = unreadable {
+                shown.problems.push(p);
+                done += 1;
+                watch(IntakeProgress { done, total });
+                continue;
             }
             let made = self.run(Some(clerk.id()), "import_filing", |tx, now| {
                 let mut ids: HashMap<String, String> = HashMap::new();

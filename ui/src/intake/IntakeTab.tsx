@@ -314,10 +314,10 @@ export function IntakeTab({ onChanged }: { onChanged: () => void }) {
             rowClassName={(r) => (r.problems.length > 0 ? 'intake-row-bad' : '')}
             columns={[
               { title: itx('col.line'), dataIndex: 'line', width: 64 },
-              { title: itx('col.title'), dataIndex: 'title' },
-              { title: itx('col.category'), dataIndex: 'category_label', width: 100 },
-              { title: itx('col.owners'), render: (_, r) => r.owners.join('、') },
-              { title: itx('col.files'), render: (_, r) => r.files.join('；') },
+              { title: itx('col.title'), dataIndex: 'title', width: 180 },
+              { title: itx('col.category'), dataIndex: 'category_label', width: 90 },
+              { title: itx('col.owners'), width: 140, render: (_, r) => r.owners.join('、') },
+              { title: itx('col.files'), width: 220, render: (_, r) => r.files.join('；') },
               {
                 title: itx('col.result'),
                 render: (_, r) => <RowResult row={r} submit={submits?.find((x) => x.case_id === r.case_id)} />,

@@ -173,7 +173,7 @@ export function RegisterTab() {
           data-testid="counter-new-year"
         />
         <Input
-          style={{ width: 64 }}
+          style={{ width: 96 }}
           placeholder={itx('reg.letter')}
           aria-label={itx('reg.letter')}
           value={other.letter}
