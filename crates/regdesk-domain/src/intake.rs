@@ -484,7 +484,6 @@ impl HeaderMap {
             owners.push((kind, id_type));
         }
         let writer_id_type = pick("writer.id_type", PickList::IdType).and_then(document_type);
-        drop(pick);
         let mut rights = Vec::new();
         for r in split(self.cell(cells, "work.rights")) {
             match Right::ALL.into_iter().find(|x| x.label() == r) {
@@ -769,9 +768,8 @@ impl IntakeRow {
                     code: e.code,
                     message: format!("{who}{}", e.message),
                 };
-                if !self.problems.contains(&problem)
-                    && !(problem.code == "required" && refused.contains(&problem.column))
-                {
+                let repeats_refused = problem.code == "required" && refused.contains(&problem.column);
+                if !(self.problems.contains(&problem) || repeats_refused) {
                     self.problems.push(problem);
                 }
             }

@@ -117,8 +117,11 @@ fn unreadable(path: &str, e: impl std::fmt::Display) -> StoreError {
     )])
 }
 
-/// The rows of a table file (xlsx or CSV), as (line, cells); `sheet` picks a worksheet by name.
-pub(crate) fn read_rows(path: &str, sheet: Option<&str>) -> Result<(String, Vec<(u32, Vec<String>)>)> {
+/// A table's rows as (line, cells).
+pub(crate) type Rows = Vec<(u32, Vec<String>)>;
+
+/// The file's name and the rows of a table file (xlsx or CSV); `sheet` picks a worksheet by name.
+pub(crate) fn read_rows(path: &str, sheet: Option<&str>) -> Result<(String, Rows)> {
     let p = Path::new(path);
     let bytes = std::fs::read(p).map_err(|e| unreadable(path, e))?;
     let name = p
