@@ -16,6 +16,7 @@ mod commands {
     pub mod counter;
     pub mod files;
     pub mod frame;
+    pub mod intake;
     pub mod payments;
     pub mod review;
 }
@@ -89,6 +90,7 @@ commands! {
         review::possible_duplicates, review::review_history,
         admin::list_staff, admin::settings, admin::key_location, admin::verify_audit, admin::recent_audit, admin::office_tree,
         admin::calendar_years, admin::backup_status, admin::access_log,
+        intake::registration_counters, intake::find_historic,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -109,6 +111,9 @@ commands! {
         admin::update_settings, admin::add_subordinate_office, admin::load_calendar,
         admin::revoke_registration, admin::change_payment_method, admin::update_backup_settings,
         admin::run_backup,
+        intake::save_intake_template, intake::import_filings, intake::cancel_filing_import,
+        intake::submit_many_for_signing,
+        intake::import_register, intake::set_registration_counter, intake::revoke_historic,
     ],
 }
 

@@ -12,6 +12,7 @@ mod support;
 
 mod admin;
 mod counter;
+mod intake;
 mod keyboard;
 mod payments;
 mod restart;

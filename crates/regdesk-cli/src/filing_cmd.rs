@@ -102,6 +102,9 @@ pub enum FilingCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 批量受理（导入、模板）/ Batch intake (import, template)
+    #[command(flatten)]
+    Intake(crate::import_cmd::IntakeCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -226,6 +229,7 @@ pub fn file(store: &Store, s: &Session, cmd: &FileCmd, io: &mut Io<'_>) -> u8 {
 
 pub fn filing(store: &Store, s: &Session, cmd: &FilingCmd, io: &mut Io<'_>) -> u8 {
     match cmd {
+        FilingCmd::Intake(c) => crate::import_cmd::filing(store, s, c, io),
         FilingCmd::New { input, applicant } => {
             let f = match read_value(input).and_then(|raw| draft_from(&raw)) {
                 Ok(f) => f,

@@ -11,6 +11,7 @@ mod desk_io;
 mod filing_cmd;
 mod frame_cmd;
 mod id_check;
+mod import_cmd;
 mod key_cmd;
 mod payment_cmd;
 mod review_cmd;
@@ -96,6 +97,9 @@ enum Cmd {
     /// 工作台概览（需 --user）。 / A desk's queues and counts.
     #[command(subcommand)]
     Desk(frame_cmd::DeskCmd),
+    /// 登记簿：导入历史登记、登记号计数器（需管理员 --user）。 / The register: import the old register, registration counters (admin).
+    #[command(subcommand)]
+    Register(import_cmd::RegisterCmd),
     /// 数据加密密钥：导出、导入恢复码（需管理员 --user）。 / The encryption key: export or import the recovery code (admin).
     #[command(subcommand)]
     Key(key_cmd::KeyCmd),
@@ -405,6 +409,13 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Filing(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => filing_cmd::filing(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Register(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => import_cmd::register(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1

@@ -755,3 +755,165 @@ fn backup_verify_list_then_restore_refused_then_forced() {
     assert_eq!(code, 1);
     assert!(e.contains("不能用这代备份恢复"), "{e}");
 }
+
+/// A Hangzhou resident ID born 1990-01-01 with sequence `seq`, with its check digit.
+fn resident_id(seq: &str) -> String {
+    let body = format!("33010619900101{seq}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .chars()
+        .zip(weights)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+    format!("{body}{check}")
+}
+
+/// A batch-intake CSV of the template's columns: one row per (title, painter, category).
+fn intake_csv(rows: &[(&str, &str, &str)]) -> String {
+    let columns = regdesk_domain::intake::columns();
+    let mut text = columns.iter().map(|c| c.header.clone()).collect::<Vec<_>>().join(",") + "\n";
+    for (i, (title, painter, category)) in rows.iter().enumerate() {
+        let id = resident_id(&format!("10{i}"));
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| match c.key.as_str() {
+                "work.title" => title.to_string(),
+                "work.category" => category.to_string(),
+                "work.nature" => "原创".into(),
+                "work.completed_on" => "2026-03-01".into(),
+                "work.completed_place" => "浙江省杭州市".into(),
+                "work.publication" => "未发表".into(),
+                "work.attribution" => "个人作品".into(),
+                "work.acquisition" => "原始".into(),
+                "work.ownership" => "全部".into(),
+                "owners[0].kind" | "authors.kind" => "自然人".into(),
+                "owners[0].name" | "authors.names" => painter.to_string(),
+                "owners[0].id_type" => "居民身份证".into(),
+                "owners[0].id_number" => id.clone(),
+                "owners[0].region" => "浙江省杭州市".into(),
+                "owners[0].files.identity" => format!("{painter}.jpg"),
+                "authors.signed_as" => "本名".into(),
+                "samples" => format!("{title}.jpg"),
+                "description" => "水彩画。".into(),
+                "creation_story" => "写生完成。".into(),
+                "delivery" => "自领".into(),
+                "invoice_email" => "a@example.cn".into(),
+                _ => String::new(),
+            })
+            .collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn filing_import_reports_every_bad_row_and_makes_drafts_of_the_good_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["demo", "--cases", "1"]));
+    assert_eq!(code, 0, "{e}");
+    let folder = d.path().join("样本");
+    std::fs::create_dir(&folder).unwrap();
+    for f in ["西湖春晓.jpg", "张伟.jpg", "李娜.jpg", "王芳.jpg"] {
+        std::fs::write(folder.join(f), b"\xff\xd8 image").unwrap();
+    }
+    // Row 3 has a category not in the list, row 4 a sample not in the folder.
+    let csv = intake_csv(&[
+        ("西湖春晓", "张伟", "美术"),
+        ("断桥残雪", "李娜", "油画"),
+        ("平湖秋月", "王芳", "美术"),
+    ]);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    let sheet = d.path().join("批量.csv");
+    std::fs::write(&sheet, &gbk).unwrap();
+    let clerk = |c: &mut Command| {
+        c.args(["--user", "wangli"]).env("REGDESK_PASSWORD", "Banquan2026");
+    };
+    let import = |extra: &[&str]| {
+        let mut c = regdesk(d.path());
+        clerk(&mut c);
+        c.args(["filing", "import"])
+            .arg(&sheet)
+            .arg("--files")
+            .arg(&folder)
+            .args(["--applicant", "林晓雨", "--json"])
+            .args(extra);
+        out(&mut c)
+    };
+    let (code, o, e) = import(&["--dry-run"]);
+    assert_eq!(code, 1, "bad rows make the exit code 1: {o}{e}");
+    let rows: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["ok"], true);
+    assert_eq!(rows[1]["line"], 3);
+    assert_eq!(rows[1]["problems"][0]["column"], "作品类别");
+    assert_eq!(rows[2]["problems"][0]["column"], "作品样本");
+    assert_eq!(rows[2]["problems"][0]["code"], "missing_file");
+    assert!(e.contains("第 4 行“作品样本”列"), "{e}");
+    assert!(rows.iter().all(|r| r["serial"].is_null()), "a dry run makes nothing");
+
+    let (code, o, _) = import(&[]);
+    assert_eq!(code, 1);
+    let rows: Vec<serde_json::Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let serial = rows[0]["serial"].as_str().unwrap().to_string();
+    assert!(rows[1]["serial"].is_null() && rows[2]["serial"].is_null());
+    let mut c = regdesk(d.path());
+    clerk(&mut c);
+    let (code, o, e) = out(c.args(["case", "show", &serial]));
+    assert_eq!(code, 0, "{e}");
+    assert!(o.contains("西湖春晓"), "{o}");
+
+    // Without a counter role the import is refused.
+    let (code, _, e) = out(regdesk(d.path())
+        .args(["--user", "admin", "filing", "import"])
+        .arg(&sheet)
+        .arg("--files")
+        .arg(&folder)
+        .args(["--applicant", "林晓雨"])
+        .env("REGDESK_PASSWORD", "Banquan2026"));
+    assert_eq!(code, 1);
+    assert!(!e.is_empty());
+}
+
+#[test]
+fn register_import_then_counters_continue_and_cannot_go_back() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, _, e) = out(regdesk(d.path()).args(["demo"]));
+    assert_eq!(code, 0, "{e}");
+    let csv = "登记号,登记日期,作品名称,作品类别,著作权人,作者,创作完成日期,首次发表日期\n\
+               浙作登字-2026-F-00000300,2026-04-01,雷峰夕照,美术,周明,周明,2025,\n\
+               浙作登字-2026-F-0000031,2026-04-01,坏号码,美术,周明,周明,2025,\n";
+    let file = d.path().join("旧登记.csv");
+    std::fs::write(&file, csv).unwrap();
+    let admin = |c: &mut Command| {
+        c.args(["--user", "admin"]).env("REGDESK_PASSWORD", "Banquan2026");
+    };
+    let mut c = regdesk(d.path());
+    admin(&mut c);
+    let (code, o, e) = out(c.args(["register", "import"]).arg(&file));
+    assert_eq!(code, 1, "a bad row is named: {o}{e}");
+    assert!(e.contains("第 3 行“登记号”列"), "{e}");
+    assert!(o.contains("浙作登字-2026-F 下一个流水号 00000301"), "{o}");
+    let mut c = regdesk(d.path());
+    admin(&mut c);
+    let (code, _, e) = out(c.args([
+        "register",
+        "set-counter",
+        "--prefix",
+        "浙作登字",
+        "--year",
+        "2026",
+        "--letter",
+        "F",
+        "--next",
+        "300",
+    ]));
+    assert_eq!(code, 1);
+    assert!(e.contains("至少为 301"), "{e}");
+    let mut c = regdesk(d.path());
+    admin(&mut c);
+    let (code, o, _) = out(c.args(["register", "find", "雷峰"]));
+    assert_eq!(code, 0);
+    assert!(o.contains("浙作登字-2026-F-00000300"), "{o}");
+}

@@ -24,6 +24,7 @@ mod font;
 mod money;
 pub mod notice;
 pub mod sheet;
+pub mod template;
 
 pub use application_form::{application_form, ApplicationForm, PartyLine, SignerLine};
 pub use barcode::BarcodeError;
@@ -31,6 +32,7 @@ pub use day_report::{day_report, DayReport, DayReportRow};
 pub use money::yuan;
 pub use notice::{correction_notice, refusal_notice, CorrectionNotice, RefusalNotice, Reviewer};
 pub use sheet::{day_report_xlsx, invoice_list_xlsx, InvoiceRow};
+pub use template::{intake_template, TemplateColumn, TemplateList};
 
 /// Why a document could not be produced (打印失败).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

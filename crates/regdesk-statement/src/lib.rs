@@ -74,6 +74,7 @@ mod datetime;
 mod error;
 mod header;
 mod rows;
+mod table;
 mod text;
 mod xlsx;
 
@@ -84,6 +85,7 @@ pub use amount::parse_amount_fen;
 pub use datetime::parse_date_time;
 pub use error::StatementError;
 pub use header::StatementField;
+pub use table::{read_table, Table, TableError, TableRow};
 
 /// A parsed bank statement (对账单 / 交易明细).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

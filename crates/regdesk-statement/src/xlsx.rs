@@ -76,7 +76,7 @@ fn read_inner(bytes: &[u8]) -> Result<Sheet, StatementError> {
     Err(header_error(incomplete.unwrap_or(HeaderSearch::NotFound)))
 }
 
-fn to_cell(data: &Data) -> Cell {
+pub(crate) fn to_cell(data: &Data) -> Cell {
     match data {
         Data::Empty | Data::Error(_) => Cell::Empty,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::from_text(s),

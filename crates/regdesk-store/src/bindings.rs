@@ -76,6 +76,10 @@ pub fn typescript() -> String {
         crate::backup::BackupStage, crate::backup::BackupProgress, crate::backup::VerifyReport,
         crate::backup::LastBackup, crate::backup::DamagedDatabase,
         regdesk_domain::privacy::PersonalDataView, crate::AccessLogEntry, crate::AccessLogInput,
+        regdesk_domain::intake::RowProblem, crate::ImportFilingsInput, crate::IntakeRowView, crate::FilingImportView,
+        crate::IntakeProgress, crate::RegisterImportInput, crate::RegisterImportView, crate::CounterView,
+        crate::SetCounterInput, crate::HistoricView, crate::RevokeHistoricInput, crate::BatchSubmitView,
+        crate::SubmitManyInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -319,7 +319,7 @@ fn refused(e: lifecycle::Refusal) -> StoreError {
 }
 
 impl Store {
-    fn party_context(&self, conn: &Connection) -> Result<PartyContext> {
+    pub(crate) fn party_context(&self, conn: &Connection) -> Result<PartyContext> {
         let province: String = conn
             .query_row("SELECT province_code FROM office WHERE id = 1", [], |r| r.get(0))
             .optional()?
@@ -360,6 +360,52 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// Creates a case in 草稿 with its serial, inside the caller's command.
+    pub(crate) fn insert_draft(
+        &self,
+        tx: &Transaction<'_>,
+        clerk_id: &str,
+        applicant_id: Option<&str>,
+        draft: &FilingDraft,
+        now: DateTime<Utc>,
+    ) -> Result<(Change, Row)> {
+        let draft_json = serde_json::to_string(draft).map_err(corrupt)?;
+        let title = draft.work.title.trim().to_string();
+        let category = draft.work.category.map(|c| c.code()).unwrap_or("").to_string();
+        let id = uuid_v7(now).to_string();
+        let serial = self.next_serial(tx)?;
+        let applicant = Self::applicant_name(tx, applicant_id, draft)?;
+        tx.execute(
+            "INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, version,
+                                updated_at, applicant_id, draft, facts, created_by, draft_format, facts_format)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                id,
+                serial,
+                title,
+                category,
+                code(CaseState::Draft),
+                applicant,
+                now,
+                applicant_id,
+                draft_json,
+                serde_json::to_string(&CaseFacts::default()).map_err(corrupt)?,
+                clerk_id,
+                DRAFT_FORMAT,
+                FACTS_FORMAT
+            ],
+        )?;
+        let row = load(tx, &id)?;
+        reindex(tx, &row)?;
+        let change = Change {
+            entity: "case",
+            entity_id: id,
+            version: 1,
+            payload: json!({ "serial": row.serial, "applicant_id": applicant_id, "draft": draft }),
+        };
+        Ok((change, row))
+    }
+
     /// 暂存：creates the case (with its serial) or saves the draft. Saving signed
     /// content that changed voids every signature and returns the case to draft.
     pub fn save_draft(&self, session: &Session, input: &SaveDraftInput) -> Result<CaseDetail> {
@@ -382,37 +428,8 @@ impl Store {
         let category = input.draft.work.category.map(|c| c.code()).unwrap_or("").to_string();
         match (&input.case_id, input.version) {
             (None, _) => self.run(Some(clerk.id()), "create_draft", |tx, now| {
-                let id = uuid_v7(now).to_string();
-                let serial = self.next_serial(tx)?;
-                let applicant = Self::applicant_name(tx, input.applicant_id.as_deref(), &input.draft)?;
-                tx.execute(
-                    "INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, version,
-                                        updated_at, applicant_id, draft, facts, created_by, draft_format, facts_format)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                    params![
-                        id,
-                        serial,
-                        title,
-                        category,
-                        code(CaseState::Draft),
-                        applicant,
-                        now,
-                        input.applicant_id,
-                        draft_json,
-                        serde_json::to_string(&CaseFacts::default()).map_err(corrupt)?,
-                        clerk.id(),
-                        DRAFT_FORMAT,
-                        FACTS_FORMAT
-                    ],
-                )?;
-                let row = load(tx, &id)?;
-                reindex(tx, &row)?;
-                let change = Change {
-                    entity: "case",
-                    entity_id: id,
-                    version: 1,
-                    payload: json!({ "serial": row.serial, "applicant_id": input.applicant_id, "draft": input.draft }),
-                };
+                let (change, row) =
+                    self.insert_draft(tx, clerk.id(), input.applicant_id.as_deref(), &input.draft, now)?;
                 Ok((change, detail(row)))
             }),
             (Some(case_id), Some(version)) => self.run(Some(clerk.id()), "save_draft", |tx, now| {

@@ -40,6 +40,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("014_personal_data", include_str!("migrations/014_personal_data.sql")),
     ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
     ("016_backups", include_str!("migrations/016_backups.sql")),
+    (
+        "020_historic_register",
+        include_str!("migrations/020_historic_register.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

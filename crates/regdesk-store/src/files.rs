@@ -171,6 +171,49 @@ pub(crate) fn decrypt_stream(
 }
 
 /// The type by the file's extension (what previews need); unknown → octet-stream.
+/// A file's content in the attachment store, not yet recorded in `files`.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredBlob {
+    pub sha: String,
+    pub size: i64,
+    pub name: String,
+}
+
+/// Records a stored blob as a file of `purpose`, added by `staff_id` (inside the command's transaction).
+pub(crate) fn insert_file_row(
+    tx: &rusqlite::Transaction<'_>,
+    staff_id: &str,
+    blob: &StoredBlob,
+    purpose: FilePurpose,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<FileView> {
+    let id = uuid_v7(now).to_string();
+    let mime = mime_of(&blob.name);
+    tx.execute(
+        "INSERT INTO files (id, sha256, size, original_name, mime, added_at, added_by, purpose)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            blob.sha,
+            blob.size,
+            blob.name,
+            mime,
+            now,
+            staff_id,
+            crate::codes::code(purpose)
+        ],
+    )?;
+    Ok(FileView {
+        id,
+        sha256: blob.sha.clone(),
+        size: blob.size,
+        original_name: blob.name.clone(),
+        mime: mime.into(),
+        added_at: now,
+        purpose: Some(purpose),
+    })
+}
+
 pub fn mime_of(name: &str) -> &'static str {
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
@@ -277,6 +320,22 @@ impl Store {
             Some(session),
             Some(Permission::AttachFile(purpose)),
         )?;
+        let blob = self.store_blob(source)?;
+        self.run(Some(clerk.id()), "add_file", |tx, now| {
+            let v = insert_file_row(tx, clerk.id(), &blob, purpose, now)?;
+            let change = Change {
+                entity: "file",
+                entity_id: v.id.clone(),
+                version: 1,
+                payload: json!(v),
+            };
+            Ok((change, v))
+        })
+    }
+
+    /// Streams `source` into the attachment store (encrypted, content-addressed, stored once);
+    /// the caller records it with [`insert_file_row`] inside its command.
+    pub(crate) fn store_blob(&self, source: &Path) -> Result<StoredBlob> {
         let name = source
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -319,31 +378,7 @@ impl Store {
             std::fs::rename(&tmp, &dest)?;
         }
         let size = i64::try_from(size).map_err(|_| StoreError::Corrupt("文件过大".into()))?;
-        self.run(Some(clerk.id()), "add_file", |tx, now| {
-            let id = uuid_v7(now).to_string();
-            let mime = mime_of(&name);
-            tx.execute(
-                "INSERT INTO files (id, sha256, size, original_name, mime, added_at, added_by, purpose)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![id, sha, size, name, mime, now, clerk.id(), crate::codes::code(purpose)],
-            )?;
-            let v = FileView {
-                id: id.clone(),
-                sha256: sha.clone(),
-                size,
-                original_name: name.clone(),
-                mime: mime.into(),
-                added_at: now,
-                purpose: Some(purpose),
-            };
-            let change = Change {
-                entity: "file",
-                entity_id: id,
-                version: 1,
-                payload: json!(v),
-            };
-            Ok((change, v))
-        })
+        Ok(StoredBlob { sha, size, name })
     }
 
     /// Is a file id in the store?

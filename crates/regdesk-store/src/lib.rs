@@ -22,12 +22,14 @@ mod documents;
 mod error;
 mod files;
 mod forms;
+mod intake;
 mod journal;
 pub mod keys;
 mod offices;
 mod payments;
 mod proofs;
 mod queues;
+mod register;
 mod review;
 mod rows;
 mod session;
@@ -60,12 +62,18 @@ pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
 pub use forms::chinese_date;
+pub use intake::{
+    BatchSubmitView, FilingImportView, ImportFilingsInput, IntakeProgress, IntakeRowView, SubmitManyInput,
+};
 pub use offices::{OfficeCounts, OfficeNode};
 pub use payments::*;
 pub use proofs::{AddProofInput, IdentityProofView};
 pub use queues::{
     CaseHit, CasePage, CaseRow, CaseSearchInput, CaseSearchResult, DeskInput, DeskOverview, QueueCount, QueueInput,
     QueueSort, QueueSortKey,
+};
+pub use register::{
+    CounterView, HistoricView, RegisterImportInput, RegisterImportView, RevokeHistoricInput, SetCounterInput,
 };
 pub use review::*;
 pub use session::Session;

@@ -133,6 +133,8 @@ pub struct CaseSearchResult {
     pub total: u32,
     /// 符合条件的案件多于 `total`（不再往下数）
     pub more: bool,
+    /// 历史登记（本机构旧平台的登记，只读）中符合的
+    pub historic: Vec<crate::register::HistoricView>,
 }
 
 /// A search by ID number from someone who may not see full numbers is
@@ -322,6 +324,7 @@ impl Store {
                 hits: Vec::new(),
                 total: 0,
                 more: false,
+                historic: Vec::new(),
             });
         }
         let limit = input.limit.unwrap_or(10).clamp(1, 50);
@@ -338,6 +341,7 @@ impl Store {
                 total: rows.len() as u32,
                 hits: hits_of(rows, &roles),
                 more: false,
+                historic: Vec::new(),
             });
         }
         refuse_id_search(&conn, &roles, text)?;
@@ -360,6 +364,7 @@ impl Store {
             hits: hits_of(rows, &roles),
             total,
             more: total >= cap,
+            historic: crate::register::historic_matching(&conn, text, limit)?,
         })
     }
 

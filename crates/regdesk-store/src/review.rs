@@ -119,6 +119,8 @@ pub struct DuplicateView {
     pub state_label: String,
     pub registration_number: Option<String>,
     pub applicant_name: String,
+    /// 历史登记（旧平台的登记，没有案件可打开；`case_id` 与 `serial` 为空）
+    pub historic: bool,
 }
 
 /// 审查记录的一条：谁、何时、做了什么决定及其理由。
@@ -576,9 +578,36 @@ impl Store {
                 state_label: other.state.label().to_string(),
                 registration_number: other.registration_number,
                 applicant_name: other.applicant_name,
+                historic: false,
             });
         }
         out.sort_by(|a, b| a.serial.cmp(&b.serial));
+        // The old register's registrations by the same owners with a like title.
+        let mut numbers = BTreeSet::new();
+        for name in &names {
+            let like = format!(
+                "%{}%",
+                name.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            );
+            for h in crate::register::historic_where(&conn, "h.owners LIKE ?1 ESCAPE '\\' LIMIT 1000", &[&like])? {
+                let owners: BTreeSet<String> = h.owners.iter().map(|o| o.trim().to_string()).collect();
+                if !h.revoked
+                    && titles_similar(&title, &normalize_title(&h.title))
+                    && !owners.is_disjoint(&names)
+                    && numbers.insert(h.number.clone())
+                {
+                    out.push(DuplicateView {
+                        case_id: String::new(),
+                        serial: String::new(),
+                        title: h.title,
+                        state_label: "历史登记".into(),
+                        registration_number: Some(h.number),
+                        applicant_name: h.owners.join("、"),
+                        historic: true,
+                    });
+                }
+            }
+        }
         Ok(out)
     }
 
@@ -1295,6 +1324,177 @@ mod tests {
                 )
                 .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Refused);
+        assert!(o.f.store.verify_audit().unwrap().ok);
+    }
+
+    #[test]
+    fn the_old_register_is_imported_and_new_numbers_continue_after_it() {
+        let o = office(21);
+        let paid = pay_all(&o);
+        let photos: Vec<&CaseDetail> = paid
+            .iter()
+            .filter(|d| d.draft.work.category == Some(WorkCategory::Photography))
+            .collect();
+        let letter = CategoryLetters::default().letter_of(WorkCategory::Photography).unwrap();
+        let p = photos[0];
+        let owner = p.draft.owners[0].name.clone();
+        // The old platform's export, in GBK: two good rows (one the same work as a filing here), four bad.
+        let csv = format!(
+            "登记号,登记日期,作品名称,作品类别,著作权人,作者,创作完成日期,首次发表日期\n\
+             浙作登字-2026-{letter}-00000500,2026-05-06,{title},摄影,{owner},{owner},2025-12,\n\
+             浙作登字-2026-{letter}-00000120,2026-02-01,湖山晨雾,摄影,周明,周明,2025,2025-06-01\n\
+             沪作登字-2026-{letter}-00000999,2026-05-06,外地作品,摄影,某人,,2025,\n\
+             浙作登字-2026-A-00000007,2026-05-06,类别不符,摄影,某人,,2025,\n\
+             浙作登字-2026-{letter}-00000120,2026-02-01,重复行,摄影,周明,,2025,\n\
+             浙作登字-2026-{letter}-00000130,2026-02-30,,摄影,,,,\n",
+            title = p.draft.work.title,
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+        let path = o.f.dir.path().join("旧登记簿.csv");
+        std::fs::write(&path, &gbk).unwrap();
+        let input = RegisterImportInput {
+            path: path.to_string_lossy().into_owned(),
+            dry_run: true,
+        };
+        // Only an admin imports.
+        assert_eq!(
+            o.f.store.import_register(&o.zhang, &input).unwrap_err().kind(),
+            ErrorKind::Permission
+        );
+        let before = journal(&o);
+        let preview = o.f.store.import_register(&o.admin, &input).unwrap();
+        assert_eq!(journal(&o), before, "a dry run records nothing");
+        assert_eq!((preview.rows, preview.imported), (6, 2));
+        assert_eq!(preview.counters[0].next, 501);
+        let lines: Vec<u32> = preview.problems.iter().map(|p| p.line).collect();
+        for l in [4, 5, 6, 7] {
+            assert!(lines.contains(&l), "line {l} named: {:?}", preview.problems);
+        }
+        assert!(preview.problems.iter().any(|p| p.code == "other_prefix"));
+        assert!(preview.problems.iter().any(|p| p.code == "letter_mismatch"));
+        assert!(preview.problems.iter().any(|p| p.code == "duplicate_in_file"));
+        assert!(preview
+            .problems
+            .iter()
+            .any(|p| p.line == 7 && p.column == "作品名称" && p.message.contains("请填写")));
+
+        let done = one(&o, || {
+            o.f.store
+                .import_register(
+                    &o.admin,
+                    &RegisterImportInput {
+                        dry_run: false,
+                        ..input.clone()
+                    },
+                )
+                .unwrap()
+        });
+        assert_eq!(done.imported, 2);
+        assert_eq!(done.counters[0].next, 501);
+        // Importing again names every row as known and imports nothing.
+        let again =
+            o.f.store
+                .import_register(
+                    &o.admin,
+                    &RegisterImportInput {
+                        dry_run: false,
+                        ..input.clone()
+                    },
+                )
+                .unwrap();
+        assert_eq!(again.imported, 0);
+        assert!(again.problems.iter().any(|p| p.code == "already_known" && p.line == 2));
+
+        // The search and the duplicate check see the old register.
+        let found =
+            o.f.store
+                .search_cases(
+                    &o.li,
+                    &CaseSearchInput {
+                        text: "湖山晨雾".into(),
+                        limit: None,
+                    },
+                )
+                .unwrap();
+        assert_eq!(found.historic.len(), 1);
+        assert_eq!(found.historic[0].owners, vec!["周明"]);
+        assert_eq!(found.historic[0].published_on.as_deref(), Some("2025年6月1日"));
+        let dups = o.f.store.possible_duplicates(&o.li, &p.id).unwrap();
+        assert!(
+            dups.iter().any(|d| d.historic
+                && d.registration_number.as_deref() == Some(&*format!("浙作登字-2026-{letter}-00000500"))),
+            "{dups:?}"
+        );
+
+        // A new approval is numbered after the imported ones.
+        let approve = |d: &CaseDetail| {
+            let p = one(&o, || decide(&o, &o.li, d, ReviewDecision::Pass).unwrap());
+            one(&o, || finish(&o, &o.zhang, &p, FinalDecision::Approve).unwrap())
+        };
+        let first = approve(photos[0]);
+        assert_eq!(
+            first.registration_number,
+            Some(format!("浙作登字-2026-{letter}-00000501"))
+        );
+
+        // The admin may move the counter on, never back to a number already known.
+        let set = |next: i64| {
+            o.f.store.set_registration_counter(
+                &o.admin,
+                &SetCounterInput {
+                    prefix: "浙作登字".into(),
+                    year: 2026,
+                    letter: letter.to_string(),
+                    next,
+                },
+            )
+        };
+        let e = set(501).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert!(e.to_string().contains("至少为 502"), "{e}");
+        assert_eq!(
+            o.f.store
+                .set_registration_counter(
+                    &o.zhang,
+                    &SetCounterInput {
+                        prefix: "浙作登字".into(),
+                        year: 2026,
+                        letter: letter.to_string(),
+                        next: 900
+                    }
+                )
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Permission
+        );
+        assert_eq!(one(&o, || set(900).unwrap()).next, 900);
+        let second = approve(photos[1]);
+        assert_eq!(
+            second.registration_number,
+            Some(format!("浙作登字-2026-{letter}-00000900"))
+        );
+        let listed = o.f.store.registration_counters(&o.admin).unwrap();
+        assert!(listed
+            .iter()
+            .any(|c| c.letter == letter.to_string() && c.next == 901 && c.highest_known == 900));
+
+        // Revocation sees a historic registration too (admins only), once.
+        let revoke = RevokeHistoricInput {
+            number: format!("浙作登字-2026-{letter}-00000120"),
+            ground: RevocationGround::FactsMismatch,
+            note: "旧平台登记有误".into(),
+        };
+        assert_eq!(
+            o.f.store.revoke_historic(&o.zhang, &revoke).unwrap_err().kind(),
+            ErrorKind::Permission
+        );
+        let r = one(&o, || o.f.store.revoke_historic(&o.admin, &revoke).unwrap());
+        assert!(r.revoked);
+        assert_eq!(r.revoke_reason.as_deref(), Some("登记事项与事实不符：旧平台登记有误"));
+        assert_eq!(
+            o.f.store.revoke_historic(&o.admin, &revoke).unwrap_err().kind(),
+            ErrorKind::Refused
+        );
         assert!(o.f.store.verify_audit().unwrap().ok);
     }
 

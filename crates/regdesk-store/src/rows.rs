@@ -100,6 +100,7 @@ pub(crate) fn table_label(name: &str) -> &str {
         "money_events" => "收费记录",
         "registration_counters" => "登记号计数器",
         "registration_numbers" => "登记号台账",
+        "historic_registrations" => "历史登记",
         "review_log" => "审查记录",
         "office_tree" => "机构树",
         other => other,

@@ -8,6 +8,8 @@ import { CalendarTab } from './CalendarTab';
 import { MethodTab } from './MethodTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
 import { RevokeTab } from './RevokeTab';
+import { RegisterTab } from '../intake/RegisterTab';
+import { itx } from '../intake/texts';
 import { SettingsTab } from './SettingsTab';
 import { StaffTab } from './StaffTab';
 
@@ -61,6 +63,11 @@ export function AdminDesk({
             key: 'revoke',
             label: <span data-testid="admin-tab-revoke">{t('admin.tab.revoke')}</span>,
             children: <RevokeTab />,
+          },
+          {
+            key: 'register',
+            label: <span data-testid="admin-tab-register">{itx('reg.tab')}</span>,
+            children: <RegisterTab />,
           },
           {
             key: 'backup',

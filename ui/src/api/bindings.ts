@@ -264,7 +264,11 @@ total: number,
 /**
  * 符合条件的案件多于 `total`（不再往下数）
  */
-more: boolean, };
+more: boolean, 
+/**
+ * 历史登记（本机构旧平台的登记，只读）中符合的
+ */
+historic: Array<HistoricView>, };
 
 export type ApplicantCategory = "individual" | "organisation" | "agency" | "lawyer";
 
@@ -843,7 +847,11 @@ serial: string,
 /**
  * 作品名称
  */
-title: string, state_label: string, registration_number: string | null, applicant_name: string, };
+title: string, state_label: string, registration_number: string | null, applicant_name: string, 
+/**
+ * 历史登记（旧平台的登记，没有案件可打开；`case_id` 与 `serial` 为空）
+ */
+historic: boolean, };
 
 export type ReviewRecordView = { at: string, staff_id: string, staff_name: string, command: CommandKind, command_label: string, 
 /**
@@ -1058,3 +1066,145 @@ to: string | null,
  * 最多条数（1–1000，默认 200）
  */
 limit: number | null, };
+
+export type RowProblem = { 
+/**
+ * The row's line in the sheet (1-based, as the spreadsheet shows it); 0 for the sheet as a whole.
+ */
+line: number, 
+/**
+ * The column's header (empty when the whole row is meant).
+ */
+column: string, 
+/**
+ * Stable machine code.
+ */
+code: string, 
+/**
+ * Plain Chinese naming the problem and the fix.
+ */
+message: string, };
+
+export type ImportFilingsInput = { 
+/**
+ * The filled-in template (xlsx) or a CSV of the same columns (UTF-8 or GBK).
+ */
+path: string, 
+/**
+ * The folder holding the files the rows name.
+ */
+files_dir: string, 
+/**
+ * The applicant every draft is made for (the agency's client, or the agency).
+ */
+applicant_id: string, 
+/**
+ * Only check and preview.
+ */
+dry_run: boolean, };
+
+export type IntakeRowView = { 
+/**
+ * The row's number in the sheet.
+ */
+line: number, title: string, category_label: string, 
+/**
+ * 著作权人
+ */
+owners: Array<string>, 
+/**
+ * 作者
+ */
+authors: Array<string>, 
+/**
+ * Files the row names.
+ */
+files: Array<string>, 
+/**
+ * Every problem of the row (empty: the row is good).
+ */
+problems: Array<RowProblem>, 
+/**
+ * The draft made for it (after a real import).
+ */
+case_id: string | null, serial: string | null, };
+
+export type FilingImportView = { file_name: string, applicant_name: string, dry_run: boolean, 
+/**
+ * Problems of the sheet as a whole (its header); then no row is read.
+ */
+sheet_problems: Array<RowProblem>, rows: Array<IntakeRowView>, 
+/**
+ * Rows without a problem.
+ */
+good: number, 
+/**
+ * Drafts made.
+ */
+created: number, 
+/**
+ * The import was stopped (取消) before every good row was made.
+ */
+cancelled: boolean, };
+
+export type IntakeProgress = { done: number, total: number, };
+
+export type RegisterImportInput = { 
+/**
+ * The export (xlsx or CSV, UTF-8 or GBK).
+ */
+path: string, 
+/**
+ * Only check and show what would be imported.
+ */
+dry_run: boolean, };
+
+export type RegisterImportView = { file_name: string, dry_run: boolean, 
+/**
+ * Rows below the header (blank rows not counted).
+ */
+rows: number, 
+/**
+ * Rows imported (or that would be, in a dry run).
+ */
+imported: number, 
+/**
+ * Every bad row, by line and column; these rows were skipped.
+ */
+problems: Array<RowProblem>, 
+/**
+ * The counters the import touched, after it.
+ */
+counters: Array<CounterView>, };
+
+export type CounterView = { prefix: string, year: number, letter: string, 
+/**
+ * The next number's serial.
+ */
+next: number, 
+/**
+ * The highest serial in the ledger (issued here or imported); the next may not go below it.
+ */
+highest_known: number, };
+
+export type SetCounterInput = { prefix: string, year: number, letter: string, next: number, };
+
+export type HistoricView = { number: string, registered_on: string, title: string, category_label: string, owners: Array<string>, authors: Array<string>, completed_on: string | null, published_on: string | null, 
+/**
+ * 已撤销
+ */
+revoked: boolean, revoke_reason: string | null, };
+
+export type RevokeHistoricInput = { number: string, ground: RevocationGround, note: string, };
+
+export type BatchSubmitView = { case_id: string, serial: string, 
+/**
+ * Moved to 待签章.
+ */
+submitted: boolean, 
+/**
+ * Why not (every problem named), when not.
+ */
+message: string, };
+
+export type SubmitManyInput = { case_ids: Array<string>, };

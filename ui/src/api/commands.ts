@@ -30,6 +30,8 @@ export const READ_COMMANDS = [
   'calendar_years',
   'backup_status',
   'access_log',
+  'registration_counters',
+  'find_historic',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -80,6 +82,13 @@ export const CHANGE_COMMANDS = [
   'change_payment_method',
   'update_backup_settings',
   'run_backup',
+  'save_intake_template',
+  'import_filings',
+  'cancel_filing_import',
+  'submit_many_for_signing',
+  'import_register',
+  'set_registration_counter',
+  'revoke_historic',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];

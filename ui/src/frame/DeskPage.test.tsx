@@ -23,11 +23,14 @@ describe('the desk page', () => {
     );
     const tabs = screen.getAllByRole('tab').map((t) => t.textContent);
     expect(tabs[0]).toBe('用户信息');
-    expect(tabs.slice(1).map((t) => t?.replace(/\d+$/, ''))).toEqual(['暂存 ', '待签章 ']);
+    expect(tabs.slice(1).map((t) => t?.replace(/\d+$/, ''))).toEqual(['暂存 ', '待签章 ', '批量受理']);
     expect(await screen.findByText('暂无暂存作品')).toBeInTheDocument();
     await user.click(screen.getByTestId('tab-applicants'));
     await waitFor(() => expect(screen.getByTestId('applicant-search')).toHaveFocus());
     expect(screen.getByTestId('applicant-new')).toBeInTheDocument();
+    // 批量受理 comes last, with the template and the import.
+    await user.click(screen.getByTestId('tab-intake'));
+    expect(await screen.findByTestId('intake-template')).toBeInTheDocument();
   });
 
   it('other desks have no 用户信息 tab', () => {

@@ -5,6 +5,8 @@ import type { TabsProps } from 'antd';
 import type { ApiError, CaseHit, Desk, DeskOption, DeskOverview, Queue } from '../api/bindings';
 import { t } from '../i18n';
 import { ApplicantsTab } from '../counter/ApplicantsTab';
+import { IntakeTab } from '../intake/IntakeTab';
+import { itx } from '../intake/texts';
 import { OfficeTreeTab } from '../admin/OfficeTreeTab';
 import { QueueTable } from '../shared/QueueTable';
 import { FilingWorkspace } from '../filing/FilingWorkspace';
@@ -117,6 +119,11 @@ export function DeskPage({
       key: APPLICANTS,
       label: <span data-testid="tab-applicants">{t('desk.tab.applicants')}</span>,
       children: <ApplicantsTab active={active && (tab ?? queues[0]?.queue ?? APPLICANTS) === APPLICANTS} canChangeCategory={mayChangeApplicantCategory} />,
+    });
+    items.push({
+      key: 'intake',
+      label: <span data-testid="tab-intake">{itx('tab')}</span>,
+      children: <IntakeTab onChanged={changed} />,
     });
   }
   const activeKey = tab ?? queues[0]?.queue ?? (isCounter ? APPLICANTS : undefined);

@@ -36,7 +36,7 @@ const searchInput = (c: { args: Record<string, unknown> | undefined }) => c.args
 
 describe('顶栏查找案件', () => {
   it('asks the core once typing rests, lists what it found and opens the chosen case at a desk', async () => {
-    const core = fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [hit(), registered], total: 2, more: false }) });
+    const core = fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [hit(), registered], total: 2, more: false, historic: [] }) });
     const onOpenAt = vi.fn();
     const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS} onOpenAt={onOpenAt} />);
     await fill(user, screen.getByTestId('global-search'), '西湖');
@@ -64,18 +64,18 @@ describe('顶栏查找案件', () => {
   });
 
   it('says when only part is shown, when nothing matches and when the search failed', async () => {
-    let answer: () => CaseSearchResult = () => ({ hits: [hit()], total: 37, more: false });
+    let answer: () => CaseSearchResult = () => ({ hits: [hit()], total: 37, more: false, historic: [] });
     fakeCore({ search_cases: () => answer() });
     const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS} onOpenAt={vi.fn()} />);
     const box = screen.getByTestId('global-search');
     await fill(user, box, 'ZJ');
     expect(await screen.findByTestId('global-search-more')).toHaveTextContent('共 37 件，先列出最近填报或修改的 1 件');
 
-    answer = () => ({ hits: [hit()], total: 200, more: true });
+    answer = () => ({ hits: [hit()], total: 200, more: true, historic: [] });
     fireEvent.change(box, { target: { value: 'ZJ-' } });
     await waitFor(() => expect(screen.getByTestId('global-search-more')).toHaveTextContent('200 件以上'));
 
-    answer = () => ({ hits: [], total: 0, more: false });
+    answer = () => ({ hits: [], total: 0, more: false, historic: [] });
     fireEvent.change(box, { target: { value: '没有这件' } });
     expect(await screen.findByTestId('global-search-none')).toHaveTextContent('没有找到与“没有这件”相符的案件');
 
@@ -88,8 +88,40 @@ describe('顶栏查找案件', () => {
     expect(box).toHaveValue('再找一次');
   });
 
+  it('lists the old register’s registrations that match, read-only', async () => {
+    fakeCore({
+      search_cases: (): CaseSearchResult => ({
+        hits: [],
+        total: 0,
+        more: false,
+        historic: [
+          {
+            number: '浙作登字-2025-F-00000120',
+            registered_on: '2025-06-30',
+            title: '湖山晨雾',
+            category_label: '美术',
+            owners: ['周明', '林娜'],
+            authors: ['周明'],
+            completed_on: '2025年3月',
+            published_on: null,
+            revoked: true,
+            revoke_reason: '登记事项与事实不符',
+          },
+        ],
+      }),
+    });
+    const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS} onOpenAt={vi.fn()} />);
+    await fill(user, screen.getByTestId('global-search'), '湖山');
+    const line = await screen.findByTestId('global-search-historic-0');
+    expect(line).toHaveTextContent('历史登记·已撤销');
+    expect(line).toHaveTextContent('浙作登字-2025-F-00000120');
+    expect(line).toHaveTextContent('湖山晨雾');
+    expect(line).toHaveTextContent('周明、林娜');
+    expect(screen.queryByTestId('global-search-none')).toBeNull();
+  });
+
   it('shows a case no desk of the person works, read-only', async () => {
-    fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [registered], total: 1, more: false }) });
+    fakeCore({ search_cases: (): CaseSearchResult => ({ hits: [registered], total: 1, more: false, historic: [] }) });
     const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS} onOpenAt={vi.fn()} />);
     await fill(user, screen.getByTestId('global-search'), '浙作登字-2026-C-00000001');
     await user.click(await screen.findByTestId('global-search-option-0'));

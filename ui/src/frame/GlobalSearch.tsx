@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Alert, AutoComplete, Button, Descriptions, Drawer, Input, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
-import type { ApiError, CaseHit, CaseSearchResult, Desk, DeskOption } from '../api/bindings';
+import type { ApiError, CaseHit, CaseSearchResult, Desk, DeskOption, HistoricView } from '../api/bindings';
 import { api } from '../api/client';
 import { t } from '../i18n';
 import { fmtDate } from '../shared/format';
@@ -69,6 +69,14 @@ export function GlobalSearch({ desks, onOpenAt }: { desks: DeskOption[]; onOpenA
     value: h.case.serial,
     label: <HitLine hit={h} testId={`global-search-option-${i}`} />,
   }));
+  // The old register's registrations (read-only, no case to open).
+  for (const [i, h] of (result?.historic ?? []).entries()) {
+    options.push({
+      value: `historic:${h.number}`,
+      label: <HistoricLine h={h} testId={`global-search-historic-${i}`} />,
+      disabled: true,
+    } as (typeof options)[number]);
+  }
   if (result && (result.more || result.total > hits.length)) {
     options.push({
       value: '',
@@ -129,6 +137,27 @@ export function GlobalSearch({ desks, onOpenAt }: { desks: DeskOption[]; onOpenA
         }}
       />
     </>
+  );
+}
+
+function HistoricLine({ h, testId }: { h: HistoricView; testId: string }) {
+  return (
+    <div className="global-search-hit" data-testid={testId}>
+      <div>
+        <Tag color={h.revoked ? 'red' : 'green'} className="global-search-state">
+          {h.revoked ? t('search.historicRevoked') : t('search.historic')}
+        </Tag>
+        <span className="mono global-search-regno">{h.number}</span> {fmtDate(h.registered_on)}
+      </div>
+      <div className="global-search-line2">
+        <Typography.Text strong ellipsis>
+          {h.title}
+        </Typography.Text>
+        <Typography.Text type="secondary" ellipsis>
+          {h.owners.join('、')}
+        </Typography.Text>
+      </div>
+    </div>
   );
 }
 

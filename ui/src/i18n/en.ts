@@ -59,6 +59,8 @@ const en: Catalogue = {
   'search.more': '{total} cases; the {shown} entered or edited most recently come first. Type more to narrow down',
   'search.many': 'Over {total} cases; the {shown} entered or edited most recently come first. Type more to narrow down',
   'search.none': 'No case matches “{text}”',
+  'search.historic': 'Former register',
+  'search.historicRevoked': 'Former register · revoked',
   'search.untitled': '(no title yet)',
   'search.queue': 'Queue',
   'search.accepted': 'Accepted on',

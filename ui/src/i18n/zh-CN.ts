@@ -58,6 +58,8 @@ const zhCN = {
   'search.more': '共 {total} 件，先列出最近填报或修改的 {shown} 件；再多输入几个字可缩小范围',
   'search.many': '{total} 件以上，先列出最近填报或修改的 {shown} 件；再多输入几个字可缩小范围',
   'search.none': '没有找到与“{text}”相符的案件',
+  'search.historic': '历史登记',
+  'search.historicRevoked': '历史登记·已撤销',
   'search.untitled': '（未填作品名称）',
   'search.queue': '所在队列',
   'search.accepted': '受理日期',

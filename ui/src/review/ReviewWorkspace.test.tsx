@@ -167,6 +167,16 @@ describe('初审', () => {
           state_label: '已登记',
           registration_number: '浙作登字-2025-F-00000009',
           applicant_name: '张三',
+          historic: false,
+        },
+        {
+          case_id: '',
+          serial: '',
+          title: '西湖春色',
+          state_label: '历史登记',
+          registration_number: '浙作登字-2024-F-00000120',
+          applicant_name: '张三',
+          historic: true,
         },
       ],
       review_history: () => [
@@ -199,6 +209,10 @@ describe('初审', () => {
     expect(screen.getByTestId('review-id-2')).toHaveTextContent('执笔者：王执笔');
 
     const dup = await screen.findByTestId('duplicate-0');
+    // A registration of the old register is listed, with no case to open.
+    expect(screen.getByTestId('duplicate-1')).toHaveTextContent('历史登记');
+    expect(screen.getByTestId('duplicate-1')).toHaveTextContent('浙作登字-2024-F-00000120');
+    expect(screen.queryByTestId('duplicate-open-1')).toBeNull();
     expect(dup).toHaveTextContent('ZJ-K7QX-20250301-0009');
     expect(dup).toHaveTextContent('西湖春色（一）');
     expect(dup).toHaveTextContent('已登记');

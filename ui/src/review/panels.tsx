@@ -236,18 +236,23 @@ export function DuplicatesPanel({ items, failure }: { items: DuplicateView[] | n
             renderItem={(d, i) => (
               <List.Item
                 data-testid={`duplicate-${i}`}
-                actions={[
-                  <Button key="open" size="small" type="link" onClick={() => setOpen(d.serial)} data-testid={`duplicate-open-${i}`}>
-                    {rt('dup.open')}
-                  </Button>,
-                ]}
+                actions={
+                  // A registration of the old register has no case to open.
+                  d.historic
+                    ? []
+                    : [
+                        <Button key="open" size="small" type="link" onClick={() => setOpen(d.serial)} data-testid={`duplicate-open-${i}`}>
+                          {rt('dup.open')}
+                        </Button>,
+                      ]
+                }
               >
                 <div>
                   <div>
                     <Typography.Text strong className="mono">
                       {d.serial}
                     </Typography.Text>{' '}
-                    {d.title} <Tag>{d.state_label}</Tag>
+                    {d.title} <Tag color={d.historic ? 'purple' : undefined}>{d.state_label}</Tag>
                   </div>
                   <Typography.Text type="secondary">
                     {rt('dup.applicant', { name: d.applicant_name })}

@@ -16,6 +16,7 @@ mod db;
 mod encryption;
 mod files;
 mod forms;
+mod intake;
 mod journal;
 mod keys;
 mod offices;
