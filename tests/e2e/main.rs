@@ -14,5 +14,6 @@ mod admin;
 mod counter;
 mod keyboard;
 mod payments;
+mod records;
 mod restart;
 mod review;

@@ -475,6 +475,9 @@ fn a_damaged_database_is_refused_at_open_with_the_way_back() {
     let e = open_store(dir.path(), clock.clone()).err().unwrap();
     assert_eq!(e.kind(), ErrorKind::Damaged, "{e}");
     assert!(e.to_string().contains("regdesk restore"), "{e}");
+    // What was found, in words the screen can show (SQLite's own message only in brackets).
+    let StoreError::Damaged { detail } = &e else { panic!("{e:?}") };
+    assert!(detail.starts_with("数据库文件读不出") || detail.starts_with("完整性检查发现"), "{detail}");
     let info = damaged_database(dir.path(), &e.to_string());
     assert_eq!(
         info.last_backup.as_ref().map(|b| PathBuf::from(&b.path)),
