@@ -1152,10 +1152,10 @@ fn sweep_partials(folder: &Path) -> u32 {
     let now = std::time::SystemTime::now();
     let mut removed = 0;
     for entry in entries.filter_map(|e| e.ok()) {
-        let Ok(name) = entry.file_name().into_string() else { continue };
-        let ours = name
-            .strip_suffix(PARTIAL_SUFFIX)
-            .is_some_and(is_generation_name);
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let ours = name.strip_suffix(PARTIAL_SUFFIX).is_some_and(is_generation_name);
         if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }

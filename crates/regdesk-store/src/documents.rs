@@ -108,6 +108,13 @@ impl Store {
     /// runtime folder where there is one (memory-backed on Linux desktops),
     /// else the system's temporary folder; owner-only.
     fn outside_dir(&self, what: &str) -> Result<std::path::PathBuf> {
+        let dir = self.outside_path(what);
+        private_dir(&dir)?;
+        Ok(dir)
+    }
+
+    /// Where [`Store::outside_dir`] is, without making it.
+    fn outside_path(&self, what: &str) -> std::path::PathBuf {
         use sha2::{Digest, Sha256};
         let data = self.path.parent().unwrap_or(Path::new("."));
         let canon = std::fs::canonicalize(data).unwrap_or_else(|_| data.to_path_buf());
@@ -115,9 +122,7 @@ impl Store {
         let base = directories::BaseDirs::new()
             .and_then(|b| b.runtime_dir().map(Path::to_path_buf))
             .unwrap_or_else(std::env::temp_dir);
-        let dir = base.join(format!("regdesk-{what}-{name}"));
-        private_dir(&dir)?;
-        Ok(dir)
+        base.join(format!("regdesk-{what}-{name}"))
     }
 
     /// The private folder of decrypted attachment views: outside the data
@@ -177,10 +182,14 @@ impl Store {
 
     /// Removes decrypted views older than `max_age` (all of them for zero); how many went.
     pub fn sweep_views(&self, max_age: Duration) -> Result<usize> {
-        let dir = self.views_dir()?;
         let now = SystemTime::now();
         let mut removed = 0;
-        for entry in std::fs::read_dir(dir)? {
+        let entries = match std::fs::read_dir(self.outside_path("views")) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        for entry in entries {
             let entry = entry?;
             let meta = entry.metadata()?;
             if !meta.is_file() {
@@ -207,7 +216,12 @@ impl Store {
         let now = SystemTime::now();
         let mut removed = 0;
         for folder in [DocumentFolder::Prints, DocumentFolder::Exports] {
-            for entry in std::fs::read_dir(self.documents_dir(folder)?)? {
+            let entries = match std::fs::read_dir(self.outside_path("documents").join(folder.name())) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e.into()),
+            };
+            for entry in entries {
                 let entry = entry?;
                 let meta = entry.metadata()?;
                 if !meta.is_file() {

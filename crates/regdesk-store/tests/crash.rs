@@ -24,14 +24,14 @@ use std::time::{Duration, Instant};
 use regdesk_domain::applicant::{ApplicantCategory, ApplicantInput};
 use regdesk_domain::filing::{FilingDraft, WorkDraft};
 use regdesk_domain::identity::{gb11643_check_char, DocumentType};
-use regdesk_store::demo::DEMO_PASSWORD;
 use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
 use regdesk_domain::payment::{TransferCommand, TransferInput, TransferState};
 use regdesk_domain::queue::Queue;
+use regdesk_store::demo::DEMO_PASSWORD;
 use regdesk_store::{
     CheckTransferInput, FinalDecision, FinalDecisionInput, LoginInput, PaymentCasesInput, QueueInput,
-    RecordTransferInput, ReviewDecision, ReviewDecisionInput, SaveDraftInput, Session, ShareInput, Store,
-    SystemClock, TransfersInput, UpdateSettingsInput,
+    RecordTransferInput, ReviewDecision, ReviewDecisionInput, SaveDraftInput, Session, ShareInput, Store, SystemClock,
+    TransfersInput, UpdateSettingsInput,
 };
 
 /// Filings in the sample office the test starts from (a third of them wait for payment).
@@ -134,7 +134,11 @@ fn advance_a_case(store: &Store, staff: &[Session; 4], step: u64, rng: &mut Rng,
                     },
                 )
                 .ok()?;
-            Some(format!("reviewed {} {}", c.id, progress(CaseState::AwaitingFinalReview)))
+            Some(format!(
+                "reviewed {} {}",
+                c.id,
+                progress(CaseState::AwaitingFinalReview)
+            ))
         }
         _ => {
             let id = pick(store, zhangwei, Queue::FinalReview, rng)?;

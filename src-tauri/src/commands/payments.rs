@@ -122,5 +122,11 @@ pub async fn export_document(app: tauri::AppHandle, state: State<'_, AppState>, 
             }
         })
     })?;
-    write_and_open(&app, state.store()?, regdesk_store::DocumentFolder::Exports, &name, &bytes)
+    write_and_open(
+        &app,
+        state.store()?,
+        regdesk_store::DocumentFolder::Exports,
+        &name,
+        &bytes,
+    )
 }

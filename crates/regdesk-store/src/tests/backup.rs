@@ -344,7 +344,11 @@ fn a_schedule_failing_for_the_same_reason_journals_the_first_failure_only() {
         let again = f.store.backup_if_due(&mut |_| {}).unwrap().unwrap();
         assert!(!again.ok);
         assert!(again.message.contains("不存在或未连接"), "{}", again.message);
-        assert!(again.message.contains(&format!("已又连续失败 {n} 次")), "{}", again.message);
+        assert!(
+            again.message.contains(&format!("已又连续失败 {n} 次")),
+            "{}",
+            again.message
+        );
         assert_eq!(again.finished_at, f.store.now());
         assert_eq!(journal_count(&f), before + 1);
     }
@@ -381,7 +385,12 @@ fn partial_folders_an_interrupted_backup_left_are_cleaned_by_the_next() {
         std::fs::create_dir_all(dir.join("files").join("ab")).unwrap();
         let file = dir.join("files").join("ab").join("blob.enc");
         std::fs::write(&file, b"half").unwrap();
-        for p in [file.clone(), dir.join("files").join("ab"), dir.join("files"), dir.clone()] {
+        for p in [
+            file.clone(),
+            dir.join("files").join("ab"),
+            dir.join("files"),
+            dir.clone(),
+        ] {
             std::fs::File::open(&p)
                 .unwrap()
                 .set_modified(SystemTime::now() - age)
@@ -395,7 +404,11 @@ fn partial_folders_an_interrupted_backup_left_are_cleaned_by_the_next() {
     let theirs = put("照片.partial", Duration::from_secs(30 * 24 * 3600));
     let r = backup(&f, &admin);
     assert!(r.ok, "{}", r.message);
-    assert!(r.message.contains("已清理上次中断留下的 1 个未完成备份"), "{}", r.message);
+    assert!(
+        r.message.contains("已清理上次中断留下的 1 个未完成备份"),
+        "{}",
+        r.message
+    );
     assert!(!left.exists());
     assert!(busy.exists() && theirs.exists());
 }
@@ -476,8 +489,13 @@ fn a_damaged_database_is_refused_at_open_with_the_way_back() {
     assert_eq!(e.kind(), ErrorKind::Damaged, "{e}");
     assert!(e.to_string().contains("regdesk restore"), "{e}");
     // What was found, in words the screen can show (SQLite's own message only in brackets).
-    let StoreError::Damaged { detail } = &e else { panic!("{e:?}") };
-    assert!(detail.starts_with("数据库文件读不出") || detail.starts_with("完整性检查发现"), "{detail}");
+    let StoreError::Damaged { detail } = &e else {
+        panic!("{e:?}")
+    };
+    assert!(
+        detail.starts_with("数据库文件读不出") || detail.starts_with("完整性检查发现"),
+        "{detail}"
+    );
     let info = damaged_database(dir.path(), &e.to_string());
     assert_eq!(
         info.last_backup.as_ref().map(|b| PathBuf::from(&b.path)),

@@ -360,7 +360,11 @@ fn prints_and_exports_leave_no_id_number_in_the_data_directory() {
     drop(reopened);
     for p in &written {
         assert!(p.exists(), "{}", p.display());
-        assert!(!p.starts_with(&data), "written inside the data directory: {}", p.display());
+        assert!(
+            !p.starts_with(&data),
+            "written inside the data directory: {}",
+            p.display()
+        );
     }
     assert!(contains(&std::fs::read(&plain).unwrap(), ids[0].as_bytes()));
     let ascii: Vec<Vec<u8>> = ids.iter().map(|i| i.as_bytes().to_vec()).collect();

@@ -157,7 +157,10 @@ fn exporting_the_recovery_code_is_journaled_with_the_admin_and_the_time() {
     // Where the key is kept is noted; the code itself never is.
     assert!(payload.contains("key_home"), "{payload}");
     let compact: String = code.chars().filter(|c| *c != '-').collect();
-    assert!(!payload.contains(&code[5..13]) && !payload.contains(&compact[4..20]), "{payload}");
+    assert!(
+        !payload.contains(&code[5..13]) && !payload.contains(&compact[4..20]),
+        "{payload}"
+    );
     // The entry is in the audited chain.
     assert!(f.store.verify_audit().unwrap().ok);
 }
