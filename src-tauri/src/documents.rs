@@ -1,28 +1,21 @@
-//! Documents the desk writes next to the data (prints, exports) and opens in
-//! the system's program for them.
+//! Documents the desk writes (prints, exports) and opens in the system's
+//! program for them. The store chooses where: outside the data directory
+//! (`Store::write_document`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use regdesk_store::{ApiError, ErrorKind, Store, StoreError};
+use regdesk_store::{ApiError, DocumentFolder, ErrorKind, Store};
 
-/// Where a document of `folder` (`prints`, `exports`) goes: beside the database.
-pub fn document_path(store: &Store, folder: &str, name: &str) -> Result<PathBuf, StoreError> {
-    let dir = store.path().parent().map(|p| p.join(folder)).unwrap_or_default();
-    regdesk_store::private_dir(&dir)?;
-    Ok(dir.join(name))
-}
-
-/// Writes `bytes` as `folder/name` and opens it; the path either way, or an
-/// error that says where the file was saved when only the opening failed.
+/// Writes `bytes` as `name` in `folder` and opens it; the path either way, or
+/// an error that says where the file was saved when only the opening failed.
 pub fn write_and_open(
     app: &tauri::AppHandle,
     store: &Store,
-    folder: &str,
+    folder: DocumentFolder,
     name: &str,
     bytes: &[u8],
 ) -> Result<String, ApiError> {
-    let path = document_path(store, folder, name)?;
-    std::fs::write(&path, bytes).map_err(StoreError::from)?;
+    let path = store.write_document(folder, name, bytes)?;
     open_in_system(app, &path)?;
     Ok(path.display().to_string())
 }

@@ -3,15 +3,15 @@
 use std::time::Duration;
 
 use crate::support::keys::{CLEAR, ENTER};
-use crate::support::office::{app, fresh_shots, sample_office_with_2027};
+use crate::support::office::{app, fresh_shots, sample_office_with_2027, Office};
 use crate::support::steps::{open_desk, pause, sign_in, sign_in_at_desk, sign_out};
 use crate::support::webdriver::Desk;
 
 #[test]
 fn first_start_staff_roles_wrong_password_and_idle_lock() {
-    let data = tempfile::tempdir().unwrap();
+    let data = Office::empty();
     let shots = fresh_shots("foundation");
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
 
     // First start: the office and the first admin, by keyboard (Enter moves on).
     d.wait("#setup_office_name");
@@ -131,7 +131,7 @@ fn admin_loads_a_calendar_year_keeps_the_office_tree_and_corrects_a_payment_meth
         .expect("a case waiting for payment")
         .clone();
     let shots = fresh_shots("admin");
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
     sign_in_at_desk(&d, "admin");
     open_desk(&d, "admin");
 

@@ -11,7 +11,7 @@ use crate::support::webdriver::Desk;
 fn counter_clerk_finds_profiles_and_the_id_panel_checks_as_they_type() {
     let data = sample_office();
     let shots = fresh_shots("counter");
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
 
     sign_in_as(&d, "wangli");
     d.wait("[data-testid=menu-counter]");
@@ -97,7 +97,7 @@ fn counter_clerk_drafts_a_filing_and_records_a_signature() {
         &sample,
     )
     .unwrap();
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
     sign_in_at_desk(&d, "wangli");
 
     // A new filing: the title, then Ctrl+S saves a draft and the case gets its serial.

@@ -74,7 +74,7 @@ fn counter_clerk_enters_a_corporate_filing_by_keyboard_alone() {
     let wrong_check = if last == '1' { '2' } else { '1' };
     let writer_bad = format!("{}{wrong_check}", &writer_ok[..17]);
 
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
     sign_in_at_desk(&d, "wangli");
 
     // From the desk to a new filing with Tab and Enter; the title has the focus.

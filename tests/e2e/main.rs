@@ -15,5 +15,6 @@ mod counter;
 mod intake;
 mod keyboard;
 mod payments;
+mod records;
 mod restart;
 mod review;

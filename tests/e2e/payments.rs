@@ -23,7 +23,7 @@ fn one_finance_user_records_a_transfer_and_another_confirms_it() {
         .expect("a second case waiting for payment")
         .clone();
     let shots = fresh_shots("payments");
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
 
     // 陈晓燕 records the transfer for the case (the maker).
     sign_in_as(&d, "chenxy");

@@ -10,7 +10,7 @@ fn a_draft_survives_an_app_restart() {
     let data = sample_office();
     let shots = fresh_shots("restart");
     let serial = {
-        let mut d = Desk::start(&app(), data.path(), &shots);
+        let mut d = Desk::start(&app(), &data, &shots);
         sign_in_at_desk(&d, "wangli");
         d.click("[data-testid=filing-new]");
         d.wait_focus("#filing_work_title");
@@ -34,7 +34,7 @@ fn a_draft_survives_an_app_restart() {
         serial
         // the app is closed here
     };
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
     sign_in_at_desk(&d, "wangli");
     d.click("[data-testid=tab-drafts]");
     open_row(&d, "drafts", &serial);

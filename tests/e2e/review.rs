@@ -3,65 +3,9 @@
 use std::time::Duration;
 
 use crate::support::keys::{CTRL_K, ENTER};
-use crate::support::office::{app, fresh_shots, sample_office_with_2027, scan};
+use crate::support::office::{app, fresh_shots, pay_waiting, sample_office_with_2027, scan};
 use crate::support::steps::{open_desk, open_row, row_text, sign_in_as, sign_in_at_desk, sign_out};
 use crate::support::webdriver::Desk;
-
-/// Pays the sample cases waiting for payment (recorded by 陈晓燕, confirmed by 何军): they enter 待初审.
-fn pay_waiting(data: &std::path::Path, waiting: &[regdesk_store::PaymentCaseRow]) -> Vec<String> {
-    use regdesk_domain::payment::{TransferCommand, TransferInput};
-    let store = regdesk_store::Store::open(data, std::sync::Arc::new(regdesk_store::SystemClock)).unwrap();
-    let login = |u: &str| {
-        store
-            .login(&regdesk_store::LoginInput {
-                username: u.into(),
-                password: "Banquan2026".into(),
-            })
-            .unwrap()
-    };
-    let (chen, he) = (login("chenxy"), login("hejun"));
-    let mut serials = Vec::new();
-    for (i, row) in waiting
-        .iter()
-        .filter(|r| r.state == regdesk_domain::lifecycle::CaseState::AwaitingPayment)
-        .enumerate()
-    {
-        let t = store
-            .record_transfer(
-                &chen,
-                &regdesk_store::RecordTransferInput {
-                    transfer: TransferInput {
-                        method: regdesk_domain::lifecycle::PaymentMethod::BankTransfer,
-                        payer: row.applicant_name.clone(),
-                        payer_account: String::new(),
-                        payer_bank: String::new(),
-                        amount_fen: row.owed_fen,
-                        received_at: chrono::Local::now().naive_local() - chrono::Duration::hours(1),
-                        reference: format!("E2E-REVIEW-{i}"),
-                        purpose: String::new(),
-                    },
-                    receipt_file_id: None,
-                    shares: vec![regdesk_store::ShareInput {
-                        case_id: row.case_id.clone(),
-                        amount_fen: row.owed_fen,
-                    }],
-                },
-            )
-            .unwrap();
-        store
-            .check_transfer(
-                &he,
-                &regdesk_store::CheckTransferInput {
-                    id: t.id,
-                    version: t.version,
-                    command: TransferCommand::Confirm,
-                },
-            )
-            .unwrap();
-        serials.push(row.serial.clone());
-    }
-    serials
-}
 
 /// Opens the case `serial` of `queue` in the review workspace.
 fn open_for_review(d: &Desk, queue: &str, serial: &str) {
@@ -79,11 +23,11 @@ fn open_found_at(d: &Desk, desk: &str) {
 #[test]
 fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     let (data, waiting) = sample_office_with_2027();
-    let serials = pay_waiting(data.path(), &waiting);
+    let serials = pay_waiting(&data, &waiting);
     assert!(serials.len() >= 2, "{serials:?}");
     let (first, second) = (serials[0].clone(), serials[1].clone());
     let shots = fresh_shots("review");
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
 
     // 钱芳 holds both reviews: she passes the first review of a case ...
     sign_in_as(&d, "qianfang");

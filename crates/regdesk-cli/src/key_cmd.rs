@@ -1,7 +1,8 @@
 //! `regdesk key`: the station's encryption key, for backups and restores (administrators only).
 //!
 //! - `regdesk key export --user ADMIN` prints the recovery code of the data
-//!   directory's key (keep it off the machine, with the backups) and where the key is kept.
+//!   directory's key (keep it off the machine, apart from the backups) and
+//!   where the key is kept; each export is journaled (who, when).
 //! - `regdesk key import --user ADMIN` reads a recovery code (from
 //!   `REGDESK_RECOVERY_CODE`, else one line of standard input), checks that it
 //!   opens the database copied into the data directory and that the user is an
@@ -38,7 +39,7 @@ pub fn export(store: &Store, user: Option<&str>, io: &mut Io<'_>) -> u8 {
             let _ = writeln!(io.out, "{}", code.as_str());
             let _ = writeln!(
                 io.err,
-                "以上为数据目录的恢复码：备份与本机数据都用此密钥加密，请抄写或打印后与备份分开妥善保管，切勿外传。\n密钥当前保存在：{home}"
+                "以上为数据目录的恢复码：备份与本机数据都用此密钥加密，请抄写或打印后与备份分开妥善保管，切勿外传。\n密钥当前保存在：{home}\n本次导出已记入日志（导出人与时间）。"
             );
             0
         }

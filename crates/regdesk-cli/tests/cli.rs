@@ -618,6 +618,7 @@ fn the_key_is_exported_by_an_admin_and_imported_on_a_new_machine() {
     let recovery = o.trim().to_string();
     assert!(recovery.starts_with("RDK1-"), "{o}");
     assert!(e.contains("密钥当前保存在"), "{e}");
+    assert!(e.contains("已记入日志"), "{e}");
 
     // The data directory copied to a machine that has no key for it.
     let new_machine = tempfile::tempdir().unwrap();

@@ -63,6 +63,14 @@ const LOST_NAMED: usize = 5;
 /// One backup at a time in this program (the schedule and a button may meet).
 static RUNNING: Mutex<()> = Mutex::new(());
 
+/// Scheduled failures not journaled because the last journaled backup failed
+/// for the same reason: that record's id and how many followed it (this
+/// process's count; the journal keeps the first).
+static REPEATED: Mutex<Option<(String, u32)>> = Mutex::new(None);
+
+/// A `.partial` folder untouched this long is what an interrupted backup left.
+const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
 // ---- What crosses to the screens ----
 
 /// 备份设置。
@@ -835,6 +843,28 @@ impl Store {
                 bytes: 0,
             },
         };
+        // A schedule failing hour after hour for the same reason (the USB disk
+        // left unplugged) journals the first failure only; the rest are
+        // counted, and the admin is still told each time.
+        if trigger == BackupTrigger::Scheduled && !made.ok {
+            if let Some(last) = last_record(&self.conn(), false)?.filter(|l| !l.ok && l.message == made.message) {
+                let mut repeated = REPEATED.lock().unwrap_or_else(|p| p.into_inner());
+                let n = match repeated.as_ref() {
+                    Some((id, n)) if *id == last.id => n + 1,
+                    _ => 1,
+                };
+                *repeated = Some((last.id.clone(), n));
+                let since = office_time(last.started_at).format("%Y-%m-%d %H:%M");
+                return Ok(BackupRecord {
+                    started_at: started,
+                    finished_at: self.now(),
+                    trigger,
+                    staff_name: None,
+                    message: format!("{}（自 {since} 起原因相同，已又连续失败 {n} 次）", made.message),
+                    ..last
+                });
+            }
+        }
         let made = if made.ok {
             progress(BackupProgress {
                 stage: BackupStage::Pruning,
@@ -922,6 +952,7 @@ impl Store {
                 ),
             )));
         }
+        let swept = sweep_partials(folder);
         let base = generation_name(started);
         let mut name = base.clone();
         let mut n = 1;
@@ -951,7 +982,11 @@ impl Store {
         Ok(Made {
             generation: name,
             ok: report.ok,
-            message: report.message,
+            message: if swept > 0 {
+                format!("{}；已清理上次中断留下的 {swept} 个未完成备份", report.message)
+            } else {
+                report.message
+            },
             journal_seq: report.journal_seq,
             files: report.files,
             bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
@@ -1093,6 +1128,46 @@ fn generation_names(folder: &Path) -> std::io::Result<Vec<String>> {
         .collect();
     names.sort_unstable_by(|a, b| b.cmp(a));
     Ok(names)
+}
+
+/// The newest modification time of `path` and everything under it.
+fn newest_change(path: &Path) -> std::io::Result<std::time::SystemTime> {
+    let meta = std::fs::symlink_metadata(path)?;
+    let mut newest = meta.modified()?;
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            newest = newest.max(newest_change(&entry?.path())?);
+        }
+    }
+    Ok(newest)
+}
+
+/// Removes the `.partial` folders an interrupted backup left in `folder`
+/// (only names this module gives, untouched for an hour, so a backup another
+/// program is writing right now is left alone); returns how many went.
+fn sweep_partials(folder: &Path) -> u32 {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let ours = name.strip_suffix(PARTIAL_SUFFIX).is_some_and(is_generation_name);
+        if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let stale = newest_change(&entry.path())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age >= STALE_PARTIAL);
+        if stale && std::fs::remove_dir_all(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Keeps the newest `keep` generations in `folder`; returns how many went.

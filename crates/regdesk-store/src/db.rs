@@ -232,9 +232,15 @@ pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
 /// Turns a SQLite error that says the file is damaged into [`StoreError::Damaged`].
 pub(crate) fn damage(e: StoreError) -> StoreError {
     match e {
-        StoreError::Sqlite(s) if is_damage(&s) => StoreError::Damaged { detail: s.to_string() },
+        StoreError::Sqlite(s) if is_damage(&s) => StoreError::Damaged { detail: unreadable(&s) },
         other => other,
     }
+}
+
+/// What the screen says of a database SQLite cannot read through: in words,
+/// with SQLite's own message for the technician.
+fn unreadable(e: &rusqlite::Error) -> String {
+    format!("数据库文件读不出：有数据页已损坏或被改动，无法通过加密校验（SQLite：{e}）")
 }
 
 /// The problems `PRAGMA quick_check` (`full`: `integrity_check`) finds; empty when the file is sound.
@@ -252,7 +258,7 @@ pub(crate) fn check(conn: &Connection, full: bool) -> Result<()> {
     // The check itself failing (SQLCipher reports a page that fails its
     // authentication as an error, not as a finding) is damage too.
     let problems = integrity_problems(conn, full).map_err(|e| match e {
-        StoreError::Sqlite(s) => StoreError::Damaged { detail: s.to_string() },
+        StoreError::Sqlite(s) => StoreError::Damaged { detail: unreadable(&s) },
         other => other,
     })?;
     if problems.is_empty() {

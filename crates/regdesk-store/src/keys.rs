@@ -70,6 +70,9 @@ use crate::error::{Result, StoreError};
 /// The key store's service name for station secrets.
 pub const KEYRING_SERVICE: &str = "cn.regdesk.station-key";
 
+/// The journal command of a recovery-code export (导出恢复码).
+pub const KEY_EXPORT_COMMAND: &str = "export_recovery_code";
+
 /// The environment variable naming a key file that overrides the key store.
 pub const KEY_FILE_ENV: &str = "REGDESK_KEY_FILE";
 
@@ -503,14 +506,27 @@ impl crate::Store {
     }
 
     /// 导出恢复码 (admins only): the code that restores this data directory's
-    /// key on another machine, e.g. with a restored backup.
+    /// key on another machine, e.g. with a restored backup. Whoever holds the
+    /// code can read every backup, so each export is one journaled, audited
+    /// command ([`KEY_EXPORT_COMMAND`]: the admin, the time, where the key is
+    /// kept); the code itself is never journaled.
     pub fn key_recovery_code(&self, session: &crate::Session) -> Result<Zeroizing<String>> {
-        crate::session::actor(
+        let admin = crate::session::actor(
             &self.conn(),
             self.now(),
             Some(session),
             Some(regdesk_domain::staff::Permission::ManageSettings),
         )?;
+        let home = self.keys.home.to_string();
+        self.run(Some(admin.id()), KEY_EXPORT_COMMAND, |_tx, _now| {
+            let change = crate::journal::Change {
+                entity: "station",
+                entity_id: self.station_id.clone(),
+                version: 1,
+                payload: serde_json::json!({ "key_home": home }),
+            };
+            Ok((change, ()))
+        })?;
         Ok(self.keys.recovery_code())
     }
 }

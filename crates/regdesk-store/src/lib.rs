@@ -58,7 +58,7 @@ pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
 pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
-pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
+pub use documents::{private_dir, DocumentFolder, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};
 pub use forms::chinese_date;
@@ -200,8 +200,11 @@ impl Store {
         // A database from before row digests records every row once.
         store.audit_baseline()?;
         store.encrypt_plain_files()?;
-        // Old prints, exports and decrypted views can always be made again; a
-        // folder that cannot be swept does not stop the store from opening.
+        // Prints and exports an older version left inside the data directory
+        // hold personal data in plain form: they move out. Old prints, exports
+        // and decrypted views can always be made again; a folder that cannot
+        // be swept does not stop the store from opening.
+        let _ = store.move_documents_out();
         let _ = store.sweep_documents(DEFAULT_DOCUMENT_MAX_AGE_DAYS);
         let _ = store.sweep_views(std::time::Duration::ZERO);
         Ok(store)

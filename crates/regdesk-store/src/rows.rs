@@ -159,6 +159,31 @@ pub(crate) fn install_capture(conn: &Connection, tables: &[AuditedTable]) -> Res
     Ok(())
 }
 
+/// Drops the triggers of [`install_capture`]: commands then note no rows
+/// (benchmarks only, to measure what the capture costs).
+#[cfg(feature = "bench-internals")]
+pub(crate) fn remove_capture(conn: &Connection, tables: &[AuditedTable]) -> Result<()> {
+    for i in 0..tables.len() {
+        conn.execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS temp.audit_touch_{i}_i;
+             DROP TRIGGER IF EXISTS temp.audit_touch_{i}_u;
+             DROP TRIGGER IF EXISTS temp.audit_touch_{i}_d;"
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "bench-internals")]
+impl crate::Store {
+    /// Benchmarks only (feature `bench-internals`): commands stop noting the
+    /// rows they touch, so their journal entries carry no row digests — what
+    /// a command cost before the audit chain covered the state.
+    #[doc(hidden)]
+    pub fn bench_stop_row_capture(&self) -> Result<()> {
+        remove_capture(&self.conn(), &self.audited)
+    }
+}
+
 fn encode(v: ValueRef<'_>) -> Vec<u8> {
     let mut out = Vec::new();
     match v {

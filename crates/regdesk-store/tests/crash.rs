@@ -3,6 +3,11 @@
 //! opens, `integrity_check` passes, the audit chain is whole, and every command
 //! the child reported as done is there.
 //!
+//! The commands: counter work (profiles, files, drafts), settings, and a case's
+//! way from payment to registration — recording a transfer (one finance
+//! person), checking it (another), first review and final review — over the
+//! sample office's filings waiting for payment.
+//!
 //! The child is this test binary run again (`--exact crash_child`), told its
 //! data directory and seed by environment variables. The seed is printed;
 //! `REGDESK_CRASH_SEED=<n>` repeats a run, `REGDESK_CRASH_KILLS=<n>` changes
@@ -19,8 +24,142 @@ use std::time::{Duration, Instant};
 use regdesk_domain::applicant::{ApplicantCategory, ApplicantInput};
 use regdesk_domain::filing::{FilingDraft, WorkDraft};
 use regdesk_domain::identity::{gb11643_check_char, DocumentType};
+use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
+use regdesk_domain::payment::{TransferCommand, TransferInput, TransferState};
+use regdesk_domain::queue::Queue;
 use regdesk_store::demo::DEMO_PASSWORD;
-use regdesk_store::{LoginInput, SaveDraftInput, Session, Store, SystemClock, UpdateSettingsInput};
+use regdesk_store::{
+    CheckTransferInput, FinalDecision, FinalDecisionInput, LoginInput, PaymentCasesInput, QueueInput,
+    RecordTransferInput, ReviewDecision, ReviewDecisionInput, SaveDraftInput, Session, ShareInput, Store, SystemClock,
+    TransfersInput, UpdateSettingsInput,
+};
+
+/// Filings in the sample office the test starts from (a third of them wait for payment).
+const FILINGS: u32 = 45;
+
+/// How far a case has come on its way from payment to registration.
+fn progress(state: CaseState) -> u8 {
+    match state {
+        CaseState::AwaitingPayment => 0,
+        CaseState::AwaitingPaymentCheck => 1,
+        CaseState::AwaitingFirstReview => 2,
+        CaseState::AwaitingFinalReview => 3,
+        CaseState::Registered | CaseState::Mailed | CaseState::PickedUp => 4,
+        _ => 0,
+    }
+}
+
+/// One case of the first page of `queue`, chosen at random.
+fn pick(store: &Store, who: &Session, queue: Queue, rng: &mut Rng) -> Option<String> {
+    let rows = store.list_queue(who, &QueueInput::first(queue, 50)).ok()?.rows;
+    (!rows.is_empty()).then(|| rows[rng.below(rows.len() as u64) as usize].id.clone())
+}
+
+/// A case's way from payment to registration, one step: the transfer recorded
+/// (陈晓燕), checked (何军), first review (李雯), final review (张伟).
+fn advance_a_case(store: &Store, staff: &[Session; 4], step: u64, rng: &mut Rng, tag: &str) -> Option<String> {
+    let [chen, he, liwen, zhangwei] = staff;
+    match step {
+        0 => {
+            let waiting: Vec<_> = store
+                .payment_cases(chen, &PaymentCasesInput { search: None })
+                .ok()?
+                .into_iter()
+                .filter(|r| r.state == CaseState::AwaitingPayment && r.owed_fen > 0)
+                .collect();
+            if waiting.is_empty() {
+                return None;
+            }
+            let row = &waiting[rng.below(waiting.len() as u64) as usize];
+            let received_at = (store.now() + chrono::Duration::hours(8)).naive_utc() - chrono::Duration::minutes(5);
+            let t = store
+                .record_transfer(
+                    chen,
+                    &RecordTransferInput {
+                        transfer: TransferInput {
+                            method: PaymentMethod::BankTransfer,
+                            payer: row.applicant_name.clone(),
+                            payer_account: "6222 0202 0000 1234 567".into(),
+                            payer_bank: "中国工商银行杭州分行".into(),
+                            amount_fen: row.owed_fen,
+                            received_at,
+                            reference: format!("CRASH-{tag}"),
+                            purpose: format!("{} 作品登记费", row.serial),
+                        },
+                        receipt_file_id: None,
+                        shares: vec![ShareInput {
+                            case_id: row.case_id.clone(),
+                            amount_fen: row.owed_fen,
+                        }],
+                    },
+                )
+                .ok()?;
+            Some(format!("transfer {} {}", t.id, row.case_id))
+        }
+        1 => {
+            let recorded = store
+                .transfers(
+                    he,
+                    &TransfersInput {
+                        state: Some(TransferState::Recorded),
+                    },
+                )
+                .ok()?;
+            if recorded.is_empty() {
+                return None;
+            }
+            let t = &recorded[rng.below(recorded.len() as u64) as usize];
+            let done = store
+                .check_transfer(
+                    he,
+                    &CheckTransferInput {
+                        id: t.id.clone(),
+                        version: t.version,
+                        command: TransferCommand::Confirm,
+                    },
+                )
+                .ok()?;
+            Some(format!("confirmed {}", done.id))
+        }
+        2 => {
+            let id = pick(store, liwen, Queue::FirstReview, rng)?;
+            let c = store.case_detail(liwen, &id).ok()?;
+            let c = store
+                .first_review(
+                    liwen,
+                    &ReviewDecisionInput {
+                        case_id: c.id,
+                        version: c.version,
+                        decision: ReviewDecision::Pass,
+                    },
+                )
+                .ok()?;
+            Some(format!(
+                "reviewed {} {}",
+                c.id,
+                progress(CaseState::AwaitingFinalReview)
+            ))
+        }
+        _ => {
+            let id = pick(store, zhangwei, Queue::FinalReview, rng)?;
+            let c = store.case_detail(zhangwei, &id).ok()?;
+            if c.state != CaseState::AwaitingFinalReview {
+                return None;
+            }
+            let c = store
+                .final_review(
+                    zhangwei,
+                    &FinalDecisionInput {
+                        case_id: c.id,
+                        version: c.version,
+                        decision: FinalDecision::Approve,
+                    },
+                )
+                .ok()?;
+            Some(format!("reviewed {} {}", c.id, progress(CaseState::Registered)))
+        }
+    }
+}
 
 /// The test's station keys (fixed: parent and child open the same encrypted database).
 fn keys() -> regdesk_store::keys::StationKeys {
@@ -110,6 +249,7 @@ fn crash_child() {
     let store = Store::open_with_keys(Path::new(&dir), Arc::new(SystemClock), keys()).unwrap();
     let clerk = sign_in(&store, "wangli");
     let admin = sign_in(&store, "admin");
+    let staff = ["chenxy", "hejun", "liwen", "zhangwei"].map(|u| sign_in(&store, u));
     let sample = Path::new(&dir).join(format!("sample-{seed}.bin"));
     let out = std::io::stdout();
     let mut out = out.lock();
@@ -118,7 +258,11 @@ fn crash_child() {
     out.flush().unwrap();
     let mut cases: Vec<(String, i64)> = Vec::new();
     for i in 0u64.. {
-        let done = match rng.below(5) {
+        let done = match rng.below(9) {
+            5..=8 => {
+                let step = rng.below(4);
+                advance_a_case(&store, &staff, step, &mut rng, &format!("{seed}-{i}"))
+            }
             0 => store
                 .create_applicant(&clerk, &applicant(&mut rng))
                 .ok()
@@ -200,6 +344,8 @@ fn check_after_kill(dir: &Path, reported: &[String], round: usize, seed: u64) {
     assert!(audit.ok, "round {round} (seed {seed}): {}", audit.message);
     let clerk = sign_in(&store, "wangli");
     let admin = sign_in(&store, "admin");
+    let finance = sign_in(&store, "hejun");
+    let reviewer = sign_in(&store, "zhangwei");
     for line in reported {
         let parts: Vec<&str> = line.split(' ').collect();
         let missing = |what: &str| panic!("round {round} (seed {seed}): {what} reported done is missing: {line}");
@@ -217,6 +363,23 @@ fn check_after_kill(dir: &Path, reported: &[String], round: usize, seed: u64) {
             ["case", id, version] => match store.case_detail(&clerk, id) {
                 Ok(c) if c.version >= version.parse::<i64>().unwrap() => {}
                 _ => missing("a case (at that version)"),
+            },
+            ["transfer", id, case] => {
+                if store.transfer(&finance, id).is_err() {
+                    missing("a recorded transfer")
+                }
+                match store.case_detail(&reviewer, case) {
+                    Ok(c) if progress(c.state) >= 1 => {}
+                    _ => missing("a paid case (past 待缴费)"),
+                }
+            }
+            ["confirmed", id] => match store.transfer(&finance, id) {
+                Ok(t) if t.state == TransferState::Confirmed => {}
+                _ => missing("a confirmed transfer"),
+            },
+            ["reviewed", id, reached] => match store.case_detail(&reviewer, id) {
+                Ok(c) if progress(c.state) >= reached.parse::<u8>().unwrap() => {}
+                _ => missing("a review decision"),
             },
             ["settings", _, version] => {
                 if store.settings(&admin).unwrap().version < version.parse::<i64>().unwrap() {
@@ -245,7 +408,7 @@ fn crash_test() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = Store::open_with_keys(dir.path(), Arc::new(SystemClock), keys()).unwrap();
-        regdesk_store::demo::fill(&store, 0).unwrap();
+        regdesk_store::demo::fill(&store, FILINGS).unwrap();
     }
     let exe = std::env::current_exe().unwrap();
     let mut reported: Vec<String> = Vec::new();
@@ -294,6 +457,13 @@ fn crash_test() {
         );
         println!("round {round}: {} commands reported done", reported.len() - before);
         check_after_kill(dir.path(), &reported, round, seed);
+    }
+    // The way from payment to registration was walked, every step of it.
+    for step in ["transfer ", "confirmed ", "reviewed "] {
+        assert!(
+            reported.iter().any(|l| l.starts_with(step)),
+            "no `{step}` command was reported done in {kills} runs"
+        );
     }
     assert!(
         reported.len() > kills,

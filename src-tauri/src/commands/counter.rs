@@ -95,11 +95,17 @@ pub async fn resubmit(state: State<'_, AppState>, input: ResubmitInput) -> Res<C
     state.with(|st, s| st.resubmit(s, &input))
 }
 
-/// Writes the application form next to the data and opens it in the system viewer.
+/// Writes the application form into the prints folder and opens it in the system viewer.
 #[tauri::command]
 pub async fn print_application_form(app: tauri::AppHandle, state: State<'_, AppState>, input: CaseKey) -> Res<String> {
     let (serial, pdf) = state.with(|st, s| st.application_form_pdf(s, &input.key))?;
-    write_and_open(&app, state.store()?, "prints", &format!("{serial}-申请表.pdf"), &pdf)
+    write_and_open(
+        &app,
+        state.store()?,
+        regdesk_store::DocumentFolder::Prints,
+        &format!("{serial}-申请表.pdf"),
+        &pdf,
+    )
 }
 
 #[tauri::command]

@@ -103,7 +103,7 @@ pub async fn day_report(state: State<'_, AppState>, input: DayReportInput) -> Re
     state.with(|st, s| st.day_report(s, &input))
 }
 
-/// Writes an exported document under the data directory's `exports/` and opens it
+/// Writes an exported document into the exports folder (outside the data directory) and opens it
 /// in the system's program for it; returns the path.
 #[tauri::command]
 pub async fn export_document(app: tauri::AppHandle, state: State<'_, AppState>, input: ExportInput) -> Res<String> {
@@ -122,5 +122,11 @@ pub async fn export_document(app: tauri::AppHandle, state: State<'_, AppState>, 
             }
         })
     })?;
-    write_and_open(&app, state.store()?, "exports", &name, &bytes)
+    write_and_open(
+        &app,
+        state.store()?,
+        regdesk_store::DocumentFolder::Exports,
+        &name,
+        &bytes,
+    )
 }

@@ -31,5 +31,5 @@ pub async fn review_history(state: State<'_, AppState>, input: IdInput) -> Res<V
 #[tauri::command]
 pub async fn print_notice(app: tauri::AppHandle, state: State<'_, AppState>, input: CaseKey) -> Res<String> {
     let (name, pdf) = state.with(|st, s| st.notice_pdf(s, &input.key))?;
-    write_and_open(&app, state.store()?, "prints", &name, &pdf)
+    write_and_open(&app, state.store()?, regdesk_store::DocumentFolder::Prints, &name, &pdf)
 }

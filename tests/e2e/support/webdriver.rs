@@ -51,8 +51,9 @@ fn tauri_driver() -> PathBuf {
 }
 
 impl Desk {
-    /// Starts the app binary with `data_dir` as its data directory.
-    pub fn start(app: &Path, data_dir: &Path, shots: &Path) -> Desk {
+    /// Starts the app binary on `office`'s data directory, with its key file
+    /// and its own home folder (so nothing is left under the real home).
+    pub fn start(app: &Path, office: &super::office::Office, shots: &Path) -> Desk {
         let turn = TURN.lock().unwrap_or_else(|p| p.into_inner());
         std::fs::create_dir_all(shots).unwrap();
         // Our own X display, so the test never touches a real desktop.
@@ -71,7 +72,12 @@ impl Desk {
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &display)
-            .env("REGDESK_DATA_DIR", data_dir)
+            .env("REGDESK_DATA_DIR", office.path())
+            .env(regdesk_store::keys::KEY_FILE_ENV, office.key_file())
+            .env("HOME", office.home())
+            .env("XDG_CONFIG_HOME", office.home().join(".config"))
+            .env("XDG_CACHE_HOME", office.home().join(".cache"))
+            .env("XDG_DATA_HOME", office.home().join(".local/share"))
             .env_remove("REGDESK_DEMO")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -145,7 +145,7 @@ export function BackupTab() {
       title: t('backup.col.restore'),
       key: 'restore',
       render: (_: unknown, g: GenerationView) => (
-        <Typography.Text code copyable={{ text: g.restore_command }} style={{ fontSize: 12 }}>
+        <Typography.Text code copyable={{ text: g.restore_command }} className="command-text" style={{ fontSize: 12 }}>
           {g.restore_command}
         </Typography.Text>
       ),

@@ -327,6 +327,93 @@ fn a_failed_backup_is_recorded_and_shown() {
 }
 
 #[test]
+fn a_schedule_failing_for_the_same_reason_journals_the_first_failure_only() {
+    let (f, admin) = office();
+    let out = tempfile::tempdir().unwrap();
+    let usb = out.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    folder_setting(&f, &admin, &usb, 3);
+    std::fs::remove_dir(&usb).unwrap();
+    let before = journal_count(&f);
+    let first = f.store.backup_if_due(&mut |_| {}).unwrap().unwrap();
+    assert!(!first.ok);
+    assert_eq!(journal_count(&f), before + 1);
+    // Hour after hour the same reason: still told, never journaled again, counted.
+    for n in 1..=3 {
+        f.clock.advance(chrono::Duration::hours(1));
+        let again = f.store.backup_if_due(&mut |_| {}).unwrap().unwrap();
+        assert!(!again.ok);
+        assert!(again.message.contains("不存在或未连接"), "{}", again.message);
+        assert!(
+            again.message.contains(&format!("已又连续失败 {n} 次")),
+            "{}",
+            again.message
+        );
+        assert_eq!(again.finished_at, f.store.now());
+        assert_eq!(journal_count(&f), before + 1);
+    }
+    let admin = login(&f, "admin", "Banquan2026").unwrap();
+    let status = f.store.backup_status(&admin).unwrap();
+    assert_eq!(status.last.as_ref().map(|b| b.id.as_str()), Some(first.id.as_str()));
+    // An admin's own attempt is always journaled.
+    let before = journal_count(&f);
+    let manual = backup(&f, &admin);
+    assert!(!manual.ok);
+    assert_eq!(journal_count(&f), before + 1);
+    // The disk comes back: journaled; it goes again: the first failure after
+    // a good backup is journaled again.
+    std::fs::create_dir(&usb).unwrap();
+    f.clock.advance(chrono::Duration::hours(1));
+    assert!(f.store.backup_if_due(&mut |_| {}).unwrap().unwrap().ok);
+    assert_eq!(journal_count(&f), before + 2);
+    std::fs::remove_dir_all(&usb).unwrap();
+    f.clock.advance(chrono::Duration::hours(24));
+    let later = f.store.backup_if_due(&mut |_| {}).unwrap().unwrap();
+    assert!(!later.ok && !later.message.contains("连续失败"), "{}", later.message);
+    assert_eq!(journal_count(&f), before + 3);
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn partial_folders_an_interrupted_backup_left_are_cleaned_by_the_next() {
+    use std::time::{Duration, SystemTime};
+    let (f, admin) = office();
+    let out = tempfile::tempdir().unwrap();
+    folder_setting(&f, &admin, out.path(), 3);
+    let put = |name: &str, age: Duration| {
+        let dir = out.path().join(name);
+        std::fs::create_dir_all(dir.join("files").join("ab")).unwrap();
+        let file = dir.join("files").join("ab").join("blob.enc");
+        std::fs::write(&file, b"half").unwrap();
+        for p in [
+            file.clone(),
+            dir.join("files").join("ab"),
+            dir.join("files"),
+            dir.clone(),
+        ] {
+            std::fs::File::open(&p)
+                .unwrap()
+                .set_modified(SystemTime::now() - age)
+                .unwrap();
+        }
+        dir
+    };
+    let left = put("regdesk-20261120-030000.partial", Duration::from_secs(3 * 3600));
+    // One being written right now (by another program) and one not ours stay.
+    let busy = put("regdesk-20261125-092900.partial", Duration::from_secs(60));
+    let theirs = put("照片.partial", Duration::from_secs(30 * 24 * 3600));
+    let r = backup(&f, &admin);
+    assert!(r.ok, "{}", r.message);
+    assert!(
+        r.message.contains("已清理上次中断留下的 1 个未完成备份"),
+        "{}",
+        r.message
+    );
+    assert!(!left.exists());
+    assert!(busy.exists() && theirs.exists());
+}
+
+#[test]
 fn no_folder_no_schedule_and_a_manual_backup_says_where_to_set_it() {
     let (f, admin) = office();
     assert!(f.store.backup_if_due(&mut |_| {}).unwrap().is_none());
@@ -401,6 +488,14 @@ fn a_damaged_database_is_refused_at_open_with_the_way_back() {
     let e = open_store(dir.path(), clock.clone()).err().unwrap();
     assert_eq!(e.kind(), ErrorKind::Damaged, "{e}");
     assert!(e.to_string().contains("regdesk restore"), "{e}");
+    // What was found, in words the screen can show (SQLite's own message only in brackets).
+    let StoreError::Damaged { detail } = &e else {
+        panic!("{e:?}")
+    };
+    assert!(
+        detail.starts_with("数据库文件读不出") || detail.starts_with("完整性检查发现"),
+        "{detail}"
+    );
     let info = damaged_database(dir.path(), &e.to_string());
     assert_eq!(
         info.last_backup.as_ref().map(|b| PathBuf::from(&b.path)),

@@ -279,3 +279,97 @@ fn a_plain_database_made_the_old_way_is_converted_and_migrated() {
     assert_eq!(version, SCHEMA_VERSION);
     assert!(store.setup_office(&setup_input()).is_ok());
 }
+
+/// `needle` as UTF-16LE too (what `strings -el` finds).
+fn utf16(needle: &str) -> Vec<u8> {
+    needle.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+#[test]
+fn prints_and_exports_leave_no_id_number_in_the_data_directory() {
+    let f = fixture();
+    crate::demo::fill_office(&f.store, 12).unwrap();
+    let data = f.dir.path().to_path_buf();
+    let clerk = sample_login(&f, "wangli");
+    let chen = sample_login(&f, "chenxy");
+    // Every applicant's full ID number (the profiles the filings were made from).
+    let ids: Vec<String> = {
+        let applicants: Vec<String> = f
+            .store
+            .conn()
+            .prepare("SELECT id FROM applicants")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        applicants
+            .iter()
+            .map(|a| f.store.reveal_applicant(&clerk, a).unwrap().id_number)
+            .filter(|n| n.len() >= 15)
+            .collect()
+    };
+    assert!(ids.len() >= 2, "{ids:?}");
+    let cases: Vec<String> = f
+        .store
+        .conn()
+        .prepare("SELECT id FROM cases")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    // Every print and export the desk makes.
+    let mut written = Vec::new();
+    for id in &cases {
+        let (serial, pdf) = f.store.application_form_pdf(&clerk, id).unwrap();
+        written.push(
+            f.store
+                .write_document(DocumentFolder::Prints, &format!("{serial}-申请表.pdf"), &pdf)
+                .unwrap(),
+        );
+        if let Ok((name, pdf)) = f.store.notice_pdf(&clerk, id) {
+            written.push(f.store.write_document(DocumentFolder::Prints, &name, &pdf).unwrap());
+        }
+    }
+    let today = f.store.office_today();
+    let period = DayReportInput { from: today, to: today };
+    for (name, bytes) in [
+        ("开票清单.xlsx", f.store.invoice_list_xlsx(&chen).unwrap()),
+        ("收费日报.pdf", f.store.day_report_pdf(&chen, &period).unwrap()),
+        ("收费日报.xlsx", f.store.day_report_xlsx(&chen, &period).unwrap()),
+    ] {
+        written.push(f.store.write_document(DocumentFolder::Exports, name, &bytes).unwrap());
+    }
+    // A document in plain text naming the ID numbers, so the scan below can fail.
+    let plain = f
+        .store
+        .write_document(DocumentFolder::Exports, "证件号清单.csv", ids.join("\n").as_bytes())
+        .unwrap();
+    written.push(plain.clone());
+    // An older version wrote prints inside the data directory: opening moves them out.
+    std::fs::create_dir_all(data.join("prints")).unwrap();
+    std::fs::write(data.join("prints").join("旧申请表.txt"), ids.join(",")).unwrap();
+    let reopened = open_store(&data, f.clock.clone()).unwrap();
+    let moved = reopened
+        .documents_dir(DocumentFolder::Prints)
+        .unwrap()
+        .join("旧申请表.txt");
+    assert!(moved.exists());
+    assert!(!data.join("prints").exists());
+    drop(reopened);
+    for p in &written {
+        assert!(p.exists(), "{}", p.display());
+        assert!(
+            !p.starts_with(&data),
+            "written inside the data directory: {}",
+            p.display()
+        );
+    }
+    assert!(contains(&std::fs::read(&plain).unwrap(), ids[0].as_bytes()));
+    let ascii: Vec<Vec<u8>> = ids.iter().map(|i| i.as_bytes().to_vec()).collect();
+    let wide: Vec<Vec<u8>> = ids.iter().map(|i| utf16(i)).collect();
+    let needles: Vec<&[u8]> = ascii.iter().chain(wide.iter()).map(Vec::as_slice).collect();
+    assert_eq!(leaks(&data, &needles), Vec::<String>::new());
+    let _ = std::fs::remove_dir_all(f.store.documents_dir(DocumentFolder::Prints).unwrap().parent().unwrap());
+}

@@ -69,31 +69,46 @@ fn old_prints_and_exports_are_swept_and_recent_ones_kept() {
     let f = fixture();
     let data = f.dir.path();
     let day = Duration::from_secs(24 * 3600);
-    let put = |folder: &str, name: &str, age_days: u32| {
-        let dir = data.join(folder);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        let file = std::fs::File::create(&path).unwrap();
-        file.set_modified(SystemTime::now() - day * age_days).unwrap();
+    let age = |path: &std::path::Path, days: u32| {
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - day * days).unwrap();
+    };
+    let put = |folder: DocumentFolder, name: &str, age_days: u32| {
+        let path = f.store.write_document(folder, name, b"%PDF").unwrap();
+        age(&path, age_days);
         path
     };
-    let old_print = put("prints", "受理通知书.pdf", 40);
-    let new_print = put("prints", "补正通知书.pdf", 2);
-    let old_export = put("exports", "台账.csv", 31);
-    let new_export = put("exports", "日结.csv", 29);
+    let old_print = put(DocumentFolder::Prints, "受理通知书.pdf", 40);
+    let new_print = put(DocumentFolder::Prints, "补正通知书.pdf", 2);
+    let old_export = put(DocumentFolder::Exports, "台账.csv", 31);
+    let new_export = put(DocumentFolder::Exports, "日结.csv", 29);
     // A file elsewhere in the data directory is never touched.
-    let elsewhere = put("files", "keep.bin", 400);
+    std::fs::create_dir_all(data.join("files")).unwrap();
+    let elsewhere = data.join("files").join("keep.bin");
+    std::fs::write(&elsewhere, b"x").unwrap();
+    age(&elsewhere, 400);
     assert_eq!(
         f.store.sweep_documents(crate::DEFAULT_DOCUMENT_MAX_AGE_DAYS).unwrap(),
         2
     );
     assert!(!old_print.exists() && !old_export.exists());
     assert!(new_print.exists() && new_export.exists() && elsewhere.exists());
-    // Opening the store sweeps too.
-    put("exports", "旧导出.csv", 60);
+    // Opening the store sweeps too; an old export an older version left in
+    // the data directory is moved out first, then swept by its age, and a
+    // recent one moved out and kept.
+    let legacy = data.join("exports");
+    std::fs::create_dir_all(&legacy).unwrap();
+    std::fs::write(legacy.join("旧导出.csv"), b"x").unwrap();
+    age(&legacy.join("旧导出.csv"), 60);
+    std::fs::write(legacy.join("上周导出.csv"), b"x").unwrap();
+    age(&legacy.join("上周导出.csv"), 7);
     let reopened = open_store(data, f.clock.clone()).unwrap();
-    assert!(!data.join("exports").join("旧导出.csv").exists());
+    assert!(!legacy.exists(), "the old exports folder in the data directory is gone");
+    let exports = reopened.documents_dir(DocumentFolder::Exports).unwrap();
+    assert!(!exports.join("旧导出.csv").exists());
+    assert!(exports.join("上周导出.csv").exists());
     assert!(new_export.exists());
+    let _ = std::fs::remove_dir_all(exports.parent().unwrap());
     drop(reopened);
 }
 

@@ -131,3 +131,36 @@ fn an_open_store_hands_out_the_audit_head_key() {
     assert_eq!(f.store.keys().audit_head(), test_keys().audit_head());
     assert_ne!(f.store.keys().audit_head(), test_keys().database());
 }
+
+#[test]
+fn exporting_the_recovery_code_is_journaled_with_the_admin_and_the_time() {
+    let (f, admin) = office();
+    let clerk = signed_in(&f, &admin, &CLERK);
+    let before = journal_count(&f);
+    // Not an admin: refused, and nothing is journaled.
+    assert!(f.store.key_recovery_code(&clerk).is_err());
+    assert_eq!(journal_count(&f), before);
+    let code = f.store.key_recovery_code(&admin).unwrap();
+    assert_eq!(journal_count(&f), before + 1);
+    let (command, staff, at, payload): (String, Option<String>, chrono::DateTime<chrono::Utc>, String) = f
+        .store
+        .conn()
+        .query_row(
+            "SELECT command, staff_id, at, payload FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(command, KEY_EXPORT_COMMAND);
+    assert_eq!(staff.as_deref(), Some(admin.staff_id.as_str()));
+    assert_eq!(at, f.store.now());
+    // Where the key is kept is noted; the code itself never is.
+    assert!(payload.contains("key_home"), "{payload}");
+    let compact: String = code.chars().filter(|c| *c != '-').collect();
+    assert!(
+        !payload.contains(&code[5..13]) && !payload.contains(&compact[4..20]),
+        "{payload}"
+    );
+    // The entry is in the audited chain.
+    assert!(f.store.verify_audit().unwrap().ok);
+}
