@@ -45,11 +45,15 @@ pub(crate) const UNAUDITED: &[&str] = &[
 /// Hex digits kept per column in `audit_rows.hints`.
 const HINT: usize = 8;
 
-/// One audited table: its name and the columns of its primary key (none: the rowid).
+/// One audited table: its name, the columns of its primary key (none: the
+/// rowid) and the columns it stores, in table order. A generated column
+/// (computed from the others, such as a case's queue) is not stored and not
+/// digested: a change to what it is computed from is already named.
 #[derive(Debug, Clone)]
 pub(crate) struct AuditedTable {
     pub name: String,
     pub pk: Vec<String>,
+    pub columns: Vec<String>,
 }
 
 fn quote(ident: &str) -> String {
@@ -78,12 +82,21 @@ impl AuditedTable {
                 .collect::<Vec<_>>()
                 .join(" AND ")
         };
-        format!("SELECT * FROM main.{} WHERE {cond}", quote(&self.name))
+        format!("SELECT {} FROM main.{} WHERE {cond}", self.column_list(), quote(&self.name))
     }
 
     /// Every row with its key first.
     pub fn select_all(&self) -> String {
-        format!("SELECT {} AS k, * FROM main.{}", self.key_expr(""), quote(&self.name))
+        format!(
+            "SELECT {} AS k, {} FROM main.{}",
+            self.key_expr(""),
+            self.column_list(),
+            quote(&self.name)
+        )
+    }
+
+    fn column_list(&self) -> String {
+        self.columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -132,7 +145,12 @@ pub(crate) fn audited_tables(conn: &Connection) -> Result<Vec<AuditedTable>> {
         let pk: Vec<String> = info
             .query_map([&name], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        out.push(AuditedTable { name, pk });
+        // hidden: 0 a stored column, 2 and 3 generated ones.
+        let mut info = conn.prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid")?;
+        let columns: Vec<String> = info
+            .query_map([&name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(AuditedTable { name, pk, columns });
     }
     Ok(out)
 }
