@@ -50,7 +50,10 @@ fn bench(c: &mut Criterion) {
             demo::fill_office(&store, 24).unwrap();
         }
         let started = std::time::Instant::now();
-        demo::grow_office(&store, cases, |n| eprint!("\roffice of {n} cases ({:.0?})", started.elapsed())).unwrap();
+        demo::grow_office(&store, cases, |n| {
+            eprint!("\roffice of {n} cases ({:.0?})", started.elapsed())
+        })
+        .unwrap();
         eprintln!();
     }
     regdesk_store::connect(&db, &keys().database())
@@ -63,9 +66,18 @@ fn bench(c: &mut Criterion) {
     let first = store
         .list_queue(&zhaomin, &QueueInput::first(Queue::FirstReview, 1))
         .unwrap();
-    let serial = format!("{}-4711", first.rows[0].serial.split('-').take(3).collect::<Vec<_>>().join("-"));
+    let serial = format!(
+        "{}-4711",
+        first.rows[0].serial.split('-').take(3).collect::<Vec<_>>().join("-")
+    );
     let found = store
-        .search_cases(&zhaomin, &CaseSearchInput { text: serial.clone(), limit: None })
+        .search_cases(
+            &zhaomin,
+            &CaseSearchInput {
+                text: serial.clone(),
+                limit: None,
+            },
+        )
         .unwrap()
         .total;
     eprintln!("a serial: {serial} ({found} found)");
@@ -84,12 +96,7 @@ fn bench(c: &mut Criterion) {
                 .unwrap()
         })
     });
-    let in_queue = |queue: Queue| {
-        store
-            .list_queue(&zhaomin, &QueueInput::first(queue, 1))
-            .unwrap()
-            .total
-    };
+    let in_queue = |queue: Queue| store.list_queue(&zhaomin, &QueueInput::first(queue, 1)).unwrap().total;
     let first_review = in_queue(Queue::FirstReview);
     let registered = in_queue(Queue::Registered);
     eprintln!("待初审 {first_review} cases, 已登记 {registered}");
@@ -167,13 +174,18 @@ fn bench(c: &mut Criterion) {
             sort,
             office,
         };
-        g.bench_function(name, |b| b.iter(|| store.list_queue(&zhaomin, black_box(&input)).unwrap()));
+        g.bench_function(name, |b| {
+            b.iter(|| store.list_queue(&zhaomin, black_box(&input)).unwrap())
+        });
     }
     for (name, text) in [
         ("a name", "张伟芳"),
         ("what every serial holds", "ZJ-"),
         ("two characters no case holds", "鑫淼"),
-        ("what only other queues hold (the registration numbers' prefix)", "浙作登字"),
+        (
+            "what only other queues hold (the registration numbers' prefix)",
+            "浙作登字",
+        ),
     ] {
         let mut input = QueueInput::first(Queue::FirstReview, 20);
         input.search = Some(text.into());

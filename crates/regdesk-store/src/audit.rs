@@ -487,15 +487,21 @@ pub(crate) fn count_problems(conn: &Connection) -> Result<Vec<AuditProblem>> {
         let state_label = crate::codes::from_code::<regdesk_domain::lifecycle::CaseState>("案件状态", &state)
             .map(|s| s.label().to_string())
             .unwrap_or(state);
-        let office = if office.is_empty() { "本机构".to_string() } else { format!("机构 {office}") };
-        let due = if due_on.is_empty() { "无办结期限".to_string() } else { format!("办结期限 {due_on}") };
+        let office = if office.is_empty() {
+            "本机构".to_string()
+        } else {
+            format!("机构 {office}")
+        };
+        let due = if due_on.is_empty() {
+            "无办结期限".to_string()
+        } else {
+            format!("办结期限 {due_on}")
+        };
         let record = format!("{queue_label}·{state_label}·{office}·{due}");
         out.push(AuditProblem {
             kind: AuditProblemKind::CountDiffers,
             table: Some("case_counts".into()),
-            message: format!(
-                "案件计数（{record}）记为 {kept} 件，逐件清点为 {actual} 件（计数表在本程序之外被改动）"
-            ),
+            message: format!("案件计数（{record}）记为 {kept} 件，逐件清点为 {actual} 件（计数表在本程序之外被改动）"),
             record: Some(record),
             columns: vec!["n".into()],
             seq: None,

@@ -281,7 +281,9 @@ fn search_body(serial: &str, applicant: &str, d: &FilingDraft, regno: Option<&st
 
 fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {
     let old: Option<i64> = tx
-        .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [&r.id], |row| row.get(0))
+        .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [&r.id], |row| {
+            row.get(0)
+        })
         .optional()?
         .flatten();
     if let Some(old) = old {

@@ -412,11 +412,9 @@ FROM k CROSS JOIN (SELECT * FROM cases WHERE instr(id, '.') = 0 ORDER BY rowid) 
 /// each subordinate office. `progress` hears the cases there are after each
 /// batch. Returns the cases there are.
 pub fn grow_office(store: &Store, total: u64, mut progress: impl FnMut(u64)) -> Result<u64> {
-    let admin_id: String = store.conn().query_row(
-        "SELECT id FROM staff WHERE username = 'admin'",
-        [],
-        |r| r.get(0),
-    )?;
+    let admin_id: String = store
+        .conn()
+        .query_row("SELECT id FROM staff WHERE username = 'admin'", [], |r| r.get(0))?;
     loop {
         let (have, originals, copied): (u64, u64, u64) = store.conn().query_row(
             "SELECT (SELECT COALESCE(SUM(n), 0) FROM case_counts),

@@ -140,7 +140,10 @@ mod tests {
         probes.extend(["鑫淼", "zJ", "j-", "%", "_", "Ab", "aB"].map(String::from));
         for p in probes {
             let Some(q) = query(&p) else { continue };
-            let like = format!("%{}%", p.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let like = format!(
+                "%{}%",
+                p.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            );
             let scanned: Vec<i64> = conn
                 .prepare("SELECT rowid FROM t WHERE body LIKE ?1 ESCAPE '\\' ORDER BY rowid")
                 .unwrap()

@@ -82,7 +82,11 @@ impl AuditedTable {
                 .collect::<Vec<_>>()
                 .join(" AND ")
         };
-        format!("SELECT {} FROM main.{} WHERE {cond}", self.column_list(), quote(&self.name))
+        format!(
+            "SELECT {} FROM main.{} WHERE {cond}",
+            self.column_list(),
+            quote(&self.name)
+        )
     }
 
     /// Every row with its key first.

@@ -101,7 +101,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }
@@ -222,7 +225,8 @@ fn kept_counts_equal_full_counts_after_random_command_sequences() {
                 }
             }
         }
-        conn.execute_batch(if rollback { "ROLLBACK" } else { "COMMIT" }).unwrap();
+        conn.execute_batch(if rollback { "ROLLBACK" } else { "COMMIT" })
+            .unwrap();
         drop(conn);
         assert_eq!(count_problems(&f), Vec::<String>::new(), "after step {step}");
     }
@@ -231,9 +235,11 @@ fn kept_counts_equal_full_counts_after_random_command_sequences() {
     let conn = f.store.conn();
     for q in o.queues {
         let full: u32 = conn
-            .query_row("SELECT COUNT(*) FROM cases WHERE queue = ?1", [crate::codes::code(q.queue)], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT COUNT(*) FROM cases WHERE queue = ?1",
+                [crate::codes::code(q.queue)],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(q.count, full, "{:?}", q.queue);
     }
@@ -300,15 +306,18 @@ fn every_page_of_every_order_is_the_queue_in_that_order() {
     type Key = (String, String, String, String, Option<String>);
     let all: Vec<(Key, Option<String>)> = {
         let conn = f.store.conn();
-        let rows = conn.prepare(
-            "SELECT serial, title, applicant_name, created_at, due_on, office_code FROM cases
+        let rows = conn
+            .prepare(
+                "SELECT serial, title, applicant_name, created_at, due_on, office_code FROM cases
              WHERE state = 'awaiting_first_review' ORDER BY rowid",
-        )
-        .unwrap()
-        .query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?), r.get(5)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?), r.get(5)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
         rows
     };
     for office in [None, Some("ZJHZ"), Some("ZJ")] {
@@ -414,7 +423,10 @@ fn every_queue_page_reads_an_index_in_its_own_order() {
                     let order = crate::queues::page_order(QueueSort { key, descending }, reverse);
                     let p = plan(&crate::queues::page_sql(&filter, &order, 20, 9980), &params);
                     assert!(p.contains("USING INDEX cases_"), "{p}");
-                    assert!(!p.contains("TEMP B-TREE"), "{office:?} {key:?} {descending} {reverse}: {p}");
+                    assert!(
+                        !p.contains("TEMP B-TREE"),
+                        "{office:?} {key:?} {descending} {reverse}: {p}"
+                    );
                     assert!(!p.contains("SCAN"), "{p}");
                 }
             }
@@ -436,7 +448,11 @@ fn a_queue_search_counts_up_to_the_cap_and_short_texts_use_their_index() {
     {
         let conn = f.store.conn();
         for i in 0..230 {
-            let state = if i % 10 == 0 { "awaiting_final_review" } else { "awaiting_first_review" };
+            let state = if i % 10 == 0 {
+                "awaiting_final_review"
+            } else {
+                "awaiting_first_review"
+            };
             put_case(&conn, i, state, Some("2026-12-01"), None);
         }
         conn.execute_batch(
@@ -478,5 +494,8 @@ fn a_queue_search_counts_up_to_the_cap_and_short_texts_use_their_index() {
             },
         )
         .unwrap();
-    assert_eq!(hits.total as usize, (0..230).filter(|i| ((i * 5) % 11).to_string().starts_with('1')).count());
+    assert_eq!(
+        hits.total as usize,
+        (0..230).filter(|i| ((i * 5) % 11).to_string().starts_with('1')).count()
+    );
 }
