@@ -381,9 +381,11 @@ pub const GROW_BATCH: u64 = 50_000;
 
 /// Copies of the office's own filings (those made by commands; a copy's id is
 /// its filing's id, a dot and its copy number) with varied titles, applicant
-/// names and ID numbers, copy numbers `?1`..=`?2`, and their search entries.
+/// names and ID numbers, copy numbers `?1`..=`?2`. A copy carries its case's
+/// state and facts but no filing detail (what queues and search read).
 const COPY_CASES: &str = "
-WITH RECURSIVE k(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM k WHERE i < ?2)
+WITH RECURSIVE k(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM k WHERE i < ?2),
+     made AS MATERIALIZED (SELECT * FROM cases WHERE instr(id, '.') = 0 ORDER BY rowid)
 INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, accepted_on, due_on,
                    registration_number, version, updated_at, applicant_id, draft, facts, created_by,
                    fee_fen, awaiting_payment_since, office_code, draft_format, facts_format)
@@ -397,11 +399,11 @@ SELECT c.id || '.' || k.i,
          || CASE WHEN k.i % 3 = 0 THEN substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平', (k.i / 400) % 20 + 1, 1) ELSE '' END,
        c.created_at, c.accepted_on, c.due_on,
        CASE WHEN c.registration_number IS NULL THEN NULL ELSE c.registration_number || '-' || k.i END,
-       c.version, c.updated_at, c.applicant_id, c.draft, c.facts, c.created_by,
+       c.version, c.updated_at, c.applicant_id, '{}', c.facts, c.created_by,
        c.fee_fen, c.awaiting_payment_since,
        CASE k.i % 10 WHEN 1 THEN 'ZJHZ' WHEN 2 THEN 'ZJNB' ELSE c.office_code END,
        c.draft_format, c.facts_format
-FROM k CROSS JOIN (SELECT * FROM cases WHERE instr(id, '.') = 0 ORDER BY rowid) c";
+FROM k CROSS JOIN made c";
 
 /// Grows the sample office ([`fill_office`], with its filings) to about
 /// `total` cases (rounded up to whole copies of its filings) for trying the
