@@ -73,8 +73,10 @@ enum Cmd {
     },
 }
 
-/// Filings the demo makes through commands; past this many the rest are copies of 24 of them.
+/// Filings the demo makes through commands; past this many it makes
+/// [`DEMO_COPIED`] (every state) and the rest are copies of them.
 const DEMO_BY_COMMANDS: u32 = 240;
+const DEMO_COPIED: u32 = 24;
 
 #[derive(Subcommand, Debug)]
 enum IdCmd {
@@ -413,9 +415,10 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
-        Cmd::Demo { cases } => match regdesk_store::demo::fill_office(&store, cases.min(DEMO_BY_COMMANDS)) {
-            Ok(sum) => {
-                let _ = writeln!(
+        Cmd::Demo { cases } => {
+            match regdesk_store::demo::fill_office(&store, if cases > DEMO_BY_COMMANDS { DEMO_COPIED } else { cases }) {
+                Ok(sum) => {
+                    let _ = writeln!(
                     io.out,
                     "已建立示例机构“{}”：新增工作人员 {} 名，登录名见 `regdesk staff list`，密码均为 {}（管理员 {}）。数据目录：{}",
                     sum.office,
@@ -424,46 +427,47 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                     sum.admin_username,
                     store.path().parent().map(|p| p.display().to_string()).unwrap_or_default()
                 );
-                if sum.cases_made > 0 {
-                    let _ = writeln!(
+                    if sum.cases_made > 0 {
+                        let _ = writeln!(
                         io.out,
                         "示例作品 {} 件：暂存、待签章、待缴费；12 件以上另有待核款、待初审与已登记，24 件以上还有待终审、退回补正、不予登记与撤销登记，并附银行流水示例（`regdesk --user wangli case list`）。",
                         sum.cases_made
                     );
-                }
-                if cases > DEMO_BY_COMMANDS {
-                    // The rest as copies of those filings, a batch per command, with a progress line.
-                    let started = std::time::Instant::now();
-                    let grown = regdesk_store::demo::grow_office(&store, u64::from(cases), |n| {
-                        let _ = write!(
-                            io.err,
-                            "\r正在生成示例作品：{n} / {cases} 件（已用 {} 秒）",
-                            started.elapsed().as_secs()
-                        );
-                        let _ = io.err.flush();
-                    });
-                    let _ = writeln!(io.err);
-                    match grown {
-                        Ok(n) => {
-                            let _ = writeln!(
-                                io.out,
-                                "另复制示例作品至共 {n} 件（各状态、各机构都有；用时 {} 秒）。",
+                    }
+                    if cases > DEMO_BY_COMMANDS {
+                        // The rest as copies of those filings, a batch per command, with a progress line.
+                        let started = std::time::Instant::now();
+                        let grown = regdesk_store::demo::grow_office(&store, u64::from(cases), |n| {
+                            let _ = write!(
+                                io.err,
+                                "\r正在生成示例作品：{n} / {cases} 件（已用 {} 秒）",
                                 started.elapsed().as_secs()
                             );
-                        }
-                        Err(e) => {
-                            let _ = writeln!(io.err, "{e}");
-                            return 1;
+                            let _ = io.err.flush();
+                        });
+                        let _ = writeln!(io.err);
+                        match grown {
+                            Ok(n) => {
+                                let _ = writeln!(
+                                    io.out,
+                                    "另复制示例作品至共 {n} 件（各状态、各机构都有；用时 {} 秒）。",
+                                    started.elapsed().as_secs()
+                                );
+                            }
+                            Err(e) => {
+                                let _ = writeln!(io.err, "{e}");
+                                return 1;
+                            }
                         }
                     }
+                    0
                 }
-                0
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    1
+                }
             }
-            Err(e) => {
-                let _ = writeln!(io.err, "{e}");
-                1
-            }
-        },
+        }
     }
 }
 
