@@ -107,13 +107,18 @@ enum Cmd {
     Backup(backup_cmd::BackupArgs),
     /// 用一代备份恢复数据目录（请先关闭桌面程序）；现有数据库有备份之后的办理记录时需 --force。 / Restore the data directory from a backup generation (close the app first).
     Restore(backup_cmd::RestoreArgs),
-    /// 用示例机构填充数据目录（与界面相同的存储命令）。 / Fill the data directory with the sample office (the same store commands as the app).
+    /// 用示例机构填充数据目录（与界面相同的存储命令）；超过 240 件时，先办理 24 件，其余为其副本（如 --cases 1000000）。 / Fill the data directory with the sample office; past 240 cases, 24 by commands and the rest copies of them (e.g. --cases 1000000).
     Demo {
         /// Number of sample filings asked for.
         #[arg(long, default_value_t = 0)]
         cases: u32,
     },
 }
+
+/// Filings the demo makes through commands; past this many it makes
+/// [`DEMO_COPIED`] (every state) and the rest are copies of them.
+const DEMO_BY_COMMANDS: u32 = 240;
+const DEMO_COPIED: u32 = 24;
 
 #[derive(Subcommand, Debug)]
 enum IdCmd {
@@ -556,9 +561,10 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 1
             }
         },
-        Cmd::Demo { cases } => match regdesk_store::demo::fill_office(&store, cases) {
-            Ok(sum) => {
-                let _ = writeln!(
+        Cmd::Demo { cases } => {
+            match regdesk_store::demo::fill_office(&store, if cases > DEMO_BY_COMMANDS { DEMO_COPIED } else { cases }) {
+                Ok(sum) => {
+                    let _ = writeln!(
                     io.out,
                     "已建立示例机构“{}”：新增工作人员 {} 名，登录名见 `regdesk staff list`，密码均为 {}（管理员 {}）。数据目录：{}",
                     sum.office,
@@ -567,20 +573,47 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                     sum.admin_username,
                     store.path().parent().map(|p| p.display().to_string()).unwrap_or_default()
                 );
-                if sum.cases_made > 0 {
-                    let _ = writeln!(
+                    if sum.cases_made > 0 {
+                        let _ = writeln!(
                         io.out,
                         "示例作品 {} 件：暂存、待签章、待缴费；12 件以上另有待核款、待初审与已登记，24 件以上还有待终审、退回补正、不予登记与撤销登记，并附银行流水示例（`regdesk --user wangli case list`）。",
                         sum.cases_made
                     );
+                    }
+                    if cases > DEMO_BY_COMMANDS {
+                        // The rest as copies of those filings, a batch per command, with a progress line.
+                        let started = std::time::Instant::now();
+                        let grown = regdesk_store::demo::grow_office(&store, u64::from(cases), |n| {
+                            let _ = write!(
+                                io.err,
+                                "\r正在生成示例作品：{n} / {cases} 件（已用 {} 秒）",
+                                started.elapsed().as_secs()
+                            );
+                            let _ = io.err.flush();
+                        });
+                        let _ = writeln!(io.err);
+                        match grown {
+                            Ok(n) => {
+                                let _ = writeln!(
+                                    io.out,
+                                    "另复制示例作品至共 {n} 件（各状态、各机构都有；用时 {} 秒）。",
+                                    started.elapsed().as_secs()
+                                );
+                            }
+                            Err(e) => {
+                                let _ = writeln!(io.err, "{e}");
+                                return 1;
+                            }
+                        }
+                    }
+                    0
                 }
-                0
+                Err(e) => {
+                    let _ = writeln!(io.err, "{e}");
+                    1
+                }
             }
-            Err(e) => {
-                let _ = writeln!(io.err, "{e}");
-                1
-            }
-        },
+        }
     }
 }
 
@@ -656,5 +689,18 @@ mod tests {
         let (code, _, err) = regdesk(d.path(), &["audit", "verify"]);
         assert_eq!(code, 1);
         assert!(err.contains("第 3 条"), "{err}");
+    }
+
+    #[test]
+    fn a_large_demo_office_is_grown_from_copies_with_a_progress_line_and_verifies() {
+        let d = tempfile::tempdir().unwrap();
+        let (code, out, err) = regdesk(d.path(), &["demo", "--cases", "1000"]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("示例作品 24 件"), "{out}");
+        assert!(out.contains("另复制示例作品至共 1008 件"), "{out}");
+        assert!(err.contains("正在生成示例作品：1008 / 1000 件"), "{err}");
+        let (code, out, err) = regdesk(d.path(), &["audit", "verify"]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("审计链完整"), "{out}");
     }
 }

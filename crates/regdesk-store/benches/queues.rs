@@ -1,7 +1,9 @@
 //! How queues and the top bar's search hold up in a large office: the sample
-//! office's 24 filings (every state), copied in SQL to about 200,000 cases
-//! with varied titles, names and ID numbers. The copies carry no filing detail
-//! (queues and search do not read it).
+//! office's 24 filings (every state), copied to about 200,000 cases (or
+//! `REGDESK_BENCH_CASES`, e.g. 1000000) with varied titles, names and ID
+//! numbers by `demo::grow_office`. Building a million-case office takes a
+//! while: with `REGDESK_BENCH_OFFICE=<folder>` it is built there once and
+//! reused by later runs (a folder with an office of another size is grown).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -10,39 +12,12 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use regdesk_domain::queue::Queue;
 use regdesk_domain::staff::Desk;
 use regdesk_store::keys::{KeyHome, StationKeys};
-use regdesk_store::{demo, CaseSearchInput, LoginInput, QueueInput, Session, Store, SystemClock};
+use regdesk_store::{
+    demo, CaseSearchInput, LoginInput, QueueInput, QueueSort, QueueSortKey, Session, Store, SystemClock,
+};
 
-/// Copies of each sample filing.
-const COPIES: u32 = 8_334;
-
-const COPY_CASES: &str = "
-WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?1)
-INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, accepted_on, due_on,
-                   registration_number, version, updated_at, applicant_id, draft, facts, created_by,
-                   fee_fen, awaiting_payment_since, office_code)
-SELECT c.id || '-' || k.i,
-       c.serial || '-' || k.i,
-       substr('西湖春色钱塘潮声青瓷纹样山水画卷江南烟雨', k.i % 19 + 1, 2)
-         || substr('小桥流水秋月平湖断桥残雪柳浪闻莺花港观鱼', (k.i / 19) % 19 + 1, 2) || '（' || k.i || '）',
-       c.category, c.state,
-       substr('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗', k.i % 20 + 1, 1)
-         || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平', (k.i / 20) % 20 + 1, 1)
-         || CASE WHEN k.i % 3 = 0 THEN substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平', (k.i / 400) % 20 + 1, 1) ELSE '' END,
-       c.created_at, c.accepted_on, c.due_on,
-       CASE WHEN c.registration_number IS NULL THEN NULL ELSE c.registration_number || '-' || k.i END,
-       c.version, c.updated_at, c.applicant_id, '{}', c.facts, c.created_by,
-       c.fee_fen, c.awaiting_payment_since, c.office_code
-FROM cases c CROSS JOIN k";
-
-const INDEX_COPIES: &str = "
-INSERT INTO case_search (case_id, body)
-SELECT id, serial || ' ' || title || ' ' || applicant_name || ' ' || printf('330106%012d', rowid)
-         || COALESCE(' ' || registration_number, '')
-FROM cases WHERE draft = '{}';
-CREATE TEMP TABLE link AS SELECT rowid AS r, case_id FROM case_search;
-CREATE INDEX temp.link_case ON link (case_id);
-UPDATE cases SET search_rowid = (SELECT r FROM link WHERE case_id = cases.id) WHERE draft = '{}';
-DROP TABLE temp.link;";
+/// Cases in the office when `REGDESK_BENCH_CASES` is not set.
+const DEFAULT_CASES: u64 = 200_000;
 
 fn sign_in(store: &Store, user: &str) -> Session {
     store
@@ -59,33 +34,45 @@ fn keys() -> StationKeys {
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join(regdesk_store::DB_FILE);
+    let cases: u64 = std::env::var("REGDESK_BENCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_CASES);
+    let temp = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("REGDESK_BENCH_OFFICE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join(regdesk_store::DB_FILE);
     {
-        let store = Store::open_with_keys(dir.path(), Arc::new(SystemClock), keys()).unwrap();
-        demo::fill_office(&store, 24).unwrap();
+        let store = Store::open_with_keys(&dir, Arc::new(SystemClock), keys()).unwrap();
+        if store.office().unwrap().is_none() {
+            demo::fill_office(&store, 24).unwrap();
+        }
+        let started = std::time::Instant::now();
+        demo::grow_office(&store, cases, |n| {
+            eprint!("\roffice of {n} cases ({:.0?})", started.elapsed())
+        })
+        .unwrap();
+        eprintln!();
     }
-    {
-        let conn = regdesk_store::connect(&db, &keys().database()).unwrap();
-        conn.execute(COPY_CASES, [COPIES]).unwrap();
-        conn.execute_batch(INDEX_COPIES).unwrap();
-        conn.execute_batch("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
-    }
-    let store = Store::open_with_keys(dir.path(), Arc::new(SystemClock), keys()).unwrap();
+    regdesk_store::connect(&db, &keys().database())
+        .unwrap()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
+    let store = Store::open_with_keys(&dir, Arc::new(SystemClock), keys()).unwrap();
     let zhaomin = sign_in(&store, "zhaomin");
     let liwen = sign_in(&store, "liwen");
     let first = store
         .list_queue(&zhaomin, &QueueInput::first(Queue::FirstReview, 1))
         .unwrap();
-    let serial = format!("{}-4711", first.rows[0].serial);
-    let total: u32 = regdesk_store::connect(&db, &keys().database())
-        .unwrap()
-        .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))
-        .unwrap();
-    eprintln!("office of {total} cases");
+    // A whole serial (of a filing or of a copy: both are real serials).
+    let serial = first.rows[0].serial.clone();
 
     let mut g = c.benchmark_group("queues");
-    g.sample_size(20);
+    g.sample_size(10)
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(3));
     g.bench_function("desk overview (counts and overdue)", |b| {
         b.iter(|| store.desk_overview(&zhaomin, Desk::Reports).unwrap())
     });
@@ -96,12 +83,97 @@ fn bench(c: &mut Criterion) {
                 .unwrap()
         })
     });
-    let mut page_500 = QueueInput::first(Queue::FirstReview, 20);
-    page_500.page = 500;
-    g.bench_function("page 500 of 待初审", |b| {
-        b.iter(|| store.list_queue(&liwen, &page_500).unwrap())
-    });
-    for (name, text) in [("a name", "张伟芳"), ("what every serial holds", "ZJ-")] {
+    let in_queue = |queue: Queue| store.list_queue(&zhaomin, &QueueInput::first(queue, 1)).unwrap().total;
+    let first_review = in_queue(Queue::FirstReview);
+    let registered = in_queue(Queue::Registered);
+    eprintln!("待初审 {first_review} cases, 已登记 {registered}");
+    // The deepest pages: the middle of a queue is farthest from both ends.
+    let pages = [
+        ("page 500 of 待初审", Queue::FirstReview, 500, None, None),
+        (
+            "middle page of 待初审 (the deepest)",
+            Queue::FirstReview,
+            first_review / 40,
+            None,
+            None,
+        ),
+        (
+            "last page of 待初审",
+            Queue::FirstReview,
+            first_review.div_ceil(20),
+            None,
+            None,
+        ),
+        (
+            "middle page of 已登记 by title, descending",
+            Queue::Registered,
+            registered / 40,
+            Some(QueueSort {
+                key: QueueSortKey::Title,
+                descending: true,
+            }),
+            None,
+        ),
+        (
+            "middle page of 已登记 by applicant",
+            Queue::Registered,
+            registered / 40,
+            Some(QueueSort {
+                key: QueueSortKey::Applicant,
+                descending: false,
+            }),
+            None,
+        ),
+        (
+            "middle page of 已登记 by serial, descending",
+            Queue::Registered,
+            registered / 40,
+            Some(QueueSort {
+                key: QueueSortKey::Serial,
+                descending: true,
+            }),
+            None,
+        ),
+        (
+            "middle page of 已登记 by filing time",
+            Queue::Registered,
+            registered / 40,
+            Some(QueueSort {
+                key: QueueSortKey::Created,
+                descending: false,
+            }),
+            None,
+        ),
+        (
+            "middle page of 待初审 of one office (ZJHZ)",
+            Queue::FirstReview,
+            first_review / 400,
+            None,
+            Some("ZJHZ".to_string()),
+        ),
+    ];
+    for (name, queue, page, sort, office) in pages {
+        let input = QueueInput {
+            queue,
+            page: page.max(1),
+            page_size: 20,
+            search: None,
+            sort,
+            office,
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| store.list_queue(&zhaomin, black_box(&input)).unwrap())
+        });
+    }
+    for (name, text) in [
+        ("a name", "张伟芳"),
+        ("what every serial holds", "ZJ-"),
+        ("two characters no case holds", "鑫淼"),
+        (
+            "what only other queues hold (the registration numbers' prefix)",
+            "浙作登字",
+        ),
+    ] {
         let mut input = QueueInput::first(Queue::FirstReview, 20);
         input.search = Some(text.into());
         g.bench_function(format!("待初审 searched for {name}"), |b| {
@@ -113,7 +185,8 @@ fn bench(c: &mut Criterion) {
         ("search: a three-character name", "张伟芳"),
         ("search: a two-character name", "张伟"),
         ("search: one character", "张"),
-        ("search: two characters no case holds (a whole scan)", "鑫淼"),
+        ("search: two characters no case holds", "鑫淼"),
+        ("search: one character no case holds", "鑫"),
         ("search: a title word", "西湖小桥"),
         ("search: what every serial holds", "ZJ-"),
     ] {

@@ -73,6 +73,8 @@ pub enum AuditProblemKind {
     RowAdded,
     /// A row recorded as present that is gone (deleted behind the store's back).
     RowMissing,
+    /// A kept case count (`case_counts`) differs from a full count of the cases.
+    CountDiffers,
 }
 
 /// 一处审计问题。
@@ -444,6 +446,70 @@ fn check_table(conn: &Connection, t: &AuditedTable, recorded: &mut Recorded, fou
     Ok(checked)
 }
 
+/// Compares the kept case counts with a full count of the cases, naming each
+/// queue, state, office and deadline day whose count differs.
+fn check_counts(conn: &Connection, found: &mut Findings) -> Result<()> {
+    for p in count_problems(conn)? {
+        found.push(p);
+    }
+    Ok(())
+}
+
+/// Every kept case count that differs from a full count of the cases.
+pub(crate) fn count_problems(conn: &Connection) -> Result<Vec<AuditProblem>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare(
+        "WITH actual AS (
+             SELECT queue, state, office_key AS office, COALESCE(due_on, '') AS due_on, COUNT(*) AS n
+             FROM cases GROUP BY 1, 2, 3, 4)
+         SELECT COALESCE(k.queue, a.queue), COALESCE(k.state, a.state), COALESCE(k.office, a.office),
+                COALESCE(k.due_on, a.due_on), COALESCE(k.n, 0), COALESCE(a.n, 0)
+         FROM case_counts k FULL JOIN actual a
+           ON a.queue = k.queue AND a.state = k.state AND a.office = k.office AND a.due_on = k.due_on
+         WHERE COALESCE(k.n, 0) <> COALESCE(a.n, 0)
+         ORDER BY 1, 2, 3, 4",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (queue, state, office, due_on, kept, actual) = row?;
+        let queue_label = crate::codes::from_code::<regdesk_domain::queue::Queue>("队列", &queue)
+            .map(|q| q.label().to_string())
+            .unwrap_or(queue);
+        let state_label = crate::codes::from_code::<regdesk_domain::lifecycle::CaseState>("案件状态", &state)
+            .map(|s| s.label().to_string())
+            .unwrap_or(state);
+        let office = if office.is_empty() {
+            "本机构".to_string()
+        } else {
+            format!("机构 {office}")
+        };
+        let due = if due_on.is_empty() {
+            "无办结期限".to_string()
+        } else {
+            format!("办结期限 {due_on}")
+        };
+        let record = format!("{queue_label}·{state_label}·{office}·{due}");
+        out.push(AuditProblem {
+            kind: AuditProblemKind::CountDiffers,
+            table: Some("case_counts".into()),
+            message: format!("案件计数（{record}）记为 {kept} 件，逐件清点为 {actual} 件（计数表在本程序之外被改动）"),
+            record: Some(record),
+            columns: vec!["n".into()],
+            seq: None,
+        });
+    }
+    Ok(out)
+}
+
 fn anchor_problem(kind: AuditProblemKind, seq: Option<i64>, message: String) -> AuditProblem {
     AuditProblem {
         kind,
@@ -571,6 +637,8 @@ pub(crate) fn verify(store: &Store, conn: &Connection) -> Result<AuditReport> {
             found.push(row_problem(AuditProblemKind::RowMissing, &t, plain_key(&k), Vec::new()));
         }
     }
+
+    check_counts(conn, &mut found)?;
 
     let ok = found.total == 0;
     let message = if ok {

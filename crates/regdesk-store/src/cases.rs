@@ -280,21 +280,24 @@ fn search_body(serial: &str, applicant: &str, d: &FilingDraft, regno: Option<&st
 }
 
 fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {
-    tx.execute(
-        "DELETE FROM case_search WHERE rowid = (SELECT search_rowid FROM cases WHERE id = ?1)",
-        [&r.id],
-    )?;
+    let old: Option<i64> = tx
+        .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [&r.id], |row| {
+            row.get(0)
+        })
+        .optional()?
+        .flatten();
+    if let Some(old) = old {
+        tx.execute("DELETE FROM case_search WHERE rowid = ?1", [old])?;
+        crate::grams::remove(tx, old)?;
+    }
+    let body = search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref());
     tx.execute(
         "INSERT INTO case_search (case_id, body) VALUES (?1, ?2)",
-        params![
-            r.id,
-            search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref())
-        ],
+        params![r.id, body],
     )?;
-    tx.execute(
-        "UPDATE cases SET search_rowid = ?2 WHERE id = ?1",
-        params![r.id, tx.last_insert_rowid()],
-    )?;
+    let rowid = tx.last_insert_rowid();
+    crate::grams::put(tx, rowid, &body)?;
+    tx.execute("UPDATE cases SET search_rowid = ?2 WHERE id = ?1", params![r.id, rowid])?;
     tx.execute("DELETE FROM case_identity_files WHERE case_id = ?1", [&r.id])?;
     let party_files = r
         .draft
@@ -624,24 +627,24 @@ impl Store {
 
     /// The SQL condition (on `cases.id`) and its parameter for a search: trigram
     /// full text from 3 characters, a plain scan of the same text below that.
+    /// The search as a condition on `cases`: its row in the search index matches.
     pub(crate) fn search_filter(query: &str) -> (String, String) {
-        let (cond, param) = Store::search_match(query);
+        let (table, cond, param) = Store::search_match(query);
         (
-            format!("search_rowid IN (SELECT rowid FROM case_search WHERE {cond})"),
+            format!("search_rowid IN (SELECT rowid FROM {table} WHERE {cond})"),
             param,
         )
     }
 
-    /// The same search as a condition on `case_search` itself.
-    pub(crate) fn search_match(query: &str) -> (&'static str, String) {
+    /// The same search on the index that answers it: the full-text index's
+    /// trigrams from three characters, the short-search index (grams.rs)
+    /// below. Returns the table, the condition on it and its one parameter;
+    /// rows of either table have the case's `search_rowid` as their row id.
+    pub(crate) fn search_match(query: &str) -> (&'static str, &'static str, String) {
         let q = query.trim();
-        if q.chars().count() >= 3 {
-            ("body MATCH ?", format!("\"{}\"", q.replace('"', "\"\"")))
-        } else {
-            (
-                "body LIKE ? ESCAPE '\\'",
-                format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
-            )
+        match crate::grams::query(q) {
+            Some(token) => ("case_grams", "case_grams MATCH ?", token),
+            None => ("case_search", "body MATCH ?", format!("\"{}\"", q.replace('"', "\"\""))),
         }
     }
 }

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("014_personal_data", include_str!("migrations/014_personal_data.sql")),
     ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
     ("016_backups", include_str!("migrations/016_backups.sql")),
+    ("019_kept_counts", include_str!("migrations/019_kept_counts.sql")),
     (
         "020_historic_register",
         include_str!("migrations/020_historic_register.sql"),
@@ -115,6 +116,7 @@ pub fn connect(path: &Path, key: &Key32) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    crate::grams::register(&conn)?;
     Ok(conn)
 }
 
@@ -304,6 +306,8 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
+    // Migrations fill the short-search index with the store's own tokens.
+    crate::grams::register(conn)?;
     migrations()
         .to_latest(conn)
         .map_err(|e| StoreError::Migration(e.to_string()))

@@ -376,6 +376,94 @@ pub fn fill_office(store: &Store, cases: u32) -> Result<DemoSummary> {
     Ok(sum)
 }
 
+/// Copies made per command when an office is grown ([`grow_office`]).
+pub const GROW_BATCH: u64 = 50_000;
+
+/// Copies of the office's own filings (those made by commands; a copy's id is
+/// its filing's id, a dot and its copy number) with varied titles, applicant
+/// names and ID numbers, copy numbers `?1`..=`?2`. A copy carries its case's
+/// state and facts but no filing detail (what queues and search read).
+const COPY_CASES: &str = "
+WITH RECURSIVE k(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM k WHERE i < ?2),
+     made AS MATERIALIZED (SELECT * FROM cases WHERE instr(id, '.') = 0 ORDER BY rowid)
+INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, accepted_on, due_on,
+                   registration_number, version, updated_at, applicant_id, draft, facts, created_by,
+                   fee_fen, awaiting_payment_since, office_code, draft_format, facts_format)
+SELECT c.id || '.' || k.i,
+       c.serial || '-' || k.i,
+       substr('西湖春色钱塘潮声青瓷纹样山水画卷江南烟雨', k.i % 19 + 1, 2)
+         || substr('小桥流水秋月平湖断桥残雪柳浪闻莺花港观鱼', (k.i / 19) % 19 + 1, 2) || '（' || k.i || '）',
+       c.category, c.state,
+       substr('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗', k.i % 20 + 1, 1)
+         || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平', (k.i / 20) % 20 + 1, 1)
+         || CASE WHEN k.i % 3 = 0 THEN substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平', (k.i / 400) % 20 + 1, 1) ELSE '' END,
+       c.created_at, c.accepted_on, c.due_on,
+       CASE WHEN c.registration_number IS NULL THEN NULL ELSE c.registration_number || '-' || k.i END,
+       c.version, c.updated_at, c.applicant_id, '{}', c.facts, c.created_by,
+       c.fee_fen, c.awaiting_payment_since,
+       CASE k.i % 10 WHEN 1 THEN 'ZJHZ' WHEN 2 THEN 'ZJNB' ELSE c.office_code END,
+       c.draft_format, c.facts_format
+FROM k CROSS JOIN made c";
+
+/// Grows the sample office ([`fill_office`], with its filings) to about
+/// `total` cases (rounded up to whole copies of its filings) for trying the
+/// app and measuring it at the design volume (docs/DOMAIN.md §1: a million).
+/// The copies are made in SQL, [`GROW_BATCH`] at a time, each batch one
+/// command (`demo_copy_cases`, journalled and in the audit chain like any
+/// other), with varied titles, names and ID numbers; one in ten belongs to
+/// each subordinate office. `progress` hears the cases there are after each
+/// batch. Returns the cases there are.
+pub fn grow_office(store: &Store, total: u64, mut progress: impl FnMut(u64)) -> Result<u64> {
+    let admin_id: String = store
+        .conn()
+        .query_row("SELECT id FROM staff WHERE username = 'admin'", [], |r| r.get(0))?;
+    loop {
+        let (have, originals, copied): (u64, u64, u64) = store.conn().query_row(
+            "SELECT (SELECT COALESCE(SUM(n), 0) FROM case_counts),
+                    (SELECT COUNT(*) FROM cases WHERE instr(id, '.') = 0),
+                    (SELECT COALESCE(MAX(CAST(substr(id, instr(id, '.') + 1) AS INTEGER)), 0) FROM cases WHERE instr(id, '.') > 0)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        progress(have);
+        if have >= total || originals == 0 {
+            return Ok(have);
+        }
+        let copies = (total - have).min(GROW_BATCH).div_ceil(originals);
+        let (from, to) = (copied + 1, copied + copies);
+        store.run(Some(&admin_id), "demo_copy_cases", |tx, _now| {
+            let last_case: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM cases", [], |r| r.get(0))?;
+            let last_search: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM case_search", [], |r| r.get(0))?;
+            let made = tx.execute(COPY_CASES, rusqlite::params![from, to])?;
+            // Each copy's search entry takes the row id after the last one, in case order.
+            let shift = last_search - last_case;
+            tx.execute(
+                "INSERT INTO case_search (rowid, case_id, body)
+                 SELECT rowid + ?2, id, serial || ' ' || title || ' ' || applicant_name || ' '
+                        || printf('330106%012d', rowid) || COALESCE(' ' || registration_number, '')
+                 FROM cases WHERE rowid > ?1",
+                rusqlite::params![last_case, shift],
+            )?;
+            tx.execute(
+                "INSERT INTO case_grams (rowid, grams)
+                 SELECT rowid, regdesk_grams(body) FROM case_search WHERE rowid > ?1",
+                [last_search],
+            )?;
+            tx.execute(
+                "UPDATE cases SET search_rowid = rowid + ?2 WHERE rowid > ?1",
+                rusqlite::params![last_case, shift],
+            )?;
+            let change = crate::journal::Change {
+                entity: "cases",
+                entity_id: "demo".into(),
+                version: 1,
+                payload: serde_json::json!({ "copies_from": from, "copies_to": to, "cases": made }),
+            };
+            Ok((change, ()))
+        })?;
+    }
+}
+
 fn sign_in_as(store: &Store, username: &str) -> Result<Session> {
     store.login(&LoginInput {
         username: username.into(),

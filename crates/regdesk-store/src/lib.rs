@@ -22,6 +22,7 @@ mod documents;
 mod error;
 mod files;
 mod forms;
+mod grams;
 mod intake;
 mod journal;
 pub mod keys;

@@ -6,6 +6,7 @@ use regdesk_domain::category::WorkCategory;
 use regdesk_domain::lifecycle::CaseState;
 use regdesk_domain::queue::{desk_queues, desks_handling, may_view_queue, queue_of, stage_of, Queue, Stage};
 use regdesk_domain::staff::{desk_label, require, Desk, Permission};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -62,9 +63,12 @@ pub struct CaseRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CasePage {
     pub rows: Vec<CaseRow>,
+    /// 队列中的案件数；搜索时只数到 [`SEARCH_COUNT_CAP`] 为止（见 `more`）
     pub total: u32,
     pub page: u32,
     pub page_size: u32,
+    /// 搜索到的案件多于 `total`（不再往下数，只列出最近录入或修改的 `total` 件）
+    pub more: bool,
 }
 
 /// 查询某个队列的一页。
@@ -187,12 +191,46 @@ pub struct DeskInput {
     pub desk: Desk,
 }
 
-/// `state IN (...)` placeholders and values for a queue.
-fn state_filter(queue: Queue) -> (String, Vec<String>) {
-    let codes: Vec<String> = queue.states().into_iter().map(code).collect();
-    let marks = vec!["?"; codes.len()].join(", ");
-    (format!("state IN ({marks})"), codes)
+/// The condition (on `cases`, its columns prefixed with `alias`) and values
+/// that limit a page to its queue and, when given, one office.
+pub(crate) fn queue_filter(alias: &str, queue: Queue, office: Option<&str>) -> (String, Vec<String>) {
+    match office {
+        Some(o) => (
+            format!("{alias}queue = ? AND {alias}office_key = ?"),
+            vec![code(queue), o.to_string()],
+        ),
+        None => (format!("{alias}queue = ?"), vec![code(queue)]),
+    }
 }
+
+/// The ORDER BY of a queue page: exactly the columns of its index
+/// (migration 019), each ascending or each descending, so SQLite walks the
+/// index one way or the other and sorts nothing. `reverse` reads the order
+/// from its far end.
+pub(crate) fn page_order(sort: QueueSort, reverse: bool) -> String {
+    let d = if sort.descending != reverse { " DESC" } else { "" };
+    match sort.key {
+        QueueSortKey::Due => format!("due_on IS NULL{d}, due_on{d}, created_at{d}, rowid{d}"),
+        QueueSortKey::Serial => format!("serial{d}"),
+        QueueSortKey::Title => format!("title{d}, serial{d}"),
+        QueueSortKey::Applicant => format!("applicant_name{d}, serial{d}"),
+        QueueSortKey::Created => format!("created_at{d}, serial{d}"),
+    }
+}
+
+/// The SQL of a page of queue rows.
+pub(crate) fn page_sql(filter: &str, order: &str, limit: u32, offset: u64) -> String {
+    format!(
+        "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number FROM cases
+         WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    )
+}
+
+/// The default order: oldest deadline first (none last), then oldest filing.
+const DEFAULT_SORT: QueueSort = QueueSort {
+    key: QueueSortKey::Due,
+    descending: false,
+};
 
 /// The hits of a search: each case with its queue and the person's desks that work it.
 fn hits_of(rows: Vec<CaseRow>, roles: &[regdesk_domain::staff::Role]) -> Vec<CaseHit> {
@@ -215,23 +253,30 @@ impl Store {
         let conn = self.conn();
         let roles = actor(&conn, self.now(), Some(session), None)?.roles;
         require(&roles, Permission::OpenDesk(desk))?;
-        let mut counts = std::collections::HashMap::new();
-        let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases GROUP BY state")?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
-            let (code, n) = row?;
-            *counts
-                .entry(queue_of(from_code::<CaseState>("案件状态", &code)?))
-                .or_insert(0u32) += n;
-        }
-        // Overdue: the clock runs and the last day has passed (office date).
+        // The kept counts (migration 019): one row per queue, state, office
+        // and deadline day, however many cases. Overdue: the clock runs and
+        // the last day has passed (office date).
         let today = crate::office_date(self.now());
+        let mut counts = std::collections::HashMap::new();
         let mut overdue = std::collections::HashMap::new();
-        let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM cases WHERE due_on < ?1 GROUP BY state")?;
-        for row in stmt.query_map([today], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
-            let (code, n) = row?;
-            let state = from_code::<CaseState>("案件状态", &code)?;
-            if state.clock_runs() {
-                *overdue.entry(queue_of(state)).or_insert(0u32) += n;
+        let mut stmt = conn.prepare(
+            "SELECT queue, state, SUM(n), SUM(CASE WHEN due_on <> '' AND due_on < ?1 THEN n ELSE 0 END)
+             FROM case_counts GROUP BY queue, state",
+        )?;
+        let rows = stmt.query_map([today], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, u32>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (queue, state, n, late) = row?;
+            let queue = from_code::<Queue>("队列", &queue)?;
+            *counts.entry(queue).or_insert(0u32) += n;
+            if from_code::<CaseState>("案件状态", &state)?.clock_runs() {
+                *overdue.entry(queue).or_insert(0u32) += late;
             }
         }
         Ok(DeskOverview {
@@ -249,53 +294,97 @@ impl Store {
         })
     }
 
-    /// One page of a queue, oldest deadline first, then oldest filing.
+    /// One page of a queue, oldest deadline first, then oldest filing (or
+    /// the order asked for). Without a search the total is the kept count and
+    /// the page one walk of the index in its order, from whichever end of the
+    /// queue is nearer; a search lists the queue's [`SEARCH_COUNT_CAP`]
+    /// matches most recently entered or edited, in the order asked for.
     pub fn list_queue(&self, session: &Session, input: &QueueInput) -> Result<CasePage> {
         let conn = self.conn();
         let roles = actor(&conn, self.now(), Some(session), None)?.roles;
         may_view_queue(&roles, input.queue)?;
         let page_size = input.page_size.clamp(1, 200);
         let page = input.page.max(1);
-        let (mut filter, mut codes) = state_filter(input.queue);
+        let offset = u64::from(page - 1) * u64::from(page_size);
+        let office = match input.office.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            Some(o) => {
+                // A case of this office has no office code of its own.
+                let own: String = conn
+                    .query_row("SELECT office_code FROM office WHERE id = 1", [], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or_default();
+                let o = o.to_uppercase();
+                Some(if o == own { String::new() } else { o })
+            }
+            None => None,
+        };
+        let sort = input.sort.unwrap_or(DEFAULT_SORT);
         if let Some(q) = input.search.as_deref().filter(|q| !q.trim().is_empty()) {
             refuse_id_search(&conn, &roles, q)?;
-            let (cond, param) = Store::search_filter(q);
-            filter = format!("{filter} AND {cond}");
-            codes.push(param);
+            let (table, cond, param) = Store::search_match(q);
+            let (filter, mut params) = queue_filter("c.", input.queue, office.as_deref());
+            params.insert(0, param);
+            // The search index in its own order (newest first), each match
+            // looked up by its row id, stopping one past the cap.
+            let found: Vec<i64> = conn
+                .prepare(&format!(
+                    "SELECT c.rowid FROM {table} s CROSS JOIN cases c ON c.search_rowid = s.rowid
+                     WHERE s.{cond} AND {filter} ORDER BY s.rowid DESC LIMIT {}",
+                    SEARCH_COUNT_CAP + 1
+                ))?
+                .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let more = found.len() > SEARCH_COUNT_CAP as usize;
+            let kept: Vec<String> = found
+                .iter()
+                .take(SEARCH_COUNT_CAP as usize)
+                .map(|r| r.to_string())
+                .collect();
+            let total = kept.len() as u32;
+            let rows = if kept.is_empty() || offset >= u64::from(total) {
+                Vec::new()
+            } else {
+                let filter = format!("rowid IN ({})", kept.join(", "));
+                self.case_rows(&conn, &filter, &page_order(sort, false), &[], page_size, offset)?
+            };
+            return Ok(CasePage {
+                rows,
+                total,
+                page,
+                page_size,
+                more,
+            });
         }
-        if let Some(office) = input.office.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-            // A case of this office has no office code of its own.
-            let own: String = conn
-                .query_row("SELECT office_code FROM office WHERE id = 1", [], |r| r.get(0))
-                .unwrap_or_default();
-            filter = format!("{filter} AND COALESCE(office_code, ?) = ?");
-            codes.push(own);
-            codes.push(office.to_uppercase());
-        }
-        let total: u32 = conn.query_row(
-            &format!("SELECT COUNT(*) FROM cases WHERE {filter}"),
-            rusqlite::params_from_iter(codes.iter()),
+        let (filter, params) = queue_filter("", input.queue, office.as_deref());
+        let total: i64 = conn.query_row(
+            &format!(
+                "SELECT COALESCE(SUM(n), 0) FROM case_counts WHERE {}",
+                filter.replace("office_key", "office")
+            ),
+            rusqlite::params_from_iter(params.iter()),
             |r| r.get(0),
         )?;
-        let order = match input.sort {
-            None => "due_on IS NULL, due_on, created_at".to_string(),
-            Some(QueueSort { key, descending }) => {
-                let dir = if descending { "DESC" } else { "ASC" };
-                match key {
-                    QueueSortKey::Serial => format!("serial {dir}"),
-                    QueueSortKey::Title => format!("title {dir}, serial"),
-                    QueueSortKey::Applicant => format!("applicant_name {dir}, serial"),
-                    QueueSortKey::Created => format!("created_at {dir}, serial"),
-                    QueueSortKey::Due => format!("due_on IS NULL, due_on {dir}, created_at"),
-                }
+        let total = u64::try_from(total).unwrap_or(0);
+        let rows = if offset >= total {
+            Vec::new()
+        } else {
+            let end = (offset + u64::from(page_size)).min(total);
+            let take = (end - offset) as u32;
+            if offset > total - end {
+                // Nearer the far end: the same index walked backwards.
+                let mut rows = self.case_rows(&conn, &filter, &page_order(sort, true), &params, take, total - end)?;
+                rows.reverse();
+                rows
+            } else {
+                self.case_rows(&conn, &filter, &page_order(sort, false), &params, take, offset)?
             }
         };
-        let rows = self.case_rows(&conn, &filter, &order, &codes, page_size, (page - 1) * page_size)?;
         Ok(CasePage {
             rows,
-            total,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
             page,
             page_size,
+            more: false,
         })
     }
 
@@ -345,16 +434,16 @@ impl Store {
             });
         }
         refuse_id_search(&conn, &roles, text)?;
-        let (cond, param) = Store::search_match(text);
+        let (table, cond, param) = Store::search_match(text);
         let ids: Vec<String> = conn
             .prepare(&format!(
-                "SELECT c.id FROM cases c JOIN (SELECT rowid AS r FROM case_search WHERE {cond} ORDER BY rowid DESC LIMIT {limit}) s
+                "SELECT c.id FROM cases c JOIN (SELECT rowid AS r FROM {table} WHERE {cond} ORDER BY rowid DESC LIMIT {limit}) s
                  ON c.search_rowid = s.r ORDER BY s.r DESC"
             ))?
             .query_map([&param], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let counted: u32 = conn.query_row(
-            &format!("SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE {cond} LIMIT {cap})"),
+            &format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {cond} LIMIT {cap})"),
             [&param],
             |r| r.get(0),
         )?;
@@ -388,12 +477,9 @@ impl Store {
         order: &str,
         params: &[String],
         limit: u32,
-        offset: u32,
+        offset: u64,
     ) -> Result<Vec<CaseRow>> {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number FROM cases
-             WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-        ))?;
+        let mut stmt = conn.prepare(&page_sql(filter, order, limit, offset))?;
         let raw = stmt
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok((

@@ -434,11 +434,17 @@ impl Store {
             let (change, row) = self.apply_case_row(tx, row, &cmd, &who, now)?;
             if let CaseCommand::Approve { registration_number } = &cmd {
                 // The case is found by its number from now on.
-                tx.execute(
-                    "UPDATE case_search SET body = body || ' ' || ?2
-                     WHERE rowid = (SELECT search_rowid FROM cases WHERE id = ?1)",
-                    params![row.id, registration_number],
-                )?;
+                let search_rowid: Option<i64> =
+                    tx.query_row("SELECT search_rowid FROM cases WHERE id = ?1", [&row.id], |r| r.get(0))?;
+                if let Some(rowid) = search_rowid {
+                    tx.execute(
+                        "UPDATE case_search SET body = body || ' ' || ?2 WHERE rowid = ?1",
+                        params![rowid, registration_number],
+                    )?;
+                    let body: String =
+                        tx.query_row("SELECT body FROM case_search WHERE rowid = ?1", [rowid], |r| r.get(0))?;
+                    crate::grams::put(tx, rowid, &body)?;
+                }
             }
             log_review(tx, &row, &cmd, &who, now)?;
             Ok((change, detail(row)))

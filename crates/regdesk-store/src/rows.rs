@@ -29,18 +29,31 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 
-/// Tables that are not office state: the chain itself and what records it, and
-/// the workstation's own note of its last full integrity check.
-pub(crate) const UNAUDITED: &[&str] = &["journal", "audit", "audit_rows", "audit_state", "integrity_checks"];
+/// Tables that are not office state: the chain itself and what records it,
+/// the workstation's own note of its last full integrity check, and the
+/// counts kept from the cases by triggers (`case_counts`, derived data that
+/// `audit verify` recounts from the cases instead).
+pub(crate) const UNAUDITED: &[&str] = &[
+    "journal",
+    "audit",
+    "audit_rows",
+    "audit_state",
+    "integrity_checks",
+    "case_counts",
+];
 
 /// Hex digits kept per column in `audit_rows.hints`.
 const HINT: usize = 8;
 
-/// One audited table: its name and the columns of its primary key (none: the rowid).
+/// One audited table: its name, the columns of its primary key (none: the
+/// rowid) and the columns it stores, in table order. A generated column
+/// (computed from the others, such as a case's queue) is not stored and not
+/// digested: a change to what it is computed from is already named.
 #[derive(Debug, Clone)]
 pub(crate) struct AuditedTable {
     pub name: String,
     pub pk: Vec<String>,
+    pub columns: Vec<String>,
 }
 
 fn quote(ident: &str) -> String {
@@ -69,12 +82,25 @@ impl AuditedTable {
                 .collect::<Vec<_>>()
                 .join(" AND ")
         };
-        format!("SELECT * FROM main.{} WHERE {cond}", quote(&self.name))
+        format!(
+            "SELECT {} FROM main.{} WHERE {cond}",
+            self.column_list(),
+            quote(&self.name)
+        )
     }
 
     /// Every row with its key first.
     pub fn select_all(&self) -> String {
-        format!("SELECT {} AS k, * FROM main.{}", self.key_expr(""), quote(&self.name))
+        format!(
+            "SELECT {} AS k, {} FROM main.{}",
+            self.key_expr(""),
+            self.column_list(),
+            quote(&self.name)
+        )
+    }
+
+    fn column_list(&self) -> String {
+        self.columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -103,6 +129,7 @@ pub(crate) fn table_label(name: &str) -> &str {
         "historic_registrations" => "历史登记",
         "review_log" => "审查记录",
         "office_tree" => "机构树",
+        "case_counts" => "案件计数",
         other => other,
     }
 }
@@ -123,7 +150,12 @@ pub(crate) fn audited_tables(conn: &Connection) -> Result<Vec<AuditedTable>> {
         let pk: Vec<String> = info
             .query_map([&name], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        out.push(AuditedTable { name, pk });
+        // hidden: 0 a stored column, 2 and 3 generated ones.
+        let mut info = conn.prepare("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid")?;
+        let columns: Vec<String> = info
+            .query_map([&name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(AuditedTable { name, pk, columns });
     }
     Ok(out)
 }

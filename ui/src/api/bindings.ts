@@ -154,7 +154,7 @@ columns: Array<string>,
  */
 seq: number | null, message: string, };
 
-export type AuditProblemKind = "chain" | "tail_deleted" | "anchor" | "row_changed" | "row_added" | "row_missing";
+export type AuditProblemKind = "chain" | "tail_deleted" | "anchor" | "row_changed" | "row_added" | "row_missing" | "count_differs";
 
 export type AuditHead = { seq: number, 
 /**
@@ -218,7 +218,15 @@ due_pending: boolean,
  */
 registration_number: string | null, };
 
-export type CasePage = { rows: Array<CaseRow>, total: number, page: number, page_size: number, };
+export type CasePage = { rows: Array<CaseRow>, 
+/**
+ * 队列中的案件数；搜索时只数到 [`SEARCH_COUNT_CAP`] 为止（见 `more`）
+ */
+total: number, page: number, page_size: number, 
+/**
+ * 搜索到的案件多于 `total`（不再往下数，只列出最近录入或修改的 `total` 件）
+ */
+more: boolean, };
 
 export type QueueInput = { queue: Queue, 
 /**

@@ -83,6 +83,7 @@ const en: Catalogue = {
   'queue.col.due': 'Due',
   'queue.empty': 'No works in {queue}',
   'queue.total': '{total} in all',
+  'queue.totalMany': '{total}+: the {total} entered or edited most recently are listed. Type more to narrow down',
   'queue.loadFailed': 'Could not read the queue',
 
   'admin.tab.staff': 'Staff',

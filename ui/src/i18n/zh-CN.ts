@@ -82,6 +82,7 @@ const zhCN = {
   'queue.col.due': '办结期限',
   'queue.empty': '暂无{queue}作品',
   'queue.total': '共 {total} 件',
+  'queue.totalMany': '{total}+ 件：列出最近填报或修改的 {total} 件；再多输入几个字可缩小范围',
   'queue.loadFailed': '未能读取队列',
 
   'admin.tab.staff': '工作人员',

@@ -30,7 +30,7 @@ describe('queue table', () => {
       list_queue: (args) => {
         const input = args?.input as QueueInput;
         const rows = !input.search || input.search === '断桥' ? [row] : [];
-        return { rows, total: rows.length, page: input.page, page_size: input.page_size } satisfies CasePage;
+        return { rows, total: rows.length, page: input.page, page_size: input.page_size, more: false } satisfies CasePage;
       },
     });
     const onOpen = vi.fn();
@@ -62,7 +62,7 @@ describe('the working-day clock on a row', () => {
     due_on: '2026-12-14',
     ...over,
   });
-  const page = (rows: CaseRow[]): CasePage => ({ rows, total: rows.length, page: 1, page_size: 20 });
+  const page = (rows: CaseRow[]): CasePage => ({ rows, total: rows.length, page: 1, page_size: 20, more: false });
 
   it('shows days left in the colour of the level the core gives (normal, soon, overdue) and a pending deadline', async () => {
     fakeCore({
@@ -86,7 +86,7 @@ describe('the working-day clock on a row', () => {
 
 describe('sorting a queue', () => {
   it('asks the core for the whole queue in the order of the clicked column', async () => {
-    const core = fakeCore({ list_queue: () => ({ rows: [row], total: 1, page: 1, page_size: 20 }) });
+    const core = fakeCore({ list_queue: () => ({ rows: [row], total: 1, page: 1, page_size: 20, more: false }) });
     const user = userEvent.setup({ pointerEventsCheck: 0 });
     renderWithProviders(<QueueTable queue="drafts" label="待提交" reloadKey={0} />);
     await screen.findByText(row.serial);
@@ -94,5 +94,28 @@ describe('sorting a queue', () => {
     await waitFor(() => expect((core.callsTo('list_queue').at(-1)?.args?.input as QueueInput).sort).toEqual({ key: 'title', descending: false }));
     await user.click(screen.getByText('作品名称'));
     await waitFor(() => expect((core.callsTo('list_queue').at(-1)?.args?.input as QueueInput).sort).toEqual({ key: 'title', descending: true }));
+  });
+});
+
+describe('a queue search with more matches than it counts', () => {
+  it('shows the capped count as "200+" and pages through the cases it lists', async () => {
+    const core = fakeCore({
+      list_queue: (args) => {
+        const input = args?.input as QueueInput;
+        const many = input.search === 'ZJ-';
+        const rows = Array.from({ length: many ? 20 : 1 }, (_v, i) => ({ ...row, id: `c${input.page}-${i}`, serial: `ZJ-${input.page}-${i}` }));
+        return { rows, total: many ? 200 : 1, page: input.page, page_size: input.page_size, more: many } satisfies CasePage;
+      },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<QueueTable queue="drafts" label="待提交（含退回）" />);
+    expect(await screen.findByText('共 1 件')).toBeInTheDocument();
+    expect(screen.queryByTestId('queue-total-many')).not.toBeInTheDocument();
+
+    await user.type(screen.getByTestId('queue-search-drafts'), 'ZJ-{Enter}');
+    expect(await screen.findByTestId('queue-total-many')).toHaveTextContent('200+ 件');
+    await user.click(screen.getByTitle('10'));
+    await waitFor(() => expect((core.callsTo('list_queue').at(-1)?.args?.input as QueueInput).page).toBe(10));
+    expect(await screen.findByText('ZJ-10-0')).toBeInTheDocument();
   });
 });

@@ -163,7 +163,12 @@ export function QueueTable({
           total: data?.total ?? 0,
           showSizeChanger: false,
           hideOnSinglePage: false,
-          showTotal: (total) => t('queue.total', { total }),
+          showTotal: (total) =>
+            data?.more ? (
+              <span data-testid="queue-total-many">{t('queue.totalMany', { total })}</span>
+            ) : (
+              t('queue.total', { total })
+            ),
           onChange: (p) => setPage(p),
         }}
       />

@@ -112,6 +112,17 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// program left it (no backups, no row digests, no identity-file index, files
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
+    // 019: kept counts, queue indexes, the short-search index.
+    conn.execute_batch(
+        "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;
+         DROP TABLE case_counts; DROP TABLE case_grams;
+         DROP INDEX cases_queue_due; DROP INDEX cases_queue_serial; DROP INDEX cases_queue_title;
+         DROP INDEX cases_queue_applicant; DROP INDEX cases_queue_created;
+         DROP INDEX cases_office_queue_due; DROP INDEX cases_office_queue_serial; DROP INDEX cases_office_queue_title;
+         DROP INDEX cases_office_queue_applicant; DROP INDEX cases_office_queue_created;
+         ALTER TABLE cases DROP COLUMN queue; ALTER TABLE cases DROP COLUMN office_key;",
+    )
+    .unwrap();
     conn.execute_batch(
         "DROP TABLE historic_registrations; DROP TABLE backups; DROP TABLE integrity_checks; ALTER TABLE settings DROP COLUMN backup_dir;
          ALTER TABLE settings DROP COLUMN backup_keep; ALTER TABLE settings DROP COLUMN backup_every_hours;
