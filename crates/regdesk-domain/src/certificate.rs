@@ -115,6 +115,42 @@ pub fn sheet_number(value: &str) -> Result<Option<String>, FieldError> {
     Ok(Some(v.to_string()))
 }
 
+/// 连续的预印证书纸编号：`first` and the numbers after it, counting up in
+/// its last run of digits with the width kept ("No.0099" → "No.0100").
+/// Empty `first`: no numbers.
+pub fn sheet_numbers(first: &str, count: usize) -> Result<Vec<Option<String>>, FieldError> {
+    let Some(first) = sheet_number(first)? else {
+        return Ok(vec![None; count]);
+    };
+    let end = first.rfind(|c: char| c.is_ascii_digit()).map(|i| i + 1);
+    let Some(end) = end else {
+        return Err(FieldError::new(
+            "sheet_number",
+            "sheet_number_not_counting",
+            "预印证书纸起始编号中没有数字，无法为后续各张连续编号：请照纸上印的编号填写",
+        ));
+    };
+    let start = first[..end].rfind(|c: char| !c.is_ascii_digit()).map_or(0, |i| i + 1);
+    let digits = &first[start..end];
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| FieldError::new("sheet_number", "bad_sheet_number", "预印证书纸编号中的数字过长，请核对"))?;
+    (0..count as u64)
+        .map(|i| {
+            let value = n.checked_add(i).ok_or_else(|| {
+                FieldError::new("sheet_number", "bad_sheet_number", "预印证书纸编号中的数字过长，请核对")
+            })?;
+            Ok(Some(format!(
+                "{}{:0width$}{}",
+                &first[..start],
+                value,
+                &first[end..],
+                width = digits.len()
+            )))
+        })
+        .collect()
+}
+
 /// The largest printer offset, in mm: more means the wrong paper or tray.
 pub const MAX_OFFSET_MM: f64 = 20.0;
 
@@ -238,6 +274,21 @@ mod tests {
         assert!(printer_offset("offset_x_mm", f64::NAN).is_err());
         assert_eq!(printer_name(" HP-M404 ").unwrap(), "HP-M404");
         assert!(printer_name("").is_err());
+    }
+
+    #[test]
+    fn pre_printed_sheet_numbers_count_up_in_their_last_digits() {
+        let got = sheet_numbers("No.0099", 3).unwrap();
+        assert_eq!(
+            got,
+            vec![Some("No.0099".into()), Some("No.0100".into()), Some("No.0101".into())]
+        );
+        assert_eq!(
+            sheet_numbers("ZJ2026-0998A", 2).unwrap()[1].as_deref(),
+            Some("ZJ2026-0999A")
+        );
+        assert_eq!(sheet_numbers("", 2).unwrap(), vec![None, None]);
+        assert_eq!(sheet_numbers("ABC", 1).unwrap_err().code, "sheet_number_not_counting");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod backup;
 pub mod bindings;
 mod calendar;
 mod cases;
+mod certificates;
 mod codes;
 mod db;
 pub mod demo;
@@ -54,6 +55,11 @@ pub use audit::{AuditHead, AuditProblem, AuditProblemKind, AuditReport, ResetAnc
 pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
+};
+pub use certificates::{
+    certificate_date, CertificateModeInput, CertificateQueueFilter, CertificateRow, CertificateSettingsView,
+    CertificateSheetView, LetterEntryView, LetterTableView, LetterTablesView, PrintCertificatesInput, PrintSummary,
+    PrinterInput, PrinterView, SetLettersInput, SkippedCertificate, VerificationUrlInput, VoidSheetInput,
 };
 pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
@@ -191,6 +197,7 @@ impl Store {
         };
         // A database from before row digests records every row once.
         store.audit_baseline()?;
+        store.keep_category_letters()?;
         store.encrypt_plain_files()?;
         // Old prints, exports and decrypted views can always be made again; a
         // folder that cannot be swept does not stop the store from opening.
