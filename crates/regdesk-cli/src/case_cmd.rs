@@ -58,6 +58,12 @@ pub enum PrintCmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// 电子证书 PDF（登记号或流水号；制证发证岗位）。
+    Certificate {
+        number: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
 }
 
 fn parse_queue(code: &str) -> Option<Queue> {
@@ -321,5 +327,8 @@ pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 
             },
             Err(e) => fail(io, &e),
         },
+        PrintCmd::Certificate { number, output } => {
+            crate::certificate_cmd::print_certificate(store, s, number, output, io)
+        }
     }
 }

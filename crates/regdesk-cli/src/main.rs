@@ -5,6 +5,7 @@
 mod backup_cmd;
 mod calendar_cmd;
 mod case_cmd;
+mod certificate_cmd;
 mod id_check;
 mod key_cmd;
 mod payment_cmd;
@@ -55,6 +56,9 @@ enum Cmd {
     /// 打印文书（需 --user）。
     #[command(subcommand)]
     Print(case_cmd::PrintCmd),
+    /// 制证：批量打印、重印、作废证书纸（需制证发证 --user）。
+    #[command(subcommand)]
+    Certificate(certificate_cmd::CertificateCmd),
     /// 缴费与核款：导入银行流水（需核款人员 --user）。
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
@@ -322,6 +326,13 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Print(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => case_cmd::print(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Certificate(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => certificate_cmd::certificate(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1
