@@ -13,6 +13,7 @@ use tauri::{Emitter, Manager};
 
 mod commands {
     pub mod admin;
+    pub mod certificates;
     pub mod counter;
     pub mod files;
     pub mod frame;
@@ -89,6 +90,8 @@ commands! {
         review::possible_duplicates, review::review_history,
         admin::list_staff, admin::settings, admin::key_location, admin::verify_audit, admin::recent_audit, admin::office_tree,
         admin::calendar_years, admin::backup_status, admin::access_log,
+        certificates::certificate_queue, certificates::certificate_sheets, certificates::certificate_settings,
+        certificates::category_letters, certificates::system_printers,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -109,6 +112,10 @@ commands! {
         admin::update_settings, admin::add_subordinate_office, admin::load_calendar,
         admin::revoke_registration, admin::change_payment_method, admin::update_backup_settings,
         admin::run_backup,
+        certificates::print_certificates, certificates::cancel_certificate_print, certificates::open_certificate,
+        certificates::print_calibration_page, certificates::void_certificate_sheet,
+        certificates::update_verification_url, certificates::save_certificate_printer,
+        certificates::set_category_letters,
     ],
 }
 

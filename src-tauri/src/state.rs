@@ -16,6 +16,8 @@ pub struct AppState {
     pub(crate) session: Mutex<Option<Session>>,
     /// Set by 取消 while a bank statement is being matched (read without the store's lock).
     pub(crate) import_cancel: AtomicBool,
+    /// Set by 取消 while certificates are being printed (read without the store's lock).
+    pub(crate) print_cancel: AtomicBool,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             damaged,
             session: Mutex::new(None),
             import_cancel: AtomicBool::new(false),
+            print_cancel: AtomicBool::new(false),
         }
     }
 

@@ -76,6 +76,13 @@ pub fn typescript() -> String {
         crate::backup::BackupStage, crate::backup::BackupProgress, crate::backup::VerifyReport,
         crate::backup::LastBackup, crate::backup::DamagedDatabase,
         regdesk_domain::privacy::PersonalDataView, crate::AccessLogEntry, crate::AccessLogInput,
+        regdesk_domain::certificate::PrintKind,
+        crate::CertificateQueueFilter, crate::CertificateRow, crate::PrintCertificatesInput,
+        crate::CertificateModeInput, crate::SkippedCertificate, crate::CertificateSheetView, crate::PrintSummary,
+        crate::PrintedCertificates, crate::SystemPrinters, crate::VoidSheetInput, crate::PrinterView,
+        crate::PrinterInput, crate::CertificateSettingsView, crate::VerificationUrlInput, crate::LetterEntryView,
+        crate::LetterTableView, crate::LetterTablesView, crate::SetLettersInput, crate::CertificateProgress,
+        crate::CalibrationInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

@@ -219,6 +219,50 @@ pub struct SetLettersInput {
     pub starts_on: Option<NaiveDate>,
 }
 
+/// 打印结果与文件：the summary, where the PDF was written, and the printer it
+/// was sent to ('' = opened in the system viewer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PrintedCertificates {
+    pub summary: PrintSummary,
+    pub file: String,
+    pub printer: String,
+}
+
+/// 批量打印的进度（事件 `certificate-progress`）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CertificateProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// 打印校准页：打印机（空：看图程序）与方式。
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct CalibrationInput {
+    pub printer: String,
+    pub mode: CertificateModeInput,
+}
+
+/// 本机打印机：whether the system has a print service (CUPS `lp`) and the
+/// printers it names. Without one, certificates open in the system viewer only.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct SystemPrinters {
+    pub service: bool,
+    pub printers: Vec<String>,
+}
+
+/// Printer names from `lpstat -e` (one destination a line; blank lines ignored).
+pub fn parse_printer_list(output: &str) -> Vec<String> {
+    let mut names: Vec<String> = output
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.chars().any(char::is_whitespace))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 // ---------------------------------------------------------------- helpers
 
 fn refused(code: &str, message: impl Into<String>) -> StoreError {

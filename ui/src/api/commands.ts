@@ -30,6 +30,11 @@ export const READ_COMMANDS = [
   'calendar_years',
   'backup_status',
   'access_log',
+  'certificate_queue',
+  'certificate_sheets',
+  'certificate_settings',
+  'category_letters',
+  'system_printers',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -80,6 +85,14 @@ export const CHANGE_COMMANDS = [
   'change_payment_method',
   'update_backup_settings',
   'run_backup',
+  'print_certificates',
+  'cancel_certificate_print',
+  'open_certificate',
+  'print_calibration_page',
+  'void_certificate_sheet',
+  'update_verification_url',
+  'save_certificate_printer',
+  'set_category_letters',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];
