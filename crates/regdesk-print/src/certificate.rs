@@ -562,7 +562,7 @@ impl<'f> Sheet<'f> {
         }
         // The places of the data, as on a certificate.
         self.ops.push(Op::SetOutlineColor { col: grey(0.35) });
-        for i in 0..FIELD_LABELS.len() {
+        for (i, label) in FIELD_LABELS.iter().enumerate() {
             let top = FIELDS_TOP + i as f32 * FIELD_H;
             self.ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
             self.rect(
@@ -572,7 +572,7 @@ impl<'f> Sheet<'f> {
                 line_h(FIELD_SIZE),
                 PaintMode::Stroke,
             );
-            self.text(LABEL_X, baseline_in(top, 10.0), 10.0, FIELD_LABELS[i]);
+            self.text(LABEL_X, baseline_in(top, 10.0), 10.0, label);
         }
         self.rect(QR_RIGHT - QR_SIZE, QR_TOP, QR_SIZE, QR_SIZE, PaintMode::Stroke);
         self.ops.push(Op::SetOutlineColor { col: grey(0.0) });
