@@ -122,9 +122,9 @@ const FIELD_LINES: usize = 2;
 const SENTENCE_TOP: f32 = FIELDS_TOP + 7.0 * FIELD_H + 4.0;
 /// Place of the sentence: its lines before it is set smaller.
 const SENTENCE_LINES: usize = 4;
-/// Baseline of the registration date; the seal is centred on it.
+/// Baseline of the registration date; the seal sits to its right.
 const DATE_BASELINE: f32 = 246.0;
-const SEAL_CX: f32 = 142.0;
+const SEAL_CX: f32 = 152.0;
 const SEAL_R: f32 = 21.0;
 /// The QR code's square and its top-right corner.
 const QR_SIZE: f32 = 26.0;
@@ -343,18 +343,15 @@ impl<'f> Sheet<'f> {
         );
         self.fitted(LABEL_X, TEXT_RIGHT, SENTENCE_TOP, &sentence, SENTENCE_LINES);
 
-        let date_label = "登记日期：";
-        let date_w = self.width_mm(c.registered_on.trim(), FIELD_SIZE);
-        let date_x = SEAL_CX - date_w / 2.0;
+        // 登记日期 as a last field line, the seal to its right.
         if full {
-            let lw = self.width_mm(date_label, FIELD_SIZE);
-            self.text(date_x - lw, DATE_BASELINE, FIELD_SIZE, date_label);
+            self.text(LABEL_X, DATE_BASELINE, FIELD_SIZE, "登记日期：");
         }
-        self.text(date_x, DATE_BASELINE, FIELD_SIZE, c.registered_on.trim());
+        self.text(VALUE_X, DATE_BASELINE, FIELD_SIZE, c.registered_on.trim());
         if full {
             self.text_centered(0.0, PAGE_W, FOOTER_BASELINE, 11.0, FOOTER);
             // Last, so the seal's letters never come between the fields when the text is read out.
-            self.seal(SEAL_CX, DATE_BASELINE - 4.0, &c.office_name);
+            self.seal(SEAL_CX, DATE_BASELINE - 6.0, &c.office_name);
         }
         Ok(())
     }

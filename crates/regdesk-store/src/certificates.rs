@@ -226,6 +226,9 @@ pub struct PrintedCertificates {
     pub summary: PrintSummary,
     pub file: String,
     pub printer: String,
+    /// What went wrong after the sheets were recorded (the viewer or the printer
+    /// could not be reached); '' when nothing did. The file is kept either way.
+    pub note: String,
 }
 
 /// 批量打印的进度（事件 `certificate-progress`）。
@@ -306,7 +309,9 @@ struct Ledger {
 }
 
 fn ledger(conn: &Connection, number: &str) -> Result<Ledger> {
-    let row: Option<(Option<String>, String, Option<String>, DateTime<Utc>)> = conn
+    /// case_id, state, check_code, issued_at as stored.
+    type LedgerRow = (Option<String>, String, Option<String>, DateTime<Utc>);
+    let row: Option<LedgerRow> = conn
         .query_row(
             "SELECT case_id, state, check_code, issued_at FROM registration_numbers WHERE number = ?1",
             [number],
@@ -460,7 +465,7 @@ const SHEET_SELECT: &str = "SELECT s.id, s.print_id, s.registration_number, c.se
      FROM certificate_sheets s JOIN cases c ON c.id = s.case_id JOIN staff st ON st.id = s.printed_by";
 
 fn sheets_where(conn: &Connection, cond: &str, param: &str) -> Result<Vec<CertificateSheetView>> {
-    let mut stmt = conn.prepare(&format!("{SHEET_SELECT} WHERE {cond} ORDER BY s.printed_at, s.id"))?;
+    let mut stmt = conn.prepare(&format!("{SHEET_SELECT} WHERE {cond} ORDER BY s.printed_at, s.rowid"))?;
     let rows = stmt
         .query_map([param], |r| sheet_view(r).map(|(v, _)| v))?
         .collect::<rusqlite::Result<Vec<_>>>()?;

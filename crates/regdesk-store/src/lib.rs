@@ -57,10 +57,10 @@ pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
 pub use certificates::{
-    certificate_date, CalibrationInput, CertificateModeInput, CertificateProgress, CertificateQueueFilter, CertificateRow, CertificateSettingsView,
-    CertificateSheetView, LetterEntryView, LetterTableView, LetterTablesView, PrintCertificatesInput, PrintSummary,
-    PrintedCertificates, PrinterInput, PrinterView, SetLettersInput, SkippedCertificate, SystemPrinters,
-    VerificationUrlInput, VoidSheetInput, parse_printer_list,
+    certificate_date, parse_printer_list, CalibrationInput, CertificateModeInput, CertificateProgress,
+    CertificateQueueFilter, CertificateRow, CertificateSettingsView, CertificateSheetView, LetterEntryView,
+    LetterTableView, LetterTablesView, PrintCertificatesInput, PrintSummary, PrintedCertificates, PrinterInput,
+    PrinterView, SetLettersInput, SkippedCertificate, SystemPrinters, VerificationUrlInput, VoidSheetInput,
 };
 pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use regdesk_store::*;
 use tauri::{Emitter, State};
 
-use crate::documents::{document_path, write_and_open};
+use crate::documents::{document_path, open_in_system, write_and_open};
 use crate::state::{AppState, Res};
 
 /// A batch's progress ({done, total}).
@@ -98,18 +98,23 @@ pub async fn print_certificates(
             !cancel.load(Ordering::SeqCst)
         })
     })?;
+    // The sheets are recorded: from here on a failure is a note beside the summary.
     let store = state.store()?;
     let name = format!("证书-{}.pdf", &summary.print_id);
     let printer = input.printer.trim().to_string();
-    let file = if printer.is_empty() {
-        write_and_open(&app, store, "prints", &name, &pdf)?
+    let path = document_path(store, "prints", &name)?;
+    std::fs::write(&path, &pdf).map_err(StoreError::from)?;
+    let sent = if printer.is_empty() {
+        open_in_system(&app, &path)
     } else {
-        let path = document_path(store, "prints", &name)?;
-        std::fs::write(&path, &pdf).map_err(StoreError::from)?;
-        send_to_printer(&printer, &path)?;
-        path.display().to_string()
+        send_to_printer(&printer, &path)
     };
-    Ok(PrintedCertificates { summary, file, printer })
+    Ok(PrintedCertificates {
+        summary,
+        file: path.display().to_string(),
+        printer,
+        note: sent.err().map(|e| e.message).unwrap_or_default(),
+    })
 }
 
 /// 取消: the batch stops at its next page; nothing is recorded.

@@ -1111,7 +1111,12 @@ state: string, printed_at: string, printed_by: string, changed_at: string | null
 
 export type PrintSummary = { print_id: string, printed: number, reprinted: number, skipped: Array<SkippedCertificate>, sheets: Array<CertificateSheetView>, };
 
-export type PrintedCertificates = { summary: PrintSummary, file: string, printer: string, };
+export type PrintedCertificates = { summary: PrintSummary, file: string, printer: string, 
+/**
+ * What went wrong after the sheets were recorded (the viewer or the printer
+ * could not be reached); '' when nothing did. The file is kept either way.
+ */
+note: string, };
 
 export type SystemPrinters = { service: boolean, printers: Array<string>, };
 

@@ -46,6 +46,7 @@ const printed = (numbers: number[], skipped: PrintedCertificates['summary']['ski
   summary: { print_id: 'print-1', printed: numbers.length, reprinted: 0, skipped, sheets: numbers.map((n) => sheet(n)) },
   file: '/data/prints/证书-print-1.pdf',
   printer: '',
+  note: '',
 });
 
 describe('制证发证 · 待制证', () => {

@@ -93,7 +93,8 @@ function Summary({ result, onVoid }: { result: PrintedCertificates; onVoid: (s: 
         message={ct('print.done', { printed: s.printed, reprinted: s.reprinted, file: result.file })}
         description={
           <>
-            {result.printer !== '' && <div>{ct('print.toPrinter', { printer: result.printer })}</div>}
+            {result.printer !== '' && result.note === '' && <div>{ct('print.toPrinter', { printer: result.printer })}</div>}
+            {result.note !== '' && <div data-testid="print-note">{result.note}</div>}
             {s.skipped.length > 0 && (
               <div data-testid="print-skipped">
                 {ct('print.skipped', { count: s.skipped.length })}

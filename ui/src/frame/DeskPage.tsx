@@ -146,7 +146,7 @@ export function DeskPage({
       {isPayments ? (
         overview && <PaymentsDesk overview={overview} onChanged={changed} lookup={found} />
       ) : isCertificates ? (
-        <CertificateDesk onChanged={changed} />
+        <CertificateDesk onChanged={changed} queueTabs={items} tab={tab} onTab={setTab} />
       ) : filing !== null ? (
         <FilingWorkspace
           caseKey={filing || undefined}
