@@ -50,20 +50,12 @@ const printed = (numbers: number[], skipped: PrintedCertificates['summary']['ski
 });
 
 describe('制证发证 · 待制证', () => {
-  it('filters, prints the selection with progress, shows the summary and voids a spoiled sheet', async () => {
-    let waiting = [row(1), row(2), row(3)];
-    let finish: ((v: PrintedCertificates) => void) | null = null;
+  it('filters by what is typed and names a bad date', async () => {
     const core = fakeCore({
-      certificate_queue: () => waiting,
+      certificate_queue: () => [row(1), row(2), row(3)],
       system_printers: () => ({ service: false, printers: [] }),
-      print_certificates: () =>
-        new Promise((resolve) => {
-          finish = resolve;
-        }),
-      void_certificate_sheet: (args) => ({ ...sheet(1, 'voided'), id: inputOf<VoidSheetInput>({ args }).sheet_id }),
     });
-    const onChanged = vi.fn();
-    const { user } = renderWithProviders(<CertificateDesk onChanged={onChanged} />);
+    const { user } = renderWithProviders(<CertificateDesk onChanged={vi.fn()} />);
     expect(await screen.findByText('浙作登字-2026-F-00000001')).toBeInTheDocument();
     expect(screen.getByTestId('tab-to-print')).toHaveTextContent('待制证');
     // No print service here: said on screen, and the viewer is the only target.
@@ -88,20 +80,35 @@ describe('制证发证 · 待制证', () => {
       include_printed: false,
     });
 
+  });
+
+  it('prints the selection with progress and shows the summary', async () => {
+    let waiting = [row(1), row(2), row(3)];
+    let finish: ((v: PrintedCertificates) => void) | null = null;
+    const core = fakeCore({
+      certificate_queue: () => waiting,
+      system_printers: () => ({ service: false, printers: [] }),
+      print_certificates: () =>
+        new Promise((resolve) => {
+          finish = resolve;
+        }),
+      void_certificate_sheet: (args) => ({ ...sheet(1, 'voided'), id: inputOf<VoidSheetInput>({ args }).sheet_id }),
+    });
+    const onChanged = vi.fn();
+    const { user } = renderWithProviders(<CertificateDesk onChanged={onChanged} />);
+    expect(await screen.findByText('浙作登字-2026-F-00000001')).toBeInTheDocument();
     const print = screen.getByTestId('print-selected');
     expect(print).toBeDisabled();
     await user.click(within(screen.getByTestId('cert-queue')).getAllByRole('checkbox')[0]); // select all
     expect(print).toHaveTextContent('已选 3 份');
-    await user.click(screen.getByTestId('print-mode-overprint'));
-    await fill(user, screen.getByTestId('print-first-sheet'), 'No.0099');
     await user.click(print);
     await waitFor(() => expect(core.callsTo('print_certificates')).toHaveLength(1));
     expect(inputOf<PrintCertificatesInput>(core.callsTo('print_certificates')[0])).toEqual({
       numbers: [row(1), row(2), row(3)].map((r) => r.registration_number),
-      mode: 'overprint',
+      mode: 'full',
       printer: '',
       reprint_reason: '',
-      first_sheet_number: 'No.0099',
+      first_sheet_number: '',
     });
     expect(await screen.findByTestId('print-progress')).toBeInTheDocument();
     await act(async () => {
@@ -119,6 +126,19 @@ describe('制证发证 · 待制证', () => {
     expect(screen.queryByTestId('print-progress')).not.toBeInTheDocument();
     expect(onChanged).toHaveBeenCalled();
 
+  });
+
+  it('voids a spoiled sheet of the summary with its reason', async () => {
+    const core = fakeCore({
+      certificate_queue: () => [row(1)],
+      system_printers: () => ({ service: false, printers: [] }),
+      print_certificates: () => printed([1]),
+      void_certificate_sheet: (args) => ({ ...sheet(1, 'voided'), id: inputOf<VoidSheetInput>({ args }).sheet_id }),
+    });
+    const { user } = renderWithProviders(<CertificateDesk onChanged={vi.fn()} />);
+    await user.click(await screen.findByTestId(`select-${row(1).registration_number}`));
+    await user.click(screen.getByTestId('print-selected'));
+    await screen.findByTestId('print-summary');
     // A spoiled sheet: the reason is asked for, then the sheet shows as voided.
     await user.click(screen.getByTestId(`void-${row(1).registration_number}`));
     await fill(user, await screen.findByTestId('void-reason'), '卡纸');
@@ -147,9 +167,12 @@ describe('制证发证 · 待制证', () => {
     expect(screen.queryByTestId('print-no-service')).not.toBeInTheDocument();
     await user.click(screen.getByTestId(`select-${row(1).registration_number}`));
     await fill(user, await screen.findByTestId('print-reason'), '申请人要求补打');
+    await user.click(screen.getByTestId('print-mode-overprint'));
+    await fill(user, screen.getByTestId('print-first-sheet'), 'No.0099');
     await user.click(screen.getByTestId('print-selected'));
     await waitFor(() => expect(core.callsTo('print_certificates')).toHaveLength(1));
-    expect(inputOf<PrintCertificatesInput>(core.callsTo('print_certificates')[0]).reprint_reason).toBe('申请人要求补打');
+    const sent = inputOf<PrintCertificatesInput>(core.callsTo('print_certificates')[0]);
+    expect([sent.reprint_reason, sent.mode, sent.first_sheet_number]).toEqual(['申请人要求补打', 'overprint', 'No.0099']);
     await user.click(await screen.findByTestId('print-cancel'));
     expect(await screen.findByTestId('print-cancelled')).toHaveTextContent('已取消打印');
     expect(screen.queryByTestId('print-error')).not.toBeInTheDocument();
