@@ -294,7 +294,9 @@ mod tests {
     #[test]
     fn a_letter_table_used_for_numbers_changes_only_from_a_stated_later_day() {
         let today = d("2026-11-25");
-        let cases: [(Option<&str>, Option<&str>, Result<&str, &str>); 7] = [
+        /// (last issued on, stated start, the start or the error's code)
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, Result<&'a str, &'a str>);
+        let cases: [Case<'_>; 7] = [
             (None, None, Ok("2026-11-25")),
             (None, Some("2026-12-01"), Ok("2026-12-01")),
             (None, Some("2026-11-24"), Err("start_in_past")),

@@ -14,7 +14,7 @@ fn sample(i: usize) -> Certificate {
         authors: vec!["林晓燕".into(), "王立".into(), "陈一鸣".into()],
         owners: vec!["杭州湖光影像文化传媒有限公司".into()],
         completed_on: "2026年03月07日".into(),
-        published_on: if i % 2 == 0 {
+        published_on: if i.is_multiple_of(2) {
             None
         } else {
             Some("2026年04月01日".into())
