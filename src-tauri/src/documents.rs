@@ -20,7 +20,7 @@ pub fn write_and_open(
     Ok(path.display().to_string())
 }
 
-fn open_in_system(app: &tauri::AppHandle, path: &Path) -> Result<(), ApiError> {
+pub fn open_in_system(app: &tauri::AppHandle, path: &Path) -> Result<(), ApiError> {
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)

@@ -13,6 +13,7 @@ use tauri::{Emitter, Manager};
 
 mod commands {
     pub mod admin;
+    pub mod certificates;
     pub mod counter;
     pub mod files;
     pub mod frame;
@@ -91,6 +92,8 @@ commands! {
         admin::list_staff, admin::settings, admin::key_location, admin::verify_audit, admin::recent_audit, admin::office_tree,
         admin::calendar_years, admin::backup_status, admin::access_log,
         intake::registration_counters, intake::find_historic,
+        certificates::certificate_queue, certificates::certificate_sheets, certificates::certificate_settings,
+        certificates::category_letters, certificates::system_printers,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -114,6 +117,10 @@ commands! {
         intake::save_intake_template, intake::import_filings, intake::cancel_filing_import,
         intake::submit_many_for_signing,
         intake::import_register, intake::set_registration_counter, intake::revoke_historic,
+        certificates::print_certificates, certificates::cancel_certificate_print, certificates::open_certificate,
+        certificates::print_calibration_page, certificates::void_certificate_sheet,
+        certificates::update_verification_url, certificates::save_certificate_printer,
+        certificates::set_category_letters,
     ],
 }
 

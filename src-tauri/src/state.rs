@@ -18,6 +18,8 @@ pub struct AppState {
     pub(crate) import_cancel: AtomicBool,
     /// Set by 取消 while a batch of filings is being imported (read between rows).
     pub(crate) intake_cancel: AtomicBool,
+    /// Set by 取消 while certificates are being printed (read without the store's lock).
+    pub(crate) print_cancel: AtomicBool,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             session: Mutex::new(None),
             import_cancel: AtomicBool::new(false),
             intake_cancel: AtomicBool::new(false),
+            print_cancel: AtomicBool::new(false),
         }
     }
 

@@ -11,6 +11,7 @@
 mod support;
 
 mod admin;
+mod certificates;
 mod counter;
 mod intake;
 mod keyboard;

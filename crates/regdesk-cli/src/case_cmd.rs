@@ -95,6 +95,14 @@ pub enum PrintCmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// 电子证书 PDF（登记号或流水号；制证发证岗位）。 / The e-certificate as PDF (registration number or serial; certificate desk).
+    Certificate {
+        /// 登记号或流水号 / registration number or serial
+        number: String,
+        /// 输出文件 / output file
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
 }
 
 fn parse_queue(code: &str) -> Option<Queue> {
@@ -400,6 +408,9 @@ pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 
             output,
         ),
         PrintCmd::Notice { serial, output } => (store.notice_pdf(s, serial), output),
+        PrintCmd::Certificate { number, output } => {
+            return crate::certificate_cmd::print_certificate(store, s, number, output, io)
+        }
     };
     match made {
         Ok((what, pdf)) => match std::fs::write(output, pdf) {

@@ -7,6 +7,7 @@ mod applicant_cmd;
 mod backup_cmd;
 mod calendar_cmd;
 mod case_cmd;
+mod certificate_cmd;
 mod desk_io;
 mod filing_cmd;
 mod frame_cmd;
@@ -79,6 +80,9 @@ enum Cmd {
     /// 初审、终审、审查记录、疑似重复（需审查人员 --user）。 / First and final review, history, duplicates.
     #[command(subcommand)]
     Review(review_cmd::ReviewCmd),
+    /// 制证：批量打印、重印、作废证书纸（需制证发证 --user）。 / Certificates: batch printing, reprints, voided sheets (certificate desk).
+    #[command(subcommand)]
+    Certificate(certificate_cmd::CertificateCmd),
     /// 缴费与核款：缴费方式、登记付款、核款、退费、导入银行流水（需 --user）。 / Payments: method, record, check, refund, bank statements.
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
@@ -393,6 +397,13 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Print(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => case_cmd::print(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Certificate(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => certificate_cmd::certificate(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1

@@ -918,3 +918,79 @@ fn register_import_then_counters_continue_and_cannot_go_back() {
     assert_eq!(code, 0);
     assert!(o.contains("浙作登字-2026-F-00000300"), "{o}");
 }
+
+#[test]
+fn the_certificate_desk_prints_reprints_and_voids_headless() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path()).args(["demo", "--cases", "12"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let run = |user: &str, args: &[&str]| {
+        let mut c = regdesk(d.path());
+        c.args(["--user", user]).env("REGDESK_PASSWORD", "Banquan2026");
+        out(c.args(args))
+    };
+    let (code, o, _) = run("zhaomin", &["case", "list", "--queue", "registered", "--json"]);
+    assert_eq!(code, 0);
+    let row: serde_json::Value = serde_json::from_str(o.lines().next().unwrap()).unwrap();
+    let number = row["registration_number"].as_str().unwrap().to_string();
+
+    let pdf = d.path().join("证书.pdf");
+    let pdf_s = pdf.to_str().unwrap();
+    let (code, o, e) = run("liuyang", &["print", "certificate", &number, "-o", pdf_s]);
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    // Only the certificate desk.
+    let (code, _, e) = run("wangli", &["print", "certificate", &number, "-o", pdf_s]);
+    assert_eq!(code, 1);
+    assert!(e.contains("制证发证"), "{e}");
+
+    let batch = d.path().join("batch.pdf");
+    let batch_s = batch.to_str().unwrap();
+    let (code, o, e) = run(
+        "liuyang",
+        &[
+            "certificate",
+            "batch",
+            "--mode",
+            "overprint",
+            "--first-sheet",
+            "No.0001",
+            "-o",
+            batch_s,
+        ],
+    );
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(o.contains("已打印 1 份证书"), "{o}");
+    assert!(o.contains(&number) && o.contains("No.0001"), "{o}");
+    assert!(e.contains("已排版 1/1"), "{e}");
+    assert!(std::fs::read(&batch).unwrap().starts_with(b"%PDF"));
+    // Nothing waits any more.
+    let (code, _, e) = run("liuyang", &["certificate", "batch", "-o", batch_s]);
+    assert_eq!(code, 1);
+    assert!(e.contains("没有待制证"), "{e}");
+    // A reprint names its reason.
+    let (code, _, e) = run(
+        "liuyang",
+        &["certificate", "reprint", &number, "--reason", " ", "-o", batch_s],
+    );
+    assert_eq!(code, 1);
+    assert!(e.contains("重印原因"), "{e}");
+    let (code, o, e) = run(
+        "liuyang",
+        &["certificate", "reprint", &number, "--reason", "卡纸", "-o", batch_s],
+    );
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(o.contains("其中重印 1 份"), "{o}");
+    let (code, o, _) = run("liuyang", &["certificate", "sheets", &number]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = o.lines().collect();
+    assert_eq!(lines.len(), 2, "{o}");
+    let last_id = lines[1].split('\t').next().unwrap();
+    let (code, o, e) = run("liuyang", &["certificate", "void", last_id, "--reason", "卡纸"]);
+    assert_eq!(code, 0, "{o}{e}");
+    let (_, o, _) = run("liuyang", &["certificate", "sheets", &number]);
+    assert!(o.lines().nth(1).unwrap().contains("voided"), "{o}");
+    // The audit chain holds every step.
+    let (code, o, e) = run("admin", &["audit", "verify"]);
+    assert_eq!(code, 0, "{o}{e}");
+}

@@ -7,6 +7,7 @@
 pub mod applicant;
 pub mod calendar;
 pub mod category;
+pub mod certificate;
 pub mod error;
 pub mod fee;
 pub mod filing;

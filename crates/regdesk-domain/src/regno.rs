@@ -241,13 +241,25 @@ impl TryFrom<CategoryLettersData> for CategoryLetters {
     }
 }
 
+/// 已确认的类别字母：letters seen on real certificates' numbers (docs/DOMAIN.md §9).
+/// The default table carries every one; the other categories get the free
+/// letters in list order, an assumption the admin sees as such.
+pub const CONFIRMED_LETTERS: [(WorkCategory, char); 5] = [
+    (WorkCategory::Text, 'A'),
+    (WorkCategory::FineArt, 'F'),
+    (WorkCategory::Photography, 'G'),
+    (WorkCategory::Audiovisual, 'I'),
+    (WorkCategory::Other, 'L'),
+];
+
+/// The letter real certificates confirm for a category, if any.
+pub fn confirmed_letter(category: WorkCategory) -> Option<char> {
+    CONFIRMED_LETTERS.iter().find(|(c, _)| *c == category).map(|(_, l)| *l)
+}
+
 impl Default for CategoryLetters {
     fn default() -> Self {
-        let fixed = [
-            (WorkCategory::Text, 'A'),
-            (WorkCategory::FineArt, 'F'),
-            (WorkCategory::Audiovisual, 'I'),
-        ];
+        let fixed = CONFIRMED_LETTERS;
         let mut free = ('A'..='Z').filter(|l| !fixed.iter().any(|(_, f)| f == l));
         let entries = WorkCategory::ALL
             .into_iter()
@@ -762,13 +774,21 @@ mod tests {
             (WorkCategory::Oral, 'B'),
             (WorkCategory::Quyi, 'E'),
             (WorkCategory::FineArt, 'F'),
-            (WorkCategory::Dance, 'G'),
-            (WorkCategory::Acrobatics, 'H'),
+            (WorkCategory::Photography, 'G'),
+            (WorkCategory::Dance, 'H'),
             (WorkCategory::Audiovisual, 'I'),
-            (WorkCategory::Architecture, 'J'),
-            (WorkCategory::Photography, 'K'),
-            (WorkCategory::Other, 'Q'),
+            (WorkCategory::Acrobatics, 'J'),
+            (WorkCategory::Architecture, 'K'),
+            (WorkCategory::Other, 'L'),
+            (WorkCategory::EngineeringDrawing, 'M'),
+            (WorkCategory::Model, 'Q'),
         ];
+        // Every confirmed letter is in the default; no other category has a confirmed letter.
+        for (c, l) in CONFIRMED_LETTERS {
+            assert_eq!(t.letter_of(c), Some(l), "{c}");
+            assert_eq!(confirmed_letter(c), Some(l));
+        }
+        assert_eq!(confirmed_letter(WorkCategory::Dance), None);
         for (c, l) in table {
             assert_eq!(t.letter_of(c), Some(l), "{c}");
             assert_eq!(t.category_of(l), Some(c));

@@ -143,6 +143,8 @@ pub enum Permission {
     OpenDesk(Desk),
     /// 上传某种用途的文件（回单、样本、身份证明材料、遗失声明……）
     AttachFile(FilePurpose),
+    /// 制作证书：打印、重印证书，作废废证
+    PrintCertificates,
 }
 
 /// 文件用途：a file is added to the attachment store for one purpose, and the purpose decides
@@ -219,6 +221,7 @@ impl Permission {
             ),
             Permission::OpenDesk(d) => role.desks().contains(&d),
             Permission::AttachFile(p) => p.roles().contains(&role),
+            Permission::PrintCertificates => role == Role::CertificateDesk,
         }
     }
 
@@ -232,6 +235,7 @@ impl Permission {
             Permission::ViewPersonalData => "查看完整证件号码、地址或身份证明文件".into(),
             Permission::OpenDesk(d) => format!("进入{}", desk_label(d)),
             Permission::AttachFile(p) => format!("上传{}", p.label()),
+            Permission::PrintCertificates => "打印证书".into(),
         }
     }
 }

@@ -5,7 +5,10 @@
 //! - the application form (作品登记申请表), [`application_form`];
 //! - the correction notice (作品登记补正通知书), [`correction_notice`];
 //! - the refusal notice (作品不予登记通知书), [`refusal_notice`];
-//! - the fee day report (收费日报), [`day_report`].
+//! - the fee day report (收费日报), [`day_report`];
+//! - the certificate of registration (作品登记证书), one or a batch, in full or
+//!   overprinted on pre-printed blanks, and the printer's calibration page,
+//!   [`certificate`], [`certificate_batch`], [`calibration_page`].
 //!
 //! Spreadsheets (.xlsx):
 //! - the invoice list for the e-invoicing system (开票清单), [`invoice_list_xlsx`];
@@ -19,6 +22,7 @@
 pub mod application_form;
 pub mod barcode;
 mod canvas;
+pub mod certificate;
 pub mod day_report;
 mod font;
 mod money;
@@ -28,6 +32,7 @@ pub mod template;
 
 pub use application_form::{application_form, ApplicationForm, PartyLine, SignerLine};
 pub use barcode::BarcodeError;
+pub use certificate::{calibration_page, certificate, certificate_batch, Certificate, CertificateMode, SheetLayout};
 pub use day_report::{day_report, DayReport, DayReportRow};
 pub use money::yuan;
 pub use notice::{correction_notice, refusal_notice, CorrectionNotice, RefusalNotice, Reviewer};
@@ -46,6 +51,12 @@ pub enum PrintError {
     /// The case serial cannot be put into the barcode.
     #[error("流水号无法打印为条码：{0}")]
     Barcode(#[from] BarcodeError),
+    /// The verification link is too long for a QR code.
+    #[error("证书二维码无法生成：{0}。请管理员缩短系统设置中的证书查验地址")]
+    QrCode(String),
+    /// The person cancelled a long print.
+    #[error("已取消打印")]
+    Cancelled,
     /// The spreadsheet writer reported an error.
     #[error("电子表格（xlsx）生成失败：{0}")]
     Xlsx(String),
@@ -59,6 +70,8 @@ impl PrintError {
             Self::PdfWrite(_) => "pdf_write_failed",
             Self::Barcode(e) => e.code(),
             Self::Xlsx(_) => "xlsx_write_failed",
+            Self::QrCode(_) => "qr_code_failed",
+            Self::Cancelled => "cancelled",
         }
     }
 }

@@ -80,6 +80,13 @@ pub fn typescript() -> String {
         crate::IntakeProgress, crate::RegisterImportInput, crate::RegisterImportView, crate::CounterView,
         crate::SetCounterInput, crate::HistoricView, crate::RevokeHistoricInput, crate::BatchSubmitView,
         crate::SubmitManyInput,
+        regdesk_domain::certificate::PrintKind,
+        crate::CertificateQueueFilter, crate::CertificateRow, crate::PrintCertificatesInput,
+        crate::CertificateModeInput, crate::SkippedCertificate, crate::CertificateSheetView, crate::PrintSummary,
+        crate::PrintedCertificates, crate::SystemPrinters, crate::VoidSheetInput, crate::PrinterView,
+        crate::PrinterInput, crate::CertificateSettingsView, crate::VerificationUrlInput, crate::LetterEntryView,
+        crate::LetterTableView, crate::LetterTablesView, crate::SetLettersInput, crate::CertificateProgress,
+        crate::CalibrationInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

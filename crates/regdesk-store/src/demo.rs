@@ -349,6 +349,9 @@ fn fill_cases(store: &Store, clerk: &Session, n: u32) -> Result<u32> {
     Ok(made)
 }
 
+/// The sample office's certificate verification address (证书查验地址).
+pub const DEMO_VERIFICATION_URL: &str = "https://bqdj.example.cn/zsyz";
+
 /// The sample office as the app and `regdesk demo` make it: [`fill`], then (with three or more
 /// filings waiting for payment) payments checked and one case through both reviews, and a sample
 /// bank statement among the demo files.
@@ -368,6 +371,17 @@ pub fn fill_office(store: &Store, cases: u32) -> Result<DemoSummary> {
                 },
             )?;
         }
+    }
+    // The sample office's verification address, so its certificates carry a QR code.
+    let cert = store.certificate_settings(&admin)?;
+    if cert.verification_url.is_empty() {
+        store.update_verification_url(
+            &admin,
+            &crate::VerificationUrlInput {
+                verification_url: DEMO_VERIFICATION_URL.into(),
+                version: cert.version,
+            },
+        )?;
     }
     if sum.cases_made > 0 {
         let dir = store.path().parent().map(|p| p.join("demo-files")).unwrap_or_default();

@@ -15,6 +15,7 @@ pub mod backup;
 pub mod bindings;
 mod calendar;
 mod cases;
+mod certificates;
 mod codes;
 mod db;
 pub mod demo;
@@ -57,6 +58,12 @@ pub use audit::{AuditHead, AuditProblem, AuditProblemKind, AuditReport, ResetAnc
 pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
+};
+pub use certificates::{
+    certificate_date, parse_printer_list, CalibrationInput, CertificateModeInput, CertificateProgress,
+    CertificateQueueFilter, CertificateRow, CertificateSettingsView, CertificateSheetView, LetterEntryView,
+    LetterTableView, LetterTablesView, PrintCertificatesInput, PrintSummary, PrintedCertificates, PrinterInput,
+    PrinterView, SetLettersInput, SkippedCertificate, SystemPrinters, VerificationUrlInput, VoidSheetInput,
 };
 pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
 pub use documents::{private_dir, DocumentFolder, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
@@ -200,6 +207,7 @@ impl Store {
         };
         // A database from before row digests records every row once.
         store.audit_baseline()?;
+        store.keep_category_letters()?;
         store.encrypt_plain_files()?;
         // Prints and exports an older version left inside the data directory
         // hold personal data in plain form: they move out. Old prints, exports

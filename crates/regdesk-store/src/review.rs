@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 use regdesk_domain::category::WorkCategory;
 use regdesk_domain::lifecycle::{self, CaseCommand, CaseState, CommandKind, RefusalGround, RevocationGround};
-use regdesk_domain::regno::{CategoryLetters, RegistrationNumber};
+use regdesk_domain::regno::RegistrationNumber;
 use regdesk_domain::staff::PermissionDenied;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -198,9 +198,11 @@ fn correction_deadline(conn: &Connection, now: DateTime<Utc>) -> Result<DateTime
     end_of_office_day(day)
 }
 
-/// 登记号中各作品类别的字母（国家规定的字母表，见 `regno::CategoryLetters`）。
-fn letter_of(category: WorkCategory) -> Result<char> {
-    CategoryLetters::default().letter_of(category).ok_or_else(|| {
+/// 登记号中各作品类别的字母：the letter table in force on the day of approval
+/// (`category_letter_tables`, else the built-in `regno::CategoryLetters`).
+fn letter_of(conn: &Connection, category: WorkCategory, day: NaiveDate) -> Result<char> {
+    let (_, letters) = crate::certificates::letters_on(conn, day)?;
+    letters.letter_of(category).ok_or_else(|| {
         refused(
             "missing_category",
             format!("类别字母表中没有“{}”，无法分配登记号，请联系信息科", category.label()),
@@ -220,7 +222,7 @@ fn allocate_number(tx: &Transaction<'_>, row: &Row, staff_id: &str, now: DateTim
             "本案没有填写作品类别，无法分配登记号：请退回初审，由窗口补正作品类别后重新提交",
         )
     })?;
-    let letter_char = letter_of(category)?;
+    let letter_char = letter_of(tx, category, office_date(now))?;
     let letter = letter_char.to_string();
     let year = office_date(now).year();
     tx.execute(
@@ -256,9 +258,20 @@ fn allocate_number(tx: &Transaction<'_>, row: &Row, staff_id: &str, now: DateTim
         )));
     }
     tx.execute(
-        "INSERT INTO registration_numbers (number, prefix, year, letter, serial, case_id, state, issued_at, issued_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'used', ?7, ?8)",
-        params![number, prefix, year, letter, last, row.id, now, staff_id],
+        "INSERT INTO registration_numbers (number, prefix, year, letter, serial, case_id, state, issued_at, issued_by,
+            check_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'used', ?7, ?8, ?9)",
+        params![
+            number,
+            prefix,
+            year,
+            letter,
+            last,
+            row.id,
+            now,
+            staff_id,
+            crate::certificates::new_check_code()
+        ],
     )?;
     Ok(number)
 }
@@ -542,6 +555,8 @@ impl Store {
                         "登记号 {number} 不在登记号台账中或已不是“已使用”，请联系信息科核对台账"
                     )));
                 }
+                // The certificate is recalled: its sheets are no longer valid and it is never printed again.
+                crate::certificates::recall_sheets(tx, number, &who.staff_id.0, now, &format!("撤销登记：{reason}"))?;
             }
             log_review(tx, &row, &cmd, &who, now)?;
             Ok((change, detail(row)))

@@ -5,6 +5,8 @@ import { AccessLogTab } from './AccessLogTab';
 import { AuditTab } from './AuditTab';
 import { BackupTab } from './BackupTab';
 import { CalendarTab } from './CalendarTab';
+import { CertificateSettingsTab } from './CertificateSettingsTab';
+import { ct } from '../certificates/texts';
 import { MethodTab } from './MethodTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
 import { RevokeTab } from './RevokeTab';
@@ -68,6 +70,11 @@ export function AdminDesk({
             key: 'register',
             label: <span data-testid="admin-tab-register">{itx('reg.tab')}</span>,
             children: <RegisterTab />,
+          },
+          {
+            key: 'certificates',
+            label: <span data-testid="admin-tab-certificates">{ct('admin.tab')}</span>,
+            children: <CertificateSettingsTab />,
           },
           {
             key: 'backup',

@@ -1216,3 +1216,106 @@ submitted: boolean,
 message: string, };
 
 export type SubmitManyInput = { case_ids: Array<string>, };
+
+export type PrintKind = "first" | "reprint";
+
+export type CertificateQueueFilter = { 
+/**
+ * 登记日期自（含）
+ */
+registered_from: string | null, 
+/**
+ * 登记日期至（含）
+ */
+registered_to: string | null, category: WorkCategory | null, delivery: Delivery | null, 
+/**
+ * 申请人或代理机构名称中的文字
+ */
+party: string, 
+/**
+ * 也列出证书已打印过的（重印用）
+ */
+include_printed: boolean, };
+
+export type CertificateRow = { case_id: string, serial: string, registration_number: string, title: string, category: WorkCategory | null, applicant_name: string, delivery: Delivery | null, registered_on: string, 
+/**
+ * 已打印且未作废的证书纸张数；大于 0 时再打印即为重印，须填原因
+ */
+printed_sheets: number, };
+
+export type PrintCertificatesInput = { numbers: Array<string>, mode: CertificateModeInput, 
+/**
+ * 打印机名称；空：在看图程序中打开（不加偏移）
+ */
+printer: string, 
+/**
+ * 重印原因（有证书已打印过时必填）
+ */
+reprint_reason: string, 
+/**
+ * 第一张预印证书纸的编号（套打时），后续各张依次加一；空：不记录
+ */
+first_sheet_number: string, };
+
+export type CertificateModeInput = "full" | "overprint";
+
+export type SkippedCertificate = { registration_number: string, message: string, };
+
+export type CertificateSheetView = { id: string, print_id: string, registration_number: string, serial: string, kind: PrintKind, reprint_reason: string, sheet_number: string | null, 
+/**
+ * printed 已打印 / voided 已作废 / recalled 已收回（登记已撤销）
+ */
+state: string, printed_at: string, printed_by: string, changed_at: string | null, reason: string | null, };
+
+export type PrintSummary = { print_id: string, printed: number, reprinted: number, skipped: Array<SkippedCertificate>, sheets: Array<CertificateSheetView>, };
+
+export type PrintedCertificates = { summary: PrintSummary, file: string, printer: string, 
+/**
+ * What went wrong after the sheets were recorded (the viewer or the printer
+ * could not be reached); '' when nothing did. The file is kept either way.
+ */
+note: string, };
+
+export type SystemPrinters = { service: boolean, printers: Array<string>, };
+
+export type VoidSheetInput = { sheet_id: string, reason: string, };
+
+export type PrinterView = { name: string, offset_x_mm: number, offset_y_mm: number, version: number, };
+
+export type PrinterInput = { name: string, offset_x_mm: number, offset_y_mm: number, version: number, };
+
+export type CertificateSettingsView = { 
+/**
+ * 证书二维码打开的查验地址（登记号与查验码附在其后）；空：未设置，不能出证
+ */
+verification_url: string, version: number, printers: Array<PrinterView>, };
+
+export type VerificationUrlInput = { verification_url: string, version: number, };
+
+export type LetterEntryView = { category: WorkCategory, label: string, letter: string, 
+/**
+ * 真实证书上已确认的字母；None：未见实例，表中字母为推定
+ */
+confirmed_letter: string | null, 
+/**
+ * 表中字母与已确认的字母相同
+ */
+confirmed: boolean, };
+
+export type LetterTableView = { 
+/**
+ * 启用日期；None：内置默认表
+ */
+starts_on: string | null, text: string, entries: Array<LetterEntryView>, };
+
+export type LetterTablesView = { in_force: LetterTableView, scheduled: Array<LetterTableView>, 
+/**
+ * 按现行表已分配的登记号数；大于 0 时修改须填写启用日期
+ */
+numbers_issued: number, last_issued_on: string | null, };
+
+export type SetLettersInput = { text: string, starts_on: string | null, };
+
+export type CertificateProgress = { done: number, total: number, };
+
+export type CalibrationInput = { printer: string, mode: CertificateModeInput, };

@@ -32,6 +32,11 @@ export const READ_COMMANDS = [
   'access_log',
   'registration_counters',
   'find_historic',
+  'certificate_queue',
+  'certificate_sheets',
+  'certificate_settings',
+  'category_letters',
+  'system_printers',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -89,6 +94,14 @@ export const CHANGE_COMMANDS = [
   'import_register',
   'set_registration_counter',
   'revoke_historic',
+  'print_certificates',
+  'cancel_certificate_print',
+  'open_certificate',
+  'print_calibration_page',
+  'void_certificate_sheet',
+  'update_verification_url',
+  'save_certificate_printer',
+  'set_category_letters',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];

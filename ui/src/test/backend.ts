@@ -44,6 +44,9 @@ export const defaultHandlers: Partial<Record<Command, Handler>> = {
   logout: () => null,
   // The database opened: no damage to describe.
   damaged_database: () => null,
+  // The certificate desk: nothing waiting, no print service.
+  certificate_queue: () => [],
+  system_printers: () => ({ service: false, printers: [] }),
 };
 
 /**

@@ -124,7 +124,11 @@ pub(super) fn as_version_12(conn: &Connection) {
     )
     .unwrap();
     conn.execute_batch(
-        "DROP TABLE historic_registrations; DROP TABLE backups; DROP TABLE integrity_checks; ALTER TABLE settings DROP COLUMN backup_dir;
+        "DROP TABLE historic_registrations;
+         DROP TABLE category_letter_tables; DROP TABLE certificate_sheets; DROP TABLE certificate_prints;
+         DROP TABLE certificate_printers; DROP TABLE certificate_settings;
+         ALTER TABLE registration_numbers DROP COLUMN check_code;
+         DROP TABLE backups; DROP TABLE integrity_checks; ALTER TABLE settings DROP COLUMN backup_dir;
          ALTER TABLE settings DROP COLUMN backup_keep; ALTER TABLE settings DROP COLUMN backup_every_hours;
          DROP INDEX journal_row_digests; ALTER TABLE journal DROP COLUMN row_digests;
          DROP TABLE audit_rows; DROP TABLE audit_state;

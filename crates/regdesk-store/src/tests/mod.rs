@@ -12,6 +12,7 @@ mod audit;
 mod backup;
 mod calendar;
 mod cases;
+mod certificates;
 mod db;
 mod encryption;
 mod files;

@@ -1,0 +1,684 @@
+//! The certificate desk on a real database: the check code given on approval,
+//! the electronic certificate, 待制证, printing with every sheet recorded,
+//! reprints, spoiled sheets, revocation, the office's settings and the
+//! category-letter tables.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use regdesk_domain::category::WorkCategory;
+use regdesk_domain::certificate::PrintKind;
+use regdesk_domain::filing::Delivery;
+use regdesk_domain::lifecycle::CaseState;
+
+use super::fixtures::*;
+use crate::*;
+
+/// The sample office: case 0 registered, case 7 registered then revoked.
+fn desk() -> (Fixture, Session, Session) {
+    let f = fixture();
+    crate::demo::fill_office(&f.store, 24).unwrap();
+    let liu = sample_login(&f, "liuyang");
+    let admin = sample_login(&f, "admin");
+    (f, liu, admin)
+}
+
+fn queue(f: &Fixture, s: &Session) -> Vec<CertificateRow> {
+    f.store
+        .certificate_queue(s, &CertificateQueueFilter::default())
+        .unwrap()
+}
+
+fn revoked_number(f: &Fixture) -> String {
+    let c = raw_db(f.store.path()).unwrap();
+    c.query_row(
+        "SELECT number FROM registration_numbers WHERE state = 'revoked'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn print(f: &Fixture, s: &Session, numbers: &[String], reason: &str) -> Result<(PrintSummary, Vec<u8>)> {
+    f.store.print_certificates(
+        s,
+        &PrintCertificatesInput {
+            numbers: numbers.to_vec(),
+            reprint_reason: reason.into(),
+            ..PrintCertificatesInput::default()
+        },
+        &mut |_, _| true,
+    )
+}
+
+fn code_of(e: &StoreError) -> String {
+    match e {
+        StoreError::Refused { code, .. } => code.clone(),
+        StoreError::Invalid(es) => es[0].code.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn approval_gives_a_check_code_and_the_e_certificate_carries_it() {
+    let (f, liu, admin) = desk();
+    let rows = queue(&f, &liu);
+    assert_eq!(rows.len(), 1, "only the registered case, not the revoked one: {rows:?}");
+    let row = &rows[0];
+    let c = raw_db(f.store.path()).unwrap();
+    let check: String = c
+        .query_row(
+            "SELECT check_code FROM registration_numbers WHERE number = ?1",
+            [&row.registration_number],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(check.len(), 10);
+    assert!(check
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() && !"ILOU".contains(ch)));
+
+    let (name, pdf) = f.store.certificate_pdf(&liu, &row.serial).unwrap();
+    assert!(name.contains(&row.registration_number));
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() <= 150 * 1024);
+
+    // Without the address the certificate is not made, and the message says where to set it.
+    let settings = f.store.certificate_settings(&admin).unwrap();
+    f.store
+        .update_verification_url(
+            &admin,
+            &VerificationUrlInput {
+                verification_url: String::new(),
+                version: settings.version,
+            },
+        )
+        .unwrap();
+    let e = f.store.certificate_pdf(&liu, &row.registration_number).unwrap_err();
+    assert_eq!(code_of(&e), "no_verification_url");
+    assert!(e.to_string().contains("证书查验地址"));
+    // A bad address is refused at the field.
+    let e = f
+        .store
+        .update_verification_url(
+            &admin,
+            &VerificationUrlInput {
+                verification_url: "ftp:/nothing".into(),
+                version: settings.version + 1,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "bad_url");
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn the_verification_link_carries_the_number_and_the_check_code() {
+    let (f, liu, _) = desk();
+    let row = queue(&f, &liu).remove(0);
+    let (_, pdf) = f.store.certificate_pdf(&liu, &row.registration_number).unwrap();
+    let c = raw_db(f.store.path()).unwrap();
+    let check: String = c
+        .query_row(
+            "SELECT check_code FROM registration_numbers WHERE number = ?1",
+            [&row.registration_number],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // Read the QR code back as a scanner would, when the tools are there.
+    let have = |t: &str| std::process::Command::new(t).arg("-v").output().is_ok();
+    if !(have("pdftoppm") && have("zbarimg")) {
+        eprintln!("SKIPPED: pdftoppm/zbarimg not on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.pdf"), &pdf).unwrap();
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-r", "300", "-png", "-singlefile"])
+        .arg(dir.path().join("c.pdf"))
+        .arg(dir.path().join("c"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = std::process::Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(dir.path().join("c.png"))
+        .output()
+        .unwrap();
+    let link = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let url = url::Url::parse(&link).unwrap();
+    assert!(link.starts_with(crate::demo::DEMO_VERIFICATION_URL), "{link}");
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+    assert_eq!(
+        pairs,
+        vec![("no".into(), row.registration_number.clone()), ("code".into(), check)]
+    );
+}
+
+#[test]
+fn the_queue_filters_by_date_category_delivery_and_party() {
+    let (f, liu, _) = desk();
+    let row = queue(&f, &liu).remove(0);
+    let with = |filter: CertificateQueueFilter| f.store.certificate_queue(&liu, &filter).unwrap().len();
+    let day = row.registered_on;
+    let other = if row.category == Some(WorkCategory::Text) {
+        WorkCategory::Music
+    } else {
+        WorkCategory::Text
+    };
+    let other_delivery = if row.delivery == Some(Delivery::Mail) {
+        Delivery::Pickup
+    } else {
+        Delivery::Mail
+    };
+    let cases: Vec<(CertificateQueueFilter, usize)> = vec![
+        (
+            CertificateQueueFilter {
+                registered_from: Some(day),
+                registered_to: Some(day),
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            CertificateQueueFilter {
+                registered_from: day.succ_opt(),
+                ..Default::default()
+            },
+            0,
+        ),
+        (
+            CertificateQueueFilter {
+                registered_to: day.pred_opt(),
+                ..Default::default()
+            },
+            0,
+        ),
+        (
+            CertificateQueueFilter {
+                category: row.category,
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            CertificateQueueFilter {
+                category: Some(other),
+                ..Default::default()
+            },
+            0,
+        ),
+        (
+            CertificateQueueFilter {
+                delivery: row.delivery,
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            CertificateQueueFilter {
+                delivery: Some(other_delivery),
+                ..Default::default()
+            },
+            0,
+        ),
+        (
+            CertificateQueueFilter {
+                party: row.applicant_name.chars().take(2).collect(),
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            CertificateQueueFilter {
+                party: "没有这个申请人".into(),
+                ..Default::default()
+            },
+            0,
+        ),
+    ];
+    for (filter, n) in cases {
+        assert_eq!(with(filter.clone()), n, "{filter:?}");
+    }
+    // Only the certificate desk works the queue.
+    let clerk = sample_login(&f, "wangli");
+    let e = f
+        .store
+        .certificate_queue(&clerk, &CertificateQueueFilter::default())
+        .unwrap_err();
+    assert!(e.to_string().contains("制证发证"), "{e}");
+    assert!(f.store.certificate_pdf(&clerk, &row.serial).is_err());
+}
+
+#[test]
+fn printing_records_each_sheet_and_a_reprint_needs_a_reason() {
+    let (f, liu, _) = desk();
+    let row = queue(&f, &liu).remove(0);
+    let numbers = vec![row.registration_number.clone(), revoked_number(&f)];
+    let before = journal_count(&f);
+    let (summary, pdf) = f
+        .store
+        .print_certificates(
+            &liu,
+            &PrintCertificatesInput {
+                numbers: numbers.clone(),
+                mode: CertificateModeInput::Overprint,
+                first_sheet_number: "ZJ-0099".into(),
+                ..PrintCertificatesInput::default()
+            },
+            &mut |_, _| true,
+        )
+        .unwrap();
+    assert_eq!(journal_count(&f), before + 1, "one command, one journal entry");
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!((summary.printed, summary.reprinted), (1, 0));
+    assert_eq!(summary.skipped.len(), 1);
+    assert!(summary.skipped[0].message.contains("已撤销"), "{:?}", summary.skipped);
+    assert_eq!(summary.sheets.len(), 1);
+    let sheet = &summary.sheets[0];
+    assert_eq!(sheet.kind, PrintKind::First);
+    assert_eq!(sheet.sheet_number.as_deref(), Some("ZJ-0099"));
+    assert_eq!(sheet.printed_by, "刘洋");
+    // Printed: no longer waiting.
+    assert!(queue(&f, &liu).is_empty());
+    let all = f
+        .store
+        .certificate_queue(
+            &liu,
+            &CertificateQueueFilter {
+                include_printed: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(all[0].printed_sheets, 1);
+
+    // A reprint without a reason prints nothing; with one it is recorded as a reprint.
+    let e = print(&f, &liu, &numbers[..1], "").unwrap_err();
+    assert_eq!(code_of(&e), "nothing_to_print");
+    assert!(e.to_string().contains("重印原因"), "{e}");
+    let (again, _) = print(&f, &liu, &numbers[..1], "申请人要求补打一份").unwrap();
+    assert_eq!((again.printed, again.reprinted), (0, 1));
+    assert_eq!(again.sheets[0].reprint_reason, "申请人要求补打一份");
+    // The same pre-printed sheet is never recorded twice.
+    let e = f
+        .store
+        .print_certificates(
+            &liu,
+            &PrintCertificatesInput {
+                numbers: numbers[..1].to_vec(),
+                reprint_reason: "卡纸".into(),
+                first_sheet_number: "ZJ-0099".into(),
+                ..PrintCertificatesInput::default()
+            },
+            &mut |_, _| true,
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "sheet_number_used");
+
+    // Cancelled: nothing recorded.
+    let before = journal_count(&f);
+    let e = f
+        .store
+        .print_certificates(
+            &liu,
+            &PrintCertificatesInput {
+                numbers: numbers[..1].to_vec(),
+                reprint_reason: "卡纸".into(),
+                ..PrintCertificatesInput::default()
+            },
+            &mut |_, _| false,
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "cancelled");
+    assert_eq!(journal_count(&f), before);
+    let history = f.store.certificate_sheets(&liu, &row.registration_number).unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_spoiled_sheet_is_voided_with_a_reason_and_the_certificate_waits_again() {
+    let (f, liu, _) = desk();
+    let row = queue(&f, &liu).remove(0);
+    let (summary, _) = print(&f, &liu, std::slice::from_ref(&row.registration_number), "").unwrap();
+    let sheet = summary.sheets[0].clone();
+    let e = f
+        .store
+        .void_certificate_sheet(
+            &liu,
+            &VoidSheetInput {
+                sheet_id: sheet.id.clone(),
+                reason: "  ".into(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "required");
+    let before = journal_count(&f);
+    let v = f
+        .store
+        .void_certificate_sheet(
+            &liu,
+            &VoidSheetInput {
+                sheet_id: sheet.id.clone(),
+                reason: "卡纸".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(journal_count(&f), before + 1);
+    assert_eq!((v.state.as_str(), v.reason.as_deref()), ("voided", Some("卡纸")));
+    assert_eq!(queue(&f, &liu).len(), 1, "back in 待制证");
+    let e = f
+        .store
+        .void_certificate_sheet(
+            &liu,
+            &VoidSheetInput {
+                sheet_id: sheet.id,
+                reason: "再次".into(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "sheet_not_printed");
+    // Printed again after the spoiled sheet: a first print, no reason needed.
+    let (s2, _) = print(&f, &liu, std::slice::from_ref(&row.registration_number), "").unwrap();
+    assert_eq!(s2.printed, 1);
+}
+
+#[test]
+fn revocation_recalls_the_certificate_and_it_is_never_printed_again() {
+    let (f, liu, admin) = desk();
+    let row = queue(&f, &liu).remove(0);
+    let (summary, _) = print(&f, &liu, std::slice::from_ref(&row.registration_number), "").unwrap();
+    let d = f.store.case_detail(&admin, &row.case_id).unwrap();
+    f.store
+        .revoke_registration(
+            &admin,
+            &RevokeInput {
+                case_id: d.id.clone(),
+                version: d.version,
+                ground: regdesk_domain::lifecycle::RevocationGround::ApplicantRequest,
+                note: "与另案重复".into(),
+            },
+        )
+        .unwrap();
+    let sheets = f.store.certificate_sheets(&liu, &row.registration_number).unwrap();
+    assert_eq!(sheets[0].id, summary.sheets[0].id);
+    assert_eq!(sheets[0].state, "recalled");
+    assert!(sheets[0].reason.as_deref().unwrap_or("").contains("撤销登记"));
+    let e = print(&f, &liu, std::slice::from_ref(&row.registration_number), "补打").unwrap_err();
+    assert!(e.to_string().contains("已撤销"), "{e}");
+    let e = f.store.certificate_pdf(&liu, &row.registration_number).unwrap_err();
+    assert_eq!(code_of(&e), "certificate_revoked");
+    assert_eq!(
+        f.store.case_detail(&admin, &row.case_id).unwrap().state,
+        CaseState::Revoked
+    );
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn printers_keep_their_offsets_and_the_batch_uses_them() {
+    let (f, liu, admin) = desk();
+    let p = f
+        .store
+        .save_certificate_printer(
+            &admin,
+            &PrinterInput {
+                name: "证书打印机".into(),
+                offset_x_mm: 1.26,
+                offset_y_mm: -2.0,
+                version: 0,
+            },
+        )
+        .unwrap();
+    assert_eq!((p.offset_x_mm, p.offset_y_mm, p.version), (1.3, -2.0, 1));
+    let e = f
+        .store
+        .save_certificate_printer(
+            &admin,
+            &PrinterInput {
+                name: "证书打印机".into(),
+                offset_x_mm: 25.0,
+                offset_y_mm: 0.0,
+                version: 1,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "offset_range");
+    // The desk may not change offsets; it reads them.
+    assert!(f
+        .store
+        .save_certificate_printer(
+            &liu,
+            &PrinterInput {
+                name: "x".into(),
+                version: 0,
+                ..PrinterInput::default()
+            }
+        )
+        .is_err());
+    assert_eq!(f.store.certificate_settings(&liu).unwrap().printers, vec![p]);
+    let row = queue(&f, &liu).remove(0);
+    let (summary, _) = f
+        .store
+        .print_certificates(
+            &liu,
+            &PrintCertificatesInput {
+                numbers: vec![row.registration_number],
+                mode: CertificateModeInput::Overprint,
+                printer: "证书打印机".into(),
+                ..PrintCertificatesInput::default()
+            },
+            &mut |_, _| true,
+        )
+        .unwrap();
+    let c = raw_db(f.store.path()).unwrap();
+    let (mode, printer, x, y): (String, String, f64, f64) = c
+        .query_row(
+            "SELECT mode, printer, offset_x_mm, offset_y_mm FROM certificate_prints WHERE id = ?1",
+            [&summary.print_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (mode.as_str(), printer.as_str(), x, y),
+        ("overprint", "证书打印机", 1.3, -2.0)
+    );
+    let page = f
+        .store
+        .calibration_pdf(&liu, "证书打印机", CertificateModeInput::Overprint)
+        .unwrap();
+    assert!(page.starts_with(b"%PDF"));
+}
+
+#[test]
+fn a_letter_table_used_for_numbers_changes_only_from_a_stated_later_day() {
+    let (f, _, admin) = desk();
+    let v = f.store.category_letters(&admin).unwrap();
+    assert_eq!(v.in_force.starts_on, None, "the built-in default");
+    assert_eq!(v.numbers_issued, 2);
+    let photo = v
+        .in_force
+        .entries
+        .iter()
+        .find(|e| e.category == WorkCategory::Photography)
+        .unwrap();
+    assert_eq!((photo.letter.as_str(), photo.confirmed), ("G", true));
+    let dance = v
+        .in_force
+        .entries
+        .iter()
+        .find(|e| e.category == WorkCategory::Dance)
+        .unwrap();
+    assert_eq!((dance.confirmed_letter.clone(), dance.confirmed), (None, false));
+
+    let text = v.in_force.text.replace("H 舞蹈", "S 舞蹈");
+    let e = f
+        .store
+        .set_category_letters(
+            &admin,
+            &SetLettersInput {
+                text: text.clone(),
+                starts_on: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "start_required");
+    let today = crate::office_date(f.clock.now());
+    let e = f
+        .store
+        .set_category_letters(
+            &admin,
+            &SetLettersInput {
+                text: text.clone(),
+                starts_on: Some(today),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "start_before_issued");
+    let e = f
+        .store
+        .set_category_letters(
+            &admin,
+            &SetLettersInput {
+                text: "A 文字".into(),
+                starts_on: today.succ_opt(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "missing_category");
+    let tomorrow = today.succ_opt().unwrap();
+    let v = f
+        .store
+        .set_category_letters(
+            &admin,
+            &SetLettersInput {
+                text,
+                starts_on: Some(tomorrow),
+            },
+        )
+        .unwrap();
+    assert_eq!(v.in_force.starts_on, None, "today's numbers keep today's table");
+    assert_eq!(v.scheduled.len(), 1);
+    assert_eq!(v.scheduled[0].starts_on, Some(tomorrow));
+    // From tomorrow the new table is in force, and nothing was issued under it yet.
+    f.clock.set(Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap());
+    let admin = sample_login(&f, "admin");
+    let v = f.store.category_letters(&admin).unwrap();
+    assert_eq!(
+        v.in_force.starts_on,
+        Some(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+    );
+    assert_eq!(v.numbers_issued, 0);
+    let dance = v
+        .in_force
+        .entries
+        .iter()
+        .find(|e| e.category == WorkCategory::Dance)
+        .unwrap();
+    assert_eq!(dance.letter, "S");
+    // Only an admin changes the table.
+    let liu = sample_login(&f, "liuyang");
+    assert!(f
+        .store
+        .set_category_letters(
+            &liu,
+            &SetLettersInput {
+                text: v.in_force.text.clone(),
+                starts_on: None
+            }
+        )
+        .is_err());
+    assert!(f.store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_database_from_before_certificates_keeps_the_letters_it_issued_numbers_under() {
+    let f = fixture();
+    crate::demo::fill_office(&f.store, 12).unwrap();
+    let path = f.store.path().to_path_buf();
+    drop(f.store);
+    super::db::as_version_12(&raw_db(&path).unwrap());
+    let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
+    let conn = raw_db(&path).unwrap();
+    let missing: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM registration_numbers WHERE check_code IS NULL OR length(check_code) <> 10",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(missing, 0, "every registration has its check code");
+    let admin = {
+        store
+            .login(&LoginInput {
+                username: "admin".into(),
+                password: crate::demo::DEMO_PASSWORD.into(),
+            })
+            .unwrap()
+    };
+    let v = store.category_letters(&admin).unwrap();
+    assert_eq!(v.in_force.starts_on, NaiveDate::from_ymd_opt(1, 1, 1));
+    let photo = v
+        .in_force
+        .entries
+        .iter()
+        .find(|e| e.category == WorkCategory::Photography)
+        .unwrap();
+    assert_eq!(
+        (
+            photo.letter.as_str(),
+            photo.confirmed,
+            photo.confirmed_letter.as_deref()
+        ),
+        ("K", false, Some("G"))
+    );
+    // Opened again: nothing more to record.
+    let entries: i64 = conn
+        .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))
+        .unwrap();
+    drop(store);
+    let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
+    let again: i64 = conn
+        .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(again, entries);
+    drop(store);
+}
+
+#[test]
+fn a_kept_letter_table_is_recorded_in_the_audit_chain_on_open() {
+    // What migration 017 does in a database that has row digests: the table
+    // numbers were issued under is kept without a command; the next open
+    // records it, once.
+    let f = fixture();
+    crate::demo::fill_office(&f.store, 12).unwrap();
+    let path = f.store.path().to_path_buf();
+    drop(f.store);
+    raw_db(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO category_letter_tables (starts_on, letters, set_at, set_by) VALUES ('0001-01-01', ?1, '', NULL)",
+            [regdesk_domain::regno::CategoryLetters::default().to_text()],
+        )
+        .unwrap();
+    let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
+    assert!(store.verify_audit().unwrap().ok, "{:?}", store.verify_audit().unwrap());
+    let conn = raw_db(&path).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM journal WHERE command = 'keep_category_letters'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1);
+    drop(store);
+    let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM journal WHERE command = 'keep_category_letters'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "recorded once");
+    drop(store);
+}
