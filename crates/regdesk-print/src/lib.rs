@@ -5,7 +5,9 @@
 //! - the application form (作品登记申请表), [`application_form`];
 //! - the correction notice (作品登记补正通知书), [`correction_notice`];
 //! - the refusal notice (作品不予登记通知书), [`refusal_notice`];
-//! - the fee day report (收费日报), [`day_report`].
+//! - the fee day report (收费日报), [`day_report`];
+//! - the acceptance notice (受理通知书), mailing labels (邮寄面单, any SF stock size), the
+//!   day's shipping list (邮寄清单) and the pickup receipt (签收单), [`delivery`].
 //!
 //! Spreadsheets (.xlsx):
 //! - the invoice list for the e-invoicing system (开票清单), [`invoice_list_xlsx`];
@@ -20,6 +22,7 @@ pub mod application_form;
 pub mod barcode;
 mod canvas;
 pub mod day_report;
+pub mod delivery;
 mod font;
 mod money;
 pub mod notice;
@@ -28,6 +31,10 @@ pub mod sheet;
 pub use application_form::{application_form, ApplicationForm, PartyLine, SignerLine};
 pub use barcode::BarcodeError;
 pub use day_report::{day_report, DayReport, DayReportRow};
+pub use delivery::{
+    acceptance_notice, handover_receipt, labels, shipping_list, text_sheet_xlsx, AcceptanceNotice, HandoverReceipt,
+    ReceiptLine, ShippingLabel, ShippingList, ShippingListRow,
+};
 pub use money::yuan;
 pub use notice::{correction_notice, refusal_notice, CorrectionNotice, RefusalNotice, Reviewer};
 pub use sheet::{day_report_xlsx, invoice_list_xlsx, InvoiceRow};
