@@ -14,6 +14,7 @@ use ts_rs::TS;
 
 use crate::error::FieldError;
 use crate::identity::DocumentType;
+use crate::staff::{PermissionDenied, Role};
 
 /// 面单规格（顺丰热敏纸，宽×高，毫米）。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -166,6 +167,31 @@ pub fn check_pickup_ready(serial: &str, invoice_sent: bool) -> Result<(), FieldE
     ))
 }
 
+/// A phone number as lists show it: the first three and last four digits (138****1234).
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.trim().chars().collect();
+    let n = chars.len();
+    if n <= 7 {
+        return "*".repeat(n);
+    }
+    let head: String = chars.iter().take(3).collect();
+    let tail: String = chars.iter().skip(n - 4).collect();
+    format!("{head}{}{tail}", "*".repeat(n - 7))
+}
+
+/// Who prints the acceptance notice (受理通知书): the counter and finance, where a case is
+/// accepted, and the certificate desk, which takes it back at pickup.
+pub fn may_print_acceptance_notice(roles: &[Role]) -> Result<(), PermissionDenied> {
+    const ROLES: [Role; 3] = [Role::CounterClerk, Role::Finance, Role::CertificateDesk];
+    if roles.iter().any(|r| ROLES.contains(r)) {
+        return Ok(());
+    }
+    Err(PermissionDenied {
+        action: "打印受理通知书".into(),
+        needed: ROLES.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
+    })
+}
+
 /// 领取人：本人或代理人。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -290,6 +316,131 @@ impl HandoverInput {
     }
 }
 
+/// A field of a shipment that goes into a column of SF's bulk-order sheet (批量下单).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SfField {
+    /// 我方邮件编号（客户订单号）
+    OrderRef,
+    RecipientName,
+    RecipientPhone,
+    RecipientAddress,
+    SenderName,
+    SenderPhone,
+    SenderAddress,
+    /// 托寄物内容：作品登记证书
+    Contents,
+    /// 件数（证书本数）
+    Quantity,
+    /// 付款方式：到付
+    Payment,
+    /// 备注：登记号
+    Remark,
+}
+
+impl SfField {
+    pub const ALL: [SfField; 11] = [
+        SfField::OrderRef,
+        SfField::RecipientName,
+        SfField::RecipientPhone,
+        SfField::RecipientAddress,
+        SfField::SenderName,
+        SfField::SenderPhone,
+        SfField::SenderAddress,
+        SfField::Contents,
+        SfField::Quantity,
+        SfField::Payment,
+        SfField::Remark,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SfField::OrderRef => "邮件编号",
+            SfField::RecipientName => "收件人",
+            SfField::RecipientPhone => "收件电话",
+            SfField::RecipientAddress => "收件地址",
+            SfField::SenderName => "寄件单位",
+            SfField::SenderPhone => "寄件电话",
+            SfField::SenderAddress => "寄件地址",
+            SfField::Contents => "托寄物",
+            SfField::Quantity => "件数",
+            SfField::Payment => "付款方式（到付）",
+            SfField::Remark => "备注（登记号）",
+        }
+    }
+}
+
+/// One column of SF's bulk-order sheet: the header SF's template expects and what goes in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SfColumn {
+    pub header: String,
+    pub field: SfField,
+}
+
+/// The columns of SF's merchant bulk-order template as shipped; the admin edits them when
+/// SF's template changes.
+pub fn default_sf_columns() -> Vec<SfColumn> {
+    [
+        ("用户订单号", SfField::OrderRef),
+        ("寄件公司", SfField::SenderName),
+        ("寄件人电话", SfField::SenderPhone),
+        ("寄件详细地址", SfField::SenderAddress),
+        ("收件人", SfField::RecipientName),
+        ("收件人电话", SfField::RecipientPhone),
+        ("收件详细地址", SfField::RecipientAddress),
+        ("托寄物内容", SfField::Contents),
+        ("件数", SfField::Quantity),
+        ("付款方式", SfField::Payment),
+        ("备注", SfField::Remark),
+    ]
+    .into_iter()
+    .map(|(h, f)| SfColumn {
+        header: h.to_string(),
+        field: f,
+    })
+    .collect()
+}
+
+/// Checks the admin's column mapping: at least the recipient's name, phone and address, every
+/// header filled in and different.
+pub fn check_sf_columns(cols: &[SfColumn]) -> Result<Vec<SfColumn>, Vec<FieldError>> {
+    let mut errs = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (i, c) in cols.iter().enumerate() {
+        let h = c.header.trim().to_string();
+        if h.is_empty() {
+            errs.push(FieldError::new(
+                format!("sf_columns[{i}].header"),
+                "required",
+                format!("第 {} 列的表头为空：请填写顺丰批量下单模板中的列名", i + 1),
+            ));
+        } else if seen.contains(&h) {
+            errs.push(FieldError::new(
+                format!("sf_columns[{i}].header"),
+                "duplicate",
+                format!("表头「{h}」重复：每列的表头须不同"),
+            ));
+        }
+        seen.push(h.clone());
+        out.push(SfColumn { header: h, field: c.field });
+    }
+    for need in [SfField::RecipientName, SfField::RecipientPhone, SfField::RecipientAddress] {
+        if !cols.iter().any(|c| c.field == need) {
+            errs.push(FieldError::new(
+                "sf_columns",
+                "missing_field",
+                format!("顺丰下单表缺少「{}」列：请添加一列并选择该内容", need.label()),
+            ));
+        }
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -379,11 +530,35 @@ mod tests {
     }
 
     #[test]
+    fn phones_are_masked_and_the_notice_is_for_three_desks() {
+        assert_eq!(mask_phone(" 13805711234 "), "138****1234");
+        assert_eq!(mask_phone("0571-85100000"), "057******0000");
+        assert_eq!(mask_phone("12345"), "*****");
+        assert!(may_print_acceptance_notice(&[Role::Finance]).is_ok());
+        assert!(may_print_acceptance_notice(&[Role::CertificateDesk]).is_ok());
+        let e = may_print_acceptance_notice(&[Role::FirstReviewer, Role::Admin]).unwrap_err();
+        assert_eq!(e.needed, "窗口受理、缴费核对、制证发证");
+    }
+
+    #[test]
     fn pickup_waits_for_the_invoice() {
         let e = check_pickup_ready("ZJ-01", false).unwrap_err();
         assert_eq!(e.code, "invoice_not_sent");
         assert!(e.message.contains("电子发票尚未发送"));
         assert!(check_pickup_ready("ZJ-01", true).is_ok());
+    }
+
+    #[test]
+    fn the_sf_mapping_needs_the_recipient_and_distinct_headers() {
+        assert_eq!(check_sf_columns(&default_sf_columns()).unwrap(), default_sf_columns());
+        let mut cols = default_sf_columns();
+        cols.retain(|c| c.field != SfField::RecipientPhone);
+        cols[0].header = " ".into();
+        cols[2].header = cols[1].header.clone();
+        let errs = check_sf_columns(&cols).unwrap_err();
+        let codes: Vec<&str> = errs.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, vec!["required", "duplicate", "missing_field"]);
+        assert!(errs[2].message.contains("收件电话"));
     }
 
     fn today() -> NaiveDate {

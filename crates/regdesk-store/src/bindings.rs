@@ -76,6 +76,11 @@ pub fn typescript() -> String {
         crate::backup::BackupStage, crate::backup::BackupProgress, crate::backup::VerifyReport,
         crate::backup::LastBackup, crate::backup::DamagedDatabase,
         regdesk_domain::privacy::PersonalDataView, crate::AccessLogEntry, crate::AccessLogInput,
+        regdesk_domain::shipping::LabelSize, regdesk_domain::shipping::SfField, regdesk_domain::shipping::SfColumn,
+        regdesk_domain::shipping::CollectorKind, regdesk_domain::shipping::HandoverInput,
+        crate::MailCaseRow, crate::DeliveredCase, crate::ShipmentView, crate::MailDesk, crate::PrepareShipmentsInput,
+        crate::ShipmentsInput, crate::ScanWaybillInput, crate::ShipCasesInput, crate::PickupRow, crate::PickupFindInput,
+        crate::HandOverInput, crate::HandoverView, crate::ShippingListInput, crate::DeliverySettingsView, crate::UpdateDeliverySettingsInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

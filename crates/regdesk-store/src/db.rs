@@ -40,6 +40,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("014_personal_data", include_str!("migrations/014_personal_data.sql")),
     ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
     ("016_backups", include_str!("migrations/016_backups.sql")),
+    (
+        "018_certificate_delivery",
+        include_str!("migrations/018_certificate_delivery.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

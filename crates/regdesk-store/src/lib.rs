@@ -17,6 +17,7 @@ mod calendar;
 mod cases;
 mod codes;
 mod db;
+mod delivery;
 pub mod demo;
 mod documents;
 mod error;
@@ -56,6 +57,10 @@ pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
 pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
+pub use delivery::{
+    DeliveredCase, DeliverySettingsView, HandOverInput, HandoverView, MailCaseRow, MailDesk, PickupFindInput, PickupRow,
+    PrepareShipmentsInput, ScanWaybillInput, ShipCasesInput, ShipmentView, ShipmentsInput, ShippingListInput, UpdateDeliverySettingsInput,
+};
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};

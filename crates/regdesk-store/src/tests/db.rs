@@ -113,7 +113,9 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
     conn.execute_batch(
-        "DROP TABLE backups; DROP TABLE integrity_checks; ALTER TABLE settings DROP COLUMN backup_dir;
+        "DROP TABLE delivery_settings; DROP TABLE handover_cases; DROP TABLE handovers;
+         DROP TABLE shipment_cases; DROP TABLE shipments;
+         DROP TABLE backups; DROP TABLE integrity_checks; ALTER TABLE settings DROP COLUMN backup_dir;
          ALTER TABLE settings DROP COLUMN backup_keep; ALTER TABLE settings DROP COLUMN backup_every_hours;
          DROP INDEX journal_row_digests; ALTER TABLE journal DROP COLUMN row_digests;
          DROP TABLE audit_rows; DROP TABLE audit_state;

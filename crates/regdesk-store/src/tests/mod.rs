@@ -13,6 +13,7 @@ mod backup;
 mod calendar;
 mod cases;
 mod db;
+mod delivery;
 mod encryption;
 mod files;
 mod forms;
