@@ -14,6 +14,7 @@ use tauri::{Emitter, Manager};
 mod commands {
     pub mod admin;
     pub mod counter;
+    pub mod delivery;
     pub mod files;
     pub mod frame;
     pub mod payments;
@@ -89,6 +90,7 @@ commands! {
         review::possible_duplicates, review::review_history,
         admin::list_staff, admin::settings, admin::key_location, admin::verify_audit, admin::recent_audit, admin::office_tree,
         admin::calendar_years, admin::backup_status, admin::access_log,
+        delivery::mail_desk, delivery::pickup_find, delivery::delivery_settings,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -109,6 +111,9 @@ commands! {
         admin::update_settings, admin::add_subordinate_office, admin::load_calendar,
         admin::revoke_registration, admin::change_payment_method, admin::update_backup_settings,
         admin::run_backup,
+        delivery::prepare_shipments, delivery::print_labels, delivery::scan_waybill, delivery::export_sf_orders,
+        delivery::print_shipping_list, delivery::print_acceptance_notice, delivery::hand_over,
+        delivery::print_handover_receipt, delivery::update_delivery_settings,
     ],
 }
 

@@ -12,6 +12,7 @@ mod support;
 
 mod admin;
 mod counter;
+mod delivery;
 mod keyboard;
 mod payments;
 mod restart;

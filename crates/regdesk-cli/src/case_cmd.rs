@@ -58,6 +58,19 @@ pub enum PrintCmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// 邮寄面单 PDF：案件（流水号或登记号）按收件人装入邮件，每个邮件一张面单。
+    Labels {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// 受理通知书 PDF。
+    Notice {
+        serial: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
 }
 
 fn parse_queue(code: &str) -> Option<Queue> {
@@ -321,5 +334,7 @@ pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 
             },
             Err(e) => fail(io, &e),
         },
+        PrintCmd::Labels { numbers, output } => crate::shipping_cmd::print_labels(store, s, numbers, output, io),
+        PrintCmd::Notice { serial, output } => crate::shipping_cmd::print_notice(store, s, serial, output, io),
     }
 }

@@ -8,6 +8,7 @@ mod case_cmd;
 mod id_check;
 mod key_cmd;
 mod payment_cmd;
+mod shipping_cmd;
 mod staff_cmd;
 
 use std::io::Write;
@@ -55,6 +56,9 @@ enum Cmd {
     /// 打印文书（需 --user）。
     #[command(subcommand)]
     Print(case_cmd::PrintCmd),
+    /// 证书发放：顺丰运单寄出、自领登记（需制证发证 --user）。
+    #[command(subcommand)]
+    Certificate(shipping_cmd::CertificateCmd),
     /// 缴费与核款：导入银行流水（需核款人员 --user）。
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCmd),
@@ -322,6 +326,13 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Print(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => case_cmd::print(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Certificate(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => shipping_cmd::certificate(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1

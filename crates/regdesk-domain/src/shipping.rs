@@ -296,7 +296,11 @@ impl HandoverInput {
             id_checked: true,
             notice_seen: self.notice_seen,
             loss_statement_file: loss,
-            power_of_attorney_file: if self.collector == CollectorKind::Agent { poa } else { None },
+            power_of_attorney_file: if self.collector == CollectorKind::Agent {
+                poa
+            } else {
+                None
+            },
         })
     }
 
@@ -423,9 +427,16 @@ pub fn check_sf_columns(cols: &[SfColumn]) -> Result<Vec<SfColumn>, Vec<FieldErr
             ));
         }
         seen.push(h.clone());
-        out.push(SfColumn { header: h, field: c.field });
+        out.push(SfColumn {
+            header: h,
+            field: c.field,
+        });
     }
-    for need in [SfField::RecipientName, SfField::RecipientPhone, SfField::RecipientAddress] {
+    for need in [
+        SfField::RecipientName,
+        SfField::RecipientPhone,
+        SfField::RecipientAddress,
+    ] {
         if !cols.iter().any(|c| c.field == need) {
             errs.push(FieldError::new(
                 "sf_columns",

@@ -529,7 +529,13 @@ mod tests {
         // Several roles: what each of them may.
         assert_eq!(
             attachable(&[Role::CounterClerk, Role::CertificateDesk]),
-            vec![P::Sample, P::IdentityProof, P::SignedForm, P::LossStatement, P::PowerOfAttorney]
+            vec![
+                P::Sample,
+                P::IdentityProof,
+                P::SignedForm,
+                P::LossStatement,
+                P::PowerOfAttorney
+            ]
         );
         let e = require(&[Role::Finance], Permission::AttachFile(P::Sample))
             .err()

@@ -166,9 +166,20 @@ fn draw_label(c: &mut Canvas<'_>, w: f32, h: f32, l: &ShippingLabel, code: &Code
     c.rect(x1 - box_w, top, box_w, box_h, PaintMode::Stroke);
     c.rect(x1 - box_w + 0.8, top + 0.8, box_w - 1.6, box_h - 1.6, PaintMode::Stroke);
     let pay = 20.0 * scale;
-    c.text_centered(x1 - box_w, x1, top + box_h / 2.0 + 0.35 * crate::canvas::pt_to_mm(pay) * 1.0, pay, "到付");
+    c.text_centered(
+        x1 - box_w,
+        x1,
+        top + box_h / 2.0 + 0.35 * crate::canvas::pt_to_mm(pay) * 1.0,
+        pay,
+        "到付",
+    );
     c.text(x0 + 1.0, top + 5.0 * scale, 9.0 * scale, "作品登记证书 邮件");
-    c.text(x0 + 1.0, top + 10.5 * scale, 9.0 * scale, &format!("邮件编号 {}", l.code));
+    c.text(
+        x0 + 1.0,
+        top + 10.5 * scale,
+        9.0 * scale,
+        &format!("邮件编号 {}", l.code),
+    );
     let mut y = top + box_h + 2.5;
     c.hline(x0, x1, y, 1.0);
     y += 2.0;
@@ -193,11 +204,7 @@ fn draw_label(c: &mut Canvas<'_>, w: f32, h: f32, l: &ShippingLabel, code: &Code
 
     // Sender: the office.
     let small = 8.0 * scale;
-    let sender = format!(
-        "寄件人：{}　{}",
-        l.sender_name.trim(),
-        l.sender_phone.trim()
-    );
+    let sender = format!("寄件人：{}　{}", l.sender_name.trim(), l.sender_phone.trim());
     for text in [sender, l.sender_address.trim().to_string()] {
         for line in c.wrap(&text, inner - 2.0, small) {
             c.text(x0 + 1.0, Canvas::baseline_in(y, small), small, &line);
@@ -280,7 +287,16 @@ pub struct ShippingList {
 }
 
 const LIST_TITLE: &str = "证书邮寄清单";
-const LIST_COLUMNS: [&str; 8] = ["序号", "顺丰运单号", "邮件编号", "收件人", "电话", "地址", "件数", "登记号"];
+const LIST_COLUMNS: [&str; 8] = [
+    "序号",
+    "顺丰运单号",
+    "邮件编号",
+    "收件人",
+    "电话",
+    "地址",
+    "件数",
+    "登记号",
+];
 
 /// Renders the shipping list of one day as PDF bytes.
 pub fn shipping_list(l: &ShippingList) -> Result<Vec<u8>, PrintError> {
@@ -296,7 +312,12 @@ pub fn shipping_list(l: &ShippingList) -> Result<Vec<u8>, PrintError> {
         x0,
         MARGIN + 23.0,
         10.0,
-        &format!("寄出日期：{}　　共 {} 件邮件，{} 本证书　　（顺丰到付）", l.day, l.rows.len(), total),
+        &format!(
+            "寄出日期：{}　　共 {} 件邮件，{} 本证书　　（顺丰到付）",
+            l.day,
+            l.rows.len(),
+            total
+        ),
     );
     c.text_right(x1, MARGIN + 23.0, 9.0, &format!("打印时间：{}", l.printed_at));
     c.y = MARGIN + 26.0;
@@ -347,7 +368,12 @@ pub fn shipping_list(l: &ShippingList) -> Result<Vec<u8>, PrintError> {
     c.y += 8.0;
     c.ensure(10.0);
     let y = c.y;
-    c.text(x0, y, 10.0, "交接人（发证）：＿＿＿＿＿＿　　揽件人（顺丰）：＿＿＿＿＿＿　　交接时间：＿＿＿＿＿＿");
+    c.text(
+        x0,
+        y,
+        10.0,
+        "交接人（发证）：＿＿＿＿＿＿　　揽件人（顺丰）：＿＿＿＿＿＿　　交接时间：＿＿＿＿＿＿",
+    );
     save(doc, c)
 }
 
@@ -397,7 +423,10 @@ pub fn handover_receipt(r: &HandoverReceipt) -> Result<Vec<u8>, PrintError> {
         MARGIN,
         BODY,
         "",
-        &format!("　　今领到下列作品登记证书共 {} 本，证书内容已当面核对无误。", r.lines.len()),
+        &format!(
+            "　　今领到下列作品登记证书共 {} 本，证书内容已当面核对无误。",
+            r.lines.len()
+        ),
         2.0,
     );
     let w = c.content_w();

@@ -51,10 +51,7 @@ fn page_sizes(pdf: &Path) -> Vec<(f32, f32)> {
         .filter(|l| l.starts_with("Page") && l.contains("size:"))
         .map(|l| {
             let after = l.split("size:").nth(1).unwrap();
-            let nums: Vec<f32> = after
-                .split_whitespace()
-                .filter_map(|w| w.parse::<f32>().ok())
-                .collect();
+            let nums: Vec<f32> = after.split_whitespace().filter_map(|w| w.parse::<f32>().ok()).collect();
             (nums[0], nums[1])
         })
         .collect()
@@ -103,11 +100,14 @@ fn label(i: usize, n: usize) -> ShippingLabel {
         code: format!("YJ-7KQ2-261206{:03}", i + 1),
         recipient_name: format!("周明{i}"),
         recipient_phone: "13800000000".into(),
-        recipient_address: "浙江省杭州市西湖区文三路 477 号华星科技大厦 12 楼 1203 室（杭州湖光影像文化传媒有限公司）".into(),
+        recipient_address: "浙江省杭州市西湖区文三路 477 号华星科技大厦 12 楼 1203 室（杭州湖光影像文化传媒有限公司）"
+            .into(),
         sender_name: "浙江省版权局".into(),
         sender_phone: "0571-85100000".into(),
         sender_address: "浙江省杭州市西湖区文二路 1 号 浙江版权服务中心".into(),
-        numbers: (0..n).map(|k| format!("浙作登字-2026-F-{:08}", 100 + i * 10 + k)).collect(),
+        numbers: (0..n)
+            .map(|k| format!("浙作登字-2026-F-{:08}", 100 + i * 10 + k))
+            .collect(),
     }
 }
 
@@ -122,7 +122,10 @@ fn labels_are_100_by_150_mm_read_back_and_each_code_128_scans() {
     let sizes = page_sizes(&path);
     assert_eq!(sizes.len(), 3, "one page per recipient");
     for (w, h) in sizes {
-        assert!((w - 100.0 * MM_PT).abs() < 0.5 && (h - 150.0 * MM_PT).abs() < 0.5, "{w}×{h} pt");
+        assert!(
+            (w - 100.0 * MM_PT).abs() < 0.5 && (h - 150.0 * MM_PT).abs() < 0.5,
+            "{w}×{h} pt"
+        );
     }
     let t = text(&path);
     let pages: Vec<String> = t.split('\u{c}').map(squeeze).collect();
@@ -168,7 +171,10 @@ fn every_sf_stock_size_gives_its_page_and_a_scannable_code() {
 fn a_label_with_a_non_ascii_code_is_refused() {
     let mut l = label(0, 1);
     l.code = "邮件1".into();
-    assert_eq!(labels(100.0, 150.0, &[l]).unwrap_err().code(), "barcode_unsupported_char");
+    assert_eq!(
+        labels(100.0, 150.0, &[l]).unwrap_err().code(),
+        "barcode_unsupported_char"
+    );
 }
 
 #[test]
@@ -204,7 +210,9 @@ fn the_acceptance_notice_reads_in_order_and_its_serial_scans() {
         "授权委托书",
     ] {
         let w = squeeze(want);
-        let pos = t[at..].find(&w).unwrap_or_else(|| panic!("{want} not after byte {at}: {t}"));
+        let pos = t[at..]
+            .find(&w)
+            .unwrap_or_else(|| panic!("{want} not after byte {at}: {t}"));
         at += pos;
     }
     let (w, h) = page_sizes(&path)[0];

@@ -238,7 +238,14 @@ fn delivered(r: &Row) -> DeliveredCase {
 }
 
 /// The next code of the day for this station: `{prefix}-{station}-{yymmdd}{NNN}`.
-fn next_code(tx: &Connection, table: &str, column: &str, prefix: &str, station: &str, day: NaiveDate) -> Result<String> {
+fn next_code(
+    tx: &Connection,
+    table: &str,
+    column: &str,
+    prefix: &str,
+    station: &str,
+    day: NaiveDate,
+) -> Result<String> {
     let stem = format!("{prefix}-{station}-{}", day.format("%y%m%d"));
     let n: i64 = tx.query_row(
         &format!("SELECT COUNT(*) FROM {table} WHERE {column} LIKE ?1 || '%'"),
@@ -400,7 +407,13 @@ impl Store {
     }
 
     /// Groups `rows` (not yet in a shipment) by recipient and writes one shipment per group.
-    fn create_shipments(&self, tx: &Transaction<'_>, rows: Vec<Row>, who: &str, now: DateTime<Utc>) -> Result<Vec<String>> {
+    fn create_shipments(
+        &self,
+        tx: &Transaction<'_>,
+        rows: Vec<Row>,
+        who: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
         let mut groups: BTreeMap<String, Vec<Row>> = BTreeMap::new();
         for r in rows {
             check_mailable(&r)?;
@@ -411,7 +424,11 @@ impl Store {
                     format!("案件 {} 已装入邮件 {code}，不能重复装入", r.serial),
                 ));
             }
-            let key = recipient_key(&r.draft.recipient_name, &r.draft.recipient_phone, &r.draft.postal_address);
+            let key = recipient_key(
+                &r.draft.recipient_name,
+                &r.draft.recipient_phone,
+                &r.draft.postal_address,
+            );
             groups.entry(key).or_default().push(r);
         }
         let mut ids = Vec::new();
@@ -615,7 +632,9 @@ impl Store {
         let who = desk(self, session)?;
         let waybill = parse_waybill("waybill", &input.waybill)?;
         if input.cases.is_empty() {
-            return Err(regdesk_domain::FieldError::new("cases", "required", "请给出要寄出的案件（流水号或登记号）").into());
+            return Err(
+                regdesk_domain::FieldError::new("cases", "required", "请给出要寄出的案件（流水号或登记号）").into(),
+            );
         }
         self.run(Some(who.id()), "ship_by_waybill", |tx, now| {
             let mut existing: Vec<String> = Vec::new();
@@ -640,7 +659,10 @@ impl Store {
                         _ => {
                             return Err(refused(
                                 "several_recipients",
-                                format!("这些案件寄往 {} 个不同的收件人，一个运单只能寄给一个收件人：请分别寄出", ids.len()),
+                                format!(
+                                    "这些案件寄往 {} 个不同的收件人，一个运单只能寄给一个收件人：请分别寄出",
+                                    ids.len()
+                                ),
                             ))
                         }
                     }
@@ -799,10 +821,20 @@ impl Store {
     pub fn shipping_list_xlsx(&self, session: &Session, day: NaiveDate) -> Result<(String, Vec<u8>)> {
         desk(self, session)?;
         let conn = self.conn();
-        let header: Vec<String> = ["序号", "顺丰运单号", "邮件编号", "收件人", "电话", "地址", "件数", "登记号", "经办人"]
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let header: Vec<String> = [
+            "序号",
+            "顺丰运单号",
+            "邮件编号",
+            "收件人",
+            "电话",
+            "地址",
+            "件数",
+            "登记号",
+            "经办人",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
         let rows: Vec<Vec<String>> = self
             .shipped_on(&conn, day)?
             .iter()
@@ -825,7 +857,8 @@ impl Store {
                 ]
             })
             .collect();
-        let xlsx = regdesk_print::text_sheet_xlsx("邮寄清单", &header, &rows).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let xlsx = regdesk_print::text_sheet_xlsx("邮寄清单", &header, &rows)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok((format!("邮寄清单-{}.xlsx", day.format("%Y%m%d")), xlsx))
     }
 
@@ -885,8 +918,13 @@ impl Store {
             let r = load(&conn, &id)?;
             let sent = invoice_sent(&conn, &r.id)?;
             let blocked = match r.state {
-                CaseState::Registered => match (shipment_of(&conn, &r.id)?, shipping::check_pickup_ready(&r.serial, sent)) {
-                    (Some(_), _) => Some("证书已装入邮件待寄出，不能自领：如申请人改为自领，请先与邮寄处核对".to_string()),
+                CaseState::Registered => match (
+                    shipment_of(&conn, &r.id)?,
+                    shipping::check_pickup_ready(&r.serial, sent),
+                ) {
+                    (Some(_), _) => {
+                        Some("证书已装入邮件待寄出，不能自领：如申请人改为自领，请先与邮寄处核对".to_string())
+                    }
                     (None, Err(e)) => Some(e.message),
                     (None, Ok(())) => None,
                 },
@@ -917,11 +955,18 @@ impl Store {
         if input.case_ids.is_empty() {
             return Err(regdesk_domain::FieldError::new("case_ids", "required", "请选择要领取的证书").into());
         }
-        let collector = input.collector.check(office_date(self.now())).map_err(StoreError::Invalid)?;
+        let collector = input
+            .collector
+            .check(office_date(self.now()))
+            .map_err(StoreError::Invalid)?;
         self.run(Some(who.id()), "hand_over", |tx, now| {
             for (field, file, purpose) in [
                 ("loss_statement_file", &collector.loss_statement_file, "loss_statement"),
-                ("power_of_attorney_file", &collector.power_of_attorney_file, "power_of_attorney"),
+                (
+                    "power_of_attorney_file",
+                    &collector.power_of_attorney_file,
+                    "power_of_attorney",
+                ),
             ] {
                 if let Some(f) = file {
                     let p: Option<Option<String>> = tx
@@ -1057,7 +1102,12 @@ impl Store {
         session: &Session,
         input: &UpdateDeliverySettingsInput,
     ) -> Result<DeliverySettingsView> {
-        let admin = actor(&self.conn(), self.now(), Some(session), Some(Permission::ManageSettings))?;
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
         let cols = check_sf_columns(&input.sf_columns).map_err(StoreError::Invalid)?;
         self.run(Some(admin.id()), "update_delivery_settings", |tx, _now| {
             let current = load_delivery_settings(tx)?;

@@ -58,8 +58,9 @@ pub use cases::{
 };
 pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
 pub use delivery::{
-    DeliveredCase, DeliverySettingsView, HandOverInput, HandoverView, MailCaseRow, MailDesk, PickupFindInput, PickupRow,
-    PrepareShipmentsInput, ScanWaybillInput, ShipCasesInput, ShipmentView, ShipmentsInput, ShippingListInput, UpdateDeliverySettingsInput,
+    DeliveredCase, DeliverySettingsView, HandOverInput, HandoverView, MailCaseRow, MailDesk, PickupFindInput,
+    PickupRow, PrepareShipmentsInput, ScanWaybillInput, ShipCasesInput, ShipmentView, ShipmentsInput,
+    ShippingListInput, UpdateDeliverySettingsInput,
 };
 pub use documents::{private_dir, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};

@@ -5,6 +5,8 @@ import { AccessLogTab } from './AccessLogTab';
 import { AuditTab } from './AuditTab';
 import { BackupTab } from './BackupTab';
 import { CalendarTab } from './CalendarTab';
+import { DeliverySettingsTab } from '../certificates/DeliverySettingsTab';
+import { dt } from '../certificates/texts';
 import { MethodTab } from './MethodTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
 import { RevokeTab } from './RevokeTab';
@@ -66,6 +68,11 @@ export function AdminDesk({
             key: 'backup',
             label: <span data-testid="admin-tab-backup">{t('admin.tab.backup')}</span>,
             children: <BackupTab />,
+          },
+          {
+            key: 'delivery',
+            label: <span data-testid="admin-tab-delivery">{dt('settings.tab')}</span>,
+            children: <DeliverySettingsTab />,
           },
           {
             key: 'audit',

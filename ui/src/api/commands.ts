@@ -30,6 +30,9 @@ export const READ_COMMANDS = [
   'calendar_years',
   'backup_status',
   'access_log',
+  'mail_desk',
+  'pickup_find',
+  'delivery_settings',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -80,6 +83,15 @@ export const CHANGE_COMMANDS = [
   'change_payment_method',
   'update_backup_settings',
   'run_backup',
+  'prepare_shipments',
+  'print_labels',
+  'scan_waybill',
+  'export_sf_orders',
+  'print_shipping_list',
+  'print_acceptance_notice',
+  'hand_over',
+  'print_handover_receipt',
+  'update_delivery_settings',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];

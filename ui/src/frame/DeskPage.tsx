@@ -9,6 +9,7 @@ import { OfficeTreeTab } from '../admin/OfficeTreeTab';
 import { QueueTable } from '../shared/QueueTable';
 import { FilingWorkspace } from '../filing/FilingWorkspace';
 import { PaymentsDesk } from '../payments/PaymentsDesk';
+import { CertificateDesk } from '../certificates/CertificateDesk';
 import { ReviewWorkspace } from '../review/ReviewWorkspace';
 import type { ReviewRow } from '../review/ReviewWorkspace';
 
@@ -46,6 +47,7 @@ export function DeskPage({
 }) {
   const isCounter = desk.desk === 'counter';
   const isPayments = desk.desk === 'payments';
+  const isCertificates = desk.desk === 'certificates';
   const [tab, setTab] = useState<string | undefined>(undefined);
   /** The filing open at the counter: a case key, '' for a new one, null for none. */
   const [filing, setFiling] = useState<string | null>(null);
@@ -140,9 +142,11 @@ export function DeskPage({
         />
       )}
       {!overview && !error && <Spin />}
-      {overview && items.length === 0 && !isPayments && <Empty />}
+      {overview && items.length === 0 && !isPayments && !isCertificates && <Empty />}
       {isPayments ? (
         overview && <PaymentsDesk overview={overview} onChanged={changed} lookup={found} />
+      ) : isCertificates ? (
+        <CertificateDesk onChanged={changed} />
       ) : filing !== null ? (
         <FilingWorkspace
           caseKey={filing || undefined}

@@ -246,43 +246,40 @@ fn mailing_labels_waybill_scan_and_the_same_waybill_never_twice() {
     assert!(desk.waiting[0].recipient_phone.contains("****"), "masked");
 
     // Only the certificate desk.
-    let e = d
-        .f
-        .store
-        .prepare_shipments(
-            &d.clerk,
-            &PrepareShipmentsInput {
-                case_ids: vec![mail[0].id.clone()],
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .prepare_shipments(
+                &d.clerk,
+                &PrepareShipmentsInput {
+                    case_ids: vec![mail[0].id.clone()],
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("制证发证"), "{e}");
 
     // Same recipient: one envelope.
     let before = journal_count(&d.f);
-    let two = d
-        .f
-        .store
-        .prepare_shipments(
-            &d.liu,
-            &PrepareShipmentsInput {
-                case_ids: vec![mail[0].id.clone(), mail[1].serial.clone()],
-            },
-        )
-        .unwrap();
+    let two =
+        d.f.store
+            .prepare_shipments(
+                &d.liu,
+                &PrepareShipmentsInput {
+                    case_ids: vec![mail[0].id.clone(), mail[1].serial.clone()],
+                },
+            )
+            .unwrap();
     assert_eq!(journal_count(&d.f), before + 1);
     assert_eq!(two.len(), 1);
     assert_eq!(two[0].cases.len(), 2);
-    let one = d
-        .f
-        .store
-        .prepare_shipments(
-            &d.liu,
-            &PrepareShipmentsInput {
-                case_ids: vec![mail[2].id.clone()],
-            },
-        )
-        .unwrap();
+    let one =
+        d.f.store
+            .prepare_shipments(
+                &d.liu,
+                &PrepareShipmentsInput {
+                    case_ids: vec![mail[2].id.clone()],
+                },
+            )
+            .unwrap();
     assert_ne!(one[0].code, two[0].code);
     // A case goes in one envelope only; a pickup case is not mailed.
     let again = d.f.store.prepare_shipments(
@@ -293,48 +290,51 @@ fn mailing_labels_waybill_scan_and_the_same_waybill_never_twice() {
     );
     assert!(again.unwrap_err().to_string().contains("已装入邮件"));
     let pickup = of(&d, Delivery::Pickup);
-    let e = d
-        .f
-        .store
-        .prepare_shipments(
-            &d.liu,
-            &PrepareShipmentsInput {
-                case_ids: vec![pickup[0].id.clone()],
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .prepare_shipments(
+                &d.liu,
+                &PrepareShipmentsInput {
+                    case_ids: vec![pickup[0].id.clone()],
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("自领"), "{e}");
 
     // Labels: one page per shipment, journaled.
     let before = journal_count(&d.f);
-    let (name, pdf) = d
-        .f
-        .store
-        .print_labels(
-            &d.liu,
-            &ShipmentsInput {
-                shipments: vec![two[0].code.clone(), one[0].id.clone()],
-            },
-        )
-        .unwrap();
+    let (name, pdf) =
+        d.f.store
+            .print_labels(
+                &d.liu,
+                &ShipmentsInput {
+                    shipments: vec![two[0].code.clone(), one[0].id.clone()],
+                },
+            )
+            .unwrap();
     assert_eq!(journal_count(&d.f), before + 1);
     assert!(name.ends_with(".pdf"));
     let t = pdf_text(&pdf);
-    assert!(t.contains("到付") && t.contains("作品登记证书×2") && t.contains(&two[0].code), "{t}");
-    assert!(t.contains("浙江省杭州市拱墅区大关路100号"), "the full address on the label: {t}");
+    assert!(
+        t.contains("到付") && t.contains("作品登记证书×2") && t.contains(&two[0].code),
+        "{t}"
+    );
+    assert!(
+        t.contains("浙江省杭州市拱墅区大关路100号"),
+        "the full address on the label: {t}"
+    );
     assert!(t.contains(mail[0].registration_number.as_deref().unwrap()));
 
     // SF's sheet with the mapping.
-    let xlsx = d
-        .f
-        .store
-        .export_sf_orders(
-            &d.liu,
-            &ShipmentsInput {
-                shipments: vec![two[0].id.clone()],
-            },
-        )
-        .unwrap();
+    let xlsx =
+        d.f.store
+            .export_sf_orders(
+                &d.liu,
+                &ShipmentsInput {
+                    shipments: vec![two[0].id.clone()],
+                },
+            )
+            .unwrap();
     assert!(xlsx.starts_with(b"PK"));
 
     // A wrong waybill is named; a good one ships both cases.
@@ -348,17 +348,16 @@ fn mailing_labels_waybill_scan_and_the_same_waybill_never_twice() {
     let e = bad.unwrap_err();
     assert!(e.to_string().contains("SF 后应为 13 位数字"), "{e}");
     let before = journal_count(&d.f);
-    let shipped = d
-        .f
-        .store
-        .scan_waybill(
-            &d.liu,
-            &ScanWaybillInput {
-                shipment: two[0].code.clone(),
-                waybill: "sf1234567890123".into(),
-            },
-        )
-        .unwrap();
+    let shipped =
+        d.f.store
+            .scan_waybill(
+                &d.liu,
+                &ScanWaybillInput {
+                    shipment: two[0].code.clone(),
+                    waybill: "sf1234567890123".into(),
+                },
+            )
+            .unwrap();
     assert_eq!(journal_count(&d.f), before + 1, "one command");
     assert_eq!(shipped.waybill.as_deref(), Some("SF1234567890123"));
     for c in &mail[..2] {
@@ -366,46 +365,43 @@ fn mailing_labels_waybill_scan_and_the_same_waybill_never_twice() {
     }
     // The same waybill never on two shipments, and nothing changes.
     let before = journal_count(&d.f);
-    let e = d
-        .f
-        .store
-        .scan_waybill(
-            &d.liu,
-            &ScanWaybillInput {
-                shipment: one[0].code.clone(),
-                waybill: "SF1234567890123".into(),
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .scan_waybill(
+                &d.liu,
+                &ScanWaybillInput {
+                    shipment: one[0].code.clone(),
+                    waybill: "SF1234567890123".into(),
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains(&format!("已用于邮件 {}", two[0].code)), "{e}");
     assert_eq!(journal_count(&d.f), before);
     assert_eq!(state(&d, &mail[2].id), CaseState::Registered);
     // A shipped shipment is not scanned again.
-    let e = d
-        .f
-        .store
-        .scan_waybill(
-            &d.liu,
-            &ScanWaybillInput {
-                shipment: two[0].id.clone(),
-                waybill: "123456789012".into(),
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .scan_waybill(
+                &d.liu,
+                &ScanWaybillInput {
+                    shipment: two[0].id.clone(),
+                    waybill: "123456789012".into(),
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("已于运单"), "{e}");
 
     // By case (the command line): not yet in an envelope → one is made and shipped.
-    let by_case = d
-        .f
-        .store
-        .ship_cases(
-            &d.liu,
-            &ShipCasesInput {
-                cases: vec![mail[3].registration_number.clone().unwrap()],
-                waybill: "123456789012".into(),
-            },
-        )
-        .unwrap();
+    let by_case =
+        d.f.store
+            .ship_cases(
+                &d.liu,
+                &ShipCasesInput {
+                    cases: vec![mail[3].registration_number.clone().unwrap()],
+                    waybill: "123456789012".into(),
+                },
+            )
+            .unwrap();
     assert_eq!(by_case.cases.len(), 1);
     assert_eq!(state(&d, &mail[3].id), CaseState::Mailed);
 
@@ -445,45 +441,42 @@ fn pickup_waits_for_the_invoice_and_an_agency_collects_many_at_once() {
     let mail = of(&d, Delivery::Mail);
     assert!(pickup.len() >= 2, "{}", pickup.len());
     // Found by serial (the notice's barcode), by registration number, by name.
-    let found = d
-        .f
-        .store
-        .pickup_find(
-            &d.liu,
-            &PickupFindInput {
-                query: pickup[0].serial.clone(),
-            },
-        )
-        .unwrap();
+    let found =
+        d.f.store
+            .pickup_find(
+                &d.liu,
+                &PickupFindInput {
+                    query: pickup[0].serial.clone(),
+                },
+            )
+            .unwrap();
     assert_eq!(found.len(), 1);
     assert!(!found[0].can_hand_over);
     assert!(found[0].blocked_reason.as_deref().unwrap().contains("电子发票尚未发送"));
-    let by_number = d
-        .f
-        .store
-        .pickup_find(
-            &d.liu,
-            &PickupFindInput {
-                query: pickup[0].registration_number.clone().unwrap(),
-            },
-        )
-        .unwrap();
+    let by_number =
+        d.f.store
+            .pickup_find(
+                &d.liu,
+                &PickupFindInput {
+                    query: pickup[0].registration_number.clone().unwrap(),
+                },
+            )
+            .unwrap();
     assert_eq!(by_number[0].case_id, pickup[0].id);
 
     // Refused before the e-invoice was sent; nothing is written.
     let ids: Vec<String> = pickup.iter().map(|c| c.id.clone()).collect();
     let before = journal_count(&d.f);
-    let e = d
-        .f
-        .store
-        .hand_over(
-            &d.liu,
-            &HandOverInput {
-                case_ids: ids.clone(),
-                collector: collector(CollectorKind::Own),
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .hand_over(
+                &d.liu,
+                &HandOverInput {
+                    case_ids: ids.clone(),
+                    collector: collector(CollectorKind::Own),
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("电子发票尚未发送"), "{e}");
     assert_eq!(journal_count(&d.f), before);
 
@@ -498,17 +491,16 @@ fn pickup_waits_for_the_invoice_and_an_agency_collects_many_at_once() {
         .unwrap();
 
     // An agent needs the power of attorney.
-    let e = d
-        .f
-        .store
-        .hand_over(
-            &d.liu,
-            &HandOverInput {
-                case_ids: ids.clone(),
-                collector: collector(CollectorKind::Agent),
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .hand_over(
+                &d.liu,
+                &HandOverInput {
+                    case_ids: ids.clone(),
+                    collector: collector(CollectorKind::Agent),
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("授权委托书"), "{e}");
     // A file added for another purpose is not a power of attorney.
     let scan = d.f.dir.path().join("授权委托书.png");
@@ -516,34 +508,32 @@ fn pickup_waits_for_the_invoice_and_an_agency_collects_many_at_once() {
     let loss = d.f.store.add_file(&d.liu, &scan, FilePurpose::LossStatement).unwrap();
     let mut wrong = collector(CollectorKind::Agent);
     wrong.power_of_attorney_file = Some(loss.id.clone());
-    let e = d
-        .f
-        .store
-        .hand_over(
-            &d.liu,
-            &HandOverInput {
-                case_ids: ids.clone(),
-                collector: wrong,
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .hand_over(
+                &d.liu,
+                &HandOverInput {
+                    case_ids: ids.clone(),
+                    collector: wrong,
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("不是为此用途上传"), "{e}");
 
     let poa = d.f.store.add_file(&d.liu, &scan, FilePurpose::PowerOfAttorney).unwrap();
     let mut agent = collector(CollectorKind::Agent);
     agent.power_of_attorney_file = Some(poa.id.clone());
     let before = journal_count(&d.f);
-    let h = d
-        .f
-        .store
-        .hand_over(
-            &d.liu,
-            &HandOverInput {
-                case_ids: ids.clone(),
-                collector: agent.clone(),
-            },
-        )
-        .unwrap();
+    let h =
+        d.f.store
+            .hand_over(
+                &d.liu,
+                &HandOverInput {
+                    case_ids: ids.clone(),
+                    collector: agent.clone(),
+                },
+            )
+            .unwrap();
     assert_eq!(journal_count(&d.f), before + 1, "one handover, one command");
     assert_eq!(h.cases.len(), pickup.len());
     assert_eq!(h.id_number, "110105********002X");
@@ -552,23 +542,25 @@ fn pickup_waits_for_the_invoice_and_an_agency_collects_many_at_once() {
         assert_eq!(state(&d, &c.id), CaseState::PickedUp);
     }
     // Picked up once only.
-    let e = d
-        .f
-        .store
-        .hand_over(
-            &d.liu,
-            &HandOverInput {
-                case_ids: vec![ids[0].clone()],
-                collector: agent,
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .hand_over(
+                &d.liu,
+                &HandOverInput {
+                    case_ids: vec![ids[0].clone()],
+                    collector: agent,
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("已领取"), "{e}");
 
     let (name, pdf) = d.f.store.handover_receipt_pdf(&d.liu, &h.number).unwrap();
     assert!(name.contains(&h.number));
     let t = pdf_text(&pdf);
-    assert!(t.contains("作品登记证书签收单") && t.contains("李代理（代理人）"), "{t}");
+    assert!(
+        t.contains("作品登记证书签收单") && t.contains("李代理（代理人）"),
+        "{t}"
+    );
     for c in &pickup {
         assert!(t.contains(c.registration_number.as_deref().unwrap()), "{t}");
     }
@@ -592,20 +584,19 @@ fn the_acceptance_notice_once_accepted_at_the_counter_finance_and_the_desk() {
     let e = d.f.store.acceptance_notice_pdf(&li, &c.serial).unwrap_err();
     assert!(e.to_string().contains("打印受理通知书"), "{e}");
     // A filing not yet accepted has none.
-    let draft = d
-        .f
-        .store
-        .save_draft(
-            &d.clerk,
-            &SaveDraftInput {
-                case_id: None,
-                version: None,
-                applicant_id: None,
-                draft: regdesk_domain::filing::FilingDraft::default(),
-            },
-        )
-        .unwrap()
-        .serial;
+    let draft =
+        d.f.store
+            .save_draft(
+                &d.clerk,
+                &SaveDraftInput {
+                    case_id: None,
+                    version: None,
+                    applicant_id: None,
+                    draft: regdesk_domain::filing::FilingDraft::default(),
+                },
+            )
+            .unwrap()
+            .serial;
     let e = d.f.store.acceptance_notice_pdf(&d.clerk, &draft).unwrap_err();
     assert!(e.to_string().contains("尚未受理"), "{e}");
 }
@@ -615,7 +606,8 @@ fn delivery_settings_are_the_admins_and_checked() {
     let d = registered(1);
     let admin = login(&d.f, "admin");
     let mut s = d.f.store.delivery_settings(&d.liu).unwrap();
-    s.sf_columns.retain(|c| c.field != regdesk_domain::shipping::SfField::RecipientAddress);
+    s.sf_columns
+        .retain(|c| c.field != regdesk_domain::shipping::SfField::RecipientAddress);
     let input = |s: &DeliverySettingsView, size| UpdateDeliverySettingsInput {
         version: s.version,
         label_size: size,
@@ -624,25 +616,27 @@ fn delivery_settings_are_the_admins_and_checked() {
         sender_address: "杭州市文二路 1 号".into(),
         sf_columns: s.sf_columns.clone(),
     };
-    let e = d
-        .f
-        .store
-        .update_delivery_settings(&admin, &input(&s, LabelSize::Mm76x130))
-        .unwrap_err();
+    let e =
+        d.f.store
+            .update_delivery_settings(&admin, &input(&s, LabelSize::Mm76x130))
+            .unwrap_err();
     assert!(e.to_string().contains("收件地址"), "{e}");
-    let e = d
-        .f
-        .store
-        .update_delivery_settings(&d.liu, &input(&s, LabelSize::Mm76x130))
-        .unwrap_err();
+    let e =
+        d.f.store
+            .update_delivery_settings(&d.liu, &input(&s, LabelSize::Mm76x130))
+            .unwrap_err();
     assert!(e.to_string().contains("系统管理员"), "{e}");
     let s = d.f.store.delivery_settings(&d.liu).unwrap();
-    let v = d
-        .f
-        .store
-        .update_delivery_settings(&admin, &input(&s, LabelSize::Mm76x130))
-        .unwrap();
+    let v =
+        d.f.store
+            .update_delivery_settings(&admin, &input(&s, LabelSize::Mm76x130))
+            .unwrap();
     assert_eq!(v.label_size, LabelSize::Mm76x130);
     assert_eq!(v.version, s.version + 1);
-    assert!(d.f.store.update_delivery_settings(&admin, &input(&s, LabelSize::Mm100x150)).is_err(), "stale");
+    assert!(
+        d.f.store
+            .update_delivery_settings(&admin, &input(&s, LabelSize::Mm100x150))
+            .is_err(),
+        "stale"
+    );
 }
