@@ -196,15 +196,18 @@ fn the_desk_ships_by_label_and_waybill_scan_and_hands_over_to_an_agent() {
     d.click("[data-testid=mail-prepare]");
     d.wait_text("已装入 1 个邮件");
     d.wait_text("YJ-");
-    let code = d
-        .js(
-            "const m=document.querySelector('[data-testid=mail-tab]').innerText.match(/YJ-[0-9A-Z]{4}-[0-9]{9}/); return m ? m[0] : '';",
-            serde_json::json!([]),
-        )
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(!code.is_empty(), "the shipment's code is listed");
+    // The code printed on the label (the scanner reads it from there).
+    let code = {
+        let store = Store::open(data.path(), std::sync::Arc::new(SystemClock)).unwrap();
+        let s = store
+            .login(&LoginInput {
+                username: "liuyang".into(),
+                password: "Banquan2026".into(),
+            })
+            .unwrap();
+        store.mail_desk(&s).unwrap().open[0].code.clone()
+    };
+    d.wait_text(&code);
     d.shot("mail-packed-label-printed");
 
     // The scanner types the label's code, then SF's waybill, each ending with Enter.
@@ -220,14 +223,17 @@ fn the_desk_ships_by_label_and_waybill_scan_and_hands_over_to_an_agent() {
     d.wait_text("运单号 SF1234567890123");
     pause();
     d.shot("mail-shipped");
+    // One Enter, one scan: no second attempt on the shipped shipment.
+    assert!(!d.page_text().contains("不能再次扫描运单号"), "{}", d.page_text());
 
     // 自领: the agent of the agency scans the acceptance notice's barcode (the serial).
     d.click("[data-testid=tab-pickup]");
     d.wait("[data-testid=pickup-search]");
     d.type_into("[data-testid=pickup-tab] input", &pickup.serial);
     d.press(ENTER);
-    d.wait(&format!("[data-testid=pickup-pick-{}]", pickup.serial));
     d.wait_text("可领取");
+    // One case found by the scanned serial: it is picked at once.
+    d.wait_text("已选 1 本证书");
     d.shot("pickup-found");
     d.click("[data-testid=pickup-agent]");
     d.type_into("[data-testid=pickup-name]", "李代理");

@@ -229,8 +229,25 @@ fn draw_label(c: &mut Canvas<'_>, w: f32, h: f32, l: &ShippingLabel, code: &Code
     y += Canvas::line_h(mid) + 0.5;
     let num = 8.0 * scale;
     let lh = Canvas::line_h(num);
-    let joined = l.numbers.join("  ");
-    let lines = c.wrap(&format!("登记号：{joined}"), inner - 2.0, num);
+    // Whole numbers per line (a number is never split), as many as fit.
+    let room_w = inner - 2.0;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::from("登记号：");
+    for n in &l.numbers {
+        let candidate = if line.ends_with('：') {
+            format!("{line}{n}")
+        } else {
+            format!("{line}  {n}")
+        };
+        if c.width_mm(&candidate, num) <= room_w || line.ends_with('：') {
+            line = candidate;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = n.clone();
+        }
+    }
+    lines.push(line);
+    let lines: Vec<String> = lines.iter().flat_map(|l| c.wrap(l, room_w, num)).collect();
     let room = ((bar_top - 1.5 - y) / lh).floor().max(0.0) as usize;
     let fits = lines.len() <= room;
     let shown = if fits { lines.len() } else { room.saturating_sub(1) };
@@ -418,7 +435,7 @@ pub fn handover_receipt(r: &HandoverReceipt) -> Result<Vec<u8>, PrintError> {
     let mut doc = PdfDocument::new(&format!("{RECEIPT_TITLE} {}", r.number));
     let font_id = doc.add_font(font);
     let mut c = Canvas::new(font, font_id, RECEIPT_TITLE, &format!("领取登记 {}", r.number));
-    heading(&mut c, &code, &r.office_name, RECEIPT_TITLE, &r.number, &r.number);
+    receipt_heading(&mut c, &code, &r.office_name, &r.number);
     c.paragraph(
         MARGIN,
         BODY,
@@ -485,6 +502,30 @@ pub fn handover_receipt(r: &HandoverReceipt) -> Result<Vec<u8>, PrintError> {
     c.text_right(c.right(), y, BODY, "日期：＿＿＿＿年＿＿月＿＿日");
     c.y = y + 10.0;
     save(doc, c)
+}
+
+/// Office, title, the handover number with its barcode, and a heavy rule.
+fn receipt_heading(c: &mut Canvas<'_>, code: &Code128, office: &str, number: &str) {
+    let (x0, x1) = (c.left(), c.right());
+    c.text_centered(x0, x1, MARGIN + 6.0, 15.0, office);
+    c.text_centered(x0, x1, MARGIN + 15.5, 20.0, RECEIPT_TITLE);
+    let top = MARGIN + 21.0;
+    let bar_h = 10.0;
+    let module = (70.0 / (code.width_modules + 2 * QUIET_ZONE_MODULES) as f32).min(0.33);
+    let bw = Canvas::barcode_width(code, module);
+    let bx = x1 - bw + QUIET_ZONE_MODULES as f32 * module;
+    c.barcode(code, bx, top, module, bar_h);
+    let code_w = code.width_modules as f32 * module;
+    c.text_centered(bx, bx + code_w, top + bar_h + 3.6, 8.0, number);
+    c.text(
+        x0,
+        Canvas::baseline_in(top + 0.5, 10.0),
+        10.0,
+        &format!("领取登记号：{number}"),
+    );
+    c.y = top + bar_h + 5.0;
+    c.hline(x0, x1, c.y, 1.2);
+    c.y += 6.0;
 }
 
 // ---------------------------------------------------------------- spreadsheets

@@ -145,6 +145,15 @@ fn labels_are_100_by_150_mm_read_back_and_each_code_128_scans() {
         }
         assert!(p.contains(&l.numbers[0]), "{p}");
     }
+    // A number is never split across lines: pdftotext reads each whole, line by line.
+    let raw = text(&path);
+    let second = raw.split('\u{c}').nth(1).unwrap();
+    for n in &ls[1].numbers {
+        assert!(
+            second.lines().any(|line| line.contains(n.as_str())),
+            "{n} split: {second}"
+        );
+    }
     // The long list is cut with a note, never run into the barcode.
     assert!(pages[2].contains("共40件"), "{}", pages[2]);
     let codes = barcodes(dir.path(), &path);
@@ -246,6 +255,7 @@ fn the_receipt_lists_each_certificate_and_the_collector() {
     let t = squeeze(&text(&path));
     for want in [
         "作品登记证书签收单",
+        "领取登记号：LQ-7KQ2-261206001",
         "共12本",
         "浙作登字-2026-F-00000200",
         "浙作登字-2026-F-00000211",
@@ -258,6 +268,7 @@ fn the_receipt_lists_each_certificate_and_the_collector() {
         assert!(t.contains(&squeeze(want)), "{want}: {t}");
     }
     assert!(!t.contains("11010519491231002X"));
+    assert!(!t.contains("流水号：LQ"), "the handover number is not a case serial");
     assert_eq!(barcodes(dir.path(), &path)[0], vec![r.number.clone()]);
 }
 

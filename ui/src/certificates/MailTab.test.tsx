@@ -82,6 +82,9 @@ describe('邮寄', () => {
     await user.clear(scan);
     await user.type(scan, 'SF1234567890123{Enter}');
     await waitFor(() => expect(core.callsTo('scan_waybill')).toHaveLength(2));
+    // One Enter, one scan: the shipment is not scanned a second time.
+    await waitFor(() => expect(core.callsTo('mail_desk').length).toBeGreaterThan(1));
+    expect(core.callsTo('scan_waybill')).toHaveLength(2);
     expect(core.callsTo('scan_waybill')[1].args?.input).toEqual({
       shipment: 's-1',
       waybill: 'SF1234567890123',

@@ -105,7 +105,8 @@ export function MailTab({ onChanged }: { onChanged?: () => void }) {
     <div className="delivery-mail" data-testid="mail-tab">
       {loadError && <Alert type="error" showIcon message={loadError.message || dt('common.loadFailed')} />}
       <Card size="small" title={dt('mail.scan')} className="delivery-scan">
-        <Form layout="vertical" onFinish={() => void submitScan()}>
+        {/* Enter submits once, through the input (no form submit besides it). */}
+        <Form layout="vertical" component="div">
           <Form.Item
             label={current ? dt('mail.current', { code: current.code, name: current.recipient_name, n: current.cases.length }) : dt('mail.scanHelp')}
             validateStatus={scanError ? 'error' : undefined}

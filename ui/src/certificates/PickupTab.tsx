@@ -200,8 +200,8 @@ function Pickup({ onChanged }: { onChanged?: () => void }) {
               <Form.Item name="collector" label={dt('pickup.collector')}>
                 <Radio.Group data-testid="pickup-collector">
                   <Radio value="own">{dt('pickup.own')}</Radio>
-                  <Radio value="agent" data-testid="pickup-agent">
-                    {dt('pickup.agent')}
+                  <Radio value="agent">
+                    <span data-testid="pickup-agent">{dt('pickup.agent')}</span>
                   </Radio>
                 </Radio.Group>
               </Form.Item>
@@ -217,10 +217,14 @@ function Pickup({ onChanged }: { onChanged?: () => void }) {
                 </Form.Item>
               </Space>
               <Form.Item name="id_checked" valuePropName="checked">
-                <Checkbox data-testid="pickup-id-checked">{dt('pickup.idChecked')}</Checkbox>
+                <Checkbox>
+                  <span data-testid="pickup-id-checked">{dt('pickup.idChecked')}</span>
+                </Checkbox>
               </Form.Item>
               <Form.Item name="notice_seen" valuePropName="checked">
-                <Checkbox data-testid="pickup-notice-seen">{dt('pickup.noticeSeen')}</Checkbox>
+                <Checkbox>
+                  <span data-testid="pickup-notice-seen">{dt('pickup.noticeSeen')}</span>
+                </Checkbox>
               </Form.Item>
               {!noticeSeen && (
                 <Form.Item name="loss_statement_file" label={dt('pickup.loss')}>
