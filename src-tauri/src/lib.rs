@@ -15,6 +15,7 @@ mod commands {
     pub mod admin;
     pub mod certificates;
     pub mod counter;
+    pub mod delivery;
     pub mod files;
     pub mod frame;
     pub mod intake;
@@ -94,6 +95,7 @@ commands! {
         intake::registration_counters, intake::find_historic,
         certificates::certificate_queue, certificates::certificate_sheets, certificates::certificate_settings,
         certificates::category_letters, certificates::system_printers,
+        delivery::mail_desk, delivery::pickup_find, delivery::delivery_settings,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -121,6 +123,9 @@ commands! {
         certificates::print_calibration_page, certificates::void_certificate_sheet,
         certificates::update_verification_url, certificates::save_certificate_printer,
         certificates::set_category_letters,
+        delivery::prepare_shipments, delivery::print_labels, delivery::scan_waybill, delivery::export_sf_orders,
+        delivery::print_shipping_list, delivery::print_acceptance_notice, delivery::hand_over,
+        delivery::print_handover_receipt, delivery::update_delivery_settings,
     ],
 }
 

@@ -4,15 +4,15 @@
 
 use std::time::Duration;
 
-use crate::support::office::{app, fresh_shots};
+use crate::support::office::{app, fresh_shots, Office};
 use crate::support::steps::{open_desk, sign_in_at_desk, sign_out};
 use crate::support::webdriver::Desk;
 
 /// The sample office (as the app's demo makes it: one case registered, one
 /// revoked), with two more cases approved, so three certificates wait.
-fn office_with_registrations() -> (tempfile::TempDir, Vec<String>) {
-    let data = tempfile::tempdir().unwrap();
-    let store = regdesk_store::Store::open(data.path(), std::sync::Arc::new(regdesk_store::SystemClock)).unwrap();
+fn office_with_registrations() -> (Office, Vec<String>) {
+    let data = Office::empty();
+    let store = data.open();
     regdesk_store::demo::fill_office(&store, 24).unwrap();
     let login = |u: &str| {
         store
@@ -85,7 +85,7 @@ fn the_certificate_desk_prints_a_batch_and_voids_a_spoiled_sheet() {
     let (data, numbers) = office_with_registrations();
     assert!(numbers.len() >= 3, "{numbers:?}");
     let shots = fresh_shots("certificates");
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
     sign_in_at_desk(&d, "liuyang");
     open_desk(&d, "certificates");
     d.wait("[data-testid=cert-to-print]");
@@ -123,13 +123,13 @@ fn the_certificate_desk_prints_a_batch_and_voids_a_spoiled_sheet() {
     sign_out(&d);
 
     // The PDF the batch wrote, as pages to look at.
-    let prints = data.path().join("prints");
+    let prints = data.open().documents_dir(regdesk_store::DocumentFolder::Prints).unwrap();
     let pdf = std::fs::read_dir(&prints)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "pdf"))
-        .expect("the batch's PDF in prints/");
+        .expect("the batch's PDF among the prints");
     let info = std::process::Command::new("pdfinfo").arg(&pdf).output();
     if let Ok(info) = info {
         let text = String::from_utf8_lossy(&info.stdout);

@@ -84,7 +84,7 @@ fn an_agency_sheet_becomes_drafts_and_the_old_register_comes_in() {
     )
     .unwrap();
     let shots = fresh_shots("intake");
-    let mut d = Desk::start(&app(), data.path(), &shots);
+    let mut d = Desk::start(&app(), &data, &shots);
 
     sign_in_at_desk(&d, "wangli");
     d.click("[data-testid=tab-intake]");

@@ -13,6 +13,7 @@ mod support;
 mod admin;
 mod certificates;
 mod counter;
+mod delivery;
 mod intake;
 mod keyboard;
 mod payments;

@@ -87,6 +87,23 @@ pub enum PrintCmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// 邮寄面单 PDF：案件（流水号或登记号）按收件人装入邮件，每个邮件一张面单。 / Mailing labels as PDF: the cases (serials or registration numbers) packed by recipient, one label per shipment.
+    Labels {
+        /// 流水号或登记号 / serials or registration numbers
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        /// 输出文件 / output file
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// 受理通知书 PDF（缴费核实、开始计时之后）。 / The acceptance notice as PDF (once the case was accepted).
+    AcceptanceNotice {
+        /// 流水号 / serial
+        serial: String,
+        /// 输出文件 / output file
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// 补正通知书或不予登记通知书 PDF。 / The correction or refusal notice, as PDF.
     Notice {
         /// 流水号 / serial
@@ -410,6 +427,12 @@ pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 
         PrintCmd::Notice { serial, output } => (store.notice_pdf(s, serial), output),
         PrintCmd::Certificate { number, output } => {
             return crate::certificate_cmd::print_certificate(store, s, number, output, io)
+        }
+        PrintCmd::Labels { numbers, output } => {
+            return crate::shipping_cmd::print_labels(store, s, numbers, output, io)
+        }
+        PrintCmd::AcceptanceNotice { serial, output } => {
+            return crate::shipping_cmd::print_notice(store, s, serial, output, io)
         }
     };
     match made {

@@ -53,6 +53,9 @@ pub enum CertificateCmd {
     },
     /// 一份证书的全部纸张（打印、重印、作废、收回）。
     Sheets { number: String },
+    /// 证书发放：运单寄出、领取登记 / Delivery: shipping by waybill, handover at pickup
+    #[command(flatten)]
+    Delivery(crate::shipping_cmd::DeliveryCmd),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +149,7 @@ fn print_batch(store: &Store, s: &Session, input: &PrintCertificatesInput, outpu
 
 pub fn certificate(store: &Store, s: &Session, cmd: &CertificateCmd, io: &mut Io<'_>) -> u8 {
     match cmd {
+        CertificateCmd::Delivery(c) => crate::shipping_cmd::certificate(store, s, c, io),
         CertificateCmd::Batch {
             from,
             to,

@@ -16,6 +16,7 @@ mod import_cmd;
 mod key_cmd;
 mod payment_cmd;
 mod review_cmd;
+mod shipping_cmd;
 mod staff_cmd;
 
 use std::io::Write;
@@ -80,7 +81,7 @@ enum Cmd {
     /// 初审、终审、审查记录、疑似重复（需审查人员 --user）。 / First and final review, history, duplicates.
     #[command(subcommand)]
     Review(review_cmd::ReviewCmd),
-    /// 制证：批量打印、重印、作废证书纸（需制证发证 --user）。 / Certificates: batch printing, reprints, voided sheets (certificate desk).
+    /// 制证发证：批量打印、重印、作废证书纸、运单寄出、领取登记（需制证发证 --user）。 / Certificates: batch printing, reprints, voided sheets, shipping by waybill, handover at pickup (certificate desk).
     #[command(subcommand)]
     Certificate(certificate_cmd::CertificateCmd),
     /// 缴费与核款：缴费方式、登记付款、核款、退费、导入银行流水（需 --user）。 / Payments: method, record, check, refund, bank statements.

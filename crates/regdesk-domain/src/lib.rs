@@ -21,6 +21,7 @@ pub mod payment;
 pub mod privacy;
 pub mod queue;
 pub mod regno;
+pub mod shipping;
 pub mod signature;
 pub mod staff;
 pub mod stored;

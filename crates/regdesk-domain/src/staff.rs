@@ -161,17 +161,20 @@ pub enum FilePurpose {
     SignedForm,
     /// 付款回单或支付凭证（核款）
     Receipt,
-    /// 遗失声明（补发证书）
+    /// 遗失声明（补发证书）或受理通知书的遗失说明（自领）
     LossStatement,
+    /// 代理人领取证书的授权委托书
+    PowerOfAttorney,
 }
 
 impl FilePurpose {
-    pub const ALL: [FilePurpose; 5] = [
+    pub const ALL: [FilePurpose; 6] = [
         FilePurpose::Sample,
         FilePurpose::IdentityProof,
         FilePurpose::SignedForm,
         FilePurpose::Receipt,
         FilePurpose::LossStatement,
+        FilePurpose::PowerOfAttorney,
     ];
 
     pub fn label(self) -> &'static str {
@@ -181,6 +184,7 @@ impl FilePurpose {
             FilePurpose::SignedForm => "签章页扫描件",
             FilePurpose::Receipt => "付款回单",
             FilePurpose::LossStatement => "遗失声明",
+            FilePurpose::PowerOfAttorney => "授权委托书",
         }
     }
 
@@ -189,7 +193,7 @@ impl FilePurpose {
         match self {
             FilePurpose::Sample | FilePurpose::IdentityProof | FilePurpose::SignedForm => &[Role::CounterClerk],
             FilePurpose::Receipt => &[Role::Finance],
-            FilePurpose::LossStatement => &[Role::CertificateDesk],
+            FilePurpose::LossStatement | FilePurpose::PowerOfAttorney => &[Role::CertificateDesk],
         }
     }
 }
@@ -511,7 +515,7 @@ mod tests {
             (Role::Finance, &[P::Receipt]),
             (Role::FirstReviewer, &[]),
             (Role::FinalReviewer, &[]),
-            (Role::CertificateDesk, &[P::LossStatement]),
+            (Role::CertificateDesk, &[P::LossStatement, P::PowerOfAttorney]),
             (Role::Admin, &[]),
             (Role::Supervisor, &[]),
         ];
@@ -529,7 +533,13 @@ mod tests {
         // Several roles: what each of them may.
         assert_eq!(
             attachable(&[Role::CounterClerk, Role::CertificateDesk]),
-            vec![P::Sample, P::IdentityProof, P::SignedForm, P::LossStatement]
+            vec![
+                P::Sample,
+                P::IdentityProof,
+                P::SignedForm,
+                P::LossStatement,
+                P::PowerOfAttorney
+            ]
         );
         let e = require(&[Role::Finance], Permission::AttachFile(P::Sample))
             .err()

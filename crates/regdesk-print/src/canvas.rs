@@ -117,6 +117,8 @@ pub(crate) struct Canvas<'f> {
     /// (e.g. "流水号 ZJ-01-20261125-0007"); the page number follows it.
     running: String,
     doc_title: String,
+    /// Page numbers at the foot of each page (off for labels).
+    footer: bool,
 }
 
 impl<'f> Canvas<'f> {
@@ -146,9 +148,30 @@ impl<'f> Canvas<'f> {
             page_h,
             running: running.to_string(),
             doc_title: doc_title.to_string(),
+            footer: true,
         };
         c.start_page();
         c
+    }
+
+    /// A canvas of `w`×`h` mm pages without running header or page numbers
+    /// (labels): every position is absolute.
+    pub(crate) fn sized(font: &'f ParsedFont, font_id: FontId, w: f32, h: f32) -> Self {
+        let mut c = Self::new(font, font_id, "", "");
+        c.page_w = w;
+        c.page_h = h;
+        c.footer = false;
+        c
+    }
+
+    /// Starts a new page of a [`Canvas::sized`] canvas (no running header).
+    pub(crate) fn blank_page(&mut self) {
+        self.pages.push(vec![
+            Op::SetOutlineColor { col: grey(0.0) },
+            Op::SetOutlineThickness { pt: Pt(0.5) },
+            Op::SetFillColor { col: grey(0.0) },
+        ]);
+        self.y = 0.0;
     }
 
     /// Left edge of the content area.
@@ -513,6 +536,9 @@ impl<'f> Canvas<'f> {
     /// Finishes the document: adds the page footer ("第 N 页，共 M 页") and
     /// returns the pages' operations.
     pub(crate) fn finish(mut self) -> Vec<Vec<Op>> {
+        if !self.footer {
+            return std::mem::take(&mut self.pages);
+        }
         let total = self.pages.len();
         let mut pages = std::mem::take(&mut self.pages);
         for (i, page) in pages.iter_mut().enumerate() {

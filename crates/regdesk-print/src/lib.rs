@@ -9,6 +9,8 @@
 //! - the certificate of registration (作品登记证书), one or a batch, in full or
 //!   overprinted on pre-printed blanks, and the printer's calibration page,
 //!   [`certificate`], [`certificate_batch`], [`calibration_page`].
+//! - the acceptance notice (受理通知书), mailing labels (邮寄面单, any SF stock size), the
+//!   day's shipping list (邮寄清单) and the pickup receipt (签收单), [`delivery`].
 //!
 //! Spreadsheets (.xlsx):
 //! - the invoice list for the e-invoicing system (开票清单), [`invoice_list_xlsx`];
@@ -24,6 +26,7 @@ pub mod barcode;
 mod canvas;
 pub mod certificate;
 pub mod day_report;
+pub mod delivery;
 mod font;
 mod money;
 pub mod notice;
@@ -34,6 +37,10 @@ pub use application_form::{application_form, ApplicationForm, PartyLine, SignerL
 pub use barcode::BarcodeError;
 pub use certificate::{calibration_page, certificate, certificate_batch, Certificate, CertificateMode, SheetLayout};
 pub use day_report::{day_report, DayReport, DayReportRow};
+pub use delivery::{
+    acceptance_notice, handover_receipt, labels, shipping_list, text_sheet_xlsx, AcceptanceNotice, HandoverReceipt,
+    ReceiptLine, ShippingLabel, ShippingList, ShippingListRow,
+};
 pub use money::yuan;
 pub use notice::{correction_notice, refusal_notice, CorrectionNotice, RefusalNotice, Reviewer};
 pub use sheet::{day_report_xlsx, invoice_list_xlsx, InvoiceRow};

@@ -243,7 +243,7 @@ fn filed_phrase(submitted_on: &str) -> String {
 
 /// Office, document title, notice number and serial with its barcode, and a
 /// heavy rule; leaves `y` below the rule.
-fn heading(c: &mut Canvas<'_>, code: &Code128, office: &str, title: &str, number: &str, serial: &str) {
+pub(crate) fn heading(c: &mut Canvas<'_>, code: &Code128, office: &str, title: &str, number: &str, serial: &str) {
     let (x0, x1) = (c.left(), c.right());
     c.text_centered(x0, x1, MARGIN + 6.0, 15.0, office);
     c.text_centered(x0, x1, MARGIN + 15.5, 20.0, title);
@@ -296,7 +296,7 @@ fn work_table(c: &mut Canvas<'_>, title: &str, category: &str, applicant: &str, 
 
 /// The sign-off, kept together on one page: the reviewers on the left, and on
 /// the right the office, the seal placeholder and the date.
-fn sign_off(c: &mut Canvas<'_>, reviewers: &[String], office: &str, date: &str) {
+pub(crate) fn sign_off(c: &mut Canvas<'_>, reviewers: &[String], office: &str, date: &str) {
     let lh = Canvas::line_h(BODY);
     let gap = 2.5;
     let block = 3.0 * (lh + gap);

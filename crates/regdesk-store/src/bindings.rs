@@ -87,6 +87,11 @@ pub fn typescript() -> String {
         crate::PrinterInput, crate::CertificateSettingsView, crate::VerificationUrlInput, crate::LetterEntryView,
         crate::LetterTableView, crate::LetterTablesView, crate::SetLettersInput, crate::CertificateProgress,
         crate::CalibrationInput,
+        regdesk_domain::shipping::LabelSize, regdesk_domain::shipping::SfField, regdesk_domain::shipping::SfColumn,
+        regdesk_domain::shipping::CollectorKind, regdesk_domain::shipping::HandoverInput,
+        crate::MailCaseRow, crate::DeliveredCase, crate::ShipmentView, crate::MailDesk, crate::PrepareShipmentsInput,
+        crate::ShipmentsInput, crate::ScanWaybillInput, crate::ShipCasesInput, crate::PickupRow, crate::PickupFindInput,
+        crate::HandOverInput, crate::HandoverView, crate::ShippingListInput, crate::DeliverySettingsView, crate::UpdateDeliverySettingsInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

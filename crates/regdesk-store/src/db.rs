@@ -41,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("015_row_digests", include_str!("migrations/015_row_digests.sql")),
     ("016_backups", include_str!("migrations/016_backups.sql")),
     ("017_certificates", include_str!("migrations/017_certificates.sql")),
+    (
+        "018_certificate_delivery",
+        include_str!("migrations/018_certificate_delivery.sql"),
+    ),
     ("019_kept_counts", include_str!("migrations/019_kept_counts.sql")),
     (
         "020_historic_register",

@@ -18,6 +18,7 @@ mod cases;
 mod certificates;
 mod codes;
 mod db;
+mod delivery;
 pub mod demo;
 mod documents;
 mod error;
@@ -66,6 +67,11 @@ pub use certificates::{
     PrinterView, SetLettersInput, SkippedCertificate, SystemPrinters, VerificationUrlInput, VoidSheetInput,
 };
 pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
+pub use delivery::{
+    DeliveredCase, DeliverySettingsView, HandOverInput, HandoverView, MailCaseRow, MailDesk, PickupFindInput,
+    PickupRow, PrepareShipmentsInput, ScanWaybillInput, ShipCasesInput, ShipmentView, ShipmentsInput,
+    ShippingListInput, UpdateDeliverySettingsInput,
+};
 pub use documents::{private_dir, DocumentFolder, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
 pub use files::{mime_of, AddFileInput, FileView};

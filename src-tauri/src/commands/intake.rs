@@ -16,7 +16,13 @@ const INTAKE_PROGRESS: &str = "intake-progress";
 #[tauri::command]
 pub async fn save_intake_template(app: tauri::AppHandle, state: State<'_, AppState>) -> Res<String> {
     let bytes = state.with(|st, s| st.intake_template(s))?;
-    write_and_open(&app, state.store()?, DocumentFolder::Exports, "批量受理模板.xlsx", &bytes)
+    write_and_open(
+        &app,
+        state.store()?,
+        DocumentFolder::Exports,
+        "批量受理模板.xlsx",
+        &bytes,
+    )
 }
 
 #[tauri::command]

@@ -7,6 +7,8 @@ import { BackupTab } from './BackupTab';
 import { CalendarTab } from './CalendarTab';
 import { CertificateSettingsTab } from './CertificateSettingsTab';
 import { ct } from '../certificates/texts';
+import { DeliverySettingsTab } from '../certificates/DeliverySettingsTab';
+import { dt } from '../certificates/deliveryTexts';
 import { MethodTab } from './MethodTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
 import { RevokeTab } from './RevokeTab';
@@ -80,6 +82,11 @@ export function AdminDesk({
             key: 'backup',
             label: <span data-testid="admin-tab-backup">{t('admin.tab.backup')}</span>,
             children: <BackupTab />,
+          },
+          {
+            key: 'delivery',
+            label: <span data-testid="admin-tab-delivery">{dt('settings.tab')}</span>,
+            children: <DeliverySettingsTab />,
           },
           {
             key: 'audit',

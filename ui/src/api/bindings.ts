@@ -5,7 +5,7 @@ export type Role = "counter_clerk" | "finance" | "first_reviewer" | "final_revie
 
 export type Desk = "counter" | "payments" | "first_review" | "final_review" | "certificates" | "reports" | "admin";
 
-export type FilePurpose = "sample" | "identity_proof" | "signed_form" | "receipt" | "loss_statement";
+export type FilePurpose = "sample" | "identity_proof" | "signed_form" | "receipt" | "loss_statement" | "power_of_attorney";
 
 export type FieldError = { 
 /**
@@ -1319,3 +1319,119 @@ export type SetLettersInput = { text: string, starts_on: string | null, };
 export type CertificateProgress = { done: number, total: number, };
 
 export type CalibrationInput = { printer: string, mode: CertificateModeInput, };
+
+export type LabelSize = "mm100x150" | "mm100x180" | "mm100x210" | "mm76x130";
+
+export type SfField = "order_ref" | "recipient_name" | "recipient_phone" | "recipient_address" | "sender_name" | "sender_phone" | "sender_address" | "contents" | "quantity" | "payment" | "remark";
+
+export type SfColumn = { header: string, field: SfField, };
+
+export type CollectorKind = "own" | "agent";
+
+export type HandoverInput = { collector: CollectorKind, 
+/**
+ * 领取人姓名
+ */
+name: string, id_type: DocumentType, 
+/**
+ * 领取人证件号码
+ */
+id_number: string, 
+/**
+ * 已核对证件原件（证件核验面板）
+ */
+id_checked: boolean, 
+/**
+ * 已查验受理通知书
+ */
+notice_seen: boolean, 
+/**
+ * 遗失说明扫描件（附件库中的文件，用途 loss_statement）；未带受理通知书时必须有
+ */
+loss_statement_file: string | null, 
+/**
+ * 授权委托书扫描件（用途 power_of_attorney）；代理人领取时必须有
+ */
+power_of_attorney_file: string | null, };
+
+export type MailCaseRow = { case_id: string, serial: string, registration_number: string, title: string, applicant_name: string, recipient_name: string, 
+/**
+ * Masked (138****1234).
+ */
+recipient_phone: string, 
+/**
+ * Masked.
+ */
+postal_address: string, 
+/**
+ * Why it cannot be mailed yet (收件信息不全), if so.
+ */
+problem: string | null, };
+
+export type DeliveredCase = { case_id: string, serial: string, registration_number: string, title: string, };
+
+export type ShipmentView = { id: string, 
+/**
+ * 邮件编号 (our Code 128 on the label)
+ */
+code: string, recipient_name: string, 
+/**
+ * Masked.
+ */
+recipient_phone: string, 
+/**
+ * Masked.
+ */
+postal_address: string, cases: Array<DeliveredCase>, labels_printed: number, 
+/**
+ * 顺丰运单号, once scanned.
+ */
+waybill: string | null, shipped_at: string | null, shipped_by: string | null, version: number, };
+
+export type MailDesk = { waiting: Array<MailCaseRow>, open: Array<ShipmentView>, shipped_today: Array<ShipmentView>, label_size: LabelSize, };
+
+export type PrepareShipmentsInput = { case_ids: Array<string>, };
+
+export type ShipmentsInput = { shipments: Array<string>, };
+
+export type ScanWaybillInput = { shipment: string, waybill: string, };
+
+export type ShipCasesInput = { cases: Array<string>, waybill: string, };
+
+export type PickupRow = { case_id: string, version: number, serial: string, registration_number: string | null, title: string, applicant_name: string, state: CaseState, state_label: string, delivery_label: string, invoice_sent: boolean, 
+/**
+ * The certificate may be handed over now.
+ */
+can_hand_over: boolean, 
+/**
+ * Why not, in plain Chinese, when not.
+ */
+blocked_reason: string | null, };
+
+export type PickupFindInput = { query: string, };
+
+export type HandOverInput = { case_ids: Array<string>, collector: HandoverInput, };
+
+export type HandoverView = { id: string, 
+/**
+ * 领取登记号 (on the receipt)
+ */
+number: string, collector: CollectorKind, collector_label: string, collector_name: string, id_type_label: string, 
+/**
+ * Masked.
+ */
+id_number: string, 
+/**
+ * 查验材料
+ */
+documents: Array<string>, at: string, clerk_name: string, cases: Array<DeliveredCase>, };
+
+export type ShippingListInput = { day: string | null, xlsx: boolean, };
+
+export type DeliverySettingsView = { version: number, label_size: LabelSize, 
+/**
+ * '' = the office's name.
+ */
+sender_name: string, sender_phone: string, sender_address: string, sf_columns: Array<SfColumn>, };
+
+export type UpdateDeliverySettingsInput = { version: number, label_size: LabelSize, sender_name: string, sender_phone: string, sender_address: string, sf_columns: Array<SfColumn>, };

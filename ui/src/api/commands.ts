@@ -37,6 +37,9 @@ export const READ_COMMANDS = [
   'certificate_settings',
   'category_letters',
   'system_printers',
+  'mail_desk',
+  'pickup_find',
+  'delivery_settings',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -102,6 +105,15 @@ export const CHANGE_COMMANDS = [
   'update_verification_url',
   'save_certificate_printer',
   'set_category_letters',
+  'prepare_shipments',
+  'print_labels',
+  'scan_waybill',
+  'export_sf_orders',
+  'print_shipping_list',
+  'print_acceptance_notice',
+  'hand_over',
+  'print_handover_receipt',
+  'update_delivery_settings',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];

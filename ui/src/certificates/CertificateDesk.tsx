@@ -6,11 +6,19 @@ import { Tabs } from 'antd';
 import type { TabsProps } from 'antd';
 import { ct } from './texts';
 import { ToPrintTab } from './ToPrintTab';
+import { MailTab } from './MailTab';
+import { PickupTab } from './PickupTab';
+import { dt } from './deliveryTexts';
+import './certificates.css';
 
 type TabItems = NonNullable<TabsProps['items']>;
 type DeskTab = { key: string; label: string; render: (p: { reloadKey: number; onChanged: () => void }) => React.ReactNode };
 
-const TABS: DeskTab[] = [{ key: 'to-print', label: ct('tab.to-print'), render: (p) => <ToPrintTab {...p} /> }];
+const TABS: DeskTab[] = [
+  { key: 'to-print', label: ct('tab.to-print'), render: (p) => <ToPrintTab {...p} /> },
+  { key: 'mail', label: dt('tab.mail'), render: (p) => <MailTab onChanged={p.onChanged} reloadKey={p.reloadKey} /> },
+  { key: 'pickup', label: dt('tab.pickup'), render: (p) => <PickupTab onChanged={p.onChanged} /> },
+];
 
 export function CertificateDesk({
   onChanged,

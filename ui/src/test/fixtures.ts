@@ -24,7 +24,7 @@ export const ALL_DESKS: DeskOption[] = [
 const ATTACHES: Partial<Record<Role, FilePurpose[]>> = {
   counter_clerk: ['sample', 'identity_proof', 'signed_form'],
   finance: ['receipt'],
-  certificate_desk: ['loss_statement'],
+  certificate_desk: ['loss_statement', 'power_of_attorney'],
 };
 
 export function session(over: Partial<SessionView> = {}): SessionView {

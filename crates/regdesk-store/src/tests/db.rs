@@ -125,6 +125,8 @@ pub(super) fn as_version_12(conn: &Connection) {
     .unwrap();
     conn.execute_batch(
         "DROP TABLE historic_registrations;
+         DROP TABLE delivery_settings; DROP TABLE handover_cases; DROP TABLE handovers;
+         DROP TABLE shipment_cases; DROP TABLE shipments;
          DROP TABLE category_letter_tables; DROP TABLE certificate_sheets; DROP TABLE certificate_prints;
          DROP TABLE certificate_printers; DROP TABLE certificate_settings;
          ALTER TABLE registration_numbers DROP COLUMN check_code;

@@ -137,7 +137,7 @@ fn each_purpose_is_attached_by_its_role_only() {
         match p {
             FilePurpose::Sample | FilePurpose::IdentityProof | FilePurpose::SignedForm => &[Role::CounterClerk],
             FilePurpose::Receipt => &[Role::Finance],
-            FilePurpose::LossStatement => &[Role::CertificateDesk],
+            FilePurpose::LossStatement | FilePurpose::PowerOfAttorney => &[Role::CertificateDesk],
         }
     };
     for purpose in FilePurpose::ALL {

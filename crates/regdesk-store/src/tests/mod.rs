@@ -14,6 +14,7 @@ mod calendar;
 mod cases;
 mod certificates;
 mod db;
+mod delivery;
 mod encryption;
 mod files;
 mod forms;
