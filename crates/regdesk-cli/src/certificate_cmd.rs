@@ -13,27 +13,27 @@ use crate::Io;
 
 #[derive(Subcommand, Debug)]
 pub enum CertificateCmd {
-    /// 批量打印待制证的证书到一个 PDF（按登记号排序），并记录每张证书纸。
+    /// 批量打印待制证的证书到一个 PDF（按登记号排序），并记录每张证书纸。 / Print the waiting certificates as one PDF (by registration number), recording each sheet.
     Batch {
-        /// 登记日期自（含），如 2026-11-01
+        /// 登记日期自（含），如 2026-11-01 / registered from (inclusive)
         #[arg(long)]
         from: Option<NaiveDate>,
-        /// 登记日期至（含）
+        /// 登记日期至（含） / registered up to (inclusive)
         #[arg(long)]
         to: Option<NaiveDate>,
-        /// full：整页（白纸）；overprint：套打（预印证书纸，仅数据）
+        /// full：整页（白纸）；overprint：套打（预印证书纸，仅数据） / full: plain paper; overprint: data only, on pre-printed blanks
         #[arg(long, value_enum, default_value_t = Mode::Full)]
         mode: Mode,
-        /// 打印机名称（用其偏移；不填：不加偏移）
+        /// 打印机名称（用其偏移；不填：不加偏移） / printer name (its offsets; empty: none)
         #[arg(long, default_value = "")]
         printer: String,
-        /// 第一张预印证书纸的编号，后续依次加一
+        /// 第一张预印证书纸的编号，后续依次加一 / the first pre-printed sheet's number, counted up
         #[arg(long, default_value = "")]
         first_sheet: String,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
-    /// 重印指定登记号的证书（须填原因）。
+    /// 重印指定登记号的证书（须填原因）。 / Reprint certificates by registration number (a reason is needed).
     Reprint {
         numbers: Vec<String>,
         #[arg(long)]
@@ -45,13 +45,13 @@ pub enum CertificateCmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
-    /// 作废一张打印坏了的证书纸（废证），须填原因。
+    /// 作废一张打印坏了的证书纸（废证），须填原因。 / Void a spoiled sheet, with a reason.
     Void {
         sheet_id: String,
         #[arg(long)]
         reason: String,
     },
-    /// 一份证书的全部纸张（打印、重印、作废、收回）。
+    /// 一份证书的全部纸张（打印、重印、作废、收回）。 / Every sheet of one certificate (printed, reprinted, voided, recalled).
     Sheets { number: String },
     /// 证书发放：运单寄出、领取登记 / Delivery: shipping by waybill, handover at pickup
     #[command(flatten)]

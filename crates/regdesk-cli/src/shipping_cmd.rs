@@ -14,44 +14,44 @@ use crate::Io;
 /// 证书发放（需制证发证岗位的 --user）。
 #[derive(Subcommand, Debug)]
 pub enum DeliveryCmd {
-    /// 扫描顺丰运单号寄出：这些案件（流水号或登记号，须寄往同一收件人）标记为已寄出。
+    /// 扫描顺丰运单号寄出：这些案件（流水号或登记号，须寄往同一收件人）标记为已寄出。 / Ship by SF waybill: these cases (serials or numbers, one recipient) become 已寄出.
     Ship {
-        /// 顺丰运单号：SF 加 13 位数字，或 12 位数字（旧运单）。
+        /// 顺丰运单号：SF 加 13 位数字，或 12 位数字（旧运单）。 / SF waybill: SF + 13 digits, or 12 digits
         #[arg(long)]
         waybill: String,
         #[arg(required = true)]
         numbers: Vec<String>,
     },
-    /// 领取登记（自领）：领取人、证件、查验的材料；成功后写出签收单 PDF。
+    /// 领取登记（自领）：领取人、证件、查验的材料；成功后写出签收单 PDF。 / Handover at pickup: the collector, their ID, the papers seen; writes the receipt PDF.
     Handover {
-        /// 本人（self）或代理人（agent）。
+        /// 本人（self）或代理人（agent）。 / self or agent
         #[arg(long, value_enum)]
         collector: Collector,
-        /// 领取人姓名。
+        /// 领取人姓名。 / the collector's name
         #[arg(long)]
         name: String,
-        /// 证件类型（resident_id、passport……），默认居民身份证。
+        /// 证件类型（resident_id、passport……），默认居民身份证。 / ID type (default resident_id)
         #[arg(long, default_value = "resident_id")]
         id_type: String,
-        /// 证件号码。
+        /// 证件号码。 / ID number
         #[arg(long)]
         id_number: String,
-        /// 已核对证件原件（必须）。
+        /// 已核对证件原件（必须）。 / the ID was checked against the original (required)
         #[arg(long)]
         id_checked: bool,
-        /// 已查验受理通知书；未带时须给 --loss-statement。
+        /// 已查验受理通知书；未带时须给 --loss-statement。 / the acceptance notice was seen; otherwise give --loss-statement
         #[arg(long)]
         notice_seen: bool,
-        /// 遗失说明扫描件的文件路径。
+        /// 遗失说明扫描件的文件路径。 / the scanned loss statement
         #[arg(long)]
         loss_statement: Option<PathBuf>,
-        /// 授权委托书扫描件的文件路径（代理人必须）。
+        /// 授权委托书扫描件的文件路径（代理人必须）。 / the scanned power of attorney (agents)
         #[arg(long)]
         power_of_attorney: Option<PathBuf>,
-        /// 签收单 PDF 的输出路径。
+        /// 签收单 PDF 的输出路径。 / where to write the receipt PDF
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
-        /// 领取的证书：流水号或登记号（代理公司可一次领取多本）。
+        /// 领取的证书：流水号或登记号（代理公司可一次领取多本）。 / the certificates collected: serials or registration numbers
         #[arg(required = true)]
         numbers: Vec<String>,
     },
@@ -60,10 +60,10 @@ pub enum DeliveryCmd {
 /// 领取人。
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Collector {
-    /// 本人
+    /// 本人 / self
     #[value(name = "self")]
     Own,
-    /// 代理人
+    /// 代理人 / agent
     Agent,
 }
 
@@ -93,7 +93,7 @@ pub fn print_labels(store: &Store, s: &Session, numbers: &[String], output: &Pat
     }
 }
 
-/// `regdesk print notice SERIAL -o F`.
+/// `regdesk print acceptance-notice SERIAL -o F`.
 pub fn print_notice(store: &Store, s: &Session, serial: &str, output: &Path, io: &mut Io<'_>) -> u8 {
     match store.acceptance_notice_pdf(s, serial) {
         Ok((_, pdf)) => write_out(io, output, &pdf, "受理通知书"),
