@@ -60,7 +60,7 @@ describe('sign-in', () => {
     expect(screen.getByTestId('sync-state')).toHaveTextContent('离线 · 3 条变更待同步');
     // the queue is real and empty for now
     expect(await screen.findByText('暂无待初审作品')).toBeInTheDocument();
-    expect(core.callsTo('list_queue')[0].args).toEqual({ input: { queue: 'first_review', page: 1, page_size: 20, more: false } });
+    expect(core.callsTo('list_queue')[0].args).toEqual({ input: { queue: 'first_review', page: 1, page_size: 20 } });
   });
 
   it('shows the desks in the order the core gives and switches between them', async () => {
