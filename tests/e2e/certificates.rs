@@ -123,7 +123,10 @@ fn the_certificate_desk_prints_a_batch_and_voids_a_spoiled_sheet() {
     sign_out(&d);
 
     // The PDF the batch wrote, as pages to look at.
-    let prints = data.open().documents_dir(regdesk_store::DocumentFolder::Prints).unwrap();
+    let prints = data
+        .open()
+        .documents_dir(regdesk_store::DocumentFolder::Prints)
+        .unwrap();
     let pdf = std::fs::read_dir(&prints)
         .unwrap()
         .filter_map(Result::ok)
