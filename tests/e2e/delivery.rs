@@ -182,8 +182,9 @@ fn the_desk_ships_by_label_and_waybill_scan_and_hands_over_to_an_agent() {
     let shots = fresh_shots("delivery");
     let mut d = Desk::start(&app(), &data, &shots);
 
-    // 刘洋 holds the certificate desk only: it opens on 邮寄.
+    // 刘洋 holds the certificate desk only; the desk opens on 待制证, 邮寄 is beside it.
     sign_in_at_desk(&d, "liuyang");
+    d.click("[data-testid=tab-mail]");
     d.wait("[data-testid=mail-tab]");
     d.wait_text(mail[0].registration_number.as_deref().unwrap());
     d.shot("mail-waiting");

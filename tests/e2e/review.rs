@@ -68,8 +68,9 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     d.shot("approved-with-number");
     sign_out(&d);
 
-    // The certificate desk sees it in 已登记 with its number.
+    // The certificate desk sees it in 已登记 with its number (the desk opens on 待制证).
     sign_in_as(&d, "liuyang");
+    d.click("[data-testid=tab-registered]");
     d.wait("[data-testid=queue-registered]");
     d.wait_text(&regno);
     d.shot("registered-queue");
