@@ -1,0 +1,4 @@
+//! The central server: the office's one record in PostgreSQL, shared by every
+//! enrolled workstation over HTTPS (see `docs/SYNC.md`).
+
+pub mod pg;

@@ -1,0 +1,248 @@
+//! Sync between workstations and the central server.
+//!
+//! - [`protocol`]: the versioned wire types and endpoints, shared by the
+//!   server and the station's client.
+//! - [`row_digest`] / [`state_hash`]: the digests both sides compute over the
+//!   office's rows, so a station and the server can show they hold the same
+//!   record. They match the store's own row digests (`regdesk-store`'s
+//!   `rows.rs`) byte for byte.
+//! - [`fingerprint`]: how an office CA certificate is named to people.
+//!
+//! This crate knows nothing of SQLite or PostgreSQL.
+
+pub mod protocol;
+
+use protocol::{Cell, Column};
+use sha2::{Digest, Sha256};
+
+/// Tables that belong to one workstation and never leave it: its own row,
+/// its integrity checks, its backups, its sync bookkeeping, and the counts
+/// kept from the cases by triggers (each database recounts them itself).
+pub const STATION_TABLES: &[&str] = &[
+    "station",
+    "integrity_checks",
+    "backups",
+    "case_counts",
+    "journal",
+    "audit",
+    "audit_rows",
+    "audit_state",
+];
+
+/// Whether rows of `table` are part of the office's shared record.
+pub fn is_shared_table(table: &str) -> bool {
+    !STATION_TABLES.contains(&table) && !table.starts_with("sync_") && !table.starts_with("sqlite_")
+}
+
+fn encode(value: &Cell, out: &mut Vec<u8>) {
+    match value {
+        Cell::Null => out.push(b'N'),
+        Cell::Int(i) => {
+            out.push(b'I');
+            out.extend_from_slice(&i.to_be_bytes());
+        }
+        Cell::Real(f) => {
+            out.push(b'R');
+            out.extend_from_slice(&f.to_bits().to_be_bytes());
+        }
+        Cell::Text(t) => {
+            out.push(b'T');
+            out.extend_from_slice(t.as_bytes());
+        }
+        Cell::Blob(b) => {
+            out.push(b'B');
+            out.extend_from_slice(b);
+        }
+    }
+}
+
+/// A row's digest: SHA-256 over the table, the key and, for each column in
+/// table order, its name and the SHA-256 of its typed value (hex). The same
+/// function as the store's audit digests.
+pub fn row_digest(table: &str, key: &str, row: &[Column]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"regdesk-row/1\0");
+    h.update(table.as_bytes());
+    h.update(b"\0");
+    h.update(key.as_bytes());
+    let mut buf = Vec::new();
+    for col in row {
+        buf.clear();
+        encode(&col.value, &mut buf);
+        let digest = Sha256::digest(&buf);
+        h.update(b"\0");
+        h.update(col.name.as_bytes());
+        h.update(b"\0");
+        h.update(digest);
+    }
+    hex::encode(h.finalize())
+}
+
+/// The state hash of a record: SHA-256 over every shared row's
+/// `(table, key, digest)`, sorted by table then key. Two databases with the
+/// same rows have the same hash, whatever order the rows came in.
+pub fn state_hash<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> String {
+    let mut all: Vec<(&str, &str, &str)> = rows.into_iter().collect();
+    all.sort_unstable();
+    let mut h = Sha256::new();
+    h.update(b"regdesk-state/1\0");
+    for (table, key, digest) in all {
+        h.update(table.as_bytes());
+        h.update(b"\0");
+        h.update(key.as_bytes());
+        h.update(b"\0");
+        h.update(digest.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+/// A certificate's fingerprint as people compare it: SHA-256 of its DER, in
+/// upper-case hex pairs joined by colons (`AB:12:…`, as `openssl x509
+/// -fingerprint -sha256` shows it).
+pub fn fingerprint(der: &[u8]) -> String {
+    Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// A fingerprint as typed (with or without colons or spaces, any case) in
+/// the form [`fingerprint`] writes; `None` if it is not 32 hex bytes.
+pub fn normalize_fingerprint(typed: &str) -> Option<String> {
+    let hex: String = typed
+        .chars()
+        .filter(|c| !matches!(c, ':' | ' ' | '-'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(
+        hex.as_bytes()
+            .chunks(2)
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}
+
+/// Blobs travel as standard base64 inside JSON.
+pub(crate) mod b64 {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use protocol::{Entry, RowEffect, Verdict};
+
+    fn col(name: &str, value: Cell) -> Column {
+        Column {
+            name: name.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn cells_round_trip_through_json() {
+        let row = vec![
+            col("a", Cell::Null),
+            col("b", Cell::Int(-7)),
+            col("c", Cell::Real(1.5)),
+            col("d", Cell::Text("作品".into())),
+            col("e", Cell::Blob(vec![0, 255, 3])),
+        ];
+        let text = serde_json::to_string(&row).unwrap();
+        assert_eq!(
+            text,
+            r#"[{"name":"a","value":"N"},{"name":"b","value":{"I":-7}},{"name":"c","value":{"R":1.5}},{"name":"d","value":{"T":"作品"}},{"name":"e","value":{"B":"AP8D"}}]"#
+        );
+        let back: Vec<Column> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, row);
+    }
+
+    #[test]
+    fn a_row_digest_names_every_column_and_type() {
+        let base = vec![col("id", Cell::Text("x".into())), col("n", Cell::Int(1))];
+        let d = row_digest("cases", "[\"x\"]", &base);
+        assert_eq!(d.len(), 64);
+        // Same value, another type: another digest.
+        let text_one = vec![col("id", Cell::Text("x".into())), col("n", Cell::Text("1".into()))];
+        assert_ne!(d, row_digest("cases", "[\"x\"]", &text_one));
+        // Another table or key: another digest.
+        assert_ne!(d, row_digest("staff", "[\"x\"]", &base));
+        assert_ne!(d, row_digest("cases", "[\"y\"]", &base));
+    }
+
+    #[test]
+    fn the_state_hash_ignores_order_but_not_content() {
+        let a = state_hash([("cases", "[1]", "aa"), ("staff", "[2]", "bb")]);
+        let b = state_hash([("staff", "[2]", "bb"), ("cases", "[1]", "aa")]);
+        assert_eq!(a, b);
+        assert_ne!(a, state_hash([("cases", "[1]", "aa"), ("staff", "[2]", "bc")]));
+        assert_ne!(a, state_hash([("cases", "[1]", "aa")]));
+    }
+
+    #[test]
+    fn fingerprints_are_read_however_they_are_typed() {
+        let fp = fingerprint(b"certificate");
+        assert_eq!(fp.len(), 32 * 3 - 1);
+        let typed = fp.replace(':', "").to_lowercase();
+        assert_eq!(normalize_fingerprint(&typed).as_deref(), Some(fp.as_str()));
+        assert_eq!(normalize_fingerprint(&fp).as_deref(), Some(fp.as_str()));
+        assert_eq!(normalize_fingerprint("AB:CD"), None);
+        assert_eq!(normalize_fingerprint(&"G".repeat(64)), None);
+    }
+
+    #[test]
+    fn shared_tables_leave_the_station_its_own() {
+        assert!(is_shared_table("cases"));
+        assert!(is_shared_table("staff"));
+        assert!(!is_shared_table("station"));
+        assert!(!is_shared_table("journal"));
+        assert!(!is_shared_table("sync_inbox"));
+    }
+
+    #[test]
+    fn verdicts_read_as_the_protocol_says() {
+        let v = protocol::EntryVerdict {
+            id: uuid::Uuid::nil(),
+            verdict: Verdict::Rejected {
+                code: protocol::RejectCode::FourEyes,
+                reason: "初审人不能终审同一案件".into(),
+                current: vec![RowEffect {
+                    table: "cases".into(),
+                    key: "[\"c\"]".into(),
+                    before: None,
+                    after: None,
+                }],
+            },
+        };
+        let text = serde_json::to_string(&v).unwrap();
+        assert!(text.contains(r#""verdict":"rejected""#), "{text}");
+        assert!(text.contains(r#""code":"four_eyes""#), "{text}");
+        let back: protocol::EntryVerdict = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+        let accepted: protocol::EntryVerdict = serde_json::from_str(
+            r#"{"id":"00000000-0000-0000-0000-000000000000","verdict":"accepted","office_seq":3}"#,
+        )
+        .unwrap();
+        assert_eq!(accepted.verdict, Verdict::Accepted { office_seq: 3 });
+        let _unused: Option<Entry> = None;
+    }
+}
