@@ -8,9 +8,13 @@
 //!   `rows.rs`) byte for byte.
 //! - [`fingerprint`]: how an office CA certificate is named to people.
 //!
+//! - [`station::StationRecord`]: what a workstation's record offers the
+//!   sync loop (the store implements it).
+//!
 //! This crate knows nothing of SQLite or PostgreSQL.
 
 pub mod protocol;
+pub mod station;
 
 use protocol::{Cell, Column};
 use sha2::{Digest, Sha256};

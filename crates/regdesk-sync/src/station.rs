@@ -1,0 +1,66 @@
+//! What a workstation's record offers the sync loop, and what the loop
+//! reports. `regdesk-store` implements [`StationRecord`]; the client drives
+//! it: push the outbox, record the verdicts, then pull and apply.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::{Entry, EntryVerdict, OfficeInfo, PulledEntry};
+
+/// What an enrolled station keeps about its server (station-local, never synced).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    /// `https://host:port`
+    pub server_url: String,
+    pub station_name: String,
+    pub office: OfficeInfo,
+    /// The office CA certificate (DER) the station trusts, and only it.
+    pub ca_der: Vec<u8>,
+    /// [`crate::fingerprint`] of `ca_der`.
+    pub ca_fingerprint: String,
+    /// The station's bearer credential.
+    pub credential: String,
+    pub enrolled_at: DateTime<Utc>,
+}
+
+/// What one round of sync did, for the sync screen and `regdesk sync --json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncOutcome {
+    pub pushed: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub pulled: u64,
+    /// The office cursor after the round.
+    pub cursor: i64,
+    /// Why the round stopped early, in Chinese (`None`: it completed).
+    pub error: Option<String>,
+}
+
+/// A workstation's record as the sync loop sees it.
+pub trait StationRecord {
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// The station's enrolment, `None` while it works alone.
+    fn enrolment(&self) -> Result<Option<Enrolment>, Self::Error>;
+
+    /// Entries that have no verdict yet, in station order, at most `limit`.
+    fn outbox(&self, limit: usize) -> Result<Vec<Entry>, Self::Error>;
+
+    /// Records the server's verdicts, in one transaction: accepted entries
+    /// leave the outbox (with their office position), rejected ones leave it
+    /// for the 需处理 inbox with all their data, the reason and the server's
+    /// current values; `retry_later` ones stay.
+    fn record_verdicts(&self, verdicts: &[EntryVerdict]) -> Result<(), Self::Error>;
+
+    /// The office cursor the station has applied up to.
+    fn pull_cursor(&self) -> Result<i64, Self::Error>;
+
+    /// Applies pulled entries in office order, each in its own transaction
+    /// that also moves the cursor to its `office_seq`; an entry already applied
+    /// (the station's own, or a repeat) moves the cursor and changes nothing
+    /// else it already holds. Refuses while the outbox is not empty.
+    fn apply_pulled(&self, entries: &[PulledEntry]) -> Result<(), Self::Error>;
+
+    /// Notes how a round ended (the sync screen's last success / last error).
+    fn note_sync(&self, at: DateTime<Utc>, outcome: &SyncOutcome) -> Result<(), Self::Error>;
+}
