@@ -2,3 +2,4 @@
 //! enrolled workstation over HTTPS (see `docs/SYNC.md`).
 
 pub mod pg;
+pub mod schema;
