@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
-use crate::journal::{Change, Pulled, Recording, SyncMeta};
+use crate::journal::{Change, Pulled, SyncMeta};
 use crate::rows::{self, quote, AuditedTable};
 use crate::session::{actor, Session};
 use crate::Store;
@@ -353,6 +353,9 @@ pub(crate) fn write_row(
     Ok(())
 }
 
+/// `sync_state`'s cursor, last success, last attempt and last error.
+type RoundRow = (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>);
+
 /// The enrolment and the sequence number it was made after.
 fn enrolment_row(conn: &Connection) -> Result<Option<(Enrolment, i64)>> {
     Ok(conn
@@ -553,7 +556,7 @@ impl Store {
             local_only: true,
             ..SyncMeta::default()
         };
-        self.run_sync(staff_id, "sync_enrol", Recording::Touched, &meta, |tx, _now| {
+        self.run_sync(staff_id, "sync_enrol", &meta, |tx, _now| {
             if is_enrolled(tx)? {
                 let (current, _) = enrolment_row(tx)?.ok_or_else(|| corrupt("同步登记缺失"))?;
                 return Err(refused(
@@ -680,7 +683,7 @@ impl Store {
             ..SyncMeta::default()
         };
         let first = rejected[0].0.clone();
-        self.run_sync(None, "sync_rejected", Recording::Touched, &meta, |tx, now| {
+        self.run_sync(None, "sync_rejected", &meta, |tx, now| {
             mark_accepted(tx, now)?;
             tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
             let mut listed = Vec::new();
@@ -816,26 +819,20 @@ impl Store {
             }),
             ..SyncMeta::default()
         };
-        self.run_sync(
-            e.staff_id.as_deref(),
-            &e.command,
-            Recording::Touched,
-            &meta,
-            |tx, _now| {
-                tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-                for x in &to_apply {
-                    write_row(tx, &self.audited, &x.table, &x.key, x.after.as_deref())?;
-                }
-                set_cursor(tx, pe.office_seq)?;
-                let change = Change {
-                    entity: "sync",
-                    entity_id: e.entity_id.clone(),
-                    version: e.entity_version,
-                    payload: e.payload.clone(),
-                };
-                Ok((change, ()))
-            },
-        )?;
+        self.run_sync(e.staff_id.as_deref(), &e.command, &meta, |tx, _now| {
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            for x in &to_apply {
+                write_row(tx, &self.audited, &x.table, &x.key, x.after.as_deref())?;
+            }
+            set_cursor(tx, pe.office_seq)?;
+            let change = Change {
+                entity: "sync",
+                entity_id: e.entity_id.clone(),
+                version: e.entity_version,
+                payload: e.payload.clone(),
+            };
+            Ok((change, ()))
+        })?;
         Ok(true)
     }
 
@@ -961,7 +958,7 @@ impl Store {
             no_effects: true,
             ..SyncMeta::default()
         };
-        let applied = self.run_sync(None, "sync_snapshot", Recording::Touched, &meta, |tx, _now| {
+        let applied = self.run_sync(None, "sync_snapshot", &meta, |tx, _now| {
             for r in &chunk.rows {
                 write_row(tx, &self.audited, &r.table, &r.key, Some(&r.row))?;
             }
@@ -1059,12 +1056,7 @@ impl Store {
         let snapshot = self.snapshot_progress()?;
         let conn = self.conn();
         let enrolment = enrolment_row(&conn)?.map(|(e, _)| e);
-        let (cursor, last_success, last_attempt, last_error): (
-            i64,
-            Option<DateTime<Utc>>,
-            Option<DateTime<Utc>>,
-            Option<String>,
-        ) = conn.query_row(
+        let (cursor, last_success, last_attempt, last_error): RoundRow = conn.query_row(
             "SELECT cursor, last_success, last_attempt, last_error FROM sync_state WHERE id = 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
