@@ -568,6 +568,9 @@ impl Store {
                 ));
             }
             let since: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get(0))?;
+            // A station with no office of its own takes the office's rows first.
+            let joining: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM office)", [], |r| r.get(0))?;
+            tx.execute("UPDATE sync_state SET snapshot_needed = ?1 WHERE id = 1", [joining])?;
             tx.execute(
                 "INSERT INTO sync_enrolment (id, server_url, station_name, office_id, office_code, office_name, ca_der,
                      ca_fingerprint, credential, enrolled_at, since_seq)
@@ -743,9 +746,12 @@ impl Store {
                     format!("还有 {pending} 条记录在等待服务器的答复：先把它们推送到服务器，再接收别的工作站的更改"),
                 ));
             }
-            let snapshot: Option<String> =
-                conn.query_row("SELECT snapshot_id FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
-            if snapshot.is_some() {
+            let snapshot: bool = conn.query_row(
+                "SELECT snapshot_id IS NOT NULL OR snapshot_needed FROM sync_state WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )?;
+            if snapshot {
                 return Err(refused(
                     "sync_snapshot_unfinished",
                     "首次同步的机构数据还没有下载完：请先完成首次同步",
@@ -887,15 +893,21 @@ impl Store {
         Ok(out)
     }
 
-    /// Where a first sync's snapshot goes on from (`None`: none under way).
+    /// The snapshot page to ask for next: from the start on a station that
+    /// joined an office (`join_office`) and has not all its rows yet, after the
+    /// last row applied when one was interrupted; `None` when no first sync is due.
     pub fn snapshot_request(&self, max_rows: u32) -> Result<Option<SnapshotRequest>> {
-        let row: (Option<String>, Option<String>) = self.conn().query_row(
-            "SELECT snapshot_id, snapshot_after FROM sync_state WHERE id = 1",
+        let row: (Option<String>, Option<String>, bool) = self.conn().query_row(
+            "SELECT snapshot_id, snapshot_after, snapshot_needed FROM sync_state WHERE id = 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let (Some(id), after) = row else {
-            return Ok(None);
+        let (Some(id), after, _) = row else {
+            return Ok(row.2.then_some(SnapshotRequest {
+                snapshot_id: None,
+                after: None,
+                max_rows,
+            }));
         };
         let after = after
             .map(|a| serde_json::from_str::<(String, String)>(&a))
@@ -998,7 +1010,8 @@ impl Store {
             )?;
             if chunk.next.is_none() {
                 tx.execute(
-                    "UPDATE sync_state SET snapshot_id = NULL, snapshot_after = NULL, cursor = ?1 WHERE id = 1",
+                    "UPDATE sync_state SET snapshot_id = NULL, snapshot_after = NULL, snapshot_needed = 0, cursor = ?1
+                     WHERE id = 1",
                     [chunk.cursor],
                 )?;
             }
@@ -1252,5 +1265,17 @@ impl StationRecord for Store {
 
     fn note_sync(&self, at: DateTime<Utc>, outcome: &SyncOutcome) -> Result<()> {
         Store::note_sync(self, at, outcome)
+    }
+
+    fn snapshot_request(&self, max_rows: u32) -> Result<Option<SnapshotRequest>> {
+        Store::snapshot_request(self, max_rows)
+    }
+
+    fn apply_snapshot(&self, chunk: &SnapshotChunk) -> Result<()> {
+        Store::apply_snapshot(self, chunk).map(|_| ())
+    }
+
+    fn state_hash(&self) -> Result<String> {
+        Store::state_hash(self)
     }
 }

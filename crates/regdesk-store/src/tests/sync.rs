@@ -488,6 +488,14 @@ fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruptio
     let b = fixture();
     assert!(b.store.apply_snapshot(&chunk(0)).is_err(), "not enrolled");
     b.store.join_office(&enrolment("受理窗口2")).unwrap();
+    assert_eq!(
+        a.store.snapshot_request(7).unwrap(),
+        None,
+        "an office of its own needs none"
+    );
+    let start = StationRecord::snapshot_request(&b.store, 7).unwrap().unwrap();
+    assert_eq!((start.snapshot_id, start.after, start.max_rows), (None, None, 7));
+    assert!(b.store.apply_pulled(&[]).is_err(), "no pull before the office's rows");
     let p = b.store.apply_snapshot(&chunk(0)).unwrap();
     assert_eq!((p.rows_done, p.rows_total, p.done), (7, rows.len() as u64, false));
     b.store.apply_snapshot(&chunk(1)).unwrap();
@@ -510,8 +518,16 @@ fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruptio
     }
     assert_eq!(b.store.snapshot_request(7).unwrap(), None);
     assert_eq!(b.store.pull_cursor().unwrap(), 12);
-    assert_eq!(b.store.state_hash().unwrap(), a.store.state_hash().unwrap());
+    assert_eq!(
+        StationRecord::state_hash(&b.store).unwrap(),
+        a.store.state_hash().unwrap()
+    );
     assert!(b.store.outbox(10).unwrap().is_empty());
+    assert_eq!(
+        b.store.apply_pulled(&[]).unwrap(),
+        0,
+        "pulls go on from the snapshot's cursor"
+    );
     verify_ok(&b);
     // The office's staff sign in at the new station with their synced passwords.
     let clerk = sample_login(&b, "wangli");
