@@ -19,8 +19,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, HEADER_APP, HEADER_PROTOCOL,
-    MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_ENROL, PATH_HELLO, PROTOCOL_VERSION,
+    EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES,
+    MIN_PROTOCOL_VERSION, PATH_ENROL, PATH_HELLO, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 
@@ -132,17 +132,17 @@ fn json_refusal(rejection: &JsonRejection) -> ApiError {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::TooLarge,
-            format!(
-                "请求太大（超过 {} MB）：请分批发送",
-                MAX_BODY_BYTES / (1024 * 1024)
-            ),
+            format!("请求太大（超过 {} MB）：请分批发送", MAX_BODY_BYTES / (1024 * 1024)),
         );
     }
     match rejection {
         JsonRejection::MissingJsonContentType(_) => {
             ApiError::bad_request("请求缺少 Content-Type: application/json：请使用 RegDesk 工作台程序同步")
         }
-        other => ApiError::bad_request(format!("请求内容无法读取（{}）：请使用 RegDesk 工作台程序同步", other.body_text())),
+        other => ApiError::bad_request(format!(
+            "请求内容无法读取（{}）：请使用 RegDesk 工作台程序同步",
+            other.body_text()
+        )),
     }
 }
 
@@ -157,7 +157,9 @@ impl FromRequestParts<AppState> for StationAuth {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::unauthenticated("请求没有工作站凭据：请先在本工作站“加入已有机构”（sync enrol）"))?;
+            .ok_or_else(|| {
+                ApiError::unauthenticated("请求没有工作站凭据：请先在本工作站“加入已有机构”（sync enrol）")
+            })?;
         let app_version = parts
             .headers
             .get(HEADER_APP)
@@ -266,7 +268,15 @@ async fn log_refusals(State(state): State<AppState>, request: Request, next: Nex
                     .execute(
                         "INSERT INTO refusals (source_ip, station_id, method, path, status, code, message)
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        &[&source, &claimed, &method, &path, &i32::from(status.as_u16()), &code, &message],
+                        &[
+                            &source,
+                            &claimed,
+                            &method,
+                            &path,
+                            &i32::from(status.as_u16()),
+                            &code,
+                            &message,
+                        ],
                     )
                     .await
                     .map_err(|e| e.to_string())

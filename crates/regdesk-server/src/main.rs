@@ -274,7 +274,10 @@ async fn serve(cli: &Cli, dir: &Path, database: &Database) -> Result<(), MainErr
     };
     listener.set_nonblocking(true).map_err(listen_error)?;
     let addr = listener.local_addr().map_err(listen_error)?;
-    out(format_args!("regdesk-server: CA fingerprint (SHA-256) {}", tls.ca_fingerprint))?;
+    out(format_args!(
+        "regdesk-server: CA fingerprint (SHA-256) {}",
+        tls.ca_fingerprint
+    ))?;
     out(format_args!("regdesk-server: listening on https://{addr}"))?;
     tracing::info!(%addr, "serving");
 
@@ -323,7 +326,8 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
                 out("（尚无工作站） / no stations")?;
             } else {
                 let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "-".into())
+                    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|| "-".into())
                 };
                 for s in list {
                     let state = match s.status {
@@ -352,7 +356,10 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
             if n > 0 {
                 out(format_args!("已吊销工作站“{}”。 / revoked.", name.trim()))?;
             } else {
-                out(format_args!("“{}”尚未加入，其加入码已作废。 / its unused code was cancelled.", name.trim()))?;
+                out(format_args!(
+                    "“{}”尚未加入，其加入码已作废。 / its unused code was cancelled.",
+                    name.trim()
+                ))?;
             }
         }
     }
@@ -361,6 +368,7 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
 
 async fn run(cli: Cli) -> Result<(), MainError> {
     let dir = data_dir(&cli)?;
+    cert_files(&cli).check()?;
     let database = Database::open(&dir, cli.database_url.as_deref()).await?;
     let result = match &cli.cmd {
         None => serve(&cli, &dir, &database).await,
@@ -375,7 +383,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     tracing_subscriber::fmt()

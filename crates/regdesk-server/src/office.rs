@@ -71,7 +71,13 @@ pub async fn create(client: &impl GenericClient, office: &Office, id: &str) -> R
     client
         .execute(
             "INSERT INTO office (id, code, name, prefix, province) VALUES ($1, $2, $3, $4, $5)",
-            &[&id, &office.office_code, &office.name, &office.reg_prefix, &office.province_code],
+            &[
+                &id,
+                &office.office_code,
+                &office.name,
+                &office.reg_prefix,
+                &office.province_code,
+            ],
         )
         .await?;
     Ok(OfficeRecord {

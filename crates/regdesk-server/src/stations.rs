@@ -248,10 +248,7 @@ fn rate_limited() -> ApiError {
 /// Counts a failed attempt from `ip` (outside any transaction, so it stays).
 async fn note_failure(client: &impl GenericClient, ip: IpAddr) -> Result<(), ApiError> {
     client
-        .execute(
-            "INSERT INTO enrol_failures (scope) VALUES ($1)",
-            &[&format!("ip:{ip}")],
-        )
+        .execute("INSERT INTO enrol_failures (scope) VALUES ($1)", &[&format!("ip:{ip}")])
         .await?;
     Ok(())
 }
@@ -290,7 +287,9 @@ pub async fn enrol(
     };
     let app_version = request.app_version.trim();
     if app_version.is_empty() || app_version.len() > 64 {
-        return Err(ApiError::bad_request("请求没有注明程序版本（app_version）：请使用 RegDesk 工作台程序加入"));
+        return Err(ApiError::bad_request(
+            "请求没有注明程序版本（app_version）：请使用 RegDesk 工作台程序加入",
+        ));
     }
     let tx = client.transaction().await?;
     let office = office::get(&tx).await?.ok_or_else(|| {
@@ -309,7 +308,9 @@ pub async fn enrol(
         .await?;
     let failure = match &code {
         None => Some("加入码不正确：请核对管理员给出的加入码（形如 7KQ2-M9XD-4TRB）"),
-        Some(r) if r.get::<_, bool>(1) => Some("这个加入码已经用过：每个加入码只能用一次，请管理员重新生成（station add）"),
+        Some(r) if r.get::<_, bool>(1) => {
+            Some("这个加入码已经用过：每个加入码只能用一次，请管理员重新生成（station add）")
+        }
         Some(r) if r.get::<_, bool>(2) => Some("这个加入码已过期（有效期 24 小时）：请管理员重新生成（station add）"),
         Some(_) => None,
     };
@@ -320,7 +321,10 @@ pub async fn enrol(
     }
     let station_name: String = code.map(|r| r.get(0)).unwrap_or_default();
     let known = tx
-        .query_opt("SELECT revoked_at IS NOT NULL FROM stations WHERE id = $1", &[&station_id])
+        .query_opt(
+            "SELECT revoked_at IS NOT NULL FROM stations WHERE id = $1",
+            &[&station_id],
+        )
         .await?;
     if let Some(r) = known {
         let message = if r.get::<_, bool>(0) {
@@ -371,7 +375,8 @@ pub async fn authenticate(
     header: &str,
     app_version: &str,
 ) -> Result<StationAuth, ApiError> {
-    let unknown = || ApiError::unauthenticated("工作站凭据无效：请在本工作站重新加入机构（sync enrol），或请管理员核对");
+    let unknown =
+        || ApiError::unauthenticated("工作站凭据无效：请在本工作站重新加入机构（sync enrol），或请管理员核对");
     let (id, secret) = auth::parse_bearer(header).ok_or_else(unknown)?;
     let row = client
         .query_opt(

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use chrono::Datelike;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -57,6 +57,11 @@ pub struct CertFiles {
 }
 
 impl CertFiles {
+    /// Refuses half a pair (a certificate without its key, or a key alone).
+    pub fn check(&self) -> Result<()> {
+        self.pair().map(|_| ())
+    }
+
     fn pair(&self) -> Result<Option<(&Path, &Path)>> {
         match (&self.cert, &self.key) {
             (Some(c), Some(k)) => Ok(Some((c, k))),
@@ -110,8 +115,7 @@ fn write_file(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
     if secret {
         // The mode given at creation does not apply to a file that existed.
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(file_error(path))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(file_error(path))?;
     }
     Ok(())
 }
@@ -251,15 +255,11 @@ pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// TLS 1.3 with the ring provider, serving `chain` with `key`.
-pub fn server_config(
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-) -> Result<Arc<ServerConfig>> {
-    let mut config =
-        ServerConfig::builder_with_provider(provider())
-            .with_protocol_versions(&[&rustls::version::TLS13])?
-            .with_no_client_auth()
-            .with_single_cert(chain, key)?;
+pub fn server_config(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> Result<Arc<ServerConfig>> {
+    let mut config = ServerConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13])?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
@@ -270,17 +270,15 @@ pub fn server_config(
 pub fn prepare(data_dir: &Path, files: &CertFiles, extra_names: &[String]) -> Result<ServerTls> {
     if let Some((cert, key)) = files.pair()? {
         let chain = read_chain(cert)?;
-        let ca_fingerprint = chain
-            .last()
-            .map(|c| regdesk_sync::fingerprint(c))
-            .ok_or_else(|| TlsError::NoCertificate {
-                path: cert.display().to_string(),
-            })?;
+        let ca_fingerprint =
+            chain
+                .last()
+                .map(|c| regdesk_sync::fingerprint(c))
+                .ok_or_else(|| TlsError::NoCertificate {
+                    path: cert.display().to_string(),
+                })?;
         let config = server_config(chain, read_key(key)?)?;
-        return Ok(ServerTls {
-            config,
-            ca_fingerprint,
-        });
+        return Ok(ServerTls { config, ca_fingerprint });
     }
     let dir = tls_dir(data_dir);
     let (ca_key, ca_pem) = office_ca(&dir)?;
@@ -291,10 +289,7 @@ pub fn prepare(data_dir: &Path, files: &CertFiles, extra_names: &[String]) -> Re
     write_file(&key_path, key_pem.as_bytes(), true)?;
     write_file(&chain_path, chain_pem.as_bytes(), false)?;
     let config = server_config(read_chain(&chain_path)?, read_key(&key_path)?)?;
-    Ok(ServerTls {
-        config,
-        ca_fingerprint,
-    })
+    Ok(ServerTls { config, ca_fingerprint })
 }
 
 #[cfg(test)]
@@ -343,10 +338,9 @@ mod tests {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(ca[0].clone()).unwrap();
         let provider = provider();
-        let verifier =
-            rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-                .build()
-                .unwrap();
+        let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .unwrap();
         let now = rustls::pki_types::UnixTime::now();
         for name in ["localhost", "127.0.0.1", "desk.example"] {
             let server_name = rustls::pki_types::ServerName::try_from(name.to_string()).unwrap();
@@ -355,7 +349,9 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         let other = rustls::pki_types::ServerName::try_from("elsewhere.example".to_string()).unwrap();
-        assert!(verifier.verify_server_cert(&chain[0], &chain[1..], &other, &[], now).is_err());
+        assert!(verifier
+            .verify_server_cert(&chain[0], &chain[1..], &other, &[], now)
+            .is_err());
     }
 
     #[test]
@@ -370,7 +366,10 @@ mod tests {
         let served = prepare(other.path(), &own, &[]).unwrap();
         let ca = read_chain(&tmp.path().join("tls/ca.pem")).unwrap();
         assert_eq!(served.ca_fingerprint, regdesk_sync::fingerprint(&ca[0]));
-        assert!(!other.path().join("tls").exists(), "no CA is made when certificates are given");
+        assert!(
+            !other.path().join("tls").exists(),
+            "no CA is made when certificates are given"
+        );
 
         let half = CertFiles {
             cert: own.cert.clone(),
