@@ -176,8 +176,12 @@ pub fn first_rows(input: &InitInput, now: DateTime<Utc>) -> Result<FirstRows, Of
     let hash = hash_password(&input.admin_password)?;
     let at = store_time(now);
     let secs = u64::try_from(now.timestamp()).unwrap_or(0);
-    let admin_id =
-        uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos())).to_string();
+    let admin_id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        secs,
+        now.timestamp_subsec_nanos(),
+    ))
+    .to_string();
     let office_row = vec![
         col("id", Cell::Int(1)),
         col("name", text(&office.name)),
@@ -290,7 +294,9 @@ mod tests {
 
     #[test]
     fn the_first_rows_have_a_workstations_row_shapes() {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-12-06T10:00:00.25Z").unwrap().to_utc();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-06T10:00:00.25Z")
+            .unwrap()
+            .to_utc();
         let first = first_rows(&input(), now).unwrap();
         assert_eq!(first.office.office_code, "ZJ");
         let tables: Vec<&str> = first.rows.iter().map(|(t, _, _)| t.as_str()).collect();
@@ -308,10 +314,14 @@ mod tests {
         assert_eq!(get("roles"), Cell::Text("admin".into()));
         assert_eq!(get("created_at"), Cell::Text("2026-12-06 10:00:00.250+00:00".into()));
         // The hash is the store's: Argon2id, the default parameters, and it verifies.
-        let Cell::Text(phc) = get("password_hash") else { panic!() };
+        let Cell::Text(phc) = get("password_hash") else {
+            panic!()
+        };
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         let parsed = PasswordHash::new(&phc).unwrap();
-        assert!(argon2::Argon2::default().verify_password(b"Banquan2026", &parsed).is_ok());
+        assert!(argon2::Argon2::default()
+            .verify_password(b"Banquan2026", &parsed)
+            .is_ok());
         assert!(argon2::Argon2::default().verify_password(b"wrong", &parsed).is_err());
         assert_eq!(uuid::Uuid::parse_str(&first.admin_id).unwrap().get_version_num(), 7);
     }
