@@ -552,6 +552,22 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     )
     .await;
     assert_eq!(later.status(), StatusCode::OK);
+    // Guesses spread over many addresses stop every enrolment too.
+    pg.execute(
+        "INSERT INTO enrol_failures (scope) SELECT 'ip:10.0.' || (n / 250) || '.' || (n % 250) FROM generate_series(1, 50) n",
+        &[],
+    )
+    .await
+    .unwrap();
+    let code5 = add_code(&dir, "受理窗口5", &[]);
+    let limited = enrol(
+        &http,
+        &server,
+        code5["code"].as_str().unwrap(),
+        &uuid::Uuid::now_v7().to_string(),
+    )
+    .await;
+    refusal(limited, StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited).await;
     drop(pg);
 
     // SIGTERM stops the server and its private cluster.
@@ -578,6 +594,13 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
             .count(),
         2
     );
+    let pending: Vec<Value> = station_list(&dir)
+        .into_iter()
+        .filter(|s| s["status"] == json!("pending"))
+        .collect();
+    // The code made for the revoked station's id (refused, so unused) and 受理窗口5's.
+    let names: Vec<&Value> = pending.iter().map(|s| &s["name"]).collect();
+    assert_eq!(names, [&json!("受理窗口2"), &json!("受理窗口5")]);
     server.stop();
     assert!(!postgres_running(&dir.join("pg")));
 }
