@@ -601,12 +601,28 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     // The code made for the revoked station's id (refused, so unused) and 受理窗口5's.
     let names: Vec<&Value> = pending.iter().map(|s| &s["name"]).collect();
     assert_eq!(names, [&json!("受理窗口2"), &json!("受理窗口5")]);
+
+    // A server that crashed leaves its cluster running: the next one takes it over and stops it.
+    let mut crashed = server;
+    crashed.child.kill().unwrap();
+    crashed.child.wait().unwrap();
+    assert!(postgres_running(&dir.join("pg")));
+    let server = Server::start(&dir);
+    assert_eq!(
+        hello(&client(&dir), &server, Some(&third.credential)).await.status(),
+        StatusCode::OK
+    );
     server.stop();
-    assert!(!postgres_running(&dir.join("pg")));
+    assert!(
+        !postgres_running(&dir.join("pg")),
+        "a postgres process is left after a crash and a restart"
+    );
 }
 
-/// The office's own certificates: served as given, and the fingerprint
-/// printed is the chain's last certificate's.
+/// The office's own certificates and its own database: the certificates are
+/// served as given (the fingerprint printed is the chain's last
+/// certificate's), the database is used and left running, no private cluster
+/// is made.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn given_certificates_are_served_and_their_ca_is_printed() {
     let tmp = tempfile::tempdir().unwrap();
@@ -626,6 +642,9 @@ async fn given_certificates_are_served_and_their_ca_is_printed() {
     assert_eq!(out.status.code(), Some(1), "half a pair is refused");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
     assert!(!dir.join("pg").exists(), "refused before the database is made");
+    // The office's database, run apart from the server.
+    let own_db = Cluster::new(tmp.path().join("db")).unwrap();
+    own_db.start().await.unwrap();
     let fp = {
         let log = std::fs::File::create(dir.join("server.log")).unwrap();
         let mut child = Command::new(BIN)
@@ -636,6 +655,8 @@ async fn given_certificates_are_served_and_their_ca_is_printed() {
             .arg(other.join("tls/server.pem"))
             .arg("--tls-key")
             .arg(other.join("tls/server.key"))
+            .arg("--database-url")
+            .arg(own_db.url())
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
@@ -658,5 +679,17 @@ async fn given_certificates_are_served_and_their_ca_is_printed() {
     };
     assert_eq!(fp, ca_fingerprint_on_disk(&other));
     assert!(!dir.join("tls").exists(), "no CA of its own is made");
-    assert!(!postgres_running(&dir.join("pg")));
+    assert!(!dir.join("pg").exists(), "no private cluster is made");
+    // The server migrated the office's database and left it running.
+    assert!(own_db.is_running().await);
+    let (pg, conn) = own_db.config().connect(tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let migrated: i64 = pg
+        .query_one("SELECT count(*) FROM schema_migrations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(migrated, regdesk_server::schema::MIGRATIONS.len() as i64);
+    drop(pg);
+    own_db.stop(regdesk_server::pg::StopMode::Fast).await.unwrap();
 }
