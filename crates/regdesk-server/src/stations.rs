@@ -294,7 +294,7 @@ pub async fn enrol(
     let tx = client.transaction().await?;
     let office = office::get(&tx).await?.ok_or_else(|| {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::CONFLICT,
             ErrorCode::Unavailable,
             "服务器尚未建立登记机构：请管理员先在服务器上运行 regdesk-server init",
         )

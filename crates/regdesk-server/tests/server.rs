@@ -243,6 +243,9 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     let out = cli(&dir, &["station", "add", "--name", "受理窗口2"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("init"));
+    let early = enrol(&http, &server, "0000-0000-0000", &uuid::Uuid::now_v7().to_string()).await;
+    let m = refusal(early, StatusCode::CONFLICT, ErrorCode::Unavailable).await;
+    assert!(m.contains("init"), "{m}");
 
     // init: a mistake is named by its option and makes nothing; then the office.
     let init = |password: &str, code: &str| {
