@@ -453,6 +453,10 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         .await
         .unwrap();
     refusal(malformed, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
+    let wrong_method = versioned(http.get(server.url(PATH_ENROL))).send().await.unwrap();
+    refusal(wrong_method, StatusCode::METHOD_NOT_ALLOWED, ErrorCode::BadRequest).await;
+    let no_such = versioned(http.post(server.url("/v1/nothing"))).send().await.unwrap();
+    refusal(no_such, StatusCode::NOT_FOUND, ErrorCode::BadRequest).await;
     let not_a_station = enrol(&http, &server, "0000-0000-0000", "station-7").await;
     refusal(not_a_station, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
 
