@@ -483,7 +483,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("regdesk-server: {e}");
-            ExitCode::FAILURE
+            match e {
+                MainError::NoDataDir => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }

@@ -633,6 +633,13 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn given_certificates_are_served_and_their_ca_is_printed() {
     let tmp = tempfile::tempdir().unwrap();
+    let usage = Command::new(BIN)
+        .args(["station", "list"])
+        .env_remove("REGDESK_SERVER_DATA_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2), "no data directory is a usage error");
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("--data-dir"));
     // An office CA made elsewhere (another data directory), its chain and key given by file.
     let other = tmp.path().join("ca");
     regdesk_server::tls::prepare(&other, &Default::default(), &[]).unwrap();
