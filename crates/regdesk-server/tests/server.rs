@@ -437,6 +437,33 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         .collect();
     assert_eq!(tables, ["office", "settings", "staff"]);
 
+    // Two enrolments of one station id at once (two codes): one station, the other refused in words.
+    let (code6, code7) = (add_code(&dir, "受理窗口6", &[]), add_code(&dir, "受理窗口7", &[]));
+    let twin = uuid::Uuid::now_v7().to_string();
+    let mut blocker = db(&dir).await;
+    let lock = blocker.transaction().await.unwrap();
+    // Both pass their checks, then wait to insert until the lock goes.
+    lock.batch_execute("LOCK TABLE stations IN SHARE ROW EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let (a, b) = (code6["code"].as_str().unwrap(), code7["code"].as_str().unwrap());
+    let both = async { tokio::join!(enrol(&http, &server, a, &twin), enrol(&http, &server, b, &twin)) };
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        lock.commit().await.unwrap();
+    };
+    let ((first, second), ()) = tokio::join!(both, release);
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::FORBIDDEN]);
+    let refused = if first.status() == StatusCode::OK {
+        second
+    } else {
+        first
+    };
+    refusal(refused, StatusCode::FORBIDDEN, ErrorCode::EnrolmentRefused).await;
+    drop(blocker);
+
     // Bad requests.
     let big = "x".repeat(MAX_BODY_BYTES + 1);
     let too_large = versioned(http.post(server.url(PATH_ENROL)))
@@ -599,15 +626,20 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
             .iter()
             .filter(|s| s["status"] == json!("enrolled"))
             .count(),
-        2
+        3,
+        "受理窗口3, 4 and one of the twins"
     );
     let pending: Vec<Value> = station_list(&dir)
         .into_iter()
         .filter(|s| s["status"] == json!("pending"))
         .collect();
-    // The code made for the revoked station's id (refused, so unused) and 受理窗口5's.
-    let names: Vec<&Value> = pending.iter().map(|s| &s["name"]).collect();
-    assert_eq!(names, [&json!("受理窗口2"), &json!("受理窗口5")]);
+    // The codes refused for their station (so unused): the revoked station's id, the
+    // second twin; and 受理窗口5's, refused by the rate limit.
+    let names: Vec<&str> = pending.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[0], "受理窗口2");
+    assert!(names[1] == "受理窗口6" || names[1] == "受理窗口7", "{names:?}");
+    assert_eq!(names[2], "受理窗口5");
 
     // A server that crashed leaves its cluster running: the next one takes it over and stops it.
     let mut crashed = server;
