@@ -21,6 +21,7 @@ mod admit;
 mod numbers;
 mod rows;
 mod snapshot;
+mod stmts;
 mod waker;
 
 #[cfg(test)]
@@ -116,8 +117,8 @@ pub(crate) fn corrupt(what: impl std::fmt::Display) -> RecordError {
     RecordError::Corrupt(what.to_string())
 }
 
-/// Decides each pushed entry in order, each in its own transaction; stops
-/// after the first `retry_later`. An entry of another station refuses the
+/// Decides each pushed entry in order, each all or nothing; stops after the
+/// first `retry_later`. An entry of another station refuses the
 /// whole request (nothing is decided).
 pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<PushReply, RecordError> {
     if req.entries.len() > MAX_PUSH_ENTRIES {
@@ -140,10 +141,17 @@ pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<P
         });
     }
     let mut client = pool.get().await?;
+    // Each entry is decided in its own savepoint; the batch commits once (one
+    // flush to disk for the batch), so the verdicts a station receives are
+    // exactly the ones kept. The office's cursor row stays locked from the first
+    // accepted entry to the commit.
+    let stmts = stmts::Stmts::cached(&client).await?;
+    let mut tx = tokio_postgres::Client::transaction(&mut client).await?;
+    let mut batch = admit::Batch::lock(&tx, &stmts, &auth.office_id).await?;
     let mut verdicts = Vec::with_capacity(req.entries.len());
     for entry in req.entries {
         let id = entry.id;
-        let verdict = match admit::decide(&mut client, auth, entry).await {
+        let verdict = match admit::decide(&mut tx, &stmts, &mut batch, entry).await {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
@@ -167,6 +175,8 @@ pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<P
             break;
         }
     }
+    batch.finish(&tx, &stmts).await?;
+    tx.commit().await?;
     Ok(PushReply { verdicts })
 }
 
@@ -286,14 +296,9 @@ pub async fn seed_rows(
         &[&office_id],
     )
     .await?;
-    let last: i64 = tx
-        .query_one(
-            "SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE",
-            &[&office_id],
-        )
-        .await?
-        .get(0);
-    let seq = last + 1;
+    let stmts = stmts::Stmts::prepare(tx).await?;
+    let mut batch = admit::Batch::lock(tx, &stmts, office_id).await?;
+    let seq = batch.cursor + 1;
     let mut effects = Vec::with_capacity(rows.len());
     for (table, key, row) in rows {
         if !regdesk_sync::is_shared_table(table) {
@@ -301,7 +306,7 @@ pub async fn seed_rows(
                 "数据表 {table} 只属于工作站本身，不能放入机构记录"
             )));
         }
-        let before = rows::current(tx, table, key).await?.map(|c| c.digest);
+        let before = rows::current(tx, &stmts, table, key).await?.map(|c| c.digest);
         effects.push(RowEffect {
             table: table.clone(),
             key: key.clone(),
@@ -309,7 +314,7 @@ pub async fn seed_rows(
             after: Some(row.clone()),
         });
     }
-    rows::apply(tx, &effects, seq).await?;
+    rows::apply(tx, &stmts, &effects, seq).await?;
     let now = Utc::now();
     let entry = Entry {
         id: Uuid::now_v7(),
@@ -326,6 +331,9 @@ pub async fn seed_rows(
         effects,
         blobs: Vec::new(),
     };
-    admit::record_entry(tx, office_id, seq, &entry).await?;
+    admit::record_entry(tx, &stmts, office_id, seq, &entry).await?;
+    batch.cursor = seq;
+    batch.moved = true;
+    batch.finish(tx, &stmts).await?;
     Ok(seq)
 }

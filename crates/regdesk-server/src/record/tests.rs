@@ -968,3 +968,26 @@ async fn the_state_hash_is_the_hash_of_the_rows_recomputed() {
     );
     assert_eq!(state.cursor, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_batches_are_accepted_in_order() {
+    let db = seeded().await;
+    let entries: Vec<Entry> = (1..=2 * MAX_PUSH_ENTRIES as i64)
+        .map(|n| create_applicant("A", n, &format!("a{n}")))
+        .collect();
+    let started = Instant::now();
+    let mut expected = 1;
+    for chunk in entries.chunks(MAX_PUSH_ENTRIES) {
+        for v in push(&db, "A", chunk.to_vec()).await {
+            expected += 1;
+            assert_eq!(v, Verdict::Accepted { office_seq: expected });
+        }
+    }
+    eprintln!(
+        "{} entries accepted at {:.0} per second",
+        entries.len(),
+        entries.len() as f64 / started.elapsed().as_secs_f64()
+    );
+    let state = super::state(&db.pool, &station("A")).await.unwrap();
+    assert_eq!(state.cursor, expected);
+}
