@@ -286,6 +286,24 @@ async fn check(
             ),
         )));
     }
+    // Registration numbers of enrolled stations come only from the record.
+    if entry.command == "final_review" {
+        let numbered = entry.effects.iter().zip(touched).find(|(e, (_, _, current))| {
+            matches!(e.table.as_str(), "registration_counters" | "registration_numbers")
+                || (e.table == "cases"
+                    && e.after.as_deref().and_then(|r| text(r, "registration_number"))
+                        != current.as_ref().and_then(|c| text(&c.row, "registration_number")))
+        });
+        if let Some((e, _)) = numbered {
+            return Ok(Err(reject(
+                RejectCode::Malformed,
+                format!(
+                    "这条终审记录自行分配了登记号（{}）：已加入服务器的工作站由服务器分配登记号。请升级本工作站的 RegDesk 后重新终审",
+                    describe(&e.table, &e.key, e.after.as_deref())
+                ),
+            )));
+        }
+    }
     let staff_id = entry.staff_id.clone().unwrap_or_default();
     // Case state changes the command may make, and four eyes.
     for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
@@ -391,6 +409,13 @@ async fn shape(
             ),
         )));
     }
+    // PostgreSQL text and JSON hold no NUL character, nor do the store's rows.
+    if has_nul(entry) {
+        return Ok(Err(reject(
+            RejectCode::Malformed,
+            "这条记录含有空字符（\\0），服务器不能接收：请联系信息科检查该工作站的数据".to_string(),
+        )));
+    }
     if need == Need::StationOnly && !entry.effects.is_empty() {
         return Ok(Err(reject(
             RejectCode::Malformed,
@@ -459,6 +484,37 @@ async fn shape(
         }
     }
     Ok(Ok(()))
+}
+
+/// Whether any text of the entry holds a NUL character.
+fn has_nul(entry: &Entry) -> bool {
+    fn value(v: &Value) -> bool {
+        match v {
+            Value::String(t) => t.contains('\0'),
+            Value::Array(a) => a.iter().any(value),
+            Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || value(v)),
+            _ => false,
+        }
+    }
+    let texts = [
+        entry.station_id.as_str(),
+        entry.command.as_str(),
+        entry.entity.as_str(),
+        entry.entity_id.as_str(),
+        entry.staff_id.as_deref().unwrap_or(""),
+    ];
+    texts.iter().any(|t| t.contains('\0'))
+        || entry.blobs.iter().any(|b| b.contains('\0'))
+        || value(&entry.payload)
+        || entry.effects.iter().any(|e| {
+            e.table.contains('\0')
+                || e.key.contains('\0')
+                || e.before.as_deref().is_some_and(|b| b.contains('\0'))
+                || e.after.iter().flatten().any(|c| {
+                    c.name.contains('\0')
+                        || matches!(&c.value, regdesk_sync::protocol::Cell::Text(t) if t.contains('\0'))
+                })
+        })
 }
 
 /// The staff member as the record holds them.

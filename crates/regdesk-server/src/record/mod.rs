@@ -141,43 +141,95 @@ pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<P
         });
     }
     let mut client = pool.get().await?;
-    // Each entry is decided in its own savepoint; the batch commits once (one
-    // flush to disk for the batch), so the verdicts a station receives are
-    // exactly the ones kept. The office's cursor row stays locked from the first
-    // accepted entry to the commit.
     let stmts = stmts::Stmts::cached(&client).await?;
-    let mut tx = tokio_postgres::Client::transaction(&mut client).await?;
-    let mut batch = admit::Batch::lock(&tx, &stmts, &auth.office_id).await?;
     let mut verdicts = Vec::with_capacity(req.entries.len());
-    for entry in req.entries {
-        let id = entry.id;
-        let verdict = match admit::decide(&mut tx, &stmts, &mut batch, entry).await {
-            Ok(v) => v,
+    let mut entries = req.entries.into_iter().peekable();
+    // Entries are decided in chunks, each one transaction that commits once
+    // (one flush to disk per chunk); within it each entry has its own
+    // savepoint, so an entry is applied whole or not at all. The verdicts a
+    // station receives are exactly the ones kept. The office's cursor row stays
+    // locked from the start of a chunk to its commit.
+    while let Some(first) = entries.peek().map(|e| e.id) {
+        let mut tx = match tokio_postgres::Client::transaction(&mut client).await {
+            Ok(tx) => tx,
+            Err(e) if verdicts.is_empty() => return Err(e.into()),
             Err(e) => {
-                tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
-                Verdict::RetryLater {
-                    reason: format!("服务器暂时无法处理这条记录（{e}），稍后会自动重新发送"),
-                }
+                verdicts.push(EntryVerdict {
+                    id: first,
+                    verdict: not_now(&e.into()),
+                });
+                break;
             }
         };
-        match &verdict {
-            Verdict::Rejected { code, reason, .. } => {
-                tracing::info!(station = %auth.station_id, entry = %id, ?code, %reason, "entry rejected")
+        let mut batch = match admit::Batch::lock(&tx, &stmts, &auth.office_id).await {
+            Ok(b) => b,
+            Err(e) if verdicts.is_empty() => return Err(e),
+            Err(e) => {
+                verdicts.push(EntryVerdict {
+                    id: first,
+                    verdict: not_now(&e),
+                });
+                break;
             }
-            Verdict::RetryLater { reason } => {
-                tracing::info!(station = %auth.station_id, entry = %id, %reason, "entry waits")
+        };
+        let mut chunk = Vec::new();
+        let mut stop = false;
+        for entry in entries.by_ref().take(CHUNK) {
+            let id = entry.id;
+            let verdict = match admit::decide(&mut tx, &stmts, &mut batch, entry).await {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
+                    not_now(&e)
+                }
+            };
+            match &verdict {
+                Verdict::Rejected { code, reason, .. } => {
+                    tracing::info!(station = %auth.station_id, entry = %id, ?code, %reason, "entry rejected")
+                }
+                Verdict::RetryLater { reason } => {
+                    tracing::info!(station = %auth.station_id, entry = %id, %reason, "entry waits")
+                }
+                Verdict::Accepted { .. } => {}
             }
-            Verdict::Accepted { .. } => {}
+            stop = matches!(verdict, Verdict::RetryLater { .. });
+            chunk.push(EntryVerdict { id, verdict });
+            if stop {
+                break;
+            }
         }
-        let stop = matches!(verdict, Verdict::RetryLater { .. });
-        verdicts.push(EntryVerdict { id, verdict });
+        let committed = async {
+            batch.finish(&tx, &stmts).await?;
+            tx.commit().await?;
+            Ok::<_, RecordError>(())
+        }
+        .await;
+        match committed {
+            Ok(()) => verdicts.extend(chunk),
+            Err(e) => {
+                tracing::warn!(station = %auth.station_id, error = %e, "push chunk not committed");
+                verdicts.push(EntryVerdict {
+                    id: first,
+                    verdict: not_now(&e),
+                });
+                break;
+            }
+        }
         if stop {
             break;
         }
     }
-    batch.finish(&tx, &stmts).await?;
-    tx.commit().await?;
     Ok(PushReply { verdicts })
+}
+
+/// Entries decided per transaction of a push: bounds how long the office's
+/// cursor stays locked and keeps each transaction's savepoints few.
+const CHUNK: usize = 50;
+
+fn not_now(e: &RecordError) -> Verdict {
+    Verdict::RetryLater {
+        reason: format!("服务器暂时无法处理这条记录（{e}），稍后会自动重新发送"),
+    }
 }
 
 /// Accepted entries of the station's office after `req.cursor`, in order; when

@@ -582,10 +582,24 @@ async fn the_servers_staff_rows_decide_who_may_act() {
     let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
     assert_eq!(code, RejectCode::Malformed);
     assert!(reason.contains("secret"), "{reason}");
-    // A station-local table.
+    // A NUL character (PostgreSQL cannot keep it): refused for good, not retried forever.
     let e = entry(
         "A",
         6,
+        "clerk",
+        "create_applicant",
+        vec![change(
+            "applicants",
+            &key("a6"),
+            None,
+            Some(applicant("a6", "张\0三", 1)),
+        )],
+    );
+    assert_eq!(rejected(&push(&db, "A", vec![e]).await[0]).0, RejectCode::Malformed);
+    // A station-local table.
+    let e = entry(
+        "A",
+        7,
         "clerk",
         "create_applicant",
         vec![change("journal", "[1]", None, Some(applicant("x", "x", 1)))],
@@ -695,6 +709,21 @@ async fn approvals_from_two_stations_get_consecutive_numbers_and_a_rejected_one_
     assert_eq!(text_of(&ledger, "check_code").map(|c| c.len()), Some(10));
     let log = record_row(&db, "review_log", &key("fin-c1-qian")).await.unwrap();
     assert_eq!(text_of(&log, "registration_number"), Some(n1.clone()));
+
+    // A station that numbers the case itself is refused: numbers come from the record.
+    let before = case("c3", "2026-000003", "awaiting_final_review", 3, &["li"], &[], None);
+    let own = "浙作登字-2026-F-00000099";
+    let after = case("c3", "2026-000003", "registered", 4, &["li"], &["qian"], Some(own));
+    let e = entry(
+        "A",
+        2,
+        "qian",
+        "final_review",
+        vec![change("cases", &key("c3"), Some(&before), Some(after))],
+    );
+    let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::Malformed);
+    assert!(reason.contains("服务器分配登记号"), "{reason}");
 
     // The sender pulls its own entry with the rows the server added: they apply
     // on top of its own effects (each `before` is the row as its effects left it).
