@@ -1020,3 +1020,38 @@ async fn full_batches_are_accepted_in_order() {
     let state = super::state(&db.pool, &station("A")).await.unwrap();
     assert_eq!(state.cursor, expected);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_failure_on_one_entry_keeps_the_ones_before_and_nothing_of_it() {
+    let db = seeded().await;
+    let admin = db.pool.get().await.unwrap();
+    // The record cannot keep accepted entries for now.
+    admin
+        .batch_execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN RAISE EXCEPTION 'no space left on device'; END $$;
+             CREATE TRIGGER refuse BEFORE INSERT ON record_entries FOR EACH ROW EXECUTE FUNCTION refuse();",
+        )
+        .await
+        .unwrap();
+    let entries = vec![
+        entry("A", 1, "clerk", "drop_everything", vec![]),
+        create_applicant("A", 2, "a1"),
+        create_applicant("A", 3, "a2"),
+    ];
+    let v = push(&db, "A", entries.clone()).await;
+    assert_eq!(v.len(), 2, "it stops at the entry that waits: {v:?}");
+    assert_eq!(rejected(&v[0]).0, RejectCode::UnknownCommand);
+    assert!(matches!(&v[1], Verdict::RetryLater { .. }), "{v:?}");
+    assert!(record_row(&db, "applicants", &key("a1")).await.is_none(), "nothing of it applied");
+    admin
+        .batch_execute("DROP TRIGGER refuse ON record_entries")
+        .await
+        .unwrap();
+    // Sent again: the rejection kept, the waiting entry and the one behind it accepted.
+    let again = push(&db, "A", entries).await;
+    assert_eq!(again[0], v[0]);
+    assert_eq!(again[1], Verdict::Accepted { office_seq: 2 });
+    assert_eq!(again[2], Verdict::Accepted { office_seq: 3 });
+    assert!(record_row(&db, "applicants", &key("a1")).await.is_some());
+}
