@@ -334,15 +334,30 @@ pub async fn state(pool: &Pool, auth: &StationAuth) -> Result<StateReply, Record
 }
 
 /// Puts an office's first rows (office, office tree, settings, staff …, or a
-/// whole adopted workstation's record) into the record as one accepted entry
-/// of the office, inside the caller's transaction; returns its `office_seq`.
-/// Made by `regdesk-server init` and `adopt`: the rows are the server's own
-/// word, not re-decided.
+/// whole adopted workstation's record) into the record as accepted entries of
+/// the office (`seed_office`, station `server`, at most [`SEED_ROWS`] rows
+/// each), inside the caller's transaction; returns the last entry's
+/// `office_seq`. Made by `regdesk-server init` and `adopt`: the rows are the
+/// server's own word, not re-decided.
 pub async fn seed_rows(
     tx: &Transaction<'_>,
     office_id: &str,
     rows: &[(String, String, Row)],
 ) -> Result<i64, RecordError> {
+    let mut seen = std::collections::HashSet::new();
+    for (table, key, _) in rows {
+        if !regdesk_sync::is_shared_table(table) {
+            return Err(RecordError::BadRequest(format!(
+                "数据表 {table} 只属于工作站本身，不能放入机构记录"
+            )));
+        }
+        if !seen.insert((table.as_str(), key.as_str())) {
+            return Err(RecordError::BadRequest(format!(
+                "{}（{key}）在机构的初始数据中出现了两次",
+                rows::table_label(table)
+            )));
+        }
+    }
     tx.execute(
         "INSERT INTO record_cursor (office_id, last_seq) VALUES ($1, 0) ON CONFLICT (office_id) DO NOTHING",
         &[&office_id],
@@ -350,42 +365,47 @@ pub async fn seed_rows(
     .await?;
     let stmts = stmts::Stmts::prepare(tx).await?;
     let mut batch = admit::Batch::lock(tx, &stmts, office_id).await?;
-    let seq = batch.cursor + 1;
-    let mut effects = Vec::with_capacity(rows.len());
-    for (table, key, row) in rows {
-        if !regdesk_sync::is_shared_table(table) {
-            return Err(RecordError::BadRequest(format!(
-                "数据表 {table} 只属于工作站本身，不能放入机构记录"
-            )));
-        }
-        let before = rows::current(tx, &stmts, table, key).await?.map(|c| c.digest);
-        effects.push(RowEffect {
-            table: table.clone(),
-            key: key.clone(),
-            before,
-            after: Some(row.clone()),
-        });
+    for chunk in rows.chunks(SEED_ROWS) {
+        let seq = batch.cursor + 1;
+        let before = futures_util::future::try_join_all(
+            chunk
+                .iter()
+                .map(|(table, key, _)| rows::current(tx, &stmts, table, key)),
+        )
+        .await?;
+        let effects: Vec<RowEffect> = chunk
+            .iter()
+            .zip(before)
+            .map(|((table, key, row), current)| RowEffect {
+                table: table.clone(),
+                key: key.clone(),
+                before: current.map(|c| c.digest),
+                after: Some(row.clone()),
+            })
+            .collect();
+        rows::apply(tx, &stmts, &effects, seq).await?;
+        let entry = Entry {
+            id: Uuid::now_v7(),
+            station_id: "server".into(),
+            station_seq: seq,
+            staff_id: None,
+            at: Utc::now(),
+            command: "seed_office".into(),
+            entity: "office".into(),
+            entity_id: office_id.into(),
+            entity_version: 0,
+            payload: serde_json::json!({ "rows": chunk.len() }),
+            payload_format: regdesk_domain::stored::JOURNAL_FORMAT,
+            effects,
+            blobs: Vec::new(),
+        };
+        admit::record_entry(tx, &stmts, office_id, seq, &entry).await?;
+        batch.cursor = seq;
+        batch.moved = true;
     }
-    rows::apply(tx, &stmts, &effects, seq).await?;
-    let now = Utc::now();
-    let entry = Entry {
-        id: Uuid::now_v7(),
-        station_id: "server".into(),
-        station_seq: seq,
-        staff_id: None,
-        at: now,
-        command: "seed_office".into(),
-        entity: "office".into(),
-        entity_id: office_id.into(),
-        entity_version: 0,
-        payload: serde_json::json!({ "rows": rows.len() }),
-        payload_format: regdesk_domain::stored::JOURNAL_FORMAT,
-        effects,
-        blobs: Vec::new(),
-    };
-    admit::record_entry(tx, &stmts, office_id, seq, &entry).await?;
-    batch.cursor = seq;
-    batch.moved = true;
     batch.finish(tx, &stmts).await?;
-    Ok(seq)
+    Ok(batch.cursor)
 }
+
+/// Most rows in one `seed_office` entry.
+pub const SEED_ROWS: usize = 2000;

@@ -1043,7 +1043,10 @@ async fn a_database_failure_on_one_entry_keeps_the_ones_before_and_nothing_of_it
     assert_eq!(v.len(), 2, "it stops at the entry that waits: {v:?}");
     assert_eq!(rejected(&v[0]).0, RejectCode::UnknownCommand);
     assert!(matches!(&v[1], Verdict::RetryLater { .. }), "{v:?}");
-    assert!(record_row(&db, "applicants", &key("a1")).await.is_none(), "nothing of it applied");
+    assert!(
+        record_row(&db, "applicants", &key("a1")).await.is_none(),
+        "nothing of it applied"
+    );
     admin
         .batch_execute("DROP TRIGGER refuse ON record_entries")
         .await
@@ -1054,4 +1057,44 @@ async fn a_database_failure_on_one_entry_keeps_the_ones_before_and_nothing_of_it
     assert_eq!(again[1], Verdict::Accepted { office_seq: 2 });
     assert_eq!(again[2], Verdict::Accepted { office_seq: 3 });
     assert!(record_row(&db, "applicants", &key("a1")).await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_office_is_seeded_in_several_entries() {
+    let db = db().await;
+    let mut rows = office_rows();
+    let extra = 2 * SEED_ROWS + 10 - rows.len();
+    for n in 0..extra {
+        let id = format!("p{n:05}");
+        rows.push(("applicants".into(), key(&id), applicant(&id, "张三", 1)));
+    }
+    let mut client = db.pool.get().await.unwrap();
+    // The same row twice: refused, nothing kept.
+    let tx = client.transaction().await.unwrap();
+    let mut twice = office_rows();
+    twice.push(twice[1].clone());
+    let err = seed_rows(&tx, OFFICE, &twice).await.unwrap_err();
+    assert!(err.to_string().contains("工作人员"), "{err}");
+    drop(tx);
+    let tx = client.transaction().await.unwrap();
+    assert_eq!(seed_rows(&tx, OFFICE, &rows).await.unwrap(), 3);
+    tx.commit().await.unwrap();
+    drop(client);
+    let pulled = super::pull(
+        &db.pool,
+        &Waker::start(db.config.clone()),
+        &station("N"),
+        PullRequest {
+            cursor: 0,
+            limit: 10,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let sizes: Vec<usize> = pulled.entries.iter().map(|p| p.entry.effects.len()).collect();
+    assert_eq!(sizes, [SEED_ROWS, SEED_ROWS, 10]);
+    let state = super::state(&db.pool, &station("N")).await.unwrap();
+    assert_eq!(state.rows, rows.len() as u64);
+    assert_eq!(state.cursor, 3);
 }
