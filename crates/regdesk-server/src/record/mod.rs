@@ -62,6 +62,8 @@ pub enum RecordError {
     NoOffice,
     #[error("快照 {0} 已失效（超过保留时间或服务器已清理）：请重新开始首次同步")]
     SnapshotGone(String),
+    #[error("本工作站已同步到第 {cursor} 条，而服务器的记录只到第 {last} 条：服务器的数据库可能是从备份恢复的，或换了一台服务器。本工作站的记录保持不变，请联系信息科核对服务器")]
+    AheadOfRecord { cursor: i64, last: i64 },
     #[error("请求无法读取：{0}")]
     BadRequest(String),
     #[error("数据库暂时无法使用（{0}）：请稍后再试，工作站上的记录不受影响")]
@@ -78,7 +80,7 @@ impl RecordError {
         match self {
             RecordError::ForeignEntry { .. } => 403,
             RecordError::TooMany { .. } => 413,
-            RecordError::NoOffice => 409,
+            RecordError::NoOffice | RecordError::AheadOfRecord { .. } => 409,
             RecordError::SnapshotGone(_) => 410,
             RecordError::BadRequest(_) => 400,
             RecordError::Pool(_) | RecordError::Db(_) => 503,
@@ -89,9 +91,10 @@ impl RecordError {
     /// The protocol's code for the refusal.
     pub fn code(&self) -> ErrorCode {
         match self {
-            RecordError::ForeignEntry { .. } | RecordError::BadRequest(_) | RecordError::SnapshotGone(_) => {
-                ErrorCode::BadRequest
-            }
+            RecordError::ForeignEntry { .. }
+            | RecordError::BadRequest(_)
+            | RecordError::SnapshotGone(_)
+            | RecordError::AheadOfRecord { .. } => ErrorCode::BadRequest,
             RecordError::TooMany { .. } => ErrorCode::TooLarge,
             RecordError::NoOffice | RecordError::Pool(_) | RecordError::Db(_) => ErrorCode::Unavailable,
             RecordError::Corrupt(_) => ErrorCode::Internal,
@@ -299,6 +302,17 @@ async fn read_page(pool: &Pool, office_id: &str, cursor: i64, limit: i64) -> Res
                 blobs,
             },
         });
+    }
+    if entries.is_empty() {
+        // A station past the record's end holds entries this record never gave.
+        let last: i64 = client
+            .query_opt("SELECT last_seq FROM record_cursor WHERE office_id = $1", &[&office_id])
+            .await?
+            .ok_or(RecordError::NoOffice)?
+            .get(0);
+        if cursor > last {
+            return Err(RecordError::AheadOfRecord { cursor, last });
+        }
     }
     let cursor = entries.last().map_or(cursor, |e| e.office_seq);
     Ok(PullReply { entries, cursor, more })

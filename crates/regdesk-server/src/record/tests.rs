@@ -461,6 +461,24 @@ async fn a_repeated_push_gets_the_same_verdicts_and_a_rejection_blocks_nothing()
     assert_eq!(pulled.entries.len(), 2);
     assert!(!pulled.more);
     assert_eq!(pulled.cursor, 3);
+    // A station past the record's end (a server restored from an older backup) is told so.
+    let err = super::pull(
+        &db.pool,
+        &Waker::start(db.config.clone()),
+        &station("B"),
+        PullRequest {
+            cursor: 9,
+            limit: 100,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.status(), 409);
+    assert!(
+        err.to_string().contains("第 9 条") && err.to_string().contains("第 3 条"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
