@@ -305,6 +305,26 @@ async fn check(
         }
     }
     let staff_id = entry.staff_id.clone().unwrap_or_default();
+    // A case of a subordinate office (shown in the office tree) is that office's to decide.
+    let cases_touched = touched.iter().any(|(t, _, c)| t == "cases" && c.is_some());
+    if cases_touched {
+        let office = rows::all(tx, "office").await?;
+        let own = office.first().and_then(|r| text(r, "office_code")).unwrap_or("");
+        for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
+            let Some(current) = current.as_ref().filter(|_| e.table == "cases") else {
+                continue;
+            };
+            if let Some(theirs) = text(&current.row, "office_code").filter(|c| !c.is_empty() && *c != own) {
+                return Ok(Err(reject(
+                    RejectCode::OutOfScope,
+                    format!(
+                        "{}属于下级机构（{theirs}），由该机构办理，本机构的工作站不能更改：如需更改请联系该机构",
+                        describe("cases", &e.key, Some(&current.row))
+                    ),
+                )));
+            }
+        }
+    }
     // Case state changes the command may make, and four eyes.
     for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
         if e.table != "cases" {

@@ -177,6 +177,13 @@ fn case(id: &str, serial: &str, state: &str, version: i64, first: &[&str], last:
     ])
 }
 
+/// A case of the subordinate office 330100, first-reviewed there.
+fn subordinate_case() -> Row {
+    let mut c = case("c7", "2026-000007", "awaiting_final_review", 3, &["hz-li"], &[], None);
+    super::rows::set(&mut c, "office_code", t("330100"));
+    c
+}
+
 fn review(id: &str, case_id: &str, command: &str, staff_id: &str, number: Option<&str>) -> Row {
     row(&[
         ("id", t(id)),
@@ -301,6 +308,7 @@ fn office_rows() -> Vec<(String, String, Row)> {
         key("c6"),
         case("c6", "2026-000006", "awaiting_first_review", 2, &[], &[], None),
     ));
+    rows.push(("cases".into(), key("c7"), subordinate_case()));
     rows
 }
 
@@ -676,12 +684,27 @@ async fn four_eyes_and_state_changes_are_checked_against_the_record() {
         Verdict::Accepted { .. }
     ));
 
+    // A case of a subordinate office is that office's to decide.
+    let before = subordinate_case();
+    let mut after = subordinate_case();
+    super::rows::set(&mut after, "state", t("registered"));
+    let e = entry(
+        "A",
+        3,
+        "qian",
+        "final_review",
+        vec![change("cases", &key("c7"), Some(&before), Some(after))],
+    );
+    let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::OutOfScope);
+    assert!(reason.contains("330100"), "{reason}");
+
     // A final approval of a case still waiting for first review: not a change the rules allow.
     let before = case("c6", "2026-000006", "awaiting_first_review", 2, &[], &[], None);
     let after = case("c6", "2026-000006", "registered", 3, &[], &["qian"], None);
     let e = entry(
         "A",
-        3,
+        4,
         "qian",
         "final_review",
         vec![change("cases", &key("c6"), Some(&before), Some(after))],
