@@ -265,7 +265,7 @@ mod tests {
             (CaseCommand::PassFirstReview, CommandKind::PassFirstReview),
             (
                 CaseCommand::Approve {
-                    registration_number: "浙作登字-2026-F-00000001".into(),
+                    registration_number: Some("浙作登字-2026-F-00000001".into()),
                 },
                 CommandKind::Approve,
             ),
