@@ -50,6 +50,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "020_historic_register",
         include_str!("migrations/020_historic_register.sql"),
     ),
+    ("022_report_indexes", include_str!("migrations/022_report_indexes.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -38,6 +38,7 @@ mod rows;
 mod session;
 mod settings;
 mod staff;
+mod stats;
 mod views;
 
 #[cfg(test)]
@@ -91,6 +92,10 @@ pub use register::{
 };
 pub use review::*;
 pub use session::Session;
+pub use stats::{
+    AnnouncementRow, AnnouncementView, BacklogPoint, DurationMonth, FormColumnView, FormRow, MonthCompare,
+    MonthlyFormView, ShareRow, StageCount, StatsInput, SummaryView, SupervisorView, WorkloadRow,
+};
 pub use views::*;
 
 /// The source of "now" for every command.
