@@ -94,7 +94,8 @@ pub use review::*;
 pub use session::Session;
 pub use stats::{
     AnnouncementRow, AnnouncementView, BacklogPoint, DurationMonth, FormColumnView, FormRow, MonthCompare,
-    MonthlyFormView, ShareRow, StageCount, StatsInput, SummaryView, SupervisorView, WorkloadRow,
+    MonthlyFormView, ReportExportInput, ReportFormat, ReportKind, ShareRow, StageCount, StatsInput, SummaryView,
+    SupervisorView, WorkloadRow,
 };
 pub use views::*;
 

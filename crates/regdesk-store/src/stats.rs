@@ -810,3 +810,335 @@ impl Store {
         supervisor(&conn, input, office_date(self.now()), sees_workload)
     }
 }
+
+/// 统计报表（导出）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// 作品登记情况月度统计表
+    MonthlyForm,
+    /// 作品登记公告
+    Announcement,
+    /// 期间汇总（年度通报）
+    Summary,
+    /// 主管统计概览（各图表的数据表）
+    Supervisor,
+}
+
+/// 导出格式。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Xlsx,
+    Pdf,
+}
+
+/// 导出统计报表。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportExportInput {
+    pub kind: ReportKind,
+    pub format: ReportFormat,
+    pub stats: StatsInput,
+}
+
+use regdesk_print::{Cell, ReportTable};
+
+fn heading_lines(office_name: &str, period_label: &str, unit: bool) -> Vec<String> {
+    let mut lines = vec![
+        format!("填报单位：{office_name}"),
+        format!("统计期间：{period_label}"),
+    ];
+    if unit {
+        lines.push("单位：件".into());
+    }
+    lines
+}
+
+fn opt_count(n: Option<u32>) -> Cell {
+    Cell::Decimal(n.map(f64::from))
+}
+
+fn monthly_form_table(v: &MonthlyFormView) -> ReportTable {
+    let mut header = vec!["填报单位".to_string(), "合计".to_string()];
+    header.extend(v.columns.iter().map(|c| c.label.clone()));
+    let row = |r: &FormRow| {
+        let mut cells = vec![Cell::Text(r.label.clone()), Cell::Count(r.total)];
+        cells.extend(r.counts.iter().map(|n| Cell::Count(*n)));
+        cells
+    };
+    let mut widths = vec![3.0, 1.2];
+    widths.extend(v.columns.iter().map(|_| 1.0));
+    ReportTable {
+        title: v.title.clone(),
+        sheet: String::new(),
+        lines: heading_lines(&v.office_name, &v.period_label, true),
+        header,
+        rows: v.rows.iter().map(row).collect(),
+        total: Some(row(&v.total)),
+        notes: if v.revoked > 0 {
+            vec![format!("注：本期登记后已撤销 {} 件，未计入上表。", v.revoked)]
+        } else {
+            Vec::new()
+        },
+        widths,
+    }
+}
+
+fn announcement_tables(v: &AnnouncementView) -> Vec<ReportTable> {
+    let header: Vec<String> = ["登记号", "登记日期", "作品名称", "作品类别", "著作权人", "作品完成日期", "首次发表日期"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let row = |r: &AnnouncementRow| {
+        vec![
+            Cell::Text(r.number.clone()),
+            Cell::Text(r.registered_on.format("%Y-%m-%d").to_string()),
+            Cell::Text(r.title.clone()),
+            Cell::Text(r.category_label.clone()),
+            Cell::Text(r.owners.clone()),
+            Cell::Text(r.completed_on.clone()),
+            Cell::Text(r.published_on.clone()),
+        ]
+    };
+    let widths = vec![2.6, 1.2, 3.0, 1.0, 3.0, 1.3, 1.3];
+    let mut lines = heading_lines(&v.office_name, &v.period_label, false);
+    lines.push(format!("共 {} 件", v.rows.len()));
+    let mut out = vec![ReportTable {
+        title: v.title.clone(),
+        sheet: String::new(),
+        lines,
+        header: header.clone(),
+        rows: v.rows.iter().map(row).collect(),
+        total: None,
+        notes: Vec::new(),
+        widths: widths.clone(),
+    }];
+    if !v.revoked.is_empty() {
+        out.push(ReportTable {
+            title: format!("{}（已撤销）", v.title),
+            sheet: "已撤销".into(),
+            lines: vec![
+                format!("填报单位：{}", v.office_name),
+                format!("统计期间：{}，登记后已撤销的作品，共 {} 件", v.period_label, v.revoked.len()),
+            ],
+            header,
+            rows: v.revoked.iter().map(row).collect(),
+            total: None,
+            notes: Vec::new(),
+            widths,
+        });
+    }
+    out
+}
+
+fn share_table(title: &str, sheet: &str, lines: Vec<String>, first: &str, rows: &[ShareRow], total: u64) -> ReportTable {
+    ReportTable {
+        title: title.into(),
+        sheet: sheet.into(),
+        lines,
+        header: vec![first.into(), "件数".into(), "占比（%）".into()],
+        rows: rows
+            .iter()
+            .map(|r| vec![Cell::Text(r.label.clone()), Cell::Count(r.count), Cell::Decimal(r.percent)])
+            .collect(),
+        total: Some(vec![
+            Cell::Text("合计".into()),
+            Cell::Count(total),
+            Cell::Decimal(percent(total, total)),
+        ]),
+        notes: Vec::new(),
+        widths: vec![3.0, 1.0, 1.0],
+    }
+}
+
+fn summary_tables(v: &SummaryView) -> Vec<ReportTable> {
+    let lines = heading_lines(&v.office_name, &v.period_label, true);
+    vec![
+        ReportTable {
+            title: "作品登记情况汇总".into(),
+            sheet: "汇总".into(),
+            lines: lines.clone(),
+            header: vec![
+                "本期登记".into(),
+                format!("上年同期（{}）", v.previous_period_label),
+                "同比增减（%）".into(),
+            ],
+            rows: vec![vec![
+                Cell::Count(v.total),
+                Cell::Count(v.previous_total),
+                Cell::Decimal(v.change_percent),
+            ]],
+            total: None,
+            notes: Vec::new(),
+            widths: Vec::new(),
+        },
+        share_table("按作品类别", "按作品类别", lines.clone(), "作品类别", &v.by_category, v.total),
+        share_table("按登记机构", "按登记机构", lines, "登记机构", &v.by_office, v.total),
+    ]
+}
+
+fn supervisor_tables(v: &SupervisorView) -> Vec<ReportTable> {
+    let lines = heading_lines(&v.office_name, &v.period_label, true);
+    let mut out = vec![ReportTable {
+        title: format!("逐月登记数（{} 年与 {} 年）", v.year, v.year - 1),
+        sheet: "逐月登记".into(),
+        lines: vec![format!("填报单位：{}", v.office_name), "单位：件".into()],
+        header: vec!["月份".into(), format!("{}年", v.year), format!("{}年", v.year - 1)],
+        rows: v
+            .monthly
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::Text(format!("{}月", m.month)),
+                    Cell::Count(m.this_year),
+                    Cell::Count(m.last_year),
+                ]
+            })
+            .collect(),
+        total: Some(vec![
+            Cell::Text("合计".into()),
+            Cell::Count(v.monthly.iter().map(|m| m.this_year).sum()),
+            Cell::Count(v.monthly.iter().map(|m| m.last_year).sum()),
+        ]),
+        notes: Vec::new(),
+        widths: Vec::new(),
+    }];
+    out.extend(summary_tables(&v.summary));
+    out.push(ReportTable {
+        title: "当前各环节案件数".into(),
+        sheet: "当前积压".into(),
+        lines: vec![format!("填报单位：{}", v.office_name), "单位：件".into()],
+        header: vec!["环节".into(), "件数".into()],
+        rows: v
+            .backlog_now
+            .iter()
+            .map(|s| vec![Cell::Text(s.label.clone()), Cell::Count(s.count)])
+            .chain(std::iter::once(vec![
+                Cell::Text("其中超过办结期限".into()),
+                Cell::Count(v.overdue_now),
+            ]))
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+        widths: Vec::new(),
+    });
+    out.push(ReportTable {
+        title: "各月末审查中积压".into(),
+        sheet: "积压走势".into(),
+        lines: lines.clone(),
+        header: vec!["月份".into(), "审查中（件）".into()],
+        rows: v
+            .backlog_by_month
+            .iter()
+            .map(|b| vec![Cell::Text(b.label.clone()), Cell::Count(b.in_review)])
+            .collect(),
+        total: None,
+        notes: vec!["注：自受理（补正后重新提交则自重新提交）之日起，至登记、不予登记或撤回之日止计为审查中。".into()],
+        widths: Vec::new(),
+    });
+    out.push(ReportTable {
+        title: "受理至登记的工作日数".into(),
+        sheet: "办理时长".into(),
+        lines,
+        header: vec![
+            "月份".into(),
+            "登记数".into(),
+            "中位数（工作日）".into(),
+            "90%分位（工作日）".into(),
+            format!("{}个工作日内", v.limit_working_days),
+            "期限内占比（%）".into(),
+            "无法计算".into(),
+        ],
+        rows: v
+            .durations
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::Text(d.label.clone()),
+                    Cell::Count(d.registered),
+                    opt_count(d.median),
+                    opt_count(d.p90),
+                    Cell::Count(d.within_limit),
+                    Cell::Decimal(d.within_percent),
+                    Cell::Count(d.not_counted),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+        widths: Vec::new(),
+    });
+    if let Some(w) = &v.workload {
+        out.push(ReportTable {
+            title: "审查人员每周审查决定".into(),
+            sheet: "审查工作量".into(),
+            lines: vec![
+                format!("填报单位：{}", v.office_name),
+                format!("统计期间：{}", v.period_label),
+                "单位：件".into(),
+            ],
+            header: vec![
+                "审查人员".into(),
+                "周（自星期一）".into(),
+                "初审决定".into(),
+                "终审决定".into(),
+            ],
+            rows: w
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::Text(r.staff_name.clone()),
+                        Cell::Text(r.week.format("%Y-%m-%d").to_string()),
+                        Cell::Count(r.first_review),
+                        Cell::Count(r.final_review),
+                    ]
+                })
+                .collect(),
+            total: None,
+            notes: Vec::new(),
+            widths: Vec::new(),
+        });
+    }
+    out
+}
+
+impl Store {
+    /// 统计报表的文件：文件名与内容（xlsx 或 PDF）。
+    pub fn report_document(&self, session: &Session, input: &ReportExportInput) -> Result<(String, Vec<u8>)> {
+        let (title, period, office, tables) = match input.kind {
+            ReportKind::MonthlyForm => {
+                let v = self.monthly_form(session, &input.stats)?;
+                let t = vec![monthly_form_table(&v)];
+                (v.title, v.period_label, v.office_code, t)
+            }
+            ReportKind::Announcement => {
+                let v = self.announcement(session, &input.stats)?;
+                let t = announcement_tables(&v);
+                (v.title, v.period_label, v.office_code, t)
+            }
+            ReportKind::Summary => {
+                let v = self.stats_summary(session, &input.stats)?;
+                let t = summary_tables(&v);
+                ("作品登记情况汇总".to_string(), v.period_label, v.office_code, t)
+            }
+            ReportKind::Supervisor => {
+                let v = self.supervisor_stats(session, &input.stats)?;
+                let t = supervisor_tables(&v);
+                ("统计概览".to_string(), v.period_label, v.office_code, t)
+            }
+        };
+        let bytes = match input.format {
+            ReportFormat::Xlsx => regdesk_print::report_xlsx(&tables),
+            ReportFormat::Pdf => regdesk_print::report_pdf(&format!("{title} {period}"), &tables),
+        }
+        .map_err(|e| crate::error::StoreError::Refused {
+            code: "report_output".into(),
+            message: format!("{title}无法生成：{e}"),
+        })?;
+        let ext = match input.format {
+            ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Pdf => "pdf",
+        };
+        Ok((format!("{title}-{period}-{office}.{ext}"), bytes))
+    }
+}

@@ -443,3 +443,91 @@ fn the_summary_and_the_supervisors_picture_have_known_answers() {
         ErrorKind::Permission
     );
 }
+
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(pdf).ok()?;
+    let out = child.wait_with_output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn the_forms_export_as_xlsx_in_the_national_layout_and_as_pdf() {
+    use calamine::{Data, Reader};
+    let s = sample();
+    let boss = sign_in(&s.f, "zhaomin");
+    let export = |kind, format, m: u32| {
+        s.f.store
+            .report_document(
+                &boss,
+                &ReportExportInput {
+                    kind,
+                    format,
+                    stats: month(m),
+                },
+            )
+            .unwrap()
+    };
+    let (name, xlsx) = export(ReportKind::MonthlyForm, ReportFormat::Xlsx, 12);
+    assert_eq!(name, "作品登记情况月度统计表-2026年12月-ZJ.xlsx");
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let range = wb.worksheet_range("作品登记情况月度统计表").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let text = |r: usize| rows[r][0].to_string();
+    assert_eq!(text(0), "作品登记情况月度统计表");
+    assert_eq!(
+        (text(1).as_str(), text(2).as_str(), text(3).as_str()),
+        ("填报单位：浙江省版权局", "统计期间：2026年12月", "单位：件")
+    );
+    let header: Vec<String> = rows[4].iter().map(|c| c.to_string()).collect();
+    assert_eq!(&header[..4], ["填报单位", "合计", "文字", "口述"]);
+    assert_eq!(header.len(), 16);
+    let number = |c: &Data| match c {
+        Data::Float(x) => *x,
+        Data::Int(x) => *x as f64,
+        other => panic!("not a number: {other:?}"),
+    };
+    // Every row's categories sum to its 合计; the 合计 row is the sum of the rows.
+    let body = &rows[5..];
+    assert_eq!(body.last().unwrap()[0].to_string(), "合计");
+    for r in body {
+        let sum: f64 = r[2..].iter().map(number).sum();
+        assert_eq!(sum, number(&r[1]), "{}", r[0]);
+    }
+    let rows_total: f64 = body[..body.len() - 1].iter().map(|r| number(&r[1])).sum();
+    assert_eq!(rows_total, number(&body.last().unwrap()[1]));
+    assert_eq!(number(&body.last().unwrap()[1]), 2.0);
+
+    // The announcement: the month's registrations, the revoked on a sheet of their own.
+    let (_, xlsx) = export(ReportKind::Announcement, ReportFormat::Xlsx, 11);
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let main = wb.worksheet_range("作品登记公告").unwrap();
+    assert!(main.rows().any(|r| r.iter().any(|c| c.to_string() == "音乐")));
+    let revoked = wb.worksheet_range("已撤销").unwrap();
+    assert!(revoked.rows().any(|r| r.iter().any(|c| c.to_string() == "地图")));
+
+    // PDFs read back through pdftotext (when the machine has it).
+    let (name, pdf) = export(ReportKind::MonthlyForm, ReportFormat::Pdf, 11);
+    assert!(name.ends_with(".pdf") && pdf.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&pdf) {
+        for want in ["作品登记情况月度统计表", "统计期间：2026年11月", "单位：件", "合计", "本期登记后已撤销 1 件"] {
+            assert!(text.contains(want), "{want} not in the PDF:\n{text}");
+        }
+    }
+    let (_, pdf) = export(ReportKind::Announcement, ReportFormat::Pdf, 11);
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("作品登记公告") && text.contains("林晓雨"), "{text}");
+        assert!(text.contains("已撤销"), "{text}");
+    }
+    let (_, xlsx) = export(ReportKind::Supervisor, ReportFormat::Xlsx, 12);
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    for sheet in ["逐月登记", "汇总", "按作品类别", "按登记机构", "当前积压", "积压走势", "办理时长", "审查工作量"] {
+        assert!(wb.worksheet_range(sheet).is_ok(), "{sheet}");
+    }
+}
