@@ -124,7 +124,11 @@ pub fn report(store: &Store, s: &Session, cmd: &ReportCmd, io: &mut Io<'_>) -> u
                 0
             }
             Ok(v) => {
-                let _ = writeln!(io.out, "{}\n填报单位：{}　统计期间：{}　单位：件", v.title, v.office_name, v.period_label);
+                let _ = writeln!(
+                    io.out,
+                    "{}\n填报单位：{}　统计期间：{}　单位：件",
+                    v.title, v.office_name, v.period_label
+                );
                 let mut head = vec!["填报单位".to_string(), "合计".to_string()];
                 head.extend(v.columns.iter().map(|c| c.label.clone()));
                 let _ = writeln!(io.out, "{}", head.join("\t"));
@@ -146,8 +150,18 @@ pub fn report(store: &Store, s: &Session, cmd: &ReportCmd, io: &mut Io<'_>) -> u
                 0
             }
             Ok(v) => {
-                let _ = writeln!(io.out, "{}\n填报单位：{}　统计期间：{}　共 {} 件", v.title, v.office_name, v.period_label, v.rows.len());
-                let _ = writeln!(io.out, "登记号\t登记日期\t作品名称\t作品类别\t著作权人\t作品完成日期\t首次发表日期");
+                let _ = writeln!(
+                    io.out,
+                    "{}\n填报单位：{}　统计期间：{}　共 {} 件",
+                    v.title,
+                    v.office_name,
+                    v.period_label,
+                    v.rows.len()
+                );
+                let _ = writeln!(
+                    io.out,
+                    "登记号\t登记日期\t作品名称\t作品类别\t著作权人\t作品完成日期\t首次发表日期"
+                );
                 let line = |r: &regdesk_store::AnnouncementRow| {
                     format!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}",

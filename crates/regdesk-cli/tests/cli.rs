@@ -1013,7 +1013,12 @@ fn the_reports_desk_produces_the_monthly_form_the_announcement_and_the_yearly_su
     let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
     assert_eq!(v["title"], "作品登记情况月度统计表");
     assert_eq!(v["total"]["total"], 1, "{v}");
-    let counts: u64 = v["total"]["counts"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum();
+    let counts: u64 = v["total"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
     assert_eq!(counts, 1);
     let (code, o, e) = run("zhaomin", &["report", "monthly", "--month", &month]);
     assert_eq!(code, 0, "{e}");
@@ -1022,14 +1027,30 @@ fn the_reports_desk_produces_the_monthly_form_the_announcement_and_the_yearly_su
     let xlsx = d.path().join("月报.xlsx");
     let (code, o, e) = run(
         "zhaomin",
-        &["report", "monthly", "--month", &month, "--office", "ZJ", "--xlsx", xlsx.to_str().unwrap()],
+        &[
+            "report",
+            "monthly",
+            "--month",
+            &month,
+            "--office",
+            "ZJ",
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{o}{e}");
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
     let pdf = d.path().join("公告.pdf");
     let (code, o, e) = run(
         "zhaomin",
-        &["report", "announcement", "--month", &month, "--pdf", pdf.to_str().unwrap()],
+        &[
+            "report",
+            "announcement",
+            "--month",
+            &month,
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{o}{e}");
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));

@@ -588,7 +588,11 @@ mod tests {
     #[test]
     fn only_supervisors_see_each_reviewers_workload() {
         for r in Role::ALL {
-            assert_eq!(require(&[r], Permission::ViewWorkload).is_ok(), r == Role::Supervisor, "{r:?}");
+            assert_eq!(
+                require(&[r], Permission::ViewWorkload).is_ok(),
+                r == Role::Supervisor,
+                "{r:?}"
+            );
         }
     }
 

@@ -175,7 +175,10 @@ impl Period {
             if YEARS.contains(&y) {
                 Ok(())
             } else {
-                Err(bad_period("year", format!("统计年份 {y} 超出范围：请选择 1990 至 2200 年之间的年份")))
+                Err(bad_period(
+                    "year",
+                    format!("统计年份 {y} 超出范围：请选择 1990 至 2200 年之间的年份"),
+                ))
             }
         };
         match *self {
@@ -199,7 +202,10 @@ impl Period {
                 check_year(from.year())?;
                 check_year(to.year())?;
                 if to < from {
-                    return Err(bad_period("to", format!("结束日期 {to} 早于开始日期 {from}：请调换或重选日期")));
+                    return Err(bad_period(
+                        "to",
+                        format!("结束日期 {to} 早于开始日期 {from}：请调换或重选日期"),
+                    ));
                 }
                 if to - from > Duration::days(3660) {
                     return Err(bad_period("to", "统计期间最长十年：请缩短起止日期"));
@@ -283,8 +289,8 @@ impl Period {
 
 /// Midnight at the start of office day `day`, as an instant.
 pub fn office_midnight(day: NaiveDate, utc_offset_hours: i32) -> Result<DateTime<Utc>, FieldError> {
-    let offset = chrono::FixedOffset::east_opt(utc_offset_hours * 3600)
-        .ok_or_else(|| bad_period("period", "办公时区无效"))?;
+    let offset =
+        chrono::FixedOffset::east_opt(utc_offset_hours * 3600).ok_or_else(|| bad_period("period", "办公时区无效"))?;
     offset
         .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
         .single()
@@ -349,7 +355,10 @@ mod tests {
         let labels: Vec<&str> = form_columns().into_iter().map(FormColumn::label).collect();
         assert_eq!(
             labels,
-            ["文字", "口述", "音乐", "戏剧", "曲艺", "舞蹈", "杂技", "美术", "摄影", "建筑", "影视", "图形", "模型", "其他"]
+            [
+                "文字", "口述", "音乐", "戏剧", "曲艺", "舞蹈", "杂技", "美术", "摄影", "建筑", "影视", "图形", "模型",
+                "其他"
+            ]
         );
         assert_eq!(column_of(WorkCategory::Map), FormColumn::Graphic);
         assert_eq!(column_of(WorkCategory::ProductDrawing), FormColumn::Graphic);
@@ -360,7 +369,10 @@ mod tests {
 
     #[test]
     fn periods_have_their_days_and_begin_at_midnight_beijing_time() {
-        assert_eq!(Period::parse_month("2026-11").unwrap(), Period::Month { year: 2026, month: 11 });
+        assert_eq!(
+            Period::parse_month("2026-11").unwrap(),
+            Period::Month { year: 2026, month: 11 }
+        );
         assert_eq!(
             Period::Month { year: 2026, month: 2 }.days().unwrap(),
             (d(2026, 2, 1), d(2026, 2, 28))
@@ -373,7 +385,10 @@ mod tests {
             Period::Quarter { year: 2026, quarter: 4 }.days().unwrap(),
             (d(2026, 10, 1), d(2026, 12, 31))
         );
-        assert_eq!(Period::Year { year: 2026 }.days().unwrap(), (d(2026, 1, 1), d(2026, 12, 31)));
+        assert_eq!(
+            Period::Year { year: 2026 }.days().unwrap(),
+            (d(2026, 1, 1), d(2026, 12, 31))
+        );
         // November 2026 in Beijing: from 31 Oct 16:00 UTC to 30 Nov 16:00 UTC.
         let (start, end) = Period::Month { year: 2026, month: 11 }.instants(8).unwrap();
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 10, 31, 16, 0, 0).unwrap());

@@ -61,7 +61,11 @@ fn sheet_name(t: &ReportTable, i: usize, used: &mut Vec<String>) -> String {
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
         .take(28)
         .collect();
-    let mut name = if clean.is_empty() { format!("表{}", i + 1) } else { clean };
+    let mut name = if clean.is_empty() {
+        format!("表{}", i + 1)
+    } else {
+        clean
+    };
     if used.contains(&name) {
         name = format!("{name}{}", i + 1);
     }

@@ -92,6 +92,10 @@ pub fn typescript() -> String {
         crate::MailCaseRow, crate::DeliveredCase, crate::ShipmentView, crate::MailDesk, crate::PrepareShipmentsInput,
         crate::ShipmentsInput, crate::ScanWaybillInput, crate::ShipCasesInput, crate::PickupRow, crate::PickupFindInput,
         crate::HandOverInput, crate::HandoverView, crate::ShippingListInput, crate::DeliverySettingsView, crate::UpdateDeliverySettingsInput,
+        regdesk_domain::stats::FormColumn, regdesk_domain::stats::Period, crate::StatsInput, crate::FormColumnView,
+        crate::FormRow, crate::MonthlyFormView, crate::AnnouncementRow, crate::AnnouncementView, crate::ShareRow,
+        crate::SummaryView, crate::MonthCompare, crate::StageCount, crate::BacklogPoint, crate::DurationMonth,
+        crate::WorkloadRow, crate::SupervisorView, crate::ReportKind, crate::ReportFormat, crate::ReportExportInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

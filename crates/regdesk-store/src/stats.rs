@@ -274,13 +274,23 @@ fn scope(conn: &Connection, input: &StatsInput) -> Result<Scope> {
         )
         .into());
     };
-    let key = |code: &str| if code == own_code { String::new() } else { code.to_string() };
+    let key = |code: &str| {
+        if code == own_code {
+            String::new()
+        } else {
+            code.to_string()
+        }
+    };
     let kids = if input.own_only {
         Vec::new()
     } else {
         children.get(&wanted).cloned().unwrap_or_default()
     };
-    let own_label = if kids.is_empty() { name.clone() } else { format!("{name}（本级）") };
+    let own_label = if kids.is_empty() {
+        name.clone()
+    } else {
+        format!("{name}（本级）")
+    };
     let mut rows = vec![(wanted.clone(), own_label)];
     let mut row_of = HashMap::from([(key(&wanted), 0usize)]);
     for kid in kids {
@@ -328,7 +338,12 @@ struct Registration {
 }
 
 /// The registrations given in `[from, to)` to cases of `scope`, ordered by number.
-fn registrations(conn: &Connection, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Registration>> {
+fn registrations(
+    conn: &Connection,
+    scope: &Scope,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Registration>> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.case_id, r.number, r.issued_at, c.category, c.office_key, r.state, c.accepted_on
          FROM registration_numbers r JOIN cases c ON c.id = r.case_id
@@ -635,9 +650,7 @@ fn backlog_by_month(conn: &Connection, scope: &Scope, period: &Period) -> Result
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let spans: Vec<(NaiveDate, Option<NaiveDate>)> = spans
         .into_iter()
-        .filter(|(office, _, decided)| {
-            scope.row(office).is_some() && decided.is_none_or(|d| office_date(d) >= first)
-        })
+        .filter(|(office, _, decided)| scope.row(office).is_some() && decided.is_none_or(|d| office_date(d) >= first))
         .map(|(_, accepted, decided)| (accepted, decided.map(office_date)))
         .collect();
     period
@@ -667,11 +680,8 @@ fn durations(
     limit: u32,
 ) -> Result<Vec<DurationMonth>> {
     let (from, to) = instants(period)?;
-    let mut by_month: BTreeMap<(i32, u32), (Vec<u32>, u64)> = period
-        .months()?
-        .into_iter()
-        .map(|k| (k, (Vec::new(), 0)))
-        .collect();
+    let mut by_month: BTreeMap<(i32, u32), (Vec<u32>, u64)> =
+        period.months()?.into_iter().map(|k| (k, (Vec::new(), 0))).collect();
     for r in registrations(conn, scope, from, to)? {
         let key = (r.registered_on.year(), r.registered_on.month());
         let slot = by_month.entry(key).or_default();
@@ -844,10 +854,7 @@ pub struct ReportExportInput {
 use regdesk_print::{Cell, ReportTable};
 
 fn heading_lines(office_name: &str, period_label: &str, unit: bool) -> Vec<String> {
-    let mut lines = vec![
-        format!("填报单位：{office_name}"),
-        format!("统计期间：{period_label}"),
-    ];
+    let mut lines = vec![format!("填报单位：{office_name}"), format!("统计期间：{period_label}")];
     if unit {
         lines.push("单位：件".into());
     }
@@ -885,10 +892,18 @@ fn monthly_form_table(v: &MonthlyFormView) -> ReportTable {
 }
 
 fn announcement_tables(v: &AnnouncementView) -> Vec<ReportTable> {
-    let header: Vec<String> = ["登记号", "登记日期", "作品名称", "作品类别", "著作权人", "作品完成日期", "首次发表日期"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let header: Vec<String> = [
+        "登记号",
+        "登记日期",
+        "作品名称",
+        "作品类别",
+        "著作权人",
+        "作品完成日期",
+        "首次发表日期",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let row = |r: &AnnouncementRow| {
         vec![
             Cell::Text(r.number.clone()),
@@ -919,7 +934,11 @@ fn announcement_tables(v: &AnnouncementView) -> Vec<ReportTable> {
             sheet: "已撤销".into(),
             lines: vec![
                 format!("填报单位：{}", v.office_name),
-                format!("统计期间：{}，登记后已撤销的作品，共 {} 件", v.period_label, v.revoked.len()),
+                format!(
+                    "统计期间：{}，登记后已撤销的作品，共 {} 件",
+                    v.period_label,
+                    v.revoked.len()
+                ),
             ],
             header,
             rows: v.revoked.iter().map(row).collect(),
@@ -931,7 +950,14 @@ fn announcement_tables(v: &AnnouncementView) -> Vec<ReportTable> {
     out
 }
 
-fn share_table(title: &str, sheet: &str, lines: Vec<String>, first: &str, rows: &[ShareRow], total: u64) -> ReportTable {
+fn share_table(
+    title: &str,
+    sheet: &str,
+    lines: Vec<String>,
+    first: &str,
+    rows: &[ShareRow],
+    total: u64,
+) -> ReportTable {
     ReportTable {
         title: title.into(),
         sheet: sheet.into(),
@@ -939,7 +965,13 @@ fn share_table(title: &str, sheet: &str, lines: Vec<String>, first: &str, rows: 
         header: vec![first.into(), "件数".into(), "占比（%）".into()],
         rows: rows
             .iter()
-            .map(|r| vec![Cell::Text(r.label.clone()), Cell::Count(r.count), Cell::Decimal(r.percent)])
+            .map(|r| {
+                vec![
+                    Cell::Text(r.label.clone()),
+                    Cell::Count(r.count),
+                    Cell::Decimal(r.percent),
+                ]
+            })
             .collect(),
         total: Some(vec![
             Cell::Text("合计".into()),
@@ -972,7 +1004,14 @@ fn summary_tables(v: &SummaryView) -> Vec<ReportTable> {
             notes: Vec::new(),
             widths: Vec::new(),
         },
-        share_table("按作品类别", "按作品类别", lines.clone(), "作品类别", &v.by_category, v.total),
+        share_table(
+            "按作品类别",
+            "按作品类别",
+            lines.clone(),
+            "作品类别",
+            &v.by_category,
+            v.total,
+        ),
         share_table("按登记机构", "按登记机构", lines, "登记机构", &v.by_office, v.total),
     ]
 }

@@ -1435,3 +1435,129 @@ export type DeliverySettingsView = { version: number, label_size: LabelSize,
 sender_name: string, sender_phone: string, sender_address: string, sf_columns: Array<SfColumn>, };
 
 export type UpdateDeliverySettingsInput = { version: number, label_size: LabelSize, sender_name: string, sender_phone: string, sender_address: string, sf_columns: Array<SfColumn>, };
+
+export type FormColumn = "text" | "oral" | "music" | "drama" | "quyi" | "dance" | "acrobatics" | "fine_art" | "photography" | "architecture" | "film" | "graphic" | "model" | "other" | "sound_recording" | "video_recording";
+
+export type Period = { "kind": "month", year: number, month: number, } | { "kind": "quarter", year: number, quarter: number, } | { "kind": "year", year: number, } | { "kind": "range", from: string, to: string, };
+
+export type StatsInput = { period: Period, 
+/**
+ * 机构代码；空为本机构
+ */
+office: string | null, 
+/**
+ * 仅统计该机构本级（不含下级机构）
+ */
+own_only: boolean, };
+
+export type FormColumnView = { column: FormColumn, label: string, };
+
+export type FormRow = { 
+/**
+ * 机构代码；合计行为空
+ */
+office_code: string, label: string, 
+/**
+ * 合计
+ */
+total: number, 
+/**
+ * 各栏件数，与 `columns` 一一对应
+ */
+counts: Array<number>, };
+
+export type MonthlyFormView = { title: string, period: Period, period_label: string, office_code: string, office_name: string, unit: string, columns: Array<FormColumnView>, 
+/**
+ * 各机构一行：本级，然后各直属下级机构（含其下级）
+ */
+rows: Array<FormRow>, total: FormRow, 
+/**
+ * 期间内登记、其后已撤销的件数（不计入上表）
+ */
+revoked: number, };
+
+export type AnnouncementRow = { number: string, registered_on: string, title: string, category: WorkCategory | null, category_label: string, 
+/**
+ * 著作权人（多人以“、”分隔）
+ */
+owners: string, completed_on: string, 
+/**
+ * 首次发表日期；未发表为空
+ */
+published_on: string, office_code: string, };
+
+export type AnnouncementView = { title: string, period: Period, period_label: string, office_code: string, office_name: string, rows: Array<AnnouncementRow>, revoked: Array<AnnouncementRow>, };
+
+export type ShareRow = { key: string, label: string, count: number, percent: number | null, };
+
+export type SummaryView = { period: Period, period_label: string, office_code: string, office_name: string, total: number, previous_period_label: string, previous_total: number, 
+/**
+ * 同比增减（%）；上年同期为 0 时为空
+ */
+change_percent: number | null, by_category: Array<ShareRow>, by_office: Array<ShareRow>, };
+
+export type MonthCompare = { month: number, this_year: number, last_year: number, };
+
+export type StageCount = { key: string, label: string, count: number, };
+
+export type BacklogPoint = { year: number, month: number, label: string, in_review: number, };
+
+export type DurationMonth = { year: number, month: number, label: string, 
+/**
+ * 计入的登记数
+ */
+registered: number, 
+/**
+ * 中位数（工作日）
+ */
+median: number | null, 
+/**
+ * 第 90 百分位（工作日）
+ */
+p90: number | null, 
+/**
+ * 在办结时限内登记的件数
+ */
+within_limit: number, within_percent: number | null, 
+/**
+ * 工作日历未载入等原因无法计算的件数
+ */
+not_counted: number, };
+
+export type WorkloadRow = { staff_id: string, staff_name: string, 
+/**
+ * 该周的星期一
+ */
+week: string, 
+/**
+ * 初审决定（通过、退回补正、拟不予登记）
+ */
+first_review: number, 
+/**
+ * 终审决定（登记、退回初审、不予登记）
+ */
+final_review: number, };
+
+export type SupervisorView = { period: Period, period_label: string, office_code: string, office_name: string, 
+/**
+ * 期间结束所在年份（与上年逐月比较）
+ */
+year: number, monthly: Array<MonthCompare>, summary: SummaryView, backlog_now: Array<StageCount>, backlog_by_month: Array<BacklogPoint>, durations: Array<DurationMonth>, 
+/**
+ * 办结时限（工作日）
+ */
+limit_working_days: number, 
+/**
+ * 当前超过办结期限的案件
+ */
+overdue_now: number, 
+/**
+ * 每位审查人员每周的决定；无权查看时为空
+ */
+workload: Array<WorkloadRow> | null, };
+
+export type ReportKind = "monthly_form" | "announcement" | "summary" | "supervisor";
+
+export type ReportFormat = "xlsx" | "pdf";
+
+export type ReportExportInput = { kind: ReportKind, format: ReportFormat, stats: StatsInput, };

@@ -113,10 +113,8 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
     // 022: the reports' indexes.
-    conn.execute_batch(
-        "DROP INDEX registration_numbers_issued; DROP INDEX review_log_at; DROP INDEX cases_accepted;",
-    )
-    .unwrap();
+    conn.execute_batch("DROP INDEX registration_numbers_issued; DROP INDEX review_log_at; DROP INDEX cases_accepted;")
+        .unwrap();
     // 019: kept counts, queue indexes, the short-search index.
     conn.execute_batch(
         "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;

@@ -276,12 +276,11 @@ fn the_monthly_forms_count_by_column_either_side_of_midnight_beijing_time() {
     assert_eq!((y.total.total, y.revoked), (3, 1));
 
     // The form agrees with the queues: the 已登记 queue holds exactly the standing registrations.
-    let registered = s
-        .f
-        .store
-        .list_queue(&boss, &QueueInput::first(Queue::Registered, 50))
-        .unwrap()
-        .total;
+    let registered =
+        s.f.store
+            .list_queue(&boss, &QueueInput::first(Queue::Registered, 50))
+            .unwrap()
+            .total;
     assert_eq!(u64::from(registered), y.total.total);
 
     // A clerk may not see the reports; a bad period or office is named.
@@ -292,18 +291,17 @@ fn the_monthly_forms_count_by_column_either_side_of_midnight_beijing_time() {
     );
     let e = s.f.store.monthly_form(&boss, &month(13)).unwrap_err().to_api();
     assert_eq!(e.fields[0].field, "period");
-    let e = s
-        .f
-        .store
-        .monthly_form(
-            &boss,
-            &StatsInput {
-                office: Some("XX".into()),
-                ..month(11)
-            },
-        )
-        .unwrap_err()
-        .to_api();
+    let e =
+        s.f.store
+            .monthly_form(
+                &boss,
+                &StatsInput {
+                    office: Some("XX".into()),
+                    ..month(11)
+                },
+            )
+            .unwrap_err()
+            .to_api();
     assert_eq!(e.fields[0].field, "office");
 }
 
@@ -338,7 +336,10 @@ fn rows_follow_the_office_tree_and_one_office_or_its_subtree_is_reported() {
     let boss = sign_in(&s.f, "zhaomin");
     let dec = s.f.store.monthly_form(&boss, &month(12)).unwrap();
     let rows: Vec<(&str, u64)> = dec.rows.iter().map(|r| (r.label.as_str(), r.total)).collect();
-    assert_eq!(rows, [("浙江省版权局（本级）", 1), ("杭州市版权局", 1), ("宁波市版权局", 0)]);
+    assert_eq!(
+        rows,
+        [("浙江省版权局（本级）", 1), ("杭州市版权局", 1), ("宁波市版权局", 0)]
+    );
     assert_eq!(dec.total.total, 2);
     let hz = StatsInput {
         office: Some("zjhz".into()),
@@ -402,14 +403,33 @@ fn the_summary_and_the_supervisors_picture_have_known_answers() {
 
     let v = s.f.store.supervisor_stats(&boss, &q4).unwrap();
     assert_eq!(v.year, 2026);
-    assert_eq!(v.monthly[10], MonthCompare { month: 11, this_year: 1, last_year: 0 });
-    assert_eq!(v.monthly[11], MonthCompare { month: 12, this_year: 2, last_year: 0 });
+    assert_eq!(
+        v.monthly[10],
+        MonthCompare {
+            month: 11,
+            this_year: 1,
+            last_year: 0
+        }
+    );
+    assert_eq!(
+        v.monthly[11],
+        MonthCompare {
+            month: 12,
+            this_year: 2,
+            last_year: 0
+        }
+    );
     assert_eq!(v.monthly.iter().map(|m| m.this_year).sum::<u64>(), 3);
     // Now: ten filings at the counter (5 drafts, 5 partly signed), three registered, the
     // refused and the revoked under 其他; nothing overdue.
     let stage = |k: &str| v.backlog_now.iter().find(|s| s.key == k).unwrap().count;
     assert_eq!(
-        (stage("counter"), stage("registered"), stage("other"), stage("first_review")),
+        (
+            stage("counter"),
+            stage("registered"),
+            stage("other"),
+            stage("first_review")
+        ),
         (10, 3, 2, 0)
     );
     assert_eq!(v.overdue_now, 0);
@@ -423,7 +443,10 @@ fn the_summary_and_the_supervisors_picture_have_known_answers() {
     assert_eq!((nov.registered, nov.median, nov.p90), (2, Some(3), Some(3)));
     let dec = &v.durations[2];
     assert_eq!((dec.registered, dec.median, dec.p90), (2, Some(3), Some(4)));
-    assert_eq!((dec.within_limit, dec.within_percent, v.limit_working_days), (2, Some(100.0), 30));
+    assert_eq!(
+        (dec.within_limit, dec.within_percent, v.limit_working_days),
+        (2, Some(100.0), 30)
+    );
     assert_eq!(v.durations[0].median, None);
     // Each reviewer's decisions per week (weeks start on Monday).
     let w = v.workload.clone().unwrap();
@@ -437,6 +460,10 @@ fn the_summary_and_the_supervisors_picture_have_known_answers() {
     assert_eq!(of("李雯", week(30)), Some((1, 0)));
     assert_eq!(of("张伟", week(23)), Some((0, 1)));
     assert_eq!(of("张伟", week(30)), Some((0, 4)));
+    // Finance opens the reports desk too, but each reviewer's workload is the supervisor's.
+    let finance = sign_in(&s.f, "chenxy");
+    let f = s.f.store.supervisor_stats(&finance, &q4).unwrap();
+    assert_eq!((f.workload, f.summary.total), (None, 3));
     let clerk = sign_in(&s.f, "liwen");
     assert_eq!(
         s.f.store.supervisor_stats(&clerk, &q4).unwrap_err().kind(),
@@ -516,7 +543,13 @@ fn the_forms_export_as_xlsx_in_the_national_layout_and_as_pdf() {
     let (name, pdf) = export(ReportKind::MonthlyForm, ReportFormat::Pdf, 11);
     assert!(name.ends_with(".pdf") && pdf.starts_with(b"%PDF"));
     if let Some(text) = pdf_text(&pdf) {
-        for want in ["作品登记情况月度统计表", "统计期间：2026年11月", "单位：件", "合计", "本期登记后已撤销 1 件"] {
+        for want in [
+            "作品登记情况月度统计表",
+            "统计期间：2026年11月",
+            "单位：件",
+            "合计",
+            "本期登记后已撤销 1 件",
+        ] {
             assert!(text.contains(want), "{want} not in the PDF:\n{text}");
         }
     }
@@ -527,7 +560,16 @@ fn the_forms_export_as_xlsx_in_the_national_layout_and_as_pdf() {
     }
     let (_, xlsx) = export(ReportKind::Supervisor, ReportFormat::Xlsx, 12);
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
-    for sheet in ["逐月登记", "汇总", "按作品类别", "按登记机构", "当前积压", "积压走势", "办理时长", "审查工作量"] {
+    for sheet in [
+        "逐月登记",
+        "汇总",
+        "按作品类别",
+        "按登记机构",
+        "当前积压",
+        "积压走势",
+        "办理时长",
+        "审查工作量",
+    ] {
         assert!(wb.worksheet_range(sheet).is_ok(), "{sheet}");
     }
 }
