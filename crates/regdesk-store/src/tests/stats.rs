@@ -535,9 +535,13 @@ fn the_forms_export_as_xlsx_in_the_national_layout_and_as_pdf() {
     let (_, xlsx) = export(ReportKind::Announcement, ReportFormat::Xlsx, 11);
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     let main = wb.worksheet_range("作品登记公告").unwrap();
-    assert!(main.rows().any(|r| r.iter().any(|c| c.to_string() == "音乐")));
+    assert!(main
+        .rows()
+        .any(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == "音乐"))));
     let revoked = wb.worksheet_range("已撤销").unwrap();
-    assert!(revoked.rows().any(|r| r.iter().any(|c| c.to_string() == "地图")));
+    assert!(revoked
+        .rows()
+        .any(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == "地图"))));
 
     // PDFs read back through pdftotext (when the machine has it).
     let (name, pdf) = export(ReportKind::MonthlyForm, ReportFormat::Pdf, 11);
