@@ -20,6 +20,7 @@ mod commands {
     pub mod frame;
     pub mod intake;
     pub mod payments;
+    pub mod reports;
     pub mod review;
 }
 mod documents;
@@ -96,6 +97,7 @@ commands! {
         certificates::certificate_queue, certificates::certificate_sheets, certificates::certificate_settings,
         certificates::category_letters, certificates::system_printers,
         delivery::mail_desk, delivery::pickup_find, delivery::delivery_settings,
+        reports::monthly_form, reports::announcement, reports::stats_summary, reports::supervisor_stats,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -126,6 +128,7 @@ commands! {
         delivery::prepare_shipments, delivery::print_labels, delivery::scan_waybill, delivery::export_sf_orders,
         delivery::print_shipping_list, delivery::print_acceptance_notice, delivery::hand_over,
         delivery::print_handover_receipt, delivery::update_delivery_settings,
+        reports::export_report,
     ],
 }
 

@@ -15,6 +15,7 @@ mod id_check;
 mod import_cmd;
 mod key_cmd;
 mod payment_cmd;
+mod report_cmd;
 mod review_cmd;
 mod shipping_cmd;
 mod staff_cmd;
@@ -93,6 +94,9 @@ enum Cmd {
     /// 机构树：查看、新增下级机构（需管理员 --user）。 / The office tree (admin).
     #[command(subcommand)]
     Office(admin_cmd::OfficeCmd),
+    /// 统计报表：月度统计表、作品登记公告、年度汇总（需主管 --user）。 / Reports upward: the monthly form, the announcement list, the yearly summary (supervisor).
+    #[command(subcommand)]
+    Report(report_cmd::ReportCmd),
     /// 工作站状态：登记机构、工作站、登录人（有 --user 时）、待同步记录。 / The station's status: office, station, who is signed in, entries to sync.
     Status {
         /// 输出 JSON / JSON output
@@ -454,6 +458,13 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
         },
         Cmd::Settings(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => admin_cmd::settings(&store, &s, &cmd, io),
+            Err(e) => {
+                let _ = writeln!(io.err, "{e}");
+                1
+            }
+        },
+        Cmd::Report(cmd) => match sign_in(&store, cli.user.as_deref()) {
+            Ok(s) => report_cmd::report(&store, &s, &cmd, io),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 1

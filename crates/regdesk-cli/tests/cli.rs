@@ -994,3 +994,85 @@ fn the_certificate_desk_prints_reprints_and_voids_headless() {
     let (code, o, e) = run("admin", &["audit", "verify"]);
     assert_eq!(code, 0, "{o}{e}");
 }
+
+#[test]
+fn the_reports_desk_produces_the_monthly_form_the_announcement_and_the_yearly_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path()).args(["demo", "--cases", "12"]));
+    assert_eq!(code, 0, "{o}{e}");
+    let run = |user: &str, args: &[&str]| {
+        let mut c = regdesk(d.path());
+        c.args(["--user", user]).env("REGDESK_PASSWORD", "Banquan2026");
+        out(c.args(args))
+    };
+    // The sample office registered one case today (office time).
+    let today = chrono::Utc::now() + chrono::Duration::hours(8);
+    let month = today.format("%Y-%m").to_string();
+    let (code, o, e) = run("zhaomin", &["report", "monthly", "--month", &month, "--json"]);
+    assert_eq!(code, 0, "{e}");
+    let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(v["title"], "作品登记情况月度统计表");
+    assert_eq!(v["total"]["total"], 1, "{v}");
+    let counts: u64 = v["total"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(counts, 1);
+    let (code, o, e) = run("zhaomin", &["report", "monthly", "--month", &month]);
+    assert_eq!(code, 0, "{e}");
+    assert!(o.contains("单位：件") && o.contains("合计\t1"), "{o}");
+
+    let xlsx = d.path().join("月报.xlsx");
+    let (code, o, e) = run(
+        "zhaomin",
+        &[
+            "report",
+            "monthly",
+            "--month",
+            &month,
+            "--office",
+            "ZJ",
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let pdf = d.path().join("公告.pdf");
+    let (code, o, e) = run(
+        "zhaomin",
+        &[
+            "report",
+            "announcement",
+            "--month",
+            &month,
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let (code, o, e) = run("zhaomin", &["report", "announcement", "--month", &month, "--json"]);
+    assert_eq!(code, 0, "{e}");
+    let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1, "{v}");
+    assert!(v["rows"][0]["number"].as_str().unwrap().starts_with("浙作登字-"));
+
+    let year = today.format("%Y").to_string();
+    let (code, o, e) = run("zhaomin", &["report", "yearly", "--year", &year]);
+    assert_eq!(code, 0, "{e}");
+    assert!(o.contains("登记总数：1 件"), "{o}");
+
+    // A bad month is a usage error naming the form; an unknown office and a clerk are refused.
+    let (code, _, e) = run("zhaomin", &["report", "monthly", "--month", "11/2026"]);
+    assert_eq!(code, 2);
+    assert!(e.contains("2026-11"), "{e}");
+    let (code, _, e) = run("zhaomin", &["report", "monthly", "--month", &month, "--office", "XX"]);
+    assert_eq!(code, 1);
+    assert!(e.contains("不在机构树中"), "{e}");
+    let (code, _, e) = run("wangli", &["report", "yearly", "--year", &year]);
+    assert_eq!(code, 1);
+    assert!(e.contains("统计台"), "{e}");
+}

@@ -1244,6 +1244,9 @@ fn help_is_in_chinese_and_english_for_every_command() {
         &["backup", "settings"],
         &["staff", "change-password"],
         &["filing", "check-attribution"],
+        &["report", "monthly"],
+        &["report", "announcement"],
+        &["report", "yearly"],
     ];
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     for c in commands {

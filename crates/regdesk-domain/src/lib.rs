@@ -25,6 +25,7 @@ pub mod regno;
 pub mod shipping;
 pub mod signature;
 pub mod staff;
+pub mod stats;
 pub mod stored;
 pub mod work;
 

@@ -145,6 +145,8 @@ pub enum Permission {
     AttachFile(FilePurpose),
     /// 制作证书：打印、重印证书，作废废证
     PrintCertificates,
+    /// 查看审查人员的工作量（每人每周的审查决定，仅主管）
+    ViewWorkload,
 }
 
 /// 文件用途：a file is added to the attachment store for one purpose, and the purpose decides
@@ -226,6 +228,7 @@ impl Permission {
             Permission::OpenDesk(d) => role.desks().contains(&d),
             Permission::AttachFile(p) => p.roles().contains(&role),
             Permission::PrintCertificates => role == Role::CertificateDesk,
+            Permission::ViewWorkload => role == Role::Supervisor,
         }
     }
 
@@ -240,6 +243,7 @@ impl Permission {
             Permission::OpenDesk(d) => format!("进入{}", desk_label(d)),
             Permission::AttachFile(p) => format!("上传{}", p.label()),
             Permission::PrintCertificates => "打印证书".into(),
+            Permission::ViewWorkload => "查看审查人员工作量".into(),
         }
     }
 }
@@ -579,6 +583,17 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("窗口受理或初审或终审或制证发证"), "{e}");
+    }
+
+    #[test]
+    fn only_supervisors_see_each_reviewers_workload() {
+        for r in Role::ALL {
+            assert_eq!(
+                require(&[r], Permission::ViewWorkload).is_ok(),
+                r == Role::Supervisor,
+                "{r:?}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,9 @@
 //!
 //! Spreadsheets (.xlsx):
 //! - the invoice list for the e-invoicing system (开票清单), [`invoice_list_xlsx`];
-//! - the fee day report (收费日报), [`day_report_xlsx`].
+//! - the fee day report (收费日报), [`day_report_xlsx`];
+//! - the statistical reports (作品登记情况月度统计表, 作品登记公告, the yearly summary and the
+//!   supervisor's tables), [`report_xlsx`], also as PDF with [`report_pdf`].
 //!
 //! Inputs are plain data prepared by the store (every string already
 //! formatted, dates as "2026年11月25日", money as integer fen, which the
@@ -30,6 +32,7 @@ pub mod delivery;
 mod font;
 mod money;
 pub mod notice;
+pub mod report;
 pub mod sheet;
 pub mod template;
 
@@ -43,6 +46,7 @@ pub use delivery::{
 };
 pub use money::yuan;
 pub use notice::{correction_notice, refusal_notice, CorrectionNotice, RefusalNotice, Reviewer};
+pub use report::{report_pdf, report_xlsx, Cell, ReportTable};
 pub use sheet::{day_report_xlsx, invoice_list_xlsx, InvoiceRow};
 pub use template::{intake_template, TemplateColumn, TemplateList};
 

@@ -94,6 +94,10 @@ pub fn typescript() -> String {
         crate::HandOverInput, crate::HandoverView, crate::ShippingListInput, crate::DeliverySettingsView, crate::UpdateDeliverySettingsInput,
         crate::SyncStatusView, crate::SnapshotProgress, crate::InboxItemView, crate::InboxRowView, crate::InboxFieldView,
         crate::DiscardInboxInput,
+        regdesk_domain::stats::FormColumn, regdesk_domain::stats::Period, crate::StatsInput, crate::FormColumnView,
+        crate::FormRow, crate::MonthlyFormView, crate::AnnouncementRow, crate::AnnouncementView, crate::ShareRow,
+        crate::SummaryView, crate::MonthCompare, crate::StageCount, crate::BacklogPoint, crate::DurationMonth,
+        crate::WorkloadRow, crate::SupervisorView, crate::ReportKind, crate::ReportFormat, crate::ReportExportInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

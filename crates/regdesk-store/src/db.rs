@@ -51,6 +51,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/020_historic_register.sql"),
     ),
     ("021_sync", include_str!("migrations/021_sync.sql")),
+    ("022_report_indexes", include_str!("migrations/022_report_indexes.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

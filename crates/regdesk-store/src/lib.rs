@@ -39,6 +39,7 @@ mod session;
 mod settings;
 mod staff;
 mod sync;
+mod stats;
 mod views;
 
 #[cfg(test)]
@@ -94,6 +95,11 @@ pub use review::*;
 pub use session::Session;
 pub use sync::{
     command_words, DiscardInboxInput, InboxFieldView, InboxItemView, InboxRowView, SnapshotProgress, SyncStatusView,
+};
+pub use stats::{
+    AnnouncementRow, AnnouncementView, BacklogPoint, DurationMonth, FormColumnView, FormRow, MonthCompare,
+    MonthlyFormView, ReportExportInput, ReportFormat, ReportKind, ShareRow, StageCount, StatsInput, SummaryView,
+    SupervisorView, WorkloadRow,
 };
 pub use views::*;
 

@@ -551,12 +551,7 @@ has_notice: boolean,
 /**
  * Everyone signed again in a correction round: the counter may resubmit.
  */
-awaits_resubmission: boolean, 
-/**
- * 待编号: registered on a station enrolled with the central server, the
- * registration number not yet come from the server (no certificate until it does).
- */
-number_pending: boolean, version: number, applicant_id: string | null, applicant_name: string, 
+awaits_resubmission: boolean, version: number, applicant_id: string | null, applicant_name: string, 
 /**
  * The filing. Its ID numbers and postal address are masked
  * (`privacy::mask_draft`) unless `revealed`.
@@ -1441,114 +1436,128 @@ sender_name: string, sender_phone: string, sender_address: string, sf_columns: A
 
 export type UpdateDeliverySettingsInput = { version: number, label_size: LabelSize, sender_name: string, sender_phone: string, sender_address: string, sf_columns: Array<SfColumn>, };
 
-export type SyncStatusView = { 
-/**
- * Enrolled with a central server (else the station works alone).
- */
-enrolled: boolean, server_url: string | null, 
-/**
- * The name the server's admin gave this station.
- */
-station_name: string | null, office_name: string | null, 
-/**
- * The pinned office CA's SHA-256 fingerprint.
- */
-ca_fingerprint: string | null, enrolled_at: string | null, last_success: string | null, last_attempt: string | null, 
-/**
- * Why the last round failed, in words (`None` after a successful one).
- */
-last_error: string | null, 
-/**
- * The last round failed: the header shows 离线 · N 条待同步.
- */
-offline: boolean, 
-/**
- * Entries waiting for the server's verdict.
- */
-pending: number, 
-/**
- * Rejected entries in 需处理 not yet redone or discarded.
- */
-inbox: number, 
-/**
- * The office cursor applied up to.
- */
-cursor: number, 
-/**
- * A first sync under way.
- */
-snapshot: SnapshotProgress | null, };
+export type FormColumn = "text" | "oral" | "music" | "drama" | "quyi" | "dance" | "acrobatics" | "fine_art" | "photography" | "architecture" | "film" | "graphic" | "model" | "other" | "sound_recording" | "video_recording";
 
-export type SnapshotProgress = { snapshot_id: string, rows_done: number, rows_total: number, bytes_done: number, bytes_total: number, 
-/**
- * The snapshot is complete; pulls go on from its cursor.
- */
-done: boolean, };
+export type Period = { "kind": "month", year: number, month: number, } | { "kind": "quarter", year: number, quarter: number, } | { "kind": "year", year: number, } | { "kind": "range", from: string, to: string, };
 
-export type InboxItemView = { 
+export type StatsInput = { period: Period, 
 /**
- * The rejected journal entry's id.
+ * 机构代码；空为本机构
  */
-entry_id: string, staff_id: string | null, 
+office: string | null, 
 /**
- * Who made it (their display name at this station).
+ * 仅统计该机构本级（不含下级机构）
  */
-staff_name: string | null, 
-/**
- * When they made it (their station's clock).
- */
-at: string, 
-/**
- * The command's name (`final_review`, `save_draft`, …): the form 重做 opens.
- */
-command: string, 
-/**
- * The command in words (终审、保存填报……).
- */
-command_words: string, entity: string, entity_id: string, 
-/**
- * The case concerned, when the entry was about one: its screen shows the banner.
- */
-case_id: string | null, 
-/**
- * What they entered, all of it: 重做 prefills the form from it.
- */
-payload: unknown, 
-/**
- * The server's reason code (`conflict`, `four_eyes`, …).
- */
-code: string, 
-/**
- * The server's reason, in Chinese.
- */
-reason: string, received_at: string, 
-/**
- * Each row the entry touched: their values beside the server's current ones.
- */
-rows: Array<InboxRowView>, };
+own_only: boolean, };
 
-export type InboxRowView = { table: string, 
-/**
- * The table's name in words (案件、申请人……).
- */
-table_label: string, key: string, 
-/**
- * The row as the person's command left it is gone (a deletion).
- */
-theirs_deleted: boolean, 
-/**
- * The server has no such row.
- */
-server_missing: boolean, 
-/**
- * Each column in which the two differ (all columns when one side has no row).
- */
-fields: Array<InboxFieldView>, };
+export type FormColumnView = { column: FormColumn, label: string, };
 
-export type InboxFieldView = { column: string, theirs: string | null, server: string | null, };
-
-export type DiscardInboxInput = { entry_id: string, 
+export type FormRow = { 
 /**
- * The person confirmed: the entry will never reach the server.
+ * 机构代码；合计行为空
  */
-confirm: boolean, };
+office_code: string, label: string, 
+/**
+ * 合计
+ */
+total: number, 
+/**
+ * 各栏件数，与 `columns` 一一对应
+ */
+counts: Array<number>, };
+
+export type MonthlyFormView = { title: string, period: Period, period_label: string, office_code: string, office_name: string, unit: string, columns: Array<FormColumnView>, 
+/**
+ * 各机构一行：本级，然后各直属下级机构（含其下级）
+ */
+rows: Array<FormRow>, total: FormRow, 
+/**
+ * 期间内登记、其后已撤销的件数（不计入上表）
+ */
+revoked: number, };
+
+export type AnnouncementRow = { number: string, registered_on: string, title: string, category: WorkCategory | null, category_label: string, 
+/**
+ * 著作权人（多人以“、”分隔）
+ */
+owners: string, completed_on: string, 
+/**
+ * 首次发表日期；未发表为空
+ */
+published_on: string, office_code: string, };
+
+export type AnnouncementView = { title: string, period: Period, period_label: string, office_code: string, office_name: string, rows: Array<AnnouncementRow>, revoked: Array<AnnouncementRow>, };
+
+export type ShareRow = { key: string, label: string, count: number, percent: number | null, };
+
+export type SummaryView = { period: Period, period_label: string, office_code: string, office_name: string, total: number, previous_period_label: string, previous_total: number, 
+/**
+ * 同比增减（%）；上年同期为 0 时为空
+ */
+change_percent: number | null, by_category: Array<ShareRow>, by_office: Array<ShareRow>, };
+
+export type MonthCompare = { month: number, this_year: number, last_year: number, };
+
+export type StageCount = { key: string, label: string, count: number, };
+
+export type BacklogPoint = { year: number, month: number, label: string, in_review: number, };
+
+export type DurationMonth = { year: number, month: number, label: string, 
+/**
+ * 计入的登记数
+ */
+registered: number, 
+/**
+ * 中位数（工作日）
+ */
+median: number | null, 
+/**
+ * 第 90 百分位（工作日）
+ */
+p90: number | null, 
+/**
+ * 在办结时限内登记的件数
+ */
+within_limit: number, within_percent: number | null, 
+/**
+ * 工作日历未载入等原因无法计算的件数
+ */
+not_counted: number, };
+
+export type WorkloadRow = { staff_id: string, staff_name: string, 
+/**
+ * 该周的星期一
+ */
+week: string, 
+/**
+ * 初审决定（通过、退回补正、拟不予登记）
+ */
+first_review: number, 
+/**
+ * 终审决定（登记、退回初审、不予登记）
+ */
+final_review: number, };
+
+export type SupervisorView = { period: Period, period_label: string, office_code: string, office_name: string, 
+/**
+ * 期间结束所在年份（与上年逐月比较）
+ */
+year: number, monthly: Array<MonthCompare>, summary: SummaryView, backlog_now: Array<StageCount>, backlog_by_month: Array<BacklogPoint>, durations: Array<DurationMonth>, 
+/**
+ * 办结时限（工作日）
+ */
+limit_working_days: number, 
+/**
+ * 当前超过办结期限的案件
+ */
+overdue_now: number, 
+/**
+ * 每位审查人员每周的决定；无权查看时为空
+ */
+workload: Array<WorkloadRow> | null, };
+
+export type ReportKind = "monthly_form" | "announcement" | "summary" | "supervisor";
+
+export type ReportFormat = "xlsx" | "pdf";
+
+export type ReportExportInput = { kind: ReportKind, format: ReportFormat, stats: StatsInput, };

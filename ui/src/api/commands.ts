@@ -40,6 +40,10 @@ export const READ_COMMANDS = [
   'mail_desk',
   'pickup_find',
   'delivery_settings',
+  'monthly_form',
+  'announcement',
+  'stats_summary',
+  'supervisor_stats',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -114,6 +118,7 @@ export const CHANGE_COMMANDS = [
   'hand_over',
   'print_handover_receipt',
   'update_delivery_settings',
+  'export_report',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];

@@ -8,6 +8,8 @@ import { ApplicantsTab } from '../counter/ApplicantsTab';
 import { IntakeTab } from '../intake/IntakeTab';
 import { itx } from '../intake/texts';
 import { OfficeTreeTab } from '../admin/OfficeTreeTab';
+import { StatsTab } from '../reports/StatsTab';
+import { stx } from '../reports/texts';
 import { QueueTable } from '../shared/QueueTable';
 import { FilingWorkspace } from '../filing/FilingWorkspace';
 import { PaymentsDesk } from '../payments/PaymentsDesk';
@@ -114,6 +116,11 @@ export function DeskPage({
       key: 'offices',
       label: <span data-testid="tab-offices">{t('offices.tab')}</span>,
       children: <OfficeTreeTab canAdd={false} />,
+    });
+    items.push({
+      key: 'stats',
+      label: <span data-testid="tab-stats">{stx('tab')}</span>,
+      children: <StatsTab />,
     });
   }
   if (isCounter) {

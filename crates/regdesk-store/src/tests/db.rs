@@ -119,6 +119,9 @@ pub(super) fn as_version_12(conn: &Connection) {
          ALTER TABLE journal DROP COLUMN office_seq; ALTER TABLE journal DROP COLUMN effects;",
     )
     .unwrap();
+    // 022: the reports' indexes.
+    conn.execute_batch("DROP INDEX registration_numbers_issued; DROP INDEX review_log_at; DROP INDEX cases_accepted;")
+        .unwrap();
     // 019: kept counts, queue indexes, the short-search index.
     conn.execute_batch(
         "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;
