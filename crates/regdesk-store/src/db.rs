@@ -50,6 +50,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "020_historic_register",
         include_str!("migrations/020_historic_register.sql"),
     ),
+    ("023_queue_search", include_str!("migrations/023_queue_search.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -112,6 +112,12 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// program left it (no backups, no row digests, no identity-file index, files
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
+    // 023: the queue search index.
+    conn.execute_batch(
+        "DROP TRIGGER case_queue_search_insert; DROP TRIGGER case_queue_search_update;
+         DROP TRIGGER case_queue_search_delete; DROP TABLE case_queue_search;",
+    )
+    .unwrap();
     // 019: kept counts, queue indexes, the short-search index.
     conn.execute_batch(
         "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;
