@@ -197,6 +197,33 @@ mod tests {
         assert_eq!(query("   "), None);
     }
 
+    #[test]
+    fn a_queue_token_names_its_queue() {
+        assert_eq!(
+            queue_grams("first_review", "张伟"),
+            "firstreviewxe4bc9f firstreviewxe5bca0 firstreviewxe5bca0e4bc9f"
+        );
+        // "Ab c": a b space, then b space c, ASCII folded to lower case.
+        assert_eq!(
+            queue_trigrams("registered", "Ab c"),
+            "registeredx616220 registeredx622063"
+        );
+        assert_eq!(queue_trigrams("registered", "Ab"), "");
+        assert_eq!(
+            queue_query("drafts", " 张 ").as_deref(),
+            Some("grams : \"draftsxe5bca0\"")
+        );
+        assert_eq!(
+            queue_query("drafts", "Abc").as_deref(),
+            Some("tris : \"draftsx616263\"")
+        );
+        assert_eq!(queue_query("drafts", "   "), None);
+        // No queue code holds an x: no token of one queue is a token of another.
+        for q in regdesk_domain::queue::Queue::ALL {
+            assert!(!crate::codes::code(q).contains('x'), "{q:?}");
+        }
+    }
+
     /// The index finds exactly what `LIKE '%text%'` over the search text finds.
     #[test]
     fn the_index_finds_what_a_scan_finds() {
