@@ -59,6 +59,7 @@ fn office_with_registrations() -> (Office, Vec<String>) {
                     search: None,
                     sort: None,
                     office: None,
+                    cursor: None,
                 },
             )
             .unwrap()

@@ -221,6 +221,7 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                         search: search.clone(),
                         sort: None,
                         office: None,
+                        cursor: None,
                     };
                     let rows = match store.list_queue(s, &input) {
                         Ok(p) => p,

@@ -160,13 +160,32 @@ fn bench(c: &mut Criterion) {
             search: None,
             sort,
             office,
+            cursor: None,
         };
         g.bench_function(name, |b| {
             b.iter(|| store.list_queue(&zhaomin, black_box(&input)).unwrap())
         });
+        // The page after (and before) a middle page, by the cursor it carries:
+        // what a clerk paging on waits for, no OFFSET.
+        if name.starts_with("middle page") {
+            let shown = store.list_queue(&zhaomin, &input).unwrap();
+            for (way, cursor) in [("next", shown.next), ("previous", shown.previous)] {
+                if way == "previous" && !name.contains("deepest") {
+                    continue;
+                }
+                let by_cursor = QueueInput {
+                    cursor,
+                    ..input.clone()
+                };
+                g.bench_function(format!("{name}: the {way} page by its cursor"), |b| {
+                    b.iter(|| store.list_queue(&zhaomin, black_box(&by_cursor)).unwrap())
+                });
+            }
+        }
     }
     for (name, text) in [
         ("a name", "张伟芳"),
+        ("one character only other queues hold", "登"),
         ("what every serial holds", "ZJ-"),
         ("two characters no case holds", "鑫淼"),
         (

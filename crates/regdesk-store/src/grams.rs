@@ -13,6 +13,17 @@
 //! `regdesk_grams(text)` is the same function in SQL, registered on every
 //! connection the store makes, so migrations and bulk loads fill the index
 //! with the very tokens the store writes.
+//!
+//! A queue's own search box reads the queue search index
+//! (`case_queue_search`, migration 023): the same tokens, each prefixed by
+//! the case's queue, so the matches of one queue are a list of their own and
+//! a search stops at its page whatever else the office holds. Its `grams`
+//! column holds the characters and pairs above; its `tris` column one token
+//! per three neighbouring characters of the whole search text, in order, so
+//! a text of three or more characters is the phrase of its trigrams and
+//! finds exactly what `LIKE '%text%'` finds. `regdesk_queue_grams(queue,
+//! text)` and `regdesk_queue_trigrams(queue, text)` are the SQL twins, used
+//! by the triggers that move a case's entry when its queue changes.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
@@ -21,6 +32,10 @@ use crate::error::Result;
 
 /// The SQL name of [`grams`].
 pub(crate) const SQL_FUNCTION: &str = "regdesk_grams";
+/// The SQL name of [`queue_grams`].
+const SQL_QUEUE_GRAMS: &str = "regdesk_queue_grams";
+/// The SQL name of [`queue_trigrams`].
+const SQL_QUEUE_TRIGRAMS: &str = "regdesk_queue_trigrams";
 
 fn token(chars: &[char]) -> String {
     let mut buf = [0u8; 4];
@@ -46,6 +61,54 @@ pub(crate) fn grams(text: &str) -> String {
     seen.into_iter().collect::<Vec<_>>().join(" ")
 }
 
+/// The prefix of a queue's tokens: its code without underscores and an `x`
+/// (no queue code holds an `x`, no hex digit is one, so no token of one queue
+/// is a token of another).
+fn queue_prefix(queue: &str) -> String {
+    let mut p: String = queue.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    p.push('x');
+    p
+}
+
+/// [`grams`] of `text`, each prefixed by `queue` (a queue's code).
+pub(crate) fn queue_grams(queue: &str, text: &str) -> String {
+    let prefix = queue_prefix(queue);
+    grams(text)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("{prefix}{t}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One token per three neighbouring characters of the whole of `text`
+/// (spaces included), in order, each prefixed by `queue`.
+pub(crate) fn queue_trigrams(queue: &str, text: &str) -> String {
+    let prefix = queue_prefix(queue);
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(3)
+        .map(|w| format!("{prefix}{}", token(w)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The match expression of a queue's own search for `text` in the queue
+/// search index: one or two characters (after trimming) are one token of
+/// the `grams` column, longer texts the phrase of their trigrams in the
+/// `tris` column; `None` for an empty text.
+pub(crate) fn queue_query(queue: &str, text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Some(q) = query(text) {
+        let prefix = queue_prefix(queue);
+        return Some(format!("grams : \"{prefix}{}\"", q.trim_matches('"')));
+    }
+    Some(format!("tris : \"{}\"", queue_trigrams(queue, text)))
+}
+
 /// The match expression of a search for `text` (one or two characters after
 /// trimming), or `None` for a longer or empty one.
 pub(crate) fn query(text: &str) -> Option<String> {
@@ -57,32 +120,63 @@ pub(crate) fn query(text: &str) -> Option<String> {
 }
 
 /// Indexes `text` as the short-search entry `rowid` (the case's row in
-/// case_search), in place of what that row held.
+/// case_search), in place of what that row held, and as its queue search
+/// entry ([`put_queue`]).
 pub(crate) fn put(conn: &Connection, rowid: i64, text: &str) -> Result<()> {
-    remove(conn, rowid)?;
+    conn.prepare_cached("DELETE FROM case_grams WHERE rowid = ?1")?
+        .execute([rowid])?;
     conn.prepare_cached("INSERT INTO case_grams (rowid, grams) VALUES (?1, ?2)")?
         .execute(rusqlite::params![rowid, grams(text)])?;
-    Ok(())
+    put_queue(conn, rowid, text)
 }
 
-/// Removes the short-search entry `rowid`, if there is one.
+/// Removes the short-search and queue search entries `rowid`, if there are any.
 pub(crate) fn remove(conn: &Connection, rowid: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM case_grams WHERE rowid = ?1")?
+        .execute([rowid])?;
+    conn.prepare_cached("DELETE FROM case_queue_search WHERE rowid = ?1")?
         .execute([rowid])?;
     Ok(())
 }
 
-/// Registers `regdesk_grams` on `conn`.
+/// Writes the queue search entry `rowid` from `text` anew, under the queue
+/// of the case whose search entry it is (none yet: the triggers of migration
+/// 023 write it when the case is pointed at it).
+pub(crate) fn put_queue(conn: &Connection, rowid: i64, text: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM case_queue_search WHERE rowid = ?1")?
+        .execute([rowid])?;
+    conn.prepare_cached(
+        "INSERT INTO case_queue_search (rowid, grams, tris)
+         SELECT ?1, regdesk_queue_grams(queue, ?2), regdesk_queue_trigrams(queue, ?2) FROM cases WHERE search_rowid = ?1",
+    )?
+    .execute(rusqlite::params![rowid, text])?;
+    Ok(())
+}
+
+/// Registers `regdesk_grams`, `regdesk_queue_grams` and
+/// `regdesk_queue_trigrams` on `conn`.
 pub(crate) fn register(conn: &Connection) -> Result<()> {
-    conn.create_scalar_function(
-        SQL_FUNCTION,
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let text: Option<String> = ctx.get(0)?;
-            Ok(grams(text.as_deref().unwrap_or("")))
-        },
-    )?;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function(SQL_FUNCTION, 1, flags, |ctx| {
+        let text: Option<String> = ctx.get(0)?;
+        Ok(grams(text.as_deref().unwrap_or("")))
+    })?;
+    conn.create_scalar_function(SQL_QUEUE_GRAMS, 2, flags, |ctx| {
+        let queue: Option<String> = ctx.get(0)?;
+        let text: Option<String> = ctx.get(1)?;
+        Ok(queue_grams(
+            queue.as_deref().unwrap_or(""),
+            text.as_deref().unwrap_or(""),
+        ))
+    })?;
+    conn.create_scalar_function(SQL_QUEUE_TRIGRAMS, 2, flags, |ctx| {
+        let queue: Option<String> = ctx.get(0)?;
+        let text: Option<String> = ctx.get(1)?;
+        Ok(queue_trigrams(
+            queue.as_deref().unwrap_or(""),
+            text.as_deref().unwrap_or(""),
+        ))
+    })?;
     Ok(())
 }
 
@@ -101,6 +195,33 @@ mod tests {
         assert_eq!(query("张"), Some("\"e5bca0\"".into()));
         assert_eq!(query("张伟芳"), None);
         assert_eq!(query("   "), None);
+    }
+
+    #[test]
+    fn a_queue_token_names_its_queue() {
+        assert_eq!(
+            queue_grams("first_review", "张伟"),
+            "firstreviewxe4bc9f firstreviewxe5bca0 firstreviewxe5bca0e4bc9f"
+        );
+        // "Ab c": a b space, then b space c, ASCII folded to lower case.
+        assert_eq!(
+            queue_trigrams("registered", "Ab c"),
+            "registeredx616220 registeredx622063"
+        );
+        assert_eq!(queue_trigrams("registered", "Ab"), "");
+        assert_eq!(
+            queue_query("drafts", " 张 ").as_deref(),
+            Some("grams : \"draftsxe5bca0\"")
+        );
+        assert_eq!(
+            queue_query("drafts", "Abc").as_deref(),
+            Some("tris : \"draftsx616263\"")
+        );
+        assert_eq!(queue_query("drafts", "   "), None);
+        // No queue code holds an x: no token of one queue is a token of another.
+        for q in regdesk_domain::queue::Queue::ALL {
+            assert!(!crate::codes::code(q).contains('x'), "{q:?}");
+        }
     }
 
     /// The index finds exactly what `LIKE '%text%'` over the search text finds.

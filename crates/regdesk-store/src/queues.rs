@@ -69,6 +69,10 @@ pub struct CasePage {
     pub page_size: u32,
     /// 搜索到的案件多于 `total`（不再往下数，只列出最近录入或修改的 `total` 件）
     pub more: bool,
+    /// 下一页的翻页位置（交回 `QueueInput.cursor`）；没有下一页时为空
+    pub next: Option<String>,
+    /// 上一页的翻页位置（交回 `QueueInput.cursor`）；第一页时为空
+    pub previous: Option<String>,
 }
 
 /// 查询某个队列的一页。
@@ -90,6 +94,11 @@ pub struct QueueInput {
     #[serde(default)]
     #[ts(optional)]
     pub office: Option<String>,
+    /// 翻页位置：上一次结果的 `next` 或 `previous`，原样交回（给出时不看 `page`）。
+    /// 队列、机构、搜索、排序和每页条数须与那一次相同。
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
 }
 
 impl QueueInput {
@@ -103,6 +112,7 @@ impl QueueInput {
             search: None,
             sort: None,
             office: None,
+            cursor: None,
         }
     }
 }
@@ -218,11 +228,182 @@ pub(crate) fn page_order(sort: QueueSort, reverse: bool) -> String {
     }
 }
 
-/// The SQL of a page of queue rows.
+/// The SQL of a page of queue rows (no OFFSET when `offset` is 0).
 pub(crate) fn page_sql(filter: &str, order: &str, limit: u32, offset: u64) -> String {
+    let skip = if offset > 0 {
+        format!(" OFFSET {offset}")
+    } else {
+        String::new()
+    };
     format!(
-        "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number FROM cases
-         WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+        "SELECT id, serial, title, category, state, applicant_name, created_at, due_on, accepted_on, registration_number, rowid
+         FROM cases WHERE {filter} ORDER BY {order} LIMIT {limit}{skip}"
+    )
+}
+
+/// Where a page of a queue starts (`CasePage.next` and `previous`, handed
+/// back as `QueueInput.cursor`): what the page was asked for (a cursor is
+/// refused for another queue, office, search, order or page size), the page
+/// it leads to and, without a search, the row it starts after or before.
+/// Sent as the hex of its JSON: the screens only hand it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Cursor {
+    queue: String,
+    office: Option<String>,
+    search: Option<String>,
+    sort: QueueSort,
+    page_size: u32,
+    page: u32,
+    after: bool,
+    at: Option<Boundary>,
+}
+
+/// A row of a queue: the values its page's order compares (as stored) and its row id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Boundary {
+    values: Vec<Option<String>>,
+    rowid: i64,
+}
+
+fn invalid_cursor() -> StoreError {
+    StoreError::Invalid(vec![regdesk_domain::FieldError::new(
+        "cursor",
+        "cursor_invalid",
+        "翻页位置无效，或队列、机构、搜索、排序已改变：请回到第一页再翻页。",
+    )])
+}
+
+impl Cursor {
+    fn encode(&self) -> Result<String> {
+        Ok(hex::encode(serde_json::to_vec(self).map_err(|_| invalid_cursor())?))
+    }
+
+    fn decode(text: &str) -> Result<Cursor> {
+        let bytes = hex::decode(text.trim()).map_err(|_| invalid_cursor())?;
+        serde_json::from_slice(&bytes).map_err(|_| invalid_cursor())
+    }
+}
+
+/// A queue row with what its page's cursors are made of.
+struct Keyed {
+    row: CaseRow,
+    rowid: i64,
+    created_at: String,
+    due_on: Option<String>,
+}
+
+impl Keyed {
+    /// The row as the order `key` compares it.
+    fn boundary(&self, key: QueueSortKey) -> Boundary {
+        let r = &self.row;
+        let values = match key {
+            QueueSortKey::Due => vec![self.due_on.clone(), Some(self.created_at.clone())],
+            QueueSortKey::Serial => vec![Some(r.serial.clone())],
+            QueueSortKey::Title => vec![Some(r.title.clone()), Some(r.serial.clone())],
+            QueueSortKey::Applicant => vec![Some(r.applicant_name.clone()), Some(r.serial.clone())],
+            QueueSortKey::Created => vec![Some(self.created_at.clone()), Some(r.serial.clone())],
+        };
+        Boundary {
+            values,
+            rowid: self.rowid,
+        }
+    }
+}
+
+/// The walks (condition, order, values) that give the rows after (`after`)
+/// or before `at` in the order `sort`, one after the other: each one walk of
+/// the page's index (migration 019) from the row on, by a row-value
+/// comparison on the index's columns, never an OFFSET. The deadline order
+/// is walked in its two parts (with a deadline, then without), and rows
+/// that tie on deadline and filing time by their row id, the index's last
+/// column.
+pub(crate) fn keyset_walks(
+    queue: Queue,
+    office: Option<&str>,
+    sort: QueueSort,
+    at: &Boundary,
+    after: bool,
+) -> Vec<(String, String, Vec<rusqlite::types::Value>)> {
+    use rusqlite::types::Value;
+    let up = after != sort.descending;
+    let (op, d) = if up { (">", "") } else { ("<", " DESC") };
+    let (qf, qparams) = queue_filter("", queue, office);
+    let with = |extra: Vec<Value>| -> Vec<Value> { qparams.iter().cloned().map(Value::Text).chain(extra).collect() };
+    let text = |i: usize| Value::Text(at.values.get(i).cloned().flatten().unwrap_or_default());
+    let rowid = Value::Integer(at.rowid);
+    let mut walks = Vec::new();
+    match sort.key {
+        QueueSortKey::Due => {
+            let dated = format!("{qf} AND (due_on IS NULL) = 0");
+            let undated = format!("{qf} AND (due_on IS NULL) = 1 AND due_on IS NULL");
+            let dated_order = format!("due_on{d}, created_at{d}, rowid{d}");
+            let undated_order = format!("created_at{d}, rowid{d}");
+            if at.values.first().cloned().flatten().is_some() {
+                walks.push((
+                    format!("{dated} AND (due_on, created_at) = (?, ?) AND rowid {op} ?"),
+                    format!("rowid{d}"),
+                    with(vec![text(0), text(1), rowid]),
+                ));
+                walks.push((
+                    format!("{dated} AND (due_on, created_at) {op} (?, ?)"),
+                    dated_order,
+                    with(vec![text(0), text(1)]),
+                ));
+                if up {
+                    walks.push((undated, undated_order, with(Vec::new())));
+                }
+            } else {
+                walks.push((
+                    format!("{undated} AND created_at = ? AND rowid {op} ?"),
+                    format!("rowid{d}"),
+                    with(vec![text(1), rowid]),
+                ));
+                walks.push((
+                    format!("{undated} AND created_at {op} ?"),
+                    undated_order,
+                    with(vec![text(1)]),
+                ));
+                if !up {
+                    walks.push((dated, dated_order, with(Vec::new())));
+                }
+            }
+        }
+        key => {
+            let columns: &[&str] = match key {
+                QueueSortKey::Title => &["title", "serial"],
+                QueueSortKey::Applicant => &["applicant_name", "serial"],
+                QueueSortKey::Created => &["created_at", "serial"],
+                _ => &["serial"],
+            };
+            let marks = vec!["?"; columns.len()].join(", ");
+            let order = columns.iter().map(|c| format!("{c}{d}")).collect::<Vec<_>>().join(", ");
+            walks.push((
+                format!("{qf} AND ({}) {op} ({marks})", columns.join(", ")),
+                order,
+                with((0..columns.len()).map(text).collect()),
+            ));
+        }
+    }
+    walks
+}
+
+/// The SQL (and its values) of a queue's own search for `text`: the queue
+/// search index (migration 023), whose tokens carry the queue, in its own
+/// order (newest first), each match looked up by its row id, stopping one
+/// past [`SEARCH_COUNT_CAP`]. Only the queue's own matches are read, so it
+/// stops after the cap whatever the other queues hold.
+pub(crate) fn queue_search_sql(queue: Queue, office: Option<&str>, text: &str) -> (String, Vec<String>) {
+    let queue_code = code(queue);
+    let expr = crate::grams::queue_query(&queue_code, text).unwrap_or_default();
+    let (filter, mut params) = queue_filter("c.", queue, office);
+    params.insert(0, expr);
+    (
+        format!(
+            "SELECT c.rowid FROM case_queue_search s CROSS JOIN cases c ON c.search_rowid = s.rowid
+             WHERE s.case_queue_search MATCH ? AND {filter} ORDER BY s.rowid DESC LIMIT {}",
+            SEARCH_COUNT_CAP + 1
+        ),
+        params,
     )
 }
 
@@ -304,8 +485,6 @@ impl Store {
         let roles = actor(&conn, self.now(), Some(session), None)?.roles;
         may_view_queue(&roles, input.queue)?;
         let page_size = input.page_size.clamp(1, 200);
-        let page = input.page.max(1);
-        let offset = u64::from(page - 1) * u64::from(page_size);
         let office = match input.office.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
             Some(o) => {
                 // A case of this office has no office code of its own.
@@ -319,19 +498,41 @@ impl Store {
             None => None,
         };
         let sort = input.sort.unwrap_or(DEFAULT_SORT);
-        if let Some(q) = input.search.as_deref().filter(|q| !q.trim().is_empty()) {
+        let search = input.search.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        // What a cursor of this page must have been made for.
+        let mut cursor = Cursor {
+            queue: code(input.queue),
+            office: office.clone(),
+            search: search.map(String::from),
+            sort,
+            page_size,
+            page: input.page.max(1),
+            after: true,
+            at: None,
+        };
+        let given = match input.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(text) => {
+                let given = Cursor::decode(text)?;
+                let fits = Cursor {
+                    page: given.page,
+                    after: given.after,
+                    at: given.at.clone(),
+                    ..cursor.clone()
+                } == given;
+                if !fits || given.page == 0 || given.at.is_some() == search.is_some() {
+                    return Err(invalid_cursor());
+                }
+                cursor.page = given.page;
+                Some(given)
+            }
+            None => None,
+        };
+        let mut page = cursor.page;
+        if let Some(q) = search {
             refuse_id_search(&conn, &roles, q)?;
-            let (table, cond, param) = Store::search_match(q);
-            let (filter, mut params) = queue_filter("c.", input.queue, office.as_deref());
-            params.insert(0, param);
-            // The search index in its own order (newest first), each match
-            // looked up by its row id, stopping one past the cap.
+            let (sql, params) = queue_search_sql(input.queue, office.as_deref(), q);
             let found: Vec<i64> = conn
-                .prepare(&format!(
-                    "SELECT c.rowid FROM {table} s CROSS JOIN cases c ON c.search_rowid = s.rowid
-                     WHERE s.{cond} AND {filter} ORDER BY s.rowid DESC LIMIT {}",
-                    SEARCH_COUNT_CAP + 1
-                ))?
+                .prepare(&sql)?
                 .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let more = found.len() > SEARCH_COUNT_CAP as usize;
@@ -341,18 +542,41 @@ impl Store {
                 .map(|r| r.to_string())
                 .collect();
             let total = kept.len() as u32;
+            // At most the cap's rows: a page of them by its number.
+            let offset = u64::from(page - 1) * u64::from(page_size);
             let rows = if kept.is_empty() || offset >= u64::from(total) {
                 Vec::new()
             } else {
                 let filter = format!("rowid IN ({})", kept.join(", "));
                 self.case_rows(&conn, &filter, &page_order(sort, false), &[], page_size, offset)?
             };
+            let next = (!rows.is_empty() && u64::from(page) * u64::from(page_size) < u64::from(total))
+                .then(|| {
+                    Cursor {
+                        page: page + 1,
+                        ..cursor.clone()
+                    }
+                    .encode()
+                })
+                .transpose()?;
+            let previous = (page > 1)
+                .then(|| {
+                    Cursor {
+                        page: page - 1,
+                        after: false,
+                        ..cursor.clone()
+                    }
+                    .encode()
+                })
+                .transpose()?;
             return Ok(CasePage {
                 rows,
                 total,
                 page,
                 page_size,
                 more,
+                next,
+                previous,
             });
         }
         let (filter, params) = queue_filter("", input.queue, office.as_deref());
@@ -365,26 +589,80 @@ impl Store {
             |r| r.get(0),
         )?;
         let total = u64::try_from(total).unwrap_or(0);
-        let rows = if offset >= total {
-            Vec::new()
-        } else {
-            let end = (offset + u64::from(page_size)).min(total);
-            let take = (end - offset) as u32;
-            if offset > total - end {
-                // Nearer the far end: the same index walked backwards.
-                let mut rows = self.case_rows(&conn, &filter, &page_order(sort, true), &params, take, total - end)?;
-                rows.reverse();
+        let texts: Vec<rusqlite::types::Value> = params.iter().cloned().map(rusqlite::types::Value::Text).collect();
+        let rows = match given.as_ref().and_then(|c| c.at.as_ref().map(|at| (c.after, at))) {
+            Some((after, at)) => {
+                // From the row the cursor names, one walk of the index.
+                let mut rows = Vec::new();
+                for (cond, order, values) in keyset_walks(input.queue, office.as_deref(), sort, at, after) {
+                    let left = page_size - rows.len() as u32;
+                    if left == 0 {
+                        break;
+                    }
+                    rows.extend(self.keyed_rows(&conn, &cond, &order, &values, left, 0)?);
+                }
+                if !after {
+                    rows.reverse();
+                    if rows.len() < page_size as usize {
+                        // Cases left the queue before this page: it is the first.
+                        page = 1;
+                        rows = self.keyed_rows(&conn, &filter, &page_order(sort, false), &texts, page_size, 0)?;
+                    }
+                }
                 rows
-            } else {
-                self.case_rows(&conn, &filter, &page_order(sort, false), &params, take, offset)?
+            }
+            None => {
+                // A page by its number, from whichever end of the queue is nearer.
+                let offset = u64::from(page - 1) * u64::from(page_size);
+                if offset >= total {
+                    Vec::new()
+                } else {
+                    let end = (offset + u64::from(page_size)).min(total);
+                    let take = (end - offset) as u32;
+                    if offset > total - end {
+                        // Nearer the far end: the same index walked backwards.
+                        let mut rows =
+                            self.keyed_rows(&conn, &filter, &page_order(sort, true), &texts, take, total - end)?;
+                        rows.reverse();
+                        rows
+                    } else {
+                        self.keyed_rows(&conn, &filter, &page_order(sort, false), &texts, take, offset)?
+                    }
+                }
             }
         };
+        let next = match rows.last() {
+            Some(last) if u64::from(page) * u64::from(page_size) < total => Some(
+                Cursor {
+                    page: page + 1,
+                    after: true,
+                    at: Some(last.boundary(sort.key)),
+                    ..cursor.clone()
+                }
+                .encode()?,
+            ),
+            _ => None,
+        };
+        let previous = match rows.first() {
+            Some(first) if page > 1 => Some(
+                Cursor {
+                    page: page - 1,
+                    after: false,
+                    at: Some(first.boundary(sort.key)),
+                    ..cursor.clone()
+                }
+                .encode()?,
+            ),
+            _ => None,
+        };
         Ok(CasePage {
-            rows,
+            rows: rows.into_iter().map(|k| k.row).collect(),
             total: u32::try_from(total).unwrap_or(u32::MAX),
             page,
             page_size,
             more: false,
+            next,
+            previous,
         })
     }
 
@@ -479,20 +757,45 @@ impl Store {
         limit: u32,
         offset: u64,
     ) -> Result<Vec<CaseRow>> {
+        let values: Vec<rusqlite::types::Value> = params.iter().cloned().map(rusqlite::types::Value::Text).collect();
+        Ok(self
+            .keyed_rows(conn, filter, order, &values, limit, offset)?
+            .into_iter()
+            .map(|k| k.row)
+            .collect())
+    }
+
+    /// [`Store::case_rows`], each row with what a cursor is made of.
+    fn keyed_rows(
+        &self,
+        conn: &rusqlite::Connection,
+        filter: &str,
+        order: &str,
+        params: &[rusqlite::types::Value],
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<Keyed>> {
         let mut stmt = conn.prepare(&page_sql(filter, order, limit, offset))?;
         let raw = stmt
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, DateTime<Utc>>(6)?,
-                    r.get::<_, Option<NaiveDate>>(7)?,
-                    r.get::<_, Option<NaiveDate>>(8)?,
-                    r.get::<_, Option<String>>(9)?,
+                    (
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, DateTime<Utc>>(6)?,
+                        r.get::<_, Option<NaiveDate>>(7)?,
+                        r.get::<_, Option<NaiveDate>>(8)?,
+                        r.get::<_, Option<String>>(9)?,
+                    ),
+                    (
+                        r.get::<_, i64>(10)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                    ),
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -501,23 +804,26 @@ impl Store {
         raw.into_iter()
             .map(
                 |(
-                    id,
-                    serial,
-                    title,
-                    category,
-                    state,
-                    applicant_name,
-                    created_at,
-                    due_on,
-                    accepted_on,
-                    registration_number,
+                    (
+                        id,
+                        serial,
+                        title,
+                        category,
+                        state,
+                        applicant_name,
+                        created_at,
+                        due_on,
+                        accepted_on,
+                        registration_number,
+                    ),
+                    (rowid, created_raw, due_raw),
                 )| {
                     let state = from_code::<CaseState>("案件状态", &state)?;
                     let clock = state.clock_runs();
                     let deadline = due_on
                         .filter(|_| clock)
                         .and_then(|due| classify_deadline(today, due, &calendar).ok());
-                    Ok(CaseRow {
+                    let row = CaseRow {
                         id,
                         serial,
                         title,
@@ -535,9 +841,23 @@ impl Store {
                         deadline_level: deadline.map(|d| d.level),
                         due_pending: clock && accepted_on.is_some() && due_on.is_none(),
                         registration_number,
+                    };
+                    Ok(Keyed {
+                        row,
+                        rowid,
+                        created_at: created_raw,
+                        due_on: due_raw,
                     })
                 },
             )
             .collect::<Result<Vec<_>>>()
+    }
+}
+
+#[cfg(test)]
+impl Boundary {
+    /// A boundary row made up by a test.
+    pub(crate) fn for_test(values: Vec<Option<String>>, rowid: i64) -> Self {
+        Boundary { values, rowid }
     }
 }

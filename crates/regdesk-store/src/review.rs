@@ -979,6 +979,7 @@ mod tests {
                         search: Some(want.clone()),
                         sort: None,
                         office: None,
+                        cursor: None,
                     },
                 )
                 .unwrap();

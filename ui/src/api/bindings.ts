@@ -226,7 +226,15 @@ total: number, page: number, page_size: number,
 /**
  * 搜索到的案件多于 `total`（不再往下数，只列出最近录入或修改的 `total` 件）
  */
-more: boolean, };
+more: boolean, 
+/**
+ * 下一页的翻页位置（交回 `QueueInput.cursor`）；没有下一页时为空
+ */
+next: string | null, 
+/**
+ * 上一页的翻页位置（交回 `QueueInput.cursor`）；第一页时为空
+ */
+previous: string | null, };
 
 export type QueueInput = { queue: Queue, 
 /**
@@ -244,7 +252,12 @@ sort?: QueueSort,
 /**
  * 只看某一机构（机构代码）的案件；不指定时为全部
  */
-office?: string, };
+office?: string, 
+/**
+ * 翻页位置：上一次结果的 `next` 或 `previous`，原样交回（给出时不看 `page`）。
+ * 队列、机构、搜索、排序和每页条数须与那一次相同。
+ */
+cursor?: string, };
 
 export type QueueSort = { key: QueueSortKey, descending: boolean, };
 

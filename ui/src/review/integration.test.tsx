@@ -26,7 +26,7 @@ describe('the review desk page', () => {
     const fc = fakeCore({
       list_queue: (args) => {
         const input = args?.input as { page: number; page_size: number };
-        return { rows: [reviewRow({ days_left: -2, deadline_level: 'overdue' })], total: 1, page: input.page, page_size: input.page_size, more: false };
+        return { rows: [reviewRow({ days_left: -2, deadline_level: 'overdue' })], total: 1, page: input.page, page_size: input.page_size, more: false, next: null, previous: null };
       },
       case_detail: () => reviewCase(),
       check_id: idOk,

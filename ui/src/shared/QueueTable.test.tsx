@@ -30,7 +30,7 @@ describe('queue table', () => {
       list_queue: (args) => {
         const input = args?.input as QueueInput;
         const rows = !input.search || input.search === '断桥' ? [row] : [];
-        return { rows, total: rows.length, page: input.page, page_size: input.page_size, more: false } satisfies CasePage;
+        return { rows, total: rows.length, page: input.page, page_size: input.page_size, more: false, next: null, previous: null } satisfies CasePage;
       },
     });
     const onOpen = vi.fn();
@@ -62,7 +62,7 @@ describe('the working-day clock on a row', () => {
     due_on: '2026-12-14',
     ...over,
   });
-  const page = (rows: CaseRow[]): CasePage => ({ rows, total: rows.length, page: 1, page_size: 20, more: false });
+  const page = (rows: CaseRow[]): CasePage => ({ rows, total: rows.length, page: 1, page_size: 20, more: false, next: null, previous: null });
 
   it('shows days left in the colour of the level the core gives (normal, soon, overdue) and a pending deadline', async () => {
     fakeCore({
@@ -86,7 +86,7 @@ describe('the working-day clock on a row', () => {
 
 describe('sorting a queue', () => {
   it('asks the core for the whole queue in the order of the clicked column', async () => {
-    const core = fakeCore({ list_queue: () => ({ rows: [row], total: 1, page: 1, page_size: 20, more: false }) });
+    const core = fakeCore({ list_queue: () => ({ rows: [row], total: 1, page: 1, page_size: 20, more: false, next: null, previous: null }) });
     const user = userEvent.setup({ pointerEventsCheck: 0 });
     renderWithProviders(<QueueTable queue="drafts" label="待提交" reloadKey={0} />);
     await screen.findByText(row.serial);
@@ -104,7 +104,7 @@ describe('a queue search with more matches than it counts', () => {
         const input = args?.input as QueueInput;
         const many = input.search === 'ZJ-';
         const rows = Array.from({ length: many ? 20 : 1 }, (_v, i) => ({ ...row, id: `c${input.page}-${i}`, serial: `ZJ-${input.page}-${i}` }));
-        return { rows, total: many ? 200 : 1, page: input.page, page_size: input.page_size, more: many } satisfies CasePage;
+        return { rows, total: many ? 200 : 1, page: input.page, page_size: input.page_size, more: many, next: null, previous: null } satisfies CasePage;
       },
     });
     const user = userEvent.setup();
@@ -117,5 +117,53 @@ describe('a queue search with more matches than it counts', () => {
     await user.click(screen.getByTitle('10'));
     await waitFor(() => expect((core.callsTo('list_queue').at(-1)?.args?.input as QueueInput).page).toBe(10));
     expect(await screen.findByText('ZJ-10-0')).toBeInTheDocument();
+  });
+});
+
+describe('paging a queue', () => {
+  it('goes to the next and previous page by the cursors the core gave, and jumps to a page by its number', async () => {
+    const core = fakeCore({
+      list_queue: (args) => {
+        const input = args?.input as QueueInput;
+        // The fake core's cursors name the page they lead to.
+        const page = input.cursor ? Number(input.cursor.split('-')[1]) : input.page;
+        const rows = Array.from({ length: 20 }, (_v, i) => ({ ...row, id: `p${page}-${i}`, serial: `ZJ-P${page}-${i}` }));
+        return {
+          rows,
+          total: 100,
+          page,
+          page_size: input.page_size,
+          more: false,
+          next: page < 5 ? `to-${page + 1}` : null,
+          previous: page > 1 ? `to-${page - 1}` : null,
+        } satisfies CasePage;
+      },
+    });
+    const user = userEvent.setup({ pointerEventsCheck: 0 });
+    renderWithProviders(<QueueTable queue="first_review" label="待初审" />);
+    expect(await screen.findByText('ZJ-P1-0')).toBeInTheDocument();
+    const lastInput = () => core.callsTo('list_queue').at(-1)?.args?.input as QueueInput;
+    expect(lastInput().cursor).toBeUndefined();
+
+    await user.click(screen.getByTitle('下一页'));
+    expect(await screen.findByText('ZJ-P2-0')).toBeInTheDocument();
+    expect(lastInput().cursor).toBe('to-2');
+    await user.click(screen.getByTitle('下一页'));
+    expect(await screen.findByText('ZJ-P3-0')).toBeInTheDocument();
+    expect(lastInput().cursor).toBe('to-3');
+    await user.click(screen.getByTitle('上一页'));
+    expect(await screen.findByText('ZJ-P2-0')).toBeInTheDocument();
+    expect(lastInput().cursor).toBe('to-2');
+
+    // A page that is not next to the one shown: by its number (the last page is read from its end).
+    await user.click(screen.getByTitle('5'));
+    expect(await screen.findByText('ZJ-P5-0')).toBeInTheDocument();
+    expect(lastInput()).toMatchObject({ page: 5 });
+    expect(lastInput().cursor).toBeUndefined();
+    // A new order starts again at the first page, with no cursor.
+    await user.click(screen.getByText('作品名称'));
+    await waitFor(() => expect(lastInput().sort).toEqual({ key: 'title', descending: false }));
+    expect(lastInput()).toMatchObject({ page: 1 });
+    expect(lastInput().cursor).toBeUndefined();
   });
 });

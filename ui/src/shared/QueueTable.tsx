@@ -11,6 +11,9 @@ import { DEADLINE_COLOR } from './deadline';
 
 export const PAGE_SIZE = 20;
 
+/** A page to ask the core for: by its number, or by the cursor to it. */
+type PageTarget = { page: number; cursor?: string };
+
 /** Table column keys → the core's sort keys. */
 const SORT_KEYS: Record<string, QueueSortKey> = {
   serial: 'serial',
@@ -39,8 +42,9 @@ export function QueueTable({
   /** Changes when the desk knows the queue changed. */
   reloadKey?: number;
 }) {
-  const [page, setPage] = useState(1);
-  const { typed, setTyped, search, setSearch } = useLookupSearch(lookup, () => setPage(1));
+  /** The page to show: its number and, for the page next to the one shown, the core's cursor to it. */
+  const [target, setTarget] = useState<PageTarget>({ page: 1 });
+  const { typed, setTyped, search, setSearch } = useLookupSearch(lookup, () => setTarget({ page: 1 }));
   /** The column the clerk sorted by (the core sorts the whole queue, not just the page). */
   const [sort, setSort] = useState<QueueSort | null>(null);
   const [data, setData] = useState<CasePage | null>(null);
@@ -48,12 +52,20 @@ export function QueueTable({
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(
-    async (p: number) => {
+    async (p: PageTarget) => {
       setLoading(true);
       setError(null);
       try {
         setData(
-          await api.listQueue({ queue, page: p, page_size: PAGE_SIZE, search: search.trim() || undefined, sort: sort ?? undefined, office }),
+          await api.listQueue({
+            queue,
+            page: p.page,
+            page_size: PAGE_SIZE,
+            search: search.trim() || undefined,
+            sort: sort ?? undefined,
+            office,
+            cursor: p.cursor,
+          }),
         );
       } catch (e) {
         setError(e as ApiError);
@@ -67,8 +79,15 @@ export function QueueTable({
   const sortOrder = (key: QueueSortKey) => (sort?.key === key ? (sort.descending ? 'descend' : 'ascend') : null);
 
   useEffect(() => {
-    void load(page);
-  }, [load, page, reloadKey]);
+    void load(target);
+  }, [load, target, reloadKey]);
+
+  /** The next or previous page by the cursor the core gave with the page shown; any other by its number. */
+  const goTo = (p: number) => {
+    if (data && !loading && p === data.page + 1 && data.next) setTarget({ page: p, cursor: data.next });
+    else if (data && !loading && p === data.page - 1 && data.previous) setTarget({ page: p, cursor: data.previous });
+    else setTarget({ page: p });
+  };
 
   const columns: ColumnsType<CaseRow> = [
     { title: t('queue.col.serial'), dataIndex: 'serial', key: 'serial', width: 190, sorter: true, sortOrder: sortOrder('serial') },
@@ -124,7 +143,7 @@ export function QueueTable({
         value={typed}
         onChange={(e) => setTyped(e.target.value)}
         onSearch={(v) => {
-          setPage(1);
+          setTarget({ page: 1 });
           setSearch(v);
         }}
         data-testid={`queue-search-${queue}`}
@@ -136,7 +155,7 @@ export function QueueTable({
           showIcon
           message={error.message || t('queue.loadFailed')}
           action={
-            <Button size="small" onClick={() => void load(page)}>
+            <Button size="small" onClick={() => void load(target)}>
               {t('app.retry')}
             </Button>
           }
@@ -154,11 +173,12 @@ export function QueueTable({
           const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<CaseRow> | undefined;
           const key = SORT_KEYS[String(s?.columnKey ?? '')];
           setSort(key && s?.order ? { key, descending: s.order === 'descend' } : null);
-          setPage(1);
+          setTarget({ page: 1 });
         }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('queue.empty', { queue: label })} /> }}
         pagination={{
-          current: page,
+          // The page the core answered with (a cursor may lead back to the first when cases left the queue).
+          current: data && !loading ? data.page : target.page,
           pageSize: PAGE_SIZE,
           total: data?.total ?? 0,
           showSizeChanger: false,
@@ -169,7 +189,7 @@ export function QueueTable({
             ) : (
               t('queue.total', { total })
             ),
-          onChange: (p) => setPage(p),
+          onChange: goTo,
         }}
       />
     </div>

@@ -37,7 +37,7 @@ export const defaultHandlers: Partial<Record<Command, Handler>> = {
   },
   list_queue: (args) => {
     const input = args?.input as { page: number; page_size: number };
-    return { rows: [], total: 0, page: input.page, page_size: input.page_size, more: false };
+    return { rows: [], total: 0, page: input.page, page_size: input.page_size, more: false, next: null, previous: null };
   },
   lock_session: () => null,
   expire_corrections: () => [],

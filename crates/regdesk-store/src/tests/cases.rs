@@ -200,6 +200,7 @@ fn a_corporate_filing_from_draft_to_awaiting_payment() {
                     search: q.map(String::from),
                     sort: None,
                     office: None,
+                    cursor: None,
                 },
             )
             .unwrap();
@@ -216,6 +217,7 @@ fn a_corporate_filing_from_draft_to_awaiting_payment() {
                 search: Some("没有这个".into()),
                 sort: None,
                 office: None,
+                cursor: None,
             },
         )
         .unwrap();

@@ -122,6 +122,12 @@ pub(super) fn as_version_12(conn: &Connection) {
     // 022: the reports' indexes.
     conn.execute_batch("DROP INDEX registration_numbers_issued; DROP INDEX review_log_at; DROP INDEX cases_accepted;")
         .unwrap();
+    // 023: the queue search index.
+    conn.execute_batch(
+        "DROP TRIGGER case_queue_search_insert; DROP TRIGGER case_queue_search_update;
+         DROP TRIGGER case_queue_search_delete; DROP TABLE case_queue_search;",
+    )
+    .unwrap();
     // 019: kept counts, queue indexes, the short-search index.
     conn.execute_batch(
         "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;

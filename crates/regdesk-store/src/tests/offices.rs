@@ -70,6 +70,7 @@ fn the_supervisor_sees_the_office_tree_with_counts_and_each_offices_cases() {
                 search: None,
                 sort: None,
                 office: Some("zjhz".into()),
+                cursor: None,
             },
         )
         .unwrap();

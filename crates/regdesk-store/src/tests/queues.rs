@@ -78,6 +78,7 @@ fn queues_list_cases_by_state_oldest_deadline_first() {
                     search: None,
                     sort: Some(QueueSort { key, descending }),
                     office: None,
+                    cursor: None,
                 },
             )
             .unwrap()
@@ -378,6 +379,7 @@ fn every_page_of_every_order_is_the_queue_in_that_order() {
                                 search: None,
                                 sort: Some(QueueSort { key, descending }),
                                 office: office.map(String::from),
+                                cursor: None,
                             },
                         )
                         .unwrap();
@@ -389,6 +391,50 @@ fn every_page_of_every_order_is_the_queue_in_that_order() {
                     page += 1;
                 }
                 assert_eq!(got, expected, "{office:?} {key:?} {descending}");
+                // The same by cursors: forward from the first page, backward from the last.
+                let by_cursor = |page: u32, cursor: Option<String>| {
+                    f.store
+                        .list_queue(
+                            &reviewer,
+                            &QueueInput {
+                                queue: Queue::FirstReview,
+                                page,
+                                page_size: 10,
+                                search: None,
+                                sort: Some(QueueSort { key, descending }),
+                                office: office.map(String::from),
+                                cursor,
+                            },
+                        )
+                        .unwrap()
+                };
+                let mut p = by_cursor(1, None);
+                assert!(p.previous.is_none());
+                let (mut forward, mut pages) = (Vec::new(), Vec::new());
+                loop {
+                    pages.push(p.page);
+                    forward.extend(p.rows.iter().map(|r| r.serial.clone()));
+                    match p.next.take() {
+                        Some(c) => p = by_cursor(1, Some(c)),
+                        None => break,
+                    }
+                }
+                assert_eq!(forward, expected, "forward {office:?} {key:?} {descending}");
+                let last = expected.len().div_ceil(10).max(1) as u32;
+                assert_eq!(pages, (1..=last).collect::<Vec<_>>());
+                let mut p = by_cursor(last, None);
+                assert!(p.next.is_none());
+                let mut chunks = Vec::new();
+                loop {
+                    assert_eq!(p.page, last - chunks.len() as u32);
+                    chunks.push(p.rows.iter().map(|r| r.serial.clone()).collect::<Vec<_>>());
+                    match p.previous.take() {
+                        Some(c) => p = by_cursor(last, Some(c)),
+                        None => break,
+                    }
+                }
+                chunks.reverse();
+                assert_eq!(chunks.concat(), expected, "backward {office:?} {key:?} {descending}");
             }
         }
     }
@@ -428,6 +474,63 @@ fn every_queue_page_reads_an_index_in_its_own_order() {
                         "{office:?} {key:?} {descending} {reverse}: {p}"
                     );
                     assert!(!p.contains("SCAN"), "{p}");
+                }
+            }
+        }
+    }
+    // A page from a cursor: each walk from the row it names is a walk of an
+    // index in its order, ties of deadline and filing time by row id.
+    for office in [None, Some("ZJHZ")] {
+        for key in [
+            QueueSortKey::Due,
+            QueueSortKey::Serial,
+            QueueSortKey::Title,
+            QueueSortKey::Applicant,
+            QueueSortKey::Created,
+        ] {
+            for descending in [false, true] {
+                for after in [false, true] {
+                    for due in [None, Some("2026-12-01".to_string())] {
+                        let at = crate::queues::Boundary::for_test(
+                            vec![due.clone(), Some("2026-11-20T01:00:00Z".into())],
+                            7,
+                        );
+                        let walks = crate::queues::keyset_walks(
+                            Queue::FirstReview,
+                            office,
+                            QueueSort { key, descending },
+                            &at,
+                            after,
+                        );
+                        for (i, (cond, order, values)) in walks.iter().enumerate() {
+                            let sql = crate::queues::page_sql(cond, order, 20, 0);
+                            assert!(!sql.contains("OFFSET"), "{sql}");
+                            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+                            let p: Vec<String> = stmt
+                                .query_map(rusqlite::params_from_iter(values.iter()), |r| r.get::<_, String>(3))
+                                .unwrap()
+                                .collect::<rusqlite::Result<_>>()
+                                .unwrap();
+                            let p = p.join(" | ");
+                            let what = format!("{office:?} {key:?} {descending} {after} {due:?} walk {i}: {p}");
+                            assert!(p.contains("USING INDEX cases_"), "{what}");
+                            assert!(!p.contains("TEMP B-TREE"), "{what}");
+                            assert!(!p.contains("SCAN"), "{what}");
+                            if key == QueueSortKey::Due && i == 0 {
+                                assert!(p.contains("rowid>?") || p.contains("rowid<?"), "{what}");
+                            } else if key != QueueSortKey::Due {
+                                let range = if key == QueueSortKey::Serial {
+                                    "serial"
+                                } else {
+                                    "serial)"
+                                };
+                                assert!(
+                                    p.contains(&format!("{range}>")) || p.contains(&format!("{range}<")),
+                                    "{what}"
+                                );
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -498,4 +601,247 @@ fn a_queue_search_counts_up_to_the_cap_and_short_texts_use_their_index() {
         hits.total as usize,
         (0..230).filter(|i| ((i * 5) % 11).to_string().starts_with('1')).count()
     );
+}
+
+/// A cursor goes only with the page it came from: another order, queue,
+/// office, search or page size, or a damaged cursor, is refused by name.
+#[test]
+fn a_cursor_is_refused_for_another_order_or_when_damaged() {
+    let (f, admin) = office();
+    let reviewer = signed_in(&f, &admin, &REVIEWER);
+    {
+        let conn = f.store.conn();
+        for i in 0..30 {
+            put_case(&conn, i, "awaiting_first_review", Some("2026-12-01"), None);
+        }
+    }
+    let mut input = QueueInput::first(Queue::FirstReview, 10);
+    input.sort = Some(QueueSort {
+        key: QueueSortKey::Title,
+        descending: false,
+    });
+    let first = f.store.list_queue(&reviewer, &input).unwrap();
+    let next = first.next.clone().unwrap();
+    let second = f
+        .store
+        .list_queue(
+            &reviewer,
+            &QueueInput {
+                cursor: Some(next.clone()),
+                ..input.clone()
+            },
+        )
+        .unwrap();
+    assert_eq!(second.page, 2);
+    assert!(second.previous.is_some());
+    let refused = |i: QueueInput| {
+        let e = f.store.list_queue(&reviewer, &i).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+        assert!(e.to_string().contains("翻页位置"), "{e}");
+    };
+    let mut other = input.clone();
+    other.cursor = Some(next.clone());
+    other.sort = None;
+    refused(other.clone());
+    other.sort = input.sort;
+    other.page_size = 20;
+    refused(other.clone());
+    other.page_size = 10;
+    other.search = Some("作品".into());
+    refused(other.clone());
+    other.search = None;
+    other.office = Some("ZJHZ".into());
+    refused(other.clone());
+    other.office = None;
+    other.cursor = Some("not a cursor".into());
+    refused(other.clone());
+    other.cursor = Some(next[..next.len() - 2].to_string());
+    refused(other);
+}
+
+/// Puts `state` cases with search entries (serial, title, name, and for a
+/// registered one its number) the way the store writes them.
+fn put_searchable(conn: &rusqlite::Connection, n: usize, states: &[&str]) {
+    for i in 0..n {
+        put_case(
+            conn,
+            i,
+            states[i % states.len()],
+            Some("2026-12-01"),
+            if i % 4 == 0 { Some("ZJHZ") } else { None },
+        );
+    }
+    conn.execute_batch(
+        "INSERT INTO case_search (case_id, body)
+           SELECT id, serial || ' ' || title || ' ' || applicant_name
+                  || CASE WHEN state = 'registered' THEN ' 浙作登字-2026-F-' || substr(id, 2) ELSE '' END
+           FROM cases ORDER BY rowid;
+         INSERT INTO case_grams (rowid, grams) SELECT rowid, regdesk_grams(body) FROM case_search;
+         UPDATE cases SET search_rowid = (SELECT rowid FROM case_search WHERE case_id = cases.id);",
+    )
+    .unwrap();
+}
+
+/// A queue's own search reads the queue search index (migration 023): the
+/// queue's own matches, newest first, so it stops at the cap whatever the
+/// other queues hold; what it finds is what `LIKE` finds in the queue.
+#[test]
+fn a_queue_search_reads_its_own_queue_and_finds_what_like_finds() {
+    let (f, admin) = office();
+    const SUPERVISOR: Staff = Staff {
+        username: "zhaomin",
+        display_name: "赵敏",
+        roles: &[
+            regdesk_domain::staff::Role::Supervisor,
+            regdesk_domain::staff::Role::FinalReviewer,
+        ],
+        password: "Zhuguan2026",
+    };
+    let admin = signed_in(&f, &admin, &SUPERVISOR);
+    let states = [
+        "awaiting_first_review",
+        "awaiting_final_review",
+        "registered",
+        "awaiting_first_review",
+    ];
+    put_searchable(&f.store.conn(), 120, &states);
+    let search = |queue: Queue, text: &str, office: Option<&str>| {
+        let mut input = QueueInput::first(queue, 200);
+        input.search = Some(text.into());
+        input.office = office.map(String::from);
+        let mut got: Vec<String> = f
+            .store
+            .list_queue(&admin, &input)
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.serial)
+            .collect();
+        got.sort();
+        got
+    };
+    let like = |queue: Queue, text: &str, office: Option<&str>| {
+        let pattern = format!(
+            "%{}%",
+            text.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let conn = f.store.conn();
+        let mut got: Vec<String> = conn
+            .prepare(
+                "SELECT c.serial FROM cases c JOIN case_search s ON s.rowid = c.search_rowid
+                 WHERE c.queue = ?1 AND s.body LIKE ?2 ESCAPE '\\' AND (?3 IS NULL OR c.office_key = ?3)",
+            )
+            .unwrap()
+            .query_map(rusqlite::params![crate::codes::code(queue), pattern, office], |r| {
+                r.get(0)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        got.sort();
+        got
+    };
+    let probes = [
+        "ZJ01",
+        "zj01-2026",
+        "浙作登字",
+        "作品1",
+        "人1",
+        "1",
+        "作",
+        "j",
+        "01-2026",
+        "品1 申",
+        "鑫淼",
+        "20261120-0000",
+        "-F-3",
+        "登字",
+        "%",
+        "1_",
+        " 作品12 ",
+        "ZJ01-20261120-00042",
+    ];
+    for queue in [Queue::FirstReview, Queue::FinalReview, Queue::Registered] {
+        for probe in probes {
+            for office in [None, Some("ZJHZ")] {
+                assert_eq!(
+                    search(queue, probe, office),
+                    like(queue, probe, office),
+                    "{queue:?} {probe:?} {office:?}"
+                );
+            }
+        }
+    }
+    assert!(!search(Queue::Registered, "浙作登字", None).is_empty());
+    assert!(search(Queue::FirstReview, "浙作登字", None).is_empty());
+    // A case that changes queue is searched in its new queue only.
+    let serial = "ZJ01-20261120-00000";
+    assert_eq!(search(Queue::FirstReview, serial, None), vec![serial.to_string()]);
+    f.store
+        .conn()
+        .execute("UPDATE cases SET state = 'awaiting_final_review' WHERE id = 'r0'", [])
+        .unwrap();
+    assert!(search(Queue::FirstReview, serial, None).is_empty());
+    assert_eq!(search(Queue::FinalReview, serial, None), vec![serial.to_string()]);
+    assert_eq!(search(Queue::FinalReview, "00000", None), vec![serial.to_string()]);
+    // The plan: the queue search index, each match looked up by its row id, nothing sorted.
+    let conn = f.store.conn();
+    for text in ["浙作登字", "ZJ-", "人1", "j"] {
+        for office in [None, Some("ZJHZ")] {
+            let (sql, params) = crate::queues::queue_search_sql(Queue::FirstReview, office, text);
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let plan = plan.join(" | ");
+            assert!(plan.contains("VIRTUAL TABLE INDEX"), "{plan}");
+            assert!(
+                plan.contains("case_queue_search") || plan.starts_with("SCAN s"),
+                "{plan}"
+            );
+            assert!(plan.contains("USING INDEX cases_search"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+            assert!(sql.contains("FROM case_queue_search s"), "{sql}");
+        }
+    }
+}
+
+/// A search's pages go by cursor too: the cap's rows, page after page.
+#[test]
+fn a_queue_search_pages_by_cursor_up_to_the_cap() {
+    let (f, admin) = office();
+    let reviewer = signed_in(&f, &admin, &REVIEWER);
+    put_searchable(&f.store.conn(), 230, &["awaiting_first_review"]);
+    let mut input = QueueInput::first(Queue::FirstReview, 20);
+    input.search = Some("ZJ01".into());
+    let mut p = f.store.list_queue(&reviewer, &input).unwrap();
+    assert_eq!((p.total, p.more), (200, true));
+    let mut seen = Vec::new();
+    loop {
+        seen.extend(p.rows.iter().map(|r| r.serial.clone()));
+        match p.next.take() {
+            Some(c) => {
+                p = f
+                    .store
+                    .list_queue(
+                        &reviewer,
+                        &QueueInput {
+                            cursor: Some(c),
+                            ..input.clone()
+                        },
+                    )
+                    .unwrap()
+            }
+            None => break,
+        }
+    }
+    assert_eq!(p.page, 10);
+    let unique: std::collections::BTreeSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (200, 200));
 }
