@@ -123,6 +123,11 @@ describe('制证发证 · 待制证', () => {
     const summary = await screen.findByTestId('print-summary');
     expect(summary).toHaveTextContent('已打印 2 份，重印 0 份');
     expect(screen.getByTestId('print-skipped')).toHaveTextContent('已撤销');
+    // Every column of the sheets has its header, the first/reprint one included.
+    const headers = within(screen.getByTestId('print-sheets'))
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
+    expect(headers).toEqual(['登记号', '流水号', '预印纸编号', '首次/重印', '操作']);
     expect(screen.queryByTestId('print-progress')).not.toBeInTheDocument();
     expect(onChanged).toHaveBeenCalled();
 

@@ -120,7 +120,7 @@ function Summary({ result, onVoid }: { result: PrintedCertificates; onVoid: (s: 
           { title: ct('col.number'), dataIndex: 'registration_number' },
           { title: ct('col.serial'), dataIndex: 'serial' },
           { title: ct('sheet.number'), dataIndex: 'sheet_number', render: (v: string | null) => v ?? '—' },
-          { title: '', dataIndex: 'kind', render: (k: CertificateSheetView['kind']) => <Tag>{ct(`sheet.kind.${k}`)}</Tag> },
+          { title: ct('sheet.kind'), dataIndex: 'kind', render: (k: CertificateSheetView['kind']) => <Tag>{ct(`sheet.kind.${k}`)}</Tag> },
           {
             title: ct('col.actions'),
             key: 'void',

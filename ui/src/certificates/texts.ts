@@ -60,6 +60,7 @@ export const zhCN = {
   'sheet.voidReason': '作废原因',
   'sheet.voidReasonPlaceholder': '如 卡纸、套打错位',
   'sheet.voidOk': '作废',
+  'sheet.kind': '首次/重印',
   'sheet.kind.first': '首次',
   'sheet.kind.reprint': '重印',
 
@@ -144,6 +145,7 @@ export const en: Record<Key, string> = {
   'sheet.voidReason': 'Reason',
   'sheet.voidReasonPlaceholder': 'e.g. paper jam, misaligned',
   'sheet.voidOk': 'Void',
+  'sheet.kind': 'First/reprint',
   'sheet.kind.first': 'First',
   'sheet.kind.reprint': 'Reprint',
   'admin.tab': 'Certificates',
