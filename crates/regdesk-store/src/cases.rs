@@ -44,6 +44,9 @@ pub struct CaseDetail {
     pub has_notice: bool,
     /// Everyone signed again in a correction round: the counter may resubmit.
     pub awaits_resubmission: bool,
+    /// The case was accepted (payment confirmed, clock started): its 受理通知书
+    /// exists (`Store::acceptance_notice_pdf`).
+    pub has_acceptance_notice: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub applicant_id: Option<String>,
@@ -220,6 +223,7 @@ pub(crate) fn detail_full(r: Row) -> CaseDetail {
         decided_at: r.state.decided_at(),
         has_notice: r.state.has_notice(),
         awaits_resubmission: r.facts.awaits_resubmission(),
+        has_acceptance_notice: r.accepted_on.is_some(),
         id: r.id,
         serial: r.serial,
         state: r.state,
@@ -243,7 +247,7 @@ pub(crate) fn at_version(conn: &Connection, id: &str, version: i64) -> Result<Ro
 
 /// The signed-content fingerprint of a draft: of the checked filing when it
 /// converts, else of the draft's text (so any change still counts as a change).
-fn draft_fingerprint(draft: &FilingDraft, ctx: &PartyContext) -> ContentFingerprint {
+pub(crate) fn draft_fingerprint(draft: &FilingDraft, ctx: &PartyContext) -> ContentFingerprint {
     match draft.to_filing(ctx, &|_| true) {
         Ok(f) => fingerprint(&f),
         Err(_) => {
