@@ -65,6 +65,9 @@ pub enum CaseCmd {
     Withdraw {
         /// 流水号 / serial
         serial: String,
+        /// 撤回原因（记入审查记录） / the applicant's reason (kept in the review log)
+        #[arg(long)]
+        reason: String,
         /// 输出 JSON / JSON output
         #[arg(long)]
         json: bool,
@@ -336,27 +339,27 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                 Err(e) => fail(io, &e),
             }
         }
-        CaseCmd::Resubmit { serial, json } | CaseCmd::Withdraw { serial, json } => {
+        CaseCmd::Resubmit { serial, json } | CaseCmd::Withdraw { serial, json, .. } => {
             let d = match store.case_detail(s, serial) {
                 Ok(d) => d,
                 Err(e) => return fail(io, &e),
             };
-            let done = if matches!(cmd, CaseCmd::Resubmit { .. }) {
-                store.resubmit(
+            let done = match cmd {
+                CaseCmd::Withdraw { reason, .. } => store.withdraw(
+                    s,
+                    &regdesk_store::WithdrawInput {
+                        case_id: d.id,
+                        version: d.version,
+                        reason: reason.clone(),
+                    },
+                ),
+                _ => store.resubmit(
                     s,
                     &regdesk_store::ResubmitInput {
                         case_id: d.id,
                         version: d.version,
                     },
-                )
-            } else {
-                store.withdraw(
-                    s,
-                    &regdesk_store::CaseRef {
-                        case_id: d.id,
-                        version: d.version,
-                    },
-                )
+                ),
             };
             match done {
                 Ok(d) => {

@@ -1147,10 +1147,21 @@ fn review_decisions_refusal_refund_correction_resubmit_and_withdrawal() {
     assert_eq!(code, 0, "{o}");
 
     // Withdrawn at the applicant's request, at the counter only.
-    refused(dir, "chenxy", &["case", "withdraw", &withdrawn]);
-    let o = shown(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    refused(dir, "chenxy", &["case", "withdraw", &withdrawn, "--reason", "申请人书面申请撤回"]);
+    // The reason is required: without it a usage error, blank it is refused by name.
+    let (code, _, e) = as_user(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    assert_eq!(code, 2, "{e}");
+    let e = refused(dir, "wangli", &["case", "withdraw", &withdrawn, "--reason", " "]);
+    assert!(e.contains("撤回原因"), "{e}");
+    let o = shown(
+        dir,
+        "wangli",
+        &["case", "withdraw", &withdrawn, "--reason", "申请人书面申请撤回"],
+    );
     assert!(o.contains("已撤回"), "{o}");
-    refused(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    let o = shown(dir, "wangli", &["review", "history", &withdrawn]);
+    assert!(o.contains("申请人书面申请撤回"), "{o}");
+    refused(dir, "wangli", &["case", "withdraw", &withdrawn, "--reason", "再次撤回"]);
     // No correction is past its deadline yet.
     let o = shown(dir, "wangli", &["case", "expire-corrections"]);
     assert!(o.contains("没有逾期未补正的案件"), "{o}");
