@@ -68,7 +68,7 @@ pub fn typescript() -> String {
         regdesk_domain::lifecycle::RefusalGround, regdesk_domain::lifecycle::RevocationGround,
         regdesk_domain::lifecycle::CommandKind,
         crate::ReviewDecision, crate::ReviewDecisionInput, crate::FinalDecision, crate::FinalDecisionInput,
-        crate::RevokeInput, crate::ResubmitInput, crate::DuplicateView, crate::ReviewRecordView,
+        crate::RevokeInput, crate::ResubmitInput, crate::WithdrawInput, crate::DuplicateView, crate::ReviewRecordView,
         regdesk_domain::office::SubordinateOfficeInput, crate::OfficeCounts, crate::OfficeNode,
         crate::CalendarYearView, crate::LoadCalendarInput, crate::LoadedYear,
         crate::backup::BackupSettingsView, crate::backup::BackupSettingsInput, crate::backup::BackupTrigger,

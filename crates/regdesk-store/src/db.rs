@@ -50,6 +50,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "020_historic_register",
         include_str!("migrations/020_historic_register.sql"),
     ),
+    (
+        "024_batch_signing_form",
+        include_str!("migrations/024_batch_signing_form.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

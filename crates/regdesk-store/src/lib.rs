@@ -37,6 +37,7 @@ mod review;
 mod rows;
 mod session;
 mod settings;
+mod signing;
 mod staff;
 mod views;
 
@@ -91,6 +92,9 @@ pub use register::{
 };
 pub use review::*;
 pub use session::Session;
+pub use signing::{
+    BatchCasesInput, BatchSignatureInput, BatchSignerCaseView, BatchSignerView, BatchSigningSettingInput, BatchSigningView,
+};
 pub use views::*;
 
 /// The source of "now" for every command.

@@ -112,6 +112,9 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// program left it (no backups, no row digests, no identity-file index, files
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
+    // 024: the office's 一人一表 setting.
+    conn.execute_batch("ALTER TABLE settings DROP COLUMN batch_signing_form;")
+        .unwrap();
     // 019: kept counts, queue indexes, the short-search index.
     conn.execute_batch(
         "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;
