@@ -69,6 +69,8 @@ pub fn typescript() -> String {
         regdesk_domain::lifecycle::CommandKind,
         crate::ReviewDecision, crate::ReviewDecisionInput, crate::FinalDecision, crate::FinalDecisionInput,
         crate::RevokeInput, crate::ResubmitInput, crate::WithdrawInput, crate::DuplicateView, crate::ReviewRecordView,
+        crate::BatchCasesInput, crate::BatchSignatureInput, crate::BatchSigningView, crate::BatchSignerView,
+        crate::BatchSignerCaseView, crate::BatchSigningSettingInput,
         regdesk_domain::office::SubordinateOfficeInput, crate::OfficeCounts, crate::OfficeNode,
         crate::CalendarYearView, crate::LoadCalendarInput, crate::LoadedYear,
         crate::backup::BackupSettingsView, crate::backup::BackupSettingsInput, crate::backup::BackupTrigger,

@@ -47,6 +47,8 @@ pub struct CaseDetail {
     /// The case was accepted (payment confirmed, clock started): its 受理通知书
     /// exists (`Store::acceptance_notice_pdf`).
     pub has_acceptance_notice: bool,
+    /// Not finished and not registered: the applicant may still withdraw it (撤回).
+    pub withdrawable: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub applicant_id: Option<String>,
@@ -224,6 +226,7 @@ pub(crate) fn detail_full(r: Row) -> CaseDetail {
         has_notice: r.state.has_notice(),
         awaits_resubmission: r.facts.awaits_resubmission(),
         has_acceptance_notice: r.accepted_on.is_some(),
+        withdrawable: r.state.is_open(),
         id: r.id,
         serial: r.serial,
         state: r.state,

@@ -1634,8 +1634,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert!(d.withdrawable);
         let w = one(&o, || o.f.store.withdraw(&o.clerk, &at).unwrap());
         assert_eq!(w.state, CaseState::Withdrawn);
+        assert!(!w.withdrawable);
         let h = o.f.store.review_history(&o.clerk, &d.id).unwrap();
         assert_eq!(h.last().map(|r| r.command), Some(CommandKind::Withdraw));
         assert_eq!(h.last().map(|r| r.note.as_str()), Some("申请人书面申请撤回"));
