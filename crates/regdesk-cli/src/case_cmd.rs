@@ -107,6 +107,18 @@ pub enum PrintCmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// 一人一表的签章表 PDF：这批作品中第 N 位签章人所签的每件作品。 / One signer's batch signing form as PDF.
+    BatchSigningForm {
+        /// 这批作品的流水号 / the batch's serials
+        #[arg(required = true)]
+        serials: Vec<String>,
+        /// 签章人序号（1 起，见 filing sign-batch） / the signer's place in the batch (from 1)
+        #[arg(long)]
+        signer: u32,
+        /// 输出文件 / output file
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// 补正通知书或不予登记通知书 PDF。 / The correction or refusal notice, as PDF.
     Notice {
         /// 流水号 / serial
@@ -428,6 +440,23 @@ pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 
             output,
         ),
         PrintCmd::Notice { serial, output } => (store.notice_pdf(s, serial), output),
+        PrintCmd::BatchSigningForm {
+            serials,
+            signer,
+            output,
+        } => (
+            store
+                .batch_signing_form_pdf(
+                    s,
+                    &regdesk_store::BatchSignatureInput {
+                        case_ids: serials.clone(),
+                        signer: *signer,
+                        scan_ref: String::new(),
+                    },
+                )
+                .map(|(name, pdf)| (name.trim_end_matches(".pdf").to_string(), pdf)),
+            output,
+        ),
         PrintCmd::Certificate { number, output } => {
             return crate::certificate_cmd::print_certificate(store, s, number, output, io)
         }
