@@ -172,6 +172,7 @@ mod tests {
     #[test]
     fn the_form_lists_every_case_in_order_and_reads_back() {
         let pdf = batch_signing_form(&form(3)).unwrap();
+        std::fs::write(std::env::temp_dir().join("regdesk-batch-signing-form.pdf"), &pdf).unwrap();
         assert!(pdf.starts_with(b"%PDF"));
         let Some(t) = pdftotext(&pdf) else {
             eprintln!("SKIPPED: pdftotext (poppler-utils) is not on PATH; text extraction not checked");
