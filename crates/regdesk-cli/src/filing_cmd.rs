@@ -9,8 +9,8 @@ use regdesk_domain::signature::SignatureMethod;
 use regdesk_domain::staff::FilePurpose;
 use regdesk_domain::work::Attribution;
 use regdesk_store::{
-    AttributionCheckInput, BatchCasesInput, BatchSignatureInput, CaseDetail, CaseRef, RecordSignatureInput, SaveDraftInput,
-    Session, Store,
+    AttributionCheckInput, BatchCasesInput, BatchSignatureInput, CaseDetail, CaseRef, RecordSignatureInput,
+    SaveDraftInput, Session, Store,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -487,7 +487,11 @@ fn sign_batch(
                 } else {
                     "须等前面的签章人"
                 };
-                let cases: Vec<String> = v.cases.iter().map(|c| format!("{}（{}）", c.serial, c.status_label)).collect();
+                let cases: Vec<String> = v
+                    .cases
+                    .iter()
+                    .map(|c| format!("{}（{}）", c.serial, c.status_label))
+                    .collect();
                 let _ = writeln!(
                     io.out,
                     "{}\t{}\t{}\t{state}\t{}",

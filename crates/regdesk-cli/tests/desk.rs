@@ -995,28 +995,60 @@ fn a_batch_is_signed_on_one_form_per_signer_once_the_office_allows_it() {
     let o = shown(
         dir,
         "wangli",
-        &["print", "batch-signing-form", &a, &b, "--signer", "1", "-o", form.to_str().unwrap()],
+        &[
+            "print",
+            "batch-signing-form",
+            &a,
+            &b,
+            "--signer",
+            "1",
+            "-o",
+            form.to_str().unwrap(),
+        ],
     );
     assert!(o.contains("已生成"), "{o}");
     assert!(std::fs::read(&form).unwrap().starts_with(b"%PDF"));
     let e = refused(
         dir,
         "wangli",
-        &["print", "batch-signing-form", &a, &b, "--signer", "2", "-o", form.to_str().unwrap()],
+        &[
+            "print",
+            "batch-signing-form",
+            &a,
+            &b,
+            "--signer",
+            "2",
+            "-o",
+            form.to_str().unwrap(),
+        ],
     );
     assert!(e.contains("第 2 位"), "{e}");
 
     let (code, o, e) = as_user(
         dir,
         "wangli",
-        &["filing", "sign-batch", &a, &b, "--signer", "1", "--scan", &scan, "--json"],
+        &[
+            "filing",
+            "sign-batch",
+            &a,
+            &b,
+            "--signer",
+            "1",
+            "--scan",
+            &scan,
+            "--json",
+        ],
     );
     assert_eq!(code, 0, "{o}{e}");
     let done: Vec<Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(done.len(), 2, "{o}");
     assert!(done.iter().all(|c| c["state"] == "awaiting_payment"), "{o}");
     // Again: both cases left 待签章.
-    let e = refused(dir, "wangli", &["filing", "sign-batch", &a, &b, "--signer", "1", "--scan", &scan]);
+    let e = refused(
+        dir,
+        "wangli",
+        &["filing", "sign-batch", &a, &b, "--signer", "1", "--scan", &scan],
+    );
     assert!(e.contains("待签章"), "{e}");
 }
 
@@ -1209,7 +1241,11 @@ fn review_decisions_refusal_refund_correction_resubmit_and_withdrawal() {
     assert_eq!(code, 0, "{o}");
 
     // Withdrawn at the applicant's request, at the counter only.
-    refused(dir, "chenxy", &["case", "withdraw", &withdrawn, "--reason", "申请人书面申请撤回"]);
+    refused(
+        dir,
+        "chenxy",
+        &["case", "withdraw", &withdrawn, "--reason", "申请人书面申请撤回"],
+    );
     // The reason is required: without it a usage error, blank it is refused by name.
     let (code, _, e) = as_user(dir, "wangli", &["case", "withdraw", &withdrawn]);
     assert_eq!(code, 2, "{e}");

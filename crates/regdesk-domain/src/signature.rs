@@ -291,7 +291,11 @@ pub enum BatchSigningRefusal {
     #[error("“{name}”已在这批作品上签章，不能重复签章")]
     AlreadySigned { name: String },
     #[error("请按顺序签章：{serial} 现在应由“{expected}”签章，“{got}”请稍候")]
-    OutOfOrder { serial: String, expected: String, got: String },
+    OutOfOrder {
+        serial: String,
+        expected: String,
+        got: String,
+    },
 }
 
 impl BatchSigningRefusal {
@@ -595,7 +599,10 @@ mod tests {
             batch_case("S2", &["林晓雨"], 0),
             batch_case("S3", &["王芳", "林晓雨"], 0),
         ];
-        assert_eq!(batch_signers(false, &cases).unwrap_err(), BatchSigningRefusal::NotAllowed);
+        assert_eq!(
+            batch_signers(false, &cases).unwrap_err(),
+            BatchSigningRefusal::NotAllowed
+        );
         assert_eq!(batch_signers(true, &[]).unwrap_err(), BatchSigningRefusal::Empty);
         let signers = batch_signers(true, &cases).unwrap();
         assert_eq!(
@@ -620,7 +627,11 @@ mod tests {
             batch_signature_places(&signers, 2, &cases).unwrap(),
             vec![(2, SignerRef::Owner { index: 0 })]
         );
-        let after = vec![cases[0].clone(), cases[1].clone(), batch_case("S3", &["王芳", "林晓雨"], 1)];
+        let after = vec![
+            cases[0].clone(),
+            cases[1].clone(),
+            batch_case("S3", &["王芳", "林晓雨"], 1),
+        ];
         assert_eq!(
             batch_signature_places(&signers, 1, &after).unwrap(),
             vec![
@@ -630,7 +641,10 @@ mod tests {
             ]
         );
         // 王 again: nothing left to sign.
-        assert_eq!(batch_signature_places(&signers, 2, &after).unwrap_err().code(), "already_signed");
+        assert_eq!(
+            batch_signature_places(&signers, 2, &after).unwrap_err().code(),
+            "already_signed"
+        );
         assert_eq!(
             batch_signature_places(&signers, 3, &after).unwrap_err(),
             BatchSigningRefusal::NoSuchSigner { position: 3, count: 2 }
@@ -647,12 +661,20 @@ mod tests {
         draft.awaiting_signatures = false;
         let e = batch_signers(true, &[batch_case("S1", &["林晓雨"], 0), draft]).unwrap_err();
         assert!(e.to_string().contains("S2") && e.to_string().contains("待签章"), "{e}");
-        let e = batch_signers(true, &[batch_case("S1", &["林晓雨"], 0), batch_case("S1", &["林晓雨"], 0)]);
+        let e = batch_signers(
+            true,
+            &[batch_case("S1", &["林晓雨"], 0), batch_case("S1", &["林晓雨"], 0)],
+        );
         assert_eq!(e.unwrap_err().code(), "batch_duplicate");
         // Same name, another ID number: another person, another form.
         let mut namesake = batch_case("S2", &["林晓雨"], 0);
         namesake.signers[0].id_number = "ID-other".into();
-        assert_eq!(batch_signers(true, &[batch_case("S1", &["林晓雨"], 0), namesake]).unwrap().len(), 2);
+        assert_eq!(
+            batch_signers(true, &[batch_case("S1", &["林晓雨"], 0), namesake])
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     fn corporate_with_two_owners() -> Filing {

@@ -191,7 +191,9 @@ mod tests {
             "ZJ-7F3A-20261206-0003",
             "签章人签字（盖章）：",
         ] {
-            let found = flat[at..].find(want).unwrap_or_else(|| panic!("{want} after {at} in {flat}"));
+            let found = flat[at..]
+                .find(want)
+                .unwrap_or_else(|| panic!("{want} after {at} in {flat}"));
             at += found + want.len();
         }
     }

@@ -93,7 +93,8 @@ pub use register::{
 pub use review::*;
 pub use session::Session;
 pub use signing::{
-    BatchCasesInput, BatchSignatureInput, BatchSignerCaseView, BatchSignerView, BatchSigningSettingInput, BatchSigningView,
+    BatchCasesInput, BatchSignatureInput, BatchSignerCaseView, BatchSignerView, BatchSigningSettingInput,
+    BatchSigningView,
 };
 pub use views::*;
 

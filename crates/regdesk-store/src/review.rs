@@ -1616,17 +1616,16 @@ mod tests {
         let e = o.f.store.withdraw(&o.chen, &at).unwrap_err();
         assert!(e.to_string().contains("撤回"), "{e}");
         // The reason is asked for, by its field.
-        let e = o
-            .f
-            .store
-            .withdraw(
-                &o.clerk,
-                &WithdrawInput {
-                    reason: " ".into(),
-                    ..at.clone()
-                },
-            )
-            .unwrap_err();
+        let e =
+            o.f.store
+                .withdraw(
+                    &o.clerk,
+                    &WithdrawInput {
+                        reason: " ".into(),
+                        ..at.clone()
+                    },
+                )
+                .unwrap_err();
         match &e {
             StoreError::Refused { code, message } => {
                 assert_eq!(code, "required");

@@ -9,8 +9,8 @@
 use regdesk_domain::lifecycle::{CaseCommand, CaseState};
 use regdesk_domain::privacy::mask_id;
 use regdesk_domain::signature::{
-    batch_signature_places, batch_signers, signing_sheet, BatchCase, BatchSigner, BatchSigningRefusal,
-    SignatureMethod, SignerRef, SignerStatus,
+    batch_signature_places, batch_signers, signing_sheet, BatchCase, BatchSigner, BatchSigningRefusal, SignatureMethod,
+    SignerRef, SignerStatus,
 };
 use regdesk_domain::staff::{Desk, Permission};
 use rusqlite::{Connection, OptionalExtension};

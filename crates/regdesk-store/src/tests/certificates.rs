@@ -465,7 +465,10 @@ fn printers_keep_their_offsets_and_the_batch_uses_them() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((command.as_str(), staff.as_str()), ("save_certificate_printer", "liuyang"));
+    assert_eq!(
+        (command.as_str(), staff.as_str()),
+        ("save_certificate_printer", "liuyang")
+    );
     drop(c);
     // Nobody else: the counter clerk is refused, naming who may.
     let clerk = sample_login(&f, "wangli");

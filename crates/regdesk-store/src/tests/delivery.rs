@@ -427,8 +427,16 @@ fn the_days_shipments_are_a_range_of_the_shipping_time_index_in_office_days() {
             .unwrap();
         liu
     };
-    ship(Utc.with_ymd_and_hms(2026, 11, 25, 15, 59, 59).unwrap(), &mail[0], "SF1234567890123");
-    let liu = ship(Utc.with_ymd_and_hms(2026, 11, 25, 16, 0, 0).unwrap(), &mail[1], "987654321098");
+    ship(
+        Utc.with_ymd_and_hms(2026, 11, 25, 15, 59, 59).unwrap(),
+        &mail[0],
+        "SF1234567890123",
+    );
+    let liu = ship(
+        Utc.with_ymd_and_hms(2026, 11, 25, 16, 0, 0).unwrap(),
+        &mail[1],
+        "987654321098",
+    );
     let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let text_of = |day: NaiveDate| pdf_text(&d.f.store.shipping_list_pdf(&liu, day).unwrap().1);
     let t = text_of(day);
@@ -643,13 +651,14 @@ fn the_acceptance_notice_once_accepted_at_the_counter_finance_and_the_desk() {
     let e = d.f.store.acceptance_notice_pdf(&d.clerk, &draft).unwrap_err();
     assert!(e.to_string().contains("尚未受理"), "{e}");
     // The views say so, for the counter's and finance's print buttons.
-    assert!(d.f.store.case_detail(&d.clerk, &c.serial).unwrap().has_acceptance_notice);
+    assert!(
+        d.f.store
+            .case_detail(&d.clerk, &c.serial)
+            .unwrap()
+            .has_acceptance_notice
+    );
     assert!(!d.f.store.case_detail(&d.clerk, &draft).unwrap().has_acceptance_notice);
-    let transfers = d
-        .f
-        .store
-        .transfers(&d.chen, &TransfersInput { state: None })
-        .unwrap();
+    let transfers = d.f.store.transfers(&d.chen, &TransfersInput { state: None }).unwrap();
     let mut accepted = 0;
     for a in transfers.iter().flat_map(|t| t.allocations.iter()) {
         let case = d.f.store.case_detail(&d.clerk, &a.case_id).unwrap();

@@ -267,12 +267,11 @@ fn a_batch_is_signed_with_one_form_per_signer_where_the_office_allows_it() {
         .unwrap();
     let scan_path = d.f.dir.path().join("签章表.png");
     std::fs::write(&scan_path, include_bytes!("../../../../assets/icons/32x32.png")).unwrap();
-    let scan = d
-        .f
-        .store
-        .add_file(&d.clerk, &scan_path, FilePurpose::SignedForm)
-        .unwrap()
-        .id;
+    let scan =
+        d.f.store
+            .add_file(&d.clerk, &scan_path, FilePurpose::SignedForm)
+            .unwrap()
+            .id;
     let input = |signer: u32| BatchSignatureInput {
         case_ids: ids.clone(),
         signer,
@@ -280,7 +279,10 @@ fn a_batch_is_signed_with_one_form_per_signer_where_the_office_allows_it() {
     };
 
     // Off by default: the view says why, and recording is refused.
-    let v = d.f.store.batch_signing(&d.clerk, &BatchCasesInput { case_ids: ids.clone() }).unwrap();
+    let v =
+        d.f.store
+            .batch_signing(&d.clerk, &BatchCasesInput { case_ids: ids.clone() })
+            .unwrap();
     assert!(!v.allowed);
     assert!(v.problem.as_deref().unwrap_or("").contains("未开启"), "{v:?}");
     let e = d.f.store.record_batch_signature(&d.clerk, &input(1)).unwrap_err();
@@ -292,7 +294,10 @@ fn a_batch_is_signed_with_one_form_per_signer_where_the_office_allows_it() {
     assert!(d.f.store.set_batch_signing_form(&d.clerk, &allow).is_err());
     assert!(d.f.store.set_batch_signing_form(&d.admin, &allow).unwrap());
 
-    let v = d.f.store.batch_signing(&d.clerk, &BatchCasesInput { case_ids: ids.clone() }).unwrap();
+    let v =
+        d.f.store
+            .batch_signing(&d.clerk, &BatchCasesInput { case_ids: ids.clone() })
+            .unwrap();
     assert_eq!(v.problem, None);
     let names: Vec<(&str, usize, bool)> = v
         .signers
@@ -300,14 +305,21 @@ fn a_batch_is_signed_with_one_form_per_signer_where_the_office_allows_it() {
         .map(|s| (s.name.as_str(), s.cases.len(), s.may_sign_now))
         .collect();
     assert_eq!(names, [("张伟", 2, true), ("李娜", 1, true)]);
-    assert!(v.signers[0].id_number.contains('*'), "masked: {}", v.signers[0].id_number);
+    assert!(
+        v.signers[0].id_number.contains('*'),
+        "masked: {}",
+        v.signers[0].id_number
+    );
 
     // 张伟's form lists both of his works, and no other.
     let (name, pdf) = d.f.store.batch_signing_form_pdf(&d.clerk, &input(1)).unwrap();
     assert!(name.contains("张伟"), "{name}");
     let t = pdf_text(&pdf);
     let serial = |i: usize| done.rows[i].serial.clone().unwrap();
-    assert!(t.contains(&serial(0)) && t.contains(&serial(2)) && !t.contains(&serial(1)), "{t}");
+    assert!(
+        t.contains(&serial(0)) && t.contains(&serial(2)) && !t.contains(&serial(1)),
+        "{t}"
+    );
     assert!(t.contains("西湖春晓") && t.contains("平湖秋月"), "{t}");
 
     // Recording his signed form: one command, the one scan on both cases.
@@ -338,29 +350,27 @@ fn a_batch_is_signed_with_one_form_per_signer_where_the_office_allows_it() {
         signer: 1,
         scan_ref: scan.clone(),
     };
-    let e = d
-        .f
-        .store
-        .record_batch_signature(
-            &d.clerk,
-            &BatchSignatureInput {
-                signer: 2,
-                ..rest.clone()
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .record_batch_signature(
+                &d.clerk,
+                &BatchSignatureInput {
+                    signer: 2,
+                    ..rest.clone()
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("第 2 位"), "{e}");
-    let e = d
-        .f
-        .store
-        .record_batch_signature(
-            &d.clerk,
-            &BatchSignatureInput {
-                scan_ref: done.rows[1].case_id.clone().unwrap(),
-                ..rest.clone()
-            },
-        )
-        .unwrap_err();
+    let e =
+        d.f.store
+            .record_batch_signature(
+                &d.clerk,
+                &BatchSignatureInput {
+                    scan_ref: done.rows[1].case_id.clone().unwrap(),
+                    ..rest.clone()
+                },
+            )
+            .unwrap_err();
     assert!(e.to_string().contains("签章页扫描件"), "{e}");
     let last = d.f.store.record_batch_signature(&d.clerk, &rest).unwrap();
     assert_eq!(last[0].state, CaseState::AwaitingPayment);
