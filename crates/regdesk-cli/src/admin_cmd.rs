@@ -78,12 +78,13 @@ fn settings_out(io: &mut Io<'_>, v: &SettingsView, json: bool) {
     } else {
         let _ = writeln!(
             io.out,
-            "自动锁屏：{} 分钟\n办结时限：{} 个工作日\n补正通知期限：{} 日\n补正期限：{} 日\n每件登记费：{}",
+            "自动锁屏：{} 分钟\n办结时限：{} 个工作日\n补正通知期限：{} 日\n补正期限：{} 日\n每件登记费：{}\n一人一表签章：{}",
             v.idle_lock_minutes,
             v.review_working_days,
             v.correction_notice_days,
             v.correction_period_days,
-            regdesk_domain::fee::format_yuan(v.fee_per_work_fen)
+            regdesk_domain::fee::format_yuan(v.fee_per_work_fen),
+            if v.batch_signing_form { "开启" } else { "关闭" }
         );
     }
 }

@@ -984,6 +984,7 @@ fn a_batch_is_signed_on_one_form_per_signer_once_the_office_allows_it() {
     let (code, o, e) = as_user(dir, "admin", &["settings", "set", "--batch-signing-form", "true"]);
     assert_eq!(code, 0, "{o}{e}");
     assert!(e.contains("已开启"), "{e}");
+    assert!(o.contains("一人一表签章：开启"), "{o}");
 
     let o = shown(dir, "wangli", &["filing", "sign-batch", &a, &b]);
     let lines: Vec<&str> = o.lines().collect();

@@ -132,7 +132,7 @@ pub fn batch_signing_form(f: &BatchSigningForm) -> Result<Vec<u8>, PrintError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use std::io::Write;

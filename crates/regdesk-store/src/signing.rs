@@ -86,9 +86,7 @@ pub struct BatchSigningSettingInput {
 }
 
 pub(crate) fn batch_form_allowed(conn: &Connection) -> Result<bool> {
-    conn.query_row("SELECT batch_signing_form FROM settings WHERE id = 1", [], |r| r.get(0))
-        .optional()?
-        .ok_or(StoreError::NotSetUp)
+    Ok(crate::settings::load(conn)?.batch_signing_form)
 }
 
 fn refused(e: &BatchSigningRefusal) -> StoreError {

@@ -106,7 +106,11 @@ correction_period_days: number,
 /**
  * 每件作品登记费（分）
  */
-fee_per_work_fen: number, };
+fee_per_work_fen: number, 
+/**
+ * 一人一表：同一申请人一并提交的作品可每位签章人一张签章表（`set_batch_signing_form`）
+ */
+batch_signing_form: boolean, };
 
 export type UpdateSettingsInput = { version: number, idle_lock_minutes: number, review_working_days: number, correction_notice_days: number, correction_period_days: number, fee_per_work_fen: number, };
 

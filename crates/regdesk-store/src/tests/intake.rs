@@ -292,7 +292,9 @@ fn a_batch_is_signed_with_one_form_per_signer_where_the_office_allows_it() {
     let version = d.f.store.settings(&d.admin).unwrap().version;
     let allow = BatchSigningSettingInput { version, allowed: true };
     assert!(d.f.store.set_batch_signing_form(&d.clerk, &allow).is_err());
+    assert!(!d.f.store.settings(&d.admin).unwrap().batch_signing_form);
     assert!(d.f.store.set_batch_signing_form(&d.admin, &allow).unwrap());
+    assert!(d.f.store.settings(&d.clerk).unwrap().batch_signing_form);
 
     let v =
         d.f.store
