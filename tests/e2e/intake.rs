@@ -120,6 +120,10 @@ fn an_agency_sheet_becomes_drafts_and_the_old_register_comes_in() {
     d.click("[data-testid=intake-submit-all]");
     d.wait_text("已提交签章 1 件，未能提交 0 件");
     d.wait("[data-testid=submitted-2]");
+    // 一人一表 is the office's choice, off by default: the tab says so.
+    d.wait("[data-testid=batch-sign-problem]");
+    let why = d.text("[data-testid=batch-sign-problem]");
+    assert!(why.contains("未开启"), "{why}");
     d.shot("intake-submitted-for-signing");
     d.click("[data-testid=tab-awaiting_signature]");
     d.wait_text("西湖春晓");

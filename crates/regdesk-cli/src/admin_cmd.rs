@@ -3,7 +3,7 @@
 
 use clap::Subcommand;
 use regdesk_domain::office::SubordinateOfficeInput;
-use regdesk_store::{OfficeNode, Session, SettingsView, Store, UpdateSettingsInput};
+use regdesk_store::{BatchSigningSettingInput, OfficeNode, Session, SettingsView, Store, UpdateSettingsInput};
 
 use crate::desk_io::{emit, refused};
 use crate::Io;
@@ -37,6 +37,9 @@ pub enum SettingsCmd {
         /// 每件作品登记费（分） / fee per work (fen)
         #[arg(long)]
         fee_per_work_fen: Option<i64>,
+        /// 一人一表：同一申请人一并提交的作品每位签章人一张签章表（true/false） / one signing form per signer for a batch
+        #[arg(long)]
+        batch_signing_form: Option<bool>,
         /// 输出 JSON / JSON output
         #[arg(long)]
         json: bool,
@@ -75,12 +78,13 @@ fn settings_out(io: &mut Io<'_>, v: &SettingsView, json: bool) {
     } else {
         let _ = writeln!(
             io.out,
-            "自动锁屏：{} 分钟\n办结时限：{} 个工作日\n补正通知期限：{} 日\n补正期限：{} 日\n每件登记费：{}",
+            "自动锁屏：{} 分钟\n办结时限：{} 个工作日\n补正通知期限：{} 日\n补正期限：{} 日\n每件登记费：{}\n一人一表签章：{}",
             v.idle_lock_minutes,
             v.review_working_days,
             v.correction_notice_days,
             v.correction_period_days,
-            regdesk_domain::fee::format_yuan(v.fee_per_work_fen)
+            regdesk_domain::fee::format_yuan(v.fee_per_work_fen),
+            if v.batch_signing_form { "开启" } else { "关闭" }
         );
     }
 }
@@ -124,8 +128,39 @@ pub fn settings(store: &Store, s: &Session, cmd: &SettingsCmd, io: &mut Io<'_>) 
             correction_notice_days,
             correction_period_days,
             fee_per_work_fen,
+            batch_signing_form,
             json,
         } => {
+            let ordinary = idle_lock_minutes.is_some()
+                || review_working_days.is_some()
+                || correction_notice_days.is_some()
+                || correction_period_days.is_some()
+                || fee_per_work_fen.is_some();
+            if let Some(allowed) = batch_signing_form {
+                let input = BatchSigningSettingInput {
+                    version: current.version,
+                    allowed: *allowed,
+                };
+                match store.set_batch_signing_form(s, &input) {
+                    Ok(on) => {
+                        let _ = writeln!(io.err, "一人一表签章：{}", if on { "已开启" } else { "已关闭" });
+                    }
+                    Err(e) => return refused(io, &e),
+                }
+                if !ordinary {
+                    return match store.settings(s) {
+                        Ok(v) => {
+                            settings_out(io, &v, *json);
+                            0
+                        }
+                        Err(e) => refused(io, &e),
+                    };
+                }
+            }
+            let current = match store.settings(s) {
+                Ok(v) => v,
+                Err(e) => return refused(io, &e),
+            };
             let input = UpdateSettingsInput {
                 version: current.version,
                 idle_lock_minutes: idle_lock_minutes.unwrap_or(i64::from(current.idle_lock_minutes)),

@@ -65,6 +65,9 @@ pub enum CaseCmd {
     Withdraw {
         /// 流水号 / serial
         serial: String,
+        /// 撤回原因（记入审查记录） / the applicant's reason (kept in the review log)
+        #[arg(long)]
+        reason: String,
         /// 输出 JSON / JSON output
         #[arg(long)]
         json: bool,
@@ -100,6 +103,18 @@ pub enum PrintCmd {
     AcceptanceNotice {
         /// 流水号 / serial
         serial: String,
+        /// 输出文件 / output file
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// 一人一表的签章表 PDF：这批作品中第 N 位签章人所签的每件作品。 / One signer's batch signing form as PDF.
+    BatchSigningForm {
+        /// 这批作品的流水号 / the batch's serials
+        #[arg(required = true)]
+        serials: Vec<String>,
+        /// 签章人序号（1 起，见 filing sign-batch） / the signer's place in the batch (from 1)
+        #[arg(long)]
+        signer: u32,
         /// 输出文件 / output file
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
@@ -337,27 +352,27 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                 Err(e) => fail(io, &e),
             }
         }
-        CaseCmd::Resubmit { serial, json } | CaseCmd::Withdraw { serial, json } => {
+        CaseCmd::Resubmit { serial, json } | CaseCmd::Withdraw { serial, json, .. } => {
             let d = match store.case_detail(s, serial) {
                 Ok(d) => d,
                 Err(e) => return fail(io, &e),
             };
-            let done = if matches!(cmd, CaseCmd::Resubmit { .. }) {
-                store.resubmit(
+            let done = match cmd {
+                CaseCmd::Withdraw { reason, .. } => store.withdraw(
+                    s,
+                    &regdesk_store::WithdrawInput {
+                        case_id: d.id,
+                        version: d.version,
+                        reason: reason.clone(),
+                    },
+                ),
+                _ => store.resubmit(
                     s,
                     &regdesk_store::ResubmitInput {
                         case_id: d.id,
                         version: d.version,
                     },
-                )
-            } else {
-                store.withdraw(
-                    s,
-                    &regdesk_store::CaseRef {
-                        case_id: d.id,
-                        version: d.version,
-                    },
-                )
+                ),
             };
             match done {
                 Ok(d) => {
@@ -426,6 +441,23 @@ pub fn print(store: &Store, s: &Session, cmd: &PrintCmd, io: &mut Io<'_>) -> u8 
             output,
         ),
         PrintCmd::Notice { serial, output } => (store.notice_pdf(s, serial), output),
+        PrintCmd::BatchSigningForm {
+            serials,
+            signer,
+            output,
+        } => (
+            store
+                .batch_signing_form_pdf(
+                    s,
+                    &regdesk_store::BatchSignatureInput {
+                        case_ids: serials.clone(),
+                        signer: *signer,
+                        scan_ref: String::new(),
+                    },
+                )
+                .map(|(name, pdf)| (name.trim_end_matches(".pdf").to_string(), pdf)),
+            output,
+        ),
         PrintCmd::Certificate { number, output } => {
             return crate::certificate_cmd::print_certificate(store, s, number, output, io)
         }

@@ -1,4 +1,4 @@
-//! `regdesk filing new|update|attach|submit|sign` and `regdesk file add|show`:
+//! `regdesk filing new|update|attach|submit|sign|sign-batch` and `regdesk file add|show`:
 //! the counter's filing (作品填报) through the same store commands as the wizard.
 
 use std::path::PathBuf;
@@ -8,7 +8,10 @@ use regdesk_domain::filing::FilingDraft;
 use regdesk_domain::signature::SignatureMethod;
 use regdesk_domain::staff::FilePurpose;
 use regdesk_domain::work::Attribution;
-use regdesk_store::{AttributionCheckInput, CaseDetail, CaseRef, RecordSignatureInput, SaveDraftInput, Session, Store};
+use regdesk_store::{
+    AttributionCheckInput, BatchCasesInput, BatchSignatureInput, CaseDetail, CaseRef, RecordSignatureInput,
+    SaveDraftInput, Session, Store,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -85,6 +88,25 @@ pub enum FilingCmd {
         /// 电子签章平台流水号（e-signature） / e-signature platform reference
         #[arg(long)]
         reference: Option<String>,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 一人一表（机构开启时）：同一申请人一并提交的作品，每位签章人一张签章表签全部作品。不带 --signer 时列出签章人；
+    /// 带 --signer N --scan 文件 时把签好的签章表记入该签章人所签的每件作品（一条命令）。
+    ///
+    /// One form per signer for a batch (where the office allows it): without --signer, lists the batch's
+    /// signers; with --signer N --scan FILE, records the signed form against every case that signer signs.
+    SignBatch {
+        /// 这批作品的流水号 / the batch's serials
+        #[arg(required = true)]
+        serials: Vec<String>,
+        /// 这批的签章人序号（1 起，见不带 --signer 的输出） / the signer's place in the batch (from 1)
+        #[arg(long, requires = "scan")]
+        signer: Option<u32>,
+        /// 签好的签章表扫描件 / scan of the signed form
+        #[arg(long, requires = "signer")]
+        scan: Option<PathBuf>,
         /// 输出 JSON / JSON output
         #[arg(long)]
         json: bool,
@@ -421,5 +443,83 @@ pub fn filing(store: &Store, s: &Session, cmd: &FilingCmd, io: &mut Io<'_>) -> u
                 Err(e) => refused(io, &e),
             }
         }
+        FilingCmd::SignBatch {
+            serials,
+            signer,
+            scan,
+            json,
+        } => sign_batch(store, s, serials, *signer, scan.as_deref(), *json, io),
+    }
+}
+
+/// `filing sign-batch`: the batch's signers, or one signer's signed form recorded.
+fn sign_batch(
+    store: &Store,
+    s: &Session,
+    serials: &[String],
+    signer: Option<u32>,
+    scan: Option<&std::path::Path>,
+    json: bool,
+    io: &mut Io<'_>,
+) -> u8 {
+    let (Some(signer), Some(scan)) = (signer, scan) else {
+        let view = match store.batch_signing(
+            s,
+            &BatchCasesInput {
+                case_ids: serials.to_vec(),
+            },
+        ) {
+            Ok(v) => v,
+            Err(e) => return refused(io, &e),
+        };
+        if let Some(p) = &view.problem {
+            let _ = writeln!(io.err, "{p}");
+            return 1;
+        }
+        for v in &view.signers {
+            if json {
+                let _ = writeln!(io.out, "{}", json!(v));
+            } else {
+                let state = if v.signed_all {
+                    "已签章"
+                } else if v.may_sign_now {
+                    "可签章"
+                } else {
+                    "须等前面的签章人"
+                };
+                let cases: Vec<String> = v
+                    .cases
+                    .iter()
+                    .map(|c| format!("{}（{}）", c.serial, c.status_label))
+                    .collect();
+                let _ = writeln!(
+                    io.out,
+                    "{}\t{}\t{}\t{state}\t{}",
+                    v.position,
+                    v.name,
+                    v.id_number,
+                    cases.join("、")
+                );
+            }
+        }
+        return 0;
+    };
+    let file = match store.add_file(s, scan, FilePurpose::SignedForm) {
+        Ok(f) => f,
+        Err(e) => return refused(io, &e),
+    };
+    let input = BatchSignatureInput {
+        case_ids: serials.to_vec(),
+        signer,
+        scan_ref: file.id,
+    };
+    match store.record_batch_signature(s, &input) {
+        Ok(cases) => {
+            for d in &cases {
+                case_out(store, s, d, json, io);
+            }
+            0
+        }
+        Err(e) => refused(io, &e),
     }
 }

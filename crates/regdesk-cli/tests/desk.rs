@@ -195,6 +195,21 @@ fn fresh_office(dir: &Path) {
 
 /// A profile and a submitted, fully signed filing awaiting payment; its serial.
 fn signed_case(dir: &Path, title: &str) -> String {
+    let serial = submitted_case(dir, title);
+    let scan = icon("32x32.png").display().to_string();
+    let signed = ok_json(
+        dir,
+        "wangli",
+        &[
+            "filing", "sign", &serial, "--signer", "1", "--method", "paper", "--scan", &scan, "--json",
+        ],
+    );
+    assert_eq!(signed["state"], "awaiting_payment", "{signed}");
+    serial
+}
+
+/// A profile and a filing submitted for signing (待签章); its serial.
+fn submitted_case(dir: &Path, title: &str) -> String {
     let applicant = match as_user(dir, "wangli", &["applicant", "find", OWNER_ID, "--json"]) {
         (0, o, _) if !o.trim().is_empty() => serde_json::from_str::<Value>(o.lines().next().unwrap()).unwrap(),
         _ => ok_json(
@@ -236,15 +251,6 @@ fn signed_case(dir: &Path, title: &str) -> String {
         &["filing", "attach", &serial, &sample, "--kind", "sample", "--json"],
     );
     ok_json(dir, "wangli", &["filing", "submit", &serial, "--json"]);
-    let scan = icon("32x32.png").display().to_string();
-    let signed = ok_json(
-        dir,
-        "wangli",
-        &[
-            "filing", "sign", &serial, "--signer", "1", "--method", "paper", "--scan", &scan, "--json",
-        ],
-    );
-    assert_eq!(signed["state"], "awaiting_payment", "{signed}");
     serial
 }
 
@@ -958,6 +964,95 @@ fn paid_case(dir: &Path, title: &str) -> String {
     s
 }
 
+/// 一人一表 headless: the admin allows it, the counter lists the batch's
+/// signers, prints one signer's form and records its scan against every case.
+#[test]
+fn a_batch_is_signed_on_one_form_per_signer_once_the_office_allows_it() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    fresh_office(dir);
+    let a = submitted_case(dir, "西湖春晓");
+    let b = submitted_case(dir, "平湖秋月");
+    let scan = icon("32x32.png").display().to_string();
+    // Off by default: refused with the reason.
+    let e = refused(dir, "wangli", &["filing", "sign-batch", &a, &b]);
+    assert!(e.contains("未开启"), "{e}");
+    // The signer without a scan is a usage error.
+    let (code, _, e) = as_user(dir, "wangli", &["filing", "sign-batch", &a, &b, "--signer", "1"]);
+    assert_eq!(code, 2, "{e}");
+    refused(dir, "wangli", &["settings", "set", "--batch-signing-form", "true"]);
+    let (code, o, e) = as_user(dir, "admin", &["settings", "set", "--batch-signing-form", "true"]);
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(e.contains("已开启"), "{e}");
+    assert!(o.contains("一人一表签章：开启"), "{o}");
+
+    let o = shown(dir, "wangli", &["filing", "sign-batch", &a, &b]);
+    let lines: Vec<&str> = o.lines().collect();
+    assert_eq!(lines.len(), 1, "one signer signs both: {o}");
+    assert!(lines[0].starts_with("1\t") && lines[0].contains("可签章"), "{o}");
+    assert!(lines[0].contains(&a) && lines[0].contains(&b), "{o}");
+
+    let form = dir.join("签章表.pdf");
+    let o = shown(
+        dir,
+        "wangli",
+        &[
+            "print",
+            "batch-signing-form",
+            &a,
+            &b,
+            "--signer",
+            "1",
+            "-o",
+            form.to_str().unwrap(),
+        ],
+    );
+    assert!(o.contains("已生成"), "{o}");
+    assert!(std::fs::read(&form).unwrap().starts_with(b"%PDF"));
+    let e = refused(
+        dir,
+        "wangli",
+        &[
+            "print",
+            "batch-signing-form",
+            &a,
+            &b,
+            "--signer",
+            "2",
+            "-o",
+            form.to_str().unwrap(),
+        ],
+    );
+    assert!(e.contains("第 2 位"), "{e}");
+
+    let (code, o, e) = as_user(
+        dir,
+        "wangli",
+        &[
+            "filing",
+            "sign-batch",
+            &a,
+            &b,
+            "--signer",
+            "1",
+            "--scan",
+            &scan,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{o}{e}");
+    let done: Vec<Value> = o.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(done.len(), 2, "{o}");
+    assert!(done.iter().all(|c| c["state"] == "awaiting_payment"), "{o}");
+    // Again: both cases left 待签章.
+    let e = refused(
+        dir,
+        "wangli",
+        &["filing", "sign-batch", &a, &b, "--signer", "1", "--scan", &scan],
+    );
+    assert!(e.contains("待签章"), "{e}");
+}
+
 #[test]
 fn review_decisions_refusal_refund_correction_resubmit_and_withdrawal() {
     let d = tempfile::tempdir().unwrap();
@@ -1147,10 +1242,25 @@ fn review_decisions_refusal_refund_correction_resubmit_and_withdrawal() {
     assert_eq!(code, 0, "{o}");
 
     // Withdrawn at the applicant's request, at the counter only.
-    refused(dir, "chenxy", &["case", "withdraw", &withdrawn]);
-    let o = shown(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    refused(
+        dir,
+        "chenxy",
+        &["case", "withdraw", &withdrawn, "--reason", "申请人书面申请撤回"],
+    );
+    // The reason is required: without it a usage error, blank it is refused by name.
+    let (code, _, e) = as_user(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    assert_eq!(code, 2, "{e}");
+    let e = refused(dir, "wangli", &["case", "withdraw", &withdrawn, "--reason", " "]);
+    assert!(e.contains("撤回原因"), "{e}");
+    let o = shown(
+        dir,
+        "wangli",
+        &["case", "withdraw", &withdrawn, "--reason", "申请人书面申请撤回"],
+    );
     assert!(o.contains("已撤回"), "{o}");
-    refused(dir, "wangli", &["case", "withdraw", &withdrawn]);
+    let o = shown(dir, "wangli", &["review", "history", &withdrawn]);
+    assert!(o.contains("申请人书面申请撤回"), "{o}");
+    refused(dir, "wangli", &["case", "withdraw", &withdrawn, "--reason", "再次撤回"]);
     // No correction is past its deadline yet.
     let o = shown(dir, "wangli", &["case", "expire-corrections"]);
     assert!(o.contains("没有逾期未补正的案件"), "{o}");
@@ -1203,6 +1313,8 @@ fn help_is_in_chinese_and_english_for_every_command() {
         &["review", "duplicates"],
         &["case", "resubmit"],
         &["case", "withdraw"],
+        &["filing", "sign-batch"],
+        &["print", "batch-signing-form"],
         &["case", "expire-corrections"],
         &["print", "notice"],
         &["settings", "show"],

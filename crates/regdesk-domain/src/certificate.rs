@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::FieldError;
+use crate::staff::{require, Permission, PermissionDenied, Role};
 
 /// Length of the check code (查验码).
 pub const CHECK_CODE_LEN: usize = 10;
@@ -166,6 +167,22 @@ pub fn printer_offset(field: &str, mm: f64) -> Result<f64, FieldError> {
     Ok((mm * 10.0).round() / 10.0)
 }
 
+/// Who stores a printer's offsets (校准结果): the certificate desk, which prints
+/// the calibration page and measures it on its own printer, and the admin.
+pub fn may_calibrate_printer(roles: &[Role]) -> Result<(), PermissionDenied> {
+    if require(roles, Permission::PrintCertificates).is_ok() || require(roles, Permission::ManageSettings).is_ok() {
+        return Ok(());
+    }
+    Err(PermissionDenied {
+        action: "保存打印机偏移".into(),
+        needed: [Role::CertificateDesk, Role::Admin]
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("或"),
+    })
+}
+
 /// 打印机名称：as the print service knows it, 1–64 characters.
 pub fn printer_name(name: &str) -> Result<String, FieldError> {
     let n = name.trim();
@@ -274,6 +291,15 @@ mod tests {
         assert!(printer_offset("offset_x_mm", f64::NAN).is_err());
         assert_eq!(printer_name(" HP-M404 ").unwrap(), "HP-M404");
         assert!(printer_name("").is_err());
+    }
+
+    #[test]
+    fn the_certificate_desk_and_the_admin_store_a_printers_offsets() {
+        assert!(may_calibrate_printer(&[Role::CertificateDesk]).is_ok());
+        assert!(may_calibrate_printer(&[Role::Admin]).is_ok());
+        let e = may_calibrate_printer(&[Role::CounterClerk, Role::FinalReviewer]).unwrap_err();
+        assert!(e.to_string().contains("保存打印机偏移"), "{e}");
+        assert!(e.to_string().contains(Role::CertificateDesk.label()), "{e}");
     }
 
     #[test]

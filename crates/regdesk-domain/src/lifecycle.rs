@@ -472,8 +472,12 @@ pub enum CaseCommand {
         note: String,
     },
     ConfirmRefusal,
-    /// 申请人申请撤回
-    Withdraw,
+    /// 申请人申请撤回，`reason` 为撤回原因（记入审查记录）
+    Withdraw {
+        /// Payloads from before the reason was asked for have none.
+        #[serde(default)]
+        reason: String,
+    },
     /// 补正期限届满，视为撤回
     ExpireCorrection,
     Revoke {
@@ -605,7 +609,7 @@ impl CaseCommand {
             C::Approve { .. } => K::Approve,
             C::SendBackToFirstReview { .. } => K::SendBackToFirstReview,
             C::ConfirmRefusal => K::ConfirmRefusal,
-            C::Withdraw => K::Withdraw,
+            C::Withdraw { .. } => K::Withdraw,
             C::ExpireCorrection => K::ExpireCorrection,
             C::Revoke { .. } => K::Revoke,
             C::MarkMailed { .. } => K::MarkMailed,
@@ -1047,9 +1051,12 @@ pub fn decide(
             out
         }
         (S::AwaitingFinalReview, C::ConfirmRefusal) => return Err(Refusal::NoRefusalProposed),
-        (state, C::Withdraw) if state.is_open() => vec![ev(E::Withdrawn {
-            cause: WithdrawalCause::Request,
-        })],
+        (state, C::Withdraw { reason }) if state.is_open() => {
+            required("reason", "撤回原因（如 申请人书面申请撤回）", reason)?;
+            vec![ev(E::Withdrawn {
+                cause: WithdrawalCause::Request,
+            })]
+        }
         (S::ReturnedForCorrection | S::AwaitingSignatures, C::ExpireCorrection) => {
             let Some(c) = &case.correction else {
                 return Err(Refusal::NotInCorrection { command: kind });
@@ -1628,7 +1635,9 @@ mod tests {
                 note: "请核对著作权人证件".into(),
             },
             K::ConfirmRefusal => CaseCommand::ConfirmRefusal,
-            K::Withdraw => CaseCommand::Withdraw,
+            K::Withdraw => CaseCommand::Withdraw {
+                reason: "申请人书面申请撤回".into(),
+            },
             K::ExpireCorrection => CaseCommand::ExpireCorrection,
             K::Revoke => CaseCommand::Revoke {
                 ground: RevocationGround::DuplicateRegistration,
@@ -1694,7 +1703,7 @@ mod tests {
             S::Mailed => run(&registered, sample(K::MarkMailed, now), &desk(), now),
             S::PickedUp => run(&registered, CaseCommand::MarkPickedUp, &desk(), now),
             S::Refused => run(&proposed, CaseCommand::ConfirmRefusal, &final_(), now),
-            S::Withdrawn => run(&draft, CaseCommand::Withdraw, &clerk(), now),
+            S::Withdrawn => run(&draft, sample(K::Withdraw, now), &clerk(), now),
             S::Revoked => run(&registered, sample(K::Revoke, now), &admin(), now),
         }
     }
@@ -2382,6 +2391,19 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "required");
+        // A withdrawal states the applicant's reason.
+        let w = decide(
+            &fixture(S::AwaitingFirstReview),
+            &CaseCommand::Withdraw { reason: "  ".into() },
+            &clerk(),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(w.code(), "required");
+        assert!(w.to_string().contains("撤回原因"), "{w}");
+        // A journaled withdrawal from before the reason reads back with none.
+        let old: CaseCommand = serde_json::from_str(r#"{"command":"withdraw"}"#).unwrap();
+        assert_eq!(old, CaseCommand::Withdraw { reason: String::new() });
         assert_eq!(e.to_string(), "请填写退回初审的意见");
     }
 }

@@ -248,6 +248,163 @@ pub fn record_signature(
     })
 }
 
+/// 一人一表：one case of a batch as the batch's signing form sees it
+/// (docs/DOMAIN.md §5, "One form per signer for a batch").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchCase {
+    pub serial: String,
+    /// The case's applicant profile.
+    pub applicant_id: Option<String>,
+    /// The case is 待签章.
+    pub awaiting_signatures: bool,
+    pub signers: Vec<Signer>,
+    /// In signing order.
+    pub signatures: Vec<SignatureRecord>,
+}
+
+/// A signer of a batch: the same name and signing ID number (the guardian's for
+/// a minor) wherever they sign, with their place in each case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSigner {
+    pub name: String,
+    pub id_number: String,
+    pub guardian_name: Option<String>,
+    /// For each case of the batch, in the batch's order: where this person signs, if at all.
+    pub places: Vec<Option<SignerRef>>,
+}
+
+/// 一人一表被拒的原因。
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BatchSigningRefusal {
+    #[error("本机构未开启“一人一表”签章（一张签章表签多件作品）：请逐件签章，或请系统管理员在系统设置中开启")]
+    NotAllowed,
+    #[error("请选择要一并签章的作品")]
+    Empty,
+    #[error("一人一表只用于同一申请人一并提交的作品：{serial} 的申请人与第一件不同，请分开签章")]
+    MixedApplicants { serial: String },
+    #[error("{serial} 不在待签章状态，不能列入签章表：请先提交签章或从这批中去掉")]
+    NotAwaitingSignatures { serial: String },
+    #[error("{serial} 在这批中出现了两次，请去掉重复的一件")]
+    Duplicate { serial: String },
+    #[error("这批作品没有第 {position} 位签章人（共 {count} 位），请核对签章人")]
+    NoSuchSigner { position: usize, count: usize },
+    #[error("“{name}”已在这批作品上签章，不能重复签章")]
+    AlreadySigned { name: String },
+    #[error("请按顺序签章：{serial} 现在应由“{expected}”签章，“{got}”请稍候")]
+    OutOfOrder {
+        serial: String,
+        expected: String,
+        got: String,
+    },
+}
+
+impl BatchSigningRefusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BatchSigningRefusal::NotAllowed => "batch_form_not_allowed",
+            BatchSigningRefusal::Empty => "batch_empty",
+            BatchSigningRefusal::MixedApplicants { .. } => "batch_mixed_applicants",
+            BatchSigningRefusal::NotAwaitingSignatures { .. } => "batch_not_awaiting_signatures",
+            BatchSigningRefusal::Duplicate { .. } => "batch_duplicate",
+            BatchSigningRefusal::NoSuchSigner { .. } => "batch_no_such_signer",
+            BatchSigningRefusal::AlreadySigned { .. } => "already_signed",
+            BatchSigningRefusal::OutOfOrder { .. } => "out_of_order",
+        }
+    }
+}
+
+/// 一人一表的签章人：where the office allows it (`allowed`), the cases of one
+/// applicant, all 待签章, are signed with one paper form per signer covering
+/// every case they sign. Signers are the same person when name and signing ID
+/// number match; they are listed in the order they first sign.
+pub fn batch_signers(allowed: bool, cases: &[BatchCase]) -> Result<Vec<BatchSigner>, BatchSigningRefusal> {
+    if !allowed {
+        return Err(BatchSigningRefusal::NotAllowed);
+    }
+    let Some(first) = cases.first() else {
+        return Err(BatchSigningRefusal::Empty);
+    };
+    let mut out: Vec<BatchSigner> = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        if cases[..i].iter().any(|o| o.serial == c.serial) {
+            return Err(BatchSigningRefusal::Duplicate {
+                serial: c.serial.clone(),
+            });
+        }
+        if c.applicant_id.is_none() || c.applicant_id != first.applicant_id {
+            return Err(BatchSigningRefusal::MixedApplicants {
+                serial: c.serial.clone(),
+            });
+        }
+        if !c.awaiting_signatures {
+            return Err(BatchSigningRefusal::NotAwaitingSignatures {
+                serial: c.serial.clone(),
+            });
+        }
+        for s in &c.signers {
+            let (name, id) = (s.name.trim(), s.id_number.trim());
+            let at = match out.iter().position(|b| b.name == name && b.id_number == id) {
+                Some(at) => at,
+                None => {
+                    out.push(BatchSigner {
+                        name: name.to_string(),
+                        id_number: id.to_string(),
+                        guardian_name: s.guardian_name.clone(),
+                        places: vec![None; cases.len()],
+                    });
+                    out.len() - 1
+                }
+            };
+            // The same person twice in one case (two owner lines): the first line is theirs.
+            out[at].places[i].get_or_insert(s.party);
+        }
+    }
+    Ok(out)
+}
+
+/// The signatures one signed form records now: the `position`-th signer of
+/// the batch (from 1) signs every case where they sign and have not signed
+/// yet, and must be each such case's current signer. Gives, per case index,
+/// the signer's place.
+pub fn batch_signature_places(
+    signers: &[BatchSigner],
+    position: usize,
+    cases: &[BatchCase],
+) -> Result<Vec<(usize, SignerRef)>, BatchSigningRefusal> {
+    let Some(signer) = position.checked_sub(1).and_then(|i| signers.get(i)) else {
+        return Err(BatchSigningRefusal::NoSuchSigner {
+            position,
+            count: signers.len(),
+        });
+    };
+    let mut out = Vec::new();
+    for (i, place) in signer.places.iter().enumerate() {
+        let (Some(place), Some(case)) = (place, cases.get(i)) else {
+            continue;
+        };
+        if case.signatures.iter().any(|r| r.signer == *place) {
+            continue;
+        }
+        match case.signers.get(case.signatures.len()) {
+            Some(expected) if expected.party == *place => out.push((i, *place)),
+            Some(expected) => {
+                return Err(BatchSigningRefusal::OutOfOrder {
+                    serial: case.serial.clone(),
+                    expected: expected.name.clone(),
+                    got: signer.name.clone(),
+                })
+            }
+            None => {}
+        }
+    }
+    if out.is_empty() {
+        return Err(BatchSigningRefusal::AlreadySigned {
+            name: signer.name.clone(),
+        });
+    }
+    Ok(out)
+}
+
 /// What happens to the signatures when the content may have changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -402,6 +559,122 @@ mod tests {
 
     fn at(h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 10, h, 0, 0).single().unwrap()
+    }
+
+    fn batch_case(serial: &str, names: &[&str], signed: usize) -> BatchCase {
+        let signers: Vec<Signer> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Signer {
+                party: SignerRef::Owner { index: i },
+                name: (*n).to_string(),
+                id_number: format!("ID-{n}"),
+                guardian_name: None,
+            })
+            .collect();
+        let signatures = signers[..signed]
+            .iter()
+            .map(|s| SignatureRecord {
+                signer: s.party,
+                name: s.name.clone(),
+                method: SignatureMethod::PaperScan { scan_ref: "f".into() },
+                signed_at: at(9),
+                fingerprint: ContentFingerprint("0".into()),
+            })
+            .collect();
+        BatchCase {
+            serial: serial.into(),
+            applicant_id: Some("agency".into()),
+            awaiting_signatures: true,
+            signers,
+            signatures,
+        }
+    }
+
+    #[test]
+    fn a_batch_is_signed_on_one_form_per_signer_where_the_office_allows_it() {
+        // 林 signs all three (first in two, second in one), 王 only the third.
+        let cases = vec![
+            batch_case("S1", &["林晓雨"], 0),
+            batch_case("S2", &["林晓雨"], 0),
+            batch_case("S3", &["王芳", "林晓雨"], 0),
+        ];
+        assert_eq!(
+            batch_signers(false, &cases).unwrap_err(),
+            BatchSigningRefusal::NotAllowed
+        );
+        assert_eq!(batch_signers(true, &[]).unwrap_err(), BatchSigningRefusal::Empty);
+        let signers = batch_signers(true, &cases).unwrap();
+        assert_eq!(
+            signers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["林晓雨", "王芳"]
+        );
+        assert_eq!(
+            signers[0].places,
+            vec![
+                Some(SignerRef::Owner { index: 0 }),
+                Some(SignerRef::Owner { index: 0 }),
+                Some(SignerRef::Owner { index: 1 })
+            ]
+        );
+        assert_eq!(signers[1].places, vec![None, None, Some(SignerRef::Owner { index: 0 })]);
+        // 林's form: S3 waits for 王 first, so the whole form is refused, naming the case.
+        let e = batch_signature_places(&signers, 1, &cases).unwrap_err();
+        assert_eq!(e.code(), "out_of_order");
+        assert!(e.to_string().contains("S3") && e.to_string().contains("王芳"), "{e}");
+        // 王 signs S3 on their form; then 林's one form signs all three.
+        assert_eq!(
+            batch_signature_places(&signers, 2, &cases).unwrap(),
+            vec![(2, SignerRef::Owner { index: 0 })]
+        );
+        let after = vec![
+            cases[0].clone(),
+            cases[1].clone(),
+            batch_case("S3", &["王芳", "林晓雨"], 1),
+        ];
+        assert_eq!(
+            batch_signature_places(&signers, 1, &after).unwrap(),
+            vec![
+                (0, SignerRef::Owner { index: 0 }),
+                (1, SignerRef::Owner { index: 0 }),
+                (2, SignerRef::Owner { index: 1 })
+            ]
+        );
+        // 王 again: nothing left to sign.
+        assert_eq!(
+            batch_signature_places(&signers, 2, &after).unwrap_err().code(),
+            "already_signed"
+        );
+        assert_eq!(
+            batch_signature_places(&signers, 3, &after).unwrap_err(),
+            BatchSigningRefusal::NoSuchSigner { position: 3, count: 2 }
+        );
+    }
+
+    #[test]
+    fn a_batch_form_covers_one_applicants_cases_awaiting_signatures_once_each() {
+        let mut other = batch_case("S2", &["林晓雨"], 0);
+        other.applicant_id = Some("someone else".into());
+        let e = batch_signers(true, &[batch_case("S1", &["林晓雨"], 0), other]).unwrap_err();
+        assert_eq!(e, BatchSigningRefusal::MixedApplicants { serial: "S2".into() });
+        let mut draft = batch_case("S2", &["林晓雨"], 0);
+        draft.awaiting_signatures = false;
+        let e = batch_signers(true, &[batch_case("S1", &["林晓雨"], 0), draft]).unwrap_err();
+        assert!(e.to_string().contains("S2") && e.to_string().contains("待签章"), "{e}");
+        let e = batch_signers(
+            true,
+            &[batch_case("S1", &["林晓雨"], 0), batch_case("S1", &["林晓雨"], 0)],
+        );
+        assert_eq!(e.unwrap_err().code(), "batch_duplicate");
+        // Same name, another ID number: another person, another form.
+        let mut namesake = batch_case("S2", &["林晓雨"], 0);
+        namesake.signers[0].id_number = "ID-other".into();
+        assert_eq!(
+            batch_signers(true, &[batch_case("S1", &["林晓雨"], 0), namesake])
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     fn corporate_with_two_owners() -> Filing {

@@ -223,7 +223,9 @@ fn build(kind: CommandKind, case: &CaseFacts, param: u16, now: DateTime<Utc>) ->
             note: text(param, "请重新审查"),
         },
         K::ConfirmRefusal => CaseCommand::ConfirmRefusal,
-        K::Withdraw => CaseCommand::Withdraw,
+        K::Withdraw => CaseCommand::Withdraw {
+            reason: text(param, "申请人书面申请撤回"),
+        },
         K::ExpireCorrection => CaseCommand::ExpireCorrection,
         K::Revoke => CaseCommand::Revoke {
             ground: pick(

@@ -2,7 +2,8 @@
 //!
 //! PDF documents (A4, the CJK font compiled in and subset to the characters
 //! used):
-//! - the application form (作品登记申请表), [`application_form`];
+//! - the application form (作品登记申请表), [`application_form`], and the
+//!   batch signing form (一人一表), one signer's form for every work of a batch, [`batch_signing_form`];
 //! - the correction notice (作品登记补正通知书), [`correction_notice`];
 //! - the refusal notice (作品不予登记通知书), [`refusal_notice`];
 //! - the fee day report (收费日报), [`day_report`];
@@ -25,6 +26,7 @@
 
 pub mod application_form;
 pub mod barcode;
+pub mod batch_signing;
 mod canvas;
 pub mod certificate;
 pub mod day_report;
@@ -38,6 +40,7 @@ pub mod template;
 
 pub use application_form::{application_form, ApplicationForm, PartyLine, SignerLine};
 pub use barcode::BarcodeError;
+pub use batch_signing::{batch_signing_form, BatchSigningCase, BatchSigningForm};
 pub use certificate::{calibration_page, certificate, certificate_batch, Certificate, CertificateMode, SheetLayout};
 pub use day_report::{day_report, DayReport, DayReportRow};
 pub use delivery::{

@@ -47,6 +47,11 @@ pub struct CaseDetail {
     /// 待编号: registered on a station enrolled with the central server, the
     /// registration number not yet come from the server (no certificate until it does).
     pub number_pending: bool,
+    /// The case was accepted (payment confirmed, clock started): its 受理通知书
+    /// exists (`Store::acceptance_notice_pdf`).
+    pub has_acceptance_notice: bool,
+    /// Not finished and not registered: the applicant may still withdraw it (撤回).
+    pub withdrawable: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub applicant_id: Option<String>,
@@ -224,6 +229,8 @@ pub(crate) fn detail_full(r: Row) -> CaseDetail {
         has_notice: r.state.has_notice(),
         awaits_resubmission: r.facts.awaits_resubmission(),
         number_pending: r.state.is_registered() && r.registration_number.is_none(),
+        has_acceptance_notice: r.accepted_on.is_some(),
+        withdrawable: r.state.is_open(),
         id: r.id,
         serial: r.serial,
         state: r.state,
@@ -247,7 +254,7 @@ pub(crate) fn at_version(conn: &Connection, id: &str, version: i64) -> Result<Ro
 
 /// The signed-content fingerprint of a draft: of the checked filing when it
 /// converts, else of the draft's text (so any change still counts as a change).
-fn draft_fingerprint(draft: &FilingDraft, ctx: &PartyContext) -> ContentFingerprint {
+pub(crate) fn draft_fingerprint(draft: &FilingDraft, ctx: &PartyContext) -> ContentFingerprint {
     match draft.to_filing(ctx, &|_| true) {
         Ok(f) => fingerprint(&f),
         Err(_) => {

@@ -53,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("021_sync", include_str!("migrations/021_sync.sql")),
     ("022_report_indexes", include_str!("migrations/022_report_indexes.sql")),
     ("023_queue_search", include_str!("migrations/023_queue_search.sql")),
+    (
+        "024_batch_signing_form",
+        include_str!("migrations/024_batch_signing_form.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

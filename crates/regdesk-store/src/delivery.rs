@@ -340,6 +340,30 @@ fn shipment_row(conn: &Connection, id: &str) -> Result<ShipmentRow> {
     Ok(s)
 }
 
+/// Shipments not yet handed to SF (no waybill scanned), read by the index on `shipped_at`.
+pub(crate) const OPEN_SHIPMENTS: &str = "SELECT id FROM shipments WHERE shipped_at IS NULL ORDER BY code";
+
+/// Shipments shipped in `[?1, ?2)`: a range of the index on `shipped_at`
+/// (stored as the same UTC text as the bounds, so text order is time order).
+pub(crate) const SHIPPED_BETWEEN: &str =
+    "SELECT id FROM shipments WHERE shipped_at >= ?1 AND shipped_at < ?2 ORDER BY shipped_at, code";
+
+/// An office day as the UTC instants `[start, next day's start)`.
+pub(crate) fn office_day_range(day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |d: NaiveDate| {
+        d.and_time(chrono::NaiveTime::MIN).and_utc()
+            - chrono::Duration::hours(i64::from(crate::OFFICE_UTC_OFFSET_HOURS))
+    };
+    (start(day), start(day + chrono::Days::new(1)))
+}
+
+fn shipment_ids(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(sql)?
+        .query_map(params, |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 fn shipment_view(s: &ShipmentRow) -> ShipmentView {
     ShipmentView {
         id: s.id.clone(),
@@ -493,20 +517,15 @@ impl Store {
                 problem,
             });
         }
-        let today = office_date(self.now());
-        let mut open = Vec::new();
-        let mut shipped_today = Vec::new();
-        let sids: Vec<(String, Option<DateTime<Utc>>)> = conn
-            .prepare("SELECT id, shipped_at FROM shipments ORDER BY code")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, shipped) in sids {
-            match shipped {
-                None => open.push(shipment_view(&shipment_row(&conn, &id)?)),
-                Some(t) if office_date(t) == today => shipped_today.push(shipment_view(&shipment_row(&conn, &id)?)),
-                Some(_) => {}
-            }
-        }
+        let open = shipment_ids(&conn, OPEN_SHIPMENTS, &[])?
+            .iter()
+            .map(|id| shipment_row(&conn, id).map(|s| shipment_view(&s)))
+            .collect::<Result<Vec<_>>>()?;
+        let shipped_today = self
+            .shipped_on(&conn, office_date(self.now()))?
+            .iter()
+            .map(shipment_view)
+            .collect();
         Ok(MailDesk {
             waiting,
             open,
@@ -777,14 +796,12 @@ impl Store {
         })
     }
 
+    /// The shipments shipped on an office day, by the index on `shipped_at`.
     fn shipped_on(&self, conn: &Connection, day: NaiveDate) -> Result<Vec<ShipmentRow>> {
-        let ids: Vec<(String, DateTime<Utc>)> = conn
-            .prepare("SELECT id, shipped_at FROM shipments WHERE shipped_at IS NOT NULL ORDER BY shipped_at, code")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        ids.into_iter()
-            .filter(|(_, t)| office_date(*t) == day)
-            .map(|(id, _)| shipment_row(conn, &id))
+        let (from, to) = office_day_range(day);
+        shipment_ids(conn, SHIPPED_BETWEEN, &[&from, &to])?
+            .iter()
+            .map(|id| shipment_row(conn, id))
             .collect()
     }
 

@@ -37,6 +37,7 @@ mod review;
 mod rows;
 mod session;
 mod settings;
+mod signing;
 mod staff;
 mod sync;
 mod stats;
@@ -100,6 +101,10 @@ pub use stats::{
     AnnouncementRow, AnnouncementView, BacklogPoint, DurationMonth, FormColumnView, FormRow, MonthCompare,
     MonthlyFormView, ReportExportInput, ReportFormat, ReportKind, ShareRow, StageCount, StatsInput, SummaryView,
     SupervisorView, WorkloadRow,
+};
+pub use signing::{
+    BatchCasesInput, BatchSignatureInput, BatchSignerCaseView, BatchSignerView, BatchSigningSettingInput,
+    BatchSigningView,
 };
 pub use views::*;
 

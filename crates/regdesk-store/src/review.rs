@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::cases::{at_version, corrupt, detail, load, CaseDetail, CaseRef, Row};
+use crate::cases::{at_version, corrupt, detail, load, CaseDetail, Row};
 use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::uuid_v7;
@@ -106,6 +106,16 @@ pub struct ResubmitInput {
     pub case_id: String,
     #[ts(type = "number")]
     pub version: i64,
+}
+
+/// 撤回（窗口）：申请人的撤回申请，带读到的版本与撤回原因。
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WithdrawInput {
+    pub case_id: String,
+    #[ts(type = "number")]
+    pub version: i64,
+    /// 撤回原因（如 申请人书面申请撤回）
+    pub reason: String,
 }
 
 /// 疑似重复登记的案件。
@@ -303,7 +313,9 @@ fn log_review(
                 note = p.note.clone();
             }
         }
-        CaseCommand::SendBackToFirstReview { note: n } => note = n.trim().to_string(),
+        CaseCommand::SendBackToFirstReview { note: n } | CaseCommand::Withdraw { reason: n } => {
+            note = n.trim().to_string()
+        }
         CaseCommand::Approve { registration_number } => number = registration_number.clone(),
         CaseCommand::Revoke { .. } => {
             if let Some(r) = &f.revocation {
@@ -488,13 +500,15 @@ impl Store {
     }
 
     /// 撤回（窗口）：申请人书面申请撤回一件尚未办结的作品；登记前的任何状态都可以，
-    /// 规则由案件状态机决定。记入审查记录。
-    pub fn withdraw(&self, session: &Session, input: &CaseRef) -> Result<CaseDetail> {
+    /// 规则由案件状态机决定（须写明原因）。原因记入审查记录。
+    pub fn withdraw(&self, session: &Session, input: &WithdrawInput) -> Result<CaseDetail> {
         let who = actor(&self.conn(), self.now(), Some(session), None)?;
         require_kind(&who, CommandKind::Withdraw)?;
         self.run(Some(&who.staff_id.0), "withdraw", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
-            let cmd = CaseCommand::Withdraw;
+            let cmd = CaseCommand::Withdraw {
+                reason: input.reason.clone(),
+            };
             let (change, row) = self.apply_case_row(tx, row, &cmd, &who, now)?;
             log_review(tx, &row, &cmd, &who, now)?;
             Ok((change, detail(row)))
@@ -1644,21 +1658,44 @@ mod tests {
             .query_row("SELECT id FROM cases ORDER BY serial LIMIT 1", [], |r| r.get(0))
             .unwrap();
         let d = o.f.store.case_detail(&o.clerk, &id).unwrap();
-        let at = CaseRef {
+        let at = WithdrawInput {
             case_id: d.id.clone(),
             version: d.version,
+            reason: " 申请人书面申请撤回 ".into(),
         };
         // Finance may not withdraw a case: the counter takes the applicant's request.
         let e = o.f.store.withdraw(&o.chen, &at).unwrap_err();
         assert!(e.to_string().contains("撤回"), "{e}");
+        // The reason is asked for, by its field.
+        let e =
+            o.f.store
+                .withdraw(
+                    &o.clerk,
+                    &WithdrawInput {
+                        reason: " ".into(),
+                        ..at.clone()
+                    },
+                )
+                .unwrap_err();
+        match &e {
+            StoreError::Refused { code, message } => {
+                assert_eq!(code, "required");
+                assert!(message.contains("撤回原因"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(d.withdrawable);
         let w = one(&o, || o.f.store.withdraw(&o.clerk, &at).unwrap());
         assert_eq!(w.state, CaseState::Withdrawn);
+        assert!(!w.withdrawable);
         let h = o.f.store.review_history(&o.clerk, &d.id).unwrap();
         assert_eq!(h.last().map(|r| r.command), Some(CommandKind::Withdraw));
+        assert_eq!(h.last().map(|r| r.note.as_str()), Some("申请人书面申请撤回"));
         // A finished case cannot be withdrawn again.
-        let again = CaseRef {
+        let again = WithdrawInput {
             case_id: w.id.clone(),
             version: w.version,
+            ..at
         };
         assert!(o.f.store.withdraw(&o.clerk, &again).is_err());
     }

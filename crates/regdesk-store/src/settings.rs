@@ -17,7 +17,7 @@ pub(crate) const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 pub(crate) fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
     conn.query_row(
         "SELECT version, idle_lock_minutes, review_working_days, correction_notice_days, correction_period_days,
-                fee_per_work_fen FROM settings WHERE id = 1",
+                fee_per_work_fen, batch_signing_form FROM settings WHERE id = 1",
         [],
         |r| {
             Ok(SettingsView {
@@ -27,6 +27,7 @@ pub(crate) fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
                 correction_notice_days: r.get(3)?,
                 correction_period_days: r.get(4)?,
                 fee_per_work_fen: r.get(5)?,
+                batch_signing_form: r.get(6)?,
             })
         },
     )

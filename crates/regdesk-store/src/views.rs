@@ -160,6 +160,8 @@ pub struct SettingsView {
     /// 每件作品登记费（分）
     #[ts(type = "number")]
     pub fee_per_work_fen: i64,
+    /// 一人一表：同一申请人一并提交的作品可每位签章人一张签章表（`set_batch_signing_form`）
+    pub batch_signing_form: bool,
 }
 
 /// 修改系统设置。

@@ -115,3 +115,9 @@ pub async fn run_backup(app: tauri::AppHandle, state: State<'_, AppState>) -> Re
         })
     })
 }
+
+/// 一人一表开关：whether a batch may be signed with one form per signer.
+#[tauri::command]
+pub async fn set_batch_signing_form(state: State<'_, AppState>, input: BatchSigningSettingInput) -> Res<bool> {
+    state.with(|st, s| st.set_batch_signing_form(s, &input))
+}

@@ -95,6 +95,12 @@ pub async fn resubmit(state: State<'_, AppState>, input: ResubmitInput) -> Res<C
     state.with(|st, s| st.resubmit(s, &input))
 }
 
+/// 撤回：an open case withdrawn at the applicant's request, with the reason.
+#[tauri::command]
+pub async fn withdraw_case(state: State<'_, AppState>, input: WithdrawInput) -> Res<CaseDetail> {
+    state.with(|st, s| st.withdraw(s, &input))
+}
+
 /// Writes the application form into the prints folder and opens it in the system viewer.
 #[tauri::command]
 pub async fn print_application_form(app: tauri::AppHandle, state: State<'_, AppState>, input: CaseKey) -> Res<String> {

@@ -78,3 +78,26 @@ pub async fn find_historic(state: State<'_, AppState>, input: CaseKey) -> Res<Ve
 pub async fn revoke_historic(state: State<'_, AppState>, input: RevokeHistoricInput) -> Res<HistoricView> {
     state.with(|st, s| st.revoke_historic(s, &input))
 }
+
+/// 一人一表：the batch's signers and where each stands.
+#[tauri::command]
+pub async fn batch_signing(state: State<'_, AppState>, input: BatchCasesInput) -> Res<BatchSigningView> {
+    state.with(|st, s| st.batch_signing(s, &input))
+}
+
+/// 一人一表：one signer's form for every case of the batch they sign, written and opened.
+#[tauri::command]
+pub async fn print_batch_signing_form(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    input: BatchSignatureInput,
+) -> Res<String> {
+    let (name, pdf) = state.with(|st, s| st.batch_signing_form_pdf(s, &input))?;
+    write_and_open(&app, state.store()?, DocumentFolder::Prints, &name, &pdf)
+}
+
+/// 一人一表：the signed form's scan recorded against each case the signer signs.
+#[tauri::command]
+pub async fn record_batch_signature(state: State<'_, AppState>, input: BatchSignatureInput) -> Res<Vec<CaseDetail>> {
+    state.with(|st, s| st.record_batch_signature(s, &input))
+}

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { SettingsView, UpdateSettingsInput } from '../api/bindings';
+import type { BatchSigningSettingInput, SettingsView, UpdateSettingsInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
 import { session, status } from '../test/fixtures';
 import { fill, renderDesk } from '../test/render';
@@ -16,6 +16,7 @@ describe('admin desk', () => {
       correction_notice_days: 7,
       correction_period_days: 30,
       fee_per_work_fen: 15000,
+      batch_signing_form: false,
     };
     const core = fakeCore({
       app_status: () => status({ session: session() }),
@@ -70,6 +71,37 @@ describe('admin desk', () => {
     await user.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(core.callsTo('update_settings')).toHaveLength(3));
     expect((core.callsTo('update_settings')[2].args?.input as UpdateSettingsInput).fee_per_work_fen).toBe(12050);
+  });
+
+  it('turns 一人一表 on by its own command, against the settings’ version, and shows what the core says', async () => {
+    let current: SettingsView = {
+      version: 4,
+      idle_lock_minutes: 10,
+      review_working_days: 30,
+      correction_notice_days: 7,
+      correction_period_days: 30,
+      fee_per_work_fen: 15000,
+      batch_signing_form: false,
+    };
+    const core = fakeCore({
+      app_status: () => status({ session: session() }),
+      list_staff: () => [],
+      settings: () => current,
+      key_location: () => '密钥库',
+      set_batch_signing_form: (args) => {
+        const input = args?.input as BatchSigningSettingInput;
+        current = { ...current, version: current.version + 1, batch_signing_form: input.allowed };
+        return input.allowed;
+      },
+    });
+    const { user } = renderDesk();
+    await user.click(await screen.findByTestId('admin-tab-settings'));
+    const sw = await screen.findByTestId('settings-batch-signing');
+    expect(sw).not.toBeChecked();
+    await user.click(sw);
+    await waitFor(() => expect(core.callsTo('set_batch_signing_form')).toHaveLength(1));
+    expect(core.callsTo('set_batch_signing_form')[0].args).toEqual({ input: { version: 4, allowed: true } });
+    await waitFor(() => expect(screen.getByTestId('settings-batch-signing')).toBeChecked());
   });
 
   it('lists recent audit entries and shows the chain check as an Alert', async () => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App as AntApp, Button, Divider, Form, InputNumber, Space, Spin } from 'antd';
+import { Alert, App as AntApp, Button, Divider, Form, InputNumber, Space, Spin, Switch, Typography } from 'antd';
 import type { ApiError, FieldError, SettingsView } from '../api/bindings';
 import { api } from '../api/client';
 import { t } from '../i18n';
@@ -66,6 +66,22 @@ export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void })
     };
   }, []);
 
+  // 一人一表: its own command; the form's typed values stay as they are.
+  const [batchError, setBatchError] = useState<string | null>(null);
+  const toggleBatchForm = async (allowed: boolean) => {
+    if (!settings) return;
+    setBatchError(null);
+    try {
+      await api.setBatchSigningForm({ version: settings.version, allowed });
+      const s = await api.settings();
+      setSettings(s);
+      onSaved(s);
+      void message.success(t('common.saved'));
+    } catch (e) {
+      setBatchError((e as ApiError).message);
+    }
+  };
+
   const submit = async (v: Values) => {
     if (!settings) return;
     setBusy(true);
@@ -129,6 +145,19 @@ export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void })
       <Form.Item name="fee_yuan" label={t('settings.fee_yuan')} extra={t('settings.feeHint')}>
         <InputNumber precision={2} min={0} step={10} prefix="¥" style={{ width: 160 }} />
       </Form.Item>
+      <Divider orientation="left" plain>
+        {t('settings.signing')}
+      </Divider>
+      <Space align="start" style={{ marginBottom: 16 }}>
+        <Switch checked={settings.batch_signing_form} onChange={(on) => void toggleBatchForm(on)} data-testid="settings-batch-signing" />
+        <div>
+          <div>{t('settings.batchSigningForm')}</div>
+          <Typography.Text type="secondary">{t('settings.batchSigningHint')}</Typography.Text>
+          {batchError && (
+            <Alert type="error" showIcon message={batchError} data-testid="settings-batch-signing-error" />
+          )}
+        </div>
+      </Space>
       <Divider orientation="left" plain>
         {t('settings.encryption')}
       </Divider>

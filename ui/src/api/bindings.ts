@@ -106,7 +106,11 @@ correction_period_days: number,
 /**
  * 每件作品登记费（分）
  */
-fee_per_work_fen: number, };
+fee_per_work_fen: number, 
+/**
+ * 一人一表：同一申请人一并提交的作品可每位签章人一张签章表（`set_batch_signing_form`）
+ */
+batch_signing_form: boolean, };
 
 export type UpdateSettingsInput = { version: number, idle_lock_minutes: number, review_working_days: number, correction_notice_days: number, correction_period_days: number, fee_per_work_fen: number, };
 
@@ -564,7 +568,16 @@ has_notice: boolean,
 /**
  * Everyone signed again in a correction round: the counter may resubmit.
  */
-awaits_resubmission: boolean, version: number, applicant_id: string | null, applicant_name: string, 
+awaits_resubmission: boolean, 
+/**
+ * The case was accepted (payment confirmed, clock started): its 受理通知书
+ * exists (`Store::acceptance_notice_pdf`).
+ */
+has_acceptance_notice: boolean, 
+/**
+ * Not finished and not registered: the applicant may still withdraw it (撤回).
+ */
+withdrawable: boolean, version: number, applicant_id: string | null, applicant_name: string, 
 /**
  * The filing. Its ID numbers and postal address are masked
  * (`privacy::mask_draft`) unless `revealed`.
@@ -740,7 +753,11 @@ export type ShareInput = { case_id: string, amount_fen: number, };
 
 export type RecordTransferInput = { transfer: TransferInput, receipt_file_id: string | null, shares: Array<ShareInput>, };
 
-export type AllocationView = { case_id: string, serial: string, title: string, amount_fen: number, case_state: CaseState, case_state_label: string, };
+export type AllocationView = { case_id: string, serial: string, title: string, amount_fen: number, case_state: CaseState, case_state_label: string, 
+/**
+ * The case was accepted (payment confirmed, clock started): its 受理通知书 can be printed.
+ */
+has_acceptance_notice: boolean, };
 
 export type TransferView = { id: string, method: PaymentMethod, method_label: string, payer: string, payer_account: string, payer_bank: string, amount_fen: number, received_at: string, reference: string, purpose: string, receipt_file_id: string | null, 
 /**
@@ -860,6 +877,12 @@ export type RevokeInput = { case_id: string, version: number, ground: Revocation
 
 export type ResubmitInput = { case_id: string, version: number, };
 
+export type WithdrawInput = { case_id: string, version: number, 
+/**
+ * 撤回原因（如 申请人书面申请撤回）
+ */
+reason: string, };
+
 export type DuplicateView = { case_id: string, 
 /**
  * 流水号
@@ -891,6 +914,54 @@ note: string,
  * 补正期限
  */
 deadline: string | null, registration_number: string | null, };
+
+export type BatchCasesInput = { case_ids: Array<string>, };
+
+export type BatchSignatureInput = { case_ids: Array<string>, 
+/**
+ * The signer's place in the batch's signer list (from 1).
+ */
+signer: number, 
+/**
+ * The signed form's scan (a file added for 签章页扫描件); not needed to print.
+ */
+scan_ref: string, };
+
+export type BatchSigningView = { 
+/**
+ * The office allows one form per signer for a batch.
+ */
+allowed: boolean, 
+/**
+ * Why these cases cannot be signed on one form each (the core's message), if so.
+ */
+problem: string | null, signers: Array<BatchSignerView>, };
+
+export type BatchSignerView = { 
+/**
+ * Place in the batch's signer list (from 1).
+ */
+position: number, name: string, guardian_name: string | null, 
+/**
+ * The signing ID number, masked.
+ */
+id_number: string, cases: Array<BatchSignerCaseView>, 
+/**
+ * It is this signer's turn in every case they have still to sign: their form can be recorded now.
+ */
+may_sign_now: boolean, 
+/**
+ * They have signed every case of the batch they sign.
+ */
+signed_all: boolean, };
+
+export type BatchSignerCaseView = { case_id: string, serial: string, title: string, status: SignerStatus, status_label: string, };
+
+export type BatchSigningSettingInput = { 
+/**
+ * The settings' version as read.
+ */
+version: number, allowed: boolean, };
 
 export type SubordinateOfficeInput = { code: string, name: string, 
 /**

@@ -7,6 +7,7 @@ import type {
   CertificateSheetView,
   PrintCertificatesInput,
   PrintedCertificates,
+  PrinterInput,
   VoidSheetInput,
 } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
@@ -123,9 +124,58 @@ describe('制证发证 · 待制证', () => {
     const summary = await screen.findByTestId('print-summary');
     expect(summary).toHaveTextContent('已打印 2 份，重印 0 份');
     expect(screen.getByTestId('print-skipped')).toHaveTextContent('已撤销');
+    // Every column of the sheets has its header, the first/reprint one included.
+    const headers = within(screen.getByTestId('print-sheets'))
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
+    expect(headers).toEqual(['登记号', '流水号', '预印纸编号', '首次/重印', '操作']);
     expect(screen.queryByTestId('print-progress')).not.toBeInTheDocument();
     expect(onChanged).toHaveBeenCalled();
 
+  });
+
+  it('stores the calibration result for the chosen printer, as the core allows the desk', async () => {
+    let saved: PrinterInput | null = null;
+    const core = fakeCore({
+      certificate_queue: () => [row(1)],
+      system_printers: () => ({ service: true, printers: ['Cert-Printer'] }),
+      certificate_settings: () => ({
+        verification_url: 'https://zj.example.cn/verify',
+        version: 1,
+        printers: [{ name: 'Cert-Printer', offset_x_mm: 0.5, offset_y_mm: -1, version: 3 }],
+      }),
+      print_calibration_page: () => '/prints/校准页.pdf',
+      save_certificate_printer: (args) => {
+        const input = inputOf<PrinterInput>({ args });
+        if (Math.abs(input.offset_x_mm) > 20) {
+          throw apiError('validation', '偏移有误', [
+            { field: 'offset_x_mm', code: 'offset_range', message: '偏移应在 -20 到 20 毫米之间：请用校准页重新量取' },
+          ]);
+        }
+        saved = input;
+        return { ...input, version: input.version + 1 };
+      },
+    });
+    const { user } = renderWithProviders(<CertificateDesk onChanged={vi.fn()} />);
+    await screen.findByText('浙作登字-2026-F-00000001');
+    // The system viewer has no offsets; a printer has.
+    expect(screen.queryByTestId('print-offsets')).toBeNull();
+    await user.click(screen.getByTestId('print-printer').querySelector('.ant-select-selector') as HTMLElement);
+    await user.click(await screen.findByTitle('Cert-Printer'));
+    await user.click(screen.getByTestId('print-calibration'));
+    await waitFor(() => expect(core.callsTo('print_calibration_page')).toHaveLength(1));
+    await user.click(screen.getByTestId('print-offsets'));
+    // The stored offsets come first; the desk types what it measured.
+    await waitFor(() => expect(screen.getByTestId('offsets-x')).toHaveValue('0.5'));
+    await user.clear(screen.getByTestId('offsets-x'));
+    await user.type(screen.getByTestId('offsets-x'), '25');
+    await user.click(screen.getByTestId('offsets-save'));
+    expect(await screen.findByTestId('offsets-error')).toHaveTextContent('偏移应在 -20 到 20 毫米之间');
+    await user.clear(screen.getByTestId('offsets-x'));
+    await user.type(screen.getByTestId('offsets-x'), '1.5');
+    await user.click(screen.getByTestId('offsets-save'));
+    expect(await screen.findByTestId('offsets-saved')).toHaveTextContent('Cert-Printer 的偏移已保存：X 1.5 mm，Y -1 mm');
+    expect(saved).toEqual({ name: 'Cert-Printer', offset_x_mm: 1.5, offset_y_mm: -1, version: 3 });
   });
 
   it('voids a spoiled sheet of the summary with its reason', async () => {

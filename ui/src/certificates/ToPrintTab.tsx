@@ -2,7 +2,7 @@
 // core defines them), printed in one batch with progress and 取消, then a
 // summary with each sheet (作废 with a reason) and what was not printed and why.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Button, Checkbox, Input, Modal, Progress, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Input, InputNumber, Modal, Progress, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { listen } from '@tauri-apps/api/event';
 import type { ButtonProps } from 'antd';
 import type {
@@ -14,6 +14,7 @@ import type {
   CertificateSheetView,
   Delivery,
   PrintedCertificates,
+  PrinterView,
   SystemPrinters,
   WorkCategory,
 } from '../api/bindings';
@@ -83,6 +84,94 @@ function VoidDialog({ sheet, onClose, onVoided }: { sheet: CertificateSheetView 
   );
 }
 
+/**
+ * 校准结果: after printing the calibration page, the desk types the offsets it
+ * measured for this printer; the core decides who may store them.
+ */
+function OffsetsDialog({ printer, onClose }: { printer: string | null; onClose: (saved: PrinterView | null) => void }) {
+  const [x, setX] = useState<number | null>(0);
+  const [y, setY] = useState<number | null>(0);
+  const [version, setVersion] = useState(0);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setError(null);
+    if (printer === null) return;
+    let live = true;
+    certificatesApi.settings().then(
+      (s) => {
+        if (!live) return;
+        const known = s.printers.find((p) => p.name === printer);
+        setX(known?.offset_x_mm ?? 0);
+        setY(known?.offset_y_mm ?? 0);
+        setVersion(known?.version ?? 0);
+      },
+      (e: ApiError) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [printer]);
+  const ok = async () => {
+    if (printer === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onClose(await certificatesApi.savePrinter({ name: printer, offset_x_mm: x ?? 0, offset_y_mm: y ?? 0, version }));
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = (f: string) => error?.fields.find((e) => e.field === f)?.message;
+  return (
+    <Modal
+      open={printer !== null}
+      title={printer !== null ? ct('offsets.title', { printer }) : ''}
+      okText={ct('offsets.save')}
+      okButtonProps={{ loading: busy, 'data-testid': 'offsets-save' } as ButtonProps}
+      onOk={() => void ok()}
+      onCancel={() => onClose(null)}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">{ct('offsets.hint')}</Typography.Paragraph>
+      <Space direction="vertical">
+        <Space>
+          <span>{ct('offsets.x')}</span>
+          <InputNumber<number>
+            data-testid="offsets-x"
+            step={0.1}
+            value={x}
+            onChange={setX}
+            addonAfter="mm"
+            status={fieldError('offset_x_mm') ? 'error' : undefined}
+          />
+        </Space>
+        <Space>
+          <span>{ct('offsets.y')}</span>
+          <InputNumber<number>
+            data-testid="offsets-y"
+            step={0.1}
+            value={y}
+            onChange={setY}
+            addonAfter="mm"
+            status={fieldError('offset_y_mm') ? 'error' : undefined}
+          />
+        </Space>
+      </Space>
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="offsets-error"
+          message={error.fields.length > 0 ? error.fields.map((f) => f.message).join('；') : error.message}
+        />
+      )}
+    </Modal>
+  );
+}
+
 function Summary({ result, onVoid }: { result: PrintedCertificates; onVoid: (s: CertificateSheetView) => void }) {
   const s = result.summary;
   return (
@@ -120,7 +209,7 @@ function Summary({ result, onVoid }: { result: PrintedCertificates; onVoid: (s: 
           { title: ct('col.number'), dataIndex: 'registration_number' },
           { title: ct('col.serial'), dataIndex: 'serial' },
           { title: ct('sheet.number'), dataIndex: 'sheet_number', render: (v: string | null) => v ?? '—' },
-          { title: '', dataIndex: 'kind', render: (k: CertificateSheetView['kind']) => <Tag>{ct(`sheet.kind.${k}`)}</Tag> },
+          { title: ct('sheet.kind'), dataIndex: 'kind', render: (k: CertificateSheetView['kind']) => <Tag>{ct(`sheet.kind.${k}`)}</Tag> },
           {
             title: ct('col.actions'),
             key: 'void',
@@ -165,6 +254,8 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
   const [notice, setNotice] = useState<string | null>(null);
   const [result, setResult] = useState<PrintedCertificates | null>(null);
   const [voiding, setVoiding] = useState<CertificateSheetView | null>(null);
+  const [calibrating, setCalibrating] = useState<string | null>(null);
+  const [offsetsSaved, setOffsetsSaved] = useState<string | null>(null);
   const cancelRequested = useRef(false);
 
   const load = useCallback(async (f: CertificateQueueFilter) => {
@@ -428,6 +519,11 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
           <Button onClick={() => void calibration()} data-testid="print-calibration">
             {ct('print.calibration')}
           </Button>
+          {printer !== VIEWER && (
+            <Button onClick={() => setCalibrating(printer)} data-testid="print-offsets">
+              {ct('offsets.open')}
+            </Button>
+          )}
         </Space>
         {printers && !printers.service && (
           <Typography.Paragraph type="secondary" data-testid="print-no-service">
@@ -448,6 +544,9 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
         </div>
       )}
       {notice && <Alert type="info" showIcon message={notice} data-testid="print-cancelled" />}
+      {offsetsSaved && (
+        <Alert type="success" showIcon closable message={offsetsSaved} onClose={() => setOffsetsSaved(null)} data-testid="offsets-saved" />
+      )}
       {error && (
         <Alert
           type="error"
@@ -458,6 +557,13 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
         />
       )}
       {result && <Summary result={result} onVoid={setVoiding} />}
+      <OffsetsDialog
+        printer={calibrating}
+        onClose={(saved) => {
+          setCalibrating(null);
+          if (saved) setOffsetsSaved(ct('offsets.saved', { printer: saved.name, x: saved.offset_x_mm, y: saved.offset_y_mm }));
+        }}
+      />
       <VoidDialog
         sheet={voiding}
         onClose={() => setVoiding(null)}

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AttributionCheckInput, CaseDetail, RecordSignatureInput, SaveDraftInput } from '../api/bindings';
+import type { AttributionCheckInput, CaseDetail, RecordSignatureInput, SaveDraftInput, WithdrawInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
 import { fill, renderWithProviders } from '../test/render';
 import { AUTOSAVE_MS, FilingWorkspace } from './FilingWorkspace';
@@ -350,6 +350,52 @@ describe('作品填报', () => {
     await user.click(screen.getByTestId('filing-save'));
     await waitFor(() => expect(core.callsTo('save_draft')).toHaveLength(1));
     expect(inputOf<SaveDraftInput>(core.callsTo('save_draft')[0]).draft.owners[0].files).toEqual([{ file_id: 'f-id', kind: 'identity_proof' }]);
+  });
+
+  it('prints the acceptance notice of an accepted case; an open case is not accepted yet', async () => {
+    const core = fakeCore({
+      reveal_case: () =>
+        caseDetail({ draft: filledDraft(), state: 'awaiting_first_review', state_label: '待初审', stage: 'waiting_office', accepted_on: '2026-11-25' }),
+      print_acceptance_notice: () => '/prints/受理通知书.pdf',
+      check_id: idOk,
+    });
+    const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
+    await user.click(await screen.findByTestId('filing-acceptance-notice'));
+    await waitFor(() => expect(core.callsTo('print_acceptance_notice')).toHaveLength(1));
+    expect(inputOf<{ key: string }>(core.callsTo('print_acceptance_notice')[0])).toEqual({ key: SERIAL });
+    expect(await screen.findByTestId('filing-printed')).toHaveTextContent('/prints/受理通知书.pdf');
+  });
+
+  it('no acceptance notice before payment is confirmed', async () => {
+    fakeCore({ reveal_case: () => caseDetail({ draft: filledDraft() }), check_id: idOk });
+    renderWithProviders(<FilingWorkspace caseKey="case-1" />);
+    await waitFor(() => expect(field('filing_work_title')).toHaveValue(filledDraft().work.title));
+    expect(screen.queryByTestId('filing-acceptance-notice')).toBeNull();
+  });
+
+  it('撤回 asks for the reason, shows the core’s refusal of a blank one, then withdraws', async () => {
+    let reason = '';
+    const core = fakeCore({
+      reveal_case: () => caseDetail({ draft: filledDraft(), state: 'awaiting_payment', state_label: '待缴费', stage: 'waiting_applicant', version: 4 }),
+      withdraw_case: (args) => {
+        reason = (args?.input as WithdrawInput).reason;
+        if (reason.trim() === '') throw apiError('refused', '请填写撤回原因（如 申请人书面申请撤回）');
+        return caseDetail({ draft: filledDraft(), state: 'withdrawn', state_label: '已撤回', stage: 'closed', version: 5 });
+      },
+      check_id: idOk,
+    });
+    const onSaved = vi.fn();
+    const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" onSaved={onSaved} />);
+    await user.click(await screen.findByTestId('filing-withdraw'));
+    await user.click(await screen.findByTestId('withdraw-confirm'));
+    expect(await screen.findByTestId('withdraw-error')).toHaveTextContent('请填写撤回原因');
+    await fill(user, screen.getByTestId('withdraw-reason'), '申请人书面申请撤回');
+    await user.click(screen.getByTestId('withdraw-confirm'));
+    await waitFor(() => expect(core.callsTo('withdraw_case')).toHaveLength(2));
+    expect(inputOf<WithdrawInput>(core.callsTo('withdraw_case')[1])).toEqual({ case_id: 'case-1', version: 4, reason: '申请人书面申请撤回' });
+    await waitFor(() => expect(screen.getByTestId('filing-state')).toHaveTextContent('已撤回'));
+    expect(screen.queryByTestId('filing-withdraw')).toBeNull();
+    expect(onSaved).toHaveBeenCalledTimes(1);
   });
 
   it('a conflict offers 重新载入, which asks first and then shows the stored content', async () => {

@@ -4,8 +4,8 @@
 // lives here: the core decides on save and submit.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
-import { Alert, App as AntApp, Button, Form, Modal, Space, Spin, Steps, Tag, Typography } from 'antd';
-import { CloseOutlined, LeftOutlined, PrinterOutlined, RightOutlined, SaveOutlined } from '@ant-design/icons';
+import { Alert, App as AntApp, Button, Form, Input, Modal, Space, Spin, Steps, Tag, Typography } from 'antd';
+import { CloseOutlined, FileDoneOutlined, LeftOutlined, PrinterOutlined, RightOutlined, RollbackOutlined, SaveOutlined } from '@ant-design/icons';
 import type { ApiError, Attribution, CaseDetail, FieldError, FilingDraft, UnfitParty } from '../api/bindings';
 import { STAGE_COLOR } from '../shared/stage';
 import { fmtTime } from '../shared/format';
@@ -144,6 +144,76 @@ function whereOf(path: NamePath): string {
 }
 
 const fieldId = (path: NamePath) => `filing_${path.join('_')}`;
+
+/** 撤回: the applicant's request, confirmed with its reason; the core refuses a blank one by name. */
+function WithdrawModal({
+  open,
+  detail,
+  onClose,
+  onDone,
+}: {
+  open: boolean;
+  detail: CaseDetail;
+  onClose: () => void;
+  onDone: (c: CaseDetail) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (open) {
+      setReason('');
+      setFailure(null);
+    }
+  }, [open]);
+
+  const confirm = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      onDone(await filingApi.withdraw({ case_id: detail.id, version: detail.version, reason }));
+    } catch (e) {
+      setFailure((e as ApiError).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={ft('withdraw.title', { serial: detail.serial })}
+      onCancel={onClose}
+      maskClosable={false}
+      destroyOnHidden
+      footer={[
+        <Button key="cancel" onClick={onClose}>
+          {ft('btn.cancel')}
+        </Button>,
+        <Button key="ok" danger type="primary" loading={busy} onClick={() => void confirm()} data-testid="withdraw-confirm">
+          {ft('withdraw.confirm')}
+        </Button>,
+      ]}
+    >
+      <div data-testid="withdraw-modal">
+        <Typography.Paragraph>{ft('withdraw.hint', { title: detail.draft.work.title || detail.serial })}</Typography.Paragraph>
+        <Typography.Text strong>{ft('withdraw.reason')}</Typography.Text>
+        <Input.TextArea
+          autoFocus
+          rows={2}
+          value={reason}
+          placeholder={ft('withdraw.reasonPlaceholder')}
+          onChange={(e) => setReason(e.target.value)}
+          data-testid="withdraw-reason"
+          status={failure ? 'error' : undefined}
+        />
+        {failure && <Alert className="filing-alert" type="error" showIcon message={failure} data-testid="withdraw-error" />}
+      </div>
+    </Modal>
+  );
+}
 
 function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
   const { message } = AntApp.useApp();
@@ -425,6 +495,24 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     }
   };
 
+  // 受理通知书: the core says whether the case was accepted (has_acceptance_notice).
+  const printNotice = async () => {
+    const d = detailRef.current;
+    if (!d || busy) return;
+    setBusy('print');
+    try {
+      const path = await filingApi.printAcceptanceNotice(d.serial);
+      setPrinted(path);
+      void message.success(ft('msg.noticePrinted', { path }));
+    } catch (e) {
+      void message.error(ft('errors.noticeFailed', { message: (e as ApiError).message }));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const [withdrawing, setWithdrawing] = useState(false);
+
   const reload = async () => {
     const d = detailRef.current;
     if (!d) return;
@@ -638,6 +726,16 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
           <Button icon={<PrinterOutlined />} onClick={() => void print()} loading={busy === 'print'} disabled={!detail} data-testid="filing-print">
             {ft('btn.print')}
           </Button>
+          {detail?.has_acceptance_notice && (
+            <Button icon={<FileDoneOutlined />} onClick={() => void printNotice()} loading={busy === 'print'} data-testid="filing-acceptance-notice">
+              {ft('btn.acceptanceNotice')}
+            </Button>
+          )}
+          {detail?.withdrawable && (
+            <Button danger icon={<RollbackOutlined />} onClick={() => setWithdrawing(true)} data-testid="filing-withdraw">
+              {ft('btn.withdraw')}
+            </Button>
+          )}
           <Button icon={<LeftOutlined />} onClick={() => void goTo(step - 1)} disabled={step === 0} data-testid="filing-prev">
             {ft('btn.prev')}
           </Button>
@@ -686,6 +784,19 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
           }
           closable
           onClose={() => setSaveError(null)}
+        />
+      )}
+      {detail && (
+        <WithdrawModal
+          open={withdrawing}
+          detail={detail}
+          onClose={() => setWithdrawing(false)}
+          onDone={(c) => {
+            setWithdrawing(false);
+            setDetail(c);
+            void message.success(ft('msg.withdrawn', { serial: c.serial }));
+            onSaved?.(c);
+          }}
         />
       )}
       {printed && (

@@ -12,6 +12,7 @@ import type {
   RecordSignatureInput,
   SaveDraftInput,
   UnfitParty,
+  WithdrawInput,
   AddFileInput,
   FilePurpose,
 } from '../api/bindings';
@@ -32,6 +33,10 @@ export const filingApi = {
   verifiedFilePath: (id: string) => call<string>('verified_file_path', { input: { id } satisfies IdInput }),
   /** Writes the application form PDF, opens it in the system viewer, returns its path. */
   printApplicationForm: (key: string) => call<string>('print_application_form', { input: { key } satisfies CaseKey }),
+  /** Writes the acceptance notice (受理通知书) of an accepted case, opens it, returns its path. */
+  printAcceptanceNotice: (key: string) => call<string>('print_acceptance_notice', { input: { key } satisfies CaseKey }),
+  /** 撤回: the applicant's request, with its reason. */
+  withdraw: (input: WithdrawInput) => call<CaseDetail>('withdraw_case', { input }),
   partiesNotFitting: (input: AttributionCheckInput) => call<UnfitParty[]>('parties_not_fitting', { input }),
   findApplicants: (input: FindApplicantsInput) => call<ApplicantView[]>('find_applicants', { input }),
 };

@@ -54,6 +54,25 @@ export function stateFlags(state: CaseDetail['state']) {
     has_notice: state === 'returned_for_correction' || state === 'refused',
     awaits_resubmission: false,
     number_pending: false,
+    // accepted: payment confirmed (a case in review or later, unless it ended before)
+    has_acceptance_notice: [
+      'awaiting_first_review',
+      'awaiting_final_review',
+      'refusal_proposed',
+      'returned_for_correction',
+      'registered',
+      'mailed',
+      'picked_up',
+      'refused',
+    ].includes(state),
+    withdrawable: ![
+      'registered',
+      'mailed',
+      'picked_up',
+      'refused',
+      'withdrawn',
+      'revoked',
+    ].includes(state),
   };
 }
 

@@ -133,6 +133,9 @@ const en: Catalogue = {
   'settings.correction_period_days': 'Correction period (days)',
   'settings.fee': 'Fee',
   'settings.fee_yuan': 'Fee per work (yuan)',
+  'settings.signing': 'Signatures',
+  'settings.batchSigningForm': 'One form per signer for works submitted together by one applicant',
+  'settings.batchSigningHint': 'When on, each signer of a batch may sign one form listing all its works; its one scan is recorded against each work.',
   'settings.encryption': 'Encryption',
   'settings.keyNote':
     'The database and attachments on this workstation are stored encrypted; the key is kept in: {where}. Backups use the same key: export the recovery code with “regdesk key export” and keep it apart from the backups; after restoring a backup on a new machine, import it with “regdesk key import”.',

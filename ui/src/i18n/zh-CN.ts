@@ -132,6 +132,9 @@ const zhCN = {
   'settings.correction_period_days': '补正期限（天）',
   'settings.fee': '登记费',
   'settings.fee_yuan': '每件作品登记费（元）',
+  'settings.signing': '签章',
+  'settings.batchSigningForm': '一人一表：同一申请人一并提交的作品，每位签章人签一张签章表',
+  'settings.batchSigningHint': '开启后，批量受理的作品可由每位签章人在一张列出全部作品的签章表上签字，扫描一次记入每件作品。',
   'settings.encryption': '数据加密',
   'settings.keyNote':
     '本工作站的数据库与附件均加密保存，密钥保存在：{where}。备份使用同一密钥：请在命令行用“regdesk key export”导出恢复码，与备份分开妥善保管；在新机器上恢复备份后，用“regdesk key import”导入恢复码。',

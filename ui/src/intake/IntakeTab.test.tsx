@@ -1,13 +1,14 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { emit } from '@tauri-apps/api/event';
 import { describe, expect, it, vi } from 'vitest';
-import type { FilingImportView, ImportFilingsInput, IntakeRowView } from '../api/bindings';
+import type { BatchSignerView, FilingImportView, ImportFilingsInput, IntakeRowView } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
 import { applicant } from '../test/fixtures';
 import { fill, renderWithProviders } from '../test/render';
 import { IntakeTab, INTAKE_PROGRESS } from './IntakeTab';
 
 const SHEET = '/home/desk/代理/青山-12月.xlsx';
+const NOT_ALLOWED = '本机构未开启“一人一表”签章（一张签章表签多件作品）：请逐件签章，或请系统管理员在系统设置中开启';
 const FOLDER = '/home/desk/代理/样本';
 
 const row = (over: Partial<IntakeRowView> = {}): IntakeRowView => ({
@@ -64,6 +65,7 @@ describe('批量受理', () => {
         });
       },
       submit_many_for_signing: () => [{ case_id: 'c-1', serial: 'ZJ-7F3A-20261206-0001', submitted: true, message: '' }],
+      batch_signing: () => ({ allowed: false, problem: NOT_ALLOWED, signers: [] }),
     });
     const onChanged = vi.fn();
     const { user } = renderWithProviders(<IntakeTab onChanged={onChanged} />);
@@ -111,6 +113,82 @@ describe('批量受理', () => {
     expect(core.callsTo('submit_many_for_signing')[0].args?.input).toEqual({ case_ids: ['c-1'] });
     expect(screen.getByTestId('submitted-2')).toHaveTextContent('已提交签章');
     expect(onChanged).toHaveBeenCalledTimes(2);
+    // Where the office does not allow one form per signer, the core says so.
+    expect(await screen.findByTestId('batch-sign-problem')).toHaveTextContent('未开启');
+  });
+
+  it('signs the batch with one form per signer: prints it, records its one scan, waits where the core says', async () => {
+    const signer = (position: number, name: string, may: boolean, status: 'current' | 'waiting' | 'signed'): BatchSignerView => ({
+      position,
+      name,
+      guardian_name: null,
+      id_number: '330106********1234',
+      cases: [
+        { case_id: 'c-1', serial: 'ZJ-7F3A-20261206-0001', title: '西湖春晓', status, status_label: status === 'signed' ? '已签章' : '待签章' },
+        { case_id: 'c-2', serial: 'ZJ-7F3A-20261206-0002', title: '平湖秋月', status, status_label: status === 'signed' ? '已签章' : '待签章' },
+      ],
+      may_sign_now: may,
+      signed_all: status === 'signed',
+    });
+    let signed = false;
+    const core = fakeCore({
+      find_applicants: () => [applicant()],
+      import_filings: (args) =>
+        (args?.input as ImportFilingsInput).dry_run
+          ? view({ rows: [row(), row({ line: 3, title: '平湖秋月' })], good: 2 })
+          : view({
+              dry_run: false,
+              created: 2,
+              rows: [
+                row({ case_id: 'c-1', serial: 'ZJ-7F3A-20261206-0001' }),
+                row({ line: 3, title: '平湖秋月', case_id: 'c-2', serial: 'ZJ-7F3A-20261206-0002' }),
+              ],
+            }),
+      submit_many_for_signing: () => [
+        { case_id: 'c-1', serial: 'ZJ-7F3A-20261206-0001', submitted: true, message: '' },
+        { case_id: 'c-2', serial: 'ZJ-7F3A-20261206-0002', submitted: true, message: '' },
+      ],
+      batch_signing: () => ({
+        allowed: true,
+        problem: null,
+        signers: signed
+          ? [signer(1, '张伟', false, 'signed'), signer(2, '李娜', true, 'current')]
+          : [signer(1, '张伟', true, 'current'), signer(2, '李娜', false, 'waiting')],
+      }),
+      print_batch_signing_form: () => '/prints/签章表-一人一表-张伟.pdf',
+      add_file: () => ({ id: 'f-scan', original_name: '张伟签章表.pdf' }),
+      record_batch_signature: () => {
+        signed = true;
+        return [];
+      },
+    });
+    const onChanged = vi.fn();
+    const { user } = renderWithProviders(<IntakeTab onChanged={onChanged} />);
+    await chooseEverything(user);
+    await user.click(screen.getByTestId('intake-preview'));
+    await user.click(await screen.findByTestId('intake-import'));
+    await user.click(await screen.findByTestId('intake-submit-all'));
+    const table = await screen.findByTestId('batch-signers');
+    expect(table).toHaveTextContent('张伟');
+    expect(core.callsTo('batch_signing')[0].args?.input).toEqual({ case_ids: ['c-1', 'c-2'] });
+    // 李娜 signs after 张伟: her form waits.
+    expect(screen.getByTestId('batch-wait-2')).toHaveTextContent('须等前面的签章人先签');
+
+    await user.click(screen.getByTestId('batch-print-1'));
+    expect(await screen.findByTestId('batch-sign-notice')).toHaveTextContent('张伟 的签章表已生成');
+    expect(core.callsTo('print_batch_signing_form')[0].args?.input).toEqual({ case_ids: ['c-1', 'c-2'], signer: 1, scan_ref: '' });
+
+    // Recording without a scan is stopped here; with one, the scan goes to the core once.
+    await user.click(screen.getByTestId('batch-record-1'));
+    expect(await screen.findByTestId('batch-error-1')).toHaveTextContent('请先选择签好的签章表扫描件');
+    await fill(user, screen.getByTestId('batch-scan-1'), '/scans/张伟签章表.pdf');
+    await user.click(screen.getByTestId('batch-record-1'));
+    await waitFor(() => expect(core.callsTo('record_batch_signature')).toHaveLength(1));
+    expect(core.callsTo('add_file')[0].args?.input).toEqual({ path: '/scans/张伟签章表.pdf', purpose: 'signed_form' });
+    expect(core.callsTo('record_batch_signature')[0].args?.input).toEqual({ case_ids: ['c-1', 'c-2'], signer: 1, scan_ref: 'f-scan' });
+    expect(await screen.findByTestId('batch-signed-1')).toHaveTextContent('已全部签章');
+    expect(screen.getByTestId('batch-record-2')).toBeInTheDocument();
+    expect(onChanged).toHaveBeenCalledTimes(3);
   });
 
   it('取消 asks the core to stop between rows, and the summary says what stays', async () => {

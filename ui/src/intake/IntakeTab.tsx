@@ -16,6 +16,7 @@ import type {
   RowProblem,
 } from '../api/bindings';
 import { intakeApi } from './api';
+import { BatchSigning } from './BatchSigning';
 import { itx } from './texts';
 
 /** The core's event with a batch import's progress. */
@@ -304,6 +305,9 @@ export function IntakeTab({ onChanged }: { onChanged: () => void }) {
                 bad: submits.filter((x) => !x.submitted).length,
               })}
             />
+          )}
+          {submits && submits.some((x) => x.submitted) && (
+            <BatchSigning caseIds={submits.filter((x) => x.submitted).map((x) => x.case_id)} onChanged={onChanged} />
           )}
           <Table<IntakeRowView>
             size="small"

@@ -38,8 +38,14 @@ describe('待核款', () => {
           state: 'confirmed',
           state_label: '已确认',
           version: 2,
-          allocations: transfer().allocations.map((a) => ({ ...a, case_state: 'awaiting_first_review', case_state_label: '待初审' })),
+          allocations: transfer().allocations.map((a) => ({
+            ...a,
+            case_state: 'awaiting_first_review',
+            case_state_label: '待初审',
+            has_acceptance_notice: true,
+          })),
         }),
+      print_acceptance_notice: () => '/prints/ZJ-2026-000101-受理通知书.pdf',
     });
     const onChanged = vi.fn();
     const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={onChanged} />);
@@ -56,6 +62,28 @@ describe('待核款', () => {
     });
     expect(await screen.findByTestId('check-result')).toHaveTextContent('进入待初审：ZJ-2026-000101、ZJ-2026-000102');
     expect(onChanged).toHaveBeenCalledTimes(1);
+  });
+
+  it('prints the acceptance notice of a case the core says was accepted, and only then', async () => {
+    const core = fakeCore({
+      payment_cases: () => CASES,
+      transfers: () => [
+        transfer({
+          allocations: [
+            { ...transfer().allocations[0], case_state: 'awaiting_first_review', case_state_label: '待初审', has_acceptance_notice: true },
+            transfer().allocations[1],
+          ],
+        }),
+      ],
+      print_acceptance_notice: () => '/prints/ZJ-2026-000101-受理通知书.pdf',
+    });
+    const { user } = renderWithProviders(<PaymentsDesk overview={overview} onChanged={() => {}} />);
+    await openCheck(user);
+    expect(screen.queryByTestId('acceptance-notice-ZJ-2026-000102')).toBeNull();
+    await user.click(screen.getByTestId('acceptance-notice-ZJ-2026-000101'));
+    await waitFor(() => expect(core.callsTo('print_acceptance_notice')).toHaveLength(1));
+    expect(inputOf<{ key: string }>(core.callsTo('print_acceptance_notice')[0])).toEqual({ key: 'ZJ-2026-000101' });
+    expect(await screen.findByText('受理通知书已生成：/prints/ZJ-2026-000101-受理通知书.pdf')).toBeInTheDocument();
   });
 
   it('a refusal from the core is shown as it came', async () => {

@@ -1,14 +1,34 @@
 // One transfer as the checker sees it: who paid what, when, under which reference,
 // who recorded it, and how it is split over the cases.
 import type { ReactNode } from 'react';
-import { Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
-import type { AllocationView, TransferState, TransferView } from '../api/bindings';
+import { App as AntApp, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { FileDoneOutlined } from '@ant-design/icons';
+import type { AllocationView, ApiError, TransferState, TransferView } from '../api/bindings';
+import { paymentsApi } from './api';
 import { fmtDateTime } from '../shared/format';
 import { StateTag } from './common';
 import { fmtYuan } from './money';
 import { pt } from './texts';
 
 const TRANSFER_COLOR: Record<TransferState, string> = { recorded: 'blue', confirmed: 'green', rejected: 'red' };
+
+/** 受理通知书 of an accepted case: shown where the core says the case was accepted. */
+function NoticeButton({ a }: { a: AllocationView }) {
+  const { message } = AntApp.useApp();
+  if (!a.has_acceptance_notice) return null;
+  const print = async () => {
+    try {
+      void message.success(pt('notice.printed', { path: await paymentsApi.printAcceptanceNotice(a.serial) }));
+    } catch (e) {
+      void message.error(pt('notice.failed', { message: (e as ApiError).message }));
+    }
+  };
+  return (
+    <Button size="small" icon={<FileDoneOutlined />} onClick={() => void print()} data-testid={`acceptance-notice-${a.serial}`}>
+      {pt('notice.print')}
+    </Button>
+  );
+}
 
 export function TransferCard({ t, index, actions }: { t: TransferView; index: number; actions?: ReactNode }) {
   return (
@@ -73,6 +93,7 @@ export function TransferCard({ t, index, actions }: { t: TransferView; index: nu
             width: 110,
             render: (_v, a) => <StateTag state={a.case_state} label={a.case_state_label} />,
           },
+          { title: pt('col.notice'), key: 'notice', width: 150, render: (_v, a) => <NoticeButton a={a} /> },
         ]}
       />
     </Card>

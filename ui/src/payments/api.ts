@@ -1,6 +1,7 @@
 // Typed wrappers around the core's payments commands (one argument named `input`;
 // failures reject with an ApiError).
 import type {
+  CaseKey,
   CheckTransferInput,
   DayReportInput,
   DayReportView,
@@ -28,6 +29,8 @@ export const paymentsApi = {
   recordTransfer: (input: RecordTransferInput) => call<TransferView>('record_transfer', { input }),
   transfers: (state: TransferState | null) => call<TransferView[]>('transfers', { input: { state } satisfies TransfersInput }),
   checkTransfer: (input: CheckTransferInput) => call<TransferView>('check_transfer', { input }),
+  /** Writes the acceptance notice (受理通知书) of an accepted case, opens it, returns its path. */
+  printAcceptanceNotice: (serial: string) => call<string>('print_acceptance_notice', { input: { key: serial } satisfies CaseKey }),
   importStatement: (input: ImportStatementInput) => call<StatementImportView>('import_statement', { input }),
   /** 取消: the import being matched stops at its next line, recording nothing. */
   cancelStatementImport: () => call<null>('cancel_statement_import'),

@@ -67,7 +67,7 @@ export const CASES: PaymentCaseRow[] = [
   }),
 ];
 
-const CHECKING = { case_state: 'awaiting_payment_check', case_state_label: '待核款' } as const;
+const CHECKING = { case_state: 'awaiting_payment_check', case_state_label: '待核款', has_acceptance_notice: false } as const;
 
 export function transfer(over: Partial<TransferView> = {}): TransferView {
   return {

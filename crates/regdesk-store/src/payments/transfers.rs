@@ -123,7 +123,8 @@ fn load_transfer(conn: &Connection, id: &str) -> Result<TransferRow> {
 
 fn transfer_view(conn: &Connection, t: TransferRow, viewer: &str, viewer_is_finance: bool) -> Result<TransferView> {
     let mut stmt = conn.prepare(
-        "SELECT a.case_id, c.serial, c.title, a.amount_fen, c.state FROM allocations a JOIN cases c ON c.id = a.case_id
+        "SELECT a.case_id, c.serial, c.title, a.amount_fen, c.state, c.accepted_on IS NOT NULL
+         FROM allocations a JOIN cases c ON c.id = a.case_id
          WHERE a.transfer_id = ?1 ORDER BY c.serial",
     )?;
     let allocations = stmt
@@ -134,11 +135,12 @@ fn transfer_view(conn: &Connection, t: TransferRow, viewer: &str, viewer_is_fina
                 r.get::<_, String>(2)?,
                 r.get::<_, i64>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, bool>(5)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
-        .map(|(case_id, serial, title, amount_fen, state)| {
+        .map(|(case_id, serial, title, amount_fen, state, accepted)| {
             let state: CaseState = from_code("案件状态", &state)?;
             Ok(AllocationView {
                 case_id,
@@ -147,6 +149,7 @@ fn transfer_view(conn: &Connection, t: TransferRow, viewer: &str, viewer_is_fina
                 amount_fen,
                 case_state: state,
                 case_state_label: state.label().to_string(),
+                has_acceptance_notice: accepted,
             })
         })
         .collect::<Result<Vec<_>>>()?;

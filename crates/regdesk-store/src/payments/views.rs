@@ -71,6 +71,8 @@ pub struct AllocationView {
     pub amount_fen: i64,
     pub case_state: CaseState,
     pub case_state_label: String,
+    /// The case was accepted (payment confirmed, clock started): its 受理通知书 can be printed.
+    pub has_acceptance_notice: bool,
 }
 
 /// 线下转账记录（显示用）。

@@ -442,19 +442,50 @@ fn printers_keep_their_offsets_and_the_batch_uses_them() {
         )
         .unwrap_err();
     assert_eq!(code_of(&e), "offset_range");
-    // The desk may not change offsets; it reads them.
-    assert!(f
+    // The desk stores what it measured on the calibration page: one journaled command.
+    let p = f
         .store
         .save_certificate_printer(
             &liu,
             &PrinterInput {
-                name: "x".into(),
-                version: 0,
-                ..PrinterInput::default()
-            }
+                name: "证书打印机".into(),
+                offset_x_mm: 1.5,
+                offset_y_mm: -2.0,
+                version: 1,
+            },
         )
-        .is_err());
-    assert_eq!(f.store.certificate_settings(&liu).unwrap().printers, vec![p]);
+        .unwrap();
+    assert_eq!((p.offset_x_mm, p.version), (1.5, 2));
+    let c = raw_db(f.store.path()).unwrap();
+    let (command, staff): (String, String) = c
+        .query_row(
+            "SELECT j.command, s.username FROM journal j JOIN staff s ON s.id = j.staff_id
+             WHERE j.entity = 'certificate_printer' ORDER BY j.seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (command.as_str(), staff.as_str()),
+        ("save_certificate_printer", "liuyang")
+    );
+    drop(c);
+    // Nobody else: the counter clerk is refused, naming who may.
+    let clerk = sample_login(&f, "wangli");
+    let e = f
+        .store
+        .save_certificate_printer(
+            &clerk,
+            &PrinterInput {
+                name: "证书打印机".into(),
+                offset_x_mm: 0.0,
+                offset_y_mm: 0.0,
+                version: 2,
+            },
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("保存打印机偏移"), "{e}");
+    assert_eq!(f.store.certificate_settings(&liu).unwrap().printers, vec![p.clone()]);
     let row = queue(&f, &liu).remove(0);
     let (summary, _) = f
         .store
@@ -479,7 +510,7 @@ fn printers_keep_their_offsets_and_the_batch_uses_them() {
         .unwrap();
     assert_eq!(
         (mode.as_str(), printer.as_str(), x, y),
-        ("overprint", "证书打印机", 1.3, -2.0)
+        ("overprint", "证书打印机", 1.5, -2.0)
     );
     let page = f
         .store

@@ -128,6 +128,9 @@ pub(super) fn as_version_12(conn: &Connection) {
          DROP TRIGGER case_queue_search_delete; DROP TABLE case_queue_search;",
     )
     .unwrap();
+    // 024: the office's 一人一表 setting.
+    conn.execute_batch("ALTER TABLE settings DROP COLUMN batch_signing_form;")
+        .unwrap();
     // 019: kept counts, queue indexes, the short-search index.
     conn.execute_batch(
         "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;

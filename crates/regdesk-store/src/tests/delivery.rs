@@ -218,23 +218,6 @@ fn state(d: &Desk, id: &str) -> CaseState {
     d.f.store.case_detail(&d.liu, id).unwrap().state
 }
 
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("x.pdf");
-    std::fs::write(&p, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(&p)
-        .arg("-")
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 #[test]
 fn mailing_labels_waybill_scan_and_the_same_waybill_never_twice() {
     let d = registered(12);
@@ -421,6 +404,74 @@ fn mailing_labels_waybill_scan_and_the_same_waybill_never_twice() {
     assert!(report.ok, "{report:?}");
 }
 
+/// The day's list and the mail desk's 今日已寄 are the office day's range of
+/// the shipping time's index: a shipment at 23:59:59 office time is that day's,
+/// one a second later the next day's; no scan of every shipment.
+#[test]
+fn the_days_shipments_are_a_range_of_the_shipping_time_index_in_office_days() {
+    use chrono::TimeZone;
+    let d = registered(12);
+    let mail = of(&d, Delivery::Mail);
+    assert!(mail.len() >= 2);
+    let ship = |at: chrono::DateTime<chrono::Utc>, case: &CaseDetail, waybill: &str| {
+        d.f.clock.set(at);
+        let liu = login(&d.f, "liuyang");
+        d.f.store
+            .ship_cases(
+                &liu,
+                &ShipCasesInput {
+                    cases: vec![case.registration_number.clone().unwrap()],
+                    waybill: waybill.into(),
+                },
+            )
+            .unwrap();
+        liu
+    };
+    ship(
+        Utc.with_ymd_and_hms(2026, 11, 25, 15, 59, 59).unwrap(),
+        &mail[0],
+        "SF1234567890123",
+    );
+    let liu = ship(
+        Utc.with_ymd_and_hms(2026, 11, 25, 16, 0, 0).unwrap(),
+        &mail[1],
+        "987654321098",
+    );
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let text_of = |day: NaiveDate| pdf_text(&d.f.store.shipping_list_pdf(&liu, day).unwrap().1);
+    let t = text_of(day);
+    assert!(t.contains("SF1234567890123") && !t.contains("987654321098"), "{t}");
+    let t = text_of(day.succ_opt().unwrap());
+    assert!(t.contains("987654321098") && !t.contains("SF1234567890123"), "{t}");
+    // Now it is 00:00:00 on the 26th, office time: today's one is the second.
+    let desk = d.f.store.mail_desk(&liu).unwrap();
+    assert_eq!(
+        desk.shipped_today.iter().map(|s| s.waybill.clone()).collect::<Vec<_>>(),
+        vec![Some("987654321098".to_string())]
+    );
+
+    let (from, to) = crate::delivery::office_day_range(day);
+    assert_eq!(from, Utc.with_ymd_and_hms(2026, 11, 24, 16, 0, 0).unwrap());
+    assert_eq!(to, Utc.with_ymd_and_hms(2026, 11, 25, 16, 0, 0).unwrap());
+    let conn = d.f.store.conn();
+    let plan = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = stmt
+            .query_map(params, |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        rows.join(" | ")
+    };
+    for p in [
+        plan(crate::delivery::SHIPPED_BETWEEN, &[&from, &to]),
+        plan(crate::delivery::OPEN_SHIPMENTS, &[]),
+    ] {
+        assert!(p.contains("USING INDEX shipments_by_shipped"), "{p}");
+        assert!(!p.contains("SCAN"), "{p}");
+    }
+}
+
 fn collector(kind: CollectorKind) -> HandoverInput {
     HandoverInput {
         collector: kind,
@@ -599,6 +650,22 @@ fn the_acceptance_notice_once_accepted_at_the_counter_finance_and_the_desk() {
             .serial;
     let e = d.f.store.acceptance_notice_pdf(&d.clerk, &draft).unwrap_err();
     assert!(e.to_string().contains("尚未受理"), "{e}");
+    // The views say so, for the counter's and finance's print buttons.
+    assert!(
+        d.f.store
+            .case_detail(&d.clerk, &c.serial)
+            .unwrap()
+            .has_acceptance_notice
+    );
+    assert!(!d.f.store.case_detail(&d.clerk, &draft).unwrap().has_acceptance_notice);
+    let transfers = d.f.store.transfers(&d.chen, &TransfersInput { state: None }).unwrap();
+    let mut accepted = 0;
+    for a in transfers.iter().flat_map(|t| t.allocations.iter()) {
+        let case = d.f.store.case_detail(&d.clerk, &a.case_id).unwrap();
+        assert_eq!(a.has_acceptance_notice, case.accepted_on.is_some(), "{}", a.serial);
+        accepted += usize::from(a.has_acceptance_notice);
+    }
+    assert!(accepted > 0);
 }
 
 #[test]

@@ -126,6 +126,7 @@ fn csv_line(cells: &[String]) -> String {
 
 struct Desk {
     f: Fixture,
+    admin: Session,
     clerk: Session,
     applicant: String,
     folder: PathBuf,
@@ -139,6 +140,7 @@ fn desk() -> Desk {
     std::fs::create_dir(&folder).unwrap();
     Desk {
         f,
+        admin,
         clerk,
         applicant,
         folder,
@@ -241,6 +243,139 @@ fn a_good_sheet_previews_then_becomes_one_draft_per_row() {
             .unwrap();
     assert!(again.iter().all(|s| !s.submitted && !s.message.is_empty()), "{again:?}");
     assert_eq!(journal_count(&d.f), before + 3);
+    assert!(d.f.store.verify_audit().unwrap().ok);
+}
+
+/// 一人一表: where the office allows it, the batch is signed with one form per
+/// signer, its one scan recorded against each case the signer signs.
+#[test]
+fn a_batch_is_signed_with_one_form_per_signer_where_the_office_allows_it() {
+    let d = desk();
+    let works = [("西湖春晓", "张伟"), ("断桥残雪", "李娜"), ("平湖秋月", "张伟")];
+    all_files(&d, &works);
+    // 张伟 paints two of the three: the same person (same ID number) in both.
+    let rows = vec![
+        good("西湖春晓", "张伟", "100"),
+        good("断桥残雪", "李娜", "101"),
+        good("平湖秋月", "张伟", "100"),
+    ];
+    let path = d.sheet("批量.xlsx", &xlsx(&rows));
+    let done = d.import(&path, false);
+    let ids: Vec<String> = done.rows.iter().map(|r| r.case_id.clone().unwrap()).collect();
+    d.f.store
+        .submit_many_for_signing(&d.clerk, &SubmitManyInput { case_ids: ids.clone() })
+        .unwrap();
+    let scan_path = d.f.dir.path().join("签章表.png");
+    std::fs::write(&scan_path, include_bytes!("../../../../assets/icons/32x32.png")).unwrap();
+    let scan =
+        d.f.store
+            .add_file(&d.clerk, &scan_path, FilePurpose::SignedForm)
+            .unwrap()
+            .id;
+    let input = |signer: u32| BatchSignatureInput {
+        case_ids: ids.clone(),
+        signer,
+        scan_ref: scan.clone(),
+    };
+
+    // Off by default: the view says why, and recording is refused.
+    let v =
+        d.f.store
+            .batch_signing(&d.clerk, &BatchCasesInput { case_ids: ids.clone() })
+            .unwrap();
+    assert!(!v.allowed);
+    assert!(v.problem.as_deref().unwrap_or("").contains("未开启"), "{v:?}");
+    let e = d.f.store.record_batch_signature(&d.clerk, &input(1)).unwrap_err();
+    assert!(e.to_string().contains("未开启"), "{e}");
+
+    // The admin allows it (the counter may not).
+    let version = d.f.store.settings(&d.admin).unwrap().version;
+    let allow = BatchSigningSettingInput { version, allowed: true };
+    assert!(d.f.store.set_batch_signing_form(&d.clerk, &allow).is_err());
+    assert!(!d.f.store.settings(&d.admin).unwrap().batch_signing_form);
+    assert!(d.f.store.set_batch_signing_form(&d.admin, &allow).unwrap());
+    assert!(d.f.store.settings(&d.clerk).unwrap().batch_signing_form);
+
+    let v =
+        d.f.store
+            .batch_signing(&d.clerk, &BatchCasesInput { case_ids: ids.clone() })
+            .unwrap();
+    assert_eq!(v.problem, None);
+    let names: Vec<(&str, usize, bool)> = v
+        .signers
+        .iter()
+        .map(|s| (s.name.as_str(), s.cases.len(), s.may_sign_now))
+        .collect();
+    assert_eq!(names, [("张伟", 2, true), ("李娜", 1, true)]);
+    assert!(
+        v.signers[0].id_number.contains('*'),
+        "masked: {}",
+        v.signers[0].id_number
+    );
+
+    // 张伟's form lists both of his works, and no other.
+    let (name, pdf) = d.f.store.batch_signing_form_pdf(&d.clerk, &input(1)).unwrap();
+    assert!(name.contains("张伟"), "{name}");
+    let t = pdf_text(&pdf);
+    let serial = |i: usize| done.rows[i].serial.clone().unwrap();
+    assert!(
+        t.contains(&serial(0)) && t.contains(&serial(2)) && !t.contains(&serial(1)),
+        "{t}"
+    );
+    assert!(t.contains("西湖春晓") && t.contains("平湖秋月"), "{t}");
+
+    // Recording his signed form: one command, the one scan on both cases.
+    let before = journal_count(&d.f);
+    let after = d.f.store.record_batch_signature(&d.clerk, &input(1)).unwrap();
+    assert_eq!(journal_count(&d.f), before + 1, "one command");
+    assert_eq!(after.len(), 2);
+    for c in &after {
+        // One owner each: signed in full, the case goes on to 待缴费.
+        assert_eq!(c.state, CaseState::AwaitingPayment, "{}", c.serial);
+        let rec = c.signing[0].record.as_ref().unwrap();
+        assert_eq!(
+            rec.method,
+            regdesk_domain::signature::SignatureMethod::PaperScan { scan_ref: scan.clone() }
+        );
+    }
+    assert_eq!(
+        d.f.store.case_detail(&d.clerk, &ids[1]).unwrap().state,
+        CaseState::AwaitingSignatures,
+        "李娜's work waits for her form"
+    );
+    // Again: nothing left for him; the batch now has a case no longer 待签章.
+    let e = d.f.store.record_batch_signature(&d.clerk, &input(1)).unwrap_err();
+    assert!(e.to_string().contains("待签章"), "{e}");
+    // 李娜 signs hers on her own form, over the one case left.
+    let rest = BatchSignatureInput {
+        case_ids: vec![ids[1].clone()],
+        signer: 1,
+        scan_ref: scan.clone(),
+    };
+    let e =
+        d.f.store
+            .record_batch_signature(
+                &d.clerk,
+                &BatchSignatureInput {
+                    signer: 2,
+                    ..rest.clone()
+                },
+            )
+            .unwrap_err();
+    assert!(e.to_string().contains("第 2 位"), "{e}");
+    let e =
+        d.f.store
+            .record_batch_signature(
+                &d.clerk,
+                &BatchSignatureInput {
+                    scan_ref: done.rows[1].case_id.clone().unwrap(),
+                    ..rest.clone()
+                },
+            )
+            .unwrap_err();
+    assert!(e.to_string().contains("签章页扫描件"), "{e}");
+    let last = d.f.store.record_batch_signature(&d.clerk, &rest).unwrap();
+    assert_eq!(last[0].state, CaseState::AwaitingPayment);
     assert!(d.f.store.verify_audit().unwrap().ok);
 }
 
