@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use regdesk_domain::stored::JOURNAL_FORMAT;
-use rusqlite::{params, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
 use crate::anchor::{Head, HeadState, StagedHead};
@@ -156,10 +156,23 @@ impl Store {
         };
         // An entry that mirrors the server is never pushed: it is "synced" when made.
         let synced_at = (meta.pulled.is_some() || meta.local_only).then_some(now);
+        // Numbered for the server: this station's own entry with shared effects, made while enrolled.
+        let pushed = synced_at.is_none() && recorded.effects.as_deref().is_some_and(|e| e != "[]");
+        let push_seq: Option<i64> = if pushed {
+            tx.prepare_cached(
+                "SELECT COALESCE((SELECT MAX(push_seq) FROM journal), 0) + 1
+                 FROM sync_enrolment WHERE id = 1",
+            )?
+            .query_row([], |r| r.get(0))
+            .optional()?
+        } else {
+            None
+        };
         tx.prepare_cached(
             "INSERT INTO journal (seq, id, station_id, staff_id, at, command, entity, entity_id, entity_version,
-                                  payload, payload_format, row_digests, effects, origin_id, origin_station, office_seq, synced_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                                  payload, payload_format, row_digests, effects, origin_id, origin_station, office_seq, synced_at,
+                                  push_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?
         .execute(params![
             seq,
@@ -178,7 +191,8 @@ impl Store {
             origin,
             origin_station,
             office_seq,
-            synced_at
+            synced_at,
+            push_seq
         ])?;
         let entry_hash = crate::audit::append(tx, seq, &id)?;
         crate::audit::set_high_seq(tx, seq)?;

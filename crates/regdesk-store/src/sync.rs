@@ -390,8 +390,7 @@ pub(crate) fn is_enrolled(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_enrolment)", [], |r| r.get(0))?)
 }
 
-const OUTBOX_WHERE: &str = "j.synced_at IS NULL AND j.effects IS NOT NULL AND j.effects <> '[]'
-     AND j.seq > (SELECT since_seq FROM sync_enrolment WHERE id = 1)";
+const OUTBOX_WHERE: &str = "j.synced_at IS NULL AND j.push_seq IS NOT NULL";
 
 fn outbox_count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row(
@@ -401,7 +400,7 @@ fn outbox_count(conn: &Connection) -> Result<u32> {
     )?)
 }
 
-const ENTRY_COLS: &str = "j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
+const ENTRY_COLS: &str = "COALESCE(j.push_seq, 0), j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
      j.entity_version, j.payload, j.payload_format, j.effects";
 
 /// A journal row as the protocol's [`Entry`].

@@ -14,6 +14,11 @@ ALTER TABLE journal ADD COLUMN office_seq INTEGER;
 ALTER TABLE journal ADD COLUMN origin_id TEXT;
 ALTER TABLE journal ADD COLUMN origin_station TEXT;
 CREATE UNIQUE INDEX journal_origin ON journal (origin_id) WHERE origin_id IS NOT NULL;
+-- The entry's place among the entries this station sends the server (from 1
+-- at enrolment, no gaps): only entries the server must see are numbered, so
+-- the server can tell a missing entry from one the station keeps to itself.
+ALTER TABLE journal ADD COLUMN push_seq INTEGER;
+CREATE UNIQUE INDEX journal_push ON journal (push_seq) WHERE push_seq IS NOT NULL;
 
 -- The server this station is enrolled with (none: it works alone).
 CREATE TABLE sync_enrolment (

@@ -115,7 +115,7 @@ pub(super) fn as_version_12(conn: &Connection) {
     // 021: sync.
     conn.execute_batch(
         "DROP TABLE sync_inbox; DROP TABLE sync_state; DROP TABLE sync_enrolment;
-         DROP INDEX journal_origin; ALTER TABLE journal DROP COLUMN origin_id; ALTER TABLE journal DROP COLUMN origin_station;
+         DROP INDEX journal_origin; DROP INDEX journal_push; ALTER TABLE journal DROP COLUMN push_seq; ALTER TABLE journal DROP COLUMN origin_id; ALTER TABLE journal DROP COLUMN origin_station;
          ALTER TABLE journal DROP COLUMN office_seq; ALTER TABLE journal DROP COLUMN effects;",
     )
     .unwrap();
