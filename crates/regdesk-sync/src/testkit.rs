@@ -115,7 +115,7 @@ pub async fn serve(pki: &Pki, router: Router) -> TestServer {
 pub async fn serve_chain(pki: &Pki, chain: Vec<Vec<u8>>, router: Router) -> TestServer {
     let certs = chain.into_iter().map(CertificateDer::from).collect();
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.leaf_key.clone()));
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+    let mut config = rustls::ServerConfig::builder_with_provider(crate::client::provider())
         .with_protocol_versions(&[&rustls::version::TLS13])
         .unwrap()
         .with_no_client_auth()
