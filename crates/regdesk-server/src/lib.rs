@@ -1,5 +1,10 @@
 //! The central server: the office's one record in PostgreSQL, shared by every
 //! enrolled workstation over HTTPS (see `docs/SYNC.md`).
 
+pub mod auth;
+pub mod http;
+pub mod office;
 pub mod pg;
 pub mod schema;
+pub mod stations;
+pub mod tls;

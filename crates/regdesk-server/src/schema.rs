@@ -7,7 +7,7 @@ use tokio_postgres::Client;
 
 /// Every migration, in order: `(name, sql)`. A migration is never edited
 /// once released; a change is a new file.
-pub const MIGRATIONS: &[(&str, &str)] = &[];
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_base", include_str!("../migrations/0001_base.sql"))];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).
 const LOCK: i64 = 0x0072_6567_6465_736b;

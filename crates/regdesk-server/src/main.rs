@@ -1,0 +1,415 @@
+//! `regdesk-server`: the central server of an office.
+//!
+//! Exit codes: 0 done; 1 refused or failed (the reason on stderr); 2 usage.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use regdesk_server::pg::{Cluster, ClusterError, StopMode};
+use regdesk_server::stations::{self, StationError, CODE_TTL_SECS};
+use regdesk_server::tls::{self, CertFiles, TlsError};
+use regdesk_server::{http, schema};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "regdesk-server",
+    version,
+    about = "作品登记工作台中心服务器：机构的统一记录（PostgreSQL），各工作站经 HTTPS 同步。 / RegDesk's central server: the office's one record in PostgreSQL, synced by every workstation over HTTPS.",
+    after_help = "不带子命令时运行服务器，直到收到 SIGTERM 或 Ctrl-C。未给 --database-url 时，在 数据目录/pg 下建立并运行私有 PostgreSQL（需系统的 postgresql 软件包），退出时停止它。未给证书时，首次启动生成机构 CA 与服务器证书（数据目录/tls），并打印 CA 指纹供工作站核对。退出码：0 完成，1 被拒绝或失败（原因见标准错误），2 用法错误。\nWithout a subcommand the server runs until SIGTERM or Ctrl-C. Without --database-url it makes and runs a private PostgreSQL cluster under DIR/pg (system postgresql package) and stops it on exit. Without certificates it makes an office CA and a server certificate at first start (DIR/tls) and prints the CA fingerprint stations check. Exit codes: 0 done, 1 refused or failed (reason on stderr), 2 usage."
+)]
+struct Cli {
+    /// 数据目录（私有数据库、证书）。 / Data directory (private database, certificates).
+    #[arg(long, global = true, env = "REGDESK_SERVER_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// 监听地址（端口 0：由系统选择，实际地址打印在标准输出）。 / Address to listen on (port 0: the system picks; the real address is printed).
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    listen: SocketAddr,
+    /// 使用现有 PostgreSQL（如 postgresql://regdesk@db/regdesk），不启动私有数据库。 / Use an existing PostgreSQL instead of the private cluster.
+    #[arg(long, global = true, env = "REGDESK_DATABASE_URL")]
+    database_url: Option<String>,
+    /// 本机构自有证书（PEM，完整证书链，CA 在最后）；须与 --tls-key 同时给出。 / The office's own certificate chain (PEM, CA last); with --tls-key.
+    #[arg(long, global = true)]
+    tls_cert: Option<PathBuf>,
+    /// 本机构自有证书的私钥（PEM）。 / The private key of --tls-cert (PEM).
+    #[arg(long, global = true)]
+    tls_key: Option<PathBuf>,
+    /// 服务器证书另含的主机名或 IP（可多次给出）。 / Extra host name or IP for the server certificate (repeatable).
+    #[arg(long)]
+    san: Vec<String>,
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// 工作站：生成加入码、列出、吊销。 / Stations: enrolment codes, list, revoke.
+    #[command(subcommand)]
+    Station(StationCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum StationCmd {
+    /// 为新工作站生成一次性加入码（24 小时内有效，只能用一次），并打印 CA 指纹。 / A one-time enrolment code (24 h, single use) and the CA fingerprint.
+    Add {
+        /// 工作站名称，如 受理窗口2 / The station's name
+        #[arg(long)]
+        name: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+        /// Validity of the code in seconds (tests).
+        #[arg(long, hide = true, default_value_t = CODE_TTL_SECS)]
+        code_ttl_secs: i64,
+    },
+    /// 列出工作站与未使用的加入码。 / Stations and unused codes.
+    List {
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
+    /// 吊销工作站：其后的同步请求一律拒绝，本机数据仍可查看。 / Revoke a station: its later requests are refused.
+    Revoke {
+        /// 工作站名称 / The station's name
+        name: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum MainError {
+    #[error("请用 --data-dir 指定服务器的数据目录（或设置 REGDESK_SERVER_DATA_DIR）")]
+    NoDataDir,
+    #[error("数据目录 {path}：{source}")]
+    DataDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("--database-url 无法识别：{0}（应形如 postgresql://用户@主机/数据库）")]
+    DatabaseUrl(String),
+    #[error("连不上数据库：{0}")]
+    Connect(String),
+    #[error("不能监听 {addr}：{source}（端口被占用时请换一个 --listen）")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaError),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error(transparent)]
+    Station(#[from] StationError),
+    #[error("数据库出错：{0}")]
+    Db(#[from] tokio_postgres::Error),
+    #[error("服务器运行出错：{0}")]
+    Serve(std::io::Error),
+    #[error("输出失败：{0}")]
+    Output(std::io::Error),
+}
+
+/// The database the server uses, and the private cluster it started, if any
+/// (stopped when the command ends; a cluster already running is left running).
+struct Database {
+    config: tokio_postgres::Config,
+    started: Option<Cluster>,
+}
+
+impl Database {
+    async fn open(data_dir: &Path, url: Option<&str>) -> Result<Database, MainError> {
+        let database = match url {
+            Some(url) => Database {
+                config: url
+                    .parse::<tokio_postgres::Config>()
+                    .map_err(|e| MainError::DatabaseUrl(e.to_string()))?,
+                started: None,
+            },
+            None => {
+                let cluster = Cluster::new(data_dir.join("pg"))?;
+                let running = cluster.is_running().await;
+                cluster.start().await?;
+                Database {
+                    config: cluster.config(),
+                    started: (!running).then_some(cluster),
+                }
+            }
+        };
+        let migrated = database.migrate().await;
+        if let Err(e) = migrated {
+            database.close().await;
+            return Err(e);
+        }
+        Ok(database)
+    }
+
+    async fn connect(&self) -> Result<tokio_postgres::Client, MainError> {
+        let (client, connection) = self
+            .config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| MainError::Connect(e.to_string()))?;
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::warn!(error = %e, "database connection ended");
+            }
+        });
+        Ok(client)
+    }
+
+    async fn migrate(&self) -> Result<(), MainError> {
+        let mut client = self.connect().await?;
+        let applied = schema::migrate(&mut client).await?;
+        if applied > 0 {
+            tracing::info!(applied, "database schema migrated");
+        }
+        Ok(())
+    }
+
+    fn pool(&self) -> Result<Pool, MainError> {
+        let manager = Manager::from_config(
+            self.config.clone(),
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        Pool::builder(manager)
+            .max_size(16)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(http::POOL_WAIT))
+            .create_timeout(Some(http::POOL_WAIT))
+            .build()
+            .map_err(|e| MainError::Connect(e.to_string()))
+    }
+
+    /// Stops the private cluster if this command started it.
+    async fn close(self) {
+        if let Some(cluster) = self.started {
+            match cluster.stop(StopMode::Fast).await {
+                Ok(()) => tracing::info!("private PostgreSQL stopped"),
+                Err(e) => tracing::error!(error = %e, "private PostgreSQL did not stop"),
+            }
+        }
+    }
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf, MainError> {
+    let dir = cli.data_dir.clone().ok_or(MainError::NoDataDir)?;
+    std::fs::create_dir_all(&dir).map_err(|source| MainError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    std::fs::canonicalize(&dir).map_err(|source| MainError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    })
+}
+
+fn cert_files(cli: &Cli) -> CertFiles {
+    CertFiles {
+        cert: cli.tls_cert.clone(),
+        key: cli.tls_key.clone(),
+    }
+}
+
+/// Who runs an admin command, for the records it leaves (`made_by`, `revoked_by`).
+fn operator() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .map(|u| format!("server:{u}"))
+        .unwrap_or_else(|_| "server".to_string())
+}
+
+fn out(line: impl std::fmt::Display) -> Result<(), MainError> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}").map_err(MainError::Output)?;
+    stdout.flush().map_err(MainError::Output)
+}
+
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = terminate => {}
+        r = tokio::signal::ctrl_c() => {
+            if let Err(e) = r {
+                tracing::error!(error = %e, "cannot listen for Ctrl-C");
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+async fn serve(cli: &Cli, dir: &Path, database: &Database) -> Result<(), MainError> {
+    let tls = tls::prepare(dir, &cert_files(cli), &cli.san)?;
+    let pool = database.pool()?;
+    let state = http::AppState {
+        pool: pool.clone(),
+        ca_fingerprint: tls.ca_fingerprint.clone(),
+    };
+    let app = http::router(state);
+    let listener = std::net::TcpListener::bind(cli.listen).map_err(|source| MainError::Listen {
+        addr: cli.listen,
+        source,
+    })?;
+    let listen_error = |source| MainError::Listen {
+        addr: cli.listen,
+        source,
+    };
+    listener.set_nonblocking(true).map_err(listen_error)?;
+    let addr = listener.local_addr().map_err(listen_error)?;
+    out(format_args!(
+        "regdesk-server: CA fingerprint (SHA-256) {}",
+        tls.ca_fingerprint
+    ))?;
+    out(format_args!("regdesk-server: listening on https://{addr}"))?;
+    tracing::info!(%addr, "serving");
+
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping");
+        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    let served = axum_server::from_tcp_rustls(listener, axum_server::tls_rustls::RustlsConfig::from_config(tls.config))
+        .handle(handle)
+        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+        .await;
+    pool.close();
+    served.map_err(MainError::Serve)
+}
+
+async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -> Result<(), MainError> {
+    let mut client = database.connect().await?;
+    match cmd {
+        StationCmd::Add {
+            name,
+            json,
+            code_ttl_secs,
+        } => {
+            let fingerprint = tls::ca_fingerprint(dir, &cert_files(cli))?;
+            let code = stations::add_code(&mut client, name, &operator(), *code_ttl_secs, &fingerprint).await?;
+            if *json {
+                out(serde_json::to_string(&code).map_err(|e| MainError::Output(e.into()))?)?;
+            } else {
+                out(format_args!("工作站 / station: {}", code.station_name))?;
+                out(format_args!("加入码 / code: {}", code.code))?;
+                out(format_args!(
+                    "有效期至 / expires: {}",
+                    code.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
+                ))?;
+                out(format_args!("CA 指纹 / CA fingerprint: {}", code.ca_fingerprint))?;
+            }
+        }
+        StationCmd::List { json } => {
+            let list = stations::list(&client).await?;
+            if *json {
+                out(serde_json::to_string(&list).map_err(|e| MainError::Output(e.into()))?)?;
+            } else if list.is_empty() {
+                out("（尚无工作站） / no stations")?;
+            } else {
+                let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|| "-".into())
+                };
+                for s in list {
+                    let state = match s.status {
+                        "enrolled" => "已加入",
+                        "revoked" => "已吊销",
+                        _ => "待加入",
+                    };
+                    out(format_args!(
+                        "{}\t{}\t{}\t加入 {}\t最近同步 {}\t{}",
+                        s.name,
+                        state,
+                        s.station_id.as_deref().unwrap_or("-"),
+                        time(s.enrolled_at),
+                        time(s.last_seen_at),
+                        match s.status {
+                            "pending" => format!("加入码有效至 {}", time(s.code_expires_at)),
+                            "revoked" => format!("吊销于 {}", time(s.revoked_at)),
+                            _ => s.app_version.unwrap_or_default(),
+                        }
+                    ))?;
+                }
+            }
+        }
+        StationCmd::Revoke { name } => {
+            let n = stations::revoke(&mut client, name, &operator()).await?;
+            if n > 0 {
+                out(format_args!("已吊销工作站“{}”。 / revoked.", name.trim()))?;
+            } else {
+                out(format_args!(
+                    "“{}”尚未加入，其加入码已作废。 / its unused code was cancelled.",
+                    name.trim()
+                ))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<(), MainError> {
+    let dir = data_dir(&cli)?;
+    cert_files(&cli).check()?;
+    let database = Database::open(&dir, cli.database_url.as_deref()).await?;
+    let result = match &cli.cmd {
+        None => serve(&cli, &dir, &database).await,
+        Some(Cmd::Station(cmd)) => station(&cli, &dir, &database, cmd).await,
+    };
+    database.close().await;
+    result
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("regdesk-server: 无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("regdesk-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
