@@ -4,6 +4,7 @@
 //! takes it as an argument. Types are named after `docs/DOMAIN.md` (its
 //! glossary is §13), with the Chinese term in their doc comment.
 
+pub mod admission;
 pub mod applicant;
 pub mod calendar;
 pub mod category;

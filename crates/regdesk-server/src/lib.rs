@@ -5,6 +5,7 @@ pub mod auth;
 pub mod http;
 pub mod office;
 pub mod pg;
+pub mod record;
 pub mod schema;
 pub mod stations;
 pub mod tls;

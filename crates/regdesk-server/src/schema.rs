@@ -7,7 +7,10 @@ use tokio_postgres::Client;
 
 /// Every migration, in order: `(name, sql)`. A migration is never edited
 /// once released; a change is a new file.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_base", include_str!("../migrations/0001_base.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_base", include_str!("../migrations/0001_base.sql")),
+    ("0002_record", include_str!("../migrations/0002_record.sql")),
+];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).
 const LOCK: i64 = 0x0072_6567_6465_736b;

@@ -1,0 +1,527 @@
+//! Deciding one pushed entry against the record: the checks, in order, and
+//! the accepting transaction.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use regdesk_domain::admission::{self, Need, FINAL_REVIEW, FIRST_REVIEW};
+use regdesk_domain::lifecycle::{CaseFacts, CaseState, CommandKind, StaffId};
+use regdesk_domain::staff::Role;
+use regdesk_sync::protocol::{Entry, RejectCode, Row, RowEffect, Verdict};
+use serde_json::Value;
+use tokio_postgres::Transaction;
+
+use super::rows::{self, describe, text, Current};
+use super::{corrupt, numbers, RecordError, CHANNEL};
+use crate::auth::StationAuth;
+
+/// A permanent refusal of one entry.
+pub(crate) struct Rejection {
+    pub code: RejectCode,
+    pub reason: String,
+}
+
+fn reject(code: RejectCode, reason: impl Into<String>) -> Rejection {
+    Rejection {
+        code,
+        reason: reason.into(),
+    }
+}
+
+/// The record's rows for the keys an entry touches, in the entry's order.
+type Touched = Vec<(String, String, Option<Current>)>;
+
+/// Decides one entry in its own transaction: the verdict kept for its id, or
+/// a new one (kept, with the entry when accepted).
+pub(crate) async fn decide(
+    client: &mut deadpool_postgres::Client,
+    auth: &StationAuth,
+    mut entry: Entry,
+) -> Result<Verdict, RecordError> {
+    let tx = client.transaction().await?;
+    if let Some(r) = tx
+        .query_opt("SELECT verdict FROM record_verdicts WHERE id = $1", &[&entry.id])
+        .await?
+    {
+        return serde_json::from_value(r.get::<_, Value>(0))
+            .map_err(|e| corrupt(format!("记录 {} 的结论无法读取：{e}", entry.id)));
+    }
+    // One accepting transaction of the office at a time: the cursor row stays
+    // locked until commit, so entries commit in the order of their place.
+    let Some(cursor) = tx
+        .query_opt(
+            "SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE",
+            &[&auth.office_id],
+        )
+        .await?
+    else {
+        return Ok(Verdict::RetryLater {
+            reason: RecordError::NoOffice.to_string(),
+        });
+    };
+    let last_seq: i64 = cursor.get(0);
+
+    if let Some(r) = tx
+        .query_opt(
+            "SELECT id FROM record_verdicts WHERE station_id = $1 AND station_seq = $2",
+            &[&entry.station_id, &entry.station_seq],
+        )
+        .await?
+    {
+        let other: uuid::Uuid = r.get(0);
+        return Ok(Verdict::Rejected {
+            code: RejectCode::Malformed,
+            reason: format!(
+                "本工作站的第 {} 条记录已由另一条记录（{other}）使用，这条记录的编号重复，服务器不能接收：请联系信息科检查本工作站的数据目录是否被复制或恢复过",
+                entry.station_seq
+            ),
+            current: Vec::new(),
+        });
+    }
+    let progress: Option<i64> = tx
+        .query_opt(
+            "SELECT last_seq FROM record_station_progress WHERE station_id = $1 FOR UPDATE",
+            &[&entry.station_id],
+        )
+        .await?
+        .map(|r| r.get(0));
+    if let Some(last) = progress {
+        if entry.station_seq > last + 1 {
+            return Ok(Verdict::RetryLater {
+                reason: format!(
+                    "本工作站第 {} 至 {} 条记录还没有送到服务器，第 {} 条要等它们先送到",
+                    last + 1,
+                    entry.station_seq - 1,
+                    entry.station_seq
+                ),
+            });
+        }
+        if entry.station_seq <= last {
+            return Ok(Verdict::Rejected {
+                code: RejectCode::Malformed,
+                reason: format!(
+                    "本工作站第 {} 条之前的记录服务器都已处理，这条记录的编号（{}）落在其中，服务器不能接收：请联系信息科检查本工作站的数据目录是否被复制或恢复过",
+                    last + 1,
+                    entry.station_seq
+                ),
+                current: Vec::new(),
+            });
+        }
+    }
+
+    let mut touched: Touched = Vec::with_capacity(entry.effects.len());
+    for e in &entry.effects {
+        if regdesk_sync::is_shared_table(&e.table) {
+            let current = rows::current(&tx, &e.table, &e.key).await?;
+            touched.push((e.table.clone(), e.key.clone(), current));
+        }
+    }
+
+    let now = Utc::now();
+    let mut outcome = check(&tx, &entry, &touched).await?;
+    if outcome.is_ok() {
+        outcome = match numbers::complete(&tx, &mut entry, now).await? {
+            numbers::Outcome::Done => Ok(()),
+            numbers::Outcome::Reject(r) => Err(r),
+            numbers::Outcome::Wait(reason) => return Ok(Verdict::RetryLater { reason }),
+        };
+    }
+    let verdict = match outcome {
+        Err(r) => Verdict::Rejected {
+            code: r.code,
+            reason: r.reason,
+            current: touched
+                .into_iter()
+                .map(|(table, key, current)| RowEffect {
+                    table,
+                    key,
+                    before: current.as_ref().map(|c| c.digest.clone()),
+                    after: current.map(|c| c.row),
+                })
+                .collect(),
+        },
+        Ok(()) => {
+            let seq = last_seq + 1;
+            rows::apply(&tx, &entry.effects, seq).await?;
+            record_entry(&tx, &auth.office_id, seq, &entry).await?;
+            Verdict::Accepted { office_seq: seq }
+        }
+    };
+    let kept = serde_json::to_value(&verdict).map_err(corrupt)?;
+    tx.execute(
+        "INSERT INTO record_verdicts (id, station_id, station_seq, verdict) VALUES ($1, $2, $3, $4)",
+        &[&entry.id, &entry.station_id, &entry.station_seq, &kept],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO record_station_progress (station_id, last_seq) VALUES ($1, $2)
+         ON CONFLICT (station_id) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+        &[&entry.station_id, &entry.station_seq],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(verdict)
+}
+
+/// Keeps an accepted entry at `seq`, moves the office's cursor there and
+/// notifies every listening server instance (delivered at commit).
+pub(crate) async fn record_entry(
+    tx: &Transaction<'_>,
+    office_id: &str,
+    seq: i64,
+    entry: &Entry,
+) -> Result<(), RecordError> {
+    let effects = serde_json::to_value(&entry.effects).map_err(corrupt)?;
+    let blobs = serde_json::to_value(&entry.blobs).map_err(corrupt)?;
+    tx.execute(
+        "INSERT INTO record_entries (id, office_id, office_seq, station_id, station_seq, staff_id, at, command,
+             entity, entity_id, entity_version, payload, payload_format, effects, blobs)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        &[
+            &entry.id,
+            &office_id,
+            &seq,
+            &entry.station_id,
+            &entry.station_seq,
+            &entry.staff_id,
+            &entry.at,
+            &entry.command,
+            &entry.entity,
+            &entry.entity_id,
+            &entry.entity_version,
+            &entry.payload,
+            &entry.payload_format,
+            &effects,
+            &blobs,
+        ],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE record_cursor SET last_seq = $2 WHERE office_id = $1",
+        &[&office_id, &seq],
+    )
+    .await?;
+    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &format!("{office_id}:{seq}")])
+        .await?;
+    Ok(())
+}
+
+/// The checks, in order: the command, the entry's shape, the staff member,
+/// the versions of the rows, the case state changes, four eyes.
+async fn check(tx: &Transaction<'_>, entry: &Entry, touched: &Touched) -> Result<Result<(), Rejection>, RecordError> {
+    let Some(rule) = admission::admission(&entry.command) else {
+        return Ok(Err(reject(
+            RejectCode::UnknownCommand,
+            format!(
+                "服务器不接收操作“{}”：这一操作不能从工作站同步。请把这条记录放弃，或联系信息科",
+                entry.command
+            ),
+        )));
+    };
+    if let Err(r) = shape(tx, entry, rule.need).await? {
+        return Ok(Err(r));
+    }
+    let staff = match staff(tx, entry, rule.need).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(Err(r)),
+    };
+    // Every row is as the station saw it when the command ran.
+    let stale: Vec<String> = entry
+        .effects
+        .iter()
+        .zip(touched)
+        .filter(|(e, (_, _, current))| e.before.as_deref() != current.as_ref().map(|c| c.digest.as_str()))
+        .map(|(e, (_, _, current))| {
+            let row = current.as_ref().map(|c| c.row.as_slice()).or(e.after.as_deref());
+            describe(&e.table, &e.key, row)
+        })
+        .collect();
+    if !stale.is_empty() {
+        return Ok(Err(reject(
+            RejectCode::Conflict,
+            format!(
+                "{}在服务器上已被其他工作站先改过，这条记录是按旧内容办理的：请对照服务器上的当前内容重新办理",
+                stale.join("、")
+            ),
+        )));
+    }
+    let staff_id = entry.staff_id.clone().unwrap_or_default();
+    // Case state changes the command may make, and four eyes.
+    for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
+        if e.table != "cases" {
+            continue;
+        }
+        let (Some(current), Some(after)) = (current, &e.after) else {
+            continue;
+        };
+        let from = state_of(&current.row)?;
+        let to = match state_of(after) {
+            Ok(s) => s,
+            Err(_) => {
+                return Ok(Err(reject(
+                    RejectCode::Malformed,
+                    format!("{}的状态无法识别，服务器不能接收", describe("cases", &e.key, Some(after))),
+                )))
+            }
+        };
+        let kind = if from == to {
+            None
+        } else {
+            match admission::transition(rule.kinds, from, to) {
+                Some(k) => Some(k),
+                None => {
+                    return Ok(Err(reject(
+                        RejectCode::Transition,
+                        format!(
+                            "{}在服务器上的状态为“{}”，不能由这一操作改为“{}”：请打开该案件查看服务器上的当前状态后重新办理",
+                            describe("cases", &e.key, Some(&current.row)),
+                            from.label(),
+                            to.label()
+                        ),
+                    )))
+                }
+            }
+        };
+        let case_id = text(&current.row, "id").unwrap_or_default().to_string();
+        let name = describe("cases", &e.key, Some(&current.row));
+        if let Some(r) = four_eyes_review(tx, entry, &staff_id, &staff, &case_id, &name, after).await? {
+            return Ok(Err(r));
+        }
+        if kind == Some(CommandKind::ConfirmPayment) {
+            let before = facts_of(&current.row)?;
+            if let Some(p) = before.offline_payment.filter(|p| p.recorded_by.0 == staff_id) {
+                return Ok(Err(reject(
+                    RejectCode::FourEyes,
+                    format!(
+                        "{name}的付款由{}于 {} 登记，不能由同一人确认收款：请由另一位核款人员确认",
+                        staff.name,
+                        p.recorded_at.format("%Y-%m-%d %H:%M")
+                    ),
+                )));
+            }
+        }
+    }
+    for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
+        if e.table != "transfers" {
+            continue;
+        }
+        let Some(after) = &e.after else { continue };
+        let checked_before = current.as_ref().and_then(|c| text(&c.row, "checked_by"));
+        let checked_after = text(after, "checked_by");
+        if checked_after.is_none() || checked_after == checked_before {
+            continue;
+        }
+        // The maker as the record holds it; a transfer new to the record names its own.
+        let maker = match current {
+            Some(c) => text(&c.row, "recorded_by"),
+            None => text(after, "recorded_by"),
+        };
+        if maker.is_some() && maker == checked_after {
+            return Ok(Err(reject(
+                RejectCode::FourEyes,
+                format!(
+                    "{}由{}登记，不能由同一人核对：请由另一位核款人员确认或退回这笔转账",
+                    describe("transfers", &e.key, Some(after)),
+                    staff.name
+                ),
+            )));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Every effect on a shared table, with a key and a row shaped as the record knows the table.
+async fn shape(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result<(), Rejection>, RecordError> {
+    let max_format = regdesk_domain::stored::JOURNAL_FORMAT;
+    if entry.payload_format < 1 || entry.payload_format > max_format {
+        return Ok(Err(reject(
+            RejectCode::Malformed,
+            format!(
+                "这条记录的格式版本为 {}，服务器只认识 1 至 {max_format}：请升级服务器或本工作站的 RegDesk 后重新同步",
+                entry.payload_format
+            ),
+        )));
+    }
+    if need == Need::StationOnly && !entry.effects.is_empty() {
+        return Ok(Err(reject(
+            RejectCode::Malformed,
+            format!(
+                "操作“{}”只属于工作站本身，却改动了机构的数据，服务器不能接收",
+                entry.command
+            ),
+        )));
+    }
+    let mut seen = HashSet::new();
+    for e in &entry.effects {
+        let label = rows::table_label(&e.table);
+        if !regdesk_sync::is_shared_table(&e.table) {
+            return Ok(Err(reject(
+                RejectCode::Malformed,
+                format!("这条记录改动了只属于工作站本身的数据表“{label}”，服务器不能接收"),
+            )));
+        }
+        if !seen.insert((e.table.as_str(), e.key.as_str())) {
+            return Ok(Err(reject(
+                RejectCode::Malformed,
+                format!("这条记录对{label}（{}）列出了两次改动，服务器不能接收", e.key),
+            )));
+        }
+        let key_ok = matches!(serde_json::from_str::<Value>(&e.key), Ok(Value::Array(a)) if !a.is_empty());
+        if !key_ok {
+            return Ok(Err(reject(
+                RejectCode::Malformed,
+                format!("这条记录中{label}一行的主键“{}”无法识别，服务器不能接收", e.key),
+            )));
+        }
+        let Some(row) = &e.after else { continue };
+        let names: Vec<String> = row.iter().map(|c| c.name.clone()).collect();
+        let unique: HashSet<&str> = names.iter().map(String::as_str).collect();
+        if names.is_empty() || unique.len() != names.len() {
+            return Ok(Err(reject(
+                RejectCode::Malformed,
+                format!("这条记录中{label}（{}）一行的列为空或重复，服务器不能接收", e.key),
+            )));
+        }
+        if let Some(known) = rows::known_columns(tx, &e.table).await? {
+            if known != names {
+                let unknown: Vec<&str> = names
+                    .iter()
+                    .filter(|n| !known.contains(n))
+                    .map(String::as_str)
+                    .collect();
+                let detail = if unknown.is_empty() {
+                    "列与服务器记录中的不一致".to_string()
+                } else {
+                    format!("有服务器不认识的列：{}", unknown.join("、"))
+                };
+                return Ok(Err(reject(
+                    RejectCode::Malformed,
+                    format!(
+                        "这条记录中{label}（{}）一行{detail}：工作站与服务器的版本可能不一致，请升级后重新同步",
+                        e.key
+                    ),
+                )));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// The staff member as the record holds them.
+pub(crate) struct Staff {
+    pub name: String,
+}
+
+async fn staff(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result<Staff, Rejection>, RecordError> {
+    let Some(id) = entry.staff_id.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(match need {
+            Need::OfficeRule | Need::StationOnly => Ok(Staff {
+                name: "到期自动处理".into(),
+            }),
+            _ => Err(reject(
+                RejectCode::StaffInactive,
+                format!(
+                    "这条记录没有记下操作人员，服务器不能接收“{}”：请登录后重新办理",
+                    entry.command
+                ),
+            )),
+        });
+    };
+    let key = serde_json::to_string(&[id]).map_err(corrupt)?;
+    let Some(row) = rows::current(tx, "staff", &key).await? else {
+        return Ok(Err(reject(
+            RejectCode::StaffInactive,
+            format!("服务器上没有工作人员 {id} 的账号，不能接收其办理的记录：请由管理员核对账号后重新办理"),
+        )));
+    };
+    let row = row.row;
+    let name = format!(
+        "{}（{}）",
+        text(&row, "display_name").unwrap_or(id),
+        text(&row, "username").unwrap_or("")
+    );
+    if rows::int(&row, "disabled").unwrap_or(0) != 0 {
+        return Ok(Err(reject(
+            RejectCode::StaffInactive,
+            format!("工作人员 {name} 的账号已停用，服务器不接收其办理的记录：请由在岗人员重新办理"),
+        )));
+    }
+    let roles: Vec<Role> = text(&row, "roles")
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|c| Role::from_code(c.trim()))
+        .collect();
+    if let Err(denied) = admission::require_roles(&entry.command, need, &roles) {
+        return Ok(Err(reject(
+            RejectCode::NotPermitted,
+            format!("服务器记录中工作人员 {name} 没有这项权限：{denied}"),
+        )));
+    }
+    Ok(Ok(Staff { name }))
+}
+
+fn state_of(row: &Row) -> Result<CaseState, RecordError> {
+    let code = text(row, "state").ok_or_else(|| corrupt("案件没有状态"))?;
+    serde_json::from_value(Value::String(code.to_string())).map_err(|_| corrupt(format!("案件状态“{code}”无法识别")))
+}
+
+fn facts_of(row: &Row) -> Result<CaseFacts, RecordError> {
+    let format = rows::int(row, "facts_format").unwrap_or(1);
+    let text = text(row, "facts").unwrap_or("{}");
+    regdesk_domain::stored::read_facts(format, text).map_err(|e| corrupt(format!("案件事实无法读取：{e}")))
+}
+
+fn kind_code(k: CommandKind) -> String {
+    match serde_json::to_value(k) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Four eyes on reviews: a person who reviewed a case at one stage never
+/// decides it at the other, by the record's own review history and by the
+/// case's facts as the command left them.
+async fn four_eyes_review(
+    tx: &Transaction<'_>,
+    entry: &Entry,
+    staff_id: &str,
+    staff: &Staff,
+    case_id: &str,
+    name: &str,
+    after: &Row,
+) -> Result<Option<Rejection>, RecordError> {
+    let (done, wanted, other) = match entry.command.as_str() {
+        "first_review" => ("终审", "初审", FINAL_REVIEW),
+        "final_review" => ("初审", "终审", FIRST_REVIEW),
+        _ => return Ok(None),
+    };
+    let others: Vec<String> = other.iter().map(|k| kind_code(*k)).collect();
+    for log in rows::find(tx, "review_log", "case_id", case_id).await? {
+        let by = text(&log, "staff_id");
+        let command = text(&log, "command").unwrap_or("");
+        if by == Some(staff_id) && others.iter().any(|o| o == command) {
+            let at = text(&log, "at").unwrap_or("");
+            let at = at.get(..16).unwrap_or(at);
+            return Ok(Some(reject(
+                RejectCode::FourEyes,
+                format!(
+                    "{name}已由{}于 {at} {done}，同一案件的初审与终审须由不同人员完成，不能再由其{wanted}：请由另一位{wanted}人员办理",
+                    staff.name
+                ),
+            )));
+        }
+    }
+    if let Ok(facts) = facts_of(after) {
+        let me = StaffId(staff_id.to_string());
+        if facts.first_reviewers.contains(&me) && facts.final_reviewers.contains(&me) {
+            return Ok(Some(reject(
+                RejectCode::FourEyes,
+                format!(
+                    "{name}的初审与终审都记为{}：同一案件的初审与终审须由不同人员完成，请由另一位{wanted}人员办理",
+                    staff.name
+                ),
+            )));
+        }
+    }
+    Ok(None)
+}

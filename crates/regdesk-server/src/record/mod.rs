@@ -1,0 +1,322 @@
+//! The office's record: the one authority that admits each station's journal
+//! entries, orders them, and gives them back to every station.
+//!
+//! - [`push`]: each entry is decided again from the server's own rows
+//!   (`admit`), in its own transaction; its verdict is kept, so a repeated
+//!   push gets the same answer.
+//! - Accepted entries take the office's next `office_seq` under the row lock
+//!   of the office's `record_cursor` row, held until commit: entries commit in
+//!   the order of their place, so a pull never skips one that commits late.
+//! - A final approval made on a station gets its registration number here, in
+//!   the accepting transaction (`numbers`).
+//! - [`pull`] gives accepted entries after a cursor, waiting for new ones
+//!   (long-poll) on PostgreSQL notifications (`Waker`), which every server
+//!   instance over the same database receives.
+//! - [`state`] and [`snapshot`]: the record's rows, for comparing and for a
+//!   new station's first sync.
+//!
+//! `docs/SYNC-record.md` describes the rules.
+
+mod admit;
+mod numbers;
+mod rows;
+mod snapshot;
+mod waker;
+
+#[cfg(test)]
+mod tests;
+
+use chrono::Utc;
+use deadpool_postgres::Pool;
+use regdesk_sync::protocol::{
+    Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PulledEntry, PushReply, PushRequest, Row,
+    RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
+};
+use serde_json::Value;
+use tokio_postgres::{IsolationLevel, Transaction};
+use uuid::Uuid;
+
+use crate::auth::StationAuth;
+
+pub use snapshot::snapshot;
+pub use waker::Waker;
+
+/// The PostgreSQL notification channel an accepting transaction notifies
+/// (payload: `office_id:office_seq`).
+pub const CHANNEL: &str = "regdesk_record";
+
+/// Most entries in one pull page.
+pub const MAX_PULL: u32 = 1000;
+/// The longest a pull waits for a new entry.
+pub const MAX_WAIT_MS: u32 = 60_000;
+
+/// Why the record refused a request as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("工作站“{station}”推送的记录中有其他工作站（{claimed}）的记录，整批拒收：每个工作站只能推送自己的记录，请检查该工作站的数据目录是否复制自另一工作站")]
+    ForeignEntry { station: String, claimed: String },
+    #[error("一次最多推送 {max} 条记录，本次有 {got} 条：请分批推送")]
+    TooMany { max: usize, got: usize },
+    #[error("服务器还没有登记机构的记录：请管理员先运行 regdesk-server init（新建机构）或 adopt（接收单机机构）")]
+    NoOffice,
+    #[error("快照 {0} 已失效（超过保留时间或服务器已清理）：请重新开始首次同步")]
+    SnapshotGone(String),
+    #[error("请求无法读取：{0}")]
+    BadRequest(String),
+    #[error("数据库暂时无法使用（{0}）：请稍后再试，工作站上的记录不受影响")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error("数据库操作失败（{0}）：本次没有写入任何内容，请稍后再试")]
+    Db(#[from] tokio_postgres::Error),
+    #[error("服务器记录无法读取：{0}。请联系信息科检查服务器数据库")]
+    Corrupt(String),
+}
+
+impl RecordError {
+    /// The HTTP status the refusal is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            RecordError::ForeignEntry { .. } => 403,
+            RecordError::TooMany { .. } => 413,
+            RecordError::NoOffice => 409,
+            RecordError::SnapshotGone(_) => 410,
+            RecordError::BadRequest(_) => 400,
+            RecordError::Pool(_) | RecordError::Db(_) => 503,
+            RecordError::Corrupt(_) => 500,
+        }
+    }
+
+    /// The protocol's code for the refusal.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            RecordError::ForeignEntry { .. } | RecordError::BadRequest(_) | RecordError::SnapshotGone(_) => {
+                ErrorCode::BadRequest
+            }
+            RecordError::TooMany { .. } => ErrorCode::TooLarge,
+            RecordError::NoOffice | RecordError::Pool(_) | RecordError::Db(_) => ErrorCode::Unavailable,
+            RecordError::Corrupt(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The body of the refusal.
+    pub fn reply(&self) -> ErrorReply {
+        ErrorReply {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}
+
+impl From<&RecordError> for ErrorReply {
+    fn from(e: &RecordError) -> ErrorReply {
+        e.reply()
+    }
+}
+
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> RecordError {
+    RecordError::Corrupt(what.to_string())
+}
+
+/// Decides each pushed entry in order, each in its own transaction; stops
+/// after the first `retry_later`. An entry of another station refuses the
+/// whole request (nothing is decided).
+pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<PushReply, RecordError> {
+    if req.entries.len() > MAX_PUSH_ENTRIES {
+        return Err(RecordError::TooMany {
+            max: MAX_PUSH_ENTRIES,
+            got: req.entries.len(),
+        });
+    }
+    if let Some(e) = req.entries.iter().find(|e| e.station_id != auth.station_id) {
+        tracing::warn!(
+            station = %auth.station_id,
+            name = %auth.station_name,
+            claimed = %e.station_id,
+            entry = %e.id,
+            "push refused: it carries an entry of another station"
+        );
+        return Err(RecordError::ForeignEntry {
+            station: auth.station_name.clone(),
+            claimed: e.station_id.clone(),
+        });
+    }
+    let mut client = pool.get().await?;
+    let mut verdicts = Vec::with_capacity(req.entries.len());
+    for entry in req.entries {
+        let id = entry.id;
+        let verdict = match admit::decide(&mut client, auth, entry).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
+                Verdict::RetryLater {
+                    reason: format!("服务器暂时无法处理这条记录（{e}），稍后会自动重新发送"),
+                }
+            }
+        };
+        match &verdict {
+            Verdict::Rejected { code, reason, .. } => {
+                tracing::info!(station = %auth.station_id, entry = %id, ?code, %reason, "entry rejected")
+            }
+            Verdict::RetryLater { reason } => {
+                tracing::info!(station = %auth.station_id, entry = %id, %reason, "entry waits")
+            }
+            Verdict::Accepted { .. } => {}
+        }
+        let stop = matches!(verdict, Verdict::RetryLater { .. });
+        verdicts.push(EntryVerdict { id, verdict });
+        if stop {
+            break;
+        }
+    }
+    Ok(PushReply { verdicts })
+}
+
+/// Accepted entries of the station's office after `req.cursor`, in order; when
+/// there are none, waits up to `req.wait_ms` for one (woken by `waker`).
+pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullRequest) -> Result<PullReply, RecordError> {
+    if req.cursor < 0 {
+        return Err(RecordError::BadRequest(format!(
+            "游标 {} 无效：游标从 0 开始",
+            req.cursor
+        )));
+    }
+    let limit = i64::from(req.limit.clamp(1, MAX_PULL));
+    let wait = std::time::Duration::from_millis(u64::from(req.wait_ms.min(MAX_WAIT_MS)));
+    let deadline = tokio::time::Instant::now() + wait;
+    // Subscribed before the first read: a commit between the read and the wait still wakes it.
+    let mut woken = waker.subscribe();
+    loop {
+        let page = read_page(pool, &auth.office_id, req.cursor, limit).await?;
+        let now = tokio::time::Instant::now();
+        if !page.entries.is_empty() || now >= deadline {
+            return Ok(page);
+        }
+        // A notification wakes the pull at once; the record is read again at least
+        // every second in case one was missed (the listening connection reconnecting).
+        let nap = (deadline - now).min(std::time::Duration::from_secs(1));
+        if tokio::time::timeout(nap, woken.changed()).await.is_ok_and(|r| r.is_err()) {
+            tokio::time::sleep(nap).await;
+        }
+    }
+}
+
+async fn read_page(pool: &Pool, office_id: &str, cursor: i64, limit: i64) -> Result<PullReply, RecordError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "SELECT office_seq, id, station_id, station_seq, staff_id, at, command, entity, entity_id,
+                    entity_version, payload, payload_format, effects, blobs
+             FROM record_entries WHERE office_id = $1 AND office_seq > $2 ORDER BY office_seq LIMIT $3",
+            &[&office_id, &cursor, &(limit + 1)],
+        )
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
+        let effects: Vec<RowEffect> = serde_json::from_value(r.get::<_, Value>(12))
+            .map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?;
+        let blobs: Vec<String> =
+            serde_json::from_value(r.get::<_, Value>(13)).map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?;
+        entries.push(PulledEntry {
+            office_seq: r.get(0),
+            entry: Entry {
+                id: r.get(1),
+                station_id: r.get(2),
+                station_seq: r.get(3),
+                staff_id: r.get(4),
+                at: r.get(5),
+                command: r.get(6),
+                entity: r.get(7),
+                entity_id: r.get(8),
+                entity_version: r.get(9),
+                payload: r.get(10),
+                payload_format: r.get(11),
+                effects,
+                blobs,
+            },
+        });
+    }
+    let cursor = entries.last().map_or(cursor, |e| e.office_seq);
+    Ok(PullReply { entries, cursor, more })
+}
+
+/// The record's cursor, row count and state hash (over every row of the
+/// record, as `regdesk_sync::state_hash` computes it), read at one moment.
+pub async fn state(pool: &Pool, auth: &StationAuth) -> Result<StateReply, RecordError> {
+    let mut client = pool.get().await?;
+    let tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?;
+    let cursor: i64 = tx
+        .query_opt("SELECT last_seq FROM record_cursor WHERE office_id = $1", &[&auth.office_id])
+        .await?
+        .ok_or(RecordError::NoOffice)?
+        .get(0);
+    let rows = tx.query("SELECT tbl, key, digest FROM record_rows", &[]).await?;
+    let triples: Vec<(String, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    tx.commit().await?;
+    let state_hash = regdesk_sync::state_hash(triples.iter().map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())));
+    Ok(StateReply {
+        cursor,
+        rows: triples.len() as u64,
+        state_hash,
+    })
+}
+
+/// Puts an office's first rows (office, office tree, settings, staff …, or a
+/// whole adopted workstation's record) into the record as one accepted entry
+/// of the office, inside the caller's transaction; returns its `office_seq`.
+/// Made by `regdesk-server init` and `adopt`: the rows are the server's own
+/// word, not re-decided.
+pub async fn seed_rows(
+    tx: &Transaction<'_>,
+    office_id: &str,
+    rows: &[(String, String, Row)],
+) -> Result<i64, RecordError> {
+    tx.execute(
+        "INSERT INTO record_cursor (office_id, last_seq) VALUES ($1, 0) ON CONFLICT (office_id) DO NOTHING",
+        &[&office_id],
+    )
+    .await?;
+    let last: i64 = tx
+        .query_one("SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE", &[&office_id])
+        .await?
+        .get(0);
+    let seq = last + 1;
+    let mut effects = Vec::with_capacity(rows.len());
+    for (table, key, row) in rows {
+        if !regdesk_sync::is_shared_table(table) {
+            return Err(RecordError::BadRequest(format!(
+                "数据表 {table} 只属于工作站本身，不能放入机构记录"
+            )));
+        }
+        let before = rows::current(tx, table, key).await?.map(|c| c.digest);
+        effects.push(RowEffect {
+            table: table.clone(),
+            key: key.clone(),
+            before,
+            after: Some(row.clone()),
+        });
+    }
+    rows::apply(tx, &effects, seq).await?;
+    let now = Utc::now();
+    let entry = Entry {
+        id: Uuid::now_v7(),
+        station_id: "server".into(),
+        station_seq: seq,
+        staff_id: None,
+        at: now,
+        command: "seed_office".into(),
+        entity: "office".into(),
+        entity_id: office_id.into(),
+        entity_version: 0,
+        payload: serde_json::json!({ "rows": rows.len() }),
+        payload_format: regdesk_domain::stored::JOURNAL_FORMAT,
+        effects,
+        blobs: Vec::new(),
+    };
+    admit::record_entry(tx, office_id, seq, &entry).await?;
+    Ok(seq)
+}

@@ -1,0 +1,180 @@
+//! The record's current rows (`record_rows`) and the column lists it knows
+//! (`record_tables`).
+
+use regdesk_sync::protocol::{Cell, Column, Row, RowEffect};
+use serde_json::Value;
+use tokio_postgres::Transaction;
+
+use super::{corrupt, RecordError};
+
+/// A row as the record holds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Current {
+    pub row: Row,
+    pub digest: String,
+}
+
+/// The record's row `(table, key)`, locked for the rest of the transaction.
+pub(crate) async fn current(tx: &Transaction<'_>, table: &str, key: &str) -> Result<Option<Current>, RecordError> {
+    let found = tx
+        .query_opt(
+            "SELECT row, digest FROM record_rows WHERE tbl = $1 AND key = $2 FOR UPDATE",
+            &[&table, &key],
+        )
+        .await?;
+    match found {
+        None => Ok(None),
+        Some(r) => Ok(Some(Current {
+            row: parse_row(table, r.get::<_, Value>(0))?,
+            digest: r.get(1),
+        })),
+    }
+}
+
+pub(crate) fn parse_row(table: &str, value: Value) -> Result<Row, RecordError> {
+    serde_json::from_value(value).map_err(|e| corrupt(format!("数据表 {table} 的一行无法读取：{e}")))
+}
+
+/// Every row of `table` whose columns contain `(name, text)`.
+pub(crate) async fn find(
+    tx: &Transaction<'_>,
+    table: &str,
+    name: &str,
+    text: &str,
+) -> Result<Vec<Row>, RecordError> {
+    let probe = serde_json::json!([{ "name": name, "value": { "T": text } }]);
+    let rows = tx
+        .query(
+            "SELECT row FROM record_rows WHERE tbl = $1 AND row @> $2",
+            &[&table, &probe],
+        )
+        .await?;
+    rows.into_iter().map(|r| parse_row(table, r.get(0))).collect()
+}
+
+/// Every row of `table`.
+pub(crate) async fn all(tx: &Transaction<'_>, table: &str) -> Result<Vec<Row>, RecordError> {
+    let rows = tx.query("SELECT row FROM record_rows WHERE tbl = $1", &[&table]).await?;
+    rows.into_iter().map(|r| parse_row(table, r.get(0))).collect()
+}
+
+/// The column names of `table` as the record knows them, `None` before its first row.
+pub(crate) async fn known_columns(tx: &Transaction<'_>, table: &str) -> Result<Option<Vec<String>>, RecordError> {
+    let found = tx
+        .query_opt("SELECT columns FROM record_tables WHERE tbl = $1", &[&table])
+        .await?;
+    match found {
+        None => Ok(None),
+        Some(r) => serde_json::from_value(r.get::<_, Value>(0))
+            .map(Some)
+            .map_err(|e| corrupt(format!("数据表 {table} 的列清单无法读取：{e}"))),
+    }
+}
+
+/// Writes each effect's row (or deletes it), with the digest the record
+/// computes itself, and learns the columns of a table it sees for the first time.
+pub(crate) async fn apply(tx: &Transaction<'_>, effects: &[RowEffect], office_seq: i64) -> Result<(), RecordError> {
+    for e in effects {
+        match &e.after {
+            Some(row) => {
+                let digest = regdesk_sync::row_digest(&e.table, &e.key, row);
+                let value = serde_json::to_value(row).map_err(|err| corrupt(err))?;
+                tx.execute(
+                    "INSERT INTO record_rows (tbl, key, row, digest, office_seq) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, digest = EXCLUDED.digest,
+                         office_seq = EXCLUDED.office_seq",
+                    &[&e.table, &e.key, &value, &digest, &office_seq],
+                )
+                .await?;
+                let names: Vec<&str> = row.iter().map(|c| c.name.as_str()).collect();
+                let names = serde_json::to_value(names).map_err(|err| corrupt(err))?;
+                tx.execute(
+                    "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO NOTHING",
+                    &[&e.table, &names],
+                )
+                .await?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM record_rows WHERE tbl = $1 AND key = $2",
+                    &[&e.table, &e.key],
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A column's value.
+pub(crate) fn cell<'a>(row: &'a [Column], name: &str) -> Option<&'a Cell> {
+    row.iter().find(|c| c.name == name).map(|c| &c.value)
+}
+
+/// A text column's value (`None`: missing, NULL or not text).
+pub(crate) fn text<'a>(row: &'a [Column], name: &str) -> Option<&'a str> {
+    match cell(row, name) {
+        Some(Cell::Text(t)) => Some(t.as_str()),
+        _ => None,
+    }
+}
+
+/// An integer column's value.
+pub(crate) fn int(row: &[Column], name: &str) -> Option<i64> {
+    match cell(row, name) {
+        Some(Cell::Int(i)) => Some(*i),
+        _ => None,
+    }
+}
+
+/// Sets a column's value, in place.
+pub(crate) fn set(row: &mut [Column], name: &str, value: Cell) -> bool {
+    match row.iter_mut().find(|c| c.name == name) {
+        Some(c) => {
+            c.value = value;
+            true
+        }
+        None => false,
+    }
+}
+
+/// A table's name as the office says it.
+pub(crate) fn table_label(name: &str) -> &str {
+    match name {
+        "office" => "登记机构",
+        "staff" => "工作人员",
+        "settings" => "系统设置",
+        "cases" => "案件",
+        "calendar_years" => "工作日历",
+        "applicants" => "申请人",
+        "files" => "附件",
+        "serial_counters" => "流水号计数器",
+        "applicant_proofs" => "身份证明文件",
+        "transfers" => "转账记录",
+        "allocations" => "转账分配",
+        "statement_imports" => "对账单导入",
+        "statement_lines" => "对账单明细",
+        "refunds" => "退费",
+        "invoices" => "电子发票",
+        "money_events" => "收费记录",
+        "registration_counters" => "登记号计数器",
+        "registration_numbers" => "登记号台账",
+        "historic_registrations" => "历史登记",
+        "review_log" => "审查记录",
+        "office_tree" => "机构树",
+        "category_letter_tables" => "类别字母表",
+        other => other,
+    }
+}
+
+/// How a row is named in a message: a case by its serial, a staff member by
+/// name, anything else by its table and key.
+pub(crate) fn describe(table: &str, key: &str, row: Option<&[Column]>) -> String {
+    let named = row.and_then(|r| match table {
+        "cases" => text(r, "serial").map(|s| format!("案件 {s}")),
+        "staff" => text(r, "display_name").map(|n| format!("工作人员 {n}")),
+        "applicants" => text(r, "name").map(|n| format!("申请人 {n}")),
+        _ => None,
+    });
+    named.unwrap_or_else(|| format!("{}（{key}）", table_label(table)))
+}

@@ -1,0 +1,117 @@
+//! A new station's first sync: the record's rows at one cursor, in pages.
+//!
+//! Starting a snapshot copies every row of the record, in one REPEATABLE READ
+//! transaction that also reads the office's cursor, into `record_snapshot_rows`
+//! under a new snapshot id. Pages are then read from that copy ordered by
+//! (table, key) after the last row given, from any server instance, for 24
+//! hours: a snapshot resumed after an interruption gives exactly the rows of
+//! the same moment, and the station pulls from the snapshot's cursor afterwards.
+
+use deadpool_postgres::Pool;
+use regdesk_sync::protocol::{SnapshotChunk, SnapshotRequest, SnapshotRow};
+use serde_json::Value;
+use tokio_postgres::IsolationLevel;
+use uuid::Uuid;
+
+use super::rows::parse_row;
+use super::{RecordError, StationAuth};
+
+/// Most rows in one snapshot page.
+pub const MAX_SNAPSHOT_ROWS: u32 = 20_000;
+
+/// One page of a snapshot: a new snapshot when `req.snapshot_id` is `None`.
+pub async fn snapshot(pool: &Pool, auth: &StationAuth, req: SnapshotRequest) -> Result<SnapshotChunk, RecordError> {
+    let mut client = pool.get().await?;
+    let id = match &req.snapshot_id {
+        Some(text) => Uuid::parse_str(text).map_err(|_| RecordError::SnapshotGone(text.clone()))?,
+        None => start(&mut client, auth).await?,
+    };
+    let head = client
+        .query_opt(
+            "SELECT cursor, total_rows, total_bytes FROM record_snapshots WHERE id = $1 AND office_id = $2",
+            &[&id, &auth.office_id],
+        )
+        .await?
+        .ok_or_else(|| RecordError::SnapshotGone(id.to_string()))?;
+    let limit = i64::from(req.max_rows.clamp(1, MAX_SNAPSHOT_ROWS));
+    let (after_tbl, after_key) = req.after.clone().unwrap_or_default();
+    let from_start = req.after.is_none();
+    let rows = client
+        .query(
+            "SELECT tbl, key, row FROM record_snapshot_rows
+             WHERE snapshot_id = $1 AND ($2 OR (tbl, key) > ($3::text COLLATE \"C\", $4::text COLLATE \"C\"))
+             ORDER BY tbl, key LIMIT $5",
+            &[&id, &from_start, &after_tbl, &after_key, &(limit + 1)],
+        )
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
+        let table: String = r.get(0);
+        let row = parse_row(&table, r.get::<_, Value>(2))?;
+        out.push(SnapshotRow {
+            table,
+            key: r.get(1),
+            row,
+        });
+    }
+    let next = if more {
+        out.last().map(|r| (r.table.clone(), r.key.clone()))
+    } else {
+        None
+    };
+    Ok(SnapshotChunk {
+        snapshot_id: id.to_string(),
+        cursor: head.get(0),
+        total_rows: u64::try_from(head.get::<_, i64>(1)).unwrap_or(0),
+        total_bytes: u64::try_from(head.get::<_, i64>(2)).unwrap_or(0),
+        rows: out,
+        next,
+    })
+}
+
+/// Copies the record at one moment; returns the new snapshot's id.
+async fn start(client: &mut deadpool_postgres::Client, auth: &StationAuth) -> Result<Uuid, RecordError> {
+    client
+        .execute(
+            "DELETE FROM record_snapshot_rows WHERE snapshot_id IN
+                 (SELECT id FROM record_snapshots WHERE made_at < now() - interval '24 hours')",
+            &[],
+        )
+        .await?;
+    client
+        .execute("DELETE FROM record_snapshots WHERE made_at < now() - interval '24 hours'", &[])
+        .await?;
+    let tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .start()
+        .await?;
+    let cursor: i64 = tx
+        .query_opt("SELECT last_seq FROM record_cursor WHERE office_id = $1", &[&auth.office_id])
+        .await?
+        .ok_or(RecordError::NoOffice)?
+        .get(0);
+    let id = Uuid::now_v7();
+    let copied = tx
+        .execute(
+            "INSERT INTO record_snapshot_rows (snapshot_id, tbl, key, row) SELECT $1, tbl, key, row FROM record_rows",
+            &[&id],
+        )
+        .await?;
+    let bytes: i64 = tx
+        .query_one(
+            "SELECT COALESCE(SUM(octet_length(row::text)), 0)::bigint FROM record_snapshot_rows WHERE snapshot_id = $1",
+            &[&id],
+        )
+        .await?
+        .get(0);
+    let total = i64::try_from(copied).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT INTO record_snapshots (id, office_id, cursor, total_rows, total_bytes) VALUES ($1, $2, $3, $4, $5)",
+        &[&id, &auth.office_id, &cursor, &total, &bytes],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,835 @@
+//! The record against a real PostgreSQL: one private cluster shared by the
+//! tests of this binary (started by the first test that needs it, stopped when
+//! no test is using it), one database per test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use deadpool_postgres::{Manager, Pool};
+use regdesk_sync::protocol::{
+    Cell, Column, Entry, PullRequest, PushRequest, RejectCode, Row, RowEffect, SnapshotRequest, Verdict,
+};
+use serde_json::json;
+use tokio_postgres::NoTls;
+use uuid::Uuid;
+
+use super::*;
+use crate::pg::{Cluster, StopMode};
+
+// ------------------------------------------------------------ the cluster
+
+struct Shared {
+    cluster: Option<(tempfile::TempDir, Cluster)>,
+    running: usize,
+}
+
+static SHARED: tokio::sync::Mutex<Shared> = tokio::sync::Mutex::const_new(Shared {
+    cluster: None,
+    running: 0,
+});
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+/// A test's own database; the cluster stops when the last running test's goes.
+struct Db {
+    pool: Pool,
+    config: tokio_postgres::Config,
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let mut s = SHARED.lock().await;
+                s.running -= 1;
+                if s.running == 0 {
+                    if let Some((dir, cluster)) = s.cluster.take() {
+                        cluster.stop(StopMode::Fast).await.unwrap();
+                        drop(dir);
+                    }
+                }
+            });
+        })
+        .join()
+        .unwrap();
+    }
+}
+
+fn pool_of(config: &tokio_postgres::Config) -> Pool {
+    let manager = Manager::new(config.clone(), NoTls);
+    Pool::builder(manager).max_size(8).build().unwrap()
+}
+
+async fn db() -> Db {
+    let base = {
+        let mut s = SHARED.lock().await;
+        if s.cluster.is_none() {
+            let dir = tempfile::tempdir().unwrap();
+            let cluster = Cluster::new(dir.path().join("pg")).unwrap();
+            cluster.start().await.unwrap();
+            s.cluster = Some((dir, cluster));
+        }
+        s.running += 1;
+        s.cluster.as_ref().unwrap().1.config()
+    };
+    let name = format!("record_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+    let (client, conn) = base.connect(NoTls).await.unwrap();
+    let driver = tokio::spawn(conn);
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    drop(client);
+    let _ = driver.await;
+    let mut config = base.clone();
+    config.dbname(&name);
+    let (mut client, conn) = config.connect(NoTls).await.unwrap();
+    let driver = tokio::spawn(conn);
+    crate::schema::migrate(&mut client).await.unwrap();
+    drop(client);
+    let _ = driver.await;
+    Db {
+        pool: pool_of(&config),
+        config,
+    }
+}
+
+// ------------------------------------------------------------ rows shaped as the store's tables
+
+fn t(s: &str) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn row(cols: &[(&str, Cell)]) -> Row {
+    cols.iter()
+        .map(|(n, v)| Column {
+            name: (*n).into(),
+            value: v.clone(),
+        })
+        .collect()
+}
+
+fn key(id: &str) -> String {
+    serde_json::to_string(&[id]).unwrap()
+}
+
+const STAMP: &str = "2026-03-02 09:00:00+00:00";
+const OFFICE: &str = "office-1";
+
+fn staff(id: &str, name: &str, roles: &str, disabled: bool) -> Row {
+    row(&[
+        ("id", t(id)),
+        ("username", t(id)),
+        ("display_name", t(name)),
+        ("roles", t(roles)),
+        ("password_hash", t("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")),
+        ("disabled", Cell::Int(i64::from(disabled))),
+        ("failed_logins", Cell::Int(0)),
+        ("locked_until", Cell::Null),
+        ("must_change_password", Cell::Int(0)),
+        ("version", Cell::Int(1)),
+        ("created_at", t(STAMP)),
+        ("updated_at", t(STAMP)),
+    ])
+}
+
+fn case(id: &str, serial: &str, state: &str, version: i64, first: &[&str], last: &[&str], number: Option<&str>) -> Row {
+    let facts = json!({
+        "state": state,
+        "signers": [], "fingerprint": null, "signatures": [], "payment_method": null,
+        "offline_payment": null, "paid_fen": 15000, "payment_reference": null,
+        "accepted_at": "2026-03-01T01:00:00Z", "clock_started_at": "2026-03-01T01:00:00Z",
+        "first_reviewers": first, "final_reviewers": last, "correction": null, "corrections": 0,
+        "refusal_proposal": null, "registration_number": number, "registered_at": null,
+        "refund_owed_fen": 0, "withdrawal": null, "revocation": null, "tracking_number": null
+    });
+    row(&[
+        ("id", t(id)),
+        ("serial", t(serial)),
+        ("title", t("西湖春晓")),
+        ("category", t("fine_art")),
+        ("state", t(state)),
+        ("applicant_name", t("张三")),
+        ("created_at", t(STAMP)),
+        ("accepted_on", t("2026-03-01")),
+        ("due_on", t("2026-04-13")),
+        ("registration_number", number.map_or(Cell::Null, t)),
+        ("version", Cell::Int(version)),
+        ("updated_at", t(STAMP)),
+        ("applicant_id", Cell::Null),
+        ("draft", t("{}")),
+        ("facts", t(&facts.to_string())),
+        ("created_by", t("clerk")),
+        ("fee_fen", Cell::Int(15000)),
+        ("awaiting_payment_since", Cell::Null),
+        ("office_code", Cell::Null),
+        ("search_rowid", Cell::Null),
+        ("draft_format", Cell::Int(1)),
+        ("facts_format", Cell::Int(1)),
+    ])
+}
+
+fn review(id: &str, case_id: &str, command: &str, staff_id: &str, number: Option<&str>) -> Row {
+    row(&[
+        ("id", t(id)),
+        ("case_id", t(case_id)),
+        ("command", t(command)),
+        ("staff_id", t(staff_id)),
+        ("at", t(STAMP)),
+        ("reasons", t("[]")),
+        ("ground", Cell::Null),
+        ("note", t("")),
+        ("deadline", Cell::Null),
+        ("registration_number", number.map_or(Cell::Null, t)),
+    ])
+}
+
+fn transfer(id: &str, state: &str, recorded_by: &str, checked_by: Option<&str>) -> Row {
+    row(&[
+        ("id", t(id)),
+        ("method", t("bank_transfer")),
+        ("payer", t("张三")),
+        ("payer_account", t("6222020000000000")),
+        ("payer_bank", t("工商银行")),
+        ("amount_fen", Cell::Int(15000)),
+        ("received_at", t("2026-03-01 10:00")),
+        ("reference", t("HZ20260301001")),
+        ("purpose", t("登记费")),
+        ("receipt_file_id", Cell::Null),
+        ("applicant_id", Cell::Null),
+        ("over_fen", Cell::Int(0)),
+        ("state", t(state)),
+        ("recorded_by", t(recorded_by)),
+        ("recorded_at", t(STAMP)),
+        ("checked_by", checked_by.map_or(Cell::Null, t)),
+        ("checked_at", checked_by.map_or(Cell::Null, |_| t(STAMP))),
+        ("reject_reason", Cell::Null),
+        ("statement_line_id", Cell::Null),
+        ("version", Cell::Int(1)),
+    ])
+}
+
+fn applicant(id: &str, name: &str, version: i64) -> Row {
+    row(&[("id", t(id)), ("name", t(name)), ("version", Cell::Int(version))])
+}
+
+/// Cases seeded: c1..c4 passed first review by 李雯 (`li`), c5 by 王芳 (`wang`, who
+/// also holds the final-review role), c6 still waiting for first review.
+fn office_rows() -> Vec<(String, String, Row)> {
+    let mut rows = vec![
+        (
+            "office".to_string(),
+            "[1]".to_string(),
+            row(&[
+                ("id", Cell::Int(1)),
+                ("name", t("浙江省版权局")),
+                ("office_code", t("330000")),
+                ("reg_prefix", t("浙作登字")),
+                ("province_code", t("33")),
+                ("province_name", t("浙江省")),
+                ("version", Cell::Int(1)),
+                ("created_at", t(STAMP)),
+            ]),
+        ),
+        ("staff".into(), key("admin"), staff("admin", "管理员", "admin", false)),
+        ("staff".into(), key("clerk"), staff("clerk", "赵敏", "counter_clerk", false)),
+        ("staff".into(), key("li"), staff("li", "李雯", "first_reviewer", false)),
+        ("staff".into(), key("qian"), staff("qian", "钱芳", "final_reviewer", false)),
+        ("staff".into(), key("sun"), staff("sun", "孙强", "final_reviewer", false)),
+        ("staff".into(), key("wang"), staff("wang", "王芳", "first_reviewer,final_reviewer", false)),
+        ("staff".into(), key("gone"), staff("gone", "周离", "final_reviewer", true)),
+        ("staff".into(), key("fin1"), staff("fin1", "吴会计", "finance", false)),
+        ("staff".into(), key("fin2"), staff("fin2", "郑出纳", "finance", false)),
+        ("transfers".into(), key("tr1"), transfer("tr1", "recorded", "fin1", None)),
+    ];
+    for n in 1..=5 {
+        let id = format!("c{n}");
+        let by = if n == 5 { "wang" } else { "li" };
+        rows.push((
+            "cases".into(),
+            key(&id),
+            case(&id, &format!("2026-{n:06}"), "awaiting_final_review", 3, &[by], &[], None),
+        ));
+        rows.push((
+            "review_log".into(),
+            key(&format!("r{n}")),
+            review(&format!("r{n}"), &id, "pass_first_review", by, None),
+        ));
+    }
+    rows.push((
+        "cases".into(),
+        key("c6"),
+        case("c6", "2026-000006", "awaiting_first_review", 2, &[], &[], None),
+    ));
+    rows
+}
+
+async fn seeded() -> Db {
+    let db = db().await;
+    let mut client = db.pool.get().await.unwrap();
+    let tx = client.transaction().await.unwrap();
+    let seq = seed_rows(&tx, OFFICE, &office_rows()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(seq, 1);
+    db
+}
+
+fn station(id: &str) -> StationAuth {
+    StationAuth {
+        station_id: id.into(),
+        station_name: format!("受理窗口{id}"),
+        office_id: OFFICE.into(),
+    }
+}
+
+fn digest(table: &str, key: &str, row: &Row) -> String {
+    regdesk_sync::row_digest(table, key, row)
+}
+
+/// An effect changing `before` (as the record holds it) into `after`.
+fn change(table: &str, key: &str, before: Option<&Row>, after: Option<Row>) -> RowEffect {
+    RowEffect {
+        table: table.into(),
+        key: key.into(),
+        before: before.map(|r| digest(table, key, r)),
+        after,
+    }
+}
+
+fn entry(station: &str, seq: i64, staff: &str, command: &str, effects: Vec<RowEffect>) -> Entry {
+    Entry {
+        id: Uuid::now_v7(),
+        station_id: station.into(),
+        station_seq: seq,
+        staff_id: Some(staff.into()),
+        at: Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap(),
+        command: command.into(),
+        entity: "case".into(),
+        entity_id: String::new(),
+        entity_version: 1,
+        payload: json!({}),
+        payload_format: 1,
+        effects,
+        blobs: Vec::new(),
+    }
+}
+
+/// A final approval of a seeded case (first-reviewed by `first`), numbered by the server.
+fn approve(station: &str, seq: i64, by: &str, case_id: &str, first: &str) -> Entry {
+    let n: usize = case_id[1..].parse().unwrap();
+    let serial = format!("2026-{n:06}");
+    let before = case(case_id, &serial, "awaiting_final_review", 3, &[first], &[], None);
+    let after = case(case_id, &serial, "registered", 4, &[first], &[by], None);
+    let log_id = format!("fin-{case_id}-{by}");
+    let mut e = entry(
+        station,
+        seq,
+        by,
+        "final_review",
+        vec![
+            change("cases", &key(case_id), Some(&before), Some(after)),
+            change("review_log", &key(&log_id), None, Some(review(&log_id, case_id, "approve", by, None))),
+        ],
+    );
+    e.entity_id = case_id.into();
+    e
+}
+
+fn create_applicant(station: &str, seq: i64, id: &str) -> Entry {
+    entry(
+        station,
+        seq,
+        "clerk",
+        "create_applicant",
+        vec![change("applicants", &key(id), None, Some(applicant(id, "张三", 1)))],
+    )
+}
+
+async fn push(db: &Db, station_id: &str, entries: Vec<Entry>) -> Vec<Verdict> {
+    super::push(&db.pool, &station(station_id), PushRequest { entries })
+        .await
+        .unwrap()
+        .verdicts
+        .into_iter()
+        .map(|v| v.verdict)
+        .collect()
+}
+
+fn rejected(v: &Verdict) -> (RejectCode, String) {
+    match v {
+        Verdict::Rejected { code, reason, .. } => (*code, reason.clone()),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+async fn record_row(db: &Db, table: &str, key: &str) -> Option<Row> {
+    let client = db.pool.get().await.unwrap();
+    client
+        .query_opt("SELECT row FROM record_rows WHERE tbl = $1 AND key = $2", &[&table, &key])
+        .await
+        .unwrap()
+        .map(|r| serde_json::from_value(r.get(0)).unwrap())
+}
+
+fn text_of(row: &Row, name: &str) -> Option<String> {
+    super::rows::text(row, name).map(str::to_string)
+}
+
+// ------------------------------------------------------------ push
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_push_gets_the_same_verdicts_and_a_rejection_blocks_nothing() {
+    let db = seeded().await;
+    let entries = vec![
+        create_applicant("A", 1, "a1"),
+        // An unknown command: rejected for good, the entries behind it still go in.
+        entry("A", 2, "clerk", "drop_everything", vec![]),
+        create_applicant("A", 3, "a2"),
+    ];
+    let first = push(&db, "A", entries.clone()).await;
+    assert_eq!(first[0], Verdict::Accepted { office_seq: 2 });
+    let (code, reason) = rejected(&first[1]);
+    assert_eq!(code, RejectCode::UnknownCommand);
+    assert!(reason.contains("drop_everything"), "{reason}");
+    assert_eq!(first[2], Verdict::Accepted { office_seq: 3 });
+
+    // The same push again (a lost answer): the same verdicts, nothing applied twice.
+    let again = push(&db, "A", entries).await;
+    assert_eq!(again, first);
+    let state = super::state(&db.pool, &station("A")).await.unwrap();
+    assert_eq!(state.cursor, 3);
+    let pulled = super::pull(
+        &db.pool,
+        &Waker::start(db.config.clone()),
+        &station("B"),
+        PullRequest {
+            cursor: 1,
+            limit: 100,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(pulled.entries.len(), 2);
+    assert!(!pulled.more);
+    assert_eq!(pulled.cursor, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn station_order_is_kept_a_gap_waits_and_a_reused_number_is_refused() {
+    let db = seeded().await;
+    assert_eq!(push(&db, "A", vec![create_applicant("A", 5, "a1")]).await[0], Verdict::Accepted { office_seq: 2 });
+    // Entry 7 before 6: it waits, and stops the batch.
+    let v = push(&db, "A", vec![create_applicant("A", 7, "a3"), create_applicant("A", 8, "a4")]).await;
+    assert_eq!(v.len(), 1);
+    assert!(matches!(&v[0], Verdict::RetryLater { reason } if reason.contains("第 6 至 6 条")), "{v:?}");
+    // Number 5 again under another id: refused for good.
+    let (code, _) = rejected(&push(&db, "A", vec![create_applicant("A", 5, "a9")]).await[0]);
+    assert_eq!(code, RejectCode::Malformed);
+    // Entries of another station refuse the whole request.
+    let err = super::push(
+        &db.pool,
+        &station("A"),
+        PushRequest {
+            entries: vec![create_applicant("B", 1, "b1")],
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.status(), 403);
+    assert!(err.to_string().contains("其他工作站"), "{err}");
+    assert!(record_row(&db, "applicants", &key("b1")).await.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_row_is_a_conflict_with_the_servers_rows() {
+    let db = seeded().await;
+    let v1 = applicant("a1", "张三", 1);
+    assert!(matches!(push(&db, "A", vec![create_applicant("A", 1, "a1")]).await[0], Verdict::Accepted { .. }));
+    // Station A renames it; station B, still holding version 1, renames it too.
+    let a = entry(
+        "A",
+        2,
+        "clerk",
+        "update_applicant",
+        vec![change("applicants", &key("a1"), Some(&v1), Some(applicant("a1", "张三丰", 2)))],
+    );
+    let b = entry(
+        "B",
+        1,
+        "clerk",
+        "update_applicant",
+        vec![change("applicants", &key("a1"), Some(&v1), Some(applicant("a1", "张珊", 2)))],
+    );
+    assert!(matches!(push(&db, "A", vec![a]).await[0], Verdict::Accepted { .. }));
+    let verdict = push(&db, "B", vec![b]).await.remove(0);
+    let Verdict::Rejected { code, reason, current } = verdict else {
+        panic!("expected a conflict")
+    };
+    assert_eq!(code, RejectCode::Conflict);
+    assert!(reason.contains("申请人 张三丰"), "{reason}");
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].after, Some(applicant("a1", "张三丰", 2)));
+    assert_eq!(record_row(&db, "applicants", &key("a1")).await, Some(applicant("a1", "张三丰", 2)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_staff_rows_decide_who_may_act() {
+    let db = seeded().await;
+    // A disabled account.
+    let (code, reason) = rejected(&push(&db, "A", vec![approve("A", 1, "gone", "c1", "li")]).await[0]);
+    assert_eq!(code, RejectCode::StaffInactive);
+    assert!(reason.contains("周离") && reason.contains("停用"), "{reason}");
+    // A role the record does not give them, whatever the station believed.
+    let (code, reason) = rejected(&push(&db, "A", vec![approve("A", 2, "clerk", "c1", "li")]).await[0]);
+    assert_eq!(code, RejectCode::NotPermitted);
+    assert!(reason.contains("赵敏") && reason.contains("终审"), "{reason}");
+    // Someone the record does not know.
+    let (code, _) = rejected(&push(&db, "A", vec![approve("A", 3, "nobody", "c1", "li")]).await[0]);
+    assert_eq!(code, RejectCode::StaffInactive);
+    // A column the record does not know for the table.
+    let mut odd = applicant("a1", "张三", 1);
+    odd.push(Column {
+        name: "secret".into(),
+        value: t("x"),
+    });
+    assert!(matches!(push(&db, "A", vec![create_applicant("A", 4, "a0")]).await[0], Verdict::Accepted { .. }));
+    let e = entry("A", 5, "clerk", "create_applicant", vec![change("applicants", &key("a1"), None, Some(odd))]);
+    let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::Malformed);
+    assert!(reason.contains("secret"), "{reason}");
+    // A station-local table.
+    let e = entry(
+        "A",
+        6,
+        "clerk",
+        "create_applicant",
+        vec![change("journal", "[1]", None, Some(applicant("x", "x", 1)))],
+    );
+    assert_eq!(rejected(&push(&db, "A", vec![e]).await[0]).0, RejectCode::Malformed);
+    // Nothing of the case changed, and no number was used.
+    let c1 = record_row(&db, "cases", &key("c1")).await.unwrap();
+    assert_eq!(text_of(&c1, "state").as_deref(), Some("awaiting_final_review"));
+    assert!(record_row(&db, "registration_counters", r#"["浙作登字",2026,"F"]"#).await.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_eyes_and_state_changes_are_checked_against_the_record() {
+    let db = seeded().await;
+    // 王芳 passed c5's first review: she cannot approve it.
+    let (code, reason) = rejected(&push(&db, "A", vec![approve("A", 1, "wang", "c5", "wang")]).await[0]);
+    assert_eq!(code, RejectCode::FourEyes);
+    assert!(reason.contains("王芳") && reason.contains("2026-000005"), "{reason}");
+    // Even when her station's facts leave her out of the first reviewers.
+    let before = case("c5", "2026-000005", "awaiting_final_review", 3, &["wang"], &[], None);
+    let lying = case("c5", "2026-000005", "registered", 4, &[], &["wang"], None);
+    let e = entry("A", 2, "wang", "final_review", vec![change("cases", &key("c5"), Some(&before), Some(lying))]);
+    let (code, _) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::FourEyes);
+
+    // A transfer recorded by 吴会计 is not checked by 吴会计 …
+    let before = transfer("tr1", "recorded", "fin1", None);
+    let check = |seq: i64, by: &str| {
+        entry(
+            "F",
+            seq,
+            by,
+            "check_transfer",
+            vec![change("transfers", &key("tr1"), Some(&before), Some(transfer("tr1", "confirmed", "fin1", Some(by))))],
+        )
+    };
+    let (code, reason) = rejected(&push(&db, "F", vec![check(1, "fin1")]).await[0]);
+    assert_eq!(code, RejectCode::FourEyes);
+    assert!(reason.contains("吴会计"), "{reason}");
+    // … but by 郑出纳.
+    assert!(matches!(push(&db, "F", vec![check(2, "fin2")]).await[0], Verdict::Accepted { .. }));
+
+    // A final approval of a case still waiting for first review: not a change the rules allow.
+    let before = case("c6", "2026-000006", "awaiting_first_review", 2, &[], &[], None);
+    let after = case("c6", "2026-000006", "registered", 3, &[], &["qian"], None);
+    let e = entry("A", 3, "qian", "final_review", vec![change("cases", &key("c6"), Some(&before), Some(after))]);
+    let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::Transition);
+    assert!(reason.contains("待初审") && reason.contains("已登记"), "{reason}");
+}
+
+// ------------------------------------------------------------ numbers
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approvals_from_two_stations_get_consecutive_numbers_and_a_rejected_one_none() {
+    let db = seeded().await;
+    let waker = Waker::start(db.config.clone());
+    let a = push(&db, "A", vec![approve("A", 1, "qian", "c1", "li")]).await;
+    assert!(matches!(a[0], Verdict::Accepted { .. }), "{a:?}");
+    // A rejected approval in between (four eyes) takes no number.
+    let r = push(&db, "B", vec![approve("B", 1, "wang", "c5", "wang")]).await;
+    assert_eq!(rejected(&r[0]).0, RejectCode::FourEyes);
+    let b = push(&db, "B", vec![approve("B", 2, "sun", "c2", "li")]).await;
+    assert!(matches!(b[0], Verdict::Accepted { .. }), "{b:?}");
+
+    let year = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y")
+        .to_string();
+    let n1 = format!("浙作登字-{year}-F-00000001");
+    let n2 = format!("浙作登字-{year}-F-00000002");
+    let c1 = record_row(&db, "cases", &key("c1")).await.unwrap();
+    let c2 = record_row(&db, "cases", &key("c2")).await.unwrap();
+    assert_eq!(text_of(&c1, "registration_number"), Some(n1.clone()));
+    assert_eq!(text_of(&c2, "registration_number"), Some(n2.clone()));
+    let facts: serde_json::Value = serde_json::from_str(&text_of(&c2, "facts").unwrap()).unwrap();
+    assert_eq!(facts["registration_number"], json!(n2));
+    let counter = record_row(&db, "registration_counters", &format!(r#"["浙作登字",{year},"F"]"#))
+        .await
+        .unwrap();
+    assert_eq!(super::rows::int(&counter, "last"), Some(2));
+    let ledger = record_row(&db, "registration_numbers", &key(&n2)).await.unwrap();
+    assert_eq!(text_of(&ledger, "case_id").as_deref(), Some("c2"));
+    assert_eq!(text_of(&ledger, "issued_by").as_deref(), Some("sun"));
+    assert_eq!(text_of(&ledger, "check_code").map(|c| c.len()), Some(10));
+    let log = record_row(&db, "review_log", &key("fin-c1-qian")).await.unwrap();
+    assert_eq!(text_of(&log, "registration_number"), Some(n1.clone()));
+
+    // The sender pulls its own entry with the rows the server added: they apply
+    // on top of its own effects (each `before` is the row as its effects left it).
+    let pulled = super::pull(
+        &db.pool,
+        &waker,
+        &station("A"),
+        PullRequest {
+            cursor: 1,
+            limit: 10,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let own = &pulled.entries[0].entry;
+    assert_eq!(own.station_id, "A");
+    let added = &own.effects[2..];
+    let tables: Vec<&str> = added.iter().map(|e| e.table.as_str()).collect();
+    assert_eq!(tables, ["registration_counters", "registration_numbers", "cases", "review_log"]);
+    let pushed_case = own.effects[0].after.as_ref().unwrap();
+    assert_eq!(added[2].before, Some(digest("cases", &key("c1"), pushed_case)));
+}
+
+// ------------------------------------------------------------ pull
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pushes_come_down_in_one_order_with_nothing_skipped() {
+    let db = seeded().await;
+    let waker = Waker::start(db.config.clone());
+    const EACH: i64 = 25;
+    let pusher = |s: &'static str| {
+        let pool = db.pool.clone();
+        tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for n in 1..=EACH {
+                let e = create_applicant(s, n, &format!("{s}-{n}"));
+                ids.push(e.id);
+                let v = super::push(&pool, &station(s), PushRequest { entries: vec![e] })
+                    .await
+                    .unwrap();
+                assert!(matches!(v.verdicts[0].verdict, Verdict::Accepted { .. }), "{v:?}");
+            }
+            ids
+        })
+    };
+    let (a, b) = (pusher("A"), pusher("B"));
+    // A station pulling in small pages while the pushes go on.
+    let mut cursor = 0;
+    let mut seen: Vec<(i64, Uuid)> = Vec::new();
+    let until = Instant::now() + Duration::from_secs(60);
+    while seen.len() < (2 * EACH + 1) as usize && Instant::now() < until {
+        let page = super::pull(
+            &db.pool,
+            &waker,
+            &station("C"),
+            PullRequest {
+                cursor,
+                limit: 3,
+                wait_ms: 2000,
+            },
+        )
+        .await
+        .unwrap();
+        for p in &page.entries {
+            seen.push((p.office_seq, p.entry.id));
+        }
+        cursor = page.cursor;
+    }
+    let mut pushed = a.await.unwrap();
+    pushed.extend(b.await.unwrap());
+    let seqs: Vec<i64> = seen.iter().map(|(s, _)| *s).collect();
+    assert_eq!(seqs, (1..=2 * EACH + 1).collect::<Vec<_>>(), "every place once, in order");
+    for id in pushed {
+        assert_eq!(seen.iter().filter(|(_, i)| *i == id).count(), 1, "entry {id} exactly once");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_pull_wakes_when_another_instance_accepts() {
+    let db = seeded().await;
+    // Two server instances over one database: their own pools and listeners.
+    let other = pool_of(&db.config);
+    let waker = Waker::start(db.config.clone());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pool = db.pool.clone();
+    let waiting = tokio::spawn(async move {
+        let page = super::pull(
+            &pool,
+            &waker,
+            &station("B"),
+            PullRequest {
+                cursor: 1,
+                limit: 10,
+                wait_ms: 20_000,
+            },
+        )
+        .await
+        .unwrap();
+        (page, Instant::now())
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(!waiting.is_finished(), "nothing to pull yet: it waits");
+    let v = super::push(
+        &other,
+        &station("A"),
+        PushRequest {
+            entries: vec![create_applicant("A", 1, "a1")],
+        },
+    )
+    .await
+    .unwrap();
+    let committed = Instant::now();
+    assert!(matches!(v.verdicts[0].verdict, Verdict::Accepted { office_seq: 2 }));
+    let (page, woke) = waiting.await.unwrap();
+    assert_eq!(page.entries.len(), 1);
+    assert_eq!(page.cursor, 2);
+    let late = woke.saturating_duration_since(committed);
+    assert!(late < Duration::from_millis(500), "woke {late:?} after the commit");
+}
+
+// ------------------------------------------------------------ state and snapshot
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
+    let db = seeded().await;
+    let waker = Waker::start(db.config.clone());
+    for n in 1..=20 {
+        push(&db, "A", vec![create_applicant("A", n, &format!("a{n:02}"))]).await;
+    }
+    let at_start = super::state(&db.pool, &station("N")).await.unwrap();
+    let newcomer = station("N");
+    let page = |id: Option<String>, after: Option<(String, String)>| {
+        super::snapshot(
+            &db.pool,
+            &newcomer,
+            SnapshotRequest {
+                snapshot_id: id,
+                after,
+                max_rows: 10,
+            },
+        )
+    };
+    let first = page(None, None).await.unwrap();
+    assert_eq!(first.rows.len(), 10);
+    assert_eq!(first.cursor, at_start.cursor);
+    assert_eq!(first.total_rows, at_start.rows);
+    assert!(first.total_bytes > 0);
+    // The record moves on meanwhile: a renamed applicant that the snapshot has not given yet.
+    let old = applicant("a20", "张三", 1);
+    let rename = entry(
+        "A",
+        21,
+        "clerk",
+        "update_applicant",
+        vec![change("applicants", &key("a20"), Some(&old), Some(applicant("a20", "李四", 2)))],
+    );
+    assert!(matches!(push(&db, "A", vec![rename]).await[0], Verdict::Accepted { .. }));
+
+    let mut rows: BTreeMap<(String, String), Row> = BTreeMap::new();
+    for r in &first.rows {
+        rows.insert((r.table.clone(), r.key.clone()), r.row.clone());
+    }
+    let mut next = first.next.clone();
+    let mut interrupted = false;
+    while let Some(after) = next {
+        let chunk = page(Some(first.snapshot_id.clone()), Some(after.clone())).await.unwrap();
+        assert_eq!(chunk.cursor, first.cursor);
+        if !interrupted {
+            // The answer is lost: the station asks again from the same row and gets the same page.
+            interrupted = true;
+            let again = page(Some(first.snapshot_id.clone()), Some(after)).await.unwrap();
+            assert_eq!(again.rows, chunk.rows);
+        }
+        for r in &chunk.rows {
+            rows.insert((r.table.clone(), r.key.clone()), r.row.clone());
+        }
+        next = chunk.next;
+    }
+    assert_eq!(rows.len() as u64, first.total_rows);
+    // Exactly the record at the snapshot's cursor.
+    assert_eq!(rows[&("applicants".to_string(), key("a20"))], old);
+    let hash = |rows: &BTreeMap<(String, String), Row>| {
+        let digests: Vec<(String, String, String)> =
+            rows.iter().map(|((t, k), r)| (t.clone(), k.clone(), digest(t, k, r))).collect();
+        regdesk_sync::state_hash(digests.iter().map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())))
+    };
+    assert_eq!(hash(&rows), at_start.state_hash);
+    // Then the pulls from the snapshot's cursor bring the station to the record's state.
+    let pulled = super::pull(
+        &db.pool,
+        &waker,
+        &station("N"),
+        PullRequest {
+            cursor: first.cursor,
+            limit: 100,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    for p in &pulled.entries {
+        for e in &p.entry.effects {
+            let k = (e.table.clone(), e.key.clone());
+            assert_eq!(e.before, rows.get(&k).map(|r| digest(&e.table, &e.key, r)), "applies in order");
+            match &e.after {
+                Some(r) => rows.insert(k, r.clone()),
+                None => rows.remove(&k),
+            };
+        }
+    }
+    let now = super::state(&db.pool, &station("N")).await.unwrap();
+    assert_eq!(hash(&rows), now.state_hash);
+    assert_eq!(now.cursor, pulled.cursor);
+
+    // A snapshot the server does not have: the station is told to start again.
+    let gone = page(Some(Uuid::now_v7().to_string()), None).await.unwrap_err();
+    assert_eq!(gone.status(), 410);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_state_hash_is_the_hash_of_the_rows_recomputed() {
+    let db = seeded().await;
+    push(&db, "A", vec![approve("A", 1, "qian", "c3", "li")]).await;
+    let state = super::state(&db.pool, &station("A")).await.unwrap();
+    let client = db.pool.get().await.unwrap();
+    let rows = client.query("SELECT tbl, key, row FROM record_rows", &[]).await.unwrap();
+    let digests: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            let (table, key): (String, String) = (r.get(0), r.get(1));
+            let row: Row = serde_json::from_value(r.get(2)).unwrap();
+            let d = digest(&table, &key, &row);
+            (table, key, d)
+        })
+        .collect();
+    assert_eq!(state.rows, digests.len() as u64);
+    assert_eq!(
+        state.state_hash,
+        regdesk_sync::state_hash(digests.iter().map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())))
+    );
+    assert_eq!(state.cursor, 2);
+}
