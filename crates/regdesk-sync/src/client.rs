@@ -908,6 +908,92 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn blobs_resume_from_the_servers_offset() {
+        use axum::extract::{Path, Query};
+        use axum::http::StatusCode as S;
+        use axum::routing::any;
+        type Store = Arc<Mutex<(Vec<u8>, Option<String>)>>;
+        let store: Store = Arc::default();
+        let held = store.clone();
+        let router = Router::new().route(
+            "/v1/blobs/{sha}",
+            any(
+                move |method: axum::http::Method,
+                      Path(sha): Path<String>,
+                      Query(q): Query<std::collections::HashMap<String, u64>>,
+                      h: AxumHeaders,
+                      body: axum::body::Bytes| {
+                    let held = held.clone();
+                    async move {
+                        let mut b = held.lock().unwrap();
+                        let complete = b.1.as_deref() == Some(sha.as_str());
+                        let state = |len: usize, complete: bool| {
+                            [
+                                (HEADER_BLOB_OFFSET, len.to_string()),
+                                (HEADER_BLOB_COMPLETE, if complete { "1" } else { "0" }.to_string()),
+                            ]
+                        };
+                        match method.as_str() {
+                            "HEAD" if b.0.is_empty() => S::NOT_FOUND.into_response(),
+                            "HEAD" => (S::OK, state(b.0.len(), complete)).into_response(),
+                            "PUT" => {
+                                assert_eq!(q["offset"], b.0.len() as u64);
+                                b.0.extend_from_slice(&body);
+                                if b.0.len() as u64 == q["total"] {
+                                    use sha2::Digest;
+                                    b.1 = Some(hex::encode(sha2::Sha256::digest(&b.0)));
+                                }
+                                let complete = b.1.as_deref() == Some(sha.as_str());
+                                (S::OK, state(b.0.len(), complete)).into_response()
+                            }
+                            _ => {
+                                let from = h
+                                    .get("range")
+                                    .and_then(|r| r.to_str().ok())
+                                    .and_then(|r| r.strip_prefix("bytes="))
+                                    .and_then(|r| r.trim_end_matches('-').parse::<usize>().ok())
+                                    .unwrap_or(0);
+                                b.0[from..].to_vec().into_response()
+                            }
+                        }
+                    }
+                },
+            ),
+        );
+        use axum::response::IntoResponse;
+        let pki = Pki::new();
+        let server = testkit::serve(&pki, router).await;
+        let client = SyncClient::new(&pki.enrolment(&server.url)).unwrap();
+        let data: Vec<u8> = (0..100u8).collect();
+        let sha = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&data))
+        };
+        assert_eq!(
+            client.blob_head(&sha).await.unwrap(),
+            BlobState {
+                offset: 0,
+                complete: false
+            }
+        );
+        let part = client.blob_put(&sha, 0, 100, data[..40].to_vec()).await.unwrap();
+        assert_eq!((part.offset, part.complete), (40, false));
+        // Cut here; the next attempt asks where to go on from.
+        let at = client.blob_head(&sha).await.unwrap();
+        assert_eq!(at.offset, 40);
+        let done = client
+            .blob_put(&sha, at.offset, 100, data[40..].to_vec())
+            .await
+            .unwrap();
+        assert!(done.complete);
+        assert_eq!(client.blob_get(&sha, 0).await.unwrap(), data);
+        assert_eq!(client.blob_get(&sha, 90).await.unwrap(), data[90..].to_vec());
+        assert!(client.blob_head("not-a-hash").await.is_err());
+        drop(store);
+        server.stop();
+    }
+
+    #[tokio::test]
     async fn push_verdicts_must_answer_the_pushed_entries() {
         let pki = Pki::new();
         let router = Router::new().route(
