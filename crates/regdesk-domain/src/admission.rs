@@ -82,7 +82,10 @@ pub fn admission(command: &str) -> Option<Admission> {
         "save_certificate_printer" | "print_certificates" | "void_certificate_sheet" => {
             perm(Permission::PrintCertificates)
         }
-        "create_applicant" | "update_applicant" | "add_identity_proof" | "remove_identity_proof"
+        "create_applicant"
+        | "update_applicant"
+        | "add_identity_proof"
+        | "remove_identity_proof"
         | "check_identity_proof" => perm(Permission::ManageApplicants),
         "change_applicant_category" => perm(Permission::ChangeApplicantCategory),
         "add_file" => Admission {
@@ -105,7 +108,10 @@ pub fn admission(command: &str) -> Option<Admission> {
             Permission::OpenDesk(Desk::Payments),
             &[K::ConfirmPayment, K::RejectPayment],
         ),
-        "import_statement" | "resolve_statement_line" | "dismiss_statement_line" | "record_refund"
+        "import_statement"
+        | "resolve_statement_line"
+        | "dismiss_statement_line"
+        | "record_refund"
         | "mark_invoices_issued" => perm(Permission::OpenDesk(Desk::Payments)),
         "first_review" => case(&[K::PassFirstReview, K::ReturnForCorrection, K::ProposeRefusal]),
         "final_review" => case(&[K::Approve, K::SendBackToFirstReview, K::ConfirmRefusal]),
@@ -211,10 +217,7 @@ pub fn transitions(kind: CommandKind) -> Vec<(CaseState, CaseState)> {
 
 /// The case command of `kinds` that moves a case from `from` to `to`, if any.
 pub fn transition(kinds: &[CommandKind], from: CaseState, to: CaseState) -> Option<CommandKind> {
-    kinds
-        .iter()
-        .copied()
-        .find(|k| transitions(*k).contains(&(from, to)))
+    kinds.iter().copied().find(|k| transitions(*k).contains(&(from, to)))
 }
 
 /// The review commands that make a person a case's first reviewer, and its final reviewer.
@@ -270,7 +273,9 @@ mod tests {
             (CaseCommand::Withdraw, CommandKind::Withdraw),
             (CaseCommand::MarkPickedUp, CommandKind::MarkPickedUp),
             (
-                CaseCommand::SendBackToFirstReview { note: "请核对".into() },
+                CaseCommand::SendBackToFirstReview {
+                    note: "请核对".into()
+                },
                 CommandKind::SendBackToFirstReview,
             ),
         ];

@@ -260,7 +260,10 @@ async fn check(tx: &Transaction<'_>, entry: &Entry, touched: &Touched) -> Result
             Err(_) => {
                 return Ok(Err(reject(
                     RejectCode::Malformed,
-                    format!("{}的状态无法识别，服务器不能接收", describe("cases", &e.key, Some(after))),
+                    format!(
+                        "{}的状态无法识别，服务器不能接收",
+                        describe("cases", &e.key, Some(after))
+                    ),
                 )))
             }
         };

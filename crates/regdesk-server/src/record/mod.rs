@@ -193,7 +193,10 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
         // A notification wakes the pull at once; the record is read again at least
         // every second in case one was missed (the listening connection reconnecting).
         let nap = (deadline - now).min(std::time::Duration::from_secs(1));
-        if tokio::time::timeout(nap, woken.changed()).await.is_ok_and(|r| r.is_err()) {
+        if tokio::time::timeout(nap, woken.changed())
+            .await
+            .is_ok_and(|r| r.is_err())
+        {
             tokio::time::sleep(nap).await;
         }
     }
@@ -212,10 +215,10 @@ async fn read_page(pool: &Pool, office_id: &str, cursor: i64, limit: i64) -> Res
     let more = rows.len() as i64 > limit;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows.iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
-        let effects: Vec<RowEffect> = serde_json::from_value(r.get::<_, Value>(12))
-            .map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?;
-        let blobs: Vec<String> =
-            serde_json::from_value(r.get::<_, Value>(13)).map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?;
+        let effects: Vec<RowEffect> =
+            serde_json::from_value(r.get::<_, Value>(12)).map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?;
+        let blobs: Vec<String> = serde_json::from_value(r.get::<_, Value>(13))
+            .map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?;
         entries.push(PulledEntry {
             office_seq: r.get(0),
             entry: Entry {
@@ -250,7 +253,10 @@ pub async fn state(pool: &Pool, auth: &StationAuth) -> Result<StateReply, Record
         .start()
         .await?;
     let cursor: i64 = tx
-        .query_opt("SELECT last_seq FROM record_cursor WHERE office_id = $1", &[&auth.office_id])
+        .query_opt(
+            "SELECT last_seq FROM record_cursor WHERE office_id = $1",
+            &[&auth.office_id],
+        )
         .await?
         .ok_or(RecordError::NoOffice)?
         .get(0);
@@ -281,7 +287,10 @@ pub async fn seed_rows(
     )
     .await?;
     let last: i64 = tx
-        .query_one("SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE", &[&office_id])
+        .query_one(
+            "SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE",
+            &[&office_id],
+        )
         .await?
         .get(0);
     let seq = last + 1;

@@ -63,9 +63,9 @@ pub(crate) async fn complete(
         .enumerate()
         .filter(|(_, e)| e.table == "cases")
         .filter(|(_, e)| {
-            e.after.as_deref().is_some_and(|r| {
-                text(r, "state") == Some("registered") && text(r, "registration_number").is_none()
-            })
+            e.after
+                .as_deref()
+                .is_some_and(|r| text(r, "state") == Some("registered") && text(r, "registration_number").is_none())
         })
         .map(|(i, _)| i)
         .collect();
@@ -105,7 +105,9 @@ async fn number_one(
     let Some(category) = WorkCategory::from_code(category_code) else {
         return Ok(Err(Outcome::Reject(Rejection {
             code: RejectCode::Malformed,
-            reason: format!("{name}的作品类别“{category_code}”无法识别，不能分配登记号：请退回初审，由窗口补正作品类别"),
+            reason: format!(
+                "{name}的作品类别“{category_code}”无法识别，不能分配登记号：请退回初审，由窗口补正作品类别"
+            ),
         })));
     };
     let Some(letter) = letters.letter_of(category) else {

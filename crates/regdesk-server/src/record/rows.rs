@@ -36,12 +36,7 @@ pub(crate) fn parse_row(table: &str, value: Value) -> Result<Row, RecordError> {
 }
 
 /// Every row of `table` whose columns contain `(name, text)`.
-pub(crate) async fn find(
-    tx: &Transaction<'_>,
-    table: &str,
-    name: &str,
-    text: &str,
-) -> Result<Vec<Row>, RecordError> {
+pub(crate) async fn find(tx: &Transaction<'_>, table: &str, name: &str, text: &str) -> Result<Vec<Row>, RecordError> {
     let probe = serde_json::json!([{ "name": name, "value": { "T": text } }]);
     let rows = tx
         .query(
@@ -54,7 +49,9 @@ pub(crate) async fn find(
 
 /// Every row of `table`.
 pub(crate) async fn all(tx: &Transaction<'_>, table: &str) -> Result<Vec<Row>, RecordError> {
-    let rows = tx.query("SELECT row FROM record_rows WHERE tbl = $1", &[&table]).await?;
+    let rows = tx
+        .query("SELECT row FROM record_rows WHERE tbl = $1", &[&table])
+        .await?;
     rows.into_iter().map(|r| parse_row(table, r.get(0))).collect()
 }
 
@@ -78,7 +75,7 @@ pub(crate) async fn apply(tx: &Transaction<'_>, effects: &[RowEffect], office_se
         match &e.after {
             Some(row) => {
                 let digest = regdesk_sync::row_digest(&e.table, &e.key, row);
-                let value = serde_json::to_value(row).map_err(|err| corrupt(err))?;
+                let value = serde_json::to_value(row).map_err(corrupt)?;
                 tx.execute(
                     "INSERT INTO record_rows (tbl, key, row, digest, office_seq) VALUES ($1, $2, $3, $4, $5)
                      ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, digest = EXCLUDED.digest,
@@ -87,7 +84,7 @@ pub(crate) async fn apply(tx: &Transaction<'_>, effects: &[RowEffect], office_se
                 )
                 .await?;
                 let names: Vec<&str> = row.iter().map(|c| c.name.as_str()).collect();
-                let names = serde_json::to_value(names).map_err(|err| corrupt(err))?;
+                let names = serde_json::to_value(names).map_err(corrupt)?;
                 tx.execute(
                     "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO NOTHING",
                     &[&e.table, &names],

@@ -80,7 +80,10 @@ async fn start(client: &mut deadpool_postgres::Client, auth: &StationAuth) -> Re
         )
         .await?;
     client
-        .execute("DELETE FROM record_snapshots WHERE made_at < now() - interval '24 hours'", &[])
+        .execute(
+            "DELETE FROM record_snapshots WHERE made_at < now() - interval '24 hours'",
+            &[],
+        )
         .await?;
     let tx = client
         .build_transaction()
@@ -88,7 +91,10 @@ async fn start(client: &mut deadpool_postgres::Client, auth: &StationAuth) -> Re
         .start()
         .await?;
     let cursor: i64 = tx
-        .query_opt("SELECT last_seq FROM record_cursor WHERE office_id = $1", &[&auth.office_id])
+        .query_opt(
+            "SELECT last_seq FROM record_cursor WHERE office_id = $1",
+            &[&auth.office_id],
+        )
         .await?
         .ok_or(RecordError::NoOffice)?
         .get(0);

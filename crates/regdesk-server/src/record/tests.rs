@@ -42,7 +42,10 @@ struct Db {
 impl Drop for Db {
     fn drop(&mut self) {
         std::thread::spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 let mut s = SHARED.lock().await;
                 s.running -= 1;
@@ -76,7 +79,11 @@ async fn db() -> Db {
         s.running += 1;
         s.cluster.as_ref().unwrap().1.config()
     };
-    let name = format!("record_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+    let name = format!(
+        "record_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    );
     let (client, conn) = base.connect(NoTls).await.unwrap();
     let driver = tokio::spawn(conn);
     client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
@@ -233,15 +240,39 @@ fn office_rows() -> Vec<(String, String, Row)> {
             ]),
         ),
         ("staff".into(), key("admin"), staff("admin", "管理员", "admin", false)),
-        ("staff".into(), key("clerk"), staff("clerk", "赵敏", "counter_clerk", false)),
+        (
+            "staff".into(),
+            key("clerk"),
+            staff("clerk", "赵敏", "counter_clerk", false),
+        ),
         ("staff".into(), key("li"), staff("li", "李雯", "first_reviewer", false)),
-        ("staff".into(), key("qian"), staff("qian", "钱芳", "final_reviewer", false)),
-        ("staff".into(), key("sun"), staff("sun", "孙强", "final_reviewer", false)),
-        ("staff".into(), key("wang"), staff("wang", "王芳", "first_reviewer,final_reviewer", false)),
-        ("staff".into(), key("gone"), staff("gone", "周离", "final_reviewer", true)),
+        (
+            "staff".into(),
+            key("qian"),
+            staff("qian", "钱芳", "final_reviewer", false),
+        ),
+        (
+            "staff".into(),
+            key("sun"),
+            staff("sun", "孙强", "final_reviewer", false),
+        ),
+        (
+            "staff".into(),
+            key("wang"),
+            staff("wang", "王芳", "first_reviewer,final_reviewer", false),
+        ),
+        (
+            "staff".into(),
+            key("gone"),
+            staff("gone", "周离", "final_reviewer", true),
+        ),
         ("staff".into(), key("fin1"), staff("fin1", "吴会计", "finance", false)),
         ("staff".into(), key("fin2"), staff("fin2", "郑出纳", "finance", false)),
-        ("transfers".into(), key("tr1"), transfer("tr1", "recorded", "fin1", None)),
+        (
+            "transfers".into(),
+            key("tr1"),
+            transfer("tr1", "recorded", "fin1", None),
+        ),
     ];
     for n in 1..=5 {
         let id = format!("c{n}");
@@ -249,7 +280,15 @@ fn office_rows() -> Vec<(String, String, Row)> {
         rows.push((
             "cases".into(),
             key(&id),
-            case(&id, &format!("2026-{n:06}"), "awaiting_final_review", 3, &[by], &[], None),
+            case(
+                &id,
+                &format!("2026-{n:06}"),
+                "awaiting_final_review",
+                3,
+                &[by],
+                &[],
+                None,
+            ),
         ));
         rows.push((
             "review_log".into(),
@@ -329,7 +368,12 @@ fn approve(station: &str, seq: i64, by: &str, case_id: &str, first: &str) -> Ent
         "final_review",
         vec![
             change("cases", &key(case_id), Some(&before), Some(after)),
-            change("review_log", &key(&log_id), None, Some(review(&log_id, case_id, "approve", by, None))),
+            change(
+                "review_log",
+                &key(&log_id),
+                None,
+                Some(review(&log_id, case_id, "approve", by, None)),
+            ),
         ],
     );
     e.entity_id = case_id.into();
@@ -366,7 +410,10 @@ fn rejected(v: &Verdict) -> (RejectCode, String) {
 async fn record_row(db: &Db, table: &str, key: &str) -> Option<Row> {
     let client = db.pool.get().await.unwrap();
     client
-        .query_opt("SELECT row FROM record_rows WHERE tbl = $1 AND key = $2", &[&table, &key])
+        .query_opt(
+            "SELECT row FROM record_rows WHERE tbl = $1 AND key = $2",
+            &[&table, &key],
+        )
         .await
         .unwrap()
         .map(|r| serde_json::from_value(r.get(0)).unwrap())
@@ -419,11 +466,22 @@ async fn a_repeated_push_gets_the_same_verdicts_and_a_rejection_blocks_nothing()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn station_order_is_kept_a_gap_waits_and_a_reused_number_is_refused() {
     let db = seeded().await;
-    assert_eq!(push(&db, "A", vec![create_applicant("A", 5, "a1")]).await[0], Verdict::Accepted { office_seq: 2 });
+    assert_eq!(
+        push(&db, "A", vec![create_applicant("A", 5, "a1")]).await[0],
+        Verdict::Accepted { office_seq: 2 }
+    );
     // Entry 7 before 6: it waits, and stops the batch.
-    let v = push(&db, "A", vec![create_applicant("A", 7, "a3"), create_applicant("A", 8, "a4")]).await;
+    let v = push(
+        &db,
+        "A",
+        vec![create_applicant("A", 7, "a3"), create_applicant("A", 8, "a4")],
+    )
+    .await;
     assert_eq!(v.len(), 1);
-    assert!(matches!(&v[0], Verdict::RetryLater { reason } if reason.contains("第 6 至 6 条")), "{v:?}");
+    assert!(
+        matches!(&v[0], Verdict::RetryLater { reason } if reason.contains("第 6 至 6 条")),
+        "{v:?}"
+    );
     // Number 5 again under another id: refused for good.
     let (code, _) = rejected(&push(&db, "A", vec![create_applicant("A", 5, "a9")]).await[0]);
     assert_eq!(code, RejectCode::Malformed);
@@ -446,21 +504,34 @@ async fn station_order_is_kept_a_gap_waits_and_a_reused_number_is_refused() {
 async fn a_stale_row_is_a_conflict_with_the_servers_rows() {
     let db = seeded().await;
     let v1 = applicant("a1", "张三", 1);
-    assert!(matches!(push(&db, "A", vec![create_applicant("A", 1, "a1")]).await[0], Verdict::Accepted { .. }));
+    assert!(matches!(
+        push(&db, "A", vec![create_applicant("A", 1, "a1")]).await[0],
+        Verdict::Accepted { .. }
+    ));
     // Station A renames it; station B, still holding version 1, renames it too.
     let a = entry(
         "A",
         2,
         "clerk",
         "update_applicant",
-        vec![change("applicants", &key("a1"), Some(&v1), Some(applicant("a1", "张三丰", 2)))],
+        vec![change(
+            "applicants",
+            &key("a1"),
+            Some(&v1),
+            Some(applicant("a1", "张三丰", 2)),
+        )],
     );
     let b = entry(
         "B",
         1,
         "clerk",
         "update_applicant",
-        vec![change("applicants", &key("a1"), Some(&v1), Some(applicant("a1", "张珊", 2)))],
+        vec![change(
+            "applicants",
+            &key("a1"),
+            Some(&v1),
+            Some(applicant("a1", "张珊", 2)),
+        )],
     );
     assert!(matches!(push(&db, "A", vec![a]).await[0], Verdict::Accepted { .. }));
     let verdict = push(&db, "B", vec![b]).await.remove(0);
@@ -471,7 +542,10 @@ async fn a_stale_row_is_a_conflict_with_the_servers_rows() {
     assert!(reason.contains("申请人 张三丰"), "{reason}");
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].after, Some(applicant("a1", "张三丰", 2)));
-    assert_eq!(record_row(&db, "applicants", &key("a1")).await, Some(applicant("a1", "张三丰", 2)));
+    assert_eq!(
+        record_row(&db, "applicants", &key("a1")).await,
+        Some(applicant("a1", "张三丰", 2))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -494,8 +568,17 @@ async fn the_servers_staff_rows_decide_who_may_act() {
         name: "secret".into(),
         value: t("x"),
     });
-    assert!(matches!(push(&db, "A", vec![create_applicant("A", 4, "a0")]).await[0], Verdict::Accepted { .. }));
-    let e = entry("A", 5, "clerk", "create_applicant", vec![change("applicants", &key("a1"), None, Some(odd))]);
+    assert!(matches!(
+        push(&db, "A", vec![create_applicant("A", 4, "a0")]).await[0],
+        Verdict::Accepted { .. }
+    ));
+    let e = entry(
+        "A",
+        5,
+        "clerk",
+        "create_applicant",
+        vec![change("applicants", &key("a1"), None, Some(odd))],
+    );
     let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
     assert_eq!(code, RejectCode::Malformed);
     assert!(reason.contains("secret"), "{reason}");
@@ -511,7 +594,9 @@ async fn the_servers_staff_rows_decide_who_may_act() {
     // Nothing of the case changed, and no number was used.
     let c1 = record_row(&db, "cases", &key("c1")).await.unwrap();
     assert_eq!(text_of(&c1, "state").as_deref(), Some("awaiting_final_review"));
-    assert!(record_row(&db, "registration_counters", r#"["浙作登字",2026,"F"]"#).await.is_none());
+    assert!(record_row(&db, "registration_counters", r#"["浙作登字",2026,"F"]"#)
+        .await
+        .is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -524,7 +609,13 @@ async fn four_eyes_and_state_changes_are_checked_against_the_record() {
     // Even when her station's facts leave her out of the first reviewers.
     let before = case("c5", "2026-000005", "awaiting_final_review", 3, &["wang"], &[], None);
     let lying = case("c5", "2026-000005", "registered", 4, &[], &["wang"], None);
-    let e = entry("A", 2, "wang", "final_review", vec![change("cases", &key("c5"), Some(&before), Some(lying))]);
+    let e = entry(
+        "A",
+        2,
+        "wang",
+        "final_review",
+        vec![change("cases", &key("c5"), Some(&before), Some(lying))],
+    );
     let (code, _) = rejected(&push(&db, "A", vec![e]).await[0]);
     assert_eq!(code, RejectCode::FourEyes);
 
@@ -536,19 +627,33 @@ async fn four_eyes_and_state_changes_are_checked_against_the_record() {
             seq,
             by,
             "check_transfer",
-            vec![change("transfers", &key("tr1"), Some(&before), Some(transfer("tr1", "confirmed", "fin1", Some(by))))],
+            vec![change(
+                "transfers",
+                &key("tr1"),
+                Some(&before),
+                Some(transfer("tr1", "confirmed", "fin1", Some(by))),
+            )],
         )
     };
     let (code, reason) = rejected(&push(&db, "F", vec![check(1, "fin1")]).await[0]);
     assert_eq!(code, RejectCode::FourEyes);
     assert!(reason.contains("吴会计"), "{reason}");
     // … but by 郑出纳.
-    assert!(matches!(push(&db, "F", vec![check(2, "fin2")]).await[0], Verdict::Accepted { .. }));
+    assert!(matches!(
+        push(&db, "F", vec![check(2, "fin2")]).await[0],
+        Verdict::Accepted { .. }
+    ));
 
     // A final approval of a case still waiting for first review: not a change the rules allow.
     let before = case("c6", "2026-000006", "awaiting_first_review", 2, &[], &[], None);
     let after = case("c6", "2026-000006", "registered", 3, &[], &["qian"], None);
-    let e = entry("A", 3, "qian", "final_review", vec![change("cases", &key("c6"), Some(&before), Some(after))]);
+    let e = entry(
+        "A",
+        3,
+        "qian",
+        "final_review",
+        vec![change("cases", &key("c6"), Some(&before), Some(after))],
+    );
     let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
     assert_eq!(code, RejectCode::Transition);
     assert!(reason.contains("待初审") && reason.contains("已登记"), "{reason}");
@@ -609,7 +714,10 @@ async fn approvals_from_two_stations_get_consecutive_numbers_and_a_rejected_one_
     assert_eq!(own.station_id, "A");
     let added = &own.effects[2..];
     let tables: Vec<&str> = added.iter().map(|e| e.table.as_str()).collect();
-    assert_eq!(tables, ["registration_counters", "registration_numbers", "cases", "review_log"]);
+    assert_eq!(
+        tables,
+        ["registration_counters", "registration_numbers", "cases", "review_log"]
+    );
     let pushed_case = own.effects[0].after.as_ref().unwrap();
     assert_eq!(added[2].before, Some(digest("cases", &key("c1"), pushed_case)));
 }
@@ -662,9 +770,17 @@ async fn concurrent_pushes_come_down_in_one_order_with_nothing_skipped() {
     let mut pushed = a.await.unwrap();
     pushed.extend(b.await.unwrap());
     let seqs: Vec<i64> = seen.iter().map(|(s, _)| *s).collect();
-    assert_eq!(seqs, (1..=2 * EACH + 1).collect::<Vec<_>>(), "every place once, in order");
+    assert_eq!(
+        seqs,
+        (1..=2 * EACH + 1).collect::<Vec<_>>(),
+        "every place once, in order"
+    );
     for id in pushed {
-        assert_eq!(seen.iter().filter(|(_, i)| *i == id).count(), 1, "entry {id} exactly once");
+        assert_eq!(
+            seen.iter().filter(|(_, i)| *i == id).count(),
+            1,
+            "entry {id} exactly once"
+        );
     }
 }
 
@@ -745,9 +861,17 @@ async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
         21,
         "clerk",
         "update_applicant",
-        vec![change("applicants", &key("a20"), Some(&old), Some(applicant("a20", "李四", 2)))],
+        vec![change(
+            "applicants",
+            &key("a20"),
+            Some(&old),
+            Some(applicant("a20", "李四", 2)),
+        )],
     );
-    assert!(matches!(push(&db, "A", vec![rename]).await[0], Verdict::Accepted { .. }));
+    assert!(matches!(
+        push(&db, "A", vec![rename]).await[0],
+        Verdict::Accepted { .. }
+    ));
 
     let mut rows: BTreeMap<(String, String), Row> = BTreeMap::new();
     for r in &first.rows {
@@ -756,7 +880,9 @@ async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
     let mut next = first.next.clone();
     let mut interrupted = false;
     while let Some(after) = next {
-        let chunk = page(Some(first.snapshot_id.clone()), Some(after.clone())).await.unwrap();
+        let chunk = page(Some(first.snapshot_id.clone()), Some(after.clone()))
+            .await
+            .unwrap();
         assert_eq!(chunk.cursor, first.cursor);
         if !interrupted {
             // The answer is lost: the station asks again from the same row and gets the same page.
@@ -773,8 +899,10 @@ async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
     // Exactly the record at the snapshot's cursor.
     assert_eq!(rows[&("applicants".to_string(), key("a20"))], old);
     let hash = |rows: &BTreeMap<(String, String), Row>| {
-        let digests: Vec<(String, String, String)> =
-            rows.iter().map(|((t, k), r)| (t.clone(), k.clone(), digest(t, k, r))).collect();
+        let digests: Vec<(String, String, String)> = rows
+            .iter()
+            .map(|((t, k), r)| (t.clone(), k.clone(), digest(t, k, r)))
+            .collect();
         regdesk_sync::state_hash(digests.iter().map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())))
     };
     assert_eq!(hash(&rows), at_start.state_hash);
@@ -794,7 +922,11 @@ async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
     for p in &pulled.entries {
         for e in &p.entry.effects {
             let k = (e.table.clone(), e.key.clone());
-            assert_eq!(e.before, rows.get(&k).map(|r| digest(&e.table, &e.key, r)), "applies in order");
+            assert_eq!(
+                e.before,
+                rows.get(&k).map(|r| digest(&e.table, &e.key, r)),
+                "applies in order"
+            );
             match &e.after {
                 Some(r) => rows.insert(k, r.clone()),
                 None => rows.remove(&k),
@@ -816,7 +948,10 @@ async fn the_state_hash_is_the_hash_of_the_rows_recomputed() {
     push(&db, "A", vec![approve("A", 1, "qian", "c3", "li")]).await;
     let state = super::state(&db.pool, &station("A")).await.unwrap();
     let client = db.pool.get().await.unwrap();
-    let rows = client.query("SELECT tbl, key, row FROM record_rows", &[]).await.unwrap();
+    let rows = client
+        .query("SELECT tbl, key, row FROM record_rows", &[])
+        .await
+        .unwrap();
     let digests: Vec<(String, String, String)> = rows
         .iter()
         .map(|r| {
