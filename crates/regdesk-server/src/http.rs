@@ -15,16 +15,18 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES,
-    MIN_PROTOCOL_VERSION, PATH_ENROL, PATH_HELLO, PROTOCOL_VERSION,
+    EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, PullReply, PullRequest, PushReply, PushRequest,
+    SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION,
+    PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 
 use crate::auth::{self, StationAuth};
+use crate::record::{self, RecordError};
 use crate::{office, stations};
 
 /// What every handler shares.
@@ -33,6 +35,8 @@ pub struct AppState {
     pub pool: Pool,
     /// The office CA's fingerprint, handed to enrolling stations.
     pub ca_fingerprint: String,
+    /// Wakes long-polling pulls when an entry is accepted.
+    pub waker: record::Waker,
 }
 
 /// The oldest journal payload format the server reads (older ones are upgraded by `regdesk_domain::stored`).
@@ -97,6 +101,16 @@ impl From<tokio_postgres::Error> for ApiError {
 impl From<deadpool_postgres::PoolError> for ApiError {
     fn from(e: deadpool_postgres::PoolError) -> ApiError {
         ApiError::unavailable(e)
+    }
+}
+
+impl From<RecordError> for ApiError {
+    fn from(e: RecordError) -> ApiError {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            tracing::error!(error = %e, "record failed");
+        }
+        ApiError::new(status, e.code(), e.to_string())
     }
 }
 
@@ -354,11 +368,47 @@ async fn enrol(
     Ok(Json(reply))
 }
 
-/// The router with the open endpoints (hello, enrol) and every check; the
-/// record's endpoints (push, pull, state, snapshot) are added to it by
-/// [`router_with`].
+/// `POST /v1/push`: one verdict per entry (`record::push`).
+async fn push(
+    State(state): State<AppState>,
+    who: StationAuth,
+    JsonBody(request): JsonBody<PushRequest>,
+) -> Result<Json<PushReply>, ApiError> {
+    Ok(Json(record::push(&state.pool, &who, request).await?))
+}
+
+/// `POST /v1/pull`: accepted entries after a cursor, long-polling (`record::pull`).
+async fn pull(
+    State(state): State<AppState>,
+    who: StationAuth,
+    JsonBody(request): JsonBody<PullRequest>,
+) -> Result<Json<PullReply>, ApiError> {
+    Ok(Json(record::pull(&state.pool, &state.waker, &who, request).await?))
+}
+
+/// `GET /v1/state`: the record's cursor and state hash (`record::state`).
+async fn state(State(state): State<AppState>, who: StationAuth) -> Result<Json<StateReply>, ApiError> {
+    Ok(Json(record::state(&state.pool, &who).await?))
+}
+
+/// `POST /v1/snapshot`: a page of the office's rows (`record::snapshot`).
+async fn snapshot(
+    State(state): State<AppState>,
+    who: StationAuth,
+    JsonBody(request): JsonBody<SnapshotRequest>,
+) -> Result<Json<SnapshotChunk>, ApiError> {
+    Ok(Json(record::snapshot(&state.pool, &who, request).await?))
+}
+
+/// The server's router: the open endpoints (hello, enrol), the record's
+/// (push, pull, state, snapshot, each for an authenticated station) and every check.
 pub fn router(state: AppState) -> Router {
-    router_with(Router::new(), state)
+    let routes = Router::new()
+        .route(PATH_PUSH, post(push))
+        .route(PATH_PULL, post(pull))
+        .route(PATH_STATE, get(self::state))
+        .route(PATH_SNAPSHOT, post(snapshot));
+    router_with(routes, state)
 }
 
 /// `routes` (handlers over [`AppState`] taking [`StationAuth`]) behind the same checks as the open endpoints.

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use regdesk_server::office::{self, InitInput, OfficeError};
 use regdesk_server::pg::{Cluster, ClusterError, StopMode};
+use regdesk_server::record::{self, RecordError};
 use regdesk_server::stations::{self, StationError, CODE_TTL_SECS};
 use regdesk_server::tls::{self, CertFiles, TlsError};
 use regdesk_server::{http, schema};
@@ -47,9 +49,33 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
+    /// 新建机构与首位管理员（密码取自 REGDESK_ADMIN_PASSWORD）。 / Make the office and its first admin (password from REGDESK_ADMIN_PASSWORD).
+    Init(InitArgs),
     /// 工作站：生成加入码、列出、吊销。 / Stations: enrolment codes, list, revoke.
     #[command(subcommand)]
     Station(StationCmd),
+}
+
+#[derive(clap::Args, Debug)]
+struct InitArgs {
+    /// 机构名称，如 浙江省版权局 / Office name
+    #[arg(long)]
+    office_name: String,
+    /// 机构代码，2–8 位大写字母或数字，如 ZJ / Office code
+    #[arg(long)]
+    office_code: String,
+    /// 登记号前缀，如 浙作登字 / Registration number prefix
+    #[arg(long)]
+    reg_prefix: String,
+    /// 所在省份的两位代码，如 33（浙江） / Two-digit province code
+    #[arg(long)]
+    province: String,
+    /// 首位管理员的登录名，如 admin / The first admin's login name
+    #[arg(long)]
+    admin_username: String,
+    /// 首位管理员的姓名 / The first admin's display name
+    #[arg(long)]
+    admin_name: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -99,6 +125,12 @@ enum MainError {
         #[source]
         source: std::io::Error,
     },
+    #[error("环境变量 REGDESK_ADMIN_PASSWORD 未设置：请在其中给出首位管理员的密码")]
+    NoAdminPassword,
+    #[error(transparent)]
+    Office(#[from] OfficeError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
     #[error(transparent)]
     Cluster(#[from] ClusterError),
     #[error(transparent)]
@@ -262,6 +294,7 @@ async fn serve(cli: &Cli, dir: &Path, database: &Database) -> Result<(), MainErr
     let state = http::AppState {
         pool: pool.clone(),
         ca_fingerprint: tls.ca_fingerprint.clone(),
+        waker: record::Waker::start(database.config.clone()),
     };
     let app = http::router(state);
     let listener = std::net::TcpListener::bind(cli.listen).map_err(|source| MainError::Listen {
@@ -369,13 +402,52 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
 async fn run(cli: Cli) -> Result<(), MainError> {
     let dir = data_dir(&cli)?;
     cert_files(&cli).check()?;
+    // An office's input is checked before anything is made, so a mistake leaves nothing behind.
+    let first = match &cli.cmd {
+        Some(Cmd::Init(args)) => Some(first_rows(args)?),
+        _ => None,
+    };
     let database = Database::open(&dir, cli.database_url.as_deref()).await?;
     let result = match &cli.cmd {
         None => serve(&cli, &dir, &database).await,
         Some(Cmd::Station(cmd)) => station(&cli, &dir, &database, cmd).await,
+        Some(Cmd::Init(_)) => match first {
+            Some(first) => init(&database, first).await,
+            None => Ok(()),
+        },
     };
     database.close().await;
     result
+}
+
+fn first_rows(args: &InitArgs) -> Result<office::FirstRows, MainError> {
+    let password = std::env::var("REGDESK_ADMIN_PASSWORD").map_err(|_| MainError::NoAdminPassword)?;
+    let input = InitInput {
+        office: regdesk_domain::office::OfficeInput {
+            name: args.office_name.clone(),
+            office_code: args.office_code.clone(),
+            reg_prefix: args.reg_prefix.clone(),
+            province_code: args.province.clone(),
+        },
+        admin_username: args.admin_username.clone(),
+        admin_name: args.admin_name.clone(),
+        admin_password: password,
+    };
+    Ok(office::first_rows(&input, chrono::Utc::now())?)
+}
+
+/// Records the office and puts its first rows into the record, in one transaction.
+async fn init(database: &Database, first: office::FirstRows) -> Result<(), MainError> {
+    let mut client = database.connect().await?;
+    let tx = client.transaction().await?;
+    let office_id = uuid::Uuid::now_v7().to_string();
+    let office = office::create(&tx, &first.office, &office_id).await?;
+    record::seed_rows(&tx, &office_id, &first.rows).await?;
+    tx.commit().await?;
+    out(format_args!(
+        "已建立登记机构“{}”（{}，登记号前缀 {}），首位管理员已建立，可在各工作站登录。 / office made: {}",
+        office.name, office.code, office.prefix, office.id
+    ))
 }
 
 fn main() -> ExitCode {

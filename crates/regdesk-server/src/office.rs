@@ -1,7 +1,10 @@
 //! The one office this server keeps (`office` table, made by `init` or `adopt`).
 
+use chrono::{DateTime, Utc};
+use regdesk_domain::error::FieldError;
 use regdesk_domain::office::{Office, OfficeInput};
-use regdesk_sync::protocol::OfficeInfo;
+use regdesk_domain::staff::{self, Role};
+use regdesk_sync::protocol::{Cell, Column, OfficeInfo, Row};
 use tokio_postgres::GenericClient;
 
 #[derive(Debug, thiserror::Error)]
@@ -87,4 +90,254 @@ pub async fn create(client: &impl GenericClient, office: &Office, id: &str) -> R
         prefix: office.reg_prefix.clone(),
         province: office.province_code.clone(),
     })
+}
+
+/// What `regdesk-server init` is given.
+#[derive(Debug, Clone)]
+pub struct InitInput {
+    pub office: OfficeInput,
+    pub admin_username: String,
+    pub admin_name: String,
+    pub admin_password: String,
+}
+
+/// A new office's first shared rows, in the row shapes a workstation's
+/// database has after its first start (`Store::setup_office`): the office,
+/// the settings with their defaults, and the first administrator. Each is
+/// `(table, key, row)`, the key as the store writes it (JSON array of the
+/// primary key).
+#[derive(Debug, Clone)]
+pub struct FirstRows {
+    pub office: Office,
+    pub admin_id: String,
+    pub rows: Vec<(String, String, Row)>,
+}
+
+/// The settings a workstation starts with (`settings` defaults, DOMAIN.md §6–§7).
+const DEFAULT_IDLE_LOCK_MINUTES: i64 = 10;
+
+/// Hashes a password as the store does: Argon2id with the argon2 crate's
+/// default parameters (m=19456 KiB, t=2, p=1), a random salt, PHC string.
+pub fn hash_password(password: &str) -> Result<String, OfficeError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut rand_core::OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| OfficeError::Invalid(format!("密码哈希失败：{e}")))
+}
+
+/// A time as the store's columns hold it (rusqlite's text form of a UTC time).
+fn store_time(at: DateTime<Utc>) -> String {
+    at.format("%F %T%.f%:z").to_string()
+}
+
+fn col(name: &str, value: Cell) -> Column {
+    Column {
+        name: name.to_string(),
+        value,
+    }
+}
+
+fn text(s: &str) -> Cell {
+    Cell::Text(s.to_string())
+}
+
+/// Checks `input` with the rules of a workstation's first start and makes the
+/// office's first rows; every problem is named at once.
+pub fn first_rows(input: &InitInput, now: DateTime<Utc>) -> Result<FirstRows, OfficeError> {
+    let mut problems: Vec<FieldError> = Vec::new();
+    let office = input.office.validate().map_err(|es| problems.extend(es)).ok();
+    let username = staff::parse_username(&input.admin_username)
+        .map_err(|e| problems.push(e))
+        .ok();
+    let name = staff::parse_display_name(&input.admin_name)
+        .map_err(|e| problems.push(e))
+        .ok();
+    if let Err(e) = staff::check_password(
+        "admin_password",
+        &input.admin_password,
+        username.as_deref().unwrap_or(&input.admin_username),
+    ) {
+        problems.push(e);
+    }
+    let (office, username, name) = match (office, username, name) {
+        (Some(o), Some(u), Some(n)) if problems.is_empty() => (o, u, n),
+        _ => {
+            return Err(OfficeError::Invalid(
+                problems
+                    .iter()
+                    .map(|e| format!("{}：{}", option_name(&e.field), e.message))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            ))
+        }
+    };
+    let hash = hash_password(&input.admin_password)?;
+    let at = store_time(now);
+    let secs = u64::try_from(now.timestamp()).unwrap_or(0);
+    let admin_id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        secs,
+        now.timestamp_subsec_nanos(),
+    ))
+    .to_string();
+    let office_row = vec![
+        col("id", Cell::Int(1)),
+        col("name", text(&office.name)),
+        col("office_code", text(&office.office_code)),
+        col("reg_prefix", text(&office.reg_prefix)),
+        col("province_code", text(&office.province_code)),
+        col("province_name", text(&office.province_name)),
+        col("version", Cell::Int(1)),
+        col("created_at", text(&at)),
+    ];
+    let settings_row = vec![
+        col("id", Cell::Int(1)),
+        col("idle_lock_minutes", Cell::Int(DEFAULT_IDLE_LOCK_MINUTES)),
+        col("version", Cell::Int(1)),
+        col("review_working_days", Cell::Int(30)),
+        col("correction_notice_days", Cell::Int(7)),
+        col("correction_period_days", Cell::Int(30)),
+        col("fee_per_work_fen", Cell::Int(15_000)),
+        col("backup_dir", text("")),
+        col("backup_keep", Cell::Int(7)),
+        col("backup_every_hours", Cell::Int(24)),
+    ];
+    let staff_row = vec![
+        col("id", text(&admin_id)),
+        col("username", text(&username)),
+        col("display_name", text(&name)),
+        col("roles", text(Role::Admin.code())),
+        col("password_hash", text(&hash)),
+        col("disabled", Cell::Int(0)),
+        col("failed_logins", Cell::Int(0)),
+        col("locked_until", Cell::Null),
+        col("must_change_password", Cell::Int(0)),
+        col("version", Cell::Int(1)),
+        col("created_at", text(&at)),
+        col("updated_at", text(&at)),
+    ];
+    let key = |v: serde_json::Value| serde_json::Value::Array(vec![v]).to_string();
+    Ok(FirstRows {
+        office,
+        rows: vec![
+            ("office".into(), key(1.into()), office_row),
+            ("settings".into(), key(1.into()), settings_row),
+            ("staff".into(), key(admin_id.clone().into()), staff_row),
+        ],
+        admin_id,
+    })
+}
+
+/// The command-line option a field of [`first_rows`]'s checks comes from.
+fn option_name(field: &str) -> &str {
+    match field {
+        "name" => "--office-name",
+        "office_code" => "--office-code",
+        "reg_prefix" => "--reg-prefix",
+        "province_code" => "--province",
+        "username" => "--admin-username",
+        "display_name" => "--admin-name",
+        "admin_password" => "REGDESK_ADMIN_PASSWORD",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+
+    fn input() -> InitInput {
+        InitInput {
+            office: OfficeInput {
+                name: "浙江省版权局".into(),
+                office_code: "zj".into(),
+                reg_prefix: "浙作登字".into(),
+                province_code: "33".into(),
+            },
+            admin_username: "admin".into(),
+            admin_name: "周建国".into(),
+            admin_password: "Banquan2026".into(),
+        }
+    }
+
+    /// The columns of `table` in a workstation's database, in order, read
+    /// from the store's migrations (CREATE TABLE, then each ADD COLUMN).
+    fn station_columns(table: &str) -> Vec<String> {
+        let sql = [
+            include_str!("../../regdesk-store/src/migrations/001_foundation.sql"),
+            include_str!("../../regdesk-store/src/migrations/003_case_settings.sql"),
+            include_str!("../../regdesk-store/src/migrations/016_backups.sql"),
+        ]
+        .join("\n");
+        let mut cols = Vec::new();
+        let create = format!("CREATE TABLE {table} (");
+        let start = sql.find(&create).unwrap() + create.len();
+        let body = &sql[start..start + sql[start..].find(") STRICT").unwrap()];
+        for line in body.lines() {
+            let word = line.split_whitespace().next().unwrap_or("");
+            if !word.is_empty() && !word.starts_with("--") && word.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                cols.push(word.to_string());
+            }
+        }
+        let add = format!("ALTER TABLE {table} ADD COLUMN ");
+        for line in sql.lines() {
+            if let Some(rest) = line.strip_prefix(&add) {
+                cols.push(rest.split_whitespace().next().unwrap().to_string());
+            }
+        }
+        cols
+    }
+
+    #[test]
+    fn the_first_rows_have_a_workstations_row_shapes() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-06T10:00:00.25Z")
+            .unwrap()
+            .to_utc();
+        let first = first_rows(&input(), now).unwrap();
+        assert_eq!(first.office.office_code, "ZJ");
+        let tables: Vec<&str> = first.rows.iter().map(|(t, _, _)| t.as_str()).collect();
+        assert_eq!(tables, ["office", "settings", "staff"]);
+        for (table, key, row) in &first.rows {
+            assert!(regdesk_sync::is_shared_table(table));
+            let names: Vec<String> = row.iter().map(|c| c.name.clone()).collect();
+            assert_eq!(names, station_columns(table), "{table}");
+            assert!(key.starts_with('[') && key.ends_with(']'), "{key}");
+        }
+        assert_eq!(first.rows[0].1, "[1]");
+        assert_eq!(first.rows[2].1, format!("[\"{}\"]", first.admin_id));
+        let staff = &first.rows[2].2;
+        let get = |n: &str| staff.iter().find(|c| c.name == n).unwrap().value.clone();
+        assert_eq!(get("roles"), Cell::Text("admin".into()));
+        assert_eq!(get("created_at"), Cell::Text("2026-12-06 10:00:00.250+00:00".into()));
+        // The hash is the store's: Argon2id, the default parameters, and it verifies.
+        let Cell::Text(phc) = get("password_hash") else {
+            panic!()
+        };
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        let parsed = PasswordHash::new(&phc).unwrap();
+        assert!(argon2::Argon2::default()
+            .verify_password(b"Banquan2026", &parsed)
+            .is_ok());
+        assert!(argon2::Argon2::default().verify_password(b"wrong", &parsed).is_err());
+        assert_eq!(uuid::Uuid::parse_str(&first.admin_id).unwrap().get_version_num(), 7);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_option() {
+        let mut bad = input();
+        bad.office.office_code = "浙".into();
+        bad.office.province_code = "99".into();
+        bad.admin_password = "short".into();
+        let OfficeError::Invalid(message) = first_rows(&bad, Utc::now()).unwrap_err() else {
+            panic!()
+        };
+        for option in ["--office-code", "--province", "REGDESK_ADMIN_PASSWORD"] {
+            assert!(message.contains(option), "{message}");
+        }
+        assert!(!message.contains("--office-name"), "{message}");
+    }
 }

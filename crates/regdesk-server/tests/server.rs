@@ -10,11 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use regdesk_server::auth::StationAuth;
 use regdesk_server::pg::Cluster;
 use regdesk_sync::protocol::{
-    EnrolReply, ErrorCode, ErrorReply, HelloReply, HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES, PATH_ENROL, PATH_HELLO,
-    PROTOCOL_VERSION,
+    EnrolReply, ErrorCode, ErrorReply, HelloReply, PullReply, StateReply, HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES,
+    PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_STATE, PROTOCOL_VERSION,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -214,55 +213,12 @@ fn ca_fingerprint_on_disk(dir: &Path) -> String {
     regdesk_sync::fingerprint(&der)
 }
 
-/// The extractor's refusals, through an in-process router over the server's database.
-async fn station_auth_extractor(dir: &Path, fingerprint: &str, good: &str, revoked: &str) {
-    use axum::routing::get;
-    let cfg = Cluster::new(dir.join("pg")).unwrap().config();
-    let manager = deadpool_postgres::Manager::new(cfg, tokio_postgres::NoTls);
-    let pool = deadpool_postgres::Pool::builder(manager).max_size(2).build().unwrap();
-    let state = regdesk_server::http::AppState {
-        pool,
-        ca_fingerprint: fingerprint.to_string(),
-    };
-    let routes = axum::Router::new().route("/v1/whoami", get(|who: StationAuth| async move { who.station_name }));
-    let app = regdesk_server::http::router_with(routes, state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
-    });
-    let http = reqwest::Client::new();
-    let call = |credential: Option<String>| {
-        let mut rb = versioned(http.get(format!("http://{addr}/v1/whoami")));
-        if let Some(c) = credential {
-            rb = rb.bearer_auth(c);
-        }
-        rb.send()
-    };
-    let ok = call(Some(good.to_string())).await.unwrap();
-    assert_eq!(ok.status(), StatusCode::OK);
-    assert_eq!(ok.text().await.unwrap(), "受理窗口3");
-    refusal(
-        call(None).await.unwrap(),
-        StatusCode::UNAUTHORIZED,
-        ErrorCode::Unauthenticated,
-    )
-    .await;
-    let (id, _) = good.split_once('.').unwrap();
-    refusal(
-        call(Some(format!("{id}.forged"))).await.unwrap(),
-        StatusCode::UNAUTHORIZED,
-        ErrorCode::Unauthenticated,
-    )
-    .await;
-    refusal(
-        call(Some(revoked.to_string())).await.unwrap(),
-        StatusCode::FORBIDDEN,
-        ErrorCode::StationRevoked,
-    )
-    .await;
+async fn get_state(http: &reqwest::Client, server: &Server, credential: Option<&str>) -> reqwest::Response {
+    let mut rb = versioned(http.get(server.url(PATH_STATE)));
+    if let Some(c) = credential {
+        rb = rb.bearer_auth(c);
+    }
+    rb.send().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -288,16 +244,55 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("init"));
 
+    // init: a mistake is named by its option and makes nothing; then the office.
+    let init = |password: &str, code: &str| {
+        Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&dir)
+            .args([
+                "init",
+                "--office-name",
+                "浙江省版权局",
+                "--office-code",
+                code,
+                "--reg-prefix",
+                "浙作登字",
+            ])
+            .args([
+                "--province",
+                "33",
+                "--admin-username",
+                "admin",
+                "--admin-name",
+                "周建国",
+            ])
+            .env("REGDESK_ADMIN_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let bad = init("short", "浙");
+    assert_eq!(bad.status.code(), Some(1));
+    let why = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        why.contains("--office-code") && why.contains("REGDESK_ADMIN_PASSWORD"),
+        "{why}"
+    );
     let pg = db(&dir).await;
-    let office = regdesk_server::office::validate(&regdesk_domain::office::OfficeInput {
-        name: "浙江省版权局".into(),
-        office_code: "ZJ".into(),
-        reg_prefix: "浙作登字".into(),
-        province_code: "33".into(),
-    })
-    .unwrap();
-    let office_id = uuid::Uuid::now_v7().to_string();
-    regdesk_server::office::create(&pg, &office, &office_id).await.unwrap();
+    let offices: i64 = pg.query_one("SELECT count(*) FROM office", &[]).await.unwrap().get(0);
+    assert_eq!(offices, 0);
+    let made = init("Banquan2026", "zj");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let again = init("Banquan2026", "ZJ");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("已建立"));
+    let office_id: String = pg.query_one("SELECT id FROM office", &[]).await.unwrap().get(0);
+    // The admin is a shared row of the record, hashed as a workstation hashes.
+    let hash: String = pg
+        .query_one("SELECT row->4->'value'->>'T' FROM record_rows WHERE tbl = 'staff'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
     let reply: HelloReply = hello(&http, &server, None).await.json().await.unwrap();
     assert_eq!(reply.office.as_ref().unwrap().office_id, office_id);
     assert_eq!(reply.office.unwrap().code, "ZJ");
@@ -397,7 +392,47 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         ErrorCode::Unauthenticated,
     )
     .await;
-    station_auth_extractor(&dir, &server.fingerprint, &third.credential, &enrolled.credential).await;
+    // The record's endpoints take only an enrolled, not revoked station.
+    refusal(
+        get_state(&http, &server, None).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthenticated,
+    )
+    .await;
+    refusal(
+        get_state(&http, &server, Some(&format!("{station3}.forged"))).await,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthenticated,
+    )
+    .await;
+    refusal(
+        get_state(&http, &server, Some(&enrolled.credential)).await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::StationRevoked,
+    )
+    .await;
+    let state = get_state(&http, &server, Some(&third.credential)).await;
+    assert_eq!(state.status(), StatusCode::OK);
+    let state: StateReply = state.json().await.unwrap();
+    assert_eq!(state.rows, 3, "office, settings and the first admin");
+    // The office's first rows come down to a station.
+    let pulled: PullReply = versioned(http.post(server.url(PATH_PULL)))
+        .bearer_auth(&third.credential)
+        .json(&json!({"cursor": 0, "limit": 10, "wait_ms": 0}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pulled.cursor, state.cursor);
+    let tables: Vec<&str> = pulled.entries[0]
+        .entry
+        .effects
+        .iter()
+        .map(|e| e.table.as_str())
+        .collect();
+    assert_eq!(tables, ["office", "settings", "staff"]);
 
     // Bad requests.
     let big = "x".repeat(MAX_BODY_BYTES + 1);
