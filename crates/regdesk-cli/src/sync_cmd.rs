@@ -180,7 +180,8 @@ async fn first_sync(store: &Store, client: &SyncClient, io: &mut Io<'_>) -> Resu
     let local = |e: StoreError| e.to_api().message;
     let under_way = store.snapshot_progress().map_err(local)?.is_some();
     let joined = store.app_status(None).map_err(local)?.office.is_none();
-    if !under_way && !(joined && store.pull_cursor().map_err(local)? == 0) {
+    let needed = under_way || (joined && store.pull_cursor().map_err(local)? == 0);
+    if !needed {
         return Ok(());
     }
     loop {
