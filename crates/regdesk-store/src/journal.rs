@@ -33,6 +33,8 @@ pub(crate) fn uuid_v7(now: DateTime<Utc>) -> Uuid {
 /// station, shipped to the server once the station is enrolled.
 #[derive(Clone, Default)]
 pub(crate) struct SyncMeta {
+    /// How the entry records rows for the anchor (a command's touched rows by default).
+    pub recording: Recording,
     /// The entry applies a pulled one: its id, place and original shape.
     pub pulled: Option<Pulled>,
     /// The entry mirrors the server (a rejected entry's rows put back): it
@@ -54,9 +56,10 @@ pub(crate) struct Pulled {
 }
 
 /// How a command's entry stands to the anchor.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Recording {
     /// A command: the rows it touched (every row for the first entry of a new database).
+    #[default]
     Touched,
     /// Every audited row (the baseline of a database from before row digests).
     All,
@@ -87,10 +90,11 @@ impl Store {
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(Change, T)>,
     ) -> Result<T> {
         let meta = SyncMeta {
+            recording,
             no_effects: recording == Recording::All,
             ..SyncMeta::default()
         };
-        self.run_sync(staff_id, command, recording, &meta, f)
+        self.run_sync(staff_id, command, &meta, f)
     }
 
     /// [`Store::run`] for sync's own entries: `meta` says how the entry
@@ -99,7 +103,6 @@ impl Store {
         &self,
         staff_id: Option<&str>,
         command: &str,
-        recording: Recording,
         meta: &SyncMeta,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(Change, T)>,
     ) -> Result<T> {
@@ -107,7 +110,7 @@ impl Store {
         let now = self.clock.now();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (change, out) = f(&tx, now)?;
-        let staged = self.append(&tx, staff_id, now, command, &change, recording, meta)?;
+        let staged = self.append(&tx, staff_id, now, command, &change, meta)?;
         tx.commit()?;
         self.anchor.publish(staged);
         Ok(out)
@@ -131,9 +134,9 @@ impl Store {
         now: DateTime<Utc>,
         command: &str,
         change: &Change,
-        recording: Recording,
         meta: &SyncMeta,
     ) -> Result<StagedHead> {
+        let recording = meta.recording;
         let head = self.anchor.read(&self.station_id);
         let seq = self.next_seq(tx, Some(&head))?;
         // The first entry of a new database records every row (the station row made on open).

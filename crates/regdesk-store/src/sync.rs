@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Result, StoreError};
-use crate::journal::{Change, Pulled, Recording, SyncMeta};
+use crate::journal::{Change, Pulled, SyncMeta};
 use crate::rows::{self, quote, AuditedTable};
 use crate::session::{actor, Session};
 use crate::Store;
@@ -353,6 +353,9 @@ pub(crate) fn write_row(
     Ok(())
 }
 
+/// `sync_state`'s cursor, last success, last attempt and last error.
+type RoundRow = (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>);
+
 /// The enrolment and the sequence number it was made after.
 fn enrolment_row(conn: &Connection) -> Result<Option<(Enrolment, i64)>> {
     Ok(conn
@@ -553,7 +556,7 @@ impl Store {
             local_only: true,
             ..SyncMeta::default()
         };
-        self.run_sync(staff_id, "sync_enrol", Recording::Touched, &meta, |tx, _now| {
+        self.run_sync(staff_id, "sync_enrol", &meta, |tx, _now| {
             if is_enrolled(tx)? {
                 let (current, _) = enrolment_row(tx)?.ok_or_else(|| corrupt("同步登记缺失"))?;
                 return Err(refused(
@@ -565,6 +568,9 @@ impl Store {
                 ));
             }
             let since: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get(0))?;
+            // A station with no office of its own takes the office's rows first.
+            let joining: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM office)", [], |r| r.get(0))?;
+            tx.execute("UPDATE sync_state SET snapshot_needed = ?1 WHERE id = 1", [joining])?;
             tx.execute(
                 "INSERT INTO sync_enrolment (id, server_url, station_name, office_id, office_code, office_name, ca_der,
                      ca_fingerprint, credential, enrolled_at, since_seq)
@@ -680,7 +686,7 @@ impl Store {
             ..SyncMeta::default()
         };
         let first = rejected[0].0.clone();
-        self.run_sync(None, "sync_rejected", Recording::Touched, &meta, |tx, now| {
+        self.run_sync(None, "sync_rejected", &meta, |tx, now| {
             mark_accepted(tx, now)?;
             tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
             let mut listed = Vec::new();
@@ -740,9 +746,12 @@ impl Store {
                     format!("还有 {pending} 条记录在等待服务器的答复：先把它们推送到服务器，再接收别的工作站的更改"),
                 ));
             }
-            let snapshot: Option<String> =
-                conn.query_row("SELECT snapshot_id FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
-            if snapshot.is_some() {
+            let snapshot: bool = conn.query_row(
+                "SELECT snapshot_id IS NOT NULL OR snapshot_needed FROM sync_state WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )?;
+            if snapshot {
                 return Err(refused(
                     "sync_snapshot_unfinished",
                     "首次同步的机构数据还没有下载完：请先完成首次同步",
@@ -816,26 +825,20 @@ impl Store {
             }),
             ..SyncMeta::default()
         };
-        self.run_sync(
-            e.staff_id.as_deref(),
-            &e.command,
-            Recording::Touched,
-            &meta,
-            |tx, _now| {
-                tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-                for x in &to_apply {
-                    write_row(tx, &self.audited, &x.table, &x.key, x.after.as_deref())?;
-                }
-                set_cursor(tx, pe.office_seq)?;
-                let change = Change {
-                    entity: "sync",
-                    entity_id: e.entity_id.clone(),
-                    version: e.entity_version,
-                    payload: e.payload.clone(),
-                };
-                Ok((change, ()))
-            },
-        )?;
+        self.run_sync(e.staff_id.as_deref(), &e.command, &meta, |tx, _now| {
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            for x in &to_apply {
+                write_row(tx, &self.audited, &x.table, &x.key, x.after.as_deref())?;
+            }
+            set_cursor(tx, pe.office_seq)?;
+            let change = Change {
+                entity: "sync",
+                entity_id: e.entity_id.clone(),
+                version: e.entity_version,
+                payload: e.payload.clone(),
+            };
+            Ok((change, ()))
+        })?;
         Ok(true)
     }
 
@@ -890,15 +893,21 @@ impl Store {
         Ok(out)
     }
 
-    /// Where a first sync's snapshot goes on from (`None`: none under way).
+    /// The snapshot page to ask for next: from the start on a station that
+    /// joined an office (`join_office`) and has not all its rows yet, after the
+    /// last row applied when one was interrupted; `None` when no first sync is due.
     pub fn snapshot_request(&self, max_rows: u32) -> Result<Option<SnapshotRequest>> {
-        let row: (Option<String>, Option<String>) = self.conn().query_row(
-            "SELECT snapshot_id, snapshot_after FROM sync_state WHERE id = 1",
+        let row: (Option<String>, Option<String>, bool) = self.conn().query_row(
+            "SELECT snapshot_id, snapshot_after, snapshot_needed FROM sync_state WHERE id = 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let (Some(id), after) = row else {
-            return Ok(None);
+        let (Some(id), after, _) = row else {
+            return Ok(row.2.then_some(SnapshotRequest {
+                snapshot_id: None,
+                after: None,
+                max_rows,
+            }));
         };
         let after = after
             .map(|a| serde_json::from_str::<(String, String)>(&a))
@@ -961,7 +970,7 @@ impl Store {
             no_effects: true,
             ..SyncMeta::default()
         };
-        let applied = self.run_sync(None, "sync_snapshot", Recording::Touched, &meta, |tx, _now| {
+        let applied = self.run_sync(None, "sync_snapshot", &meta, |tx, _now| {
             for r in &chunk.rows {
                 write_row(tx, &self.audited, &r.table, &r.key, Some(&r.row))?;
             }
@@ -1001,7 +1010,8 @@ impl Store {
             )?;
             if chunk.next.is_none() {
                 tx.execute(
-                    "UPDATE sync_state SET snapshot_id = NULL, snapshot_after = NULL, cursor = ?1 WHERE id = 1",
+                    "UPDATE sync_state SET snapshot_id = NULL, snapshot_after = NULL, snapshot_needed = 0, cursor = ?1
+                     WHERE id = 1",
                     [chunk.cursor],
                 )?;
             }
@@ -1059,12 +1069,7 @@ impl Store {
         let snapshot = self.snapshot_progress()?;
         let conn = self.conn();
         let enrolment = enrolment_row(&conn)?.map(|(e, _)| e);
-        let (cursor, last_success, last_attempt, last_error): (
-            i64,
-            Option<DateTime<Utc>>,
-            Option<DateTime<Utc>>,
-            Option<String>,
-        ) = conn.query_row(
+        let (cursor, last_success, last_attempt, last_error): RoundRow = conn.query_row(
             "SELECT cursor, last_success, last_attempt, last_error FROM sync_state WHERE id = 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
@@ -1260,5 +1265,17 @@ impl StationRecord for Store {
 
     fn note_sync(&self, at: DateTime<Utc>, outcome: &SyncOutcome) -> Result<()> {
         Store::note_sync(self, at, outcome)
+    }
+
+    fn snapshot_request(&self, max_rows: u32) -> Result<Option<SnapshotRequest>> {
+        Store::snapshot_request(self, max_rows)
+    }
+
+    fn apply_snapshot(&self, chunk: &SnapshotChunk) -> Result<()> {
+        Store::apply_snapshot(self, chunk).map(|_| ())
+    }
+
+    fn state_hash(&self) -> Result<String> {
+        Store::state_hash(self)
     }
 }

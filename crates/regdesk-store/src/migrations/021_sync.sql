@@ -41,6 +41,7 @@ CREATE TABLE sync_state (
     last_attempt     TEXT,
     last_error       TEXT,
     last_outcome     TEXT,                 -- JSON SyncOutcome
+    snapshot_needed  INTEGER NOT NULL DEFAULT 0, -- joined an office: its rows must come first
     snapshot_id      TEXT,                 -- a first sync under way
     snapshot_after   TEXT,                 -- JSON [table, key] of the last row applied
     snapshot_rows    INTEGER NOT NULL DEFAULT 0,

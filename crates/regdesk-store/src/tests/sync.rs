@@ -3,29 +3,12 @@
 
 use chrono::{TimeZone, Utc};
 use regdesk_sync::protocol::{
-    Cell, Column, Entry, EntryVerdict, OfficeInfo, PulledEntry, RejectCode, RowEffect, SnapshotChunk, Verdict,
+    Cell, Column, Entry, EntryVerdict, PulledEntry, RejectCode, RowEffect, SnapshotChunk, Verdict,
 };
-use regdesk_sync::station::{Enrolment, StationRecord};
+use regdesk_sync::station::StationRecord;
 
 use super::fixtures::*;
 use crate::*;
-
-fn enrolment(station: &str) -> Enrolment {
-    let ca = b"office CA certificate (DER)".to_vec();
-    Enrolment {
-        server_url: "https://127.0.0.1:8443".into(),
-        station_name: station.into(),
-        office: OfficeInfo {
-            office_id: "office-1".into(),
-            code: "ZJ".into(),
-            name: "浙江省版权局".into(),
-        },
-        ca_fingerprint: regdesk_sync::fingerprint(&ca),
-        ca_der: ca,
-        credential: format!("{station}.secret"),
-        enrolled_at: Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap(),
-    }
-}
 
 fn accept_all(f: &Fixture, entries: &[Entry], from: i64) -> Vec<PulledEntry> {
     let verdicts: Vec<EntryVerdict> = entries
@@ -505,6 +488,14 @@ fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruptio
     let b = fixture();
     assert!(b.store.apply_snapshot(&chunk(0)).is_err(), "not enrolled");
     b.store.join_office(&enrolment("受理窗口2")).unwrap();
+    assert_eq!(
+        a.store.snapshot_request(7).unwrap(),
+        None,
+        "an office of its own needs none"
+    );
+    let start = StationRecord::snapshot_request(&b.store, 7).unwrap().unwrap();
+    assert_eq!((start.snapshot_id, start.after, start.max_rows), (None, None, 7));
+    assert!(b.store.apply_pulled(&[]).is_err(), "no pull before the office's rows");
     let p = b.store.apply_snapshot(&chunk(0)).unwrap();
     assert_eq!((p.rows_done, p.rows_total, p.done), (7, rows.len() as u64, false));
     b.store.apply_snapshot(&chunk(1)).unwrap();
@@ -527,8 +518,16 @@ fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruptio
     }
     assert_eq!(b.store.snapshot_request(7).unwrap(), None);
     assert_eq!(b.store.pull_cursor().unwrap(), 12);
-    assert_eq!(b.store.state_hash().unwrap(), a.store.state_hash().unwrap());
+    assert_eq!(
+        StationRecord::state_hash(&b.store).unwrap(),
+        a.store.state_hash().unwrap()
+    );
     assert!(b.store.outbox(10).unwrap().is_empty());
+    assert_eq!(
+        b.store.apply_pulled(&[]).unwrap(),
+        0,
+        "pulls go on from the snapshot's cursor"
+    );
     verify_ok(&b);
     // The office's staff sign in at the new station with their synced passwords.
     let clerk = sample_login(&b, "wangli");
