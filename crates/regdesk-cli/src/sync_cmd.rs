@@ -4,18 +4,14 @@
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use regdesk_store::{Store, StoreError};
+use regdesk_store::Store;
 use regdesk_sync::client::{SyncClient, SyncError};
-use regdesk_sync::protocol::SnapshotRequest;
-use regdesk_sync::run::{sync_once, watch, WatchConfig};
+use regdesk_sync::run::{first_sync, sync_once, watch, WatchConfig};
 use regdesk_sync::station::SyncOutcome;
 use serde_json::json;
 
 use crate::desk_io::{emit, refused};
 use crate::{sign_in, CliError, Io};
-
-/// Rows asked for in one snapshot page.
-const SNAPSHOT_PAGE: u32 = 5_000;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -174,43 +170,34 @@ fn client_for(store: &Store) -> Result<SyncClient, String> {
     }
 }
 
-/// A station that joined an office takes the office's rows first, page by
-/// page, resuming where an interrupted first sync stopped.
-async fn first_sync(store: &Store, client: &SyncClient, io: &mut Io<'_>) -> Result<(), String> {
-    let local = |e: StoreError| e.to_api().message;
-    let under_way = store.snapshot_progress().map_err(local)?.is_some();
-    let joined = store.app_status(None).map_err(local)?.office.is_none();
-    let needed = under_way || (joined && store.pull_cursor().map_err(local)? == 0);
-    if !needed {
-        return Ok(());
-    }
-    loop {
-        let request = store
-            .snapshot_request(SNAPSHOT_PAGE)
-            .map_err(local)?
-            .unwrap_or(SnapshotRequest {
-                snapshot_id: None,
-                after: None,
-                max_rows: SNAPSHOT_PAGE,
-            });
-        let chunk = client.snapshot(&request).await.map_err(|e| e.to_string())?;
-        let complete = chunk.next.is_none();
-        let progress = store.apply_snapshot(&chunk).map_err(local)?;
+/// The first sync's snapshot, if one is due, with a progress line.
+async fn snapshot_first(store: &Store, client: &SyncClient, io: &mut Io<'_>) -> Result<(), String> {
+    let mut shown = false;
+    let (mut rows, mut bytes) = (0u64, 0u64);
+    let result = first_sync(store, client, |chunk| {
+        shown = true;
+        rows += chunk.rows.len() as u64;
+        bytes += chunk
+            .rows
+            .iter()
+            .map(|r| serde_json::to_string(&r.row).map(|t| t.len() as u64).unwrap_or(0))
+            .sum::<u64>();
         let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
         let _ = write!(
             io.err,
             "\r正在接收机构数据：{} / {} 行，{:.1} / {:.1} MB",
-            progress.rows_done,
-            progress.rows_total,
-            mb(progress.bytes_done),
-            mb(progress.bytes_total)
+            rows.min(chunk.total_rows),
+            chunk.total_rows,
+            mb(bytes.min(chunk.total_bytes)),
+            mb(chunk.total_bytes)
         );
         let _ = io.err.flush();
-        if complete || progress.done {
-            let _ = writeln!(io.err);
-            return Ok(());
-        }
+    })
+    .await;
+    if shown {
+        let _ = writeln!(io.err);
     }
+    result
 }
 
 fn print_outcome(out: &SyncOutcome, json: bool, io: &mut Io<'_>) {
@@ -238,8 +225,7 @@ fn run_sync(store: &Store, keep_going: bool, json: bool, io: &mut Io<'_>) -> u8 
         Err(e) => return fail(io, e),
     };
     rt.block_on(async {
-        if let Err(e) = first_sync(store, &client, io).await {
-            let _ = writeln!(io.err);
+        if let Err(e) = snapshot_first(store, &client, io).await {
             return fail(io, format!("机构数据未接收完（下次同步从中断处继续）：{e}"));
         }
         if !keep_going {

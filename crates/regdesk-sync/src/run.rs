@@ -23,11 +23,13 @@ use tokio::sync::{watch as signal, Notify};
 use uuid::Uuid;
 
 use crate::client::SyncClient;
-use crate::protocol::{Verdict, MAX_PUSH_ENTRIES};
+use crate::protocol::{SnapshotChunk, Verdict, MAX_PUSH_ENTRIES};
 use crate::station::{StationRecord, SyncOutcome};
 
 /// Entries asked for in one pull.
 pub const PULL_PAGE: u32 = 500;
+/// Rows asked for in one snapshot page.
+pub const SNAPSHOT_PAGE: u32 = 5_000;
 
 /// How a watching station waits and backs off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,10 +64,33 @@ fn local(e: impl std::fmt::Display) -> String {
     format!("本机记录读写失败（{e}）：待同步的记录保留在本机，请稍后重试；仍不成功请联系技术支持")
 }
 
-/// One round: push everything, then pull everything. Never fails: an error
-/// ends the round early and is named in the outcome, with the pending work kept.
+/// A station that joined an office takes the office's rows first, page by
+/// page, resuming after the last page applied; `on_page` sees each page (a
+/// progress bar). Does nothing when the station needs no first sync.
+pub async fn first_sync<R: StationRecord>(
+    record: &R,
+    client: &SyncClient,
+    mut on_page: impl FnMut(&SnapshotChunk),
+) -> Result<(), String> {
+    while let Some(request) = record.snapshot_request(SNAPSHOT_PAGE).map_err(local)? {
+        let chunk = client.snapshot(&request).await.map_err(|e| e.to_string())?;
+        record.apply_snapshot(&chunk).map_err(local)?;
+        on_page(&chunk);
+        if chunk.next.is_none() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// One round: the first sync's snapshot if one is due, then push everything,
+/// then pull everything. Never fails: an error ends the round early and is
+/// named in the outcome, with the pending work kept.
 pub async fn sync_once<R: StationRecord>(record: &R, client: &SyncClient) -> SyncOutcome {
     let mut out = SyncOutcome::default();
+    if let Err(e) = first_sync(record, client, |_| {}).await {
+        return finish(record, out, Err(e));
+    }
     let result = match push_all(record, client, &mut out).await {
         Ok(()) => pull_all(record, client, &mut out, 0, None).await.map(|p| match p {
             Pulled::Done => None,
@@ -207,6 +232,7 @@ pub async fn watch<R: StationRecord>(
         let started = Instant::now();
         let mut out = SyncOutcome::default();
         let round = async {
+            first_sync(record, client, |_| {}).await?;
             push_all(record, client, &mut out).await?;
             pull_all(record, client, &mut out, config.wait_ms, Some(poke)).await
         };
@@ -359,6 +385,23 @@ mod tests {
         fn note_sync(&self, _at: chrono::DateTime<Utc>, outcome: &SyncOutcome) -> Result<(), FakeError> {
             self.0.lock().unwrap().notes.push(outcome.clone());
             Ok(())
+        }
+
+        // A station that works from the start with the office: no first sync.
+        fn snapshot_request(&self, _max_rows: u32) -> Result<Option<crate::protocol::SnapshotRequest>, FakeError> {
+            Ok(None)
+        }
+
+        fn apply_snapshot(&self, _chunk: &SnapshotChunk) -> Result<(), FakeError> {
+            Err(FakeError("no first sync is due".into()))
+        }
+
+        fn state_hash(&self) -> Result<String, FakeError> {
+            let s = self.0.lock().unwrap();
+            let keys: Vec<String> = s.applied.iter().map(|p| p.entry.id.to_string()).collect();
+            Ok(crate::state_hash(
+                keys.iter().map(|k| ("entries", k.as_str(), k.as_str())),
+            ))
         }
     }
 
