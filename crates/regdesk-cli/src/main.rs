@@ -19,6 +19,7 @@ mod report_cmd;
 mod review_cmd;
 mod shipping_cmd;
 mod staff_cmd;
+mod sync_cmd;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -103,6 +104,8 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// 同步：加入服务器（enrol）、同步一次或持续同步（--watch）、同步状态（status）、需处理（inbox、discard）。 / Sync with the central server: enrol, once or --watch, status, the inbox.
+    Sync(sync_cmd::SyncArgs),
     /// 工作台概览（需 --user）。 / A desk's queues and counts.
     #[command(subcommand)]
     Desk(frame_cmd::DeskCmd),
@@ -352,6 +355,7 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
             }
         },
         Cmd::Status { json } => frame_cmd::status(&store, cli.user.as_deref(), json, io),
+        Cmd::Sync(args) => sync_cmd::sync(&store, cli.user.as_deref(), &args, io),
         Cmd::Desk(cmd) => match sign_in(&store, cli.user.as_deref()) {
             Ok(s) => frame_cmd::desk(&store, &s, &cmd, io),
             Err(e) => {

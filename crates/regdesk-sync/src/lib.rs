@@ -10,11 +10,18 @@
 //!
 //! - [`station::StationRecord`]: what a workstation's record offers the
 //!   sync loop (the store implements it).
+//! - [`client::SyncClient`]: the station's HTTPS client, trusting only the
+//!   office CA it pinned at enrolment.
+//! - [`run::sync_once`] / [`run::watch`]: the sync loop (push, then pull).
 //!
 //! This crate knows nothing of SQLite or PostgreSQL.
 
+pub mod client;
 pub mod protocol;
+pub mod run;
 pub mod station;
+#[cfg(test)]
+mod testkit;
 
 use protocol::{Cell, Column};
 use sha2::{Digest, Sha256};
