@@ -227,7 +227,8 @@ pub fn copy_blobs(store: &Store, station: &StationOffice, blobs_dir: &Path) -> R
         sha256: sha.to_string(),
         detail,
     };
-    std::fs::create_dir_all(blobs_dir).map_err(|e| fail("-", "-", format!("不能建立附件目录 {}：{e}", blobs_dir.display())))?;
+    std::fs::create_dir_all(blobs_dir)
+        .map_err(|e| fail("-", "-", format!("不能建立附件目录 {}：{e}", blobs_dir.display())))?;
     let mut copied = 0;
     for (sha, name) in &station.blobs {
         let target = blobs_dir.join(sha);
@@ -260,7 +261,11 @@ pub fn copy_blobs(store: &Store, station: &StationOffice, blobs_dir: &Path) -> R
             }
             Ok(got) => {
                 let _ = std::fs::remove_file(&part);
-                return Err(fail(sha, name, format!("写入服务器后的内容哈希为 {got}，与登记的不一致")));
+                return Err(fail(
+                    sha,
+                    name,
+                    format!("写入服务器后的内容哈希为 {got}，与登记的不一致"),
+                ));
             }
             Err(e) => {
                 let _ = std::fs::remove_file(&part);

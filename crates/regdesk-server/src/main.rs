@@ -527,7 +527,10 @@ async fn take_up(
         "有效期至 / expires: {}",
         summary.code.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
     ))?;
-    out(format_args!("CA 指纹 / CA fingerprint: {}", summary.code.ca_fingerprint))?;
+    out(format_args!(
+        "CA 指纹 / CA fingerprint: {}",
+        summary.code.ca_fingerprint
+    ))?;
     out(format_args!(
         "请在该工作站上运行 regdesk --data-dir {} sync enrol --server https://主机:端口 --code {} --fingerprint {}；加入之前请勿在该工作站上继续办理。",
         station.dir.display(),

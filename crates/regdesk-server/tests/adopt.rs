@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use regdesk_domain::lifecycle::CaseState;
 use regdesk_store::keys::{KeyHome, StationKeys, KEY_FILE_ENV};
-use regdesk_store::{demo, FinalDecision, FinalDecisionInput, LoginInput, Store, SystemClock};
+use regdesk_store::{
+    demo, FinalDecision, FinalDecisionInput, LoginInput, ReviewDecision, ReviewDecisionInput, Store, SystemClock,
+};
 use regdesk_sync::protocol::{
     Cell, EnrolReply, EntryVerdict, PullReply, PushReply, Row, StateReply, Verdict, HEADER_APP, HEADER_PROTOCOL,
     PATH_ENROL, PATH_PULL, PATH_PUSH, PATH_STATE, PROTOCOL_VERSION,
@@ -88,7 +90,12 @@ impl Drop for Server {
 }
 
 fn cli(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN).arg("--data-dir").arg(dir).args(args).output().unwrap()
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ca_der(dir: &Path) -> Vec<u8> {
@@ -160,7 +167,7 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
     std::fs::create_dir_all(&station_dir).unwrap();
 
     // The sample office on a workstation working alone.
-    let (station_id, station_hash, staff, applicants, cases, numbers, blobs) = {
+    let (station_id, station_hash, staff, applicants, cases, numbers, blobs, entries) = {
         let store = Store::open(&station_dir, Arc::new(SystemClock)).unwrap();
         demo::fill_office(&store, 12).unwrap();
         let blobs: Vec<String> = store
@@ -178,6 +185,7 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
             count(&store, "cases"),
             count(&store, "registration_numbers"),
             blobs,
+            store.journal_entries().unwrap().len(),
         )
     };
     assert!(numbers >= 1, "the sample office has a registered case");
@@ -186,10 +194,7 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
     // A workstation that is not one is refused, and nothing is made.
     let empty = tmp.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = cli(
-        &server_dir,
-        &["adopt", "--station-data-dir", empty.to_str().unwrap()],
-    );
+    let out = cli(&server_dir, &["adopt", "--station-data-dir", empty.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("没有 RegDesk 的数据库"));
 
@@ -213,6 +218,12 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
     assert_eq!(summary["cases"], json!(cases));
     assert_eq!(summary["numbers"], json!(numbers));
     assert_eq!(summary["state_hash"], json!(station_hash));
+    assert!(entries > 10);
+    assert_eq!(
+        summary["entries"],
+        json!(entries),
+        "its journal is kept as the office's history"
+    );
     let code = summary["code"]["code"].as_str().unwrap().to_string();
     let office_seq = summary["office_seq"].as_i64().unwrap();
 
@@ -253,7 +264,10 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
         .json()
         .await
         .unwrap();
-    assert_eq!(state.state_hash, station_hash, "the record holds what the workstation holds");
+    assert_eq!(
+        state.state_hash, station_hash,
+        "the record holds what the workstation holds"
+    );
     assert_eq!(state.cursor, office_seq);
 
     let store = Store::open(&station_dir, Arc::new(SystemClock)).unwrap();
@@ -265,7 +279,11 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
             })
             .unwrap()
     };
+    // Signed in before enrolment: a sign-in is the workstation's own entry, and the
+    // record's station order asks for the two reviews to be consecutive.
     let admin = login("admin");
+    let liwen = login("liwen");
+    let zhangwei = login("zhangwei");
     store
         .save_enrolment(
             &admin,
@@ -280,7 +298,10 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
             },
         )
         .unwrap();
-    assert!(store.outbox(1000).unwrap().is_empty(), "nothing from before the adoption goes up again");
+    assert!(
+        store.outbox(1000).unwrap().is_empty(),
+        "nothing from before the adoption goes up again"
+    );
 
     // Its pull begins after the adoption: nothing comes down that it holds.
     let pull = |cursor: i64| {
@@ -301,7 +322,11 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
         }
     };
     let first = pull(store.pull_cursor().unwrap()).await;
-    assert!(first.entries.is_empty(), "{:?}", first.entries.iter().map(|e| &e.entry.command).collect::<Vec<_>>());
+    assert!(
+        first.entries.is_empty(),
+        "{:?}",
+        first.entries.iter().map(|e| &e.entry.command).collect::<Vec<_>>()
+    );
     assert_eq!(first.cursor, office_seq);
 
     // The next final approval takes the number after the workstation's last.
@@ -318,7 +343,13 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
         .into_iter()
         .find(|r| {
             r.table == "cases"
-                && text(&r.row, "state") == Some(serde_json::to_value(CaseState::AwaitingFinalReview).unwrap().as_str().unwrap())
+                && text(&r.row, "state")
+                    == Some(
+                        serde_json::to_value(CaseState::AwaitingFirstReview)
+                            .unwrap()
+                            .as_str()
+                            .unwrap(),
+                    )
         })
         .unwrap_or_else(|| {
             let states: Vec<_> = store
@@ -328,11 +359,20 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
                 .filter(|r| r.table == "cases")
                 .map(|r| text(&r.row, "state").unwrap_or("?").to_string())
                 .collect();
-            panic!("the sample office has a case waiting for final review: {states:?}")
+            panic!("the sample office has a case waiting for first review: {states:?}")
         });
     let case_id = text(&waiting.row, "id").unwrap().to_string();
-    let zhangwei = login("zhangwei");
-    let detail = store.case_detail(&zhangwei, &case_id).unwrap();
+    let detail = store.case_detail(&liwen, &case_id).unwrap();
+    let detail = store
+        .first_review(
+            &liwen,
+            &ReviewDecisionInput {
+                case_id: case_id.clone(),
+                version: detail.version,
+                decision: ReviewDecision::Pass,
+            },
+        )
+        .unwrap();
     store
         .final_review(
             &zhangwei,
@@ -344,7 +384,7 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
         )
         .unwrap();
     let outbox = store.outbox(1000).unwrap();
-    assert_eq!(outbox.len(), 1, "only the approval goes up");
+    assert_eq!(outbox.len(), 2, "only the two reviews go up");
     let pushed: PushReply = versioned(http.post(server.url(PATH_PUSH)))
         .bearer_auth(&credential)
         .json(&json!({ "entries": outbox }))
@@ -355,14 +395,13 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
         .await
         .unwrap();
     let verdicts: Vec<EntryVerdict> = pushed.verdicts;
-    assert!(
-        matches!(verdicts[0].verdict, Verdict::Accepted { .. }),
-        "{:?}",
-        verdicts[0].verdict
-    );
+    assert_eq!(verdicts.len(), 2);
+    for v in &verdicts {
+        assert!(matches!(v.verdict, Verdict::Accepted { .. }), "{:?}", v.verdict);
+    }
     store.record_verdicts(&verdicts).unwrap();
     let next = pull(store.pull_cursor().unwrap()).await;
-    assert_eq!(next.entries.len(), 1);
+    assert_eq!(next.entries.len(), 2);
     store.apply_pulled(&next.entries).unwrap();
 
     let rows = store.shared_rows().unwrap();
@@ -382,10 +421,16 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
     );
     let last_before = counters_before
         .iter()
-        .find(|c| text(c, "prefix") == Some(prefix) && int(c, "year") == Some(year) && text(c, "letter") == Some(letter))
+        .find(|c| {
+            text(c, "prefix") == Some(prefix) && int(c, "year") == Some(year) && text(c, "letter") == Some(letter)
+        })
         .and_then(|c| int(c, "last"))
         .unwrap_or(0);
-    assert_eq!(int(&ledger.row, "serial"), Some(last_before + 1), "the counter goes on from the workstation's");
+    assert_eq!(
+        int(&ledger.row, "serial"),
+        Some(last_before + 1),
+        "the counter goes on from the workstation's"
+    );
 
     let after: StateReply = versioned(http.get(server.url(PATH_STATE)))
         .bearer_auth(&credential)
@@ -396,7 +441,7 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
         .await
         .unwrap();
     assert_eq!(after.state_hash, store.state_hash().unwrap(), "still one record");
-    assert_eq!(after.cursor, office_seq + 1);
+    assert_eq!(after.cursor, office_seq + 2);
     drop(store);
     server.stop();
 }

@@ -500,7 +500,11 @@ impl Store {
             )
             .optional()?;
         let name = name.unwrap_or_else(|| sha256.to_string());
-        let altered = || StoreError::Corrupt(format!("附件“{name}”（{sha256}）的内容与登记时不一致或已缺失，不能导出"));
+        let altered = || {
+            StoreError::Corrupt(format!(
+                "附件“{name}”（{sha256}）的内容与登记时不一致或已缺失，不能导出"
+            ))
+        };
         let source = match File::open(self.blob_path(sha256)) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(altered()),

@@ -181,7 +181,9 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
     }
     // A workstation whose office was adopted holds the rows of the entry
     // that brought them: its pulls begin after it.
-    let start = adopted_from(pool, &auth.station_id).await?.map_or(req.cursor, |s| s.max(req.cursor));
+    let start = adopted_from(pool, &auth.station_id)
+        .await?
+        .map_or(req.cursor, |s| s.max(req.cursor));
     let limit = i64::from(req.limit.clamp(1, MAX_PULL));
     let wait = std::time::Duration::from_millis(u64::from(req.wait_ms.min(MAX_WAIT_MS)));
     let deadline = tokio::time::Instant::now() + wait;
