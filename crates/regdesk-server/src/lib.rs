@@ -1,6 +1,7 @@
 //! The central server: the office's one record in PostgreSQL, shared by every
 //! enrolled workstation over HTTPS (see `docs/SYNC.md`).
 
+pub mod adopt;
 pub mod auth;
 pub mod http;
 pub mod office;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use regdesk_server::adopt::{self, AdoptError};
 use regdesk_server::office::{self, InitInput, OfficeError};
 use regdesk_server::pg::{Cluster, ClusterError, StopMode};
 use regdesk_server::record::{self, RecordError};
@@ -51,6 +52,8 @@ struct Cli {
 enum Cmd {
     /// 新建机构与首位管理员（密码取自 REGDESK_ADMIN_PASSWORD）。 / Make the office and its first admin (password from REGDESK_ADMIN_PASSWORD).
     Init(InitArgs),
+    /// 接收单机工作站的整个机构（人员、申请人、案件、日志、附件、登记号，计数器接续），并为该工作站生成加入码。 / Take a stand-alone workstation's office up whole, and make that workstation's enrolment code.
+    Adopt(AdoptArgs),
     /// 工作站：生成加入码、列出、吊销。 / Stations: enrolment codes, list, revoke.
     #[command(subcommand)]
     Station(StationCmd),
@@ -76,6 +79,22 @@ struct InitArgs {
     /// 首位管理员的姓名 / The first admin's display name
     #[arg(long)]
     admin_name: String,
+}
+
+#[derive(clap::Args, Debug)]
+struct AdoptArgs {
+    /// 单机工作站的数据目录（regdesk --data-dir 所用的目录；密钥按工作站的方式查找，含 REGDESK_KEY_FILE） / The workstation's data directory
+    #[arg(long)]
+    station_data_dir: PathBuf,
+    /// 该工作站在服务器上的名称 / The workstation's name on the server
+    #[arg(long, default_value = "原单机工作站")]
+    station_name: String,
+    /// 输出 JSON / JSON output
+    #[arg(long)]
+    json: bool,
+    /// Validity of the code in seconds (tests).
+    #[arg(long, hide = true, default_value_t = CODE_TTL_SECS)]
+    code_ttl_secs: i64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -129,6 +148,8 @@ enum MainError {
     NoAdminPassword,
     #[error(transparent)]
     Office(#[from] OfficeError),
+    #[error(transparent)]
+    Adopt(#[from] AdoptError),
     #[error(transparent)]
     Record(#[from] RecordError),
     #[error(transparent)]
@@ -409,12 +430,21 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         Some(Cmd::Init(args)) => Some(first_rows(args)?),
         _ => None,
     };
+    // So is the workstation to adopt: read whole before the database starts.
+    let adopting = match &cli.cmd {
+        Some(Cmd::Adopt(args)) => Some(adopt::read_station(&args.station_data_dir)?),
+        _ => None,
+    };
     let database = Database::open(&dir, cli.database_url.as_deref(), cli.cmd.is_none()).await?;
     let result = match &cli.cmd {
         None => serve(&cli, &dir, &database).await,
         Some(Cmd::Station(cmd)) => station(&cli, &dir, &database, cmd).await,
         Some(Cmd::Init(_)) => match first {
             Some(first) => init(&database, first).await,
+            None => Ok(()),
+        },
+        Some(Cmd::Adopt(args)) => match adopting {
+            Some((store, station)) => take_up(&cli, &dir, &database, args, &store, &station).await,
             None => Ok(()),
         },
     };
@@ -449,6 +479,63 @@ async fn init(database: &Database, first: office::FirstRows) -> Result<(), MainE
     out(format_args!(
         "已建立登记机构“{}”（{}，登记号前缀 {}），首位管理员已建立，可在各工作站登录。 / office made: {}",
         office.name, office.code, office.prefix, office.id
+    ))
+}
+
+/// Takes the workstation's office up (see `adopt`) and prints what it took
+/// and the workstation's enrolment code.
+async fn take_up(
+    cli: &Cli,
+    dir: &Path,
+    database: &Database,
+    args: &AdoptArgs,
+    store: &regdesk_store::Store,
+    station: &adopt::StationOffice,
+) -> Result<(), MainError> {
+    let mut client = database.connect().await?;
+    adopt::check_no_office(&client).await?;
+    let fingerprint = tls::ca_fingerprint(dir, &cert_files(cli))?;
+    let files = adopt::copy_blobs(store, station, &dir.join(adopt::BLOB_DIR))?;
+    let summary = adopt::take_up(
+        &mut client,
+        station,
+        &args.station_name,
+        files,
+        &operator(),
+        args.code_ttl_secs,
+        &fingerprint,
+    )
+    .await?;
+    if args.json {
+        return out(serde_json::to_string(&summary).map_err(|e| MainError::Output(e.into()))?);
+    }
+    out(format_args!(
+        "已接收登记机构“{}”（{}）：人员 {}，申请人 {}，案件 {}，登记号 {}，附件 {}，共 {} 行、{} 条日志。 / adopted.",
+        summary.office_name,
+        summary.office_code,
+        summary.staff,
+        summary.applicants,
+        summary.cases,
+        summary.numbers,
+        summary.files,
+        summary.rows,
+        summary.entries
+    ))?;
+    out(format_args!("工作站 / station: {}", summary.code.station_name))?;
+    out(format_args!("加入码 / code: {}", summary.code.code))?;
+    out(format_args!(
+        "有效期至 / expires: {}",
+        summary.code.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
+    ))?;
+    out(format_args!(
+        "CA 指纹 / CA fingerprint: {}",
+        summary.code.ca_fingerprint
+    ))?;
+    out(format_args!(
+        "请在该工作站上运行 regdesk --data-dir {} sync enrol --server https://主机:端口 --code {} --fingerprint {}；加入之前请勿在该工作站上继续办理。",
+        station.dir.display(),
+        summary.code.code,
+        summary.code.ca_fingerprint
     ))
 }
 

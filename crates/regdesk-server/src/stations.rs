@@ -121,9 +121,23 @@ pub async fn add_code(
     ttl_secs: i64,
     ca_fingerprint: &str,
 ) -> Result<NewCode, StationError> {
-    let name = station_name(name)?;
     let tx = client.transaction().await?;
-    if office::get(&tx).await?.is_none() {
+    let code = add_code_in(&tx, name, made_by, ttl_secs, ca_fingerprint).await?;
+    tx.commit().await?;
+    Ok(code)
+}
+
+/// As [`add_code`], inside the caller's transaction (`adopt` makes the
+/// adopted workstation's code with the office).
+pub async fn add_code_in(
+    tx: &tokio_postgres::Transaction<'_>,
+    name: &str,
+    made_by: &str,
+    ttl_secs: i64,
+    ca_fingerprint: &str,
+) -> Result<NewCode, StationError> {
+    let name = station_name(name)?;
+    if office::get(tx).await?.is_none() {
         return Err(StationError::NoOffice);
     }
     let taken = tx
@@ -151,7 +165,6 @@ pub async fn add_code(
             &[&code_digest(&code), &name, &made_by, &ttl],
         )
         .await?;
-    tx.commit().await?;
     Ok(NewCode {
         station_name: name,
         code,

@@ -486,4 +486,56 @@ impl Store {
             }
         }
     }
+    /// Decrypts the attachment stored under `sha256` into `out` and checks
+    /// that its content hashes to that address: how `regdesk-server adopt`
+    /// takes an office's attachments to the server. A missing or altered
+    /// file is refused, naming it; `out` may then hold part of it.
+    pub fn export_blob(&self, sha256: &str, out: &mut impl Write) -> Result<u64> {
+        let name: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT original_name FROM files WHERE sha256 = ?1 LIMIT 1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let name = name.unwrap_or_else(|| sha256.to_string());
+        let altered = || {
+            StoreError::Corrupt(format!(
+                "附件“{name}”（{sha256}）的内容与登记时不一致或已缺失，不能导出"
+            ))
+        };
+        let source = match File::open(self.blob_path(sha256)) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(altered()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut counted = Counted { inner: out, bytes: 0 };
+        match decrypt_stream(
+            &self.keys.files(),
+            &mut BufReader::with_capacity(CHUNK + TAG, source),
+            &mut counted,
+        )? {
+            Ok(sha) if sha == sha256 => Ok(counted.bytes),
+            _ => Err(altered()),
+        }
+    }
+}
+
+/// A writer that counts what passes through it.
+struct Counted<'a, W: Write> {
+    inner: &'a mut W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }

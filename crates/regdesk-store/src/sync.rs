@@ -619,6 +619,23 @@ impl Store {
         Ok(out)
     }
 
+    /// Every entry of this station's own journal (not those applied from a
+    /// pull), in order: what `regdesk-server adopt` keeps as the office's
+    /// history when it takes a stand-alone office up. Entries from before
+    /// effects were recorded come with no effects.
+    pub fn journal_entries(&self) -> Result<Vec<Entry>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {ENTRY_COLS} FROM journal j WHERE j.origin_id IS NULL ORDER BY j.seq"
+        ))?;
+        let rows = stmt.query_map([], entry_of)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r?.map_err(StoreError::Corrupt)?);
+        }
+        Ok(out)
+    }
+
     /// How many entries wait for the server's verdict.
     pub fn outbox_len(&self) -> Result<u32> {
         let conn = self.conn();

@@ -244,13 +244,18 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
             req.cursor
         )));
     }
+    // A workstation whose office was adopted holds the rows of the entry
+    // that brought them: its pulls begin after it.
+    let start = adopted_from(pool, &auth.station_id)
+        .await?
+        .map_or(req.cursor, |s| s.max(req.cursor));
     let limit = i64::from(req.limit.clamp(1, MAX_PULL));
     let wait = std::time::Duration::from_millis(u64::from(req.wait_ms.min(MAX_WAIT_MS)));
     let deadline = tokio::time::Instant::now() + wait;
     // Subscribed before the first read: a commit between the read and the wait still wakes it.
     let mut woken = waker.subscribe();
     loop {
-        let page = read_page(pool, &auth.office_id, req.cursor, limit).await?;
+        let page = read_page(pool, &auth.office_id, start, limit).await?;
         let now = tokio::time::Instant::now();
         if !page.entries.is_empty() || now >= deadline {
             return Ok(page);
@@ -265,6 +270,15 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
             tokio::time::sleep(nap).await;
         }
     }
+}
+
+/// The office position an adopted workstation's record begins after (`adoptions`).
+async fn adopted_from(pool: &Pool, station_id: &str) -> Result<Option<i64>, RecordError> {
+    let client = pool.get().await?;
+    let row = client
+        .query_opt("SELECT office_seq FROM adoptions WHERE station_id = $1", &[&station_id])
+        .await?;
+    Ok(row.map(|r| r.get(0)))
 }
 
 async fn read_page(pool: &Pool, office_id: &str, cursor: i64, limit: i64) -> Result<PullReply, RecordError> {
@@ -358,6 +372,27 @@ pub async fn seed_rows(
     office_id: &str,
     rows: &[(String, String, Row)],
 ) -> Result<i64, RecordError> {
+    seed(tx, office_id, rows, "seed_office", serde_json::json!({})).await
+}
+
+/// As [`seed_rows`], for `regdesk-server adopt`: the entries are
+/// `adopt_office` with `payload` (which station, how many of what).
+pub async fn adopt_rows(
+    tx: &Transaction<'_>,
+    office_id: &str,
+    rows: &[(String, String, Row)],
+    payload: Value,
+) -> Result<i64, RecordError> {
+    seed(tx, office_id, rows, "adopt_office", payload).await
+}
+
+async fn seed(
+    tx: &Transaction<'_>,
+    office_id: &str,
+    rows: &[(String, String, Row)],
+    command: &str,
+    payload: Value,
+) -> Result<i64, RecordError> {
     let mut seen = std::collections::HashSet::new();
     for (table, key, _) in rows {
         if !regdesk_sync::is_shared_table(table) {
@@ -398,17 +433,21 @@ pub async fn seed_rows(
             })
             .collect();
         rows::apply(tx, &stmts, &effects, seq).await?;
+        let mut chunk_payload = payload.clone();
+        if let Some(map) = chunk_payload.as_object_mut() {
+            map.insert("rows".into(), Value::from(chunk.len()));
+        }
         let entry = Entry {
             id: Uuid::now_v7(),
             station_id: "server".into(),
             station_seq: seq,
             staff_id: None,
             at: Utc::now(),
-            command: "seed_office".into(),
+            command: command.into(),
             entity: "office".into(),
             entity_id: office_id.into(),
             entity_version: 0,
-            payload: serde_json::json!({ "rows": chunk.len() }),
+            payload: chunk_payload,
             payload_format: regdesk_domain::stored::JOURNAL_FORMAT,
             effects,
             blobs: Vec::new(),
