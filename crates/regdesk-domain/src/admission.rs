@@ -269,7 +269,12 @@ mod tests {
                 },
                 CommandKind::Approve,
             ),
-            (CaseCommand::Withdraw, CommandKind::Withdraw),
+            (
+                CaseCommand::Withdraw {
+                    reason: "申请人撤回".into(),
+                },
+                CommandKind::Withdraw,
+            ),
             (CaseCommand::MarkPickedUp, CommandKind::MarkPickedUp),
             (
                 CaseCommand::SendBackToFirstReview {

@@ -39,8 +39,8 @@ mod session;
 mod settings;
 mod signing;
 mod staff;
-mod sync;
 mod stats;
+mod sync;
 mod views;
 
 #[cfg(test)]
@@ -94,17 +94,17 @@ pub use register::{
 };
 pub use review::*;
 pub use session::Session;
-pub use sync::{
-    command_words, DiscardInboxInput, InboxFieldView, InboxItemView, InboxRowView, SnapshotProgress, SyncStatusView,
+pub use signing::{
+    BatchCasesInput, BatchSignatureInput, BatchSignerCaseView, BatchSignerView, BatchSigningSettingInput,
+    BatchSigningView,
 };
 pub use stats::{
     AnnouncementRow, AnnouncementView, BacklogPoint, DurationMonth, FormColumnView, FormRow, MonthCompare,
     MonthlyFormView, ReportExportInput, ReportFormat, ReportKind, ShareRow, StageCount, StatsInput, SummaryView,
     SupervisorView, WorkloadRow,
 };
-pub use signing::{
-    BatchCasesInput, BatchSignatureInput, BatchSignerCaseView, BatchSignerView, BatchSigningSettingInput,
-    BatchSigningView,
+pub use sync::{
+    command_words, DiscardInboxInput, InboxFieldView, InboxItemView, InboxRowView, SnapshotProgress, SyncStatusView,
 };
 pub use views::*;
 

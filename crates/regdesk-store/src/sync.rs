@@ -400,7 +400,8 @@ fn outbox_count(conn: &Connection) -> Result<u32> {
     )?)
 }
 
-const ENTRY_COLS: &str = "COALESCE(j.push_seq, 0), j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
+const ENTRY_COLS: &str =
+    "COALESCE(j.push_seq, 0), j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
      j.entity_version, j.payload, j.payload_format, j.effects";
 
 /// A journal row as the protocol's [`Entry`].

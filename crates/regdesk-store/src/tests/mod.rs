@@ -29,5 +29,5 @@ mod queues;
 mod session;
 mod settings;
 mod staff;
-mod sync;
 mod stats;
+mod sync;
