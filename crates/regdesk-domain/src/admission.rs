@@ -74,14 +74,13 @@ pub fn admission(command: &str) -> Option<Admission> {
         | "set_category_letters"
         | "set_registration_counter"
         | "add_subordinate_office"
+        | "save_certificate_printer"
         | "import_register" => perm(Permission::ManageSettings),
         "keep_category_letters" => Admission {
             need: Need::OfficeRule,
             kinds: NONE,
         },
-        "save_certificate_printer" | "print_certificates" | "void_certificate_sheet" => {
-            perm(Permission::PrintCertificates)
-        }
+        "print_certificates" | "void_certificate_sheet" => perm(Permission::PrintCertificates),
         "create_applicant"
         | "update_applicant"
         | "add_identity_proof"

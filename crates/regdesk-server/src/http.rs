@@ -303,6 +303,14 @@ async fn log_refusals(State(state): State<AppState>, request: Request, next: Nex
     response
 }
 
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::BadRequest,
+        "这个接口不接受这种请求方式：请使用与服务器相配的 RegDesk 工作台程序",
+    )
+}
+
 async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -417,6 +425,7 @@ pub fn router_with(routes: Router<AppState>, state: AppState) -> Router {
         .route(PATH_HELLO, post(hello))
         .route(PATH_ENROL, post(enrol))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(check_versions))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), log_refusals))

@@ -147,15 +147,17 @@ enum MainError {
     Output(std::io::Error),
 }
 
-/// The database the server uses, and the private cluster it started, if any
-/// (stopped when the command ends; a cluster already running is left running).
+/// The database the server uses, and the private cluster it stops when it
+/// ends: the serving process always owns its private cluster (one left
+/// running by a server that crashed is taken over); an admin command stops it
+/// only if it started it, so a running server keeps its database.
 struct Database {
     config: tokio_postgres::Config,
     started: Option<Cluster>,
 }
 
 impl Database {
-    async fn open(data_dir: &Path, url: Option<&str>) -> Result<Database, MainError> {
+    async fn open(data_dir: &Path, url: Option<&str>, serving: bool) -> Result<Database, MainError> {
         let database = match url {
             Some(url) => Database {
                 config: url
@@ -169,7 +171,7 @@ impl Database {
                 cluster.start().await?;
                 Database {
                     config: cluster.config(),
-                    started: (!running).then_some(cluster),
+                    started: (serving || !running).then_some(cluster),
                 }
             }
         };
@@ -407,7 +409,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         Some(Cmd::Init(args)) => Some(first_rows(args)?),
         _ => None,
     };
-    let database = Database::open(&dir, cli.database_url.as_deref()).await?;
+    let database = Database::open(&dir, cli.database_url.as_deref(), cli.cmd.is_none()).await?;
     let result = match &cli.cmd {
         None => serve(&cli, &dir, &database).await,
         Some(Cmd::Station(cmd)) => station(&cli, &dir, &database, cmd).await,
@@ -481,7 +483,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("regdesk-server: {e}");
-            ExitCode::FAILURE
+            match e {
+                MainError::NoDataDir => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }

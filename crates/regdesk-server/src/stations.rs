@@ -294,7 +294,7 @@ pub async fn enrol(
     let tx = client.transaction().await?;
     let office = office::get(&tx).await?.ok_or_else(|| {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::CONFLICT,
             ErrorCode::Unavailable,
             "服务器尚未建立登记机构：请管理员先在服务器上运行 regdesk-server init",
         )
@@ -351,7 +351,17 @@ pub async fn enrol(
          VALUES ($1, $2, $3, $4, $5, now())",
         &[&station_id, &station_name, &office.id, &digest, &app_version],
     )
-    .await?;
+    .await
+    .map_err(|e| {
+        // Two enrolments at once under one station id or one name: the second is refused.
+        if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) {
+            refused(format!(
+                "工作站“{station_name}”或本工作站的编号刚刚已加入：请用 station list 查看，必要时请管理员吊销后重新生成加入码"
+            ))
+        } else {
+            ApiError::from(e)
+        }
+    })?;
     tx.execute(
         "UPDATE enrolment_codes SET used_at = now(), used_by = $2 WHERE code_sha256 = $1",
         &[&code_digest(&request.code), &station_id],

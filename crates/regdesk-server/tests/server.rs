@@ -243,6 +243,9 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     let out = cli(&dir, &["station", "add", "--name", "受理窗口2"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("init"));
+    let early = enrol(&http, &server, "0000-0000-0000", &uuid::Uuid::now_v7().to_string()).await;
+    let m = refusal(early, StatusCode::CONFLICT, ErrorCode::Unavailable).await;
+    assert!(m.contains("init"), "{m}");
 
     // init: a mistake is named by its option and makes nothing; then the office.
     let init = |password: &str, code: &str| {
@@ -434,6 +437,33 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         .collect();
     assert_eq!(tables, ["office", "settings", "staff"]);
 
+    // Two enrolments of one station id at once (two codes): one station, the other refused in words.
+    let (code6, code7) = (add_code(&dir, "受理窗口6", &[]), add_code(&dir, "受理窗口7", &[]));
+    let twin = uuid::Uuid::now_v7().to_string();
+    let mut blocker = db(&dir).await;
+    let lock = blocker.transaction().await.unwrap();
+    // Both pass their checks, then wait to insert until the lock goes.
+    lock.batch_execute("LOCK TABLE stations IN SHARE ROW EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let (a, b) = (code6["code"].as_str().unwrap(), code7["code"].as_str().unwrap());
+    let both = async { tokio::join!(enrol(&http, &server, a, &twin), enrol(&http, &server, b, &twin)) };
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        lock.commit().await.unwrap();
+    };
+    let ((first, second), ()) = tokio::join!(both, release);
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::FORBIDDEN]);
+    let refused = if first.status() == StatusCode::OK {
+        second
+    } else {
+        first
+    };
+    refusal(refused, StatusCode::FORBIDDEN, ErrorCode::EnrolmentRefused).await;
+    drop(blocker);
+
     // Bad requests.
     let big = "x".repeat(MAX_BODY_BYTES + 1);
     let too_large = versioned(http.post(server.url(PATH_ENROL)))
@@ -450,6 +480,10 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         .await
         .unwrap();
     refusal(malformed, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
+    let wrong_method = versioned(http.get(server.url(PATH_ENROL))).send().await.unwrap();
+    refusal(wrong_method, StatusCode::METHOD_NOT_ALLOWED, ErrorCode::BadRequest).await;
+    let no_such = versioned(http.post(server.url("/v1/nothing"))).send().await.unwrap();
+    refusal(no_such, StatusCode::NOT_FOUND, ErrorCode::BadRequest).await;
     let not_a_station = enrol(&http, &server, "0000-0000-0000", "station-7").await;
     refusal(not_a_station, StatusCode::BAD_REQUEST, ErrorCode::BadRequest).await;
 
@@ -552,6 +586,22 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     )
     .await;
     assert_eq!(later.status(), StatusCode::OK);
+    // Guesses spread over many addresses stop every enrolment too.
+    pg.execute(
+        "INSERT INTO enrol_failures (scope) SELECT 'ip:10.0.' || (n / 250) || '.' || (n % 250) FROM generate_series(1, 50) n",
+        &[],
+    )
+    .await
+    .unwrap();
+    let code5 = add_code(&dir, "受理窗口5", &[]);
+    let limited = enrol(
+        &http,
+        &server,
+        code5["code"].as_str().unwrap(),
+        &uuid::Uuid::now_v7().to_string(),
+    )
+    .await;
+    refusal(limited, StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited).await;
     drop(pg);
 
     // SIGTERM stops the server and its private cluster.
@@ -576,17 +626,52 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
             .iter()
             .filter(|s| s["status"] == json!("enrolled"))
             .count(),
-        2
+        3,
+        "受理窗口3, 4 and one of the twins"
+    );
+    let pending: Vec<Value> = station_list(&dir)
+        .into_iter()
+        .filter(|s| s["status"] == json!("pending"))
+        .collect();
+    // The codes refused for their station (so unused): the revoked station's id, the
+    // second twin; and 受理窗口5's, refused by the rate limit.
+    let names: Vec<&str> = pending.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[0], "受理窗口2");
+    assert!(names[1] == "受理窗口6" || names[1] == "受理窗口7", "{names:?}");
+    assert_eq!(names[2], "受理窗口5");
+
+    // A server that crashed leaves its cluster running: the next one takes it over and stops it.
+    let mut crashed = server;
+    crashed.child.kill().unwrap();
+    crashed.child.wait().unwrap();
+    assert!(postgres_running(&dir.join("pg")));
+    let server = Server::start(&dir);
+    assert_eq!(
+        hello(&client(&dir), &server, Some(&third.credential)).await.status(),
+        StatusCode::OK
     );
     server.stop();
-    assert!(!postgres_running(&dir.join("pg")));
+    assert!(
+        !postgres_running(&dir.join("pg")),
+        "a postgres process is left after a crash and a restart"
+    );
 }
 
-/// The office's own certificates: served as given, and the fingerprint
-/// printed is the chain's last certificate's.
+/// The office's own certificates and its own database: the certificates are
+/// served as given (the fingerprint printed is the chain's last
+/// certificate's), the database is used and left running, no private cluster
+/// is made.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn given_certificates_are_served_and_their_ca_is_printed() {
     let tmp = tempfile::tempdir().unwrap();
+    let usage = Command::new(BIN)
+        .args(["station", "list"])
+        .env_remove("REGDESK_SERVER_DATA_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2), "no data directory is a usage error");
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("--data-dir"));
     // An office CA made elsewhere (another data directory), its chain and key given by file.
     let other = tmp.path().join("ca");
     regdesk_server::tls::prepare(&other, &Default::default(), &[]).unwrap();
@@ -603,6 +688,9 @@ async fn given_certificates_are_served_and_their_ca_is_printed() {
     assert_eq!(out.status.code(), Some(1), "half a pair is refused");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
     assert!(!dir.join("pg").exists(), "refused before the database is made");
+    // The office's database, run apart from the server.
+    let own_db = Cluster::new(tmp.path().join("db")).unwrap();
+    own_db.start().await.unwrap();
     let fp = {
         let log = std::fs::File::create(dir.join("server.log")).unwrap();
         let mut child = Command::new(BIN)
@@ -613,6 +701,8 @@ async fn given_certificates_are_served_and_their_ca_is_printed() {
             .arg(other.join("tls/server.pem"))
             .arg("--tls-key")
             .arg(other.join("tls/server.key"))
+            .arg("--database-url")
+            .arg(own_db.url())
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
@@ -635,5 +725,17 @@ async fn given_certificates_are_served_and_their_ca_is_printed() {
     };
     assert_eq!(fp, ca_fingerprint_on_disk(&other));
     assert!(!dir.join("tls").exists(), "no CA of its own is made");
-    assert!(!postgres_running(&dir.join("pg")));
+    assert!(!dir.join("pg").exists(), "no private cluster is made");
+    // The server migrated the office's database and left it running.
+    assert!(own_db.is_running().await);
+    let (pg, conn) = own_db.config().connect(tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let migrated: i64 = pg
+        .query_one("SELECT count(*) FROM schema_migrations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(migrated, regdesk_server::schema::MIGRATIONS.len() as i64);
+    drop(pg);
+    own_db.stop(regdesk_server::pg::StopMode::Fast).await.unwrap();
 }

@@ -12,8 +12,8 @@ use serde_json::Value;
 use tokio_postgres::Transaction;
 
 use super::rows::{self, describe, text, Current};
-use super::{corrupt, numbers, RecordError, CHANNEL};
-use crate::auth::StationAuth;
+use super::stmts::{Stmts, S};
+use super::{corrupt, numbers, RecordError};
 
 /// A permanent refusal of one entry.
 pub(crate) struct Rejection {
@@ -31,43 +31,64 @@ fn reject(code: RejectCode, reason: impl Into<String>) -> Rejection {
 /// The record's rows for the keys an entry touches, in the entry's order.
 type Touched = Vec<(String, String, Option<Current>)>;
 
-/// Decides one entry in its own transaction: the verdict kept for its id, or
-/// a new one (kept, with the entry when accepted).
+/// The push's transaction: the office's cursor, locked by the push until it
+/// commits, and where it stands.
+pub(crate) struct Batch {
+    pub office_id: String,
+    pub cursor: i64,
+    pub moved: bool,
+}
+
+impl Batch {
+    /// Locks the office's cursor row for the rest of the transaction: one
+    /// accepting transaction of the office at a time, so entries commit in the
+    /// order of their place and a pull never skips one.
+    pub async fn lock(tx: &Transaction<'_>, stmts: &Stmts, office_id: &str) -> Result<Batch, RecordError> {
+        let cursor: i64 = tx
+            .query_opt(stmts.get(S::LockCursor), &[&office_id])
+            .await?
+            .ok_or(RecordError::NoOffice)?
+            .get(0);
+        Ok(Batch {
+            office_id: office_id.to_string(),
+            cursor,
+            moved: false,
+        })
+    }
+
+    /// Writes the cursor back when entries were accepted.
+    pub async fn finish(&self, tx: &Transaction<'_>, stmts: &Stmts) -> Result<(), RecordError> {
+        if self.moved {
+            tx.execute(stmts.get(S::MoveCursor), &[&self.office_id, &self.cursor])
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Decides one entry in its own savepoint of the push's transaction: the
+/// verdict kept for its id, or a new one (kept, with the entry when accepted).
 pub(crate) async fn decide(
-    client: &mut deadpool_postgres::Client,
-    auth: &StationAuth,
+    outer: &mut Transaction<'_>,
+    stmts: &Stmts,
+    batch: &mut Batch,
     mut entry: Entry,
 ) -> Result<Verdict, RecordError> {
-    let tx = client.transaction().await?;
-    if let Some(r) = tx
-        .query_opt("SELECT verdict FROM record_verdicts WHERE id = $1", &[&entry.id])
-        .await?
-    {
+    // The entry's own savepoint: all of it or nothing, whatever the batch does.
+    let tx = outer.savepoint("entry").await?;
+    let (kept, taken, progress) = tokio::try_join!(
+        async { tx.query_opt(stmts.get(S::VerdictById), &[&entry.id]).await },
+        async {
+            tx.query_opt(stmts.get(S::SeqTaken), &[&entry.station_id, &entry.station_seq])
+                .await
+        },
+        async { tx.query_opt(stmts.get(S::Progress), &[&entry.station_id]).await },
+    )?;
+    if let Some(r) = kept {
         return serde_json::from_value(r.get::<_, Value>(0))
             .map_err(|e| corrupt(format!("记录 {} 的结论无法读取：{e}", entry.id)));
     }
-    // One accepting transaction of the office at a time: the cursor row stays
-    // locked until commit, so entries commit in the order of their place.
-    let Some(cursor) = tx
-        .query_opt(
-            "SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE",
-            &[&auth.office_id],
-        )
-        .await?
-    else {
-        return Ok(Verdict::RetryLater {
-            reason: RecordError::NoOffice.to_string(),
-        });
-    };
-    let last_seq: i64 = cursor.get(0);
-
-    if let Some(r) = tx
-        .query_opt(
-            "SELECT id FROM record_verdicts WHERE station_id = $1 AND station_seq = $2",
-            &[&entry.station_id, &entry.station_seq],
-        )
-        .await?
-    {
+    if let Some(r) = taken {
         let other: uuid::Uuid = r.get(0);
         return Ok(Verdict::Rejected {
             code: RejectCode::Malformed,
@@ -78,13 +99,7 @@ pub(crate) async fn decide(
             current: Vec::new(),
         });
     }
-    let progress: Option<i64> = tx
-        .query_opt(
-            "SELECT last_seq FROM record_station_progress WHERE station_id = $1 FOR UPDATE",
-            &[&entry.station_id],
-        )
-        .await?
-        .map(|r| r.get(0));
+    let progress: Option<i64> = progress.map(|r| r.get(0));
     if let Some(last) = progress {
         if entry.station_seq > last + 1 {
             return Ok(Verdict::RetryLater {
@@ -109,23 +124,29 @@ pub(crate) async fn decide(
         }
     }
 
-    let mut touched: Touched = Vec::with_capacity(entry.effects.len());
-    for e in &entry.effects {
-        if regdesk_sync::is_shared_table(&e.table) {
-            let current = rows::current(&tx, &e.table, &e.key).await?;
-            touched.push((e.table.clone(), e.key.clone(), current));
-        }
-    }
+    let shared: Vec<&regdesk_sync::protocol::RowEffect> = entry
+        .effects
+        .iter()
+        .filter(|e| regdesk_sync::is_shared_table(&e.table))
+        .collect();
+    let found =
+        futures_util::future::try_join_all(shared.iter().map(|e| rows::current(&tx, stmts, &e.table, &e.key))).await?;
+    let touched: Touched = shared
+        .iter()
+        .zip(found)
+        .map(|(e, c)| (e.table.clone(), e.key.clone(), c))
+        .collect();
 
     let now = Utc::now();
-    let mut outcome = check(&tx, &entry, &touched).await?;
+    let mut outcome = check(&tx, stmts, &entry, &touched).await?;
     if outcome.is_ok() {
-        outcome = match numbers::complete(&tx, &mut entry, now).await? {
+        outcome = match numbers::complete(&tx, stmts, &mut entry, now).await? {
             numbers::Outcome::Done => Ok(()),
             numbers::Outcome::Reject(r) => Err(r),
             numbers::Outcome::Wait(reason) => return Ok(Verdict::RetryLater { reason }),
         };
     }
+    let seq = batch.cursor + 1;
     let verdict = match outcome {
         Err(r) => Verdict::Rejected {
             code: r.code,
@@ -140,75 +161,95 @@ pub(crate) async fn decide(
                 })
                 .collect(),
         },
-        Ok(()) => {
-            let seq = last_seq + 1;
-            rows::apply(&tx, &entry.effects, seq).await?;
-            record_entry(&tx, &auth.office_id, seq, &entry).await?;
-            Verdict::Accepted { office_seq: seq }
-        }
+        Ok(()) => Verdict::Accepted { office_seq: seq },
     };
+    let accepted = matches!(verdict, Verdict::Accepted { .. });
     let kept = serde_json::to_value(&verdict).map_err(corrupt)?;
-    tx.execute(
-        "INSERT INTO record_verdicts (id, station_id, station_seq, verdict) VALUES ($1, $2, $3, $4)",
-        &[&entry.id, &entry.station_id, &entry.station_seq, &kept],
-    )
-    .await?;
-    tx.execute(
-        "INSERT INTO record_station_progress (station_id, last_seq) VALUES ($1, $2)
-         ON CONFLICT (station_id) DO UPDATE SET last_seq = EXCLUDED.last_seq",
-        &[&entry.station_id, &entry.station_seq],
-    )
-    .await?;
+    // Every write of the entry goes to the database together.
+    tokio::try_join!(
+        async {
+            if accepted {
+                rows::apply(&tx, stmts, &entry.effects, seq).await?;
+            }
+            Ok::<_, RecordError>(())
+        },
+        async {
+            if accepted {
+                record_entry(&tx, stmts, &batch.office_id, seq, &entry).await?;
+            }
+            Ok(())
+        },
+        async {
+            tx.execute(
+                stmts.get(S::InsertVerdict),
+                &[&entry.id, &entry.station_id, &entry.station_seq, &kept],
+            )
+            .await?;
+            Ok(())
+        },
+        async {
+            tx.execute(stmts.get(S::UpsertProgress), &[&entry.station_id, &entry.station_seq])
+                .await?;
+            Ok(())
+        },
+    )?;
     tx.commit().await?;
+    if matches!(verdict, Verdict::Accepted { .. }) {
+        batch.cursor = seq;
+        batch.moved = true;
+    }
     Ok(verdict)
 }
 
-/// Keeps an accepted entry at `seq`, moves the office's cursor there and
-/// notifies every listening server instance (delivered at commit).
+/// Keeps an accepted entry at `seq` and notifies every listening server
+/// instance (delivered at commit). The caller moves the office's cursor.
 pub(crate) async fn record_entry(
     tx: &Transaction<'_>,
+    stmts: &Stmts,
     office_id: &str,
     seq: i64,
     entry: &Entry,
 ) -> Result<(), RecordError> {
     let effects = serde_json::to_value(&entry.effects).map_err(corrupt)?;
     let blobs = serde_json::to_value(&entry.blobs).map_err(corrupt)?;
-    tx.execute(
-        "INSERT INTO record_entries (id, office_id, office_seq, station_id, station_seq, staff_id, at, command,
-             entity, entity_id, entity_version, payload, payload_format, effects, blobs)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        &[
-            &entry.id,
-            &office_id,
-            &seq,
-            &entry.station_id,
-            &entry.station_seq,
-            &entry.staff_id,
-            &entry.at,
-            &entry.command,
-            &entry.entity,
-            &entry.entity_id,
-            &entry.entity_version,
-            &entry.payload,
-            &entry.payload_format,
-            &effects,
-            &blobs,
-        ],
-    )
-    .await?;
-    tx.execute(
-        "UPDATE record_cursor SET last_seq = $2 WHERE office_id = $1",
-        &[&office_id, &seq],
-    )
-    .await?;
-    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &format!("{office_id}:{seq}")])
-        .await?;
+    let note = format!("{office_id}:{seq}");
+    tokio::try_join!(
+        async {
+            tx.execute(
+                stmts.get(S::InsertEntry),
+                &[
+                    &entry.id,
+                    &office_id,
+                    &seq,
+                    &entry.station_id,
+                    &entry.station_seq,
+                    &entry.staff_id,
+                    &entry.at,
+                    &entry.command,
+                    &entry.entity,
+                    &entry.entity_id,
+                    &entry.entity_version,
+                    &entry.payload,
+                    &entry.payload_format,
+                    &effects,
+                    &blobs,
+                ],
+            )
+            .await
+        },
+        async { tx.query_opt(stmts.get(S::Notify), &[&super::CHANNEL, &note]).await },
+    )?;
     Ok(())
 }
 
 /// The checks, in order: the command, the entry's shape, the staff member,
 /// the versions of the rows, the case state changes, four eyes.
-async fn check(tx: &Transaction<'_>, entry: &Entry, touched: &Touched) -> Result<Result<(), Rejection>, RecordError> {
+async fn check(
+    tx: &Transaction<'_>,
+    stmts: &Stmts,
+    entry: &Entry,
+    touched: &Touched,
+) -> Result<Result<(), Rejection>, RecordError> {
     let Some(rule) = admission::admission(&entry.command) else {
         return Ok(Err(reject(
             RejectCode::UnknownCommand,
@@ -218,10 +259,10 @@ async fn check(tx: &Transaction<'_>, entry: &Entry, touched: &Touched) -> Result
             ),
         )));
     };
-    if let Err(r) = shape(tx, entry, rule.need).await? {
+    if let Err(r) = shape(tx, stmts, entry, rule.need).await? {
         return Ok(Err(r));
     }
-    let staff = match staff(tx, entry, rule.need).await? {
+    let staff = match staff(tx, stmts, entry, rule.need).await? {
         Ok(s) => s,
         Err(r) => return Ok(Err(r)),
     };
@@ -245,7 +286,45 @@ async fn check(tx: &Transaction<'_>, entry: &Entry, touched: &Touched) -> Result
             ),
         )));
     }
+    // Registration numbers of enrolled stations come only from the record.
+    if entry.command == "final_review" {
+        let numbered = entry.effects.iter().zip(touched).find(|(e, (_, _, current))| {
+            matches!(e.table.as_str(), "registration_counters" | "registration_numbers")
+                || (e.table == "cases"
+                    && e.after.as_deref().and_then(|r| text(r, "registration_number"))
+                        != current.as_ref().and_then(|c| text(&c.row, "registration_number")))
+        });
+        if let Some((e, _)) = numbered {
+            return Ok(Err(reject(
+                RejectCode::Malformed,
+                format!(
+                    "这条终审记录自行分配了登记号（{}）：已加入服务器的工作站由服务器分配登记号。请升级本工作站的 RegDesk 后重新终审",
+                    describe(&e.table, &e.key, e.after.as_deref())
+                ),
+            )));
+        }
+    }
     let staff_id = entry.staff_id.clone().unwrap_or_default();
+    // A case of a subordinate office (shown in the office tree) is that office's to decide.
+    let cases_touched = touched.iter().any(|(t, _, c)| t == "cases" && c.is_some());
+    if cases_touched {
+        let office = rows::all(tx, "office").await?;
+        let own = office.first().and_then(|r| text(r, "office_code")).unwrap_or("");
+        for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
+            let Some(current) = current.as_ref().filter(|_| e.table == "cases") else {
+                continue;
+            };
+            if let Some(theirs) = text(&current.row, "office_code").filter(|c| !c.is_empty() && *c != own) {
+                return Ok(Err(reject(
+                    RejectCode::OutOfScope,
+                    format!(
+                        "{}属于下级机构（{theirs}），由该机构办理，本机构的工作站不能更改：如需更改请联系该机构",
+                        describe("cases", &e.key, Some(&current.row))
+                    ),
+                )));
+            }
+        }
+    }
     // Case state changes the command may make, and four eyes.
     for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
         if e.table != "cases" {
@@ -334,7 +413,12 @@ async fn check(tx: &Transaction<'_>, entry: &Entry, touched: &Touched) -> Result
 }
 
 /// Every effect on a shared table, with a key and a row shaped as the record knows the table.
-async fn shape(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result<(), Rejection>, RecordError> {
+async fn shape(
+    tx: &Transaction<'_>,
+    stmts: &Stmts,
+    entry: &Entry,
+    need: Need,
+) -> Result<Result<(), Rejection>, RecordError> {
     let max_format = regdesk_domain::stored::JOURNAL_FORMAT;
     if entry.payload_format < 1 || entry.payload_format > max_format {
         return Ok(Err(reject(
@@ -343,6 +427,13 @@ async fn shape(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result
                 "这条记录的格式版本为 {}，服务器只认识 1 至 {max_format}：请升级服务器或本工作站的 RegDesk 后重新同步",
                 entry.payload_format
             ),
+        )));
+    }
+    // PostgreSQL text and JSON hold no NUL character, nor do the store's rows.
+    if has_nul(entry) {
+        return Ok(Err(reject(
+            RejectCode::Malformed,
+            "这条记录含有空字符（\\0），服务器不能接收：请联系信息科检查该工作站的数据".to_string(),
         )));
     }
     if need == Need::StationOnly && !entry.effects.is_empty() {
@@ -354,6 +445,11 @@ async fn shape(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result
             ),
         )));
     }
+    let mut tables: Vec<&str> = entry.effects.iter().map(|e| e.table.as_str()).collect();
+    tables.sort_unstable();
+    tables.dedup();
+    let known = futures_util::future::try_join_all(tables.iter().map(|t| rows::known_columns(tx, stmts, t))).await?;
+    let known: std::collections::HashMap<&str, Option<Vec<String>>> = tables.into_iter().zip(known).collect();
     let mut seen = HashSet::new();
     for e in &entry.effects {
         let label = rows::table_label(&e.table);
@@ -385,8 +481,8 @@ async fn shape(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result
                 format!("这条记录中{label}（{}）一行的列为空或重复，服务器不能接收", e.key),
             )));
         }
-        if let Some(known) = rows::known_columns(tx, &e.table).await? {
-            if known != names {
+        if let Some(Some(known)) = known.get(e.table.as_str()) {
+            if *known != names {
                 let unknown: Vec<&str> = names
                     .iter()
                     .filter(|n| !known.contains(n))
@@ -410,12 +506,48 @@ async fn shape(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result
     Ok(Ok(()))
 }
 
+/// Whether any text of the entry holds a NUL character.
+fn has_nul(entry: &Entry) -> bool {
+    fn value(v: &Value) -> bool {
+        match v {
+            Value::String(t) => t.contains('\0'),
+            Value::Array(a) => a.iter().any(value),
+            Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || value(v)),
+            _ => false,
+        }
+    }
+    let texts = [
+        entry.station_id.as_str(),
+        entry.command.as_str(),
+        entry.entity.as_str(),
+        entry.entity_id.as_str(),
+        entry.staff_id.as_deref().unwrap_or(""),
+    ];
+    texts.iter().any(|t| t.contains('\0'))
+        || entry.blobs.iter().any(|b| b.contains('\0'))
+        || value(&entry.payload)
+        || entry.effects.iter().any(|e| {
+            e.table.contains('\0')
+                || e.key.contains('\0')
+                || e.before.as_deref().is_some_and(|b| b.contains('\0'))
+                || e.after.iter().flatten().any(|c| {
+                    c.name.contains('\0')
+                        || matches!(&c.value, regdesk_sync::protocol::Cell::Text(t) if t.contains('\0'))
+                })
+        })
+}
+
 /// The staff member as the record holds them.
 pub(crate) struct Staff {
     pub name: String,
 }
 
-async fn staff(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result<Staff, Rejection>, RecordError> {
+async fn staff(
+    tx: &Transaction<'_>,
+    stmts: &Stmts,
+    entry: &Entry,
+    need: Need,
+) -> Result<Result<Staff, Rejection>, RecordError> {
     let Some(id) = entry.staff_id.as_deref().filter(|s| !s.is_empty()) else {
         return Ok(match need {
             Need::OfficeRule | Need::StationOnly => Ok(Staff {
@@ -431,7 +563,7 @@ async fn staff(tx: &Transaction<'_>, entry: &Entry, need: Need) -> Result<Result
         });
     };
     let key = serde_json::to_string(&[id]).map_err(corrupt)?;
-    let Some(row) = rows::current(tx, "staff", &key).await? else {
+    let Some(row) = rows::current(tx, stmts, "staff", &key).await? else {
         return Ok(Err(reject(
             RejectCode::StaffInactive,
             format!("服务器上没有工作人员 {id} 的账号，不能接收其办理的记录：请由管理员核对账号后重新办理"),

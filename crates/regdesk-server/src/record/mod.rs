@@ -21,6 +21,7 @@ mod admit;
 mod numbers;
 mod rows;
 mod snapshot;
+mod stmts;
 mod waker;
 
 #[cfg(test)]
@@ -61,6 +62,8 @@ pub enum RecordError {
     NoOffice,
     #[error("快照 {0} 已失效（超过保留时间或服务器已清理）：请重新开始首次同步")]
     SnapshotGone(String),
+    #[error("本工作站已同步到第 {cursor} 条，而服务器的记录只到第 {last} 条：服务器的数据库可能是从备份恢复的，或换了一台服务器。本工作站的记录保持不变，请联系信息科核对服务器")]
+    AheadOfRecord { cursor: i64, last: i64 },
     #[error("请求无法读取：{0}")]
     BadRequest(String),
     #[error("数据库暂时无法使用（{0}）：请稍后再试，工作站上的记录不受影响")]
@@ -77,7 +80,7 @@ impl RecordError {
         match self {
             RecordError::ForeignEntry { .. } => 403,
             RecordError::TooMany { .. } => 413,
-            RecordError::NoOffice => 409,
+            RecordError::NoOffice | RecordError::AheadOfRecord { .. } => 409,
             RecordError::SnapshotGone(_) => 410,
             RecordError::BadRequest(_) => 400,
             RecordError::Pool(_) | RecordError::Db(_) => 503,
@@ -88,9 +91,10 @@ impl RecordError {
     /// The protocol's code for the refusal.
     pub fn code(&self) -> ErrorCode {
         match self {
-            RecordError::ForeignEntry { .. } | RecordError::BadRequest(_) | RecordError::SnapshotGone(_) => {
-                ErrorCode::BadRequest
-            }
+            RecordError::ForeignEntry { .. }
+            | RecordError::BadRequest(_)
+            | RecordError::SnapshotGone(_)
+            | RecordError::AheadOfRecord { .. } => ErrorCode::BadRequest,
             RecordError::TooMany { .. } => ErrorCode::TooLarge,
             RecordError::NoOffice | RecordError::Pool(_) | RecordError::Db(_) => ErrorCode::Unavailable,
             RecordError::Corrupt(_) => ErrorCode::Internal,
@@ -116,8 +120,8 @@ pub(crate) fn corrupt(what: impl std::fmt::Display) -> RecordError {
     RecordError::Corrupt(what.to_string())
 }
 
-/// Decides each pushed entry in order, each in its own transaction; stops
-/// after the first `retry_later`. An entry of another station refuses the
+/// Decides each pushed entry in order, each all or nothing; stops after the
+/// first `retry_later`. An entry of another station refuses the
 /// whole request (nothing is decided).
 pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<PushReply, RecordError> {
     if req.entries.len() > MAX_PUSH_ENTRIES {
@@ -140,34 +144,95 @@ pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<P
         });
     }
     let mut client = pool.get().await?;
+    let stmts = stmts::Stmts::cached(&client).await?;
     let mut verdicts = Vec::with_capacity(req.entries.len());
-    for entry in req.entries {
-        let id = entry.id;
-        let verdict = match admit::decide(&mut client, auth, entry).await {
-            Ok(v) => v,
+    let mut entries = req.entries.into_iter().peekable();
+    // Entries are decided in chunks, each one transaction that commits once
+    // (one flush to disk per chunk); within it each entry has its own
+    // savepoint, so an entry is applied whole or not at all. The verdicts a
+    // station receives are exactly the ones kept. The office's cursor row stays
+    // locked from the start of a chunk to its commit.
+    while let Some(first) = entries.peek().map(|e| e.id) {
+        let mut tx = match tokio_postgres::Client::transaction(&mut client).await {
+            Ok(tx) => tx,
+            Err(e) if verdicts.is_empty() => return Err(e.into()),
             Err(e) => {
-                tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
-                Verdict::RetryLater {
-                    reason: format!("服务器暂时无法处理这条记录（{e}），稍后会自动重新发送"),
-                }
+                verdicts.push(EntryVerdict {
+                    id: first,
+                    verdict: not_now(&e.into()),
+                });
+                break;
             }
         };
-        match &verdict {
-            Verdict::Rejected { code, reason, .. } => {
-                tracing::info!(station = %auth.station_id, entry = %id, ?code, %reason, "entry rejected")
+        let mut batch = match admit::Batch::lock(&tx, &stmts, &auth.office_id).await {
+            Ok(b) => b,
+            Err(e) if verdicts.is_empty() => return Err(e),
+            Err(e) => {
+                verdicts.push(EntryVerdict {
+                    id: first,
+                    verdict: not_now(&e),
+                });
+                break;
             }
-            Verdict::RetryLater { reason } => {
-                tracing::info!(station = %auth.station_id, entry = %id, %reason, "entry waits")
+        };
+        let mut chunk = Vec::new();
+        let mut stop = false;
+        for entry in entries.by_ref().take(CHUNK) {
+            let id = entry.id;
+            let verdict = match admit::decide(&mut tx, &stmts, &mut batch, entry).await {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
+                    not_now(&e)
+                }
+            };
+            match &verdict {
+                Verdict::Rejected { code, reason, .. } => {
+                    tracing::info!(station = %auth.station_id, entry = %id, ?code, %reason, "entry rejected")
+                }
+                Verdict::RetryLater { reason } => {
+                    tracing::info!(station = %auth.station_id, entry = %id, %reason, "entry waits")
+                }
+                Verdict::Accepted { .. } => {}
             }
-            Verdict::Accepted { .. } => {}
+            stop = matches!(verdict, Verdict::RetryLater { .. });
+            chunk.push(EntryVerdict { id, verdict });
+            if stop {
+                break;
+            }
         }
-        let stop = matches!(verdict, Verdict::RetryLater { .. });
-        verdicts.push(EntryVerdict { id, verdict });
+        let committed = async {
+            batch.finish(&tx, &stmts).await?;
+            tx.commit().await?;
+            Ok::<_, RecordError>(())
+        }
+        .await;
+        match committed {
+            Ok(()) => verdicts.extend(chunk),
+            Err(e) => {
+                tracing::warn!(station = %auth.station_id, error = %e, "push chunk not committed");
+                verdicts.push(EntryVerdict {
+                    id: first,
+                    verdict: not_now(&e),
+                });
+                break;
+            }
+        }
         if stop {
             break;
         }
     }
     Ok(PushReply { verdicts })
+}
+
+/// Entries decided per transaction of a push: bounds how long the office's
+/// cursor stays locked and keeps each transaction's savepoints few.
+const CHUNK: usize = 50;
+
+fn not_now(e: &RecordError) -> Verdict {
+    Verdict::RetryLater {
+        reason: format!("服务器暂时无法处理这条记录（{e}），稍后会自动重新发送"),
+    }
 }
 
 /// Accepted entries of the station's office after `req.cursor`, in order; when
@@ -238,6 +303,17 @@ async fn read_page(pool: &Pool, office_id: &str, cursor: i64, limit: i64) -> Res
             },
         });
     }
+    if entries.is_empty() {
+        // A station past the record's end holds entries this record never gave.
+        let last: i64 = client
+            .query_opt("SELECT last_seq FROM record_cursor WHERE office_id = $1", &[&office_id])
+            .await?
+            .ok_or(RecordError::NoOffice)?
+            .get(0);
+        if cursor > last {
+            return Err(RecordError::AheadOfRecord { cursor, last });
+        }
+    }
     let cursor = entries.last().map_or(cursor, |e| e.office_seq);
     Ok(PullReply { entries, cursor, more })
 }
@@ -272,60 +348,78 @@ pub async fn state(pool: &Pool, auth: &StationAuth) -> Result<StateReply, Record
 }
 
 /// Puts an office's first rows (office, office tree, settings, staff …, or a
-/// whole adopted workstation's record) into the record as one accepted entry
-/// of the office, inside the caller's transaction; returns its `office_seq`.
-/// Made by `regdesk-server init` and `adopt`: the rows are the server's own
-/// word, not re-decided.
+/// whole adopted workstation's record) into the record as accepted entries of
+/// the office (`seed_office`, station `server`, at most [`SEED_ROWS`] rows
+/// each), inside the caller's transaction; returns the last entry's
+/// `office_seq`. Made by `regdesk-server init` and `adopt`: the rows are the
+/// server's own word, not re-decided.
 pub async fn seed_rows(
     tx: &Transaction<'_>,
     office_id: &str,
     rows: &[(String, String, Row)],
 ) -> Result<i64, RecordError> {
-    tx.execute(
-        "INSERT INTO record_cursor (office_id, last_seq) VALUES ($1, 0) ON CONFLICT (office_id) DO NOTHING",
-        &[&office_id],
-    )
-    .await?;
-    let last: i64 = tx
-        .query_one(
-            "SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE",
-            &[&office_id],
-        )
-        .await?
-        .get(0);
-    let seq = last + 1;
-    let mut effects = Vec::with_capacity(rows.len());
-    for (table, key, row) in rows {
+    let mut seen = std::collections::HashSet::new();
+    for (table, key, _) in rows {
         if !regdesk_sync::is_shared_table(table) {
             return Err(RecordError::BadRequest(format!(
                 "数据表 {table} 只属于工作站本身，不能放入机构记录"
             )));
         }
-        let before = rows::current(tx, table, key).await?.map(|c| c.digest);
-        effects.push(RowEffect {
-            table: table.clone(),
-            key: key.clone(),
-            before,
-            after: Some(row.clone()),
-        });
+        if !seen.insert((table.as_str(), key.as_str())) {
+            return Err(RecordError::BadRequest(format!(
+                "{}（{key}）在机构的初始数据中出现了两次",
+                rows::table_label(table)
+            )));
+        }
     }
-    rows::apply(tx, &effects, seq).await?;
-    let now = Utc::now();
-    let entry = Entry {
-        id: Uuid::now_v7(),
-        station_id: "server".into(),
-        station_seq: seq,
-        staff_id: None,
-        at: now,
-        command: "seed_office".into(),
-        entity: "office".into(),
-        entity_id: office_id.into(),
-        entity_version: 0,
-        payload: serde_json::json!({ "rows": rows.len() }),
-        payload_format: regdesk_domain::stored::JOURNAL_FORMAT,
-        effects,
-        blobs: Vec::new(),
-    };
-    admit::record_entry(tx, office_id, seq, &entry).await?;
-    Ok(seq)
+    tx.execute(
+        "INSERT INTO record_cursor (office_id, last_seq) VALUES ($1, 0) ON CONFLICT (office_id) DO NOTHING",
+        &[&office_id],
+    )
+    .await?;
+    let stmts = stmts::Stmts::prepare(tx).await?;
+    let mut batch = admit::Batch::lock(tx, &stmts, office_id).await?;
+    for chunk in rows.chunks(SEED_ROWS) {
+        let seq = batch.cursor + 1;
+        let before = futures_util::future::try_join_all(
+            chunk
+                .iter()
+                .map(|(table, key, _)| rows::current(tx, &stmts, table, key)),
+        )
+        .await?;
+        let effects: Vec<RowEffect> = chunk
+            .iter()
+            .zip(before)
+            .map(|((table, key, row), current)| RowEffect {
+                table: table.clone(),
+                key: key.clone(),
+                before: current.map(|c| c.digest),
+                after: Some(row.clone()),
+            })
+            .collect();
+        rows::apply(tx, &stmts, &effects, seq).await?;
+        let entry = Entry {
+            id: Uuid::now_v7(),
+            station_id: "server".into(),
+            station_seq: seq,
+            staff_id: None,
+            at: Utc::now(),
+            command: "seed_office".into(),
+            entity: "office".into(),
+            entity_id: office_id.into(),
+            entity_version: 0,
+            payload: serde_json::json!({ "rows": chunk.len() }),
+            payload_format: regdesk_domain::stored::JOURNAL_FORMAT,
+            effects,
+            blobs: Vec::new(),
+        };
+        admit::record_entry(tx, &stmts, office_id, seq, &entry).await?;
+        batch.cursor = seq;
+        batch.moved = true;
+    }
+    batch.finish(tx, &stmts).await?;
+    Ok(batch.cursor)
 }
+
+/// Most rows in one `seed_office` entry.
+pub const SEED_ROWS: usize = 2000;

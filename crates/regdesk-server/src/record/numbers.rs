@@ -16,6 +16,7 @@ use tokio_postgres::Transaction;
 
 use super::admit::Rejection;
 use super::rows::{self, describe, set, text};
+use super::stmts::Stmts;
 use super::{corrupt, RecordError};
 
 /// The office's clock: UTC+8, as the workstations keep it.
@@ -51,6 +52,7 @@ fn col(name: &str, value: Cell) -> Column {
 /// Numbers every case the entry registers without a number.
 pub(crate) async fn complete(
     tx: &Transaction<'_>,
+    stmts: &Stmts,
     entry: &mut Entry,
     now: DateTime<Utc>,
 ) -> Result<Outcome, RecordError> {
@@ -73,7 +75,7 @@ pub(crate) async fn complete(
     for i in waiting {
         let effect = entry.effects[i].clone();
         let Some(case_row) = effect.after else { continue };
-        match number_one(tx, entry, &added, &effect.key, case_row, now).await? {
+        match number_one(tx, stmts, entry, &added, &effect.key, case_row, now).await? {
             Ok(more) => added.extend(more),
             Err(outcome) => return Ok(outcome),
         }
@@ -84,6 +86,7 @@ pub(crate) async fn complete(
 
 async fn number_one(
     tx: &Transaction<'_>,
+    stmts: &Stmts,
     entry: &Entry,
     prior: &[RowEffect],
     case_key: &str,
@@ -128,7 +131,7 @@ async fn number_one(
             digest: regdesk_sync::row_digest(&e.table, &e.key, &row),
             row,
         }),
-        None => rows::current(tx, "registration_counters", &counter_key).await?,
+        None => rows::current(tx, stmts, "registration_counters", &counter_key).await?,
     };
     let last = counter.as_ref().and_then(|c| rows::int(&c.row, "last")).unwrap_or(0);
     let serial = last + 1;
@@ -141,7 +144,10 @@ async fn number_one(
         }
     };
     let number_key = serde_json::to_string(&[number.as_str()]).map_err(corrupt)?;
-    if rows::current(tx, "registration_numbers", &number_key).await?.is_some() {
+    if rows::current(tx, stmts, "registration_numbers", &number_key)
+        .await?
+        .is_some()
+    {
         return Ok(Err(Outcome::Wait(format!(
             "登记号 {number} 已在服务器的登记号台账中，计数器与台账不一致，暂不能分配：请联系信息科核对台账"
         ))));

@@ -5,6 +5,7 @@ use regdesk_sync::protocol::{Cell, Column, Row, RowEffect};
 use serde_json::Value;
 use tokio_postgres::Transaction;
 
+use super::stmts::{Stmts, S};
 use super::{corrupt, RecordError};
 
 /// A row as the record holds it.
@@ -15,13 +16,13 @@ pub(crate) struct Current {
 }
 
 /// The record's row `(table, key)`, locked for the rest of the transaction.
-pub(crate) async fn current(tx: &Transaction<'_>, table: &str, key: &str) -> Result<Option<Current>, RecordError> {
-    let found = tx
-        .query_opt(
-            "SELECT row, digest FROM record_rows WHERE tbl = $1 AND key = $2 FOR UPDATE",
-            &[&table, &key],
-        )
-        .await?;
+pub(crate) async fn current(
+    tx: &Transaction<'_>,
+    stmts: &Stmts,
+    table: &str,
+    key: &str,
+) -> Result<Option<Current>, RecordError> {
+    let found = tx.query_opt(stmts.get(S::RowForUpdate), &[&table, &key]).await?;
     match found {
         None => Ok(None),
         Some(r) => Ok(Some(Current {
@@ -56,10 +57,12 @@ pub(crate) async fn all(tx: &Transaction<'_>, table: &str) -> Result<Vec<Row>, R
 }
 
 /// The column names of `table` as the record knows them, `None` before its first row.
-pub(crate) async fn known_columns(tx: &Transaction<'_>, table: &str) -> Result<Option<Vec<String>>, RecordError> {
-    let found = tx
-        .query_opt("SELECT columns FROM record_tables WHERE tbl = $1", &[&table])
-        .await?;
+pub(crate) async fn known_columns(
+    tx: &Transaction<'_>,
+    stmts: &Stmts,
+    table: &str,
+) -> Result<Option<Vec<String>>, RecordError> {
+    let found = tx.query_opt(stmts.get(S::Columns), &[&table]).await?;
     match found {
         None => Ok(None),
         Some(r) => serde_json::from_value(r.get::<_, Value>(0))
@@ -69,37 +72,61 @@ pub(crate) async fn known_columns(tx: &Transaction<'_>, table: &str) -> Result<O
 }
 
 /// Writes each effect's row (or deletes it), with the digest the record
-/// computes itself, and learns the columns of a table it sees for the first time.
-pub(crate) async fn apply(tx: &Transaction<'_>, effects: &[RowEffect], office_seq: i64) -> Result<(), RecordError> {
+/// computes itself, and learns the columns of a table it sees for the first
+/// time. The statements go to the database together, in order.
+pub(crate) async fn apply(
+    tx: &Transaction<'_>,
+    stmts: &Stmts,
+    effects: &[RowEffect],
+    office_seq: i64,
+) -> Result<(), RecordError> {
+    struct Write {
+        table: String,
+        key: String,
+        row: Option<(Value, String, Value)>,
+    }
+    let mut writes = Vec::with_capacity(effects.len());
     for e in effects {
-        match &e.after {
+        let row = match &e.after {
             Some(row) => {
                 let digest = regdesk_sync::row_digest(&e.table, &e.key, row);
                 let value = serde_json::to_value(row).map_err(corrupt)?;
-                tx.execute(
-                    "INSERT INTO record_rows (tbl, key, row, digest, office_seq) VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, digest = EXCLUDED.digest,
-                         office_seq = EXCLUDED.office_seq",
-                    &[&e.table, &e.key, &value, &digest, &office_seq],
-                )
-                .await?;
                 let names: Vec<&str> = row.iter().map(|c| c.name.as_str()).collect();
                 let names = serde_json::to_value(names).map_err(corrupt)?;
-                tx.execute(
-                    "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO NOTHING",
-                    &[&e.table, &names],
-                )
-                .await?;
+                Some((value, digest, names))
             }
-            None => {
-                tx.execute(
-                    "DELETE FROM record_rows WHERE tbl = $1 AND key = $2",
-                    &[&e.table, &e.key],
-                )
-                .await?;
+            None => None,
+        };
+        writes.push(Write {
+            table: e.table.clone(),
+            key: e.key.clone(),
+            row,
+        });
+    }
+    type Pending<'a> =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'a>>;
+    let mut learnt: Vec<&str> = Vec::new();
+    let mut pending: Vec<Pending<'_>> = Vec::with_capacity(writes.len() * 2);
+    for w in &writes {
+        match &w.row {
+            Some((value, digest, names)) => {
+                pending.push(Box::pin(async move {
+                    tx.execute(stmts.get(S::UpsertRow), &[&w.table, &w.key, value, digest, &office_seq])
+                        .await
+                }));
+                if !learnt.contains(&w.table.as_str()) {
+                    learnt.push(&w.table);
+                    pending.push(Box::pin(async move {
+                        tx.execute(stmts.get(S::LearnTable), &[&w.table, names]).await
+                    }));
+                }
             }
+            None => pending.push(Box::pin(async move {
+                tx.execute(stmts.get(S::DeleteRow), &[&w.table, &w.key]).await
+            })),
         }
     }
+    futures_util::future::try_join_all(pending).await?;
     Ok(())
 }
 

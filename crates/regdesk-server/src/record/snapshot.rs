@@ -34,16 +34,29 @@ pub async fn snapshot(pool: &Pool, auth: &StationAuth, req: SnapshotRequest) -> 
         .await?
         .ok_or_else(|| RecordError::SnapshotGone(id.to_string()))?;
     let limit = i64::from(req.max_rows.clamp(1, MAX_SNAPSHOT_ROWS));
-    let (after_tbl, after_key) = req.after.clone().unwrap_or_default();
-    let from_start = req.after.is_none();
-    let rows = client
-        .query(
-            "SELECT tbl, key, row FROM record_snapshot_rows
-             WHERE snapshot_id = $1 AND ($2 OR (tbl, key) > ($3::text COLLATE \"C\", $4::text COLLATE \"C\"))
-             ORDER BY tbl, key LIMIT $5",
-            &[&id, &from_start, &after_tbl, &after_key, &(limit + 1)],
-        )
-        .await?;
+    // Both read the copy's primary key in order from where the station stands.
+    let rows = match &req.after {
+        None => {
+            client
+                .query(
+                    "SELECT tbl, key, row FROM record_snapshot_rows WHERE snapshot_id = $1
+                     ORDER BY snapshot_id, tbl, key LIMIT $2",
+                    &[&id, &(limit + 1)],
+                )
+                .await?
+        }
+        Some((after_tbl, after_key)) => {
+            client
+                .query(
+                    "SELECT tbl, key, row FROM record_snapshot_rows
+                     WHERE snapshot_id = $1
+                       AND (snapshot_id, tbl, key) > ($1, $2::text COLLATE \"C\", $3::text COLLATE \"C\")
+                     ORDER BY snapshot_id, tbl, key LIMIT $4",
+                    &[&id, after_tbl, after_key, &(limit + 1)],
+                )
+                .await?
+        }
+    };
     let more = rows.len() as i64 > limit;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows.iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {

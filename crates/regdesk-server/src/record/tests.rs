@@ -177,6 +177,13 @@ fn case(id: &str, serial: &str, state: &str, version: i64, first: &[&str], last:
     ])
 }
 
+/// A case of the subordinate office 330100, first-reviewed there.
+fn subordinate_case() -> Row {
+    let mut c = case("c7", "2026-000007", "awaiting_final_review", 3, &["hz-li"], &[], None);
+    super::rows::set(&mut c, "office_code", t("330100"));
+    c
+}
+
 fn review(id: &str, case_id: &str, command: &str, staff_id: &str, number: Option<&str>) -> Row {
     row(&[
         ("id", t(id)),
@@ -301,6 +308,7 @@ fn office_rows() -> Vec<(String, String, Row)> {
         key("c6"),
         case("c6", "2026-000006", "awaiting_first_review", 2, &[], &[], None),
     ));
+    rows.push(("cases".into(), key("c7"), subordinate_case()));
     rows
 }
 
@@ -461,6 +469,24 @@ async fn a_repeated_push_gets_the_same_verdicts_and_a_rejection_blocks_nothing()
     assert_eq!(pulled.entries.len(), 2);
     assert!(!pulled.more);
     assert_eq!(pulled.cursor, 3);
+    // A station past the record's end (a server restored from an older backup) is told so.
+    let err = super::pull(
+        &db.pool,
+        &Waker::start(db.config.clone()),
+        &station("B"),
+        PullRequest {
+            cursor: 9,
+            limit: 100,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.status(), 409);
+    assert!(
+        err.to_string().contains("第 9 条") && err.to_string().contains("第 3 条"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -582,10 +608,24 @@ async fn the_servers_staff_rows_decide_who_may_act() {
     let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
     assert_eq!(code, RejectCode::Malformed);
     assert!(reason.contains("secret"), "{reason}");
-    // A station-local table.
+    // A NUL character (PostgreSQL cannot keep it): refused for good, not retried forever.
     let e = entry(
         "A",
         6,
+        "clerk",
+        "create_applicant",
+        vec![change(
+            "applicants",
+            &key("a6"),
+            None,
+            Some(applicant("a6", "张\0三", 1)),
+        )],
+    );
+    assert_eq!(rejected(&push(&db, "A", vec![e]).await[0]).0, RejectCode::Malformed);
+    // A station-local table.
+    let e = entry(
+        "A",
+        7,
         "clerk",
         "create_applicant",
         vec![change("journal", "[1]", None, Some(applicant("x", "x", 1)))],
@@ -644,12 +684,27 @@ async fn four_eyes_and_state_changes_are_checked_against_the_record() {
         Verdict::Accepted { .. }
     ));
 
+    // A case of a subordinate office is that office's to decide.
+    let before = subordinate_case();
+    let mut after = subordinate_case();
+    super::rows::set(&mut after, "state", t("registered"));
+    let e = entry(
+        "A",
+        3,
+        "qian",
+        "final_review",
+        vec![change("cases", &key("c7"), Some(&before), Some(after))],
+    );
+    let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::OutOfScope);
+    assert!(reason.contains("330100"), "{reason}");
+
     // A final approval of a case still waiting for first review: not a change the rules allow.
     let before = case("c6", "2026-000006", "awaiting_first_review", 2, &[], &[], None);
     let after = case("c6", "2026-000006", "registered", 3, &[], &["qian"], None);
     let e = entry(
         "A",
-        3,
+        4,
         "qian",
         "final_review",
         vec![change("cases", &key("c6"), Some(&before), Some(after))],
@@ -695,6 +750,21 @@ async fn approvals_from_two_stations_get_consecutive_numbers_and_a_rejected_one_
     assert_eq!(text_of(&ledger, "check_code").map(|c| c.len()), Some(10));
     let log = record_row(&db, "review_log", &key("fin-c1-qian")).await.unwrap();
     assert_eq!(text_of(&log, "registration_number"), Some(n1.clone()));
+
+    // A station that numbers the case itself is refused: numbers come from the record.
+    let before = case("c3", "2026-000003", "awaiting_final_review", 3, &["li"], &[], None);
+    let own = "浙作登字-2026-F-00000099";
+    let after = case("c3", "2026-000003", "registered", 4, &["li"], &["qian"], Some(own));
+    let e = entry(
+        "A",
+        2,
+        "qian",
+        "final_review",
+        vec![change("cases", &key("c3"), Some(&before), Some(after))],
+    );
+    let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::Malformed);
+    assert!(reason.contains("服务器分配登记号"), "{reason}");
 
     // The sender pulls its own entry with the rows the server added: they apply
     // on top of its own effects (each `before` is the row as its effects left it).
@@ -967,4 +1037,105 @@ async fn the_state_hash_is_the_hash_of_the_rows_recomputed() {
         regdesk_sync::state_hash(digests.iter().map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())))
     );
     assert_eq!(state.cursor, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_batches_are_accepted_in_order() {
+    let db = seeded().await;
+    let entries: Vec<Entry> = (1..=2 * MAX_PUSH_ENTRIES as i64)
+        .map(|n| create_applicant("A", n, &format!("a{n}")))
+        .collect();
+    let started = Instant::now();
+    let mut expected = 1;
+    for chunk in entries.chunks(MAX_PUSH_ENTRIES) {
+        for v in push(&db, "A", chunk.to_vec()).await {
+            expected += 1;
+            assert_eq!(v, Verdict::Accepted { office_seq: expected });
+        }
+    }
+    eprintln!(
+        "{} entries accepted at {:.0} per second",
+        entries.len(),
+        entries.len() as f64 / started.elapsed().as_secs_f64()
+    );
+    let state = super::state(&db.pool, &station("A")).await.unwrap();
+    assert_eq!(state.cursor, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_failure_on_one_entry_keeps_the_ones_before_and_nothing_of_it() {
+    let db = seeded().await;
+    let admin = db.pool.get().await.unwrap();
+    // The record cannot keep accepted entries for now.
+    admin
+        .batch_execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN RAISE EXCEPTION 'no space left on device'; END $$;
+             CREATE TRIGGER refuse BEFORE INSERT ON record_entries FOR EACH ROW EXECUTE FUNCTION refuse();",
+        )
+        .await
+        .unwrap();
+    let entries = vec![
+        entry("A", 1, "clerk", "drop_everything", vec![]),
+        create_applicant("A", 2, "a1"),
+        create_applicant("A", 3, "a2"),
+    ];
+    let v = push(&db, "A", entries.clone()).await;
+    assert_eq!(v.len(), 2, "it stops at the entry that waits: {v:?}");
+    assert_eq!(rejected(&v[0]).0, RejectCode::UnknownCommand);
+    assert!(matches!(&v[1], Verdict::RetryLater { .. }), "{v:?}");
+    assert!(
+        record_row(&db, "applicants", &key("a1")).await.is_none(),
+        "nothing of it applied"
+    );
+    admin
+        .batch_execute("DROP TRIGGER refuse ON record_entries")
+        .await
+        .unwrap();
+    // Sent again: the rejection kept, the waiting entry and the one behind it accepted.
+    let again = push(&db, "A", entries).await;
+    assert_eq!(again[0], v[0]);
+    assert_eq!(again[1], Verdict::Accepted { office_seq: 2 });
+    assert_eq!(again[2], Verdict::Accepted { office_seq: 3 });
+    assert!(record_row(&db, "applicants", &key("a1")).await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_office_is_seeded_in_several_entries() {
+    let db = db().await;
+    let mut rows = office_rows();
+    let extra = 2 * SEED_ROWS + 10 - rows.len();
+    for n in 0..extra {
+        let id = format!("p{n:05}");
+        rows.push(("applicants".into(), key(&id), applicant(&id, "张三", 1)));
+    }
+    let mut client = db.pool.get().await.unwrap();
+    // The same row twice: refused, nothing kept.
+    let tx = client.transaction().await.unwrap();
+    let mut twice = office_rows();
+    twice.push(twice[1].clone());
+    let err = seed_rows(&tx, OFFICE, &twice).await.unwrap_err();
+    assert!(err.to_string().contains("工作人员"), "{err}");
+    drop(tx);
+    let tx = client.transaction().await.unwrap();
+    assert_eq!(seed_rows(&tx, OFFICE, &rows).await.unwrap(), 3);
+    tx.commit().await.unwrap();
+    drop(client);
+    let pulled = super::pull(
+        &db.pool,
+        &Waker::start(db.config.clone()),
+        &station("N"),
+        PullRequest {
+            cursor: 0,
+            limit: 10,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let sizes: Vec<usize> = pulled.entries.iter().map(|p| p.entry.effects.len()).collect();
+    assert_eq!(sizes, [SEED_ROWS, SEED_ROWS, 10]);
+    let state = super::state(&db.pool, &station("N")).await.unwrap();
+    assert_eq!(state.rows, rows.len() as u64);
+    assert_eq!(state.cursor, 3);
 }
