@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Entry, EntryVerdict, OfficeInfo, PulledEntry};
+use crate::protocol::{Entry, EntryVerdict, OfficeInfo, PulledEntry, SnapshotChunk, SnapshotRequest};
 
 /// What an enrolled station keeps about its server (station-local, never synced).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,4 +63,19 @@ pub trait StationRecord {
 
     /// Notes how a round ended (the sync screen's last success / last error).
     fn note_sync(&self, at: DateTime<Utc>, outcome: &SyncOutcome) -> Result<(), Self::Error>;
+
+    /// The snapshot page to ask for next, `None` when the station needs no
+    /// first sync. A station that joined an existing office asks from the
+    /// start (`snapshot_id: None`); one that was interrupted resumes after the
+    /// last row it applied. No pull is applied before the snapshot is complete.
+    fn snapshot_request(&self, max_rows: u32) -> Result<Option<SnapshotRequest>, Self::Error>;
+
+    /// Applies one page of the office's snapshot in one transaction; the last
+    /// page (`next: None`) sets the pull cursor to the snapshot's. A page
+    /// already applied changes nothing.
+    fn apply_snapshot(&self, chunk: &SnapshotChunk) -> Result<(), Self::Error>;
+
+    /// [`crate::state_hash`] over the station's shared rows: equal to the
+    /// server's when both hold the same record.
+    fn state_hash(&self) -> Result<String, Self::Error>;
 }
