@@ -2,6 +2,7 @@
 //! enrolled workstation over HTTPS (see `docs/SYNC.md`).
 
 pub mod auth;
+pub mod blobs;
 pub mod http;
 pub mod office;
 pub mod pg;
