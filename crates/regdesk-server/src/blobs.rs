@@ -126,7 +126,7 @@ impl BlobStore {
                 ),
             ));
         }
-        let end = offset.checked_add(chunk.len() as u64).unwrap_or(u64::MAX);
+        let end = offset.saturating_add(chunk.len() as u64);
         if end > total {
             return Err(ApiError::bad_request(format!(
                 "附件分块越过了声明的总长（自第 {offset} 字节起 {} 字节，总长 {total}）：请按总长重新上传",
