@@ -21,11 +21,12 @@ use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
     EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, PullReply, PullRequest, PushReply, PushRequest,
     SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION,
-    PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
+    PATH_BLOBS, PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 
 use crate::auth::{self, StationAuth};
+use crate::blobs::{self, BlobStore};
 use crate::record::{self, RecordError};
 use crate::{office, stations};
 
@@ -37,6 +38,8 @@ pub struct AppState {
     pub ca_fingerprint: String,
     /// Wakes long-polling pulls when an entry is accepted.
     pub waker: record::Waker,
+    /// Attachments by SHA-256 (`DATA_DIR/blobs`).
+    pub blobs: BlobStore,
 }
 
 /// The oldest journal payload format the server reads (older ones are upgraded by `regdesk_domain::stored`).
@@ -382,7 +385,7 @@ async fn push(
     who: StationAuth,
     JsonBody(request): JsonBody<PushRequest>,
 ) -> Result<Json<PushReply>, ApiError> {
-    Ok(Json(record::push(&state.pool, &who, request).await?))
+    Ok(Json(record::push(&state.pool, &state.blobs, &who, request).await?))
 }
 
 /// `POST /v1/pull`: accepted entries after a cursor, long-polling (`record::pull`).
@@ -409,13 +412,17 @@ async fn snapshot(
 }
 
 /// The server's router: the open endpoints (hello, enrol), the record's
-/// (push, pull, state, snapshot, each for an authenticated station) and every check.
+/// (push, pull, state, snapshot, blobs, each for an authenticated station) and every check.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route(PATH_PUSH, post(push))
         .route(PATH_PULL, post(pull))
         .route(PATH_STATE, get(self::state))
-        .route(PATH_SNAPSHOT, post(snapshot));
+        .route(PATH_SNAPSHOT, post(snapshot))
+        .route(
+            &format!("{PATH_BLOBS}/{{sha256}}"),
+            get(blobs::get).head(blobs::head).put(blobs::put),
+        );
     router_with(routes, state)
 }
 

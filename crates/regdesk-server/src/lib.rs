@@ -3,6 +3,7 @@
 
 pub mod adopt;
 pub mod auth;
+pub mod blobs;
 pub mod http;
 pub mod office;
 pub mod pg;

@@ -47,6 +47,8 @@ pub struct FileView {
     pub added_at: DateTime<Utc>,
     /// 用途（早于用途记录加入的文件为空）
     pub purpose: Option<FilePurpose>,
+    /// 本机是否已有文件内容：在其他工作站加入、尚未下载的为 false（显示“未下载”）
+    pub downloaded: bool,
 }
 
 /// 加入附件：本机文件路径（由文件选择对话框给出）与文件用途。
@@ -211,6 +213,7 @@ pub(crate) fn insert_file_row(
         mime: mime.into(),
         added_at: now,
         purpose: Some(purpose),
+        downloaded: true,
     })
 }
 
@@ -235,6 +238,11 @@ pub fn mime_of(name: &str) -> &'static str {
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _ => "application/octet-stream",
     }
+}
+
+/// A SHA-256 in lowercase hex, as attachments are addressed.
+fn valid_sha(sha256: &str) -> bool {
+    sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Store {
@@ -381,6 +389,81 @@ impl Store {
         Ok(StoredBlob { sha, size, name })
     }
 
+    /// Whether the station holds the attachment `sha256` (a file pulled from
+    /// another station is not held until it is fetched).
+    pub fn has_blob(&self, sha256: &str) -> bool {
+        valid_sha(sha256) && self.blob_path(sha256).is_file()
+    }
+
+    /// The plaintext of an attachment this station holds, for upload to the
+    /// server: decrypted with the station's key and checked against its
+    /// address. `None` when the station does not hold it.
+    pub fn blob_plaintext(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        if !valid_sha(sha256) {
+            return Ok(None);
+        }
+        let source = match File::open(self.blob_path(sha256)) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let mut plain = Vec::new();
+        let got = decrypt_stream(
+            &self.keys.files(),
+            &mut BufReader::with_capacity(CHUNK + TAG, source),
+            &mut plain,
+        )?;
+        if got.ok().as_deref() != Some(sha256) {
+            return Err(StoreError::Corrupt(format!(
+                "本机附件 {sha256} 的内容与其摘要不一致（文件已损坏或被改动），未上传"
+            )));
+        }
+        Ok(Some(plain))
+    }
+
+    /// Keeps an attachment downloaded from the server: checked against its
+    /// SHA-256, then encrypted with this station's key into the attachment
+    /// store (written beside, renamed into place). Bytes that do not match are refused.
+    pub fn save_fetched_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let got = hex::encode(Sha256::digest(bytes));
+        if !valid_sha(sha256) || got != sha256 {
+            return Err(StoreError::Corrupt(format!(
+                "从服务器下载的附件与其摘要不符（应为 {sha256}，收到的是 {got}），未保存：请重新下载"
+            )));
+        }
+        let dest = self.blob_path(sha256);
+        if dest.is_file() {
+            return Ok(());
+        }
+        let tmp_dir = self.files_dir().join("tmp");
+        crate::documents::private_dir(&self.files_dir())?;
+        crate::documents::private_dir(&tmp_dir)?;
+        let tmp = tmp_dir.join(uuid_v7(self.now()).to_string());
+        {
+            let file = File::create(&tmp)?;
+            crate::documents::private_file(&tmp)?;
+            let mut writer = BufWriter::with_capacity(CHUNK, file);
+            encrypt_stream(&self.keys.files(), &mut &bytes[..], &mut writer)?;
+            writer.flush()?;
+            writer.get_ref().sync_all()?;
+        }
+        if let Some(dir) = dest.parent() {
+            crate::documents::private_dir(dir)?;
+        }
+        std::fs::rename(&tmp, &dest)?;
+        Ok(())
+    }
+
+    /// Attachments the file rows name that this station does not hold yet, in hash order.
+    pub fn missing_blobs(&self) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM files ORDER BY sha256")?;
+        let all = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(all.into_iter().filter(|sha| !self.has_blob(sha)).collect())
+    }
+
     /// Is a file id in the store?
     pub(crate) fn file_known(conn: &rusqlite::Connection, id: &str) -> bool {
         conn.query_row("SELECT 1 FROM files WHERE id = ?1", [id], |_| Ok(()))
@@ -417,6 +500,7 @@ impl Store {
                         mime: r.get(4)?,
                         added_at: r.get(5)?,
                         purpose: None,
+                        downloaded: false,
                     },
                     r.get::<_, Option<String>>(6)?,
                 ))
@@ -429,6 +513,7 @@ impl Store {
         })
         .and_then(|(mut f, purpose)| {
             f.purpose = purpose.map(|c| crate::codes::from_code("文件用途", &c)).transpose()?;
+            f.downloaded = self.has_blob(&f.sha256);
             Ok(f)
         })
     }
@@ -449,6 +534,17 @@ impl Store {
         };
         let source = match File::open(self.blob_path(&f.sha256)) {
             Ok(s) => s,
+            // On a station that syncs, a file added at another desk comes
+            // down on demand: it is not downloaded yet, not damaged.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.enrolment()?.is_some() => {
+                return Err(StoreError::Refused {
+                    code: "file_not_downloaded".into(),
+                    message: format!(
+                        "附件“{}”在其他工作站加入，本机尚未下载：请连上同步服务器后下载附件（regdesk sync fetch-files）再打开",
+                        f.original_name
+                    ),
+                })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(altered()),
             Err(e) => return Err(e.into()),
         };

@@ -1295,4 +1295,16 @@ impl StationRecord for Store {
     fn state_hash(&self) -> Result<String> {
         Store::state_hash(self)
     }
+
+    fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Store::blob_plaintext(self, sha256)
+    }
+
+    fn save_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        Store::save_fetched_blob(self, sha256, bytes)
+    }
+
+    fn missing_blobs(&self) -> Result<Vec<String>> {
+        Store::missing_blobs(self)
+    }
 }

@@ -509,6 +509,19 @@ impl SyncClient {
         Ok(bytes.to_vec())
     }
 
+    /// Bytes `from..=to` of a whole blob.
+    pub async fn blob_range(&self, sha256: &str, from: u64, to: u64) -> Result<Vec<u8>, SyncError> {
+        let url = self.blob_url(sha256)?;
+        let request = self
+            .http
+            .get(url)
+            .header(reqwest::header::RANGE, format!("bytes={from}-{to}"))
+            .timeout(REQUEST_TIMEOUT);
+        let response = self.check(self.send(request).await?).await?;
+        let bytes = response.bytes().await.map_err(|e| self.transport(&e))?;
+        Ok(bytes.to_vec())
+    }
+
     fn url(&self, path: &str) -> Result<Url, SyncError> {
         self.base
             .join(path)

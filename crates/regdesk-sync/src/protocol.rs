@@ -74,6 +74,13 @@ pub enum ErrorCode {
     Unavailable,
     /// The server failed; nothing was applied.
     Internal,
+    /// A blob chunk was sent at an offset other than the bytes the server holds
+    /// (409; the current size is in the `x-regdesk-blob-offset` header).
+    BlobOffset,
+    /// A blob's bytes do not hash to its name; the partial upload was discarded.
+    BlobMismatch,
+    /// The server does not hold this blob whole.
+    BlobMissing,
 }
 
 /// The body of every refused request.

@@ -22,8 +22,8 @@ use chrono::Utc;
 use tokio::sync::{watch as signal, Notify};
 use uuid::Uuid;
 
-use crate::client::SyncClient;
-use crate::protocol::{SnapshotChunk, Verdict, MAX_PUSH_ENTRIES};
+use crate::client::{SyncClient, SyncError};
+use crate::protocol::{ErrorCode, SnapshotChunk, Verdict, MAX_PUSH_ENTRIES};
 use crate::station::{StationRecord, SyncOutcome};
 
 /// Entries asked for in one pull.
@@ -133,6 +133,13 @@ async fn push_all<R: StationRecord>(record: &R, client: &SyncClient, out: &mut S
         if batch.iter().any(|e| decided.contains(&e.id)) {
             return Err(local("服务器已答复的记录仍在待上传之列"));
         }
+        // Attachments go up before the entries that name them.
+        let mut sent: HashSet<&str> = HashSet::new();
+        for sha in batch.iter().flat_map(|e| e.blobs.iter()) {
+            if sent.insert(sha.as_str()) {
+                upload_blob(record, client, sha).await?;
+            }
+        }
         out.pushed += batch.len() as u64;
         let reply = client.push(&batch).await.map_err(|e| e.to_string())?;
         record.record_verdicts(&reply.verdicts).map_err(local)?;
@@ -157,6 +164,105 @@ async fn push_all<R: StationRecord>(record: &R, client: &SyncClient, out: &mut S
             ));
         }
     }
+}
+
+/// Bytes of an attachment sent or fetched in one request.
+pub const BLOB_CHUNK: usize = 1024 * 1024;
+
+/// Uploads one attachment the server lacks, in [`BLOB_CHUNK`]s, resuming
+/// from the bytes the server already holds (an earlier upload cut short). A
+/// chunk refused at a stale offset continues from the server's size.
+pub async fn upload_blob<R: StationRecord>(record: &R, client: &SyncClient, sha256: &str) -> Result<(), String> {
+    let held = client.blob_head(sha256).await.map_err(|e| e.to_string())?;
+    if held.complete {
+        return Ok(());
+    }
+    let Some(bytes) = record.blob(sha256).map_err(local)? else {
+        return Err(format!(
+            "本机没有附件 {sha256} 的内容，引用它的办理记录暂不能上传：请在添加它的工作站同步，或联系技术支持"
+        ));
+    };
+    let total = bytes.len() as u64;
+    let mut offset = held.offset;
+    let mut realigned = false;
+    loop {
+        let start = usize::try_from(offset).map_err(|_| local("附件偏移超出范围"))?;
+        if start > bytes.len() {
+            return Err(format!(
+                "服务器上的附件 {sha256} 比本机的还长（{offset} / {total} 字节）：请联系系统管理员"
+            ));
+        }
+        let end = (start + BLOB_CHUNK).min(bytes.len());
+        match client.blob_put(sha256, offset, total, bytes[start..end].to_vec()).await {
+            Ok(state) if state.complete => return Ok(()),
+            Ok(state) if state.offset > offset => {
+                offset = state.offset;
+                realigned = false;
+            }
+            Ok(state) => {
+                return Err(format!(
+                    "服务器没有接收附件 {sha256} 的分块（停在 {} / {total} 字节）：稍后自动重试",
+                    state.offset
+                ));
+            }
+            Err(SyncError::Refused {
+                code: ErrorCode::BlobOffset,
+                ..
+            }) if !realigned => {
+                // Another upload moved on (or a reply was lost): go on from the server's size.
+                offset = client.blob_head(sha256).await.map_err(|e| e.to_string())?.offset;
+                realigned = true;
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+/// Downloads one attachment from the server in [`BLOB_CHUNK`]s, calling
+/// `progress(done, total)` after each, and keeps it in the record (which
+/// checks its hash before storing it).
+pub async fn fetch_blob<R: StationRecord>(
+    record: &R,
+    client: &SyncClient,
+    sha256: &str,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<(), String> {
+    let held = client.blob_head(sha256).await.map_err(|e| e.to_string())?;
+    if !held.complete {
+        return Err(format!(
+            "服务器上还没有完整的附件 {sha256}：请等添加它的工作站同步后再下载"
+        ));
+    }
+    let total = held.offset;
+    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    progress(0, total);
+    while (bytes.len() as u64) < total {
+        let from = bytes.len() as u64;
+        let to = (from + BLOB_CHUNK as u64).min(total) - 1;
+        let chunk = client.blob_range(sha256, from, to).await.map_err(|e| e.to_string())?;
+        if chunk.is_empty() {
+            return Err(format!("服务器提前结束了附件 {sha256} 的下载：请稍后重试"));
+        }
+        bytes.extend_from_slice(&chunk);
+        progress(bytes.len() as u64, total);
+    }
+    record.save_blob(sha256, &bytes).map_err(|e| e.to_string())
+}
+
+/// Downloads every attachment the station's file rows name but it lacks;
+/// `progress(index, count, done, total)` reports the file and its bytes.
+/// Returns how many were fetched.
+pub async fn fetch_missing_blobs<R: StationRecord>(
+    record: &R,
+    client: &SyncClient,
+    mut progress: impl FnMut(usize, usize, u64, u64),
+) -> Result<usize, String> {
+    let missing = record.missing_blobs().map_err(local)?;
+    let count = missing.len();
+    for (i, sha) in missing.iter().enumerate() {
+        fetch_blob(record, client, sha, |done, total| progress(i + 1, count, done, total)).await?;
+    }
+    Ok(count)
 }
 
 /// Pulls and applies page after page until the station is up to date. The
@@ -299,6 +405,10 @@ mod tests {
         cursor: i64,
         notes: Vec<SyncOutcome>,
         next_seq: i64,
+        /// Attachments held, by SHA-256.
+        blobs: HashMap<String, Vec<u8>>,
+        /// Attachments the file rows name.
+        named: Vec<String>,
     }
 
     #[derive(Default, Clone)]
@@ -402,6 +512,24 @@ mod tests {
             Ok(crate::state_hash(
                 keys.iter().map(|k| ("entries", k.as_str(), k.as_str())),
             ))
+        }
+
+        fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, FakeError> {
+            Ok(self.0.lock().unwrap().blobs.get(sha256).cloned())
+        }
+
+        fn save_blob(&self, sha256: &str, bytes: &[u8]) -> Result<(), FakeError> {
+            use sha2::Digest;
+            if hex::encode(sha2::Sha256::digest(bytes)) != sha256 {
+                return Err(FakeError(format!("bytes do not hash to {sha256}")));
+            }
+            self.0.lock().unwrap().blobs.insert(sha256.into(), bytes.to_vec());
+            Ok(())
+        }
+
+        fn missing_blobs(&self) -> Result<Vec<String>, FakeError> {
+            let s = self.0.lock().unwrap();
+            Ok(s.named.iter().filter(|n| !s.blobs.contains_key(*n)).cloned().collect())
         }
     }
 

@@ -78,4 +78,16 @@ pub trait StationRecord {
     /// [`crate::state_hash`] over the station's shared rows: equal to the
     /// server's when both hold the same record.
     fn state_hash(&self) -> Result<String, Self::Error>;
+
+    /// The plaintext of an attachment this station holds, checked against its
+    /// SHA-256 (`None`: the station does not hold it).
+    fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, Self::Error>;
+
+    /// Keeps an attachment fetched from the server: refused unless `bytes`
+    /// hash to `sha256`; stored as the station stores its own attachments.
+    fn save_blob(&self, sha256: &str, bytes: &[u8]) -> Result<(), Self::Error>;
+
+    /// Attachments the station's file rows name that it does not hold yet
+    /// (added at other stations; fetched on demand), in hash order.
+    fn missing_blobs(&self) -> Result<Vec<String>, Self::Error>;
 }

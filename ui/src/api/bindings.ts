@@ -614,7 +614,11 @@ export type FileView = { id: string, sha256: string, size: number, original_name
 /**
  * 用途（早于用途记录加入的文件为空）
  */
-purpose: FilePurpose | null, };
+purpose: FilePurpose | null, 
+/**
+ * 本机是否已有文件内容：在其他工作站加入、尚未下载的为 false（显示“未下载”）
+ */
+downloaded: boolean, };
 
 export type AddFileInput = { path: string, purpose: FilePurpose, };
 

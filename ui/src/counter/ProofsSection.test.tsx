@@ -13,6 +13,7 @@ const FILE: FileView = {
   mime: 'image/jpeg',
   added_at: '2026-11-25T01:30:00Z',
   purpose: 'identity_proof',
+  downloaded: true,
 };
 
 function proof(over: Partial<IdentityProofView> = {}): IdentityProofView {

@@ -140,6 +140,7 @@ export function fileView(over: Partial<FileView> = {}): FileView {
     mime: 'image/png',
     added_at: '2026-11-25T09:10:00+08:00',
     purpose: 'sample',
+    downloaded: true,
     ...over,
   };
 }

@@ -232,6 +232,21 @@ describe('初审', () => {
     expect(screen.getByTestId('history-1')).toHaveTextContent('王丽');
   });
 
+  it('a file added at another desk and not downloaded here says 未下载', async () => {
+    const c = reviewCase();
+    core(c, {
+      file: (args) => {
+        const id = (args?.input as { id: string }).id;
+        return fileView({ id, original_name: `${id}.png`, downloaded: id !== 'f-1' });
+      },
+    });
+    renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" row={reviewRow()} onChanged={vi.fn()} />);
+    const materials = await screen.findByTestId('review-materials');
+    await waitFor(() => expect(materials).toHaveTextContent('f-1.png'));
+    expect(await within(materials).findByTestId('file-not-downloaded-f-1')).toHaveTextContent('未下载');
+    expect(within(materials).getAllByText('未下载')).toHaveLength(1);
+  });
+
   it('no duplicates: 未发现', async () => {
     core(reviewCase());
     renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" />);

@@ -9,7 +9,7 @@ import { IdCheckPanel } from '../shared/IdCheckPanel';
 import { useIdCheck } from '../shared/useIdCheck';
 import { fmtDate, fmtDateTime } from '../shared/format';
 import { fmtSize } from '../filing/draft';
-import { FilePreview, useFileView } from '../shared/files';
+import { FilePreview, NotDownloaded, useFileView } from '../shared/files';
 import { label } from '../filing/options';
 import { reviewApi } from './api';
 import { DraftSummary } from './DraftSummary';
@@ -60,7 +60,12 @@ export function materialsOf(d: FilingDraft): Material[] {
 
 function FileName({ id }: { id: string }) {
   const f = useFileView(id);
-  return <span>{f ? f.original_name : <Typography.Text type="secondary">{id}</Typography.Text>}</span>;
+  return (
+    <span>
+      {f ? f.original_name : <Typography.Text type="secondary">{id}</Typography.Text>}
+      {f && <NotDownloaded file={f} />}
+    </span>
+  );
 }
 function FileSize({ id }: { id: string }) {
   const f = useFileView(id);

@@ -5,7 +5,7 @@
 // purpose the signed-in person may attach (the session's `attachable`).
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { App as AntApp, Button, Input, Modal, Select, Space, Spin, Table, Typography } from 'antd';
+import { App as AntApp, Button, Input, Modal, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EyeOutlined, FolderOpenOutlined } from '@ant-design/icons';
 import { open } from '@tauri-apps/plugin-dialog';
 import { convertFileSrc } from '@tauri-apps/api/core';
@@ -190,9 +190,24 @@ export function FilePicker({
   );
 }
 
+/** 未下载: a file added at another desk whose content this station does not hold yet. */
+export function NotDownloaded({ file }: { file: FileView }) {
+  if (file.downloaded) return null;
+  return (
+    <Tag color="default" style={{ marginLeft: 8 }} title={ft('files.notDownloadedHint')} data-testid={`file-not-downloaded-${file.id}`}>
+      {ft('files.notDownloaded')}
+    </Tag>
+  );
+}
+
 function FileName({ id }: { id: string }) {
   const f = useFileView(id);
-  return <span className="filing-file-name">{f ? f.original_name : <Typography.Text type="secondary">{id}</Typography.Text>}</span>;
+  return (
+    <span className="filing-file-name">
+      {f ? f.original_name : <Typography.Text type="secondary">{id}</Typography.Text>}
+      {f && <NotDownloaded file={f} />}
+    </span>
+  );
 }
 function FileSize({ id }: { id: string }) {
   const f = useFileView(id);

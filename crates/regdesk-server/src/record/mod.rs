@@ -38,6 +38,7 @@ use tokio_postgres::{IsolationLevel, Transaction};
 use uuid::Uuid;
 
 use crate::auth::StationAuth;
+use crate::blobs::BlobStore;
 
 pub use snapshot::snapshot;
 pub use waker::Waker;
@@ -121,9 +122,15 @@ pub(crate) fn corrupt(what: impl std::fmt::Display) -> RecordError {
 }
 
 /// Decides each pushed entry in order, each all or nothing; stops after the
-/// first `retry_later`. An entry of another station refuses the
+/// first `retry_later`. An entry naming a blob not yet complete in `blobs`
+/// waits (`retry_later`). An entry of another station refuses the
 /// whole request (nothing is decided).
-pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<PushReply, RecordError> {
+pub async fn push(
+    pool: &Pool,
+    blobs: &BlobStore,
+    auth: &StationAuth,
+    req: PushRequest,
+) -> Result<PushReply, RecordError> {
     if req.entries.len() > MAX_PUSH_ENTRIES {
         return Err(RecordError::TooMany {
             max: MAX_PUSH_ENTRIES,
@@ -179,11 +186,18 @@ pub async fn push(pool: &Pool, auth: &StationAuth, req: PushRequest) -> Result<P
         let mut stop = false;
         for entry in entries.by_ref().take(CHUNK) {
             let id = entry.id;
-            let verdict = match admit::decide(&mut tx, &stmts, &mut batch, entry).await {
-                Ok(v) => v,
-                Err(e) => {
-                    tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
-                    not_now(&e)
+            let verdict = if let Some(sha) = entry.blobs.iter().find(|s| !blobs.is_complete(s)) {
+                // An attachment still on its way: the entry waits, it never fails.
+                Verdict::RetryLater {
+                    reason: format!("附件尚未上传完成（{sha}）：上传完成后自动重新发送"),
+                }
+            } else {
+                match admit::decide(&mut tx, &stmts, &mut batch, entry).await {
+                    Ok(v) => v,
+                    Err(e) => {
+                        tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
+                        not_now(&e)
+                    }
                 }
             };
             match &verdict {

@@ -37,6 +37,8 @@ static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 struct Db {
     pool: Pool,
     config: tokio_postgres::Config,
+    blobs: crate::blobs::BlobStore,
+    _blob_dir: tempfile::TempDir,
 }
 
 impl Drop for Db {
@@ -96,9 +98,12 @@ async fn db() -> Db {
     crate::schema::migrate(&mut client).await.unwrap();
     drop(client);
     let _ = driver.await;
+    let blob_dir = tempfile::tempdir().unwrap();
     Db {
         pool: pool_of(&config),
         config,
+        blobs: crate::blobs::BlobStore::new(blob_dir.path()),
+        _blob_dir: blob_dir,
     }
 }
 
@@ -399,7 +404,7 @@ fn create_applicant(station: &str, seq: i64, id: &str) -> Entry {
 }
 
 async fn push(db: &Db, station_id: &str, entries: Vec<Entry>) -> Vec<Verdict> {
-    super::push(&db.pool, &station(station_id), PushRequest { entries })
+    super::push(&db.pool, &db.blobs, &station(station_id), PushRequest { entries })
         .await
         .unwrap()
         .verdicts
@@ -490,6 +495,34 @@ async fn a_repeated_push_gets_the_same_verdicts_and_a_rejection_blocks_nothing()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_waits_for_its_attachment_and_is_accepted_once_it_is_whole() {
+    use sha2::{Digest, Sha256};
+    let db = seeded().await;
+    let sample = b"a sample of the work".to_vec();
+    let sha = hex::encode(Sha256::digest(&sample));
+    let mut e = create_applicant("A", 1, "a1");
+    e.blobs = vec![sha.clone()];
+    // Nothing uploaded, then half: the entry waits and is not applied.
+    for held in [0, 8] {
+        if held > 0 {
+            db.blobs
+                .append(&sha, 0, sample.len() as u64, &sample[..held])
+                .await
+                .unwrap();
+        }
+        match &push(&db, "A", vec![e.clone()]).await[0] {
+            Verdict::RetryLater { reason } => assert!(reason.contains("附件尚未上传完成"), "{reason}"),
+            other => panic!("expected retry_later, got {other:?}"),
+        }
+    }
+    db.blobs
+        .append(&sha, 8, sample.len() as u64, &sample[8..])
+        .await
+        .unwrap();
+    assert!(matches!(push(&db, "A", vec![e]).await[0], Verdict::Accepted { .. }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn station_order_is_kept_a_gap_waits_and_a_reused_number_is_refused() {
     let db = seeded().await;
     assert_eq!(
@@ -514,6 +547,7 @@ async fn station_order_is_kept_a_gap_waits_and_a_reused_number_is_refused() {
     // Entries of another station refuse the whole request.
     let err = super::push(
         &db.pool,
+        &db.blobs,
         &station("A"),
         PushRequest {
             entries: vec![create_applicant("B", 1, "b1")],
@@ -801,12 +835,13 @@ async fn concurrent_pushes_come_down_in_one_order_with_nothing_skipped() {
     const EACH: i64 = 25;
     let pusher = |s: &'static str| {
         let pool = db.pool.clone();
+        let blobs = db.blobs.clone();
         tokio::spawn(async move {
             let mut ids = Vec::new();
             for n in 1..=EACH {
                 let e = create_applicant(s, n, &format!("{s}-{n}"));
                 ids.push(e.id);
-                let v = super::push(&pool, &station(s), PushRequest { entries: vec![e] })
+                let v = super::push(&pool, &blobs, &station(s), PushRequest { entries: vec![e] })
                     .await
                     .unwrap();
                 assert!(matches!(v.verdicts[0].verdict, Verdict::Accepted { .. }), "{v:?}");
@@ -881,6 +916,7 @@ async fn a_waiting_pull_wakes_when_another_instance_accepts() {
     assert!(!waiting.is_finished(), "nothing to pull yet: it waits");
     let v = super::push(
         &other,
+        &db.blobs,
         &station("A"),
         PushRequest {
             entries: vec![create_applicant("A", 1, "a1")],

@@ -560,3 +560,60 @@ fn the_sync_status_tells_the_last_round() {
     assert_eq!(s.ca_fingerprint, Some(enrolment("x").ca_fingerprint));
     verify_ok(&f);
 }
+
+#[test]
+fn an_attachment_goes_by_hash_and_a_pulled_file_is_not_downloaded_until_fetched() {
+    let (a, admin) = office();
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let b = joined(&a, 1000);
+    add_staff(&a, &admin, &CLERK);
+    let clerk = login(&a, CLERK.username, CLERK.password).unwrap();
+    let sample: Vec<u8> = (0..(1 << 20) + 300).map(|i| (i % 253) as u8).collect();
+    let added = file(&a, &clerk, "样品.pdf", &sample);
+    assert!(added.downloaded);
+
+    // The entry that added the file names its blob; the station gives its plaintext.
+    let sent = a.store.outbox(500).unwrap();
+    let naming: Vec<&Entry> = sent.iter().filter(|e| e.blobs.contains(&added.sha256)).collect();
+    assert_eq!(naming.len(), 1);
+    assert_eq!(
+        StationRecord::blob(&a.store, &added.sha256).unwrap(),
+        Some(sample.clone())
+    );
+    assert_eq!(StationRecord::blob(&a.store, &"0".repeat(64)).unwrap(), None);
+    assert!(StationRecord::missing_blobs(&a.store).unwrap().is_empty());
+
+    // At B the row arrives without the content: 未下载, and opening it says so.
+    let pulled = accept_all(&a, &sent, 1);
+    b.store.apply_pulled(&pulled).unwrap();
+    let clerk_b = login(&b, CLERK.username, CLERK.password).unwrap();
+    assert_eq!(
+        StationRecord::missing_blobs(&b.store).unwrap(),
+        vec![added.sha256.clone()]
+    );
+    assert!(!b.store.file(&clerk_b, &added.id).unwrap().downloaded);
+    let e = b.store.verified_file_path(&clerk_b, &added.id).unwrap_err();
+    assert!(e.to_string().contains("尚未下载"), "{e}");
+
+    // Bytes that do not hash to the name are refused; the right ones are kept.
+    let mut wrong = sample.clone();
+    wrong[7] ^= 1;
+    let e = StationRecord::save_blob(&b.store, &added.sha256, &wrong).unwrap_err();
+    assert!(e.to_string().contains("摘要不符"), "{e}");
+    assert!(!b.store.has_blob(&added.sha256));
+    StationRecord::save_blob(&b.store, &added.sha256, &sample).unwrap();
+    assert!(StationRecord::missing_blobs(&b.store).unwrap().is_empty());
+    assert!(b.store.file(&clerk_b, &added.id).unwrap().downloaded);
+    let opened = b.store.verified_file_path(&clerk_b, &added.id).unwrap();
+    assert_eq!(std::fs::read(opened).unwrap(), sample);
+    // Kept encrypted at rest, as the station's own attachments are.
+    let at_rest = std::fs::read(
+        b.dir
+            .path()
+            .join("files")
+            .join(&added.sha256[0..2])
+            .join(format!("{}.enc", added.sha256)),
+    )
+    .unwrap();
+    assert_ne!(&at_rest[..64], &sample[..64]);
+}
