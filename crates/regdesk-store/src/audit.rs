@@ -97,10 +97,10 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 const JOURNAL_COLS: &str = "j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
-     j.entity_version, j.payload, j.payload_format, j.row_digests";
+     j.entity_version, j.payload, j.payload_format, j.row_digests, j.origin_id, j.origin_station, j.office_seq";
 
 /// The columns of `audit` follow the journal's in [`verify`]'s rows.
-const A: usize = 12;
+const A: usize = 15;
 
 /// The command that re-sets the anchor on purpose (after a restore from backup).
 pub(crate) const RESET_COMMAND: &str = "audit_anchor_reset";
@@ -109,7 +109,11 @@ pub(crate) const RESET_COMMAND: &str = "audit_anchor_reset";
 /// (`synced_at` is left out: sync sets it later), the payload format next
 /// unless it is 1 (so that entries from before formats keep their hashes),
 /// and the row digests last when the entry has them (the format is then
-/// always there, so the field count tells the shapes apart).
+/// always there, so the field count tells the shapes apart). An entry that
+/// applied a pulled one (sync) adds, as a thirteenth field, the pulled entry's
+/// id, the station that made it and its place in the office's order; an entry of this station's own
+/// keeps twelve (its office position, set when the server accepts it, is
+/// left out like `synced_at`).
 fn content_hash(row: &Row<'_>) -> rusqlite::Result<String> {
     let mut content = serde_json::json!([
         row.get::<_, i64>(0)?,
@@ -131,6 +135,14 @@ fn content_hash(row: &Row<'_>) -> rusqlite::Result<String> {
         }
         if let Some(d) = digests {
             fields.push(d.into());
+        }
+        let origin: Option<String> = row.get(12)?;
+        if let Some(origin) = origin {
+            fields.push(serde_json::json!([
+                origin,
+                row.get::<_, Option<String>>(13)?,
+                row.get::<_, Option<i64>>(14)?
+            ]));
         }
     }
     Ok(sha256_hex(content.to_string().as_bytes()))

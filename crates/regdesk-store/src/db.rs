@@ -50,6 +50,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "020_historic_register",
         include_str!("migrations/020_historic_register.sql"),
     ),
+    ("021_sync", include_str!("migrations/021_sync.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

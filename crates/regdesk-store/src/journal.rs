@@ -29,6 +29,30 @@ pub(crate) fn uuid_v7(now: DateTime<Utc>) -> Uuid {
     Uuid::new_v7(ts)
 }
 
+/// How an entry stands to sync (`sync.rs`). The default: a command of this
+/// station, shipped to the server once the station is enrolled.
+#[derive(Clone, Default)]
+pub(crate) struct SyncMeta {
+    /// The entry applies a pulled one: its id, place and original shape.
+    pub pulled: Option<Pulled>,
+    /// The entry mirrors the server (a rejected entry's rows put back): it
+    /// never goes into the outbox.
+    pub local_only: bool,
+    /// Record no effects (a baseline, a snapshot's rows): the rows are
+    /// recorded for the audit chain only.
+    pub no_effects: bool,
+}
+
+/// The pulled entry a journal entry applies.
+#[derive(Clone)]
+pub(crate) struct Pulled {
+    pub origin_id: String,
+    pub origin_station: String,
+    pub office_seq: i64,
+    pub entity: String,
+    pub payload_format: i64,
+}
+
 /// How a command's entry stands to the anchor.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Recording {
@@ -62,11 +86,28 @@ impl Store {
         recording: Recording,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(Change, T)>,
     ) -> Result<T> {
+        let meta = SyncMeta {
+            no_effects: recording == Recording::All,
+            ..SyncMeta::default()
+        };
+        self.run_sync(staff_id, command, recording, &meta, f)
+    }
+
+    /// [`Store::run`] for sync's own entries: `meta` says how the entry
+    /// stands to the outbox.
+    pub(crate) fn run_sync<T>(
+        &self,
+        staff_id: Option<&str>,
+        command: &str,
+        recording: Recording,
+        meta: &SyncMeta,
+        f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(Change, T)>,
+    ) -> Result<T> {
         let mut conn = self.conn();
         let now = self.clock.now();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (change, out) = f(&tx, now)?;
-        let staged = self.append(&tx, staff_id, now, command, &change, recording)?;
+        let staged = self.append(&tx, staff_id, now, command, &change, recording, meta)?;
         tx.commit()?;
         self.anchor.publish(staged);
         Ok(out)
@@ -91,33 +132,51 @@ impl Store {
         command: &str,
         change: &Change,
         recording: Recording,
+        meta: &SyncMeta,
     ) -> Result<StagedHead> {
         let head = self.anchor.read(&self.station_id);
         let seq = self.next_seq(tx, Some(&head))?;
         // The first entry of a new database records every row (the station row made on open).
         let all = recording == Recording::All || seq == 1;
-        let digests = crate::rows::record(tx, &self.audited, seq, all)?;
+        let recorded = crate::rows::record(tx, &self.audited, seq, all, !meta.no_effects)?;
         let id = uuid_v7(now).to_string();
         let payload = serde_json::to_string(&change.payload).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-        tx.execute(
+        let (entity, format, origin, origin_station, office_seq) = match &meta.pulled {
+            Some(p) => (
+                p.entity.as_str(),
+                p.payload_format,
+                Some(&p.origin_id),
+                Some(&p.origin_station),
+                Some(p.office_seq),
+            ),
+            None => (change.entity, JOURNAL_FORMAT, None, None, None),
+        };
+        // An entry that mirrors the server is never pushed: it is "synced" when made.
+        let synced_at = (meta.pulled.is_some() || meta.local_only).then_some(now);
+        tx.prepare_cached(
             "INSERT INTO journal (seq, id, station_id, staff_id, at, command, entity, entity_id, entity_version,
-                                  payload, payload_format, row_digests)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                seq,
-                id,
-                self.station_id,
-                staff_id,
-                now,
-                command,
-                change.entity,
-                change.entity_id,
-                change.version,
-                payload,
-                JOURNAL_FORMAT,
-                digests
-            ],
-        )?;
+                                  payload, payload_format, row_digests, effects, origin_id, origin_station, office_seq, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )?
+        .execute(params![
+            seq,
+            id,
+            self.station_id,
+            staff_id,
+            now,
+            command,
+            entity,
+            change.entity_id,
+            change.version,
+            payload,
+            format,
+            recorded.digests,
+            recorded.effects,
+            origin,
+            origin_station,
+            office_seq,
+            synced_at
+        ])?;
         let entry_hash = crate::audit::append(tx, seq, &id)?;
         crate::audit::set_high_seq(tx, seq)?;
         let unanchored_since = match (recording, head) {

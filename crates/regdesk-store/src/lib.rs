@@ -38,6 +38,7 @@ mod rows;
 mod session;
 mod settings;
 mod staff;
+mod sync;
 mod views;
 
 #[cfg(test)]
@@ -91,6 +92,9 @@ pub use register::{
 };
 pub use review::*;
 pub use session::Session;
+pub use sync::{
+    command_words, DiscardInboxInput, InboxFieldView, InboxItemView, InboxRowView, SnapshotProgress, SyncStatusView,
+};
 pub use views::*;
 
 /// The source of "now" for every command.

@@ -27,6 +27,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 
+use regdesk_sync::protocol::{Cell, Column, RowEffect};
+
 use crate::error::{Result, StoreError};
 
 /// Tables that are not office state: the chain itself and what records it,
@@ -40,6 +42,7 @@ pub(crate) const UNAUDITED: &[&str] = &[
     "audit_state",
     "integrity_checks",
     "case_counts",
+    "sync_state",
 ];
 
 /// Hex digits kept per column in `audit_rows.hints`.
@@ -56,7 +59,7 @@ pub(crate) struct AuditedTable {
     pub columns: Vec<String>,
 }
 
-fn quote(ident: &str) -> String {
+pub(crate) fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
@@ -281,7 +284,7 @@ pub(crate) fn split_hints(hints: &str) -> Vec<&str> {
     out
 }
 
-fn key_values(key: &str) -> Result<Vec<rusqlite::types::Value>> {
+pub(crate) fn key_values(key: &str) -> Result<Vec<rusqlite::types::Value>> {
     use rusqlite::types::Value;
     let parsed: Vec<serde_json::Value> =
         serde_json::from_str(key).map_err(|e| StoreError::Corrupt(format!("审计行键 {key}：{e}")))?;
@@ -300,9 +303,52 @@ fn key_values(key: &str) -> Result<Vec<rusqlite::types::Value>> {
         .collect()
 }
 
+/// A column's value as the sync protocol carries it, typed as SQLite stores it.
+pub(crate) fn cell_of(v: ValueRef<'_>) -> Cell {
+    match v {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(i) => Cell::Int(i),
+        ValueRef::Real(f) => Cell::Real(f),
+        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
+    }
+}
+
+/// A row's columns (starting at `offset` in `row`) as the sync protocol carries them.
+pub(crate) fn columns_of(names: &[String], row: &Row<'_>, offset: usize) -> rusqlite::Result<Vec<Column>> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            Ok(Column {
+                name: name.clone(),
+                value: cell_of(row.get_ref(offset + i)?),
+            })
+        })
+        .collect()
+}
+
+/// What [`record`] wrote for one entry.
+pub(crate) struct RecordedEntry {
+    /// The entry's `row_digests` JSON.
+    pub digests: String,
+    /// The entry's `effects` JSON: each touched row of a shared table (`None`
+    /// when asked for none, as for a baseline or a snapshot's rows).
+    pub effects: Option<String>,
+}
+
 /// Records the rows this command changed (every audited row when `all`)
-/// under entry `seq`; returns the entry's `row_digests` JSON.
-pub(crate) fn record(conn: &Connection, tables: &[AuditedTable], seq: i64, all: bool) -> Result<String> {
+/// under entry `seq`; returns the entry's `row_digests` JSON and, when
+/// `with_effects`, its `effects`: for each touched row of a table the office
+/// shares ([`regdesk_sync::is_shared_table`]), its digest before the command
+/// (read from `audit_rows` before it is overwritten) and its columns after.
+pub(crate) fn record(
+    conn: &Connection,
+    tables: &[AuditedTable],
+    seq: i64,
+    all: bool,
+    with_effects: bool,
+) -> Result<RecordedEntry> {
     let mut touched: Vec<(String, String)> = Vec::new();
     if all {
         for t in tables {
@@ -322,35 +368,70 @@ pub(crate) fn record(conn: &Connection, tables: &[AuditedTable], seq: i64, all: 
     }
     conn.execute("DELETE FROM temp.audit_touched", [])?;
     let mut out: Vec<serde_json::Value> = Vec::with_capacity(touched.len());
+    let mut effects: Vec<RowEffect> = Vec::new();
     for (tbl, key) in touched {
         let Some(t) = tables.iter().find(|t| t.name == tbl) else {
             continue;
+        };
+        let shared = with_effects && regdesk_sync::is_shared_table(&tbl);
+        let before: Option<String> = if shared {
+            conn.prepare_cached("SELECT digest FROM audit_rows WHERE tbl = ?1 AND key = ?2")?
+                .query_row(params![tbl, key], |r| r.get(0))
+                .optional()?
+        } else {
+            None
         };
         let values = key_values(&key)?;
         let mut stmt = conn.prepare_cached(&t.select_one())?;
         let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
         let found = stmt
             .query_row(rusqlite::params_from_iter(values.iter()), |r| {
-                digest_row(&tbl, &key, &names, r, 0, names.len())
+                let (digest, hints) = digest_row(&tbl, &key, &names, r, 0, names.len())?;
+                let after = if shared { Some(columns_of(&names, r, 0)?) } else { None };
+                Ok((digest, hints, after))
             })
             .optional()?;
         match found {
-            Some((digest, hints)) => {
+            Some((digest, hints, after)) => {
                 conn.prepare_cached(
                     "INSERT INTO audit_rows (tbl, key, seq, digest, hints) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (tbl, key) DO UPDATE SET seq = ?3, digest = ?4, hints = ?5",
                 )?
                 .execute(params![tbl, key, seq, digest, hints.concat()])?;
                 out.push(serde_json::json!([tbl, key, digest]));
+                if shared && before.as_deref() != Some(digest.as_str()) {
+                    effects.push(RowEffect {
+                        table: tbl,
+                        key,
+                        before,
+                        after,
+                    });
+                }
             }
             None => {
                 conn.prepare_cached("DELETE FROM audit_rows WHERE tbl = ?1 AND key = ?2")?
                     .execute(params![tbl, key])?;
                 out.push(serde_json::json!([tbl, key, null]));
+                if shared && before.is_some() {
+                    effects.push(RowEffect {
+                        table: tbl,
+                        key,
+                        before,
+                        after: None,
+                    });
+                }
             }
         }
     }
-    Ok(serde_json::Value::Array(out).to_string())
+    let effects = if with_effects {
+        Some(serde_json::to_string(&effects).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    } else {
+        None
+    };
+    Ok(RecordedEntry {
+        digests: serde_json::Value::Array(out).to_string(),
+        effects,
+    })
 }
 
 /// One recorded row in an entry's `row_digests`.

@@ -112,6 +112,13 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// program left it (no backups, no row digests, no identity-file index, files
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
+    // 021: sync.
+    conn.execute_batch(
+        "DROP TABLE sync_inbox; DROP TABLE sync_state; DROP TABLE sync_enrolment;
+         DROP INDEX journal_origin; ALTER TABLE journal DROP COLUMN origin_id; ALTER TABLE journal DROP COLUMN origin_station;
+         ALTER TABLE journal DROP COLUMN office_seq; ALTER TABLE journal DROP COLUMN effects;",
+    )
+    .unwrap();
     // 019: kept counts, queue indexes, the short-search index.
     conn.execute_batch(
         "DROP TRIGGER case_counts_insert; DROP TRIGGER case_counts_delete; DROP TRIGGER case_counts_update;

@@ -29,3 +29,4 @@ mod queues;
 mod session;
 mod settings;
 mod staff;
+mod sync;

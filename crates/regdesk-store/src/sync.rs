@@ -1,0 +1,1264 @@
+//! The station's side of sync (同步) with the central server.
+//!
+//! - **Effects**: every entry [`Store::run`] appends carries, besides its row
+//!   digests, the effect of the command on each row of a shared table
+//!   (`journal.effects`, see `rows.rs::record`): the row's digest before and
+//!   its columns after. That is what another station needs to apply it.
+//! - **Outbox**: the entries of this station made after enrolment that have
+//!   shared effects and no verdict yet (`journal.synced_at` NULL). Entries
+//!   made before enrolment (`sync_enrolment.since_seq`) and entries with no
+//!   shared effect (the enrolment itself, an inbox item discarded) never go.
+//! - **Verdicts**: accepted → `synced_at` and `office_seq`; rejected → the
+//!   `sync_inbox` (需处理) with the whole entry, the reason and the server's
+//!   current rows, which are put back into the tables so the station shows
+//!   the server's truth (one journaled `sync_rejected` entry, never pushed);
+//!   `retry_later` → untouched.
+//! - **Pull**: each pulled entry in one transaction with its own journal and
+//!   audit entry (`journal.origin_id`, `origin_station`, `office_seq`, chained
+//!   with the entry), its rows written by column name; the station's own
+//!   accepted entries only bring what the server added. The cursor moves in
+//!   the same transaction. Refused while the outbox holds entries.
+//! - **Snapshot**: a station that joins an existing office takes the
+//!   office's rows in chunks (`apply_snapshot`), each chunk one journaled
+//!   entry recording the rows' digests, resumable after the last row applied.
+//!
+//! `sync_state` (cursor, last round, snapshot progress) is the workstation's
+//! own bookkeeping and not audited, like `integrity_checks`.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use regdesk_domain::staff::Permission;
+use regdesk_domain::FieldError;
+use regdesk_sync::protocol::{
+    Cell, Column, Entry, EntryVerdict, OfficeInfo, PulledEntry, RejectCode, RowEffect, SnapshotChunk, SnapshotRequest,
+    SnapshotRow, Verdict,
+};
+use regdesk_sync::station::{Enrolment, StationRecord, SyncOutcome};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Result, StoreError};
+use crate::journal::{Change, Pulled, Recording, SyncMeta};
+use crate::rows::{self, quote, AuditedTable};
+use crate::session::{actor, Session};
+use crate::Store;
+
+/// The sync screen's and the header's view of this station's sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncStatusView {
+    /// Enrolled with a central server (else the station works alone).
+    pub enrolled: bool,
+    pub server_url: Option<String>,
+    /// The name the server's admin gave this station.
+    pub station_name: Option<String>,
+    pub office_name: Option<String>,
+    /// The pinned office CA's SHA-256 fingerprint.
+    pub ca_fingerprint: Option<String>,
+    pub enrolled_at: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// Why the last round failed, in words (`None` after a successful one).
+    pub last_error: Option<String>,
+    /// The last round failed: the header shows 离线 · N 条待同步.
+    pub offline: bool,
+    /// Entries waiting for the server's verdict.
+    pub pending: u32,
+    /// Rejected entries in 需处理 not yet redone or discarded.
+    pub inbox: u32,
+    /// The office cursor applied up to.
+    pub cursor: i64,
+    /// A first sync under way.
+    pub snapshot: Option<SnapshotProgress>,
+}
+
+/// How far a first sync's snapshot has come (the progress bar: rows and bytes of the total).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SnapshotProgress {
+    pub snapshot_id: String,
+    pub rows_done: u64,
+    pub rows_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// The snapshot is complete; pulls go on from its cursor.
+    pub done: bool,
+}
+
+/// 需处理: one entry the server rejected, with everything the person entered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct InboxItemView {
+    /// The rejected journal entry's id.
+    pub entry_id: String,
+    pub staff_id: Option<String>,
+    /// Who made it (their display name at this station).
+    pub staff_name: Option<String>,
+    /// When they made it (their station's clock).
+    pub at: DateTime<Utc>,
+    /// The command's name (`final_review`, `save_draft`, …): the form 重做 opens.
+    pub command: String,
+    /// The command in words (终审、保存填报……).
+    pub command_words: String,
+    pub entity: String,
+    pub entity_id: String,
+    /// The case concerned, when the entry was about one: its screen shows the banner.
+    pub case_id: Option<String>,
+    /// What they entered, all of it: 重做 prefills the form from it.
+    #[ts(type = "unknown")]
+    pub payload: serde_json::Value,
+    /// The server's reason code (`conflict`, `four_eyes`, …).
+    pub code: String,
+    /// The server's reason, in Chinese.
+    pub reason: String,
+    pub received_at: DateTime<Utc>,
+    /// Each row the entry touched: their values beside the server's current ones.
+    pub rows: Vec<InboxRowView>,
+}
+
+/// One row of a rejected entry: what the person left it as and what the server holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InboxRowView {
+    pub table: String,
+    /// The table's name in words (案件、申请人……).
+    pub table_label: String,
+    pub key: String,
+    /// The row as the person's command left it is gone (a deletion).
+    pub theirs_deleted: bool,
+    /// The server has no such row.
+    pub server_missing: bool,
+    /// Each column in which the two differ (all columns when one side has no row).
+    pub fields: Vec<InboxFieldView>,
+}
+
+/// One column of [`InboxRowView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InboxFieldView {
+    pub column: String,
+    pub theirs: Option<String>,
+    pub server: Option<String>,
+}
+
+/// 放弃 a rejected entry: asked again before it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DiscardInboxInput {
+    pub entry_id: String,
+    /// The person confirmed: the entry will never reach the server.
+    pub confirm: bool,
+}
+
+/// A command's name in words, for the inbox and the sync screen.
+pub fn command_words(command: &str) -> &str {
+    match command {
+        "setup_office" => "建立登记机构",
+        "add_staff" => "新增工作人员",
+        "update_staff" => "修改工作人员",
+        "reset_password" => "重置密码",
+        "change_password" => "修改密码",
+        "update_settings" => "修改系统设置",
+        "create_applicant" => "新建申请人",
+        "update_applicant" => "修改申请人",
+        "change_applicant_category" => "修改申请人类别",
+        "create_draft" => "新建填报",
+        "save_draft" => "保存填报",
+        "import_filing" => "导入填报",
+        "add_file" => "上传附件",
+        "add_identity_proof" => "上传身份证明文件",
+        "remove_identity_proof" => "删除身份证明文件",
+        "check_identity_proof" => "核验身份证明文件",
+        "record_signature" => "记录签章",
+        "submit_for_signing" => "提交签章",
+        "choose_payment_method" => "选择缴费方式",
+        "change_payment_method" => "变更缴费方式",
+        "record_transfer" => "登记转账",
+        "check_transfer" => "核款",
+        "record_refund" => "登记退费",
+        "import_statement" => "导入对账单",
+        "resolve_statement_line" => "处理对账单明细",
+        "dismiss_statement_line" => "忽略对账单明细",
+        "mark_invoices_issued" => "登记电子发票",
+        "first_review" => "初审",
+        "final_review" => "终审",
+        "resubmit" => "重新提交",
+        "withdraw" => "撤回申请",
+        "expire_correction" => "补正期满",
+        "revoke_registration" => "撤销登记",
+        "print_certificates" => "打印证书",
+        "void_certificate_sheet" => "作废证书纸",
+        "prepare_shipments" => "准备邮寄",
+        "ship_by_waybill" => "登记运单",
+        "hand_over" => "证书领取",
+        "load_calendar_year" => "载入工作日历",
+        "add_subordinate_office" => "新增下级机构",
+        "set_category_letters" => "设置类别字母表",
+        "set_registration_counter" => "设置登记号计数器",
+        "import_register" => "导入历史登记",
+        "revoke_historic" => "撤销历史登记",
+        other => other,
+    }
+}
+
+fn refused(code: &str, message: impl Into<String>) -> StoreError {
+    StoreError::Refused {
+        code: code.to_string(),
+        message: message.into(),
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn value_of(cell: &Cell) -> Value {
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Int(i) => Value::Integer(*i),
+        Cell::Real(f) => Value::Real(*f),
+        Cell::Text(t) => Value::Text(t.clone()),
+        Cell::Blob(b) => Value::Blob(b.clone()),
+    }
+}
+
+fn cell_words(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Null => None,
+        Cell::Int(i) => Some(i.to_string()),
+        Cell::Real(f) => Some(f.to_string()),
+        Cell::Text(t) => Some(t.clone()),
+        Cell::Blob(b) => Some(format!("（二进制数据 {} 字节）", b.len())),
+    }
+}
+
+/// The WHERE clause that finds a row by its key, parameters from `?first`.
+fn key_condition(t: &AuditedTable, first: usize) -> String {
+    if t.pk.is_empty() {
+        format!("rowid = ?{first}")
+    } else {
+        t.pk.iter()
+            .enumerate()
+            .map(|(i, c)| format!("{} = ?{}", quote(c), first + i))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+}
+
+/// Writes one row as the server holds it: `after` (columns by name) or, for
+/// `None`, no row. Only shared tables, only the columns this database has, and
+/// all of them: anything else is refused, never dropped.
+pub(crate) fn write_row(
+    conn: &Connection,
+    tables: &[AuditedTable],
+    table: &str,
+    key: &str,
+    after: Option<&[Column]>,
+) -> Result<()> {
+    if !regdesk_sync::is_shared_table(table) {
+        return Err(refused(
+            "sync_local_table",
+            format!("服务器发来的数据写入本工作站自己的表“{table}”，已拒绝：请联系信息科检查服务器"),
+        ));
+    }
+    let Some(t) = tables.iter().find(|t| t.name == table) else {
+        return Err(refused(
+            "sync_unknown_table",
+            format!(
+                "服务器发来的数据属于本工作站没有的表“{table}”：请把作品登记工作台升级到与服务器相同的版本后再同步"
+            ),
+        ));
+    };
+    let key_values = rows::key_values(key)?;
+    let want = if t.pk.is_empty() { 1 } else { t.pk.len() };
+    if key_values.len() != want {
+        return Err(refused(
+            "sync_bad_key",
+            format!(
+                "服务器发来的{}记录键 {key} 与本工作站的表结构不符：请联系信息科",
+                rows::table_label(table)
+            ),
+        ));
+    }
+    let cond = key_condition(t, 1);
+    let Some(cols) = after else {
+        conn.prepare_cached(&format!("DELETE FROM main.{} WHERE {cond}", quote(&t.name)))?
+            .execute(rusqlite::params_from_iter(key_values.iter()))?;
+        return Ok(());
+    };
+    let unknown: Vec<&str> = cols
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| !t.columns.iter().any(|c| c == n))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(refused(
+            "sync_unknown_column",
+            format!(
+                "服务器发来的{}含有本工作站没有的字段 {}：请把作品登记工作台升级到与服务器相同的版本后再同步",
+                rows::table_label(table),
+                unknown.join("、")
+            ),
+        ));
+    }
+    let given: HashSet<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+    let missing: Vec<&str> = t
+        .columns
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !given.contains(c))
+        .collect();
+    if !missing.is_empty() || given.len() != cols.len() {
+        return Err(refused(
+            "sync_missing_column",
+            format!(
+                "服务器发来的{}缺少字段 {}（或字段重复）：服务器的版本与本工作站不同，请联系信息科",
+                rows::table_label(table),
+                missing.join("、")
+            ),
+        ));
+    }
+    let values: Vec<Value> = cols.iter().map(|c| value_of(&c.value)).collect();
+    let set = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = ?{}", quote(&c.name), i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let update = format!(
+        "UPDATE main.{} SET {set} WHERE {}",
+        quote(&t.name),
+        key_condition(t, cols.len() + 1)
+    );
+    let mut all: Vec<Value> = values.clone();
+    all.extend(key_values.iter().cloned());
+    let changed = conn
+        .prepare_cached(&update)?
+        .execute(rusqlite::params_from_iter(all.iter()))?;
+    if changed == 0 {
+        let mut names: Vec<String> = cols.iter().map(|c| quote(&c.name)).collect();
+        let mut insert_values = values;
+        if t.pk.is_empty() {
+            names.insert(0, "rowid".into());
+            insert_values.insert(0, key_values[0].clone());
+        }
+        let marks = (1..=names.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        conn.prepare_cached(&format!(
+            "INSERT INTO main.{} ({}) VALUES ({marks})",
+            quote(&t.name),
+            names.join(", ")
+        ))?
+        .execute(rusqlite::params_from_iter(insert_values.iter()))?;
+    }
+    Ok(())
+}
+
+/// The enrolment and the sequence number it was made after.
+fn enrolment_row(conn: &Connection) -> Result<Option<(Enrolment, i64)>> {
+    Ok(conn
+        .query_row(
+            "SELECT server_url, station_name, office_id, office_code, office_name, ca_der, ca_fingerprint,
+                    credential, enrolled_at, since_seq FROM sync_enrolment WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    Enrolment {
+                        server_url: r.get(0)?,
+                        station_name: r.get(1)?,
+                        office: OfficeInfo {
+                            office_id: r.get(2)?,
+                            code: r.get(3)?,
+                            name: r.get(4)?,
+                        },
+                        ca_der: r.get(5)?,
+                        ca_fingerprint: r.get(6)?,
+                        credential: r.get(7)?,
+                        enrolled_at: r.get(8)?,
+                    },
+                    r.get(9)?,
+                ))
+            },
+        )
+        .optional()?)
+}
+
+/// Whether this station is enrolled with a central server.
+pub(crate) fn is_enrolled(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_enrolment)", [], |r| r.get(0))?)
+}
+
+const OUTBOX_WHERE: &str = "j.synced_at IS NULL AND j.effects IS NOT NULL AND j.effects <> '[]'
+     AND j.seq > (SELECT since_seq FROM sync_enrolment WHERE id = 1)";
+
+fn outbox_count(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row(
+        &format!("SELECT COUNT(*) FROM journal j WHERE {OUTBOX_WHERE}"),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+const ENTRY_COLS: &str = "j.seq, j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
+     j.entity_version, j.payload, j.payload_format, j.effects";
+
+/// A journal row as the protocol's [`Entry`].
+fn entry_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<Entry, String>> {
+    let payload: String = r.get(9)?;
+    let effects: Option<String> = r.get(11)?;
+    let id: String = r.get(1)?;
+    let parsed = (|| -> std::result::Result<Entry, String> {
+        let payload: serde_json::Value = serde_json::from_str(&payload).map_err(|e| e.to_string())?;
+        let effects: Vec<RowEffect> = match effects {
+            Some(text) => serde_json::from_str(&text).map_err(|e| e.to_string())?,
+            None => Vec::new(),
+        };
+        // Attachments the entry created travel before it, by content hash.
+        let blobs = effects
+            .iter()
+            .filter(|e| e.table == "files" && e.before.is_none())
+            .filter_map(|e| e.after.as_ref())
+            .filter_map(|row| row.iter().find(|c| c.name == "sha256"))
+            .filter_map(|c| match &c.value {
+                Cell::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok(Entry {
+            id: uuid::Uuid::parse_str(&id).map_err(|e| e.to_string())?,
+            station_id: String::new(),
+            station_seq: 0,
+            staff_id: None,
+            at: DateTime::<Utc>::MIN_UTC,
+            command: String::new(),
+            entity: String::new(),
+            entity_id: String::new(),
+            entity_version: 0,
+            payload,
+            payload_format: 0,
+            effects,
+            blobs,
+        })
+    })();
+    let Ok(mut entry) = parsed else {
+        return Ok(Err(format!(
+            "日志条目 {id} 无法读取：{}",
+            parsed.err().unwrap_or_default()
+        )));
+    };
+    entry.station_seq = r.get(0)?;
+    entry.station_id = r.get(2)?;
+    entry.staff_id = r.get(3)?;
+    entry.at = r.get(4)?;
+    entry.command = r.get(5)?;
+    entry.entity = r.get(6)?;
+    entry.entity_id = r.get(7)?;
+    entry.entity_version = r.get(8)?;
+    entry.payload_format = r.get(10)?;
+    Ok(Ok(entry))
+}
+
+fn load_entry(conn: &Connection, id: &str) -> Result<Option<Entry>> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {ENTRY_COLS} FROM journal j WHERE j.id = ?1"),
+            [id],
+            entry_of,
+        )
+        .optional()?;
+    found.map(|e| e.map_err(StoreError::Corrupt)).transpose()
+}
+
+fn set_cursor(conn: &Connection, cursor: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE sync_state SET cursor = MAX(cursor, ?1) WHERE id = 1")?
+        .execute([cursor])?;
+    Ok(())
+}
+
+fn cursor_of(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .query_row("SELECT cursor FROM sync_state WHERE id = 1", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+impl Store {
+    /// The station's enrolment, `None` while it works alone.
+    pub fn enrolment(&self) -> Result<Option<Enrolment>> {
+        Ok(enrolment_row(&self.conn())?.map(|(e, _)| e))
+    }
+
+    /// Whether this station is enrolled with a central server.
+    pub fn is_enrolled(&self) -> Result<bool> {
+        is_enrolled(&self.conn())
+    }
+
+    /// 加入服务器（管理员）：an office that works on this station enrols with
+    /// the central server that took it up (`regdesk-server adopt`). Entries
+    /// made before are already the server's and are never pushed. The
+    /// enrolment is station-local (`sync_enrolment`): its journal entry has
+    /// no shared effect and is not pushed either.
+    pub fn save_enrolment(&self, session: &Session, enrolment: &Enrolment) -> Result<()> {
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
+        let office: Option<String> = self
+            .conn()
+            .query_row("SELECT office_code FROM office WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
+        let Some(code) = office else {
+            return Err(StoreError::NotSetUp);
+        };
+        if code != enrolment.office.code {
+            return Err(refused(
+                "sync_other_office",
+                format!(
+                    "本工作站的登记机构（代码 {code}）与服务器的登记机构（{}，代码 {}）不是同一个：请在新的数据目录中选择“加入已有机构”",
+                    enrolment.office.name, enrolment.office.code
+                ),
+            ));
+        }
+        self.enrol(Some(admin.id()), enrolment)
+    }
+
+    /// 加入已有机构: a new data directory (no office of its own, only its
+    /// station row) enrols with the central server; the office's rows then
+    /// come with [`Store::apply_snapshot`].
+    pub fn join_office(&self, enrolment: &Enrolment) -> Result<()> {
+        let office: bool = self
+            .conn()
+            .query_row("SELECT EXISTS (SELECT 1 FROM office)", [], |r| r.get(0))?;
+        if office {
+            return Err(refused(
+                "sync_has_office",
+                "本工作站已有自己的登记机构，不能再加入已有机构：请用新的数据目录加入，或由管理员在“管理 → 同步”中把本机构接入服务器",
+            ));
+        }
+        self.enrol(None, enrolment)
+    }
+
+    fn enrol(&self, staff_id: Option<&str>, e: &Enrolment) -> Result<()> {
+        if regdesk_sync::fingerprint(&e.ca_der) != e.ca_fingerprint {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "fingerprint",
+                "ca_mismatch",
+                "服务器证书的指纹与记录的不一致：请核对管理员给出的指纹后重新加入",
+            )]));
+        }
+        // The enrolment is the station's own: never pushed (on a new data
+        // directory it is the first entry, which records every row there is).
+        let meta = SyncMeta {
+            local_only: true,
+            ..SyncMeta::default()
+        };
+        self.run_sync(staff_id, "sync_enrol", Recording::Touched, &meta, |tx, _now| {
+            if is_enrolled(tx)? {
+                let (current, _) = enrolment_row(tx)?.ok_or_else(|| corrupt("同步登记缺失"))?;
+                return Err(refused(
+                    "sync_enrolled",
+                    format!(
+                        "本工作站已加入服务器 {}（工作站名称 {}），不能再次加入",
+                        current.server_url, current.station_name
+                    ),
+                ));
+            }
+            let since: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get(0))?;
+            tx.execute(
+                "INSERT INTO sync_enrolment (id, server_url, station_name, office_id, office_code, office_name, ca_der,
+                     ca_fingerprint, credential, enrolled_at, since_seq)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    e.server_url,
+                    e.station_name,
+                    e.office.office_id,
+                    e.office.code,
+                    e.office.name,
+                    e.ca_der,
+                    e.ca_fingerprint,
+                    e.credential,
+                    e.enrolled_at,
+                    since
+                ],
+            )?;
+            let change = Change {
+                entity: "sync_enrolment",
+                entity_id: e.station_name.clone(),
+                version: 1,
+                // Never the credential.
+                payload: serde_json::json!({
+                    "server_url": e.server_url, "station_name": e.station_name,
+                    "office_code": e.office.code, "ca_fingerprint": e.ca_fingerprint,
+                }),
+            };
+            Ok((change, ()))
+        })
+    }
+
+    /// The outbox: entries without a verdict, in station order, at most `limit`.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<Entry>> {
+        let conn = self.conn();
+        if !is_enrolled(&conn)? {
+            return Ok(Vec::new());
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {ENTRY_COLS} FROM journal j WHERE {OUTBOX_WHERE} ORDER BY j.seq LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit], entry_of)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r?.map_err(StoreError::Corrupt)?);
+        }
+        Ok(out)
+    }
+
+    /// How many entries wait for the server's verdict.
+    pub fn outbox_len(&self) -> Result<u32> {
+        let conn = self.conn();
+        if !is_enrolled(&conn)? {
+            return Ok(0);
+        }
+        outbox_count(&conn)
+    }
+
+    /// Records the server's verdicts in one transaction (see the module's notes).
+    pub fn record_verdicts(&self, verdicts: &[EntryVerdict]) -> Result<()> {
+        let mut accepted: Vec<(String, i64)> = Vec::new();
+        let mut rejected: Vec<(String, RejectCode, String, Vec<RowEffect>)> = Vec::new();
+        {
+            let conn = self.conn();
+            for v in verdicts {
+                let id = v.id.to_string();
+                let ours: Option<Option<String>> = conn
+                    .query_row(
+                        "SELECT synced_at FROM journal WHERE id = ?1 AND origin_id IS NULL",
+                        [&id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if ours.is_none() {
+                    return Err(corrupt(format!(
+                        "服务器答复了本工作站没有的日志条目 {id}：请联系信息科检查服务器"
+                    )));
+                }
+                match &v.verdict {
+                    Verdict::Accepted { office_seq } => accepted.push((id, *office_seq)),
+                    Verdict::Rejected { code, reason, current } => {
+                        let known: bool = conn.query_row(
+                            "SELECT EXISTS (SELECT 1 FROM sync_inbox WHERE entry_id = ?1)",
+                            [&id],
+                            |r| r.get(0),
+                        )?;
+                        if !known {
+                            rejected.push((id, *code, reason.clone(), current.clone()));
+                        }
+                    }
+                    Verdict::RetryLater { .. } => {}
+                }
+            }
+        }
+        let mark_accepted = |tx: &Transaction<'_>, now: DateTime<Utc>| -> Result<()> {
+            for (id, office_seq) in &accepted {
+                tx.prepare_cached(
+                    "UPDATE journal SET synced_at = COALESCE(synced_at, ?2), office_seq = ?3 WHERE id = ?1",
+                )?
+                .execute(params![id, now, office_seq])?;
+            }
+            Ok(())
+        };
+        if rejected.is_empty() {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            mark_accepted(&tx, self.now())?;
+            tx.commit()?;
+            return Ok(());
+        }
+        let meta = SyncMeta {
+            local_only: true,
+            ..SyncMeta::default()
+        };
+        let first = rejected[0].0.clone();
+        self.run_sync(None, "sync_rejected", Recording::Touched, &meta, |tx, now| {
+            mark_accepted(tx, now)?;
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            let mut listed = Vec::new();
+            for (id, code, reason, current) in &rejected {
+                let entry = load_entry(tx, id)?.ok_or_else(|| corrupt(format!("日志条目 {id} 不见了")))?;
+                let code_text = serde_json::to_value(code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                tx.execute(
+                    "INSERT INTO sync_inbox (entry_id, entry, code, reason, current, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        id,
+                        serde_json::to_string(&entry).map_err(corrupt)?,
+                        code_text,
+                        reason,
+                        serde_json::to_string(current).map_err(corrupt)?,
+                        now
+                    ],
+                )?;
+                tx.execute("UPDATE journal SET synced_at = ?2 WHERE id = ?1", params![id, now])?;
+                // The station shows the server's truth; the person's version waits in 需处理.
+                for row in current {
+                    write_row(tx, &self.audited, &row.table, &row.key, row.after.as_deref())?;
+                }
+                listed.push(serde_json::json!({"id": id, "code": code_text, "reason": reason}));
+            }
+            let change = Change {
+                entity: "sync_inbox",
+                entity_id: first,
+                version: 1,
+                payload: serde_json::json!({ "rejected": listed }),
+            };
+            Ok((change, ()))
+        })
+    }
+
+    /// The office cursor this station has applied up to.
+    pub fn pull_cursor(&self) -> Result<i64> {
+        cursor_of(&self.conn())
+    }
+
+    /// Applies pulled entries in office order, each in its own transaction
+    /// with its journal and audit entry; returns how many changed anything.
+    /// Refused while the outbox holds entries without a verdict.
+    pub fn apply_pulled(&self, entries: &[PulledEntry]) -> Result<u32> {
+        {
+            let conn = self.conn();
+            if !is_enrolled(&conn)? {
+                return Err(refused("sync_not_enrolled", "本工作站尚未加入服务器，不能接收同步数据"));
+            }
+            let pending = outbox_count(&conn)?;
+            if pending > 0 {
+                return Err(refused(
+                    "sync_outbox_pending",
+                    format!("还有 {pending} 条记录在等待服务器的答复：先把它们推送到服务器，再接收别的工作站的更改"),
+                ));
+            }
+            let snapshot: Option<String> =
+                conn.query_row("SELECT snapshot_id FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+            if snapshot.is_some() {
+                return Err(refused(
+                    "sync_snapshot_unfinished",
+                    "首次同步的机构数据还没有下载完：请先完成首次同步",
+                ));
+            }
+        }
+        let mut applied = 0;
+        for pe in entries {
+            if self.apply_one(pe)? {
+                applied += 1;
+            }
+        }
+        Ok(applied)
+    }
+
+    fn apply_one(&self, pe: &PulledEntry) -> Result<bool> {
+        let e = &pe.entry;
+        let id = e.id.to_string();
+        let to_apply: Vec<&RowEffect> = {
+            let conn = self.conn();
+            let done: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM journal WHERE origin_id = ?1)",
+                [&id],
+                |r| r.get(0),
+            )?;
+            let own: Option<Option<String>> = conn
+                .query_row(
+                    "SELECT effects FROM journal WHERE id = ?1 AND origin_id IS NULL",
+                    [&id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if done || pe.office_seq <= cursor_of(&conn)? {
+                set_cursor(&conn, pe.office_seq)?;
+                return Ok(false);
+            }
+            match own {
+                // This station's own entry: only what the server added.
+                Some(effects) => {
+                    let mine: Vec<RowEffect> = match effects {
+                        Some(text) => serde_json::from_str(&text).map_err(corrupt)?,
+                        None => Vec::new(),
+                    };
+                    conn.execute(
+                        "UPDATE journal SET office_seq = ?2, synced_at = COALESCE(synced_at, ?3) WHERE id = ?1",
+                        params![id, pe.office_seq, self.now()],
+                    )?;
+                    e.effects
+                        .iter()
+                        .filter(|x| {
+                            !mine
+                                .iter()
+                                .any(|m| m.table == x.table && m.key == x.key && m.after == x.after)
+                        })
+                        .collect()
+                }
+                None => e.effects.iter().collect(),
+            }
+        };
+        if to_apply.is_empty() {
+            set_cursor(&self.conn(), pe.office_seq)?;
+            return Ok(false);
+        }
+        let meta = SyncMeta {
+            pulled: Some(Pulled {
+                origin_id: id,
+                origin_station: e.station_id.clone(),
+                office_seq: pe.office_seq,
+                entity: e.entity.clone(),
+                payload_format: e.payload_format,
+            }),
+            ..SyncMeta::default()
+        };
+        self.run_sync(
+            e.staff_id.as_deref(),
+            &e.command,
+            Recording::Touched,
+            &meta,
+            |tx, _now| {
+                tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+                for x in &to_apply {
+                    write_row(tx, &self.audited, &x.table, &x.key, x.after.as_deref())?;
+                }
+                set_cursor(tx, pe.office_seq)?;
+                let change = Change {
+                    entity: "sync",
+                    entity_id: e.entity_id.clone(),
+                    version: e.entity_version,
+                    payload: e.payload.clone(),
+                };
+                Ok((change, ()))
+            },
+        )?;
+        Ok(true)
+    }
+
+    /// Notes how a round of sync ended (the sync screen's last success and last error).
+    pub fn note_sync(&self, at: DateTime<Utc>, outcome: &SyncOutcome) -> Result<()> {
+        let text = serde_json::to_string(outcome).map_err(corrupt)?;
+        self.conn().execute(
+            "UPDATE sync_state SET last_attempt = ?1, last_outcome = ?2, last_error = ?3,
+                 last_success = CASE WHEN ?3 IS NULL THEN ?1 ELSE last_success END
+             WHERE id = 1",
+            params![at, text, outcome.error],
+        )?;
+        Ok(())
+    }
+
+    /// The state hash of this station's record: [`regdesk_sync::state_hash`]
+    /// over the recorded digest of every row of the shared tables; equal to
+    /// the server's when both hold the same rows.
+    pub fn state_hash(&self) -> Result<String> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT tbl, key, digest FROM audit_rows")?;
+        let rows: Vec<(String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(regdesk_sync::state_hash(
+            rows.iter()
+                .filter(|(t, _, _)| regdesk_sync::is_shared_table(t))
+                .map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())),
+        ))
+    }
+
+    /// Every row of the shared tables, by table and key: what a snapshot of
+    /// this station's office holds (the server's `adopt`, tests).
+    pub fn shared_rows(&self) -> Result<Vec<SnapshotRow>> {
+        let conn = self.conn();
+        let mut out = Vec::new();
+        for t in self.audited.iter().filter(|t| regdesk_sync::is_shared_table(&t.name)) {
+            let mut stmt = conn.prepare(&t.select_all())?;
+            let names: Vec<String> = stmt.column_names().into_iter().skip(1).map(String::from).collect();
+            let rows = stmt.query_map([], |r| {
+                Ok(SnapshotRow {
+                    table: t.name.clone(),
+                    key: r.get(0)?,
+                    row: rows::columns_of(&names, r, 1)?,
+                })
+            })?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        out.sort_by(|a, b| (&a.table, &a.key).cmp(&(&b.table, &b.key)));
+        Ok(out)
+    }
+
+    /// Where a first sync's snapshot goes on from (`None`: none under way).
+    pub fn snapshot_request(&self, max_rows: u32) -> Result<Option<SnapshotRequest>> {
+        let row: (Option<String>, Option<String>) = self.conn().query_row(
+            "SELECT snapshot_id, snapshot_after FROM sync_state WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (Some(id), after) = row else {
+            return Ok(None);
+        };
+        let after = after
+            .map(|a| serde_json::from_str::<(String, String)>(&a))
+            .transpose()
+            .map_err(corrupt)?;
+        Ok(Some(SnapshotRequest {
+            snapshot_id: Some(id),
+            after,
+            max_rows,
+        }))
+    }
+
+    /// Applies one chunk of the office's snapshot on a station that joined
+    /// the office: its rows straight into the tables, recorded by one
+    /// journal entry (never pushed). The last chunk sets the pull cursor to
+    /// the snapshot's; a chunk already applied changes nothing.
+    pub fn apply_snapshot(&self, chunk: &SnapshotChunk) -> Result<SnapshotProgress> {
+        let bytes: u64 = chunk
+            .rows
+            .iter()
+            .map(|r| serde_json::to_string(&r.row).map(|s| s.len() as u64).unwrap_or(0))
+            .sum();
+        {
+            let conn = self.conn();
+            if !is_enrolled(&conn)? {
+                return Err(refused("sync_not_enrolled", "本工作站尚未加入服务器，不能接收机构数据"));
+            }
+            if outbox_count(&conn)? > 0 {
+                return Err(refused(
+                    "sync_outbox_pending",
+                    "本工作站还有未推送的记录，不能用服务器的机构数据覆盖：请先同步",
+                ));
+            }
+            let (id, after, done_cursor): (Option<String>, Option<String>, i64) = conn.query_row(
+                "SELECT snapshot_id, snapshot_after, cursor FROM sync_state WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            // A chunk at or before the last row applied is already here.
+            if id.as_deref() == Some(chunk.snapshot_id.as_str()) {
+                if let (Some(after), Some(first)) = (after, chunk.rows.first()) {
+                    let after: (String, String) = serde_json::from_str(&after).map_err(corrupt)?;
+                    if (first.table.as_str(), first.key.as_str()) <= (after.0.as_str(), after.1.as_str()) {
+                        drop(conn);
+                        return self.snapshot_progress()?.ok_or_else(|| corrupt("首次同步的进度缺失"));
+                    }
+                }
+            } else if id.is_none() && done_cursor > 0 {
+                return Err(refused(
+                    "sync_snapshot_done",
+                    "本工作站已有机构数据，不需要再次首次同步",
+                ));
+            }
+            // Rows come in table order, not in the order their references
+            // need: references are checked when the whole snapshot is in.
+            conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        }
+        let meta = SyncMeta {
+            local_only: true,
+            no_effects: true,
+            ..SyncMeta::default()
+        };
+        let applied = self.run_sync(None, "sync_snapshot", Recording::Touched, &meta, |tx, _now| {
+            for r in &chunk.rows {
+                write_row(tx, &self.audited, &r.table, &r.key, Some(&r.row))?;
+            }
+            let last = chunk.rows.last().map(|r| (r.table.clone(), r.key.clone()));
+            let after = last.map(|l| serde_json::to_string(&l)).transpose().map_err(corrupt)?;
+            let n = chunk.rows.len() as i64;
+            if chunk.next.is_none() {
+                let broken: Option<String> = tx
+                    .query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if let Some(t) = broken {
+                    return Err(refused(
+                        "sync_snapshot_broken",
+                        format!(
+                            "服务器的机构数据不完整（{}中的记录引用了不存在的记录）：请稍后重新首次同步，或联系信息科",
+                            rows::table_label(&t)
+                        ),
+                    ));
+                }
+            }
+            tx.execute(
+                "UPDATE sync_state SET snapshot_id = ?1, snapshot_after = COALESCE(?2, snapshot_after),
+                     snapshot_rows = CASE WHEN snapshot_id IS ?1 THEN snapshot_rows ELSE 0 END + ?3,
+                     snapshot_bytes = CASE WHEN snapshot_id IS ?1 THEN snapshot_bytes ELSE 0 END + ?4,
+                     snapshot_total = ?5, snapshot_total_bytes = ?6
+                 WHERE id = 1",
+                params![
+                    chunk.snapshot_id,
+                    after,
+                    n,
+                    i64::try_from(bytes).unwrap_or(i64::MAX),
+                    i64::try_from(chunk.total_rows).unwrap_or(i64::MAX),
+                    i64::try_from(chunk.total_bytes).unwrap_or(i64::MAX)
+                ],
+            )?;
+            if chunk.next.is_none() {
+                tx.execute(
+                    "UPDATE sync_state SET snapshot_id = NULL, snapshot_after = NULL, cursor = ?1 WHERE id = 1",
+                    [chunk.cursor],
+                )?;
+            }
+            let change = Change {
+                entity: "sync_snapshot",
+                entity_id: chunk.snapshot_id.clone(),
+                version: chunk.cursor,
+                payload: serde_json::json!({
+                    "snapshot_id": chunk.snapshot_id, "cursor": chunk.cursor, "rows": n,
+                    "complete": chunk.next.is_none(),
+                }),
+            };
+            Ok((change, ()))
+        });
+        let on = self.conn().execute_batch("PRAGMA foreign_keys = ON");
+        applied?;
+        on?;
+        let progress = self.snapshot_progress()?;
+        Ok(progress.unwrap_or(SnapshotProgress {
+            snapshot_id: chunk.snapshot_id.clone(),
+            rows_done: chunk.total_rows,
+            rows_total: chunk.total_rows,
+            bytes_done: chunk.total_bytes,
+            bytes_total: chunk.total_bytes,
+            done: true,
+        }))
+    }
+
+    /// A first sync's snapshot under way, `None` when there is none.
+    pub fn snapshot_progress(&self) -> Result<Option<SnapshotProgress>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT snapshot_id, snapshot_rows, snapshot_total, snapshot_bytes, snapshot_total_bytes
+                 FROM sync_state WHERE id = 1 AND snapshot_id IS NOT NULL",
+                [],
+                |r| {
+                    let n = |i: usize| r.get::<_, i64>(i).map(|v| u64::try_from(v).unwrap_or(0));
+                    Ok(SnapshotProgress {
+                        snapshot_id: r.get(0)?,
+                        rows_done: n(1)?,
+                        rows_total: n(2)?,
+                        bytes_done: n(3)?,
+                        bytes_total: n(4)?,
+                        done: false,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The sync screen's and the header's view (no sign-in needed: it shows
+    /// no office data).
+    pub fn sync_status(&self) -> Result<SyncStatusView> {
+        let snapshot = self.snapshot_progress()?;
+        let conn = self.conn();
+        let enrolment = enrolment_row(&conn)?.map(|(e, _)| e);
+        let (cursor, last_success, last_attempt, last_error): (
+            i64,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+        ) = conn.query_row(
+            "SELECT cursor, last_success, last_attempt, last_error FROM sync_state WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let enrolled = enrolment.is_some();
+        let pending = if enrolled { outbox_count(&conn)? } else { 0 };
+        let inbox: u32 = conn.query_row("SELECT COUNT(*) FROM sync_inbox WHERE closed_at IS NULL", [], |r| {
+            r.get(0)
+        })?;
+        Ok(SyncStatusView {
+            enrolled,
+            server_url: enrolment.as_ref().map(|e| e.server_url.clone()),
+            station_name: enrolment.as_ref().map(|e| e.station_name.clone()),
+            office_name: enrolment.as_ref().map(|e| e.office.name.clone()),
+            ca_fingerprint: enrolment.as_ref().map(|e| e.ca_fingerprint.clone()),
+            enrolled_at: enrolment.as_ref().map(|e| e.enrolled_at),
+            last_success,
+            last_attempt,
+            offline: enrolled && last_error.is_some(),
+            last_error,
+            pending,
+            inbox,
+            cursor,
+            snapshot,
+        })
+    }
+
+    /// 需处理: the rejected entries not yet redone or discarded, newest first.
+    /// Anyone signed in sees them (each shows who made it).
+    pub fn sync_inbox(&self, session: &Session) -> Result<Vec<InboxItemView>> {
+        let conn = self.conn();
+        actor(&conn, self.now(), Some(session), None)?;
+        let mut stmt = conn.prepare(
+            "SELECT i.entry_id, i.entry, i.code, i.reason, i.current, i.received_at, s.display_name
+             FROM sync_inbox i
+             LEFT JOIN staff s ON s.id = json_extract(i.entry, '$.staff_id')
+             WHERE i.closed_at IS NULL ORDER BY i.received_at DESC, i.entry_id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, DateTime<Utc>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (entry_id, entry, code, reason, current, received_at, staff_name) = row?;
+            let entry: Entry = serde_json::from_str(&entry).map_err(corrupt)?;
+            let current: Vec<RowEffect> = serde_json::from_str(&current).map_err(corrupt)?;
+            out.push(InboxItemView {
+                entry_id,
+                staff_id: entry.staff_id.clone(),
+                staff_name,
+                at: entry.at,
+                command_words: command_words(&entry.command).to_string(),
+                command: entry.command.clone(),
+                case_id: (entry.entity == "case").then(|| entry.entity_id.clone()),
+                entity: entry.entity.clone(),
+                entity_id: entry.entity_id.clone(),
+                payload: entry.payload.clone(),
+                code,
+                reason,
+                received_at,
+                rows: side_by_side(&entry.effects, &current),
+            });
+        }
+        Ok(out)
+    }
+
+    /// 放弃 a rejected entry (its maker or an admin), confirmed and audited:
+    /// it stays in the record as discarded and never reaches the server.
+    pub fn discard_inbox_item(&self, session: &Session, input: &DiscardInboxInput) -> Result<()> {
+        let who = actor(&self.conn(), self.now(), Some(session), None)?;
+        let maker: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT json_extract(entry, '$.staff_id') FROM sync_inbox WHERE entry_id = ?1 AND closed_at IS NULL",
+                [&input.entry_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(maker) = maker else {
+            return Err(StoreError::NotFound {
+                what: "需处理的记录",
+                id: input.entry_id.clone(),
+            });
+        };
+        if maker.as_deref() != Some(who.id()) {
+            actor(
+                &self.conn(),
+                self.now(),
+                Some(session),
+                Some(Permission::ManageSettings),
+            )?;
+        }
+        if !input.confirm {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "confirm",
+                "confirm_required",
+                "放弃后这条记录不会再提交到服务器：请确认放弃",
+            )]));
+        }
+        self.run(Some(who.id()), "discard_inbox_item", |tx, now| {
+            tx.execute(
+                "UPDATE sync_inbox SET closed_at = ?2, closed_by = ?3, outcome = 'discarded'
+                 WHERE entry_id = ?1 AND closed_at IS NULL",
+                params![input.entry_id, now, who.id()],
+            )?;
+            let change = Change {
+                entity: "sync_inbox",
+                entity_id: input.entry_id.clone(),
+                version: 1,
+                payload: serde_json::json!({ "entry_id": input.entry_id, "outcome": "discarded" }),
+            };
+            Ok((change, ()))
+        })
+    }
+}
+
+/// The person's rows beside the server's: per row, the columns that differ.
+fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<InboxRowView> {
+    theirs
+        .iter()
+        .map(|mine| {
+            let current = server
+                .iter()
+                .find(|s| s.table == mine.table && s.key == mine.key)
+                .and_then(|s| s.after.as_ref());
+            let mut names: Vec<&str> = mine
+                .after
+                .iter()
+                .flatten()
+                .chain(current.into_iter().flatten())
+                .map(|c| c.name.as_str())
+                .collect();
+            let mut seen = HashSet::new();
+            names.retain(|n| seen.insert(*n));
+            let value = |row: Option<&Vec<Column>>, name: &str| {
+                row.and_then(|r| r.iter().find(|c| c.name == name))
+                    .and_then(|c| cell_words(&c.value))
+            };
+            let fields = names
+                .into_iter()
+                .filter_map(|name| {
+                    let t = value(mine.after.as_ref(), name);
+                    let s = value(current, name);
+                    (t != s || mine.after.is_none() || current.is_none()).then(|| InboxFieldView {
+                        column: name.to_string(),
+                        theirs: t,
+                        server: s,
+                    })
+                })
+                .collect();
+            InboxRowView {
+                table_label: rows::table_label(&mine.table).to_string(),
+                table: mine.table.clone(),
+                key: mine.key.clone(),
+                theirs_deleted: mine.after.is_none(),
+                server_missing: current.is_none(),
+                fields,
+            }
+        })
+        .collect()
+}
+
+impl StationRecord for Store {
+    type Error = StoreError;
+
+    fn enrolment(&self) -> Result<Option<Enrolment>> {
+        Store::enrolment(self)
+    }
+
+    fn outbox(&self, limit: usize) -> Result<Vec<Entry>> {
+        Store::outbox(self, limit)
+    }
+
+    fn record_verdicts(&self, verdicts: &[EntryVerdict]) -> Result<()> {
+        Store::record_verdicts(self, verdicts)
+    }
+
+    fn pull_cursor(&self) -> Result<i64> {
+        Store::pull_cursor(self)
+    }
+
+    fn apply_pulled(&self, entries: &[PulledEntry]) -> Result<()> {
+        Store::apply_pulled(self, entries).map(|_| ())
+    }
+
+    fn note_sync(&self, at: DateTime<Utc>, outcome: &SyncOutcome) -> Result<()> {
+        Store::note_sync(self, at, outcome)
+    }
+}

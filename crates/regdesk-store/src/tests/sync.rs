@@ -1,0 +1,563 @@
+//! The station's side of sync: effects in the journal, the outbox, verdicts,
+//! pulled entries, the state hash, the 需处理 inbox, joining an office by snapshot.
+
+use chrono::{TimeZone, Utc};
+use regdesk_sync::protocol::{
+    Cell, Column, Entry, EntryVerdict, OfficeInfo, PulledEntry, RejectCode, RowEffect, SnapshotChunk, Verdict,
+};
+use regdesk_sync::station::{Enrolment, StationRecord};
+
+use super::fixtures::*;
+use crate::*;
+
+fn enrolment(station: &str) -> Enrolment {
+    let ca = b"office CA certificate (DER)".to_vec();
+    Enrolment {
+        server_url: "https://127.0.0.1:8443".into(),
+        station_name: station.into(),
+        office: OfficeInfo {
+            office_id: "office-1".into(),
+            code: "ZJ".into(),
+            name: "浙江省版权局".into(),
+        },
+        ca_fingerprint: regdesk_sync::fingerprint(&ca),
+        ca_der: ca,
+        credential: format!("{station}.secret"),
+        enrolled_at: Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap(),
+    }
+}
+
+fn accept_all(f: &Fixture, entries: &[Entry], from: i64) -> Vec<PulledEntry> {
+    let verdicts: Vec<EntryVerdict> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EntryVerdict {
+            id: e.id,
+            verdict: Verdict::Accepted {
+                office_seq: from + i as i64,
+            },
+        })
+        .collect();
+    f.store.record_verdicts(&verdicts).unwrap();
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| PulledEntry {
+            office_seq: from + i as i64,
+            entry: e.clone(),
+        })
+        .collect()
+}
+
+fn digest_of(f: &Fixture, table: &str, key: &str) -> Option<String> {
+    raw_db(f.store.path())
+        .unwrap()
+        .query_row(
+            "SELECT digest FROM audit_rows WHERE tbl = ?1 AND key = ?2",
+            [table, key],
+            |r| r.get(0),
+        )
+        .ok()
+}
+
+fn last_effects(f: &Fixture) -> Vec<RowEffect> {
+    let text: String = raw_db(f.store.path())
+        .unwrap()
+        .query_row("SELECT effects FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn verify_ok(f: &Fixture) {
+    let report = f.store.verify_audit().unwrap();
+    assert!(report.ok, "{report:#?}");
+}
+
+/// A station that joined A's office: a new data directory enrolled, with A's rows as its snapshot.
+fn joined(a: &Fixture, chunk_rows: usize) -> Fixture {
+    let b = fixture();
+    b.store.join_office(&enrolment("受理窗口2")).unwrap();
+    let rows = a.store.shared_rows().unwrap();
+    let total = rows.len() as u64;
+    let chunks: Vec<_> = rows.chunks(chunk_rows).collect();
+    for (i, c) in chunks.iter().enumerate() {
+        let last = c.last().unwrap();
+        b.store
+            .apply_snapshot(&SnapshotChunk {
+                snapshot_id: "snap-1".into(),
+                cursor: a.store.pull_cursor().unwrap(),
+                total_rows: total,
+                total_bytes: 0,
+                rows: c.to_vec(),
+                next: (i + 1 < chunks.len()).then(|| (last.table.clone(), last.key.clone())),
+            })
+            .unwrap();
+    }
+    b
+}
+
+#[test]
+fn the_sync_crate_digests_every_type_as_the_store_does() {
+    let f = fixture();
+    let conn = raw_db(f.store.path()).unwrap();
+    let names: Vec<String> = ["b", "r", "n", "i", "t"].iter().map(|s| s.to_string()).collect();
+    let (digest, row) = conn
+        .query_row("SELECT x'00ff10', -2.5, NULL, 42, '作品'", [], |r| {
+            let (d, _) = crate::rows::digest_row("t", "[1]", &names, r, 0, 5)?;
+            Ok((d, crate::rows::columns_of(&names, r, 0)?))
+        })
+        .unwrap();
+    assert_eq!(
+        row.iter().map(|c| c.value.clone()).collect::<Vec<_>>(),
+        vec![
+            Cell::Blob(vec![0, 255, 16]),
+            Cell::Real(-2.5),
+            Cell::Null,
+            Cell::Int(42),
+            Cell::Text("作品".into())
+        ]
+    );
+    assert_eq!(regdesk_sync::row_digest("t", "[1]", &row), digest);
+}
+
+#[test]
+fn the_sync_crate_digests_every_row_of_the_sample_office_as_the_audit_recorded_it() {
+    let f = sample_office(3);
+    let admin = sample_login(&f, "admin");
+    // Reals: a printer's offsets.
+    f.store
+        .save_certificate_printer(
+            &admin,
+            &PrinterInput {
+                name: "证书打印机".into(),
+                offset_x_mm: 1.26,
+                offset_y_mm: -2.0,
+                version: 0,
+            },
+        )
+        .unwrap();
+    let rows = f.store.shared_rows().unwrap();
+    assert!(rows.iter().any(|r| r.table == "cases"));
+    assert!(rows
+        .iter()
+        .any(|r| r.row.iter().any(|c| matches!(c.value, Cell::Real(_)))));
+    assert!(rows.iter().any(|r| r.row.iter().any(|c| c.value == Cell::Null)));
+    assert!(rows.iter().all(|r| regdesk_sync::is_shared_table(&r.table)));
+    for r in &rows {
+        assert_eq!(
+            Some(regdesk_sync::row_digest(&r.table, &r.key, &r.row)),
+            digest_of(&f, &r.table, &r.key),
+            "{} {}",
+            r.table,
+            r.key
+        );
+    }
+}
+
+#[test]
+fn a_command_records_its_effect_on_each_shared_row() {
+    let (f, admin) = office();
+    let settings = f.store.settings(&admin).unwrap();
+    let before = digest_of(&f, "settings", "[1]").unwrap();
+    f.store
+        .update_settings(&admin, &settings_input(settings.version, 20))
+        .unwrap();
+    let effects = last_effects(&f);
+    let s = effects.iter().find(|e| e.table == "settings").unwrap();
+    assert_eq!(s.before.as_deref(), Some(before.as_str()));
+    let after = s.after.as_ref().unwrap();
+    assert!(after
+        .iter()
+        .any(|c| c.name == "idle_lock_minutes" && c.value == Cell::Int(20)));
+    assert_eq!(
+        Some(regdesk_sync::row_digest("settings", "[1]", after)),
+        digest_of(&f, "settings", "[1]")
+    );
+    assert!(effects.iter().all(|e| regdesk_sync::is_shared_table(&e.table)));
+
+    // A new row has no digest before it.
+    add_staff(&f, &admin, &CLERK);
+    let effects = last_effects(&f);
+    let staff = effects.iter().find(|e| e.table == "staff").unwrap();
+    assert_eq!(staff.before, None);
+    assert!(staff.after.is_some());
+}
+
+#[test]
+fn only_entries_made_after_enrolment_with_shared_effects_are_pushed() {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &CLERK);
+    assert!(f.store.outbox(100).unwrap().is_empty(), "alone, nothing is pushed");
+    f.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    assert!(f.store.outbox(100).unwrap().is_empty(), "work before enrolment stays");
+    assert_eq!(f.store.sync_status().unwrap().pending, 0);
+
+    let clerk = login(&f, CLERK.username, CLERK.password).unwrap();
+    let draft = new_draft(&f, &clerk, corporate(&f, &clerk, true));
+    let out = f.store.outbox(100).unwrap();
+    assert!(out
+        .iter()
+        .any(|e| e.command == "create_draft" && e.entity_id == draft.id));
+    let save = out.iter().find(|e| e.command == "create_draft").unwrap();
+    assert!(save.effects.iter().any(|e| e.table == "cases"));
+    assert!(out.iter().all(|e| e.station_id == f.store.station_id()));
+    // Attachments the entries created are named by content hash.
+    let added: Vec<&Entry> = out.iter().filter(|e| e.command == "add_file").collect();
+    assert!(!added.is_empty());
+    assert!(added.iter().all(|e| e.blobs.len() == 1 && e.blobs[0].len() == 64));
+    assert!(out.windows(2).all(|w| w[0].station_seq < w[1].station_seq));
+    assert_eq!(f.store.sync_status().unwrap().pending as usize, out.len());
+
+    // A second enrolment is refused; a non-admin cannot enrol.
+    let again = f.store.save_enrolment(&admin, &enrolment("x")).unwrap_err();
+    assert!(again.to_string().contains("已加入服务器"), "{again}");
+    let e = f.store.save_enrolment(&clerk, &enrolment("x")).unwrap_err();
+    assert!(matches!(e, StoreError::Domain(_)), "{e:?}");
+    verify_ok(&f);
+}
+
+#[test]
+fn an_office_of_another_code_cannot_enrol_and_a_forged_fingerprint_is_refused() {
+    let (f, admin) = office();
+    let mut other = enrolment("受理窗口1");
+    other.office.code = "SH".into();
+    let e = f.store.save_enrolment(&admin, &other).unwrap_err();
+    assert!(e.to_string().contains("不是同一个"), "{e}");
+    let mut forged = enrolment("受理窗口1");
+    forged.ca_fingerprint = regdesk_sync::fingerprint(b"another CA");
+    assert!(matches!(
+        f.store.save_enrolment(&admin, &forged),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(!f.store.is_enrolled().unwrap());
+    let e = f.store.join_office(&enrolment("受理窗口1")).unwrap_err();
+    assert!(e.to_string().contains("已有自己的登记机构"), "{e}");
+}
+
+#[test]
+fn two_stations_converge_through_pulled_entries() {
+    let (a, admin) = office();
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let b = joined(&a, 1000);
+    assert_eq!(a.store.state_hash().unwrap(), b.store.state_hash().unwrap());
+    verify_ok(&b);
+
+    // Counter work at A: a clerk, a filing with files.
+    add_staff(&a, &admin, &CLERK);
+    let clerk = login(&a, CLERK.username, CLERK.password).unwrap();
+    let filing = corporate(&a, &clerk, true);
+    let draft = new_draft(&a, &clerk, filing.clone());
+    let sent = a.store.outbox(500).unwrap();
+    assert!(sent.len() >= 5, "{}", sent.len());
+    let pulled = accept_all(&a, &sent, 1);
+    assert!(a.store.outbox(500).unwrap().is_empty());
+    assert_ne!(a.store.state_hash().unwrap(), b.store.state_hash().unwrap());
+
+    let applied = b.store.apply_pulled(&pulled).unwrap();
+    assert_eq!(applied as usize, pulled.len());
+    assert_eq!(a.store.state_hash().unwrap(), b.store.state_hash().unwrap());
+    assert_eq!(b.store.pull_cursor().unwrap(), pulled.len() as i64);
+    assert!(
+        b.store.outbox(500).unwrap().is_empty(),
+        "pulled entries never go back up"
+    );
+    verify_ok(&b);
+
+    // The same entries again change nothing.
+    let entries = journal_count(&b);
+    assert_eq!(b.store.apply_pulled(&pulled).unwrap(), 0);
+    assert_eq!(journal_count(&b), entries);
+    assert_eq!(a.store.state_hash().unwrap(), b.store.state_hash().unwrap());
+
+    // A pulls its own entries: nothing to change, the cursor moves.
+    let entries = journal_count(&a);
+    assert_eq!(a.store.apply_pulled(&pulled).unwrap(), 0);
+    assert_eq!(journal_count(&a), entries);
+    assert_eq!(a.store.pull_cursor().unwrap(), pulled.len() as i64);
+
+    // At B the clerk signs in with the hash that came from A and edits the filing.
+    let b_clerk = login(&b, CLERK.username, CLERK.password).unwrap();
+    let case = b.store.case_detail(&b_clerk, &draft.id).unwrap();
+    let mut changed = filing;
+    changed.work.title = "西湖十景之平湖秋月".into();
+    b.store
+        .save_draft(
+            &b_clerk,
+            &SaveDraftInput {
+                case_id: Some(case.id.clone()),
+                version: Some(case.version),
+                applicant_id: None,
+                draft: changed,
+            },
+        )
+        .unwrap();
+    let from_b = b.store.outbox(500).unwrap();
+    assert!(from_b.iter().any(|e| e.command == "save_draft"));
+    let pulled_b = accept_all(&b, &from_b, pulled.len() as i64 + 1);
+    a.store.apply_pulled(&pulled_b).unwrap();
+    assert_eq!(a.store.state_hash().unwrap(), b.store.state_hash().unwrap());
+    let at_a = a.store.case_detail(&clerk, &draft.id).unwrap();
+    assert_eq!(at_a.draft.work.title, "西湖十景之平湖秋月");
+    verify_ok(&a);
+    verify_ok(&b);
+}
+
+#[test]
+fn the_server_adds_rows_to_a_stations_own_entry() {
+    let (a, admin) = office();
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    add_staff(&a, &admin, &CLERK);
+    let sent = a.store.outbox(10).unwrap();
+    let mut pulled = accept_all(&a, &sent, 1);
+    // The server's own addition to the entry (as it adds a registration number).
+    let settings_key = "[1]".to_string();
+    let mut row: Vec<Column> = a
+        .store
+        .shared_rows()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.table == "settings")
+        .unwrap()
+        .row;
+    for c in &mut row {
+        if c.name == "idle_lock_minutes" {
+            c.value = Cell::Int(45);
+        }
+    }
+    pulled[0].entry.effects.push(RowEffect {
+        table: "settings".into(),
+        key: settings_key,
+        before: None,
+        after: Some(row),
+    });
+    assert_eq!(a.store.apply_pulled(&pulled).unwrap(), 1);
+    assert_eq!(a.store.settings(&admin).unwrap().idle_lock_minutes, 45);
+    assert_eq!(a.store.apply_pulled(&pulled).unwrap(), 0, "once only");
+    verify_ok(&a);
+}
+
+#[test]
+fn pulled_entries_wait_while_the_outbox_holds_work() {
+    let (a, admin) = office();
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let b = joined(&a, 1000);
+    add_staff(&a, &admin, &CLERK);
+    let pulled = accept_all(&a, &a.store.outbox(10).unwrap(), 1);
+    // B has work of its own not yet pushed.
+    let b_admin = login(&b, "admin", "Banquan2026").unwrap();
+    add_staff(&b, &b_admin, &REVIEWER);
+    let before = b.store.state_hash().unwrap();
+    let e = b.store.apply_pulled(&pulled).unwrap_err();
+    assert!(e.to_string().contains("等待服务器的答复"), "{e}");
+    assert_eq!(b.store.state_hash().unwrap(), before);
+    assert_eq!(b.store.pull_cursor().unwrap(), 0);
+}
+
+#[test]
+fn a_column_this_database_does_not_know_is_refused_and_nothing_is_applied() {
+    let (a, admin) = office();
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let b = joined(&a, 1000);
+    add_staff(&a, &admin, &CLERK);
+    let mut pulled = accept_all(&a, &a.store.outbox(10).unwrap(), 1);
+    let eff = pulled[0].entry.effects.iter_mut().find(|e| e.table == "staff").unwrap();
+    eff.after.as_mut().unwrap().push(Column {
+        name: "nickname".into(),
+        value: Cell::Text("小王".into()),
+    });
+    let before = b.store.state_hash().unwrap();
+    let entries = journal_count(&b);
+    let e = b.store.apply_pulled(&pulled).unwrap_err();
+    assert!(e.to_string().contains("nickname"), "{e}");
+    assert_eq!(b.store.state_hash().unwrap(), before);
+    assert_eq!(journal_count(&b), entries);
+    assert_eq!(b.store.pull_cursor().unwrap(), 0);
+    // A station-local table is never written from a pull.
+    pulled[0].entry.effects = vec![RowEffect {
+        table: "sync_enrolment".into(),
+        key: "[1]".into(),
+        before: None,
+        after: None,
+    }];
+    let e = b.store.apply_pulled(&pulled).unwrap_err();
+    assert!(e.to_string().contains("自己的表"), "{e}");
+    assert!(b.store.is_enrolled().unwrap());
+}
+
+#[test]
+fn a_rejected_entry_goes_to_the_inbox_with_everything_and_the_server_truth_comes_back() {
+    let (f, admin) = office();
+    f.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let server_settings = f
+        .store
+        .shared_rows()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.table == "settings")
+        .unwrap();
+    let v = f.store.settings(&admin).unwrap().version;
+    f.store.update_settings(&admin, &settings_input(v, 20)).unwrap();
+    add_staff(&f, &admin, &CLERK);
+    let out = f.store.outbox(10).unwrap();
+    assert_eq!(out.len(), 2);
+    let verdicts = vec![
+        EntryVerdict {
+            id: out[0].id,
+            verdict: Verdict::Rejected {
+                code: RejectCode::Conflict,
+                reason: "系统设置已在别的工作站被修改：请刷新后重新修改".into(),
+                current: vec![RowEffect {
+                    table: "settings".into(),
+                    key: "[1]".into(),
+                    before: None,
+                    after: Some(server_settings.row.clone()),
+                }],
+            },
+        },
+        EntryVerdict {
+            id: out[1].id,
+            verdict: Verdict::RetryLater {
+                reason: "服务器繁忙".into(),
+            },
+        },
+    ];
+    f.store.record_verdicts(&verdicts).unwrap();
+    // The server's truth is back; the rejected entry left the outbox, the other waits.
+    assert_eq!(f.store.settings(&admin).unwrap().idle_lock_minutes, 10);
+    let left = f.store.outbox(10).unwrap();
+    assert_eq!(left.iter().map(|e| e.id).collect::<Vec<_>>(), vec![out[1].id]);
+    let status = f.store.sync_status().unwrap();
+    assert_eq!((status.pending, status.inbox), (1, 1));
+    verify_ok(&f);
+
+    let inbox = f.store.sync_inbox(&admin).unwrap();
+    assert_eq!(inbox.len(), 1);
+    let item = &inbox[0];
+    assert_eq!(item.entry_id, out[0].id.to_string());
+    assert_eq!(item.command, "update_settings");
+    assert_eq!(item.command_words, "修改系统设置");
+    assert_eq!(item.staff_name.as_deref(), Some("周建国"));
+    assert_eq!(item.code, "conflict");
+    assert!(item.reason.contains("别的工作站"));
+    assert_eq!(item.payload, out[0].payload);
+    let row = &item.rows[0];
+    let idle = row.fields.iter().find(|c| c.column == "idle_lock_minutes").unwrap();
+    assert_eq!(
+        (idle.theirs.as_deref(), idle.server.as_deref()),
+        (Some("20"), Some("10"))
+    );
+
+    // The same verdicts again change nothing.
+    let entries = journal_count(&f);
+    f.store.record_verdicts(&verdicts).unwrap();
+    assert_eq!(journal_count(&f), entries);
+    assert_eq!(f.store.sync_inbox(&admin).unwrap().len(), 1);
+
+    // 放弃: asked to confirm, only its maker or an admin, audited.
+    let clerk = login(&f, CLERK.username, CLERK.password).unwrap();
+    let discard = |confirm| DiscardInboxInput {
+        entry_id: item.entry_id.clone(),
+        confirm,
+    };
+    assert!(matches!(
+        f.store.discard_inbox_item(&clerk, &discard(true)),
+        Err(StoreError::Domain(_))
+    ));
+    assert!(matches!(
+        f.store.discard_inbox_item(&admin, &discard(false)),
+        Err(StoreError::Invalid(_))
+    ));
+    f.store.discard_inbox_item(&admin, &discard(true)).unwrap();
+    assert!(f.store.sync_inbox(&admin).unwrap().is_empty());
+    let last: String = raw_db(f.store.path())
+        .unwrap()
+        .query_row("SELECT command FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(last, "discard_inbox_item");
+    assert_eq!(f.store.outbox(10).unwrap().len(), 1, "discarding pushes nothing");
+    verify_ok(&f);
+}
+
+#[test]
+fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruption() {
+    let a = sample_office(2);
+    let admin = sample_login(&a, "admin");
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let rows = a.store.shared_rows().unwrap();
+    let chunks: Vec<_> = rows.chunks(7).collect();
+    assert!(chunks.len() >= 3);
+    let chunk = |i: usize| {
+        let c = chunks[i];
+        let last = c.last().unwrap();
+        SnapshotChunk {
+            snapshot_id: "snap-9".into(),
+            cursor: 12,
+            total_rows: rows.len() as u64,
+            total_bytes: 1000,
+            rows: c.to_vec(),
+            next: (i + 1 < chunks.len()).then(|| (last.table.clone(), last.key.clone())),
+        }
+    };
+    let b = fixture();
+    assert!(b.store.apply_snapshot(&chunk(0)).is_err(), "not enrolled");
+    b.store.join_office(&enrolment("受理窗口2")).unwrap();
+    let p = b.store.apply_snapshot(&chunk(0)).unwrap();
+    assert_eq!((p.rows_done, p.rows_total, p.done), (7, rows.len() as u64, false));
+    b.store.apply_snapshot(&chunk(1)).unwrap();
+    // Interrupted: the program closes and opens again.
+    let Fixture { dir, clock, store } = b;
+    drop(store);
+    let store = open_store(dir.path(), clock.clone()).unwrap();
+    let b = Fixture { dir, clock, store };
+    let req = b.store.snapshot_request(7).unwrap().unwrap();
+    assert_eq!(req.snapshot_id.as_deref(), Some("snap-9"));
+    let last = chunks[1].last().unwrap();
+    assert_eq!(req.after, Some((last.table.clone(), last.key.clone())));
+    assert!(b.store.apply_pulled(&[]).is_err(), "no pull before the snapshot is in");
+    // A chunk that came twice changes nothing.
+    let entries = journal_count(&b);
+    b.store.apply_snapshot(&chunk(1)).unwrap();
+    assert_eq!(journal_count(&b), entries);
+    for i in 2..chunks.len() {
+        b.store.apply_snapshot(&chunk(i)).unwrap();
+    }
+    assert_eq!(b.store.snapshot_request(7).unwrap(), None);
+    assert_eq!(b.store.pull_cursor().unwrap(), 12);
+    assert_eq!(b.store.state_hash().unwrap(), a.store.state_hash().unwrap());
+    assert!(b.store.outbox(10).unwrap().is_empty());
+    verify_ok(&b);
+    // The office's staff sign in at the new station with their synced passwords.
+    let clerk = sample_login(&b, "wangli");
+    assert!(b.store.sync_inbox(&clerk).unwrap().is_empty());
+    let status = b.store.sync_status().unwrap();
+    assert!(status.enrolled && status.snapshot.is_none());
+    assert_eq!(status.station_name.as_deref(), Some("受理窗口2"));
+}
+
+#[test]
+fn the_sync_status_tells_the_last_round() {
+    let (f, admin) = office();
+    assert!(!f.store.sync_status().unwrap().enrolled);
+    f.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 0).unwrap();
+    let failed = regdesk_sync::station::SyncOutcome {
+        error: Some("无法连接服务器".into()),
+        ..Default::default()
+    };
+    StationRecord::note_sync(&f.store, at, &failed).unwrap();
+    let s = f.store.sync_status().unwrap();
+    assert!(s.offline);
+    assert_eq!(s.last_error.as_deref(), Some("无法连接服务器"));
+    assert_eq!(s.last_success, None);
+    let later = at + chrono::Duration::minutes(1);
+    StationRecord::note_sync(&f.store, later, &Default::default()).unwrap();
+    let s = f.store.sync_status().unwrap();
+    assert!(!s.offline);
+    assert_eq!(s.last_success, Some(later));
+    assert_eq!(s.ca_fingerprint, Some(enrolment("x").ca_fingerprint));
+    verify_ok(&f);
+}
