@@ -463,9 +463,10 @@ pub enum CaseCommand {
     },
     /// 补正并重新签章后重新提交（不再缴费，时限重新起算）
     Resubmit,
-    /// 终审通过；登记号由存储层在同一事务中分配
+    /// 终审通过；登记号由存储层在同一事务中分配。`None`：已加入中心服务器的
+    /// 工作站，登记号由服务器在接受这条记录的事务中分配，案件先登记为待编号
     Approve {
-        registration_number: String,
+        registration_number: Option<String>,
     },
     SendBackToFirstReview {
         note: String,
@@ -667,8 +668,9 @@ pub enum CaseEventKind {
     },
     /// 补正后重新提交，时限重新起算
     Resubmitted,
+    /// `registration_number: None`：待编号（服务器分配后随同步到来）
     Approved {
-        registration_number: String,
+        registration_number: Option<String>,
     },
     SentBackToFirstReview {
         note: String,
@@ -1018,7 +1020,10 @@ pub fn decide(
         (S::AwaitingFinalReview, C::Approve { registration_number }) => {
             not_first_reviewer(case, actor)?;
             vec![ev(E::Approved {
-                registration_number: required("registration_number", "登记号", registration_number)?,
+                registration_number: registration_number
+                    .as_deref()
+                    .map(|n| required("registration_number", "登记号", n))
+                    .transpose()?,
             })]
         }
         (S::RefusalProposed, C::Approve { .. }) => return Err(Refusal::RefusalIsProposed),
@@ -1137,7 +1142,7 @@ pub fn apply(case: &CaseFacts, event: &CaseEvent) -> CaseFacts {
         }
         E::Approved { registration_number } => {
             push_once(&mut c.final_reviewers, &event.by);
-            c.registration_number = Some(registration_number.clone());
+            c.registration_number = registration_number.clone();
             c.registered_at = Some(at);
             c.state = S::Registered;
         }
@@ -1617,7 +1622,7 @@ mod tests {
             },
             K::Resubmit => CaseCommand::Resubmit,
             K::Approve => CaseCommand::Approve {
-                registration_number: "浙作登字-2026-F-00000001".into(),
+                registration_number: Some("浙作登字-2026-F-00000001".into()),
             },
             K::SendBackToFirstReview => CaseCommand::SendBackToFirstReview {
                 note: "请核对著作权人证件".into(),
@@ -1879,6 +1884,19 @@ mod tests {
         let done = run(&again, sample(K::Approve, now), &other, now);
         assert_eq!(done.state, S::Registered);
         assert_eq!(done.registration_number.as_deref(), Some("浙作登字-2026-F-00000001"));
+        // On a station enrolled with the central server the number comes from the server: 待编号.
+        let pending = CaseCommand::Approve {
+            registration_number: None,
+        };
+        let waiting = run(&again, pending, &other, now);
+        assert_eq!(waiting.state, S::Registered);
+        assert_eq!(waiting.registration_number, None);
+        assert_eq!(waiting.registered_at, Some(now));
+        // An empty number is still refused.
+        let blank = CaseCommand::Approve {
+            registration_number: Some("  ".into()),
+        };
+        assert!(decide(&again, &blank, &other, now).is_err());
     }
 
     #[test]

@@ -217,7 +217,7 @@ fn build(kind: CommandKind, case: &CaseFacts, param: u16, now: DateTime<Utc>) ->
         },
         K::Resubmit => CaseCommand::Resubmit,
         K::Approve => CaseCommand::Approve {
-            registration_number: text(param, "浙作登字-2026-F-"),
+            registration_number: Some(text(param, "浙作登字-2026-F-")),
         },
         K::SendBackToFirstReview => CaseCommand::SendBackToFirstReview {
             note: text(param, "请重新审查"),

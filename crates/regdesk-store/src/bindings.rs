@@ -92,6 +92,8 @@ pub fn typescript() -> String {
         crate::MailCaseRow, crate::DeliveredCase, crate::ShipmentView, crate::MailDesk, crate::PrepareShipmentsInput,
         crate::ShipmentsInput, crate::ScanWaybillInput, crate::ShipCasesInput, crate::PickupRow, crate::PickupFindInput,
         crate::HandOverInput, crate::HandoverView, crate::ShippingListInput, crate::DeliverySettingsView, crate::UpdateDeliverySettingsInput,
+        crate::SyncStatusView, crate::SnapshotProgress, crate::InboxItemView, crate::InboxRowView, crate::InboxFieldView,
+        crate::DiscardInboxInput,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by regdesk-store (bindings.rs). Do not edit by hand:\n\

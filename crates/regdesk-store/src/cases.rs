@@ -44,6 +44,9 @@ pub struct CaseDetail {
     pub has_notice: bool,
     /// Everyone signed again in a correction round: the counter may resubmit.
     pub awaits_resubmission: bool,
+    /// 待编号: registered on a station enrolled with the central server, the
+    /// registration number not yet come from the server (no certificate until it does).
+    pub number_pending: bool,
     #[ts(type = "number")]
     pub version: i64,
     pub applicant_id: Option<String>,
@@ -220,6 +223,7 @@ pub(crate) fn detail_full(r: Row) -> CaseDetail {
         decided_at: r.state.decided_at(),
         has_notice: r.state.has_notice(),
         awaits_resubmission: r.facts.awaits_resubmission(),
+        number_pending: r.state.is_registered() && r.registration_number.is_none(),
         id: r.id,
         serial: r.serial,
         state: r.state,

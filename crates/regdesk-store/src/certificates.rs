@@ -1131,6 +1131,20 @@ fn number_of(conn: &Connection, key: &str) -> Result<String> {
             |r| r.get(0),
         )
         .optional()?;
+    if found.is_none() {
+        let pending: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM cases WHERE (serial = ?1 OR id = ?1) AND registration_number IS NULL
+                 AND state IN ('registered', 'mailed', 'picked_up'))",
+            [key],
+            |r| r.get(0),
+        )?;
+        if pending {
+            return Err(refused(
+                "number_pending",
+                format!("案件 {key} 已登记，登记号待编号（由中心服务器分配）：同步取得登记号后才能出证，请稍后再试"),
+            ));
+        }
+    }
     found.ok_or_else(|| StoreError::NotFound {
         what: "登记号",
         id: key.to_string(),

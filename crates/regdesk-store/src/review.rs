@@ -304,7 +304,7 @@ fn log_review(
             }
         }
         CaseCommand::SendBackToFirstReview { note: n } => note = n.trim().to_string(),
-        CaseCommand::Approve { registration_number } => number = Some(registration_number.clone()),
+        CaseCommand::Approve { registration_number } => number = registration_number.clone(),
         CaseCommand::Revoke { .. } => {
             if let Some(r) = &f.revocation {
                 ground = Some(code(r.ground));
@@ -431,21 +431,30 @@ impl Store {
         self.run(Some(&who.staff_id.0), "final_review", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
             let cmd = match &input.decision {
+                // On a station enrolled with the central server the number
+                // comes from the server, in the transaction that accepts this
+                // approval: the case is registered 待编号 until sync brings it.
+                FinalDecision::Approve if crate::sync::is_enrolled(tx)? => CaseCommand::Approve {
+                    registration_number: None,
+                },
                 FinalDecision::Approve => {
                     // Check state, roles and four eyes before a number is taken.
                     let probe = CaseCommand::Approve {
-                        registration_number: "（待分配）".into(),
+                        registration_number: None,
                     };
                     lifecycle::decide(&row.facts, &probe, &who, now).map_err(lifecycle_refused)?;
                     CaseCommand::Approve {
-                        registration_number: allocate_number(tx, &row, &who.staff_id.0, now)?,
+                        registration_number: Some(allocate_number(tx, &row, &who.staff_id.0, now)?),
                     }
                 }
                 FinalDecision::SendBack { note } => CaseCommand::SendBackToFirstReview { note: note.clone() },
                 FinalDecision::ConfirmRefusal => CaseCommand::ConfirmRefusal,
             };
             let (change, row) = self.apply_case_row(tx, row, &cmd, &who, now)?;
-            if let CaseCommand::Approve { registration_number } = &cmd {
+            if let CaseCommand::Approve {
+                registration_number: Some(registration_number),
+            } = &cmd
+            {
                 // The case is found by its number from now on.
                 let search_rowid: Option<i64> =
                     tx.query_row("SELECT search_rowid FROM cases WHERE id = ?1", [&row.id], |r| r.get(0))?;
@@ -872,6 +881,46 @@ mod tests {
     }
 
     #[test]
+    fn an_enrolled_station_registers_an_approval_awaiting_the_servers_number() {
+        let o = office(9);
+        let paid = pay_all(&o);
+        let a = &paid[0];
+        o.f.store
+            .save_enrolment(&o.admin, &crate::tests::enrolment("终审室"))
+            .unwrap();
+        let a1 = decide(&o, &o.qian, a, ReviewDecision::Pass).unwrap();
+        // Four eyes still hold: 钱芳 may not approve what she passed.
+        let e = finish(&o, &o.qian, &a1, FinalDecision::Approve).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Refused);
+        let a2 = finish(&o, &o.zhang, &a1, FinalDecision::Approve).unwrap();
+        assert_eq!(a2.state, CaseState::Registered);
+        assert_eq!(a2.registration_number, None);
+        assert!(a2.number_pending && a2.registered);
+        assert!(ledger(&o).is_empty(), "no number is taken at the station");
+        let counters: i64 =
+            o.f.store
+                .conn()
+                .query_row("SELECT COUNT(*) FROM registration_counters", [], |r| r.get(0))
+                .unwrap();
+        assert_eq!(counters, 0);
+        assert_eq!(facts(&o, &a.id).registered_at, Some(o.f.clock.now()));
+        // The approval goes to the server, which adds the number; no certificate before it.
+        let out = o.f.store.outbox(500).unwrap();
+        let approval = out.iter().find(|e| e.command == "final_review").unwrap();
+        assert!(approval.effects.iter().any(|e| e.table == "cases"));
+        assert!(approval.effects.iter().all(|e| !e.table.starts_with("registration_")));
+        let liu = login(&o.f, "liuyang");
+        let e = o.f.store.certificate_pdf(&liu, &a2.serial).unwrap_err();
+        assert!(e.to_string().contains("待编号"), "{e}");
+        let queue =
+            o.f.store
+                .certificate_queue(&liu, &CertificateQueueFilter::default())
+                .unwrap();
+        assert!(queue.iter().all(|r| r.case_id != a.id));
+        assert!(o.f.store.verify_audit().unwrap().ok);
+    }
+
+    #[test]
     fn first_review_passes_final_review_registers_and_one_person_cannot_do_both() {
         let o = office(9);
         let paid = pay_all(&o);
@@ -910,6 +959,7 @@ mod tests {
         assert_eq!(a2.state, CaseState::Registered);
         let want = number(a, 1);
         assert_eq!(a2.registration_number.as_deref(), Some(want.as_str()));
+        assert!(!a2.number_pending);
         let fa = facts(&o, &a.id);
         assert_eq!(fa.registered_at, Some(o.f.clock.now()));
         assert_eq!(fa.final_reviewers, vec![lifecycle::StaffId(o.zhang.staff_id.clone())]);

@@ -551,7 +551,12 @@ has_notice: boolean,
 /**
  * Everyone signed again in a correction round: the counter may resubmit.
  */
-awaits_resubmission: boolean, version: number, applicant_id: string | null, applicant_name: string, 
+awaits_resubmission: boolean, 
+/**
+ * 待编号: registered on a station enrolled with the central server, the
+ * registration number not yet come from the server (no certificate until it does).
+ */
+number_pending: boolean, version: number, applicant_id: string | null, applicant_name: string, 
 /**
  * The filing. Its ID numbers and postal address are masked
  * (`privacy::mask_draft`) unless `revealed`.
@@ -1435,3 +1440,115 @@ export type DeliverySettingsView = { version: number, label_size: LabelSize,
 sender_name: string, sender_phone: string, sender_address: string, sf_columns: Array<SfColumn>, };
 
 export type UpdateDeliverySettingsInput = { version: number, label_size: LabelSize, sender_name: string, sender_phone: string, sender_address: string, sf_columns: Array<SfColumn>, };
+
+export type SyncStatusView = { 
+/**
+ * Enrolled with a central server (else the station works alone).
+ */
+enrolled: boolean, server_url: string | null, 
+/**
+ * The name the server's admin gave this station.
+ */
+station_name: string | null, office_name: string | null, 
+/**
+ * The pinned office CA's SHA-256 fingerprint.
+ */
+ca_fingerprint: string | null, enrolled_at: string | null, last_success: string | null, last_attempt: string | null, 
+/**
+ * Why the last round failed, in words (`None` after a successful one).
+ */
+last_error: string | null, 
+/**
+ * The last round failed: the header shows 离线 · N 条待同步.
+ */
+offline: boolean, 
+/**
+ * Entries waiting for the server's verdict.
+ */
+pending: number, 
+/**
+ * Rejected entries in 需处理 not yet redone or discarded.
+ */
+inbox: number, 
+/**
+ * The office cursor applied up to.
+ */
+cursor: number, 
+/**
+ * A first sync under way.
+ */
+snapshot: SnapshotProgress | null, };
+
+export type SnapshotProgress = { snapshot_id: string, rows_done: number, rows_total: number, bytes_done: number, bytes_total: number, 
+/**
+ * The snapshot is complete; pulls go on from its cursor.
+ */
+done: boolean, };
+
+export type InboxItemView = { 
+/**
+ * The rejected journal entry's id.
+ */
+entry_id: string, staff_id: string | null, 
+/**
+ * Who made it (their display name at this station).
+ */
+staff_name: string | null, 
+/**
+ * When they made it (their station's clock).
+ */
+at: string, 
+/**
+ * The command's name (`final_review`, `save_draft`, …): the form 重做 opens.
+ */
+command: string, 
+/**
+ * The command in words (终审、保存填报……).
+ */
+command_words: string, entity: string, entity_id: string, 
+/**
+ * The case concerned, when the entry was about one: its screen shows the banner.
+ */
+case_id: string | null, 
+/**
+ * What they entered, all of it: 重做 prefills the form from it.
+ */
+payload: unknown, 
+/**
+ * The server's reason code (`conflict`, `four_eyes`, …).
+ */
+code: string, 
+/**
+ * The server's reason, in Chinese.
+ */
+reason: string, received_at: string, 
+/**
+ * Each row the entry touched: their values beside the server's current ones.
+ */
+rows: Array<InboxRowView>, };
+
+export type InboxRowView = { table: string, 
+/**
+ * The table's name in words (案件、申请人……).
+ */
+table_label: string, key: string, 
+/**
+ * The row as the person's command left it is gone (a deletion).
+ */
+theirs_deleted: boolean, 
+/**
+ * The server has no such row.
+ */
+server_missing: boolean, 
+/**
+ * Each column in which the two differ (all columns when one side has no row).
+ */
+fields: Array<InboxFieldView>, };
+
+export type InboxFieldView = { column: string, theirs: string | null, server: string | null, };
+
+export type DiscardInboxInput = { entry_id: string, 
+/**
+ * The person confirmed: the entry will never reach the server.
+ */
+confirm: boolean, };

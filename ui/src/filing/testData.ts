@@ -53,6 +53,7 @@ export function stateFlags(state: CaseDetail['state']) {
           : null,
     has_notice: state === 'returned_for_correction' || state === 'refused',
     awaits_resubmission: false,
+    number_pending: false,
   };
 }
 

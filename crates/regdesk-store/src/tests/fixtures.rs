@@ -55,6 +55,26 @@ pub(crate) fn journal_count(f: &Fixture) -> i64 {
     c.query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0)).unwrap()
 }
 
+// ---- Sync ----
+
+/// An enrolment with the central server of the office set up by [`setup_input`] (code ZJ).
+pub(crate) fn enrolment(station: &str) -> regdesk_sync::station::Enrolment {
+    let ca = b"office CA certificate (DER)".to_vec();
+    regdesk_sync::station::Enrolment {
+        server_url: "https://127.0.0.1:8443".into(),
+        station_name: station.into(),
+        office: regdesk_sync::protocol::OfficeInfo {
+            office_id: "office-1".into(),
+            code: "ZJ".into(),
+            name: "浙江省版权局".into(),
+        },
+        ca_fingerprint: regdesk_sync::fingerprint(&ca),
+        ca_der: ca,
+        credential: format!("{station}.secret"),
+        enrolled_at: Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap(),
+    }
+}
+
 // ---- The office and its staff ----
 
 pub(crate) fn setup_input() -> SetupInput {

@@ -5,7 +5,7 @@
 mod fixtures;
 
 // The modules' own tests (demo, review) start from the same fresh store.
-pub(crate) use fixtures::{fixture, raw_db, Fixture};
+pub(crate) use fixtures::{enrolment, fixture, raw_db, Fixture};
 
 mod applicants;
 mod audit;

@@ -3,29 +3,12 @@
 
 use chrono::{TimeZone, Utc};
 use regdesk_sync::protocol::{
-    Cell, Column, Entry, EntryVerdict, OfficeInfo, PulledEntry, RejectCode, RowEffect, SnapshotChunk, Verdict,
+    Cell, Column, Entry, EntryVerdict, PulledEntry, RejectCode, RowEffect, SnapshotChunk, Verdict,
 };
-use regdesk_sync::station::{Enrolment, StationRecord};
+use regdesk_sync::station::StationRecord;
 
 use super::fixtures::*;
 use crate::*;
-
-fn enrolment(station: &str) -> Enrolment {
-    let ca = b"office CA certificate (DER)".to_vec();
-    Enrolment {
-        server_url: "https://127.0.0.1:8443".into(),
-        station_name: station.into(),
-        office: OfficeInfo {
-            office_id: "office-1".into(),
-            code: "ZJ".into(),
-            name: "浙江省版权局".into(),
-        },
-        ca_fingerprint: regdesk_sync::fingerprint(&ca),
-        ca_der: ca,
-        credential: format!("{station}.secret"),
-        enrolled_at: Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap(),
-    }
-}
 
 fn accept_all(f: &Fixture, entries: &[Entry], from: i64) -> Vec<PulledEntry> {
     let verdicts: Vec<EntryVerdict> = entries
