@@ -21,9 +21,11 @@ mod commands {
     pub mod intake;
     pub mod payments;
     pub mod review;
+    pub mod sync;
 }
 mod documents;
 mod state;
+mod sync;
 
 pub use state::AppState;
 
@@ -96,6 +98,7 @@ commands! {
         certificates::certificate_queue, certificates::certificate_sheets, certificates::certificate_settings,
         certificates::category_letters, certificates::system_printers,
         delivery::mail_desk, delivery::pickup_find, delivery::delivery_settings,
+        sync::sync_status, sync::sync_inbox,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -126,6 +129,7 @@ commands! {
         delivery::prepare_shipments, delivery::print_labels, delivery::scan_waybill, delivery::export_sf_orders,
         delivery::print_shipping_list, delivery::print_acceptance_notice, delivery::hand_over,
         delivery::print_handover_receipt, delivery::update_delivery_settings,
+        sync::sync_now, sync::discard_inbox_item, sync::enrol_station, sync::first_sync, sync::cancel_first_sync,
     ],
 }
 
@@ -176,6 +180,8 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
                 app.asset_protocol_scope().allow_directory(dir, true)?;
             }
             expire_corrections_while_running(app.handle().clone());
+            // An enrolled station keeps in step with the server while the app runs.
+            app.state::<AppState>().sync.start(app.handle());
             Ok(())
         })
         .manage(state);

@@ -40,6 +40,8 @@ export const READ_COMMANDS = [
   'mail_desk',
   'pickup_find',
   'delivery_settings',
+  'sync_status',
+  'sync_inbox',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -114,6 +116,11 @@ export const CHANGE_COMMANDS = [
   'hand_over',
   'print_handover_receipt',
   'update_delivery_settings',
+  'sync_now',
+  'discard_inbox_item',
+  'enrol_station',
+  'first_sync',
+  'cancel_first_sync',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];
