@@ -102,7 +102,11 @@ pub async fn enrol_station(app: AppHandle, state: State<'_, AppState>, input: En
     let store = state.store()?;
     let mut missing = Vec::new();
     if input.server_url.trim().is_empty() {
-        missing.push(FieldError::new("server_url", "required", "请填写服务器地址，如 https://192.168.1.10:8443"));
+        missing.push(FieldError::new(
+            "server_url",
+            "required",
+            "请填写服务器地址，如 https://192.168.1.10:8443",
+        ));
     }
     if input.code.trim().is_empty() {
         missing.push(FieldError::new("code", "required", "请填写管理员给出的一次性加入码"));
@@ -160,9 +164,10 @@ pub async fn first_sync(app: AppHandle, state: State<'_, AppState>) -> Res<Snaps
             after: None,
             max_rows: SNAPSHOT_PAGE,
         });
-        let chunk = client.snapshot(&request).await.map_err(|e| {
-            refusal(format!("机构数据未接收完（下次从中断处继续）：{e}"))
-        })?;
+        let chunk = client
+            .snapshot(&request)
+            .await
+            .map_err(|e| refusal(format!("机构数据未接收完（下次从中断处继续）：{e}")))?;
         let complete = chunk.next.is_none();
         let progress = store.apply_snapshot(&chunk)?;
         let _ = app.emit(SNAPSHOT_PROGRESS, &progress);
@@ -178,6 +183,9 @@ pub async fn first_sync(app: AppHandle, state: State<'_, AppState>) -> Res<Snaps
 /// 取消 a first sync: it stops after the page being applied.
 #[tauri::command]
 pub async fn cancel_first_sync(state: State<'_, AppState>) -> Res<()> {
-    state.sync.snapshot_cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    state
+        .sync
+        .snapshot_cancel
+        .store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
 }

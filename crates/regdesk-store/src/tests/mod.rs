@@ -30,3 +30,4 @@ mod session;
 mod settings;
 mod staff;
 mod sync;
+mod sync_banner;
