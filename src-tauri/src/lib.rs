@@ -22,9 +22,11 @@ mod commands {
     pub mod payments;
     pub mod reports;
     pub mod review;
+    pub mod sync;
 }
 mod documents;
 mod state;
+mod sync;
 
 pub use state::AppState;
 
@@ -98,6 +100,7 @@ commands! {
         certificates::category_letters, certificates::system_printers,
         delivery::mail_desk, delivery::pickup_find, delivery::delivery_settings,
         reports::monthly_form, reports::announcement, reports::stats_summary, reports::supervisor_stats,
+        sync::sync_status, sync::sync_inbox,
     ],
     changes: [
         frame::setup_office, frame::login, frame::logout, frame::lock_session, frame::unlock_session,
@@ -129,6 +132,7 @@ commands! {
         delivery::print_shipping_list, delivery::print_acceptance_notice, delivery::hand_over,
         delivery::print_handover_receipt, delivery::update_delivery_settings,
         reports::export_report,
+        sync::sync_now, sync::discard_inbox_item, sync::enrol_station, sync::first_sync, sync::cancel_first_sync,
     ],
 }
 
@@ -179,6 +183,8 @@ pub fn run(opts: Options) -> Result<(), tauri::Error> {
                 app.asset_protocol_scope().allow_directory(dir, true)?;
             }
             expire_corrections_while_running(app.handle().clone());
+            // An enrolled station keeps in step with the server while the app runs.
+            app.state::<AppState>().sync.start(app.handle());
             Ok(())
         })
         .manage(state);

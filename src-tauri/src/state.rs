@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use regdesk_store::backup::DamagedDatabase;
 use regdesk_store::{ApiError, Session, Store, StoreError, SystemClock};
 
+use crate::sync::SyncRunner;
 use crate::Options;
 
 /// The shell's state: the store (or why it could not open) and who is signed in.
@@ -20,6 +21,8 @@ pub struct AppState {
     pub(crate) intake_cancel: AtomicBool,
     /// Set by 取消 while certificates are being printed (read without the store's lock).
     pub(crate) print_cancel: AtomicBool,
+    /// The background sync with the central server (an enrolled station only).
+    pub(crate) sync: SyncRunner,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
             import_cancel: AtomicBool::new(false),
             intake_cancel: AtomicBool::new(false),
             print_cancel: AtomicBool::new(false),
+            sync: SyncRunner::default(),
         }
     }
 
@@ -66,16 +70,21 @@ impl AppState {
     }
 
     /// Runs `f` with the store and the current session; a session the store no
-    /// longer accepts (account disabled meanwhile) is dropped.
+    /// longer accepts (account disabled meanwhile) is dropped. Work left for
+    /// the server afterwards pokes the background sync to push it at once.
     pub(crate) fn with<T>(&self, f: impl FnOnce(&Store, &Session) -> Result<T, StoreError>) -> Result<T, ApiError> {
         let store = self.store()?;
         let s = self.current()?;
-        f(store, &s).map_err(|e| {
+        let result = f(store, &s).map_err(|e| {
             if e.ends_session() {
                 *self.session() = None;
             }
             e.to_api()
-        })
+        });
+        if result.is_ok() && self.sync.is_running() && store.outbox_len().unwrap_or(0) > 0 {
+            self.sync.poke();
+        }
+        result
     }
 }
 

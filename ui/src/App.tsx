@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
-import type { ApiError, AppStatus, DamagedDatabase, SessionView, SettingsView } from './api/bindings';
+import type { ApiError, AppStatus, DamagedDatabase, SessionView, SettingsView, SyncStatusView } from './api/bindings';
 import { api, onChanged, onSessionError } from './api/client';
 import { ChangePasswordDialog } from './frame/ChangePasswordDialog';
 import { DamagedScreen } from './frame/DamagedScreen';
@@ -9,6 +9,8 @@ import { LockScreen } from './frame/LockScreen';
 import { LoginScreen } from './frame/LoginScreen';
 import { MainFrame } from './frame/MainFrame';
 import { SetupScreen } from './frame/SetupScreen';
+import { JoinScreen } from './sync/JoinScreen';
+import { syncApi } from './sync/api';
 import { useIdleLock } from './shared/useIdleLock';
 import { t } from './i18n';
 import './shared/format';
@@ -29,6 +31,9 @@ export function Desk() {
   const [session, setSession] = useState<SessionView | null>(null);
   const [largeText, setLargeText] = useState<boolean>(() => loadLargeText());
   const [pwOpen, setPwOpen] = useState(false);
+  /** The station's sync: a joined station finishes its first sync before anyone signs in. */
+  const [sync, setSync] = useState<SyncStatusView | null>(null);
+  const [joining, setJoining] = useState(false);
   const frameRef = useRef<HTMLDivElement>(null);
 
   const refresh = useCallback(async () => {
@@ -38,6 +43,7 @@ export function Desk() {
       setStatus(s);
       setSession(s.session);
       setLoadError(null);
+      setSync(await syncApi.status().catch(() => null));
     } catch (e) {
       const err = e as ApiError;
       setLoadError(err);
@@ -156,10 +162,15 @@ export function Desk() {
         </Spin>
       </div>
     );
+  } else if (sync?.enrolled && (sync.snapshot !== null || !status.setup_done)) {
+    body = <JoinScreen resume progress={sync.snapshot} onDone={() => void refresh()} />;
+  } else if (!status.setup_done && joining) {
+    body = <JoinScreen resume={false} onBack={() => setJoining(false)} onDone={() => void refresh()} />;
   } else if (!status.setup_done) {
     body = (
       <SetupScreen
         status={status}
+        onJoin={() => setJoining(true)}
         onDone={(s) => {
           setSession(s);
           void refresh();

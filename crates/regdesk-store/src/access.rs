@@ -183,14 +183,16 @@ impl Store {
             Some(session),
             Some(Permission::ViewPersonalData),
         )?;
-        self.run(Some(who.id()), VIEW_COMMAND, |tx, _| {
+        let mut d = self.run(Some(who.id()), VIEW_COMMAND, |tx, _| {
             let row = crate::cases::load(tx, key)?;
             let viewed = Viewed {
                 case: Some((row.id.clone(), row.serial.clone(), row.version)),
                 ..Viewed::default()
             };
             Ok((view_change(what, &viewed), crate::cases::detail_full(row)))
-        })
+        })?;
+        d.sync_inbox = crate::cases::inbox_count(&self.conn(), &d.id)?;
+        Ok(d)
     }
 
     /// 查阅记录（管理员、主管）：the reads of full personal data, newest

@@ -69,6 +69,9 @@ pub struct CaseDetail {
     pub accepted_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
     pub registration_number: Option<String>,
+    /// Entries about this case the central server rejected, still in 需处理:
+    /// the case shows the server's record with a banner linking to the inbox.
+    pub sync_inbox: u32,
 }
 
 /// 暂存：新建（无 case_id）或保存已有草稿。
@@ -243,7 +246,18 @@ pub(crate) fn detail_full(r: Row) -> CaseDetail {
         accepted_on: r.accepted_on,
         due_on: r.due_on,
         registration_number: r.registration_number,
+        sync_inbox: 0,
     }
+}
+
+/// How many rejected entries about case `id` wait in 需处理.
+pub(crate) fn inbox_count(conn: &Connection, id: &str) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM sync_inbox WHERE closed_at IS NULL
+                 AND json_extract(entry, '$.entity') = 'case' AND json_extract(entry, '$.entity_id') = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?)
 }
 
 pub(crate) fn at_version(conn: &Connection, id: &str, version: i64) -> Result<Row> {
@@ -633,7 +647,9 @@ impl Store {
     pub fn case_detail(&self, session: &Session, key: &str) -> Result<CaseDetail> {
         let conn = self.conn();
         actor(&conn, self.now(), Some(session), None)?;
-        load(&conn, key).map(detail)
+        let mut d = load(&conn, key).map(detail)?;
+        d.sync_inbox = inbox_count(&conn, &d.id)?;
+        Ok(d)
     }
 
     /// The SQL condition (on `cases.id`) and its parameter for a search: trigram

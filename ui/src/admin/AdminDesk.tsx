@@ -16,6 +16,8 @@ import { RegisterTab } from '../intake/RegisterTab';
 import { itx } from '../intake/texts';
 import { SettingsTab } from './SettingsTab';
 import { StaffTab } from './StaffTab';
+import { SyncScreen } from '../sync/SyncScreen';
+import { st } from '../sync/texts';
 
 export function AdminDesk({
   desk,
@@ -87,6 +89,11 @@ export function AdminDesk({
             key: 'delivery',
             label: <span data-testid="admin-tab-delivery">{dt('settings.tab')}</span>,
             children: <DeliverySettingsTab />,
+          },
+          {
+            key: 'sync',
+            label: <span data-testid="admin-tab-sync">{st('tab')}</span>,
+            children: <SyncScreen mayEnrol />,
           },
           {
             key: 'audit',

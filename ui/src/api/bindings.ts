@@ -596,7 +596,12 @@ revealed: boolean,
 /**
  * 签章表（提交签章后）
  */
-signing: Array<SignerLine>, created_at: string, updated_at: string, accepted_on: string | null, due_on: string | null, registration_number: string | null, };
+signing: Array<SignerLine>, created_at: string, updated_at: string, accepted_on: string | null, due_on: string | null, registration_number: string | null, 
+/**
+ * Entries about this case the central server rejected, still in 需处理:
+ * the case shows the server's record with a banner linking to the inbox.
+ */
+sync_inbox: number, };
 
 export type SaveDraftInput = { case_id: string | null, version: number | null, applicant_id: string | null, draft: FilingDraft, };
 

@@ -32,7 +32,6 @@ export const READ_COMMANDS = [
   'access_log',
   'registration_counters',
   'find_historic',
-  'batch_signing',
   'certificate_queue',
   'certificate_sheets',
   'certificate_settings',
@@ -41,10 +40,8 @@ export const READ_COMMANDS = [
   'mail_desk',
   'pickup_find',
   'delivery_settings',
-  'monthly_form',
-  'announcement',
-  'stats_summary',
-  'supervisor_stats',
+  'sync_status',
+  'sync_inbox',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -71,7 +68,6 @@ export const CHANGE_COMMANDS = [
   'resubmit',
   'print_application_form',
   'expire_corrections',
-  'withdraw_case',
   'record_transfer',
   'check_transfer',
   'choose_payment_method',
@@ -96,13 +92,10 @@ export const CHANGE_COMMANDS = [
   'change_payment_method',
   'update_backup_settings',
   'run_backup',
-  'set_batch_signing_form',
   'save_intake_template',
   'import_filings',
   'cancel_filing_import',
   'submit_many_for_signing',
-  'print_batch_signing_form',
-  'record_batch_signature',
   'import_register',
   'set_registration_counter',
   'revoke_historic',
@@ -123,7 +116,11 @@ export const CHANGE_COMMANDS = [
   'hand_over',
   'print_handover_receipt',
   'update_delivery_settings',
-  'export_report',
+  'sync_now',
+  'discard_inbox_item',
+  'enrol_station',
+  'first_sync',
+  'cancel_first_sync',
 ] as const;
 
 export type Command = (typeof READ_COMMANDS)[number] | (typeof CHANGE_COMMANDS)[number];

@@ -40,6 +40,7 @@ import type { ListErrors } from './steps';
 import { ft } from './texts';
 import type { FilingTextKey } from './texts';
 import './filing.css';
+import { CaseSyncBanner } from '../sync/CaseSyncBanner';
 
 /** Autosave this long after the last change (an existing case only). */
 export const AUTOSAVE_MS = 20_000;
@@ -60,6 +61,11 @@ export type FilingWorkspaceProps = {
   onClose?: () => void;
   /** After every successful save, submission or signature. */
   onSaved?: (c: CaseDetail) => void;
+  /**
+   * 重做 a filing the server rejected: the case opens as stored, then the
+   * form takes what was entered (unsaved until the clerk saves it).
+   */
+  prefill?: FilingDraft;
 };
 
 export function FilingWorkspace(props: FilingWorkspaceProps) {
@@ -215,10 +221,12 @@ function WithdrawModal({
   );
 }
 
-function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
+function Workspace({ caseKey, onClose, onSaved, prefill }: FilingWorkspaceProps) {
   const { message } = AntApp.useApp();
   const [form] = Form.useForm();
   const initial = useMemo(() => newDraft(), []);
+  // Read once, when the case has loaded.
+  const prefillRef = useRef(prefill);
   const [ask, askNode] = useAsk();
 
   const [detail, setDetailState] = useState<CaseDetail | null>(null);
@@ -290,6 +298,12 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
       (c) => {
         if (!live) return;
         applyLoaded(c);
+        if (prefillRef.current) {
+          const d = toDraft(prefillRef.current);
+          form.setFields((Object.keys(d) as (keyof FilingDraft)[]).map((k) => ({ name: [k], value: d[k] })));
+          dirtyRef.current = true;
+          setDirtyUI(true);
+        }
         setStep(isAutosavable(c) ? 0 : REVIEW_STEP);
         setLoading(false);
       },
@@ -302,7 +316,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
     return () => {
       live = false;
     };
-  }, [caseKey, applyLoaded]);
+  }, [caseKey, applyLoaded, form]);
 
   // Focus: the first field of a step on arrival, or the field with a problem.
   const mounted = useRef(false);
@@ -767,6 +781,7 @@ function Workspace({ caseKey, onClose, onSaved }: FilingWorkspaceProps) {
         }))}
       />
 
+      {detail && <CaseSyncBanner count={detail.sync_inbox} />}
       {saveError && (
         <Alert
           className="filing-alert"

@@ -101,6 +101,7 @@ export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
     accepted_on: null,
     due_on: null,
     registration_number: null,
+    sync_inbox: 0,
     ...over,
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Badge, Button, Empty, Spin, Tabs, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { TabsProps } from 'antd';
@@ -16,6 +16,7 @@ import { PaymentsDesk } from '../payments/PaymentsDesk';
 import { CertificateDesk } from '../certificates/CertificateDesk';
 import { ReviewWorkspace } from '../review/ReviewWorkspace';
 import type { ReviewRow } from '../review/ReviewWorkspace';
+import { useSyncPulled } from '../sync/useSyncStatus';
 
 const APPLICANTS = 'applicants';
 
@@ -63,6 +64,15 @@ export function DeskPage({
     setReloadKey((k) => k + 1);
     onReload();
   };
+  // Work done at another station (or the server's numbers) arrived: the queues show it.
+  const reloadRef = useRef(onReload);
+  reloadRef.current = onReload;
+  useSyncPulled(
+    useCallback(() => {
+      setReloadKey((k) => k + 1);
+      reloadRef.current();
+    }, []),
+  );
   const queues = overview?.queues ?? [];
 
   // A case found in the top bar opens as a click on its queue row would: the

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
-import { Badge, Button, Empty, Layout, Menu, Space, Switch, Tag, Tooltip, Typography } from 'antd';
+import { Badge, Button, Drawer, Empty, Layout, Menu, Space, Switch, Tooltip, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import {
   AuditOutlined,
@@ -13,7 +13,6 @@ import {
   LogoutOutlined,
   MoneyCollectOutlined,
   SettingOutlined,
-  CloudServerOutlined,
 } from '@ant-design/icons';
 import type { ApiError, AppStatus, CaseHit, Desk, DeskOverview, SessionView, SettingsView } from '../api/bindings';
 import { api } from '../api/client';
@@ -26,6 +25,11 @@ import { RoleTags } from '../admin/StaffTab';
 import { useCorrectionsWithdrawn } from './useCorrectionsWithdrawn';
 import { AttachableProvider } from '../shared/files';
 import { useBackupFailed } from './useBackupFailed';
+import { SyncState } from '../sync/SyncState';
+import { SyncScreen } from '../sync/SyncScreen';
+import { useSyncStatus } from '../sync/useSyncStatus';
+import { onOpenSync } from '../sync/syncNav';
+import { st } from '../sync/texts';
 
 const DESK_ICON: Record<Desk, ReactNode> = {
   counter: <FileAddOutlined />,
@@ -62,6 +66,11 @@ export function MainFrame({
   onSettingsSaved: (s: SettingsView) => void;
 }) {
   const desks = session.desks;
+  const { status: syncStatus } = useSyncStatus();
+  const [syncOpen, setSyncOpen] = useState(false);
+  useEffect(() => onOpenSync(() => setSyncOpen(true)), []);
+  // Enrolling an office of its own is the administrator's (the core checks it again).
+  const mayEnrol = desks.some((d) => d.desk === 'admin');
   // 补正逾期视为撤回: once after sign-in, then hourly (counter and admin only).
   useCorrectionsWithdrawn();
   // A scheduled backup that failed is told at once (the reason stays in 管理 → 备份).
@@ -138,11 +147,7 @@ export function MainFrame({
             <Typography.Text strong data-testid="office-station">
               {status.office?.name ?? ''} · {status.station_name}
             </Typography.Text>
-            <Tooltip title={t('frame.sync.noServer')}>
-              <Tag icon={<CloudServerOutlined />} color="default" data-testid="sync-state">
-                {t('frame.sync.offline', { count: status.pending_sync })}
-              </Tag>
-            </Tooltip>
+            <SyncState status={syncStatus} onOpen={() => setSyncOpen(true)} />
           </Space>
           <div className="frame-search">
             <GlobalSearch desks={desks} onOpenAt={openAt} />
@@ -198,6 +203,16 @@ export function MainFrame({
           </AttachableProvider>
         </Layout.Content>
       </Layout>
+      <Drawer
+        open={syncOpen}
+        title={st('drawer.title')}
+        width={880}
+        onClose={() => setSyncOpen(false)}
+        destroyOnHidden
+        data-testid="sync-drawer"
+      >
+        <SyncScreen mayEnrol={mayEnrol} />
+      </Drawer>
     </Layout>
   );
 }

@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { t } from '../i18n';
 import { applyFieldErrors } from '../shared/formErrors';
 import { formKeys } from '../shared/keyboard';
+import { st } from '../sync/texts';
 
 type SetupValues = {
   office: { name: string; office_code: string; reg_prefix: string; province_code: string };
@@ -27,7 +28,7 @@ const FIELDS = [
 export const DEFAULT_PROVINCE = '33';
 export const DEFAULT_REG_PREFIX = '浙作登字';
 
-export function SetupScreen({ status, onDone }: { status: AppStatus; onDone: (s: SessionView) => void }) {
+export function SetupScreen({ status, onDone, onJoin }: { status: AppStatus; onDone: (s: SessionView) => void; onJoin?: () => void }) {
   const [form] = Form.useForm<SetupValues>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ err: ApiError; rest: FieldError[] } | null>(null);
@@ -69,6 +70,18 @@ export function SetupScreen({ status, onDone }: { status: AppStatus; onDone: (s:
       <Card className="setup-card" variant="borderless">
         <Typography.Title level={3}>{t('setup.title')}</Typography.Title>
         <Typography.Paragraph type="secondary">{t('setup.intro')}</Typography.Paragraph>
+        {onJoin && (
+          <Alert
+            className="form-alert"
+            type="info"
+            message={st('join.chooseHint')}
+            action={
+              <Button onClick={onJoin} data-testid="setup-join">
+                {st('join.choose')}
+              </Button>
+            }
+          />
+        )}
         <Form<SetupValues>
           form={form}
           name="setup"

@@ -18,6 +18,7 @@ import { ChecklistPanel, DuplicatesPanel, HistoryPanel, IdChecksPanel, Materials
 import { rt } from './texts';
 import './review.css';
 import { DEADLINE_COLOR } from '../shared/deadline';
+import { CaseSyncBanner } from '../sync/CaseSyncBanner';
 
 export type ReviewDesk = 'first_review' | 'final_review';
 
@@ -370,6 +371,7 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
           </Button>
         )}
       </div>
+      {detail && <CaseSyncBanner count={detail.sync_inbox} />}
 
       {error && (
         <DecisionError

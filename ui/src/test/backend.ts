@@ -1,6 +1,6 @@
 // A fake core for component tests, on top of @tauri-apps/api/mocks' mockIPC.
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { ApiError, Desk, DeskOverview, ErrorKind, FieldError } from '../api/bindings';
+import type { ApiError, Desk, DeskOverview, ErrorKind, FieldError, SyncStatusView } from '../api/bindings';
 import { CHANGE_COMMANDS, READ_COMMANDS, type Command as ShellCommand } from '../api/commands';
 
 /** The shell's commands, and the plugins' (`plugin:dialog|open`). */
@@ -29,6 +29,24 @@ const QUEUE_LABELS: Record<Desk, { queue: DeskOverview['queues'][number]['queue'
 /** Every command the shell registers: a handler for anything else fails the test. */
 const KNOWN: ReadonlySet<string> = new Set<string>([...READ_COMMANDS, ...CHANGE_COMMANDS]);
 
+/** A station that works alone: the header's 单机. */
+export const aloneSync: SyncStatusView = {
+  enrolled: false,
+  server_url: null,
+  station_name: null,
+  office_name: null,
+  ca_fingerprint: null,
+  enrolled_at: null,
+  last_success: null,
+  last_attempt: null,
+  last_error: null,
+  offline: false,
+  pending: 0,
+  inbox: 0,
+  cursor: 0,
+  snapshot: null,
+};
+
 /** Default answers: empty queues, so the frame can render. */
 export const defaultHandlers: Partial<Record<Command, Handler>> = {
   desk_overview: (args) => {
@@ -44,6 +62,8 @@ export const defaultHandlers: Partial<Record<Command, Handler>> = {
   logout: () => null,
   // The database opened: no damage to describe.
   damaged_database: () => null,
+  // A station that works alone (not enrolled with a central server).
+  sync_status: () => aloneSync,
   // The certificate desk: nothing waiting, no print service.
   certificate_queue: () => [],
   system_printers: () => ({ service: false, printers: [] }),

@@ -31,3 +31,4 @@ mod settings;
 mod staff;
 mod stats;
 mod sync;
+mod sync_banner;
