@@ -68,7 +68,7 @@ pub enum AdoptError {
     Record(#[from] RecordError),
     #[error(transparent)]
     Station(#[from] StationError),
-    #[error("数据库出错：{0}（没有写入任何内容）")]
+    #[error("数据库出错：{}（没有写入任何内容）", crate::pg_detail(.0))]
     Db(#[from] tokio_postgres::Error),
 }
 

@@ -160,7 +160,7 @@ enum MainError {
     Tls(#[from] TlsError),
     #[error(transparent)]
     Station(#[from] StationError),
-    #[error("数据库出错：{0}")]
+    #[error("数据库出错：{}", regdesk_server::pg_detail(.0))]
     Db(#[from] tokio_postgres::Error),
     #[error("服务器运行出错：{0}")]
     Serve(std::io::Error),

@@ -1,10 +1,12 @@
 //! The one office this server keeps (`office` table, made by `init` or `adopt`).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use regdesk_domain::error::FieldError;
 use regdesk_domain::office::{Office, OfficeInput};
 use regdesk_domain::staff::{self, Role};
-use regdesk_sync::protocol::{Cell, Column, OfficeInfo, Row};
+use regdesk_sync::protocol::{Cell, OfficeInfo, Row};
 use tokio_postgres::GenericClient;
 
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +15,7 @@ pub enum OfficeError {
     Invalid(String),
     #[error("本服务器已建立登记机构“{name}”（{code}）：一台服务器只保存一个机构的记录")]
     Exists { name: String, code: String },
-    #[error("数据库出错：{0}")]
+    #[error("数据库出错：{}", crate::pg_detail(.0))]
     Db(#[from] tokio_postgres::Error),
 }
 
@@ -113,9 +115,6 @@ pub struct FirstRows {
     pub rows: Vec<(String, String, Row)>,
 }
 
-/// The settings a workstation starts with (`settings` defaults, DOMAIN.md §6–§7).
-const DEFAULT_IDLE_LOCK_MINUTES: i64 = 10;
-
 /// Hashes a password as the store does: Argon2id with the argon2 crate's
 /// default parameters (m=19456 KiB, t=2, p=1), a random salt, PHC string.
 pub fn hash_password(password: &str) -> Result<String, OfficeError> {
@@ -125,22 +124,6 @@ pub fn hash_password(password: &str) -> Result<String, OfficeError> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| OfficeError::Invalid(format!("密码哈希失败：{e}")))
-}
-
-/// A time as the store's columns hold it (rusqlite's text form of a UTC time).
-fn store_time(at: DateTime<Utc>) -> String {
-    at.format("%F %T%.f%:z").to_string()
-}
-
-fn col(name: &str, value: Cell) -> Column {
-    Column {
-        name: name.to_string(),
-        value,
-    }
-}
-
-fn text(s: &str) -> Cell {
-    Cell::Text(s.to_string())
 }
 
 /// Checks `input` with the rules of a workstation's first start and makes the
@@ -173,64 +156,62 @@ pub fn first_rows(input: &InitInput, now: DateTime<Utc>) -> Result<FirstRows, Of
             ))
         }
     };
-    let hash = hash_password(&input.admin_password)?;
-    let at = store_time(now);
-    let secs = u64::try_from(now.timestamp()).unwrap_or(0);
-    let admin_id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        secs,
-        now.timestamp_subsec_nanos(),
-    ))
-    .to_string();
-    let office_row = vec![
-        col("id", Cell::Int(1)),
-        col("name", text(&office.name)),
-        col("office_code", text(&office.office_code)),
-        col("reg_prefix", text(&office.reg_prefix)),
-        col("province_code", text(&office.province_code)),
-        col("province_name", text(&office.province_name)),
-        col("version", Cell::Int(1)),
-        col("created_at", text(&at)),
-    ];
-    let settings_row = vec![
-        col("id", Cell::Int(1)),
-        col("idle_lock_minutes", Cell::Int(DEFAULT_IDLE_LOCK_MINUTES)),
-        col("version", Cell::Int(1)),
-        col("review_working_days", Cell::Int(30)),
-        col("correction_notice_days", Cell::Int(7)),
-        col("correction_period_days", Cell::Int(30)),
-        col("fee_per_work_fen", Cell::Int(15_000)),
-        col("backup_dir", text("")),
-        col("backup_keep", Cell::Int(7)),
-        col("backup_every_hours", Cell::Int(24)),
-    ];
-    let staff_row = vec![
-        col("id", text(&admin_id)),
-        col("username", text(&username)),
-        col("display_name", text(&name)),
-        col("roles", text(Role::Admin.code())),
-        col("password_hash", text(&hash)),
-        col("disabled", Cell::Int(0)),
-        col("failed_logins", Cell::Int(0)),
-        col("locked_until", Cell::Null),
-        col("must_change_password", Cell::Int(0)),
-        col("version", Cell::Int(1)),
-        col("created_at", text(&at)),
-        col("updated_at", text(&at)),
-    ];
-    let key = |v: serde_json::Value| serde_json::Value::Array(vec![v]).to_string();
-    Ok(FirstRows {
-        office,
-        rows: vec![
-            ("office".into(), key(1.into()), office_row),
-            ("settings".into(), key(1.into()), settings_row),
-            ("staff".into(), key(admin_id.clone().into()), staff_row),
-        ],
-        admin_id,
-    })
+    // The rows are made by a workstation's own first start, in a scratch
+    // database that is then thrown away: the record starts with exactly the
+    // rows (and row shapes, defaults included) every workstation has.
+    let scratch = tempfile::tempdir().map_err(|e| OfficeError::Invalid(format!("临时目录：{e}")))?;
+    let mut secret = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut secret);
+    let keys = regdesk_store::keys::StationKeys::from_secret(
+        secret,
+        regdesk_store::keys::KeyHome::EnvFile(scratch.path().join("key")),
+    );
+    let store_error = |e: regdesk_store::StoreError| OfficeError::Invalid(e.to_string());
+    let store =
+        regdesk_store::Store::open_with_keys(scratch.path(), Arc::new(FixedClock(now)), keys).map_err(store_error)?;
+    store
+        .setup_office(&regdesk_store::SetupInput {
+            office: input.office.clone(),
+            station_name: "中心服务器".into(),
+            admin: regdesk_store::NewStaffInput {
+                username: username.clone(),
+                display_name: name,
+                roles: vec![Role::Admin],
+                password: input.admin_password.clone(),
+            },
+        })
+        .map_err(store_error)?;
+    let mut rows = Vec::new();
+    let mut admin_id = None;
+    for r in store.shared_rows().map_err(store_error)? {
+        if r.table == "staff" {
+            let is_admin = r
+                .row
+                .iter()
+                .any(|c| c.name == "username" && c.value == Cell::Text(username.clone()));
+            if is_admin {
+                admin_id = r.row.iter().find(|c| c.name == "id").and_then(|c| match &c.value {
+                    Cell::Text(t) => Some(t.clone()),
+                    _ => None,
+                });
+            }
+        }
+        rows.push((r.table, r.key, r.row));
+    }
+    drop(store);
+    let admin_id = admin_id.ok_or_else(|| OfficeError::Invalid("首位管理员未能建立".into()))?;
+    Ok(FirstRows { office, rows, admin_id })
 }
 
-/// The command-line option a field of [`first_rows`]'s checks comes from.
+/// The time `init` runs at, for the scratch workstation.
+struct FixedClock(DateTime<Utc>);
+
+impl regdesk_store::Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
 fn option_name(field: &str) -> &str {
     match field {
         "name" => "--office-name",
@@ -299,17 +280,24 @@ mod tests {
             .to_utc();
         let first = first_rows(&input(), now).unwrap();
         assert_eq!(first.office.office_code, "ZJ");
+        // What a workstation's first start makes, defaults included.
         let tables: Vec<&str> = first.rows.iter().map(|(t, _, _)| t.as_str()).collect();
-        assert_eq!(tables, ["office", "settings", "staff"]);
+        for t in ["office", "settings", "staff", "delivery_settings"] {
+            assert!(tables.contains(&t), "{t} in {tables:?}");
+        }
         for (table, key, row) in &first.rows {
             assert!(regdesk_sync::is_shared_table(table));
-            let names: Vec<String> = row.iter().map(|c| c.name.clone()).collect();
-            assert_eq!(names, station_columns(table), "{table}");
             assert!(key.starts_with('[') && key.ends_with(']'), "{key}");
+            if table == "office" || table == "staff" {
+                let names: Vec<String> = row.iter().map(|c| c.name.clone()).collect();
+                let expected = station_columns(table);
+                assert_eq!(names[..expected.len()], expected[..], "{table}");
+            }
         }
-        assert_eq!(first.rows[0].1, "[1]");
-        assert_eq!(first.rows[2].1, format!("[\"{}\"]", first.admin_id));
-        let staff = &first.rows[2].2;
+        let row = |t: &str| first.rows.iter().find(|(table, _, _)| table == t).unwrap();
+        assert_eq!(row("office").1, "[1]");
+        assert_eq!(row("staff").1, format!("[\"{}\"]", first.admin_id));
+        let staff = &row("staff").2;
         let get = |n: &str| staff.iter().find(|c| c.name == n).unwrap().value.clone();
         assert_eq!(get("roles"), Cell::Text("admin".into()));
         assert_eq!(get("created_at"), Cell::Text("2026-12-06 10:00:00.250+00:00".into()));

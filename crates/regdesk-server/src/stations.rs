@@ -42,7 +42,7 @@ pub enum StationError {
     NoSuchStation(String),
     #[error("服务器尚未建立登记机构：请先运行 regdesk-server init（或 adopt）")]
     NoOffice,
-    #[error("数据库出错：{0}")]
+    #[error("数据库出错：{}", crate::pg_detail(.0))]
     Db(#[from] tokio_postgres::Error),
 }
 

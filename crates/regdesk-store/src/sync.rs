@@ -277,6 +277,32 @@ pub(crate) fn write_row(
             ),
         ));
     }
+    // A case's search entries are this station's own: they follow the row.
+    let case_id = match (table, key_values.first()) {
+        ("cases", Some(Value::Text(id))) => Some(id.clone()),
+        _ => None,
+    };
+    let old_search: Option<i64> = match &case_id {
+        Some(id) => conn
+            .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .flatten(),
+        None => None,
+    };
+    let written = write_columns(conn, t, table, &key_values, after);
+    if let (Ok(()), Some(id)) = (&written, &case_id) {
+        crate::cases::reindex_applied(conn, id, old_search)?;
+    }
+    written
+}
+
+fn write_columns(
+    conn: &Connection,
+    t: &AuditedTable,
+    table: &str,
+    key_values: &[Value],
+    after: Option<&[Column]>,
+) -> Result<()> {
     let cond = key_condition(t, 1);
     let Some(cols) = after else {
         conn.prepare_cached(&format!("DELETE FROM main.{} WHERE {cond}", quote(&t.name)))?
@@ -402,7 +428,7 @@ fn outbox_count(conn: &Connection) -> Result<u32> {
 
 const ENTRY_COLS: &str =
     "COALESCE(j.push_seq, 0), j.id, j.station_id, j.staff_id, j.at, j.command, j.entity, j.entity_id, \
-     j.entity_version, j.payload, j.payload_format, j.effects";
+     j.entity_version, j.payload, j.payload_format, j.effects, j.seq";
 
 /// A journal row as the protocol's [`Entry`].
 fn entry_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<Entry, String>> {
@@ -629,7 +655,14 @@ impl Store {
         let mut stmt = conn.prepare(&format!(
             "SELECT {ENTRY_COLS} FROM journal j WHERE j.origin_id IS NULL ORDER BY j.seq"
         ))?;
-        let rows = stmt.query_map([], entry_of)?;
+        // The history keeps each entry's place in this station's whole journal.
+        let rows = stmt.query_map([], |r| {
+            let seq: i64 = r.get(12)?;
+            Ok(entry_of(r)?.map(|mut e| {
+                e.station_seq = seq;
+                e
+            }))
+        })?;
         let mut out = Vec::new();
         for r in rows {
             out.push(r?.map_err(StoreError::Corrupt)?);
@@ -872,18 +905,20 @@ impl Store {
     }
 
     /// The state hash of this station's record: [`regdesk_sync::state_hash`]
-    /// over the recorded digest of every row of the shared tables; equal to
-    /// the server's when both hold the same rows.
+    /// over the digest of every row of the shared tables as they stand now
+    /// (computed afresh, not read from `audit_rows`, whose digest of a row
+    /// recorded before a migration added a column covers the older columns
+    /// only); equal to the server's when both hold the same rows.
     pub fn state_hash(&self) -> Result<String> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT tbl, key, digest FROM audit_rows")?;
-        let rows: Vec<(String, String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let rows = self.shared_rows()?;
+        let digests: Vec<String> = rows
+            .iter()
+            .map(|r| regdesk_sync::row_digest(&r.table, &r.key, &r.row))
+            .collect();
         Ok(regdesk_sync::state_hash(
             rows.iter()
-                .filter(|(t, _, _)| regdesk_sync::is_shared_table(t))
-                .map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())),
+                .zip(&digests)
+                .map(|(r, d)| (r.table.as_str(), r.key.as_str(), d.as_str())),
         ))
     }
 
