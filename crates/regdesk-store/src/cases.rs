@@ -304,6 +304,56 @@ fn search_body(serial: &str, applicant: &str, d: &FilingDraft, regno: Option<&st
         .join(" ")
 }
 
+/// The row id of a case's search entry, made where the case is indexed (each
+/// time it changes) and then carried with the case row to every station: the
+/// milliseconds of the change then 15 bits of SHA-256 of the case id, so the
+/// cases changed last sort last (a search lists them first) and two stations
+/// almost never pick one number.
+pub(crate) fn new_search_rowid(
+    conn: &rusqlite::Connection,
+    case_id: &str,
+    at: DateTime<Utc>,
+    old: Option<i64>,
+) -> Result<i64> {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(format!("regdesk-search\0{case_id}").as_bytes());
+    let low = i64::from(u16::from_be_bytes([d[0], d[1]]) >> 1);
+    let ms = at.timestamp_millis().max(0);
+    // Past every entry here too, should the clock be behind them.
+    let last: i64 = conn
+        .query_row("SELECT rowid FROM case_search ORDER BY rowid DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or(0);
+    let rowid = (ms << 15 | low).max(old.map_or(1, |o| o + 1)).max(last + 1);
+    Ok(rowid)
+}
+
+/// After a case row came from the server (a pull or a snapshot): its search
+/// entries follow it, under the row id the row names (`old`: the row id it
+/// named here before, `None` for a case new to this station).
+pub(crate) fn reindex_applied(conn: &rusqlite::Connection, case_id: &str, old: Option<i64>) -> Result<()> {
+    if let Some(old) = old {
+        conn.execute("DELETE FROM case_search WHERE rowid = ?1", [old])?;
+        crate::grams::remove(conn, old)?;
+    }
+    let named: Option<Option<i64>> = conn
+        .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [case_id], |r| r.get(0))
+        .optional()?;
+    let Some(Some(rowid)) = named else {
+        return Ok(());
+    };
+    let r = load(conn, case_id)?;
+    let body = search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref());
+    conn.execute("DELETE FROM case_search WHERE rowid = ?1", [rowid])?;
+    conn.execute(
+        "INSERT INTO case_search (rowid, case_id, body) VALUES (?3, ?1, ?2)",
+        params![case_id, body, rowid],
+    )?;
+    crate::grams::put(conn, rowid, &body)
+}
+
 fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {
     let old: Option<i64> = tx
         .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [&r.id], |row| {
@@ -316,11 +366,11 @@ fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {
         crate::grams::remove(tx, old)?;
     }
     let body = search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref());
+    let rowid = new_search_rowid(tx, &r.id, r.updated_at, old)?;
     tx.execute(
-        "INSERT INTO case_search (case_id, body) VALUES (?1, ?2)",
-        params![r.id, body],
+        "INSERT INTO case_search (rowid, case_id, body) VALUES (?3, ?1, ?2)",
+        params![r.id, body, rowid],
     )?;
-    let rowid = tx.last_insert_rowid();
     crate::grams::put(tx, rowid, &body)?;
     tx.execute("UPDATE cases SET search_rowid = ?2 WHERE id = ?1", params![r.id, rowid])?;
     tx.execute("DELETE FROM case_identity_files WHERE case_id = ?1", [&r.id])?;
