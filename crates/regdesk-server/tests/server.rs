@@ -417,7 +417,7 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     let state = get_state(&http, &server, Some(&third.credential)).await;
     assert_eq!(state.status(), StatusCode::OK);
     let state: StateReply = state.json().await.unwrap();
-    assert_eq!(state.rows, 3, "office, settings and the first admin");
+    assert_eq!(state.rows, 4, "office, settings, delivery settings and the first admin");
     // The office's first rows come down to a station.
     let pulled: PullReply = versioned(http.post(server.url(PATH_PULL)))
         .bearer_auth(&third.credential)
@@ -435,7 +435,7 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         .iter()
         .map(|e| e.table.as_str())
         .collect();
-    assert_eq!(tables, ["office", "settings", "staff"]);
+    assert_eq!(tables, ["delivery_settings", "office", "settings", "staff"]);
 
     // Two enrolments of one station id at once (two codes): one station, the other refused in words.
     let (code6, code7) = (add_code(&dir, "受理窗口6", &[]), add_code(&dir, "受理窗口7", &[]));
