@@ -109,32 +109,7 @@ impl AuditedTable {
 
 /// The office's name for a table, for reports (its SQL name if it has none).
 pub(crate) fn table_label(name: &str) -> &str {
-    match name {
-        "station" => "工作站",
-        "office" => "登记机构",
-        "staff" => "工作人员",
-        "settings" => "系统设置",
-        "cases" => "案件",
-        "calendar_years" => "工作日历",
-        "applicants" => "申请人",
-        "files" => "附件",
-        "serial_counters" => "流水号计数器",
-        "applicant_proofs" => "身份证明文件",
-        "transfers" => "转账记录",
-        "allocations" => "转账分配",
-        "statement_imports" => "对账单导入",
-        "statement_lines" => "对账单明细",
-        "refunds" => "退费",
-        "invoices" => "电子发票",
-        "money_events" => "收费记录",
-        "registration_counters" => "登记号计数器",
-        "registration_numbers" => "登记号台账",
-        "historic_registrations" => "历史登记",
-        "review_log" => "审查记录",
-        "office_tree" => "机构树",
-        "case_counts" => "案件计数",
-        other => other,
-    }
+    regdesk_sync::table_label(name)
 }
 
 /// The audited tables of the database, read from its schema.
