@@ -827,23 +827,28 @@ impl NumberAuditLine {
 
     /// The unknown serials as numbers' text, runs as `FIRST–LAST`.
     pub fn unknown_text(&self) -> Vec<String> {
-        let n = |serial| RegistrationNumber {
-            prefix: self.prefix.clone(),
-            year: self.year,
-            letter: self.letter,
-            serial,
-        };
-        self.unknown
-            .iter()
-            .map(|r| {
-                if r.first == r.last {
-                    n(r.first).to_string()
-                } else {
-                    format!("{}–{:08}", n(r.first), r.last)
-                }
-            })
-            .collect()
+        runs_text(&self.prefix, self.year, self.letter, &self.unknown)
     }
+}
+
+/// Runs of one series as numbers' text: `浙作登字-2026-F-00000002` or
+/// `浙作登字-2026-F-00000002–00000005`.
+pub fn runs_text(prefix: &str, year: i32, letter: char, runs: &[SerialRun]) -> Vec<String> {
+    let n = |serial| RegistrationNumber {
+        prefix: prefix.to_string(),
+        year,
+        letter,
+        serial,
+    };
+    runs.iter()
+        .map(|r| {
+            if r.first == r.last {
+                n(r.first).to_string()
+            } else {
+                format!("{}–{:08}", n(r.first), r.last)
+            }
+        })
+        .collect()
 }
 
 /// Audits one prefix/year/letter: serials `1..=high` are issued; `fates` are

@@ -13,7 +13,7 @@ use tokio_postgres::Transaction;
 
 use super::rows::{self, describe, text, Current};
 use super::stmts::{Stmts, S};
-use super::{corrupt, numbers, RecordError};
+use super::{corrupt, leases, numbers, RecordError};
 
 /// A permanent refusal of one entry.
 pub(crate) struct Rejection {
@@ -29,7 +29,7 @@ fn reject(code: RejectCode, reason: impl Into<String>) -> Rejection {
 }
 
 /// The record's rows for the keys an entry touches, in the entry's order.
-type Touched = Vec<(String, String, Option<Current>)>;
+pub(crate) type Touched = Vec<(String, String, Option<Current>)>;
 
 /// The push's transaction: the office's cursor, locked by the push until it
 /// commits, and where it stands.
@@ -147,6 +147,24 @@ pub(crate) async fn decide(
         };
     }
     let seq = batch.cursor + 1;
+    let outcome = match outcome {
+        // A refused approval's leased number is voided with the refusal as its reason.
+        Err(mut r) => {
+            let voided = leases::void_carried(&tx, &entry, &r.reason).await?;
+            if !voided.is_empty() {
+                r.reason = format!(
+                    "{}（本工作站离线终审时使用的登记号 {} 已作废，电子证书随之撤回；请按上述原因处理后重新终审）",
+                    r.reason,
+                    voided.join("、")
+                );
+            }
+            Err(r)
+        }
+        Ok(()) => {
+            leases::mark_used(&tx, &entry).await?;
+            Ok(())
+        }
+    };
     let verdict = match outcome {
         Err(r) => Verdict::Rejected {
             code: r.code,
@@ -286,22 +304,10 @@ async fn check(
             ),
         )));
     }
-    // Registration numbers of enrolled stations come only from the record.
+    // Registration numbers of enrolled stations come from the record, or from the station's lease.
     if entry.command == "final_review" {
-        let numbered = entry.effects.iter().zip(touched).find(|(e, (_, _, current))| {
-            matches!(e.table.as_str(), "registration_counters" | "registration_numbers")
-                || (e.table == "cases"
-                    && e.after.as_deref().and_then(|r| text(r, "registration_number"))
-                        != current.as_ref().and_then(|c| text(&c.row, "registration_number")))
-        });
-        if let Some((e, _)) = numbered {
-            return Ok(Err(reject(
-                RejectCode::Malformed,
-                format!(
-                    "这条终审记录自行分配了登记号（{}）：已加入服务器的工作站由服务器分配登记号。请升级本工作站的 RegDesk 后重新终审",
-                    describe(&e.table, &e.key, e.after.as_deref())
-                ),
-            )));
+        if let Err(r) = leases::check_carried(tx, entry, touched).await? {
+            return Ok(Err(r));
         }
     }
     let staff_id = entry.staff_id.clone().unwrap_or_default();
