@@ -793,7 +793,6 @@ pub enum SerialFate {
 /// 号码核对：一个 前缀/年份/字母 下发出的流水号（1 至最高号）及其去向；
 /// 平衡时 已发出 = 已使用 + 已作废 + 已交还 + 在外未用，且没有去向不明的号码。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct NumberAuditLine {
     pub prefix: String,
     pub year: i32,
@@ -816,8 +815,7 @@ pub struct NumberAuditLine {
 impl NumberAuditLine {
     /// Every issued serial has exactly one known fate.
     pub fn balanced(&self) -> bool {
-        self.unknown.is_empty()
-            && self.issued == self.used + self.voided + self.returned + self.outstanding
+        self.unknown.is_empty() && self.issued == self.used + self.voided + self.returned + self.outstanding
     }
 
     /// How many serials have no known fate.
@@ -1191,7 +1189,10 @@ mod tests {
             l.give_back(&num("浙作登字-2026-F-00000009")).unwrap_err().code(),
             "not_held"
         );
-        assert_eq!(l.state_of(&num("浙作登字-2026-F-00000002")), Some(&SerialState::Returned));
+        assert_eq!(
+            l.state_of(&num("浙作登字-2026-F-00000002")),
+            Some(&SerialState::Returned)
+        );
         // A returned serial is never given out by this station again.
         assert_eq!(l.allocate(P, 2026, 'F').unwrap().serial, 4);
         assert_eq!(l.remaining(P, 2026, 'F'), 2);
@@ -1238,7 +1239,11 @@ mod tests {
         assert!(!line.balanced());
         assert_eq!(
             line.unknown,
-            vec![SerialRun { first: 2, last: 3 }, SerialRun { first: 5, last: 6 }, SerialRun { first: 9, last: 9 }]
+            vec![
+                SerialRun { first: 2, last: 3 },
+                SerialRun { first: 5, last: 6 },
+                SerialRun { first: 9, last: 9 }
+            ]
         );
         assert_eq!(line.unknown_count(), 5);
         assert_eq!((line.used, line.voided), (1, 1));
@@ -1252,6 +1257,9 @@ mod tests {
         );
         // Nothing issued, nothing known: balanced.
         assert!(audit_serials(P, 2026, 'F', 0, &[]).balanced());
-        assert_eq!(audit_serials(P, 2026, 'F', 2, &[]).unknown, vec![SerialRun { first: 1, last: 2 }]);
+        assert_eq!(
+            audit_serials(P, 2026, 'F', 2, &[]).unknown,
+            vec![SerialRun { first: 1, last: 2 }]
+        );
     }
 }

@@ -484,7 +484,9 @@ async fn numbers(database: &Database, cmd: &NumbersCmd) -> Result<(), MainError>
     if audit.balanced {
         Ok(())
     } else {
-        Err(MainError::Unbalanced(audit.series.iter().map(|l| l.unknown_count()).sum()))
+        Err(MainError::Unbalanced(
+            audit.series.iter().map(|l| l.unknown_count()).sum(),
+        ))
     }
 }
 

@@ -1056,7 +1056,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(approval.command, "final_review");
-        assert!(out.iter().all(|e| e.effects.iter().all(|x| x.table != "registration_counters")));
+        assert!(out
+            .iter()
+            .all(|e| e.effects.iter().all(|x| x.table != "registration_counters")));
         // The same answer again (nothing pushed yet) changes nothing and writes nothing.
         let before = journal(&o);
         o.f.store.apply_lease(&reply).unwrap();
@@ -1109,12 +1111,7 @@ mod tests {
         assert_eq!(o.f.store.give_back_leased_numbers(&o.admin).unwrap(), 2);
         let request = o.f.store.lease_request().unwrap().unwrap();
         assert_eq!(request.give_back, vec![number(&s0, 9), number(&s0, 10)]);
-        o.f.store
-            .apply_lease(&LeaseReply {
-                held: vec![],
-                ..next
-            })
-            .unwrap();
+        o.f.store.apply_lease(&LeaseReply { held: vec![], ..next }).unwrap();
         // Given back, and no case waits for final review: nothing more to ask.
         assert_eq!(o.f.store.lease_request().unwrap(), None);
         assert!(o.f.store.verify_audit().unwrap().ok);

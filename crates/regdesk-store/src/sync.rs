@@ -28,14 +28,14 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, Utc};
+use regdesk_domain::category::WorkCategory;
+use regdesk_domain::regno::RegistrationNumber;
 use regdesk_domain::staff::Permission;
 use regdesk_domain::FieldError;
 use regdesk_sync::protocol::{
     Cell, Column, Entry, EntryVerdict, LeaseReply, LeaseRequest, OfficeInfo, PulledEntry, RejectCode, RowEffect,
     SeriesKey, SnapshotChunk, SnapshotRequest, SnapshotRow, Verdict,
 };
-use regdesk_domain::category::WorkCategory;
-use regdesk_domain::regno::RegistrationNumber;
 use regdesk_sync::station::{Enrolment, StationRecord, SyncOutcome};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -789,7 +789,9 @@ impl Store {
             return Ok(None);
         }
         let Some(prefix) = conn
-            .query_row("SELECT reg_prefix FROM office WHERE id = 1", [], |r| r.get::<_, String>(0))
+            .query_row("SELECT reg_prefix FROM office WHERE id = 1", [], |r| {
+                r.get::<_, String>(0)
+            })
             .optional()?
         else {
             return Ok(None);
@@ -798,8 +800,9 @@ impl Store {
         let year = day.year();
         let (_, letters) = crate::certificates::letters_on(&conn, day)?;
         let mut wanted: std::collections::BTreeSet<char> = std::collections::BTreeSet::new();
-        let mut stmt =
-            conn.prepare("SELECT DISTINCT category FROM cases WHERE state = 'awaiting_final_review' AND category IS NOT NULL")?;
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT category FROM cases WHERE state = 'awaiting_final_review' AND category IS NOT NULL",
+        )?;
         for code in stmt.query_map([], |r| r.get::<_, String>(0))? {
             if let Some(letter) = WorkCategory::from_code(&code?).and_then(|c| letters.letter_of(c)) {
                 wanted.insert(letter);
@@ -819,7 +822,12 @@ impl Store {
         )?;
         let give_back = stmt
             .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i32>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
             })?
             .map(|r| r.map(|(p, y, l, s)| format!("{p}-{y:04}-{l}-{s:08}")))
             .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -866,7 +874,11 @@ impl Store {
                 })?
                 .collect::<rusqlite::Result<Vec<(Serial, String)>>>()?;
             let known: std::collections::BTreeSet<Serial> = rows.iter().map(|(k, _)| k.clone()).collect();
-            let held: Vec<Serial> = rows.iter().filter(|(_, s)| s == "held").map(|(k, _)| k.clone()).collect();
+            let held: Vec<Serial> = rows
+                .iter()
+                .filter(|(_, s)| s == "held")
+                .map(|(k, _)| k.clone())
+                .collect();
             let returning: Vec<Serial> = rows
                 .iter()
                 .filter(|(_, s)| s == "returning")
@@ -1539,7 +1551,14 @@ fn void_leased(tx: &Transaction<'_>, entry: &Entry, reason: &str, now: DateTime<
         tx.execute(
             "UPDATE sync_number_leases SET state = 'voided', reason = ?5, changed_at = ?6
              WHERE prefix = ?1 AND year = ?2 AND letter = ?3 AND serial = ?4 AND state = 'used'",
-            params![number.prefix, number.year, number.letter.to_string(), serial, reason, now],
+            params![
+                number.prefix,
+                number.year,
+                number.letter.to_string(),
+                serial,
+                reason,
+                now
+            ],
         )?;
     }
     Ok(())

@@ -441,9 +441,17 @@ impl SyncClient {
     }
 
     /// Gives back unused leased numbers and tops up the station's leases.
-    pub async fn leases(&self, request: &crate::protocol::LeaseRequest) -> Result<crate::protocol::LeaseReply, SyncError> {
-        self.call(Method::POST, crate::protocol::PATH_LEASES, Some(request), REQUEST_TIMEOUT)
-            .await
+    pub async fn leases(
+        &self,
+        request: &crate::protocol::LeaseRequest,
+    ) -> Result<crate::protocol::LeaseReply, SyncError> {
+        self.call(
+            Method::POST,
+            crate::protocol::PATH_LEASES,
+            Some(request),
+            REQUEST_TIMEOUT,
+        )
+        .await
     }
 
     /// The server's cursor and state hash for this station's office.

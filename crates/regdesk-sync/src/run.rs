@@ -95,9 +95,9 @@ pub async fn sync_once<R: StationRecord>(record: &R, client: &SyncClient) -> Syn
         Ok(()) => {
             refresh_leases(record, client, &mut out).await;
             pull_all(record, client, &mut out, 0, None).await.map(|p| match p {
-            Pulled::Done => None,
-            Pulled::LocalWork => Some(LOCAL_WORK.to_string()),
-        })
+                Pulled::Done => None,
+                Pulled::LocalWork => Some(LOCAL_WORK.to_string()),
+            })
         }
         Err(e) => Err(e),
     };

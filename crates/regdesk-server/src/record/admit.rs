@@ -75,7 +75,7 @@ pub(crate) async fn decide(
     mut entry: Entry,
 ) -> Result<Verdict, RecordError> {
     // The entry's own savepoint: all of it or nothing, whatever the batch does.
-    let tx = outer.savepoint("entry").await?;
+    let mut tx = outer.savepoint("entry").await?;
     let (kept, taken, progress) = tokio::try_join!(
         async { tx.query_opt(stmts.get(S::VerdictById), &[&entry.id]).await },
         async {
@@ -139,10 +139,19 @@ pub(crate) async fn decide(
 
     let now = Utc::now();
     let mut outcome = check(&tx, stmts, &entry, &touched).await?;
-    if outcome.is_ok() {
-        outcome = match numbers::complete(&tx, stmts, &mut entry, now).await? {
-            numbers::Outcome::Done => Ok(()),
-            numbers::Outcome::Reject(r) => Err(r),
+    if outcome.is_ok() && numbers::may_number(&entry) {
+        // Numbering has its own savepoint: a case of the entry that cannot be
+        // numbered takes back the serials taken for the ones before it.
+        let numbering = tx.savepoint("numbering").await?;
+        outcome = match numbers::complete(&numbering, stmts, &mut entry, now).await? {
+            numbers::Outcome::Done => {
+                numbering.commit().await?;
+                Ok(())
+            }
+            numbers::Outcome::Reject(r) => {
+                numbering.rollback().await?;
+                Err(r)
+            }
             numbers::Outcome::Wait(reason) => return Ok(Verdict::RetryLater { reason }),
         };
     }

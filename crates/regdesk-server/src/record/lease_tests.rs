@@ -99,7 +99,11 @@ async fn leases_are_distinct_returns_are_leased_again_and_the_audit_balances() {
     assert_eq!(runs(&a), vec![(1, 14)]);
     let refused: Vec<&str> = a.not_taken_back.iter().map(|n| n.number.as_str()).collect();
     assert_eq!(refused, vec![number(25).as_str(), "乱码"]);
-    assert!(a.not_taken_back[0].reason.contains("不由本工作站持有"), "{:?}", a.not_taken_back);
+    assert!(
+        a.not_taken_back[0].reason.contains("不由本工作站持有"),
+        "{:?}",
+        a.not_taken_back
+    );
     // Giving back again (a lost answer) is harmless.
     assert_eq!(runs(&lease(&db, "A", back[..6].to_vec(), false).await), vec![(1, 14)]);
     // B leaves: gives back all it holds.
@@ -114,7 +118,9 @@ async fn leases_are_distinct_returns_are_leased_again_and_the_audit_balances() {
     assert!(matches!(v[0], Verdict::Accepted { .. }), "{v:?}");
     let c1 = record_row(&db, "cases", &key("c1")).await.unwrap();
     assert_eq!(text_of(&c1, "registration_number"), Some(number(1)));
-    assert!(record_row(&db, "registration_numbers", &key(&number(1))).await.is_some());
+    assert!(record_row(&db, "registration_numbers", &key(&number(1)))
+        .await
+        .is_some());
     // A's lease no longer holds it.
     assert_eq!(runs(&lease(&db, "A", vec![], false).await), vec![(2, 14)]);
 
@@ -130,7 +136,9 @@ async fn leases_are_distinct_returns_are_leased_again_and_the_audit_balances() {
     let (code, reason) = rejected(&push(&db, "A", vec![clash.clone()]).await[0]);
     assert_eq!(code, RejectCode::FourEyes);
     assert!(reason.contains(&format!("登记号 {} 已作废", number(2))), "{reason}");
-    assert!(record_row(&db, "registration_numbers", &key(&number(2))).await.is_none());
+    assert!(record_row(&db, "registration_numbers", &key(&number(2)))
+        .await
+        .is_none());
     let client = db.pool.get().await.unwrap();
     let r = client
         .query_one(
@@ -171,15 +179,13 @@ async fn leases_are_distinct_returns_are_leased_again_and_the_audit_balances() {
         (40, 4, 1, 3, 32),
         "{f:?}"
     );
-    let held: Vec<(&str, u64)> = audit
-        .leases
-        .iter()
-        .map(|s| (s.station_id.as_str(), s.unused))
-        .collect();
+    let held: Vec<(&str, u64)> = audit.leases.iter().map(|s| (s.station_id.as_str(), s.unused)).collect();
     assert_eq!(held, vec![("A", 12), ("C", 20)]);
     assert_eq!(audit.leases[0].numbers, vec![format!("{}–00000014", number(3))]);
     // Another year has nothing.
-    let other = super::super::numbers_audit(&db.pool, Some(office_year() - 1)).await.unwrap();
+    let other = super::super::numbers_audit(&db.pool, Some(office_year() - 1))
+        .await
+        .unwrap();
     assert!(other.series.is_empty() && other.leases.is_empty() && other.balanced);
 
     // A number with no record at all is named.
@@ -224,4 +230,28 @@ async fn a_lease_for_another_prefix_or_year_is_refused() {
         .unwrap_err();
         assert!(matches!(e, RecordError::BadRequest(_)), "{series:?}: {e}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_refused_while_being_numbered_takes_no_serial() {
+    let db = seeded().await;
+    // One entry approves c1 (numberable) and c3 (its category unknown to the record).
+    let mut e = approve("A", 1, "qian", "c1", "li");
+    let before = case("c3", "2026-000003", "awaiting_final_review", 3, &["li"], &[], None);
+    let mut after = case("c3", "2026-000003", "registered", 4, &["li"], &["qian"], None);
+    super::super::rows::set(&mut after, "category", t("不存在的类别"));
+    e.effects
+        .push(change("cases", &key("c3"), Some(&before), Some(after)));
+    let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
+    assert_eq!(code, RejectCode::Malformed, "{reason}");
+    // The serial taken for c1 went back with the refusal: the next approval gets 1.
+    let audit = super::super::numbers_audit(&db.pool, None).await.unwrap();
+    assert!(audit.balanced, "{audit:?}");
+    assert!(audit.series.iter().all(|l| l.issued == 0), "{audit:?}");
+    let v = push(&db, "A", vec![approve("A", 2, "qian", "c2", "li")]).await;
+    assert!(matches!(v[0], Verdict::Accepted { .. }), "{v:?}");
+    let c2 = record_row(&db, "cases", &key("c2")).await.unwrap();
+    assert_eq!(text_of(&c2, "registration_number"), Some(number(1)));
+    let audit = super::super::numbers_audit(&db.pool, None).await.unwrap();
+    assert!(audit.balanced, "{audit:?}");
 }

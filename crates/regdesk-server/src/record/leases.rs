@@ -13,9 +13,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Utc};
 use deadpool_postgres::Pool;
 use regdesk_domain::regno::{audit_serials, runs_text, serial_runs, NumberAuditLine, RegistrationNumber, SerialFate};
-use regdesk_sync::protocol::{
-    Entry, HeldSerials, LeaseReply, LeaseRequest, NotTakenBack, RejectCode, SeriesKey,
-};
+use regdesk_sync::protocol::{Entry, HeldSerials, LeaseReply, LeaseRequest, NotTakenBack, RejectCode, SeriesKey};
 use serde::Serialize;
 use tokio_postgres::Transaction;
 
@@ -166,12 +164,9 @@ pub(crate) async fn check_carried(
                 };
                 let number = text(after, "number").unwrap_or_default().to_string();
                 let parsed: Option<RegistrationNumber> = number.parse().ok();
-                let (Some(n), true, Some("used"), Some(case_id)) = (
-                    parsed,
-                    current.is_none(),
-                    text(after, "state"),
-                    text(after, "case_id"),
-                ) else {
+                let (Some(n), true, Some("used"), Some(case_id)) =
+                    (parsed, current.is_none(), text(after, "state"), text(after, "case_id"))
+                else {
                     return refuse(own_numbering(rows::describe(&e.table, &e.key, Some(after))));
                 };
                 let held = tx
@@ -181,9 +176,9 @@ pub(crate) async fn check_carried(
                         &[&n.prefix, &n.year, &n.letter.to_string(), &to_i64(n.serial)?],
                     )
                     .await?;
-                let ok = held.as_ref().is_some_and(|r| {
-                    r.get::<_, String>(0) == "leased" && r.get::<_, String>(1) == entry.station_id
-                });
+                let ok = held
+                    .as_ref()
+                    .is_some_and(|r| r.get::<_, String>(0) == "leased" && r.get::<_, String>(1) == entry.station_id);
                 if !ok {
                     return refuse(format!(
                         "这条终审记录使用的登记号 {number} 不是服务器租给本工作站且尚未使用的号码，服务器不能接收：请重新终审，由服务器分配登记号"
@@ -249,7 +244,11 @@ pub(crate) async fn mark_used(tx: &Transaction<'_>, entry: &Entry) -> Result<(),
 
 /// Voids the leased numbers a refused approval carried (those leased to its
 /// station and unused), with the refusal as the reason. Returns them.
-pub(crate) async fn void_carried(tx: &Transaction<'_>, entry: &Entry, reason: &str) -> Result<Vec<String>, RecordError> {
+pub(crate) async fn void_carried(
+    tx: &Transaction<'_>,
+    entry: &Entry,
+    reason: &str,
+) -> Result<Vec<String>, RecordError> {
     let mut voided = Vec::new();
     for (n, case_id) in carried_numbers(entry) {
         let changed = tx
@@ -510,7 +509,11 @@ pub async fn audit(pool: &Pool, year: Option<i32>) -> Result<NumbersAudit, Recor
         ) else {
             continue;
         };
-        let key = (prefix.to_string(), i32::try_from(y).unwrap_or_default(), letter_of(letter));
+        let key = (
+            prefix.to_string(),
+            i32::try_from(y).unwrap_or_default(),
+            letter_of(letter),
+        );
         let h = high.entry(key).or_default();
         *h = (*h).max(last.unsigned_abs());
     }
@@ -529,7 +532,11 @@ pub async fn audit(pool: &Pool, year: Option<i32>) -> Result<NumbersAudit, Recor
         } else {
             SerialFate::Used
         };
-        let key = (prefix.to_string(), i32::try_from(y).unwrap_or_default(), letter_of(letter));
+        let key = (
+            prefix.to_string(),
+            i32::try_from(y).unwrap_or_default(),
+            letter_of(letter),
+        );
         high.entry(key.clone()).or_default();
         fates.entry(key).or_default().push((serial.unsigned_abs(), fate));
     }
@@ -545,7 +552,10 @@ pub async fn audit(pool: &Pool, year: Option<i32>) -> Result<NumbersAudit, Recor
             _ => SerialFate::Outstanding,
         };
         high.entry(key.clone()).or_default();
-        fates.entry(key).or_default().push((r.get::<_, i64>(3).unsigned_abs(), fate));
+        fates
+            .entry(key)
+            .or_default()
+            .push((r.get::<_, i64>(3).unsigned_abs(), fate));
     }
     let series: Vec<NumberAuditLine> = high
         .into_iter()

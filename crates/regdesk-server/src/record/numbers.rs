@@ -50,6 +50,11 @@ fn col(name: &str, value: Cell) -> Column {
     }
 }
 
+/// Whether the entry is one [`complete`] may number (a final review).
+pub(crate) fn may_number(entry: &Entry) -> bool {
+    entry.command == "final_review"
+}
+
 /// Numbers every case the entry registers without a number.
 pub(crate) async fn complete(
     tx: &Transaction<'_>,
@@ -57,7 +62,7 @@ pub(crate) async fn complete(
     entry: &mut Entry,
     now: DateTime<Utc>,
 ) -> Result<Outcome, RecordError> {
-    if entry.command != "final_review" {
+    if !may_number(entry) {
         return Ok(Outcome::Done);
     }
     let waiting: Vec<usize> = entry
