@@ -240,8 +240,7 @@ async fn an_approval_refused_while_being_numbered_takes_no_serial() {
     let before = case("c3", "2026-000003", "awaiting_final_review", 3, &["li"], &[], None);
     let mut after = case("c3", "2026-000003", "registered", 4, &["li"], &["qian"], None);
     super::super::rows::set(&mut after, "category", t("不存在的类别"));
-    e.effects
-        .push(change("cases", &key("c3"), Some(&before), Some(after)));
+    e.effects.push(change("cases", &key("c3"), Some(&before), Some(after)));
     let (code, reason) = rejected(&push(&db, "A", vec![e]).await[0]);
     assert_eq!(code, RejectCode::Malformed, "{reason}");
     // The serial taken for c1 went back with the refusal: the next approval gets 1.
