@@ -51,6 +51,9 @@ pub enum RegNoError {
     /// 该登记号已作废。
     #[error("登记号 {0} 已经作废，不能再次作废或使用")]
     AlreadyVoided(RegistrationNumber),
+    /// 该登记号已使用、作废或交还，不能交还。
+    #[error("登记号 {0} 已经使用、作废或交还，只有未使用的号码可以交还")]
+    NotFree(RegistrationNumber),
     /// 号段无效。
     #[error("号段 {first}–{last} 无效：起始号应不小于 1 且不大于结束号")]
     BadBlock { first: u64, last: u64 },
@@ -91,6 +94,7 @@ impl RegNoError {
             RegNoError::VoidReasonRequired => "void_reason_required",
             RegNoError::NotHeld(_) => "not_held",
             RegNoError::AlreadyVoided(_) => "already_voided",
+            RegNoError::NotFree(_) => "not_free",
             RegNoError::BadBlock { .. } => "bad_block",
             RegNoError::BlockOverlap { .. } => "block_overlap",
             RegNoError::Gap { .. } => "gap",
@@ -479,6 +483,8 @@ pub enum SerialState {
     Used,
     /// 已作废，附原因
     Voided { reason: String },
+    /// 未使用，已交还服务器（服务器先把交还的号码再租出，号码序列保持连续）
+    Returned,
 }
 
 /// 一个流水号的记录。
@@ -657,6 +663,45 @@ impl SerialLedger {
         Ok(())
     }
 
+    /// Gives a held serial back unused (the station returns it to the server,
+    /// which leases it again first). Only a free serial can be returned.
+    pub fn give_back(&mut self, number: &RegistrationNumber) -> Result<(), RegNoError> {
+        let h = self
+            .blocks
+            .iter_mut()
+            .find(|h| h.block.contains(number))
+            .ok_or_else(|| RegNoError::NotHeld(number.clone()))?;
+        match h.record_index(number.serial) {
+            Ok(_) => Err(RegNoError::NotFree(number.clone())),
+            Err(i) => {
+                h.records.insert(
+                    i,
+                    SerialRecord {
+                        serial: number.serial,
+                        state: SerialState::Returned,
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Every free serial of the held blocks (what a station gives back on leaving).
+    pub fn free(&self) -> Vec<RegistrationNumber> {
+        let mut out = Vec::new();
+        for h in &self.blocks {
+            let mut next = h.records.iter().map(|r| r.serial).peekable();
+            for s in h.block.first..=h.block.last {
+                if next.peek() == Some(&s) {
+                    next.next();
+                } else {
+                    out.push(h.block.number(s));
+                }
+            }
+        }
+        out
+    }
+
     /// The state of a held serial: `None` if free or not held.
     pub fn state_of(&self, number: &RegistrationNumber) -> Option<&SerialState> {
         let h = self.blocks.iter().find(|h| h.block.contains(number))?;
@@ -693,6 +738,168 @@ impl SerialLedger {
             }),
         }
     }
+}
+
+/// 一段连续的流水号（含首尾）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SerialRun {
+    #[ts(type = "number")]
+    pub first: u64,
+    #[ts(type = "number")]
+    pub last: u64,
+}
+
+impl SerialRun {
+    /// The number of serials in the run.
+    pub fn len(&self) -> u64 {
+        self.last.saturating_sub(self.first).saturating_add(1)
+    }
+
+    /// Whether the run has no serial (never true for a run made by [`serial_runs`]).
+    pub fn is_empty(&self) -> bool {
+        self.first > self.last
+    }
+}
+
+/// Serials (any order, repeats ignored) as the fewest runs, in order.
+pub fn serial_runs(serials: impl IntoIterator<Item = u64>) -> Vec<SerialRun> {
+    let mut all: Vec<u64> = serials.into_iter().collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut out: Vec<SerialRun> = Vec::new();
+    for s in all {
+        match out.last_mut() {
+            Some(r) if r.last.checked_add(1) == Some(s) => r.last = s,
+            _ => out.push(SerialRun { first: s, last: s }),
+        }
+    }
+    out
+}
+
+/// 一个已发出的流水号的去向，按某一份记录（登记号台账或号段租用记录）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SerialFate {
+    /// 已用于案件（含其后撤销登记的）
+    Used,
+    /// 已作废（附原因）
+    Voided,
+    /// 工作站未使用、已交还，待再次租出
+    Returned,
+    /// 租给工作站、尚未使用
+    Outstanding,
+}
+
+/// 号码核对：一个 前缀/年份/字母 下发出的流水号（1 至最高号）及其去向；
+/// 平衡时 已发出 = 已使用 + 已作废 + 已交还 + 在外未用，且没有去向不明的号码。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NumberAuditLine {
+    pub prefix: String,
+    pub year: i32,
+    pub letter: char,
+    /// 已发出（流水号 1 至最高号）
+    #[ts(type = "number")]
+    pub issued: u64,
+    #[ts(type = "number")]
+    pub used: u64,
+    #[ts(type = "number")]
+    pub voided: u64,
+    #[ts(type = "number")]
+    pub returned: u64,
+    #[ts(type = "number")]
+    pub outstanding: u64,
+    /// 去向不明的流水号（没有任何记录，或两份记录说法不一，或超出最高号）
+    pub unknown: Vec<SerialRun>,
+}
+
+impl NumberAuditLine {
+    /// Every issued serial has exactly one known fate.
+    pub fn balanced(&self) -> bool {
+        self.unknown.is_empty() && self.issued == self.used + self.voided + self.returned + self.outstanding
+    }
+
+    /// How many serials have no known fate.
+    pub fn unknown_count(&self) -> u64 {
+        self.unknown.iter().map(SerialRun::len).sum()
+    }
+
+    /// The unknown serials as numbers' text, runs as `FIRST–LAST`.
+    pub fn unknown_text(&self) -> Vec<String> {
+        runs_text(&self.prefix, self.year, self.letter, &self.unknown)
+    }
+}
+
+/// Runs of one series as numbers' text: `浙作登字-2026-F-00000002` or
+/// `浙作登字-2026-F-00000002–00000005`.
+pub fn runs_text(prefix: &str, year: i32, letter: char, runs: &[SerialRun]) -> Vec<String> {
+    let n = |serial| RegistrationNumber {
+        prefix: prefix.to_string(),
+        year,
+        letter,
+        serial,
+    };
+    runs.iter()
+        .map(|r| {
+            if r.first == r.last {
+                n(r.first).to_string()
+            } else {
+                format!("{}–{:08}", n(r.first), r.last)
+            }
+        })
+        .collect()
+}
+
+/// Audits one prefix/year/letter: serials `1..=high` are issued; `fates` are
+/// what each record says of a serial (the ledger and the leases may both
+/// speak of one). A serial with no fate, with fates that disagree, or above
+/// `high` is unknown.
+pub fn audit_serials(prefix: &str, year: i32, letter: char, high: u64, fates: &[(u64, SerialFate)]) -> NumberAuditLine {
+    let mut sorted: Vec<(u64, SerialFate)> = fates.to_vec();
+    sorted.sort_unstable_by_key(|(s, f)| (*s, *f as u8));
+    sorted.dedup();
+    let mut line = NumberAuditLine {
+        prefix: prefix.to_string(),
+        year,
+        letter,
+        issued: high,
+        used: 0,
+        voided: 0,
+        returned: 0,
+        outstanding: 0,
+        unknown: Vec::new(),
+    };
+    let mut unknown: Vec<u64> = Vec::new();
+    let mut i = 0;
+    let mut expected = 1u64;
+    while i < sorted.len() {
+        let serial = sorted[i].0;
+        let mut j = i;
+        while j < sorted.len() && sorted[j].0 == serial {
+            j += 1;
+        }
+        // Serials below this one with no record at all.
+        let upto = serial.min(high.saturating_add(1));
+        if upto > expected {
+            unknown.extend(expected..upto);
+        }
+        if serial == 0 || serial > high || j - i > 1 {
+            unknown.push(serial);
+        } else {
+            match sorted[i].1 {
+                SerialFate::Used => line.used += 1,
+                SerialFate::Voided => line.voided += 1,
+                SerialFate::Returned => line.returned += 1,
+                SerialFate::Outstanding => line.outstanding += 1,
+            }
+        }
+        expected = expected.max(upto).max(serial.min(high).saturating_add(1));
+        i = j;
+    }
+    if expected <= high {
+        unknown.extend(expected..=high);
+    }
+    line.unknown = serial_runs(unknown);
+    line
 }
 
 #[cfg(test)]
@@ -958,5 +1165,101 @@ mod tests {
         let json = serde_json::to_string(&stored).unwrap();
         assert!(json.contains(r#""state":"voided","reason":"补登作废""#), "{json}");
         assert_eq!(serde_json::from_str::<SerialLedger>(&json).unwrap(), stored);
+    }
+
+    #[test]
+    fn giving_back_and_free_serials() {
+        let mut l = ledger(1, 6);
+        let first = l.allocate(P, 2026, 'F').unwrap();
+        l.void(&num("浙作登字-2026-F-00000003"), "打印错误").unwrap();
+        let free: Vec<u64> = l.free().iter().map(|n| n.serial).collect();
+        assert_eq!(free, vec![2, 4, 5, 6]);
+        // A used or voided serial cannot be given back; a free one can, once.
+        assert_eq!(l.give_back(&first).unwrap_err().code(), "not_free");
+        assert_eq!(
+            l.give_back(&num("浙作登字-2026-F-00000003")).unwrap_err().code(),
+            "not_free"
+        );
+        l.give_back(&num("浙作登字-2026-F-00000002")).unwrap();
+        assert_eq!(
+            l.give_back(&num("浙作登字-2026-F-00000002")).unwrap_err().code(),
+            "not_free"
+        );
+        assert_eq!(
+            l.give_back(&num("浙作登字-2026-F-00000009")).unwrap_err().code(),
+            "not_held"
+        );
+        assert_eq!(
+            l.state_of(&num("浙作登字-2026-F-00000002")),
+            Some(&SerialState::Returned)
+        );
+        // A returned serial is never given out by this station again.
+        assert_eq!(l.allocate(P, 2026, 'F').unwrap().serial, 4);
+        assert_eq!(l.remaining(P, 2026, 'F'), 2);
+        l.check_no_gap().unwrap();
+    }
+
+    #[test]
+    fn runs_of_serials() {
+        assert_eq!(serial_runs([]), vec![]);
+        assert_eq!(
+            serial_runs([7, 3, 4, 5, 9, 4, 10]),
+            vec![
+                SerialRun { first: 3, last: 5 },
+                SerialRun { first: 7, last: 7 },
+                SerialRun { first: 9, last: 10 }
+            ]
+        );
+        assert_eq!(serial_runs([u64::MAX, u64::MAX - 1]).len(), 1);
+    }
+
+    #[test]
+    fn audit_balances_and_names_unknown_serials() {
+        use SerialFate::*;
+        // 1–3 used (the ledger and the lease agree on 2), 4 voided, 5 returned, 6–7 outstanding.
+        let fates = [
+            (1, Used),
+            (2, Used),
+            (2, Used),
+            (3, Used),
+            (4, Voided),
+            (5, Returned),
+            (6, Outstanding),
+            (7, Outstanding),
+        ];
+        let line = audit_serials(P, 2026, 'F', 7, &fates);
+        assert_eq!(
+            (line.issued, line.used, line.voided, line.returned, line.outstanding),
+            (7, 3, 1, 1, 2)
+        );
+        assert!(line.balanced(), "{line:?}");
+        // Serials with no record, with records that disagree, or above the highest are named.
+        let fates = [(1, Used), (3, Used), (3, Outstanding), (4, Voided), (9, Used)];
+        let line = audit_serials(P, 2026, 'F', 6, &fates);
+        assert!(!line.balanced());
+        assert_eq!(
+            line.unknown,
+            vec![
+                SerialRun { first: 2, last: 3 },
+                SerialRun { first: 5, last: 6 },
+                SerialRun { first: 9, last: 9 }
+            ]
+        );
+        assert_eq!(line.unknown_count(), 5);
+        assert_eq!((line.used, line.voided), (1, 1));
+        assert_eq!(
+            line.unknown_text(),
+            vec![
+                "浙作登字-2026-F-00000002–00000003",
+                "浙作登字-2026-F-00000005–00000006",
+                "浙作登字-2026-F-00000009"
+            ]
+        );
+        // Nothing issued, nothing known: balanced.
+        assert!(audit_serials(P, 2026, 'F', 0, &[]).balanced());
+        assert_eq!(
+            audit_serials(P, 2026, 'F', 2, &[]).unknown,
+            vec![SerialRun { first: 1, last: 2 }]
+        );
     }
 }

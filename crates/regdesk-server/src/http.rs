@@ -19,9 +19,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, PullReply, PullRequest, PushReply, PushRequest,
-    SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION,
-    PATH_BLOBS, PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
+    EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, LeaseReply, LeaseRequest, PullReply,
+    PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL,
+    MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_ENROL, PATH_HELLO, PATH_LEASES, PATH_PULL, PATH_PUSH,
+    PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 
@@ -397,6 +398,15 @@ async fn pull(
     Ok(Json(record::pull(&state.pool, &state.waker, &who, request).await?))
 }
 
+/// `POST /v1/leases`: gives back and tops up the station's leased numbers (`record::lease`).
+async fn leases(
+    State(state): State<AppState>,
+    who: StationAuth,
+    JsonBody(request): JsonBody<LeaseRequest>,
+) -> Result<Json<LeaseReply>, ApiError> {
+    Ok(Json(record::lease(&state.pool, &who, request).await?))
+}
+
 /// `GET /v1/state`: the record's cursor and state hash (`record::state`).
 async fn state(State(state): State<AppState>, who: StationAuth) -> Result<Json<StateReply>, ApiError> {
     Ok(Json(record::state(&state.pool, &who).await?))
@@ -419,6 +429,7 @@ pub fn router(state: AppState) -> Router {
         .route(PATH_PULL, post(pull))
         .route(PATH_STATE, get(self::state))
         .route(PATH_SNAPSHOT, post(snapshot))
+        .route(PATH_LEASES, post(leases))
         .route(
             &format!("{PATH_BLOBS}/{{sha256}}"),
             get(blobs::get).head(blobs::head).put(blobs::put),

@@ -57,6 +57,22 @@ enum Cmd {
     /// 工作站：生成加入码、列出、吊销。 / Stations: enrolment codes, list, revoke.
     #[command(subcommand)]
     Station(StationCmd),
+    /// 登记号：核对号码去向。 / Registration numbers: account for every number.
+    #[command(subcommand)]
+    Numbers(NumbersCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum NumbersCmd {
+    /// 按 前缀/年份/类别字母 核对：已发出 = 已使用 + 已作废 + 已交还 + 在外未用，列出去向不明的号码与各工作站持有的号段；不平衡时退出码 1。 / Per prefix/year/letter: issued = used + voided + returned + outstanding; numbers of unknown fate named; each station's leases. Exit 1 when it does not balance.
+    Audit {
+        /// 只核对这一年 / Only this year
+        #[arg(long)]
+        year: Option<i32>,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -166,6 +182,8 @@ enum MainError {
     Serve(std::io::Error),
     #[error("输出失败：{0}")]
     Output(std::io::Error),
+    #[error("登记号核对不平衡：有 {0} 个号码去向不明（见上），请核对后补登作废或交还记录")]
+    Unbalanced(u64),
 }
 
 /// The database the server uses, and the private cluster it stops when it
@@ -423,6 +441,55 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
     Ok(())
 }
 
+async fn numbers(database: &Database, cmd: &NumbersCmd) -> Result<(), MainError> {
+    let NumbersCmd::Audit { year, json } = cmd;
+    let pool = database.pool()?;
+    let audit = record::numbers_audit(&pool, *year).await?;
+    if *json {
+        out(serde_json::to_string(&audit).map_err(|e| MainError::Output(e.into()))?)?;
+    } else {
+        if audit.series.is_empty() {
+            out("（尚未发出登记号） / no numbers issued")?;
+        }
+        for l in &audit.series {
+            out(format_args!(
+                "{}-{}-{}\t已发出 {} = 已使用 {} + 已作废 {} + 已交还 {} + 在外未用 {}{}",
+                l.prefix,
+                l.year,
+                l.letter,
+                l.issued,
+                l.used,
+                l.voided,
+                l.returned,
+                l.outstanding,
+                if l.balanced() {
+                    "\t平衡".to_string()
+                } else {
+                    format!("\t去向不明 {} 个：{}", l.unknown_count(), l.unknown_text().join("、"))
+                }
+            ))?;
+        }
+        for s in &audit.leases {
+            out(format_args!(
+                "工作站 {}\t{}-{}-{}\t持有未用 {}：{}",
+                s.station_name,
+                s.prefix,
+                s.year,
+                s.letter,
+                s.unused,
+                s.numbers.join("、")
+            ))?;
+        }
+    }
+    if audit.balanced {
+        Ok(())
+    } else {
+        Err(MainError::Unbalanced(
+            audit.series.iter().map(|l| l.unknown_count()).sum(),
+        ))
+    }
+}
+
 async fn run(cli: Cli) -> Result<(), MainError> {
     let dir = data_dir(&cli)?;
     cert_files(&cli).check()?;
@@ -440,6 +507,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
     let result = match &cli.cmd {
         None => serve(&cli, &dir, &database).await,
         Some(Cmd::Station(cmd)) => station(&cli, &dir, &database, cmd).await,
+        Some(Cmd::Numbers(cmd)) => numbers(&database, cmd).await,
         Some(Cmd::Init(_)) => match first {
             Some(first) => init(&database, first).await,
             None => Ok(()),

@@ -324,6 +324,41 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         StatusCode::OK
     );
 
+    // The enrolled station is leased registration numbers; the audit accounts for each.
+    let year = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y")
+        .to_string();
+    let ask = json!({ "give_back": [], "top_up": [{ "prefix": "浙作登字", "year": year.parse::<i32>().unwrap(), "letter": "F" }] });
+    let unauthenticated = versioned(http.post(server.url("/v1/leases")))
+        .json(&ask)
+        .send()
+        .await
+        .unwrap();
+    refusal(unauthenticated, StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated).await;
+    let leased = versioned(http.post(server.url("/v1/leases")))
+        .bearer_auth(&enrolled.credential)
+        .json(&ask)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(leased.status(), StatusCode::OK);
+    let leased: Value = leased.json().await.unwrap();
+    assert_eq!(leased["held"][0]["runs"], json!([[1, 20]]), "{leased}");
+    let audit = cli(&dir, &["numbers", "audit", "--json"]);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
+    let audit: Value = serde_json::from_slice(&audit.stdout).unwrap();
+    assert_eq!(audit["balanced"], json!(true), "{audit}");
+    assert_eq!(audit["series"][0]["issued"], json!(20), "{audit}");
+    assert_eq!(audit["series"][0]["outstanding"], json!(20), "{audit}");
+    assert_eq!(audit["leases"][0]["station_name"], json!("受理窗口2"), "{audit}");
+    let text = cli(&dir, &["numbers", "audit", "--year", &year]);
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("已发出 20 = 已使用 0 + 已作废 0 + 已交还 0 + 在外未用 20") && text.contains("平衡"),
+        "{text}"
+    );
+
     // The same code twice (typed in lower case: still the same code), a wrong one, an expired one.
     let again = enrol(
         &http,

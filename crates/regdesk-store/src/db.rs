@@ -57,6 +57,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "024_batch_signing_form",
         include_str!("migrations/024_batch_signing_form.sql"),
     ),
+    ("025_number_leases", include_str!("migrations/025_number_leases.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

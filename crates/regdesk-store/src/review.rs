@@ -286,6 +286,60 @@ fn allocate_number(tx: &Transaction<'_>, row: &Row, staff_id: &str, now: DateTim
     Ok(number)
 }
 
+/// On an enrolled station: the lowest serial the server leased to this station
+/// for the case's prefix/year/letter, recorded as used by the case and entered
+/// in the ledger as today's numbering does; `None` when no leased number is
+/// left (or the case has no category): the approval then waits for the
+/// server's number (待编号).
+fn take_leased_number(tx: &Transaction<'_>, row: &Row, staff_id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+    let prefix: Option<String> = tx
+        .query_row("SELECT reg_prefix FROM office WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
+    let (Some(prefix), Some(category)) = (prefix, row.draft.work.category) else {
+        return Ok(None);
+    };
+    let Ok(letter_char) = letter_of(tx, category, office_date(now)) else {
+        return Ok(None);
+    };
+    let letter = letter_char.to_string();
+    let year = office_date(now).year();
+    let serial: Option<i64> = tx
+        .query_row(
+            "SELECT min(serial) FROM sync_number_leases
+             WHERE prefix = ?1 AND year = ?2 AND letter = ?3 AND state = 'held'",
+            params![prefix, year, letter],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let Some(serial) = serial else { return Ok(None) };
+    let number = RegistrationNumber::new(&prefix, year, letter_char, serial.unsigned_abs())
+        .map_err(|e| StoreError::Corrupt(format!("本站持有的号段无效：{e}")))?
+        .to_string();
+    tx.execute(
+        "UPDATE sync_number_leases SET state = 'used', case_id = ?5, changed_at = ?6
+         WHERE prefix = ?1 AND year = ?2 AND letter = ?3 AND serial = ?4",
+        params![prefix, year, letter, serial, row.id, now],
+    )?;
+    tx.execute(
+        "INSERT INTO registration_numbers (number, prefix, year, letter, serial, case_id, state, issued_at, issued_by,
+            check_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'used', ?7, ?8, ?9)",
+        params![
+            number,
+            prefix,
+            year,
+            letter,
+            serial,
+            row.id,
+            now,
+            staff_id,
+            crate::certificates::new_check_code()
+        ],
+    )?;
+    Ok(Some(number))
+}
+
 /// 记入审查记录：从命令与执行后的案件事实中取出理由、期限与登记号。
 fn log_review(
     tx: &Transaction<'_>,
@@ -443,12 +497,19 @@ impl Store {
         self.run(Some(&who.staff_id.0), "final_review", |tx, now| {
             let row = at_version(tx, &input.case_id, input.version)?;
             let cmd = match &input.decision {
-                // On a station enrolled with the central server the number
-                // comes from the server, in the transaction that accepts this
-                // approval: the case is registered 待编号 until sync brings it.
-                FinalDecision::Approve if crate::sync::is_enrolled(tx)? => CaseCommand::Approve {
-                    registration_number: None,
-                },
+                // On a station enrolled with the central server the number is
+                // one the server leased to this station, else it comes from the
+                // server in the transaction that accepts this approval: the
+                // case is registered 待编号 until sync brings it.
+                FinalDecision::Approve if crate::sync::is_enrolled(tx)? => {
+                    let probe = CaseCommand::Approve {
+                        registration_number: None,
+                    };
+                    lifecycle::decide(&row.facts, &probe, &who, now).map_err(lifecycle_refused)?;
+                    CaseCommand::Approve {
+                        registration_number: take_leased_number(tx, &row, &who.staff_id.0, now)?,
+                    }
+                }
                 FinalDecision::Approve => {
                     // Check state, roles and four eyes before a number is taken.
                     let probe = CaseCommand::Approve {
@@ -931,6 +992,128 @@ mod tests {
                 .certificate_queue(&liu, &CertificateQueueFilter::default())
                 .unwrap();
         assert!(queue.iter().all(|r| r.case_id != a.id));
+        assert!(o.f.store.verify_audit().unwrap().ok);
+    }
+
+    #[test]
+    fn an_enrolled_station_approves_with_its_leased_numbers_then_waits() {
+        use regdesk_sync::protocol::{Cell, EntryVerdict, HeldSerials, LeaseReply, RejectCode, SeriesKey, Verdict};
+        let o = office(9);
+        let paid = pay_all(&o);
+        // Not enrolled: nothing to ask the server.
+        assert_eq!(o.f.store.lease_request().unwrap(), None);
+        o.f.store
+            .save_enrolment(&o.admin, &crate::tests::enrolment("终审室"))
+            .unwrap();
+        let passed: Vec<CaseDetail> = paid
+            .iter()
+            .map(|c| decide(&o, &o.qian, c, ReviewDecision::Pass).unwrap())
+            .collect();
+        // The station asks for the series of the cases waiting for final review (three categories).
+        let request = o.f.store.lease_request().unwrap().unwrap();
+        assert!(request.give_back.is_empty());
+        assert_eq!(request.top_up.len(), 3, "{request:?}");
+        // The server leases two of them.
+        let (s0, s1) = (request.top_up[0].clone(), request.top_up[1].clone());
+        let held = |s: &SeriesKey, runs: Vec<(u64, u64)>| HeldSerials {
+            series: s.clone(),
+            runs,
+        };
+        let reply = LeaseReply {
+            held: vec![held(&s0, vec![(7, 8)]), held(&s1, vec![(7, 8)])],
+            not_taken_back: vec![],
+            lease_size: 2,
+            refill_at: 0,
+        };
+        o.f.store.apply_lease(&reply).unwrap();
+        let number = |s: &SeriesKey, serial: u64| format!("{}-{}-{}-{serial:08}", s.prefix, s.year, s.letter);
+        // Approvals take the lowest leased number of their series, as today's numbering records
+        // them; the case whose series has no lease waits for the server's number (待编号).
+        let done: Vec<CaseDetail> = passed
+            .iter()
+            .map(|c| finish(&o, &o.zhang, c, FinalDecision::Approve).unwrap())
+            .collect();
+        let mut numbered: Vec<String> = done.iter().filter_map(|d| d.registration_number.clone()).collect();
+        numbered.sort();
+        let mut want = vec![number(&s0, 7), number(&s1, 7)];
+        want.sort();
+        assert_eq!(numbered, want);
+        assert_eq!(done.iter().filter(|d| d.number_pending).count(), 1);
+        let mut in_ledger: Vec<String> = ledger(&o).into_iter().map(|(n, ..)| n).collect();
+        in_ledger.sort();
+        assert_eq!(in_ledger, want);
+        // The approval carries its number to the server; no counter is touched.
+        let out = o.f.store.outbox(500).unwrap();
+        let approval = out
+            .iter()
+            .find(|e| {
+                e.effects.iter().any(|x| {
+                    x.table == "registration_numbers"
+                        && x.after
+                            .as_deref()
+                            .is_some_and(|r| r.iter().any(|c| c.value == Cell::Text(number(&s0, 7))))
+                })
+            })
+            .unwrap();
+        assert_eq!(approval.command, "final_review");
+        assert!(out
+            .iter()
+            .all(|e| e.effects.iter().all(|x| x.table != "registration_counters")));
+        // The same answer again (nothing pushed yet) changes nothing and writes nothing.
+        let before = journal(&o);
+        o.f.store.apply_lease(&reply).unwrap();
+        assert_eq!(journal(&o), before);
+        // The server refuses the approval: its number is void, with the reason.
+        let reason = "服务器上该案的初审人员是终审人员本人（登记号已作废）";
+        o.f.store
+            .record_verdicts(&[EntryVerdict {
+                id: approval.id,
+                verdict: Verdict::Rejected {
+                    code: RejectCode::FourEyes,
+                    reason: reason.into(),
+                    current: vec![],
+                },
+            }])
+            .unwrap();
+        // The server then leases 9–10 of the first series and no longer lists the 8s
+        // (taken back): those are not used again.
+        let next = LeaseReply {
+            held: vec![held(&s0, vec![(9, 10)])],
+            ..reply
+        };
+        o.f.store.apply_lease(&next).unwrap();
+        let states: Vec<(String, i64, String, Option<String>)> = {
+            let conn = o.f.store.conn();
+            let mut stmt = conn
+                .prepare("SELECT letter, serial, state, reason FROM sync_number_leases ORDER BY letter, serial")
+                .unwrap();
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            rows
+        };
+        let l0 = s0.letter.to_string();
+        let l1 = s1.letter.to_string();
+        let gone = Some("服务器已不再列为本站持有".to_string());
+        let mut want = vec![
+            (l0.clone(), 7, "voided".to_string(), Some(reason.to_string())),
+            (l0.clone(), 8, "returned".to_string(), gone.clone()),
+            (l0.clone(), 9, "held".to_string(), None),
+            (l0.clone(), 10, "held".to_string(), None),
+            (l1.clone(), 7, "used".to_string(), None),
+            (l1.clone(), 8, "returned".to_string(), gone),
+        ];
+        want.sort();
+        assert_eq!(states, want);
+        // Leaving the server: the unused numbers are given back at the next sync.
+        assert_eq!(o.f.store.give_back_leased_numbers(&o.admin).unwrap(), 2);
+        let request = o.f.store.lease_request().unwrap().unwrap();
+        assert_eq!(request.give_back, vec![number(&s0, 9), number(&s0, 10)]);
+        o.f.store.apply_lease(&LeaseReply { held: vec![], ..next }).unwrap();
+        // Given back, and no case waits for final review: nothing more to ask.
+        assert_eq!(o.f.store.lease_request().unwrap(), None);
         assert!(o.f.store.verify_audit().unwrap().ok);
     }
 

@@ -27,12 +27,14 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
+use regdesk_domain::category::WorkCategory;
+use regdesk_domain::regno::RegistrationNumber;
 use regdesk_domain::staff::Permission;
 use regdesk_domain::FieldError;
 use regdesk_sync::protocol::{
-    Cell, Column, Entry, EntryVerdict, OfficeInfo, PulledEntry, RejectCode, RowEffect, SnapshotChunk, SnapshotRequest,
-    SnapshotRow, Verdict,
+    Cell, Column, Entry, EntryVerdict, LeaseReply, LeaseRequest, OfficeInfo, PulledEntry, RejectCode, RowEffect,
+    SeriesKey, SnapshotChunk, SnapshotRequest, SnapshotRow, Verdict,
 };
 use regdesk_sync::station::{Enrolment, StationRecord, SyncOutcome};
 use rusqlite::types::Value;
@@ -759,6 +761,8 @@ impl Store {
                     ],
                 )?;
                 tx.execute("UPDATE journal SET synced_at = ?2 WHERE id = ?1", params![id, now])?;
+                // A leased number the refused approval used is void, with the server's reason.
+                void_leased(tx, &entry, reason, now)?;
                 // The station shows the server's truth; the person's version waits in 需处理.
                 for row in current {
                     write_row(tx, &self.audited, &row.table, &row.key, row.after.as_deref())?;
@@ -772,6 +776,182 @@ impl Store {
                 payload: serde_json::json!({ "rejected": listed }),
             };
             Ok((change, ()))
+        })
+    }
+
+    /// What to ask of the server's leases: the numbers marked to give back,
+    /// and the series to top up — those it holds numbers of this year, and
+    /// those of the cases waiting for final review here. `None` when not
+    /// enrolled or nothing to ask.
+    pub fn lease_request(&self) -> Result<Option<LeaseRequest>> {
+        let conn = self.conn();
+        if !is_enrolled(&conn)? {
+            return Ok(None);
+        }
+        let Some(prefix) = conn
+            .query_row("SELECT reg_prefix FROM office WHERE id = 1", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let day = crate::office_date(self.now());
+        let year = day.year();
+        let (_, letters) = crate::certificates::letters_on(&conn, day)?;
+        let mut wanted: std::collections::BTreeSet<char> = std::collections::BTreeSet::new();
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT category FROM cases WHERE state = 'awaiting_final_review' AND category IS NOT NULL",
+        )?;
+        for code in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            if let Some(letter) = WorkCategory::from_code(&code?).and_then(|c| letters.letter_of(c)) {
+                wanted.insert(letter);
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT letter FROM sync_number_leases WHERE state = 'held' AND prefix = ?1 AND year = ?2",
+        )?;
+        for letter in stmt.query_map(params![prefix, year], |r| r.get::<_, String>(0))? {
+            if let Some(l) = letter?.chars().next().filter(|l| letters.category_of(*l).is_some()) {
+                wanted.insert(l);
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT prefix, year, letter, serial FROM sync_number_leases WHERE state = 'returning'
+             ORDER BY prefix, year, letter, serial",
+        )?;
+        let give_back = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i32>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .map(|r| r.map(|(p, y, l, s)| format!("{p}-{y:04}-{l}-{s:08}")))
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        if wanted.is_empty() && give_back.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(LeaseRequest {
+            give_back,
+            top_up: wanted
+                .into_iter()
+                .map(|letter| SeriesKey {
+                    prefix: prefix.clone(),
+                    year,
+                    letter,
+                })
+                .collect(),
+        }))
+    }
+
+    /// Takes the server's lease answer: numbers new to this station are held;
+    /// a held number the server no longer lists for it is not used again
+    /// (`returned`); numbers being given back are `returned`. Writes (one
+    /// local journal entry) only when something changed.
+    pub fn apply_lease(&self, reply: &LeaseReply) -> Result<()> {
+        type Serial = (String, i32, String, i64);
+        let mut server: std::collections::BTreeSet<Serial> = std::collections::BTreeSet::new();
+        for h in &reply.held {
+            for (first, last) in &h.runs {
+                if last < first || last - first >= MAX_RUN_SERIALS {
+                    return Err(corrupt(format!("服务器答复的号段 {first}–{last} 无效")));
+                }
+                for s in *first..=*last {
+                    let s = i64::try_from(s).map_err(|_| corrupt(format!("服务器答复的流水号 {s} 超出范围")))?;
+                    server.insert((h.series.prefix.clone(), h.series.year, h.series.letter.to_string(), s));
+                }
+            }
+        }
+        let (known, held, returning) = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare("SELECT prefix, year, letter, serial, state FROM sync_number_leases")?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?), r.get::<_, String>(4)?))
+                })?
+                .collect::<rusqlite::Result<Vec<(Serial, String)>>>()?;
+            let known: std::collections::BTreeSet<Serial> = rows.iter().map(|(k, _)| k.clone()).collect();
+            let held: Vec<Serial> = rows
+                .iter()
+                .filter(|(_, s)| s == "held")
+                .map(|(k, _)| k.clone())
+                .collect();
+            let returning: Vec<Serial> = rows
+                .iter()
+                .filter(|(_, s)| s == "returning")
+                .map(|(k, _)| k.clone())
+                .collect();
+            (known, held, returning)
+        };
+        let new: Vec<&Serial> = server.iter().filter(|k| !known.contains(*k)).collect();
+        let gone: Vec<&Serial> = held.iter().filter(|k| !server.contains(*k)).collect();
+        let returned: Vec<&Serial> = returning.iter().filter(|k| !server.contains(*k)).collect();
+        if new.is_empty() && gone.is_empty() && returned.is_empty() {
+            return Ok(());
+        }
+        let meta = SyncMeta {
+            local_only: true,
+            ..SyncMeta::default()
+        };
+        self.run_sync(None, "sync_leases", &meta, |tx, now| {
+            for (p, y, l, s) in &new {
+                tx.execute(
+                    "INSERT INTO sync_number_leases (prefix, year, letter, serial, state, leased_at)
+                     VALUES (?1, ?2, ?3, ?4, 'held', ?5)",
+                    params![p, y, l, s, now],
+                )?;
+            }
+            for ((p, y, l, s), reason) in gone
+                .iter()
+                .map(|k| (k, Some("服务器已不再列为本站持有")))
+                .chain(returned.iter().map(|k| (k, None)))
+            {
+                tx.execute(
+                    "UPDATE sync_number_leases SET state = 'returned', reason = ?5, changed_at = ?6
+                     WHERE prefix = ?1 AND year = ?2 AND letter = ?3 AND serial = ?4",
+                    params![p, y, l, s, reason, now],
+                )?;
+            }
+            let change = Change {
+                entity: "sync_number_leases",
+                entity_id: "leases".into(),
+                version: 1,
+                payload: serde_json::json!({
+                    "new": new.len(), "gone": gone.len(), "returned": returned.len(),
+                }),
+            };
+            Ok((change, ()))
+        })
+    }
+
+    /// Marks every number this station holds unused to be given back at the
+    /// next sync (before the station leaves the server or is enrolled anew).
+    pub fn give_back_leased_numbers(&self, session: &Session) -> Result<u32> {
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
+        let meta = SyncMeta {
+            local_only: true,
+            ..SyncMeta::default()
+        };
+        self.run_sync(Some(admin.id()), "give_back_leased_numbers", &meta, |tx, now| {
+            let n = tx.execute(
+                "UPDATE sync_number_leases SET state = 'returning', changed_at = ?1 WHERE state = 'held'",
+                params![now],
+            )?;
+            let change = Change {
+                entity: "sync_number_leases",
+                entity_id: "leases".into(),
+                version: 1,
+                payload: serde_json::json!({ "give_back": n }),
+            };
+            Ok((change, u32::try_from(n).unwrap_or(u32::MAX)))
         })
     }
 
@@ -1342,4 +1522,47 @@ impl StationRecord for Store {
     fn missing_blobs(&self) -> Result<Vec<String>> {
         Store::missing_blobs(self)
     }
+
+    fn lease_request(&self) -> Result<Option<LeaseRequest>> {
+        Store::lease_request(self)
+    }
+
+    fn apply_lease(&self, reply: &LeaseReply) -> Result<()> {
+        Store::apply_lease(self, reply)
+    }
 }
+
+/// Voids the leased numbers a refused approval used, with the server's reason.
+fn void_leased(tx: &Transaction<'_>, entry: &Entry, reason: &str, now: DateTime<Utc>) -> Result<()> {
+    for e in entry
+        .effects
+        .iter()
+        .filter(|e| e.table == "registration_numbers" && e.before.is_none())
+    {
+        let Some(number) = e.after.as_deref().and_then(|row| {
+            row.iter().find(|c| c.name == "number").and_then(|c| match &c.value {
+                Cell::Text(t) => t.parse::<RegistrationNumber>().ok(),
+                _ => None,
+            })
+        }) else {
+            continue;
+        };
+        let serial = i64::try_from(number.serial).map_err(|_| corrupt(format!("登记号 {number} 超出范围")))?;
+        tx.execute(
+            "UPDATE sync_number_leases SET state = 'voided', reason = ?5, changed_at = ?6
+             WHERE prefix = ?1 AND year = ?2 AND letter = ?3 AND serial = ?4 AND state = 'used'",
+            params![
+                number.prefix,
+                number.year,
+                number.letter.to_string(),
+                serial,
+                reason,
+                now
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Most serials the station takes from one run of a lease answer.
+const MAX_RUN_SERIALS: u64 = 10_000;

@@ -440,6 +440,20 @@ impl SyncClient {
         Ok(reply)
     }
 
+    /// Gives back unused leased numbers and tops up the station's leases.
+    pub async fn leases(
+        &self,
+        request: &crate::protocol::LeaseRequest,
+    ) -> Result<crate::protocol::LeaseReply, SyncError> {
+        self.call(
+            Method::POST,
+            crate::protocol::PATH_LEASES,
+            Some(request),
+            REQUEST_TIMEOUT,
+        )
+        .await
+    }
+
     /// The server's cursor and state hash for this station's office.
     pub async fn state(&self) -> Result<StateReply, SyncError> {
         self.call::<(), _>(Method::GET, PATH_STATE, None, REQUEST_TIMEOUT).await

@@ -41,6 +41,9 @@ pub const PATH_PULL: &str = "/v1/pull";
 pub const PATH_SNAPSHOT: &str = "/v1/snapshot";
 /// `GET` → [`StateReply`]: the server's cursor and state hash for this station's office.
 pub const PATH_STATE: &str = "/v1/state";
+/// `POST` [`LeaseRequest`] → [`LeaseReply`]: registration numbers leased to
+/// this station for final approvals made offline (protocol version 1 and later).
+pub const PATH_LEASES: &str = "/v1/leases";
 /// `HEAD` / `PUT ?offset=N` / `GET` (with `Range`) `/v1/blobs/{sha256}`: attachments by content hash.
 pub const PATH_BLOBS: &str = "/v1/blobs";
 
@@ -332,4 +335,52 @@ pub struct StateReply {
     pub rows: u64,
     /// [`crate::state_hash`] over the office's rows.
     pub state_hash: String,
+}
+
+/// One prefix/year/letter of registration numbers (`浙作登字`, 2026, `F`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SeriesKey {
+    pub prefix: String,
+    pub year: i32,
+    pub letter: char,
+}
+
+/// A station's lease request: numbers it gives back unused, and the series it
+/// wants topped up (the server refills a series whose unused numbers are at or
+/// below the office's refill threshold, up to the lease size).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LeaseRequest {
+    /// Numbers (`浙作登字-2026-F-00000012`) held by this station and not used.
+    #[serde(default)]
+    pub give_back: Vec<String>,
+    /// Series to top up; the server refuses a prefix other than the office's
+    /// or a year other than the office's current one.
+    #[serde(default)]
+    pub top_up: Vec<SeriesKey>,
+}
+
+/// The serials a station holds in one series, as runs `[first, last]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldSerials {
+    pub series: SeriesKey,
+    pub runs: Vec<(u64, u64)>,
+}
+
+/// A number the server did not take back, and why (used, voided, not this station's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotTakenBack {
+    pub number: String,
+    pub reason: String,
+}
+
+/// Every number leased to this station and still unused as the server sees
+/// it, after the request (the station's whole lease, not just what is new:
+/// a repeated request answers the same).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseReply {
+    pub held: Vec<HeldSerials>,
+    pub not_taken_back: Vec<NotTakenBack>,
+    /// The office's settings: numbers per lease, and the unused count at which a station asks for more.
+    pub lease_size: u32,
+    pub refill_at: u32,
 }

@@ -92,10 +92,13 @@ pub async fn sync_once<R: StationRecord>(record: &R, client: &SyncClient) -> Syn
         return finish(record, out, Err(e));
     }
     let result = match push_all(record, client, &mut out).await {
-        Ok(()) => pull_all(record, client, &mut out, 0, None).await.map(|p| match p {
-            Pulled::Done => None,
-            Pulled::LocalWork => Some(LOCAL_WORK.to_string()),
-        }),
+        Ok(()) => {
+            refresh_leases(record, client, &mut out).await;
+            pull_all(record, client, &mut out, 0, None).await.map(|p| match p {
+                Pulled::Done => None,
+                Pulled::LocalWork => Some(LOCAL_WORK.to_string()),
+            })
+        }
         Err(e) => Err(e),
     };
     finish(record, out, result)
@@ -106,7 +109,7 @@ const LOCAL_WORK: &str = "本机有尚未上传的新办理记录：服务器的
 /// Fills in the cursor and the error, and notes the round in the record.
 fn finish<R: StationRecord>(record: &R, mut out: SyncOutcome, result: Result<Option<String>, String>) -> SyncOutcome {
     out.error = match result {
-        Ok(note) => note,
+        Ok(note) => note.or(out.error.take()),
         Err(e) => Some(e),
     };
     match record.pull_cursor() {
@@ -119,6 +122,24 @@ fn finish<R: StationRecord>(record: &R, mut out: SyncOutcome, result: Result<Opt
         out.error.get_or_insert_with(|| local(e));
     }
     out
+}
+
+/// Gives back and tops up the station's leased registration numbers, after
+/// the push (so the server has seen every number used). A failure here does
+/// not end the round: the station keeps what it holds, approvals without a
+/// leased number wait for the server's number, and the next round asks again.
+async fn refresh_leases<R: StationRecord>(record: &R, client: &SyncClient, out: &mut SyncOutcome) {
+    let result = async {
+        let Some(request) = record.lease_request().map_err(local)? else {
+            return Ok(());
+        };
+        let reply = client.leases(&request).await.map_err(|e| e.to_string())?;
+        record.apply_lease(&reply).map_err(local)
+    }
+    .await;
+    if let Err(e) = result {
+        out.error.get_or_insert(format!("登记号号段未能更新：{e}"));
+    }
 }
 
 /// Pushes the outbox batch by batch until it is empty. Stops at the first
@@ -340,6 +361,7 @@ pub async fn watch<R: StationRecord>(
         let round = async {
             first_sync(record, client, |_| {}).await?;
             push_all(record, client, &mut out).await?;
+            refresh_leases(record, client, &mut out).await;
             pull_all(record, client, &mut out, config.wait_ms, Some(poke)).await
         };
         let result = tokio::select! {

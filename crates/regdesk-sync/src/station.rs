@@ -90,4 +90,16 @@ pub trait StationRecord {
     /// Attachments the station's file rows name that it does not hold yet
     /// (added at other stations; fetched on demand), in hash order.
     fn missing_blobs(&self) -> Result<Vec<String>, Self::Error>;
+
+    /// What to ask of the server's registration-number leases (numbers to
+    /// give back, series to top up); `None`: nothing to ask (a station that
+    /// never approves offline).
+    fn lease_request(&self) -> Result<Option<crate::protocol::LeaseRequest>, Self::Error> {
+        Ok(None)
+    }
+
+    /// Takes the server's answer: the numbers it holds for this station.
+    fn apply_lease(&self, _reply: &crate::protocol::LeaseReply) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }

@@ -13,7 +13,7 @@ use tokio_postgres::Transaction;
 
 use super::rows::{self, describe, text, Current};
 use super::stmts::{Stmts, S};
-use super::{corrupt, numbers, RecordError};
+use super::{corrupt, leases, numbers, RecordError};
 
 /// A permanent refusal of one entry.
 pub(crate) struct Rejection {
@@ -29,7 +29,7 @@ fn reject(code: RejectCode, reason: impl Into<String>) -> Rejection {
 }
 
 /// The record's rows for the keys an entry touches, in the entry's order.
-type Touched = Vec<(String, String, Option<Current>)>;
+pub(crate) type Touched = Vec<(String, String, Option<Current>)>;
 
 /// The push's transaction: the office's cursor, locked by the push until it
 /// commits, and where it stands.
@@ -75,7 +75,7 @@ pub(crate) async fn decide(
     mut entry: Entry,
 ) -> Result<Verdict, RecordError> {
     // The entry's own savepoint: all of it or nothing, whatever the batch does.
-    let tx = outer.savepoint("entry").await?;
+    let mut tx = outer.savepoint("entry").await?;
     let (kept, taken, progress) = tokio::try_join!(
         async { tx.query_opt(stmts.get(S::VerdictById), &[&entry.id]).await },
         async {
@@ -139,14 +139,41 @@ pub(crate) async fn decide(
 
     let now = Utc::now();
     let mut outcome = check(&tx, stmts, &entry, &touched).await?;
-    if outcome.is_ok() {
-        outcome = match numbers::complete(&tx, stmts, &mut entry, now).await? {
-            numbers::Outcome::Done => Ok(()),
-            numbers::Outcome::Reject(r) => Err(r),
+    if outcome.is_ok() && numbers::may_number(&entry) {
+        // Numbering has its own savepoint: a case of the entry that cannot be
+        // numbered takes back the serials taken for the ones before it.
+        let numbering = tx.savepoint("numbering").await?;
+        outcome = match numbers::complete(&numbering, stmts, &mut entry, now).await? {
+            numbers::Outcome::Done => {
+                numbering.commit().await?;
+                Ok(())
+            }
+            numbers::Outcome::Reject(r) => {
+                numbering.rollback().await?;
+                Err(r)
+            }
             numbers::Outcome::Wait(reason) => return Ok(Verdict::RetryLater { reason }),
         };
     }
     let seq = batch.cursor + 1;
+    let outcome = match outcome {
+        // A refused approval's leased number is voided with the refusal as its reason.
+        Err(mut r) => {
+            let voided = leases::void_carried(&tx, &entry, &r.reason).await?;
+            if !voided.is_empty() {
+                r.reason = format!(
+                    "{}（本工作站离线终审时使用的登记号 {} 已作废，电子证书随之撤回；请按上述原因处理后重新终审）",
+                    r.reason,
+                    voided.join("、")
+                );
+            }
+            Err(r)
+        }
+        Ok(()) => {
+            leases::mark_used(&tx, &entry).await?;
+            Ok(())
+        }
+    };
     let verdict = match outcome {
         Err(r) => Verdict::Rejected {
             code: r.code,
@@ -286,22 +313,10 @@ async fn check(
             ),
         )));
     }
-    // Registration numbers of enrolled stations come only from the record.
+    // Registration numbers of enrolled stations come from the record, or from the station's lease.
     if entry.command == "final_review" {
-        let numbered = entry.effects.iter().zip(touched).find(|(e, (_, _, current))| {
-            matches!(e.table.as_str(), "registration_counters" | "registration_numbers")
-                || (e.table == "cases"
-                    && e.after.as_deref().and_then(|r| text(r, "registration_number"))
-                        != current.as_ref().and_then(|c| text(&c.row, "registration_number")))
-        });
-        if let Some((e, _)) = numbered {
-            return Ok(Err(reject(
-                RejectCode::Malformed,
-                format!(
-                    "这条终审记录自行分配了登记号（{}）：已加入服务器的工作站由服务器分配登记号。请升级本工作站的 RegDesk 后重新终审",
-                    describe(&e.table, &e.key, e.after.as_deref())
-                ),
-            )));
+        if let Err(r) = leases::check_carried(tx, entry, touched).await? {
+            return Ok(Err(r));
         }
     }
     let staff_id = entry.staff_id.clone().unwrap_or_default();

@@ -18,6 +18,7 @@
 //! `docs/SYNC-record.md` describes the rules.
 
 mod admit;
+pub mod leases;
 mod numbers;
 mod rows;
 mod snapshot;
@@ -40,6 +41,7 @@ use uuid::Uuid;
 use crate::auth::StationAuth;
 use crate::blobs::BlobStore;
 
+pub use leases::{audit as numbers_audit, lease, NumbersAudit};
 pub use snapshot::snapshot;
 pub use waker::Waker;
 

@@ -10,11 +10,12 @@ use rand_core::{OsRng, RngCore};
 use regdesk_domain::category::WorkCategory;
 use regdesk_domain::certificate::{check_code, CHECK_CODE_LEN};
 use regdesk_domain::regno::{CategoryLetters, RegistrationNumber};
-use regdesk_sync::protocol::{Cell, Column, Entry, RejectCode, Row, RowEffect};
+use regdesk_sync::protocol::{Cell, Column, Entry, RejectCode, Row, RowEffect, SeriesKey};
 use serde_json::Value;
 use tokio_postgres::Transaction;
 
 use super::admit::Rejection;
+use super::leases;
 use super::rows::{self, describe, set, text};
 use super::stmts::Stmts;
 use super::{corrupt, RecordError};
@@ -31,7 +32,7 @@ pub(crate) enum Outcome {
     Wait(String),
 }
 
-fn office_date(t: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn office_date(t: DateTime<Utc>) -> NaiveDate {
     FixedOffset::east_opt(OFFICE_UTC_OFFSET_HOURS * 3600)
         .map(|o| t.with_timezone(&o).date_naive())
         .unwrap_or_else(|| t.date_naive())
@@ -49,6 +50,11 @@ fn col(name: &str, value: Cell) -> Column {
     }
 }
 
+/// Whether the entry is one [`complete`] may number (a final review).
+pub(crate) fn may_number(entry: &Entry) -> bool {
+    entry.command == "final_review"
+}
+
 /// Numbers every case the entry registers without a number.
 pub(crate) async fn complete(
     tx: &Transaction<'_>,
@@ -56,7 +62,7 @@ pub(crate) async fn complete(
     entry: &mut Entry,
     now: DateTime<Utc>,
 ) -> Result<Outcome, RecordError> {
-    if entry.command != "final_review" {
+    if !may_number(entry) {
         return Ok(Outcome::Done);
     }
     let waiting: Vec<usize> = entry
@@ -134,7 +140,15 @@ async fn number_one(
         None => rows::current(tx, stmts, "registration_counters", &counter_key).await?,
     };
     let last = counter.as_ref().and_then(|c| rows::int(&c.row, "last")).unwrap_or(0);
-    let serial = last + 1;
+    // A serial given back unused by a station first, else the next new one
+    // (above the counter and every lease).
+    let series = SeriesKey {
+        prefix: prefix.clone(),
+        year,
+        letter,
+    };
+    let serial = leases::take_for_record(tx, &series, last.unsigned_abs(), entry, &case_id).await?;
+    let serial = i64::try_from(serial).map_err(|_| corrupt(format!("流水号 {serial} 超出范围")))?;
     let number = match RegistrationNumber::new(&prefix, year, letter, serial.unsigned_abs()) {
         Ok(n) => n.to_string(),
         Err(e) => {
@@ -185,13 +199,17 @@ async fn number_one(
             set(&mut numbered, "facts", Cell::Text(facts));
         }
     }
-    let mut added = vec![
-        RowEffect {
+    let mut added = Vec::new();
+    // A returned serial below the counter leaves the counter as it is.
+    if serial > last {
+        added.push(RowEffect {
             table: "registration_counters".into(),
             key: counter_key,
             before: counter.map(|c| c.digest),
             after: Some(counter_row),
-        },
+        });
+    }
+    added.extend([
         RowEffect {
             table: "registration_numbers".into(),
             key: number_key,
@@ -204,7 +222,7 @@ async fn number_one(
             before: Some(regdesk_sync::row_digest("cases", case_key, &case_row)),
             after: Some(numbered),
         },
-    ];
+    ]);
     // The review history's approval names the number too.
     let approve = "approve";
     for e in &entry.effects {
@@ -229,7 +247,7 @@ async fn number_one(
 
 /// The category letters in force on `day`: the record's latest table starting
 /// on or before it, else the built-in default.
-async fn letters_on(tx: &Transaction<'_>, day: NaiveDate) -> Result<CategoryLetters, RecordError> {
+pub(crate) async fn letters_on(tx: &Transaction<'_>, day: NaiveDate) -> Result<CategoryLetters, RecordError> {
     let day_text = day.format("%Y-%m-%d").to_string();
     let mut best: Option<(String, String)> = None;
     for r in rows::all(tx, "category_letter_tables").await? {

@@ -1175,3 +1175,6 @@ async fn a_big_office_is_seeded_in_several_entries() {
     assert_eq!(state.rows, rows.len() as u64);
     assert_eq!(state.cursor, 3);
 }
+
+#[path = "lease_tests.rs"]
+mod lease_tests;
