@@ -85,14 +85,16 @@ impl Server {
             fingerprint: fingerprint.unwrap(),
         }
     }
-
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         // SIGTERM, so the server stops its PostgreSQL too.
         if let Ok(None) = self.child.try_wait() {
-            let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(self.child.id().to_string())
+                .status();
             let _ = self.child.wait();
         }
     }
@@ -106,7 +108,11 @@ fn server_cli(dir: &Path, args: &[&str]) -> Value {
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -140,9 +146,16 @@ impl World {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(100_000);
-        let tmp = tempfile::Builder::new().prefix("regdesk-syncbench").tempdir_in("/var/tmp").unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix("regdesk-syncbench")
+            .tempdir_in("/var/tmp")
+            .unwrap();
         let key = tmp.path().join("station.key");
-        std::fs::write(&key, StationKeys::from_secret([0x5a; 32], KeyHome::KeyStore).recovery_code()).unwrap();
+        std::fs::write(
+            &key,
+            StationKeys::from_secret([0x5a; 32], KeyHome::KeyStore).recovery_code(),
+        )
+        .unwrap();
         std::env::set_var(KEY_FILE_ENV, &key);
 
         // The grown workstation, kept between runs when asked.
@@ -192,7 +205,12 @@ impl World {
         let admin = login(&a, "admin");
         let clerk = login(&a, "wangli");
         let enrolment = rt
-            .block_on(SyncClient::enrol(&server.url, &code, &server.fingerprint, a.station_id()))
+            .block_on(SyncClient::enrol(
+                &server.url,
+                &code,
+                &server.fingerprint,
+                a.station_id(),
+            ))
             .unwrap();
         a.save_enrolment(&admin, &enrolment).unwrap();
         let a_client = SyncClient::new(&enrolment).unwrap();
@@ -244,7 +262,12 @@ impl World {
         let server = self.server.as_ref().unwrap();
         let enrolment = self
             .rt
-            .block_on(SyncClient::enrol(&server.url, &code, &server.fingerprint, store.station_id()))
+            .block_on(SyncClient::enrol(
+                &server.url,
+                &code,
+                &server.fingerprint,
+                store.station_id(),
+            ))
             .unwrap();
         store.join_office(&enrolment).unwrap();
         let client = SyncClient::new(&enrolment).unwrap();
@@ -357,7 +380,29 @@ fn push(c: &mut Criterion) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000);
+    let once: u64 = std::env::var("REGDESK_BENCH_PUSH_ONCE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let w = world().lock().unwrap();
+    if once > 0 {
+        let t = Instant::now();
+        for _ in 0..once {
+            w.a.save_draft(&w.clerk, &w.draft).unwrap();
+        }
+        let saved = t.elapsed();
+        let t = Instant::now();
+        let accepted = push_outbox(&w.rt, &w.a, &w.a_client);
+        let took = t.elapsed();
+        assert_eq!(accepted, once);
+        println!(
+            "push of {once} entries (saved in {saved:.1?}): {took:.2?} ({:.0} accepted entries/s)",
+            once as f64 / took.as_secs_f64()
+        );
+        let t = Instant::now();
+        pull_all(&w.rt, &w.a, &w.a_client);
+        println!("their pull back to the same station: {:.2?}", t.elapsed());
+    }
     let mut g = c.benchmark_group("sync");
     g.sample_size(10);
     g.sampling_mode(SamplingMode::Flat);
@@ -408,29 +453,35 @@ fn live(c: &mut Criterion) {
     // Both in their long-poll.
     std::thread::sleep(Duration::from_secs(2));
     let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let change = |latencies: &Mutex<Vec<Duration>>| {
+        let before = b_store.pull_cursor().unwrap();
+        let t = Instant::now();
+        w.a.save_draft(&w.clerk, &w.draft).unwrap();
+        a_poke.notify_one();
+        while b_store.pull_cursor().unwrap() == before {
+            assert!(t.elapsed() < Duration::from_secs(30), "B never saw the change");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let took = t.elapsed();
+        latencies.lock().unwrap().push(took);
+        took
+    };
+    let changes: usize = std::env::var("REGDESK_BENCH_CHANGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    for _ in 0..changes {
+        change(&latencies);
+        // Changes a person makes, not a stream: B is back in its long-poll.
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let mut g = c.benchmark_group("sync");
     g.sample_size(10);
     g.sampling_mode(SamplingMode::Flat);
     g.warm_up_time(Duration::from_millis(1));
     g.measurement_time(Duration::from_secs(3));
     g.bench_function("change at A seen at B", |bench| {
-        bench.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let before = b_store.pull_cursor().unwrap();
-                let t = Instant::now();
-                w.a.save_draft(&w.clerk, &w.draft).unwrap();
-                a_poke.notify_one();
-                while b_store.pull_cursor().unwrap() == before {
-                    assert!(t.elapsed() < Duration::from_secs(30), "B never saw the change");
-                    std::thread::sleep(Duration::from_millis(2));
-                }
-                let took = t.elapsed();
-                latencies.lock().unwrap().push(took);
-                total += took;
-            }
-            total
-        })
+        bench.iter_custom(|iters| (0..iters).map(|_| change(&latencies)).sum())
     });
     g.finish();
     stop_tx.send(true).unwrap();
@@ -440,14 +491,15 @@ fn live(c: &mut Criterion) {
     });
     let mut all = latencies.lock().unwrap().clone();
     all.sort();
-    let at = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| ms(all[((all.len() as f64 * q) as usize).min(all.len() - 1)]);
     println!(
-        "change at A seen at B, {} changes: p50 {:.0?}, p95 {:.0?}, p99 {:.0?}, max {:.0?}",
+        "change at A seen at B, {} changes: p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         all.len(),
         at(0.5),
         at(0.95),
         at(0.99),
-        all[all.len() - 1]
+        ms(all[all.len() - 1])
     );
     drop(w.server.take());
 }
