@@ -127,7 +127,7 @@ fn login(store: &Store, username: &str) -> Session {
 
 /// The server, the adopted workstation A (enrolled again) and the office's size.
 struct World {
-    _tmp: tempfile::TempDir,
+    tmp: tempfile::TempDir,
     rt: tokio::runtime::Runtime,
     server: Option<Server>,
     server_dir: PathBuf,
@@ -238,7 +238,7 @@ impl World {
         World {
             server_dir,
             scratch,
-            _tmp: tmp,
+            tmp,
             rt,
             server: Some(server),
             a,
@@ -502,6 +502,9 @@ fn live(c: &mut Criterion) {
         ms(all[all.len() - 1])
     );
     drop(w.server.take());
+    // The world lives in a static, never dropped: its folder goes now (the
+    // grown workstation kept in REGDESK_BENCH_SYNC_DIR stays).
+    let _ = std::fs::remove_dir_all(w.tmp.path());
 }
 
 criterion_group!(benches, first, push, live);
