@@ -31,6 +31,9 @@ fn reject(code: RejectCode, reason: impl Into<String>) -> Rejection {
 /// The record's rows for the keys an entry touches, in the entry's order.
 pub(crate) type Touched = Vec<(String, String, Option<Current>)>;
 
+/// The column lists the record knows, by table (`None`: no row of it yet).
+type Known = std::collections::HashMap<String, Option<Vec<String>>>;
+
 /// The push's transaction: the office's cursor, locked by the push until it
 /// commits, and where it stands.
 pub(crate) struct Batch {
@@ -76,14 +79,50 @@ pub(crate) async fn decide(
 ) -> Result<Verdict, RecordError> {
     // The entry's own savepoint: all of it or nothing, whatever the batch does.
     let mut tx = outer.savepoint("entry").await?;
-    let (kept, taken, progress) = tokio::try_join!(
-        async { tx.query_opt(stmts.get(S::VerdictById), &[&entry.id]).await },
+    // Everything deciding the entry reads goes to the database together (one
+    // round trip): its kept verdict, its place in the station's order, the
+    // rows it touches (locked), the column lists of its tables and its staff
+    // member's row. What the checks below find does not depend on the order
+    // of these reads; a verdict kept from before ends the savepoint without a
+    // write.
+    let shared: Vec<&regdesk_sync::protocol::RowEffect> = entry
+        .effects
+        .iter()
+        .filter(|e| regdesk_sync::is_shared_table(&e.table))
+        .collect();
+    // A text with a NUL character is refused by the checks before these two
+    // are looked at (PostgreSQL cannot take it as a parameter): not read.
+    let clean = !has_nul(&entry);
+    let mut tables: Vec<&str> = entry
+        .effects
+        .iter()
+        .filter(|_| clean)
+        .map(|e| e.table.as_str())
+        .collect();
+    tables.sort_unstable();
+    tables.dedup();
+    let staff_key = match entry.staff_id.as_deref().filter(|s| clean && !s.is_empty()) {
+        Some(id) => Some(serde_json::to_string(&[id]).map_err(corrupt)?),
+        None => None,
+    };
+    let (kept, taken, progress, found, known, staff_row) = tokio::try_join!(
+        async { Ok::<_, RecordError>(tx.query_opt(stmts.get(S::VerdictById), &[&entry.id]).await?) },
         async {
-            tx.query_opt(stmts.get(S::SeqTaken), &[&entry.station_id, &entry.station_seq])
-                .await
+            Ok(tx
+                .query_opt(stmts.get(S::SeqTaken), &[&entry.station_id, &entry.station_seq])
+                .await?)
         },
-        async { tx.query_opt(stmts.get(S::Progress), &[&entry.station_id]).await },
+        async { Ok(tx.query_opt(stmts.get(S::Progress), &[&entry.station_id]).await?) },
+        futures_util::future::try_join_all(shared.iter().map(|e| rows::current(&tx, stmts, &e.table, &e.key))),
+        futures_util::future::try_join_all(tables.iter().map(|t| rows::known_columns(&tx, stmts, t))),
+        async {
+            match &staff_key {
+                Some(key) => rows::current(&tx, stmts, "staff", key).await,
+                None => Ok(None),
+            }
+        },
     )?;
+    let known: Known = tables.iter().map(|t| t.to_string()).zip(known).collect();
     if let Some(r) = kept {
         return serde_json::from_value(r.get::<_, Value>(0))
             .map_err(|e| corrupt(format!("记录 {} 的结论无法读取：{e}", entry.id)));
@@ -124,13 +163,6 @@ pub(crate) async fn decide(
         }
     }
 
-    let shared: Vec<&regdesk_sync::protocol::RowEffect> = entry
-        .effects
-        .iter()
-        .filter(|e| regdesk_sync::is_shared_table(&e.table))
-        .collect();
-    let found =
-        futures_util::future::try_join_all(shared.iter().map(|e| rows::current(&tx, stmts, &e.table, &e.key))).await?;
     let touched: Touched = shared
         .iter()
         .zip(found)
@@ -138,7 +170,7 @@ pub(crate) async fn decide(
         .collect();
 
     let now = Utc::now();
-    let mut outcome = check(&tx, stmts, &entry, &touched).await?;
+    let mut outcome = check(&tx, &entry, &touched, &known, staff_row).await?;
     if outcome.is_ok() && numbers::may_number(&entry) {
         // Numbering has its own savepoint: a case of the entry that cannot be
         // numbered takes back the serials taken for the ones before it.
@@ -273,9 +305,10 @@ pub(crate) async fn record_entry(
 /// the versions of the rows, the case state changes, four eyes.
 async fn check(
     tx: &Transaction<'_>,
-    stmts: &Stmts,
     entry: &Entry,
     touched: &Touched,
+    known: &Known,
+    staff_row: Option<Current>,
 ) -> Result<Result<(), Rejection>, RecordError> {
     let Some(rule) = admission::admission(&entry.command) else {
         return Ok(Err(reject(
@@ -286,10 +319,10 @@ async fn check(
             ),
         )));
     };
-    if let Err(r) = shape(tx, stmts, entry, rule.need).await? {
+    if let Err(r) = shape(entry, rule.need, known)? {
         return Ok(Err(r));
     }
-    let staff = match staff(tx, stmts, entry, rule.need).await? {
+    let staff = match staff(entry, rule.need, staff_row)? {
         Ok(s) => s,
         Err(r) => return Ok(Err(r)),
     };
@@ -427,13 +460,9 @@ async fn check(
     Ok(Ok(()))
 }
 
-/// Every effect on a shared table, with a key and a row shaped as the record knows the table.
-async fn shape(
-    tx: &Transaction<'_>,
-    stmts: &Stmts,
-    entry: &Entry,
-    need: Need,
-) -> Result<Result<(), Rejection>, RecordError> {
+/// Every effect on a shared table, with a key and a row shaped as the record
+/// knows the table (`known`: the record's column lists of the entry's tables).
+fn shape(entry: &Entry, need: Need, known: &Known) -> Result<Result<(), Rejection>, RecordError> {
     let max_format = regdesk_domain::stored::JOURNAL_FORMAT;
     if entry.payload_format < 1 || entry.payload_format > max_format {
         return Ok(Err(reject(
@@ -460,11 +489,6 @@ async fn shape(
             ),
         )));
     }
-    let mut tables: Vec<&str> = entry.effects.iter().map(|e| e.table.as_str()).collect();
-    tables.sort_unstable();
-    tables.dedup();
-    let known = futures_util::future::try_join_all(tables.iter().map(|t| rows::known_columns(tx, stmts, t))).await?;
-    let known: std::collections::HashMap<&str, Option<Vec<String>>> = tables.into_iter().zip(known).collect();
     let mut seen = HashSet::new();
     for e in &entry.effects {
         let label = rows::table_label(&e.table);
@@ -557,12 +581,9 @@ pub(crate) struct Staff {
     pub name: String,
 }
 
-async fn staff(
-    tx: &Transaction<'_>,
-    stmts: &Stmts,
-    entry: &Entry,
-    need: Need,
-) -> Result<Result<Staff, Rejection>, RecordError> {
+/// The entry's staff member checked against `row`, their row in the record
+/// (read with the entry's other rows).
+fn staff(entry: &Entry, need: Need, row: Option<Current>) -> Result<Result<Staff, Rejection>, RecordError> {
     let Some(id) = entry.staff_id.as_deref().filter(|s| !s.is_empty()) else {
         return Ok(match need {
             Need::OfficeRule | Need::StationOnly => Ok(Staff {
@@ -577,8 +598,7 @@ async fn staff(
             )),
         });
     };
-    let key = serde_json::to_string(&[id]).map_err(corrupt)?;
-    let Some(row) = rows::current(tx, stmts, "staff", &key).await? else {
+    let Some(row) = row else {
         return Ok(Err(reject(
             RejectCode::StaffInactive,
             format!("服务器上没有工作人员 {id} 的账号，不能接收其办理的记录：请由管理员核对账号后重新办理"),
