@@ -3,173 +3,17 @@
 //! agency's agent collecting a certificate at pickup with ID, notice and power of attorney.
 
 use regdesk_domain::filing::Delivery;
-use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
-use regdesk_domain::payment::{TransferCommand, TransferInput};
-use regdesk_domain::signature::SignatureMethod;
+use regdesk_domain::lifecycle::CaseState;
 use regdesk_store::*;
 
 use crate::support::keys::ENTER;
-use crate::support::office::{app, fresh_shots, sample_office_with_2027, scan, Office};
+use crate::support::office::{app, fresh_shots, registered_office, scan};
 use crate::support::steps::{pause, sign_in_at_desk};
 use crate::support::webdriver::Desk;
 
-/// Every filing of the sample office signed, paid, passed and approved; the e-invoice of every
-/// pickup case sent. Returns the registered cases.
-fn registered_office() -> (Office, Vec<CaseDetail>) {
-    let (data, _) = sample_office_with_2027();
-    let store = data.open();
-    let login = |u: &str| {
-        store
-            .login(&LoginInput {
-                username: u.into(),
-                password: "Banquan2026".into(),
-            })
-            .unwrap()
-    };
-    let ids = |states: &str| -> Vec<String> {
-        let c = regdesk_store::connect(&data.path().join(DB_FILE), &store.keys().database()).unwrap();
-        let mut stmt = c
-            .prepare(&format!("SELECT id FROM cases WHERE state IN ({states})"))
-            .unwrap();
-        let out = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        out
-    };
-    let clerk = login("wangli");
-    let signed = store
-        .add_file(
-            &clerk,
-            std::path::Path::new(&scan(data.path(), "签章页.png")),
-            regdesk_domain::staff::FilePurpose::SignedForm,
-        )
-        .unwrap();
-    for id in ids("'draft', 'awaiting_signatures'") {
-        let mut d = store.case_detail(&clerk, &id).unwrap();
-        if d.state == CaseState::Draft {
-            d = store
-                .submit_for_signing(
-                    &clerk,
-                    &CaseRef {
-                        case_id: d.id.clone(),
-                        version: d.version,
-                    },
-                )
-                .unwrap();
-        }
-        let waiting: Vec<_> = d
-            .signing
-            .iter()
-            .filter(|l| l.record.is_none())
-            .map(|l| l.signer.party)
-            .collect();
-        for who in waiting {
-            d = store
-                .record_signature(
-                    &clerk,
-                    &RecordSignatureInput {
-                        case_id: d.id.clone(),
-                        version: d.version,
-                        signer: who,
-                        method: SignatureMethod::PaperScan {
-                            scan_ref: signed.id.clone(),
-                        },
-                    },
-                )
-                .unwrap();
-        }
-    }
-    let chen = login("chenxy");
-    let open = ids("'awaiting_payment'");
-    let t = store
-        .record_transfer(
-            &chen,
-            &RecordTransferInput {
-                transfer: TransferInput {
-                    method: PaymentMethod::BankTransfer,
-                    payer: "杭州某某版权代理有限公司".into(),
-                    payer_account: "6222020200012345678".into(),
-                    payer_bank: "工商银行杭州分行".into(),
-                    amount_fen: 15_000 * open.len() as i64,
-                    received_at: chrono::Utc::now().naive_utc(),
-                    reference: "ICBC-E2E-DELIVERY".into(),
-                    purpose: "作品登记费".into(),
-                },
-                receipt_file_id: None,
-                shares: open
-                    .iter()
-                    .map(|id| ShareInput {
-                        case_id: id.clone(),
-                        amount_fen: 15_000,
-                    })
-                    .collect(),
-            },
-        )
-        .unwrap();
-    store
-        .check_transfer(
-            &login("hejun"),
-            &CheckTransferInput {
-                id: t.id,
-                version: t.version,
-                command: TransferCommand::Confirm,
-            },
-        )
-        .unwrap();
-    let li = login("liwen");
-    let zhang = login("zhangwei");
-    for id in ids("'awaiting_first_review', 'awaiting_final_review'") {
-        let mut d = store.case_detail(&li, &id).unwrap();
-        if d.state == CaseState::AwaitingFirstReview {
-            d = store
-                .first_review(
-                    &li,
-                    &ReviewDecisionInput {
-                        case_id: d.id.clone(),
-                        version: d.version,
-                        decision: ReviewDecision::Pass,
-                    },
-                )
-                .unwrap();
-        }
-        store
-            .final_review(
-                &zhang,
-                &FinalDecisionInput {
-                    case_id: d.id.clone(),
-                    version: d.version,
-                    decision: FinalDecision::Approve,
-                },
-            )
-            .unwrap();
-    }
-    let registered: Vec<CaseDetail> = ids("'registered'")
-        .iter()
-        .map(|id| store.case_detail(&li, id).unwrap())
-        .collect();
-    let due: Vec<String> = store
-        .invoices_due(&chen)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.case_id)
-        .collect();
-    store
-        .mark_invoices_issued(
-            &chen,
-            &MarkInvoicesInput {
-                case_ids: due,
-                invoice_number: "FP-E2E-0001".into(),
-            },
-        )
-        .unwrap();
-    (data, registered)
-}
-
 #[test]
 fn the_desk_ships_by_label_and_waybill_scan_and_hands_over_to_an_agent() {
-    let (data, registered) = registered_office();
+    let (data, registered) = registered_office(6);
     let mail: Vec<&CaseDetail> = registered
         .iter()
         .filter(|c| c.draft.delivery == Some(Delivery::Mail))

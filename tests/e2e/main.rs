@@ -18,5 +18,6 @@ mod intake;
 mod keyboard;
 mod payments;
 mod records;
+mod reports;
 mod restart;
 mod review;

@@ -25,7 +25,7 @@ const PT_PER_MM: f32 = 72.0 / 25.4;
 /// Line height as a multiple of the font size.
 const LINE_FACTOR: f32 = 1.3;
 const PAD_X: f32 = 1.5;
-const PAD_Y: f32 = 0.85;
+pub(crate) const PAD_Y: f32 = 0.85;
 /// Rows up to this height (mm) are never split across pages.
 const KEEP_WHOLE_MAX: f32 = 30.0;
 /// Grey of label cells and header rows.
@@ -236,6 +236,11 @@ impl<'f> Canvas<'f> {
     /// Room left on this page below `y`.
     pub(crate) fn room(&self) -> f32 {
         self.content_bottom() - self.y
+    }
+
+    /// Room a new (continuation) page offers below its running header.
+    pub(crate) fn room_on_new_page(&self) -> f32 {
+        self.content_bottom() - CONTINUED_TOP
     }
 
     /// Moves to a new page unless `h` mm still fit.

@@ -8,7 +8,7 @@ use printpdf::PdfDocument;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
 use serde::{Deserialize, Serialize};
 
-use crate::canvas::{save, Canvas, Col, Orientation, Table, MARGIN};
+use crate::canvas::{save, Canvas, Col, Orientation, Table, MARGIN, PAD_Y};
 use crate::font::font;
 use crate::PrintError;
 
@@ -160,8 +160,12 @@ fn display_width(s: &str) -> f64 {
 /// Body text size, in points.
 const BODY: f32 = 8.5;
 
+/// Space between one table's notes and the next table's title on the same page, in mm.
+const TABLE_GAP: f32 = 6.0;
+
 /// The report as PDF bytes: A4 landscape, each table under its title and lines,
-/// continuing over pages with its header repeated; `doc_title` names the document.
+/// continuing over pages with its header repeated; a short table follows the one
+/// before on the same page when it fits; `doc_title` names the document.
 pub fn report_pdf(doc_title: &str, tables: &[ReportTable]) -> Result<Vec<u8>, PrintError> {
     let font = font()?;
     let mut doc = PdfDocument::new(doc_title);
@@ -171,7 +175,21 @@ pub fn report_pdf(doc_title: &str, tables: &[ReportTable]) -> Result<Vec<u8>, Pr
     let mut first = true;
     for t in tables {
         if !first {
-            c.new_page();
+            // A table follows the one before on the same page when it fits there whole
+            // (or, too long for any page, when its title, header and first rows fit);
+            // otherwise it starts a page of its own.
+            let row_h = Canvas::line_h(BODY) + 2.0 * PAD_Y;
+            let rows = (t.rows.len() + usize::from(t.total.is_some())).max(1) as f32;
+            let above = TABLE_GAP + 13.0 + t.lines.len() as f32 * Canvas::line_h(10.0);
+            let notes = t.notes.len() as f32 * (Canvas::line_h(9.0) + 2.0);
+            let whole = above + row_h * (1.0 + rows) + notes;
+            let head = above + row_h * (1.0 + rows.min(3.0));
+            let page = c.room_on_new_page();
+            if c.room() >= whole || (whole > page && c.room() >= head) {
+                c.y += TABLE_GAP;
+            } else {
+                c.new_page();
+            }
         }
         first = false;
         let top = if c.y < MARGIN + 1.0 { MARGIN } else { c.y };
@@ -236,4 +254,42 @@ pub fn report_pdf(doc_title: &str, tables: &[ReportTable]) -> Result<Vec<u8>, Pr
         c.y += 4.0;
     }
     save(doc, c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn short(title: &str, rows: usize) -> ReportTable {
+        ReportTable {
+            title: title.into(),
+            lines: vec!["填报单位：浙江省版权局".into(), "单位：件".into()],
+            header: vec!["月份".into(), "件数".into()],
+            rows: (1..=rows)
+                .map(|m| vec![Cell::Text(format!("{m}月")), Cell::Count(m as u64)])
+                .collect(),
+            ..ReportTable::default()
+        }
+    }
+
+    fn pages(pdf: &[u8]) -> usize {
+        let doc = PdfDocument::parse(pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
+        doc.pages.len()
+    }
+
+    #[test]
+    fn short_tables_share_a_page_and_a_longer_one_that_does_not_fit_starts_its_own() {
+        // Three short tables (the supervisor's stages, backlog, summary) on one landscape page.
+        let three: Vec<ReportTable> = ["当前各环节案件数", "各月末审查中积压", "汇总"]
+            .iter()
+            .map(|t| short(t, 2))
+            .collect();
+        let pdf = report_pdf("统计概览", &three).unwrap();
+        assert_eq!(pages(&pdf), 1);
+        // A table of twenty rows does not fit under them: it starts the second page, whole.
+        let mut four = three.clone();
+        four.push(short("逐月登记数", 20));
+        let pdf = report_pdf("统计概览", &four).unwrap();
+        assert_eq!(pages(&pdf), 2);
+    }
 }

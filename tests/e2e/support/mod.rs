@@ -1,5 +1,6 @@
 //! What the desk tests share.
 
+pub mod documents;
 pub mod keys;
 pub mod office;
 pub mod steps;

@@ -14,6 +14,9 @@ pub struct Office {
     data: PathBuf,
 }
 
+/// The printer the stand-in print service knows ([`Office::with_print_service`]).
+pub const PRINTER: &str = "Cert_Printer_1";
+
 /// The test offices' station secret (every office has its own key file).
 const SECRET: [u8; 32] = [0x5e; 32];
 
@@ -53,6 +56,75 @@ impl Office {
         p
     }
 
+    /// Stand-ins for the system programs the desk hands documents to, on the app's `PATH`
+    /// ([`Office::tools`]): the print service (CUPS `lpstat -e` knows the printer [`PRINTER`],
+    /// `lp -d PRINTER -- FILE` keeps each job in [`Office::printed`]) and the file viewer
+    /// (`xdg-open FILE` notes the file in [`Office::opened`]).
+    pub fn with_print_service(self) -> Office {
+        let bin = self.tools();
+        std::fs::create_dir_all(&bin).unwrap();
+        let printed = self.folder("printed");
+        let scripts = [
+            (
+                "lpstat",
+                format!("#!/bin/sh\n[ \"$1\" = \"-e\" ] && echo '{PRINTER}'\nexit 0\n"),
+            ),
+            (
+                "lp",
+                format!(
+                    "#!/bin/sh\nprinter=''\nwhile [ $# -gt 0 ]; do case \"$1\" in -d) printer=\"$2\"; shift 2;; --) shift; break;; *) shift;; esac; done\n\
+                     n=$(ls '{dir}' | wc -l)\ncp \"$1\" '{dir}'/\"$n-$printer-$(basename \"$1\")\"\necho \"request id is $printer-$n (1 file(s))\"\n",
+                    dir = printed.display()
+                ),
+            ),
+            (
+                "xdg-open",
+                format!("#!/bin/sh\necho \"$1\" >> '{}'\n", self.opened().display()),
+            ),
+        ];
+        for (name, body) in scripts {
+            let p = bin.join(name);
+            std::fs::write(&p, body).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        self
+    }
+
+    /// The folder of system programs put first on the app's `PATH` (none unless
+    /// [`Office::with_print_service`] made them).
+    pub fn tools(&self) -> PathBuf {
+        self.root.path().join("bin")
+    }
+
+    /// The jobs the print service received, oldest first.
+    pub fn printed(&self) -> Vec<PathBuf> {
+        let mut jobs: Vec<PathBuf> = std::fs::read_dir(self.root.path().join("printed"))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        jobs.sort_by_key(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.split('-').next())
+                .and_then(|n| n.parse::<u32>().ok())
+        });
+        jobs
+    }
+
+    /// The note of the files the viewer was asked to open, one path a line.
+    pub fn opened(&self) -> PathBuf {
+        self.root.path().join("opened.txt")
+    }
+
+    /// The files the viewer was asked to open, in order.
+    pub fn opened_files(&self) -> Vec<PathBuf> {
+        std::fs::read_to_string(self.opened())
+            .unwrap_or_default()
+            .lines()
+            .map(PathBuf::from)
+            .collect()
+    }
+
     /// The station keys in the key file.
     pub fn keys(&self) -> StationKeys {
         StationKeys::from_secret(SECRET, KeyHome::EnvFile(self.key_file()))
@@ -88,7 +160,13 @@ pub fn sample_office() -> Office {
 /// The sample office, with a 2027 working-day calendar loaded (test data: 元旦 only), so that
 /// deadlines of cases accepted in late 2026 can be counted.
 pub fn sample_office_with_2027() -> (Office, Vec<regdesk_store::PaymentCaseRow>) {
-    let data = sample_office();
+    sample_office_with_2027_of(6)
+}
+
+/// [`sample_office_with_2027`] with `filings` filings (a third of them drafts, a third signed in part).
+pub fn sample_office_with_2027_of(filings: u32) -> (Office, Vec<regdesk_store::PaymentCaseRow>) {
+    let data = Office::empty();
+    regdesk_store::demo::fill(&data.open(), filings).unwrap();
     let store = data.open();
     let login = |u: &str| {
         store
@@ -115,6 +193,177 @@ pub fn sample_office_with_2027() -> (Office, Vec<regdesk_store::PaymentCaseRow>)
         .payment_cases(&login("chenxy"), &regdesk_store::PaymentCasesInput { search: None })
         .unwrap();
     (data, waiting)
+}
+
+/// The sample office with `filings` filings ([`sample_office_with_2027_of`]), every one
+/// signed, paid, passed and approved; the e-invoice of every pickup case sent; the office's
+/// certificate verification address set. Returns the registered cases.
+pub fn registered_office(filings: u32) -> (Office, Vec<regdesk_store::CaseDetail>) {
+    use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
+    use regdesk_domain::payment::{TransferCommand, TransferInput};
+    use regdesk_domain::signature::SignatureMethod;
+    use regdesk_store::*;
+    let (data, _) = sample_office_with_2027_of(filings);
+    let store = data.open();
+    let login = |u: &str| {
+        store
+            .login(&LoginInput {
+                username: u.into(),
+                password: "Banquan2026".into(),
+            })
+            .unwrap()
+    };
+    let ids = |states: &str| -> Vec<String> {
+        let c = regdesk_store::connect(&data.path().join(DB_FILE), &store.keys().database()).unwrap();
+        let mut stmt = c
+            .prepare(&format!("SELECT id FROM cases WHERE state IN ({states})"))
+            .unwrap();
+        let out = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        out
+    };
+    let clerk = login("wangli");
+    let signed = store
+        .add_file(
+            &clerk,
+            std::path::Path::new(&scan(data.path(), "签章页.png")),
+            regdesk_domain::staff::FilePurpose::SignedForm,
+        )
+        .unwrap();
+    for id in ids("'draft', 'awaiting_signatures'") {
+        let mut d = store.case_detail(&clerk, &id).unwrap();
+        if d.state == CaseState::Draft {
+            d = store
+                .submit_for_signing(
+                    &clerk,
+                    &CaseRef {
+                        case_id: d.id.clone(),
+                        version: d.version,
+                    },
+                )
+                .unwrap();
+        }
+        let waiting: Vec<_> = d
+            .signing
+            .iter()
+            .filter(|l| l.record.is_none())
+            .map(|l| l.signer.party)
+            .collect();
+        for who in waiting {
+            d = store
+                .record_signature(
+                    &clerk,
+                    &RecordSignatureInput {
+                        case_id: d.id.clone(),
+                        version: d.version,
+                        signer: who,
+                        method: SignatureMethod::PaperScan {
+                            scan_ref: signed.id.clone(),
+                        },
+                    },
+                )
+                .unwrap();
+        }
+    }
+    let chen = login("chenxy");
+    let open = ids("'awaiting_payment'");
+    let t = store
+        .record_transfer(
+            &chen,
+            &RecordTransferInput {
+                transfer: TransferInput {
+                    method: PaymentMethod::BankTransfer,
+                    payer: "杭州某某版权代理有限公司".into(),
+                    payer_account: "6222020200012345678".into(),
+                    payer_bank: "工商银行杭州分行".into(),
+                    amount_fen: 15_000 * open.len() as i64,
+                    received_at: chrono::Utc::now().naive_utc(),
+                    reference: "ICBC-E2E-DELIVERY".into(),
+                    purpose: "作品登记费".into(),
+                },
+                receipt_file_id: None,
+                shares: open
+                    .iter()
+                    .map(|id| ShareInput {
+                        case_id: id.clone(),
+                        amount_fen: 15_000,
+                    })
+                    .collect(),
+            },
+        )
+        .unwrap();
+    store
+        .check_transfer(
+            &login("hejun"),
+            &CheckTransferInput {
+                id: t.id,
+                version: t.version,
+                command: TransferCommand::Confirm,
+            },
+        )
+        .unwrap();
+    let li = login("liwen");
+    let zhang = login("zhangwei");
+    for id in ids("'awaiting_first_review', 'awaiting_final_review'") {
+        let mut d = store.case_detail(&li, &id).unwrap();
+        if d.state == CaseState::AwaitingFirstReview {
+            d = store
+                .first_review(
+                    &li,
+                    &ReviewDecisionInput {
+                        case_id: d.id.clone(),
+                        version: d.version,
+                        decision: ReviewDecision::Pass,
+                    },
+                )
+                .unwrap();
+        }
+        store
+            .final_review(
+                &zhang,
+                &FinalDecisionInput {
+                    case_id: d.id.clone(),
+                    version: d.version,
+                    decision: FinalDecision::Approve,
+                },
+            )
+            .unwrap();
+    }
+    // The office's verification address, as the app's sample office has it: certificates can be made.
+    let admin = login("admin");
+    let cert = store.certificate_settings(&admin).unwrap();
+    store
+        .update_verification_url(
+            &admin,
+            &VerificationUrlInput {
+                verification_url: regdesk_store::demo::DEMO_VERIFICATION_URL.into(),
+                version: cert.version,
+            },
+        )
+        .unwrap();
+    let registered: Vec<CaseDetail> = ids("'registered'")
+        .iter()
+        .map(|id| store.case_detail(&li, id).unwrap())
+        .collect();
+    let due: Vec<String> = store
+        .invoices_due(&chen)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.case_id)
+        .collect();
+    store
+        .mark_invoices_issued(
+            &chen,
+            &MarkInvoicesInput {
+                case_ids: due,
+                invoice_number: "FP-E2E-0001".into(),
+            },
+        )
+        .unwrap();
+    (data, registered)
 }
 
 /// A copy of the app icon under a telling name, standing in for a scan or a sample.

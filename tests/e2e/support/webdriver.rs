@@ -69,9 +69,13 @@ impl Desk {
         std::thread::sleep(Duration::from_millis(700));
         let port = free_port();
         let native = free_port();
+        // The office's stand-ins for system programs (print service, viewer) come first.
+        let mut path = vec![office.tools()];
+        path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &display)
+            .env("PATH", std::env::join_paths(path).unwrap())
             .env("REGDESK_DATA_DIR", office.path())
             .env(regdesk_store::keys::KEY_FILE_ENV, office.key_file())
             .env("HOME", office.home())

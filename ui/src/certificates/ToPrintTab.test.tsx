@@ -116,6 +116,9 @@ describe('制证发证 · 待制证', () => {
       await emit('certificate-progress', { done: 2, total: 3 });
     });
     expect(await screen.findByText('已排版 2/3')).toBeInTheDocument();
+    // The bar sits above the queue (a long queue never pushes it off the screen).
+    const before = (a: Element, b: Element) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    expect(before(screen.getByTestId('print-progress'), screen.getByTestId('cert-queue'))).toBe(true);
 
     waiting = [row(3)];
     await act(async () => {
@@ -123,6 +126,7 @@ describe('制证发证 · 待制证', () => {
     });
     const summary = await screen.findByTestId('print-summary');
     expect(summary).toHaveTextContent('已打印 2 份，重印 0 份');
+    expect(before(summary, screen.getByTestId('cert-queue'))).toBe(true);
     expect(screen.getByTestId('print-skipped')).toHaveTextContent('已撤销');
     // Every column of the sheets has its header, the first/reprint one included.
     const headers = within(screen.getByTestId('print-sheets'))

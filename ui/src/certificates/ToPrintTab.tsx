@@ -1,6 +1,8 @@
 // 待制证: registered cases whose certificate is not printed yet (filters as the
 // core defines them), printed in one batch with progress and 取消, then a
 // summary with each sheet (作废 with a reason) and what was not printed and why.
+// The print bar, the progress and the summary sit between the filters and the
+// queue, so they are on screen however long the queue is.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Checkbox, Input, InputNumber, Modal, Progress, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { listen } from '@tauri-apps/api/event';
@@ -438,44 +440,6 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
         </Typography.Text>
       )}
 
-      <Table<CertificateRow>
-        size="small"
-        rowKey="registration_number"
-        loading={loading}
-        dataSource={rows}
-        data-testid="cert-queue"
-        locale={{ emptyText: ct('print.empty') }}
-        pagination={{ pageSize: 50, showSizeChanger: false }}
-        rowSelection={{
-          selectedRowKeys: selected,
-          onChange: (keys) => setSelected(keys as string[]),
-          getCheckboxProps: (r) => ({ 'data-testid': `select-${r.registration_number}` }) as object,
-        }}
-        columns={[
-          { title: ct('col.number'), dataIndex: 'registration_number' },
-          { title: ct('col.serial'), dataIndex: 'serial' },
-          { title: ct('col.title'), dataIndex: 'title', ellipsis: true },
-          { title: ct('col.category'), dataIndex: 'category', render: (c: WorkCategory | null) => (c ? ft(`category.${c}`) : '—') },
-          { title: ct('col.applicant'), dataIndex: 'applicant_name', ellipsis: true },
-          { title: ct('col.delivery'), dataIndex: 'delivery', render: deliveryLabel },
-          { title: ct('col.registered'), dataIndex: 'registered_on' },
-          {
-            title: ct('col.printed'),
-            dataIndex: 'printed_sheets',
-            render: (n: number) => (n > 0 ? <Tag color="green">{ct('row.printedTimes', { n })}</Tag> : '—'),
-          },
-          {
-            title: ct('col.actions'),
-            key: 'open',
-            render: (_, r) => (
-              <Button size="small" data-testid={`open-${r.registration_number}`} onClick={() => void openCertificate(r.registration_number)}>
-                {ct('row.open')}
-              </Button>
-            ),
-          },
-        ]}
-      />
-
       <div className="cert-print-bar">
         <Space wrap align="center">
           <span>{ct('print.mode')}</span>
@@ -557,6 +521,44 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
         />
       )}
       {result && <Summary result={result} onVoid={setVoiding} />}
+      <Table<CertificateRow>
+        size="small"
+        rowKey="registration_number"
+        loading={loading}
+        dataSource={rows}
+        data-testid="cert-queue"
+        locale={{ emptyText: ct('print.empty') }}
+        pagination={{ pageSize: 50, showSizeChanger: false }}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => setSelected(keys as string[]),
+          getCheckboxProps: (r) => ({ 'data-testid': `select-${r.registration_number}` }) as object,
+        }}
+        columns={[
+          { title: ct('col.number'), dataIndex: 'registration_number' },
+          { title: ct('col.serial'), dataIndex: 'serial' },
+          { title: ct('col.title'), dataIndex: 'title', ellipsis: true },
+          { title: ct('col.category'), dataIndex: 'category', render: (c: WorkCategory | null) => (c ? ft(`category.${c}`) : '—') },
+          { title: ct('col.applicant'), dataIndex: 'applicant_name', ellipsis: true },
+          { title: ct('col.delivery'), dataIndex: 'delivery', render: deliveryLabel },
+          { title: ct('col.registered'), dataIndex: 'registered_on' },
+          {
+            title: ct('col.printed'),
+            dataIndex: 'printed_sheets',
+            render: (n: number) => (n > 0 ? <Tag color="green">{ct('row.printedTimes', { n })}</Tag> : '—'),
+          },
+          {
+            title: ct('col.actions'),
+            key: 'open',
+            render: (_, r) => (
+              <Button size="small" data-testid={`open-${r.registration_number}`} onClick={() => void openCertificate(r.registration_number)}>
+                {ct('row.open')}
+              </Button>
+            ),
+          },
+        ]}
+      />
+
       <OffsetsDialog
         printer={calibrating}
         onClose={(saved) => {

@@ -12,7 +12,7 @@ import type {
 import { officeToday } from '../shared/officeTime';
 import { apiError, fakeCore } from '../test/backend';
 import { renderWithProviders } from '../test/render';
-import { StatsTab } from './StatsTab';
+import { FORM_COLUMN_WIDTH, FORM_OFFICE_WIDTH, FORM_TOTAL_WIDTH, StatsTab, axisMonth } from './StatsTab';
 
 // The canvas charts do not draw under jsdom: each chart shows its series' data as text.
 vi.mock('./Chart', () => ({
@@ -202,5 +202,17 @@ describe('统计报表', () => {
     expect(screen.getByTestId('overdue-now')).toHaveTextContent('当前超过办结期限：2 件');
     expect(screen.getByTestId('chart-workload')).toHaveTextContent('李雯');
     expect(screen.getByTestId('summary-figures')).toHaveTextContent('50.0');
+  });
+
+  it('labels every month on a monthly axis, the year on the first and on January only', () => {
+    const labels = ['2025年11月', '2025年12月', '2026年1月', '2026年2月', '2026年10月'];
+    expect(labels.map(axisMonth)).toEqual(['2025年11月', '12月', '2026年1月', '2月', '10月']);
+    // Anything else is shown as the core gave it.
+    expect(axisMonth('2026-W48', 3)).toBe('2026-W48');
+  });
+
+  it('fits the national form’s columns beside the menu at 1280×800', () => {
+    // 1280 px less the menu (168) and the desk's padding (2 × 20): no column hidden behind a scroll.
+    expect(FORM_OFFICE_WIDTH + FORM_TOTAL_WIDTH + COLUMNS.length * FORM_COLUMN_WIDTH).toBeLessThanOrEqual(1280 - 168 - 40);
   });
 });

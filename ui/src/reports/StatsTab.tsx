@@ -213,19 +213,40 @@ function Heading({ title, office, period, unit, extra }: { title: string; office
   );
 }
 
+/**
+ * The monthly form's column widths (px): the office, 合计 and the fourteen national columns fit
+ * the desk's content at 1280×800 (1072 px beside the menu) without a horizontal scroll.
+ */
+export const FORM_OFFICE_WIDTH = 170;
+export const FORM_TOTAL_WIDTH = 64;
+export const FORM_COLUMN_WIDTH = 56;
+
+/**
+ * A month on a chart's axis (the core's labels, `2026年11月`): the year is kept on the first
+ * month and on January only, so every month's label fits beside the others.
+ */
+export function axisMonth(label: string, index: number): string {
+  if (index === 0) return label;
+  const m = /^\d+年(\d+)月$/.exec(label);
+  return m && m[1] !== '1' ? `${m[1]}月` : label;
+}
+
+/** The axis of a chart by month: every month labelled. */
+const MONTH_AXIS_LABEL = { interval: 0, formatter: axisMonth };
+
 function FormView({ input }: { input: StatsInput }) {
   const state = useLoaded(statsApi.monthlyForm, input);
   return (
     <Loaded state={state}>
       {(v: MonthlyFormView) => {
         const columns: TableColumnsType<FormRow> = [
-          { title: stx('col.office'), dataIndex: 'label', key: 'label', fixed: 'left', width: 200 },
-          { title: stx('col.total'), dataIndex: 'total', key: 'total', align: 'right', width: 70 },
+          { title: stx('col.office'), dataIndex: 'label', key: 'label', fixed: 'left', width: FORM_OFFICE_WIDTH },
+          { title: stx('col.total'), dataIndex: 'total', key: 'total', align: 'right', width: FORM_TOTAL_WIDTH },
           ...v.columns.map((c, i) => ({
             title: c.label,
             key: c.column,
             align: 'right' as const,
-            width: 60,
+            width: FORM_COLUMN_WIDTH,
             render: (_: unknown, r: FormRow) => r.counts[i],
           })),
         ];
@@ -438,7 +459,7 @@ function OverviewPanel({ input }: { input: StatsInput }) {
               testId="chart-backlog"
               option={{
                 tooltip: { trigger: 'axis' },
-                xAxis: { type: 'category', data: v.backlog_by_month.map((b) => b.label) },
+                xAxis: { type: 'category', data: v.backlog_by_month.map((b) => b.label), axisLabel: MONTH_AXIS_LABEL },
                 yAxis: { type: 'value', minInterval: 1 },
                 series: [{ type: 'line', data: v.backlog_by_month.map((b) => b.in_review), label: { show: true } }],
               }}
@@ -464,7 +485,7 @@ function OverviewPanel({ input }: { input: StatsInput }) {
               option={{
                 tooltip: { trigger: 'axis' },
                 legend: { data: [stx('col.median'), stx('col.p90'), stx('col.withinPercent')] },
-                xAxis: { type: 'category', data: v.durations.map((d) => d.label) },
+                xAxis: { type: 'category', data: v.durations.map((d) => d.label), axisLabel: MONTH_AXIS_LABEL },
                 yAxis: [
                   { type: 'value', name: '工作日', minInterval: 1 },
                   { type: 'value', name: '%', max: 100 },
