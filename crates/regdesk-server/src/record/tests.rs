@@ -1202,7 +1202,10 @@ async fn two_instances_writing_one_blob_take_turns() {
         tokio::spawn(async move { one.append(&sha, 0, total, &first).await })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(!writer.is_finished(), "the chunk was written under another instance's lock");
+    assert!(
+        !writer.is_finished(),
+        "the chunk was written under another instance's lock"
+    );
     assert_eq!(two.held(&sha).unwrap().size, 0);
     tx.commit().await.unwrap();
     assert_eq!(writer.await.unwrap().unwrap().size, 100_000);
@@ -1217,7 +1220,10 @@ async fn two_instances_writing_one_blob_take_turns() {
         let appended = [&a, &b].iter().filter(|r| r.is_ok()).count();
         let told = [&a, &b]
             .iter()
-            .filter(|r| r.as_ref().is_err_and(|e| e.code == regdesk_sync::protocol::ErrorCode::BlobOffset))
+            .filter(|r| {
+                r.as_ref()
+                    .is_err_and(|e| e.code == regdesk_sync::protocol::ErrorCode::BlobOffset)
+            })
             .count();
         assert!(appended >= 1 && appended + told == 2, "{a:?} {b:?}");
     }
