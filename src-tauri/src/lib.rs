@@ -132,7 +132,7 @@ commands! {
         delivery::print_shipping_list, delivery::print_acceptance_notice, delivery::hand_over,
         delivery::print_handover_receipt, delivery::update_delivery_settings,
         reports::export_report,
-        sync::sync_now, sync::discard_inbox_item, sync::enrol_station, sync::first_sync, sync::cancel_first_sync,
+        sync::sync_now, sync::discard_inbox_item, sync::close_redone_inbox_item, sync::enrol_station, sync::first_sync, sync::cancel_first_sync,
     ],
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use regdesk_store::Store;
 use regdesk_sync::client::{SyncClient, SyncError};
-use regdesk_sync::run::{first_sync, sync_once, watch, WatchConfig};
+use regdesk_sync::run::{fetch_blob, first_sync, sync_once, watch, WatchConfig};
 use regdesk_sync::station::SyncOutcome;
 use serde_json::json;
 
@@ -53,6 +53,15 @@ pub enum SyncSub {
         #[arg(long)]
         json: bool,
     },
+    /// 下载本机还没有的附件（样本、身份证明、回单等），显示进度；--case 只下载该案件的（不需登录）。 / Download the attachments this station lacks (one case's with --case).
+    FetchFiles {
+        /// 只下载此案件的附件（流水号、登记号或案件编号）
+        #[arg(long)]
+        case: Option<String>,
+        /// 结果输出为 JSON：{missing, fetched, failed, bytes} / counts as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// 放弃一条需处理的记录（其办理人或管理员 --user；须 --yes 确认；记入审计）。 / Discard a rejected entry (its maker or an admin; needs --yes; audited).
     Discard {
         /// 记录编号（sync inbox 中的 entry_id）
@@ -88,6 +97,87 @@ pub fn sync(store: &Store, user: Option<&str>, args: &SyncArgs, io: &mut Io<'_>)
         Some(SyncSub::Status { json }) => status(store, *json, io),
         Some(SyncSub::Inbox { json }) => inbox(store, user, *json, io),
         Some(SyncSub::Discard { id, yes }) => discard(store, user, id, *yes, io),
+        Some(SyncSub::FetchFiles { case, json }) => fetch_files(store, case.as_deref(), *json, io),
+    }
+}
+
+/// `sync fetch-files`: every attachment the station lacks (or one case's),
+/// each checked against its hash and kept encrypted; a progress line on
+/// stderr, the counts at the end. A file that fails does not stop the others.
+fn fetch_files(store: &Store, case: Option<&str>, json: bool, io: &mut Io<'_>) -> u8 {
+    let missing = match case {
+        Some(c) => store.missing_blobs_of_case(c),
+        None => store.missing_blobs(),
+    };
+    let missing = match missing {
+        Ok(m) => m,
+        Err(e) => return fail(io, e.to_api().message),
+    };
+    let (mut fetched, mut bytes, mut failures) = (0u64, 0u64, Vec::new());
+    if !missing.is_empty() {
+        let client = match client_for(store) {
+            Ok(c) => c,
+            Err(e) => return fail(io, e),
+        };
+        let rt = match runtime() {
+            Ok(rt) => rt,
+            Err(e) => return fail(io, e),
+        };
+        let count = missing.len();
+        rt.block_on(async {
+            for (i, sha) in missing.iter().enumerate() {
+                let mut size = 0u64;
+                let result = fetch_blob(store, &client, sha, |done, total| {
+                    size = total;
+                    let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+                    let _ = write!(
+                        io.err,
+                        "\r正在下载附件 {} / {}：{:.1} / {:.1} MB",
+                        i + 1,
+                        count,
+                        mb(done),
+                        mb(total)
+                    );
+                    let _ = io.err.flush();
+                })
+                .await;
+                match result {
+                    Ok(()) => {
+                        fetched += 1;
+                        bytes += size;
+                    }
+                    Err(e) => failures.push(format!("附件 {sha}：{e}")),
+                }
+            }
+        });
+        let _ = writeln!(io.err);
+    }
+    let failed = failures.len() as u64;
+    if json {
+        emit(
+            io,
+            &json!({ "missing": missing.len(), "fetched": fetched, "failed": failed, "bytes": bytes }),
+        );
+    } else if missing.is_empty() {
+        let _ = writeln!(io.out, "本机已有全部附件");
+    } else {
+        let _ = writeln!(
+            io.out,
+            "已下载 {fetched} 个附件（{:.1} MB），共缺 {} 个",
+            bytes as f64 / (1024.0 * 1024.0),
+            missing.len()
+        );
+    }
+    for f in &failures {
+        let _ = writeln!(io.err, "{f}");
+    }
+    if failures.is_empty() {
+        0
+    } else {
+        fail(
+            io,
+            format!("{failed} 个附件未能下载：稍后再运行 regdesk sync fetch-files 续下"),
+        )
     }
 }
 

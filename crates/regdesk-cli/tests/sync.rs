@@ -588,6 +588,32 @@ fn three_desks_carry_a_case_to_its_registration_number_through_the_server() {
 
     // Review: first and final, four eyes; the number comes from the server.
     sync(&review);
+    // The review room fetches the first case's attachments on demand (the
+    // sample, the identity proof, the signature scan), each checked by hash.
+    let fetch = |args: &[&str]| {
+        let (code, o, e) = run(regdesk(&review).args(args));
+        assert_eq!(code, 0, "{o}{e}");
+        assert!(e.contains("正在下载附件") || e.trim().is_empty(), "{e}");
+        serde_json::from_str::<Value>(o.trim()).unwrap()
+    };
+    let got = fetch(&["sync", "fetch-files", "--case", &first, "--json"]);
+    assert!(got["missing"].as_u64().unwrap() >= 2, "{got}");
+    assert_eq!(got["fetched"], got["missing"], "{got}");
+    assert_eq!(got["failed"], 0, "{got}");
+    assert!(got["bytes"].as_u64().unwrap() > 0, "{got}");
+    let again = fetch(&["sync", "fetch-files", "--case", &first, "--json"]);
+    assert_eq!(
+        (again["missing"].as_u64(), again["fetched"].as_u64()),
+        (Some(0), Some(0)),
+        "{again}"
+    );
+    // The rest of the office's attachments.
+    let rest = fetch(&["sync", "fetch-files", "--json"]);
+    assert_eq!(rest["failed"], 0, "{rest}");
+    assert_eq!(fetch(&["sync", "fetch-files", "--json"])["missing"], 0);
+    let (code, _, e) = run(regdesk(&review).args(["sync", "fetch-files", "--case", "NO-SUCH-CASE"]));
+    assert_eq!(code, 1);
+    assert!(e.contains("NO-SUCH-CASE"), "{e}");
     shown(&review, "liwen", &["review", "first", &first, "--pass"]);
     shown(&review, "zhangwei", &["review", "final", &first, "--approve"]);
     let out = sync(&review);

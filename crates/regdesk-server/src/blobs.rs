@@ -6,6 +6,12 @@
 //! `{sha[0..2]}/{sha256}` (complete, never changed again), a mismatch is
 //! deleted. The directory is the only state the server keeps outside
 //! PostgreSQL; a complete blob's presence is its record.
+//!
+//! Several server instances may share one database and this directory: the
+//! writes of one blob are serialized across them by a PostgreSQL advisory
+//! lock on its hash ([`blob_lock_key`]), held in a transaction for the whole
+//! check-append-verify-rename of a chunk, so two instances never append the
+//! same bytes twice or rename over each other.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -19,6 +25,8 @@ use regdesk_sync::client::{HEADER_BLOB_COMPLETE, HEADER_BLOB_OFFSET};
 use regdesk_sync::protocol::ErrorCode;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+use deadpool_postgres::Pool;
 
 use crate::auth::StationAuth;
 use crate::http::{ApiError, AppState};
@@ -35,11 +43,38 @@ pub struct Held {
     pub complete: bool,
 }
 
-/// The blob directory. Chunks of one blob are appended one at a time.
-#[derive(Clone, Debug)]
+/// The blob directory. Chunks of one blob are appended one at a time: within
+/// an instance by a mutex per blob, across the instances sharing the database
+/// by an advisory lock on the blob's hash.
+#[derive(Clone)]
 pub struct BlobStore {
     root: PathBuf,
     writing: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    shared: Option<Pool>,
+}
+
+impl std::fmt::Debug for BlobStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobStore")
+            .field("root", &self.root)
+            .field("shared", &self.shared.is_some())
+            .finish()
+    }
+}
+
+/// The first key of the advisory locks on blobs (`blob` in ASCII), kept apart
+/// from the schema's single-key lock.
+pub const BLOB_LOCK_SPACE: i32 = 0x626c_6f62;
+
+/// The advisory lock `(BLOB_LOCK_SPACE, k)` that serializes the writes of one
+/// blob across server instances: `k` is the first 32 bits of its SHA-256 (two
+/// blobs sharing them only wait for each other).
+pub fn blob_lock_key(sha256: &str) -> (i32, i32) {
+    let k = sha256
+        .get(0..8)
+        .and_then(|h| u32::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
+    (BLOB_LOCK_SPACE, i32::from_ne_bytes(k.to_ne_bytes()))
 }
 
 /// A blob name must be 64 lowercase hex digits (a SHA-256).
@@ -56,11 +91,21 @@ fn io_error(e: std::io::Error) -> ApiError {
 }
 
 impl BlobStore {
-    /// The blob store under `data_dir/blobs`.
+    /// The blob store under `data_dir/blobs`, for one server instance alone.
     pub fn new(data_dir: &Path) -> BlobStore {
         BlobStore {
             root: data_dir.join("blobs"),
             writing: Arc::default(),
+            shared: None,
+        }
+    }
+
+    /// The blob store under `data_dir/blobs`, shared with every instance over
+    /// the database of `pool`: each write holds the blob's advisory lock.
+    pub fn shared(data_dir: &Path, pool: Pool) -> BlobStore {
+        BlobStore {
+            shared: Some(pool),
+            ..BlobStore::new(data_dir)
         }
     }
 
@@ -135,6 +180,23 @@ impl BlobStore {
         }
         let lock = self.lock_for(sha256);
         let _guard = lock.lock().await;
+        // Across instances: the blob's advisory lock, released when the
+        // transaction ends (committed below, or rolled back when dropped).
+        let mut client = match &self.shared {
+            Some(pool) => Some(pool.get().await.map_err(ApiError::unavailable)?),
+            None => None,
+        };
+        let tx = match client.as_mut() {
+            Some(c) => {
+                let tx = c.transaction().await.map_err(ApiError::internal)?;
+                let (space, key) = blob_lock_key(sha256);
+                tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&space, &key])
+                    .await
+                    .map_err(ApiError::internal)?;
+                Some(tx)
+            }
+            None => None,
+        };
         let held = self.held(sha256)?;
         if held.complete {
             return Ok(held);
@@ -145,9 +207,13 @@ impl BlobStore {
         let store = self.clone();
         let sha = sha256.to_string();
         let chunk = chunk.to_vec();
-        tokio::task::spawn_blocking(move || store.append_blocking(&sha, end, total, &chunk))
+        let appended = tokio::task::spawn_blocking(move || store.append_blocking(&sha, end, total, &chunk))
             .await
-            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
+        if let Some(tx) = tx {
+            tx.commit().await.map_err(ApiError::internal)?;
+        }
+        appended
     }
 
     fn append_blocking(&self, sha256: &str, end: u64, total: u64, chunk: &[u8]) -> Result<Held, ApiError> {

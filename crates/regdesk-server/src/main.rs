@@ -336,7 +336,7 @@ async fn serve(cli: &Cli, dir: &Path, database: &Database) -> Result<(), MainErr
         pool: pool.clone(),
         ca_fingerprint: tls.ca_fingerprint.clone(),
         waker: record::Waker::start(database.config.clone()),
-        blobs: regdesk_server::blobs::BlobStore::new(dir),
+        blobs: regdesk_server::blobs::BlobStore::shared(dir, pool.clone()),
     };
     let app = http::router(state);
     let listener = std::net::TcpListener::bind(cli.listen).map_err(|source| MainError::Listen {

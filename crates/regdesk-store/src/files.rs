@@ -172,6 +172,63 @@ pub(crate) fn decrypt_stream(
     Ok(Ok(hex::encode(hasher.finalize())))
 }
 
+/// An attachment's plaintext as a stream: decrypted one sealed chunk at a
+/// time as it is read (the format of [`encrypt_stream`]), so a large file is
+/// never whole in memory. A chunk that does not open is a read error.
+pub struct BlobReader {
+    source: BufReader<File>,
+    header: [u8; HEADER],
+    dec: Option<DecryptorBE32<XChaCha20Poly1305>>,
+    cur: Vec<u8>,
+    next: Vec<u8>,
+    n: usize,
+    plain: Vec<u8>,
+    pos: usize,
+}
+
+impl BlobReader {
+    /// Opens the next sealed chunk; `false` after the last.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        let Some(mut dec) = self.dec.take() else {
+            return Ok(false);
+        };
+        let broken = || std::io::Error::new(std::io::ErrorKind::InvalidData, "附件无法解密：文件已损坏或被改动");
+        let m = if self.n == CHUNK + TAG {
+            fill(&mut self.source, &mut self.next)?
+        } else {
+            0
+        };
+        let payload = Payload {
+            msg: &self.cur[..self.n],
+            aad: &self.header,
+        };
+        if m == 0 {
+            self.plain = dec.decrypt_last(payload).map_err(|_| broken())?;
+        } else {
+            self.plain = dec.decrypt_next(payload).map_err(|_| broken())?;
+            std::mem::swap(&mut self.cur, &mut self.next);
+            self.n = m;
+            self.dec = Some(dec);
+        }
+        self.pos = 0;
+        Ok(true)
+    }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.plain.len() {
+            if out.is_empty() || !self.refill()? {
+                return Ok(0);
+            }
+        }
+        let n = out.len().min(self.plain.len() - self.pos);
+        out[..n].copy_from_slice(&self.plain[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// The type by the file's extension (what previews need); unknown → octet-stream.
 /// A file's content in the attachment store, not yet recorded in `files`.
 #[derive(Debug, Clone)]
@@ -421,6 +478,48 @@ impl Store {
         Ok(Some(plain))
     }
 
+    /// An attachment this station holds as a stream of its plaintext with its
+    /// size, for upload in chunks (`None` when the station does not hold it).
+    /// The size comes from the stored file's length; the server checks the
+    /// whole against the SHA-256 it is named by.
+    pub fn blob_stream(&self, sha256: &str) -> Result<Option<(u64, BlobReader)>> {
+        if !valid_sha(sha256) {
+            return Ok(None);
+        }
+        let file = match File::open(self.blob_path(sha256)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let unreadable = || StoreError::Corrupt(format!("本机附件 {sha256} 无法解密（文件已损坏或被改动），未上传"));
+        let len = file.metadata()?.len();
+        let mut source = BufReader::with_capacity(CHUNK + TAG, file);
+        let mut header = [0u8; HEADER];
+        if fill(&mut source, &mut header)? != HEADER || &header[..4] != MAGIC || header[4] != FORMAT {
+            return Err(unreadable());
+        }
+        // Every chunk but the last holds CHUNK bytes; each carries a tag.
+        let body = len - HEADER as u64;
+        let chunks = body.div_ceil((CHUNK + TAG) as u64).max(1);
+        let size = body.checked_sub(chunks * TAG as u64).ok_or_else(unreadable)?;
+        let dec = DecryptorBE32::from_aead(cipher(&self.keys.files()), header[5..].into());
+        let mut cur = vec![0u8; CHUNK + TAG];
+        let n = fill(&mut source, &mut cur)?;
+        Ok(Some((
+            size,
+            BlobReader {
+                source,
+                header,
+                dec: Some(dec),
+                cur,
+                next: vec![0u8; CHUNK + TAG],
+                n,
+                plain: Vec::new(),
+                pos: 0,
+            },
+        )))
+    }
+
     /// Keeps an attachment downloaded from the server: checked against its
     /// SHA-256, then encrypted with this station's key into the attachment
     /// store (written beside, renamed into place). Bytes that do not match are refused.
@@ -460,6 +559,44 @@ impl Store {
         let mut stmt = conn.prepare("SELECT DISTINCT sha256 FROM files ORDER BY sha256")?;
         let all = stmt
             .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(all.into_iter().filter(|sha| !self.has_blob(sha)).collect())
+    }
+
+    /// The attachments of one case (by serial, id or registration number) this
+    /// station does not hold yet, in hash order: its samples and other files
+    /// and the parties' files (any file id in its filing), its identity
+    /// documents, the receipts of the transfers paid to it, and the papers of
+    /// its certificates' handovers.
+    pub fn missing_blobs_of_case(&self, case: &str) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let id: Option<String> = conn
+            .query_row(
+                "SELECT id FROM cases WHERE id = ?1 OR serial = ?1 OR registration_number = ?1",
+                [case],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else {
+            return Err(StoreError::NotFound {
+                what: "案件",
+                id: case.to_string(),
+            });
+        };
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT f.sha256 FROM files f WHERE f.id IN (
+                 SELECT t.value FROM cases c, json_tree(c.draft) t WHERE c.id = ?1 AND t.type = 'text'
+                 UNION SELECT file_id FROM case_identity_files WHERE case_id = ?1
+                 UNION SELECT tr.receipt_file_id FROM transfers tr
+                       JOIN allocations a ON a.transfer_id = tr.id WHERE a.case_id = ?1
+                 UNION SELECT h.loss_statement_file FROM handovers h
+                       JOIN handover_cases hc ON hc.handover_id = h.id WHERE hc.case_id = ?1
+                 UNION SELECT h.power_of_attorney_file FROM handovers h
+                       JOIN handover_cases hc ON hc.handover_id = h.id WHERE hc.case_id = ?1
+             ) ORDER BY f.sha256",
+        )?;
+        let all = stmt
+            .query_map([&id], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;
         Ok(all.into_iter().filter(|sha| !self.has_blob(sha)).collect())
     }

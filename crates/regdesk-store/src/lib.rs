@@ -77,7 +77,7 @@ pub use delivery::{
 };
 pub use documents::{private_dir, DocumentFolder, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
-pub use files::{mime_of, AddFileInput, FileView};
+pub use files::{mime_of, AddFileInput, BlobReader, FileView};
 pub use forms::chinese_date;
 pub use intake::{
     BatchSubmitView, FilingImportView, ImportFilingsInput, IntakeProgress, IntakeRowView, SubmitManyInput,
@@ -104,7 +104,8 @@ pub use stats::{
     SupervisorView, WorkloadRow,
 };
 pub use sync::{
-    command_words, DiscardInboxInput, InboxFieldView, InboxItemView, InboxRowView, SnapshotProgress, SyncStatusView,
+    command_words, DiscardInboxInput, EnrolInput, InboxFieldView, InboxItemView, InboxRowView, RedoneInboxInput,
+    SnapshotProgress, SyncStatusView,
 };
 pub use views::*;
 

@@ -149,6 +149,23 @@ pub struct DiscardInboxInput {
     pub confirm: bool,
 }
 
+/// 重做 done: the redone command was saved, so its inbox item closes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RedoneInboxInput {
+    pub entry_id: String,
+}
+
+/// 加入服务器: what the server's administrator gave (`regdesk-server station add`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EnrolInput {
+    /// `https://host:port`
+    pub server_url: String,
+    /// The one-time enrolment code.
+    pub code: String,
+    /// The office CA's SHA-256 fingerprint, however it was typed.
+    pub fingerprint: String,
+}
+
 /// A command's name in words, for the inbox and the sync screen.
 pub fn command_words(command: &str) -> &str {
     match command {
@@ -1426,6 +1443,59 @@ impl Store {
     }
 }
 
+impl Store {
+    /// 重做 saved: closes the inbox item of a rejected entry once the person
+    /// signed in has saved, on this station after the rejection came back, a
+    /// new entry on the same record (the redone command). Audited and
+    /// journaled as the station's own work; nothing of it is pushed.
+    pub fn close_redone_inbox_item(&self, session: &Session, input: &RedoneInboxInput) -> Result<()> {
+        let who = actor(&self.conn(), self.now(), Some(session), None)?;
+        let item: Option<(String, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT json_extract(entry, '$.entity'), json_extract(entry, '$.entity_id'), received_at
+                 FROM sync_inbox WHERE entry_id = ?1 AND closed_at IS NULL",
+                [&input.entry_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((entity, entity_id, received_at)) = item else {
+            return Err(StoreError::NotFound {
+                what: "需处理的记录",
+                id: input.entry_id.clone(),
+            });
+        };
+        let redone: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM journal
+               WHERE entity = ?1 AND entity_id = ?2 AND staff_id = ?3 AND origin_id IS NULL
+                 AND at >= ?4 AND id <> ?5
+                 AND id NOT IN (SELECT entry_id FROM sync_inbox))",
+            params![entity, entity_id, who.id(), received_at, input.entry_id],
+            |r| r.get(0),
+        )?;
+        if !redone {
+            return Err(refused(
+                "inbox_not_redone",
+                "这条被拒绝的记录还没有重新办理：请在重做的表单中保存后再关闭，或选择放弃",
+            ));
+        }
+        self.run(Some(who.id()), "redo_inbox_item", |tx, now| {
+            tx.execute(
+                "UPDATE sync_inbox SET closed_at = ?2, closed_by = ?3, outcome = 'redone'
+                 WHERE entry_id = ?1 AND closed_at IS NULL",
+                params![input.entry_id, now, who.id()],
+            )?;
+            let change = Change {
+                entity: "sync_inbox",
+                entity_id: input.entry_id.clone(),
+                version: 1,
+                payload: serde_json::json!({ "entry_id": input.entry_id, "outcome": "redone" }),
+            };
+            Ok((change, ()))
+        })
+    }
+}
+
 /// The person's rows beside the server's: per row, the columns that differ.
 fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<InboxRowView> {
     theirs
@@ -1513,6 +1583,13 @@ impl StationRecord for Store {
 
     fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
         Store::blob_plaintext(self, sha256)
+    }
+
+    fn blob_reader(&self, sha256: &str) -> Result<Option<(u64, Box<dyn std::io::Read + Send>)>> {
+        Ok(Store::blob_stream(self, sha256)?.map(|(size, r)| {
+            let reader: Box<dyn std::io::Read + Send> = Box::new(r);
+            (size, reader)
+        }))
     }
 
     fn save_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {

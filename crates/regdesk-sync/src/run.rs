@@ -190,31 +190,52 @@ async fn push_all<R: StationRecord>(record: &R, client: &SyncClient, out: &mut S
 /// Bytes of an attachment sent or fetched in one request.
 pub const BLOB_CHUNK: usize = 1024 * 1024;
 
-/// Uploads one attachment the server lacks, in [`BLOB_CHUNK`]s, resuming
-/// from the bytes the server already holds (an earlier upload cut short). A
-/// chunk refused at a stale offset continues from the server's size.
+/// Uploads one attachment the server lacks, in [`BLOB_CHUNK`]s read from the
+/// station's stream of it (never the whole file in memory), resuming from the
+/// bytes the server already holds (an earlier upload cut short). A chunk
+/// refused at a stale offset continues from the server's size.
 pub async fn upload_blob<R: StationRecord>(record: &R, client: &SyncClient, sha256: &str) -> Result<(), String> {
+    use std::io::Read as _;
     let held = client.blob_head(sha256).await.map_err(|e| e.to_string())?;
     if held.complete {
         return Ok(());
     }
-    let Some(bytes) = record.blob(sha256).map_err(local)? else {
-        return Err(format!(
-            "本机没有附件 {sha256} 的内容，引用它的办理记录暂不能上传：请在添加它的工作站同步，或联系技术支持"
-        ));
+    let not_held =
+        || format!("本机没有附件 {sha256} 的内容，引用它的办理记录暂不能上传：请在添加它的工作站同步，或联系技术支持");
+    let Some((total, mut reader)) = record.blob_reader(sha256).map_err(local)? else {
+        return Err(not_held());
     };
-    let total = bytes.len() as u64;
     let mut offset = held.offset;
+    // Bytes of the stream read so far.
+    let mut at = 0u64;
     let mut realigned = false;
+    let mut buf = vec![0u8; BLOB_CHUNK];
     loop {
-        let start = usize::try_from(offset).map_err(|_| local("附件偏移超出范围"))?;
-        if start > bytes.len() {
+        if offset > total {
             return Err(format!(
                 "服务器上的附件 {sha256} 比本机的还长（{offset} / {total} 字节）：请联系系统管理员"
             ));
         }
-        let end = (start + BLOB_CHUNK).min(bytes.len());
-        match client.blob_put(sha256, offset, total, bytes[start..end].to_vec()).await {
+        if offset < at {
+            // The server holds less than was sent (a partial discarded): read again from the start.
+            let Some((_, again)) = record.blob_reader(sha256).map_err(local)? else {
+                return Err(not_held());
+            };
+            reader = again;
+            at = 0;
+        }
+        let skipped = std::io::copy(&mut (&mut reader).take(offset - at), &mut std::io::sink())
+            .map_err(|e| local(format!("读取本机附件 {sha256}：{e}")))?;
+        at += skipped;
+        let want = usize::try_from((total - offset).min(BLOB_CHUNK as u64)).map_err(|_| local("附件分块超出范围"))?;
+        let n = read_full(&mut reader, &mut buf[..want]).map_err(|e| local(format!("读取本机附件 {sha256}：{e}")))?;
+        at += n as u64;
+        if at != offset + want as u64 {
+            return Err(format!(
+                "本机附件 {sha256} 比记录的 {total} 字节短：文件已损坏，未上传，请联系技术支持"
+            ));
+        }
+        match client.blob_put(sha256, offset, total, buf[..n].to_vec()).await {
             Ok(state) if state.complete => return Ok(()),
             Ok(state) if state.offset > offset => {
                 offset = state.offset;
@@ -237,6 +258,20 @@ pub async fn upload_blob<R: StationRecord>(record: &R, client: &SyncClient, sha2
             Err(e) => return Err(e.to_string()),
         }
     }
+}
+
+/// Reads until `buf` is full or the stream ends; the bytes read.
+fn read_full(reader: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// Downloads one attachment from the server in [`BLOB_CHUNK`]s, calling
@@ -431,6 +466,8 @@ mod tests {
         blobs: HashMap<String, Vec<u8>>,
         /// Attachments the file rows name.
         named: Vec<String>,
+        /// Times an attachment was read whole into memory.
+        whole_reads: usize,
     }
 
     #[derive(Default, Clone)]
@@ -537,7 +574,17 @@ mod tests {
         }
 
         fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, FakeError> {
-            Ok(self.0.lock().unwrap().blobs.get(sha256).cloned())
+            let mut s = self.0.lock().unwrap();
+            s.whole_reads += 1;
+            Ok(s.blobs.get(sha256).cloned())
+        }
+
+        fn blob_reader(&self, sha256: &str) -> Result<Option<(u64, Box<dyn std::io::Read + Send>)>, FakeError> {
+            Ok(self.0.lock().unwrap().blobs.get(sha256).cloned().map(|b| {
+                let size = b.len() as u64;
+                let reader: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(b));
+                (size, reader)
+            }))
         }
 
         fn save_blob(&self, sha256: &str, bytes: &[u8]) -> Result<(), FakeError> {
@@ -692,6 +739,62 @@ mod tests {
     }
 
     // ---- the tests ---------------------------------------------------------------------------
+
+    #[tokio::test]
+    async fn an_upload_streams_in_chunks_from_the_servers_offset() {
+        use axum::extract::{Path, Query};
+        use axum::http::StatusCode as S;
+        use axum::routing::any;
+        use sha2::Digest;
+        let data: Vec<u8> = (0..2 * BLOB_CHUNK + 100).map(|i| (i % 251) as u8).collect();
+        let sha = hex::encode(sha2::Sha256::digest(&data));
+        // The server holds the first chunk and a bit: an upload cut short.
+        type Held = Arc<Mutex<(Vec<u8>, Vec<usize>)>>;
+        let held: Held = Arc::new(Mutex::new((data[..BLOB_CHUNK + 7].to_vec(), Vec::new())));
+        let at_server = held.clone();
+        let router = Router::new().route(
+            "/v1/blobs/{sha}",
+            any(
+                move |method: axum::http::Method,
+                      Path(name): Path<String>,
+                      Query(q): Query<HashMap<String, u64>>,
+                      body: axum::body::Bytes| {
+                    let held = at_server.clone();
+                    async move {
+                        let mut h = held.lock().unwrap();
+                        if method.as_str() == "PUT" {
+                            assert_eq!(q["offset"], h.0.len() as u64, "a chunk at the wrong offset");
+                            h.0.extend_from_slice(&body);
+                            h.1.push(body.len());
+                        }
+                        let complete = hex::encode(sha2::Sha256::digest(&h.0)) == name;
+                        (
+                            S::OK,
+                            [
+                                (crate::client::HEADER_BLOB_OFFSET, h.0.len().to_string()),
+                                (
+                                    crate::client::HEADER_BLOB_COMPLETE,
+                                    if complete { "1" } else { "0" }.to_string(),
+                                ),
+                            ],
+                        )
+                            .into_response()
+                    }
+                },
+            ),
+        );
+        let pki = Pki::new();
+        let server = testkit::serve(&pki, router).await;
+        let client = SyncClient::new(&pki.enrolment(&server.url)).unwrap();
+        let record = FakeRecord::default();
+        record.0.lock().unwrap().blobs.insert(sha.clone(), data.clone());
+        upload_blob(&record, &client, &sha).await.unwrap();
+        let (got, chunks) = held.lock().unwrap().clone();
+        assert_eq!(got, data);
+        assert_eq!(chunks, vec![BLOB_CHUNK, 100 - 7]);
+        assert_eq!(record.0.lock().unwrap().whole_reads, 0, "read whole into memory");
+        server.stop();
+    }
 
     #[tokio::test]
     async fn a_round_pushes_then_pulls_every_entry_once() {

@@ -24,7 +24,7 @@ pub struct Enrolment {
 }
 
 /// What one round of sync did, for the sync screen and `regdesk sync --json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SyncOutcome {
     pub pushed: u64,
     pub accepted: u64,
@@ -82,6 +82,19 @@ pub trait StationRecord {
     /// The plaintext of an attachment this station holds, checked against its
     /// SHA-256 (`None`: the station does not hold it).
     fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, Self::Error>;
+
+    /// An attachment this station holds as a stream of its plaintext, with
+    /// its size (`None`: not held): uploads read it a chunk at a time, so a
+    /// large sample is never whole in memory; the server checks the whole
+    /// against its SHA-256. By default [`StationRecord::blob`], in memory.
+    #[allow(clippy::type_complexity)]
+    fn blob_reader(&self, sha256: &str) -> Result<Option<(u64, Box<dyn std::io::Read + Send>)>, Self::Error> {
+        Ok(self.blob(sha256)?.map(|bytes| {
+            let size = bytes.len() as u64;
+            let reader: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(bytes));
+            (size, reader)
+        }))
+    }
 
     /// Keeps an attachment fetched from the server: refused unless `bytes`
     /// hash to `sha256`; stored as the station stores its own attachments.

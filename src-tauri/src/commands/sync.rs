@@ -8,7 +8,6 @@ use regdesk_sync::client::{SyncClient, SyncError};
 use regdesk_sync::protocol::{ErrorCode, SnapshotRequest};
 use regdesk_sync::run::sync_once;
 use regdesk_sync::station::SyncOutcome;
-use serde::Deserialize;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::state::{AppState, Res};
@@ -16,17 +15,6 @@ use crate::sync::{emit_status, refusal, take_cancel, SNAPSHOT_PROGRESS, SYNC_PUL
 
 /// Rows asked for in one page of a first sync.
 const SNAPSHOT_PAGE: u32 = 5_000;
-
-/// 加入服务器: what the server's administrator gave (`regdesk-server station add`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct EnrolInput {
-    /// `https://host:port`
-    pub server_url: String,
-    /// The one-time enrolment code.
-    pub code: String,
-    /// The office CA's SHA-256 fingerprint, however it was typed.
-    pub fingerprint: String,
-}
 
 fn field(name: &str, code: &str, message: impl Into<String>) -> ApiError {
     let message = message.into();
@@ -69,6 +57,14 @@ pub async fn sync_inbox(state: State<'_, AppState>) -> Res<Vec<InboxItemView>> {
 #[tauri::command]
 pub async fn discard_inbox_item(app: AppHandle, state: State<'_, AppState>, input: DiscardInboxInput) -> Res<()> {
     state.with(|st, s| st.discard_inbox_item(s, &input))?;
+    emit_status(&app, state.store()?);
+    Ok(())
+}
+
+/// 重做 saved: closes the inbox item of the redone entry.
+#[tauri::command]
+pub async fn close_redone_inbox_item(app: AppHandle, state: State<'_, AppState>, input: RedoneInboxInput) -> Res<()> {
+    state.with(|st, s| st.close_redone_inbox_item(s, &input))?;
     emit_status(&app, state.store()?);
     Ok(())
 }

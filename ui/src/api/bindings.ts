@@ -1646,6 +1646,32 @@ export type DiscardInboxInput = { entry_id: string,
  */
 confirm: boolean, };
 
+export type RedoneInboxInput = { entry_id: string, };
+
+export type EnrolInput = { 
+/**
+ * `https://host:port`
+ */
+server_url: string, 
+/**
+ * The one-time enrolment code.
+ */
+code: string, 
+/**
+ * The office CA's SHA-256 fingerprint, however it was typed.
+ */
+fingerprint: string, };
+
+export type SyncOutcome = { pushed: number, accepted: number, rejected: number, pulled: number, 
+/**
+ * The office cursor after the round.
+ */
+cursor: number, 
+/**
+ * Why the round stopped early, in Chinese (`None`: it completed).
+ */
+error: string | null, };
+
 export type FormColumn = "text" | "oral" | "music" | "drama" | "quyi" | "dance" | "acrobatics" | "fine_art" | "photography" | "architecture" | "film" | "graphic" | "model" | "other" | "sound_recording" | "video_recording";
 
 export type Period = { "kind": "month", year: number, month: number, } | { "kind": "quarter", year: number, quarter: number, } | { "kind": "year", year: number, } | { "kind": "range", from: string, to: string, };

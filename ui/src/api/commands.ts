@@ -128,6 +128,7 @@ export const CHANGE_COMMANDS = [
   'export_report',
   'sync_now',
   'discard_inbox_item',
+  'close_redone_inbox_item',
   'enrol_station',
   'first_sync',
   'cancel_first_sync',

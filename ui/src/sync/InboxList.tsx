@@ -1,8 +1,9 @@
 // 需处理: each entry the server rejected — who, when, the command in words,
 // everything they entered, the reason, the server's values beside theirs —
 // with 重做 (the form prefilled where the command has one, else the data to
-// re-enter) and 放弃 (asked again, then audited by the core).
-import { useCallback, useEffect, useState } from 'react';
+// re-enter; saving the redone command closes the entry, the core checking it
+// was saved) and 放弃 (asked again, then audited by the core).
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Descriptions, Drawer, Empty, Modal, Space, Spin, Table, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ApiError, FilingDraft, InboxItemView, InboxRowView } from '../api/bindings';
@@ -129,6 +130,9 @@ export function InboxList({ onChanged }: { onChanged?: () => void }) {
   const [discarding, setDiscarding] = useState<InboxItemView | null>(null);
   const [discardError, setDiscardError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [redoneError, setRedoneError] = useState<ApiError | null>(null);
+  /** The entry whose redo was saved and closed (the drawer may stay open for more). */
+  const closedRef = useRef<string | null>(null);
 
   const load = useCallback(() => {
     syncApi.inbox().then(
@@ -161,7 +165,40 @@ export function InboxList({ onChanged }: { onChanged?: () => void }) {
     }
   };
 
+  const openRedo = (item: InboxItemView) => {
+    closedRef.current = null;
+    setRedoneError(null);
+    setRedo(item);
+  };
+
+  /** The redone command was saved: the core closes the entry (it checks the save). */
+  const closeRedone = async (item: InboxItemView): Promise<boolean> => {
+    if (closedRef.current === item.entry_id) return true;
+    setRedoneError(null);
+    try {
+      await syncApi.redone({ entry_id: item.entry_id });
+      closedRef.current = item.entry_id;
+      message.success(st('inbox.redoneDone'));
+      load();
+      onChanged?.();
+      return true;
+    } catch (e) {
+      setRedoneError(e as ApiError);
+      return false;
+    }
+  };
+
   const draft = redo ? draftOf(redo) : null;
+  const redoneAlert = redoneError && (
+    <Alert
+      type="error"
+      showIcon
+      message={st('inbox.redoneFailed')}
+      description={redoneError.message}
+      className="form-alert"
+      data-testid="inbox-redone-error"
+    />
+  );
 
   return (
     <div data-testid="sync-inbox">
@@ -181,7 +218,7 @@ export function InboxList({ onChanged }: { onChanged?: () => void }) {
         <Item
           key={item.entry_id}
           item={item}
-          onRedo={() => setRedo(item)}
+          onRedo={() => openRedo(item)}
           onDiscard={() => {
             setDiscardError(null);
             setDiscarding(item);
@@ -217,6 +254,7 @@ export function InboxList({ onChanged }: { onChanged?: () => void }) {
         destroyOnHidden
       >
         <Alert type="info" showIcon message={st('inbox.redoFiling')} className="form-alert" />
+        {redoneAlert}
         {redo && draft && redo.case_id && (
           <FilingWorkspace
             caseKey={redo.case_id}
@@ -225,7 +263,9 @@ export function InboxList({ onChanged }: { onChanged?: () => void }) {
               setRedo(null);
               onChanged?.();
             }}
-            onSaved={() => onChanged?.()}
+            onSaved={() => {
+              void closeRedone(redo);
+            }}
           />
         )}
       </Drawer>
@@ -233,15 +273,29 @@ export function InboxList({ onChanged }: { onChanged?: () => void }) {
         open={redo !== null && draft === null}
         title={redo ? st('inbox.redoTitle', { command: redo.command_words }) : ''}
         footer={
-          <Button onClick={() => setRedo(null)} data-testid="inbox-redo-close">
-            {st('inbox.close')}
-          </Button>
+          <Space>
+            <Button onClick={() => setRedo(null)} data-testid="inbox-redo-close">
+              {st('inbox.close')}
+            </Button>
+            <Button
+              type="primary"
+              data-testid="inbox-redone"
+              onClick={() => {
+                if (redo) {
+                  void closeRedone(redo).then((ok) => ok && setRedo(null));
+                }
+              }}
+            >
+              {st('inbox.redoneButton')}
+            </Button>
+          </Space>
         }
         onCancel={() => setRedo(null)}
         width={720}
         destroyOnHidden
       >
         <Alert type="info" showIcon message={st('inbox.redoManual')} className="form-alert" />
+        {redoneAlert}
         {redo && <Entered item={redo} />}
       </Modal>
     </div>

@@ -1178,3 +1178,57 @@ async fn a_big_office_is_seeded_in_several_entries() {
 
 #[path = "lease_tests.rs"]
 mod lease_tests;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_writing_one_blob_take_turns() {
+    use sha2::{Digest, Sha256};
+    let db = db().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Two server instances over one database and one blob directory.
+    let one = crate::blobs::BlobStore::shared(dir.path(), pool_of(&db.config));
+    let two = crate::blobs::BlobStore::shared(dir.path(), pool_of(&db.config));
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    let total = data.len() as u64;
+    let sha = hex::encode(Sha256::digest(&data));
+
+    // While another instance holds the blob's lock, a chunk waits for it.
+    let mut holder = db.pool.get().await.unwrap();
+    let tx = holder.transaction().await.unwrap();
+    let (space, k) = crate::blobs::blob_lock_key(&sha);
+    tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&space, &k])
+        .await
+        .unwrap();
+    let writer = {
+        let one = one.clone();
+        let sha = sha.clone();
+        let first = data[..100_000].to_vec();
+        tokio::spawn(async move { one.append(&sha, 0, total, &first).await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !writer.is_finished(),
+        "the chunk was written under another instance's lock"
+    );
+    assert_eq!(two.held(&sha).unwrap().size, 0);
+    tx.commit().await.unwrap();
+    assert_eq!(writer.await.unwrap().unwrap().size, 100_000);
+
+    // Both instances get the same chunks at once (a station retrying through a
+    // balancer): each chunk is appended once, the other told the size held.
+    for (from, to) in [(100_000usize, 200_000usize), (200_000, 300_000)] {
+        let (a, b) = tokio::join!(
+            one.append(&sha, from as u64, total, &data[from..to]),
+            two.append(&sha, from as u64, total, &data[from..to])
+        );
+        let appended = [&a, &b].iter().filter(|r| r.is_ok()).count();
+        let told = [&a, &b]
+            .iter()
+            .filter(|r| {
+                r.as_ref()
+                    .is_err_and(|e| e.code == regdesk_sync::protocol::ErrorCode::BlobOffset)
+            })
+            .count();
+        assert!(appended >= 1 && appended + told == 2, "{a:?} {b:?}");
+    }
+    assert!(one.is_complete(&sha) && two.is_complete(&sha));
+    assert_eq!(two.read_range(&sha, 0, None).await.unwrap(), (total, data));
+}

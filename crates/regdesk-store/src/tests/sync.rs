@@ -466,6 +466,89 @@ fn a_rejected_entry_goes_to_the_inbox_with_everything_and_the_server_truth_comes
 }
 
 #[test]
+fn saving_the_redone_command_closes_its_inbox_item() {
+    let (f, admin) = office();
+    f.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let server_settings = f
+        .store
+        .shared_rows()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.table == "settings")
+        .unwrap();
+    let v = f.store.settings(&admin).unwrap().version;
+    f.store.update_settings(&admin, &settings_input(v, 20)).unwrap();
+    add_staff(&f, &admin, &CLERK);
+    let out = f.store.outbox(10).unwrap();
+    let rejected = EntryVerdict {
+        id: out[0].id,
+        verdict: Verdict::Rejected {
+            code: RejectCode::Conflict,
+            reason: "系统设置已在别的工作站被修改：请刷新后重新修改".into(),
+            current: vec![RowEffect {
+                table: "settings".into(),
+                key: "[1]".into(),
+                before: None,
+                after: Some(server_settings.row.clone()),
+            }],
+        },
+    };
+    let accepted = EntryVerdict {
+        id: out[1].id,
+        verdict: Verdict::Accepted { office_seq: 2 },
+    };
+    f.store.record_verdicts(&[rejected, accepted]).unwrap();
+    let item = f.store.sync_inbox(&admin).unwrap().remove(0);
+    let input = RedoneInboxInput {
+        entry_id: item.entry_id.clone(),
+    };
+    // Not redone yet: it stays.
+    match f.store.close_redone_inbox_item(&admin, &input) {
+        Err(StoreError::Refused { code, message }) => {
+            assert_eq!(code, "inbox_not_redone");
+            assert!(message.contains("保存"), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(f.store.sync_inbox(&admin).unwrap().len(), 1);
+
+    // 重做: the form saved again over the server's truth.
+    let v = f.store.settings(&admin).unwrap().version;
+    f.store.update_settings(&admin, &settings_input(v, 20)).unwrap();
+    // Someone else cannot close it for the person who redid it.
+    let clerk = login(&f, CLERK.username, CLERK.password).unwrap();
+    assert!(matches!(
+        f.store.close_redone_inbox_item(&clerk, &input),
+        Err(StoreError::Refused { .. })
+    ));
+    f.store.close_redone_inbox_item(&admin, &input).unwrap();
+    assert!(f.store.sync_inbox(&admin).unwrap().is_empty());
+    assert_eq!(f.store.sync_status().unwrap().inbox, 0);
+    let (last, outcome): (String, String) = raw_db(f.store.path())
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT command FROM journal ORDER BY seq DESC LIMIT 1),
+                    (SELECT outcome FROM sync_inbox WHERE entry_id = ?1)",
+            [&item.entry_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((last.as_str(), outcome.as_str()), ("redo_inbox_item", "redone"));
+    // Only the redone command goes to the server, not the closing.
+    let pending = f.store.outbox(10).unwrap();
+    assert_eq!(
+        pending.iter().map(|e| e.command.as_str()).collect::<Vec<_>>(),
+        vec!["update_settings"]
+    );
+    // Closed once: a second close finds nothing open.
+    assert!(matches!(
+        f.store.close_redone_inbox_item(&admin, &input),
+        Err(StoreError::NotFound { .. })
+    ));
+    verify_ok(&f);
+}
+
+#[test]
 fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruption() {
     let a = sample_office(2);
     let admin = sample_login(&a, "admin");
@@ -581,6 +664,20 @@ fn an_attachment_goes_by_hash_and_a_pulled_file_is_not_downloaded_until_fetched(
         Some(sample.clone())
     );
     assert_eq!(StationRecord::blob(&a.store, &"0".repeat(64)).unwrap(), None);
+    // Uploads read it as a stream, a sealed chunk at a time, in small reads.
+    let (size, mut reader) = StationRecord::blob_reader(&a.store, &added.sha256).unwrap().unwrap();
+    assert_eq!(size, sample.len() as u64);
+    let mut streamed = Vec::new();
+    let mut buf = [0u8; 4096 + 3];
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        streamed.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(streamed, sample);
+    assert!(StationRecord::blob_reader(&a.store, &"0".repeat(64)).unwrap().is_none());
     assert!(StationRecord::missing_blobs(&a.store).unwrap().is_empty());
 
     // At B the row arrives without the content: 未下载, and opening it says so.
