@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_base", include_str!("../migrations/0001_base.sql")),
     ("0002_record", include_str!("../migrations/0002_record.sql")),
     ("0003_adopt", include_str!("../migrations/0003_adopt.sql")),
+    ("0005_chain", include_str!("../migrations/0005_chain.sql")),
 ];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).

@@ -17,7 +17,7 @@ use std::time::Duration;
 use regdesk_server::pg::Cluster;
 use regdesk_sync::protocol::{
     Cell, Column, EnrolReply, Entry, ErrorCode, ErrorReply, PushReply, PushRequest, RejectCode, Row, RowEffect,
-    Verdict, HEADER_APP, HEADER_PROTOCOL, PATH_ENROL, PATH_PUSH, PROTOCOL_VERSION,
+    Verdict, HEADER_APP, HEADER_PROTOCOL, PATH_CHAIN, PATH_ENROL, PATH_PUSH, PROTOCOL_VERSION,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -138,7 +138,7 @@ async fn enrol(http: &reqwest::Client, server: &Server, dir: &Path, name: &str) 
 async fn push_raw(http: &reqwest::Client, server: &Server, credential: &str, entries: Vec<Entry>) -> reqwest::Response {
     versioned(http.post(server.url(PATH_PUSH)))
         .bearer_auth(credential)
-        .json(&PushRequest { entries })
+        .json(&PushRequest { entries, head: None })
         .send()
         .await
         .unwrap()
@@ -676,6 +676,45 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
     let r = push_raw(&http, &server, &second.reply.credential, vec![e]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(r.json::<ErrorReply>().await.unwrap().code, ErrorCode::StationRevoked);
+    // The station's audit chain head is kept as pushes arrive, first hash per place.
+    let head = |seq: i64, c: char| regdesk_sync::protocol::ChainHead {
+        seq,
+        entry_hash: c.to_string().repeat(64),
+    };
+    for (seq, c) in [(7, 'a'), (9, 'b'), (7, 'c')] {
+        let e = station.entry(Some(&clerk), "create_applicant", vec![applicant()]);
+        let r = versioned(http.post(server.url(PATH_PUSH)))
+            .bearer_auth(&station.reply.credential)
+            .json(&PushRequest {
+                entries: vec![e],
+                head: Some(head(seq, c)),
+            })
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let bad = versioned(http.post(server.url(PATH_PUSH)))
+        .bearer_auth(&station.reply.credential)
+        .json(&PushRequest {
+            entries: Vec::new(),
+            head: Some(head(3, 'Z')),
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let chain: regdesk_sync::protocol::ChainReply = versioned(http.get(server.url(PATH_CHAIN)))
+        .bearer_auth(&station.reply.credential)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kept: Vec<(i64, String)> = chain.heads.into_iter().map(|h| (h.seq, h.entry_hash)).collect();
+    assert_eq!(kept, vec![(7, "a".repeat(64)), (9, "b".repeat(64))]);
+
     // Nothing of the granting probes reached the record: only the people added above.
     let staff_now = record_rows(&dir, "staff").await;
     let admins: Vec<&(String, Row)> = staff_now

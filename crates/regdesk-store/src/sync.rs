@@ -1310,6 +1310,11 @@ impl StationRecord for Store {
         Store::outbox(self, limit)
     }
 
+    fn chain_head(&self) -> Result<Option<regdesk_sync::protocol::ChainHead>> {
+        Ok(crate::audit::head(&self.conn())?
+            .map(|(seq, entry_hash)| regdesk_sync::protocol::ChainHead { seq, entry_hash }))
+    }
+
     fn record_verdicts(&self, verdicts: &[EntryVerdict]) -> Result<()> {
         Store::record_verdicts(self, verdicts)
     }
