@@ -157,7 +157,8 @@ pub async fn push(
         {
             return Err(RecordError::BadRequest(format!(
                 "审计链头（第 {} 条，{}）无法识别：应为正的序号与 64 位小写十六进制哈希",
-                head.seq, head.entry_hash
+                head.seq,
+                head.entry_hash.chars().take(80).collect::<String>()
             )));
         }
     }
