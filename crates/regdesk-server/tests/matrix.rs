@@ -266,7 +266,7 @@ enum Rule {
     /// Any active person, about their own account only.
     OwnAccount,
     /// The office's rules: by nobody or by whoever was signed in.
-    OfficeRule,
+    Office,
     /// A workstation's own bookkeeping: no shared rows.
     StationOnly,
     /// Never taken from a workstation.
@@ -303,7 +303,7 @@ fn rule(command: &str) -> Option<Rule> {
         | "change_payment_method"
         | "revoke_registration"
         | "revoke_historic" => Roles(&[A]),
-        "keep_category_letters" | "expire_correction" => OfficeRule,
+        "keep_category_letters" | "expire_correction" => Office,
         "print_certificates"
         | "void_certificate_sheet"
         | "prepare_shipments"
@@ -375,11 +375,7 @@ fn expected(command: &str, who: Who, probe: Probe) -> Answer {
     let rule = rule(command).unwrap();
     match rule {
         Rule::Never => return Err(R::UnknownCommand),
-        Rule::StationOnly => {
-            if probe != Probe::Nothing {
-                return Err(R::Malformed);
-            }
-        }
+        Rule::StationOnly if probe != Probe::Nothing => return Err(R::Malformed),
         _ => {}
     }
     let person_needed = matches!(rule, Rule::Roles(_) | Rule::OwnAccount);
