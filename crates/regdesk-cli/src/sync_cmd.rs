@@ -260,6 +260,22 @@ fn client_for(store: &Store) -> Result<SyncClient, String> {
     }
 }
 
+/// The heads of this station's audit chain the office's server recorded as
+/// it pushed: `Ok(None)` while the station works alone; `Err` (why) when it
+/// is enrolled but the server cannot be asked now.
+pub fn server_chain(store: &Store) -> Result<Option<Vec<regdesk_sync::protocol::RecordedHead>>, String> {
+    match store.enrolment() {
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(e.to_api().message),
+        Ok(Some(_)) => {}
+    }
+    let client = client_for(store)?;
+    let rt = runtime()?;
+    rt.block_on(client.chain())
+        .map(|r| Some(r.heads))
+        .map_err(|e| e.to_string())
+}
+
 /// The first sync's snapshot, if one is due, with a progress line.
 async fn snapshot_first(store: &Store, client: &SyncClient, io: &mut Io<'_>) -> Result<(), String> {
     let mut shown = false;

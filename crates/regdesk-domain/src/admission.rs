@@ -61,8 +61,10 @@ fn case_by(p: Permission, kinds: &'static [CommandKind]) -> Admission {
 pub fn admission(command: &str) -> Option<Admission> {
     use CommandKind as K;
     Some(match command {
-        "add_staff" | "update_staff" | "reset_password" => perm(Permission::ManageStaff),
-        "change_password" => Admission {
+        "add_staff" | "update_staff" | "reset_password" | "disable_staff" | "enable_staff" => {
+            perm(Permission::ManageStaff)
+        }
+        "change_password" | "login" | "unlock" => Admission {
             need: Need::AnyStaff,
             kinds: NONE,
         },
@@ -75,6 +77,7 @@ pub fn admission(command: &str) -> Option<Admission> {
         | "set_registration_counter"
         | "add_subordinate_office"
         | "save_certificate_printer"
+        | "set_batch_signing_form"
         | "import_register" => perm(Permission::ManageSettings),
         "keep_category_letters" => Admission {
             need: Need::OfficeRule,
@@ -94,7 +97,7 @@ pub fn admission(command: &str) -> Option<Admission> {
         "create_draft" | "import_filing" => perm(Permission::OpenDesk(Desk::Counter)),
         "save_draft" => case_by(Permission::OpenDesk(Desk::Counter), &[K::VoidSignatures]),
         "submit_for_signing" => case(&[K::SubmitForSigning]),
-        "record_signature" => case(&[K::RecordSignature]),
+        "record_signature" | "record_batch_signature" => case(&[K::RecordSignature]),
         "resubmit" => case(&[K::Resubmit]),
         "withdraw" => case(&[K::Withdraw]),
         "choose_payment_method" => case(&[K::ChoosePaymentMethod]),
@@ -125,13 +128,101 @@ pub fn admission(command: &str) -> Option<Admission> {
         "hand_over" | "loss_statement" | "loss_statement_file" => {
             case_by(Permission::OpenDesk(Desk::Certificates), &[K::MarkPickedUp])
         }
-        "backup" | "audit" | "audit_baseline" | "station" => Admission {
+        "backup"
+        | "audit"
+        | "audit_baseline"
+        | "station"
+        | "record_backup"
+        | "restore_backup"
+        | "export_recovery_code"
+        | "view_personal_data"
+        | "audit_anchor_reset"
+        | "discard_inbox_item"
+        | "redo_inbox_item" => Admission {
             need: Need::StationOnly,
             kinds: NONE,
         },
         _ => return None,
     })
 }
+
+/// The office's reference tables, and the only journal commands that may
+/// change their rows: whatever roles a person holds, a command changes only
+/// the tables its work needs (a reviewer's entry that also rewrites a staff
+/// row is refused). Tables not named here are the cases' working tables.
+/// The `office` row itself is made only when an office is set up.
+pub const REFERENCE_TABLES: &[(&str, &[&str])] = &[
+    (
+        "staff",
+        &[
+            "add_staff",
+            "update_staff",
+            "reset_password",
+            "disable_staff",
+            "enable_staff",
+            "change_password",
+            "login",
+            "unlock",
+        ],
+    ),
+    ("office", &[]),
+    ("office_tree", &["add_subordinate_office"]),
+    (
+        "settings",
+        &[
+            "update_settings",
+            "update_backup_settings",
+            "update_delivery_settings",
+            "set_batch_signing_form",
+        ],
+    ),
+    ("certificate_settings", &["update_verification_url"]),
+    ("certificate_printers", &["save_certificate_printer"]),
+    ("calendar_years", &["load_calendar_year"]),
+    (
+        "category_letter_tables",
+        &["set_category_letters", "keep_category_letters"],
+    ),
+    (
+        "registration_counters",
+        &["set_registration_counter", "import_register", "final_review"],
+    ),
+];
+
+/// Whether `command` may change rows of `table` (see [`REFERENCE_TABLES`]).
+pub fn may_change(command: &str, table: &str) -> bool {
+    match REFERENCE_TABLES.iter().find(|(t, _)| *t == table) {
+        Some((_, commands)) => commands.contains(&command),
+        None => true,
+    }
+}
+
+/// For the commands any staff member gives about their own account: the
+/// columns of their own staff row the command may change (and no other row).
+/// `None`: the command is not one of them.
+pub fn own_account_columns(command: &str) -> Option<&'static [&'static str]> {
+    match command {
+        "change_password" => Some(&["password_hash", "must_change_password", "version", "updated_at"]),
+        "login" | "unlock" => Some(&["failed_logins", "locked_until"]),
+        _ => None,
+    }
+}
+
+/// The tables a command is confined to, when it may change only those
+/// (a person's own account, the office's letter tables kept as they are).
+pub fn confined_to(command: &str) -> Option<&'static [&'static str]> {
+    match command {
+        "change_password" | "login" | "unlock" => Some(&["staff"]),
+        "keep_category_letters" => Some(&["category_letter_tables"]),
+        _ => None,
+    }
+}
+
+/// The only journal commands that open a case (a new `cases` row), and the
+/// state every new case is in.
+pub const OPENS_CASES: &[&str] = &["create_draft", "import_filing"];
+/// See [`OPENS_CASES`].
+pub const NEW_CASE_STATE: CaseState = CaseState::Draft;
 
 /// Checks that a staff member holding `roles` may give `command` (its label for messages).
 pub fn require_roles(command: &str, need: Need, roles: &[Role]) -> Result<(), PermissionDenied> {
@@ -249,6 +340,16 @@ mod tests {
         assert!(require_roles("add_staff", admission("add_staff").unwrap().need, &[Role::Admin]).is_ok());
         assert!(require_roles("add_file", admission("add_file").unwrap().need, &[Role::Finance]).is_ok());
         assert!(admission("setup_office").is_none());
+        assert!(may_change("update_staff", "staff"));
+        assert!(!may_change("first_review", "staff"));
+        assert!(!may_change("update_settings", "office"));
+        assert!(may_change("first_review", "review_log"));
+        assert_eq!(
+            own_account_columns("login"),
+            Some(&["failed_logins", "locked_until"][..])
+        );
+        assert_eq!(confined_to("change_password"), Some(&["staff"][..]));
+        assert_eq!(confined_to("first_review"), None);
         assert!(admission("drop_everything").is_none());
     }
 

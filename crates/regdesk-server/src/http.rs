@@ -19,10 +19,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, LeaseReply, LeaseRequest, PullReply,
-    PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL,
-    MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_ENROL, PATH_HELLO, PATH_LEASES, PATH_PULL, PATH_PUSH,
-    PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
+    ChainReply, EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, LeaseReply, LeaseRequest,
+    PullReply, PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP,
+    HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO,
+    PATH_LEASES, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 
@@ -412,6 +412,11 @@ async fn state(State(state): State<AppState>, who: StationAuth) -> Result<Json<S
     Ok(Json(record::state(&state.pool, &who).await?))
 }
 
+/// `GET /v1/chain`: the heads of the station's audit chain the record kept (`record::chain`).
+async fn chain(State(state): State<AppState>, who: StationAuth) -> Result<Json<ChainReply>, ApiError> {
+    Ok(Json(record::chain(&state.pool, &who).await?))
+}
+
 /// `POST /v1/snapshot`: a page of the office's rows (`record::snapshot`).
 async fn snapshot(
     State(state): State<AppState>,
@@ -428,6 +433,7 @@ pub fn router(state: AppState) -> Router {
         .route(PATH_PUSH, post(push))
         .route(PATH_PULL, post(pull))
         .route(PATH_STATE, get(self::state))
+        .route(PATH_CHAIN, get(chain))
         .route(PATH_SNAPSHOT, post(snapshot))
         .route(PATH_LEASES, post(leases))
         .route(

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_record", include_str!("../migrations/0002_record.sql")),
     ("0003_adopt", include_str!("../migrations/0003_adopt.sql")),
     ("0004_leases", include_str!("../migrations/0004_leases.sql")),
+    ("0005_chain", include_str!("../migrations/0005_chain.sql")),
 ];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).

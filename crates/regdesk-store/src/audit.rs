@@ -148,6 +148,32 @@ fn content_hash(row: &Row<'_>) -> rusqlite::Result<String> {
     Ok(sha256_hex(content.to_string().as_bytes()))
 }
 
+/// Recomputes every content and entry hash of the chain from the journal as
+/// it stands: what someone rewriting the journal with this program's own
+/// code would do (tests of the server's record of the chain).
+#[cfg(test)]
+pub(crate) fn rehash_all(conn: &Connection) -> Result<()> {
+    let seqs: Vec<i64> = conn
+        .prepare("SELECT seq FROM audit ORDER BY seq")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut prev = GENESIS.to_string();
+    for seq in seqs {
+        let content = conn.query_row(
+            &format!("SELECT {JOURNAL_COLS} FROM journal j WHERE j.seq = ?1"),
+            [seq],
+            content_hash,
+        )?;
+        let entry = entry_hash(&prev, &content);
+        conn.execute(
+            "UPDATE audit SET prev_hash = ?2, content_hash = ?3, entry_hash = ?4 WHERE seq = ?1",
+            params![seq, prev, content, entry],
+        )?;
+        prev = entry;
+    }
+    Ok(())
+}
+
 fn entry_hash(prev: &str, content: &str) -> String {
     sha256_hex(format!("{prev}{content}").as_bytes())
 }
@@ -794,6 +820,66 @@ impl Store {
     /// `regdesk audit verify`: walks the chain from the first entry.
     pub fn verify_audit(&self) -> Result<AuditReport> {
         verify(self, &self.conn())
+    }
+
+    /// [`Store::verify_audit`], and the chain compared with the heads the
+    /// office's server recorded as this station pushed (`heads`, by place):
+    /// an entry the server saw that is gone here (the journal's tail deleted),
+    /// or one whose hash differs (the journal rewritten, even with every hash
+    /// recomputed) is named, with the last place that still agrees.
+    pub fn verify_audit_with_server(&self, heads: &[regdesk_sync::protocol::RecordedHead]) -> Result<AuditReport> {
+        let conn = self.conn();
+        let mut report = verify(self, &conn)?;
+        let mut agreed: Option<i64> = None;
+        let mut found = Vec::new();
+        for h in heads {
+            let here: Option<String> = conn
+                .query_row("SELECT entry_hash FROM audit WHERE seq = ?1", [h.seq], |r| r.get(0))
+                .optional()?;
+            let at = h.recorded_at.format("%Y-%m-%d %H:%M:%S UTC");
+            let since = match agreed {
+                Some(a) => format!("第 {} 至 {} 条之间", a + 1, h.seq),
+                None => format!("第 {} 条或其之前", h.seq),
+            };
+            match here {
+                Some(hash) if hash == h.entry_hash => agreed = Some(h.seq),
+                Some(hash) => found.push(anchor_problem(
+                    AuditProblemKind::Chain,
+                    Some(h.seq),
+                    format!(
+                        "第 {} 条记录的哈希与服务器于 {at} 记下的不同（本机 {}…，服务器 {}…）：本机日志在{since}被改写过",
+                        h.seq,
+                        hash.get(..16).unwrap_or(&hash),
+                        h.entry_hash.get(..16).unwrap_or(&h.entry_hash)
+                    ),
+                )),
+                None => found.push(anchor_problem(
+                    AuditProblemKind::TailDeleted,
+                    Some(h.seq),
+                    format!(
+                        "服务器于 {at} 记下本工作站的审计链已到第 {} 条，本机却没有这一条：日志的末尾（或这一条）被删除",
+                        h.seq
+                    ),
+                )),
+            }
+        }
+        if let Some(first) = found.first() {
+            report.ok = false;
+            let seq = first.seq;
+            if report.first_broken.is_none() || seq < report.first_broken {
+                report.first_broken = seq;
+            }
+            if report.problems_total == 0 {
+                report.message = first.message.clone();
+            }
+            report.problems_total += u32::try_from(found.len()).unwrap_or(u32::MAX);
+            let room = MAX_PROBLEMS.saturating_sub(report.problems.len());
+            report.problems.extend(found.into_iter().take(room));
+            if report.problems_total > 1 && !report.message.contains("处问题") {
+                report.message = format!("{}（共 {} 处问题）", report.message, report.problems_total);
+            }
+        }
+        Ok(report)
     }
 
     /// How many journal entries wait for sync.

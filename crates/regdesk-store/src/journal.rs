@@ -67,6 +67,89 @@ pub(crate) enum Recording {
     ResetAnchor,
 }
 
+/// Every command this store writes to its journal as its own entry (pulled
+/// entries keep the command they were made with). A command not listed here
+/// is refused before it runs, so the list cannot fall behind the code: the
+/// central record's test of every command against every role walks it.
+pub const COMMANDS: &[&str] = &[
+    "add_file",
+    "add_identity_proof",
+    "add_staff",
+    "add_subordinate_office",
+    "audit",
+    "audit_anchor_reset",
+    "audit_baseline",
+    "backup",
+    "change_applicant_category",
+    "change_password",
+    "change_payment_method",
+    "check_identity_proof",
+    "check_transfer",
+    "choose_payment_method",
+    "create_applicant",
+    "create_draft",
+    "demo_copy_cases",
+    "disable_staff",
+    "discard_inbox_item",
+    "dismiss_statement_line",
+    "enable_staff",
+    "expire_correction",
+    "export_recovery_code",
+    "export_sf_orders",
+    "final_review",
+    "give_back_leased_numbers",
+    "first_review",
+    "hand_over",
+    "import_filing",
+    "import_register",
+    "import_statement",
+    "keep_category_letters",
+    "load_calendar_year",
+    "login",
+    "loss_statement",
+    "loss_statement_file",
+    "mark_invoices_issued",
+    "prepare_shipments",
+    "print_certificates",
+    "print_labels",
+    "record_backup",
+    "record_batch_signature",
+    "record_refund",
+    "record_signature",
+    "record_transfer",
+    "redo_inbox_item",
+    "remove_identity_proof",
+    "reset_password",
+    "resolve_statement_line",
+    "restore_backup",
+    "resubmit",
+    "revoke_historic",
+    "revoke_registration",
+    "save_certificate_printer",
+    "save_draft",
+    "set_batch_signing_form",
+    "set_category_letters",
+    "set_registration_counter",
+    "setup_office",
+    "ship_by_waybill",
+    "station",
+    "submit_for_signing",
+    "sync_enrol",
+    "sync_leases",
+    "sync_rejected",
+    "sync_snapshot",
+    "unlock",
+    "update_applicant",
+    "update_backup_settings",
+    "update_delivery_settings",
+    "update_settings",
+    "update_staff",
+    "update_verification_url",
+    "view_personal_data",
+    "void_certificate_sheet",
+    "withdraw",
+];
+
 impl Store {
     /// Runs one command: `f` updates the tables inside an IMMEDIATE transaction
     /// and says what changed; the journal and audit entries — with the digest
@@ -106,6 +189,11 @@ impl Store {
         meta: &SyncMeta,
         f: impl FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<(Change, T)>,
     ) -> Result<T> {
+        if meta.pulled.is_none() && !COMMANDS.contains(&command) {
+            return Err(crate::StoreError::Corrupt(format!(
+                "操作“{command}”不在本程序的操作清单中，没有执行：请联系信息科"
+            )));
+        }
         let mut conn = self.conn();
         let now = self.clock.now();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

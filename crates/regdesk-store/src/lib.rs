@@ -82,6 +82,7 @@ pub use forms::chinese_date;
 pub use intake::{
     BatchSubmitView, FilingImportView, ImportFilingsInput, IntakeProgress, IntakeRowView, SubmitManyInput,
 };
+pub use journal::COMMANDS;
 pub use offices::{OfficeCounts, OfficeNode};
 pub use payments::*;
 pub use proofs::{AddProofInput, IdentityProofView};

@@ -174,6 +174,14 @@ pub fn command_words(command: &str) -> &str {
         "update_staff" => "修改工作人员",
         "reset_password" => "重置密码",
         "change_password" => "修改密码",
+        "disable_staff" => "停用工作人员",
+        "enable_staff" => "启用工作人员",
+        "login" => "登录",
+        "unlock" => "解锁",
+        "set_batch_signing_form" => "设置一人一表",
+        "record_batch_signature" => "记录批量签章",
+        "discard_inbox_item" => "放弃需处理记录",
+        "redo_inbox_item" => "重新办理需处理记录",
         "update_settings" => "修改系统设置",
         "create_applicant" => "新建申请人",
         "update_applicant" => "修改申请人",
@@ -1551,6 +1559,11 @@ impl StationRecord for Store {
 
     fn outbox(&self, limit: usize) -> Result<Vec<Entry>> {
         Store::outbox(self, limit)
+    }
+
+    fn chain_head(&self) -> Result<Option<regdesk_sync::protocol::ChainHead>> {
+        Ok(crate::audit::head(&self.conn())?
+            .map(|(seq, entry_hash)| regdesk_sync::protocol::ChainHead { seq, entry_hash }))
     }
 
     fn record_verdicts(&self, verdicts: &[EntryVerdict]) -> Result<()> {

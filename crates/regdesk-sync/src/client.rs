@@ -25,9 +25,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::protocol::{
-    EnrolReply, EnrolRequest, Entry, ErrorCode, ErrorReply, Hello, HelloReply, PullReply, PullRequest, PushReply,
-    SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL, MIN_PROTOCOL_VERSION, PATH_BLOBS,
-    PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
+    ChainHead, ChainReply, EnrolReply, EnrolRequest, Entry, ErrorCode, ErrorReply, Hello, HelloReply, PullReply,
+    PullRequest, PushReply, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL,
+    MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT,
+    PATH_STATE, PROTOCOL_VERSION,
 };
 use crate::station::Enrolment;
 use crate::{fingerprint, normalize_fingerprint};
@@ -400,12 +401,25 @@ impl SyncClient {
     /// Pushes entries in station order; one verdict per entry, in order,
     /// stopping after the first `retry_later`.
     pub async fn push(&self, entries: &[Entry]) -> Result<PushReply, SyncError> {
+        self.push_at(entries, None).await
+    }
+
+    /// [`SyncClient::push`], telling the server where the station's audit
+    /// chain stands (`head`), which the server keeps.
+    pub async fn push_at(&self, entries: &[Entry], head: Option<&ChainHead>) -> Result<PushReply, SyncError> {
         #[derive(Serialize)]
         struct PushBody<'a> {
             entries: &'a [Entry],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            head: Option<&'a ChainHead>,
         }
         let reply: PushReply = self
-            .call(Method::POST, PATH_PUSH, Some(&PushBody { entries }), REQUEST_TIMEOUT)
+            .call(
+                Method::POST,
+                PATH_PUSH,
+                Some(&PushBody { entries, head }),
+                REQUEST_TIMEOUT,
+            )
             .await?;
         // Each verdict answers the pushed entry at its place.
         if reply.verdicts.len() > entries.len() || reply.verdicts.iter().zip(entries).any(|(v, e)| v.id != e.id) {
@@ -457,6 +471,11 @@ impl SyncClient {
     /// The server's cursor and state hash for this station's office.
     pub async fn state(&self) -> Result<StateReply, SyncError> {
         self.call::<(), _>(Method::GET, PATH_STATE, None, REQUEST_TIMEOUT).await
+    }
+
+    /// The heads of this station's audit chain the server recorded.
+    pub async fn chain(&self) -> Result<ChainReply, SyncError> {
+        self.call::<(), _>(Method::GET, PATH_CHAIN, None, REQUEST_TIMEOUT).await
     }
 
     /// A page of the office's rows for a first sync.

@@ -44,6 +44,8 @@ pub const PATH_STATE: &str = "/v1/state";
 /// `POST` [`LeaseRequest`] → [`LeaseReply`]: registration numbers leased to
 /// this station for final approvals made offline (protocol version 1 and later).
 pub const PATH_LEASES: &str = "/v1/leases";
+/// `GET` → [`ChainReply`]: the heads of this station's audit chain the server recorded as it pushed.
+pub const PATH_CHAIN: &str = "/v1/chain";
 /// `HEAD` / `PUT ?offset=N` / `GET` (with `Range`) `/v1/blobs/{sha256}`: attachments by content hash.
 pub const PATH_BLOBS: &str = "/v1/blobs";
 
@@ -215,6 +217,32 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub entries: Vec<Entry>,
+    /// Where the station's audit chain stood when it pushed: the server keeps
+    /// it, so a journal cut short or rewritten on the station is found later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<ChainHead>,
+}
+
+/// The last entry of a station's audit chain: its place in the station's
+/// journal (`audit.seq`) and its entry hash (SHA-256, hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub entry_hash: String,
+}
+
+/// A chain head as the server recorded it, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedHead {
+    pub seq: i64,
+    pub entry_hash: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The heads the server recorded for the asking station, by place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainReply {
+    pub heads: Vec<RecordedHead>,
 }
 
 /// Why the server refused an entry for good.

@@ -162,7 +162,8 @@ async fn push_all<R: StationRecord>(record: &R, client: &SyncClient, out: &mut S
             }
         }
         out.pushed += batch.len() as u64;
-        let reply = client.push(&batch).await.map_err(|e| e.to_string())?;
+        let head = record.chain_head().map_err(local)?;
+        let reply = client.push_at(&batch, head.as_ref()).await.map_err(|e| e.to_string())?;
         record.record_verdicts(&reply.verdicts).map_err(local)?;
         for (v, entry) in reply.verdicts.iter().zip(&batch) {
             match &v.verdict {

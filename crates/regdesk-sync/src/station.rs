@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Entry, EntryVerdict, OfficeInfo, PulledEntry, SnapshotChunk, SnapshotRequest};
+use crate::protocol::{ChainHead, Entry, EntryVerdict, OfficeInfo, PulledEntry, SnapshotChunk, SnapshotRequest};
 
 /// What an enrolled station keeps about its server (station-local, never synced).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +45,12 @@ pub trait StationRecord {
 
     /// Entries that have no verdict yet, in station order, at most `limit`.
     fn outbox(&self, limit: usize) -> Result<Vec<Entry>, Self::Error>;
+
+    /// Where the station's audit chain stands, sent with each push for the
+    /// server to keep (`None`: a record without an audit chain).
+    fn chain_head(&self) -> Result<Option<ChainHead>, Self::Error> {
+        Ok(None)
+    }
 
     /// Records the server's verdicts, in one transaction: accepted entries
     /// leave the outbox (with their office position), rejected ones leave it

@@ -326,6 +326,9 @@ async fn check(
         Ok(s) => s,
         Err(r) => return Ok(Err(r)),
     };
+    if let Some(r) = reach(entry, touched, &staff) {
+        return Ok(Err(r));
+    }
     // Every row is as the station saw it when the command ran.
     let stale: Vec<String> = entry
         .effects
@@ -458,6 +461,105 @@ async fn check(
         }
     }
     Ok(Ok(()))
+}
+
+/// What the entry may change whatever its person's roles: the office's
+/// reference tables only by the commands made for them, and a person's own
+/// account (password, sign-in count) only in their own staff row's columns
+/// for it.
+fn reach(entry: &Entry, touched: &Touched, staff: &Staff) -> Option<Rejection> {
+    let words = regdesk_store::command_words(&entry.command);
+    for e in &entry.effects {
+        if !admission::may_change(&entry.command, &e.table) {
+            return Some(reject(
+                RejectCode::NotPermitted,
+                format!(
+                    "操作“{words}”不能更改{}，服务器不接收这条记录：{}只能由相应的管理操作更改，请由管理员办理",
+                    describe(&e.table, &e.key, e.after.as_deref()),
+                    rows::table_label(&e.table)
+                ),
+            ));
+        }
+    }
+    if let Some(tables) = admission::confined_to(&entry.command) {
+        if let Some(e) = entry.effects.iter().find(|e| !tables.contains(&e.table.as_str())) {
+            return Some(reject(
+                RejectCode::NotPermitted,
+                format!(
+                    "操作“{words}”只能更改{}，这条记录却更改了{}：服务器不接收",
+                    tables
+                        .iter()
+                        .map(|t| rows::table_label(t))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    describe(&e.table, &e.key, e.after.as_deref())
+                ),
+            ));
+        }
+    }
+    // A case is opened only by intake, and always as a draft.
+    for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
+        let (true, None, Some(after)) = (e.table == "cases", current, &e.after) else {
+            continue;
+        };
+        if !admission::OPENS_CASES.contains(&entry.command.as_str()) {
+            return Some(reject(
+                RejectCode::NotPermitted,
+                format!(
+                    "操作“{words}”不能新建案件，这条记录却新建了{}：案件只能在受理台新建或导入，服务器不接收",
+                    describe("cases", &e.key, Some(after))
+                ),
+            ));
+        }
+        let state = state_of(after).ok();
+        if state != Some(admission::NEW_CASE_STATE) {
+            return Some(reject(
+                RejectCode::Transition,
+                format!(
+                    "{}是新建的案件，状态却为“{}”：新建的案件只能是“{}”，服务器不接收",
+                    describe("cases", &e.key, Some(after)),
+                    state.map_or("无法识别", |s| s.label()),
+                    admission::NEW_CASE_STATE.label()
+                ),
+            ));
+        }
+    }
+    let columns = admission::own_account_columns(&entry.command)?;
+    let own = serde_json::to_string(&[entry.staff_id.as_deref().unwrap_or_default()]).unwrap_or_default();
+    for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
+        if e.table != "staff" {
+            continue;
+        }
+        let changed: Vec<&str> = match (current, &e.after) {
+            (Some(current), Some(after)) if e.key == own => after
+                .iter()
+                .filter(|c| current.row.iter().find(|o| o.name == c.name).map(|o| &o.value) != Some(&c.value))
+                .map(|c| c.name.as_str())
+                .filter(|n| !columns.contains(n))
+                .collect(),
+            _ => {
+                return Some(reject(
+                    RejectCode::NotPermitted,
+                    format!(
+                        "操作“{words}”只能更改{}本人的账号，这条记录却更改了{}：服务器不接收，请由管理员办理",
+                        staff.name,
+                        describe("staff", &e.key, e.after.as_deref())
+                    ),
+                ))
+            }
+        };
+        if !changed.is_empty() {
+            return Some(reject(
+                RejectCode::NotPermitted,
+                format!(
+                    "操作“{words}”不能更改{}账号的{}：服务器不接收这条记录，岗位、姓名与停用只能由管理员更改",
+                    staff.name,
+                    changed.join("、")
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// Every effect on a shared table, with a key and a row shaped as the record

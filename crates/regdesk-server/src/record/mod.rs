@@ -31,8 +31,8 @@ mod tests;
 use chrono::Utc;
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PulledEntry, PushReply, PushRequest, Row,
-    RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
+    ChainReply, Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PulledEntry, PushReply,
+    PushRequest, RecordedHead, Row, RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
 };
 use serde_json::Value;
 use tokio_postgres::{IsolationLevel, Transaction};
@@ -152,7 +152,29 @@ pub async fn push(
             claimed: e.station_id.clone(),
         });
     }
+    if let Some(head) = &req.head {
+        if head.seq < 1
+            || head.entry_hash.len() != 64
+            || !head.entry_hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            return Err(RecordError::BadRequest(format!(
+                "审计链头（第 {} 条，{}）无法识别：应为正的序号与 64 位小写十六进制哈希",
+                head.seq,
+                head.entry_hash.chars().take(80).collect::<String>()
+            )));
+        }
+    }
     let mut client = pool.get().await?;
+    if let Some(head) = &req.head {
+        // Kept before the entries are decided: where the station's chain stood.
+        client
+            .execute(
+                "INSERT INTO station_chain (station_id, seq, entry_hash) VALUES ($1, $2, $3)
+                 ON CONFLICT (station_id, seq) DO NOTHING",
+                &[&auth.station_id, &head.seq, &head.entry_hash],
+            )
+            .await?;
+    }
     let stmts = stmts::Stmts::cached(&client).await?;
     let mut verdicts = Vec::with_capacity(req.entries.len());
     let mut entries = req.entries.into_iter().peekable();
@@ -249,6 +271,27 @@ fn not_now(e: &RecordError) -> Verdict {
     Verdict::RetryLater {
         reason: format!("服务器暂时无法处理这条记录（{e}），稍后会自动重新发送"),
     }
+}
+
+/// The heads of the asking station's audit chain the record kept, by place.
+pub async fn chain(pool: &Pool, auth: &StationAuth) -> Result<ChainReply, RecordError> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "SELECT seq, entry_hash, recorded_at FROM station_chain WHERE station_id = $1 ORDER BY seq",
+            &[&auth.station_id],
+        )
+        .await?;
+    Ok(ChainReply {
+        heads: rows
+            .iter()
+            .map(|r| RecordedHead {
+                seq: r.get(0),
+                entry_hash: r.get(1),
+                recorded_at: r.get(2),
+            })
+            .collect(),
+    })
 }
 
 /// Accepted entries of the station's office after `req.cursor`, in order; when

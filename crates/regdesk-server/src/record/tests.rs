@@ -404,13 +404,18 @@ fn create_applicant(station: &str, seq: i64, id: &str) -> Entry {
 }
 
 async fn push(db: &Db, station_id: &str, entries: Vec<Entry>) -> Vec<Verdict> {
-    super::push(&db.pool, &db.blobs, &station(station_id), PushRequest { entries })
-        .await
-        .unwrap()
-        .verdicts
-        .into_iter()
-        .map(|v| v.verdict)
-        .collect()
+    super::push(
+        &db.pool,
+        &db.blobs,
+        &station(station_id),
+        PushRequest { entries, head: None },
+    )
+    .await
+    .unwrap()
+    .verdicts
+    .into_iter()
+    .map(|v| v.verdict)
+    .collect()
 }
 
 fn rejected(v: &Verdict) -> (RejectCode, String) {
@@ -551,6 +556,7 @@ async fn station_order_is_kept_a_gap_waits_and_a_reused_number_is_refused() {
         &station("A"),
         PushRequest {
             entries: vec![create_applicant("B", 1, "b1")],
+            head: None,
         },
     )
     .await
@@ -841,9 +847,17 @@ async fn concurrent_pushes_come_down_in_one_order_with_nothing_skipped() {
             for n in 1..=EACH {
                 let e = create_applicant(s, n, &format!("{s}-{n}"));
                 ids.push(e.id);
-                let v = super::push(&pool, &blobs, &station(s), PushRequest { entries: vec![e] })
-                    .await
-                    .unwrap();
+                let v = super::push(
+                    &pool,
+                    &blobs,
+                    &station(s),
+                    PushRequest {
+                        entries: vec![e],
+                        head: None,
+                    },
+                )
+                .await
+                .unwrap();
                 assert!(matches!(v.verdicts[0].verdict, Verdict::Accepted { .. }), "{v:?}");
             }
             ids
@@ -920,6 +934,7 @@ async fn a_waiting_pull_wakes_when_another_instance_accepts() {
         &station("A"),
         PushRequest {
             entries: vec![create_applicant("A", 1, "a1")],
+            head: None,
         },
     )
     .await

@@ -303,3 +303,87 @@ fn a_restore_from_backup_is_accepted_after_a_deliberate_reset_and_skips_the_lost
     assert_eq!(payload["skipped"], serde_json::json!([[backed_up + 1, lost]]));
     assert_eq!(payload["reason"], "从备份恢复");
 }
+
+/// The chain head as the server records it at a push.
+fn recorded(f: &Fixture) -> regdesk_sync::protocol::RecordedHead {
+    use regdesk_sync::station::StationRecord;
+    let h = f.store.chain_head().unwrap().unwrap();
+    regdesk_sync::protocol::RecordedHead {
+        seq: h.seq,
+        entry_hash: h.entry_hash,
+        recorded_at: chrono::Utc::now(),
+    }
+}
+
+#[test]
+fn the_servers_chain_heads_name_a_rewritten_journal_even_with_every_hash_recomputed() {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    let first = recorded(&f);
+    add_staff(&f, &admin, &CLERK);
+    let second = recorded(&f);
+    let heads = vec![first.clone(), second.clone()];
+    assert!(f.store.verify_audit_with_server(&heads).unwrap().ok);
+    // The reviewer's entry rewritten, and the chain recomputed from it.
+    let c = raw(&f);
+    c.execute(
+        "UPDATE journal SET payload = '{\"rewritten\":true}' WHERE seq = ?1",
+        [first.seq],
+    )
+    .unwrap();
+    crate::audit::rehash_all(&c).unwrap();
+    assert!(
+        crate::audit::verify_chain(&c).unwrap().ok,
+        "the chain itself holds again"
+    );
+    let r = f.store.verify_audit_with_server(&heads).unwrap();
+    assert!(!r.ok);
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.kind == AuditProblemKind::Chain && p.message.contains("服务器"))
+        .unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(p.seq, u32::try_from(first.seq).ok());
+    assert!(
+        p.message.contains(&format!("第 {} 条或其之前", first.seq)),
+        "{}",
+        p.message
+    );
+    assert!(p.message.contains("改写"), "{}", p.message);
+    assert!(r.first_broken <= u32::try_from(first.seq).ok(), "{r:?}");
+}
+
+#[test]
+fn the_servers_chain_heads_name_a_deleted_tail() {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    let first = recorded(&f);
+    add_staff(&f, &admin, &CLERK);
+    let second = recorded(&f);
+    let heads = vec![first.clone(), second.clone()];
+    raw(&f)
+        .execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF;
+             DELETE FROM audit WHERE seq >= {n}; DELETE FROM journal WHERE seq >= {n};
+             UPDATE audit_state SET high_seq = {k};
+             DELETE FROM audit_rows WHERE seq >= {n};
+             DELETE FROM staff WHERE username = 'wangli';",
+            n = second.seq,
+            k = second.seq - 1
+        ))
+        .unwrap();
+    let r = f.store.verify_audit_with_server(&heads).unwrap();
+    assert!(!r.ok);
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.kind == AuditProblemKind::TailDeleted && p.message.contains("服务器"))
+        .unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(p.seq, u32::try_from(second.seq).ok());
+    assert!(p.message.contains(&format!("第 {} 条", second.seq)), "{}", p.message);
+    // The entry before it still agrees with the server.
+    assert!(!r
+        .problems
+        .iter()
+        .any(|p| p.seq == u32::try_from(first.seq).ok() && p.message.contains("服务器")));
+}

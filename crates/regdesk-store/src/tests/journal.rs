@@ -9,11 +9,25 @@ use crate::*;
 fn a_failed_command_leaves_nothing_behind() {
     // A command whose body fails after writing rolls back tables, journal and audit together.
     let (f, _) = office();
-    let r: Result<()> = f.store.run(None, "boom", |tx, _| {
+    let r: Result<()> = f.store.run(None, "station", |tx, _| {
         tx.execute("UPDATE station SET name = 'changed' WHERE id = 1", [])?;
         Err(StoreError::Corrupt("simulated crash".into()))
     });
     assert!(r.is_err());
+    assert_eq!(f.store.app_status(None).unwrap().station_name, "受理窗口1");
+    assert_eq!(journal_count(&f), 1);
+}
+
+#[test]
+fn a_command_missing_from_the_command_list_is_refused_before_it_runs() {
+    let (f, _) = office();
+    let r: Result<()> = f.store.run(None, "rename_station", |tx, _| {
+        tx.execute("UPDATE station SET name = 'changed' WHERE id = 1", [])?;
+        Err(StoreError::Corrupt("the body must not run".into()))
+    });
+    let e = r.unwrap_err();
+    assert!(e.to_string().contains("rename_station"), "{e}");
+    assert!(!e.to_string().contains("must not run"), "{e}");
     assert_eq!(f.store.app_status(None).unwrap().station_name, "受理窗口1");
     assert_eq!(journal_count(&f), 1);
 }
