@@ -20,3 +20,4 @@ mod payments;
 mod records;
 mod restart;
 mod review;
+mod sync;

@@ -2,5 +2,6 @@
 
 pub mod keys;
 pub mod office;
+pub mod server;
 pub mod steps;
 pub mod webdriver;
