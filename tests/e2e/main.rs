@@ -21,3 +21,4 @@ mod records;
 mod reports;
 mod restart;
 mod review;
+mod sync;

@@ -624,6 +624,12 @@ impl Store {
             // A station with no office of its own takes the office's rows first.
             let joining: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM office)", [], |r| r.get(0))?;
             tx.execute("UPDATE sync_state SET snapshot_needed = ?1 WHERE id = 1", [joining])?;
+            // A new data directory has no name of its own yet: it is the
+            // station the server's administrator added (sign-in screen, header).
+            tx.execute(
+                "UPDATE station SET name = ?1 WHERE id = 1 AND name = ''",
+                [&e.station_name],
+            )?;
             tx.execute(
                 "INSERT INTO sync_enrolment (id, server_url, station_name, office_id, office_code, office_name, ca_der,
                      ca_fingerprint, credential, enrolled_at, since_seq)

@@ -3,5 +3,6 @@
 pub mod documents;
 pub mod keys;
 pub mod office;
+pub mod server;
 pub mod steps;
 pub mod webdriver;

@@ -1,9 +1,11 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emit } from '@tauri-apps/api/event';
 import type { AttributionCheckInput, CaseDetail, RecordSignatureInput, SaveDraftInput, WithdrawInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
 import { fill, renderWithProviders } from '../test/render';
 import { AUTOSAVE_MS, FilingWorkspace } from './FilingWorkspace';
+import { SYNC_PULLED } from '../sync/api';
 import { SERIAL, caseDetail, fileView, filledDraft, idOk, ownerLine, writerLine } from './testData';
 
 const field = (id: string) => document.getElementById(id) as HTMLInputElement;
@@ -457,5 +459,51 @@ describe('作品填报', () => {
       await waitFor(() => expect(core.callsTo('save_draft')).toHaveLength(2));
       expect(inputOf<SaveDraftInput>(core.callsTo('save_draft')[1])).toMatchObject({ version: 3, draft: { work: { acquisition: 'inheritance' } } });
     });
+  });
+});
+
+describe('作品填报 on an enrolled station', () => {
+  /** The case as the station holds it: `version`, its title, entries of it in 需处理. */
+  const held = (version: number, title: string, sync_inbox = 0) => {
+    const d = filledDraft();
+    return caseDetail({ version, sync_inbox, draft: { ...d, work: { ...d.work, title } } });
+  };
+
+  it('an open case nobody changed here shows what the server brought, with the 需处理 banner', async () => {
+    let now = held(1, '西湖十景·苏堤春晓');
+    const core = fakeCore({ reveal_case: () => now, case_detail: () => now, check_id: idOk });
+    renderWithProviders(<FilingWorkspace caseKey="case-1" />);
+    await waitFor(() => expect(field('filing_work_title')).toHaveValue('西湖十景·苏堤春晓'));
+    expect(screen.queryByTestId('case-sync-banner')).toBeNull();
+
+    // A round brought nothing for this case: it is not read again in full.
+    await act(async () => {
+      await emit(SYNC_PULLED, 1);
+    });
+    await waitFor(() => expect(core.callsTo('case_detail')).toHaveLength(1));
+    expect(core.callsTo('reveal_case')).toHaveLength(1);
+
+    // The server rejected this station's rename and holds another's.
+    now = held(3, '西湖十景·断桥残雪', 1);
+    await act(async () => {
+      await emit(SYNC_PULLED, 2);
+    });
+    await waitFor(() => expect(field('filing_work_title')).toHaveValue('西湖十景·断桥残雪'));
+    expect(screen.getByTestId('case-sync-banner')).toBeVisible();
+    expect(core.callsTo('reveal_case')).toHaveLength(2);
+  });
+
+  it('a form with unsaved input is left as it is when the server brings a change', async () => {
+    let now = held(1, '西湖春色');
+    const core = fakeCore({ reveal_case: () => now, case_detail: () => now, check_id: idOk });
+    const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
+    await waitFor(() => expect(field('filing_work_title')).toHaveValue('西湖春色'));
+    await fill(user, field('filing_work_title'), '（一）');
+    now = held(2, '断桥残雪');
+    await act(async () => {
+      await emit(SYNC_PULLED, 1);
+    });
+    expect(field('filing_work_title')).toHaveValue('西湖春色（一）');
+    expect(core.callsTo('reveal_case')).toHaveLength(1);
   });
 });

@@ -41,6 +41,7 @@ import { ft } from './texts';
 import type { FilingTextKey } from './texts';
 import './filing.css';
 import { CaseSyncBanner } from '../sync/CaseSyncBanner';
+import { useSyncPulled } from '../sync/useSyncStatus';
 
 /** Autosave this long after the last change (an existing case only). */
 export const AUTOSAVE_MS = 20_000;
@@ -317,6 +318,33 @@ function Workspace({ caseKey, onClose, onSaved, prefill }: FilingWorkspaceProps)
       live = false;
     };
   }, [caseKey, applyLoaded, form]);
+
+  // Work from another station, or the server's verdict on this station's own,
+  // came in. An open case the person has not changed then shows the record as
+  // it stands now (the server's title, the 需处理 banner). It is read in full
+  // (a logged reveal) only when it changed; a form with unsaved input is left
+  // as it is, and its save meets the newer version.
+  useSyncPulled(
+    useCallback(() => {
+      const d = detailRef.current;
+      if (!d || dirtyRef.current) return;
+      filingApi
+        .caseDetail(d.id)
+        .then((c) => {
+          const now = detailRef.current;
+          if (!now || now.id !== c.id || dirtyRef.current) return null;
+          if (c.version === now.version && c.sync_inbox === now.sync_inbox) return null;
+          return filingApi.revealCase(c.id);
+        })
+        .then(
+          (full) => {
+            if (full && detailRef.current?.id === full.id && !dirtyRef.current) applyLoaded(full);
+          },
+          // The form stays as it was; the next save or 重新载入 says what is wrong.
+          () => {},
+        );
+    }, [applyLoaded]),
+  );
 
   // Focus: the first field of a step on arrival, or the field with a problem.
   const mounted = useRef(false);

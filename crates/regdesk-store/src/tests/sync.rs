@@ -621,6 +621,22 @@ fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruptio
 }
 
 #[test]
+fn a_joining_station_takes_the_name_the_server_gave_it_and_an_office_of_its_own_keeps_its_name() {
+    let b = fixture();
+    assert_eq!(b.store.app_status(None).unwrap().station_name, "");
+    b.store.join_office(&enrolment("受理窗口2")).unwrap();
+    // The sign-in screen and the header name the station before its first sync is done.
+    assert_eq!(b.store.app_status(None).unwrap().station_name, "受理窗口2");
+
+    let a = sample_office(0);
+    let before = a.store.app_status(None).unwrap().station_name;
+    assert!(!before.is_empty());
+    let admin = sample_login(&a, "admin");
+    a.store.save_enrolment(&admin, &enrolment("受理窗口9")).unwrap();
+    assert_eq!(a.store.app_status(None).unwrap().station_name, before);
+}
+
+#[test]
 fn the_sync_status_tells_the_last_round() {
     let (f, admin) = office();
     assert!(!f.store.sync_status().unwrap().enrolled);
