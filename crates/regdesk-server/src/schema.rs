@@ -11,6 +11,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_base", include_str!("../migrations/0001_base.sql")),
     ("0002_record", include_str!("../migrations/0002_record.sql")),
     ("0003_adopt", include_str!("../migrations/0003_adopt.sql")),
+    (
+        "0008_station_counters",
+        include_str!("../migrations/0008_station_counters.sql"),
+    ),
 ];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).
