@@ -271,12 +271,38 @@ impl ServerProcess {
 }
 
 impl Drop for ServerProcess {
+    /// A test that ends early leaves no server and no PostgreSQL running.
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
+        if !self.args.iter().any(|a| a == "--database-url") {
+            stop_cluster_now(&self.dir);
+        }
     }
+}
+
+/// `pg_ctl -m immediate stop` of `DIR/pg` if its postmaster runs, without a runtime.
+fn stop_cluster_now(dir: &Path) {
+    let data = dir.join("pg").join("pgdata");
+    if !data.join("postmaster.pid").exists() {
+        return;
+    }
+    let Ok(bin) = regdesk_server::pg::find_binaries() else { return };
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false);
+    let mut c = if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin.join("pg_ctl"));
+        c
+    } else {
+        Command::new(bin.join("pg_ctl"))
+    };
+    let _ = c.arg("-D").arg(&data).args(["-m", "immediate", "-w", "stop"]).output();
 }
 
 /// The embedded cluster of a server data directory (`DIR/pg`).

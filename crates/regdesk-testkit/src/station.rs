@@ -111,7 +111,7 @@ impl Station {
         let applicant = match &self.applicant {
             Some(a) => a.clone(),
             None => {
-                let a = self.store.create_applicant(&clerk, &applicant(&self.name))?;
+                let a = self.store.create_applicant(&clerk, &applicant(self.store.station_id()))?;
                 self.applicant = Some(a.id.clone());
                 a.id
             }
@@ -223,12 +223,15 @@ fn resident_id(birth: &str, seq: u32) -> String {
     format!("{body}{}", gb11643_check_char(&body).unwrap_or('0'))
 }
 
-fn applicant(station: &str) -> ApplicantInput {
+/// The station's own applicant: an ID number of its own (one ID number made
+/// an applicant at two stations offline is a clash of its own kind).
+fn applicant(station_id: &str) -> ApplicantInput {
+    let seq = station_id.bytes().fold(0u32, |a, b| (a * 31 + u32::from(b)) % 997);
     ApplicantInput {
         category: ApplicantCategory::Individual,
-        name: format!("林晓雨{}", station.chars().last().unwrap_or('0')),
+        name: format!("林晓雨{seq}"),
         id_type: DocumentType::ResidentId,
-        id_number: resident_id("19900315", 22),
+        id_number: resident_id("19900315", seq),
         pen_name: String::new(),
         handler_name: "林晓雨".into(),
         handler_mobile: "13805710001".into(),
