@@ -43,6 +43,28 @@ pub fn workspace_bin(package: &str, bin: &str) -> PathBuf {
     if !built.iter().any(|b| b == bin) {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut c = Command::new(cargo);
+        // Without the variables cargo set for the running test, so every
+        // test binary asks for the same build as the others and as
+        // `cargo build` (a build script that watches one of them would
+        // otherwise rebuild on every switch).
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy().into_owned();
+            if name == "OUT_DIR"
+                || (name.starts_with("CARGO_")
+                    && !matches!(name.as_str(), "CARGO_HOME" | "CARGO_TARGET_DIR" | "CARGO_INCREMENTAL")
+                    && ![
+                        "CARGO_BUILD_",
+                        "CARGO_PROFILE_",
+                        "CARGO_NET_",
+                        "CARGO_REGISTRIES_",
+                        "CARGO_TERM_",
+                    ]
+                    .iter()
+                    .any(|p| name.starts_with(p)))
+            {
+                c.env_remove(&name);
+            }
+        }
         c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
             .args(["build", "-p", package, "--bin", bin, "--target-dir"])
             .arg(profile.parent().unwrap());
@@ -289,7 +311,9 @@ fn stop_cluster_now(dir: &Path) {
     if !data.join("postmaster.pid").exists() {
         return;
     }
-    let Ok(bin) = regdesk_server::pg::find_binaries() else { return };
+    let Ok(bin) = regdesk_server::pg::find_binaries() else {
+        return;
+    };
     let root = Command::new("id")
         .arg("-u")
         .output()

@@ -111,7 +111,9 @@ impl Station {
         let applicant = match &self.applicant {
             Some(a) => a.clone(),
             None => {
-                let a = self.store.create_applicant(&clerk, &applicant(self.store.station_id()))?;
+                let a = self
+                    .store
+                    .create_applicant(&clerk, &applicant(self.store.station_id()))?;
                 self.applicant = Some(a.id.clone());
                 a.id
             }
