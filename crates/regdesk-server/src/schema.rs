@@ -13,6 +13,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_adopt", include_str!("../migrations/0003_adopt.sql")),
     ("0004_leases", include_str!("../migrations/0004_leases.sql")),
     ("0005_chain", include_str!("../migrations/0005_chain.sql")),
+    (
+        "0006_station_counters",
+        include_str!("../migrations/0006_station_counters.sql"),
+    ),
 ];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).

@@ -5,101 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use regdesk_server::pg::Cluster;
 use regdesk_sync::client::{SyncClient, SyncError};
 use regdesk_sync::protocol::ErrorCode;
-use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_regdesk-server");
-
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    fingerprint: String,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Server {
-        std::fs::create_dir_all(dir).unwrap();
-        let log = std::fs::File::create(dir.join("server.log")).unwrap();
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut fingerprint = None;
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if line.contains("CA fingerprint") {
-                    fingerprint = line.split_whitespace().last().map(str::to_string);
-                }
-                if let Some(at) = line.find("listening on https://") {
-                    let addr: SocketAddr = line[at + "listening on https://".len()..].trim().parse().unwrap();
-                    let _ = tx.send((addr, fingerprint.clone()));
-                }
-            }
-        });
-        let Ok((addr, fingerprint)) = rx.recv_timeout(Duration::from_secs(120)) else {
-            let _ = child.kill();
-            panic!(
-                "the server did not start: {}",
-                std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
-            );
-        };
-        Server {
-            child,
-            addr,
-            fingerprint: fingerprint.expect("the fingerprint is printed before the address"),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("https://{}", self.addr)
-    }
-
-    /// SIGTERM, then waits for the process (and its PostgreSQL) to end.
-    fn stop(mut self) {
-        let ok = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "the server ended with {status}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
-}
-
-fn add_code(dir: &Path, name: &str) -> Value {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["station", "add", "--name", name, "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use regdesk_testkit::{add_code, ServerProcess as Server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_station_enrols_by_fingerprint_and_then_trusts_only_its_office_ca() {
@@ -131,7 +40,6 @@ async fn a_station_enrols_by_fingerprint_and_then_trusts_only_its_office_ca() {
     regdesk_server::office::create(&pg, &office, &office_id).await.unwrap();
 
     let code = add_code(&dir, "受理窗口2");
-    let code = code["code"].as_str().unwrap().to_string();
     let station = uuid::Uuid::now_v7().to_string();
 
     // A fingerprint that is not the server's: refused before the code is sent,

@@ -464,10 +464,13 @@ fn entry_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<std::result::Result<Entry
     let id: String = r.get(1)?;
     let parsed = (|| -> std::result::Result<Entry, String> {
         let payload: serde_json::Value = serde_json::from_str(&payload).map_err(|e| e.to_string())?;
-        let effects: Vec<RowEffect> = match effects {
+        let mut effects: Vec<RowEffect> = match effects {
             Some(text) => serde_json::from_str(&text).map_err(|e| e.to_string())?,
             None => Vec::new(),
         };
+        // An entry recorded while a table was still shared (serial_counters)
+        // goes up without its effect there: the table is the station's own now.
+        effects.retain(|e| regdesk_sync::is_shared_table(&e.table));
         // Attachments the entry created travel before it, by content hash.
         let blobs = effects
             .iter()

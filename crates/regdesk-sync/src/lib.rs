@@ -27,10 +27,15 @@ use protocol::{Cell, Column};
 use sha2::{Digest, Sha256};
 
 /// Tables that belong to one workstation and never leave it: its own row,
-/// its integrity checks, its backups, its sync bookkeeping, and the counts
-/// kept from the cases by triggers (each database recounts them itself).
+/// its integrity checks, its backups, its sync bookkeeping, the counts
+/// kept from the cases by triggers (each database recounts them itself), and
+/// its count of the day's filings (`serial_counters`: a case serial carries
+/// the station's code, so each station counts its own; shared, every two
+/// counters filing on one day clashed and a pulled count could go back below
+/// serials the station had already given).
 pub const STATION_TABLES: &[&str] = &[
     "station",
+    "serial_counters",
     "integrity_checks",
     "backups",
     "case_counts",

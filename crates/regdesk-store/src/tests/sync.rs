@@ -288,6 +288,57 @@ fn two_stations_converge_through_pulled_entries() {
 }
 
 #[test]
+fn two_counters_file_on_one_day_each_with_its_own_count() {
+    let (a, admin) = office();
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let b = joined(&a, 1000);
+    add_staff(&a, &admin, &CLERK);
+    let clerk = login(&a, CLERK.username, CLERK.password).unwrap();
+    let staff = a.store.outbox(500).unwrap();
+    let pulled = accept_all(&a, &staff, 1);
+    b.store.apply_pulled(&pulled).unwrap();
+    let b_clerk = login(&b, CLERK.username, CLERK.password).unwrap();
+
+    // B files twice, A once, the same day, neither hearing of the other.
+    let at_b = corporate(&b, &b_clerk, false);
+    let b1 = new_draft(&b, &b_clerk, at_b.clone());
+    let b2 = new_draft(&b, &b_clerk, at_b.clone());
+    let a1 = new_draft(&a, &clerk, corporate(&a, &clerk, false));
+    assert!(
+        b1.serial.ends_with("-0001") && b2.serial.ends_with("-0002"),
+        "{}",
+        b2.serial
+    );
+    assert!(a1.serial.ends_with("-0001"), "{}", a1.serial);
+    assert_ne!(a1.serial, b1.serial, "the station code tells them apart");
+
+    // Neither entry carries the station's count: the server sees no clash.
+    let from_a = a.store.outbox(500).unwrap();
+    let from_b = b.store.outbox(500).unwrap();
+    for e in from_a.iter().chain(&from_b) {
+        assert!(
+            e.effects.iter().all(|x| x.table != "serial_counters"),
+            "{} carries the station's count",
+            e.command
+        );
+    }
+
+    // A's filing arrives at B; B's next filing continues B's own count.
+    let next = pulled.len() as i64 + 1;
+    let pulled_a = accept_all(&a, &from_a, next);
+    let pulled_b = accept_all(&b, &from_b, next + pulled_a.len() as i64);
+    b.store.apply_pulled(&pulled_a).unwrap();
+    b.store.apply_pulled(&pulled_b).unwrap();
+    a.store.apply_pulled(&pulled_a).unwrap();
+    a.store.apply_pulled(&pulled_b).unwrap();
+    assert_eq!(a.store.state_hash().unwrap(), b.store.state_hash().unwrap());
+    let b3 = new_draft(&b, &b_clerk, at_b);
+    assert!(b3.serial.ends_with("-0003"), "{}", b3.serial);
+    verify_ok(&a);
+    verify_ok(&b);
+}
+
+#[test]
 fn the_server_adds_rows_to_a_stations_own_entry() {
     let (a, admin) = office();
     a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
