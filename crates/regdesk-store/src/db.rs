@@ -57,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "024_batch_signing_form",
         include_str!("migrations/024_batch_signing_form.sql"),
     ),
+    (
+        "028_registration_counts",
+        include_str!("migrations/028_registration_counts.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {
