@@ -73,7 +73,7 @@ pub enum AuditProblemKind {
     RowAdded,
     /// A row recorded as present that is gone (deleted behind the store's back).
     RowMissing,
-    /// A kept case count (`case_counts`) differs from a full count of the cases.
+    /// A kept count (`case_counts`, `registration_counts`) differs from a full count.
     CountDiffers,
 }
 
@@ -487,7 +487,10 @@ fn check_table(conn: &Connection, t: &AuditedTable, recorded: &mut Recorded, fou
 /// Compares the kept case counts with a full count of the cases, naming each
 /// queue, state, office and deadline day whose count differs.
 fn check_counts(conn: &Connection, found: &mut Findings) -> Result<()> {
-    for p in count_problems(conn)? {
+    for p in count_problems(conn)?
+        .into_iter()
+        .chain(registration_count_problems(conn)?)
+    {
         found.push(p);
     }
     Ok(())
@@ -540,6 +543,61 @@ pub(crate) fn count_problems(conn: &Connection) -> Result<Vec<AuditProblem>> {
             kind: AuditProblemKind::CountDiffers,
             table: Some("case_counts".into()),
             message: format!("案件计数（{record}）记为 {kept} 件，逐件清点为 {actual} 件（计数表在本程序之外被改动）"),
+            record: Some(record),
+            columns: vec!["n".into()],
+            seq: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Every kept registration count (`registration_counts`, migration 026) that
+/// differs from a full count of the registration ledger.
+pub(crate) fn registration_count_problems(conn: &Connection) -> Result<Vec<AuditProblem>> {
+    let mut stmt = conn.prepare(
+        "WITH actual AS (
+             SELECT date(r.issued_at, '+8 hours') AS day, c.office_key AS office, c.category AS category,
+                    r.state AS state, COALESCE(c.accepted_on, '') AS accepted_on, COUNT(*) AS n
+             FROM registration_numbers r JOIN cases c ON c.id = r.case_id
+             WHERE r.state IN ('used', 'revoked') GROUP BY 1, 2, 3, 4, 5),
+         kept AS (SELECT * FROM registration_counts WHERE n <> 0)
+         SELECT COALESCE(k.day, a.day), COALESCE(k.office, a.office), COALESCE(k.category, a.category),
+                COALESCE(k.state, a.state), COALESCE(k.n, 0), COALESCE(a.n, 0)
+         FROM kept k FULL JOIN actual a
+           ON a.day = k.day AND a.office = k.office AND a.category = k.category AND a.state = k.state
+          AND a.accepted_on = k.accepted_on
+         WHERE COALESCE(k.n, 0) <> COALESCE(a.n, 0)
+         ORDER BY 1, 2, 3, 4",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, office, category, state, kept, actual) = row?;
+        let office = if office.is_empty() {
+            "本机构".to_string()
+        } else {
+            format!("机构 {office}")
+        };
+        let category = regdesk_domain::category::WorkCategory::from_code(&category)
+            .map(|c| c.label().to_string())
+            .unwrap_or(category);
+        let state = if state == "revoked" { "已撤销" } else { "有效" };
+        let record = format!("{day}·{office}·{category}·{state}");
+        out.push(AuditProblem {
+            kind: AuditProblemKind::CountDiffers,
+            table: Some("registration_counts".into()),
+            message: format!(
+                "登记计数（{record}）记为 {kept} 件，按登记号台账清点为 {actual} 件（计数表在本程序之外被改动）"
+            ),
             record: Some(record),
             columns: vec!["n".into()],
             seq: None,

@@ -58,6 +58,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/024_batch_signing_form.sql"),
     ),
     ("025_number_leases", include_str!("migrations/025_number_leases.sql")),
+    (
+        "026_registration_counts",
+        include_str!("migrations/026_registration_counts.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -424,7 +424,8 @@ FROM k CROSS JOIN made c";
 /// app and measuring it at the design volume (docs/DOMAIN.md §1: a million).
 /// The copies are made in SQL, [`GROW_BATCH`] at a time, each batch one
 /// command (`demo_copy_cases`, journalled and in the audit chain like any
-/// other), with varied titles, names and ID numbers; one in ten belongs to
+/// other, but with no sync effects: sample copies are never pushed to a
+/// server), with varied titles, names and ID numbers; one in ten belongs to
 /// each subordinate office. `progress` hears the cases there are after each
 /// batch. Returns the cases there are.
 pub fn grow_office(store: &Store, total: u64, mut progress: impl FnMut(u64)) -> Result<u64> {
@@ -445,7 +446,15 @@ pub fn grow_office(store: &Store, total: u64, mut progress: impl FnMut(u64)) -> 
         }
         let copies = (total - have).min(GROW_BATCH).div_ceil(originals);
         let (from, to) = (copied + 1, copied + copies);
-        store.run(Some(&admin_id), "demo_copy_cases", |tx, _now| {
+        // Sample data for trying and measuring the app: the rows are in the
+        // audit chain, but the entry carries no sync effects (a batch's
+        // effects would be every column of 50,000 cases), so it is never
+        // pushed to a server.
+        let meta = crate::journal::SyncMeta {
+            no_effects: true,
+            ..crate::journal::SyncMeta::default()
+        };
+        store.run_sync(Some(&admin_id), "demo_copy_cases", &meta, |tx, _now| {
             let last_case: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM cases", [], |r| r.get(0))?;
             let last_search: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM case_search", [], |r| r.get(0))?;
             let made = tx.execute(COPY_CASES, rusqlite::params![from, to])?;

@@ -33,8 +33,8 @@ use crate::error::{Result, StoreError};
 
 /// Tables that are not office state: the chain itself and what records it,
 /// the workstation's own note of its last full integrity check, and the
-/// counts kept from the cases by triggers (`case_counts`, derived data that
-/// `audit verify` recounts from the cases instead).
+/// counts kept by triggers (`case_counts`, `registration_counts`: derived
+/// data that `audit verify` recounts from the cases and the ledger instead).
 pub(crate) const UNAUDITED: &[&str] = &[
     "journal",
     "audit",
@@ -42,6 +42,7 @@ pub(crate) const UNAUDITED: &[&str] = &[
     "audit_state",
     "integrity_checks",
     "case_counts",
+    "registration_counts",
     "sync_state",
 ];
 

@@ -13,6 +13,11 @@
 //!   ([`MonthlyFormView::revoked`], [`AnnouncementView::revoked`]) so the form
 //!   agrees with the 已登记 queue. Numbers of the old register
 //!   (`historic_registrations`) were reported by the old platform and are not counted again.
+//!   The forms, the summary and the supervisor's months read them as counts
+//!   kept per office day, office, category, state and clock start
+//!   (`registration_counts`, migration 026, kept by triggers as numbers and
+//!   cases change), so a year costs its days, not its registrations; only the
+//!   announcement lists them one by one.
 //! - A case's office is `cases.office_code` (empty: this office's own).
 //! - Working days to registration run from the day the clock last started
 //!   (`cases.accepted_on`: acceptance, or resubmission after a correction) to
@@ -22,6 +27,9 @@
 //!   final decision (登记, 不予登记, 撤回, or withdrawal by the rules, from
 //!   `review_log`). A case returned for correction and not yet resubmitted still
 //!   counts from its earlier clock start: the dates kept do not say when it left.
+//!   Cases are read from the decisions made since the period began and from
+//!   the cases still undecided (by their state), never from all the cases
+//!   decided before.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,7 +46,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::codes::from_code;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::session::{actor, Session};
 use crate::{office_date, Store, OFFICE_UTC_OFFSET_HOURS};
 
@@ -332,12 +340,11 @@ struct Registration {
     number: String,
     registered_on: NaiveDate,
     category: Option<WorkCategory>,
-    office_key: String,
     revoked: bool,
-    accepted_on: Option<NaiveDate>,
 }
 
-/// The registrations given in `[from, to)` to cases of `scope`, ordered by number.
+/// The registrations given in `[from, to)` to cases of `scope`, ordered by
+/// number, one by one (the announcement lists each).
 fn registrations(
     conn: &Connection,
     scope: &Scope,
@@ -345,7 +352,7 @@ fn registrations(
     to: DateTime<Utc>,
 ) -> Result<Vec<Registration>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.case_id, r.number, r.issued_at, c.category, c.office_key, r.state, c.accepted_on
+        "SELECT r.case_id, r.number, r.issued_at, c.category, c.office_key, r.state
          FROM registration_numbers r JOIN cases c ON c.id = r.case_id
          WHERE r.issued_at >= ?1 AND r.issued_at < ?2 AND r.state IN ('used', 'revoked')
          ORDER BY r.prefix, r.year, r.letter, r.serial",
@@ -358,12 +365,11 @@ fn registrations(
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
             r.get::<_, String>(5)?,
-            r.get::<_, Option<NaiveDate>>(6)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (case_id, number, at, category, office_key, state, accepted_on) = row?;
+        let (case_id, number, at, category, office_key, state) = row?;
         if scope.row(&office_key).is_none() {
             continue;
         }
@@ -377,9 +383,70 @@ fn registrations(
             number,
             registered_on: office_date(at),
             category,
-            office_key,
             revoked: state == "revoked",
-            accepted_on,
+        });
+    }
+    Ok(out)
+}
+
+/// Registrations given on the same office day, to cases of the same office
+/// and category whose clock started the same day, in the same state: one row
+/// of the kept counts (`registration_counts`, migration 026).
+struct Counted {
+    registered_on: NaiveDate,
+    office_key: String,
+    category: Option<WorkCategory>,
+    revoked: bool,
+    accepted_on: Option<NaiveDate>,
+    n: u64,
+}
+
+/// The kept registration counts of the office days `?1..=?2`.
+pub(crate) const COUNTED_SQL: &str = "SELECT day, office, category, state, accepted_on, n FROM registration_counts
+     WHERE day >= ?1 AND day <= ?2 AND n > 0";
+
+fn stored_day(what: &str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("登记计数的{what}“{text}”")))
+}
+
+/// The registrations given on the office days `first..=last` to cases of
+/// `scope`, as kept counts: the same registrations [`registrations`] reads
+/// one by one, counted when each number was given or changed, so a period
+/// costs its days, not its registrations.
+fn counted(conn: &Connection, scope: &Scope, first: NaiveDate, last: NaiveDate) -> Result<Vec<Counted>> {
+    let mut stmt = conn.prepare_cached(COUNTED_SQL)?;
+    let rows = stmt.query_map(params![first, last], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, office_key, category, state, accepted_on, n) = row?;
+        if scope.row(&office_key).is_none() {
+            continue;
+        }
+        let category = if category.is_empty() {
+            None
+        } else {
+            Some(from_code::<WorkCategory>("作品类别", &category)?)
+        };
+        out.push(Counted {
+            registered_on: stored_day("登记日期", &day)?,
+            office_key,
+            category,
+            revoked: state == "revoked",
+            accepted_on: if accepted_on.is_empty() {
+                None
+            } else {
+                Some(stored_day("受理日期", &accepted_on)?)
+            },
+            n: u64::try_from(n).unwrap_or(0),
         });
     }
     Ok(out)
@@ -411,7 +478,7 @@ fn column_index(columns: &[FormColumn], category: Option<WorkCategory>) -> usize
 
 fn monthly_form(conn: &Connection, input: &StatsInput) -> Result<MonthlyFormView> {
     let scope = scope(conn, input)?;
-    let (from, to) = instants(&input.period)?;
+    let (first, last) = input.period.days()?;
     let columns = form_columns();
     let mut rows: Vec<FormRow> = scope
         .rows
@@ -430,21 +497,21 @@ fn monthly_form(conn: &Connection, input: &StatsInput) -> Result<MonthlyFormView
         counts: vec![0; columns.len()],
     };
     let mut revoked = 0;
-    for r in registrations(conn, &scope, from, to)? {
+    for r in counted(conn, &scope, first, last)? {
         if r.revoked {
-            revoked += 1;
+            revoked += r.n;
             continue;
         }
         let col = column_index(&columns, r.category);
         if let Some(row) = scope.row(&r.office_key).and_then(|i| rows.get_mut(i)) {
-            row.total += 1;
+            row.total += r.n;
             if let Some(n) = row.counts.get_mut(col) {
-                *n += 1;
+                *n += r.n;
             }
         }
-        total.total += 1;
+        total.total += r.n;
         if let Some(n) = total.counts.get_mut(col) {
-            *n += 1;
+            *n += r.n;
         }
     }
     Ok(MonthlyFormView {
@@ -630,24 +697,54 @@ fn last_day(year: i32, month: u32) -> Result<NaiveDate> {
     Ok(Period::Month { year, month }.days()?.1)
 }
 
+/// The final decisions of review (the backlog ends at the first of them).
+const DECISIONS: &str = "'approve', 'confirm_refusal', 'withdraw', 'expire_correction'";
+
+/// The states no final decision has ended (every state but 已登记, 已邮寄,
+/// 已领取, 不予登记, 已撤回 and 已撤销): a case in one of them whose clock
+/// started is in review, or returned for correction and on its way back
+/// (signing again, or edited since).
+pub(crate) const UNDECIDED: &str = "'draft', 'awaiting_signatures', 'awaiting_payment', 'awaiting_payment_check',
+    'awaiting_first_review', 'awaiting_final_review', 'refusal_proposed', 'returned_for_correction'";
+
+/// The two reads of the backlog: cases decided at or after `?1` (the
+/// period's first instant; each by its first decision, from the review log
+/// by its time) and accepted on or before `?2` (the period's last day), and
+/// cases still undecided (by their state, from an index that holds what is
+/// read) accepted on or before `?1`. Neither reads the cases decided before
+/// the period, however many the office holds.
+pub(crate) fn backlog_sql() -> [String; 2] {
+    [
+        format!(
+            "SELECT c.office_key, c.accepted_on, l.at FROM review_log l JOIN cases c ON c.id = l.case_id
+             WHERE l.at >= ?1 AND l.command IN ({DECISIONS}) AND c.accepted_on <= ?2
+               AND NOT EXISTS (SELECT 1 FROM review_log e WHERE e.case_id = l.case_id AND e.command IN ({DECISIONS})
+                               AND (e.at < l.at OR (e.at = l.at AND e.rowid < l.rowid)))"
+        ),
+        format!(
+            "SELECT COALESCE(office_code, ''), accepted_on, NULL FROM cases INDEXED BY cases_state_accepted
+             WHERE state IN ({UNDECIDED}) AND accepted_on <= ?1"
+        ),
+    ]
+}
+
 /// The review backlog at the end of each month of `period` (see the module's note).
 fn backlog_by_month(conn: &Connection, scope: &Scope, period: &Period) -> Result<Vec<BacklogPoint>> {
     let (first, last) = period.days()?;
-    let mut stmt = conn.prepare(
-        "SELECT c.office_key, c.accepted_on,
-                (SELECT MIN(l.at) FROM review_log l WHERE l.case_id = c.id
-                   AND l.command IN ('approve', 'confirm_refusal', 'withdraw', 'expire_correction'))
-         FROM cases c WHERE c.accepted_on IS NOT NULL AND c.accepted_on <= ?1",
-    )?;
-    let spans = stmt
-        .query_map([last], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, NaiveDate>(1)?,
-                r.get::<_, Option<DateTime<Utc>>>(2)?,
-            ))
-        })?
+    let (start, _) = instants(period)?;
+    let [decided, undecided] = backlog_sql();
+    let span = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(String, NaiveDate, Option<DateTime<Utc>>)> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    };
+    let mut spans = conn
+        .prepare_cached(&decided)?
+        .query_map(params![start, last], span)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    spans.extend(
+        conn.prepare_cached(&undecided)?
+            .query_map(params![last], span)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    );
     let spans: Vec<(NaiveDate, Option<NaiveDate>)> = spans
         .into_iter()
         .filter(|(office, _, decided)| scope.row(office).is_some() && decided.is_none_or(|d| office_date(d) >= first))
@@ -679,15 +776,18 @@ fn durations(
     calendar: &WorkCalendar,
     limit: u32,
 ) -> Result<Vec<DurationMonth>> {
-    let (from, to) = instants(period)?;
+    let (first, last) = period.days()?;
     let mut by_month: BTreeMap<(i32, u32), (Vec<u32>, u64)> =
         period.months()?.into_iter().map(|k| (k, (Vec::new(), 0))).collect();
-    for r in registrations(conn, scope, from, to)? {
+    for r in counted(conn, scope, first, last)? {
         let key = (r.registered_on.year(), r.registered_on.month());
         let slot = by_month.entry(key).or_default();
         match r.accepted_on.map(|a| calendar.working_days_between(a, r.registered_on)) {
-            Some(Ok(days)) => slot.0.push(days),
-            _ => slot.1 += 1,
+            Some(Ok(days)) => {
+                let n = usize::try_from(r.n).unwrap_or(0);
+                slot.0.resize(slot.0.len() + n, days);
+            }
+            _ => slot.1 += r.n,
         }
     }
     Ok(by_month
@@ -754,18 +854,23 @@ fn supervisor(conn: &Connection, input: &StatsInput, today: NaiveDate, sees_work
     let scope = scope(conn, input)?;
     let (_, last) = input.period.days()?;
     let year = last.year();
-    let mut monthly = Vec::new();
-    for month in 1..=12 {
-        let count = |y: i32| -> Result<u64> {
-            let (f, t) = instants(&Period::Month { year: y, month })?;
-            Ok(registrations(conn, &scope, f, t)?.iter().filter(|r| !r.revoked).count() as u64)
-        };
-        monthly.push(MonthCompare {
-            month,
-            this_year: count(year)?,
-            last_year: count(year - 1)?,
-        });
+    let mut by_month: HashMap<(i32, u32), u64> = HashMap::new();
+    let (from_day, _) = Period::Year { year: year - 1 }.days()?;
+    let (_, to_day) = Period::Year { year }.days()?;
+    for r in counted(conn, &scope, from_day, to_day)? {
+        if !r.revoked {
+            *by_month
+                .entry((r.registered_on.year(), r.registered_on.month()))
+                .or_default() += r.n;
+        }
     }
+    let monthly = (1..=12)
+        .map(|month| MonthCompare {
+            month,
+            this_year: by_month.get(&(year, month)).copied().unwrap_or(0),
+            last_year: by_month.get(&(year - 1, month)).copied().unwrap_or(0),
+        })
+        .collect();
     let (backlog, overdue_now) = backlog_now(conn, &scope, today)?;
     let calendar = crate::calendar::calendar_of(conn)?;
     let limit = crate::settings::periods_of(conn)?.review_working_days;

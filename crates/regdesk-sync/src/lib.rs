@@ -39,6 +39,7 @@ pub const STATION_TABLES: &[&str] = &[
     "integrity_checks",
     "backups",
     "case_counts",
+    "registration_counts",
     "journal",
     "audit",
     "audit_rows",
@@ -72,6 +73,7 @@ pub fn table_label(name: &str) -> &str {
         "review_log" => "审查记录",
         "office_tree" => "机构树",
         "case_counts" => "案件计数",
+        "registration_counts" => "登记计数",
         "category_letter_tables" => "类别字母表",
         other => other,
     }

@@ -386,4 +386,44 @@ fn the_servers_chain_heads_name_a_deleted_tail() {
         .problems
         .iter()
         .any(|p| p.seq == u32::try_from(first.seq).ok() && p.message.contains("服务器")));
+/// A grown sample office (`regdesk demo --cases N`): each batch of copies is
+/// one entry in the chain with the digest of every row it made, but no sync
+/// effects (a batch's would be every column of its 50,000 cases), so it is
+/// never pushed; the chain and every row still verify.
+#[test]
+fn a_grown_office_records_its_copies_in_the_chain_without_sync_effects() {
+    let f = fixture();
+    crate::demo::fill_office(&f.store, 4).unwrap();
+    let made = crate::demo::grow_office(&f.store, 40, |_| {}).unwrap();
+    assert!(made >= 40, "{made}");
+    let c = raw_db(f.store.path()).unwrap();
+    let (entries, effects, digests): (i64, i64, String) = c
+        .query_row(
+            "SELECT COUNT(*), COUNT(effects), MAX(row_digests) FROM journal WHERE command = 'demo_copy_cases'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((entries, effects), (1, 0));
+    let copies: i64 = c
+        .query_row("SELECT COUNT(*) FROM cases WHERE instr(id, '.') > 0", [], |r| r.get(0))
+        .unwrap();
+    assert!(copies > 0);
+    assert_eq!(
+        crate::rows::parse_recorded(&digests)
+            .unwrap()
+            .iter()
+            .filter(|r| r.table == "cases" && r.key.contains('.'))
+            .count() as i64,
+        copies
+    );
+    let pushable: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM journal WHERE command = 'demo_copy_cases' AND push_seq IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pushable, 0);
+    assert!(f.store.verify_audit().unwrap().ok);
 }

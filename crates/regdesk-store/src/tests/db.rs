@@ -130,6 +130,14 @@ pub(super) fn as_version_12(conn: &Connection) {
          DROP TRIGGER case_queue_search_delete; DROP TABLE case_queue_search;",
     )
     .unwrap();
+    // 026: the kept registration counts.
+    conn.execute_batch(
+        "DROP TRIGGER registration_counts_insert; DROP TRIGGER registration_counts_delete;
+         DROP TRIGGER registration_counts_update; DROP TRIGGER registration_counts_case_update;
+         DROP TRIGGER registration_counts_case_insert; DROP TRIGGER registration_counts_case_delete;
+         DROP TABLE registration_counts; DROP INDEX cases_state_accepted;",
+    )
+    .unwrap();
     // 024: the office's 一人一表 setting.
     conn.execute_batch("ALTER TABLE settings DROP COLUMN batch_signing_form;")
         .unwrap();

@@ -3,14 +3,14 @@
 //! time either side of the month's end, a revoked and a refused case, and a
 //! correction that restarted the clock.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use regdesk_domain::category::WorkCategory;
 use regdesk_domain::lifecycle::{CaseState, PaymentMethod, RefusalGround, RevocationGround};
 use regdesk_domain::office::SubordinateOfficeInput;
 use regdesk_domain::payment::{TransferCommand, TransferInput};
 use regdesk_domain::queue::Queue;
 use regdesk_domain::signature::{SignatureMethod, SignerRef};
-use regdesk_domain::stats::Period;
+use regdesk_domain::stats::{FormColumn, Period};
 
 use super::fixtures::*;
 use crate::cases::{CaseRef, RecordSignatureInput};
@@ -576,4 +576,222 @@ fn the_forms_export_as_xlsx_in_the_national_layout_and_as_pdf() {
     ] {
         assert!(wb.worksheet_range(sheet).is_ok(), "{sheet}");
     }
+}
+
+/// The reports count registrations from counts kept by triggers (migration
+/// 026). Numbers given (either side of midnight Beijing time), revoked,
+/// voided, moved and deleted, and registered cases changing office, category
+/// and clock start — written behind the store's back, as a pull from the
+/// server or a repair would — leave the counts equal to a full count of the
+/// ledger after every step, and each month's form equal to a count of the
+/// ledger one number at a time.
+#[test]
+fn kept_registration_counts_equal_the_ledger_after_random_changes() {
+    use regdesk_domain::stats::column_of;
+    let s = sample();
+    let boss = sign_in(&s.f, "zhaomin");
+    let conn = raw_db(s.f.store.path()).unwrap();
+    let cases: Vec<String> = conn
+        .prepare("SELECT id FROM cases ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let admin: String = conn
+        .query_row("SELECT id FROM staff WHERE username = 'admin'", [], |r| r.get(0))
+        .unwrap();
+    let categories = ["music", "photography", "drama", "", "fine_art", "map"];
+    let offices: [Option<&str>; 3] = [None, Some("ZJHZ"), Some("ZJNB")];
+    let mut seed: u64 = 0x2026_1130;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let instant = |day: u64, second: u64| {
+        // Around 16:00 UTC (midnight in Beijing) on a day from 30 Oct 2026 to 2 Jan 2027.
+        (utc(2026, 10, 30, 15, 0, 0) + chrono::Duration::days(day as i64) + chrono::Duration::seconds(second as i64))
+            .format("%Y-%m-%d %H:%M:%S+00:00")
+            .to_string()
+    };
+    let mut numbers = 0u64;
+    for step in 0..400 {
+        let number = |i: u64| format!("测试-{i}");
+        let (op, rarely) = (next(6), next(3) == 0);
+        match op {
+            0 | 1 => {
+                numbers += 1;
+                let case = (next(8) > 0).then(|| cases[next(cases.len() as u64) as usize].clone());
+                let state = ["used", "used", "revoked", "voided"][next(4) as usize];
+                conn.execute(
+                    "INSERT INTO registration_numbers (number, prefix, year, letter, serial, case_id, state, issued_at,
+                         issued_by) VALUES (?1, '测试', 2026, 'Z', ?2, ?3, ?4, ?5, ?6)",
+                    rusqlite::params![
+                        number(numbers),
+                        numbers,
+                        case,
+                        state,
+                        instant(next(65), next(7200)),
+                        admin
+                    ],
+                )
+                .unwrap();
+            }
+            2 if numbers > 0 => {
+                let state = ["used", "revoked", "voided"][next(3) as usize];
+                conn.execute(
+                    "UPDATE registration_numbers SET state = ?2 WHERE number = ?1",
+                    rusqlite::params![number(1 + next(numbers)), state],
+                )
+                .unwrap();
+            }
+            3 if numbers > 0 => {
+                conn.execute(
+                    "UPDATE registration_numbers SET issued_at = ?2 WHERE number = ?1",
+                    rusqlite::params![number(1 + next(numbers)), instant(next(65), next(7200))],
+                )
+                .unwrap();
+            }
+            4 if numbers > 0 && rarely => {
+                conn.execute(
+                    "DELETE FROM registration_numbers WHERE number = ?1",
+                    [number(1 + next(numbers))],
+                )
+                .unwrap();
+            }
+            _ => {
+                let accepted = (next(4) > 0).then(|| format!("2026-11-{:02}", 1 + next(28)));
+                conn.execute(
+                    "UPDATE cases SET category = ?2, office_code = ?3, accepted_on = ?4 WHERE id = ?1",
+                    rusqlite::params![
+                        cases[next(cases.len() as u64) as usize],
+                        categories[next(categories.len() as u64) as usize],
+                        offices[next(3) as usize],
+                        accepted
+                    ],
+                )
+                .unwrap();
+            }
+        }
+        assert_eq!(
+            crate::audit::registration_count_problems(&conn).unwrap(),
+            Vec::new(),
+            "after step {step}"
+        );
+    }
+    // Each month's form against the ledger read one number at a time.
+    let ledger: Vec<(DateTime<Utc>, String, String)> = conn
+        .prepare(
+            "SELECT r.issued_at, r.state, c.category FROM registration_numbers r JOIN cases c ON c.id = r.case_id
+             WHERE r.state IN ('used', 'revoked')",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut seen = 0;
+    for (year, m) in [(2026, 10), (2026, 11), (2026, 12), (2027, 1)] {
+        let input = StatsInput {
+            period: Period::Month { year, month: m },
+            ..month(1)
+        };
+        let form = s.f.store.monthly_form(&boss, &input).unwrap();
+        let of_month: Vec<_> = ledger
+            .iter()
+            .filter(|(at, _, _)| {
+                let d = crate::office_date(*at);
+                (d.year(), d.month()) == (year, m)
+            })
+            .collect();
+        let revoked = of_month.iter().filter(|(_, state, _)| state == "revoked").count() as u64;
+        assert_eq!(form.revoked, revoked, "{year}-{m}");
+        assert_eq!(form.total.total, of_month.len() as u64 - revoked, "{year}-{m}");
+        for c in &form.columns {
+            let counted = of_month
+                .iter()
+                .filter(|(_, state, category)| {
+                    state == "used"
+                        && WorkCategory::from_code(category).map_or(FormColumn::Other, column_of) == c.column
+                })
+                .count() as u64;
+            assert_eq!(column(&form, &form.total, &c.label), counted, "{year}-{m} {}", c.label);
+        }
+        seen += of_month.len();
+    }
+    assert!(seen > 50, "{seen}");
+    // The supervisor's months agree with the forms.
+    let v = s.f.store.supervisor_stats(&boss, &month(12)).unwrap();
+    assert_eq!(
+        v.monthly[10].this_year,
+        s.f.store.monthly_form(&boss, &month(11)).unwrap().total.total
+    );
+    // A period reads the kept counts of its days by their key, nothing else.
+    let plan: Vec<String> = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::stats::COUNTED_SQL))
+        .unwrap()
+        .query_map(["2026-11-01", "2026-11-30"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        plan,
+        vec!["SEARCH registration_counts USING PRIMARY KEY (day>? AND day<?)".to_string()]
+    );
+    // A count changed behind the store's back is named by `audit verify`.
+    conn.execute(
+        "UPDATE registration_counts SET n = n + 1 WHERE day = (SELECT MIN(day) FROM registration_counts)",
+        [],
+    )
+    .unwrap();
+    let problems = crate::audit::registration_count_problems(&conn).unwrap();
+    assert!(!problems.is_empty());
+    assert!(problems[0].message.contains("登记计数"), "{}", problems[0].message);
+}
+
+/// The backlog reads the decisions made since the period began (the review
+/// log by its time) and the undecided cases from an index that holds what is
+/// read: never every case of the office.
+#[test]
+fn the_backlog_reads_recent_decisions_and_undecided_cases_by_their_indexes() {
+    let f = sample_office(3);
+    let conn = f.store.conn();
+    let plan = |sql: &str, n: usize| -> String {
+        let values: Vec<String> = vec!["2026-11-01".into(); n];
+        let rows: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(rusqlite::params_from_iter(values.iter()), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        rows.join(" | ")
+    };
+    // Undecided: every state no final decision (登记, 不予登记, 撤回) has ended.
+    for state in CaseState::ALL {
+        let decided = matches!(
+            state,
+            CaseState::Registered
+                | CaseState::Mailed
+                | CaseState::PickedUp
+                | CaseState::Refused
+                | CaseState::Withdrawn
+                | CaseState::Revoked
+        );
+        let listed = crate::stats::UNDECIDED.contains(&format!("'{}'", crate::codes::code(state)));
+        assert_eq!(listed, !decided, "{state:?}");
+    }
+    let [decided, undecided] = crate::stats::backlog_sql();
+    let p = plan(&decided, 2);
+    assert!(p.contains("SEARCH l USING INDEX review_log_at (at>?)"), "{p}");
+    assert!(p.contains("SEARCH c USING INDEX"), "{p}");
+    assert!(!p.contains("SCAN"), "{p}");
+    let p = plan(&undecided, 1);
+    assert!(
+        p.contains("USING COVERING INDEX cases_state_accepted (state=? AND accepted_on<?)"),
+        "{p}"
+    );
+    assert!(!p.contains("SCAN"), "{p}");
 }
