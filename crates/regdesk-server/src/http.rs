@@ -21,8 +21,8 @@ use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
     ChainReply, EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, LeaseReply, LeaseRequest,
     PullReply, PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP,
-    HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO,
-    PATH_LEASES, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
+    HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO, PATH_LEASES,
+    PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 

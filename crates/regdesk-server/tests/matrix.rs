@@ -348,7 +348,12 @@ fn rule(command: &str) -> Option<Rule> {
         | "audit_anchor_reset"
         | "discard_inbox_item"
         | "redo_inbox_item" => StationOnly,
-        "setup_office" | "demo_copy_cases" | "sync_enrol" | "sync_rejected" | "sync_snapshot" | "sync_leases"
+        "setup_office"
+        | "demo_copy_cases"
+        | "sync_enrol"
+        | "sync_rejected"
+        | "sync_snapshot"
+        | "sync_leases"
         | "give_back_leased_numbers" => Never,
         _ => return None,
     })

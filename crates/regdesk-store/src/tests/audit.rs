@@ -386,6 +386,8 @@ fn the_servers_chain_heads_name_a_deleted_tail() {
         .problems
         .iter()
         .any(|p| p.seq == u32::try_from(first.seq).ok() && p.message.contains("服务器")));
+}
+
 /// A grown sample office (`regdesk demo --cases N`): each batch of copies is
 /// one entry in the chain with the digest of every row it made, but no sync
 /// effects (a batch's would be every column of its 50,000 cases), so it is
