@@ -257,6 +257,7 @@ pub fn report_pdf(doc_title: &str, tables: &[ReportTable]) -> Result<Vec<u8>, Pr
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
