@@ -15,7 +15,7 @@
 //! - [`state`] and [`snapshot`]: the record's rows, for comparing and for a
 //!   new station's first sync.
 //!
-//! `docs/SYNC-record.md` describes the rules.
+//! `docs/SYNC.md` ("The record") describes the rules.
 
 mod admit;
 pub mod leases;
