@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use crate::support::documents;
+use crate::support::keys::{CTRL_K, ENTER};
 use crate::support::office::{app, fresh_shots, Office, PRINTER};
-use crate::support::steps::{open_desk, pause, sign_in_at_desk, sign_out};
+use crate::support::steps::{open_desk, pause, sign_in_as, sign_in_at_desk, sign_out};
 use crate::support::webdriver::Desk;
 
 /// The sample office (as the app's demo makes it: one case registered, one
@@ -325,6 +326,7 @@ fn a_long_batch_shows_its_progress_a_cancelled_one_records_nothing_and_the_print
 /// 何军 confirms a transfer at the payments desk: the case is accepted and the transfer's card
 /// offers its 受理通知书, which is written, opened, and read back as the applicant's paper and
 /// the pickup desk's scanner read it (the text in order, the serial's Code 128 at 300 dpi).
+/// 王丽 at the counter then finds the accepted case from the top bar and prints it too.
 #[test]
 fn the_acceptance_notice_is_printed_from_the_confirmed_transfer_and_reads_back() {
     use regdesk_domain::lifecycle::{CaseState, PaymentMethod};
@@ -388,6 +390,40 @@ fn the_acceptance_notice_is_printed_from_the_confirmed_transfer_and_reads_back()
     d.click(&format!("[data-testid='acceptance-notice-{}']", case.serial));
     d.wait_text("受理通知书已生成");
     d.shot("notice-printed-from-transfer");
+    sign_out(&d);
+
+    // 王丽 at the counter: the accepted case has left her queues; she finds it from
+    // the top bar (Ctrl+K, its serial, Enter) and prints its notice from the glance.
+    sign_in_as(&d, "wangli");
+    d.wait("[data-testid=global-search]");
+    d.press(CTRL_K);
+    d.wait_focus("[data-testid=global-search]");
+    d.press(&case.serial);
+    d.wait("[data-testid=global-search-option-0]");
+    d.press(ENTER);
+    d.wait("[data-testid=case-glance]");
+    let glance = d.text("[data-testid=case-glance]");
+    assert!(
+        glance.contains("待初审") && glance.contains("打印受理通知书"),
+        "{glance}"
+    );
+    // The drawer slides in: let it settle before the click.
+    pause();
+    d.shot("accepted-case-found");
+    let before = data.opened_files().len();
+    d.click("[data-testid=glance-acceptance-notice]");
+    d.wait_text("受理通知书已生成");
+    d.shot("notice-printed-from-search");
+    let opened = data.opened_files();
+    assert_eq!(opened.len(), before + 1, "{opened:?}");
+    assert!(
+        opened[before].to_string_lossy().ends_with("受理通知书.pdf"),
+        "{opened:?}"
+    );
+    // The message sits over the drawer's close button until it fades.
+    d.wait_gone(".ant-message-notice");
+    d.click(".ant-drawer-close");
+    d.wait_gone(".ant-drawer-mask");
     sign_out(&d);
 
     let opened = data.opened_files();

@@ -136,6 +136,9 @@ pub struct CaseHit {
     pub queue: Queue,
     pub queue_label: String,
     pub desks: Vec<Desk>,
+    /// The case was accepted (payment confirmed, clock started) and the
+    /// searching person may print its 受理通知书 (`Store::acceptance_notice_pdf`).
+    pub has_acceptance_notice: bool,
 }
 
 /// 查找结果：an exact serial or registration number first, then the filings
@@ -415,6 +418,7 @@ const DEFAULT_SORT: QueueSort = QueueSort {
 
 /// The hits of a search: each case with its queue and the person's desks that work it.
 fn hits_of(rows: Vec<CaseRow>, roles: &[regdesk_domain::staff::Role]) -> Vec<CaseHit> {
+    let may_print_notice = regdesk_domain::shipping::may_print_acceptance_notice(roles).is_ok();
     rows.into_iter()
         .map(|case| {
             let queue = queue_of(case.state);
@@ -422,6 +426,7 @@ fn hits_of(rows: Vec<CaseRow>, roles: &[regdesk_domain::staff::Role]) -> Vec<Cas
                 queue,
                 queue_label: queue.label().to_string(),
                 desks: desks_handling(roles, queue),
+                has_acceptance_notice: may_print_notice && case.accepted_on.is_some(),
                 case,
             }
         })

@@ -279,7 +279,12 @@ text: string,
  */
 limit?: number, };
 
-export type CaseHit = { case: CaseRow, queue: Queue, queue_label: string, desks: Array<Desk>, };
+export type CaseHit = { case: CaseRow, queue: Queue, queue_label: string, desks: Array<Desk>, 
+/**
+ * The case was accepted (payment confirmed, clock started) and the
+ * searching person may print its 受理通知书 (`Store::acceptance_notice_pdf`).
+ */
+has_acceptance_notice: boolean, };
 
 export type CaseSearchResult = { hits: Array<CaseHit>, 
 /**

@@ -2,7 +2,7 @@
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
 import { READ_COMMANDS, type Command } from './commands';
-import type { BatchSigningSettingInput, AccessLogEntry, AccessLogInput, BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus, DamagedDatabase, CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+import type { BatchSigningSettingInput, CaseKey, AccessLogEntry, AccessLogInput, BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus, DamagedDatabase, CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
   'validation',
@@ -91,6 +91,8 @@ export const api = {
   listQueue: (input: QueueInput) => call<CasePage>('list_queue', { input }),
   /** 顶栏查找（Ctrl+K）: every queue, the desks that work each case. */
   searchCases: (input: CaseSearchInput) => call<CaseSearchResult>('search_cases', { input }),
+  /** 受理通知书 of an accepted case (PDF written, opened); the path. */
+  printAcceptanceNotice: (serial: string) => call<string>('print_acceptance_notice', { input: { key: serial } satisfies CaseKey }),
   verifyAudit: () => call<AuditReport>('verify_audit'),
   /** 管理 → 备份. */
   backupStatus: () => call<BackupStatus>('backup_status'),

@@ -168,6 +168,7 @@ describe('制证发证 · 待制证', () => {
     await user.click(await screen.findByTitle('Cert-Printer'));
     await user.click(screen.getByTestId('print-calibration'));
     await waitFor(() => expect(core.callsTo('print_calibration_page')).toHaveLength(1));
+    expect(await screen.findByText('校准页已发送到打印机“Cert-Printer”：/prints/校准页.pdf')).toBeInTheDocument();
     await user.click(screen.getByTestId('print-offsets'));
     // The stored offsets come first; the desk types what it measured.
     await waitFor(() => expect(screen.getByTestId('offsets-x')).toHaveValue('0.5'));
@@ -180,6 +181,26 @@ describe('制证发证 · 待制证', () => {
     await user.click(screen.getByTestId('offsets-save'));
     expect(await screen.findByTestId('offsets-saved')).toHaveTextContent('Cert-Printer 的偏移已保存：X 1.5 mm，Y -1 mm');
     expect(saved).toEqual({ name: 'Cert-Printer', offset_x_mm: 1.5, offset_y_mm: -1, version: 3 });
+  });
+
+  it('says when the calibration page opened in the viewer, and why it was not printed', async () => {
+    let answer: () => string = () => '/prints/证书打印校准页.pdf';
+    const core = fakeCore({
+      certificate_queue: () => [row(1)],
+      system_printers: () => ({ service: false, printers: [] }),
+      print_calibration_page: () => answer(),
+    });
+    const { user } = renderWithProviders(<CertificateDesk onChanged={vi.fn()} />);
+    await screen.findByText('浙作登字-2026-F-00000001');
+    await user.click(screen.getByTestId('print-calibration'));
+    expect(await screen.findByText('校准页已在看图程序中打开：/prints/证书打印校准页.pdf')).toBeInTheDocument();
+    expect(core.callsTo('print_calibration_page').map((c) => c.args?.input)).toEqual([{ printer: '', mode: 'full' }]);
+
+    answer = () => {
+      throw apiError('storage', '无法写入文件 D:\\RegDesk\\打印\\证书打印校准页.pdf：磁盘已满');
+    };
+    await user.click(screen.getByTestId('print-calibration'));
+    expect(await screen.findByText('校准页未能打印：无法写入文件 D:\\RegDesk\\打印\\证书打印校准页.pdf：磁盘已满')).toBeInTheDocument();
   });
 
   it('voids a spoiled sheet of the summary with its reason', async () => {

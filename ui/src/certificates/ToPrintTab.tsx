@@ -4,7 +4,7 @@
 // The print bar, the progress and the summary sit between the filters and the
 // queue, so they are on screen however long the queue is.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Button, Checkbox, Input, InputNumber, Modal, Progress, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Checkbox, Input, InputNumber, Modal, Progress, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { listen } from '@tauri-apps/api/event';
 import type { ButtonProps } from 'antd';
 import type {
@@ -231,6 +231,7 @@ function Summary({ result, onVoid }: { result: PrintedCertificates; onVoid: (s: 
 }
 
 export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; onChanged?: () => void }) {
+  const { message } = AntApp.useApp();
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<CertificateQueueFilter>({
     registered_from: null,
@@ -363,12 +364,14 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
     }
   };
 
+  // 打印校准页: says where the page went (the printer, or the viewer), or why it did not.
   const calibration = async () => {
-    setError(null);
+    const target = printer;
     try {
-      await certificatesApi.calibration({ printer, mode });
+      const path = await certificatesApi.calibration({ printer: target, mode });
+      void message.success(target === VIEWER ? ct('calibration.opened', { path }) : ct('calibration.sent', { printer: target, path }));
     } catch (e) {
-      setError(e as ApiError);
+      void message.error(ct('calibration.failed', { message: (e as ApiError).message }));
     }
   };
 

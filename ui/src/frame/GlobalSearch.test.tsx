@@ -13,7 +13,7 @@ import { PaymentsDesk } from '../payments/PaymentsDesk';
 import { CASES, overview as paymentsOverview } from '../payments/testData';
 
 function hit(over: Partial<CaseHit> = {}): CaseHit {
-  return { case: reviewRow(), queue: 'first_review', queue_label: '待初审', desks: ['first_review', 'reports'], ...over };
+  return { case: reviewRow(), queue: 'first_review', queue_label: '待初审', desks: ['first_review', 'reports'], has_acceptance_notice: false, ...over };
 }
 
 const registered = hit({
@@ -59,6 +59,8 @@ describe('顶栏查找案件', () => {
     // One button per desk of the person that works the queue, the working desk first.
     expect(screen.getByTestId('glance-open-first_review')).toHaveTextContent('到初审打开');
     expect(screen.getByTestId('glance-open-reports')).toHaveTextContent('到统计打开');
+    // The core did not say this person may print its acceptance notice.
+    expect(screen.queryByTestId('glance-acceptance-notice')).toBeNull();
     await user.click(screen.getByTestId('glance-open-first_review'));
     expect(onOpenAt).toHaveBeenCalledWith('first_review', hit());
   });
@@ -128,6 +130,33 @@ describe('顶栏查找案件', () => {
     expect(await screen.findByTestId('glance-no-desk')).toHaveTextContent('“已登记”中的案件不在您的岗位上办理');
     expect(screen.getByTestId('case-glance')).toHaveTextContent('浙作登字-2026-C-00000001');
     expect(screen.queryByTestId('days-left')).toBeNull();
+  });
+
+  it('prints the acceptance notice of an accepted case the counter no longer works, and says why when it cannot', async () => {
+    // Payment confirmed: the case left the counter's queues for 待初审.
+    const accepted = hit({ desks: [], has_acceptance_notice: true });
+    let print: () => string = () => 'D:\\RegDesk\\打印\\受理通知书-ZJ.pdf';
+    const core = fakeCore({
+      search_cases: (): CaseSearchResult => ({ hits: [accepted], total: 1, more: false, historic: [] }),
+      print_acceptance_notice: () => print(),
+    });
+    const { user } = renderWithProviders(<GlobalSearch desks={ALL_DESKS.filter((d) => d.desk === 'counter')} onOpenAt={vi.fn()} />);
+    await fill(user, screen.getByTestId('global-search'), SERIAL);
+    await user.click(await screen.findByTestId('global-search-option-0'));
+    expect(await screen.findByTestId('glance-no-desk')).toHaveTextContent('“待初审”中的案件不在您的岗位上办理');
+    const button = screen.getByTestId('glance-acceptance-notice');
+    expect(button).toHaveTextContent('打印受理通知书');
+    await user.click(button);
+    expect(await screen.findByText('受理通知书已生成：D:\\RegDesk\\打印\\受理通知书-ZJ.pdf')).toBeInTheDocument();
+    expect(core.callsTo('print_acceptance_notice').map((c) => c.args)).toEqual([{ input: { key: SERIAL } }]);
+
+    print = () => {
+      throw apiError('permission', '您没有“打印受理通知书”的权限，需要受理、财务、制证发证之一');
+    };
+    await user.click(button);
+    expect(await screen.findByText('无法生成受理通知书：您没有“打印受理通知书”的权限，需要受理、财务、制证发证之一')).toBeInTheDocument();
+    // The drawer stays open on the case.
+    expect(screen.getByTestId('case-glance')).toBeInTheDocument();
   });
 
   it('Ctrl+K puts the cursor in the box from anywhere', async () => {

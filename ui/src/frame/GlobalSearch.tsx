@@ -3,9 +3,9 @@
 // queue and says which of the person's desks work the case found; the drawer
 // shows the case at a glance and opens it at one of those desks.
 import { useEffect, useRef, useState } from 'react';
-import { Alert, AutoComplete, Button, Descriptions, Drawer, Input, Space, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, AutoComplete, Button, Descriptions, Drawer, Input, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
-import { SearchOutlined } from '@ant-design/icons';
+import { FileDoneOutlined, SearchOutlined } from '@ant-design/icons';
 import type { ApiError, CaseHit, CaseSearchResult, Desk, DeskOption, HistoricView } from '../api/bindings';
 import { api } from '../api/client';
 import { t } from '../i18n';
@@ -184,6 +184,28 @@ function HitLine({ hit, testId }: { hit: CaseHit; testId: string }) {
   );
 }
 
+/** 受理通知书 of the case found: shown where the core says it was accepted and the person may print it. */
+function AcceptanceNoticeButton({ hit }: { hit: CaseHit }) {
+  const { message } = AntApp.useApp();
+  const [busy, setBusy] = useState(false);
+  const print = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      void message.success(t('search.noticePrinted', { path: await api.printAcceptanceNotice(hit.case.serial) }));
+    } catch (e) {
+      void message.error(t('search.noticeFailed', { message: (e as ApiError).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button icon={<FileDoneOutlined />} onClick={() => void print()} loading={busy} data-testid="glance-acceptance-notice">
+      {t('search.acceptanceNotice')}
+    </Button>
+  );
+}
+
 /** The case at a glance: serial, state and clock on top, then where it stands and where to work it. */
 export function CaseGlance({
   hit,
@@ -240,15 +262,17 @@ export function CaseGlance({
             ]}
           />
           <div className="glance-actions">
-            {hit.desks.length === 0 ? (
+            {hit.desks.length === 0 && (
               <Alert type="info" showIcon message={t('search.noDesk', { queue: hit.queue_label })} data-testid="glance-no-desk" />
-            ) : (
-              <Space wrap>
+            )}
+            {(hit.desks.length > 0 || hit.has_acceptance_notice) && (
+              <Space wrap className="glance-buttons">
                 {hit.desks.map((d, i) => (
                   <Button key={d} type={i === 0 ? 'primary' : 'default'} onClick={() => onOpenAt(d, hit)} data-testid={`glance-open-${d}`} autoFocus={i === 0}>
                     {t('search.openAt', { desk: label(d) })}
                   </Button>
                 ))}
+                {hit.has_acceptance_notice && <AcceptanceNoticeButton hit={hit} />}
               </Space>
             )}
           </div>

@@ -658,6 +658,28 @@ fn the_acceptance_notice_once_accepted_at_the_counter_finance_and_the_desk() {
             .has_acceptance_notice
     );
     assert!(!d.f.store.case_detail(&d.clerk, &draft).unwrap().has_acceptance_notice);
+    // The top bar's search says so too, to those who may print it.
+    let found = |s: &Session, text: &str| {
+        d.f.store
+            .search_cases(
+                s,
+                &CaseSearchInput {
+                    text: text.to_string(),
+                    limit: None,
+                },
+            )
+            .unwrap()
+            .hits
+    };
+    for s in [&d.liu, &d.chen, &d.clerk] {
+        let hits = found(s, &c.serial);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(hits[0].has_acceptance_notice, "{:?}", hits[0]);
+        assert!(found(s, &draft).iter().all(|h| !h.has_acceptance_notice));
+    }
+    let hits = found(&li, &c.serial);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(!hits[0].has_acceptance_notice);
     let transfers = d.f.store.transfers(&d.chen, &TransfersInput { state: None }).unwrap();
     let mut accepted = 0;
     for a in transfers.iter().flat_map(|t| t.allocations.iter()) {
