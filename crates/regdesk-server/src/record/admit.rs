@@ -848,6 +848,16 @@ async fn in_scope(
             e.after.as_deref().or(current.as_ref().map(|cur| cur.row.as_slice())),
         );
         if transfer {
+            if let Some(b) = before.as_deref().filter(|b| !scope.sees(b)) {
+                return Ok(Some(reject(
+                    RejectCode::OutOfScope,
+                    format!(
+                        "{name}属于{}，不在本工作站（{}）所见的范围内，不能由本工作站移交：请由该机构或其上级机构的管理员办理",
+                        tree.label(b),
+                        tree.label(&scope.own)
+                    ),
+                )));
+            }
             let changed: Vec<&str> = match (current, &e.after) {
                 (Some(cur), Some(row)) if e.table == "cases" => row
                     .iter()
@@ -863,16 +873,6 @@ async fn in_scope(
                     format!(
                         "移交案件只能改变{name}所属的机构，这条记录却还改动了{}：服务器不接收",
                         changed.join("、")
-                    ),
-                )));
-            }
-            if let Some(b) = before.as_deref().filter(|b| !scope.sees(b)) {
-                return Ok(Some(reject(
-                    RejectCode::OutOfScope,
-                    format!(
-                        "{name}属于{}，不在本工作站（{}）所见的范围内，不能由本工作站移交：请由该机构或其上级机构的管理员办理",
-                        tree.label(b),
-                        tree.label(&scope.own)
                     ),
                 )));
             }
