@@ -596,7 +596,15 @@ fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
     let transfer = |user: &str, office: &str| {
         let mut c = regdesk(d.path());
         as_user(&mut c, user);
-        out(c.args(["case", "transfer", &serial, "--office", office, "--reason", "申请人迁居宁波"]))
+        out(c.args([
+            "case",
+            "transfer",
+            &serial,
+            "--office",
+            office,
+            "--reason",
+            "申请人迁居宁波",
+        ]))
     };
     let (code, o, e) = transfer("admin", "zjnb");
     assert_eq!(code, 0, "{o}{e}");

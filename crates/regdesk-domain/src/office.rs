@@ -204,7 +204,10 @@ mod tests {
             office_code: " zjnb ".into(),
             reason: " 申请人迁居宁波 ".into(),
         };
-        assert_eq!(ok.validate().unwrap(), ("ZJNB".to_string(), "申请人迁居宁波".to_string()));
+        assert_eq!(
+            ok.validate().unwrap(),
+            ("ZJNB".to_string(), "申请人迁居宁波".to_string())
+        );
         let bad = TransferCaseInput {
             office_code: "".into(),
             reason: "  ".into(),

@@ -749,7 +749,10 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
         ("added_by", t(&admin_person)),
     ]
     .into_iter()
-    .map(|(n, v)| Column { name: n.into(), value: v })
+    .map(|(n, v)| Column {
+        name: n.into(),
+        value: v,
+    })
     .collect();
     let e = top.entry(
         Some(&admin_person),
@@ -760,7 +763,10 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
     let refused = cli(&dir, &["station", "add", "--name", "矩阵县站", "--office", "ZJXX"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("ZJXX"));
-    let out = cli(&dir, &["station", "add", "--name", "矩阵县站", "--office", "ZJXH", "--json"]);
+    let out = cli(
+        &dir,
+        &["station", "add", "--name", "矩阵县站", "--office", "ZJXH", "--json"],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let code: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(code["office_code"], "ZJXH");
@@ -774,7 +780,11 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
         .json()
         .await
         .unwrap();
-    assert_eq!(reply.office_code.as_deref(), Some("ZJXH"), "the enrolment tells the station its office");
+    assert_eq!(
+        reply.office_code.as_deref(),
+        Some("ZJXH"),
+        "the enrolment tells the station its office"
+    );
     let mut county = Station { reply, seq: 0 };
     let listed = cli(&dir, &["station", "list", "--json"]);
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
@@ -785,18 +795,28 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
         .any(|s| s["name"] == "矩阵县站" && s["office_code"] == "ZJXH" && s["status"] == "enrolled"));
     // A case of the province's own and one of the county's.
     let own_case = uuid::Uuid::now_v7().to_string();
-    let e = top.entry(Some(&clerk), "create_draft", vec![created("cases", &own_case, new_case(&own_case, "draft"))]);
+    let e = top.entry(
+        Some(&clerk),
+        "create_draft",
+        vec![created("cases", &own_case, new_case(&own_case, "draft"))],
+    );
     assert_eq!(verdict_answer(&top.push(&http, &server, vec![e]).await[0]), Ok(()));
     let theirs = uuid::Uuid::now_v7().to_string();
     let their_case = new_case_of(&theirs, "draft", Some("ZJXH"));
-    let e = county.entry(Some(&clerk), "create_draft", vec![created("cases", &theirs, their_case.clone())]);
+    let e = county.entry(
+        Some(&clerk),
+        "create_draft",
+        vec![created("cases", &theirs, their_case.clone())],
+    );
     assert_eq!(verdict_answer(&county.push(&http, &server, vec![e]).await[0]), Ok(()));
     // Every command the county's station pushes about the province's case, by every person, is refused.
     let province_case = new_case(&own_case, "draft");
     let mut entries = Vec::new();
     let mut want = Vec::new();
     for command in regdesk_store::COMMANDS {
-        let Some(Rule::Roles(roles)) = rule(command) else { continue };
+        let Some(Rule::Roles(roles)) = rule(command) else {
+            continue;
+        };
         let staff = people[&Who::Role(roles[0])].clone();
         let edited = set(&province_case, "title", t("县站改动"));
         entries.push(county.entry(
@@ -805,18 +825,24 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
             vec![changed("cases", &own_case, &province_case, edited)],
         ));
         // Who may not give it, or what it may not change, is refused before the scope.
-        want.push(if matches!(
-            *command,
-            "add_staff" | "update_staff" | "reset_password" | "disable_staff" | "enable_staff"
-        ) || admission_confined(command)
-        {
-            None
-        } else {
-            Some(RejectCode::OutOfScope)
-        });
+        want.push(
+            if matches!(
+                *command,
+                "add_staff" | "update_staff" | "reset_password" | "disable_staff" | "enable_staff"
+            ) || admission_confined(command)
+            {
+                None
+            } else {
+                Some(RejectCode::OutOfScope)
+            },
+        );
     }
     let verdicts = county.push(&http, &server, entries).await;
-    for ((v, w), command) in verdicts.iter().zip(&want).zip(regdesk_store::COMMANDS.iter().filter(|c| matches!(rule(c), Some(Rule::Roles(_))))) {
+    for ((v, w), command) in verdicts.iter().zip(&want).zip(
+        regdesk_store::COMMANDS
+            .iter()
+            .filter(|c| matches!(rule(c), Some(Rule::Roles(_)))),
+    ) {
         let got = verdict_answer(v);
         match w {
             Some(code) => assert_eq!(got, Err(*code), "{command}: {v:?}"),
@@ -825,17 +851,42 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
     }
     // A case opened under another office's code, a transfer of a case it does not see.
     let other = uuid::Uuid::now_v7().to_string();
-    let e = county.entry(Some(&clerk), "create_draft", vec![created("cases", &other, new_case(&other, "draft"))]);
-    assert_eq!(verdict_answer(&county.push(&http, &server, vec![e]).await[0]), Err(RejectCode::OutOfScope));
+    let e = county.entry(
+        Some(&clerk),
+        "create_draft",
+        vec![created("cases", &other, new_case(&other, "draft"))],
+    );
+    assert_eq!(
+        verdict_answer(&county.push(&http, &server, vec![e]).await[0]),
+        Err(RejectCode::OutOfScope)
+    );
     let moved = set(&set(&province_case, "office_code", t("ZJXH")), "version", Cell::Int(2));
-    let e = county.entry(Some(&admin_person), "transfer_case", vec![changed("cases", &own_case, &province_case, moved.clone())]);
-    assert_eq!(verdict_answer(&county.push(&http, &server, vec![e]).await[0]), Err(RejectCode::OutOfScope));
+    let e = county.entry(
+        Some(&admin_person),
+        "transfer_case",
+        vec![changed("cases", &own_case, &province_case, moved.clone())],
+    );
+    assert_eq!(
+        verdict_answer(&county.push(&http, &server, vec![e]).await[0]),
+        Err(RejectCode::OutOfScope)
+    );
     // The province's station may not change the county's case, but its admin may transfer it home.
     let edited = set(&their_case, "title", t("省站改动"));
-    let e = top.entry(Some(&clerk), "save_draft", vec![changed("cases", &theirs, &their_case, edited)]);
-    assert_eq!(verdict_answer(&top.push(&http, &server, vec![e]).await[0]), Err(RejectCode::OutOfScope));
+    let e = top.entry(
+        Some(&clerk),
+        "save_draft",
+        vec![changed("cases", &theirs, &their_case, edited)],
+    );
+    assert_eq!(
+        verdict_answer(&top.push(&http, &server, vec![e]).await[0]),
+        Err(RejectCode::OutOfScope)
+    );
     let home = set(&set(&their_case, "office_code", Cell::Null), "version", Cell::Int(2));
-    let e = top.entry(Some(&admin_person), "transfer_case", vec![changed("cases", &theirs, &their_case, home)]);
+    let e = top.entry(
+        Some(&admin_person),
+        "transfer_case",
+        vec![changed("cases", &theirs, &their_case, home)],
+    );
     assert_eq!(verdict_answer(&top.push(&http, &server, vec![e]).await[0]), Ok(()));
     server.stop();
 }

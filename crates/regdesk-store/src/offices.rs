@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::cases::CaseDetail;
 use crate::codes::from_code;
 use crate::error::{Result, StoreError};
 use crate::journal::Change;
 use crate::session::{actor, Session};
-use crate::cases::CaseDetail;
 use crate::Store;
 
 /// 机构的案件计数。

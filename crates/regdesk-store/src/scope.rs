@@ -68,9 +68,7 @@ pub(crate) fn own_office(conn: &Connection) -> Result<Option<String>> {
         .prepare_cached("SELECT office_code FROM office WHERE id = 1")?
         .query_row([], |r| r.get(0))
         .optional()?;
-    Ok(office
-        .flatten()
-        .filter(|o| !o.is_empty() && Some(o) != top.as_ref()))
+    Ok(office.flatten().filter(|o| !o.is_empty() && Some(o) != top.as_ref()))
 }
 
 /// The scope of an enrolled station; `None` when it is not enrolled.
@@ -90,11 +88,11 @@ pub(crate) fn station_scope(conn: &Connection) -> Result<Option<Scope>> {
         .unwrap_or_default();
     let mut stmt = conn.prepare_cached("SELECT code, name, parent_code FROM office_tree")?;
     let tree = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let own = office
-        .filter(|o| !o.is_empty() && *o != top_code)
-        .unwrap_or_default();
+    let own = office.filter(|o| !o.is_empty() && *o != top_code).unwrap_or_default();
     let pairs: Vec<(String, String)> = tree.iter().map(|(c, _, p)| (c.clone(), p.clone())).collect();
     let sees = (!own.is_empty()).then(|| regdesk_sync::scope::subtree(&own, &pairs));
     Ok(Some(Scope {
@@ -156,7 +154,10 @@ pub(crate) fn check_local(conn: &Connection, command: &str, effects: &str) -> Re
 
 /// Keeps of `rows` (shared rows) those the station's scope sees: a row of a
 /// case of an office outside it (a case transferred away) is left out.
-pub(crate) fn within(conn: &Connection, rows: Vec<regdesk_sync::protocol::SnapshotRow>) -> Result<Vec<regdesk_sync::protocol::SnapshotRow>> {
+pub(crate) fn within(
+    conn: &Connection,
+    rows: Vec<regdesk_sync::protocol::SnapshotRow>,
+) -> Result<Vec<regdesk_sync::protocol::SnapshotRow>> {
     let Some(scope) = station_scope(conn)? else {
         return Ok(rows);
     };
@@ -166,9 +167,7 @@ pub(crate) fn within(conn: &Connection, rows: Vec<regdesk_sync::protocol::Snapsh
     let office: HashMap<String, String> = rows
         .iter()
         .filter(|r| r.table == "cases")
-        .filter_map(|r| {
-            case_of(&r.table, &r.key, Some(&r.row)).map(|c| (c, regdesk_sync::scope::office_of(&r.row)))
-        })
+        .filter_map(|r| case_of(&r.table, &r.key, Some(&r.row)).map(|c| (c, regdesk_sync::scope::office_of(&r.row))))
         .collect();
     Ok(rows
         .into_iter()

@@ -78,10 +78,15 @@ mod tests {
         let log = vec![col("id", "r1"), col("case_id", "c1")];
         assert_eq!(case_of("review_log", "[\"r1\"]", Some(&log)).as_deref(), Some("c1"));
         assert_eq!(case_of("applicants", "[\"a1\"]", Some(&[col("id", "a1")])), None);
-        let tree: Vec<(String, String)> = [("330100", "330000"), ("330103", "330100"), ("330102", "330100"), ("330200", "330000")]
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
+        let tree: Vec<(String, String)> = [
+            ("330100", "330000"),
+            ("330103", "330100"),
+            ("330102", "330100"),
+            ("330200", "330000"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
         assert_eq!(subtree("330100", &tree), ["330100", "330102", "330103"]);
         assert_eq!(subtree("330102", &tree), ["330102"]);
         assert_eq!(subtree("330000", &tree).len(), 5);

@@ -322,7 +322,9 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
     let limit = i64::from(req.limit.clamp(1, MAX_PULL));
     let seen = {
         let client = pool.get().await?;
-        scope::StationScope::read(&**client, auth.office_code.as_deref()).await?.sees
+        scope::StationScope::read(&**client, auth.office_code.as_deref())
+            .await?
+            .sees
     };
     let wait = std::time::Duration::from_millis(u64::from(req.wait_ms.min(MAX_WAIT_MS)));
     let deadline = tokio::time::Instant::now() + wait;

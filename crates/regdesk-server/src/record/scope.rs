@@ -234,7 +234,12 @@ mod tests {
             top_name: "浙江省版权局".into(),
             offices: HashMap::new(),
         };
-        for (code, parent) in [("330100", "330000"), ("330102", "330100"), ("330103", "330100"), ("330200", "330000")] {
+        for (code, parent) in [
+            ("330100", "330000"),
+            ("330102", "330100"),
+            ("330103", "330100"),
+            ("330200", "330000"),
+        ] {
             t.offices.insert(code.into(), (format!("局{code}"), parent.into()));
         }
         t

@@ -1294,7 +1294,12 @@ fn new_case_of(station: &str, seq: i64, id: &str, office: &str) -> Entry {
         "clerk",
         "create_draft",
         vec![
-            change("applicants", &key(&format!("ap-{id}")), None, Some(applicant(&format!("ap-{id}"), "张三", 1))),
+            change(
+                "applicants",
+                &key(&format!("ap-{id}")),
+                None,
+                Some(applicant(&format!("ap-{id}"), "张三", 1)),
+            ),
             change("cases", &key(id), None, Some(c)),
             change(
                 "review_log",
@@ -1384,12 +1389,7 @@ fn scope_hash(rows: &BTreeMap<(String, String), Row>, seen: Option<&[&str]>) -> 
     let office: BTreeMap<String, String> = rows
         .iter()
         .filter(|((tbl, _), _)| tbl == "cases")
-        .map(|(_, r)| {
-            (
-                text_of(r, "id").unwrap(),
-                text_of(r, "office_code").unwrap_or_default(),
-            )
-        })
+        .map(|(_, r)| (text_of(r, "id").unwrap(), text_of(r, "office_code").unwrap_or_default()))
         .collect();
     let kept: Vec<(String, String, String)> = rows
         .iter()
@@ -1443,7 +1443,10 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
     // Another office's station cannot open a case under the county's code …
     let (code, reason) = rejected(&push_as(&db, &other, vec![new_case_of("L", 1, "l1", "330102")]).await[0]);
     assert_eq!(code, RejectCode::OutOfScope);
-    assert!(reason.contains("上城区受理点（330102）") && reason.contains("宁波市版权局（330200）"), "{reason}");
+    assert!(
+        reason.contains("上城区受理点（330102）") && reason.contains("宁波市版权局（330200）"),
+        "{reason}"
+    );
     // … nor can the province open one under a subordinate's code.
     let (code, _) = rejected(&push_as(&db, &province, vec![new_case_of("P", 1, "p1", "330102")]).await[0]);
     assert_eq!(code, RejectCode::OutOfScope);
@@ -1472,7 +1475,13 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
         &push_as(
             &db,
             &city,
-            vec![entry("C", 2, "clerk", "save_draft", vec![change("review_log", &key("log-c"), None, Some(log))])],
+            vec![entry(
+                "C",
+                2,
+                "clerk",
+                "save_draft",
+                vec![change("review_log", &key("log-c"), None, Some(log))],
+            )],
         )
         .await[0],
     );
@@ -1489,7 +1498,10 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
     }
     let pulled = got(other.clone()).await;
     assert!(!has_row(&pulled, "cases", &key("k1")) && !has_row(&pulled, "review_log", &key("log-k1")));
-    assert!(has_row(&pulled, "applicants", &key("ap-k1")), "rows every station holds still come");
+    assert!(
+        has_row(&pulled, "applicants", &key("ap-k1")),
+        "rows every station holds still come"
+    );
     assert!(has_row(&pulled, "office_tree", &key("330102")));
     // The top office's subordinate case c7 (330100) reaches the city but not the county.
     let mut snap = replica(&db, &other).await;
@@ -1499,7 +1511,10 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
     snap = replica(&db, &city).await;
     assert!(snap.contains_key(&("cases".to_string(), key("c7"))));
     assert!(snap.contains_key(&("cases".to_string(), key("k1"))));
-    assert!(!snap.contains_key(&("cases".to_string(), key("c1"))), "the top office's own cases stay there");
+    assert!(
+        !snap.contains_key(&("cases".to_string(), key("c1"))),
+        "the top office's own cases stay there"
+    );
 
     // Before the transfer, every station's replica converges with the record over its scope.
     let mut held: Vec<(StationAuth, Option<&[&str]>, BTreeMap<(String, String), Row>, i64)> = Vec::new();

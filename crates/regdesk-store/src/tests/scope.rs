@@ -63,7 +63,11 @@ fn office_code_of(f: &Fixture, case_id: &str) -> Option<String> {
 fn a_county_opens_its_cases_the_city_sees_them_read_only_and_a_transfer_moves_one() {
     let (a, admin) = office();
     add_staff(&a, &admin, &CLERK);
-    for (code, name, parent) in [("ZJHZ", "杭州市版权局", "ZJ"), ("ZJHZXH", "西湖区受理点", "ZJHZ"), ("ZJNB", "宁波市版权局", "ZJ")] {
+    for (code, name, parent) in [
+        ("ZJHZ", "杭州市版权局", "ZJ"),
+        ("ZJHZXH", "西湖区受理点", "ZJHZ"),
+        ("ZJNB", "宁波市版权局", "ZJ"),
+    ] {
         a.store
             .add_subordinate_office(
                 &admin,
@@ -115,7 +119,10 @@ fn a_county_opens_its_cases_the_city_sees_them_read_only_and_a_transfer_moves_on
     let e = save(&city, &city_clerk, case.version).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Refused);
     let text = e.to_string();
-    assert!(text.contains("西湖区受理点（ZJHZXH）") && text.contains("只能查看"), "{text}");
+    assert!(
+        text.contains("西湖区受理点（ZJHZXH）") && text.contains("只能查看"),
+        "{text}"
+    );
     assert_eq!(journal_count(&city), before);
     assert!(city.store.outbox(500).unwrap().is_empty());
 
@@ -137,9 +144,18 @@ fn a_county_opens_its_cases_the_city_sees_them_read_only_and_a_transfer_moves_on
         ErrorKind::Permission
     );
     let fields = |e: StoreError| e.to_api().fields.into_iter().map(|f| f.field).collect::<Vec<_>>();
-    assert_eq!(fields(transfer(&admin, "ZJXX", "迁居", case.version).unwrap_err()), ["office_code"]);
-    assert_eq!(fields(transfer(&admin, "ZJHZXH", "迁居", case.version).unwrap_err()), ["office_code"]);
-    assert_eq!(fields(transfer(&admin, "ZJNB", " ", case.version).unwrap_err()), ["reason"]);
+    assert_eq!(
+        fields(transfer(&admin, "ZJXX", "迁居", case.version).unwrap_err()),
+        ["office_code"]
+    );
+    assert_eq!(
+        fields(transfer(&admin, "ZJHZXH", "迁居", case.version).unwrap_err()),
+        ["office_code"]
+    );
+    assert_eq!(
+        fields(transfer(&admin, "ZJNB", " ", case.version).unwrap_err()),
+        ["reason"]
+    );
     let moved = transfer(&admin, "zjnb", "申请人迁居宁波", case.version).unwrap();
     assert_eq!(moved.version, case.version + 1);
     assert_eq!(office_code_of(&a, &case.id).as_deref(), Some("ZJNB"));
