@@ -1411,6 +1411,9 @@ fn has_row(entries: &[regdesk_sync::protocol::PulledEntry], table: &str, k: &str
         .any(|p| p.entry.effects.iter().any(|e| e.table == table && e.key == k))
 }
 
+/// A station, what its scope sees, the rows it holds and its cursor.
+type Held<'a> = (StationAuth, Option<&'a [&'a str]>, BTreeMap<(String, String), Row>, i64);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_moves_a_case() {
     let db = seeded().await;
@@ -1517,7 +1520,7 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
     );
 
     // Before the transfer, every station's replica converges with the record over its scope.
-    let mut held: Vec<(StationAuth, Option<&[&str]>, BTreeMap<(String, String), Row>, i64)> = Vec::new();
+    let mut held: Vec<Held> = Vec::new();
     for (auth, seen) in [
         (province.clone(), None),
         (city.clone(), Some(&["330100", "330102"][..])),
