@@ -1,4 +1,4 @@
-//! `regdesk case list|find|show|revoke|resubmit|withdraw|expire-corrections` and
+//! `regdesk case list|find|show|revoke|transfer|resubmit|withdraw|expire-corrections` and
 //! `regdesk print application-form|notice`.
 
 use std::path::PathBuf;
@@ -48,6 +48,20 @@ pub enum CaseCmd {
         ground: String,
         #[arg(long, default_value = "")]
         note: String,
+    },
+    /// 移交案件（管理员）：把案件移交到机构树中的另一机构（本机构或下级机构），须写明原因。 / Transfer a case to another office of the office tree (admin), with the reason.
+    Transfer {
+        /// 流水号 / serial
+        serial: String,
+        /// 移交到的机构代码 / the office's code
+        #[arg(long)]
+        office: String,
+        /// 移交原因 / the reason
+        #[arg(long)]
+        reason: String,
+        /// 输出 JSON / JSON output
+        #[arg(long)]
+        json: bool,
     },
     /// 重新提交：退回补正的案件修改并全部重新签章后，回到待初审（不再缴费）。
     ///
@@ -347,6 +361,44 @@ pub fn case(store: &Store, s: &Session, cmd: &CaseCmd, io: &mut Io<'_>) -> u8 {
                         d.registration_number.as_deref().unwrap_or(""),
                         ground.label()
                     );
+                    0
+                }
+                Err(e) => fail(io, &e),
+            }
+        }
+        CaseCmd::Transfer {
+            serial,
+            office,
+            reason,
+            json,
+        } => {
+            let d = match store.case_detail(s, serial) {
+                Ok(d) => d,
+                Err(e) => return fail(io, &e),
+            };
+            let input = regdesk_domain::office::TransferCaseInput {
+                case_id: d.id.clone(),
+                version: d.version,
+                office_code: office.clone(),
+                reason: reason.clone(),
+            };
+            match store.transfer_case(s, &input) {
+                Ok(d) => {
+                    if *json {
+                        let _ = writeln!(
+                            io.out,
+                            "{}",
+                            json!({ "serial": d.serial, "office_code": office.trim().to_uppercase(), "version": d.version })
+                        );
+                    } else {
+                        let _ = writeln!(
+                            io.out,
+                            "已把案件 {} 移交到机构 {}（原因：{}）",
+                            d.serial,
+                            office.trim().to_uppercase(),
+                            reason.trim()
+                        );
+                    }
                     0
                 }
                 Err(e) => fail(io, &e),

@@ -591,6 +591,32 @@ fn registered_cases_carry_their_number_and_reviewers_and_an_admin_revokes() {
         v["registration_number"], r["registration_number"],
         "the number stays visible"
     );
+
+    // An admin transfers the case to a subordinate office, with the reason; not twice, and not a supervisor.
+    let transfer = |user: &str, office: &str| {
+        let mut c = regdesk(d.path());
+        as_user(&mut c, user);
+        out(c.args([
+            "case",
+            "transfer",
+            &serial,
+            "--office",
+            office,
+            "--reason",
+            "申请人迁居宁波",
+        ]))
+    };
+    let (code, o, e) = transfer("admin", "zjnb");
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(o.contains("ZJNB") && o.contains("申请人迁居宁波"), "{o}");
+    let (code, _, e) = transfer("admin", "ZJNB");
+    assert_eq!(code, 1);
+    assert!(e.contains("已属于"), "{e}");
+    let (code, _, e) = transfer("admin", "ZJXX");
+    assert_eq!(code, 1);
+    assert!(e.contains("ZJXX") && e.contains("机构树"), "{e}");
+    let (code, _, e) = transfer("zhaomin", "ZJHZ");
+    assert_eq!(code, 1, "{e}");
 }
 
 #[test]

@@ -1339,6 +1339,7 @@ fn help_is_in_chinese_and_english_for_every_command() {
         &["case", "find"],
         &["case", "show"],
         &["case", "revoke"],
+        &["case", "transfer"],
         &["print", "application-form"],
         &["payment", "import-statement"],
         &["key", "export"],

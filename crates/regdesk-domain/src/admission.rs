@@ -78,7 +78,8 @@ pub fn admission(command: &str) -> Option<Admission> {
         | "add_subordinate_office"
         | "save_certificate_printer"
         | "set_batch_signing_form"
-        | "import_register" => perm(Permission::ManageSettings),
+        | "import_register"
+        | "transfer_case" => perm(Permission::ManageSettings),
         "keep_category_letters" => Admission {
             need: Need::OfficeRule,
             kinds: NONE,
@@ -214,9 +215,16 @@ pub fn confined_to(command: &str) -> Option<&'static [&'static str]> {
     match command {
         "change_password" | "login" | "unlock" => Some(&["staff"]),
         "keep_category_letters" => Some(&["category_letter_tables"]),
+        TRANSFER_CASE => Some(&["cases"]),
         _ => None,
     }
 }
+
+/// 案件移交：the journal command that moves a case to another office of the
+/// office tree (an administrator's, with the reason in its payload).
+pub const TRANSFER_CASE: &str = "transfer_case";
+/// The columns of a case a transfer may change.
+pub const TRANSFER_COLUMNS: &[&str] = &["office_code", "version", "updated_at"];
 
 /// The only journal commands that open a case (a new `cases` row), and the
 /// state every new case is in.

@@ -12,6 +12,9 @@ pub struct StationAuth {
     pub station_id: String,
     pub station_name: String,
     pub office_id: String,
+    /// The office of the tree the station belongs to: `None` for the top
+    /// office (the record's own), else a code of the office tree.
+    pub office_code: Option<String>,
 }
 
 /// SHA-256 (hex) of a credential's secret, as `stations.credential_sha256` keeps it.

@@ -120,6 +120,9 @@ enum StationCmd {
         /// 工作站名称，如 受理窗口2 / The station's name
         #[arg(long)]
         name: String,
+        /// 工作站所属机构的代码（机构树中的下级机构）；不给出时为本机构（上级机构） / The office of the tree the station belongs to (default: the top office)
+        #[arg(long)]
+        office: Option<String>,
         /// 输出 JSON / JSON output
         #[arg(long)]
         json: bool,
@@ -376,15 +379,28 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
     match cmd {
         StationCmd::Add {
             name,
+            office,
             json,
             code_ttl_secs,
         } => {
             let fingerprint = tls::ca_fingerprint(dir, &cert_files(cli))?;
-            let code = stations::add_code(&mut client, name, &operator(), *code_ttl_secs, &fingerprint).await?;
+            let code = stations::add_code_for(
+                &mut client,
+                name,
+                office.as_deref(),
+                &operator(),
+                *code_ttl_secs,
+                &fingerprint,
+            )
+            .await?;
             if *json {
                 out(serde_json::to_string(&code).map_err(|e| MainError::Output(e.into()))?)?;
             } else {
                 out(format_args!("工作站 / station: {}", code.station_name))?;
+                out(format_args!(
+                    "所属机构 / office: {}",
+                    code.office_code.as_deref().unwrap_or("本机构 / the top office")
+                ))?;
                 out(format_args!("加入码 / code: {}", code.code))?;
                 out(format_args!(
                     "有效期至 / expires: {}",
@@ -411,9 +427,10 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
                         _ => "待加入",
                     };
                     out(format_args!(
-                        "{}\t{}\t{}\t加入 {}\t最近同步 {}\t{}",
+                        "{}\t{}\t机构 {}\t{}\t加入 {}\t最近同步 {}\t{}",
                         s.name,
                         state,
+                        s.office_code.as_deref().unwrap_or("本机构"),
                         s.station_id.as_deref().unwrap_or("-"),
                         time(s.enrolled_at),
                         time(s.last_seen_at),

@@ -42,6 +42,10 @@ pub enum StationError {
     NoSuchStation(String),
     #[error("服务器尚未建立登记机构：请先运行 regdesk-server init（或 adopt）")]
     NoOffice,
+    #[error("机构树中没有代码为“{code}”的机构（--office）：可用的有 {known}；下级机构须先在工作台的机构树中添加并同步到服务器")]
+    NoSuchOffice { code: String, known: String },
+    #[error("机构记录无法读取：{0}")]
+    Record(String),
     #[error("数据库出错：{}", crate::pg_detail(.0))]
     Db(#[from] tokio_postgres::Error),
 }
@@ -50,6 +54,8 @@ pub enum StationError {
 #[derive(Debug, Clone, Serialize)]
 pub struct NewCode {
     pub station_name: String,
+    /// The office of the tree the station will belong to (`None`: the top office).
+    pub office_code: Option<String>,
     pub code: String,
     pub expires_at: DateTime<Utc>,
     pub ca_fingerprint: String,
@@ -59,6 +65,8 @@ pub struct NewCode {
 #[derive(Debug, Clone, Serialize)]
 pub struct StationListing {
     pub name: String,
+    /// The office of the tree it belongs to (`None`: the top office).
+    pub office_code: Option<String>,
     /// `enrolled`, `revoked` or `pending` (a code not used yet).
     pub status: &'static str,
     pub station_id: Option<String>,
@@ -121,8 +129,45 @@ pub async fn add_code(
     ttl_secs: i64,
     ca_fingerprint: &str,
 ) -> Result<NewCode, StationError> {
+    add_code_for(client, name, None, made_by, ttl_secs, ca_fingerprint).await
+}
+
+/// As [`add_code`], for a station of `office` (a code of the record's office
+/// tree, or the top office's own code; `None`: the top office).
+pub async fn add_code_for(
+    client: &mut tokio_postgres::Client,
+    name: &str,
+    office: Option<&str>,
+    made_by: &str,
+    ttl_secs: i64,
+    ca_fingerprint: &str,
+) -> Result<NewCode, StationError> {
     let tx = client.transaction().await?;
-    let code = add_code_in(&tx, name, made_by, ttl_secs, ca_fingerprint).await?;
+    let mut code = add_code_in(&tx, name, made_by, ttl_secs, ca_fingerprint).await?;
+    if let Some(typed) = office.map(str::trim) {
+        let tree = crate::record::office_tree(&tx)
+            .await
+            .map_err(|e| StationError::Record(e.to_string()))?;
+        let (top, codes) = tree;
+        let office_code = if typed == top || typed.is_empty() {
+            None
+        } else if codes.iter().any(|c| c == typed) {
+            Some(typed.to_string())
+        } else {
+            let mut known = vec![format!("{top}（本机构）")];
+            known.extend(codes);
+            return Err(StationError::NoSuchOffice {
+                code: typed.to_string(),
+                known: known.join("、"),
+            });
+        };
+        tx.execute(
+            "UPDATE enrolment_codes SET office_code = $2 WHERE code_sha256 = $1",
+            &[&code_digest(&code.code), &office_code],
+        )
+        .await?;
+        code.office_code = office_code;
+    }
     tx.commit().await?;
     Ok(code)
 }
@@ -167,6 +212,7 @@ pub async fn add_code_in(
         .await?;
     Ok(NewCode {
         station_name: name,
+        office_code: None,
         code,
         expires_at: row.get(0),
         ca_fingerprint: ca_fingerprint.to_string(),
@@ -178,7 +224,7 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<StationListing>, St
     let mut out = Vec::new();
     for r in client
         .query(
-            "SELECT name, id, enrolled_at, last_seen_at, app_version, revoked_at, revoked_by
+            "SELECT name, id, enrolled_at, last_seen_at, app_version, revoked_at, revoked_by, office_code
                FROM stations ORDER BY enrolled_at, name",
             &[],
         )
@@ -187,6 +233,7 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<StationListing>, St
         let revoked_at: Option<DateTime<Utc>> = r.get(5);
         out.push(StationListing {
             name: r.get(0),
+            office_code: r.get(7),
             status: if revoked_at.is_some() { "revoked" } else { "enrolled" },
             station_id: Some(r.get(1)),
             enrolled_at: Some(r.get(2)),
@@ -199,7 +246,7 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<StationListing>, St
     }
     for r in client
         .query(
-            "SELECT station_name, expires_at FROM enrolment_codes
+            "SELECT station_name, expires_at, office_code FROM enrolment_codes
               WHERE used_at IS NULL AND expires_at > now() ORDER BY made_at",
             &[],
         )
@@ -207,6 +254,7 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<StationListing>, St
     {
         out.push(StationListing {
             name: r.get(0),
+            office_code: r.get(2),
             status: "pending",
             station_id: None,
             enrolled_at: None,
@@ -314,7 +362,7 @@ pub async fn enrol(
     })?;
     let code = tx
         .query_opt(
-            "SELECT station_name, used_at IS NOT NULL, expires_at <= now()
+            "SELECT station_name, used_at IS NOT NULL, expires_at <= now(), office_code
                FROM enrolment_codes WHERE code_sha256 = $1 FOR UPDATE",
             &[&code_digest(&request.code)],
         )
@@ -332,7 +380,8 @@ pub async fn enrol(
         note_failure(&*client, ip).await?;
         return Err(refused(message));
     }
-    let station_name: String = code.map(|r| r.get(0)).unwrap_or_default();
+    let station_name: String = code.as_ref().map(|r| r.get(0)).unwrap_or_default();
+    let office_code: Option<String> = code.as_ref().and_then(|r| r.get(3));
     let known = tx
         .query_opt(
             "SELECT revoked_at IS NOT NULL FROM stations WHERE id = $1",
@@ -360,9 +409,9 @@ pub async fn enrol(
     }
     let (credential, digest) = auth::new_credential(&station_id);
     tx.execute(
-        "INSERT INTO stations (id, name, office_id, credential_sha256, app_version, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, now())",
-        &[&station_id, &station_name, &office.id, &digest, &app_version],
+        "INSERT INTO stations (id, name, office_id, credential_sha256, app_version, last_seen_at, office_code)
+         VALUES ($1, $2, $3, $4, $5, now(), $6)",
+        &[&station_id, &station_name, &office.id, &digest, &app_version, &office_code],
     )
     .await
     .map_err(|e| {
@@ -388,6 +437,7 @@ pub async fn enrol(
         credential,
         office: office.info(),
         ca_fingerprint: ca_fingerprint.to_string(),
+        office_code,
     })
 }
 
@@ -403,7 +453,7 @@ pub async fn authenticate(
     let (id, secret) = auth::parse_bearer(header).ok_or_else(unknown)?;
     let row = client
         .query_opt(
-            "SELECT name, office_id, credential_sha256, revoked_at IS NOT NULL FROM stations WHERE id = $1",
+            "SELECT name, office_id, credential_sha256, revoked_at IS NOT NULL, office_code FROM stations WHERE id = $1",
             &[&id],
         )
         .await?
@@ -432,6 +482,7 @@ pub async fn authenticate(
         station_id: id.to_string(),
         station_name: row.get(0),
         office_id: row.get(1),
+        office_code: row.get(4),
     })
 }
 

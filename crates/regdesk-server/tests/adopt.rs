@@ -295,6 +295,7 @@ async fn a_stand_alone_office_is_taken_up_whole_and_its_workstation_goes_on_from
                 ca_fingerprint: enrolled.ca_fingerprint.clone(),
                 credential: credential.clone(),
                 enrolled_at: chrono::Utc::now(),
+                station_office: enrolled.office_code.clone(),
             },
         )
         .unwrap();

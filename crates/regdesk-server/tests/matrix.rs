@@ -302,7 +302,8 @@ fn rule(command: &str) -> Option<Rule> {
         | "change_applicant_category"
         | "change_payment_method"
         | "revoke_registration"
-        | "revoke_historic" => Roles(&[A]),
+        | "revoke_historic"
+        | "transfer_case" => Roles(&[A]),
         "keep_category_letters" | "expire_correction" => Office,
         "print_certificates"
         | "void_certificate_sheet"
@@ -401,7 +402,8 @@ fn expected(command: &str, who: Who, probe: Probe) -> Answer {
     match probe {
         Probe::Nothing => Ok(()),
         Probe::Work => match (rule, command) {
-            (Rule::OwnAccount, _) | (_, "keep_category_letters") => Err(R::NotPermitted),
+            // Confined: a person's own account, the letter tables, a transfer the case alone.
+            (Rule::OwnAccount, _) | (_, "keep_category_letters" | "transfer_case") => Err(R::NotPermitted),
             _ => Ok(()),
         },
         Probe::Grant => {
@@ -731,11 +733,177 @@ async fn every_command_as_every_role_gets_the_servers_answer() {
     // grants the staff commands were allowed to make by the admin.
     let granted_by_admin = writers("staff").len();
     assert_eq!(admins.len(), 3 + granted_by_admin, "{admins:?}");
+
+    // A station of another office of the tree: 西湖区 under the province.
+    // (A station of the top office pushes afresh: the probes above left gaps in the first one's order.)
+    let mut top = Station {
+        reply: enrol(&http, &server, &dir, "矩阵省站").await,
+        seq: 0,
+    };
+    let admin_person = people[&Who::Role(A)].clone();
+    let tree_row: Row = [
+        ("code", t("ZJXH")),
+        ("name", t("西湖区受理点")),
+        ("parent_code", t("ZJ")),
+        ("added_at", t("2026-12-07 01:00:00+00:00")),
+        ("added_by", t(&admin_person)),
+    ]
+    .into_iter()
+    .map(|(n, v)| Column {
+        name: n.into(),
+        value: v,
+    })
+    .collect();
+    let e = top.entry(
+        Some(&admin_person),
+        "add_subordinate_office",
+        vec![created("office_tree", "ZJXH", tree_row)],
+    );
+    assert_eq!(verdict_answer(&top.push(&http, &server, vec![e]).await[0]), Ok(()));
+    let refused = cli(&dir, &["station", "add", "--name", "矩阵县站", "--office", "ZJXX"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("ZJXX"));
+    let out = cli(
+        &dir,
+        &["station", "add", "--name", "矩阵县站", "--office", "ZJXH", "--json"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let code: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(code["office_code"], "ZJXH");
+    let reply: EnrolReply = versioned(http.post(server.url(PATH_ENROL)))
+        .json(&json!({
+            "code": code["code"], "station_id": uuid::Uuid::now_v7().to_string(), "app_version": "0.1.0"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        reply.office_code.as_deref(),
+        Some("ZJXH"),
+        "the enrolment tells the station its office"
+    );
+    let mut county = Station { reply, seq: 0 };
+    let listed = cli(&dir, &["station", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "矩阵县站" && s["office_code"] == "ZJXH" && s["status"] == "enrolled"));
+    // A case of the province's own and one of the county's.
+    let own_case = uuid::Uuid::now_v7().to_string();
+    let e = top.entry(
+        Some(&clerk),
+        "create_draft",
+        vec![created("cases", &own_case, new_case(&own_case, "draft"))],
+    );
+    assert_eq!(verdict_answer(&top.push(&http, &server, vec![e]).await[0]), Ok(()));
+    let theirs = uuid::Uuid::now_v7().to_string();
+    let their_case = new_case_of(&theirs, "draft", Some("ZJXH"));
+    let e = county.entry(
+        Some(&clerk),
+        "create_draft",
+        vec![created("cases", &theirs, their_case.clone())],
+    );
+    assert_eq!(verdict_answer(&county.push(&http, &server, vec![e]).await[0]), Ok(()));
+    // Every command the county's station pushes about the province's case, by every person, is refused.
+    let province_case = new_case(&own_case, "draft");
+    let mut entries = Vec::new();
+    let mut want = Vec::new();
+    for command in regdesk_store::COMMANDS {
+        let Some(Rule::Roles(roles)) = rule(command) else {
+            continue;
+        };
+        let staff = people[&Who::Role(roles[0])].clone();
+        let edited = set(&province_case, "title", t("县站改动"));
+        entries.push(county.entry(
+            Some(&staff),
+            command,
+            vec![changed("cases", &own_case, &province_case, edited)],
+        ));
+        // Who may not give it, or what it may not change, is refused before the scope.
+        want.push(
+            if matches!(
+                *command,
+                "add_staff" | "update_staff" | "reset_password" | "disable_staff" | "enable_staff"
+            ) || admission_confined(command)
+            {
+                None
+            } else {
+                Some(RejectCode::OutOfScope)
+            },
+        );
+    }
+    let verdicts = county.push(&http, &server, entries).await;
+    for ((v, w), command) in verdicts.iter().zip(&want).zip(
+        regdesk_store::COMMANDS
+            .iter()
+            .filter(|c| matches!(rule(c), Some(Rule::Roles(_)))),
+    ) {
+        let got = verdict_answer(v);
+        match w {
+            Some(code) => assert_eq!(got, Err(*code), "{command}: {v:?}"),
+            None => assert!(got.is_err(), "{command}: {v:?}"),
+        }
+    }
+    // A case opened under another office's code, a transfer of a case it does not see.
+    let other = uuid::Uuid::now_v7().to_string();
+    let e = county.entry(
+        Some(&clerk),
+        "create_draft",
+        vec![created("cases", &other, new_case(&other, "draft"))],
+    );
+    assert_eq!(
+        verdict_answer(&county.push(&http, &server, vec![e]).await[0]),
+        Err(RejectCode::OutOfScope)
+    );
+    let moved = set(&set(&province_case, "office_code", t("ZJXH")), "version", Cell::Int(2));
+    let e = county.entry(
+        Some(&admin_person),
+        "transfer_case",
+        vec![changed("cases", &own_case, &province_case, moved.clone())],
+    );
+    assert_eq!(
+        verdict_answer(&county.push(&http, &server, vec![e]).await[0]),
+        Err(RejectCode::OutOfScope)
+    );
+    // The province's station may not change the county's case, but its admin may transfer it home.
+    let edited = set(&their_case, "title", t("省站改动"));
+    let e = top.entry(
+        Some(&clerk),
+        "save_draft",
+        vec![changed("cases", &theirs, &their_case, edited)],
+    );
+    assert_eq!(
+        verdict_answer(&top.push(&http, &server, vec![e]).await[0]),
+        Err(RejectCode::OutOfScope)
+    );
+    let home = set(&set(&their_case, "office_code", Cell::Null), "version", Cell::Int(2));
+    let e = top.entry(
+        Some(&admin_person),
+        "transfer_case",
+        vec![changed("cases", &theirs, &their_case, home)],
+    );
+    assert_eq!(verdict_answer(&top.push(&http, &server, vec![e]).await[0]), Ok(()));
     server.stop();
 }
 
-/// A case row as a workstation makes it, in `state`.
+/// Commands confined to some tables that are not the cases' (their probe is refused as not permitted).
+fn admission_confined(command: &str) -> bool {
+    regdesk_domain::admission::confined_to(command).is_some_and(|t| !t.contains(&"cases"))
+        || !regdesk_domain::admission::may_change(command, "cases")
+}
+
+/// A case row as a workstation makes it, in `state`, of the top office.
 fn new_case(id: &str, state: &str) -> Row {
+    new_case_of(id, state, None)
+}
+
+/// A case row of `office` (`None`: the top office's own).
+fn new_case_of(id: &str, state: &str, office: Option<&str>) -> Row {
     let cols: Vec<(&str, Cell)> = vec![
         ("id", t(id)),
         ("serial", t(&format!("ZJ-{}", &id[id.len() - 8..]))),
@@ -747,6 +915,7 @@ fn new_case(id: &str, state: &str) -> Row {
             t(&serde_json::to_string(&regdesk_domain::lifecycle::CaseFacts::default()).unwrap()),
         ),
         ("facts_format", Cell::Int(1)),
+        ("office_code", office.map_or(Cell::Null, t)),
     ];
     cols.into_iter()
         .map(|(n, v)| Column {

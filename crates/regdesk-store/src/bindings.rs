@@ -71,7 +71,7 @@ pub fn typescript() -> String {
         crate::RevokeInput, crate::ResubmitInput, crate::WithdrawInput, crate::DuplicateView, crate::ReviewRecordView,
         crate::BatchCasesInput, crate::BatchSignatureInput, crate::BatchSigningView, crate::BatchSignerView,
         crate::BatchSignerCaseView, crate::BatchSigningSettingInput,
-        regdesk_domain::office::SubordinateOfficeInput, crate::OfficeCounts, crate::OfficeNode,
+        regdesk_domain::office::SubordinateOfficeInput, regdesk_domain::office::TransferCaseInput, crate::OfficeCounts, crate::OfficeNode,
         crate::CalendarYearView, crate::LoadCalendarInput, crate::LoadedYear,
         crate::backup::BackupSettingsView, crate::backup::BackupSettingsInput, crate::backup::BackupTrigger,
         crate::backup::BackupRecord, crate::backup::GenerationView, crate::backup::BackupStatus,

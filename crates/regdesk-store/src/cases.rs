@@ -453,10 +453,13 @@ impl Store {
         let id = uuid_v7(now).to_string();
         let serial = self.next_serial(tx)?;
         let applicant = Self::applicant_name(tx, applicant_id, draft)?;
+        // A station of a subordinate office opens its cases under that office.
+        let office = crate::scope::own_office(tx)?;
         tx.execute(
             "INSERT INTO cases (id, serial, title, category, state, applicant_name, created_at, version,
-                                updated_at, applicant_id, draft, facts, created_by, draft_format, facts_format)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                updated_at, applicant_id, draft, facts, created_by, draft_format, facts_format,
+                                office_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 id,
                 serial,
@@ -470,7 +473,8 @@ impl Store {
                 serde_json::to_string(&CaseFacts::default()).map_err(corrupt)?,
                 clerk_id,
                 DRAFT_FORMAT,
-                FACTS_FORMAT
+                FACTS_FORMAT,
+                office
             ],
         )?;
         let row = load(tx, &id)?;

@@ -62,6 +62,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "026_registration_counts",
         include_str!("migrations/026_registration_counts.sql"),
     ),
+    ("027_station_office", include_str!("migrations/027_station_office.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

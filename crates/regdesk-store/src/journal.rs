@@ -138,6 +138,7 @@ pub const COMMANDS: &[&str] = &[
     "sync_leases",
     "sync_rejected",
     "sync_snapshot",
+    "transfer_case",
     "unlock",
     "update_applicant",
     "update_backup_settings",
@@ -230,6 +231,12 @@ impl Store {
         // The first entry of a new database records every row (the station row made on open).
         let all = recording == Recording::All || seq == 1;
         let recorded = crate::rows::record(tx, &self.audited, seq, all, !meta.no_effects)?;
+        // An enrolled station changes only its own office's cases (a pulled entry is the record's word).
+        if meta.pulled.is_none() && !meta.local_only {
+            if let Some(effects) = recorded.effects.as_deref().filter(|e| *e != "[]") {
+                crate::scope::check_local(tx, command, effects)?;
+            }
+        }
         let id = uuid_v7(now).to_string();
         let payload = serde_json::to_string(&change.payload).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
         let (entity, format, origin, origin_station, office_seq) = match &meta.pulled {

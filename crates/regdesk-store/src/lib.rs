@@ -35,6 +35,7 @@ mod queues;
 mod register;
 mod review;
 mod rows;
+mod scope;
 mod session;
 mod settings;
 mod signing;

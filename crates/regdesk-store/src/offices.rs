@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use regdesk_domain::office::SubordinateOfficeInput;
+use regdesk_domain::office::{SubordinateOfficeInput, TransferCaseInput};
 use regdesk_domain::queue::{queue_of, Queue};
 use regdesk_domain::staff::{require, Desk, Permission};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::cases::CaseDetail;
 use crate::codes::from_code;
 use crate::error::{Result, StoreError};
 use crate::journal::Change;
@@ -184,5 +185,88 @@ impl Store {
             ))
         })?;
         self.office_tree(session)
+    }
+
+    /// 案件移交（管理员）：把案件移交到机构树中的另一机构（本机构或下级机构），附原因。
+    /// On an enrolled station the case must be one its scope sees; the case
+    /// then leaves the view of the old office's stations and reaches the new
+    /// office's (the server re-decides it and sends the case's rows along).
+    pub fn transfer_case(&self, session: &Session, input: &TransferCaseInput) -> Result<CaseDetail> {
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
+        let (to, reason) = input.validate().map_err(StoreError::Invalid)?;
+        self.run(Some(admin.id()), regdesk_domain::admission::TRANSFER_CASE, |tx, now| {
+            let row = crate::cases::at_version(tx, &input.case_id, input.version)?;
+            let (own, own_name): (String, String) =
+                tx.query_row("SELECT office_code, name FROM office WHERE id = 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            let from: String = tx
+                .query_row("SELECT COALESCE(office_code, '') FROM cases WHERE id = ?1", [&row.id], |r| {
+                    r.get(0)
+                })?;
+            let from = if from == own { String::new() } else { from };
+            let target = if to == own { None } else { Some(to.clone()) };
+            let name_of = |code: &str| -> Result<Option<String>> {
+                if code.is_empty() || code == own {
+                    return Ok(Some(own_name.clone()));
+                }
+                Ok(tx
+                    .query_row("SELECT name FROM office_tree WHERE code = ?1", [code], |r| r.get(0))
+                    .optional()?)
+            };
+            let Some(to_name) = name_of(&to)? else {
+                return Err(regdesk_domain::FieldError::new(
+                    "office_code",
+                    "unknown",
+                    format!("机构 {to} 不在机构树中：请选择本机构（{own}）或已添加的下级机构"),
+                )
+                .into());
+            };
+            if target.as_deref().unwrap_or("") == from {
+                return Err(regdesk_domain::FieldError::new(
+                    "office_code",
+                    "same",
+                    format!("案件 {} 已属于{to_name}（{to}）：请选择另一个机构", row.serial),
+                )
+                .into());
+            }
+            if let Some(scope) = crate::scope::station_scope(tx)? {
+                if !scope.sees(&from) {
+                    return Err(StoreError::Refused {
+                        code: "out_of_scope".into(),
+                        message: format!(
+                            "案件 {} 属于{}，不在本工作站（{}）的范围内，不能由本工作站移交：请由该机构或其上级机构的管理员办理",
+                            row.serial,
+                            scope.label(&from),
+                            scope.label(&scope.own)
+                        ),
+                    });
+                }
+            }
+            let version = row.version + 1;
+            tx.execute(
+                "UPDATE cases SET office_code = ?2, version = ?3, updated_at = ?4 WHERE id = ?1",
+                params![row.id, target, version, now],
+            )?;
+            let from_code = if from.is_empty() { own.clone() } else { from.clone() };
+            Ok((
+                Change {
+                    entity: "case",
+                    entity_id: row.id.clone(),
+                    version,
+                    payload: json!({
+                        "serial": row.serial, "from_office": from_code, "office_code": to,
+                        "office_name": to_name, "reason": reason,
+                    }),
+                },
+                row.id.clone(),
+            ))
+        })
+        .and_then(|id| Ok(crate::cases::detail(crate::cases::load(&self.conn(), &id)?)))
     }
 }

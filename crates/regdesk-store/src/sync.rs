@@ -210,6 +210,7 @@ pub fn command_words(command: &str) -> &str {
         "withdraw" => "撤回申请",
         "expire_correction" => "补正期满",
         "revoke_registration" => "撤销登记",
+        "transfer_case" => "移交案件",
         "print_certificates" => "打印证书",
         "void_certificate_sheet" => "作废证书纸",
         "prepare_shipments" => "准备邮寄",
@@ -414,7 +415,7 @@ fn enrolment_row(conn: &Connection) -> Result<Option<(Enrolment, i64)>> {
     Ok(conn
         .query_row(
             "SELECT server_url, station_name, office_id, office_code, office_name, ca_der, ca_fingerprint,
-                    credential, enrolled_at, since_seq FROM sync_enrolment WHERE id = 1",
+                    credential, enrolled_at, since_seq, station_office FROM sync_enrolment WHERE id = 1",
             [],
             |r| {
                 Ok((
@@ -430,6 +431,7 @@ fn enrolment_row(conn: &Connection) -> Result<Option<(Enrolment, i64)>> {
                         ca_fingerprint: r.get(6)?,
                         credential: r.get(7)?,
                         enrolled_at: r.get(8)?,
+                        station_office: r.get(10)?,
                     },
                     r.get(9)?,
                 ))
@@ -635,8 +637,8 @@ impl Store {
             )?;
             tx.execute(
                 "INSERT INTO sync_enrolment (id, server_url, station_name, office_id, office_code, office_name, ca_der,
-                     ca_fingerprint, credential, enrolled_at, since_seq)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     ca_fingerprint, credential, enrolled_at, since_seq, station_office)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     e.server_url,
                     e.station_name,
@@ -647,7 +649,8 @@ impl Store {
                     e.ca_fingerprint,
                     e.credential,
                     e.enrolled_at,
-                    since
+                    since,
+                    e.station_office
                 ],
             )?;
             let change = Change {
@@ -658,6 +661,7 @@ impl Store {
                 payload: serde_json::json!({
                     "server_url": e.server_url, "station_name": e.station_name,
                     "office_code": e.office.code, "ca_fingerprint": e.ca_fingerprint,
+                    "station_office": e.station_office,
                 }),
             };
             Ok((change, ()))
@@ -1122,9 +1126,13 @@ impl Store {
     /// over the digest of every row of the shared tables as they stand now
     /// (computed afresh, not read from `audit_rows`, whose digest of a row
     /// recorded before a migration added a column covers the older columns
-    /// only); equal to the server's when both hold the same rows.
+    /// only); equal to the server's when both hold the same rows. On a
+    /// station of a subordinate office, over the rows its scope sees (the
+    /// server's hash for that station is over the same rows): the rows of a
+    /// case transferred to an office outside it are left out.
     pub fn state_hash(&self) -> Result<String> {
         let rows = self.shared_rows()?;
+        let rows = crate::scope::within(&self.conn(), rows)?;
         let digests: Vec<String> = rows
             .iter()
             .map(|r| regdesk_sync::row_digest(&r.table, &r.key, &r.row))

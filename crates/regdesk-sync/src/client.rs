@@ -380,6 +380,7 @@ impl SyncClient {
             ca_der,
             credential: reply.credential,
             enrolled_at: Utc::now(),
+            station_office: reply.office_code,
         })
     }
 
@@ -718,6 +719,7 @@ mod tests {
                             credential: "s1.secret".into(),
                             office: office(),
                             ca_fingerprint: ca_fp,
+                            office_code: None,
                         })
                     }
                 }),

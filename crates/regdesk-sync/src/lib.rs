@@ -19,6 +19,7 @@
 pub mod client;
 pub mod protocol;
 pub mod run;
+pub mod scope;
 pub mod station;
 #[cfg(test)]
 mod testkit;

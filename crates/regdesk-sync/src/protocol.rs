@@ -147,6 +147,11 @@ pub struct EnrolReply {
     pub office: OfficeInfo,
     /// SHA-256 of the office CA certificate (DER), as [`crate::fingerprint`] writes it.
     pub ca_fingerprint: String,
+    /// The office of the office tree the station belongs to (`None`: the top
+    /// office). The station sees its cases and those of every office under
+    /// it, and changes only its own office's cases (docs/SYNC.md, "Scope").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_code: Option<String>,
 }
 
 /// One column's value, typed as SQLite stores it.

@@ -21,6 +21,11 @@ pub struct Enrolment {
     /// The station's bearer credential.
     pub credential: String,
     pub enrolled_at: DateTime<Utc>,
+    /// The office of the office tree the station belongs to (`None`: the top
+    /// office): it changes only that office's cases and sees those of every
+    /// office under it too (`crate::scope`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station_office: Option<String>,
 }
 
 /// What one round of sync did, for the sync screen and `regdesk sync --json`.

@@ -77,6 +77,7 @@ impl Pki {
             ca_fingerprint: self.ca_fingerprint(),
             credential: "s1.secret".into(),
             enrolled_at: chrono::Utc::now(),
+            station_office: None,
         }
     }
 }

@@ -92,6 +92,14 @@ pub async fn revoke_registration(state: State<'_, AppState>, input: RevokeInput)
 }
 
 #[tauri::command]
+pub async fn transfer_case(
+    state: State<'_, AppState>,
+    input: regdesk_domain::office::TransferCaseInput,
+) -> Res<CaseDetail> {
+    state.with(|st, s| st.transfer_case(s, &input))
+}
+
+#[tauri::command]
 pub async fn change_payment_method(state: State<'_, AppState>, input: ChangeMethodInput) -> Res<CaseDetail> {
     state.with(|st, s| st.change_payment_method(s, &input))
 }

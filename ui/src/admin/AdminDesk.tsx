@@ -12,6 +12,7 @@ import { dt } from '../certificates/deliveryTexts';
 import { MethodTab } from './MethodTab';
 import { OfficeTreeTab } from './OfficeTreeTab';
 import { RevokeTab } from './RevokeTab';
+import { TransferTab } from './TransferTab';
 import { RegisterTab } from '../intake/RegisterTab';
 import { itx } from '../intake/texts';
 import { SettingsTab } from './SettingsTab';
@@ -69,6 +70,11 @@ export function AdminDesk({
             key: 'revoke',
             label: <span data-testid="admin-tab-revoke">{t('admin.tab.revoke')}</span>,
             children: <RevokeTab />,
+          },
+          {
+            key: 'transfer',
+            label: <span data-testid="admin-tab-transfer">{t('admin.tab.transfer')}</span>,
+            children: <TransferTab />,
           },
           {
             key: 'register',

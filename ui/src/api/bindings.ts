@@ -988,6 +988,16 @@ export type SubordinateOfficeInput = { code: string, name: string,
  */
 parent_code: string, };
 
+export type TransferCaseInput = { case_id: string, version: number, 
+/**
+ * 移交到的机构代码：本机构或机构树中的下级机构
+ */
+office_code: string, 
+/**
+ * 移交原因
+ */
+reason: string, };
+
 export type OfficeCounts = { 
 /**
  * 受理中（待提交、待签章）

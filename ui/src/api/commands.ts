@@ -95,6 +95,7 @@ export const CHANGE_COMMANDS = [
   'add_subordinate_office',
   'load_calendar',
   'revoke_registration',
+  'transfer_case',
   'change_payment_method',
   'update_backup_settings',
   'run_backup',

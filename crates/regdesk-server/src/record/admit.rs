@@ -12,6 +12,7 @@ use serde_json::Value;
 use tokio_postgres::Transaction;
 
 use super::rows::{self, describe, text, Current};
+use super::scope::{self, case_of, held_offices, office_of, StationScope, Tags};
 use super::stmts::{Stmts, S};
 use super::{corrupt, leases, numbers, RecordError};
 
@@ -75,6 +76,7 @@ pub(crate) async fn decide(
     outer: &mut Transaction<'_>,
     stmts: &Stmts,
     batch: &mut Batch,
+    scope: &StationScope,
     mut entry: Entry,
 ) -> Result<Verdict, RecordError> {
     // The entry's own savepoint: all of it or nothing, whatever the batch does.
@@ -170,7 +172,10 @@ pub(crate) async fn decide(
         .collect();
 
     let now = Utc::now();
-    let mut outcome = check(&tx, &entry, &touched, &known, staff_row).await?;
+    let mut outcome = check(&tx, &entry, &touched, &known, staff_row, scope).await?;
+    if outcome.is_ok() && entry.command == admission::TRANSFER_CASE {
+        restate_transferred(&tx, &mut entry).await?;
+    }
     if outcome.is_ok() && numbers::may_number(&entry) {
         // Numbering has its own savepoint: a case of the entry that cannot be
         // numbered takes back the serials taken for the ones before it.
@@ -224,6 +229,12 @@ pub(crate) async fn decide(
     };
     let accepted = matches!(verdict, Verdict::Accepted { .. });
     let kept = serde_json::to_value(&verdict).map_err(corrupt)?;
+    // The offices the entry touches, read before its rows are written.
+    let tags = if accepted {
+        scope::tag(&tx, &entry.effects).await?
+    } else {
+        Tags::default()
+    };
     // Every write of the entry goes to the database together.
     tokio::try_join!(
         async {
@@ -234,7 +245,7 @@ pub(crate) async fn decide(
         },
         async {
             if accepted {
-                record_entry(&tx, stmts, &batch.office_id, seq, &entry).await?;
+                record_entry(&tx, stmts, &batch.office_id, seq, &entry, &tags).await?;
             }
             Ok(())
         },
@@ -268,8 +279,10 @@ pub(crate) async fn record_entry(
     office_id: &str,
     seq: i64,
     entry: &Entry,
+    tags: &Tags,
 ) -> Result<(), RecordError> {
     let effects = serde_json::to_value(&entry.effects).map_err(corrupt)?;
+    let effect_offices = serde_json::to_value(&tags.per_effect).map_err(corrupt)?;
     let blobs = serde_json::to_value(&entry.blobs).map_err(corrupt)?;
     let note = format!("{office_id}:{seq}");
     tokio::try_join!(
@@ -292,6 +305,9 @@ pub(crate) async fn record_entry(
                     &entry.payload_format,
                     &effects,
                     &blobs,
+                    &tags.offices,
+                    &tags.everyone,
+                    &effect_offices,
                 ],
             )
             .await
@@ -309,6 +325,7 @@ async fn check(
     touched: &Touched,
     known: &Known,
     staff_row: Option<Current>,
+    scope: &StationScope,
 ) -> Result<Result<(), Rejection>, RecordError> {
     let Some(rule) = admission::admission(&entry.command) else {
         return Ok(Err(reject(
@@ -356,25 +373,9 @@ async fn check(
         }
     }
     let staff_id = entry.staff_id.clone().unwrap_or_default();
-    // A case of a subordinate office (shown in the office tree) is that office's to decide.
-    let cases_touched = touched.iter().any(|(t, _, c)| t == "cases" && c.is_some());
-    if cases_touched {
-        let office = rows::all(tx, "office").await?;
-        let own = office.first().and_then(|r| text(r, "office_code")).unwrap_or("");
-        for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
-            let Some(current) = current.as_ref().filter(|_| e.table == "cases") else {
-                continue;
-            };
-            if let Some(theirs) = text(&current.row, "office_code").filter(|c| !c.is_empty() && *c != own) {
-                return Ok(Err(reject(
-                    RejectCode::OutOfScope,
-                    format!(
-                        "{}属于下级机构（{theirs}），由该机构办理，本机构的工作站不能更改：如需更改请联系该机构",
-                        describe("cases", &e.key, Some(&current.row))
-                    ),
-                )));
-            }
-        }
+    // Scope: a station changes only its own office's cases; a transfer moves a case it sees.
+    if let Some(r) = in_scope(tx, entry, touched, scope).await? {
+        return Ok(Err(r));
     }
     // Case state changes the command may make, and four eyes.
     for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
@@ -796,4 +797,155 @@ async fn four_eyes_review(
         }
     }
     Ok(None)
+}
+
+/// Scope: a station changes only its own office's cases and the rows that
+/// belong to them (a new case only under its own office's code); a transfer
+/// moves a case of an office the station sees to an office of the tree.
+async fn in_scope(
+    tx: &Transaction<'_>,
+    entry: &Entry,
+    touched: &Touched,
+    scope: &StationScope,
+) -> Result<Option<Rejection>, RecordError> {
+    let cases: Vec<Option<String>> = entry
+        .effects
+        .iter()
+        .zip(touched)
+        .map(|(e, (_, _, current))| {
+            let row = e.after.as_deref().or(current.as_ref().map(|c| c.row.as_slice()));
+            case_of(&e.table, &e.key, row)
+        })
+        .collect();
+    if cases.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let mut ids: Vec<&str> = cases.iter().flatten().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let held = held_offices(tx, &ids).await?;
+    let mut after: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (e, c) in entry.effects.iter().zip(&cases) {
+        if let (true, Some(c), Some(row)) = (e.table == "cases", c, &e.after) {
+            after.insert(c.as_str(), office_of(row));
+        }
+    }
+    let tree = &scope.tree;
+    let transfer = entry.command == admission::TRANSFER_CASE;
+    for ((e, (_, _, current)), c) in entry.effects.iter().zip(touched).zip(&cases) {
+        let Some(c) = c else { continue };
+        let (before, later) = if e.table == "cases" {
+            (
+                current.as_ref().map(|cur| office_of(&cur.row)),
+                e.after.as_deref().map(office_of),
+            )
+        } else {
+            (held.get(c.as_str()).cloned(), after.get(c.as_str()).cloned())
+        };
+        let name = describe(
+            &e.table,
+            &e.key,
+            e.after.as_deref().or(current.as_ref().map(|cur| cur.row.as_slice())),
+        );
+        if transfer {
+            if let Some(b) = before.as_deref().filter(|b| !scope.sees(b)) {
+                return Ok(Some(reject(
+                    RejectCode::OutOfScope,
+                    format!(
+                        "{name}属于{}，不在本工作站（{}）所见的范围内，不能由本工作站移交：请由该机构或其上级机构的管理员办理",
+                        tree.label(b),
+                        tree.label(&scope.own)
+                    ),
+                )));
+            }
+            let changed: Vec<&str> = match (current, &e.after) {
+                (Some(cur), Some(row)) if e.table == "cases" => row
+                    .iter()
+                    .filter(|col| cur.row.iter().find(|o| o.name == col.name).map(|o| &o.value) != Some(&col.value))
+                    .map(|col| col.name.as_str())
+                    .filter(|n| !admission::TRANSFER_COLUMNS.contains(n))
+                    .collect(),
+                _ => vec![e.table.as_str()],
+            };
+            if !changed.is_empty() {
+                return Ok(Some(reject(
+                    RejectCode::NotPermitted,
+                    format!(
+                        "移交案件只能改变{name}所属的机构，这条记录却还改动了{}：服务器不接收",
+                        changed.join("、")
+                    ),
+                )));
+            }
+            if let Some(l) = later.as_deref().filter(|l| !tree.knows(l)) {
+                return Ok(Some(reject(
+                    RejectCode::OutOfScope,
+                    format!("{name}要移交到的机构 {l} 不在机构树中：请先在机构树中添加该机构，或选择已有的机构"),
+                )));
+            }
+            continue;
+        }
+        for office in [before.as_deref(), later.as_deref()].into_iter().flatten() {
+            if tree.norm(office) == scope.own {
+                continue;
+            }
+            let reason = if e.table == "cases" && current.is_none() {
+                format!(
+                    "新建的{name}登记在{}名下，而本工作站属于{}：工作站只能为本机构新建案件，服务器不接收",
+                    tree.label(office),
+                    tree.label(&scope.own)
+                )
+            } else if scope.sees(office) {
+                format!(
+                    "{name}属于{}，本工作站属于{}，对该机构的案件只能查看，不能更改：请由该机构办理，或由管理员把案件移交到本机构",
+                    tree.label(office),
+                    tree.label(&scope.own)
+                )
+            } else {
+                format!(
+                    "{name}属于{}，不在本工作站（{}）的范围内，服务器不接收：请由该机构办理",
+                    tree.label(office),
+                    tree.label(&scope.own)
+                )
+            };
+            return Ok(Some(reject(RejectCode::OutOfScope, reason)));
+        }
+    }
+    Ok(None)
+}
+
+/// A transferred case's rows go with it: every row of the record that belongs
+/// to the case is appended to the entry as it stands, so the stations of the
+/// new office receive them (the `cases` row is the entry's own).
+async fn restate_transferred(tx: &Transaction<'_>, entry: &mut Entry) -> Result<(), RecordError> {
+    let mut moved: Vec<String> = entry
+        .effects
+        .iter()
+        .filter(|e| e.table == "cases" && e.after.is_some())
+        .filter_map(|e| case_of(&e.table, &e.key, e.after.as_deref()))
+        .collect();
+    moved.dedup();
+    for case_id in moved {
+        let rows = tx
+            .query(
+                "SELECT tbl, key, row, digest FROM record_rows
+                  WHERE case_id = $1 AND tbl <> 'cases' ORDER BY tbl COLLATE \"C\", key COLLATE \"C\"",
+                &[&case_id],
+            )
+            .await?;
+        for r in rows {
+            let table: String = r.get(0);
+            let key: String = r.get(1);
+            if entry.effects.iter().any(|e| e.table == table && e.key == key) {
+                continue;
+            }
+            let row = rows::parse_row(&table, r.get(2))?;
+            entry.effects.push(RowEffect {
+                table,
+                key,
+                before: Some(r.get(3)),
+                after: Some(row),
+            });
+        }
+    }
+    Ok(())
 }

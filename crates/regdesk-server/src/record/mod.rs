@@ -21,6 +21,7 @@ mod admit;
 pub mod leases;
 mod numbers;
 mod rows;
+mod scope;
 mod snapshot;
 mod stmts;
 mod waker;
@@ -176,6 +177,8 @@ pub async fn push(
             .await?;
     }
     let stmts = stmts::Stmts::cached(&client).await?;
+    // The station's office and what it sees, by the record's office tree as it stands.
+    let scope = scope::StationScope::read(&**client, auth.office_code.as_deref()).await?;
     let mut verdicts = Vec::with_capacity(req.entries.len());
     let mut entries = req.entries.into_iter().peekable();
     // Entries are decided in chunks, each one transaction that commits once
@@ -216,7 +219,7 @@ pub async fn push(
                     reason: format!("附件尚未上传完成（{sha}）：上传完成后自动重新发送"),
                 }
             } else {
-                match admit::decide(&mut tx, &stmts, &mut batch, entry).await {
+                match admit::decide(&mut tx, &stmts, &mut batch, &scope, entry).await {
                     Ok(v) => v,
                     Err(e) => {
                         tracing::warn!(station = %auth.station_id, entry = %id, error = %e, "entry not decided now");
@@ -273,6 +276,14 @@ fn not_now(e: &RecordError) -> Verdict {
     }
 }
 
+/// The top office's code and the codes of the office tree, as the record holds them.
+pub async fn office_tree(client: &impl tokio_postgres::GenericClient) -> Result<(String, Vec<String>), RecordError> {
+    let tree = scope::Tree::read(client).await?;
+    let mut codes: Vec<String> = tree.offices.into_keys().collect();
+    codes.sort();
+    Ok((tree.top_code, codes))
+}
+
 /// The heads of the asking station's audit chain the record kept, by place.
 pub async fn chain(pool: &Pool, auth: &StationAuth) -> Result<ChainReply, RecordError> {
     let client = pool.get().await?;
@@ -309,12 +320,18 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
         .await?
         .map_or(req.cursor, |s| s.max(req.cursor));
     let limit = i64::from(req.limit.clamp(1, MAX_PULL));
+    let seen = {
+        let client = pool.get().await?;
+        scope::StationScope::read(&**client, auth.office_code.as_deref())
+            .await?
+            .sees
+    };
     let wait = std::time::Duration::from_millis(u64::from(req.wait_ms.min(MAX_WAIT_MS)));
     let deadline = tokio::time::Instant::now() + wait;
     // Subscribed before the first read: a commit between the read and the wait still wakes it.
     let mut woken = waker.subscribe();
     loop {
-        let page = read_page(pool, &auth.office_id, start, limit).await?;
+        let page = read_page(pool, &auth.office_id, start, limit, seen.as_deref()).await?;
         let now = tokio::time::Instant::now();
         if !page.entries.is_empty() || now >= deadline {
             return Ok(page);
@@ -340,21 +357,40 @@ async fn adopted_from(pool: &Pool, station_id: &str) -> Result<Option<i64>, Reco
     Ok(row.map(|r| r.get(0)))
 }
 
-async fn read_page(pool: &Pool, office_id: &str, cursor: i64, limit: i64) -> Result<PullReply, RecordError> {
+/// A page of the entries after `cursor` a station seeing `seen` (`None`:
+/// every office) receives, each with only the effects it sees.
+async fn read_page(
+    pool: &Pool,
+    office_id: &str,
+    cursor: i64,
+    limit: i64,
+    seen: Option<&[String]>,
+) -> Result<PullReply, RecordError> {
     let client = pool.get().await?;
     let rows = client
         .query(
             "SELECT office_seq, id, station_id, station_seq, staff_id, at, command, entity, entity_id,
-                    entity_version, payload, payload_format, effects, blobs
-             FROM record_entries WHERE office_id = $1 AND office_seq > $2 ORDER BY office_seq LIMIT $3",
-            &[&office_id, &cursor, &(limit + 1)],
+                    entity_version, payload, payload_format, effects, blobs, effect_offices
+             FROM record_entries WHERE office_id = $1 AND office_seq > $2
+                  AND ($4::text[] IS NULL OR everyone OR offices && $4::text[])
+             ORDER BY office_seq LIMIT $3",
+            &[&office_id, &cursor, &(limit + 1), &seen],
         )
         .await?;
     let more = rows.len() as i64 > limit;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows.iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
-        let effects: Vec<RowEffect> =
+        let mut effects: Vec<RowEffect> =
             serde_json::from_value(r.get::<_, Value>(12)).map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?;
+        if let (Some(seen), Some(offices)) = (seen, r.get::<_, Option<Value>>(14)) {
+            let offices: Vec<Vec<String>> =
+                serde_json::from_value(offices).map_err(|e| corrupt(format!("记录的所属机构无法读取：{e}")))?;
+            if offices.len() != effects.len() {
+                return Err(corrupt("记录的所属机构与行变化的条数不一致"));
+            }
+            let mut each = offices.iter();
+            effects.retain(|_| each.next().is_some_and(|o| scope::visible(o, seen)));
+        }
         let blobs: Vec<String> = serde_json::from_value(r.get::<_, Value>(13))
             .map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?;
         entries.push(PulledEntry {
@@ -392,7 +428,8 @@ async fn read_page(pool: &Pool, office_id: &str, cursor: i64, limit: i64) -> Res
 }
 
 /// The record's cursor, row count and state hash (over every row of the
-/// record, as `regdesk_sync::state_hash` computes it), read at one moment.
+/// record the station sees — every row for a station of the top office —,
+/// as `regdesk_sync::state_hash` computes it), read at one moment.
 pub async fn state(pool: &Pool, auth: &StationAuth) -> Result<StateReply, RecordError> {
     let mut client = pool.get().await?;
     let tx = client
@@ -409,7 +446,15 @@ pub async fn state(pool: &Pool, auth: &StationAuth) -> Result<StateReply, Record
         .await?
         .ok_or(RecordError::NoOffice)?
         .get(0);
-    let rows = tx.query("SELECT tbl, key, digest FROM record_rows", &[]).await?;
+    let seen = scope::StationScope::read(&*tx, auth.office_code.as_deref()).await?.sees;
+    let rows = tx
+        .query(
+            "SELECT r.tbl, r.key, r.digest FROM record_rows r
+               LEFT JOIN record_case_office o ON o.case_id = r.case_id
+              WHERE $1::text[] IS NULL OR r.case_id IS NULL OR o.office = ANY($1::text[])",
+            &[&seen],
+        )
+        .await?;
     let triples: Vec<(String, String, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
     tx.commit().await?;
     let state_hash = regdesk_sync::state_hash(triples.iter().map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())));
@@ -491,6 +536,7 @@ async fn seed(
                 after: Some(row.clone()),
             })
             .collect();
+        let tags = scope::tag(tx, &effects).await?;
         rows::apply(tx, &stmts, &effects, seq).await?;
         let mut chunk_payload = payload.clone();
         if let Some(map) = chunk_payload.as_object_mut() {
@@ -511,7 +557,7 @@ async fn seed(
             effects,
             blobs: Vec::new(),
         };
-        admit::record_entry(tx, &stmts, office_id, seq, &entry).await?;
+        admit::record_entry(tx, &stmts, office_id, seq, &entry, &tags).await?;
         batch.cursor = seq;
         batch.moved = true;
     }

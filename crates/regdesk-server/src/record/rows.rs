@@ -84,6 +84,9 @@ pub(crate) async fn apply(
         table: String,
         key: String,
         row: Option<(Value, String, Value)>,
+        case_id: Option<String>,
+        /// A case's office (`cases` rows only).
+        office: Option<String>,
     }
     let mut writes = Vec::with_capacity(effects.len());
     for e in effects {
@@ -97,10 +100,20 @@ pub(crate) async fn apply(
             }
             None => None,
         };
+        let case_id = e
+            .after
+            .as_deref()
+            .and_then(|r| super::scope::case_of(&e.table, &e.key, Some(r)));
+        let office = match (&e.after, e.table == "cases") {
+            (Some(r), true) => Some(super::scope::office_of(r)),
+            _ => None,
+        };
         writes.push(Write {
             table: e.table.clone(),
             key: e.key.clone(),
             row,
+            case_id,
+            office,
         });
     }
     type Pending<'a> =
@@ -111,9 +124,17 @@ pub(crate) async fn apply(
         match &w.row {
             Some((value, digest, names)) => {
                 pending.push(Box::pin(async move {
-                    tx.execute(stmts.get(S::UpsertRow), &[&w.table, &w.key, value, digest, &office_seq])
-                        .await
+                    tx.execute(
+                        stmts.get(S::UpsertRow),
+                        &[&w.table, &w.key, value, digest, &office_seq, &w.case_id],
+                    )
+                    .await
                 }));
+                if let (Some(case_id), Some(office)) = (&w.case_id, &w.office) {
+                    pending.push(Box::pin(async move {
+                        tx.execute(stmts.get(S::UpsertCaseOffice), &[case_id, office]).await
+                    }));
+                }
                 if !learnt.contains(&w.table.as_str()) {
                     learnt.push(&w.table);
                     pending.push(Box::pin(async move {

@@ -28,8 +28,9 @@ pub async fn snapshot(pool: &Pool, auth: &StationAuth, req: SnapshotRequest) -> 
     };
     let head = client
         .query_opt(
-            "SELECT cursor, total_rows, total_bytes FROM record_snapshots WHERE id = $1 AND office_id = $2",
-            &[&id, &auth.office_id],
+            "SELECT cursor, total_rows, total_bytes FROM record_snapshots
+              WHERE id = $1 AND office_id = $2 AND (station_id IS NULL OR station_id = $3)",
+            &[&id, &auth.office_id, &auth.station_id],
         )
         .await?
         .ok_or_else(|| RecordError::SnapshotGone(id.to_string()))?;
@@ -112,10 +113,17 @@ async fn start(client: &mut deadpool_postgres::Client, auth: &StationAuth) -> Re
         .ok_or(RecordError::NoOffice)?
         .get(0);
     let id = Uuid::now_v7();
+    // The rows the station sees: every row but those of cases outside its scope.
+    let seen = super::scope::StationScope::read(&*tx, auth.office_code.as_deref())
+        .await?
+        .sees;
     let copied = tx
         .execute(
-            "INSERT INTO record_snapshot_rows (snapshot_id, tbl, key, row) SELECT $1, tbl, key, row FROM record_rows",
-            &[&id],
+            "INSERT INTO record_snapshot_rows (snapshot_id, tbl, key, row)
+             SELECT $1, r.tbl, r.key, r.row FROM record_rows r
+               LEFT JOIN record_case_office o ON o.case_id = r.case_id
+              WHERE $2::text[] IS NULL OR r.case_id IS NULL OR o.office = ANY($2::text[])",
+            &[&id, &seen],
         )
         .await?;
     let bytes: i64 = tx
@@ -127,8 +135,9 @@ async fn start(client: &mut deadpool_postgres::Client, auth: &StationAuth) -> Re
         .get(0);
     let total = i64::try_from(copied).unwrap_or(i64::MAX);
     tx.execute(
-        "INSERT INTO record_snapshots (id, office_id, cursor, total_rows, total_bytes) VALUES ($1, $2, $3, $4, $5)",
-        &[&id, &auth.office_id, &cursor, &total, &bytes],
+        "INSERT INTO record_snapshots (id, office_id, cursor, total_rows, total_bytes, station_id)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&id, &auth.office_id, &cursor, &total, &bytes, &auth.station_id],
     )
     .await?;
     tx.commit().await?;

@@ -21,28 +21,32 @@ pub(crate) enum S {
     UpsertProgress,
     LockCursor,
     MoveCursor,
+    UpsertCaseOffice,
 }
 
-const SQL: [&str; 14] = [
+const SQL: [&str; 15] = [
     "SELECT verdict FROM record_verdicts WHERE id = $1",
     "SELECT id FROM record_verdicts WHERE station_id = $1 AND station_seq = $2",
     "SELECT last_seq FROM record_station_progress WHERE station_id = $1 FOR UPDATE",
     "SELECT row, digest FROM record_rows WHERE tbl = $1 AND key = $2 FOR UPDATE",
     "SELECT columns FROM record_tables WHERE tbl = $1",
-    "INSERT INTO record_rows (tbl, key, row, digest, office_seq) VALUES ($1, $2, $3, $4, $5)
+    "INSERT INTO record_rows (tbl, key, row, digest, office_seq, case_id) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, digest = EXCLUDED.digest,
-         office_seq = EXCLUDED.office_seq",
+         office_seq = EXCLUDED.office_seq, case_id = EXCLUDED.case_id",
     "DELETE FROM record_rows WHERE tbl = $1 AND key = $2",
     "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO NOTHING",
     "INSERT INTO record_entries (id, office_id, office_seq, station_id, station_seq, staff_id, at, command,
-         entity, entity_id, entity_version, payload, payload_format, effects, blobs)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         entity, entity_id, entity_version, payload, payload_format, effects, blobs, offices, everyone,
+         effect_offices)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     "SELECT pg_notify($1, $2)",
     "INSERT INTO record_verdicts (id, station_id, station_seq, verdict) VALUES ($1, $2, $3, $4)",
     "INSERT INTO record_station_progress (station_id, last_seq) VALUES ($1, $2)
      ON CONFLICT (station_id) DO UPDATE SET last_seq = EXCLUDED.last_seq",
     "SELECT last_seq FROM record_cursor WHERE office_id = $1 FOR UPDATE",
     "UPDATE record_cursor SET last_seq = $2 WHERE office_id = $1",
+    "INSERT INTO record_case_office (case_id, office) VALUES ($1, $2)
+     ON CONFLICT (case_id) DO UPDATE SET office = EXCLUDED.office",
 ];
 
 /// The prepared statements.

@@ -332,6 +332,7 @@ fn station(id: &str) -> StationAuth {
         station_id: id.into(),
         station_name: format!("受理窗口{id}"),
         office_id: OFFICE.into(),
+        office_code: None,
     }
 }
 
@@ -1246,4 +1247,364 @@ async fn two_instances_writing_one_blob_take_turns() {
     }
     assert!(one.is_complete(&sha) && two.is_complete(&sha));
     assert_eq!(two.read_range(&sha, 0, None).await.unwrap(), (total, data));
+}
+
+// ------------------------------------------------------------ office tree scope
+
+/// A station of `office` (`None`: the top office).
+fn station_of(id: &str, office: Option<&str>) -> StationAuth {
+    StationAuth {
+        office_code: office.map(str::to_string),
+        ..station(id)
+    }
+}
+
+async fn push_as(db: &Db, auth: &StationAuth, entries: Vec<Entry>) -> Vec<Verdict> {
+    super::push(&db.pool, &db.blobs, auth, PushRequest { entries, head: None })
+        .await
+        .unwrap()
+        .verdicts
+        .into_iter()
+        .map(|v| v.verdict)
+        .collect()
+}
+
+fn tree_row(code: &str, name: &str, parent: &str) -> (String, String, Row) {
+    (
+        "office_tree".into(),
+        key(code),
+        row(&[
+            ("code", t(code)),
+            ("name", t(name)),
+            ("parent_code", t(parent)),
+            ("added_at", t(STAMP)),
+            ("added_by", t("admin")),
+        ]),
+    )
+}
+
+/// A new draft case of `office` (with its applicant and one row of its own).
+fn new_case_of(station: &str, seq: i64, id: &str, office: &str) -> Entry {
+    let mut c = case(id, &format!("2026-K{seq:05}"), "draft", 1, &[], &[], None);
+    super::rows::set(&mut c, "office_code", t(office));
+    let log = format!("log-{id}");
+    let mut e = entry(
+        station,
+        seq,
+        "clerk",
+        "create_draft",
+        vec![
+            change(
+                "applicants",
+                &key(&format!("ap-{id}")),
+                None,
+                Some(applicant(&format!("ap-{id}"), "张三", 1)),
+            ),
+            change("cases", &key(id), None, Some(c)),
+            change(
+                "review_log",
+                &key(&log),
+                None,
+                Some(review(&log, id, "pass_first_review", "clerk", None)),
+            ),
+        ],
+    );
+    e.entity_id = id.into();
+    e
+}
+
+/// What a station holds after its first sync and every pull since: the rows,
+/// applied from a snapshot and then the pulled entries' effects, in order.
+async fn replica(db: &Db, auth: &StationAuth) -> BTreeMap<(String, String), Row> {
+    let mut rows = BTreeMap::new();
+    let mut id = None;
+    let mut after = None;
+    let cursor = loop {
+        let chunk = super::snapshot(
+            &db.pool,
+            auth,
+            SnapshotRequest {
+                snapshot_id: id.clone(),
+                after: after.clone(),
+                max_rows: 7,
+            },
+        )
+        .await
+        .unwrap();
+        for r in &chunk.rows {
+            rows.insert((r.table.clone(), r.key.clone()), r.row.clone());
+        }
+        id = Some(chunk.snapshot_id.clone());
+        after = chunk.next.clone();
+        if after.is_none() {
+            break chunk.cursor;
+        }
+    };
+    pull_into(db, auth, cursor, &mut rows).await;
+    rows
+}
+
+/// Pulls every entry after `cursor` into `rows`; returns the entries pulled.
+async fn pull_into(
+    db: &Db,
+    auth: &StationAuth,
+    mut cursor: i64,
+    rows: &mut BTreeMap<(String, String), Row>,
+) -> Vec<regdesk_sync::protocol::PulledEntry> {
+    let waker = Waker::start(db.config.clone());
+    let mut all = Vec::new();
+    loop {
+        let page = super::pull(
+            &db.pool,
+            &waker,
+            auth,
+            PullRequest {
+                cursor,
+                limit: 3,
+                wait_ms: 0,
+            },
+        )
+        .await
+        .unwrap();
+        for p in &page.entries {
+            for e in &p.entry.effects {
+                match &e.after {
+                    Some(r) => rows.insert((e.table.clone(), e.key.clone()), r.clone()),
+                    None => rows.remove(&(e.table.clone(), e.key.clone())),
+                };
+            }
+        }
+        all.extend(page.entries);
+        cursor = page.cursor;
+        if !page.more {
+            return all;
+        }
+    }
+}
+
+/// A station's state hash over the rows it holds that its scope sees
+/// (`seen`: `None` every office): rows of cases of other offices (a case
+/// transferred away) are left out, as the station's own hash leaves them out.
+fn scope_hash(rows: &BTreeMap<(String, String), Row>, seen: Option<&[&str]>) -> String {
+    let office: BTreeMap<String, String> = rows
+        .iter()
+        .filter(|((tbl, _), _)| tbl == "cases")
+        .map(|(_, r)| (text_of(r, "id").unwrap(), text_of(r, "office_code").unwrap_or_default()))
+        .collect();
+    let kept: Vec<(String, String, String)> = rows
+        .iter()
+        .filter(|((tbl, k), r)| {
+            let Some(seen) = seen else { return true };
+            match super::scope::case_of(tbl, k, Some(r)) {
+                None => true,
+                Some(c) => office.get(&c).is_some_and(|o| seen.contains(&o.as_str())),
+            }
+        })
+        .map(|((tbl, k), r)| (tbl.clone(), k.clone(), digest(tbl, k, r)))
+        .collect();
+    regdesk_sync::state_hash(kept.iter().map(|(t, k, d)| (t.as_str(), k.as_str(), d.as_str())))
+}
+
+fn has_row(entries: &[regdesk_sync::protocol::PulledEntry], table: &str, k: &str) -> bool {
+    entries
+        .iter()
+        .any(|p| p.entry.effects.iter().any(|e| e.table == table && e.key == k))
+}
+
+/// A station, what its scope sees, the rows it holds and its cursor.
+type Held<'a> = (StationAuth, Option<&'a [&'a str]>, BTreeMap<(String, String), Row>, i64);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_moves_a_case() {
+    let db = seeded().await;
+    {
+        let mut client = db.pool.get().await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        seed_rows(
+            &tx,
+            OFFICE,
+            &[
+                tree_row("330100", "杭州市版权局", "330000"),
+                tree_row("330102", "上城区受理点", "330100"),
+                tree_row("330200", "宁波市版权局", "330000"),
+            ],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let province = station_of("P", None);
+    let city = station_of("C", Some("330100"));
+    let county = station_of("K", Some("330102"));
+    let other = station_of("L", Some("330200"));
+
+    // A county point opens a case of its own office.
+    assert!(matches!(
+        push_as(&db, &county, vec![new_case_of("K", 1, "k1", "330102")]).await[0],
+        Verdict::Accepted { .. }
+    ));
+    // Another office's station cannot open a case under the county's code …
+    let (code, reason) = rejected(&push_as(&db, &other, vec![new_case_of("L", 1, "l1", "330102")]).await[0]);
+    assert_eq!(code, RejectCode::OutOfScope);
+    assert!(
+        reason.contains("上城区受理点（330102）") && reason.contains("宁波市版权局（330200）"),
+        "{reason}"
+    );
+    // … nor can the province open one under a subordinate's code.
+    let (code, _) = rejected(&push_as(&db, &province, vec![new_case_of("P", 1, "p1", "330102")]).await[0]);
+    assert_eq!(code, RejectCode::OutOfScope);
+    assert!(record_row(&db, "cases", &key("l1")).await.is_none());
+
+    // The city's supervisor station sees the county's case but may not change it.
+    let before = record_row(&db, "cases", &key("k1")).await.unwrap();
+    let mut edited = before.clone();
+    super::rows::set(&mut edited, "title", t("钱江潮"));
+    super::rows::set(&mut edited, "version", Cell::Int(2));
+    let edit = |station: &str, seq| {
+        entry(
+            station,
+            seq,
+            "clerk",
+            "save_draft",
+            vec![change("cases", &key("k1"), Some(&before), Some(edited.clone()))],
+        )
+    };
+    let (code, reason) = rejected(&push_as(&db, &city, vec![edit("C", 1)]).await[0]);
+    assert_eq!(code, RejectCode::OutOfScope);
+    assert!(reason.contains("只能查看"), "{reason}");
+    // A row belonging to the case is the case's office's too.
+    let log = review("log-c", "k1", "pass_first_review", "clerk", None);
+    let (code, _) = rejected(
+        &push_as(
+            &db,
+            &city,
+            vec![entry(
+                "C",
+                2,
+                "clerk",
+                "save_draft",
+                vec![change("review_log", &key("log-c"), None, Some(log))],
+            )],
+        )
+        .await[0],
+    );
+    assert_eq!(code, RejectCode::OutOfScope);
+
+    // Pulls: the county, the city and the province get the case; the other city only the applicant.
+    let got = |auth: StationAuth| {
+        let db = &db;
+        async move { pull_into(db, &auth, 0, &mut BTreeMap::new()).await }
+    };
+    for auth in [county.clone(), city.clone(), province.clone()] {
+        let pulled = got(auth).await;
+        assert!(has_row(&pulled, "cases", &key("k1")) && has_row(&pulled, "review_log", &key("log-k1")));
+    }
+    let pulled = got(other.clone()).await;
+    assert!(!has_row(&pulled, "cases", &key("k1")) && !has_row(&pulled, "review_log", &key("log-k1")));
+    assert!(
+        has_row(&pulled, "applicants", &key("ap-k1")),
+        "rows every station holds still come"
+    );
+    assert!(has_row(&pulled, "office_tree", &key("330102")));
+    // The top office's subordinate case c7 (330100) reaches the city but not the county.
+    let mut snap = replica(&db, &other).await;
+    assert!(!snap.contains_key(&("cases".to_string(), key("c7"))));
+    assert!(!snap.contains_key(&("cases".to_string(), key("k1"))));
+    assert!(!snap.contains_key(&("cases".to_string(), key("c1"))));
+    snap = replica(&db, &city).await;
+    assert!(snap.contains_key(&("cases".to_string(), key("c7"))));
+    assert!(snap.contains_key(&("cases".to_string(), key("k1"))));
+    assert!(
+        !snap.contains_key(&("cases".to_string(), key("c1"))),
+        "the top office's own cases stay there"
+    );
+
+    // Before the transfer, every station's replica converges with the record over its scope.
+    let mut held: Vec<Held> = Vec::new();
+    for (auth, seen) in [
+        (province.clone(), None),
+        (city.clone(), Some(&["330100", "330102"][..])),
+        (county.clone(), Some(&["330102"][..])),
+        (other.clone(), Some(&["330200"][..])),
+    ] {
+        let rows = replica(&db, &auth).await;
+        let state = super::state(&db.pool, &auth).await.unwrap();
+        assert_eq!(scope_hash(&rows, seen), state.state_hash, "station {}", auth.station_id);
+        held.push((auth, seen, rows, state.cursor));
+    }
+
+    // Transfer: the other city's station may not move a case it does not see …
+    let mut moved = before.clone();
+    super::rows::set(&mut moved, "office_code", t("330200"));
+    super::rows::set(&mut moved, "version", Cell::Int(2));
+    let transfer = |station: &str, seq, row: Row| {
+        let mut e = entry(
+            station,
+            seq,
+            "admin",
+            "transfer_case",
+            vec![change("cases", &key("k1"), Some(&before), Some(row))],
+        );
+        e.payload = json!({"office_code": "330200", "reason": "申请人迁居宁波"});
+        e
+    };
+    let (code, _) = rejected(&push_as(&db, &other, vec![transfer("L", 2, moved.clone())]).await[0]);
+    assert_eq!(code, RejectCode::OutOfScope);
+    // … to an office not in the tree, nor change anything else with it.
+    let mut nowhere = moved.clone();
+    super::rows::set(&mut nowhere, "office_code", t("339999"));
+    let (code, reason) = rejected(&push_as(&db, &province, vec![transfer("P", 2, nowhere)]).await[0]);
+    assert_eq!(code, RejectCode::OutOfScope);
+    assert!(reason.contains("339999"), "{reason}");
+    let mut retitled = moved.clone();
+    super::rows::set(&mut retitled, "title", t("钱江潮"));
+    let (code, reason) = rejected(&push_as(&db, &province, vec![transfer("P", 3, retitled)]).await[0]);
+    assert_eq!(code, RejectCode::NotPermitted);
+    assert!(reason.contains("title"), "{reason}");
+    // The province's admin moves it to 宁波.
+    assert!(matches!(
+        push_as(&db, &province, vec![transfer("P", 4, moved)]).await[0],
+        Verdict::Accepted { .. }
+    ));
+
+    // Every station pulls on from where it stood and still converges over its scope.
+    for (auth, seen, rows, cursor) in &mut held {
+        let pulled = pull_into(&db, auth, *cursor, rows).await;
+        let state = super::state(&db.pool, auth).await.unwrap();
+        assert_eq!(scope_hash(rows, *seen), state.state_hash, "station {}", auth.station_id);
+        match auth.station_id.as_str() {
+            // The new office receives the case with the rows that belong to it.
+            "L" => {
+                assert!(has_row(&pulled, "cases", &key("k1")) && has_row(&pulled, "review_log", &key("log-k1")));
+                assert!(rows.contains_key(&("review_log".to_string(), key("log-k1"))));
+            }
+            // The old office's stations learn it left (the case row only).
+            "K" | "C" => {
+                assert!(has_row(&pulled, "cases", &key("k1")) && !has_row(&pulled, "review_log", &key("log-k1")));
+            }
+            _ => {}
+        }
+    }
+    // The county may no longer change it; 宁波 may.
+    let now = record_row(&db, "cases", &key("k1")).await.unwrap();
+    let mut again = now.clone();
+    super::rows::set(&mut again, "title", t("甬江潮"));
+    super::rows::set(&mut again, "version", Cell::Int(3));
+    let change_it = |station: &str, seq| {
+        entry(
+            station,
+            seq,
+            "clerk",
+            "save_draft",
+            vec![change("cases", &key("k1"), Some(&now), Some(again.clone()))],
+        )
+    };
+    assert_eq!(
+        rejected(&push_as(&db, &county, vec![change_it("K", 2)]).await[0]).0,
+        RejectCode::OutOfScope
+    );
+    assert!(matches!(
+        push_as(&db, &other, vec![change_it("L", 3)]).await[0],
+        Verdict::Accepted { .. }
+    ));
 }

@@ -72,6 +72,7 @@ pub(crate) fn enrolment(station: &str) -> regdesk_sync::station::Enrolment {
         ca_der: ca,
         credential: format!("{station}.secret"),
         enrolled_at: Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap(),
+        station_office: None,
     }
 }
 

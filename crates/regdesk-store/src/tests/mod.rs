@@ -26,6 +26,7 @@ mod payments;
 mod privacy;
 mod proofs;
 mod queues;
+mod scope;
 mod session;
 mod settings;
 mod staff;
