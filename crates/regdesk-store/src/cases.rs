@@ -161,32 +161,41 @@ pub(crate) fn read_facts(format: i64, json: &str) -> Result<CaseFacts> {
 }
 
 pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
+    load_where(conn, "id = ?1 OR serial = ?1 OR registration_number = ?1", key.trim())
+}
+
+/// The case with the ID `id` (only the ID: one index look-up, the statement
+/// cached, for applying many rows).
+fn load_by_id(conn: &Connection, id: &str) -> Result<Row> {
+    load_where(conn, "id = ?1", id)
+}
+
+fn load_where(conn: &Connection, condition: &str, key: &str) -> Result<Row> {
     let raw = conn
-        .query_row(
+        .prepare_cached(&format!(
             "SELECT id, serial, state, version, applicant_id, applicant_name, draft, facts, created_at, updated_at,
                     accepted_on, due_on, registration_number, draft_format, facts_format
-             FROM cases WHERE id = ?1 OR serial = ?1 OR registration_number = ?1",
-            [key.trim()],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, DateTime<Utc>>(8)?,
-                    r.get::<_, DateTime<Utc>>(9)?,
-                    r.get::<_, Option<NaiveDate>>(10)?,
-                    r.get::<_, Option<NaiveDate>>(11)?,
-                    r.get::<_, Option<String>>(12)?,
-                    r.get::<_, i64>(13)?,
-                    r.get::<_, i64>(14)?,
-                ))
-            },
-        )
+             FROM cases WHERE {condition}"
+        ))?
+        .query_row([key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, DateTime<Utc>>(8)?,
+                r.get::<_, DateTime<Utc>>(9)?,
+                r.get::<_, Option<NaiveDate>>(10)?,
+                r.get::<_, Option<NaiveDate>>(11)?,
+                r.get::<_, Option<String>>(12)?,
+                r.get::<_, i64>(13)?,
+                r.get::<_, i64>(14)?,
+            ))
+        })
         .optional()?
         .ok_or_else(|| StoreError::NotFound {
             what: "案件",
@@ -330,28 +339,57 @@ pub(crate) fn new_search_rowid(
     Ok(rowid)
 }
 
-/// After a case row came from the server (a pull or a snapshot): its search
-/// entries follow it, under the row id the row names (`old`: the row id it
-/// named here before, `None` for a case new to this station).
-pub(crate) fn reindex_applied(conn: &rusqlite::Connection, case_id: &str, old: Option<i64>) -> Result<()> {
-    if let Some(old) = old {
-        conn.execute("DELETE FROM case_search WHERE rowid = ?1", [old])?;
-        crate::grams::remove(conn, old)?;
+/// The search entries of cases whose rows came from the server (they are
+/// this station's own and follow the rows), many cases at once: the entries `old`
+/// taken away, then those of the cases `ids` written as their rows now
+/// stand, one statement per index for all of them.
+pub(crate) fn reindex_batch(conn: &rusqlite::Connection, old: &[i64], ids: &[&str]) -> Result<()> {
+    let json = |v: &serde_json::Value| serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()));
+    let mut entries: Vec<serde_json::Value> = Vec::with_capacity(ids.len());
+    let mut rowids: Vec<i64> = old.to_vec();
+    for id in ids {
+        let named: Option<Option<i64>> = conn
+            .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let Some(Some(rowid)) = named else {
+            continue;
+        };
+        let r = load_by_id(conn, id)?;
+        let body = search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref());
+        rowids.push(rowid);
+        entries.push(serde_json::json!([rowid, id, body]));
     }
-    let named: Option<Option<i64>> = conn
-        .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [case_id], |r| r.get(0))
-        .optional()?;
-    let Some(Some(rowid)) = named else {
+    let rowids = json(&serde_json::json!(rowids))?;
+    for table in ["case_search", "case_grams", "case_queue_search"] {
+        conn.prepare_cached(&format!(
+            "DELETE FROM {table} WHERE rowid IN (SELECT value FROM json_each(?1))"
+        ))?
+        .execute([&rowids])?;
+    }
+    if entries.is_empty() {
         return Ok(());
-    };
-    let r = load(conn, case_id)?;
-    let body = search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref());
-    conn.execute("DELETE FROM case_search WHERE rowid = ?1", [rowid])?;
-    conn.execute(
-        "INSERT INTO case_search (rowid, case_id, body) VALUES (?3, ?1, ?2)",
-        params![case_id, body, rowid],
-    )?;
-    crate::grams::put(conn, rowid, &body)
+    }
+    let entries = json(&serde_json::Value::Array(entries))?;
+    conn.prepare_cached(
+        "INSERT INTO case_search (rowid, case_id, body)
+         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+         FROM json_each(?1)",
+    )?
+    .execute([&entries])?;
+    conn.prepare_cached(
+        "INSERT INTO case_grams (rowid, grams)
+         SELECT json_extract(value, '$[0]'), regdesk_grams(json_extract(value, '$[2]')) FROM json_each(?1)",
+    )?
+    .execute([&entries])?;
+    conn.prepare_cached(
+        "INSERT INTO case_queue_search (rowid, grams, tris)
+         SELECT c.search_rowid, regdesk_queue_grams(c.queue, json_extract(j.value, '$[2]')),
+                regdesk_queue_trigrams(c.queue, json_extract(j.value, '$[2]'))
+         FROM json_each(?1) j JOIN cases c ON c.id = json_extract(j.value, '$[1]')",
+    )?
+    .execute([&entries])?;
+    Ok(())
 }
 
 fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {

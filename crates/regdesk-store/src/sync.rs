@@ -272,13 +272,59 @@ fn key_condition(t: &AuditedTable, first: usize) -> String {
 
 /// Writes one row as the server holds it: `after` (columns by name) or, for
 /// `None`, no row. Only shared tables, only the columns this database has, and
-/// all of them: anything else is refused, never dropped.
+/// all of them: anything else is refused, never dropped. A case's search
+/// entries follow it at once.
 pub(crate) fn write_row(
     conn: &Connection,
     tables: &[AuditedTable],
     table: &str,
     key: &str,
     after: Option<&[Column]>,
+) -> Result<()> {
+    let mut later = Reindex::default();
+    write_row_deferred(conn, tables, table, key, after, &mut later)?;
+    later.run(conn)
+}
+
+/// The cases whose search entries are to be written anew once a batch of
+/// rows is in: each case once, with the search entry it had before the
+/// batch (the one to take away).
+#[derive(Default)]
+pub(crate) struct Reindex {
+    cases: Vec<(String, Option<i64>)>,
+    seen: HashSet<String>,
+}
+
+impl Reindex {
+    fn note(&mut self, case_id: String, old: Option<i64>) {
+        if self.seen.insert(case_id.clone()) {
+            self.cases.push((case_id, old));
+        }
+    }
+
+    /// Takes away the search entries the noted cases had, then writes each
+    /// case's entries as its row now stands: each index written by one
+    /// statement for the whole batch, so the full-text indexes take the
+    /// batch's terms together.
+    pub(crate) fn run(self, conn: &Connection) -> Result<()> {
+        if self.cases.is_empty() {
+            return Ok(());
+        }
+        let old: Vec<i64> = self.cases.iter().filter_map(|(_, o)| *o).collect();
+        let ids: Vec<&str> = self.cases.iter().map(|(id, _)| id.as_str()).collect();
+        crate::cases::reindex_batch(conn, &old, &ids)
+    }
+}
+
+/// [`write_row`], with a case's search entries left to `later` (a batch of
+/// rows writes them once, after its last row).
+pub(crate) fn write_row_deferred(
+    conn: &Connection,
+    tables: &[AuditedTable],
+    table: &str,
+    key: &str,
+    after: Option<&[Column]>,
+    later: &mut Reindex,
 ) -> Result<()> {
     if !regdesk_sync::is_shared_table(table) {
         return Err(refused(
@@ -312,16 +358,17 @@ pub(crate) fn write_row(
     };
     let old_search: Option<i64> = match &case_id {
         Some(id) => conn
-            .query_row("SELECT search_rowid FROM cases WHERE id = ?1", [id], |r| r.get(0))
+            .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?
             .flatten(),
         None => None,
     };
-    let written = write_columns(conn, t, table, &key_values, after);
-    if let (Ok(()), Some(id)) = (&written, &case_id) {
-        crate::cases::reindex_applied(conn, id, old_search)?;
+    write_columns(conn, t, table, &key_values, after)?;
+    if let Some(id) = case_id {
+        later.note(id, old_search);
     }
-    written
+    Ok(())
 }
 
 fn write_columns(
@@ -1095,9 +1142,11 @@ impl Store {
         };
         self.run_sync(e.staff_id.as_deref(), &e.command, &meta, |tx, _now| {
             tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            let mut later = Reindex::default();
             for x in &to_apply {
-                write_row(tx, &self.audited, &x.table, &x.key, x.after.as_deref())?;
+                write_row_deferred(tx, &self.audited, &x.table, &x.key, x.after.as_deref(), &mut later)?;
             }
+            later.run(tx)?;
             set_cursor(tx, pe.office_seq)?;
             let change = Change {
                 entity: "sync",
@@ -1245,9 +1294,11 @@ impl Store {
             ..SyncMeta::default()
         };
         let applied = self.run_sync(None, "sync_snapshot", &meta, |tx, _now| {
+            let mut later = Reindex::default();
             for r in &chunk.rows {
-                write_row(tx, &self.audited, &r.table, &r.key, Some(&r.row))?;
+                write_row_deferred(tx, &self.audited, &r.table, &r.key, Some(&r.row), &mut later)?;
             }
+            later.run(tx)?;
             let last = chunk.rows.last().map(|r| (r.table.clone(), r.key.clone()));
             let after = last.map(|l| serde_json::to_string(&l)).transpose().map_err(corrupt)?;
             let n = chunk.rows.len() as i64;

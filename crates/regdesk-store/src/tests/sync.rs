@@ -781,3 +781,83 @@ fn an_attachment_goes_by_hash_and_a_pulled_file_is_not_downloaded_until_fetched(
     .unwrap();
     assert_ne!(&at_rest[..64], &sample[..64]);
 }
+
+/// The search entries of an office, table by table, in rowid order (the
+/// short and queue indexes keep no text: their row ids).
+fn search_index(f: &Fixture) -> Vec<Vec<(i64, String, String)>> {
+    let conn = raw_db(f.store.path()).unwrap();
+    [
+        "SELECT rowid, case_id, body FROM case_search ORDER BY rowid",
+        "SELECT rowid, '', '' FROM case_grams ORDER BY rowid",
+        "SELECT rowid, '', '' FROM case_queue_search ORDER BY rowid",
+    ]
+    .iter()
+    .map(|sql| {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .unwrap();
+        rows
+    })
+    .collect()
+}
+
+#[test]
+fn a_station_that_joined_by_snapshot_finds_the_same_cases_as_the_source() {
+    let a = sample_office(12);
+    let b = joined(&a, 5);
+    let index = search_index(&a);
+    assert!(index[0].len() >= 12, "{}", index[0].len());
+    assert_eq!(search_index(&b), index, "the same search entries, rowid for rowid");
+    // Whatever a desk types finds the same cases at both stations: whole
+    // words, one and two characters (the short index), and within a queue.
+    let mut texts: Vec<String> = Vec::new();
+    for (_, _, body) in &index[0] {
+        for word in body.split_whitespace().take(4) {
+            let chars: Vec<char> = word.chars().collect();
+            texts.push(word.to_string());
+            texts.push(chars[..1].iter().collect());
+            texts.push(chars[..chars.len().min(2)].iter().collect());
+        }
+    }
+    texts.sort();
+    texts.dedup();
+    let (sa, sb) = (sample_login(&a, "admin"), sample_login(&b, "admin"));
+    let hits = |f: &Fixture, s: &Session, text: &str| {
+        let mut top: Vec<String> = f
+            .store
+            .search_cases(
+                s,
+                &CaseSearchInput {
+                    text: text.into(),
+                    limit: Some(50),
+                },
+            )
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.case.id)
+            .collect();
+        top.sort();
+        let mut input = QueueInput::first(regdesk_domain::queue::Queue::FirstReview, 50);
+        input.search = Some(text.into());
+        let queue: Vec<String> = f
+            .store
+            .list_queue(s, &input)
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        (top, queue)
+    };
+    let mut found = 0;
+    for text in &texts {
+        let at_a = hits(&a, &sa, text);
+        assert_eq!(hits(&b, &sb, text), at_a, "search “{text}”");
+        found += at_a.0.len();
+    }
+    assert!(found > texts.len(), "the searches find cases: {found}");
+}
