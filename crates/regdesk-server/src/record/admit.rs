@@ -170,7 +170,7 @@ pub(crate) async fn decide(
         .collect();
 
     let now = Utc::now();
-    let mut outcome = check(&tx, &entry, &touched, &known, staff_row).await?;
+    let mut outcome = check(&tx, &mut entry, &touched, &known, staff_row).await?;
     if outcome.is_ok() && numbers::may_number(&entry) {
         // Numbering has its own savepoint: a case of the entry that cannot be
         // numbered takes back the serials taken for the ones before it.
@@ -217,6 +217,7 @@ pub(crate) async fn decide(
                     key,
                     before: current.as_ref().map(|c| c.digest.clone()),
                     after: current.map(|c| c.row),
+                    changed: None,
                 })
                 .collect(),
         },
@@ -305,7 +306,7 @@ pub(crate) async fn record_entry(
 /// the versions of the rows, the case state changes, four eyes.
 async fn check(
     tx: &Transaction<'_>,
-    entry: &Entry,
+    entry: &mut Entry,
     touched: &Touched,
     known: &Known,
     staff_row: Option<Current>,
@@ -326,28 +327,17 @@ async fn check(
         Ok(s) => s,
         Err(r) => return Ok(Err(r)),
     };
+    // Every row is as the station saw it when the command ran, or — field by
+    // field — every field the command changed still is: then its fields land
+    // on the record's row and the rest of the row stays as the record has it
+    // (before the reach is checked, so that it judges what the entry changed).
+    let landed = land_fields(entry, touched);
+    let entry: &Entry = entry;
     if let Some(r) = reach(entry, touched, &staff) {
         return Ok(Err(r));
     }
-    // Every row is as the station saw it when the command ran.
-    let stale: Vec<String> = entry
-        .effects
-        .iter()
-        .zip(touched)
-        .filter(|(e, (_, _, current))| e.before.as_deref() != current.as_ref().map(|c| c.digest.as_str()))
-        .map(|(e, (_, _, current))| {
-            let row = current.as_ref().map(|c| c.row.as_slice()).or(e.after.as_deref());
-            describe(&e.table, &e.key, row)
-        })
-        .collect();
-    if !stale.is_empty() {
-        return Ok(Err(reject(
-            RejectCode::Conflict,
-            format!(
-                "{}在服务器上已被其他工作站先改过，这条记录是按旧内容办理的：请对照服务器上的当前内容重新办理",
-                stale.join("、")
-            ),
-        )));
+    if let Err(r) = landed {
+        return Ok(Err(r));
     }
     // Registration numbers of enrolled stations come from the record, or from the station's lease.
     if entry.command == "final_review" {
@@ -461,6 +451,71 @@ async fn check(
         }
     }
     Ok(Ok(()))
+}
+
+/// The versions of the rows an entry changes. A row whose record digest is
+/// the one the station decided against is taken as the station left it. A
+/// row changed on the record since (by another station, or written by a
+/// station of another schema) is checked field by field when the entry names
+/// its fields (payload format 2): each field it changed must still hold, in
+/// the record, the value the station saw; the entry's row is then replaced by
+/// the record's row with those fields set (`regdesk_sync::fields::merge`), so
+/// the checks after this one decide the merged row and every station —
+/// the sender too — pulls the same row. A field changed on both sides, a row
+/// made or deleted on both, or an entry of format 1 → `conflict`, naming each
+/// field with the station's value and the record's.
+fn land_fields(entry: &mut Entry, touched: &Touched) -> Result<(), Rejection> {
+    let mut stale: Vec<String> = Vec::new();
+    let mut clashes: Vec<String> = Vec::new();
+    for (e, (_, _, current)) in entry.effects.iter_mut().zip(touched) {
+        let now = current.as_ref().map(|c| c.digest.as_str());
+        if e.before.as_deref() == now {
+            continue;
+        }
+        let (Some(current), Some(_), Some(after), Some(changed)) = (current, &e.before, &e.after, &e.changed)
+        else {
+            let row = current.as_ref().map(|c| c.row.as_slice()).or(e.after.as_deref());
+            stale.push(describe(&e.table, &e.key, row));
+            continue;
+        };
+        match regdesk_sync::fields::merge(&current.row, after, changed) {
+            Ok(merged) => {
+                e.after = Some(merged);
+                e.before = Some(current.digest.clone());
+            }
+            Err(found) => {
+                let name = describe(&e.table, &e.key, Some(&current.row));
+                for c in found {
+                    clashes.push(format!(
+                        "{name}的{}：本工作站改为{}，服务器上已被其他工作站改为{}（办理时为{}）",
+                        regdesk_sync::fields::field_label(&c.column, &c.path),
+                        regdesk_sync::fields::value_words(&c.theirs),
+                        regdesk_sync::fields::value_words(&c.server),
+                        regdesk_sync::fields::value_words(&c.before),
+                    ));
+                }
+            }
+        }
+    }
+    if !clashes.is_empty() {
+        return Err(reject(
+            RejectCode::Conflict,
+            format!(
+                "同一内容在两个工作站上都改过，以先送到服务器的为准：{}。请对照服务器上的当前内容，确需更改时重新办理",
+                clashes.join("；")
+            ),
+        ));
+    }
+    if !stale.is_empty() {
+        return Err(reject(
+            RejectCode::Conflict,
+            format!(
+                "{}在服务器上已被其他工作站先改过，这条记录是按旧内容办理的：请对照服务器上的当前内容重新办理",
+                stale.join("、")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// What the entry may change whatever its person's roles: the office's
@@ -623,7 +678,11 @@ fn shape(entry: &Entry, need: Need, known: &Known) -> Result<Result<(), Rejectio
             )));
         }
         if let Some(Some(known)) = known.get(e.table.as_str()) {
-            if *known != names {
+            // A newer schema adds columns at the end of a table: a station
+            // on an older one sends fewer (the record keeps the rest as it
+            // has them), a station on a newer one more (the record learns them).
+            let widened = names.starts_with(known) || known.starts_with(&names);
+            if !widened {
                 let unknown: Vec<&str> = names
                     .iter()
                     .filter(|n| !known.contains(n))

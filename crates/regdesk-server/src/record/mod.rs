@@ -489,6 +489,7 @@ async fn seed(
                 key: key.clone(),
                 before: current.map(|c| c.digest),
                 after: Some(row.clone()),
+                changed: None,
             })
             .collect();
         rows::apply(tx, &stmts, &effects, seq).await?;

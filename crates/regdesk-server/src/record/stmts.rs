@@ -33,7 +33,8 @@ const SQL: [&str; 14] = [
      ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, digest = EXCLUDED.digest,
          office_seq = EXCLUDED.office_seq",
     "DELETE FROM record_rows WHERE tbl = $1 AND key = $2",
-    "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO NOTHING",
+    "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO UPDATE SET columns = EXCLUDED.columns
+     WHERE jsonb_array_length(EXCLUDED.columns) > jsonb_array_length(record_tables.columns)",
     "INSERT INTO record_entries (id, office_id, office_seq, station_id, station_seq, staff_id, at, command,
          entity, entity_id, entity_version, payload, payload_format, effects, blobs)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
