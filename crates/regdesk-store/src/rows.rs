@@ -363,7 +363,11 @@ pub(crate) fn record(
     }
     conn.execute("DELETE FROM temp.audit_touched", [])?;
     // The rows' columns before the command, read before they are cleared.
-    let before_images = if with_effects { read_before(conn)? } else { Default::default() };
+    let before_images = if with_effects {
+        read_before(conn)?
+    } else {
+        Default::default()
+    };
     conn.execute("DELETE FROM temp.audit_before", [])?;
     let mut out: Vec<serde_json::Value> = Vec::with_capacity(touched.len());
     let mut effects: Vec<RowEffect> = Vec::new();

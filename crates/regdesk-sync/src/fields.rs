@@ -30,7 +30,10 @@ pub const BOOKKEEPING: &[&str] = &["version", "updated_at", "search_rowid"];
 pub fn changes(before: &[Column], after: &[Column]) -> Vec<FieldChange> {
     let mut out = Vec::new();
     for col in after {
-        let old = before.iter().find(|c| c.name == col.name).map_or(&Cell::Null, |c| &c.value);
+        let old = before
+            .iter()
+            .find(|c| c.name == col.name)
+            .map_or(&Cell::Null, |c| &c.value);
         if *old == col.value {
             continue;
         }
@@ -198,7 +201,9 @@ pub fn merge(current: &[Column], after: &[Column], changes: &[FieldChange]) -> R
 
 fn bookkeeping(column: &str, server: &Cell, before: &Cell, theirs: &Cell) -> Cell {
     match (column, server, before, theirs) {
-        ("version", Cell::Int(s), Cell::Int(b), Cell::Int(t)) => Cell::Int(s.saturating_add(t.saturating_sub(*b).max(1))),
+        ("version", Cell::Int(s), Cell::Int(b), Cell::Int(t)) => {
+            Cell::Int(s.saturating_add(t.saturating_sub(*b).max(1)))
+        }
         (_, Cell::Int(s), _, Cell::Int(t)) => Cell::Int(*s.max(t)),
         (_, Cell::Text(s), _, Cell::Text(t)) => Cell::Text(s.max(t).clone()),
         (_, Cell::Null, _, t) => t.clone(),
@@ -328,8 +333,18 @@ mod tests {
 
     #[test]
     fn changes_name_columns_and_values_inside_json() {
-        let before = case("甲", r#"{"work":{"title":"甲","date":"2026-01-01"},"owners":[1]}"#, 3, "2026-05-01");
-        let after = case("乙", r#"{"work":{"title":"乙","date":"2026-01-01"},"owners":[1]}"#, 4, "2026-05-02");
+        let before = case(
+            "甲",
+            r#"{"work":{"title":"甲","date":"2026-01-01"},"owners":[1]}"#,
+            3,
+            "2026-05-01",
+        );
+        let after = case(
+            "乙",
+            r#"{"work":{"title":"乙","date":"2026-01-01"},"owners":[1]}"#,
+            4,
+            "2026-05-02",
+        );
         let ch = changes(&before, &after);
         let named: Vec<(String, Vec<String>)> = ch.iter().map(|c| (c.column.clone(), c.path.clone())).collect();
         assert_eq!(
@@ -347,11 +362,26 @@ mod tests {
 
     #[test]
     fn disjoint_changes_merge_onto_the_server_row() {
-        let base = case("甲", r#"{"work":{"title":"甲","date":"2026-01-01"}}"#, 3, "2026-05-01T08:00");
+        let base = case(
+            "甲",
+            r#"{"work":{"title":"甲","date":"2026-01-01"}}"#,
+            3,
+            "2026-05-01T08:00",
+        );
         // The server already holds another station's change of the date.
-        let server = case("甲", r#"{"work":{"title":"甲","date":"2026-02-02"}}"#, 4, "2026-05-01T09:00");
+        let server = case(
+            "甲",
+            r#"{"work":{"title":"甲","date":"2026-02-02"}}"#,
+            4,
+            "2026-05-01T09:00",
+        );
         // This station changed the title.
-        let mine = case("乙", r#"{"work":{"title":"乙","date":"2026-01-01"}}"#, 4, "2026-05-01T08:30");
+        let mine = case(
+            "乙",
+            r#"{"work":{"title":"乙","date":"2026-01-01"}}"#,
+            4,
+            "2026-05-01T08:30",
+        );
         let merged = merge(&server, &mine, &changes(&base, &mine)).expect("no clash");
         let draft: Value = match value_at(&merged, "draft", &[]) {
             Some(Cell::Text(s)) => serde_json::from_str(&s).expect("json"),

@@ -726,7 +726,10 @@ async fn columns_of_another_schema_are_kept_never_a_conflict() {
     let newer = edit_fields("N", 1, &newer_before, newer_after.clone());
     let verdict = push(&db, "N", vec![newer]).await.remove(0);
     assert!(matches!(verdict, Verdict::Accepted { .. }), "{verdict:?}");
-    assert_eq!(record_row(&db, "applicants", &key("a9")).await, Some(newer_after.clone()));
+    assert_eq!(
+        record_row(&db, "applicants", &key("a9")).await,
+        Some(newer_after.clone())
+    );
     // A station of the older schema, holding version 1 without `note`, renames it:
     // the record keeps the note (and the other station's number) as it has them.
     let older = edit_fields("O", 1, &v1, contact("张三丰", "13800000001", 2));
