@@ -305,6 +305,7 @@ pub fn value_words(cell: &Cell) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
