@@ -25,8 +25,12 @@ use crate::lifecycle::CaseFacts;
 pub const DRAFT_FORMAT: i64 = 1;
 /// The format of [`CaseFacts`] JSON this program writes.
 pub const FACTS_FORMAT: i64 = 1;
-/// The format of journal payloads this program writes.
-pub const JOURNAL_FORMAT: i64 = 1;
+/// The format of journal entries this program writes. Format 2: the
+/// payload's shape is format 1's, and the entry's row effects name each field
+/// the command changed with its value before (`regdesk_sync::fields`), so the
+/// server merges edits of different fields of one row; entries of format 1
+/// carry whole rows only and a row changed meanwhile is a conflict.
+pub const JOURNAL_FORMAT: i64 = 2;
 
 /// One link of an upgrade chain: a payload in format `n` to the same payload in format `n + 1`.
 pub type Step = fn(Value) -> Value;
@@ -36,7 +40,12 @@ const DRAFT_STEPS: &[Step] = &[];
 /// `FACTS_STEPS[n - 1]` takes facts format `n` to `n + 1`.
 const FACTS_STEPS: &[Step] = &[];
 /// `JOURNAL_STEPS[n - 1]` takes journal payload format `n` to `n + 1`.
-const JOURNAL_STEPS: &[Step] = &[];
+/// 1 → 2: the payload is the same; only the entry's effects gained their fields.
+const JOURNAL_STEPS: &[Step] = &[same_payload];
+
+fn same_payload(v: Value) -> Value {
+    v
+}
 
 // Each chain ends at the format this program writes.
 const _: () = assert!(DRAFT_STEPS.len() as i64 + 1 == DRAFT_FORMAT);
@@ -242,9 +251,12 @@ mod tests {
                 Payload::Facts,
                 upgrade_facts(2, value(FACTS_V1_REVOKED)).map(|_| ()).unwrap_err(),
             ),
-            (Payload::Journal, upgrade_journal(2, json!({})).map(|_| ()).unwrap_err()),
+            (
+                Payload::Journal,
+                upgrade_journal(JOURNAL_FORMAT + 1, json!({})).map(|_| ()).unwrap_err(),
+            ),
         ] {
-            assert!(matches!(e, FormatError::TooNew { payload, known: 1, .. } if payload == p));
+            assert!(matches!(e, FormatError::TooNew { payload, known, .. } if payload == p && known == p.current()));
             let m = e.to_string();
             assert!(m.contains("由较新版本写入") && m.contains("请升级本程序"), "{m}");
             assert!(m.contains(p.label()), "{m}");

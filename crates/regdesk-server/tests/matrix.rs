@@ -215,6 +215,7 @@ fn created(table: &str, id: &str, row: Row) -> RowEffect {
         key: key(id),
         before: None,
         after: Some(row),
+        changed: None,
     }
 }
 
@@ -224,6 +225,7 @@ fn changed(table: &str, id: &str, before: &Row, after: Row) -> RowEffect {
         key: key(id),
         before: Some(digest(table, &key(id), before)),
         after: Some(after),
+        changed: None,
     }
 }
 

@@ -146,7 +146,9 @@ pub(crate) fn install_capture(conn: &Connection, tables: &[AuditedTable]) -> Res
         // No key: an OR IGNORE inside a trigger would yield to the outer
         // statement's conflict clause (an upsert's), so duplicates are kept
         // and read once.
-        "CREATE TEMP TABLE IF NOT EXISTS audit_touched (tbl TEXT NOT NULL, key TEXT NOT NULL)",
+        "CREATE TEMP TABLE IF NOT EXISTS audit_touched (tbl TEXT NOT NULL, key TEXT NOT NULL);
+         CREATE TEMP TABLE IF NOT EXISTS audit_before (tbl TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL, v);
+         CREATE INDEX IF NOT EXISTS temp.audit_before_row ON audit_before (tbl, key);",
     )?;
     for (i, t) in tables.iter().enumerate() {
         let table = quote(&t.name);
@@ -157,10 +159,27 @@ pub(crate) fn install_capture(conn: &Connection, tables: &[AuditedTable]) -> Res
                 t.key_expr(row)
             )
         };
+        // A shared row's columns before the command changes it, for the
+        // fields its entry names (`audit_before.v` has no type: every value
+        // is kept exactly as stored). The first image of a row in a command
+        // is the row before it.
+        let before = if regdesk_sync::is_shared_table(&t.name) && !t.columns.is_empty() {
+            let key = t.key_expr("OLD.");
+            let values = t
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(n, c)| format!("('{lit}', {key}, {n}, OLD.{})", quote(c)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("INSERT INTO audit_before (tbl, key, n, v) VALUES {values};")
+        } else {
+            String::new()
+        };
         conn.execute_batch(&format!(
             "CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_i AFTER INSERT ON main.{table} BEGIN {} END;
-             CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_u AFTER UPDATE ON main.{table} BEGIN {} {} END;
-             CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_d AFTER DELETE ON main.{table} BEGIN {} END;",
+             CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_u AFTER UPDATE ON main.{table} BEGIN {} {} {before} END;
+             CREATE TEMP TRIGGER IF NOT EXISTS audit_touch_{i}_d AFTER DELETE ON main.{table} BEGIN {} {before} END;",
             note("NEW."),
             note("OLD."),
             note("NEW."),
@@ -343,6 +362,13 @@ pub(crate) fn record(
         }
     }
     conn.execute("DELETE FROM temp.audit_touched", [])?;
+    // The rows' columns before the command, read before they are cleared.
+    let before_images = if with_effects {
+        read_before(conn)?
+    } else {
+        Default::default()
+    };
+    conn.execute("DELETE FROM temp.audit_before", [])?;
     let mut out: Vec<serde_json::Value> = Vec::with_capacity(touched.len());
     let mut effects: Vec<RowEffect> = Vec::new();
     for (tbl, key) in touched {
@@ -376,11 +402,28 @@ pub(crate) fn record(
                 .execute(params![tbl, key, seq, digest, hints.concat()])?;
                 out.push(serde_json::json!([tbl, key, digest]));
                 if shared && before.as_deref() != Some(digest.as_str()) {
+                    // The fields an existing row's command changed, with their values before.
+                    let changed = match (&before, &after, before_images.get(&(tbl.clone(), key.clone()))) {
+                        (Some(_), Some(after), Some(image)) => {
+                            let old: Vec<Column> = image
+                                .iter()
+                                .filter_map(|(n, value)| {
+                                    t.columns.get(*n).map(|name| Column {
+                                        name: name.clone(),
+                                        value: value.clone(),
+                                    })
+                                })
+                                .collect();
+                            Some(regdesk_sync::fields::changes(&old, after))
+                        }
+                        _ => None,
+                    };
                     effects.push(RowEffect {
                         table: tbl,
                         key,
                         before,
                         after,
+                        changed,
                     });
                 }
             }
@@ -394,6 +437,7 @@ pub(crate) fn record(
                         key,
                         before,
                         after: None,
+                        changed: None,
                     });
                 }
             }
@@ -408,6 +452,25 @@ pub(crate) fn record(
         digests: serde_json::Value::Array(out).to_string(),
         effects,
     })
+}
+
+/// Each row's columns (by position in its table) as they were before the
+/// command, from `temp.audit_before`: the first image noted of a row wins.
+type BeforeImages = std::collections::HashMap<(String, String), Vec<(usize, Cell)>>;
+
+fn read_before(conn: &Connection) -> Result<BeforeImages> {
+    let mut out: BeforeImages = Default::default();
+    let mut stmt = conn.prepare_cached("SELECT tbl, key, n, v FROM temp.audit_before ORDER BY rowid")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let n: i64 = r.get(2)?;
+        let image = out.entry((r.get(0)?, r.get(1)?)).or_default();
+        let n = usize::try_from(n).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if !image.iter().any(|(m, _)| *m == n) {
+            image.push((n, cell_of(r.get_ref(3)?)));
+        }
+    }
+    Ok(out)
 }
 
 /// One recorded row in an entry's `row_digests`.

@@ -257,6 +257,19 @@ fn cell_words(cell: &Cell) -> Option<String> {
     }
 }
 
+/// A field's value for the inbox: a column's as [`cell_words`]; a value
+/// inside a JSON column (its JSON text) as its text when it is a string.
+fn field_words(cell: &Cell, in_json: bool) -> Option<String> {
+    match (cell, in_json) {
+        (Cell::Text(t), true) => match serde_json::from_str::<serde_json::Value>(t) {
+            Ok(serde_json::Value::String(s)) => Some(s),
+            Ok(serde_json::Value::Null) => None,
+            _ => Some(t.clone()),
+        },
+        _ => cell_words(cell),
+    }
+}
+
 /// The WHERE clause that finds a row by its key, parameters from `?first`.
 fn key_condition(t: &AuditedTable, first: usize) -> String {
     if t.pk.is_empty() {
@@ -1572,7 +1585,8 @@ impl Store {
     }
 }
 
-/// The person's rows beside the server's: per row, the columns that differ.
+/// The person's rows beside the server's: per row, the fields the person
+/// changed (or, for an entry that names none, the columns that differ).
 fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<InboxRowView> {
     theirs
         .iter()
@@ -1590,6 +1604,37 @@ fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<InboxRowView>
                 .collect();
             let mut seen = HashSet::new();
             names.retain(|n| seen.insert(*n));
+            // An entry that names its fields (payload format 2) shows those:
+            // each with the person's value and the server's, a value inside
+            // a JSON column (a filing's) by its keys (`draft.work.title`).
+            if let (Some(changed), Some(after), Some(server)) = (&mine.changed, &mine.after, current) {
+                let fields = changed
+                    .iter()
+                    .filter(|c| !regdesk_sync::fields::BOOKKEEPING.contains(&c.column.as_str()))
+                    .map(|c| {
+                        let json = !c.path.is_empty();
+                        let words = |row: &[Column]| {
+                            regdesk_sync::fields::value_at(row, &c.column, &c.path).and_then(|v| field_words(&v, json))
+                        };
+                        InboxFieldView {
+                            column: std::iter::once(c.column.as_str())
+                                .chain(c.path.iter().map(String::as_str))
+                                .collect::<Vec<_>>()
+                                .join("."),
+                            theirs: words(after),
+                            server: words(server),
+                        }
+                    })
+                    .collect();
+                return InboxRowView {
+                    table_label: rows::table_label(&mine.table).to_string(),
+                    table: mine.table.clone(),
+                    key: mine.key.clone(),
+                    theirs_deleted: false,
+                    server_missing: false,
+                    fields,
+                };
+            }
             let value = |row: Option<&Vec<Column>>, name: &str| {
                 row.and_then(|r| r.iter().find(|c| c.name == name))
                     .and_then(|c| cell_words(&c.value))

@@ -7,6 +7,8 @@
 //!   record. They match the store's own row digests (`regdesk-store`'s
 //!   `rows.rs`) byte for byte.
 //! - [`fingerprint`]: how an office CA certificate is named to people.
+//! - [`fields`]: what a command changed in a row, field by field, and how
+//!   the server lands it on a row another station changed meanwhile.
 //!
 //! - [`station::StationRecord`]: what a workstation's record offers the
 //!   sync loop (the store implements it).
@@ -17,6 +19,7 @@
 //! This crate knows nothing of SQLite or PostgreSQL.
 
 pub mod client;
+pub mod fields;
 pub mod protocol;
 pub mod run;
 pub mod scope;
@@ -281,6 +284,7 @@ mod tests {
                     key: "[\"c\"]".into(),
                     before: None,
                     after: None,
+                    changed: None,
                 }],
             },
         };

@@ -191,6 +191,28 @@ pub struct RowEffect {
     pub before: Option<String>,
     /// The row after the command, `None` when the command deleted it.
     pub after: Option<Row>,
+    /// The fields the command changed in an existing row, each with its value
+    /// before the command (payload format 2 and later; `None` in entries of
+    /// format 1, and for a row the command made or deleted). When the row
+    /// changed on the server since, the server checks only these fields: see
+    /// [`crate::fields`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<Vec<FieldChange>>,
+}
+
+/// One field a command changed: a column, or one value inside a column that
+/// holds a JSON object (a case's filing `draft`, its `facts`), named by the
+/// keys down to it. Values inside a JSON object are compared one by one, so
+/// two people who changed different parts of a filing both keep theirs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub column: String,
+    /// The keys down to the value inside the column's JSON object; empty for the whole column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
+    /// The value before the command: the column's cell when `path` is empty;
+    /// else the JSON text of the value at `path` ([`Cell::Null`]: there was none).
+    pub before: Cell,
 }
 
 /// One journal entry, as the station recorded it.

@@ -172,7 +172,7 @@ pub(crate) async fn decide(
         .collect();
 
     let now = Utc::now();
-    let mut outcome = check(&tx, &entry, &touched, &known, staff_row, scope).await?;
+    let mut outcome = check(&tx, &mut entry, &touched, &known, staff_row, scope).await?;
     if outcome.is_ok() && entry.command == admission::TRANSFER_CASE {
         restate_transferred(&tx, &mut entry).await?;
     }
@@ -222,6 +222,7 @@ pub(crate) async fn decide(
                     key,
                     before: current.as_ref().map(|c| c.digest.clone()),
                     after: current.map(|c| c.row),
+                    changed: None,
                 })
                 .collect(),
         },
@@ -321,7 +322,7 @@ pub(crate) async fn record_entry(
 /// the versions of the rows, the case state changes, four eyes.
 async fn check(
     tx: &Transaction<'_>,
-    entry: &Entry,
+    entry: &mut Entry,
     touched: &Touched,
     known: &Known,
     staff_row: Option<Current>,
@@ -343,28 +344,17 @@ async fn check(
         Ok(s) => s,
         Err(r) => return Ok(Err(r)),
     };
+    // Every row is as the station saw it when the command ran, or — field by
+    // field — every field the command changed still is: then its fields land
+    // on the record's row and the rest of the row stays as the record has it
+    // (before the reach is checked, so that it judges what the entry changed).
+    let landed = land_fields(entry, touched);
+    let entry: &Entry = entry;
     if let Some(r) = reach(entry, touched, &staff) {
         return Ok(Err(r));
     }
-    // Every row is as the station saw it when the command ran.
-    let stale: Vec<String> = entry
-        .effects
-        .iter()
-        .zip(touched)
-        .filter(|(e, (_, _, current))| e.before.as_deref() != current.as_ref().map(|c| c.digest.as_str()))
-        .map(|(e, (_, _, current))| {
-            let row = current.as_ref().map(|c| c.row.as_slice()).or(e.after.as_deref());
-            describe(&e.table, &e.key, row)
-        })
-        .collect();
-    if !stale.is_empty() {
-        return Ok(Err(reject(
-            RejectCode::Conflict,
-            format!(
-                "{}在服务器上已被其他工作站先改过，这条记录是按旧内容办理的：请对照服务器上的当前内容重新办理",
-                stale.join("、")
-            ),
-        )));
+    if let Err(why) = landed {
+        return Ok(Err(unlanded(tx, why).await?));
     }
     // Registration numbers of enrolled stations come from the record, or from the station's lease.
     if entry.command == "final_review" {
@@ -462,6 +452,130 @@ async fn check(
         }
     }
     Ok(Ok(()))
+}
+
+/// Why the rows of an entry do not land (see [`land_fields`]).
+enum Unlanded {
+    /// Rows changed since, with no fields named: how each is named.
+    Stale(Vec<String>),
+    /// Fields changed on both sides: the row's name, its table, the field.
+    Clash(Vec<(String, String, regdesk_sync::fields::Clash)>),
+}
+
+/// The versions of the rows an entry changes. A row whose record digest is
+/// the one the station decided against is taken as the station left it. A
+/// row changed on the record since (by another station, or written by a
+/// station of another schema) is checked field by field when the entry names
+/// its fields (payload format 2): each field it changed must still hold, in
+/// the record, the value the station saw; the entry's row is then replaced by
+/// the record's row with those fields set (`regdesk_sync::fields::merge`), so
+/// the checks after this one decide the merged row and every station —
+/// the sender too — pulls the same row. A field changed on both sides, a row
+/// made or deleted on both, or an entry of format 1 → not landed.
+fn land_fields(entry: &mut Entry, touched: &Touched) -> Result<(), Unlanded> {
+    let mut stale: Vec<String> = Vec::new();
+    let mut clashes = Vec::new();
+    for (e, (_, _, current)) in entry.effects.iter_mut().zip(touched) {
+        let now = current.as_ref().map(|c| c.digest.as_str());
+        if e.before.as_deref() == now {
+            continue;
+        }
+        let (Some(current), Some(_), Some(after), Some(changed)) = (current, &e.before, &e.after, &e.changed) else {
+            let row = current.as_ref().map(|c| c.row.as_slice()).or(e.after.as_deref());
+            stale.push(describe(&e.table, &e.key, row));
+            continue;
+        };
+        match regdesk_sync::fields::merge(&current.row, after, changed) {
+            Ok(merged) => {
+                e.after = Some(merged);
+                e.before = Some(current.digest.clone());
+            }
+            Err(found) => {
+                let name = describe(&e.table, &e.key, Some(&current.row));
+                clashes.extend(found.into_iter().map(|c| (name.clone(), e.table.clone(), c)));
+            }
+        }
+    }
+    if !clashes.is_empty() {
+        return Err(Unlanded::Clash(clashes));
+    }
+    if !stale.is_empty() {
+        return Err(Unlanded::Stale(stale));
+    }
+    Ok(())
+}
+
+/// The refusal of an entry whose rows did not land: each clashing field with
+/// the station's value and the record's, in the office's words (states by
+/// their names, people by the record's staff names).
+async fn unlanded(tx: &Transaction<'_>, why: Unlanded) -> Result<Rejection, RecordError> {
+    let clashes = match why {
+        Unlanded::Stale(stale) => {
+            return Ok(reject(
+                RejectCode::Conflict,
+                format!(
+                    "{}在服务器上已被其他工作站先改过，这条记录是按旧内容办理的：请对照服务器上的当前内容重新办理",
+                    stale.join("、")
+                ),
+            ))
+        }
+        Unlanded::Clash(c) => c,
+    };
+    let staff: std::collections::HashMap<String, String> = rows::all(tx, "staff")
+        .await?
+        .iter()
+        .filter_map(|r| Some((text(r, "id")?.to_string(), text(r, "display_name")?.to_string())))
+        .collect();
+    let words = |table: &str, c: &regdesk_sync::fields::Clash, cell: &regdesk_sync::protocol::Cell| {
+        use regdesk_sync::protocol::Cell;
+        let code = match cell {
+            Cell::Text(t) if c.path.is_empty() => Some(t.clone()),
+            Cell::Text(t) => serde_json::from_str::<Value>(t)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from)),
+            _ => None,
+        };
+        let field = c.path.last().unwrap_or(&c.column).as_str();
+        let named = code.as_deref().and_then(|code| match (table, field) {
+            ("cases", "state") => serde_json::from_value::<CaseState>(Value::String(code.into()))
+                .ok()
+                .map(|s| s.label().to_string()),
+            ("transfers", "state") => {
+                serde_json::from_value::<regdesk_domain::payment::TransferState>(Value::String(code.into()))
+                    .ok()
+                    .map(|s| s.label().to_string())
+            }
+            (_, f) if f.ends_with("_by") || f == "staff_id" => staff.get(code).cloned(),
+            _ => None,
+        });
+        match named {
+            Some(n) => format!("“{n}”"),
+            None => regdesk_sync::fields::value_words(cell),
+        }
+    };
+    let mut seen: Vec<(&str, String, String)> = Vec::new();
+    let mut text: Vec<String> = Vec::new();
+    for (name, table, c) in &clashes {
+        let (theirs, server) = (words(table, c, &c.theirs), words(table, c, &c.server));
+        // The same change seen twice in one row (a case's state and its facts' state): once.
+        let key = (name.as_str(), theirs.clone(), server.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        text.push(format!(
+            "{name}的{}：本工作站改为{theirs}，服务器上已被其他工作站改为{server}（办理时为{}）",
+            regdesk_sync::fields::field_label(&c.column, &c.path),
+            words(table, c, &c.before)
+        ));
+    }
+    Ok(reject(
+        RejectCode::Conflict,
+        format!(
+            "同一内容在两个工作站上都改过，以先送到服务器的为准：{}。请对照服务器上的当前内容，确需更改时重新办理",
+            text.join("；")
+        ),
+    ))
 }
 
 /// What the entry may change whatever its person's roles: the office's
@@ -624,7 +738,11 @@ fn shape(entry: &Entry, need: Need, known: &Known) -> Result<Result<(), Rejectio
             )));
         }
         if let Some(Some(known)) = known.get(e.table.as_str()) {
-            if *known != names {
+            // A newer schema adds columns at the end of a table: a station
+            // on an older one sends fewer (the record keeps the rest as it
+            // has them), a station on a newer one more (the record learns them).
+            let widened = names.starts_with(known) || known.starts_with(&names);
+            if !widened {
                 let unknown: Vec<&str> = names
                     .iter()
                     .filter(|n| !known.contains(n))
@@ -944,6 +1062,7 @@ async fn restate_transferred(tx: &Transaction<'_>, entry: &mut Entry) -> Result<
                 key,
                 before: Some(r.get(3)),
                 after: Some(row),
+                changed: None,
             });
         }
     }

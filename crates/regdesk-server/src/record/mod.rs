@@ -534,6 +534,7 @@ async fn seed(
                 key: key.clone(),
                 before: current.map(|c| c.digest),
                 after: Some(row.clone()),
+                changed: None,
             })
             .collect();
         let tags = scope::tag(tx, &effects).await?;

@@ -207,6 +207,7 @@ async fn number_one(
             key: counter_key,
             before: counter.map(|c| c.digest),
             after: Some(counter_row),
+            changed: None,
         });
     }
     added.extend([
@@ -215,12 +216,14 @@ async fn number_one(
             key: number_key,
             before: None,
             after: Some(ledger_row),
+            changed: None,
         },
         RowEffect {
             table: "cases".into(),
             key: case_key.to_string(),
             before: Some(regdesk_sync::row_digest("cases", case_key, &case_row)),
             after: Some(numbered),
+            changed: None,
         },
     ]);
     // The review history's approval names the number too.
@@ -239,6 +242,7 @@ async fn number_one(
                 key: e.key.clone(),
                 before: Some(regdesk_sync::row_digest("review_log", &e.key, log)),
                 after: Some(with),
+                changed: None,
             });
         }
     }

@@ -73,7 +73,8 @@ pub(crate) async fn known_columns(
 
 /// Writes each effect's row (or deletes it), with the digest the record
 /// computes itself, and learns the columns of a table it sees for the first
-/// time. The statements go to the database together, in order.
+/// time (and the columns a newer schema added at its end). The statements go
+/// to the database together, in order.
 pub(crate) async fn apply(
     tx: &Transaction<'_>,
     stmts: &Stmts,
@@ -118,11 +119,25 @@ pub(crate) async fn apply(
     }
     type Pending<'a> =
         std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'a>>;
-    let mut learnt: Vec<&str> = Vec::new();
+    // Per table, the longest column list written: the record learns a
+    // table's columns from its first row, and the new ones a newer schema adds.
+    let mut learnt: Vec<(&str, &Value)> = Vec::new();
+    for w in &writes {
+        let Some((_, _, names)) = &w.row else { continue };
+        let len = names.as_array().map_or(0, Vec::len);
+        match learnt.iter_mut().find(|(t, _)| *t == w.table.as_str()) {
+            Some(slot) => {
+                if slot.1.as_array().map_or(0, Vec::len) < len {
+                    slot.1 = names;
+                }
+            }
+            None => learnt.push((&w.table, names)),
+        }
+    }
     let mut pending: Vec<Pending<'_>> = Vec::with_capacity(writes.len() * 2);
     for w in &writes {
         match &w.row {
-            Some((value, digest, names)) => {
+            Some((value, digest, _)) => {
                 pending.push(Box::pin(async move {
                     tx.execute(
                         stmts.get(S::UpsertRow),
@@ -135,17 +150,16 @@ pub(crate) async fn apply(
                         tx.execute(stmts.get(S::UpsertCaseOffice), &[case_id, office]).await
                     }));
                 }
-                if !learnt.contains(&w.table.as_str()) {
-                    learnt.push(&w.table);
-                    pending.push(Box::pin(async move {
-                        tx.execute(stmts.get(S::LearnTable), &[&w.table, names]).await
-                    }));
-                }
             }
             None => pending.push(Box::pin(async move {
                 tx.execute(stmts.get(S::DeleteRow), &[&w.table, &w.key]).await
             })),
         }
+    }
+    for (table, names) in learnt {
+        pending.push(Box::pin(async move {
+            tx.execute(stmts.get(S::LearnTable), &[&table, names]).await
+        }));
     }
     futures_util::future::try_join_all(pending).await?;
     Ok(())

@@ -34,7 +34,8 @@ const SQL: [&str; 15] = [
      ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, digest = EXCLUDED.digest,
          office_seq = EXCLUDED.office_seq, case_id = EXCLUDED.case_id",
     "DELETE FROM record_rows WHERE tbl = $1 AND key = $2",
-    "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO NOTHING",
+    "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO UPDATE SET columns = EXCLUDED.columns
+     WHERE jsonb_array_length(EXCLUDED.columns) > jsonb_array_length(record_tables.columns)",
     "INSERT INTO record_entries (id, office_id, office_seq, station_id, station_seq, staff_id, at, command,
          entity, entity_id, entity_version, payload, payload_format, effects, blobs, offices, everyone,
          effect_offices)

@@ -347,6 +347,7 @@ fn change(table: &str, key: &str, before: Option<&Row>, after: Option<Row>) -> R
         key: key.into(),
         before: before.map(|r| digest(table, key, r)),
         after,
+        changed: None,
     }
 }
 
@@ -615,6 +616,146 @@ async fn a_stale_row_is_a_conflict_with_the_servers_rows() {
     );
 }
 
+/// An applicant with a mobile number, and a column a newer schema may add.
+fn contact(name: &str, mobile: &str, version: i64) -> Row {
+    row(&[
+        ("id", t("a9")),
+        ("name", t(name)),
+        ("handler_mobile", t(mobile)),
+        ("version", Cell::Int(version)),
+    ])
+}
+
+/// An edit of the applicant `a9` from `before` to `after`, naming its fields (payload format 2).
+fn edit_fields(station: &str, seq: i64, before: &Row, after: Row) -> Entry {
+    let mut e = entry(
+        station,
+        seq,
+        "clerk",
+        "update_applicant",
+        vec![RowEffect {
+            table: "applicants".into(),
+            key: key("a9"),
+            before: Some(digest("applicants", &key("a9"), before)),
+            changed: Some(regdesk_sync::fields::changes(before, &after)),
+            after: Some(after),
+        }],
+    );
+    e.payload_format = regdesk_domain::stored::JOURNAL_FORMAT;
+    e
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_of_different_fields_both_land_and_the_same_field_is_a_conflict_with_both_values() {
+    let db = seeded().await;
+    let v1 = contact("张三", "13800000001", 1);
+    let made = entry(
+        "A",
+        1,
+        "clerk",
+        "create_applicant",
+        vec![change("applicants", &key("a9"), None, Some(v1.clone()))],
+    );
+    assert!(matches!(push(&db, "A", vec![made]).await[0], Verdict::Accepted { .. }));
+    // A renames; B, still holding version 1, changes the mobile number.
+    let a = edit_fields("A", 2, &v1, contact("张三丰", "13800000001", 2));
+    let b = edit_fields("B", 1, &v1, contact("张三", "13900000002", 2));
+    assert!(matches!(push(&db, "A", vec![a]).await[0], Verdict::Accepted { .. }));
+    let landed = push(&db, "B", vec![b]).await.remove(0);
+    let Verdict::Accepted { office_seq } = landed else {
+        panic!("disjoint fields merge: {landed:?}")
+    };
+    let merged = contact("张三丰", "13900000002", 3);
+    assert_eq!(record_row(&db, "applicants", &key("a9")).await, Some(merged.clone()));
+    // Every station, the sender too, pulls the merged row.
+    let pulled = super::pull(
+        &db.pool,
+        &Waker::start(db.config.clone()),
+        &station("A"),
+        PullRequest {
+            cursor: office_seq - 1,
+            limit: 10,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(pulled.entries[0].entry.effects[0].after, Some(merged.clone()));
+
+    // C, also holding version 1, renames it too: the same field → conflict, both values named.
+    let c = edit_fields("C", 1, &v1, contact("张珊", "13800000001", 2));
+    let verdict = push(&db, "C", vec![c]).await.remove(0);
+    let (code, reason) = rejected(&verdict);
+    assert_eq!(code, RejectCode::Conflict);
+    assert!(
+        reason.contains("名称") && reason.contains("张珊") && reason.contains("张三丰"),
+        "{reason}"
+    );
+    assert!(!reason.contains("13"), "the mobile number is no clash: {reason}");
+    assert_eq!(record_row(&db, "applicants", &key("a9")).await, Some(merged.clone()));
+
+    // An entry of format 1 names no fields: a row changed since is a conflict as before.
+    let mut old = edit_fields("D", 1, &v1, contact("张三", "13700000003", 2));
+    old.effects[0].changed = None;
+    let (code, _) = rejected(&push(&db, "D", vec![old]).await[0]);
+    assert_eq!(code, RejectCode::Conflict);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn columns_of_another_schema_are_kept_never_a_conflict() {
+    let db = seeded().await;
+    let v1 = contact("张三", "13800000001", 1);
+    let made = entry(
+        "A",
+        1,
+        "clerk",
+        "create_applicant",
+        vec![change("applicants", &key("a9"), None, Some(v1.clone()))],
+    );
+    assert!(matches!(push(&db, "A", vec![made]).await[0], Verdict::Accepted { .. }));
+    // A station of a newer schema (a column `note` at the end) changes the mobile number.
+    let mut newer_before = v1.clone();
+    newer_before.push(Column {
+        name: "note".into(),
+        value: Cell::Null,
+    });
+    let mut newer_after = contact("张三", "13900000002", 2);
+    newer_after.push(Column {
+        name: "note".into(),
+        value: t("老客户"),
+    });
+    let newer = edit_fields("N", 1, &newer_before, newer_after.clone());
+    let verdict = push(&db, "N", vec![newer]).await.remove(0);
+    assert!(matches!(verdict, Verdict::Accepted { .. }), "{verdict:?}");
+    assert_eq!(
+        record_row(&db, "applicants", &key("a9")).await,
+        Some(newer_after.clone())
+    );
+    // A station of the older schema, holding version 1 without `note`, renames it:
+    // the record keeps the note (and the other station's number) as it has them.
+    let older = edit_fields("O", 1, &v1, contact("张三丰", "13800000001", 2));
+    let verdict = push(&db, "O", vec![older]).await.remove(0);
+    assert!(matches!(verdict, Verdict::Accepted { .. }), "{verdict:?}");
+    let mut merged = contact("张三丰", "13900000002", 3);
+    merged.push(Column {
+        name: "note".into(),
+        value: t("老客户"),
+    });
+    assert_eq!(record_row(&db, "applicants", &key("a9")).await, Some(merged));
+    // Columns in another order are still refused.
+    let mut shuffled = contact("张三", "13800000001", 2);
+    shuffled.swap(1, 2);
+    let odd = entry(
+        "O",
+        2,
+        "clerk",
+        "create_applicant",
+        vec![change("applicants", &key("a8"), None, Some(shuffled))],
+    );
+    let (code, _) = rejected(&push(&db, "O", vec![odd]).await[0]);
+    assert_eq!(code, RejectCode::Malformed);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_servers_staff_rows_decide_who_may_act() {
     let db = seeded().await;
@@ -629,12 +770,16 @@ async fn the_servers_staff_rows_decide_who_may_act() {
     // Someone the record does not know.
     let (code, _) = rejected(&push(&db, "A", vec![approve("A", 3, "nobody", "c1", "li")]).await[0]);
     assert_eq!(code, RejectCode::StaffInactive);
-    // A column the record does not know for the table.
+    // A column the record does not know for the table, not at its end (a
+    // newer schema adds columns at the end: see the test of other schemas).
     let mut odd = applicant("a1", "张三", 1);
-    odd.push(Column {
-        name: "secret".into(),
-        value: t("x"),
-    });
+    odd.insert(
+        1,
+        Column {
+            name: "secret".into(),
+            value: t("x"),
+        },
+    );
     assert!(matches!(
         push(&db, "A", vec![create_applicant("A", 4, "a0")]).await[0],
         Verdict::Accepted { .. }

@@ -160,12 +160,23 @@ fn a_command_records_its_effect_on_each_shared_row() {
     );
     assert!(effects.iter().all(|e| regdesk_sync::is_shared_table(&e.table)));
 
-    // A new row has no digest before it.
+    // The fields the command changed, each with its value before: the
+    // setting, and the row's version and time.
+    let changed = s.changed.as_ref().expect("an existing row names its fields");
+    let names: Vec<&str> = changed.iter().map(|c| c.column.as_str()).collect();
+    assert!(names.contains(&"idle_lock_minutes"), "{names:?}");
+    assert!(names.iter().all(|n| after.iter().any(|c| c.name == *n)), "{names:?}");
+    let idle = changed.iter().find(|c| c.column == "idle_lock_minutes").unwrap();
+    assert_eq!(idle.before, Cell::Int(settings.idle_lock_minutes.into()));
+    assert!(idle.path.is_empty());
+
+    // A new row has no digest before it, and names no fields.
     add_staff(&f, &admin, &CLERK);
     let effects = last_effects(&f);
     let staff = effects.iter().find(|e| e.table == "staff").unwrap();
     assert_eq!(staff.before, None);
     assert!(staff.after.is_some());
+    assert_eq!(staff.changed, None);
 }
 
 #[test]
@@ -365,6 +376,7 @@ fn the_server_adds_rows_to_a_stations_own_entry() {
         key: settings_key,
         before: None,
         after: Some(row),
+        changed: None,
     });
     assert_eq!(a.store.apply_pulled(&pulled).unwrap(), 1);
     assert_eq!(a.store.settings(&admin).unwrap().idle_lock_minutes, 45);
@@ -414,6 +426,7 @@ fn a_column_this_database_does_not_know_is_refused_and_nothing_is_applied() {
         key: "[1]".into(),
         before: None,
         after: None,
+        changed: None,
     }];
     let e = b.store.apply_pulled(&pulled).unwrap_err();
     assert!(e.to_string().contains("自己的表"), "{e}");
@@ -447,6 +460,7 @@ fn a_rejected_entry_goes_to_the_inbox_with_everything_and_the_server_truth_comes
                     key: "[1]".into(),
                     before: None,
                     after: Some(server_settings.row.clone()),
+                    changed: None,
                 }],
             },
         },
@@ -541,6 +555,7 @@ fn saving_the_redone_command_closes_its_inbox_item() {
                 key: "[1]".into(),
                 before: None,
                 after: Some(server_settings.row.clone()),
+                changed: None,
             }],
         },
     };
