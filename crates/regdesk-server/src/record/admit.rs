@@ -13,19 +13,29 @@ use tokio_postgres::Transaction;
 
 use super::rows::{self, describe, text, Current};
 use super::stmts::{Stmts, S};
-use super::{corrupt, leases, numbers, RecordError};
+use super::{corrupt, integrity, leases, numbers, RecordError};
 
 /// A permanent refusal of one entry.
 pub(crate) struct Rejection {
     pub code: RejectCode,
     pub reason: String,
+    /// Rows of the record beyond the ones the entry touched that the station
+    /// needs to see why (the row a unique value clashed with).
+    pub also: Vec<RowEffect>,
+}
+
+impl Rejection {
+    pub fn new(code: RejectCode, reason: impl Into<String>) -> Rejection {
+        Rejection {
+            code,
+            reason: reason.into(),
+            also: Vec::new(),
+        }
+    }
 }
 
 fn reject(code: RejectCode, reason: impl Into<String>) -> Rejection {
-    Rejection {
-        code,
-        reason: reason.into(),
-    }
+    Rejection::new(code, reason)
 }
 
 /// The record's rows for the keys an entry touches, in the entry's order.
@@ -210,6 +220,8 @@ pub(crate) async fn decide(
         Err(r) => Verdict::Rejected {
             code: r.code,
             reason: r.reason,
+            // The touched rows first: a station puts them back in this
+            // order, so a row it made is gone before the one it clashed with comes.
             current: touched
                 .into_iter()
                 .map(|(table, key, current)| RowEffect {
@@ -218,6 +230,7 @@ pub(crate) async fn decide(
                     before: current.as_ref().map(|c| c.digest.clone()),
                     after: current.map(|c| c.row),
                 })
+                .chain(r.also)
                 .collect(),
         },
         Ok(()) => Verdict::Accepted { office_seq: seq },
@@ -348,6 +361,10 @@ async fn check(
                 stale.join("、")
             ),
         )));
+    }
+    // The store's unique values and references, against the record.
+    if let Err(r) = integrity::check(tx, entry, touched).await? {
+        return Ok(Err(r));
     }
     // Registration numbers of enrolled stations come from the record, or from the station's lease.
     if entry.command == "final_review" {

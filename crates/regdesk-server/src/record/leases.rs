@@ -141,12 +141,7 @@ pub(crate) async fn check_carried(
     entry: &Entry,
     touched: &Touched,
 ) -> Result<Result<(), Rejection>, RecordError> {
-    let refuse = |what: String| {
-        Ok(Err(Rejection {
-            code: RejectCode::Malformed,
-            reason: what,
-        }))
-    };
+    let refuse = |what: String| Ok(Err(Rejection::new(RejectCode::Malformed, what)));
     let own_numbering = |what: String| {
         format!(
             "这条终审记录自行分配了登记号（{what}）：已加入服务器的工作站由服务器分配登记号，或使用服务器租给本工作站的号段。请升级本工作站的 RegDesk 后重新终审"

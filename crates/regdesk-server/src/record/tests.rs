@@ -1247,3 +1247,6 @@ async fn two_instances_writing_one_blob_take_turns() {
     assert!(one.is_complete(&sha) && two.is_complete(&sha));
     assert_eq!(two.read_range(&sha, 0, None).await.unwrap(), (total, data));
 }
+
+#[path = "integrity_tests.rs"]
+mod integrity_tests;
