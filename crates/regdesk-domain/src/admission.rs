@@ -78,6 +78,7 @@ pub fn admission(command: &str) -> Option<Admission> {
         | "add_subordinate_office"
         | "save_certificate_printer"
         | "set_batch_signing_form"
+        | "set_number_leases"
         | "import_register" => perm(Permission::ManageSettings),
         "keep_category_letters" => Admission {
             need: Need::OfficeRule,
@@ -174,6 +175,7 @@ pub const REFERENCE_TABLES: &[(&str, &[&str])] = &[
             "update_backup_settings",
             "update_delivery_settings",
             "set_batch_signing_form",
+            "set_number_leases",
         ],
     ),
     ("certificate_settings", &["update_verification_url"]),

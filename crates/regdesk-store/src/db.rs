@@ -62,6 +62,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "026_registration_counts",
         include_str!("migrations/026_registration_counts.sql"),
     ),
+    (
+        "029_number_lease_settings",
+        include_str!("migrations/029_number_lease_settings.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -30,17 +30,19 @@ pub const DEFAULT_REFILL_AT: u32 = 5;
 /// Most numbers one station may hold in one series.
 pub const MAX_LEASE_SIZE: u32 = 1000;
 
-/// The office's lease settings: its `number_lease_settings` row, else the defaults.
+/// The office's lease settings: the record's `settings` row (its
+/// `number_lease_size` and `number_refill_at`, set by an administrator at any
+/// station with `set_number_leases`), else the defaults.
 async fn settings(tx: &Transaction<'_>) -> Result<(u32, u32), RecordError> {
-    let all = rows::all(tx, "number_lease_settings").await?;
+    let all = rows::all(tx, "settings").await?;
     let row = all.first();
     let get = |name: &str, default: u32| {
         row.and_then(|r| rows::int(r, name))
             .and_then(|v| u32::try_from(v).ok())
             .unwrap_or(default)
     };
-    let size = get("lease_size", DEFAULT_LEASE_SIZE).min(MAX_LEASE_SIZE);
-    let refill = get("refill_at", DEFAULT_REFILL_AT).min(size);
+    let size = get("number_lease_size", DEFAULT_LEASE_SIZE).clamp(1, MAX_LEASE_SIZE);
+    let refill = get("number_refill_at", DEFAULT_REFILL_AT).min(size);
     Ok((size, refill))
 }
 
