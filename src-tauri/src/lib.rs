@@ -120,7 +120,7 @@ commands! {
         admin::add_staff, admin::update_staff, admin::set_staff_disabled, admin::reset_password,
         admin::update_settings, admin::add_subordinate_office, admin::load_calendar,
         admin::revoke_registration, admin::transfer_case, admin::change_payment_method, admin::update_backup_settings,
-        admin::run_backup, admin::set_batch_signing_form,
+        admin::run_backup, admin::set_batch_signing_form, admin::set_number_leases,
         intake::save_intake_template, intake::import_filings, intake::cancel_filing_import,
         intake::submit_many_for_signing, intake::print_batch_signing_form, intake::record_batch_signature,
         intake::import_register, intake::set_registration_counter, intake::revoke_historic,

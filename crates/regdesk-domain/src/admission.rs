@@ -79,6 +79,7 @@ pub fn admission(command: &str) -> Option<Admission> {
         | "save_certificate_printer"
         | "set_batch_signing_form"
         | "import_register"
+        | "set_number_leases"
         | "transfer_case" => perm(Permission::ManageSettings),
         "keep_category_letters" => Admission {
             need: Need::OfficeRule,
@@ -175,6 +176,7 @@ pub const REFERENCE_TABLES: &[(&str, &[&str])] = &[
             "update_backup_settings",
             "update_delivery_settings",
             "set_batch_signing_form",
+            "set_number_leases",
         ],
     ),
     ("certificate_settings", &["update_verification_url"]),

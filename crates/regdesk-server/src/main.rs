@@ -444,9 +444,14 @@ async fn station(cli: &Cli, dir: &Path, database: &Database, cmd: &StationCmd) -
             }
         }
         StationCmd::Revoke { name } => {
-            let n = stations::revoke(&mut client, name, &operator()).await?;
-            if n > 0 {
-                out(format_args!("已吊销工作站“{}”。 / revoked.", name.trim()))?;
+            let r = stations::revoke(&mut client, name, &operator()).await?;
+            if r.stations > 0 {
+                out(format_args!(
+                    "已吊销工作站“{}”，收回其未用的登记号 {} 个。 / revoked; {} unused numbers returned.",
+                    name.trim(),
+                    r.numbers_returned,
+                    r.numbers_returned
+                ))?;
             } else {
                 out(format_args!(
                     "“{}”尚未加入，其加入码已作废。 / its unused code was cancelled.",

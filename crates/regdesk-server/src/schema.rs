@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_station_counters",
         include_str!("../migrations/0006_station_counters.sql"),
     ),
+    ("0007_integrity", include_str!("../migrations/0007_integrity.sql")),
     ("0008_scope", include_str!("../migrations/0008_scope.sql")),
 ];
 

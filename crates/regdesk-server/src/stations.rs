@@ -268,18 +268,33 @@ pub async fn list(client: &impl GenericClient) -> Result<Vec<StationListing>, St
     Ok(out)
 }
 
+/// What `station revoke` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revoked {
+    /// Stations revoked (0: only an unused code was cancelled).
+    pub stations: u64,
+    /// Registration numbers the stations held unused, now `returned`.
+    pub numbers_returned: u64,
+}
+
 /// Revokes the station named `name` (its later requests are refused) and
-/// any unused code made for that name; returns how many stations were revoked.
-pub async fn revoke(client: &mut tokio_postgres::Client, name: &str, by: &str) -> Result<u64, StationError> {
+/// any unused code made for that name, in one transaction. The numbers it
+/// held leased and unused become `returned`, so the next lease of their
+/// series takes them first and the series stays dense (a revoked station can
+/// never have an approval with them accepted).
+pub async fn revoke(client: &mut tokio_postgres::Client, name: &str, by: &str) -> Result<Revoked, StationError> {
     let name = name.trim();
     let tx = client.transaction().await?;
-    let stations = tx
-        .execute(
+    let ids: Vec<String> = tx
+        .query(
             "UPDATE stations SET revoked_at = now(), revoked_by = $2
-              WHERE name = $1 AND revoked_at IS NULL",
+              WHERE name = $1 AND revoked_at IS NULL RETURNING id",
             &[&name, &by],
         )
-        .await?;
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     let codes = tx
         .execute(
             "UPDATE enrolment_codes SET expires_at = now()
@@ -287,11 +302,22 @@ pub async fn revoke(client: &mut tokio_postgres::Client, name: &str, by: &str) -
             &[&name],
         )
         .await?;
-    if stations == 0 && codes == 0 {
+    if ids.is_empty() && codes == 0 {
         return Err(StationError::NoSuchStation(name.to_string()));
     }
+    let numbers_returned = tx
+        .execute(
+            "UPDATE number_leases SET state = 'returned', changed_at = now(),
+                    reason = '工作站“' || $2 || '”已吊销，未用的号码收回'
+              WHERE station_id = ANY($1) AND state = 'leased'",
+            &[&ids, &name],
+        )
+        .await?;
     tx.commit().await?;
-    Ok(stations)
+    Ok(Revoked {
+        stations: ids.len() as u64,
+        numbers_returned,
+    })
 }
 
 fn refused(message: impl Into<String>) -> ApiError {

@@ -24,7 +24,7 @@ pub fn typescript() -> String {
         ProvinceOption, RoleOption, DeskOption, SessionView, AppStatus,
         NewStaffInput, SetupInput, LoginInput, UnlockInput, ChangePasswordInput,
         StaffView, UpdateStaffInput, SetDisabledInput, ResetPasswordInput,
-        SettingsView, UpdateSettingsInput,
+        SettingsView, UpdateSettingsInput, crate::NumberLeaseSettingsInput,
         crate::AuditReport, crate::AuditProblem, crate::AuditProblemKind, crate::AuditHead,
         crate::ResetAnchorInput, AuditEntryView, RecentAuditInput,
         crate::ErrorKind, crate::ApiError,

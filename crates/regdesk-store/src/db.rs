@@ -63,6 +63,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/026_registration_counts.sql"),
     ),
     ("027_station_office", include_str!("migrations/027_station_office.sql")),
+    (
+        "029_number_lease_settings",
+        include_str!("migrations/029_number_lease_settings.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -129,6 +129,7 @@ pub const COMMANDS: &[&str] = &[
     "save_draft",
     "set_batch_signing_form",
     "set_category_letters",
+    "set_number_leases",
     "set_registration_counter",
     "setup_office",
     "ship_by_waybill",

@@ -9,15 +9,18 @@ use serde_json::json;
 use crate::error::{Result, StoreError};
 use crate::journal::Change;
 use crate::session::{actor, Session};
-use crate::views::{SettingsView, UpdateSettingsInput};
+use crate::views::{NumberLeaseSettingsInput, SettingsView, UpdateSettingsInput};
 use crate::Store;
+use regdesk_domain::error::FieldError;
 
 pub(crate) const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
+/// Most numbers one lease may hold (the server's bound too).
+pub(crate) const MAX_NUMBER_LEASE_SIZE: u32 = 1000;
 
 pub(crate) fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
     conn.query_row(
         "SELECT version, idle_lock_minutes, review_working_days, correction_notice_days, correction_period_days,
-                fee_per_work_fen, batch_signing_form FROM settings WHERE id = 1",
+                fee_per_work_fen, batch_signing_form, number_lease_size, number_refill_at FROM settings WHERE id = 1",
         [],
         |r| {
             Ok(SettingsView {
@@ -28,6 +31,8 @@ pub(crate) fn load(conn: &rusqlite::Connection) -> Result<SettingsView> {
                 correction_period_days: r.get(4)?,
                 fee_per_work_fen: r.get(5)?,
                 batch_signing_form: r.get(6)?,
+                number_lease_size: r.get(7)?,
+                number_refill_at: r.get(8)?,
             })
         },
     )
@@ -122,6 +127,57 @@ impl Store {
                 entity_id: "office".into(),
                 version: v.version,
                 payload: json!(v),
+            };
+            Ok((change, v))
+        })
+    }
+
+    /// 登记号租用设置（管理员）：how many registration numbers a final-review
+    /// station is leased at a time and at how many unused it asks for more.
+    /// Shared with every station; the server leases by them.
+    pub fn set_number_leases(&self, session: &Session, input: &NumberLeaseSettingsInput) -> Result<SettingsView> {
+        let admin = actor(
+            &self.conn(),
+            self.now(),
+            Some(session),
+            Some(Permission::ManageSettings),
+        )?;
+        let mut errs = Vec::new();
+        if input.lease_size == 0 || input.lease_size > MAX_NUMBER_LEASE_SIZE {
+            errs.push(FieldError::new(
+                "lease_size",
+                "out_of_range",
+                format!(
+                    "每次租用的号码数应在 1 到 {MAX_NUMBER_LEASE_SIZE} 之间，现在是 {}，请改正",
+                    input.lease_size
+                ),
+            ));
+        } else if input.refill_at >= input.lease_size {
+            errs.push(FieldError::new(
+                "refill_at",
+                "too_large",
+                format!(
+                    "续租线（剩余 {} 个时续租）应小于每次租用的号码数 {}，请改小",
+                    input.refill_at, input.lease_size
+                ),
+            ));
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        self.run(Some(admin.id()), "set_number_leases", |tx, _now| {
+            let current = load(tx)?;
+            StoreError::check_version("系统设置", input.version, current.version)?;
+            tx.execute(
+                "UPDATE settings SET number_lease_size = ?1, number_refill_at = ?2, version = version + 1 WHERE id = 1",
+                params![input.lease_size, input.refill_at],
+            )?;
+            let v = load(tx)?;
+            let change = Change {
+                entity: "settings",
+                entity_id: "office".into(),
+                version: v.version,
+                payload: json!({ "number_lease_size": input.lease_size, "number_refill_at": input.refill_at }),
             };
             Ok((change, v))
         })

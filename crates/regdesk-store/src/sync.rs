@@ -179,6 +179,7 @@ pub fn command_words(command: &str) -> &str {
         "login" => "登录",
         "unlock" => "解锁",
         "set_batch_signing_form" => "设置一人一表",
+        "set_number_leases" => "设置登记号租用",
         "record_batch_signature" => "记录批量签章",
         "discard_inbox_item" => "放弃需处理记录",
         "redo_inbox_item" => "重新办理需处理记录",

@@ -162,6 +162,20 @@ pub struct SettingsView {
     pub fee_per_work_fen: i64,
     /// 一人一表：同一申请人一并提交的作品可每位签章人一张签章表（`set_batch_signing_form`）
     pub batch_signing_form: bool,
+    /// 登记号租用：每次租给终审工作站的号码数（`set_number_leases`）
+    pub number_lease_size: u32,
+    /// 登记号租用：未用号码剩几个时续租
+    pub number_refill_at: u32,
+}
+
+/// 登记号租用设置（管理员）。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NumberLeaseSettingsInput {
+    /// The settings' version as read.
+    #[ts(type = "number")]
+    pub version: i64,
+    pub lease_size: u32,
+    pub refill_at: u32,
 }
 
 /// 修改系统设置。

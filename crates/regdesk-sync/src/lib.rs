@@ -301,3 +301,207 @@ mod tests {
         let _unused: Option<Entry> = None;
     }
 }
+
+/// A UNIQUE constraint of a shared table in the store's schema (other than its
+/// primary key, which is the row's key): no two rows of the office may hold
+/// the same values in `columns`. The server checks every accepted entry
+/// against its record, so two stations that took the same value offline do
+/// not both land (every later pull would then fail on the store's index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniqueKey {
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+    /// What the value is, for a person (“证件号码”).
+    pub label: &'static str,
+    /// A partial index's condition: rows whose `column` holds `value` are not
+    /// counted (a rejected transfer frees its bank reference).
+    pub unless: Option<(&'static str, &'static str)>,
+}
+
+impl UniqueKey {
+    /// The values `row` holds for this key, `None` when the row is not
+    /// counted: a NULL in any column (SQLite lets NULLs repeat), a column
+    /// missing, or the partial index's condition not met.
+    pub fn values(&self, row: &[Column]) -> Option<Vec<Cell>> {
+        let get = |name: &str| row.iter().find(|c| c.name == name).map(|c| &c.value);
+        if let Some((column, value)) = self.unless {
+            if matches!(get(column), Some(Cell::Text(t)) if t == value) {
+                return None;
+            }
+        }
+        self.columns
+            .iter()
+            .map(|c| match get(c) {
+                None | Some(Cell::Null) => None,
+                Some(v) => Some(v.clone()),
+            })
+            .collect()
+    }
+
+    /// The partial index's condition as the store's schema writes it, for
+    /// the test that keeps this list true to the schema.
+    pub fn sql_condition(&self) -> Option<String> {
+        self.unless.map(|(c, v)| format!("{c} <> '{v}'"))
+    }
+}
+
+/// Every UNIQUE constraint of the shared tables (the store's migrations; a
+/// test of the store compares this list with its schema). A case's
+/// `search_rowid` is unique too, but it names the station's own search
+/// index: each station sets it when it writes the row.
+pub const UNIQUE_KEYS: &[UniqueKey] = &[
+    UniqueKey {
+        table: "staff",
+        columns: &["username"],
+        label: "用户名",
+        unless: None,
+    },
+    UniqueKey {
+        table: "cases",
+        columns: &["serial"],
+        label: "流水号",
+        unless: None,
+    },
+    UniqueKey {
+        table: "cases",
+        columns: &["registration_number"],
+        label: "登记号",
+        unless: None,
+    },
+    UniqueKey {
+        table: "applicants",
+        columns: &["id_type", "id_number"],
+        label: "证件号码",
+        unless: None,
+    },
+    UniqueKey {
+        table: "transfers",
+        columns: &["method", "reference"],
+        label: "转账流水号",
+        unless: Some(("state", "rejected")),
+    },
+    UniqueKey {
+        table: "statement_lines",
+        columns: &["fingerprint"],
+        label: "对账单明细指纹",
+        unless: None,
+    },
+    UniqueKey {
+        table: "registration_numbers",
+        columns: &["prefix", "year", "letter", "serial"],
+        label: "登记号序号",
+        unless: None,
+    },
+    UniqueKey {
+        table: "certificate_sheets",
+        columns: &["sheet_number"],
+        label: "证书纸编号",
+        unless: None,
+    },
+    UniqueKey {
+        table: "shipments",
+        columns: &["code"],
+        label: "邮寄批次条码",
+        unless: None,
+    },
+    UniqueKey {
+        table: "shipments",
+        columns: &["waybill"],
+        label: "运单号",
+        unless: None,
+    },
+    UniqueKey {
+        table: "shipment_cases",
+        columns: &["case_id"],
+        label: "案件（每件只装一个邮袋）",
+        unless: None,
+    },
+    UniqueKey {
+        table: "handovers",
+        columns: &["number"],
+        label: "领取单编号",
+        unless: None,
+    },
+    UniqueKey {
+        table: "handover_cases",
+        columns: &["case_id"],
+        label: "案件（每件只领取一次）",
+        unless: None,
+    },
+];
+
+/// Columns of shared tables that hold the station's own value, left out of
+/// the server's checks.
+pub const STATION_UNIQUE_COLUMNS: &[(&str, &str)] = &[("cases", "search_rowid")];
+
+/// A FOREIGN KEY of a shared table to another shared table (the store's
+/// migrations; a test of the store compares this list with its schema). The
+/// row referred to is named by its primary key, a single column, so its key
+/// in the record is `[value]`. The server refuses an entry whose rows refer to
+/// a row its record does not hold (one an earlier, refused entry made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub target: &'static str,
+}
+
+macro_rules! refs {
+    ($($table:literal . $column:literal => $target:literal),* $(,)?) => {
+        &[$(Reference { table: $table, column: $column, target: $target }),*]
+    };
+}
+
+/// Every FOREIGN KEY between shared tables.
+pub const REFERENCES: &[Reference] = refs![
+    "cases"."created_by" => "staff",
+    "cases"."applicant_id" => "applicants",
+    "calendar_years"."loaded_by" => "staff",
+    "files"."added_by" => "staff",
+    "applicant_proofs"."removed_by" => "staff",
+    "applicant_proofs"."checked_by" => "staff",
+    "applicant_proofs"."added_by" => "staff",
+    "applicant_proofs"."file_id" => "files",
+    "applicant_proofs"."applicant_id" => "applicants",
+    "transfers"."checked_by" => "staff",
+    "transfers"."recorded_by" => "staff",
+    "transfers"."applicant_id" => "applicants",
+    "transfers"."receipt_file_id" => "files",
+    "allocations"."case_id" => "cases",
+    "allocations"."transfer_id" => "transfers",
+    "statement_imports"."imported_by" => "staff",
+    "statement_lines"."resolved_by" => "staff",
+    "statement_lines"."transfer_id" => "transfers",
+    "statement_lines"."case_id" => "cases",
+    "statement_lines"."import_id" => "statement_imports",
+    "refunds"."recorded_by" => "staff",
+    "refunds"."case_id" => "cases",
+    "invoices"."issued_by" => "staff",
+    "invoices"."case_id" => "cases",
+    "registration_numbers"."changed_by" => "staff",
+    "registration_numbers"."issued_by" => "staff",
+    "registration_numbers"."case_id" => "cases",
+    "office_tree"."added_by" => "staff",
+    "review_log"."staff_id" => "staff",
+    "review_log"."case_id" => "cases",
+    "case_identity_files"."case_id" => "cases",
+    "certificate_printers"."updated_by" => "staff",
+    "certificate_prints"."staff_id" => "staff",
+    "certificate_sheets"."changed_by" => "staff",
+    "certificate_sheets"."printed_by" => "staff",
+    "certificate_sheets"."case_id" => "cases",
+    "certificate_sheets"."registration_number" => "registration_numbers",
+    "certificate_sheets"."print_id" => "certificate_prints",
+    "category_letter_tables"."set_by" => "staff",
+    "shipments"."shipped_by" => "staff",
+    "shipments"."created_by" => "staff",
+    "shipment_cases"."case_id" => "cases",
+    "shipment_cases"."shipment_id" => "shipments",
+    "handovers"."staff_id" => "staff",
+    "handovers"."power_of_attorney_file" => "files",
+    "handovers"."loss_statement_file" => "files",
+    "handover_cases"."case_id" => "cases",
+    "handover_cases"."handover_id" => "handovers",
+    "historic_registrations"."imported_by" => "staff",
+    "historic_registrations"."number" => "registration_numbers",
+];

@@ -32,6 +32,9 @@ pub struct Station {
     pub dir: PathBuf,
     pub store: Store,
     sessions: HashMap<String, Session>,
+    /// The station's own applicant (an ID number no other station uses).
+    own: Option<String>,
+    /// The applicant its next filings name: its own, or a walk-in's.
     applicant: Option<String>,
     made: u32,
 }
@@ -67,6 +70,7 @@ impl Station {
             dir,
             store,
             sessions: HashMap::new(),
+            own: None,
             applicant: None,
             made: 0,
         };
@@ -108,14 +112,27 @@ impl Station {
     /// every signer, bank transfer chosen; the case waits for payment. Its id.
     pub fn intake(&mut self) -> Result<String, StoreError> {
         let clerk = self.session("wangli");
-        let applicant = match &self.applicant {
-            Some(a) => a.clone(),
+        // An applicant the server refused (a clash) is gone from this
+        // station: its filings go back to the station's own applicant.
+        let current = self
+            .applicant
+            .clone()
+            .filter(|a| self.store.applicant(&clerk, a).is_ok());
+        let applicant = match current {
+            Some(a) => a,
             None => {
-                let a = self
-                    .store
-                    .create_applicant(&clerk, &applicant(self.store.station_id()))?;
-                self.applicant = Some(a.id.clone());
-                a.id
+                let own = match self.own.clone().filter(|a| self.store.applicant(&clerk, a).is_ok()) {
+                    Some(a) => a,
+                    None => {
+                        let a = self
+                            .store
+                            .create_applicant(&clerk, &applicant(self.store.station_id()))?;
+                        self.own = Some(a.id.clone());
+                        a.id
+                    }
+                };
+                self.applicant = Some(own.clone());
+                own
             }
         };
         let files = self.dir.join("desk-files");
@@ -169,6 +186,20 @@ impl Station {
             },
         )?;
         Ok(d.id)
+    }
+
+    /// A walk-in applicant made at the counter (王丽) with the ID number
+    /// `walk_in_id(n)`, the same at every station: one person filing at two
+    /// offices that are both offline makes the same applicant twice, and the
+    /// server keeps the first. The station's next filings name them. Their id.
+    pub fn walk_in(&mut self, n: u32) -> Result<String, StoreError> {
+        let clerk = self.session("wangli");
+        let mut input = applicant(self.store.station_id());
+        input.name = format!("周到{n}");
+        input.id_number = walk_in_id(n);
+        let a = self.store.create_applicant(&clerk, &input)?;
+        self.applicant = Some(a.id.clone());
+        Ok(a.id)
     }
 
     /// The fee of `case` recorded by `recorder` and, when `checker` is
@@ -225,8 +256,13 @@ fn resident_id(birth: &str, seq: u32) -> String {
     format!("{body}{}", gb11643_check_char(&body).unwrap_or('0'))
 }
 
-/// The station's own applicant: an ID number of its own (one ID number made
-/// an applicant at two stations offline is a clash of its own kind).
+/// The ID number of walk-in applicant `n` (see [`Station::walk_in`]).
+pub fn walk_in_id(n: u32) -> String {
+    resident_id("19751120", 500 + n % 400)
+}
+
+/// The station's own applicant: an ID number of its own (walk-ins, who
+/// clash across stations, are [`Station::walk_in`]).
 fn applicant(station_id: &str) -> ApplicantInput {
     let seq = station_id.bytes().fold(0u32, |a, b| (a * 31 + u32::from(b)) % 997);
     ApplicantInput {

@@ -5,8 +5,9 @@
 //! station's `regdesk sync` killed mid-round. Then everything heals and the
 //! record must hold: every station's state hash equals the server's, every
 //! entry made was accepted once or sits in its station's inbox, the office's
-//! and each station's sequences have no gaps, registration numbers are
-//! unique, and four-eyes held.
+//! and each station's sequences have no gaps, registration numbers and
+//! applicants' ID numbers are unique (walk-in applicants made at several
+//! offline desks clash), and four-eyes held.
 //!
 //! `REGDESK_CHAOS_SEED` replays a run (the seed is printed at the start and
 //! on failure); `REGDESK_CHAOS_OPS` sets its length (default 300: a debug
@@ -67,6 +68,8 @@ impl Tally {
 }
 
 const FIRST: &[&str] = &["liwen", "qianfang"];
+/// Walk-in applicants shared by the stations (few, so their ID numbers clash).
+const WALK_INS: u32 = 4;
 const FINAL: &[&str] = &["zhangwei", "qianfang"];
 const FINANCE: &[&str] = &["chenxy", "hejun"];
 
@@ -118,7 +121,15 @@ fn run(seed: u64, ops: u32) {
         let k = rng.random_range(0..3usize);
         let roll = rng.random_range(0..1000u32);
         match roll {
-            0..150 => {
+            0..25 => {
+                // A person files at two desks: offline, both make the
+                // applicant; the server keeps the first and refuses the other.
+                tally.op("walk-in applicant");
+                if let Err(e) = stations[k].walk_in(rng.random_range(0..WALK_INS)) {
+                    refused(&mut tally, &e);
+                }
+            }
+            25..150 => {
                 tally.op("intake");
                 match stations[k].intake() {
                     Ok(id) => cases.push(id),
@@ -452,9 +463,25 @@ async fn check(srv: &Path, stations: &mut [Station]) {
         }
     }
 
-    // 4. Registration numbers unique; four-eyes held.
+    // 4. Unique values held (registration numbers, ID numbers); four-eyes held.
     let rows = stations[0].store.shared_rows().unwrap();
     let of = |t: &'static str| rows.iter().filter(move |r| r.table == t);
+    let mut people = BTreeSet::new();
+    for a in of("applicants") {
+        let id = (text(a, "id_type"), text(a, "id_number"));
+        assert!(people.insert(id.clone()), "ID number {id:?} made an applicant twice");
+    }
+    let mut clashes = 0;
+    for s in stations.iter_mut() {
+        let admin = s.session("admin");
+        clashes += s
+            .store
+            .sync_inbox(&admin)
+            .unwrap()
+            .iter()
+            .filter(|i| i.command == "create_applicant" && i.reason.contains("证件号码"))
+            .count();
+    }
     let mut numbers = BTreeSet::new();
     for c in of("cases") {
         if let Some(n) = text(c, "registration_number") {
@@ -502,7 +529,7 @@ async fn check(srv: &Path, stations: &mut [Station]) {
         }
     }
     println!(
-        "chaos run: {} entries in the record, {} verdicts, {} registration numbers",
+        "chaos run: {} entries in the record, {} verdicts, {} registration numbers, {clashes} ID numbers refused as clashes",
         accepted.len(),
         verdicts.len(),
         numbers.len()

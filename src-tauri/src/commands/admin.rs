@@ -124,6 +124,12 @@ pub async fn run_backup(app: tauri::AppHandle, state: State<'_, AppState>) -> Re
     })
 }
 
+/// 登记号租用设置：numbers per lease and the refill threshold (shared with the server).
+#[tauri::command]
+pub async fn set_number_leases(state: State<'_, AppState>, input: NumberLeaseSettingsInput) -> Res<SettingsView> {
+    state.with(|st, s| st.set_number_leases(s, &input))
+}
+
 /// 一人一表开关：whether a batch may be signed with one form per signer.
 #[tauri::command]
 pub async fn set_batch_signing_form(state: State<'_, AppState>, input: BatchSigningSettingInput) -> Res<bool> {

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { BatchSigningSettingInput, SettingsView, UpdateSettingsInput } from '../api/bindings';
+import type { BatchSigningSettingInput, NumberLeaseSettingsInput, SettingsView, UpdateSettingsInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
 import { session, status } from '../test/fixtures';
 import { fill, renderDesk } from '../test/render';
@@ -17,6 +17,8 @@ describe('admin desk', () => {
       correction_period_days: 30,
       fee_per_work_fen: 15000,
       batch_signing_form: false,
+      number_lease_size: 20,
+      number_refill_at: 5,
     };
     const core = fakeCore({
       app_status: () => status({ session: session() }),
@@ -82,6 +84,8 @@ describe('admin desk', () => {
       correction_period_days: 30,
       fee_per_work_fen: 15000,
       batch_signing_form: false,
+      number_lease_size: 20,
+      number_refill_at: 5,
     };
     const core = fakeCore({
       app_status: () => status({ session: session() }),
@@ -102,6 +106,55 @@ describe('admin desk', () => {
     await waitFor(() => expect(core.callsTo('set_batch_signing_form')).toHaveLength(1));
     expect(core.callsTo('set_batch_signing_form')[0].args).toEqual({ input: { version: 4, allowed: true } });
     await waitFor(() => expect(screen.getByTestId('settings-batch-signing')).toBeChecked());
+  });
+
+  it('sets the number lease size and refill threshold by their own command and shows the core’s refusal', async () => {
+    let current: SettingsView = {
+      version: 4,
+      idle_lock_minutes: 10,
+      review_working_days: 30,
+      correction_notice_days: 7,
+      correction_period_days: 30,
+      fee_per_work_fen: 15000,
+      batch_signing_form: false,
+      number_lease_size: 20,
+      number_refill_at: 5,
+    };
+    const core = fakeCore({
+      app_status: () => status({ session: session() }),
+      list_staff: () => [],
+      settings: () => current,
+      key_location: () => '密钥库',
+      set_number_leases: (args) => {
+        const input = args?.input as NumberLeaseSettingsInput;
+        if (input.refill_at >= input.lease_size) {
+          throw apiError('validation', '请按提示修改标出的项目', [
+            { field: 'refill_at', code: 'too_large', message: `续租线（剩余 ${input.refill_at} 个时续租）应小于每次租用的号码数 ${input.lease_size}，请改小` },
+          ]);
+        }
+        current = { ...current, version: current.version + 1, number_lease_size: input.lease_size, number_refill_at: input.refill_at };
+        return current;
+      },
+    });
+    const { user } = renderDesk();
+    await user.click(await screen.findByTestId('admin-tab-settings'));
+    const size = (await screen.findByTestId('settings-lease-size')) as HTMLInputElement;
+    const refill = screen.getByTestId('settings-refill-at') as HTMLInputElement;
+    await waitFor(() => expect(size.value).toBe('20'));
+    expect(refill.value).toBe('5');
+    await user.clear(size);
+    await user.type(size, '4');
+    await user.clear(refill);
+    await user.type(refill, '4');
+    await user.click(screen.getByTestId('settings-leases-save'));
+    expect(await screen.findByTestId('settings-leases-error')).toHaveTextContent('续租线（剩余 4 个时续租）应小于每次租用的号码数 4');
+    await user.clear(refill);
+    await user.type(refill, '1');
+    await user.click(screen.getByTestId('settings-leases-save'));
+    await waitFor(() => expect(core.callsTo('set_number_leases')).toHaveLength(2));
+    expect(core.callsTo('set_number_leases')[1].args).toEqual({ input: { version: 4, lease_size: 4, refill_at: 1 } });
+    await waitFor(() => expect(screen.queryByTestId('settings-leases-error')).toBeNull());
+    expect(size.value).toBe('4');
   });
 
   it('lists recent audit entries and shows the chain check as an Alert', async () => {

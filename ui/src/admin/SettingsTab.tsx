@@ -82,6 +82,30 @@ export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void })
     }
   };
 
+  // 登记号租用: its own command, shared with every station and the server.
+  const [lease, setLease] = useState<{ size: number | null; refill: number | null } | null>(null);
+  const [leaseError, setLeaseError] = useState<ApiError | null>(null);
+  const [leaseBusy, setLeaseBusy] = useState(false);
+  // What is typed (a cleared box stays empty), else the settings as read.
+  const leaseSize = lease ? lease.size : (settings?.number_lease_size ?? null);
+  const leaseRefill = lease ? lease.refill : (settings?.number_refill_at ?? null);
+  const saveLeases = async () => {
+    if (!settings) return;
+    setLeaseBusy(true);
+    setLeaseError(null);
+    try {
+      const s = await api.setNumberLeases({ version: settings.version, lease_size: leaseSize ?? 0, refill_at: leaseRefill ?? 0 });
+      setSettings(s);
+      setLease(null);
+      onSaved(s);
+      void message.success(t('common.saved'));
+    } catch (e) {
+      setLeaseError(e as ApiError);
+    } finally {
+      setLeaseBusy(false);
+    }
+  };
+
   const submit = async (v: Values) => {
     if (!settings) return;
     setBusy(true);
@@ -158,6 +182,49 @@ export function SettingsTab({ onSaved }: { onSaved: (s: SettingsView) => void })
           )}
         </div>
       </Space>
+      <Divider orientation="left" plain>
+        {t('settings.numberLeases')}
+      </Divider>
+      <Typography.Paragraph type="secondary">{t('settings.numberLeasesHint')}</Typography.Paragraph>
+      <Space size="large" wrap align="end" style={{ marginBottom: 16 }}>
+        <div>
+          <div>{t('settings.number_lease_size')}</div>
+          <InputNumber
+            precision={0}
+            min={0}
+            value={leaseSize}
+            onChange={(v) => setLease({ size: v, refill: leaseRefill })}
+            style={{ width: 160 }}
+            data-testid="settings-lease-size"
+          />
+        </div>
+        <div>
+          <div>{t('settings.number_refill_at')}</div>
+          <InputNumber
+            precision={0}
+            min={0}
+            value={leaseRefill}
+            onChange={(v) => setLease({ size: leaseSize, refill: v })}
+            style={{ width: 160 }}
+            data-testid="settings-refill-at"
+          />
+        </div>
+        <Button onClick={() => void saveLeases()} loading={leaseBusy} data-testid="settings-leases-save">
+          {t('settings.saveNumberLeases')}
+        </Button>
+      </Space>
+      {leaseError && (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="settings-leases-error"
+          style={{ marginBottom: 16 }}
+          message={leaseError.message || t('settings.saveFailed')}
+          description={leaseError.fields.map((f) => (
+            <div key={f.field + f.code}>{f.message}</div>
+          ))}
+        />
+      )}
       <Divider orientation="left" plain>
         {t('settings.encryption')}
       </Divider>

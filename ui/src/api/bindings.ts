@@ -110,9 +110,23 @@ fee_per_work_fen: number,
 /**
  * 一人一表：同一申请人一并提交的作品可每位签章人一张签章表（`set_batch_signing_form`）
  */
-batch_signing_form: boolean, };
+batch_signing_form: boolean, 
+/**
+ * 登记号租用：每次租给终审工作站的号码数（`set_number_leases`）
+ */
+number_lease_size: number, 
+/**
+ * 登记号租用：未用号码剩几个时续租
+ */
+number_refill_at: number, };
 
 export type UpdateSettingsInput = { version: number, idle_lock_minutes: number, review_working_days: number, correction_notice_days: number, correction_period_days: number, fee_per_work_fen: number, };
+
+export type NumberLeaseSettingsInput = { 
+/**
+ * The settings' version as read.
+ */
+version: number, lease_size: number, refill_at: number, };
 
 export type AuditReport = { 
 /**

@@ -2,7 +2,7 @@
 // exactly one argument named `input`; failures reject with an ApiError.
 import { invoke } from '@tauri-apps/api/core';
 import { READ_COMMANDS, type Command } from './commands';
-import type { BatchSigningSettingInput, CaseKey, AccessLogEntry, AccessLogInput, BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus, DamagedDatabase, CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
+import type { BatchSigningSettingInput, NumberLeaseSettingsInput, CaseKey, AccessLogEntry, AccessLogInput, BackupRecord, BackupSettingsInput, BackupSettingsView, BackupStatus, DamagedDatabase, CaseSearchInput, CaseSearchResult, AddProofInput, IdentityProofView, ApplicantInput, ApplicantView, ChangeCategoryInput, FindApplicantsInput, IdCheckInput, IdCheckView, IdInput, UpdateApplicantInput, DeskInput, ApiError, AppStatus, AuditEntryView, AuditReport, CasePage, ChangePasswordInput, Desk, DeskOverview, ErrorKind, LoginInput, NewStaffInput, QueueInput, RecentAuditInput, ResetPasswordInput, SessionView, SetDisabledInput, SettingsView, SetupInput, StaffView, UnlockInput, UpdateSettingsInput, UpdateStaffInput } from './bindings';
 
 const KINDS: ReadonlyArray<ErrorKind> = [
   'validation',
@@ -87,6 +87,7 @@ export const api = {
   updateSettings: (input: UpdateSettingsInput) => call<SettingsView>('update_settings', { input }),
   /** 一人一表 on or off (admin); the settings' version moves on. */
   setBatchSigningForm: (input: BatchSigningSettingInput) => call<boolean>('set_batch_signing_form', { input }),
+  setNumberLeases: (input: NumberLeaseSettingsInput) => call<SettingsView>('set_number_leases', { input }),
   deskOverview: (desk: Desk) => call<DeskOverview>('desk_overview', { input: { desk } satisfies DeskInput }),
   listQueue: (input: QueueInput) => call<CasePage>('list_queue', { input }),
   /** 顶栏查找（Ctrl+K）: every queue, the desks that work each case. */

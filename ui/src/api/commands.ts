@@ -100,6 +100,7 @@ export const CHANGE_COMMANDS = [
   'update_backup_settings',
   'run_backup',
   'set_batch_signing_form',
+  'set_number_leases',
   'save_intake_template',
   'import_filings',
   'cancel_filing_import',

@@ -14,19 +14,29 @@ use tokio_postgres::Transaction;
 use super::rows::{self, describe, text, Current};
 use super::scope::{self, case_of, held_offices, office_of, StationScope, Tags};
 use super::stmts::{Stmts, S};
-use super::{corrupt, leases, numbers, RecordError};
+use super::{corrupt, integrity, leases, numbers, RecordError};
 
 /// A permanent refusal of one entry.
 pub(crate) struct Rejection {
     pub code: RejectCode,
     pub reason: String,
+    /// Rows of the record beyond the ones the entry touched that the station
+    /// needs to see why (the row a unique value clashed with).
+    pub also: Vec<RowEffect>,
+}
+
+impl Rejection {
+    pub fn new(code: RejectCode, reason: impl Into<String>) -> Rejection {
+        Rejection {
+            code,
+            reason: reason.into(),
+            also: Vec::new(),
+        }
+    }
 }
 
 fn reject(code: RejectCode, reason: impl Into<String>) -> Rejection {
-    Rejection {
-        code,
-        reason: reason.into(),
-    }
+    Rejection::new(code, reason)
 }
 
 /// The record's rows for the keys an entry touches, in the entry's order.
@@ -215,6 +225,8 @@ pub(crate) async fn decide(
         Err(r) => Verdict::Rejected {
             code: r.code,
             reason: r.reason,
+            // The touched rows first: a station puts them back in this
+            // order, so a row it made is gone before the one it clashed with comes.
             current: touched
                 .into_iter()
                 .map(|(table, key, current)| RowEffect {
@@ -224,6 +236,7 @@ pub(crate) async fn decide(
                     after: current.map(|c| c.row),
                     changed: None,
                 })
+                .chain(r.also)
                 .collect(),
         },
         Ok(()) => Verdict::Accepted { office_seq: seq },
@@ -355,6 +368,10 @@ async fn check(
     }
     if let Err(why) = landed {
         return Ok(Err(unlanded(tx, why).await?));
+    }
+    // The store's unique values and references, against the record.
+    if let Err(r) = integrity::check(tx, entry, touched).await? {
+        return Ok(Err(r));
     }
     // Registration numbers of enrolled stations come from the record, or from the station's lease.
     if entry.command == "final_review" {

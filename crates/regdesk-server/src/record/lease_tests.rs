@@ -254,3 +254,114 @@ async fn an_approval_refused_while_being_numbered_takes_no_serial() {
     let audit = super::super::numbers_audit(&db.pool, None).await.unwrap();
     assert!(audit.balanced, "{audit:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_stations_unused_numbers_are_returned_and_leased_again_first() {
+    let db = seeded().await;
+    let mut client = db.pool.get().await.unwrap();
+    // The record's office and station A's row, as enrolment leaves them.
+    client
+        .batch_execute(&format!(
+            "INSERT INTO office (id, code, name, prefix, province) VALUES ('{OFFICE}', 'ZJ', '浙江省版权局', '浙作登字', '33');
+             INSERT INTO stations (id, name, office_id, credential_sha256, app_version)
+                  VALUES ('A', '终审室A', '{OFFICE}', 'x', '0.1.0'), ('B', '终审室B', '{OFFICE}', 'y', '0.1.0');"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(runs(&lease(&db, "A", vec![], true).await), vec![(1, 20)]);
+    assert_eq!(runs(&lease(&db, "B", vec![], true).await), vec![(21, 40)]);
+    // A uses number 1 offline, and is revoked before it uses the rest.
+    let v = push(&db, "A", vec![approve_leased("A", 1, "qian", "c1", "li", 1)]).await;
+    assert!(matches!(v[0], Verdict::Accepted { .. }), "{v:?}");
+    let client: &mut tokio_postgres::Client = &mut client;
+    let revoked = crate::stations::revoke(client, " 终审室A ", "admin").await.unwrap();
+    assert_eq!(
+        revoked,
+        crate::stations::Revoked {
+            stations: 1,
+            numbers_returned: 19
+        }
+    );
+    let audit = super::super::numbers_audit(&db.pool, None).await.unwrap();
+    assert!(audit.balanced, "{audit:?}");
+    let f = audit.series.iter().find(|l| l.letter == 'F').unwrap();
+    assert_eq!(
+        (f.issued, f.used, f.voided, f.returned, f.outstanding),
+        (40, 1, 0, 19, 20),
+        "{f:?}"
+    );
+    let held: Vec<(&str, u64)> = audit.leases.iter().map(|s| (s.station_id.as_str(), s.unused)).collect();
+    assert_eq!(held, vec![("B", 20)]);
+    // The next lease of the series takes A's returned numbers first, lowest first.
+    assert_eq!(runs(&lease(&db, "C", vec![], true).await), vec![(2, 20), (41, 41)]);
+    // Revoking again names nothing left to revoke.
+    assert!(crate::stations::revoke(client, "终审室A", "admin").await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lease_size_and_refill_threshold_are_the_offices_settings() {
+    let db = seeded().await;
+    let settings = |version: i64, size: i64, refill: i64| {
+        row(&[
+            ("id", Cell::Int(1)),
+            ("idle_lock_minutes", Cell::Int(10)),
+            ("version", Cell::Int(version)),
+            ("number_lease_size", Cell::Int(size)),
+            ("number_refill_at", Cell::Int(refill)),
+        ])
+    };
+    {
+        let mut client = db.pool.get().await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        seed_rows(&tx, OFFICE, &[("settings".into(), "[1]".into(), settings(1, 20, 5))])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    // An administrator sets them at a station; the record leases by them.
+    let v = push(
+        &db,
+        "A",
+        vec![entry(
+            "A",
+            1,
+            "admin",
+            "set_number_leases",
+            vec![change(
+                "settings",
+                "[1]",
+                Some(&settings(1, 20, 5)),
+                Some(settings(2, 3, 1)),
+            )],
+        )],
+    )
+    .await;
+    assert!(matches!(v[0], Verdict::Accepted { .. }), "{v:?}");
+    let a = lease(&db, "A", vec![], true).await;
+    assert_eq!(runs(&a), vec![(1, 3)]);
+    assert_eq!((a.lease_size, a.refill_at), (3, 1));
+    // Above the threshold nothing more; at it, topped up to the size again.
+    let a = lease(&db, "A", vec![number(1)], true).await;
+    assert_eq!(runs(&a), vec![(2, 3)]);
+    let a = lease(&db, "A", vec![number(2)], true).await;
+    assert_eq!(runs(&a), vec![(1, 3)]);
+    // Only an administrator's command may change them.
+    let v = push(
+        &db,
+        "A",
+        vec![entry(
+            "A",
+            2,
+            "clerk",
+            "set_number_leases",
+            vec![change(
+                "settings",
+                "[1]",
+                Some(&settings(2, 3, 1)),
+                Some(settings(3, 500, 0)),
+            )],
+        )],
+    )
+    .await;
+    assert_eq!(rejected(&v[0]).0, RejectCode::NotPermitted);
+}

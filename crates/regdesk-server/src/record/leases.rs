@@ -30,17 +30,19 @@ pub const DEFAULT_REFILL_AT: u32 = 5;
 /// Most numbers one station may hold in one series.
 pub const MAX_LEASE_SIZE: u32 = 1000;
 
-/// The office's lease settings: its `number_lease_settings` row, else the defaults.
+/// The office's lease settings: the record's `settings` row (its
+/// `number_lease_size` and `number_refill_at`, set by an administrator at any
+/// station with `set_number_leases`), else the defaults.
 async fn settings(tx: &Transaction<'_>) -> Result<(u32, u32), RecordError> {
-    let all = rows::all(tx, "number_lease_settings").await?;
+    let all = rows::all(tx, "settings").await?;
     let row = all.first();
     let get = |name: &str, default: u32| {
         row.and_then(|r| rows::int(r, name))
             .and_then(|v| u32::try_from(v).ok())
             .unwrap_or(default)
     };
-    let size = get("lease_size", DEFAULT_LEASE_SIZE).min(MAX_LEASE_SIZE);
-    let refill = get("refill_at", DEFAULT_REFILL_AT).min(size);
+    let size = get("number_lease_size", DEFAULT_LEASE_SIZE).clamp(1, MAX_LEASE_SIZE);
+    let refill = get("number_refill_at", DEFAULT_REFILL_AT).min(size);
     Ok((size, refill))
 }
 
@@ -141,12 +143,7 @@ pub(crate) async fn check_carried(
     entry: &Entry,
     touched: &Touched,
 ) -> Result<Result<(), Rejection>, RecordError> {
-    let refuse = |what: String| {
-        Ok(Err(Rejection {
-            code: RejectCode::Malformed,
-            reason: what,
-        }))
-    };
+    let refuse = |what: String| Ok(Err(Rejection::new(RejectCode::Malformed, what)));
     let own_numbering = |what: String| {
         format!(
             "这条终审记录自行分配了登记号（{what}）：已加入服务器的工作站由服务器分配登记号，或使用服务器租给本工作站的号段。请升级本工作站的 RegDesk 后重新终审"

@@ -18,6 +18,7 @@
 //! `docs/SYNC.md` ("The record") describes the rules.
 
 mod admit;
+mod integrity;
 pub mod leases;
 mod numbers;
 mod rows;

@@ -112,12 +112,10 @@ async fn number_one(
     let letters = letters_on(tx, day).await?;
     let category_code = text(&case_row, "category").unwrap_or("");
     let Some(category) = WorkCategory::from_code(category_code) else {
-        return Ok(Err(Outcome::Reject(Rejection {
-            code: RejectCode::Malformed,
-            reason: format!(
-                "{name}的作品类别“{category_code}”无法识别，不能分配登记号：请退回初审，由窗口补正作品类别"
-            ),
-        })));
+        return Ok(Err(Outcome::Reject(Rejection::new(
+            RejectCode::Malformed,
+            format!("{name}的作品类别“{category_code}”无法识别，不能分配登记号：请退回初审，由窗口补正作品类别"),
+        ))));
     };
     let Some(letter) = letters.letter_of(category) else {
         return Ok(Err(Outcome::Wait(format!(

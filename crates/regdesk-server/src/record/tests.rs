@@ -1753,3 +1753,5 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
         Verdict::Accepted { .. }
     ));
 }
+#[path = "integrity_tests.rs"]
+mod integrity_tests;

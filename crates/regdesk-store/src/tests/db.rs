@@ -139,6 +139,11 @@ pub(super) fn as_version_12(conn: &Connection) {
          DROP TABLE registration_counts; DROP INDEX cases_state_accepted;",
     )
     .unwrap();
+    // 029: the number lease settings.
+    conn.execute_batch(
+        "ALTER TABLE settings DROP COLUMN number_lease_size; ALTER TABLE settings DROP COLUMN number_refill_at;",
+    )
+    .unwrap();
     // 024: the office's 一人一表 setting.
     conn.execute_batch("ALTER TABLE settings DROP COLUMN batch_signing_form;")
         .unwrap();

@@ -13,6 +13,7 @@ mod backup;
 mod calendar;
 mod cases;
 mod certificates;
+mod constraints;
 mod db;
 mod delivery;
 mod encryption;

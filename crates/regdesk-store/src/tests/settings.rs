@@ -45,3 +45,47 @@ fn settings_are_versioned() {
         .to_api();
     assert_eq!(e.fields[0].field, "idle_lock_minutes");
 }
+
+#[test]
+fn the_number_lease_settings_are_the_admins_and_checked() {
+    let (f, admin) = office();
+    let s = f.store.settings(&admin).unwrap();
+    assert_eq!((s.number_lease_size, s.number_refill_at), (20, 5));
+    let clerk = signed_in(&f, &admin, &CLERK);
+    let input = |version, lease_size, refill_at| NumberLeaseSettingsInput {
+        version,
+        lease_size,
+        refill_at,
+    };
+    let e = f
+        .store
+        .set_number_leases(&clerk, &input(s.version, 50, 10))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Permission);
+    // Each bad value named by its field, with the fix.
+    for (size, refill, field) in [(0, 0, "lease_size"), (1001, 5, "lease_size"), (10, 10, "refill_at")] {
+        let e = f
+            .store
+            .set_number_leases(&admin, &input(s.version, size, refill))
+            .unwrap_err()
+            .to_api();
+        assert_eq!(e.fields.len(), 1, "{e:?}");
+        assert_eq!(e.fields[0].field, field, "{e:?}");
+        assert!(e.fields[0].message.contains("请"), "{e:?}");
+    }
+    let v = f.store.set_number_leases(&admin, &input(s.version, 50, 10)).unwrap();
+    assert_eq!(
+        (v.number_lease_size, v.number_refill_at, v.version),
+        (50, 10, s.version + 1)
+    );
+    assert_eq!(f.store.settings(&clerk).unwrap().number_lease_size, 50);
+    // Against the version read, like every setting.
+    let e = f.store.set_number_leases(&admin, &input(s.version, 30, 3)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    // One shared row changed, journalled as its own command.
+    let entries = f.store.journal_entries().unwrap();
+    let last = entries.last().unwrap();
+    assert_eq!(last.command, "set_number_leases");
+    assert_eq!(last.effects.len(), 1);
+    assert_eq!(last.effects[0].table, "settings");
+}
