@@ -94,7 +94,7 @@ pub fn typescript() -> String {
         crate::MailCaseRow, crate::DeliveredCase, crate::ShipmentView, crate::MailDesk, crate::PrepareShipmentsInput,
         crate::ShipmentsInput, crate::ScanWaybillInput, crate::ShipCasesInput, crate::PickupRow, crate::PickupFindInput,
         crate::HandOverInput, crate::HandoverView, crate::ShippingListInput, crate::DeliverySettingsView, crate::UpdateDeliverySettingsInput,
-        crate::SyncStatusView, crate::SnapshotProgress, crate::InboxItemView, crate::InboxRowView, crate::InboxFieldView,
+        crate::SyncStatusView, crate::SnapshotProgress, crate::InboxItemView, crate::InboxRowView, crate::InboxFieldView, crate::InboxLineView,
         crate::DiscardInboxInput, crate::RedoneInboxInput, crate::EnrolInput, regdesk_sync::station::SyncOutcome,
         regdesk_domain::stats::FormColumn, regdesk_domain::stats::Period, crate::StatsInput, crate::FormColumnView,
         crate::FormRow, crate::MonthlyFormView, crate::AnnouncementRow, crate::AnnouncementView, crate::ShareRow,

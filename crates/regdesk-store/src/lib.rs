@@ -25,6 +25,7 @@ mod error;
 mod files;
 mod forms;
 mod grams;
+mod inbox_fields;
 mod intake;
 mod journal;
 pub mod keys;
@@ -105,8 +106,8 @@ pub use stats::{
     SupervisorView, WorkloadRow,
 };
 pub use sync::{
-    command_words, DiscardInboxInput, EnrolInput, InboxFieldView, InboxItemView, InboxRowView, RedoneInboxInput,
-    SnapshotProgress, SyncStatusView,
+    command_words, DiscardInboxInput, EnrolInput, InboxFieldView, InboxItemView, InboxLineView, InboxRowView,
+    RedoneInboxInput, SnapshotProgress, SyncStatusView,
 };
 pub use views::*;
 

@@ -1623,7 +1623,12 @@ reason: string, received_at: string,
 /**
  * Each row the entry touched: their values beside the server's current ones.
  */
-rows: Array<InboxRowView>, };
+rows: Array<InboxRowView>, 
+/**
+ * Everything they entered, labelled and display-ready (ID numbers and
+ * addresses masked); `payload` keeps the values for 重做.
+ */
+entered: Array<InboxLineView>, };
 
 export type InboxRowView = { table: string, 
 /**
@@ -1639,11 +1644,26 @@ theirs_deleted: boolean,
  */
 server_missing: boolean, 
 /**
- * Each column in which the two differ (all columns when one side has no row).
+ * Each field in which the two differ (all fields when one side has no
+ * row), bookkeeping columns left out and a JSON column opened into its fields.
  */
 fields: Array<InboxFieldView>, };
 
-export type InboxFieldView = { column: string, theirs: string | null, server: string | null, };
+export type InboxFieldView = { 
+/**
+ * The column, or `column.path` of a field inside a JSON column.
+ */
+column: string, 
+/**
+ * The field in words (作品名称、著作权人 1 · 证件号码……).
+ */
+label: string, 
+/**
+ * Display-ready values: masked, money in yuan, codes in words.
+ */
+theirs: string | null, server: string | null, };
+
+export type InboxLineView = { label: string, value: string, };
 
 export type DiscardInboxInput = { entry_id: string, 
 /**
