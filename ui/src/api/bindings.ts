@@ -138,7 +138,27 @@ problems_total: number,
 /**
  * The entry the signed head outside the database names, when it checked out.
  */
-anchored_seq: number | null, };
+anchored_seq: number | null, 
+/**
+ * On an enrolled station, how the chain stood against the heads the
+ * office's server recorded (compared, or why it could not be asked);
+ * `None` on a station that works alone.
+ */
+server: ServerComparison | null, };
+
+export type ServerComparison = { 
+/**
+ * The server answered and its recorded heads were compared.
+ */
+compared: boolean, 
+/**
+ * How many recorded heads were compared.
+ */
+heads: number, 
+/**
+ * What the comparison found or why it could not be made, in words.
+ */
+message: string, };
 
 export type AuditProblem = { kind: AuditProblemKind, 
 /**
@@ -629,6 +649,8 @@ purpose: FilePurpose | null,
  * 本机是否已有文件内容：在其他工作站加入、尚未下载的为 false（显示“未下载”）
  */
 downloaded: boolean, };
+
+export type FileFetchProgress = { file_id: string, bytes_done: number, bytes_total: number, };
 
 export type AddFileInput = { path: string, purpose: FilePurpose, };
 
@@ -1672,6 +1694,36 @@ export type DiscardInboxInput = { entry_id: string,
 confirm: boolean, };
 
 export type RedoneInboxInput = { entry_id: string, };
+
+export type NumbersAuditView = { series: Array<NumberSeriesView>, leases: Array<LeaseHoldingView>, 
+/**
+ * Every series balances.
+ */
+balanced: boolean, };
+
+export type NumberSeriesView = { 
+/**
+ * `浙作登字-2026-F`.
+ */
+series: string, issued: number, used: number, voided: number, returned: number, outstanding: number, 
+/**
+ * issued = used + voided + returned + outstanding, and no number of unknown fate.
+ */
+balanced: boolean, 
+/**
+ * The numbers of unknown fate, runs as `FIRST–LAST`.
+ */
+unknown: Array<string>, };
+
+export type LeaseHoldingView = { station_name: string, 
+/**
+ * The station this app runs on.
+ */
+this_station: boolean, series: string, unused: number, 
+/**
+ * The unused numbers, runs as `FIRST–LAST`.
+ */
+numbers: Array<string>, };
 
 export type EnrolInput = { 
 /**
