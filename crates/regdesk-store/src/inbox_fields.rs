@@ -364,6 +364,39 @@ fn raw_of(row: &[Column], key: &str) -> Option<String> {
     }
 }
 
+/// A row as people name it: its serial, registration number or name where it
+/// has one, else its key's values (`["c1"]` → `c1`).
+fn record_name(row: Option<&[Column]>, key: &str) -> String {
+    let named = row.and_then(|r| {
+        [
+            "serial",
+            "registration_number",
+            "display_name",
+            "name",
+            "reference",
+            "original_name",
+        ]
+        .iter()
+        .find_map(|n| {
+            r.iter().find(|c| c.name == *n).and_then(|c| match &c.value {
+                Cell::Text(t) if !t.is_empty() => Some(t.clone()),
+                _ => None,
+            })
+        })
+    });
+    named.unwrap_or_else(|| match serde_json::from_str::<Vec<Value>>(key) {
+        Ok(parts) => parts
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" / "),
+        Err(_) => key.to_string(),
+    })
+}
+
 /// The person's rows beside the server's: per row, the fields that differ, in words.
 pub(crate) fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<InboxRowView> {
     theirs
@@ -401,6 +434,7 @@ pub(crate) fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<In
                 })
                 .collect();
             InboxRowView {
+                record: record_name(mine.after.as_deref().or(current.map(Vec::as_slice)), &mine.key),
                 table_label: rows::table_label(&mine.table).to_string(),
                 table: mine.table.clone(),
                 key: mine.key.clone(),

@@ -135,6 +135,8 @@ pub struct InboxRowView {
     /// The table's name in words (案件、申请人……).
     pub table_label: String,
     pub key: String,
+    /// The row as people name it: a case's serial, a person's name, else its key's value.
+    pub record: String,
     /// The row as the person's command left it is gone (a deletion).
     pub theirs_deleted: bool,
     /// The server has no such row.

@@ -1658,6 +1658,10 @@ export type InboxRowView = { table: string,
  */
 table_label: string, key: string, 
 /**
+ * The row as people name it: a case's serial, a person's name, else its key's value.
+ */
+record: string, 
+/**
  * The row as the person's command left it is gone (a deletion).
  */
 theirs_deleted: boolean, 

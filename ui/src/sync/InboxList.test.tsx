@@ -25,6 +25,8 @@ describe('需处理: the comparison and what was entered', () => {
     renderWithProviders(<InboxList />);
     const item = await screen.findByTestId('inbox-item');
     const row = within(item).getByTestId('inbox-row');
+    expect(row).toHaveTextContent('案件 ZJ-A5AC-20261207-0001');
+    expect(row).not.toHaveTextContent('["c1"]');
     expect(within(row).getByText('作品名称')).toBeInTheDocument();
     expect(within(row).getByText('填报内容 · 著作权人 1 · 证件号码')).toBeInTheDocument();
     expect(within(row).queryByText('title')).toBeNull();

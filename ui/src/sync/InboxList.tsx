@@ -42,7 +42,7 @@ function RowCompare({ row }: { row: InboxRowView }) {
   return (
     <div className="inbox-row" data-testid="inbox-row">
       <Typography.Text strong>
-        {row.table_label} {row.key}
+        {row.table_label} {row.record}
       </Typography.Text>{' '}
       {row.theirs_deleted && <Typography.Text type="secondary">{st('inbox.deleted')}</Typography.Text>}
       {row.server_missing && <Typography.Text type="secondary">{st('inbox.missing')}</Typography.Text>}

@@ -34,6 +34,7 @@ export const rejectedFiling = (over: Partial<InboxItemView> = {}): InboxItemView
       table: 'cases',
       table_label: '案件',
       key: '["c1"]',
+      record: 'ZJ-A5AC-20261207-0001',
       theirs_deleted: false,
       server_missing: false,
       fields: [

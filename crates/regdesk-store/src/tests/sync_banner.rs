@@ -85,6 +85,8 @@ fn the_inbox_shows_a_rejected_filing_in_words_with_numbers_masked() {
 
     let item = f.store.sync_inbox(&clerk).unwrap().remove(0);
     let row = item.rows.iter().find(|r| r.table == "cases").unwrap();
+    // Named by its serial, not its key.
+    assert_eq!(row.record, case.serial);
     let shown: Vec<(&str, &str, Option<&str>, Option<&str>)> = row
         .fields
         .iter()
