@@ -17,6 +17,9 @@ use tokio::sync::{watch as signal, Notify};
 
 use crate::AppState;
 
+/// An attachment coming down from the server ([`regdesk_store::FileFetchProgress`]).
+pub(crate) const FILE_FETCH_PROGRESS: &str = "file-fetch-progress";
+
 /// The station's sync status after a round ([`regdesk_store::SyncStatusView`]).
 pub(crate) const SYNC_STATUS: &str = "sync-status";
 
@@ -164,6 +167,19 @@ pub(crate) fn emit_status(app: &tauri::AppHandle, store: &Store) {
         }
         Err(e) => eprintln!("同步状态读取失败：{e}"),
     }
+}
+
+/// The heads of this station's audit chain the office's server recorded:
+/// `Ok(None)` while the station works alone, `Err` (why, in words) when the
+/// server cannot be asked now.
+pub(crate) async fn server_chain(store: &Store) -> Result<Option<Vec<regdesk_sync::protocol::RecordedHead>>, String> {
+    let enrolment = match store.enrolment() {
+        Ok(None) => return Ok(None),
+        Ok(Some(e)) => e,
+        Err(e) => return Err(e.to_api().message),
+    };
+    let client = SyncClient::new(&enrolment).map_err(|e| e.to_string())?;
+    client.chain().await.map(|r| Some(r.heads)).map_err(|e| e.to_string())
 }
 
 /// Whether 取消 was pressed (and clears it for the next first sync).

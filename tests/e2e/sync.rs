@@ -292,7 +292,24 @@ fn two_desks_share_the_office_through_the_server_and_catch_up_after_it_stops() {
         compare.contains("西湖十景·苏堤春晓") && compare.contains("西湖十景·断桥残雪"),
         "{compare}"
     );
+    // In words: the fields' names, no bookkeeping columns.
+    assert!(compare.contains("作品名称"), "{compare}");
+    for raw in ["updated_at", "search_rowid", "draft_format", "draft.work"] {
+        assert!(!compare.contains(raw), "{raw} shown: {compare}");
+    }
     d.shot("inbox");
+    // The sync page around it: the server, this station, the pinned CA, the
+    // last sync, what waits; 立即同步 runs a round and says how it went.
+    assert_eq!(d.text("[data-testid=sync-server]"), network.url());
+    assert!(d.text("[data-testid=sync-station]").contains("受理窗口1"));
+    assert!(d.text("[data-testid=sync-fingerprint]").contains(server.fingerprint()));
+    assert_ne!(d.text("[data-testid=sync-last-success]"), "从未");
+    assert!(d.text("[data-testid=sync-pending]").ends_with("条"));
+    d.click("[data-testid=sync-now]");
+    d.wait_for("[data-testid=sync-outcome]", Duration::from_secs(30));
+    let outcome = d.text("[data-testid=sync-outcome]");
+    assert!(outcome.starts_with("上传 "), "{outcome}");
+    d.shot("sync-screen");
     // 重做 opens the filing prefilled with what A entered.
     d.click("[data-testid=inbox-redo]");
     wait_value(&d, ".ant-drawer #filing_work_title", "西湖十景·苏堤春晓");

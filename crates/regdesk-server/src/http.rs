@@ -20,9 +20,9 @@ use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
     ChainReply, EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, LeaseReply, LeaseRequest,
-    PullReply, PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP,
-    HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO, PATH_LEASES,
-    PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
+    NumbersAuditRequest, PullReply, PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply,
+    HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO,
+    PATH_LEASES, PATH_NUMBERS, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 
@@ -417,6 +417,18 @@ async fn chain(State(state): State<AppState>, who: StationAuth) -> Result<Json<C
     Ok(Json(record::chain(&state.pool, &who).await?))
 }
 
+/// `POST /v1/numbers`: the numbers audit of the record (`record::numbers_audit`),
+/// as `regdesk-server numbers audit --json` gives it. Read-only and holding no
+/// personal data, it is open to every enrolled station; the station shows it
+/// only to who may view the audit.
+async fn numbers(
+    State(state): State<AppState>,
+    _who: StationAuth,
+    JsonBody(request): JsonBody<NumbersAuditRequest>,
+) -> Result<Json<record::NumbersAudit>, ApiError> {
+    Ok(Json(record::numbers_audit(&state.pool, request.year).await?))
+}
+
 /// `POST /v1/snapshot`: a page of the office's rows (`record::snapshot`).
 async fn snapshot(
     State(state): State<AppState>,
@@ -436,6 +448,7 @@ pub fn router(state: AppState) -> Router {
         .route(PATH_CHAIN, get(chain))
         .route(PATH_SNAPSHOT, post(snapshot))
         .route(PATH_LEASES, post(leases))
+        .route(PATH_NUMBERS, post(numbers))
         .route(
             &format!("{PATH_BLOBS}/{{sha256}}"),
             get(blobs::get).head(blobs::head).put(blobs::put),

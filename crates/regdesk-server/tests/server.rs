@@ -358,6 +358,24 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
         text.contains("已发出 20 = 已使用 0 + 已作废 0 + 已交还 0 + 在外未用 20") && text.contains("平衡"),
         "{text}"
     );
+    // The same audit for an enrolled station (the app's 登记号核对), only with its credential.
+    let unauthenticated = versioned(http.post(server.url("/v1/numbers")))
+        .json(&json!({ "year": null }))
+        .send()
+        .await
+        .unwrap();
+    refusal(unauthenticated, StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated).await;
+    let served = versioned(http.post(server.url("/v1/numbers")))
+        .bearer_auth(&enrolled.credential)
+        .json(&json!({ "year": null }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    let served: regdesk_sync::protocol::NumbersAuditReply = served.json().await.unwrap();
+    let printed: regdesk_sync::protocol::NumbersAuditReply = serde_json::from_value(audit.clone()).unwrap();
+    assert_eq!(served, printed);
+    assert_eq!(served.leases[0].unused, 20);
 
     // The same code twice (typed in lower case: still the same code), a wrong one, an expired one.
     let again = enrol(

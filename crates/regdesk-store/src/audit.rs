@@ -52,6 +52,21 @@ pub struct AuditReport {
     pub problems_total: u32,
     /// The entry the signed head outside the database names, when it checked out.
     pub anchored_seq: Option<u32>,
+    /// On an enrolled station, how the chain stood against the heads the
+    /// office's server recorded (compared, or why it could not be asked);
+    /// `None` on a station that works alone.
+    pub server: Option<ServerComparison>,
+}
+
+/// The chain compared with the office's server ([`Store::verify_audit_with_server`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ServerComparison {
+    /// The server answered and its recorded heads were compared.
+    pub compared: bool,
+    /// How many recorded heads were compared.
+    pub heads: u32,
+    /// What the comparison found or why it could not be made, in words.
+    pub message: String,
 }
 
 /// How many problems a report lists.
@@ -638,6 +653,7 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<AuditReport> {
         problems: found.problems,
         problems_total: found.total,
         anchored_seq: None,
+        server: None,
     })
 }
 
@@ -756,6 +772,7 @@ pub(crate) fn verify(store: &Store, conn: &Connection) -> Result<AuditReport> {
         problems: found.problems,
         problems_total: found.total,
         anchored_seq,
+        server: None,
     })
 }
 
@@ -921,6 +938,19 @@ impl Store {
                 )),
             }
         }
+        let heads_n = u32::try_from(heads.len()).unwrap_or(u32::MAX);
+        report.server = Some(ServerComparison {
+            compared: true,
+            heads: heads_n,
+            message: match (heads.last(), found.first()) {
+                (_, Some(p)) => format!("与服务器记下的 {heads_n} 个链头核对：{}", p.message),
+                (Some(last), None) => format!(
+                    "与服务器记下的 {heads_n} 个链头核对一致（服务器最近记下第 {} 条）",
+                    last.seq
+                ),
+                (None, None) => "服务器尚未记下本工作站的审计链：同步一次后可与服务器核对".to_string(),
+            },
+        });
         if let Some(first) = found.first() {
             report.ok = false;
             let seq = first.seq;
@@ -938,6 +968,34 @@ impl Store {
             }
         }
         Ok(report)
+    }
+
+    /// The audit check of 管理 → 审计 (who may view the audit): on an
+    /// enrolled station `server` is what the office's server answered — its
+    /// recorded heads (`Ok(Some)`) compared as [`Store::verify_audit_with_server`]
+    /// does, or why it could not be asked (`Err`), the local check then
+    /// standing alone and saying so; `Ok(None)` on a station that works alone.
+    pub fn verify_audit_against(
+        &self,
+        session: &Session,
+        server: std::result::Result<Option<Vec<regdesk_sync::protocol::RecordedHead>>, String>,
+    ) -> Result<AuditReport> {
+        actor(&self.conn(), self.now(), Some(session), Some(Permission::ViewAudit))?;
+        match server {
+            Ok(None) => self.verify_audit(),
+            Ok(Some(heads)) => self.verify_audit_with_server(&heads),
+            Err(why) => {
+                let mut r = self.verify_audit()?;
+                r.server = Some(ServerComparison {
+                    compared: false,
+                    heads: 0,
+                    message: format!(
+                        "无法向服务器核对本工作站的审计链（{why}）：以上只是本机的校验，联网后请再校验一次"
+                    ),
+                });
+                Ok(r)
+            }
+        }
     }
 
     /// How many journal entries wait for sync.

@@ -51,6 +51,15 @@ pub struct FileView {
     pub downloaded: bool,
 }
 
+/// How far an attachment coming down from the office's server has come
+/// (opened here but added at another desk): bytes of the total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FileFetchProgress {
+    pub file_id: String,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
 /// 加入附件：本机文件路径（由文件选择对话框给出）与文件用途。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AddFileInput {

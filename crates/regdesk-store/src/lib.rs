@@ -25,9 +25,11 @@ mod error;
 mod files;
 mod forms;
 mod grams;
+mod inbox_fields;
 mod intake;
 mod journal;
 pub mod keys;
+mod numbers;
 mod offices;
 mod payments;
 mod proofs;
@@ -59,7 +61,9 @@ pub use applicants::{
     ApplicantView, ChangeCategoryInput, ConsequenceView, FindApplicantsInput, IdCheckInput, IdCheckView,
     UpdateApplicantInput,
 };
-pub use audit::{AuditHead, AuditProblem, AuditProblemKind, AuditReport, ResetAnchorInput, MAX_PROBLEMS};
+pub use audit::{
+    AuditHead, AuditProblem, AuditProblemKind, AuditReport, ResetAnchorInput, ServerComparison, MAX_PROBLEMS,
+};
 pub use calendar::{CalendarYearView, LoadCalendarInput, LoadedYear};
 pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
@@ -78,12 +82,13 @@ pub use delivery::{
 };
 pub use documents::{private_dir, DocumentFolder, DEFAULT_DOCUMENT_MAX_AGE_DAYS, DOCUMENT_FOLDERS};
 pub use error::{ApiError, ErrorKind, Result, StoreError};
-pub use files::{mime_of, AddFileInput, BlobReader, FileView};
+pub use files::{mime_of, AddFileInput, BlobReader, FileFetchProgress, FileView};
 pub use forms::chinese_date;
 pub use intake::{
     BatchSubmitView, FilingImportView, ImportFilingsInput, IntakeProgress, IntakeRowView, SubmitManyInput,
 };
 pub use journal::COMMANDS;
+pub use numbers::{LeaseHoldingView, NumberSeriesView, NumbersAuditView};
 pub use offices::{OfficeCounts, OfficeNode};
 pub use payments::*;
 pub use proofs::{AddProofInput, IdentityProofView};
@@ -106,8 +111,8 @@ pub use stats::{
     SupervisorView, WorkloadRow,
 };
 pub use sync::{
-    command_words, DiscardInboxInput, EnrolInput, InboxFieldView, InboxItemView, InboxRowView, RedoneInboxInput,
-    SnapshotProgress, SyncStatusView,
+    command_words, DiscardInboxInput, EnrolInput, InboxFieldView, InboxItemView, InboxLineView, InboxRowView,
+    RedoneInboxInput, SnapshotProgress, SyncStatusView,
 };
 pub use views::*;
 

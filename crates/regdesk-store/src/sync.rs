@@ -116,6 +116,16 @@ pub struct InboxItemView {
     pub received_at: DateTime<Utc>,
     /// Each row the entry touched: their values beside the server's current ones.
     pub rows: Vec<InboxRowView>,
+    /// Everything they entered, labelled and display-ready (ID numbers and
+    /// addresses masked); `payload` keeps the values for 重做.
+    pub entered: Vec<InboxLineView>,
+}
+
+/// One labelled value of what a person entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InboxLineView {
+    pub label: String,
+    pub value: String,
 }
 
 /// One row of a rejected entry: what the person left it as and what the server holds.
@@ -125,18 +135,25 @@ pub struct InboxRowView {
     /// The table's name in words (案件、申请人……).
     pub table_label: String,
     pub key: String,
+    /// The row as people name it: a case's serial, a person's name, else its key's value.
+    pub record: String,
     /// The row as the person's command left it is gone (a deletion).
     pub theirs_deleted: bool,
     /// The server has no such row.
     pub server_missing: bool,
-    /// Each column in which the two differ (all columns when one side has no row).
+    /// Each field in which the two differ (all fields when one side has no
+    /// row), bookkeeping columns left out and a JSON column opened into its fields.
     pub fields: Vec<InboxFieldView>,
 }
 
 /// One column of [`InboxRowView`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct InboxFieldView {
+    /// The column, or `column.path` of a field inside a JSON column.
     pub column: String,
+    /// The field in words (作品名称、著作权人 1 · 证件号码……).
+    pub label: String,
+    /// Display-ready values: masked, money in yuan, codes in words.
     pub theirs: Option<String>,
     pub server: Option<String>,
 }
@@ -245,29 +262,6 @@ fn value_of(cell: &Cell) -> Value {
         Cell::Real(f) => Value::Real(*f),
         Cell::Text(t) => Value::Text(t.clone()),
         Cell::Blob(b) => Value::Blob(b.clone()),
-    }
-}
-
-fn cell_words(cell: &Cell) -> Option<String> {
-    match cell {
-        Cell::Null => None,
-        Cell::Int(i) => Some(i.to_string()),
-        Cell::Real(f) => Some(f.to_string()),
-        Cell::Text(t) => Some(t.clone()),
-        Cell::Blob(b) => Some(format!("（二进制数据 {} 字节）", b.len())),
-    }
-}
-
-/// A field's value for the inbox: a column's as [`cell_words`]; a value
-/// inside a JSON column (its JSON text) as its text when it is a string.
-fn field_words(cell: &Cell, in_json: bool) -> Option<String> {
-    match (cell, in_json) {
-        (Cell::Text(t), true) => match serde_json::from_str::<serde_json::Value>(t) {
-            Ok(serde_json::Value::String(s)) => Some(s),
-            Ok(serde_json::Value::Null) => None,
-            _ => Some(t.clone()),
-        },
-        _ => cell_words(cell),
     }
 }
 
@@ -1477,7 +1471,8 @@ impl Store {
                 code,
                 reason,
                 received_at,
-                rows: side_by_side(&entry.effects, &current),
+                rows: crate::inbox_fields::side_by_side(&entry.effects, &current),
+                entered: crate::inbox_fields::entered(&entry.payload),
             });
         }
         Ok(out)
@@ -1584,84 +1579,6 @@ impl Store {
             Ok((change, ()))
         })
     }
-}
-
-/// The person's rows beside the server's: per row, the fields the person
-/// changed (or, for an entry that names none, the columns that differ).
-fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<InboxRowView> {
-    theirs
-        .iter()
-        .map(|mine| {
-            let current = server
-                .iter()
-                .find(|s| s.table == mine.table && s.key == mine.key)
-                .and_then(|s| s.after.as_ref());
-            let mut names: Vec<&str> = mine
-                .after
-                .iter()
-                .flatten()
-                .chain(current.into_iter().flatten())
-                .map(|c| c.name.as_str())
-                .collect();
-            let mut seen = HashSet::new();
-            names.retain(|n| seen.insert(*n));
-            // An entry that names its fields (payload format 2) shows those:
-            // each with the person's value and the server's, a value inside
-            // a JSON column (a filing's) by its keys (`draft.work.title`).
-            if let (Some(changed), Some(after), Some(server)) = (&mine.changed, &mine.after, current) {
-                let fields = changed
-                    .iter()
-                    .filter(|c| !regdesk_sync::fields::BOOKKEEPING.contains(&c.column.as_str()))
-                    .map(|c| {
-                        let json = !c.path.is_empty();
-                        let words = |row: &[Column]| {
-                            regdesk_sync::fields::value_at(row, &c.column, &c.path).and_then(|v| field_words(&v, json))
-                        };
-                        InboxFieldView {
-                            column: std::iter::once(c.column.as_str())
-                                .chain(c.path.iter().map(String::as_str))
-                                .collect::<Vec<_>>()
-                                .join("."),
-                            theirs: words(after),
-                            server: words(server),
-                        }
-                    })
-                    .collect();
-                return InboxRowView {
-                    table_label: rows::table_label(&mine.table).to_string(),
-                    table: mine.table.clone(),
-                    key: mine.key.clone(),
-                    theirs_deleted: false,
-                    server_missing: false,
-                    fields,
-                };
-            }
-            let value = |row: Option<&Vec<Column>>, name: &str| {
-                row.and_then(|r| r.iter().find(|c| c.name == name))
-                    .and_then(|c| cell_words(&c.value))
-            };
-            let fields = names
-                .into_iter()
-                .filter_map(|name| {
-                    let t = value(mine.after.as_ref(), name);
-                    let s = value(current, name);
-                    (t != s || mine.after.is_none() || current.is_none()).then(|| InboxFieldView {
-                        column: name.to_string(),
-                        theirs: t,
-                        server: s,
-                    })
-                })
-                .collect();
-            InboxRowView {
-                table_label: rows::table_label(&mine.table).to_string(),
-                table: mine.table.clone(),
-                key: mine.key.clone(),
-                theirs_deleted: mine.after.is_none(),
-                server_missing: current.is_none(),
-                fields,
-            }
-        })
-        .collect()
 }
 
 impl StationRecord for Store {

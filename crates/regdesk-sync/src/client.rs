@@ -25,10 +25,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::protocol::{
-    ChainHead, ChainReply, EnrolReply, EnrolRequest, Entry, ErrorCode, ErrorReply, Hello, HelloReply, PullReply,
-    PullRequest, PushReply, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP, HEADER_PROTOCOL,
-    MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT,
-    PATH_STATE, PROTOCOL_VERSION,
+    ChainHead, ChainReply, EnrolReply, EnrolRequest, Entry, ErrorCode, ErrorReply, Hello, HelloReply,
+    NumbersAuditReply, NumbersAuditRequest, PullReply, PullRequest, PushReply, SnapshotChunk, SnapshotRequest,
+    StateReply, HEADER_APP, HEADER_PROTOCOL, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO,
+    PATH_NUMBERS, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use crate::station::Enrolment;
 use crate::{fingerprint, normalize_fingerprint};
@@ -477,6 +477,17 @@ impl SyncClient {
     /// The heads of this station's audit chain the server recorded.
     pub async fn chain(&self) -> Result<ChainReply, SyncError> {
         self.call::<(), _>(Method::GET, PATH_CHAIN, None, REQUEST_TIMEOUT).await
+    }
+
+    /// The numbers audit of the office's record (every year, or `year`).
+    pub async fn numbers_audit(&self, year: Option<i32>) -> Result<NumbersAuditReply, SyncError> {
+        self.call(
+            Method::POST,
+            PATH_NUMBERS,
+            Some(&NumbersAuditRequest { year }),
+            REQUEST_TIMEOUT,
+        )
+        .await
     }
 
     /// A page of the office's rows for a first sync.

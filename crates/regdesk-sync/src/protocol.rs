@@ -46,6 +46,10 @@ pub const PATH_STATE: &str = "/v1/state";
 pub const PATH_LEASES: &str = "/v1/leases";
 /// `GET` → [`ChainReply`]: the heads of this station's audit chain the server recorded as it pushed.
 pub const PATH_CHAIN: &str = "/v1/chain";
+/// `POST` [`NumbersAuditRequest`] → [`NumbersAuditReply`]: the numbers audit
+/// of the office's record (`regdesk-server numbers audit`), for the app's
+/// 管理 → 登记号核对 (the station shows it only to who may view the audit).
+pub const PATH_NUMBERS: &str = "/v1/numbers";
 /// `HEAD` / `PUT ?offset=N` / `GET` (with `Range`) `/v1/blobs/{sha256}`: attachments by content hash.
 pub const PATH_BLOBS: &str = "/v1/blobs";
 
@@ -270,6 +274,37 @@ pub struct RecordedHead {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainReply {
     pub heads: Vec<RecordedHead>,
+}
+
+/// The numbers audit asked for: every year, or one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NumbersAuditRequest {
+    pub year: Option<i32>,
+}
+
+/// The numbers audit of the office's record: per prefix/year/letter, issued =
+/// used + voided + returned + outstanding (with any number of unknown fate),
+/// and the numbers each station holds unused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NumbersAuditReply {
+    pub series: Vec<regdesk_domain::regno::NumberAuditLine>,
+    pub leases: Vec<LeaseHolding>,
+    /// Every series balances.
+    pub balanced: bool,
+}
+
+/// The numbers one station holds unused in one series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LeaseHolding {
+    pub station_id: String,
+    pub station_name: String,
+    pub prefix: String,
+    pub year: i32,
+    pub letter: char,
+    #[ts(type = "number")]
+    pub unused: u64,
+    /// The unused numbers, runs as `FIRST–LAST`.
+    pub numbers: Vec<String>,
 }
 
 /// Why the server refused an entry for good.

@@ -47,9 +47,14 @@ pub async fn update_settings(state: State<'_, AppState>, input: UpdateSettingsIn
     state.with(|st, s| st.update_settings(s, &input))
 }
 
+/// 校验审计链; on an enrolled station also against the heads the office's
+/// server recorded (or saying why the server could not be asked).
 #[tauri::command]
 pub async fn verify_audit(state: State<'_, AppState>) -> Res<AuditReport> {
-    state.with(|st, s| st.verify_audit_as(s))
+    let store = state.store()?;
+    state.current()?;
+    let server = crate::sync::server_chain(store).await;
+    state.with(|st, s| st.verify_audit_against(s, server))
 }
 
 #[tauri::command]

@@ -89,6 +89,23 @@ pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> Res<SyncOut
     Ok(outcome)
 }
 
+/// 登记号核对 (管理, who may view the audit): the numbers audit of the
+/// office's record, asked of the server, this station's leases marked.
+#[tauri::command]
+pub async fn numbers_audit(state: State<'_, AppState>) -> Res<NumbersAuditView> {
+    let store = state.store()?;
+    state.current()?;
+    let enrolment = store
+        .enrolment()?
+        .ok_or_else(|| refusal("本工作站未加入中心服务器：登记号由本机发出，没有服务器的登记号台账可核对"))?;
+    let client = SyncClient::new(&enrolment).map_err(|e| refusal(e.to_string()))?;
+    let reply = client
+        .numbers_audit(None)
+        .await
+        .map_err(|e| refusal(format!("无法向服务器取得登记号核对（{e}）：请检查网络后重试")))?;
+    state.with(|st, s| st.numbers_audit(s, reply))
+}
+
 /// 加入服务器. A new data directory joins the server's office (加入已有机构:
 /// its rows then come with [`first_sync`]); a station with an office of its
 /// own is taken to the server by an admin (管理 → 同步). Nothing is kept when

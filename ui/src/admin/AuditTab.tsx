@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Empty, Space, Table } from 'antd';
+import { Alert, Button, Empty, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import type { ApiError, AuditEntryView, AuditReport } from '../api/bindings';
@@ -75,6 +75,11 @@ export function AuditTab() {
               <div>{t('audit.entries', { count: report.entries })}</div>
               <div>{t('audit.rows', { count: report.rows_checked })}</div>
               {report.anchored_seq !== null && <div>{t('audit.anchored', { seq: report.anchored_seq })}</div>}
+              {report.server && (
+                <div data-testid="audit-server" data-compared={report.server.compared ? 'yes' : 'no'}>
+                  <Typography.Text type={report.server.compared ? undefined : 'warning'}>{report.server.message}</Typography.Text>
+                </div>
+              )}
               {report.first_broken !== null && <div>{t('audit.brokenAt', { seq: report.first_broken })}</div>}
               {report.problems.length > 0 && (
                 <ul className="audit-problems" data-testid="audit-problems">

@@ -152,7 +152,27 @@ problems_total: number,
 /**
  * The entry the signed head outside the database names, when it checked out.
  */
-anchored_seq: number | null, };
+anchored_seq: number | null, 
+/**
+ * On an enrolled station, how the chain stood against the heads the
+ * office's server recorded (compared, or why it could not be asked);
+ * `None` on a station that works alone.
+ */
+server: ServerComparison | null, };
+
+export type ServerComparison = { 
+/**
+ * The server answered and its recorded heads were compared.
+ */
+compared: boolean, 
+/**
+ * How many recorded heads were compared.
+ */
+heads: number, 
+/**
+ * What the comparison found or why it could not be made, in words.
+ */
+message: string, };
 
 export type AuditProblem = { kind: AuditProblemKind, 
 /**
@@ -643,6 +663,8 @@ purpose: FilePurpose | null,
  * 本机是否已有文件内容：在其他工作站加入、尚未下载的为 false（显示“未下载”）
  */
 downloaded: boolean, };
+
+export type FileFetchProgress = { file_id: string, bytes_done: number, bytes_total: number, };
 
 export type AddFileInput = { path: string, purpose: FilePurpose, };
 
@@ -1647,13 +1669,22 @@ reason: string, received_at: string,
 /**
  * Each row the entry touched: their values beside the server's current ones.
  */
-rows: Array<InboxRowView>, };
+rows: Array<InboxRowView>, 
+/**
+ * Everything they entered, labelled and display-ready (ID numbers and
+ * addresses masked); `payload` keeps the values for 重做.
+ */
+entered: Array<InboxLineView>, };
 
 export type InboxRowView = { table: string, 
 /**
  * The table's name in words (案件、申请人……).
  */
 table_label: string, key: string, 
+/**
+ * The row as people name it: a case's serial, a person's name, else its key's value.
+ */
+record: string, 
 /**
  * The row as the person's command left it is gone (a deletion).
  */
@@ -1663,11 +1694,26 @@ theirs_deleted: boolean,
  */
 server_missing: boolean, 
 /**
- * Each column in which the two differ (all columns when one side has no row).
+ * Each field in which the two differ (all fields when one side has no
+ * row), bookkeeping columns left out and a JSON column opened into its fields.
  */
 fields: Array<InboxFieldView>, };
 
-export type InboxFieldView = { column: string, theirs: string | null, server: string | null, };
+export type InboxFieldView = { 
+/**
+ * The column, or `column.path` of a field inside a JSON column.
+ */
+column: string, 
+/**
+ * The field in words (作品名称、著作权人 1 · 证件号码……).
+ */
+label: string, 
+/**
+ * Display-ready values: masked, money in yuan, codes in words.
+ */
+theirs: string | null, server: string | null, };
+
+export type InboxLineView = { label: string, value: string, };
 
 export type DiscardInboxInput = { entry_id: string, 
 /**
@@ -1676,6 +1722,36 @@ export type DiscardInboxInput = { entry_id: string,
 confirm: boolean, };
 
 export type RedoneInboxInput = { entry_id: string, };
+
+export type NumbersAuditView = { series: Array<NumberSeriesView>, leases: Array<LeaseHoldingView>, 
+/**
+ * Every series balances.
+ */
+balanced: boolean, };
+
+export type NumberSeriesView = { 
+/**
+ * `浙作登字-2026-F`.
+ */
+series: string, issued: number, used: number, voided: number, returned: number, outstanding: number, 
+/**
+ * issued = used + voided + returned + outstanding, and no number of unknown fate.
+ */
+balanced: boolean, 
+/**
+ * The numbers of unknown fate, runs as `FIRST–LAST`.
+ */
+unknown: Array<string>, };
+
+export type LeaseHoldingView = { station_name: string, 
+/**
+ * The station this app runs on.
+ */
+this_station: boolean, series: string, unused: number, 
+/**
+ * The unused numbers, runs as `FIRST–LAST`.
+ */
+numbers: Array<string>, };
 
 export type EnrolInput = { 
 /**

@@ -47,6 +47,7 @@ export const READ_COMMANDS = [
   'supervisor_stats',
   'sync_status',
   'sync_inbox',
+  'numbers_audit',
 ] as const;
 
 /** Commands that may add journal entries. */
@@ -60,6 +61,7 @@ export const CHANGE_COMMANDS = [
   'reveal_case',
   'add_file',
   'verified_file_path',
+  'fetch_file',
   'reveal_applicant',
   'create_applicant',
   'update_applicant',

@@ -29,6 +29,8 @@ export const filingApi = {
   revealApplicant: (id: string) => call<ApplicantView>('reveal_applicant', { input: { id } satisfies IdInput }),
   addFile: (path: string, purpose: FilePurpose) => call<FileView>('add_file', { input: { path, purpose } satisfies AddFileInput }),
   file: (id: string) => call<FileView>('file', { input: { id } satisfies IdInput }),
+  /** A file added at another desk, downloaded from the server now (progress: FILE_FETCH_PROGRESS). */
+  fetchFile: (id: string) => call<FileView>('fetch_file', { input: { id } satisfies IdInput }),
   /** The verified absolute path of a stored file (for previews). */
   verifiedFilePath: (id: string) => call<string>('verified_file_path', { input: { id } satisfies IdInput }),
   /** Writes the application form PDF, opens it in the system viewer, returns its path. */

@@ -1,10 +1,12 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { emit } from '@tauri-apps/api/event';
 import { describe, expect, it, vi } from 'vitest';
 import type { CaseDetail, FinalDecisionInput, ReviewDecisionInput } from '../api/bindings';
 import { apiError, fakeCore } from '../test/backend';
 import type { Handler } from '../test/backend';
 import { fill, renderWithProviders } from '../test/render';
 import { fileView, idOk, stateFlags } from '../filing/testData';
+import { SYNC_PULLED } from '../sync/api';
 import { RETURN_TEMPLATES } from './options';
 import { ReviewWorkspace } from './ReviewWorkspace';
 import { SERIAL, record, reviewCase, reviewRow } from './testData';
@@ -417,5 +419,52 @@ describe('个人信息', () => {
     await user.click(await screen.findByTestId('review-reveal'));
     expect(await screen.findByTestId('review-reveal-error')).toHaveTextContent('查看完整证件号码');
     expect(screen.getByTestId('summary-owner-1')).toHaveTextContent('330106********1231');
+  });
+});
+
+describe('审查 on an enrolled station', () => {
+  const held = (version: number, title: string, sync_inbox = 0) => {
+    const c = reviewCase();
+    return { ...c, version, sync_inbox, draft: { ...c.draft, work: { ...c.draft.work, title } } };
+  };
+
+  it('an open case shows what the server brought, with the 需处理 banner, read again only when it changed', async () => {
+    let now = held(1, '西湖春色');
+    const fc = core(now, { case_detail: () => now });
+    renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" row={reviewRow()} onChanged={vi.fn()} />);
+    expect(await screen.findByTestId('review-summary')).toHaveTextContent('西湖春色');
+    expect(screen.queryByTestId('case-sync-banner')).toBeNull();
+
+    // A round that brought nothing for this case changes nothing.
+    await act(async () => {
+      await emit(SYNC_PULLED, 1);
+    });
+    await waitFor(() => expect(fc.callsTo('case_detail')).toHaveLength(2));
+    expect(fc.callsTo('review_history')).toHaveLength(1);
+
+    // Another station's change, and this station's entry rejected.
+    now = held(3, '断桥残雪', 1);
+    await act(async () => {
+      await emit(SYNC_PULLED, 2);
+    });
+    await waitFor(() => expect(screen.getByTestId('review-summary')).toHaveTextContent('断桥残雪'));
+    expect(screen.getByTestId('case-sync-banner')).toBeVisible();
+    await waitFor(() => expect(fc.callsTo('review_history')).toHaveLength(2));
+  });
+
+  it('a decision being written is left as it is when the server brings a change', async () => {
+    let now = held(1, '西湖春色');
+    const fc = core(now, { case_detail: () => now });
+    const { user } = renderWithProviders(<ReviewWorkspace caseKey={SERIAL} desk="first_review" row={reviewRow()} onChanged={vi.fn()} />);
+    await user.click(await screen.findByTestId('review-return'));
+    const modal = await screen.findByTestId('return-modal');
+    await fill(user, within(modal).getByTestId('return-other'), '请补充委托书');
+    now = held(2, '断桥残雪');
+    await act(async () => {
+      await emit(SYNC_PULLED, 1);
+    });
+    expect(fc.callsTo('case_detail')).toHaveLength(1);
+    expect(screen.getByTestId('review-summary')).toHaveTextContent('西湖春色');
+    expect(within(modal).getByTestId('return-other')).toHaveValue('请补充委托书');
   });
 });

@@ -3,7 +3,7 @@
 // history, a personal checklist) and the decisions this desk may take in the
 // case's state. No rule lives here: the core decides (four eyes included) and
 // the workspace shows what it answers.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import { CheckOutlined, CloseOutlined, EyeOutlined, PrinterOutlined, RollbackOutlined, StopOutlined } from '@ant-design/icons';
@@ -19,6 +19,7 @@ import { rt } from './texts';
 import './review.css';
 import { DEADLINE_COLOR } from '../shared/deadline';
 import { CaseSyncBanner } from '../sync/CaseSyncBanner';
+import { useSyncPulled } from '../sync/useSyncStatus';
 
 export type ReviewDesk = 'first_review' | 'final_review';
 
@@ -97,6 +98,39 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Work from another station, or the server's verdict on this station's own,
+  // came in. The open case then shows the record as it stands now (the
+  // server's values, the 需处理 banner), read again only when it changed and
+  // in full only if it was shown in full. A decision being written (its dialog
+  // open) or under way is left as it is: its save meets the newer version.
+  const detailRef = useRef(detail);
+  detailRef.current = detail;
+  const holdRef = useRef(false);
+  holdRef.current = modal !== null || busy !== null;
+  useSyncPulled(
+    useCallback(() => {
+      const d = detailRef.current;
+      if (!d || holdRef.current) return;
+      reviewApi
+        .caseDetail(d.id)
+        .then((c) => {
+          const now = detailRef.current;
+          if (!now || now.id !== c.id || holdRef.current) return null;
+          if (c.version === now.version && c.sync_inbox === now.sync_inbox) return null;
+          return now.revealed && !c.revealed ? reviewApi.revealCase(c.id) : c;
+        })
+        .then(
+          (next) => {
+            if (!next || detailRef.current?.id !== next.id || holdRef.current) return;
+            setDetail(next);
+            void loadHistory(next.id);
+          },
+          // The case stays as shown; 重新载入 or the next decision says what is wrong.
+          () => {},
+        );
+    }, [loadHistory]),
+  );
 
   const [revealing, setRevealing] = useState(false);
   const [revealError, setRevealError] = useState<ApiError | null>(null);

@@ -5,11 +5,12 @@
 // purpose the signed-in person may attach (the session's `attachable`).
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { App as AntApp, Button, Input, Modal, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Input, Modal, Progress, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EyeOutlined, FolderOpenOutlined } from '@ant-design/icons';
 import { open } from '@tauri-apps/plugin-dialog';
 import { convertFileSrc } from '@tauri-apps/api/core';
-import type { ApiError, AttachmentKind, FilePurpose, FileView, PartyFile } from '../api/bindings';
+import { listen } from '@tauri-apps/api/event';
+import type { ApiError, AttachmentKind, FileFetchProgress, FilePurpose, FileView, PartyFile } from '../api/bindings';
 import { filingApi } from '../filing/api';
 import { fmtSize } from '../filing/draft';
 import { attachmentOptions, label } from '../filing/options';
@@ -17,6 +18,8 @@ import { ft } from '../filing/texts';
 
 type FileCache = {
   get: (id: string) => FileView | undefined;
+  /** Why a file's details could not be read, if they could not. */
+  failed: (id: string) => ApiError | undefined;
   put: (f: FileView) => void;
   /** Asks the core for a file's details once (file). */
   want: (id: string) => void;
@@ -40,19 +43,23 @@ export function useMayAttach(purpose: FilePurpose): boolean {
 
 export function FileCacheProvider({ children }: { children: ReactNode }) {
   const [files, setFiles] = useState<Record<string, FileView>>({});
+  const [failures, setFailures] = useState<Record<string, ApiError>>({});
   const asked = useRef(new Set<string>());
   const put = useCallback((f: FileView) => setFiles((m) => (m[f.id] === f ? m : { ...m, [f.id]: f })), []);
   const want = useCallback(
     (id: string) => {
       if (asked.current.has(id)) return;
       asked.current.add(id);
-      filingApi.file(id).then(put, () => {
-        // the list shows the id; the core names a missing file on submission
-      });
+      // A list shows the id of a file it cannot read; the core names a missing
+      // file on submission, and a preview asks the core again to say why.
+      filingApi.file(id).then(put, (e: ApiError) => setFailures((m) => ({ ...m, [id]: e })));
     },
     [put],
   );
-  const value = useMemo<FileCache>(() => ({ get: (id) => files[id], put, want }), [files, put, want]);
+  const value = useMemo<FileCache>(
+    () => ({ get: (id) => files[id], failed: (id) => failures[id], put, want }),
+    [files, failures, put, want],
+  );
   return <FileCacheContext.Provider value={value}>{children}</FileCacheContext.Provider>;
 }
 
@@ -384,16 +391,85 @@ export function PartyFilesInput({
   );
 }
 
-/** Shows an image, PDF, audio or video file through the asset protocol. */
+/** The shell's event while an attachment comes down from the server. */
+export const FILE_FETCH_PROGRESS = 'file-fetch-progress';
+
+/**
+ * A file added at another desk is not here yet: opening it downloads it from
+ * the server (fetch_file), with its progress; the file's details then say it
+ * is here and the preview goes on.
+ */
+function useFetchOnOpen(id: string | null, f: FileView | undefined) {
+  const cache = useFileCache();
+  const [progress, setProgress] = useState<FileFetchProgress | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const missing = !!id && !!f && !f.downloaded;
+
+  useEffect(() => {
+    setProgress(null);
+    setError(null);
+    if (!missing || !id) return;
+    let live = true;
+    const unlisten = listen<FileFetchProgress>(FILE_FETCH_PROGRESS, (e) => {
+      if (live && e.payload.file_id === id) setProgress(e.payload);
+    });
+    filingApi.fetchFile(id).then(
+      (got) => live && cache.put(got),
+      (e: ApiError) => live && setError(e),
+    );
+    return () => {
+      live = false;
+      unlisten.then((u) => u()).catch(() => {});
+    };
+  }, [id, missing, attempt, cache]);
+
+  return { missing, progress, error, retry: () => setAttempt((a) => a + 1) };
+}
+
+function FetchingFile({ fetch }: { fetch: ReturnType<typeof useFetchOnOpen> }) {
+  const { progress, error, retry } = fetch;
+  if (error) {
+    return (
+      <Alert
+        type="error"
+        showIcon
+        message={ft('files.fetchFailed', { message: error.message })}
+        action={
+          <Button size="small" onClick={retry} data-testid="file-fetch-retry">
+            {ft('files.fetchRetry')}
+          </Button>
+        }
+        data-testid="file-fetch-error"
+      />
+    );
+  }
+  const done = progress?.bytes_done ?? 0;
+  const total = progress?.bytes_total ?? 0;
+  const percent = total > 0 ? Math.min(100, Math.floor((done * 100) / total)) : 0;
+  return (
+    <div data-testid="file-fetching">
+      <Typography.Paragraph>{ft('files.fetching', { done: fmtSize(done), total: total > 0 ? fmtSize(total) : '…' })}</Typography.Paragraph>
+      <Progress percent={percent} status="active" data-testid="file-fetch-progress" />
+    </div>
+  );
+}
+
+/** Shows an image, PDF, audio or video file through the asset protocol (downloading it first when it is not here). */
 export function FilePreview({ id, onClose }: { id: string | null; onClose: () => void }) {
   const f = useFileView(id);
+  const cache = useFileCache();
+  const unreadable = !!id && cache.failed(id) !== undefined;
+  const fetch = useFetchOnOpen(id, f);
   const [src, setSrc] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  /** The path is asked for once the file's details say its content is here (or could not be read: the core then says why). */
+  const ready = f ? f.downloaded : unreadable;
 
   useEffect(() => {
     setSrc(null);
     setFailure(null);
-    if (!id) return;
+    if (!id || !ready) return;
     let live = true;
     filingApi.verifiedFilePath(id).then(
       (path) => {
@@ -409,11 +485,12 @@ export function FilePreview({ id, onClose }: { id: string | null; onClose: () =>
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, ready]);
 
   const mime = f?.mime ?? '';
   let body: ReactNode = <Spin />;
-  if (failure) body = <Typography.Text type="danger">{ft('files.previewFailed', { message: failure })}</Typography.Text>;
+  if (fetch.missing) body = <FetchingFile fetch={fetch} />;
+  else if (failure) body = <Typography.Text type="danger">{ft('files.previewFailed', { message: failure })}</Typography.Text>;
   else if (src && f) {
     if (mime.startsWith('image/')) body = <img src={src} alt={f.original_name} className="filing-preview-media" />;
     else if (mime === 'application/pdf') body = <iframe src={src} title={f.original_name} className="filing-preview-pdf" />;

@@ -19,6 +19,27 @@ vi.mock('../filing/FilingWorkspace', () => ({
   ),
 }));
 
+describe('需处理: the comparison and what was entered', () => {
+  it('draws the core\'s labels and display values, never the raw columns or the payload', async () => {
+    fakeCore({ sync_inbox: () => [rejectedFiling()] });
+    renderWithProviders(<InboxList />);
+    const item = await screen.findByTestId('inbox-item');
+    const row = within(item).getByTestId('inbox-row');
+    expect(row).toHaveTextContent('案件 ZJ-A5AC-20261207-0001');
+    expect(row).not.toHaveTextContent('["c1"]');
+    expect(within(row).getByText('作品名称')).toBeInTheDocument();
+    expect(within(row).getByText('填报内容 · 著作权人 1 · 证件号码')).toBeInTheDocument();
+    expect(within(row).queryByText('title')).toBeNull();
+    expect(row).not.toHaveTextContent('draft.owners');
+    const entered = within(item).getByTestId('inbox-entered');
+    expect(within(entered).getByText('填报内容 · 作品类别')).toBeInTheDocument();
+    expect(within(entered).getByText('美术')).toBeInTheDocument();
+    // The payload itself (codes, paths) is only for 重做.
+    expect(entered).not.toHaveTextContent('draft.category');
+    expect(entered).not.toHaveTextContent('art');
+  });
+});
+
 describe('需处理 → 重做', () => {
   it('saving the redone filing closes the entry: the core is told once and the inbox no longer lists it', async () => {
     let inbox: InboxItemView[] = [rejectedFiling()];

@@ -2,7 +2,9 @@
 // everything they entered, the reason, the server's values beside theirs —
 // with 重做 (the form prefilled where the command has one, else the data to
 // re-enter; saving the redone command closes the entry, the core checking it
-// was saved) and 放弃 (asked again, then audited by the core).
+// was saved) and 放弃 (asked again, then audited by the core). The core gives
+// every field labelled and display-ready (bookkeeping left out, ID numbers
+// masked): this screen only draws them.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Descriptions, Drawer, Empty, Modal, Space, Spin, Table, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
@@ -23,26 +25,13 @@ export function draftOf(item: InboxItemView): FilingDraft | null {
   return p && typeof p.draft === 'object' && p.draft !== null ? (p.draft as FilingDraft) : null;
 }
 
-/** Every value entered, as path → text lines (nothing left out; empty values skipped). */
-export function enteredLines(value: unknown, path = ''): [string, string][] {
-  if (value === null || value === undefined || value === '') return [];
-  if (Array.isArray(value)) {
-    return value.flatMap((v, i) => enteredLines(v, `${path}[${i + 1}]`));
-  }
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => enteredLines(v, path ? `${path}.${k}` : k));
-  }
-  return [[path || '—', String(value)]];
-}
-
 function Entered({ item }: { item: InboxItemView }) {
-  const lines = enteredLines(item.payload);
-  if (lines.length === 0) return <Typography.Text type="secondary">{st('none')}</Typography.Text>;
+  if (item.entered.length === 0) return <Typography.Text type="secondary">{st('none')}</Typography.Text>;
   return (
     <Descriptions size="small" column={1} bordered data-testid="inbox-entered">
-      {lines.map(([k, v]) => (
-        <Descriptions.Item key={k} label={k}>
-          {v}
+      {item.entered.map((line, i) => (
+        <Descriptions.Item key={`${i}:${line.label}`} label={line.label}>
+          {line.value}
         </Descriptions.Item>
       ))}
     </Descriptions>
@@ -53,7 +42,7 @@ function RowCompare({ row }: { row: InboxRowView }) {
   return (
     <div className="inbox-row" data-testid="inbox-row">
       <Typography.Text strong>
-        {row.table_label} {row.key}
+        {row.table_label} {row.record}
       </Typography.Text>{' '}
       {row.theirs_deleted && <Typography.Text type="secondary">{st('inbox.deleted')}</Typography.Text>}
       {row.server_missing && <Typography.Text type="secondary">{st('inbox.missing')}</Typography.Text>}
@@ -63,7 +52,7 @@ function RowCompare({ row }: { row: InboxRowView }) {
         rowKey="column"
         dataSource={row.fields}
         columns={[
-          { title: st('inbox.column'), dataIndex: 'column', width: '30%' },
+          { title: st('inbox.column'), dataIndex: 'label', width: '30%' },
           { title: st('inbox.theirs'), dataIndex: 'theirs', render: (v: string | null) => v ?? '—' },
           { title: st('inbox.server'), dataIndex: 'server', render: (v: string | null) => v ?? '—' },
         ]}

@@ -43,7 +43,7 @@ describe('管理 → 同步', () => {
   });
 
   it('the inbox shows who, when, what, the reason and the server values; 放弃 asks first', async () => {
-    let inbox: InboxItemView[] = [rejectedFiling({ command: 'first_review', command_words: '初审', case_id: 'c1', payload: { decision: 'pass', opinion: '材料齐全' } })];
+    let inbox: InboxItemView[] = [rejectedFiling({ command: 'first_review', command_words: '初审', case_id: 'c1', payload: { decision: 'pass', opinion: '材料齐全' }, entered: [{ label: '审查意见', value: '材料齐全' }] })];
     const core = fakeCore({
       sync_status: () => enrolled({ inbox: inbox.length }),
       sync_inbox: () => inbox,

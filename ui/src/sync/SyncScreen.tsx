@@ -1,7 +1,8 @@
 // 同步 (管理 → 同步, and from the header's sync state): the server, this
 // station's name, the pinned CA's fingerprint, the last successful sync, the
 // last error in words, what waits, the position, 立即同步 with its outcome,
-// and the 需处理 inbox. An admin of a station that works alone enrols it here.
+// and the 需处理 inbox. An admin of a station that works alone enrols it here;
+// on an enrolled station an admin also audits the office's registration numbers.
 import { useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Descriptions, Space, Spin, Typography } from 'antd';
 import { SyncOutlined } from '@ant-design/icons';
@@ -9,6 +10,7 @@ import type { ApiError } from '../api/bindings';
 import { fmtDateTime } from '../shared/format';
 import { EnrolForm } from './EnrolForm';
 import { InboxList } from './InboxList';
+import { NumbersAudit } from './NumbersAudit';
 import { syncApi } from './api';
 import type { SyncOutcome } from './api';
 import { useSyncStatus } from './useSyncStatus';
@@ -134,6 +136,7 @@ export function SyncScreen({ mayEnrol }: { mayEnrol: boolean }) {
       )}
       {nowError && <Alert className="form-alert" type="error" showIcon message={st('now.failed')} description={nowError.message} data-testid="sync-now-error" />}
       <InboxList key={inboxKey} onChanged={reload} />
+      {mayEnrol && <NumbersAudit />}
     </div>
   );
 }

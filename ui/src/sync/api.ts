@@ -4,6 +4,7 @@ import type {
   DiscardInboxInput,
   EnrolInput,
   InboxItemView,
+  NumbersAuditView,
   RedoneInboxInput,
   SnapshotProgress,
   SyncOutcome,
@@ -26,4 +27,6 @@ export const syncApi = {
   enrol: (input: EnrolInput) => call<SyncStatusView>('enrol_station', { input }),
   firstSync: () => call<SnapshotProgress>('first_sync'),
   cancelFirstSync: () => call<null>('cancel_first_sync'),
+  /** 登记号核对: the server's numbers audit (who may view the audit). */
+  numbersAudit: () => call<NumbersAuditView>('numbers_audit'),
 };

@@ -34,10 +34,19 @@ export const rejectedFiling = (over: Partial<InboxItemView> = {}): InboxItemView
       table: 'cases',
       table_label: '案件',
       key: '["c1"]',
+      record: 'ZJ-A5AC-20261207-0001',
       theirs_deleted: false,
       server_missing: false,
-      fields: [{ column: 'title', theirs: '西湖春晓', server: '西湖春色' }],
+      fields: [
+        { column: 'title', label: '作品名称', theirs: '西湖春晓', server: '西湖春色' },
+        { column: 'draft.owners[1].id_number', label: '填报内容 · 著作权人 1 · 证件号码', theirs: '330106********123X', server: '330106********123X' },
+      ],
     },
+  ],
+  entered: [
+    { label: '填报内容 · 作品名称', value: '西湖春晓' },
+    { label: '填报内容 · 作品类别', value: '美术' },
+    { label: '申请人编号', value: 'a1' },
   ],
   ...over,
 });

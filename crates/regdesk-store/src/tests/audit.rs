@@ -388,6 +388,66 @@ fn the_servers_chain_heads_name_a_deleted_tail() {
         .any(|p| p.seq == u32::try_from(first.seq).ok() && p.message.contains("服务器")));
 }
 
+/// 管理 → 审计 on an enrolled station: the check says how it stood against
+/// the server, or that the server could not be asked; only for who may view
+/// the audit.
+#[test]
+fn the_audit_screen_check_says_how_the_chain_stands_against_the_server() {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    let first = recorded(&f);
+    add_staff(&f, &admin, &CLERK);
+    let second = recorded(&f);
+
+    let alone = f.store.verify_audit_against(&admin, Ok(None)).unwrap();
+    assert!(alone.ok && alone.server.is_none(), "{alone:?}");
+
+    let agreed = f
+        .store
+        .verify_audit_against(&admin, Ok(Some(vec![first.clone(), second.clone()])))
+        .unwrap();
+    let s = agreed.server.clone().unwrap();
+    assert!(agreed.ok && s.compared, "{agreed:?}");
+    assert_eq!(s.heads, 2);
+    assert!(s.message.contains("一致"), "{}", s.message);
+
+    let offline = f.store.verify_audit_against(&admin, Err("连接被拒绝".into())).unwrap();
+    let s = offline.server.clone().unwrap();
+    assert!(offline.ok && !s.compared, "{offline:?}");
+    assert!(
+        s.message.contains("连接被拒绝") && s.message.contains("只是本机"),
+        "{}",
+        s.message
+    );
+
+    let clerk = login(&f, CLERK.username, CLERK.password).unwrap();
+    assert!(f.store.verify_audit_against(&clerk, Ok(None)).is_err());
+
+    // The tail deleted: named in the comparison's words too.
+    raw(&f)
+        .execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF;
+             DELETE FROM audit WHERE seq >= {n}; DELETE FROM journal WHERE seq >= {n};
+             UPDATE audit_state SET high_seq = {k};
+             DELETE FROM audit_rows WHERE seq >= {n};
+             DELETE FROM staff WHERE username = 'wangli';",
+            n = second.seq,
+            k = second.seq - 1
+        ))
+        .unwrap();
+    let r = f
+        .store
+        .verify_audit_against(&admin, Ok(Some(vec![first, second.clone()])))
+        .unwrap();
+    let s = r.server.clone().unwrap();
+    assert!(!r.ok && s.compared, "{r:?}");
+    assert!(
+        s.message.contains("被删除") && s.message.contains(&format!("第 {} 条", second.seq)),
+        "{}",
+        s.message
+    );
+}
+
 /// A grown sample office (`regdesk demo --cases N`): each batch of copies is
 /// one entry in the chain with the digest of every row it made, but no sync
 /// effects (a batch's would be every column of its 50,000 cases), so it is

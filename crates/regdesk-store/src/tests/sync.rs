@@ -876,3 +876,66 @@ fn a_station_that_joined_by_snapshot_finds_the_same_cases_as_the_source() {
     }
     assert!(found > texts.len(), "the searches find cases: {found}");
 }
+
+#[test]
+fn the_numbers_audit_shows_each_series_and_the_leases_per_station_to_who_may_view_the_audit() {
+    use regdesk_domain::regno::{NumberAuditLine, SerialRun};
+    use regdesk_sync::protocol::{LeaseHolding, NumbersAuditReply};
+    let (f, admin) = office();
+    let line = |unknown: Vec<SerialRun>| NumberAuditLine {
+        prefix: "浙作登字".into(),
+        year: 2026,
+        letter: 'F',
+        issued: 40,
+        used: 12,
+        voided: 1,
+        returned: 2,
+        outstanding: 25 - unknown.iter().map(SerialRun::len).sum::<u64>(),
+        unknown,
+    };
+    let holding = |station_id: &str, name: &str, unused| LeaseHolding {
+        station_id: station_id.into(),
+        station_name: name.into(),
+        prefix: "浙作登字".into(),
+        year: 2026,
+        letter: 'F',
+        unused,
+        numbers: vec!["浙作登字-2026-F-00000021–00000040".into()],
+    };
+    let reply = NumbersAuditReply {
+        series: vec![line(vec![SerialRun { first: 7, last: 8 }])],
+        leases: vec![
+            holding(f.store.station_id(), "受理窗口1", 20),
+            holding("another", "终审室", 3),
+        ],
+        balanced: false,
+    };
+    let view = f.store.numbers_audit(&admin, reply.clone()).unwrap();
+    assert!(!view.balanced);
+    let s = &view.series[0];
+    assert_eq!(s.series, "浙作登字-2026-F");
+    assert_eq!(
+        (s.issued, s.used, s.voided, s.returned, s.outstanding),
+        (40, 12, 1, 2, 23)
+    );
+    assert!(!s.balanced);
+    assert_eq!(s.unknown, vec!["浙作登字-2026-F-00000007–00000008".to_string()]);
+    let mine: Vec<(&str, bool, u64)> = view
+        .leases
+        .iter()
+        .map(|l| (l.station_name.as_str(), l.this_station, l.unused))
+        .collect();
+    assert_eq!(mine, vec![("受理窗口1", true, 20), ("终审室", false, 3)]);
+
+    let whole = NumbersAuditReply {
+        series: vec![line(Vec::new())],
+        balanced: true,
+        ..reply.clone()
+    };
+    let view = f.store.numbers_audit(&admin, whole).unwrap();
+    assert!(view.balanced && view.series[0].balanced && view.series[0].unknown.is_empty());
+
+    add_staff(&f, &admin, &CLERK);
+    let clerk = login(&f, CLERK.username, CLERK.password).unwrap();
+    assert!(f.store.numbers_audit(&clerk, reply).is_err());
+}
