@@ -22,3 +22,4 @@ mod reports;
 mod restart;
 mod review;
 mod sync;
+mod volume;

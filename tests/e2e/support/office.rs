@@ -12,6 +12,8 @@ use regdesk_store::keys::{KeyHome, StationKeys};
 pub struct Office {
     root: tempfile::TempDir,
     data: PathBuf,
+    /// The station secret in the key file.
+    secret: [u8; 32],
 }
 
 /// The printer the stand-in print service knows ([`Office::with_print_service`]).
@@ -25,13 +27,49 @@ impl Office {
     pub fn empty() -> Office {
         let root = tempfile::tempdir().unwrap();
         let data = root.path().join("data");
-        let office = Office { root, data };
+        let office = Office {
+            root,
+            data,
+            secret: SECRET,
+        };
         std::fs::create_dir_all(office.path()).unwrap();
+        office.settle()
+    }
+
+    /// A copy of the data directory `source` (an office built elsewhere, e.g. by
+    /// `regdesk demo --cases 1000000 --data-dir …`), so that the original is never
+    /// written to. Its key: the recovery code in the file `key_file` when given, else
+    /// the station key the store finds for `source` (`REGDESK_KEY_FILE`, the fallback
+    /// key file, the key store).
+    pub fn copy_of(source: &Path, key_file: Option<&Path>) -> Office {
+        let keys = match key_file {
+            Some(f) => {
+                let code = std::fs::read_to_string(f).unwrap();
+                let secret = regdesk_store::keys::parse_recovery_code(code.trim()).unwrap();
+                StationKeys::from_secret(secret, KeyHome::EnvFile(f.to_path_buf()))
+            }
+            None => regdesk_store::keys::station_keys(source, regdesk_store::keys::KeyUse::Existing).unwrap(),
+        };
+        let secret = regdesk_store::keys::parse_recovery_code(keys.recovery_code().as_str()).unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data");
+        let copied = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(source)
+            .arg(&data)
+            .status()
+            .unwrap();
+        assert!(copied.success(), "copying {} failed", source.display());
+        Office { root, data, secret }.settle()
+    }
+
+    /// The home folder's caches and the key file, for a data directory in place.
+    fn settle(self) -> Office {
         // The caches the desktop libraries expect (they make no parents).
-        std::fs::create_dir_all(office.home().join(".cache")).unwrap();
-        let code = office.keys().recovery_code();
-        std::fs::write(office.key_file(), format!("{}\n", code.as_str())).unwrap();
-        office
+        std::fs::create_dir_all(self.home().join(".cache")).unwrap();
+        let code = self.keys().recovery_code();
+        std::fs::write(self.key_file(), format!("{}\n", code.as_str())).unwrap();
+        self
     }
 
     /// The data directory.
@@ -127,7 +165,7 @@ impl Office {
 
     /// The station keys in the key file.
     pub fn keys(&self) -> StationKeys {
-        StationKeys::from_secret(SECRET, KeyHome::EnvFile(self.key_file()))
+        StationKeys::from_secret(self.secret, KeyHome::EnvFile(self.key_file()))
     }
 
     /// The store on this data directory, opened with its key.

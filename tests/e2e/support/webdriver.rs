@@ -196,6 +196,35 @@ impl Desk {
         self.post(&format!("/element/{id}/click"), json!({}));
     }
 
+    /// Clicks `css` as [`Desk::click`] does, after scrolling it to the middle of
+    /// the window, and fails when the driver could not click it (covered, out of reach).
+    pub fn click_checked(&self, css: &str) {
+        if let Err(e) = self.try_click(css) {
+            panic!("{e}");
+        }
+    }
+
+    /// [`Desk::click_checked`], telling why the driver could not click (and
+    /// what is on top of the element's middle) instead of failing.
+    pub fn try_click(&self, css: &str) -> Result<(), String> {
+        let id = self.wait(css);
+        self.post(
+            "/execute/sync",
+            json!({"script": "arguments[0].scrollIntoView({block: 'center'})", "args": [{ELEMENT_KEY: id}]}),
+        );
+        let v = self.post(&format!("/element/{id}/click"), json!({}));
+        if v.get("error").is_none() {
+            return Ok(());
+        }
+        let on_top = self.js(
+            "const e=document.querySelector(arguments[0]); const r=e.getBoundingClientRect(); \
+             const t=document.elementFromPoint(r.x+r.width/2, r.y+r.height/2); \
+             return JSON.stringify({rect:[r.x,r.y,r.width,r.height], view:[innerWidth,innerHeight], top:t?t.outerHTML.slice(0,300):null});",
+            json!([css]),
+        );
+        Err(format!("clicking `{css}`: {v}; at its middle: {on_top}"))
+    }
+
     /// Focuses the field and types, as a person would.
     pub fn type_into(&self, css: &str, text: &str) {
         let id = self.wait(css);

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { CasePage, CaseRow, QueueInput } from '../api/bindings';
@@ -159,6 +159,15 @@ describe('paging a queue', () => {
     await user.click(screen.getByTitle('5'));
     expect(await screen.findByText('ZJ-P5-0')).toBeInTheDocument();
     expect(lastInput()).toMatchObject({ page: 5 });
+    expect(lastInput().cursor).toBeUndefined();
+    // Any page by its number, typed into 跳至 … 页.
+    const jumper = document.querySelector('.ant-pagination-options-quick-jumper input') as HTMLInputElement;
+    expect(jumper).not.toBeNull();
+    await user.type(jumper, '3');
+    // Enter, as the jumper reads it (its legacy key code, which the typing helper leaves out).
+    fireEvent.keyUp(jumper, { key: 'Enter', keyCode: 13 });
+    expect(await screen.findByText('ZJ-P3-0')).toBeInTheDocument();
+    expect(lastInput()).toMatchObject({ page: 3 });
     expect(lastInput().cursor).toBeUndefined();
     // A new order starts again at the first page, with no cursor.
     await user.click(screen.getByText('作品名称'));

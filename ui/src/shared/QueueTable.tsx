@@ -182,6 +182,8 @@ export function QueueTable({
           pageSize: PAGE_SIZE,
           total: data?.total ?? 0,
           showSizeChanger: false,
+          // A queue of the design volume has thousands of pages: any of them by its number.
+          showQuickJumper: true,
           hideOnSinglePage: false,
           showTotal: (total) =>
             data?.more ? (
