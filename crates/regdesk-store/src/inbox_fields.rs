@@ -422,14 +422,21 @@ pub(crate) fn side_by_side(theirs: &[RowEffect], server: &[RowEffect]) -> Vec<In
                 changed
                     .iter()
                     .filter(|c| !BOOKKEEPING.contains(&c.column.as_str()))
-                    .map(|c| std::iter::once(c.column.as_str()).chain(c.path.iter().map(String::as_str)).collect::<Vec<_>>().join("."))
+                    .map(|c| {
+                        std::iter::once(c.column.as_str())
+                            .chain(c.path.iter().map(String::as_str))
+                            .collect::<Vec<_>>()
+                            .join(".")
+                    })
                     .collect()
             });
             let in_named = |key: &str| {
                 named.as_ref().is_none_or(|named| {
                     named.iter().any(|n| {
                         key == n
-                            || key.strip_prefix(n.as_str()).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+                            || key
+                                .strip_prefix(n.as_str())
+                                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
                     })
                 })
             };
