@@ -396,8 +396,7 @@ fn the_acceptance_notice_is_printed_from_the_confirmed_transfer_and_reads_back()
     // the top bar (Ctrl+K, its serial, Enter) and prints its notice from the glance.
     sign_in_as(&d, "wangli");
     d.wait("[data-testid=global-search]");
-    d.press(CTRL_K);
-    d.wait_focus("[data-testid=global-search]");
+    d.press_for_focus(CTRL_K, "[data-testid=global-search]");
     d.press(&case.serial);
     d.wait("[data-testid=global-search-option-0]");
     d.press(ENTER);

@@ -97,8 +97,7 @@ fn first_and_final_review_by_two_people_and_a_returned_case_comes_back() {
     // opens it at her desk; she returns it for correction.
     sign_in_as(&d, "liwen");
     d.wait("[data-testid=queue-first_review]");
-    d.press(CTRL_K);
-    d.wait_focus("[data-testid=global-search]");
+    d.press_for_focus(CTRL_K, "[data-testid=global-search]");
     d.press(&second);
     d.wait("[data-testid=global-search-option-0]");
     d.shot("global-search-found");

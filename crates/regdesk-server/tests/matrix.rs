@@ -300,6 +300,7 @@ fn rule(command: &str) -> Option<Rule> {
         | "add_subordinate_office"
         | "save_certificate_printer"
         | "set_batch_signing_form"
+        | "set_number_leases"
         | "import_register"
         | "change_applicant_category"
         | "change_payment_method"

@@ -369,6 +369,10 @@ async fn check(
     if let Err(why) = landed {
         return Ok(Err(unlanded(tx, why).await?));
     }
+    // Scope (before the unique values, so a station is never told of rows outside it): a station changes only its own office's cases; a transfer moves a case it sees.
+    if let Some(r) = in_scope(tx, entry, touched, scope).await? {
+        return Ok(Err(r));
+    }
     // The store's unique values and references, against the record.
     if let Err(r) = integrity::check(tx, entry, touched).await? {
         return Ok(Err(r));
@@ -380,10 +384,6 @@ async fn check(
         }
     }
     let staff_id = entry.staff_id.clone().unwrap_or_default();
-    // Scope: a station changes only its own office's cases; a transfer moves a case it sees.
-    if let Some(r) = in_scope(tx, entry, touched, scope).await? {
-        return Ok(Err(r));
-    }
     // Case state changes the command may make, and four eyes.
     for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
         if e.table != "cases" {
