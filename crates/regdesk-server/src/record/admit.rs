@@ -369,7 +369,8 @@ async fn check(
     if let Err(why) = landed {
         return Ok(Err(unlanded(tx, why).await?));
     }
-    // Scope (before the unique values, so a station is never told of rows outside it): a station changes only its own office's cases; a transfer moves a case it sees.
+    // Scope: a station changes only its own office's cases; a transfer moves a
+    // case it sees. Before the unique values, so a station is never told of rows outside it.
     if let Some(r) = in_scope(tx, entry, touched, scope).await? {
         return Ok(Err(r));
     }
