@@ -275,10 +275,13 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
     };
     let path = f.store.path().to_path_buf();
     drop(f.store);
-    let raw_before = {
+    let (raw_before, entries_before) = {
         let conn = raw_db(&path).unwrap();
         as_version_11(&conn);
-        raw(&conn)
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0))
+            .unwrap();
+        (raw(&conn), n)
     };
     let store = open_store(f.dir.path(), f.clock.clone()).unwrap();
     let conn = raw_db(&path).unwrap();
@@ -287,9 +290,16 @@ fn a_version_11_database_gets_payload_formats_and_its_cases_read_back() {
         count("SELECT COUNT(*) FROM cases WHERE draft_format = 1 AND facts_format = 1"),
         count("SELECT COUNT(*) FROM cases")
     );
+    // The entries made before are of format 1; any made since are of today's.
     assert_eq!(
         count("SELECT COUNT(*) FROM journal WHERE payload_format = 1"),
-        count("SELECT COUNT(*) FROM journal")
+        entries_before
+    );
+    assert_eq!(
+        count(&format!(
+            "SELECT COUNT(*) FROM journal WHERE seq > {entries_before} AND payload_format <> {JOURNAL_FORMAT}"
+        )),
+        0
     );
     assert_eq!(raw(&conn), raw_before, "the stored text is not rewritten");
     assert_eq!(stored_cases(&store.conn()), before);
@@ -427,8 +437,11 @@ fn a_journal_entrys_payload_format_is_covered_by_the_chain() {
         .unwrap();
     assert_eq!(formats, vec![regdesk_domain::stored::JOURNAL_FORMAT; 2]);
     assert!(f.store.verify_audit().unwrap().ok);
-    c.execute("UPDATE journal SET payload_format = 2 WHERE seq = 2", [])
-        .unwrap();
+    c.execute(
+        "UPDATE journal SET payload_format = ?1 WHERE seq = 2",
+        [regdesk_domain::stored::JOURNAL_FORMAT + 1],
+    )
+    .unwrap();
     let r = f.store.verify_audit().unwrap();
     assert_eq!(r.first_broken, Some(2), "{}", r.message);
 }
