@@ -432,6 +432,20 @@ pub fn grow_office(store: &Store, total: u64, mut progress: impl FnMut(u64)) -> 
     let admin_id: String = store
         .conn()
         .query_row("SELECT id FROM staff WHERE username = 'admin'", [], |r| r.get(0))?;
+    // A batch inserts into every index of the cases and the search tables at
+    // places all over the file; with the usual cache each insert reads and
+    // decrypts its pages again. While growing, the connection keeps up to
+    // 1 GiB of pages, and gives them back after.
+    store.conn().pragma_update(None, "cache_size", GROW_PAGE_CACHE_KIB)?;
+    let grown = grow_batches(store, total, &admin_id, &mut progress);
+    store.conn().pragma_update(None, "cache_size", crate::db::PAGE_CACHE_KIB)?;
+    grown
+}
+
+/// The page cache while an office is grown, in KiB (negative `cache_size`).
+const GROW_PAGE_CACHE_KIB: i64 = -1_048_576;
+
+fn grow_batches(store: &Store, total: u64, admin_id: &str, progress: &mut impl FnMut(u64)) -> Result<u64> {
     loop {
         let (have, originals, copied): (u64, u64, u64) = store.conn().query_row(
             "SELECT (SELECT COALESCE(SUM(n), 0) FROM case_counts),
@@ -454,7 +468,7 @@ pub fn grow_office(store: &Store, total: u64, mut progress: impl FnMut(u64)) -> 
             no_effects: true,
             ..crate::journal::SyncMeta::default()
         };
-        store.run_sync(Some(&admin_id), "demo_copy_cases", &meta, |tx, _now| {
+        store.run_sync(Some(admin_id), "demo_copy_cases", &meta, |tx, _now| {
             let last_case: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM cases", [], |r| r.get(0))?;
             let last_search: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM case_search", [], |r| r.get(0))?;
             let made = tx.execute(COPY_CASES, rusqlite::params![from, to])?;
