@@ -12,8 +12,10 @@ use crate::Options;
 /// The shell's state: the store (or why it could not open) and who is signed in.
 pub struct AppState {
     pub(crate) store: Result<Store, ApiError>,
-    /// When the database is damaged: what the screen shows instead of sign-in.
-    pub(crate) damaged: Option<DamagedDatabase>,
+    /// When the database is damaged: what the screen shows instead of sign-in —
+    /// found at open, or by the checks a large database leaves for after it
+    /// opened (`Store::deferred_check`, run on a thread of their own).
+    pub(crate) damaged: Arc<Mutex<Option<DamagedDatabase>>>,
     pub(crate) session: Mutex<Option<Session>>,
     /// Set by 取消 while a bank statement is being matched (read without the store's lock).
     pub(crate) import_cancel: AtomicBool,
@@ -28,7 +30,7 @@ pub struct AppState {
 impl AppState {
     pub fn open(opts: &Options) -> AppState {
         let (store, damaged) = match regdesk_store::data_dir(opts.data_dir.as_deref()) {
-            Err(e) => (Err(ApiError::from(e)), None),
+            Err(e) => (Err(ApiError::from(e)), Arc::new(Mutex::new(None))),
             Ok(dir) => {
                 let opened = Store::open(&dir, Arc::new(SystemClock)).and_then(|s| {
                     if opts.demo && s.office()?.is_none() {
@@ -40,6 +42,20 @@ impl AppState {
                     Err(StoreError::Damaged { detail }) => Some(regdesk_store::backup::damaged_database(&dir, detail)),
                     _ => None,
                 };
+                let damaged = Arc::new(Mutex::new(damaged));
+                if let Some(check) = opened.as_ref().ok().and_then(Store::deferred_check) {
+                    let found = Arc::clone(&damaged);
+                    let spawned = std::thread::Builder::new()
+                        .name("integrity-check".into())
+                        .spawn(move || {
+                            if let Err(StoreError::Damaged { detail }) = check.run(chrono::Utc::now()) {
+                                *found.lock().unwrap_or_else(|p| p.into_inner()) =
+                                    Some(regdesk_store::backup::damaged_database(&dir, detail));
+                            }
+                        });
+                    // No thread to spare: the next start checks again (the week's full check is not noted).
+                    drop(spawned);
+                }
                 (opened.map_err(ApiError::from), damaged)
             }
         };
@@ -54,8 +70,21 @@ impl AppState {
         }
     }
 
+    /// The store; once the background check found the file damaged, every
+    /// command is refused as the open would have refused it, and the screen
+    /// switches to the way back.
     pub(crate) fn store(&self) -> Result<&Store, ApiError> {
+        if let Some(d) = self.damaged_database() {
+            if self.store.is_ok() {
+                return Err(StoreError::Damaged { detail: d.detail }.to_api());
+            }
+        }
         self.store.as_ref().map_err(Clone::clone)
+    }
+
+    /// What the damaged-database screen shows, if the file was found damaged.
+    pub(crate) fn damaged_database(&self) -> Option<DamagedDatabase> {
+        self.damaged.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub(crate) fn session(&self) -> MutexGuard<'_, Option<Session>> {

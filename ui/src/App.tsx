@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import type { ApiError, AppStatus, DamagedDatabase, SessionView, SettingsView, SyncStatusView } from './api/bindings';
-import { api, onChanged, onSessionError } from './api/client';
+import { api, onChanged, onDamaged, onSessionError } from './api/client';
 import { ChangePasswordDialog } from './frame/ChangePasswordDialog';
 import { DamagedScreen } from './frame/DamagedScreen';
 import { LockScreen } from './frame/LockScreen';
@@ -68,6 +68,20 @@ export function Desk() {
         } else {
           setSession((s) => (s ? { ...s, locked: true } : s));
         }
+      }),
+    [],
+  );
+
+  // The checks of a large database run after the desk opened: damage found then switches to its screen.
+  useEffect(
+    () =>
+      onDamaged((err) => {
+        setStatus(null);
+        setLoadError(err);
+        void api
+          .damagedDatabase()
+          .then(setDamaged)
+          .catch(() => undefined);
       }),
     [],
   );

@@ -304,6 +304,58 @@ pub(crate) fn check(conn: &Connection, full: bool) -> Result<()> {
     }
 }
 
+/// The largest database file the store checks while it opens. SQLite's
+/// checks read and decrypt every page: about a second per 40 MB here, so a
+/// million-case office (about 4 GB) would take minutes before the sign-in
+/// showed. A larger file is checked by a [`DeferredCheck`] on a connection of
+/// its own while the desk works; SQLCipher still authenticates every page a
+/// command reads, so a damaged page is refused when it is read either way.
+pub const OPEN_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The checks of a database too large to check while it opens
+/// ([`OPEN_CHECK_MAX_BYTES`]): `quick_check`, or the full `integrity_check`
+/// when the last one passed more than [`FULL_CHECK_EVERY_DAYS`] days ago, on
+/// a connection of its own (WAL: commands go on while it reads). The desk
+/// runs it in the background after the store opened; a damaged file is
+/// [`StoreError::Damaged`], as it would have been at open.
+#[derive(Clone)]
+pub struct DeferredCheck {
+    path: PathBuf,
+    key: Key32,
+}
+
+impl std::fmt::Debug for DeferredCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeferredCheck")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeferredCheck {
+    pub(crate) fn new(path: &Path, key: Key32) -> DeferredCheck {
+        DeferredCheck {
+            path: path.to_path_buf(),
+            key,
+        }
+    }
+
+    /// Runs the checks that are due; `true` when the full check ran (and passed).
+    pub fn run(&self, now: DateTime<Utc>) -> Result<bool> {
+        let conn = connect(&self.path, &self.key).map_err(damage)?;
+        let full = weekly_check(&conn, now)?;
+        if !full {
+            check(&conn, false)?;
+        }
+        Ok(full)
+    }
+}
+
+/// Whether the file at `path` is small enough (at most `check_up_to` bytes) to check while it opens.
+pub(crate) fn checked_at_open(path: &Path, check_up_to: u64) -> bool {
+    std::fs::metadata(path).map_or(true, |m| m.len() <= check_up_to)
+}
+
 /// At open: the full check when the last one is older than a week (or never
 /// ran), remembering when it passed. The time is this workstation's own fact,
 /// kept in `integrity_checks`, not journaled and not in the row digests.

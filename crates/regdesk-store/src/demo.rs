@@ -438,7 +438,9 @@ pub fn grow_office(store: &Store, total: u64, mut progress: impl FnMut(u64)) -> 
     // 1 GiB of pages, and gives them back after.
     store.conn().pragma_update(None, "cache_size", GROW_PAGE_CACHE_KIB)?;
     let grown = grow_batches(store, total, &admin_id, &mut progress);
-    store.conn().pragma_update(None, "cache_size", crate::db::PAGE_CACHE_KIB)?;
+    store
+        .conn()
+        .pragma_update(None, "cache_size", crate::db::PAGE_CACHE_KIB)?;
     grown
 }
 

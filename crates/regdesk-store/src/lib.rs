@@ -74,7 +74,7 @@ pub use certificates::{
     LetterTableView, LetterTablesView, PrintCertificatesInput, PrintSummary, PrintedCertificates, PrinterInput,
     PrinterView, SetLettersInput, SkippedCertificate, SystemPrinters, VerificationUrlInput, VoidSheetInput,
 };
-pub use db::{connect, data_dir, DB_FILE, FULL_CHECK_EVERY_DAYS, SCHEMA_VERSION};
+pub use db::{connect, data_dir, DeferredCheck, DB_FILE, FULL_CHECK_EVERY_DAYS, OPEN_CHECK_MAX_BYTES, SCHEMA_VERSION};
 pub use delivery::{
     DeliveredCase, DeliverySettingsView, HandOverInput, HandoverView, MailCaseRow, MailDesk, PickupFindInput,
     PickupRow, PrepareShipmentsInput, ScanWaybillInput, ShipCasesInput, ShipmentView, ShipmentsInput,
@@ -177,6 +177,8 @@ pub struct Store {
     /// Where the chain's head is kept outside the database, signed with the
     /// station's audit head key (`anchor.rs`).
     anchor: Box<dyn anchor::HeadAnchor>,
+    /// The integrity checks left for after the open (a large file).
+    deferred_check: Option<db::DeferredCheck>,
 }
 
 impl Store {
@@ -184,9 +186,11 @@ impl Store {
     /// current schema, with the station's keys found (or, for a new data
     /// directory, made) as [`keys`] describes.
     ///
-    /// Every open runs SQLite's `quick_check`, and the full `integrity_check`
-    /// when the last one passed more than [`FULL_CHECK_EVERY_DAYS`] days ago; a
-    /// damaged file is refused with [`StoreError::Damaged`].
+    /// Every open of a database up to [`OPEN_CHECK_MAX_BYTES`] runs SQLite's
+    /// `quick_check`, and the full `integrity_check` when the last one passed
+    /// more than [`FULL_CHECK_EVERY_DAYS`] days ago; a damaged file is refused
+    /// with [`StoreError::Damaged`]. A larger file opens at once and leaves
+    /// the same checks to [`Store::deferred_check`].
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
         let keys = keys::station_keys(dir, keys::KeyUse::OpenOrCreate)?;
         Store::open_with_keys(dir, clock, keys)
@@ -197,6 +201,17 @@ impl Store {
     /// attachments are encrypted likewise. Each command moves the signed head
     /// in `dir/audit-head.json`, signed with the keys' audit head key.
     pub fn open_with_keys(dir: &Path, clock: Arc<dyn Clock>, keys: keys::StationKeys) -> Result<Store> {
+        Store::open_checking(dir, clock, keys, OPEN_CHECK_MAX_BYTES)
+    }
+
+    /// [`Store::open_with_keys`], checking the file at open when it is at
+    /// most `check_up_to` bytes.
+    pub(crate) fn open_checking(
+        dir: &Path,
+        clock: Arc<dyn Clock>,
+        keys: keys::StationKeys,
+        check_up_to: u64,
+    ) -> Result<Store> {
         documents::private_dir(dir)?;
         let path = dir.join(DB_FILE);
         let db_key = keys.database();
@@ -212,7 +227,12 @@ impl Store {
             },
             other => db::damage(other),
         })?;
-        db::check(&conn, false)?;
+        // A small file is checked now; a large one after the store opened
+        // (`Store::deferred_check`), so that the sign-in does not wait on it.
+        let check_now = db::checked_at_open(&path, check_up_to);
+        if check_now {
+            db::check(&conn, false)?;
+        }
         db::migrate(&mut conn).map_err(db::damage)?;
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.clone().into_os_string();
@@ -220,7 +240,10 @@ impl Store {
             documents::private_file(Path::new(&name))?;
         }
         let station_id = db::ensure_station(&conn, clock.now()).map_err(db::damage)?;
-        db::weekly_check(&conn, clock.now())?;
+        if check_now {
+            db::weekly_check(&conn, clock.now())?;
+        }
+        let deferred_check = (!check_now).then(|| db::DeferredCheck::new(&path, db_key.clone()));
         let audited = rows::audited_tables(&conn)?;
         rows::install_capture(&conn, &audited)?;
         let head = anchor::FileAnchor::new(dir, HeadKey::new(*keys.audit_head().as_bytes()));
@@ -233,6 +256,7 @@ impl Store {
             keys,
             audited,
             anchor: Box::new(head),
+            deferred_check,
         };
         // A database from before row digests records every row once.
         store.audit_baseline()?;
@@ -265,6 +289,14 @@ impl Store {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The integrity checks this open left for later (a database larger than
+    /// [`OPEN_CHECK_MAX_BYTES`]), to run off the command path — the desk runs
+    /// them on a thread of their own after it started; `None` when the open
+    /// checked the file itself.
+    pub fn deferred_check(&self) -> Option<DeferredCheck> {
+        self.deferred_check.clone()
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

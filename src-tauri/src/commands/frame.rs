@@ -91,7 +91,7 @@ pub async fn case_detail(state: State<'_, AppState>, input: CaseKey) -> Res<Case
 /// When the database is damaged: what happened and the way back (none when it opened).
 #[tauri::command]
 pub async fn damaged_database(state: State<'_, AppState>) -> Res<Option<regdesk_store::backup::DamagedDatabase>> {
-    Ok(state.damaged.clone())
+    Ok(state.damaged_database())
 }
 
 /// 显示完整号码 (logged).

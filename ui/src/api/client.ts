@@ -43,6 +43,20 @@ export function onSessionError(l: SessionListener): () => void {
   };
 }
 
+const damagedListeners = new Set<(err: ApiError) => void>();
+
+/**
+ * The app shell listens here: a large database is checked after the desk
+ * opened, and once it is found damaged every command answers `damaged`; the
+ * screen switches to the way back.
+ */
+export function onDamaged(l: (err: ApiError) => void): () => void {
+  damagedListeners.add(l);
+  return () => {
+    damagedListeners.delete(l);
+  };
+}
+
 /** Commands that only read (from the shell's one list); every other command may add journal entries. */
 const READS: ReadonlySet<Command> = new Set<Command>(READ_COMMANDS);const changeListeners = new Set<() => void>();
 
@@ -64,6 +78,9 @@ export async function call<T>(cmd: Command, args?: Record<string, unknown>): Pro
     if (err.kind === 'not_signed_in' || err.kind === 'session_locked') {
       const kind = err.kind;
       listeners.forEach((l) => l(kind));
+    }
+    if (err.kind === 'damaged') {
+      damagedListeners.forEach((l) => l(err));
     }
     throw err;
   }

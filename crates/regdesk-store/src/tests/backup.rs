@@ -543,3 +543,25 @@ fn the_full_check_runs_weekly_and_is_remembered() {
     drop(open_store(dir.path(), clock.clone() as Arc<dyn Clock>).unwrap());
     assert_ne!(checked(&db).unwrap(), first);
 }
+
+#[test]
+fn a_large_database_opens_at_once_and_is_checked_after() {
+    let (f, _admin) = office();
+    // A small file is checked while it opens: nothing is left for later.
+    assert!(f.store.deferred_check().is_none());
+    let Fixture { dir, clock, store } = f;
+    let db = store.path().to_path_buf();
+    drop(store);
+    // Past the size checked at open (here: any size), the checks are left for after.
+    let store = Store::open_checking(dir.path(), clock.clone() as Arc<dyn Clock>, test_keys(), 0).unwrap();
+    let check = store.deferred_check().unwrap();
+    // The week's full check passed at the office's first open: only the quick check is due.
+    assert!(!check.run(clock.now()).unwrap());
+    clock.advance(chrono::Duration::days(8));
+    assert!(check.run(clock.now()).unwrap(), "the full check is due after a week");
+    assert!(!check.run(clock.now()).unwrap(), "and remembered");
+    // Damage found by the check, on its own connection, while the store is open.
+    damage(&db, 2 * 4096, 4096);
+    let e = check.run(clock.now()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Damaged, "{e}");
+}
