@@ -315,7 +315,8 @@ fn scope(conn: &Connection, input: &StatsInput) -> Result<Scope> {
     // Cases of an office not in the tree (arrived by sync before the tree was kept) are
     // reported on rows of their own when the whole office is asked for, never dropped.
     if wanted == own_code && !input.own_only {
-        let mut stmt = conn.prepare("SELECT DISTINCT office_key FROM cases WHERE office_key <> ''")?;
+        // From the kept counts (a row per queue, state, office and deadline), not the cases.
+        let mut stmt = conn.prepare_cached("SELECT DISTINCT office FROM case_counts WHERE office <> '' AND n > 0")?;
         let keys = stmt
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
