@@ -342,7 +342,7 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
             return 1;
         }
     };
-    match cli.cmd {
+    let code = match cli.cmd {
         Cmd::Init(args) => staff_cmd::init(&store, &args, io),
         Cmd::Id { .. } | Cmd::Restore(_) => 2,
         Cmd::Key(key_cmd::KeyCmd::Export) => key_cmd::export(&store, cli.user.as_deref(), io),
@@ -654,7 +654,16 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
                 }
             }
         }
+    };
+    // The signed audit head is written off the command's path: wait for it,
+    // and say so if it could not be written (the command itself is saved).
+    if let Some(why) = store.flush_audit_anchor() {
+        let _ = writeln!(
+            io.err,
+            "注意：审计锚点没有写进（{why}）；已保存的记录不受影响。请检查数据目录所在磁盘的剩余空间与写权限；`regdesk audit verify` 会报告此事，下一次操作会重写锚点"
+        );
     }
+    code
 }
 
 fn main() -> ExitCode {

@@ -147,6 +147,39 @@ fn audit_verify_names_the_case_and_field_changed_with_sqlite_and_a_deleted_tail(
 }
 
 #[test]
+fn a_command_leaves_its_audit_head_in_force_and_one_that_cannot_be_written_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, o, e) = out(regdesk(d.path())
+        .args([
+            "init",
+            "--office-name",
+            "浙江省版权局",
+            "--office-code",
+            "ZJ",
+            "--admin-name",
+            "周建国",
+        ])
+        .env("REGDESK_ADMIN_PASSWORD", "Banquan2026"));
+    assert_eq!(code, 0, "{o}{e}");
+    // The head is written off the command's path; the process that exited left its last one.
+    let keys = regdesk_store::keys::StationKeys::from_secret([0x42; 32], regdesk_store::keys::KeyHome::KeyStore);
+    let db = regdesk_store::connect(&d.path().join("regdesk.db"), &keys.database()).unwrap();
+    let last: i64 = db.query_row("SELECT MAX(seq) FROM journal", [], |r| r.get(0)).unwrap();
+    let head = d.path().join(regdesk_store::HEAD_FILE);
+    let signed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&head).unwrap()).unwrap();
+    assert_eq!(signed["seq"], serde_json::json!(last));
+    // Where the head goes, something that is not a file: the sign-in is saved, the head is not.
+    std::fs::remove_file(&head).unwrap();
+    std::fs::create_dir_all(head.join("占位")).unwrap();
+    let (code, o, e) = out(regdesk(d.path())
+        .args(["--user", "admin", "audit", "recent", "--limit", "1"])
+        .env("REGDESK_PASSWORD", "Banquan2026"));
+    assert_eq!(code, 0, "{o}{e}");
+    assert!(e.contains("注意：审计锚点没有写进"), "{e}");
+    assert!(e.contains("已保存的记录不受影响"), "{e}");
+}
+
+#[test]
 fn a_bad_role_is_a_usage_error() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, _) = out(regdesk(d.path()).args(["demo"]));

@@ -9,16 +9,35 @@
 //! a head). Once a station is enrolled the central server holds the head
 //! instead; [`HeadAnchor`] is the one interface both keep.
 //!
-//! The file is rewritten after each committed command: the new head is
-//! written to a temporary file inside the command's write lock (a full disk
-//! fails the command, which rolls back), and renamed over the head once the
-//! command has committed, under a lock file so that a slower process never
-//! puts an older head back.
+//! The file is rewritten after each committed command, off the command's
+//! path so that the command's only fsync is its commit: the command signs the
+//! new head inside its write lock and, once committed, hands it to the
+//! store's one head writer (a thread per open store), which writes a
+//! temporary file (fsync), renames it over the head under a lock file so that
+//! a slower process never puts an older head back, and makes the rename
+//! durable (directory fsync). Heads handed over while it writes are
+//! coalesced: only the newest is written. Until it is written the store
+//! numbers its next command after the head it handed over, not the older one
+//! in the file. Closing the store (dropping it) writes the last head before
+//! it returns, so a command-line run that exits right after a save leaves
+//! its head in force.
+//!
+//! A crash between the commit and the head's write leaves the head behind the
+//! chain, which is tolerated (the entries it does not name are still chained
+//! and digested; only the newest few are not yet anchored). A head that
+//! cannot be written (a full disk, a directory that refuses the file) does
+//! not fail the command — a filing is never lost for its anchor — and is
+//! reported instead: [`HeadAnchor::flush`] says why, `audit verify` names it,
+//! and the next command writes its own head again.
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use hmac::{Hmac, Mac};
@@ -91,30 +110,28 @@ pub enum HeadState {
     Valid(SignedHead),
 }
 
-/// A head written but not yet in force (see [`HeadAnchor::stage`]); one
-/// dropped unpublished (the command failed to commit) is removed.
+/// A head signed inside the command's write lock and put in force (see
+/// [`HeadAnchor::publish`]) once the command has committed; one dropped
+/// unpublished (the command failed to commit) is simply forgotten.
 pub struct StagedHead {
-    temp: PathBuf,
-    seq: i64,
-}
-
-impl Drop for StagedHead {
-    fn drop(&mut self) {
-        // After a publish the temporary file has been renamed and is gone.
-        let _ = std::fs::remove_file(&self.temp);
-    }
+    signed: SignedHead,
 }
 
 /// Where the chain's head is kept outside the database: a signed file now,
 /// the central server once the station is enrolled.
 pub trait HeadAnchor: Send + Sync {
-    /// The head as the anchor holds it, checked.
+    /// The head in force for the next command: the one the anchor holds,
+    /// or a newer one this store has committed and is still writing.
     fn read(&self, station_id: &str) -> HeadState;
-    /// Prepares a new head inside the command's write lock; an error fails the command.
+    /// Signs the new head inside the command's write lock (no I/O); an error fails the command.
     fn stage(&self, head: Head) -> Result<StagedHead>;
-    /// Puts a staged head in force after the command committed, unless a
-    /// later head is already there.
+    /// Hands a staged head over after the command committed and returns at
+    /// once: it is put in force off the command's path, unless a later head
+    /// is already there.
     fn publish(&self, staged: StagedHead);
+    /// Waits until every head handed over is written (or failed), and says
+    /// why the last write failed, if it did.
+    fn flush(&self) -> Option<String>;
     /// Where the head is kept, for messages.
     fn describe(&self) -> String;
 }
@@ -183,40 +200,165 @@ pub fn check(key: &HeadKey, signed: &SignedHead, station_id: &str) -> std::resul
     Ok(())
 }
 
-/// The signed head in a file beside the database.
+/// The signed head in a file beside the database, written by one writer
+/// thread per store so that a command's only fsync is its commit.
 pub struct FileAnchor {
-    dir: PathBuf,
-    key: HeadKey,
+    shared: Arc<Shared>,
+    /// The writer; `None` if it could not be started (heads are then written
+    /// by the command itself, as before).
+    writer: Option<JoinHandle<()>>,
 }
 
-impl FileAnchor {
-    pub fn new(dir: &Path, key: HeadKey) -> FileAnchor {
-        FileAnchor {
-            dir: dir.to_path_buf(),
-            key,
-        }
+/// What the command side and the writer share.
+struct Shared {
+    dir: PathBuf,
+    key: HeadKey,
+    slot: Mutex<Slot>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Slot {
+    /// The newest head handed over and not yet taken by the writer (a newer
+    /// one replaces it: only the newest matters).
+    queued: Option<SignedHead>,
+    /// The head being written now.
+    writing: Option<SignedHead>,
+    /// Why the last write failed; cleared by the next that succeeds.
+    failure: Option<String>,
+    /// The store is closing: write what is queued, then stop.
+    closed: bool,
+}
+
+/// Makes each temporary head's name unique within the process (two stores of
+/// one process may share a data directory).
+static TEMP_NONCE: AtomicU64 = AtomicU64::new(0);
+
+impl Shared {
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        // The writer never panics holding the lock; a poisoned one holds plain data.
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn path(&self) -> PathBuf {
         self.dir.join(HEAD_FILE)
     }
 
-    fn read_file(&self, path: &Path) -> HeadState {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return HeadState::Missing,
-            Err(e) => return HeadState::Invalid(format!("读不出锚点文件：{e}")),
+    /// Writes a head: a temporary file (fsync), renamed over the head under
+    /// the lock file unless a later head is already there, then the
+    /// directory (fsync) so that the rename itself is durable.
+    fn write(&self, head: &SignedHead) -> std::result::Result<(), String> {
+        let failed = |e: &dyn fmt::Display| format!("写不进审计锚点文件（{}）：{e}", self.dir.display());
+        let text = serde_json::to_string_pretty(head).map_err(|e| failed(&e))?;
+        let temp = self.dir.join(format!(
+            "{TEMP_PREFIX}{}-{}-{}",
+            std::process::id(),
+            head.seq,
+            TEMP_NONCE.fetch_add(1, Ordering::Relaxed)
+        ));
+        let staged = || -> std::io::Result<File> {
+            let mut f = OpenOptions::new().write(true).create_new(true).open(&temp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            crate::documents::private_file(&temp)?;
+            let lock = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(self.dir.join(LOCK_FILE))?;
+            lock.lock()?;
+            Ok(lock)
         };
-        match serde_json::from_str::<SignedHead>(&text) {
-            Ok(h) => HeadState::Valid(h),
-            Err(e) => HeadState::Invalid(format!("锚点文件无法解析：{e}")),
+        let lock = staged().map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            failed(&e)
+        })?;
+        let newer_in_force = match read_file(&self.path()) {
+            HeadState::Valid(h) => check(&self.key, &h, &h.station_id).is_ok() && h.seq >= head.seq,
+            _ => false,
+        };
+        let done = if newer_in_force {
+            let _ = std::fs::remove_file(&temp);
+            Ok(())
+        } else {
+            match std::fs::rename(&temp, self.path()) {
+                Ok(()) => {
+                    if let Ok(d) = File::open(&self.dir) {
+                        // Make the rename itself durable (Unix; elsewhere this is a no-op or refused).
+                        let _ = d.sync_all();
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&temp);
+                    Err(failed(&e))
+                }
+            }
+        };
+        let _ = lock.unlock();
+        done
+    }
+
+    /// The writer's loop: takes the newest queued head, writes it, and
+    /// stops once the store is closing and nothing is queued.
+    fn run(&self) {
+        let mut slot = self.slot();
+        loop {
+            if let Some(head) = slot.queued.take() {
+                slot.writing = Some(head.clone());
+                drop(slot);
+                let done = self.write(&head);
+                slot = self.slot();
+                slot.writing = None;
+                slot.failure = done.err();
+                self.changed.notify_all();
+            } else if slot.closed {
+                return;
+            } else {
+                slot = self.changed.wait(slot).unwrap_or_else(|p| p.into_inner());
+            }
         }
+    }
+}
+
+fn read_file(path: &Path) -> HeadState {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return HeadState::Missing,
+        Err(e) => return HeadState::Invalid(format!("读不出锚点文件：{e}")),
+    };
+    match serde_json::from_str::<SignedHead>(&text) {
+        Ok(h) => HeadState::Valid(h),
+        Err(e) => HeadState::Invalid(format!("锚点文件无法解析：{e}")),
+    }
+}
+
+impl FileAnchor {
+    /// The anchor of the data directory `dir`, with its writer started.
+    pub fn new(dir: &Path, key: HeadKey) -> FileAnchor {
+        let shared = Arc::new(Shared {
+            dir: dir.to_path_buf(),
+            key,
+            slot: Mutex::new(Slot::default()),
+            changed: Condvar::new(),
+        });
+        let theirs = Arc::clone(&shared);
+        let writer = std::thread::Builder::new()
+            .name("regdesk-audit-head".into())
+            .spawn(move || theirs.run())
+            .ok();
+        FileAnchor { shared, writer }
+    }
+
+    /// Whether the writer is running (a writer that has stopped cannot be waited for).
+    fn writer_running(&self) -> bool {
+        self.writer.as_ref().is_some_and(|w| !w.is_finished())
     }
 
     /// Removes temporary heads a crash left behind (older than an hour, so a
-    /// command in flight in another process keeps its own).
+    /// head being written by another process keeps its own).
     pub fn sweep_temps(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+        let Ok(entries) = std::fs::read_dir(&self.shared.dir) else {
             return;
         };
         let hour = std::time::Duration::from_secs(3600);
@@ -236,58 +378,81 @@ impl FileAnchor {
 
 impl HeadAnchor for FileAnchor {
     fn read(&self, station_id: &str) -> HeadState {
-        match self.read_file(&self.path()) {
-            HeadState::Valid(h) => match check(&self.key, &h, station_id) {
+        let stored = match read_file(&self.shared.path()) {
+            HeadState::Valid(h) => match check(&self.shared.key, &h, station_id) {
                 Ok(()) => HeadState::Valid(h),
                 Err(why) => HeadState::Invalid(why),
             },
             other => other,
+        };
+        let pending = {
+            let slot = self.shared.slot();
+            slot.queued.clone().or_else(|| slot.writing.clone())
+        };
+        match (pending, stored) {
+            (Some(p), HeadState::Valid(h)) if h.seq >= p.seq => HeadState::Valid(h),
+            (Some(p), _) => HeadState::Valid(p),
+            (None, stored) => stored,
         }
     }
 
     fn stage(&self, head: Head) -> Result<StagedHead> {
-        let seq = head.seq;
-        let signed = sign(&self.key, head)?;
-        let text = serde_json::to_string_pretty(&signed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let temp = self.dir.join(format!("{TEMP_PREFIX}{}-{seq}", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut f = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()
-        };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&temp);
-            StoreError::AuditAnchor(format!("写不进审计锚点文件（{}）：{e}", self.dir.display()))
-        })?;
-        crate::documents::private_file(&temp)?;
-        Ok(StagedHead { temp, seq })
+        Ok(StagedHead {
+            signed: sign(&self.shared.key, head)?,
+        })
     }
 
     fn publish(&self, staged: StagedHead) {
         // A head that cannot be put in force leaves the anchor behind the
-        // chain, which `audit verify` reports; the next command writes it again.
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join(LOCK_FILE))
-            .and_then(|f: File| f.lock().map(|()| f));
-        let newer_in_force = match self.read_file(&self.path()) {
-            HeadState::Valid(h) => check(&self.key, &h, &h.station_id).is_ok() && h.seq >= staged.seq,
-            _ => false,
-        };
-        if !newer_in_force && std::fs::rename(&staged.temp, self.path()).is_ok() {
-            if let Ok(d) = File::open(&self.dir) {
-                // Make the rename itself durable (Unix; elsewhere this is a no-op or refused).
-                let _ = d.sync_all();
-            }
+        // chain; `flush` (and so `audit verify`) reports why, and the next
+        // command writes its own head again.
+        let head = staged.signed;
+        if !self.writer_running() {
+            let done = self.shared.write(&head);
+            self.shared.slot().failure = done.err();
+            return;
         }
-        if let Ok(f) = lock {
-            let _ = f.unlock();
+        let mut slot = self.shared.slot();
+        if !matches!(&slot.queued, Some(q) if q.seq >= head.seq) {
+            slot.queued = Some(head);
         }
+        self.shared.changed.notify_all();
+    }
+
+    fn flush(&self) -> Option<String> {
+        let mut slot = self.shared.slot();
+        while (slot.queued.is_some() || slot.writing.is_some()) && self.writer_running() {
+            let (next, _) = self
+                .shared
+                .changed
+                .wait_timeout(slot, Duration::from_millis(100))
+                .unwrap_or_else(|p| p.into_inner());
+            slot = next;
+        }
+        // A writer that stopped with a head still queued: write it here.
+        if let Some(head) = slot.queued.take() {
+            drop(slot);
+            let done = self.shared.write(&head);
+            slot = self.shared.slot();
+            slot.failure = done.err();
+        }
+        slot.failure.clone()
     }
 
     fn describe(&self) -> String {
-        format!("锚点文件 {}", self.path().display())
+        format!("锚点文件 {}", self.shared.path().display())
+    }
+}
+
+impl Drop for FileAnchor {
+    /// Closing the store puts its last head in force before it returns.
+    fn drop(&mut self) {
+        self.shared.slot().closed = true;
+        self.shared.changed.notify_all();
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+        // Anything the writer left (it could not be started, or stopped) is written here.
+        let _ = self.flush();
     }
 }

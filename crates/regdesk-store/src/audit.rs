@@ -679,9 +679,11 @@ pub(crate) fn verify(store: &Store, conn: &Connection) -> Result<AuditReport> {
         first_broken.get_or_insert(head_seq + 1);
     }
 
-    // The signed head outside the database.
+    // The signed head outside the database, once every head this store
+    // committed is written (or has failed to be).
     let mut anchored_seq = None;
     let anchor = &store.anchor;
+    let unwritten = anchor.flush();
     match anchor.read(&store.station_id) {
         HeadState::Missing => {
             if digests_before(conn, i64::MAX)? {
@@ -731,6 +733,16 @@ pub(crate) fn verify(store: &Store, conn: &Connection) -> Result<AuditReport> {
                 ));
             }
         }
+    }
+
+    if let Some(why) = unwritten {
+        found.push(anchor_problem(
+            AuditProblemKind::Anchor,
+            None,
+            format!(
+                "最近一次保存后审计锚点没有写进（{why}）：记录都已保存，锚点落在链后，末尾是否被删除只能核对到锚点记下的那一条；请检查数据目录所在磁盘的剩余空间与写权限，下一次保存会重写锚点"
+            ),
+        ));
     }
 
     // The rows, against a whole chain only (past a break every row would differ).
@@ -890,6 +902,13 @@ impl Store {
             Ok((change, ()))
         })?;
         Ok(())
+    }
+
+    /// Waits until the signed head of every command this store committed is
+    /// written outside the database (it is written off the command's path,
+    /// `anchor.rs`), and says why the last write failed, if it did.
+    pub fn flush_audit_anchor(&self) -> Option<String> {
+        self.anchor.flush()
     }
 
     /// `regdesk audit verify`: walks the chain from the first entry.

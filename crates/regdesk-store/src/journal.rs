@@ -157,7 +157,8 @@ impl Store {
     /// and says what changed; the journal and audit entries — with the digest
     /// of every row the command left — are appended in the same transaction,
     /// which then commits, and the signed head outside the database moves to
-    /// the new entry. Any error rolls everything back.
+    /// the new entry (written off the command's path: the commit is the
+    /// command's one fsync, `anchor.rs`). Any error rolls everything back.
     pub(crate) fn run<T>(
         &self,
         staff_id: Option<&str>,

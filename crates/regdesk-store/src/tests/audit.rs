@@ -202,6 +202,7 @@ fn deleting_the_last_entries_is_found_and_their_numbers_are_not_given_again() {
 fn a_missing_or_forged_anchor_is_reported_until_an_admin_resets_it() {
     let (f, admin) = office();
     let head = f.dir.path().join(crate::HEAD_FILE);
+    assert_eq!(f.store.flush_audit_anchor(), None);
     assert!(head.exists());
     assert_eq!(f.store.verify_audit().unwrap().anchored_seq, Some(1));
     // Forged: a later seq written into the file without the key.
@@ -253,6 +254,79 @@ fn a_missing_or_forged_anchor_is_reported_until_an_admin_resets_it() {
         })
         .unwrap();
     assert_eq!(command, "audit_anchor_reset");
+}
+
+/// The head as the file beside the database holds it.
+fn head_in_file(dir: &std::path::Path) -> crate::anchor::SignedHead {
+    serde_json::from_str(&std::fs::read_to_string(dir.join(crate::HEAD_FILE)).unwrap()).unwrap()
+}
+
+#[test]
+fn a_saves_head_is_in_the_file_once_the_store_is_closed() {
+    let (f, admin) = office();
+    add_staff(&f, &admin, &REVIEWER);
+    add_staff(&f, &admin, &CLERK);
+    let last = head_seq(&f);
+    let Fixture { dir, clock: _, store } = f;
+    // The head is written off the command's path; closing the store writes it.
+    drop(store);
+    assert_eq!(head_in_file(dir.path()).seq, last);
+}
+
+#[test]
+fn two_stores_on_one_directory_never_put_an_older_head_back() {
+    let (f, _) = office();
+    let second = open_store(f.dir.path(), f.clock.clone()).unwrap();
+    std::thread::scope(|s| {
+        for store in [&f.store, &second] {
+            s.spawn(move || {
+                for _ in 0..12 {
+                    store
+                        .login(&LoginInput {
+                            username: "admin".into(),
+                            password: "Banquan2026".into(),
+                        })
+                        .unwrap();
+                }
+            });
+        }
+    });
+    // The store that wrote the last entry closes first; the other's older heads stay out.
+    let last = head_seq(&f);
+    drop(second);
+    assert_eq!(f.store.flush_audit_anchor(), None);
+    assert_eq!(head_in_file(f.dir.path()).seq, last);
+    let r = f.store.verify_audit().unwrap();
+    assert!(r.ok, "{r:?}");
+    assert_eq!(r.anchored_seq, u32::try_from(last).ok());
+}
+
+#[test]
+fn a_head_that_cannot_be_written_does_not_fail_the_save_and_is_reported() {
+    let (f, admin) = office();
+    assert_eq!(f.store.flush_audit_anchor(), None);
+    // Something that is not a file where the head goes: the head cannot be renamed over it.
+    let head = f.dir.path().join(crate::HEAD_FILE);
+    std::fs::remove_file(&head).unwrap();
+    std::fs::create_dir_all(head.join("占位")).unwrap();
+    add_staff(&f, &admin, &REVIEWER);
+    let why = f.store.flush_audit_anchor().expect("the failed write is reported");
+    assert!(why.contains("写不进审计锚点文件"), "{why}");
+    let r = f.store.verify_audit().unwrap();
+    assert!(!r.ok);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.kind == AuditProblemKind::Anchor && p.message.contains("审计锚点没有写进")),
+        "{r:?}"
+    );
+    // Once the directory takes the file again, the next command writes its head.
+    std::fs::remove_dir_all(&head).unwrap();
+    add_staff(&f, &admin, &CLERK);
+    assert_eq!(f.store.flush_audit_anchor(), None);
+    assert_eq!(head_in_file(f.dir.path()).seq, head_seq(&f));
+    let r = f.store.verify_audit().unwrap();
+    assert!(!r.problems.iter().any(|p| p.message.contains("没有写进")), "{r:?}");
 }
 
 #[test]

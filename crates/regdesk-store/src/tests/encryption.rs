@@ -35,7 +35,12 @@ fn leaks(dir: &Path, needles: &[&[u8]]) -> Vec<String> {
     all_files(dir)
         .into_iter()
         .filter(|p| {
-            let bytes = std::fs::read(p).unwrap();
+            // A temporary audit head may be renamed away between the listing
+            // and the read (the head is written off the command's path).
+            let bytes = match std::fs::read(p) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return false,
+                other => other.unwrap(),
+            };
             needles.iter().any(|n| contains(&bytes, n))
         })
         .map(|p| p.display().to_string())
