@@ -375,10 +375,21 @@ pub async fn put(
 /// `GET /v1/blobs/{sha256}`; with `Range: bytes=N-` or `bytes=N-M` the part asked for (206).
 pub async fn get(
     State(state): State<AppState>,
-    _who: StationAuth,
+    who: StationAuth,
     UrlPath(sha256): UrlPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if !valid_name(&sha256) {
+        return Err(bad_name(&sha256));
+    }
+    // A station of an office of the tree reads only the files of cases it sees.
+    if who.office_code.is_some() && !crate::record::blob_in_scope(&state.pool, &who, &sha256).await? {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::OutOfScope,
+            "这个附件属于本工作站机构范围以外的案件，服务器不提供：请由该案件所属机构的工作站查看",
+        ));
+    }
     let range = match headers.get(header::RANGE) {
         None => None,
         Some(v) => Some(range_of(v)?),

@@ -356,6 +356,7 @@ fn rule(command: &str) -> Option<Rule> {
         | "demo_copy_cases"
         | "sync_enrol"
         | "sync_rejected"
+        | "sync_held_columns"
         | "sync_snapshot"
         | "sync_leases"
         | "give_back_leased_numbers" => Never,

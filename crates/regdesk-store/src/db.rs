@@ -67,6 +67,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "029_number_lease_settings",
         include_str!("migrations/029_number_lease_settings.sql"),
     ),
+    (
+        "030_sync_held_columns",
+        include_str!("migrations/030_sync_held_columns.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

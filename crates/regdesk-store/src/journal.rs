@@ -136,6 +136,7 @@ pub const COMMANDS: &[&str] = &[
     "station",
     "submit_for_signing",
     "sync_enrol",
+    "sync_held_columns",
     "sync_leases",
     "sync_rejected",
     "sync_snapshot",

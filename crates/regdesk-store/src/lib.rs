@@ -261,6 +261,8 @@ impl Store {
         // A database from before row digests records every row once.
         store.audit_baseline()?;
         store.keep_category_letters()?;
+        // Columns of the record a newer schema added, held until this one had them.
+        store.apply_held_columns()?;
         store.encrypt_plain_files()?;
         // Prints and exports an older version left inside the data directory
         // hold personal data in plain form: they move out. Old prints, exports

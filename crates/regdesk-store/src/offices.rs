@@ -99,14 +99,23 @@ fn may_see_tree(conn: &Connection, now: DateTime<Utc>, session: &Session) -> Res
 }
 
 impl Store {
-    /// 机构树：本机构及各级下级机构，先序排列，附案件计数。
+    /// 机构树：本机构及各级下级机构，先序排列，附案件计数。On a station
+    /// enrolled for a subordinate office the tree is rooted at that office
+    /// (`sync_enrolment.station_office`): the offices it sees.
     pub fn office_tree(&self, session: &Session) -> Result<Vec<OfficeNode>> {
         let conn = self.conn();
         may_see_tree(&conn, self.now(), session)?;
-        let (own_code, own_name): (String, String) =
+        let (mut own_code, mut own_name): (String, String) =
             conn.query_row("SELECT office_code, name FROM office WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
+        if let Some(station) = crate::scope::own_office(&conn)? {
+            let name: Option<String> = conn
+                .query_row("SELECT name FROM office_tree WHERE code = ?1", [&station], |r| r.get(0))
+                .optional()?;
+            own_name = name.unwrap_or_else(|| format!("机构 {station}"));
+            own_code = station;
+        }
         let mut children: HashMap<String, Vec<(String, String)>> = HashMap::new();
         let mut stmt = conn.prepare("SELECT code, name, parent_code FROM office_tree ORDER BY code")?;
         for row in stmt.query_map([], |r| {

@@ -268,12 +268,18 @@ fn scope(conn: &Connection, input: &StatsInput) -> Result<Scope> {
         children.entry(parent).or_default().push(code);
     }
     names.insert(own_code.clone(), own_name);
+    // A station of a subordinate office reports on its office and those under it.
+    let station = crate::scope::station_scope(conn)?;
+    let root = station
+        .as_ref()
+        .filter(|s| !s.own.is_empty())
+        .map_or_else(|| own_code.clone(), |s| s.own.clone());
     let wanted = input
         .office
         .as_deref()
         .map(|c| c.trim().to_uppercase())
         .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| own_code.clone());
+        .unwrap_or(root);
     let Some(name) = names.get(&wanted).cloned() else {
         return Err(regdesk_domain::FieldError::new(
             "office",
@@ -282,6 +288,16 @@ fn scope(conn: &Connection, input: &StatsInput) -> Result<Scope> {
         )
         .into());
     };
+    if station.as_ref().is_some_and(|s| !s.sees(&wanted)) {
+        return Err(regdesk_domain::FieldError::new(
+            "office",
+            "out_of_scope",
+            format!(
+                "机构 {name}（{wanted}）不在本工作站的范围内，这里没有它的案件：请从机构列表中选择本机构或其下级机构"
+            ),
+        )
+        .into());
+    }
     let key = |code: &str| {
         if code == own_code {
             String::new()

@@ -372,7 +372,7 @@ pub(crate) fn write_row_deferred(
             .flatten(),
         None => None,
     };
-    write_columns(conn, t, table, &key_values, after)?;
+    write_columns(conn, t, table, key, &key_values, after)?;
     if let Some(id) = case_id {
         later.note(id, old_search);
     }
@@ -383,6 +383,7 @@ fn write_columns(
     conn: &Connection,
     t: &AuditedTable,
     table: &str,
+    key: &str,
     key_values: &[Value],
     after: Option<&[Column]>,
 ) -> Result<()> {
@@ -390,51 +391,28 @@ fn write_columns(
     let Some(cols) = after else {
         conn.prepare_cached(&format!("DELETE FROM main.{} WHERE {cond}", quote(&t.name)))?
             .execute(rusqlite::params_from_iter(key_values.iter()))?;
+        hold_columns(conn, table, key, &[])?;
         return Ok(());
     };
-    let unknown: Vec<&str> = cols
-        .iter()
-        .map(|c| c.name.as_str())
-        .filter(|n| !t.columns.iter().any(|c| c == n))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(refused(
-            "sync_unknown_column",
-            format!(
-                "服务器发来的{}含有本工作站没有的字段 {}：请把作品登记工作台升级到与服务器相同的版本后再同步",
-                rows::table_label(table),
-                unknown.join("、")
-            ),
-        ));
-    }
-    let given: HashSet<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-    let missing: Vec<&str> = t
-        .columns
-        .iter()
-        .map(String::as_str)
-        .filter(|c| !given.contains(c))
-        .collect();
-    if !missing.is_empty() || given.len() != cols.len() {
-        return Err(refused(
-            "sync_missing_column",
-            format!(
-                "服务器发来的{}缺少字段 {}（或字段重复）：服务器的版本与本工作站不同，请联系信息科",
-                rows::table_label(table),
-                missing.join("、")
-            ),
-        ));
-    }
-    let values: Vec<Value> = cols.iter().map(|c| value_of(&c.value)).collect();
-    let set = cols
+    let fitted = fit_columns(conn, t, table, cols)?;
+    let values: Vec<Value> = fitted.known.iter().map(|c| value_of(&c.value)).collect();
+    let mut set: Vec<String> = fitted
+        .known
         .iter()
         .enumerate()
         .map(|(i, c)| format!("{} = ?{}", quote(&c.name), i + 1))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect();
+    set.extend(
+        fitted
+            .defaults
+            .iter()
+            .map(|(name, default)| format!("{} = ({default})", quote(name))),
+    );
     let update = format!(
-        "UPDATE main.{} SET {set} WHERE {}",
+        "UPDATE main.{} SET {} WHERE {}",
         quote(&t.name),
-        key_condition(t, cols.len() + 1)
+        set.join(", "),
+        key_condition(t, fitted.known.len() + 1)
     );
     let mut all: Vec<Value> = values.clone();
     all.extend(key_values.iter().cloned());
@@ -442,7 +420,8 @@ fn write_columns(
         .prepare_cached(&update)?
         .execute(rusqlite::params_from_iter(all.iter()))?;
     if changed == 0 {
-        let mut names: Vec<String> = cols.iter().map(|c| quote(&c.name)).collect();
+        // The columns the row lacks take their defaults.
+        let mut names: Vec<String> = fitted.known.iter().map(|c| quote(&c.name)).collect();
         let mut insert_values = values;
         if t.pk.is_empty() {
             names.insert(0, "rowid".into());
@@ -458,6 +437,128 @@ fn write_columns(
             names.join(", ")
         ))?
         .execute(rusqlite::params_from_iter(insert_values.iter()))?;
+    }
+    hold_columns(conn, table, key, &fitted.extra)
+}
+
+/// A row from the record set against this database's columns.
+struct Fitted<'a> {
+    /// The columns this database has, as the row gives them.
+    known: Vec<&'a Column>,
+    /// The table's last columns the row lacks, each with its default (SQL).
+    defaults: Vec<(String, String)>,
+    /// The row's last columns this database lacks.
+    extra: Vec<Column>,
+}
+
+/// Fits a row the record holds to this database's table. Migrations add
+/// columns at the end of a table, and the record keeps each row as the last
+/// station to write it sent it (docs/SYNC.md, "Mixed schemas"): a row from a
+/// station of an older schema lacks the table's last columns — they take
+/// their defaults, as a migration gives them to the rows it finds —, one from
+/// a station of a newer schema has columns after this table's last — they are
+/// held in `sync_held_columns` until an upgrade brings them. A column missing
+/// elsewhere, a key column missing, a column repeated or one this database
+/// does not know before its own columns end is refused, never dropped.
+fn fit_columns<'a>(conn: &Connection, t: &AuditedTable, table: &str, cols: &'a [Column]) -> Result<Fitted<'a>> {
+    let label = rows::table_label(table);
+    let mut seen: HashSet<&str> = HashSet::with_capacity(cols.len());
+    let repeated: Vec<&str> = cols
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| !seen.insert(n))
+        .collect();
+    if !repeated.is_empty() {
+        return Err(refused(
+            "sync_missing_column",
+            format!(
+                "服务器发来的{label}字段 {} 重复：服务器的数据有误，请联系信息科",
+                repeated.join("、")
+            ),
+        ));
+    }
+    let is_known = |n: &str| t.columns.iter().any(|c| c == n);
+    let last_known = cols.iter().rposition(|c| is_known(&c.name));
+    let misplaced: Vec<&str> = cols
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !is_known(&c.name) && last_known.is_some_and(|k| *i < k))
+        .map(|(_, c)| c.name.as_str())
+        .collect();
+    if !misplaced.is_empty() || last_known.is_none() {
+        let unknown: Vec<&str> = cols.iter().map(|c| c.name.as_str()).filter(|n| !is_known(n)).collect();
+        return Err(refused(
+            "sync_unknown_column",
+            format!(
+                "服务器发来的{label}含有本工作站没有的字段 {}：请把作品登记工作台升级到与服务器相同的版本后再同步",
+                unknown.join("、")
+            ),
+        ));
+    }
+    let given = |n: &str| seen.contains(n);
+    let kept = t.columns.iter().take_while(|c| given(c)).count();
+    let gap: Vec<&str> = t.columns[kept..]
+        .iter()
+        .map(String::as_str)
+        .filter(|c| given(c))
+        .collect();
+    let missing_key: Vec<&str> = t.pk.iter().map(String::as_str).filter(|c| !given(c)).collect();
+    if !gap.is_empty() || !missing_key.is_empty() {
+        let missing: Vec<&str> = t.columns.iter().map(String::as_str).filter(|c| !given(c)).collect();
+        return Err(refused(
+            "sync_missing_column",
+            format!(
+                "服务器发来的{label}缺少字段 {}：服务器的版本与本工作站不同，请联系信息科",
+                missing.join("、")
+            ),
+        ));
+    }
+    let mut defaults = Vec::new();
+    if kept < t.columns.len() {
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, dflt_value, \"notnull\" FROM pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid",
+        )?;
+        let info: Vec<(String, Option<String>, bool)> = stmt
+            .query_map([&t.name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut required = Vec::new();
+        for name in &t.columns[kept..] {
+            match info.iter().find(|(n, _, _)| n == name) {
+                Some((_, Some(default), _)) => defaults.push((name.clone(), default.clone())),
+                Some((_, None, false)) => defaults.push((name.clone(), "NULL".into())),
+                _ => required.push(name.as_str()),
+            }
+        }
+        if !required.is_empty() {
+            return Err(refused(
+                "sync_missing_column",
+                format!(
+                    "服务器发来的{label}缺少本工作站必须有值的字段 {}：请把发出这条记录的工作站升级后再同步，或联系信息科",
+                    required.join("、")
+                ),
+            ));
+        }
+    }
+    let (known, extra): (Vec<&Column>, Vec<&Column>) = cols.iter().partition(|c| is_known(&c.name));
+    Ok(Fitted {
+        known,
+        defaults,
+        extra: extra.into_iter().cloned().collect(),
+    })
+}
+
+/// Keeps the columns of the row `(table, key)` this database lacks (none:
+/// forgets what was kept for it).
+fn hold_columns(conn: &Connection, table: &str, key: &str, extra: &[Column]) -> Result<()> {
+    if extra.is_empty() {
+        conn.prepare_cached("DELETE FROM sync_held_columns WHERE tbl = ?1 AND key = ?2")?
+            .execute(params![table, key])?;
+    } else {
+        conn.prepare_cached(
+            "INSERT INTO sync_held_columns (tbl, key, columns) VALUES (?1, ?2, ?3)
+             ON CONFLICT (tbl, key) DO UPDATE SET columns = excluded.columns",
+        )?
+        .execute(params![table, key, serde_json::to_string(extra).map_err(corrupt)?])?;
     }
     Ok(())
 }
@@ -1165,6 +1266,97 @@ impl Store {
             Ok((change, ()))
         })?;
         Ok(true)
+    }
+
+    /// After an upgrade: the columns held for rows of the record that a
+    /// newer schema had added (`sync_held_columns`) and this database now has
+    /// are written into their rows, so they hold the record's values rather
+    /// than the migration's defaults. One journaled entry that never goes to
+    /// the server (the record already has these values); columns still
+    /// unknown stay held. Returns how many rows changed.
+    pub(crate) fn apply_held_columns(&self) -> Result<u32> {
+        let due: Vec<(String, String, Vec<Column>)> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare("SELECT tbl, key, columns FROM sync_held_columns ORDER BY tbl, key")?;
+            let held = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut due = Vec::new();
+            for (tbl, key, text) in held {
+                let cols: Vec<Column> = serde_json::from_str(&text).map_err(corrupt)?;
+                let known = self
+                    .audited
+                    .iter()
+                    .find(|t| t.name == tbl)
+                    .is_some_and(|t| cols.iter().any(|c| t.columns.contains(&c.name)));
+                if known {
+                    due.push((tbl, key, cols));
+                }
+            }
+            due
+        };
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let meta = SyncMeta {
+            local_only: true,
+            ..SyncMeta::default()
+        };
+        self.run_sync(None, "sync_held_columns", &meta, |tx, _now| {
+            let mut later = Reindex::default();
+            let mut changed = 0u32;
+            for (tbl, key, cols) in &due {
+                let Some(t) = self.audited.iter().find(|t| &t.name == tbl) else {
+                    continue;
+                };
+                let (now_known, still): (Vec<&Column>, Vec<&Column>) =
+                    cols.iter().partition(|c| t.columns.contains(&c.name));
+                let key_values = rows::key_values(key)?;
+                let case_id = match (tbl.as_str(), key_values.first()) {
+                    ("cases", Some(Value::Text(id))) => Some(id.clone()),
+                    _ => None,
+                };
+                let old_search: Option<i64> = match &case_id {
+                    Some(id) => tx
+                        .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?
+                        .flatten(),
+                    None => None,
+                };
+                let set = now_known
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{} = ?{}", quote(&c.name), i + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut values: Vec<Value> = now_known.iter().map(|c| value_of(&c.value)).collect();
+                values.extend(key_values.iter().cloned());
+                let n = tx
+                    .prepare(&format!(
+                        "UPDATE main.{} SET {set} WHERE {}",
+                        quote(&t.name),
+                        key_condition(t, now_known.len() + 1)
+                    ))?
+                    .execute(rusqlite::params_from_iter(values.iter()))?;
+                changed += n as u32;
+                let still: Vec<Column> = still.into_iter().cloned().collect();
+                hold_columns(tx, tbl, key, &still)?;
+                if let (Some(id), true) = (case_id, n > 0) {
+                    later.note(id, old_search);
+                }
+            }
+            later.run(tx)?;
+            let change = Change {
+                entity: "sync_held_columns",
+                entity_id: due.first().map(|(_, key, _)| key.clone()).unwrap_or_default(),
+                version: 1,
+                payload: serde_json::json!({ "rows": changed }),
+            };
+            Ok((change, changed))
+        })
     }
 
     /// Notes how a round of sync ended (the sync screen's last success and last error).

@@ -3,4 +3,4 @@
 /**
  * Why the server refused a request as a whole.
  */
-export type ErrorCode = "unauthenticated" | "station_revoked" | "station_too_old" | "station_too_new" | "enrolment_refused" | "rate_limited" | "bad_request" | "too_large" | "unavailable" | "internal" | "blob_offset" | "blob_mismatch" | "blob_missing";
+export type ErrorCode = "unauthenticated" | "station_revoked" | "station_too_old" | "station_too_new" | "enrolment_refused" | "rate_limited" | "bad_request" | "too_large" | "unavailable" | "internal" | "blob_offset" | "blob_mismatch" | "blob_missing" | "out_of_scope";

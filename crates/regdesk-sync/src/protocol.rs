@@ -90,6 +90,8 @@ pub enum ErrorCode {
     BlobMismatch,
     /// The server does not hold this blob whole.
     BlobMissing,
+    /// The attachment is a file of cases outside the station's office scope (403).
+    OutOfScope,
 }
 
 /// The body of every refused request.

@@ -175,6 +175,35 @@ describe('统计报表', () => {
     expect(await screen.findByText('您没有“进入统计台”的权限')).toBeInTheDocument();
   });
 
+  it('on a station of a subordinate office, counts its own office first and shows a refusal of an office outside it', async () => {
+    // The core roots the tree at the station's own office (杭州市版权局's supervisor station).
+    const city: OfficeNode[] = [
+      { code: 'ZJHZ', name: '杭州市版权局', parent_code: null, depth: 0, own: true, counts },
+      { code: 'ZJHZXH', name: '西湖区受理点', parent_code: 'ZJHZ', depth: 1, own: false, counts },
+    ];
+    const outside = '机构 浙江省版权局（ZJ）不在本工作站的范围内，这里没有它的案件：请从机构列表中选择本机构或其下级机构';
+    let refuse = false;
+    const core = fakeCore({
+      office_tree: () => city,
+      monthly_form: (a) => {
+        if (refuse) throw apiError('validation', outside, [{ field: 'office', code: 'out_of_scope', message: outside }]);
+        const input = a?.input as StatsInput;
+        return { ...form(input), office_code: 'ZJHZ', office_name: '杭州市版权局' };
+      },
+    });
+    const { user } = renderWithProviders(<StatsTab />);
+    await screen.findByTestId('monthly-form');
+    // The office shown is the station's own, and the core is asked for it (office null).
+    await waitFor(() => expect(screen.getByTitle('杭州市版权局')).toBeInTheDocument());
+    expect(screen.queryByTitle('浙江省版权局')).toBeNull();
+    expect((core.callsTo('monthly_form')[0].args?.input as StatsInput).office).toBeNull();
+    expect(screen.getByTestId('stats')).toHaveTextContent('杭州市版权局');
+    refuse = true;
+    await user.click(screen.getByText('年'));
+    await user.click(screen.getByTestId('stats-load'));
+    expect(await screen.findByText(outside)).toBeInTheDocument();
+  });
+
   it('lists the announcement with the revoked apart', async () => {
     fakeCore({ office_tree: () => TREE, monthly_form: (a) => form(a?.input as StatsInput), announcement: () => announcement });
     const { user } = renderWithProviders(<StatsTab />);

@@ -466,6 +466,15 @@ pub async fn state(pool: &Pool, auth: &StationAuth) -> Result<StateReply, Record
     })
 }
 
+/// Whether the station may download the attachment `sha256`: a station of
+/// an office of the tree not the file of a case outside its scope
+/// (`scope::blob_visible`).
+pub async fn blob_in_scope(pool: &Pool, auth: &StationAuth, sha256: &str) -> Result<bool, RecordError> {
+    let client = pool.get().await?;
+    let scope = scope::StationScope::read(&**client, auth.office_code.as_deref()).await?;
+    scope::blob_visible(&**client, &scope, sha256).await
+}
+
 /// Puts an office's first rows (office, office tree, settings, staff …, or a
 /// whole adopted workstation's record) into the record as accepted entries of
 /// the office (`seed_office`, station `server`, at most [`SEED_ROWS`] rows

@@ -206,6 +206,69 @@ pub(crate) async fn tag(client: &impl GenericClient, effects: &[RowEffect]) -> R
     Ok(tags)
 }
 
+/// The rows every station holds that may name a stored file, and the column naming it.
+const FILE_HOLDERS: &[(&str, &str)] = &[
+    ("applicant_proofs", "file_id"),
+    ("transfers", "receipt_file_id"),
+    ("handovers", "loss_statement_file"),
+    ("handovers", "power_of_attorney_file"),
+];
+
+/// Whether a station of `scope` may download the attachment `sha256`. Not
+/// when each file stored under it is a party's identity scan of cases
+/// (`case_identity_files`, kept from every filing's parties) none of which the
+/// station sees, and no row every station holds (an applicant's proof, a
+/// transfer's receipt, a handover's papers) names it. A station of the top
+/// office sees every file; bytes no file row of the record names yet (an
+/// upload whose entry is still on its way) tie to no case and are not refused.
+pub(crate) async fn blob_visible(
+    client: &impl GenericClient,
+    scope: &StationScope,
+    sha256: &str,
+) -> Result<bool, RecordError> {
+    if scope.sees.is_none() {
+        return Ok(true);
+    }
+    let named = |column: &str, value: &str| serde_json::json!([{ "name": column, "value": { "T": value } }]);
+    let files = client
+        .query(
+            "SELECT row FROM record_rows WHERE tbl = 'files' AND row @> $1",
+            &[&named("sha256", sha256)],
+        )
+        .await?;
+    let mut ids = Vec::with_capacity(files.len());
+    for r in files {
+        let row = parse_row("files", r.get(0))?;
+        if let Some(id) = text(&row, "id") {
+            ids.push(id.to_string());
+        }
+    }
+    for id in &ids {
+        for (table, column) in FILE_HOLDERS {
+            let held = client
+                .query_opt(
+                    "SELECT 1 FROM record_rows WHERE tbl = $1 AND row @> $2 LIMIT 1",
+                    &[table, &named(column, id)],
+                )
+                .await?;
+            if held.is_some() {
+                return Ok(true);
+            }
+        }
+        let offices = client
+            .query(
+                "SELECT o.office FROM record_rows r JOIN record_case_office o ON o.case_id = r.case_id
+                 WHERE r.tbl = 'case_identity_files' AND r.row @> $1",
+                &[&named("file_id", id)],
+            )
+            .await?;
+        if offices.is_empty() || offices.iter().any(|r| scope.sees(r.get::<_, &str>(0))) {
+            return Ok(true);
+        }
+    }
+    Ok(ids.is_empty())
+}
+
 /// The offices the record holds for `cases`.
 pub(crate) async fn held_offices(
     client: &impl GenericClient,

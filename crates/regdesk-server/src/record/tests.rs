@@ -1755,3 +1755,117 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
 }
 #[path = "integrity_tests.rs"]
 mod integrity_tests;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_station_downloads_only_the_attachments_of_cases_within_its_scope() {
+    use axum::extract::{Path as UrlPath, State};
+    let db = seeded().await;
+    let sha = |c: char| c.to_string().repeat(64);
+    let file = |id: &str, sha256: &str| {
+        (
+            "files".to_string(),
+            key(id),
+            row(&[
+                ("id", t(id)),
+                ("sha256", t(sha256)),
+                ("size", Cell::Int(3)),
+                ("original_name", t("身份证.jpg")),
+                ("mime", t("image/jpeg")),
+                ("added_at", t(STAMP)),
+                ("added_by", t("clerk")),
+            ]),
+        )
+    };
+    {
+        let mut client = db.pool.get().await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        seed_rows(
+            &tx,
+            OFFICE,
+            &[
+                tree_row("330100", "杭州市版权局", "330000"),
+                tree_row("330102", "上城区受理点", "330100"),
+                tree_row("330200", "宁波市版权局", "330000"),
+            ],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let province = station_of("P", None);
+    let city = station_of("C", Some("330100"));
+    let county = station_of("K", Some("330102"));
+    let other = station_of("L", Some("330200"));
+    assert!(matches!(
+        push_as(&db, &county, vec![new_case_of("K", 1, "k1", "330102")]).await[0],
+        Verdict::Accepted { .. }
+    ));
+    {
+        let mut client = db.pool.get().await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        seed_rows(
+            &tx,
+            OFFICE,
+            &[
+                // The county case's party's identity scan.
+                file("f-scan", &sha('a')),
+                (
+                    "case_identity_files".into(),
+                    serde_json::to_string(&["k1", "f-scan"]).unwrap(),
+                    row(&[("case_id", t("k1")), ("file_id", t("f-scan"))]),
+                ),
+                // An applicant's proof: every station's.
+                file("f-proof", &sha('b')),
+                (
+                    "applicant_proofs".into(),
+                    key("p1"),
+                    row(&[
+                        ("id", t("p1")),
+                        ("applicant_id", t("ap-k1")),
+                        ("file_id", t("f-proof")),
+                        ("kind", t("id_card")),
+                    ]),
+                ),
+                // A file no case names.
+                file("f-loose", &sha('c')),
+            ],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    for (who, scan) in [(&province, true), (&city, true), (&county, true), (&other, false)] {
+        assert_eq!(
+            super::blob_in_scope(&db.pool, who, &sha('a')).await.unwrap(),
+            scan,
+            "station {}",
+            who.station_id
+        );
+        for shared in [sha('b'), sha('c'), sha('d')] {
+            assert!(super::blob_in_scope(&db.pool, who, &shared).await.unwrap());
+        }
+    }
+    // Over HTTP: the other city's station is refused with the reason, before any bytes are read.
+    let state = crate::http::AppState {
+        pool: db.pool.clone(),
+        ca_fingerprint: String::new(),
+        waker: super::Waker::start(db.config.clone()),
+        blobs: db.blobs.clone(),
+    };
+    let refused = crate::blobs::get(
+        State(state.clone()),
+        other.clone(),
+        UrlPath(sha('a')),
+        Default::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refused.status, axum::http::StatusCode::FORBIDDEN);
+    assert_eq!(refused.code, regdesk_sync::protocol::ErrorCode::OutOfScope);
+    assert!(refused.message.contains("机构范围以外"), "{}", refused.message);
+    // The county's station is let through (the blob is not on this server yet: missing).
+    let missing = crate::blobs::get(State(state), county.clone(), UrlPath(sha('a')), Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, regdesk_sync::protocol::ErrorCode::BlobMissing);
+}

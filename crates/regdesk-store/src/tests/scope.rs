@@ -191,3 +191,103 @@ fn a_county_opens_its_cases_the_city_sees_them_read_only_and_a_transfer_moves_on
     assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
     assert!(e.to_string().contains("不能由本工作站移交"), "{e}");
 }
+
+/// 赵敏, a supervisor (统计).
+const SUPERVISOR: Staff = Staff {
+    username: "zhaomin",
+    display_name: "赵敏",
+    roles: &[regdesk_domain::staff::Role::Supervisor],
+    password: "Tongji2026",
+};
+
+#[test]
+fn a_subordinate_stations_tree_and_statistics_are_rooted_at_its_own_office() {
+    use regdesk_domain::stats::Period;
+    let (a, admin) = office();
+    add_staff(&a, &admin, &SUPERVISOR);
+    for (code, name, parent) in [
+        ("ZJHZ", "杭州市版权局", "ZJ"),
+        ("ZJHZXH", "西湖区受理点", "ZJHZ"),
+        ("ZJNB", "宁波市版权局", "ZJ"),
+    ] {
+        a.store
+            .add_subordinate_office(
+                &admin,
+                &SubordinateOfficeInput {
+                    code: code.into(),
+                    name: name.into(),
+                    parent_code: parent.into(),
+                },
+            )
+            .unwrap();
+    }
+    a.store.save_enrolment(&admin, &enrolment("省局工作站")).unwrap();
+    let city = station_of(&a, "杭州主管", "ZJHZ");
+    let county = station_of(&a, "西湖受理窗口", "ZJHZXH");
+    let shape = |f: &Fixture| {
+        let boss = login(f, SUPERVISOR.username, SUPERVISOR.password).unwrap();
+        f.store
+            .office_tree(&boss)
+            .unwrap()
+            .into_iter()
+            .map(|n| (n.code, n.parent_code, n.depth, n.own))
+            .collect::<Vec<_>>()
+    };
+    let s = |c: &str| c.to_string();
+    // The province sees its whole tree.
+    assert_eq!(
+        shape(&a),
+        vec![
+            (s("ZJ"), None, 0, true),
+            (s("ZJHZ"), Some(s("ZJ")), 1, false),
+            (s("ZJHZXH"), Some(s("ZJHZ")), 2, false),
+            (s("ZJNB"), Some(s("ZJ")), 1, false),
+        ]
+    );
+    // The city's station: its office and the county under it.
+    assert_eq!(
+        shape(&city),
+        vec![(s("ZJHZ"), None, 0, true), (s("ZJHZXH"), Some(s("ZJHZ")), 1, false)]
+    );
+    // The county's station: its own office alone.
+    assert_eq!(shape(&county), vec![(s("ZJHZXH"), None, 0, true)]);
+
+    // Statistics without an office are the station's own office's; an office
+    // outside the station's scope is refused, naming the field.
+    let input = |office: Option<&str>| StatsInput {
+        period: Period::Year { year: 2026 },
+        office: office.map(String::from),
+        own_only: false,
+    };
+    let boss = login(&city, SUPERVISOR.username, SUPERVISOR.password).unwrap();
+    let v = city.store.stats_summary(&boss, &input(None)).unwrap();
+    assert_eq!(
+        (v.office_code.as_str(), v.office_name.as_str()),
+        ("ZJHZ", "杭州市版权局")
+    );
+    let v = city.store.stats_summary(&boss, &input(Some("ZJHZXH"))).unwrap();
+    assert_eq!(v.office_code, "ZJHZXH");
+    for outside in ["ZJ", "ZJNB"] {
+        let e = city.store.stats_summary(&boss, &input(Some(outside))).unwrap_err();
+        let api = e.to_api();
+        assert_eq!(
+            api.fields
+                .iter()
+                .map(|f| (f.field.as_str(), f.code.as_str()))
+                .collect::<Vec<_>>(),
+            [("office", "out_of_scope")],
+            "{outside}"
+        );
+        assert!(
+            api.fields[0].message.contains("不在本工作站的范围内"),
+            "{}",
+            api.fields[0].message
+        );
+    }
+    let boss = login(&a, SUPERVISOR.username, SUPERVISOR.password).unwrap();
+    assert_eq!(a.store.stats_summary(&boss, &input(None)).unwrap().office_code, "ZJ");
+    assert_eq!(
+        a.store.stats_summary(&boss, &input(Some("ZJNB"))).unwrap().office_code,
+        "ZJNB"
+    );
+}

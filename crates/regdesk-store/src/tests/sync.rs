@@ -402,17 +402,21 @@ fn pulled_entries_wait_while_the_outbox_holds_work() {
 }
 
 #[test]
-fn a_column_this_database_does_not_know_is_refused_and_nothing_is_applied() {
+fn a_column_this_database_does_not_know_amid_its_own_is_refused_and_nothing_is_applied() {
     let (a, admin) = office();
     a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
     let b = joined(&a, 1000);
     add_staff(&a, &admin, &CLERK);
     let mut pulled = accept_all(&a, &a.store.outbox(10).unwrap(), 1);
     let eff = pulled[0].entry.effects.iter_mut().find(|e| e.table == "staff").unwrap();
-    eff.after.as_mut().unwrap().push(Column {
-        name: "nickname".into(),
-        value: Cell::Text("小王".into()),
-    });
+    // Not after the table's last column: no newer schema writes it there.
+    eff.after.as_mut().unwrap().insert(
+        2,
+        Column {
+            name: "nickname".into(),
+            value: Cell::Text("小王".into()),
+        },
+    );
     let before = b.store.state_hash().unwrap();
     let entries = journal_count(&b);
     let e = b.store.apply_pulled(&pulled).unwrap_err();
@@ -938,4 +942,203 @@ fn the_numbers_audit_shows_each_series_and_the_leases_per_station_to_who_may_vie
     add_staff(&f, &admin, &CLERK);
     let clerk = login(&f, CLERK.username, CLERK.password).unwrap();
     assert!(f.store.numbers_audit(&clerk, reply).is_err());
+}
+
+/// One pulled entry (made from `entry`) that writes `row` as the record's settings row.
+fn pulled_row(entry: &Entry, office_seq: i64, table: &str, row: Vec<Column>) -> PulledEntry {
+    let key = match table {
+        "settings" => "[1]".to_string(),
+        _ => unreachable!("{table}"),
+    };
+    let mut entry = entry.clone();
+    entry.id = uuid::Uuid::now_v7();
+    entry.effects = vec![RowEffect {
+        table: table.into(),
+        key,
+        before: None,
+        after: Some(row),
+        changed: None,
+    }];
+    PulledEntry { office_seq, entry }
+}
+
+fn settings_cell(f: &Fixture, column: &str) -> rusqlite::types::Value {
+    raw_db(f.store.path())
+        .unwrap()
+        .query_row(&format!("SELECT \"{column}\" FROM settings WHERE id = 1"), [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn held(f: &Fixture) -> Vec<(String, String, String)> {
+    raw_db(f.store.path())
+        .unwrap()
+        .prepare("SELECT tbl, key, columns FROM sync_held_columns ORDER BY tbl, key")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_row_of_an_older_or_a_newer_schema_fits_this_one_and_held_columns_land_after_an_upgrade() {
+    use rusqlite::types::Value;
+    let (a, admin) = office();
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let b = joined(&a, 1000);
+    add_staff(&a, &admin, &CLERK);
+    let pulled = accept_all(&a, &a.store.outbox(10).unwrap(), 1);
+    b.store.apply_pulled(&pulled).unwrap();
+    let template = pulled[0].entry.clone();
+    let settings: Vec<Column> = a
+        .store
+        .shared_rows()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.table == "settings")
+        .unwrap()
+        .row;
+    let last = settings.last().unwrap().name.clone();
+    assert_eq!(last, "number_refill_at", "the test takes settings' last columns");
+
+    // A station one schema ahead: a column after the table's last, and new values.
+    let mut newer = settings.clone();
+    for c in newer.iter_mut() {
+        match c.name.as_str() {
+            "number_lease_size" => c.value = Cell::Int(50),
+            "number_refill_at" => c.value = Cell::Int(10),
+            _ => {}
+        }
+    }
+    newer.push(Column {
+        name: "number_lease_days".into(),
+        value: Cell::Int(30),
+    });
+    let seq = pulled.len() as i64;
+    assert_eq!(
+        b.store
+            .apply_pulled(&[pulled_row(&template, seq + 1, "settings", newer)])
+            .unwrap(),
+        1
+    );
+    assert_eq!(settings_cell(&b, "number_lease_size"), Value::Integer(50));
+    assert_eq!(settings_cell(&b, "number_refill_at"), Value::Integer(10));
+    let kept = held(&b);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!((kept[0].0.as_str(), kept[0].1.as_str()), ("settings", "[1]"));
+    let columns: Vec<Column> = serde_json::from_str(&kept[0].2).unwrap();
+    assert_eq!(
+        columns,
+        vec![Column {
+            name: "number_lease_days".into(),
+            value: Cell::Int(30)
+        }]
+    );
+    assert_eq!(b.store.pull_cursor().unwrap(), seq + 1);
+
+    // A station one schema behind: the table's last two columns missing.
+    // They take their defaults, and nothing is held for the row any more.
+    let mut older = settings.clone();
+    older.truncate(older.len() - 2);
+    for c in older.iter_mut() {
+        if c.name == "backup_keep" {
+            c.value = Cell::Int(9);
+        }
+    }
+    assert_eq!(
+        b.store
+            .apply_pulled(&[pulled_row(&template, seq + 2, "settings", older.clone())])
+            .unwrap(),
+        1
+    );
+    assert_eq!(settings_cell(&b, "backup_keep"), Value::Integer(9));
+    assert_eq!(settings_cell(&b, "number_lease_size"), Value::Integer(20));
+    assert_eq!(settings_cell(&b, "number_refill_at"), Value::Integer(5));
+    assert!(held(&b).is_empty());
+    verify_ok(&b);
+
+    // A column missing in the middle, a key column missing, or a missing
+    // column that has no default: refused, nothing applied.
+    let entries = journal_count(&b);
+    let mut gap = settings.clone();
+    gap.retain(|c| c.name != "backup_keep");
+    let e = b
+        .store
+        .apply_pulled(&[pulled_row(&template, seq + 3, "settings", gap)])
+        .unwrap_err();
+    assert!(e.to_string().contains("缺少字段 backup_keep"), "{e}");
+    let mut keyless = settings.clone();
+    keyless.retain(|c| c.name != "id");
+    let e = b
+        .store
+        .apply_pulled(&[pulled_row(&template, seq + 3, "settings", keyless)])
+        .unwrap_err();
+    assert!(e.to_string().contains("缺少字段 id"), "{e}");
+    let mut staff = pulled[0].entry.clone();
+    staff.id = uuid::Uuid::now_v7();
+    for eff in staff.effects.iter_mut() {
+        if eff.table == "staff" {
+            eff.key = "[\"0190a000-0000-7000-8000-000000000001\"]".into();
+            let row = eff.after.as_mut().unwrap();
+            for c in row.iter_mut() {
+                match c.name.as_str() {
+                    "id" => c.value = Cell::Text("0190a000-0000-7000-8000-000000000001".into()),
+                    "username" => c.value = Cell::Text("zhaolei".into()),
+                    _ => {}
+                }
+            }
+            row.pop();
+        }
+    }
+    staff.effects.retain(|e| e.table == "staff");
+    let e = b
+        .store
+        .apply_pulled(&[PulledEntry {
+            office_seq: seq + 3,
+            entry: staff,
+        }])
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("updated_at") && e.to_string().contains("必须有值"),
+        "{e}"
+    );
+    assert_eq!(journal_count(&b), entries);
+    assert_eq!(b.store.pull_cursor().unwrap(), seq + 2);
+
+    // The newer row again, then B is upgraded to the schema that has the
+    // column: on opening, the held value lands in the row (one local entry).
+    let mut newer = older.clone();
+    newer.extend(settings[settings.len() - 2..].iter().cloned());
+    newer.push(Column {
+        name: "number_lease_days".into(),
+        value: Cell::Int(30),
+    });
+    b.store
+        .apply_pulled(&[pulled_row(&template, seq + 3, "settings", newer)])
+        .unwrap();
+    assert_eq!(held(&b).len(), 1);
+    let Fixture { dir, clock, store } = b;
+    drop(store);
+    raw_db(&dir.path().join(crate::DB_FILE))
+        .unwrap()
+        .execute_batch("ALTER TABLE settings ADD COLUMN number_lease_days INTEGER NOT NULL DEFAULT 7;")
+        .unwrap();
+    let store = open_store(dir.path(), clock.clone()).unwrap();
+    let b = Fixture { dir, clock, store };
+    assert_eq!(settings_cell(&b, "number_lease_days"), Value::Integer(30));
+    assert!(held(&b).is_empty());
+    assert!(
+        b.store.outbox(10).unwrap().is_empty(),
+        "the record has these values already"
+    );
+    let entries = journal_count(&b);
+    // Opening again changes nothing.
+    let Fixture { dir, clock, store } = b;
+    drop(store);
+    let store = open_store(dir.path(), clock.clone()).unwrap();
+    let b = Fixture { dir, clock, store };
+    assert_eq!(journal_count(&b), entries);
+    verify_ok(&b);
 }
