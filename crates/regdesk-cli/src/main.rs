@@ -140,7 +140,7 @@ enum IdCmd {
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// 校验审计链、各数据行与签名锚点（已加入服务器的工作站还与服务器记下的链头核对）；一致时退出码 0，否则逐条指出问题（案件、字段、断裂的记录）并以 1 退出。 / Verify the audit chain, every row and the signed anchor; exit 0 when whole, else each problem and exit 1.
+    /// 校验审计链、各数据行与签名锚点（已加入服务器的工作站还与服务器记下的链头核对；数据库过大、打开时未做的完整性检查在此补做）；一致时退出码 0，否则逐条指出问题（案件、字段、断裂的记录）并以 1 退出。 / Verify the audit chain, every row and the signed anchor; exit 0 when whole, else each problem and exit 1.
     Verify {
         #[arg(long)]
         json: bool,
@@ -582,16 +582,21 @@ fn run(cli: Cli, io: &mut Io<'_>) -> u8 {
             }
         }
         Cmd::Audit(AuditCmd::Verify { json }) => {
-            let checked = match sync_cmd::server_chain(&store) {
-                Ok(Some(heads)) => store.verify_audit_with_server(&heads),
-                Ok(None) => store.verify_audit(),
-                Err(why) => {
-                    let _ = writeln!(
-                        io.err,
-                        "无法向服务器核对本工作站的审计链（{why}）：以下只是本机的校验，联网后请再运行一次"
-                    );
-                    store.verify_audit()
-                }
+            // A database too large to check at open is checked here, before the chain.
+            let damaged = store.deferred_check().and_then(|c| c.run(store.now()).err());
+            let checked = match damaged {
+                Some(e) => Err(e),
+                None => match sync_cmd::server_chain(&store) {
+                    Ok(Some(heads)) => store.verify_audit_with_server(&heads),
+                    Ok(None) => store.verify_audit(),
+                    Err(why) => {
+                        let _ = writeln!(
+                            io.err,
+                            "无法向服务器核对本工作站的审计链（{why}）：以下只是本机的校验，联网后请再运行一次"
+                        );
+                        store.verify_audit()
+                    }
+                },
             };
             match checked {
                 Ok(r) => audit_report(&r, json, io),
