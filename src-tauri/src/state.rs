@@ -50,7 +50,7 @@ impl AppState {
                         .spawn(move || {
                             if let Err(StoreError::Damaged { detail }) = check.run(chrono::Utc::now()) {
                                 *found.lock().unwrap_or_else(|p| p.into_inner()) =
-                                    Some(regdesk_store::backup::damaged_database(&dir, detail));
+                                    Some(regdesk_store::backup::damaged_database(&dir, &detail));
                             }
                         });
                     // No thread to spare: the next start checks again (the week's full check is not noted).
