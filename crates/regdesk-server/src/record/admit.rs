@@ -165,11 +165,11 @@ async fn decide_in(
                 .await?)
         },
         async { Ok(tx.query_opt(stmts.get(S::Progress), &[&entry.station_id]).await?) },
-        futures_util::future::try_join_all(shared.iter().map(|e| rows::current(&tx, stmts, &e.table, &e.key))),
-        futures_util::future::try_join_all(tables.iter().map(|t| rows::known_columns(&tx, stmts, t))),
+        futures_util::future::try_join_all(shared.iter().map(|e| rows::current(tx, stmts, &e.table, &e.key))),
+        futures_util::future::try_join_all(tables.iter().map(|t| rows::known_columns(tx, stmts, t))),
         async {
             match &staff_key {
-                Some(key) => rows::current(&tx, stmts, "staff", key).await,
+                Some(key) => rows::current(tx, stmts, "staff", key).await,
                 None => Ok(None),
             }
         },
@@ -226,9 +226,9 @@ async fn decide_in(
         .collect();
 
     let now = Utc::now();
-    let mut outcome = check(&tx, stmts, &mut entry, &touched, &known, staff_row, scope).await?;
+    let mut outcome = check(tx, stmts, &mut entry, &touched, &known, staff_row, scope).await?;
     if outcome.is_ok() && entry.command == admission::TRANSFER_CASE {
-        restate_transferred(&tx, &mut entry).await?;
+        restate_transferred(tx, &mut entry).await?;
     }
     if outcome.is_ok() && numbers::may_number(&entry) {
         // Numbering has its own savepoint: a case of the entry that cannot be
@@ -250,7 +250,7 @@ async fn decide_in(
     let outcome = match outcome {
         // A refused approval's leased number is voided with the refusal as its reason.
         Err(mut r) => {
-            let voided = leases::void_carried(&tx, &entry, &r.reason).await?;
+            let voided = leases::void_carried(tx, &entry, &r.reason).await?;
             if !voided.is_empty() {
                 r.reason = format!(
                     "{}（本工作站离线终审时使用的登记号 {} 已作废，电子证书随之撤回；请按上述原因处理后重新终审）",
@@ -261,7 +261,7 @@ async fn decide_in(
             Err(r)
         }
         Ok(()) => {
-            leases::mark_used(&tx, &entry).await?;
+            leases::mark_used(tx, &entry).await?;
             Ok(())
         }
     };
@@ -298,13 +298,13 @@ async fn decide_in(
     tokio::try_join!(
         async {
             if accepted {
-                rows::apply(&tx, stmts, &entry.effects, seq).await?;
+                rows::apply(tx, stmts, &entry.effects, seq).await?;
             }
             Ok::<_, RecordError>(())
         },
         async {
             if accepted {
-                record_entry(&tx, stmts, &batch.office_id, seq, &entry, &tags).await?;
+                record_entry(tx, stmts, &batch.office_id, seq, &entry, &tags).await?;
             }
             Ok(())
         },
