@@ -323,6 +323,60 @@ fn pull_all(rt: &tokio::runtime::Runtime, store: &Store, client: &SyncClient) {
     })
 }
 
+/// A station's store that adds up the time spent applying snapshot pages:
+/// the rest of a first sync is the server's answer and the trip.
+struct Timed<'a> {
+    store: &'a Store,
+    applying: std::cell::Cell<Duration>,
+}
+
+impl StationRecord for Timed<'_> {
+    type Error = regdesk_store::StoreError;
+    fn enrolment(&self) -> Result<Option<regdesk_sync::station::Enrolment>, Self::Error> {
+        StationRecord::enrolment(self.store)
+    }
+    fn outbox(&self, limit: usize) -> Result<Vec<regdesk_sync::protocol::Entry>, Self::Error> {
+        StationRecord::outbox(self.store, limit)
+    }
+    fn record_verdicts(&self, verdicts: &[regdesk_sync::protocol::EntryVerdict]) -> Result<(), Self::Error> {
+        StationRecord::record_verdicts(self.store, verdicts)
+    }
+    fn pull_cursor(&self) -> Result<i64, Self::Error> {
+        StationRecord::pull_cursor(self.store)
+    }
+    fn apply_pulled(&self, entries: &[regdesk_sync::protocol::PulledEntry]) -> Result<(), Self::Error> {
+        StationRecord::apply_pulled(self.store, entries)
+    }
+    fn note_sync(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+        outcome: &regdesk_sync::station::SyncOutcome,
+    ) -> Result<(), Self::Error> {
+        StationRecord::note_sync(self.store, at, outcome)
+    }
+    fn snapshot_request(&self, max_rows: u32) -> Result<Option<regdesk_sync::protocol::SnapshotRequest>, Self::Error> {
+        StationRecord::snapshot_request(self.store, max_rows)
+    }
+    fn apply_snapshot(&self, chunk: &regdesk_sync::protocol::SnapshotChunk) -> Result<(), Self::Error> {
+        let t = Instant::now();
+        let out = StationRecord::apply_snapshot(self.store, chunk);
+        self.applying.set(self.applying.get() + t.elapsed());
+        out
+    }
+    fn state_hash(&self) -> Result<String, Self::Error> {
+        StationRecord::state_hash(self.store)
+    }
+    fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, Self::Error> {
+        StationRecord::blob(self.store, sha256)
+    }
+    fn save_blob(&self, sha256: &str, bytes: &[u8]) -> Result<(), Self::Error> {
+        StationRecord::save_blob(self.store, sha256, bytes)
+    }
+    fn missing_blobs(&self) -> Result<Vec<String>, Self::Error> {
+        StationRecord::missing_blobs(self.store)
+    }
+}
+
 fn world() -> &'static Mutex<World> {
     static WORLD: std::sync::OnceLock<Mutex<World>> = std::sync::OnceLock::new();
     WORLD.get_or_init(|| Mutex::new(World::build()))
@@ -333,15 +387,21 @@ fn first(c: &mut Criterion) {
     // The office's rows as the server holds them.
     let (rows, hash) = {
         let (dir, store, client) = w.new_station();
+        println!("first sync starts");
+        let timed = Timed {
+            store: &store,
+            applying: std::cell::Cell::new(Duration::ZERO),
+        };
         let t = Instant::now();
         let mut rows = 0;
-        w.rt.block_on(first_sync(&store, &client, |chunk| rows = chunk.total_rows))
+        w.rt.block_on(first_sync(&timed, &client, |chunk| rows = chunk.total_rows))
             .unwrap();
         let took = t.elapsed();
         println!(
-            "first sync of {} cases: {rows} rows in {took:.2?} ({:.0} rows/s)",
+            "first sync of {} cases: {rows} rows in {took:.2?} ({:.0} rows/s; pages applied by the station in {:.2?})",
             w.cases,
-            rows as f64 / took.as_secs_f64()
+            rows as f64 / took.as_secs_f64(),
+            timed.applying.get()
         );
         let state = w.rt.block_on(client.state()).unwrap();
         let hash = store.state_hash().unwrap();
@@ -391,6 +451,7 @@ fn push(c: &mut Criterion) {
             w.a.save_draft(&w.clerk, &w.draft).unwrap();
         }
         let saved = t.elapsed();
+        println!("push starts");
         let t = Instant::now();
         let accepted = push_outbox(&w.rt, &w.a, &w.a_client);
         let took = t.elapsed();

@@ -67,20 +67,59 @@ fn local(e: impl std::fmt::Display) -> String {
 /// A station that joined an office takes the office's rows first, page by
 /// page, resuming after the last page applied; `on_page` sees each page (a
 /// progress bar). Does nothing when the station needs no first sync.
+///
+/// While the station writes one page, the next is already on its way: it is
+/// asked for as soon as a page arrives (the snapshot's id and the page's last
+/// row say what comes next) and used only when the station, after writing,
+/// asks for exactly that page; otherwise it is dropped and the station's own
+/// request goes out. The pages applied are the same either way.
 pub async fn first_sync<R: StationRecord>(
     record: &R,
     client: &SyncClient,
     mut on_page: impl FnMut(&SnapshotChunk),
 ) -> Result<(), String> {
-    while let Some(request) = record.snapshot_request(SNAPSHOT_PAGE).map_err(local)? {
-        let chunk = client.snapshot(&request).await.map_err(|e| e.to_string())?;
-        record.apply_snapshot(&chunk).map_err(local)?;
-        on_page(&chunk);
-        if chunk.next.is_none() {
-            break;
+    type Ahead = (
+        crate::protocol::SnapshotRequest,
+        tokio::task::JoinHandle<Result<SnapshotChunk, SyncError>>,
+    );
+    let mut ahead: Option<Ahead> = None;
+    let outcome = async {
+        while let Some(request) = record.snapshot_request(SNAPSHOT_PAGE).map_err(local)? {
+            let chunk = match ahead.take() {
+                Some((asked, page)) if asked == request => match page.await {
+                    Ok(reply) => reply,
+                    // The task was cancelled or failed: ask again.
+                    Err(_) => client.snapshot(&request).await,
+                },
+                Some((_, page)) => {
+                    page.abort();
+                    client.snapshot(&request).await
+                }
+                None => client.snapshot(&request).await,
+            }
+            .map_err(|e| e.to_string())?;
+            if let Some(after) = &chunk.next {
+                let next = crate::protocol::SnapshotRequest {
+                    snapshot_id: Some(chunk.snapshot_id.clone()),
+                    after: Some(after.clone()),
+                    max_rows: request.max_rows,
+                };
+                let (c, asked) = (client.clone(), next.clone());
+                ahead = Some((next, tokio::spawn(async move { c.snapshot(&asked).await })));
+            }
+            record.apply_snapshot(&chunk).map_err(local)?;
+            on_page(&chunk);
+            if chunk.next.is_none() {
+                break;
+            }
         }
+        Ok(())
     }
-    Ok(())
+    .await;
+    if let Some((_, page)) = ahead {
+        page.abort();
+    }
+    outcome
 }
 
 /// One round: the first sync's snapshot if one is due, then push everything,
@@ -737,6 +776,184 @@ mod tests {
         let server = testkit::serve(pki, router).await;
         let client = SyncClient::new(&pki.enrolment(&server.url)).unwrap();
         (fake, server, client)
+    }
+
+    // ---- a first sync: a station record that takes snapshot pages ------------------------
+
+    /// Rows of a snapshot a station took, and where it would resume.
+    #[derive(Default)]
+    struct Joining {
+        rows: Vec<String>,
+        snapshot: Option<String>,
+        after: Option<(String, String)>,
+        done: bool,
+        /// After this many pages the station forgets its last row (as if the
+        /// page's last write had not been kept), so it asks again from the one before.
+        forget_after_page: Option<usize>,
+        pages: usize,
+    }
+
+    struct JoiningRecord(Mutex<Joining>);
+
+    impl StationRecord for JoiningRecord {
+        type Error = FakeError;
+        fn enrolment(&self) -> Result<Option<Enrolment>, FakeError> {
+            Ok(None)
+        }
+        fn outbox(&self, _limit: usize) -> Result<Vec<Entry>, FakeError> {
+            Ok(Vec::new())
+        }
+        fn record_verdicts(&self, _verdicts: &[EntryVerdict]) -> Result<(), FakeError> {
+            Ok(())
+        }
+        fn pull_cursor(&self) -> Result<i64, FakeError> {
+            Ok(0)
+        }
+        fn apply_pulled(&self, _entries: &[PulledEntry]) -> Result<(), FakeError> {
+            Ok(())
+        }
+        fn note_sync(&self, _at: chrono::DateTime<Utc>, _outcome: &SyncOutcome) -> Result<(), FakeError> {
+            Ok(())
+        }
+        fn snapshot_request(&self, max_rows: u32) -> Result<Option<crate::protocol::SnapshotRequest>, FakeError> {
+            let s = self.0.lock().unwrap();
+            Ok((!s.done).then(|| crate::protocol::SnapshotRequest {
+                snapshot_id: s.snapshot.clone(),
+                after: s.after.clone(),
+                max_rows,
+            }))
+        }
+        fn apply_snapshot(&self, chunk: &SnapshotChunk) -> Result<(), FakeError> {
+            let mut s = self.0.lock().unwrap();
+            // A page at or before the last row applied is already here.
+            if let (Some(after), Some(first)) = (&s.after, chunk.rows.first()) {
+                if (first.table.clone(), first.key.clone()) <= *after {
+                    return Ok(());
+                }
+            }
+            s.pages += 1;
+            let mut rows: Vec<String> = chunk.rows.iter().map(|r| r.key.clone()).collect();
+            if s.forget_after_page == Some(s.pages) {
+                rows.pop();
+            }
+            s.after = rows.last().map(|k| ("cases".to_string(), k.clone())).or(s.after.take());
+            s.rows.extend(rows);
+            s.snapshot = Some(chunk.snapshot_id.clone());
+            s.done = chunk.next.is_none() && s.forget_after_page != Some(s.pages);
+            Ok(())
+        }
+        fn state_hash(&self) -> Result<String, FakeError> {
+            Ok(String::new())
+        }
+        fn blob(&self, _sha256: &str) -> Result<Option<Vec<u8>>, FakeError> {
+            Ok(None)
+        }
+        fn save_blob(&self, _sha256: &str, _bytes: &[u8]) -> Result<(), FakeError> {
+            Ok(())
+        }
+        fn missing_blobs(&self) -> Result<Vec<String>, FakeError> {
+            Ok(Vec::new())
+        }
+    }
+
+    /// A server of one snapshot of `n` rows (keys `k000000`…), pages of `max_rows`;
+    /// every request it answered.
+    async fn snapshot_server(
+        pki: &Pki,
+        n: usize,
+    ) -> (
+        Arc<Mutex<Vec<crate::protocol::SnapshotRequest>>>,
+        testkit::TestServer,
+        SyncClient,
+    ) {
+        use crate::protocol::{Column, SnapshotRequest, SnapshotRow, PATH_SNAPSHOT};
+        let asked: Arc<Mutex<Vec<SnapshotRequest>>> = Arc::default();
+        let seen = asked.clone();
+        let router = Router::new().route(
+            PATH_SNAPSHOT,
+            post(move |Json(req): Json<SnapshotRequest>| {
+                let seen = seen.clone();
+                async move {
+                    seen.lock().unwrap().push(req.clone());
+                    let keys: Vec<String> = (0..n).map(|i| format!("k{i:06}")).collect();
+                    let after = req.after.as_ref().map(|a| a.1.clone());
+                    let rest: Vec<&String> = keys.iter().filter(|k| after.as_ref().is_none_or(|a| *k > a)).collect();
+                    let page: Vec<SnapshotRow> = rest
+                        .iter()
+                        .take(req.max_rows as usize)
+                        .map(|k| SnapshotRow {
+                            table: "cases".into(),
+                            key: (*k).clone(),
+                            row: vec![Column {
+                                name: "id".into(),
+                                value: crate::protocol::Cell::Text((*k).clone()),
+                            }],
+                        })
+                        .collect();
+                    let next =
+                        (rest.len() > page.len()).then(|| ("cases".to_string(), page[page.len() - 1].key.clone()));
+                    Json(SnapshotChunk {
+                        snapshot_id: "snap".into(),
+                        cursor: 7,
+                        total_rows: n as u64,
+                        total_bytes: 0,
+                        rows: page,
+                        next,
+                    })
+                }
+            }),
+        );
+        let server = testkit::serve(pki, router).await;
+        let client = SyncClient::new(&pki.enrolment(&server.url)).unwrap();
+        (asked, server, client)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_first_sync_asks_for_the_next_page_while_writing_one_and_takes_every_row_once() {
+        let pki = Pki::new();
+        let n = 3 * SNAPSHOT_PAGE as usize + 17;
+        let (asked, _server, client) = snapshot_server(&pki, n).await;
+        let record = JoiningRecord(Mutex::new(Joining::default()));
+        let mut pages = 0;
+        first_sync(&record, &client, |_| pages += 1).await.unwrap();
+        let s = record.0.lock().unwrap();
+        let want: Vec<String> = (0..n).map(|i| format!("k{i:06}")).collect();
+        assert!(s.rows == want, "every row once, in order: {} rows of {n}", s.rows.len());
+        assert!(s.done);
+        assert_eq!(pages, 4);
+        // Each page asked for once: the pages asked ahead were the ones used.
+        let asked = asked.lock().unwrap();
+        assert_eq!(asked.len(), 4, "{asked:?}");
+        assert_eq!(asked[0].snapshot_id, None);
+        for (a, b) in asked.iter().zip(asked.iter().skip(1)) {
+            assert!(a.after < b.after, "pages in order: {a:?} then {b:?}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_page_asked_ahead_is_dropped_when_the_station_asks_for_another() {
+        let pki = Pki::new();
+        let n = 2 * SNAPSHOT_PAGE as usize + 5;
+        let (asked, _server, client) = snapshot_server(&pki, n).await;
+        // The first page's last row is not kept: the station asks again from the row before it.
+        let record = JoiningRecord(Mutex::new(Joining {
+            forget_after_page: Some(1),
+            ..Joining::default()
+        }));
+        first_sync(&record, &client, |_| {}).await.unwrap();
+        let s = record.0.lock().unwrap();
+        let want: Vec<String> = (0..n).map(|i| format!("k{i:06}")).collect();
+        assert!(
+            s.rows == want,
+            "the forgotten row comes again, nothing twice: {} rows of {n}",
+            s.rows.len()
+        );
+        let asked = asked.lock().unwrap();
+        let second = ("cases".to_string(), format!("k{:06}", SNAPSHOT_PAGE - 2));
+        assert!(
+            asked.iter().any(|r| r.after.as_ref() == Some(&second)),
+            "the station's own request went out: {asked:?}"
+        );
     }
 
     // ---- the tests ---------------------------------------------------------------------------

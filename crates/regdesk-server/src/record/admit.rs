@@ -70,11 +70,18 @@ impl Batch {
         })
     }
 
-    /// Writes the cursor back when entries were accepted.
+    /// Writes the cursor back when entries were accepted, and notifies every
+    /// listening server instance (delivered at commit) once for them all.
     pub async fn finish(&self, tx: &Transaction<'_>, stmts: &Stmts) -> Result<(), RecordError> {
         if self.moved {
-            tx.execute(stmts.get(S::MoveCursor), &[&self.office_id, &self.cursor])
-                .await?;
+            let note = format!("{}:{}", self.office_id, self.cursor);
+            tokio::try_join!(
+                async {
+                    tx.execute(stmts.get(S::MoveCursor), &[&self.office_id, &self.cursor])
+                        .await
+                },
+                async { tx.query_opt(stmts.get(S::Notify), &[&super::CHANNEL, &note]).await },
+            )?;
         }
         Ok(())
     }
@@ -82,21 +89,52 @@ impl Batch {
 
 /// Decides one entry in its own savepoint of the push's transaction: the
 /// verdict kept for its id, or a new one (kept, with the entry when accepted).
+/// The savepoint is made in the same round trip as the entry's first reads
+/// and released in the same round trip as its writes; an error takes back
+/// everything the entry did (`ROLLBACK TO`) before it is returned.
 pub(crate) async fn decide(
     outer: &mut Transaction<'_>,
     stmts: &Stmts,
     batch: &mut Batch,
     scope: &StationScope,
-    mut entry: Entry,
+    entry: Entry,
 ) -> Result<Verdict, RecordError> {
-    // The entry's own savepoint: all of it or nothing, whatever the batch does.
-    let mut tx = outer.savepoint("entry").await?;
-    // Everything deciding the entry reads goes to the database together (one
-    // round trip): its kept verdict, its place in the station's order, the
-    // rows it touches (locked), the column lists of its tables and its staff
+    match decide_in(outer, stmts, batch, scope, entry).await {
+        Ok((verdict, true)) => Ok(verdict),
+        // Decided without a write (a verdict kept from before, an entry out
+        // of the station's order, one that must wait).
+        Ok((verdict, false)) => {
+            outer
+                .batch_execute("ROLLBACK TO SAVEPOINT entry; RELEASE SAVEPOINT entry")
+                .await?;
+            Ok(verdict)
+        }
+        Err(e) => {
+            outer
+                .batch_execute("ROLLBACK TO SAVEPOINT entry; RELEASE SAVEPOINT entry")
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+/// [`decide`] inside the entry's savepoint (made here); the verdict, and
+/// whether the savepoint was released with the entry's writes.
+async fn decide_in(
+    outer: &mut Transaction<'_>,
+    stmts: &Stmts,
+    batch: &mut Batch,
+    scope: &StationScope,
+    mut entry: Entry,
+) -> Result<(Verdict, bool), RecordError> {
+    // The entry's own savepoint (all of it or nothing, whatever the batch
+    // does), made in the same round trip as everything deciding the entry
+    // reads: its kept verdict, its place in the station's order, the rows it
+    // touches (locked), the column lists of its tables and its staff
     // member's row. What the checks below find does not depend on the order
     // of these reads; a verdict kept from before ends the savepoint without a
     // write.
+    let tx = outer;
     let shared: Vec<&regdesk_sync::protocol::RowEffect> = entry
         .effects
         .iter()
@@ -117,7 +155,9 @@ pub(crate) async fn decide(
         Some(id) => Some(serde_json::to_string(&[id]).map_err(corrupt)?),
         None => None,
     };
-    let (kept, taken, progress, found, known, staff_row) = tokio::try_join!(
+    let (_, kept, taken, progress, found, known, staff_row) = tokio::try_join!(
+        // Sent first: the reads below run inside the savepoint.
+        async { Ok::<_, RecordError>(tx.batch_execute("SAVEPOINT entry").await?) },
         async { Ok::<_, RecordError>(tx.query_opt(stmts.get(S::VerdictById), &[&entry.id]).await?) },
         async {
             Ok(tx
@@ -125,11 +165,11 @@ pub(crate) async fn decide(
                 .await?)
         },
         async { Ok(tx.query_opt(stmts.get(S::Progress), &[&entry.station_id]).await?) },
-        futures_util::future::try_join_all(shared.iter().map(|e| rows::current(&tx, stmts, &e.table, &e.key))),
-        futures_util::future::try_join_all(tables.iter().map(|t| rows::known_columns(&tx, stmts, t))),
+        futures_util::future::try_join_all(shared.iter().map(|e| rows::current(tx, stmts, &e.table, &e.key))),
+        futures_util::future::try_join_all(tables.iter().map(|t| rows::known_columns(tx, stmts, t))),
         async {
             match &staff_key {
-                Some(key) => rows::current(&tx, stmts, "staff", key).await,
+                Some(key) => rows::current(tx, stmts, "staff", key).await,
                 None => Ok(None),
             }
         },
@@ -137,33 +177,37 @@ pub(crate) async fn decide(
     let known: Known = tables.iter().map(|t| t.to_string()).zip(known).collect();
     if let Some(r) = kept {
         return serde_json::from_value(r.get::<_, Value>(0))
+            .map(|v| (v, false))
             .map_err(|e| corrupt(format!("记录 {} 的结论无法读取：{e}", entry.id)));
     }
     if let Some(r) = taken {
         let other: uuid::Uuid = r.get(0);
-        return Ok(Verdict::Rejected {
+        return Ok((Verdict::Rejected {
             code: RejectCode::Malformed,
             reason: format!(
                 "本工作站的第 {} 条记录已由另一条记录（{other}）使用，这条记录的编号重复，服务器不能接收：请联系信息科检查本工作站的数据目录是否被复制或恢复过",
                 entry.station_seq
             ),
             current: Vec::new(),
-        });
+        }, false));
     }
     let progress: Option<i64> = progress.map(|r| r.get(0));
     if let Some(last) = progress {
         if entry.station_seq > last + 1 {
-            return Ok(Verdict::RetryLater {
-                reason: format!(
-                    "本工作站第 {} 至 {} 条记录还没有送到服务器，第 {} 条要等它们先送到",
-                    last + 1,
-                    entry.station_seq - 1,
-                    entry.station_seq
-                ),
-            });
+            return Ok((
+                Verdict::RetryLater {
+                    reason: format!(
+                        "本工作站第 {} 至 {} 条记录还没有送到服务器，第 {} 条要等它们先送到",
+                        last + 1,
+                        entry.station_seq - 1,
+                        entry.station_seq
+                    ),
+                },
+                false,
+            ));
         }
         if entry.station_seq <= last {
-            return Ok(Verdict::Rejected {
+            return Ok((Verdict::Rejected {
                 code: RejectCode::Malformed,
                 reason: format!(
                     "本工作站第 {} 条之前的记录服务器都已处理，这条记录的编号（{}）落在其中，服务器不能接收：请联系信息科检查本工作站的数据目录是否被复制或恢复过",
@@ -171,7 +215,7 @@ pub(crate) async fn decide(
                     entry.station_seq
                 ),
                 current: Vec::new(),
-            });
+            }, false));
         }
     }
 
@@ -182,9 +226,9 @@ pub(crate) async fn decide(
         .collect();
 
     let now = Utc::now();
-    let mut outcome = check(&tx, &mut entry, &touched, &known, staff_row, scope).await?;
+    let mut outcome = check(tx, stmts, &mut entry, &touched, &known, staff_row, scope).await?;
     if outcome.is_ok() && entry.command == admission::TRANSFER_CASE {
-        restate_transferred(&tx, &mut entry).await?;
+        restate_transferred(tx, &mut entry).await?;
     }
     if outcome.is_ok() && numbers::may_number(&entry) {
         // Numbering has its own savepoint: a case of the entry that cannot be
@@ -199,14 +243,14 @@ pub(crate) async fn decide(
                 numbering.rollback().await?;
                 Err(r)
             }
-            numbers::Outcome::Wait(reason) => return Ok(Verdict::RetryLater { reason }),
+            numbers::Outcome::Wait(reason) => return Ok((Verdict::RetryLater { reason }, false)),
         };
     }
     let seq = batch.cursor + 1;
     let outcome = match outcome {
         // A refused approval's leased number is voided with the refusal as its reason.
         Err(mut r) => {
-            let voided = leases::void_carried(&tx, &entry, &r.reason).await?;
+            let voided = leases::void_carried(tx, &entry, &r.reason).await?;
             if !voided.is_empty() {
                 r.reason = format!(
                     "{}（本工作站离线终审时使用的登记号 {} 已作废，电子证书随之撤回；请按上述原因处理后重新终审）",
@@ -217,7 +261,7 @@ pub(crate) async fn decide(
             Err(r)
         }
         Ok(()) => {
-            leases::mark_used(&tx, &entry).await?;
+            leases::mark_used(tx, &entry).await?;
             Ok(())
         }
     };
@@ -245,21 +289,22 @@ pub(crate) async fn decide(
     let kept = serde_json::to_value(&verdict).map_err(corrupt)?;
     // The offices the entry touches, read before its rows are written.
     let tags = if accepted {
-        scope::tag(&tx, &entry.effects).await?
+        scope::tag(&*tx, stmts, &entry.effects).await?
     } else {
         Tags::default()
     };
-    // Every write of the entry goes to the database together.
+    // Every write of the entry goes to the database together, the
+    // savepoint's release last.
     tokio::try_join!(
         async {
             if accepted {
-                rows::apply(&tx, stmts, &entry.effects, seq).await?;
+                rows::apply(tx, stmts, &entry.effects, seq).await?;
             }
             Ok::<_, RecordError>(())
         },
         async {
             if accepted {
-                record_entry(&tx, stmts, &batch.office_id, seq, &entry, &tags).await?;
+                record_entry(tx, stmts, &batch.office_id, seq, &entry, &tags).await?;
             }
             Ok(())
         },
@@ -276,17 +321,20 @@ pub(crate) async fn decide(
                 .await?;
             Ok(())
         },
+        async {
+            tx.batch_execute("RELEASE SAVEPOINT entry").await?;
+            Ok(())
+        },
     )?;
-    tx.commit().await?;
     if matches!(verdict, Verdict::Accepted { .. }) {
         batch.cursor = seq;
         batch.moved = true;
     }
-    Ok(verdict)
+    Ok((verdict, true))
 }
 
-/// Keeps an accepted entry at `seq` and notifies every listening server
-/// instance (delivered at commit). The caller moves the office's cursor.
+/// Keeps an accepted entry at `seq`. The caller moves the office's cursor
+/// and notifies the listening server instances ([`Batch::finish`]).
 pub(crate) async fn record_entry(
     tx: &Transaction<'_>,
     stmts: &Stmts,
@@ -298,36 +346,30 @@ pub(crate) async fn record_entry(
     let effects = serde_json::to_value(&entry.effects).map_err(corrupt)?;
     let effect_offices = serde_json::to_value(&tags.per_effect).map_err(corrupt)?;
     let blobs = serde_json::to_value(&entry.blobs).map_err(corrupt)?;
-    let note = format!("{office_id}:{seq}");
-    tokio::try_join!(
-        async {
-            tx.execute(
-                stmts.get(S::InsertEntry),
-                &[
-                    &entry.id,
-                    &office_id,
-                    &seq,
-                    &entry.station_id,
-                    &entry.station_seq,
-                    &entry.staff_id,
-                    &entry.at,
-                    &entry.command,
-                    &entry.entity,
-                    &entry.entity_id,
-                    &entry.entity_version,
-                    &entry.payload,
-                    &entry.payload_format,
-                    &effects,
-                    &blobs,
-                    &tags.offices,
-                    &tags.everyone,
-                    &effect_offices,
-                ],
-            )
-            .await
-        },
-        async { tx.query_opt(stmts.get(S::Notify), &[&super::CHANNEL, &note]).await },
-    )?;
+    tx.execute(
+        stmts.get(S::InsertEntry),
+        &[
+            &entry.id,
+            &office_id,
+            &seq,
+            &entry.station_id,
+            &entry.station_seq,
+            &entry.staff_id,
+            &entry.at,
+            &entry.command,
+            &entry.entity,
+            &entry.entity_id,
+            &entry.entity_version,
+            &entry.payload,
+            &entry.payload_format,
+            &effects,
+            &blobs,
+            &tags.offices,
+            &tags.everyone,
+            &effect_offices,
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -335,6 +377,7 @@ pub(crate) async fn record_entry(
 /// the versions of the rows, the case state changes, four eyes.
 async fn check(
     tx: &Transaction<'_>,
+    stmts: &Stmts,
     entry: &mut Entry,
     touched: &Touched,
     known: &Known,
@@ -371,11 +414,11 @@ async fn check(
     }
     // Scope: a station changes only its own office's cases; a transfer moves a
     // case it sees. Before the unique values, so a station is never told of rows outside it.
-    if let Some(r) = in_scope(tx, entry, touched, scope).await? {
+    if let Some(r) = in_scope(tx, stmts, entry, touched, scope).await? {
         return Ok(Err(r));
     }
     // The store's unique values and references, against the record.
-    if let Err(r) = integrity::check(tx, entry, touched).await? {
+    if let Err(r) = integrity::check(tx, stmts, entry, touched).await? {
         return Ok(Err(r));
     }
     // Registration numbers of enrolled stations come from the record, or from the station's lease.
@@ -940,6 +983,7 @@ async fn four_eyes_review(
 /// moves a case of an office the station sees to an office of the tree.
 async fn in_scope(
     tx: &Transaction<'_>,
+    stmts: &Stmts,
     entry: &Entry,
     touched: &Touched,
     scope: &StationScope,
@@ -959,7 +1003,7 @@ async fn in_scope(
     let mut ids: Vec<&str> = cases.iter().flatten().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
-    let held = held_offices(tx, &ids).await?;
+    let held = held_offices(tx, stmts, &ids).await?;
     let mut after: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for (e, c) in entry.effects.iter().zip(&cases) {
         if let (true, Some(c), Some(row)) = (e.table == "cases", c, &e.after) {

@@ -15,6 +15,7 @@ use tokio_postgres::Transaction;
 
 use super::admit::{Rejection, Touched};
 use super::rows::{self, describe, table_label};
+use super::stmts::{Stmts, S};
 use super::{corrupt, RecordError};
 
 /// The record's row that holds a value first.
@@ -29,6 +30,7 @@ struct Holder {
 /// the record's row it clashes with.
 pub(crate) async fn check(
     tx: &Transaction<'_>,
+    stmts: &Stmts,
     entry: &Entry,
     touched: &Touched,
 ) -> Result<Result<(), Rejection>, RecordError> {
@@ -42,7 +44,7 @@ pub(crate) async fn check(
     };
     for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
         let Some(after) = &e.after else { continue };
-        for k in UNIQUE_KEYS.iter().filter(|k| k.table == e.table) {
+        for (i, k) in UNIQUE_KEYS.iter().enumerate().filter(|(_, k)| k.table == e.table) {
             let Some(values) = k.values(after) else { continue };
             if current.as_ref().and_then(|c| k.values(&c.row)).as_ref() == Some(&values) {
                 continue;
@@ -64,7 +66,7 @@ pub(crate) async fn check(
                     ),
                 )));
             }
-            for holder in holders(tx, k, &values, &e.key).await? {
+            for holder in holders(tx, stmts, i, k, &values, &e.key).await? {
                 // A row this entry changes counts as the entry leaves it.
                 let counted = match after_of(&e.table, &holder.key) {
                     Some(left) => left.and_then(|r| k.values(r)).as_ref() == Some(&values),
@@ -98,7 +100,7 @@ pub(crate) async fn check(
             }
         }
     }
-    references(tx, entry, touched).await
+    references(tx, stmts, entry, touched).await
 }
 
 /// What the person whose entry clashed should do.
@@ -132,26 +134,43 @@ fn column_expr(column: &str) -> String {
     format!("jsonb_path_query_first(row, '$[*] ? (@.name == \"{column}\").value')")
 }
 
-/// The record's rows of the key's table, other than `key`, holding `values`.
-async fn holders(tx: &Transaction<'_>, k: &UniqueKey, values: &[Cell], key: &str) -> Result<Vec<Holder>, RecordError> {
+/// The search for the record's rows of the key's table, other than `$1`,
+/// holding the values `$2…` (prepared once per connection, [`Stmts`]).
+pub(crate) fn holders_sql(k: &UniqueKey) -> String {
     // The table and column names come from the fixed list, never from a station.
     let mut sql = format!(
         "SELECT key, row, digest FROM record_rows WHERE tbl = '{}' AND key <> $1",
         k.table
     );
-    let cells: Vec<Value> = values
-        .iter()
-        .map(|v| serde_json::to_value(v).map_err(corrupt))
-        .collect::<Result<_, _>>()?;
     for (i, c) in k.columns.iter().enumerate() {
         sql.push_str(&format!(" AND {} = ${}", column_expr(c), i + 2));
     }
     sql.push_str(" ORDER BY office_seq LIMIT 5");
+    sql
+}
+
+/// The record's rows of the key's table (key number `i` of `UNIQUE_KEYS`),
+/// other than `key`, holding `values`.
+async fn holders(
+    tx: &Transaction<'_>,
+    stmts: &Stmts,
+    i: usize,
+    k: &UniqueKey,
+    values: &[Cell],
+    key: &str,
+) -> Result<Vec<Holder>, RecordError> {
+    let cells: Vec<Value> = values
+        .iter()
+        .map(|v| serde_json::to_value(v).map_err(corrupt))
+        .collect::<Result<_, _>>()?;
     let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&key];
     for c in &cells {
         params.push(c);
     }
-    let found = tx.query(sql.as_str(), &params).await?;
+    let statement = stmts
+        .holders(i)
+        .ok_or_else(|| corrupt(format!("唯一值 {} 的查询没有准备", k.label)))?;
+    let found = tx.query(statement, &params).await?;
     found
         .into_iter()
         .map(|r| {
@@ -177,6 +196,7 @@ fn target_key(value: &Cell) -> Option<String> {
 /// entry makes).
 async fn references(
     tx: &Transaction<'_>,
+    stmts: &Stmts,
     entry: &Entry,
     touched: &Touched,
 ) -> Result<Result<(), Rejection>, RecordError> {
@@ -204,14 +224,7 @@ async fn references(
     }
     let tables: Vec<&str> = wanted.iter().map(|w| w.1.target).collect();
     let keys: Vec<&str> = wanted.iter().map(|w| w.2.as_str()).collect();
-    let absent = tx
-        .query(
-            "SELECT u.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, k, n)
-             WHERE NOT EXISTS (SELECT 1 FROM record_rows r WHERE r.tbl = u.t AND r.key = u.k)
-             ORDER BY u.n LIMIT 1",
-            &[&tables, &keys],
-        )
-        .await?;
+    let absent = tx.query(stmts.get(S::Absent), &[&tables, &keys]).await?;
     let Some(first) = absent.first() else {
         return Ok(Ok(()));
     };

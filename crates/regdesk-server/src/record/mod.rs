@@ -547,7 +547,7 @@ async fn seed(
                 changed: None,
             })
             .collect();
-        let tags = scope::tag(tx, &effects).await?;
+        let tags = scope::tag(tx, &stmts, &effects).await?;
         rows::apply(tx, &stmts, &effects, seq).await?;
         let mut chunk_payload = payload.clone();
         if let Some(map) = chunk_payload.as_object_mut() {

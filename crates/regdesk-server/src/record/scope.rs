@@ -19,6 +19,7 @@ use regdesk_sync::protocol::RowEffect;
 use tokio_postgres::GenericClient;
 
 use super::rows::{parse_row, text};
+use super::stmts::{Stmts, S};
 use super::RecordError;
 
 pub(crate) use regdesk_sync::scope::{case_of, office_of};
@@ -143,7 +144,11 @@ pub(crate) struct Tags {
 }
 
 /// The offices of each of `effects`, read from the record before they are applied.
-pub(crate) async fn tag(client: &impl GenericClient, effects: &[RowEffect]) -> Result<Tags, RecordError> {
+pub(crate) async fn tag(
+    client: &impl GenericClient,
+    stmts: &Stmts,
+    effects: &[RowEffect],
+) -> Result<Tags, RecordError> {
     let mut cases: Vec<Option<String>> = Vec::with_capacity(effects.len());
     for e in effects {
         let case = match case_of(&e.table, &e.key, e.after.as_deref()) {
@@ -167,7 +172,7 @@ pub(crate) async fn tag(client: &impl GenericClient, effects: &[RowEffect]) -> R
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let held = held_offices(client, &ids).await?;
+    let held = held_offices(client, stmts, &ids).await?;
     // A case's office once the entry is applied.
     let mut after: HashMap<&str, String> = HashMap::new();
     for (e, c) in effects.iter().zip(&cases) {
@@ -272,17 +277,13 @@ pub(crate) async fn blob_visible(
 /// The offices the record holds for `cases`.
 pub(crate) async fn held_offices(
     client: &impl GenericClient,
+    stmts: &Stmts,
     cases: &[&str],
 ) -> Result<HashMap<String, String>, RecordError> {
     if cases.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = client
-        .query(
-            "SELECT case_id, office FROM record_case_office WHERE case_id = ANY($1)",
-            &[&cases],
-        )
-        .await?;
+    let rows = client.query(stmts.get(S::HeldOffices), &[&cases]).await?;
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 

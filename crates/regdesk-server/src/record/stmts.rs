@@ -1,6 +1,7 @@
 //! The statements of deciding an entry, prepared once per connection: a
-//! pushed entry costs one round trip per statement, and the writes of an
-//! accepted entry go to the database together.
+//! pushed entry costs one round trip per statement (a statement prepared
+//! anew would cost two, and PostgreSQL's planning each time), and the writes
+//! of an accepted entry go to the database together.
 
 use tokio_postgres::{Error, Statement, Transaction};
 
@@ -22,9 +23,11 @@ pub(crate) enum S {
     LockCursor,
     MoveCursor,
     UpsertCaseOffice,
+    HeldOffices,
+    Absent,
 }
 
-const SQL: [&str; 15] = [
+const SQL: [&str; 17] = [
     "SELECT verdict FROM record_verdicts WHERE id = $1",
     "SELECT id FROM record_verdicts WHERE station_id = $1 AND station_seq = $2",
     "SELECT last_seq FROM record_station_progress WHERE station_id = $1 FOR UPDATE",
@@ -48,28 +51,51 @@ const SQL: [&str; 15] = [
     "UPDATE record_cursor SET last_seq = $2 WHERE office_id = $1",
     "INSERT INTO record_case_office (case_id, office) VALUES ($1, $2)
      ON CONFLICT (case_id) DO UPDATE SET office = EXCLUDED.office",
+    "SELECT case_id, office FROM record_case_office WHERE case_id = ANY($1)",
+    "SELECT u.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, k, n)
+     WHERE NOT EXISTS (SELECT 1 FROM record_rows r WHERE r.tbl = u.t AND r.key = u.k)
+     ORDER BY u.n LIMIT 1",
 ];
 
-/// The prepared statements.
-pub(crate) struct Stmts(Vec<Statement>);
+/// The prepared statements: the fixed ones, and per unique key
+/// (`regdesk_sync::UNIQUE_KEYS`, same order) the search for the rows that
+/// hold a value ([`super::integrity::holders_sql`]).
+pub(crate) struct Stmts {
+    fixed: Vec<Statement>,
+    holders: Vec<Statement>,
+}
 
 impl Stmts {
     /// From the pooled connection's statement cache (prepared on its first use).
     pub async fn cached(client: &deadpool_postgres::ClientWrapper) -> Result<Stmts, Error> {
-        let mut out = Vec::with_capacity(SQL.len());
+        let mut fixed = Vec::with_capacity(SQL.len());
         for sql in SQL {
-            out.push(client.prepare_cached(sql).await?);
+            fixed.push(client.prepare_cached(sql).await?);
         }
-        Ok(Stmts(out))
+        let mut holders = Vec::with_capacity(regdesk_sync::UNIQUE_KEYS.len());
+        for k in regdesk_sync::UNIQUE_KEYS {
+            holders.push(client.prepare_cached(&super::integrity::holders_sql(k)).await?);
+        }
+        Ok(Stmts { fixed, holders })
     }
 
     /// Prepared in a caller's transaction.
     pub async fn prepare(tx: &Transaction<'_>) -> Result<Stmts, Error> {
-        let all = futures_util::future::try_join_all(SQL.iter().map(|sql| tx.prepare(sql))).await?;
-        Ok(Stmts(all))
+        let fixed = futures_util::future::try_join_all(SQL.iter().map(|sql| tx.prepare(sql))).await?;
+        let texts: Vec<String> = regdesk_sync::UNIQUE_KEYS
+            .iter()
+            .map(super::integrity::holders_sql)
+            .collect();
+        let holders = futures_util::future::try_join_all(texts.iter().map(|sql| tx.prepare(sql))).await?;
+        Ok(Stmts { fixed, holders })
     }
 
     pub fn get(&self, s: S) -> &Statement {
-        &self.0[s as usize]
+        &self.fixed[s as usize]
+    }
+
+    /// The search for the holders of unique key number `i` of `UNIQUE_KEYS`.
+    pub fn holders(&self, i: usize) -> Option<&Statement> {
+        self.holders.get(i)
     }
 }
