@@ -71,6 +71,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "030_sync_held_columns",
         include_str!("migrations/030_sync_held_columns.sql"),
     ),
+    (
+        "031_correction_deadlines",
+        include_str!("migrations/031_correction_deadlines.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

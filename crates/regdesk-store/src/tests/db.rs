@@ -112,6 +112,8 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// program left it (no backups, no row digests, no identity-file index, files
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
+    // 031: the correction deadlines' index.
+    conn.execute_batch("DROP INDEX cases_correction_due;").unwrap();
     // 030: the held columns of a newer schema.
     conn.execute_batch("DROP TABLE sync_held_columns;").unwrap();
     // 027: the station's office, a column of sync_enrolment (dropped with 021 below).
