@@ -122,6 +122,7 @@ fn the_certificate_desk_prints_a_batch_and_voids_a_spoiled_sheet() {
     d.click("[data-testid=void-ok]");
     d.wait_text("已作废");
     d.wait_text(&numbers[0]);
+    d.wait_gone("[data-testid=void-reason]");
     d.shot("voided");
     sign_out(&d);
 

@@ -27,7 +27,18 @@ pub fn sign_in_at_desk(d: &Desk, user: &str) {
 }
 
 pub fn sign_out(d: &Desk) {
-    d.click("[data-testid=logout-button]");
+    // A dialog still fading out (its mask over the header) takes the click, as
+    // it would a person's: click again, as they would, until the sign-in shows.
+    for _ in 0..3 {
+        d.click("[data-testid=logout-button]");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if d.visible("#login_username") {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
+    }
     d.wait("#login_username");
 }
 
