@@ -77,6 +77,7 @@ fn office_with_registrations() -> (Office, Vec<String>) {
     let numbers = store
         .certificate_queue(&liu, &regdesk_store::CertificateQueueFilter::default())
         .unwrap()
+        .rows
         .into_iter()
         .map(|r| r.registration_number)
         .collect();

@@ -158,15 +158,25 @@ pub fn certificate(store: &Store, s: &Session, cmd: &CertificateCmd, io: &mut Io
             first_sheet,
             output,
         } => {
-            let filter = CertificateQueueFilter {
+            // Every waiting certificate in the range: the list page by page.
+            let mut filter = CertificateQueueFilter {
                 registered_from: *from,
                 registered_to: *to,
+                page_size: Some(regdesk_store::CERTIFICATE_PAGE_MAX),
                 ..CertificateQueueFilter::default()
             };
-            let rows = match store.certificate_queue(s, &filter) {
-                Ok(r) => r,
-                Err(e) => return fail(io, &e),
-            };
+            let mut rows = Vec::new();
+            loop {
+                let page = match store.certificate_queue(s, &filter) {
+                    Ok(p) => p,
+                    Err(e) => return fail(io, &e),
+                };
+                rows.extend(page.rows);
+                match page.next {
+                    Some(next) => filter.cursor = Some(next),
+                    None => break,
+                }
+            }
             if rows.is_empty() {
                 let _ = writeln!(io.err, "没有待制证的证书");
                 return 1;

@@ -56,7 +56,8 @@ fn bench(c: &mut Criterion) {
              SELECT 'BENCH-' || c.rowid, 'BENCH', 2000, 'Z', c.rowid, c.id, 'used',
                     strftime('%Y-%m-%d %H:%M:%S+00:00', ?1 + (c.rowid * ?2) / ?3, 'unixepoch'),
                     (SELECT id FROM staff WHERE username = 'admin')
-             FROM cases c WHERE instr(c.id, '.') > 0",
+             FROM cases c WHERE instr(c.id, '.') > 0
+               AND NOT EXISTS (SELECT 1 FROM registration_numbers r WHERE r.case_id = c.id)",
             rusqlite::params![start, span, total.max(1)],
         )
         .unwrap();

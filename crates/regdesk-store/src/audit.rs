@@ -88,7 +88,8 @@ pub enum AuditProblemKind {
     RowAdded,
     /// A row recorded as present that is gone (deleted behind the store's back).
     RowMissing,
-    /// A kept count (`case_counts`, `registration_counts`) differs from a full count.
+    /// A kept count (`case_counts`, `registration_counts`) differs from a full count,
+    /// or the kept list of certificates to print (`certificate_waiting`) from the cases and sheets.
     CountDiffers,
 }
 
@@ -505,6 +506,7 @@ fn check_counts(conn: &Connection, found: &mut Findings) -> Result<()> {
     for p in count_problems(conn)?
         .into_iter()
         .chain(registration_count_problems(conn)?)
+        .chain(certificate_waiting_problems(conn)?)
     {
         found.push(p);
     }
@@ -615,6 +617,42 @@ pub(crate) fn registration_count_problems(conn: &Connection) -> Result<Vec<Audit
             ),
             record: Some(record),
             columns: vec!["n".into()],
+            seq: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Every registration number that the kept list of certificates to print
+/// (`certificate_waiting`, migration 032) holds and should not, or lacks:
+/// the list must be exactly the registered cases with no printed sheet.
+pub(crate) fn certificate_waiting_problems(conn: &Connection) -> Result<Vec<AuditProblem>> {
+    let mut stmt = conn.prepare(
+        "WITH actual AS (
+             SELECT c.registration_number AS number, c.id AS case_id FROM cases c
+             WHERE c.state = 'registered' AND c.registration_number IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM certificate_sheets s
+                               WHERE s.registration_number = c.registration_number AND s.state = 'printed'))
+         SELECT COALESCE(k.registration_number, a.number), k.case_id IS NOT NULL, a.case_id IS NOT NULL
+         FROM certificate_waiting k FULL JOIN actual a ON a.number = k.registration_number
+         WHERE k.case_id IS NOT a.case_id
+         ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (number, kept, actual) = row?;
+        let what = match (kept, actual) {
+            (true, false) => "列在待制证清单上，但案件不在已登记待制证状态或证书已打印",
+            (false, true) => "应在待制证清单上（已登记、证书未打印），清单中没有",
+            _ => "在待制证清单上对应的案件与登记号不符",
+        };
+        out.push(AuditProblem {
+            kind: AuditProblemKind::CountDiffers,
+            table: Some("certificate_waiting".into()),
+            message: format!("登记号 {number} {what}（清单在本程序之外被改动）"),
+            record: Some(number),
+            columns: vec!["case_id".into()],
             seq: None,
         });
     }

@@ -83,7 +83,7 @@ pub fn typescript() -> String {
         crate::SetCounterInput, crate::HistoricView, crate::RevokeHistoricInput, crate::BatchSubmitView,
         crate::SubmitManyInput,
         regdesk_domain::certificate::PrintKind,
-        crate::CertificateQueueFilter, crate::CertificateRow, crate::PrintCertificatesInput,
+        crate::CertificateQueueFilter, crate::CertificateRow, crate::CertificatePage, crate::PrintCertificatesInput,
         crate::CertificateModeInput, crate::SkippedCertificate, crate::CertificateSheetView, crate::PrintSummary,
         crate::PrintedCertificates, crate::SystemPrinters, crate::VoidSheetInput, crate::PrinterView,
         crate::PrinterInput, crate::CertificateSettingsView, crate::VerificationUrlInput, crate::LetterEntryView,

@@ -166,7 +166,7 @@ pub(crate) fn load(conn: &Connection, key: &str) -> Result<Row> {
 
 /// The case with the ID `id` (only the ID: one index look-up, the statement
 /// cached, for applying many rows).
-fn load_by_id(conn: &Connection, id: &str) -> Result<Row> {
+pub(crate) fn load_by_id(conn: &Connection, id: &str) -> Result<Row> {
     load_where(conn, "id = ?1", id)
 }
 

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::cases::{load, Row};
+use crate::cases::{load, load_by_id, Row};
 use crate::codes::code;
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
@@ -44,6 +44,80 @@ pub struct CertificateQueueFilter {
     pub party: String,
     /// 也列出证书已打印过的（重印用）
     pub include_printed: bool,
+    /// 翻页位置：上一次结果的 `next` 或 `previous`，原样交回；不给时为第一页。
+    /// 筛选条件须与那一次相同。
+    #[serde(default)]
+    #[ts(optional)]
+    pub cursor: Option<String>,
+    /// 每页条数（默认 [`CERTIFICATE_PAGE`]，至多 [`CERTIFICATE_PAGE_MAX`]）
+    #[serde(default)]
+    #[ts(optional)]
+    pub page_size: Option<u32>,
+}
+
+/// Rows a page of 待制证 holds unless the filter asks for another size.
+pub const CERTIFICATE_PAGE: u32 = 50;
+/// The most rows one page of 待制证 holds.
+pub const CERTIFICATE_PAGE_MAX: u32 = 500;
+/// How far a filtered 待制证 list (or the list with the printed) counts before
+/// it says "more than": the unfiltered list of the unprinted is counted whole.
+pub const CERTIFICATE_COUNT_CAP: u32 = 1000;
+
+/// 待制证的一页。
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CertificatePage {
+    pub rows: Vec<CertificateRow>,
+    /// 符合条件的件数；筛选或含已打印时只数到 [`CERTIFICATE_COUNT_CAP`] 为止（见 `more`）
+    pub total: u32,
+    /// 符合条件的多于 `total`（不再往下数）
+    pub more: bool,
+    /// 下一页的翻页位置（交回 `CertificateQueueFilter.cursor`）；没有下一页时为空
+    pub next: Option<String>,
+    /// 上一页的翻页位置；第一页时为空
+    pub previous: Option<String>,
+}
+
+/// Where a page of 待制证 starts: after or before a registration number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PageCursor {
+    After(String),
+    Before(String),
+}
+
+impl PageCursor {
+    fn parse(text: &str) -> Result<Self> {
+        let bad = || {
+            StoreError::Invalid(vec![FieldError::new(
+                "cursor",
+                "invalid",
+                "翻页位置无法识别，请回到第一页重新翻页",
+            )])
+        };
+        let (side, number) = text.split_once(':').ok_or_else(bad)?;
+        if number.is_empty() {
+            return Err(bad());
+        }
+        match side {
+            "after" => Ok(PageCursor::After(number.to_string())),
+            "before" => Ok(PageCursor::Before(number.to_string())),
+            _ => Err(bad()),
+        }
+    }
+
+    fn number(&self) -> &str {
+        match self {
+            PageCursor::After(n) | PageCursor::Before(n) => n,
+        }
+    }
+}
+
+impl std::fmt::Display for PageCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageCursor::After(n) => write!(f, "after:{n}"),
+            PageCursor::Before(n) => write!(f, "before:{n}"),
+        }
+    }
 }
 
 /// 待制证队列的一行。
@@ -339,11 +413,9 @@ fn ledger(conn: &Connection, number: &str) -> Result<Ledger> {
 }
 
 fn printed_sheets(conn: &Connection, number: &str) -> Result<u32> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM certificate_sheets WHERE registration_number = ?1 AND state = 'printed'",
-        [number],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM certificate_sheets WHERE registration_number = ?1 AND state = 'printed'")?
+        .query_row([number], |r| r.get(0))?)
 }
 
 /// The verification address and its version; ('', 0) before an admin set one.
@@ -551,52 +623,137 @@ impl Store {
         )
     }
 
-    /// 待制证（制证发证岗位）：已登记、证书未打印的案件，按登记号排序；可按登记日期、
-    /// 类别、领取方式、申请人或代理机构筛选；`include_printed` 也列出已打印的（重印用）。
-    pub fn certificate_queue(&self, session: &Session, filter: &CertificateQueueFilter) -> Result<Vec<CertificateRow>> {
+    /// 待制证（制证发证岗位）：已登记、证书未打印的案件，按登记号排序，一页一页地列出；
+    /// 可按登记日期、类别、领取方式、申请人或代理机构筛选；`include_printed` 也列出已打印的
+    /// （重印用）。The unprinted come from `certificate_waiting` (migration 032) and the
+    /// others from the cases' registration-number index, both walked in the list's order
+    /// from the page's cursor, so a page reads its own rows and no more.
+    pub fn certificate_queue(&self, session: &Session, filter: &CertificateQueueFilter) -> Result<CertificatePage> {
         self.certificate_actor(session)?;
         let conn = self.conn();
-        let states: Vec<&str> = if filter.include_printed {
-            vec!["registered", "mailed", "picked_up"]
+        let size = filter
+            .page_size
+            .unwrap_or(CERTIFICATE_PAGE)
+            .clamp(1, CERTIFICATE_PAGE_MAX) as usize;
+        let (from, key) = if filter.include_printed {
+            (
+                "cases c",
+                "c.registration_number IS NOT NULL AND +c.state IN ('registered', 'mailed', 'picked_up')",
+            )
         } else {
-            vec!["registered"]
+            ("certificate_waiting w JOIN cases c ON c.id = w.case_id", "1 = 1")
+        };
+        let number = if filter.include_printed {
+            "c.registration_number"
+        } else {
+            "w.registration_number"
         };
         let party = filter.party.trim();
-        let mut stmt = conn.prepare(
-            "SELECT c.id, n.number, n.issued_at, n.prefix, n.year, n.letter, n.serial,
-                    (SELECT count(*) FROM certificate_sheets s WHERE s.registration_number = n.number
-                     AND s.state = 'printed')
-             FROM cases c JOIN registration_numbers n ON n.case_id = c.id AND n.state = 'used'
-             WHERE c.state IN (SELECT value FROM json_each(?1))
-               AND (?2 IS NULL OR c.category = ?2)
-               AND (?3 = '' OR instr(c.applicant_name, ?3) > 0)
-             ORDER BY n.prefix, n.year, n.letter, n.serial",
-        )?;
         let category = filter.category.map(code);
-        let rows = stmt
-            .query_map(params![json!(states).to_string(), category, party], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, DateTime<Utc>>(2)?,
-                    r.get::<_, u32>(7)?,
-                ))
-            })?
+        let delivery = filter.delivery.map(code);
+        let filtered = filter.registered_from.is_some()
+            || filter.registered_to.is_some()
+            || category.is_some()
+            || delivery.is_some()
+            || !party.is_empty();
+        // ?1 category, ?2 party, ?3 delivery, ?4 from, ?5 to (office dates), ?6 the cursor's number.
+        let conditions = format!(
+            "{key} AND n.number = {number} AND n.state = 'used'
+               AND (?1 IS NULL OR c.category = ?1)
+               AND (?2 = '' OR instr(c.applicant_name, ?2) > 0)
+               AND (?3 IS NULL OR json_extract(c.draft, '$.delivery') = ?3)
+               AND (?4 IS NULL OR date(n.issued_at, '+{h} hours') >= ?4)
+               AND (?5 IS NULL OR date(n.issued_at, '+{h} hours') <= ?5)",
+            h = crate::OFFICE_UTC_OFFSET_HOURS
+        );
+        let from = format!("{from} JOIN registration_numbers n");
+        let cursor = match filter.cursor.as_deref() {
+            None => None,
+            Some(c) => Some(PageCursor::parse(c)?),
+        };
+        let (op, order) = match &cursor {
+            Some(PageCursor::Before(_)) => ("<", "DESC"),
+            _ => (">", ""),
+        };
+        let after = cursor.as_ref().map(PageCursor::number);
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT c.id, {number}, n.issued_at FROM {from}
+             WHERE {conditions} AND (?6 IS NULL OR {number} {op} ?6)
+             ORDER BY {number} {order} LIMIT ?7"
+        ))?;
+        let mut found = stmt
+            .query_map(
+                params![
+                    category,
+                    party,
+                    delivery,
+                    filter.registered_from,
+                    filter.registered_to,
+                    after,
+                    (size + 1) as i64
+                ],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, DateTime<Utc>>(2)?,
+                    ))
+                },
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = Vec::new();
-        for (id, number, issued_at, printed) in rows {
-            if printed > 0 && !filter.include_printed {
-                continue;
-            }
-            let day = office_date(issued_at);
-            if filter.registered_from.is_some_and(|f| day < f) || filter.registered_to.is_some_and(|t| day > t) {
-                continue;
-            }
-            let row = load(&conn, &id)?;
-            if filter.delivery.is_some() && row.draft.delivery != filter.delivery {
-                continue;
-            }
-            out.push(CertificateRow {
+        drop(stmt);
+        let beyond = found.len() > size;
+        found.truncate(size);
+        let backwards = matches!(cursor, Some(PageCursor::Before(_)));
+        if backwards {
+            found.reverse();
+        }
+        let first = found.first().map(|f| f.1.clone());
+        let last = found.last().map(|f| f.1.clone());
+        let (next, previous) = if backwards {
+            (last.map(PageCursor::After), first.filter(|_| beyond).map(PageCursor::Before))
+        } else {
+            (
+                last.filter(|_| beyond).map(PageCursor::After),
+                first.filter(|_| cursor.is_some()).map(PageCursor::Before),
+            )
+        };
+
+        // The unfiltered list of the unprinted is counted whole (one small table);
+        // any other is counted up to the cap, as the search boxes are.
+        let (total, more) = if !filtered && !filter.include_printed {
+            let n: i64 = conn
+                .prepare_cached("SELECT count(*) FROM certificate_waiting")?
+                .query_row([], |r| r.get(0))?;
+            (u32::try_from(n).unwrap_or(u32::MAX), false)
+        } else {
+            let n: i64 = conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {conditions} LIMIT ?6)"
+                ))?
+                .query_row(
+                    params![
+                        category,
+                        party,
+                        delivery,
+                        filter.registered_from,
+                        filter.registered_to,
+                        i64::from(CERTIFICATE_COUNT_CAP) + 1
+                    ],
+                    |r| r.get(0),
+                )?;
+            let more = n > i64::from(CERTIFICATE_COUNT_CAP);
+            (
+                u32::try_from(n.min(i64::from(CERTIFICATE_COUNT_CAP))).unwrap_or(CERTIFICATE_COUNT_CAP),
+                more,
+            )
+        };
+
+        let mut rows = Vec::with_capacity(found.len());
+        for (id, number, issued_at) in found {
+            let printed = printed_sheets(&conn, &number)?;
+            let row = load_by_id(&conn, &id)?;
+            rows.push(CertificateRow {
                 case_id: row.id,
                 serial: row.serial,
                 registration_number: number,
@@ -604,11 +761,17 @@ impl Store {
                 category: row.draft.work.category,
                 applicant_name: row.applicant_name,
                 delivery: row.draft.delivery,
-                registered_on: day,
+                registered_on: office_date(issued_at),
                 printed_sheets: printed,
             });
         }
-        Ok(out)
+        Ok(CertificatePage {
+            rows,
+            total,
+            more,
+            next: next.map(|c| c.to_string()),
+            previous: previous.map(|c| c.to_string()),
+        })
     }
 
     /// 电子证书（制证发证岗位）：登记号或流水号对应案件的证书 PDF（整页，无偏移），

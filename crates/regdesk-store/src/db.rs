@@ -75,6 +75,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "031_correction_deadlines",
         include_str!("migrations/031_correction_deadlines.sql"),
     ),
+    (
+        "032_certificate_waiting",
+        include_str!("migrations/032_certificate_waiting.sql"),
+    ),
 ];
 
 fn migrations() -> Migrations<'static> {

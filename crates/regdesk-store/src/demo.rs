@@ -419,6 +419,24 @@ SELECT c.id || '.' || k.i,
        c.draft_format, c.facts_format
 FROM k CROSS JOIN made c";
 
+/// The registration ledger's row of each copy made after row `?1` that
+/// carries a registration number (registered, handed over or revoked), as its
+/// filing's row: a registered case always has one, and the certificate desk
+/// and the reports read it. A copy's number is its filing's with the copy
+/// number; its ledger prefix is marked as a sample's (`·样例`, with the
+/// case's row as the serial), so the office's own counters never meet it;
+/// its issue day is spread over the two years before its filing's.
+const COPY_NUMBERS: &str = "
+INSERT INTO registration_numbers (number, prefix, year, letter, serial, case_id, state, issued_at, issued_by,
+                                  changed_at, changed_by, reason, check_code)
+SELECT c.registration_number, n.prefix || '·样例', n.year, n.letter, c.rowid, c.id, n.state,
+       strftime('%Y-%m-%d %H:%M:%S+00:00', n.issued_at, '-' || (c.rowid % 730) || ' days'),
+       n.issued_by, n.changed_at, n.changed_by, n.reason, substr(hex(randomblob(5)), 1, 10)
+FROM cases c
+JOIN cases o ON o.id = substr(c.id, 1, instr(c.id, '.') - 1)
+JOIN registration_numbers n ON n.number = o.registration_number
+WHERE c.rowid > ?1 AND c.registration_number IS NOT NULL";
+
 /// Grows the sample office ([`fill_office`], with its filings) to about
 /// `total` cases (rounded up to whole copies of its filings) for trying the
 /// app and measuring it at the design volume (docs/DOMAIN.md §1: a million).
@@ -474,6 +492,7 @@ fn grow_batches(store: &Store, total: u64, admin_id: &str, progress: &mut impl F
             let last_case: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM cases", [], |r| r.get(0))?;
             let last_search: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM case_search", [], |r| r.get(0))?;
             let made = tx.execute(COPY_CASES, rusqlite::params![from, to])?;
+            tx.execute(COPY_NUMBERS, [last_case])?;
             // Each copy's search entry takes the row id after the last one, in case order.
             let shift = last_search - last_case;
             tx.execute(

@@ -70,7 +70,8 @@ pub use cases::{
 };
 pub use certificates::{
     certificate_date, parse_printer_list, CalibrationInput, CertificateModeInput, CertificateProgress,
-    CertificateQueueFilter, CertificateRow, CertificateSettingsView, CertificateSheetView, LetterEntryView,
+    CertificatePage, CertificateQueueFilter, CertificateRow, CertificateSettingsView, CertificateSheetView, LetterEntryView,
+    CERTIFICATE_COUNT_CAP, CERTIFICATE_PAGE, CERTIFICATE_PAGE_MAX,
     LetterTableView, LetterTablesView, PrintCertificatesInput, PrintSummary, PrintedCertificates, PrinterInput,
     PrinterView, SetLettersInput, SkippedCertificate, SystemPrinters, VerificationUrlInput, VoidSheetInput,
 };

@@ -998,7 +998,8 @@ mod tests {
         let queue =
             o.f.store
                 .certificate_queue(&liu, &CertificateQueueFilter::default())
-                .unwrap();
+                .unwrap()
+                .rows;
         assert!(queue.iter().all(|r| r.case_id != a.id));
         assert!(o.f.store.verify_audit().unwrap().ok);
     }

@@ -43,6 +43,7 @@ pub(crate) const UNAUDITED: &[&str] = &[
     "integrity_checks",
     "case_counts",
     "registration_counts",
+    "certificate_waiting",
     "sync_state",
 ];
 

@@ -44,6 +44,7 @@ pub const STATION_TABLES: &[&str] = &[
     "backups",
     "case_counts",
     "registration_counts",
+    "certificate_waiting",
     "journal",
     "audit",
     "audit_rows",
@@ -78,6 +79,7 @@ pub fn table_label(name: &str) -> &str {
         "office_tree" => "机构树",
         "case_counts" => "案件计数",
         "registration_counts" => "登记计数",
+        "certificate_waiting" => "待制证清单",
         "category_letter_tables" => "类别字母表",
         other => other,
     }

@@ -17,7 +17,7 @@ use crate::state::{AppState, Res};
 const CERTIFICATE_PROGRESS: &str = "certificate-progress";
 
 #[tauri::command]
-pub async fn certificate_queue(state: State<'_, AppState>, input: CertificateQueueFilter) -> Res<Vec<CertificateRow>> {
+pub async fn certificate_queue(state: State<'_, AppState>, input: CertificateQueueFilter) -> Res<CertificatePage> {
     state.with(|st, s| st.certificate_queue(s, &input))
 }
 

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 use super::{covered_of, owed_of};
 use super::{ChangeMethodInput, ChooseMethodInput, PaymentCaseRow, PaymentCasesInput};
-use crate::cases::{at_version, load as load_case};
+use crate::cases::{at_version, load_by_id};
 use crate::codes::from_code;
 use crate::error::{Result, StoreError};
 use crate::session::{actor, Session};
@@ -44,6 +44,10 @@ fn balance_of(conn: &Connection, applicant_id: Option<&str>) -> Result<i64> {
     Ok(payment::balance(&balance_ledger(conn, a)?))
 }
 
+/// How many cases the 待缴费 list shows: the oldest waiting, or the oldest a
+/// search finds (a search narrows a longer list).
+pub const PAYMENT_CASES_SHOWN: u32 = 200;
+
 impl Store {
     /// 待缴费的案件：exactly the states of the 待缴费 queue, so the tab's count
     /// and its table agree (a case whose payment waits for checking is on the
@@ -56,12 +60,17 @@ impl Store {
             Some(session),
             Some(Permission::OpenDesk(Desk::Payments)),
         )?;
-        let states = regdesk_domain::queue::Queue::AwaitingPayment
+        let states: Vec<String> = regdesk_domain::queue::Queue::AwaitingPayment
             .states()
             .into_iter()
             .map(|s| format!("'{}'", crate::codes::code(s)))
-            .collect::<Vec<_>>()
-            .join(", ");
+            .collect();
+        // One state (as today) is an equality, so the list comes from its own
+        // index (migration 032) in its order, oldest first, with no sort.
+        let in_queue = match states.as_slice() {
+            [one] => format!("state = {one}"),
+            many => format!("state IN ({})", many.join(", ")),
+        };
         let (filter, param) = match input.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             Some(q) => {
                 let (cond, p) = Self::search_filter(q);
@@ -70,30 +79,41 @@ impl Store {
             None => ("1 = 1".to_string(), None),
         };
         let sql = format!(
-            "SELECT id FROM cases WHERE state IN ({states}) AND {filter}
-             ORDER BY COALESCE(awaiting_payment_since, updated_at) LIMIT 200"
+            "SELECT id, awaiting_payment_since FROM cases WHERE {in_queue} AND {filter}
+             ORDER BY COALESCE(awaiting_payment_since, updated_at), id LIMIT {PAYMENT_CASES_SHOWN}"
         );
-        let ids: Vec<String> = match &param {
+        let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, Option<DateTime<Utc>>>(1)?));
+        let found: Vec<(String, Option<DateTime<Utc>>)> = match &param {
             Some(p) => conn
-                .prepare(&sql)?
-                .query_map([p], |r| r.get(0))?
+                .prepare_cached(&sql)?
+                .query_map([p], read)?
                 .collect::<rusqlite::Result<_>>()?,
             None => conn
-                .prepare(&sql)?
-                .query_map([], |r| r.get(0))?
+                .prepare_cached(&sql)?
+                .query_map([], read)?
                 .collect::<rusqlite::Result<_>>()?,
         };
-        ids.iter()
-            .map(|id| {
-                let row = load_case(&conn, id)?;
-                let owed = owed_of(&conn, id)?;
-                let covered = covered_of(&conn, id)?;
-                let since: Option<DateTime<Utc>> =
-                    conn.query_row("SELECT awaiting_payment_since FROM cases WHERE id = ?1", [id], |r| {
-                        r.get(0)
-                    })?;
+        // An applicant with many cases waiting has one balance: read their ledger once.
+        let mut balances: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        found
+            .into_iter()
+            .map(|(id, since)| {
+                let row = load_by_id(&conn, &id)?;
+                let owed = owed_of(&conn, &id)?;
+                let covered = covered_of(&conn, &id)?;
+                let balance = match row.applicant_id.as_deref() {
+                    None => 0,
+                    Some(a) => match balances.get(a) {
+                        Some(b) => *b,
+                        None => {
+                            let b = balance_of(&conn, Some(a))?;
+                            balances.insert(a.to_string(), b);
+                            b
+                        }
+                    },
+                };
                 Ok(PaymentCaseRow {
-                    applicant_balance_fen: balance_of(&conn, row.applicant_id.as_deref())?,
+                    applicant_balance_fen: balance,
                     case_id: row.id,
                     serial: row.serial,
                     title: row.draft.work.title.clone(),

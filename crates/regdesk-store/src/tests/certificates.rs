@@ -25,6 +25,7 @@ fn queue(f: &Fixture, s: &Session) -> Vec<CertificateRow> {
     f.store
         .certificate_queue(s, &CertificateQueueFilter::default())
         .unwrap()
+        .rows
 }
 
 fn revoked_number(f: &Fixture) -> String {
@@ -156,7 +157,7 @@ fn the_verification_link_carries_the_number_and_the_check_code() {
 fn the_queue_filters_by_date_category_delivery_and_party() {
     let (f, liu, _) = desk();
     let row = queue(&f, &liu).remove(0);
-    let with = |filter: CertificateQueueFilter| f.store.certificate_queue(&liu, &filter).unwrap().len();
+    let with = |filter: CertificateQueueFilter| f.store.certificate_queue(&liu, &filter).unwrap().rows.len();
     let day = row.registered_on;
     let other = if row.category == Some(WorkCategory::Text) {
         WorkCategory::Music
@@ -287,7 +288,8 @@ fn printing_records_each_sheet_and_a_reprint_needs_a_reason() {
                 ..Default::default()
             },
         )
-        .unwrap();
+        .unwrap()
+        .rows;
     assert_eq!(all[0].printed_sheets, 1);
 
     // A reprint without a reason prints nothing; with one it is recorded as a reprint.
@@ -712,4 +714,295 @@ fn a_kept_letter_table_is_recorded_in_the_audit_chain_on_open() {
         .unwrap();
     assert_eq!(kept, 1, "recorded once");
     drop(store);
+}
+
+// ---------------------------------------------------------------- 待制证 at volume
+
+/// The sample office grown with copies: enough registered cases to page through.
+fn grown_desk() -> (Fixture, Session) {
+    let f = fixture();
+    crate::demo::fill_office(&f.store, 24).unwrap();
+    crate::demo::grow_office(&f.store, 400, |_| {}).unwrap();
+    let liu = sample_login(&f, "liuyang");
+    (f, liu)
+}
+
+/// What the list must hold, counted the long way: registered cases with no printed sheet.
+fn waiting_numbers(f: &Fixture) -> Vec<String> {
+    let c = f.store.conn();
+    let mut stmt = c
+        .prepare(
+            "SELECT c.registration_number FROM cases c
+             WHERE c.state = 'registered' AND c.registration_number IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM certificate_sheets s
+                               WHERE s.registration_number = c.registration_number AND s.state = 'printed')
+             ORDER BY 1",
+        )
+        .unwrap();
+    let out = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .unwrap();
+    out
+}
+
+fn page_of(f: &Fixture, s: &Session, filter: &CertificateQueueFilter) -> CertificatePage {
+    f.store.certificate_queue(s, filter).unwrap()
+}
+
+#[test]
+fn the_queue_pages_forward_and_back_in_number_order() {
+    let (f, liu) = grown_desk();
+    let whole = waiting_numbers(&f);
+    assert!(whole.len() > 12, "the grown office waits for {} certificates", whole.len());
+    let first = CertificateQueueFilter {
+        page_size: Some(4),
+        ..Default::default()
+    };
+
+    // Forward to the end: every waiting number once, in order; the count whole.
+    let mut seen = Vec::new();
+    let mut filter = first.clone();
+    let mut pages = 0;
+    let last_page = loop {
+        let p = page_of(&f, &liu, &filter);
+        assert_eq!((p.total as usize, p.more), (whole.len(), false));
+        assert_eq!(p.previous.is_none(), pages == 0, "page {pages}");
+        assert!(p.rows.len() <= 4 && !p.rows.is_empty());
+        assert!(p.rows.iter().all(|r| r.printed_sheets == 0));
+        seen.extend(p.rows.iter().map(|r| r.registration_number.clone()));
+        pages += 1;
+        match &p.next {
+            Some(n) => filter.cursor = Some(n.clone()),
+            None => break p,
+        }
+    };
+    assert_eq!(seen, whole);
+    assert_eq!(pages, whole.len().div_ceil(4));
+
+    // And back from the last page to the first.
+    let mut back: Vec<String> = last_page.rows.iter().rev().map(|r| r.registration_number.clone()).collect();
+    let mut cursor = last_page.previous.clone();
+    while let Some(c) = cursor {
+        let p = page_of(
+            &f,
+            &liu,
+            &CertificateQueueFilter {
+                cursor: Some(c),
+                ..first.clone()
+            },
+        );
+        assert_eq!(p.rows.len(), 4, "every page but the last is full");
+        assert!(p.next.is_some());
+        back.extend(p.rows.iter().rev().map(|r| r.registration_number.clone()));
+        cursor = p.previous;
+    }
+    back.reverse();
+    assert_eq!(back, whole);
+
+    // A page's size is bounded; a cursor from nowhere is refused with the field named.
+    let big = page_of(
+        &f,
+        &liu,
+        &CertificateQueueFilter {
+            page_size: Some(100_000),
+            ..Default::default()
+        },
+    );
+    assert_eq!(big.rows.len(), whole.len().min(CERTIFICATE_PAGE_MAX as usize));
+    let e = f
+        .store
+        .certificate_queue(
+            &liu,
+            &CertificateQueueFilter {
+                cursor: Some("第三页".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(code_of(&e), "invalid");
+    assert!(matches!(&e, StoreError::Invalid(es) if es[0].field == "cursor"), "{e:?}");
+
+    // Printed ones leave the list and stay in the one with the printed, with their sheets.
+    let printed: Vec<String> = whole[..3].to_vec();
+    print(&f, &liu, &printed, "").unwrap();
+    assert_eq!(waiting_numbers(&f), whole[3..].to_vec());
+    let p = page_of(&f, &liu, &CertificateQueueFilter::default());
+    assert_eq!(p.total as usize, whole.len() - 3);
+    assert_eq!(p.rows[0].registration_number, whole[3]);
+    let with_printed = page_of(
+        &f,
+        &liu,
+        &CertificateQueueFilter {
+            include_printed: true,
+            page_size: Some(CERTIFICATE_PAGE_MAX),
+            ..Default::default()
+        },
+    );
+    for n in &printed {
+        let r = with_printed.rows.iter().find(|r| &r.registration_number == n).unwrap();
+        assert_eq!(r.printed_sheets, 1);
+    }
+    let mut sorted: Vec<&String> = with_printed.rows.iter().map(|r| &r.registration_number).collect();
+    sorted.sort();
+    assert!(sorted
+        .iter()
+        .zip(with_printed.rows.iter())
+        .all(|(a, r)| *a == &r.registration_number));
+
+    // A filter pages its own matches and counts them.
+    let party = p.rows[0].applicant_name.clone();
+    let matching: Vec<String> = {
+        let mut all = Vec::new();
+        let mut filter = CertificateQueueFilter {
+            party: party.clone(),
+            page_size: Some(2),
+            ..Default::default()
+        };
+        loop {
+            let p = page_of(&f, &liu, &filter);
+            assert!(p.rows.iter().all(|r| r.applicant_name.contains(&party)));
+            all.extend(p.rows.iter().map(|r| r.registration_number.clone()));
+            let total = p.total as usize;
+            match p.next {
+                Some(n) => filter.cursor = Some(n),
+                None => {
+                    assert_eq!(total, all.len());
+                    break all;
+                }
+            }
+        }
+    };
+    assert!(!matching.is_empty() && matching.len() < whole.len() - 3);
+}
+
+#[test]
+fn the_kept_list_of_certificates_to_print_follows_every_write() {
+    let (f, liu) = grown_desk();
+    let problems = |f: &Fixture| -> Vec<String> {
+        crate::audit::certificate_waiting_problems(&f.store.conn())
+            .unwrap()
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    };
+    assert_eq!(problems(&f), Vec::<String>::new());
+    // A real print first, so there is a batch for sheets written by hand below.
+    let whole = waiting_numbers(&f);
+    print(&f, &liu, &whole[..2], "").unwrap();
+    assert_eq!(problems(&f), Vec::<String>::new());
+
+    let numbered: Vec<(String, String)> = {
+        let c = f.store.conn();
+        let mut stmt = c
+            .prepare(
+                "SELECT c.id, c.registration_number FROM cases c
+                 JOIN registration_numbers n ON n.number = c.registration_number ORDER BY c.id",
+            )
+            .unwrap();
+        let out = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        out
+    };
+    let states = ["registered", "mailed", "picked_up", "revoked", "registered"];
+    let sheet_states = ["printed", "voided", "recalled"];
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |n: usize| {
+        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((rng >> 33) % n as u64) as usize
+    };
+    for step in 0..300 {
+        let (case_id, number) = numbered[next(numbered.len())].clone();
+        let rollback = next(10) == 0;
+        let c = f.store.conn();
+        c.execute_batch("BEGIN").unwrap();
+        match next(6) {
+            0 => {
+                c.execute(
+                    "UPDATE cases SET state = ?2 WHERE id = ?1",
+                    rusqlite::params![case_id, states[next(states.len())]],
+                )
+                .unwrap();
+            }
+            1 => {
+                // A sheet, as a pulled entry would write it.
+                c.execute(
+                    "INSERT INTO certificate_sheets (id, print_id, registration_number, case_id, kind, state,
+                                                     printed_at, printed_by)
+                     SELECT ?1, print_id, ?2, ?3, 'reprint', ?4, printed_at, printed_by
+                     FROM certificate_sheets LIMIT 1",
+                    rusqlite::params![
+                        format!("sheet-{step}"),
+                        number,
+                        case_id,
+                        sheet_states[next(sheet_states.len())]
+                    ],
+                )
+                .unwrap();
+            }
+            2 => {
+                c.execute(
+                    "UPDATE certificate_sheets SET state = ?1
+                     WHERE id = (SELECT id FROM certificate_sheets ORDER BY id LIMIT 1 OFFSET ?2)",
+                    rusqlite::params![sheet_states[next(sheet_states.len())], next(4) as i64],
+                )
+                .unwrap();
+            }
+            3 => {
+                c.execute(
+                    "DELETE FROM certificate_sheets
+                     WHERE id = (SELECT id FROM certificate_sheets ORDER BY id DESC LIMIT 1)",
+                    [],
+                )
+                .unwrap();
+            }
+            4 => {
+                // Many cases in one statement.
+                c.execute(
+                    "UPDATE cases SET state = ?1 WHERE registration_number IS NOT NULL AND rowid % 7 = ?2",
+                    rusqlite::params![states[next(states.len())], next(7) as i64],
+                )
+                .unwrap();
+            }
+            _ => {
+                // A write that changes nothing the list depends on.
+                c.execute("UPDATE cases SET title = title || '·' WHERE id = ?1", [&case_id])
+                    .unwrap();
+            }
+        }
+        c.execute_batch(if rollback { "ROLLBACK" } else { "COMMIT" })
+            .unwrap();
+        drop(c);
+        assert_eq!(problems(&f), Vec::<String>::new(), "after step {step}");
+    }
+    // The desk's list is the kept one.
+    let p = page_of(
+        &f,
+        &liu,
+        &CertificateQueueFilter {
+            page_size: Some(CERTIFICATE_PAGE_MAX),
+            ..Default::default()
+        },
+    );
+    let listed: Vec<String> = p.rows.into_iter().map(|r| r.registration_number).collect();
+    // (The writes above also made cases registered whose number the ledger
+    // holds as revoked, which no command does: the desk lists only numbers in use.)
+    let in_use = |n: &String| -> bool {
+        f.store
+            .conn()
+            .query_row(
+                "SELECT state = 'used' FROM registration_numbers WHERE number = ?1",
+                [n],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let expected: Vec<String> = waiting_numbers(&f).into_iter().filter(in_use).collect();
+    assert_eq!(listed, expected[..expected.len().min(CERTIFICATE_PAGE_MAX as usize)].to_vec());
+    // And `audit verify` says nothing of it.
+    assert!(problems(&f).is_empty());
 }

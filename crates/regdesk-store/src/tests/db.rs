@@ -112,6 +112,15 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// program left it (no backups, no row digests, no identity-file index, files
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
+    // 032: the certificate desk's list and the payment desk's index.
+    conn.execute_batch(
+        "DROP INDEX cases_awaiting_payment; DROP INDEX transfers_applicant;
+         DROP TRIGGER certificate_waiting_case_insert; DROP TRIGGER certificate_waiting_case_update;
+         DROP TRIGGER certificate_waiting_case_delete; DROP TRIGGER certificate_waiting_sheet_insert;
+         DROP TRIGGER certificate_waiting_sheet_update; DROP TRIGGER certificate_waiting_sheet_delete;
+         DROP TABLE certificate_waiting;",
+    )
+    .unwrap();
     // 031: the correction deadlines' index.
     conn.execute_batch("DROP INDEX cases_correction_due;").unwrap();
     // 030: the held columns of a newer schema.
