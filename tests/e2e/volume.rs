@@ -38,6 +38,9 @@ const DEFAULT_CASES: u64 = 5_000;
 /// Rows a queue page shows (`PAGE_SIZE` in `ui/src/shared/QueueTable.tsx`).
 const PAGE: u32 = 20;
 
+/// Rows a page of 待制证 shows (`PAGE_SIZE` in `ui/src/certificates/ToPrintTab.tsx`).
+const CERTIFICATE_PAGE: u32 = 50;
+
 /// The worst inputs of a search box, with what they stand for.
 fn worst_inputs(serial: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -514,6 +517,21 @@ fn every_desk_pages_sorts_and_searches_a_large_office_and_the_times_are_recorded
         ("certificates", overview(&sunhao, DeskKind::Certificates)),
     ];
     let final_first = first(&zhangwei, Queue::FinalReview);
+    // 待制证, the certificate desk's first tab: its first two pages as the store gives them.
+    let certificates = |cursor: Option<String>| {
+        store
+            .certificate_queue(
+                &sunhao,
+                &regdesk_store::CertificateQueueFilter {
+                    cursor,
+                    page_size: Some(CERTIFICATE_PAGE),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    };
+    let to_print = certificates(None);
+    let to_print_next = to_print.next.clone().map(|c| certificates(Some(c)));
     let _ = admin;
     drop(store);
 
@@ -535,7 +553,34 @@ fn every_desk_pages_sorts_and_searches_a_large_office_and_the_times_are_recorded
         counter.queues.len(),
         "every counter tab has its badge"
     );
-    w.open_desk("certificates", &Want::rows());
+    let certificate_rows = "[data-testid=cert-queue] .ant-table-row";
+    w.open_desk(
+        "certificates",
+        &Want {
+            row: certificate_rows,
+            first: to_print.rows.first().map(|r| r.registration_number.clone()),
+            rows: Some(to_print.rows.len()),
+            total: Some(format!("共 {} 份", to_print.total)),
+            empty: to_print.rows.is_empty(),
+            ..Want::rows()
+        },
+    );
+    if let Some(next) = &to_print_next {
+        w.timed(
+            "certificates",
+            "待制证: the next page",
+            "",
+            "[data-desk=certificates] [data-testid=cert-to-print]",
+            &Want {
+                row: certificate_rows,
+                first: next.rows.first().map(|r| r.registration_number.clone()),
+                rows: Some(next.rows.len()),
+                ..Want::rows()
+            },
+            |d| d.click_checked("[data-testid=cert-page-next]"),
+        );
+        w.shot("sunhao-certificates-next");
+    }
     assert!(
         counted(&w, "certificates") >= 1,
         "the certificate desk shows 已登记 with its count"

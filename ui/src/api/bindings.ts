@@ -1384,13 +1384,40 @@ party: string,
 /**
  * 也列出证书已打印过的（重印用）
  */
-include_printed: boolean, };
+include_printed: boolean, 
+/**
+ * 翻页位置：上一次结果的 `next` 或 `previous`，原样交回；不给时为第一页。
+ * 筛选条件须与那一次相同。
+ */
+cursor?: string, 
+/**
+ * 每页条数（默认 [`CERTIFICATE_PAGE`]，至多 [`CERTIFICATE_PAGE_MAX`]）
+ */
+page_size?: number, };
 
 export type CertificateRow = { case_id: string, serial: string, registration_number: string, title: string, category: WorkCategory | null, applicant_name: string, delivery: Delivery | null, registered_on: string, 
 /**
  * 已打印且未作废的证书纸张数；大于 0 时再打印即为重印，须填原因
  */
 printed_sheets: number, };
+
+export type CertificatePage = { rows: Array<CertificateRow>, 
+/**
+ * 符合条件的件数；筛选或含已打印时只数到 [`CERTIFICATE_COUNT_CAP`] 为止（见 `more`）
+ */
+total: number, 
+/**
+ * 符合条件的多于 `total`（不再往下数）
+ */
+more: boolean, 
+/**
+ * 下一页的翻页位置（交回 `CertificateQueueFilter.cursor`）；没有下一页时为空
+ */
+next: string | null, 
+/**
+ * 上一页的翻页位置；第一页时为空
+ */
+previous: string | null, };
 
 export type PrintCertificatesInput = { numbers: Array<string>, mode: CertificateModeInput, 
 /**

@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { emit } from '@tauri-apps/api/event';
 import { describe, expect, it, vi } from 'vitest';
 import type {
+  CertificatePage,
   CertificateQueueFilter,
   CertificateRow,
   CertificateSheetView,
@@ -26,6 +27,15 @@ const row = (n: number, printed = 0): CertificateRow => ({
   delivery: n % 2 === 0 ? 'pickup' : 'mail',
   registered_on: '2026-11-25',
   printed_sheets: printed,
+});
+
+const pageOf = (rows: CertificateRow[], more: Partial<CertificatePage> = {}): CertificatePage => ({
+  rows,
+  total: rows.length,
+  more: false,
+  next: null,
+  previous: null,
+  ...more,
 });
 
 const sheet = (n: number, state = 'printed'): CertificateSheetView => ({
@@ -53,7 +63,7 @@ const printed = (numbers: number[], skipped: PrintedCertificates['summary']['ski
 describe('制证发证 · 待制证', () => {
   it('filters by what is typed and names a bad date', async () => {
     const core = fakeCore({
-      certificate_queue: () => [row(1), row(2), row(3)],
+      certificate_queue: () => pageOf([row(1), row(2), row(3)]),
       system_printers: () => ({ service: false, printers: [] }),
     });
     const { user } = renderWithProviders(<CertificateDesk onChanged={vi.fn()} />);
@@ -79,15 +89,60 @@ describe('制证发证 · 待制证', () => {
       delivery: null,
       party: '湖光',
       include_printed: false,
+      page_size: 50,
     });
 
+  });
+
+  it('pages the list with the core and keeps the ticks of other pages', async () => {
+    const first = pageOf([row(1), row(2)], { total: 3, next: 'after:浙作登字-2026-F-00000002' });
+    const second = pageOf([row(3)], { total: 3, previous: 'before:浙作登字-2026-F-00000003' });
+    const core = fakeCore({
+      certificate_queue: (args) => (inputOf<CertificateQueueFilter>({ args }).cursor === first.next ? second : first),
+      system_printers: () => ({ service: false, printers: [] }),
+      print_certificates: () => printed([1, 3]),
+    });
+    const { user } = renderWithProviders(<CertificateDesk onChanged={vi.fn()} />);
+    expect(await screen.findByText('浙作登字-2026-F-00000001')).toBeInTheDocument();
+    expect(screen.getByTestId('cert-total')).toHaveTextContent('共 3 份');
+    expect(screen.getByTestId('cert-page-number')).toHaveTextContent('第 1 页');
+    expect(screen.getByTestId('cert-page-previous')).toBeDisabled();
+    await user.click(screen.getByTestId(`select-${row(1).registration_number}`));
+
+    await user.click(screen.getByTestId('cert-page-next'));
+    expect(await screen.findByText('浙作登字-2026-F-00000003')).toBeInTheDocument();
+    expect(inputOf<CertificateQueueFilter>(core.callsTo('certificate_queue')[1]).cursor).toBe(first.next);
+    expect(screen.getByTestId('cert-page-number')).toHaveTextContent('第 2 页');
+    expect(screen.getByTestId('cert-page-next')).toBeDisabled();
+    await user.click(screen.getByTestId(`select-${row(3).registration_number}`));
+    expect(screen.getByTestId('print-selected')).toHaveTextContent('已选 2 份');
+    expect(screen.getByTestId('print-selected-elsewhere')).toHaveTextContent('其中 1 份在其他页');
+
+    // Back: the tick on the first page is still there; the batch prints both.
+    await user.click(screen.getByTestId('cert-page-previous'));
+    await waitFor(() => expect(inputOf<CertificateQueueFilter>(core.callsTo('certificate_queue')[2]).cursor).toBe(second.previous));
+    await user.click(screen.getByTestId('print-selected'));
+    await waitFor(() => expect(core.callsTo('print_certificates')).toHaveLength(1));
+    expect(inputOf<PrintCertificatesInput>(core.callsTo('print_certificates')[0]).numbers).toEqual([
+      row(1).registration_number,
+      row(3).registration_number,
+    ]);
+  });
+
+  it('says when a filtered list is longer than it counts', async () => {
+    fakeCore({
+      certificate_queue: () => pageOf([row(1)], { total: 1000, more: true, next: 'after:x' }),
+      system_printers: () => ({ service: false, printers: [] }),
+    });
+    renderWithProviders(<CertificateDesk onChanged={vi.fn()} />);
+    expect(await screen.findByTestId('cert-total')).toHaveTextContent('超过 1000 份，请用上方条件缩小范围');
   });
 
   it('prints the selection with progress and shows the summary', async () => {
     let waiting = [row(1), row(2), row(3)];
     let finish: ((v: PrintedCertificates) => void) | null = null;
     const core = fakeCore({
-      certificate_queue: () => waiting,
+      certificate_queue: () => pageOf(waiting),
       system_printers: () => ({ service: false, printers: [] }),
       print_certificates: () =>
         new Promise((resolve) => {
@@ -141,7 +196,7 @@ describe('制证发证 · 待制证', () => {
   it('stores the calibration result for the chosen printer, as the core allows the desk', async () => {
     let saved: PrinterInput | null = null;
     const core = fakeCore({
-      certificate_queue: () => [row(1)],
+      certificate_queue: () => pageOf([row(1)]),
       system_printers: () => ({ service: true, printers: ['Cert-Printer'] }),
       certificate_settings: () => ({
         verification_url: 'https://zj.example.cn/verify',
@@ -186,7 +241,7 @@ describe('制证发证 · 待制证', () => {
   it('says when the calibration page opened in the viewer, and why it was not printed', async () => {
     let answer: () => string = () => '/prints/证书打印校准页.pdf';
     const core = fakeCore({
-      certificate_queue: () => [row(1)],
+      certificate_queue: () => pageOf([row(1)]),
       system_printers: () => ({ service: false, printers: [] }),
       print_calibration_page: () => answer(),
     });
@@ -205,7 +260,7 @@ describe('制证发证 · 待制证', () => {
 
   it('voids a spoiled sheet of the summary with its reason', async () => {
     const core = fakeCore({
-      certificate_queue: () => [row(1)],
+      certificate_queue: () => pageOf([row(1)]),
       system_printers: () => ({ service: false, printers: [] }),
       print_certificates: () => printed([1]),
       void_certificate_sheet: (args) => ({ ...sheet(1, 'voided'), id: inputOf<VoidSheetInput>({ args }).sheet_id }),
@@ -226,7 +281,7 @@ describe('制证发证 · 待制证', () => {
   it('asks for a reprint reason when printed certificates are chosen, and 取消 stops the batch', async () => {
     let fail: ((e: unknown) => void) | null = null;
     const core = fakeCore({
-      certificate_queue: () => [row(1, 1)],
+      certificate_queue: () => pageOf([row(1, 1)]),
       system_printers: () => ({ service: true, printers: ['Cert-Printer'] }),
       print_certificates: () =>
         new Promise((_, reject) => {
@@ -255,7 +310,7 @@ describe('制证发证 · 待制证', () => {
 
   it('shows the core’s refusal of a revoked certificate as it is', async () => {
     fakeCore({
-      certificate_queue: () => [row(1)],
+      certificate_queue: () => pageOf([row(1)]),
       system_printers: () => ({ service: false, printers: [] }),
       open_certificate: () => {
         throw apiError('refused', '登记号 浙作登字-2026-F-00000001 已撤销，证书已收回，不能再打印');

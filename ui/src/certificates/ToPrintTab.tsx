@@ -10,6 +10,7 @@ import type { ButtonProps } from 'antd';
 import type {
   ApiError,
   CertificateModeInput,
+  CertificatePage,
   CertificateProgress,
   CertificateQueueFilter,
   CertificateRow,
@@ -27,6 +28,21 @@ import { CERTIFICATE_PROGRESS, certificatesApi } from './api';
 import { ct } from './texts';
 
 const VIEWER = '';
+/** Rows a page of 待制证 shows. */
+const PAGE_SIZE = 50;
+
+/**
+ * Whether a ticked row from an earlier load would be on the page just read:
+ * its number lies within the page's range. Such a row missing from the page
+ * has left the list (printed meanwhile), so it is no longer ticked.
+ */
+function onPage(p: CertificatePage, row: CertificateRow, f: CertificateQueueFilter): boolean {
+  if (p.rows.length === 0) return !f.include_printed;
+  const first = p.rows[0].registration_number;
+  const last = p.rows[p.rows.length - 1].registration_number;
+  const n = row.registration_number;
+  return (p.previous === null || n >= first) && (p.next === null || n <= last);
+}
 
 type Filters = { from: string; to: string; category: WorkCategory | null; delivery: Delivery | null; party: string; includePrinted: boolean };
 const EMPTY: Filters = { from: '', to: '', category: null, delivery: null, party: '', includePrinted: false };
@@ -241,11 +257,14 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
     party: '',
     include_printed: false,
   });
-  const [rows, setRows] = useState<CertificateRow[]>([]);
+  const [page, setPage] = useState<CertificatePage | null>(null);
+  /** Where the page shown starts (null: the first page), and its number. */
+  const [at, setAt] = useState<{ cursor: string | null; number: number }>({ cursor: null, number: 1 });
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [dateError, setDateError] = useState(false);
-  const [selected, setSelected] = useState<string[]>([]);
+  /** The rows ticked, on this page and others (the batch prints them all). */
+  const [selected, setSelected] = useState<CertificateRow[]>([]);
   const [mode, setMode] = useState<CertificateModeInput>('full');
   const [printers, setPrinters] = useState<SystemPrinters | null>(null);
   const [printer, setPrinter] = useState(VIEWER);
@@ -261,13 +280,14 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
   const [offsetsSaved, setOffsetsSaved] = useState<string | null>(null);
   const cancelRequested = useRef(false);
 
-  const load = useCallback(async (f: CertificateQueueFilter) => {
+  const load = useCallback(async (f: CertificateQueueFilter, cursor: string | null) => {
     setLoading(true);
     setError(null);
     try {
-      const r = await certificatesApi.queue(f);
-      setRows(r);
-      setSelected((sel) => sel.filter((n) => r.some((row) => row.registration_number === n)));
+      const p = await certificatesApi.queue({ ...f, cursor: cursor ?? undefined, page_size: PAGE_SIZE });
+      setPage(p);
+      // A ticked row that left the list (printed meanwhile) is no longer ticked; one on another page stays.
+      setSelected((sel) => sel.filter((s) => p.rows.some((r) => r.registration_number === s.registration_number) || !onPage(p, s, f)));
     } catch (e) {
       setError(e as ApiError);
     } finally {
@@ -276,8 +296,8 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
   }, []);
 
   useEffect(() => {
-    void load(applied);
-  }, [applied, load, reloadKey]);
+    void load(applied, at.cursor);
+  }, [applied, at, load, reloadKey]);
 
   useEffect(() => {
     certificatesApi
@@ -294,6 +314,8 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
       return;
     }
     setDateError(false);
+    setSelected([]);
+    setAt({ cursor: null, number: 1 });
     setApplied({
       registered_from: from,
       registered_to: to,
@@ -304,7 +326,9 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
     });
   };
 
-  const reprinting = rows.some((r) => selected.includes(r.registration_number) && r.printed_sheets > 0);
+  const rows = page?.rows ?? [];
+  const reprinting = selected.some((r) => r.printed_sheets > 0);
+  const elsewhere = selected.filter((s) => !rows.some((r) => r.registration_number === s.registration_number)).length;
 
   const print = async () => {
     setPrinting(true);
@@ -313,6 +337,7 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
     setError(null);
     setResult(null);
     setProgress({ done: 0, total: selected.length });
+    const numbers = selected.map((r) => r.registration_number);
     cancelRequested.current = false;
     let unlisten: () => void = () => {};
     try {
@@ -322,7 +347,7 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
     }
     try {
       const r = await certificatesApi.print({
-        numbers: selected,
+        numbers,
         mode,
         printer,
         reprint_reason: reason,
@@ -332,7 +357,7 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
       setSelected([]);
       setReason('');
       onChanged?.();
-      await load(applied);
+      await load(applied, at.cursor);
     } catch (e) {
       const err = e as ApiError;
       if (err.kind === 'refused' && cancelRequested.current) setNotice(ct('print.cancelled'));
@@ -483,6 +508,11 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
           <Button type="primary" disabled={selected.length === 0 || printing} onClick={() => void print()} data-testid="print-selected">
             {ct('print.all')}（{ct('print.selected', { count: selected.length })}）
           </Button>
+          {elsewhere > 0 && (
+            <Typography.Text type="secondary" data-testid="print-selected-elsewhere">
+              {ct('page.selectedElsewhere', { count: elsewhere })}
+            </Typography.Text>
+          )}
           <Button onClick={() => void calibration()} data-testid="print-calibration">
             {ct('print.calibration')}
           </Button>
@@ -531,10 +561,15 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
         dataSource={rows}
         data-testid="cert-queue"
         locale={{ emptyText: ct('print.empty') }}
-        pagination={{ pageSize: 50, showSizeChanger: false }}
+        pagination={false}
         rowSelection={{
-          selectedRowKeys: selected,
-          onChange: (keys) => setSelected(keys as string[]),
+          selectedRowKeys: selected.map((r) => r.registration_number),
+          // Ticks on this page replace this page's; those on other pages stay.
+          onChange: (_keys, picked) =>
+            setSelected((sel) => [
+              ...sel.filter((s) => !rows.some((r) => r.registration_number === s.registration_number)),
+              ...picked.filter((r): r is CertificateRow => r !== undefined),
+            ]),
           getCheckboxProps: (r) => ({ 'data-testid': `select-${r.registration_number}` }) as object,
         }}
         columns={[
@@ -562,6 +597,38 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
         ]}
       />
 
+      {page && (page.total > 0 || at.number > 1) && (
+        <div className="cert-pager" data-testid="cert-pager">
+          <Space wrap align="center">
+            <span data-testid="cert-total">
+              {page.more ? ct('page.totalMany', { total: page.total }) : ct('page.total', { total: page.total })}
+            </span>
+            <span data-testid="cert-page-number">{ct('page.number', { page: at.number })}</span>
+            {at.number > 2 && (
+              <Button size="small" onClick={() => setAt({ cursor: null, number: 1 })} data-testid="cert-page-first">
+                {ct('page.first')}
+              </Button>
+            )}
+            <Button
+              size="small"
+              disabled={!page.previous || loading}
+              onClick={() => page.previous && setAt({ cursor: page.previous, number: Math.max(1, at.number - 1) })}
+              data-testid="cert-page-previous"
+            >
+              {ct('page.previous')}
+            </Button>
+            <Button
+              size="small"
+              disabled={!page.next || loading}
+              onClick={() => page.next && setAt({ cursor: page.next, number: at.number + 1 })}
+              data-testid="cert-page-next"
+            >
+              {ct('page.next')}
+            </Button>
+          </Space>
+        </div>
+      )}
+
       <OffsetsDialog
         printer={calibrating}
         onClose={(saved) => {
@@ -577,7 +644,7 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
           setResult((r) =>
             r ? { ...r, summary: { ...r.summary, sheets: r.summary.sheets.map((x) => (x.id === s.id ? s : x)) } } : r,
           );
-          void load(applied);
+          void load(applied, at.cursor);
           onChanged?.();
         }}
       />

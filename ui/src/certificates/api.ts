@@ -3,8 +3,8 @@
 import type {
   CalibrationInput,
   CaseKey,
+  CertificatePage,
   CertificateQueueFilter,
-  CertificateRow,
   CertificateSettingsView,
   CertificateSheetView,
   LetterTablesView,
@@ -20,7 +20,7 @@ import type {
 import { call } from '../api/client';
 
 export const certificatesApi = {
-  queue: (input: CertificateQueueFilter) => call<CertificateRow[]>('certificate_queue', { input }),
+  queue: (input: CertificateQueueFilter) => call<CertificatePage>('certificate_queue', { input }),
   sheets: (key: string) => call<CertificateSheetView[]>('certificate_sheets', { input: { key } satisfies CaseKey }),
   systemPrinters: () => call<SystemPrinters>('system_printers'),
   settings: () => call<CertificateSettingsView>('certificate_settings'),

@@ -137,7 +137,7 @@ export function MainFrame({
 
   return (
     <Layout className="frame">
-      <Layout.Sider width={168} theme="light" className="frame-sider">
+      <Layout.Sider width={188} theme="light" className="frame-sider">
         <div className="frame-brand">{t('app.title')}</div>
         <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={(e) => select(e.key as Desk)} />
       </Layout.Sider>

@@ -14,6 +14,9 @@ import { TransferForm } from './TransferForm';
 import { pt } from './texts';
 import { useLookupSearch } from '../shared/useLookupSearch';
 
+/** The most cases the core lists at once (`PAYMENT_CASES_SHOWN` in the store's payments/method.rs). */
+const SHOWN = 200;
+
 export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; onChanged: () => void; lookup?: string }) {
   const { message } = AntApp.useApp();
   const { typed, setTyped, search, setSearch } = useLookupSearch(lookup);
@@ -94,6 +97,11 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
         </Button>
       </div>
       {error && <ErrorAlert err={error} testId="cases-error" fallback={pt('common.loadFailed')} />}
+      {rows.length >= SHOWN && (
+        <Typography.Paragraph type="secondary" data-testid="pay-cases-shown-only">
+          {pt('cases.shownOnly', { count: SHOWN })}
+        </Typography.Paragraph>
+      )}
       <Table<PaymentCaseRow>
         size="small"
         rowKey="case_id"

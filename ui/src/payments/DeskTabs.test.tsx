@@ -34,6 +34,22 @@ describe('the payments desk page', () => {
   });
 });
 
+describe('待缴费 at volume', () => {
+  it('says the list holds only the cases waiting longest when the core lists as many as it shows', async () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ ...CASES[0], case_id: `c${i}`, serial: `ZJ-2026-${String(i).padStart(6, '0')}` }));
+    fakeCore({ payment_cases: () => many, refunds_due: () => REFUNDS });
+    renderWithProviders(<DeskPage desk={ALL_DESKS[1]} active overview={overview} error={undefined} onReload={vi.fn()} />);
+    expect(await screen.findByTestId('pay-cases-shown-only')).toHaveTextContent('只列出等待最久的 200 件');
+  });
+
+  it('says nothing of the kind for a shorter list', async () => {
+    fakeCore({ payment_cases: () => CASES, refunds_due: () => REFUNDS });
+    renderWithProviders(<DeskPage desk={ALL_DESKS[1]} active overview={overview} error={undefined} onReload={vi.fn()} />);
+    expect(await screen.findByText('ZJ-2026-000101')).toBeInTheDocument();
+    expect(screen.queryByTestId('pay-cases-shown-only')).toBeNull();
+  });
+});
+
 describe('退费', () => {
   it('records a refund with the method of the payment, the amount owed in fen and the typed date', async () => {
     let calls = 0;

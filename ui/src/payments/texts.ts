@@ -85,6 +85,7 @@ export const zhCN = {
   'online.pickReceipt': '选择支付凭证文件',
   'online.noReceipt': '未附支付凭证（可选）',
   'cases.empty': '没有待缴费或待核款的案件',
+  'cases.shownOnly': '只列出等待最久的 {count} 件；其他案件请在上方按流水号、作品名称或申请人查找',
 
   'transfer.title': '登记线下转账',
   'transfer.method': '缴费方式',
@@ -326,6 +327,7 @@ export const en: Record<PaymentTextKey, string> = {
   'online.pickReceipt': 'Choose payment record file',
   'online.noReceipt': 'No payment record attached (optional)',
   'cases.empty': 'No cases awaiting payment or its check',
+  'cases.shownOnly': 'Only the {count} waiting longest are listed; find the others by serial, title or applicant above',
 
   'transfer.title': 'Record an offline transfer',
   'transfer.method': 'Method',

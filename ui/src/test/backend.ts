@@ -65,7 +65,7 @@ export const defaultHandlers: Partial<Record<Command, Handler>> = {
   // A station that works alone (not enrolled with a central server).
   sync_status: () => aloneSync,
   // The certificate desk: nothing waiting, no print service.
-  certificate_queue: () => [],
+  certificate_queue: () => ({ rows: [], total: 0, more: false, next: null, previous: null }),
   system_printers: () => ({ service: false, printers: [] }),
 };
 
