@@ -638,7 +638,9 @@ pub(crate) fn certificate_waiting_problems(conn: &Connection) -> Result<Vec<Audi
          WHERE k.case_id IS NOT a.case_id
          ORDER BY 1",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (number, kept, actual) = row?;

@@ -711,7 +711,10 @@ impl Store {
         let first = found.first().map(|f| f.1.clone());
         let last = found.last().map(|f| f.1.clone());
         let (next, previous) = if backwards {
-            (last.map(PageCursor::After), first.filter(|_| beyond).map(PageCursor::Before))
+            (
+                last.map(PageCursor::After),
+                first.filter(|_| beyond).map(PageCursor::Before),
+            )
         } else {
             (
                 last.filter(|_| beyond).map(PageCursor::After),

@@ -69,11 +69,11 @@ pub use cases::{
     station_code, AttributionCheckInput, CaseDetail, CaseKey, CaseRef, RecordSignatureInput, SaveDraftInput,
 };
 pub use certificates::{
-    certificate_date, parse_printer_list, CalibrationInput, CertificateModeInput, CertificateProgress,
-    CertificatePage, CertificateQueueFilter, CertificateRow, CertificateSettingsView, CertificateSheetView, LetterEntryView,
-    CERTIFICATE_COUNT_CAP, CERTIFICATE_PAGE, CERTIFICATE_PAGE_MAX,
+    certificate_date, parse_printer_list, CalibrationInput, CertificateModeInput, CertificatePage, CertificateProgress,
+    CertificateQueueFilter, CertificateRow, CertificateSettingsView, CertificateSheetView, LetterEntryView,
     LetterTableView, LetterTablesView, PrintCertificatesInput, PrintSummary, PrintedCertificates, PrinterInput,
     PrinterView, SetLettersInput, SkippedCertificate, SystemPrinters, VerificationUrlInput, VoidSheetInput,
+    CERTIFICATE_COUNT_CAP, CERTIFICATE_PAGE, CERTIFICATE_PAGE_MAX,
 };
 pub use db::{connect, data_dir, DeferredCheck, DB_FILE, FULL_CHECK_EVERY_DAYS, OPEN_CHECK_MAX_BYTES, SCHEMA_VERSION};
 pub use delivery::{

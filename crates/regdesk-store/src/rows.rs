@@ -33,8 +33,9 @@ use crate::error::{Result, StoreError};
 
 /// Tables that are not office state: the chain itself and what records it,
 /// the workstation's own note of its last full integrity check, and the
-/// counts kept by triggers (`case_counts`, `registration_counts`: derived
-/// data that `audit verify` recounts from the cases and the ledger instead).
+/// counts and lists kept by triggers (`case_counts`, `registration_counts`,
+/// `certificate_waiting`: derived data that `audit verify` recounts from the
+/// cases, the ledger and the sheets instead).
 pub(crate) const UNAUDITED: &[&str] = &[
     "journal",
     "audit",

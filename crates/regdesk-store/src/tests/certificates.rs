@@ -755,7 +755,11 @@ fn page_of(f: &Fixture, s: &Session, filter: &CertificateQueueFilter) -> Certifi
 fn the_queue_pages_forward_and_back_in_number_order() {
     let (f, liu) = grown_desk();
     let whole = waiting_numbers(&f);
-    assert!(whole.len() > 12, "the grown office waits for {} certificates", whole.len());
+    assert!(
+        whole.len() > 12,
+        "the grown office waits for {} certificates",
+        whole.len()
+    );
     let first = CertificateQueueFilter {
         page_size: Some(4),
         ..Default::default()
@@ -782,7 +786,12 @@ fn the_queue_pages_forward_and_back_in_number_order() {
     assert_eq!(pages, whole.len().div_ceil(4));
 
     // And back from the last page to the first.
-    let mut back: Vec<String> = last_page.rows.iter().rev().map(|r| r.registration_number.clone()).collect();
+    let mut back: Vec<String> = last_page
+        .rows
+        .iter()
+        .rev()
+        .map(|r| r.registration_number.clone())
+        .collect();
     let mut cursor = last_page.previous.clone();
     while let Some(c) = cursor {
         let p = page_of(
@@ -822,7 +831,10 @@ fn the_queue_pages_forward_and_back_in_number_order() {
         )
         .unwrap_err();
     assert_eq!(code_of(&e), "invalid");
-    assert!(matches!(&e, StoreError::Invalid(es) if es[0].field == "cursor"), "{e:?}");
+    assert!(
+        matches!(&e, StoreError::Invalid(es) if es[0].field == "cursor"),
+        "{e:?}"
+    );
 
     // Printed ones leave the list and stay in the one with the printed, with their sheets.
     let printed: Vec<String> = whole[..3].to_vec();
@@ -974,8 +986,7 @@ fn the_kept_list_of_certificates_to_print_follows_every_write() {
                     .unwrap();
             }
         }
-        c.execute_batch(if rollback { "ROLLBACK" } else { "COMMIT" })
-            .unwrap();
+        c.execute_batch(if rollback { "ROLLBACK" } else { "COMMIT" }).unwrap();
         drop(c);
         assert_eq!(problems(&f), Vec::<String>::new(), "after step {step}");
     }
@@ -1002,7 +1013,10 @@ fn the_kept_list_of_certificates_to_print_follows_every_write() {
             .unwrap()
     };
     let expected: Vec<String> = waiting_numbers(&f).into_iter().filter(in_use).collect();
-    assert_eq!(listed, expected[..expected.len().min(CERTIFICATE_PAGE_MAX as usize)].to_vec());
+    assert_eq!(
+        listed,
+        expected[..expected.len().min(CERTIFICATE_PAGE_MAX as usize)].to_vec()
+    );
     // And `audit verify` says nothing of it.
     assert!(problems(&f).is_empty());
 }
