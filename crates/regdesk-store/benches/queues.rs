@@ -13,7 +13,8 @@ use regdesk_domain::queue::Queue;
 use regdesk_domain::staff::Desk;
 use regdesk_store::keys::{KeyHome, StationKeys};
 use regdesk_store::{
-    demo, CaseSearchInput, LoginInput, QueueInput, QueueSort, QueueSortKey, Session, Store, SystemClock,
+    demo, CaseSearchInput, CertificateQueueFilter, LoginInput, PaymentCasesInput, QueueInput, QueueSort, QueueSortKey,
+    Session, Store, SystemClock,
 };
 
 /// Cases in the office when `REGDESK_BENCH_CASES` is not set.
@@ -230,6 +231,60 @@ fn bench(c: &mut Criterion) {
         };
         g.bench_function(name, |b| {
             b.iter(|| store.search_cases(&zhaomin, black_box(&input)).unwrap())
+        });
+    }
+
+    // The desks with lists of their own: 待制证 (the certificate desk's first
+    // tab, a page from the kept list of the unprinted) and 待缴费 (the
+    // payment desk's first tab, the longest waiting from its own index).
+    let liuyang = sign_in(&store, "liuyang");
+    let to_print = store
+        .certificate_queue(&liuyang, &CertificateQueueFilter::default())
+        .unwrap();
+    eprintln!("待制证: {} waiting, {} on the first page", to_print.total, to_print.rows.len());
+    for (name, filter) in [
+        ("待制证: the first page", CertificateQueueFilter::default()),
+        (
+            "待制证: the next page by its cursor",
+            CertificateQueueFilter {
+                cursor: to_print.next.clone(),
+                ..Default::default()
+            },
+        ),
+        (
+            "待制证: a common two-character name (counted to the cap)",
+            CertificateQueueFilter {
+                party: "张伟".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "待制证: a name no case holds (the whole list read)",
+            CertificateQueueFilter {
+                party: "鑫淼".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "待制证 with the printed (reprints): the first page",
+            CertificateQueueFilter {
+                include_printed: true,
+                ..Default::default()
+            },
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| store.certificate_queue(&liuyang, black_box(&filter)).unwrap())
+        });
+    }
+    let chenxy = sign_in(&store, "chenxy");
+    for (name, search) in [
+        ("待缴费: the longest waiting", None),
+        ("待缴费 searched for a common two-character name", Some("张伟".to_string())),
+    ] {
+        let input = PaymentCasesInput { search };
+        g.bench_function(name, |b| {
+            b.iter(|| store.payment_cases(&chenxy, black_box(&input)).unwrap())
         });
     }
     g.finish();

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
-use crate::cases::{load, load_by_id, Row};
-use crate::codes::code;
+use crate::cases::{load, Row};
+use crate::codes::{code, from_code};
 use crate::error::{Result, StoreError};
 use crate::journal::{uuid_v7, Change};
 use crate::session::{actor, Session};
@@ -75,6 +75,18 @@ pub struct CertificatePage {
     pub next: Option<String>,
     /// 上一页的翻页位置；第一页时为空
     pub previous: Option<String>,
+}
+
+/// One row of 待制证 as the query reads it.
+struct Listed {
+    case_id: String,
+    number: String,
+    issued_at: DateTime<Utc>,
+    serial: String,
+    title: String,
+    category: Option<String>,
+    applicant_name: String,
+    delivery: Option<String>,
 }
 
 /// Where a page of 待制证 starts: after or before a registration number.
@@ -676,8 +688,12 @@ impl Store {
             _ => (">", ""),
         };
         let after = cursor.as_ref().map(PageCursor::number);
+        // A row is read from the case's own columns (what its queue rows show),
+        // the delivery from its filing: no case is opened whole.
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT c.id, {number}, n.issued_at FROM {from}
+            "SELECT c.id, {number}, n.issued_at, c.serial, c.title, c.category, c.applicant_name,
+                    json_extract(c.draft, '$.delivery')
+             FROM {from}
              WHERE {conditions} AND (?6 IS NULL OR {number} {op} ?6)
              ORDER BY {number} {order} LIMIT ?7"
         ))?;
@@ -693,11 +709,16 @@ impl Store {
                     (size + 1) as i64
                 ],
                 |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, DateTime<Utc>>(2)?,
-                    ))
+                    Ok(Listed {
+                        case_id: r.get(0)?,
+                        number: r.get(1)?,
+                        issued_at: r.get(2)?,
+                        serial: r.get(3)?,
+                        title: r.get(4)?,
+                        category: r.get(5)?,
+                        applicant_name: r.get(6)?,
+                        delivery: r.get(7)?,
+                    })
                 },
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -708,8 +729,8 @@ impl Store {
         if backwards {
             found.reverse();
         }
-        let first = found.first().map(|f| f.1.clone());
-        let last = found.last().map(|f| f.1.clone());
+        let first = found.first().map(|f| f.number.clone());
+        let last = found.last().map(|f| f.number.clone());
         let (next, previous) = if backwards {
             (
                 last.map(PageCursor::After),
@@ -753,19 +774,17 @@ impl Store {
         };
 
         let mut rows = Vec::with_capacity(found.len());
-        for (id, number, issued_at) in found {
-            let printed = printed_sheets(&conn, &number)?;
-            let row = load_by_id(&conn, &id)?;
+        for f in found {
             rows.push(CertificateRow {
-                case_id: row.id,
-                serial: row.serial,
-                registration_number: number,
-                title: row.draft.work.title.trim().to_string(),
-                category: row.draft.work.category,
-                applicant_name: row.applicant_name,
-                delivery: row.draft.delivery,
-                registered_on: office_date(issued_at),
-                printed_sheets: printed,
+                printed_sheets: printed_sheets(&conn, &f.number)?,
+                case_id: f.case_id,
+                serial: f.serial,
+                registration_number: f.number,
+                title: f.title.trim().to_string(),
+                category: f.category.as_deref().and_then(WorkCategory::from_code),
+                applicant_name: f.applicant_name,
+                delivery: f.delivery.as_deref().map(|d| from_code("领取方式", d)).transpose()?,
+                registered_on: office_date(f.issued_at),
             });
         }
         Ok(CertificatePage {

@@ -28,6 +28,9 @@ import { CERTIFICATE_PROGRESS, certificatesApi } from './api';
 import { ct } from './texts';
 
 const VIEWER = '';
+/** A cell kept on one line. */
+const oneLine = () => ({ style: { whiteSpace: 'nowrap' as const } });
+
 /** Rows a page of 待制证 shows. */
 const PAGE_SIZE = 50;
 
@@ -572,14 +575,16 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
             ]),
           getCheckboxProps: (r) => ({ 'data-testid': `select-${r.registration_number}` }) as object,
         }}
+        // Numbers and serials on one line each; the table scrolls sideways when they are long.
+        scroll={{ x: 'max-content' }}
         columns={[
-          { title: ct('col.number'), dataIndex: 'registration_number' },
-          { title: ct('col.serial'), dataIndex: 'serial' },
-          { title: ct('col.title'), dataIndex: 'title', ellipsis: true },
+          { title: ct('col.number'), dataIndex: 'registration_number', onCell: oneLine },
+          { title: ct('col.serial'), dataIndex: 'serial', onCell: oneLine },
+          { title: ct('col.title'), dataIndex: 'title', ellipsis: true, width: 200 },
           { title: ct('col.category'), dataIndex: 'category', render: (c: WorkCategory | null) => (c ? ft(`category.${c}`) : '—') },
           { title: ct('col.applicant'), dataIndex: 'applicant_name', ellipsis: true },
           { title: ct('col.delivery'), dataIndex: 'delivery', render: deliveryLabel },
-          { title: ct('col.registered'), dataIndex: 'registered_on' },
+          { title: ct('col.registered'), dataIndex: 'registered_on', onCell: oneLine },
           {
             title: ct('col.printed'),
             dataIndex: 'printed_sheets',

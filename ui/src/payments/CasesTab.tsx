@@ -48,7 +48,7 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
   const columns: ColumnsType<PaymentCaseRow> = [
     // At 1280 px the columns do not all fit: the table scrolls sideways with
     // the serial kept in view, and the title never shrinks out of sight.
-    { title: pt('col.serial'), dataIndex: 'serial', key: 'serial', width: 190, fixed: 'left' },
+    { title: pt('col.serial'), dataIndex: 'serial', key: 'serial', fixed: 'left', onCell: () => ({ style: { whiteSpace: 'nowrap' } }) },
     { title: pt('col.title'), dataIndex: 'title', key: 'title', width: 180, ellipsis: true },
     { title: pt('col.applicant'), dataIndex: 'applicant_name', key: 'applicant', width: 150, ellipsis: true },
     { title: pt('col.state'), key: 'state', width: 100, render: (_v, r) => <StateTag state={r.state} label={r.state_label} /> },
@@ -86,7 +86,7 @@ export function CasesTab({ reloadKey, onChanged, lookup }: { reloadKey: number; 
           data-testid="pay-search"
           aria-label={pt('cases.search')}
         />
-        <Typography.Text type="secondary">
+        <Typography.Text type="secondary" className="pay-hint">
           {chosen.length > 0 ? pt('cases.selected', { count: chosen.length }) : pt('cases.hint')}
         </Typography.Text>
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setFormMethod('bank_transfer')} data-testid="transfer-new">

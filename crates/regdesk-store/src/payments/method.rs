@@ -79,11 +79,17 @@ impl Store {
             None => ("1 = 1".to_string(), None),
         };
         let sql = format!(
-            "SELECT id, awaiting_payment_since FROM cases WHERE {in_queue} AND {filter}
+            "SELECT id, awaiting_payment_since, title FROM cases WHERE {in_queue} AND {filter}
              ORDER BY COALESCE(awaiting_payment_since, updated_at), id LIMIT {PAYMENT_CASES_SHOWN}"
         );
-        let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, Option<DateTime<Utc>>>(1)?));
-        let found: Vec<(String, Option<DateTime<Utc>>)> = match &param {
+        let read = |r: &rusqlite::Row<'_>| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<DateTime<Utc>>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        };
+        let found: Vec<(String, Option<DateTime<Utc>>, String)> = match &param {
             Some(p) => conn
                 .prepare_cached(&sql)?
                 .query_map([p], read)?
@@ -97,7 +103,7 @@ impl Store {
         let mut balances: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
         found
             .into_iter()
-            .map(|(id, since)| {
+            .map(|(id, since, title)| {
                 let row = load_by_id(&conn, &id)?;
                 let owed = owed_of(&conn, &id)?;
                 let covered = covered_of(&conn, &id)?;
@@ -116,7 +122,8 @@ impl Store {
                     applicant_balance_fen: balance,
                     case_id: row.id,
                     serial: row.serial,
-                    title: row.draft.work.title.clone(),
+                    // The case's own title column (what its queue rows show).
+                    title,
                     applicant_id: row.applicant_id,
                     applicant_name: row.applicant_name,
                     state: row.state,
