@@ -575,25 +575,43 @@ export function ToPrintTab({ reloadKey = 0, onChanged }: { reloadKey?: number; o
             ]),
           getCheckboxProps: (r) => ({ 'data-testid': `select-${r.registration_number}` }) as object,
         }}
-        // Numbers and serials on one line each; the table scrolls sideways when they are long.
-        scroll={{ x: 'max-content' }}
+        // Fits 1280 px with no sideways scroll: the number over its serial, each on one line;
+        // the title and the applicant give way (ellipsis); 已打印 only when the printed are listed.
         columns={[
-          { title: ct('col.number'), dataIndex: 'registration_number', onCell: oneLine },
-          { title: ct('col.serial'), dataIndex: 'serial', onCell: oneLine },
-          { title: ct('col.title'), dataIndex: 'title', ellipsis: true, width: 200 },
-          { title: ct('col.category'), dataIndex: 'category', render: (c: WorkCategory | null) => (c ? ft(`category.${c}`) : '—') },
-          { title: ct('col.applicant'), dataIndex: 'applicant_name', ellipsis: true },
-          { title: ct('col.delivery'), dataIndex: 'delivery', render: deliveryLabel },
-          { title: ct('col.registered'), dataIndex: 'registered_on', onCell: oneLine },
           {
-            title: ct('col.printed'),
-            dataIndex: 'printed_sheets',
-            render: (n: number) => (n > 0 ? <Tag color="green">{ct('row.printedTimes', { n })}</Tag> : '—'),
+            title: `${ct('col.number')} / ${ct('col.serial')}`,
+            dataIndex: 'registration_number',
+            width: 240,
+            onCell: oneLine,
+            render: (n: string, r) => (
+              <>
+                <div>{n}</div>
+                <Typography.Text type="secondary" className="cert-serial">
+                  {r.serial}
+                </Typography.Text>
+              </>
+            ),
           },
+          { title: ct('col.title'), dataIndex: 'title', ellipsis: true },
+          { title: ct('col.category'), dataIndex: 'category', width: 112, onCell: oneLine, render: (c: WorkCategory | null) => (c ? ft(`category.${c}`) : '—') },
+          { title: ct('col.applicant'), dataIndex: 'applicant_name', ellipsis: true },
+          { title: ct('col.delivery'), dataIndex: 'delivery', width: 88, onCell: oneLine, render: deliveryLabel },
+          { title: ct('col.registered'), dataIndex: 'registered_on', width: 108, onCell: oneLine },
+          ...(applied.include_printed || rows.some((r) => r.printed_sheets > 0)
+            ? [
+                {
+                  title: ct('col.printed'),
+                  dataIndex: 'printed_sheets',
+                  width: 96,
+                  render: (n: number) => (n > 0 ? <Tag color="green">{ct('row.printedTimes', { n })}</Tag> : '—'),
+                },
+              ]
+            : []),
           {
             title: ct('col.actions'),
             key: 'open',
-            render: (_, r) => (
+            width: 104,
+            render: (_: unknown, r: CertificateRow) => (
               <Button size="small" data-testid={`open-${r.registration_number}`} onClick={() => void openCertificate(r.registration_number)}>
                 {ct('row.open')}
               </Button>
