@@ -241,7 +241,11 @@ fn bench(c: &mut Criterion) {
     let to_print = store
         .certificate_queue(&liuyang, &CertificateQueueFilter::default())
         .unwrap();
-    eprintln!("待制证: {} waiting, {} on the first page", to_print.total, to_print.rows.len());
+    eprintln!(
+        "待制证: {} waiting, {} on the first page",
+        to_print.total,
+        to_print.rows.len()
+    );
     for (name, filter) in [
         ("待制证: the first page", CertificateQueueFilter::default()),
         (
@@ -280,7 +284,10 @@ fn bench(c: &mut Criterion) {
     let chenxy = sign_in(&store, "chenxy");
     for (name, search) in [
         ("待缴费: the longest waiting", None),
-        ("待缴费 searched for a common two-character name", Some("张伟".to_string())),
+        (
+            "待缴费 searched for a common two-character name",
+            Some("张伟".to_string()),
+        ),
     ] {
         let input = PaymentCasesInput { search };
         g.bench_function(name, |b| {

@@ -647,13 +647,16 @@ impl Store {
             .page_size
             .unwrap_or(CERTIFICATE_PAGE)
             .clamp(1, CERTIFICATE_PAGE_MAX) as usize;
+        // CROSS JOIN keeps the walk in the list's order (the number's index), each
+        // row's case and ledger row looked up from it: left to itself SQLite read
+        // the whole ledger and sorted it.
         let (from, key) = if filter.include_printed {
             (
                 "cases c",
                 "c.registration_number IS NOT NULL AND +c.state IN ('registered', 'mailed', 'picked_up')",
             )
         } else {
-            ("certificate_waiting w JOIN cases c ON c.id = w.case_id", "1 = 1")
+            ("certificate_waiting w CROSS JOIN cases c", "c.id = w.case_id")
         };
         let number = if filter.include_printed {
             "c.registration_number"
@@ -678,7 +681,7 @@ impl Store {
                AND (?5 IS NULL OR date(n.issued_at, '+{h} hours') <= ?5)",
             h = crate::OFFICE_UTC_OFFSET_HOURS
         );
-        let from = format!("{from} JOIN registration_numbers n");
+        let from = format!("{from} CROSS JOIN registration_numbers n");
         let cursor = match filter.cursor.as_deref() {
             None => None,
             Some(c) => Some(PageCursor::parse(c)?),
@@ -687,14 +690,16 @@ impl Store {
             Some(PageCursor::Before(_)) => ("<", "DESC"),
             _ => (">", ""),
         };
-        let after = cursor.as_ref().map(PageCursor::number);
+        // The first page starts after '' (before every number), so the walk is
+        // always a range of the index from the cursor.
+        let after = cursor.as_ref().map(PageCursor::number).unwrap_or("");
         // A row is read from the case's own columns (what its queue rows show),
         // the delivery from its filing: no case is opened whole.
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT c.id, {number}, n.issued_at, c.serial, c.title, c.category, c.applicant_name,
                     json_extract(c.draft, '$.delivery')
              FROM {from}
-             WHERE {conditions} AND (?6 IS NULL OR {number} {op} ?6)
+             WHERE {conditions} AND {number} {op} ?6
              ORDER BY {number} {order} LIMIT ?7"
         ))?;
         let mut found = stmt

@@ -76,9 +76,11 @@ BEGIN
 END;
 
 -- 待缴费 at the design volume: the payment desk's list, oldest first, from an
--- index in its own order instead of a sort of every case waiting for payment.
+-- index in its own order instead of a sort of every case waiting for payment;
+-- it carries each case's search row, so a search of the list tests each entry
+-- without reading its case.
 CREATE INDEX cases_awaiting_payment
-    ON cases (COALESCE(awaiting_payment_since, updated_at), id)
+    ON cases (COALESCE(awaiting_payment_since, updated_at), id, search_rowid)
     WHERE state = 'awaiting_payment';
 
 -- The applicant's balance (a column of that list) reads their transfers: by

@@ -66,10 +66,11 @@ impl Store {
             .map(|s| format!("'{}'", crate::codes::code(s)))
             .collect();
         // One state (as today) is an equality, so the list comes from its own
-        // index (migration 032) in its order, oldest first, with no sort.
-        let in_queue = match states.as_slice() {
-            [one] => format!("state = {one}"),
-            many => format!("state IN ({})", many.join(", ")),
+        // index (migration 032) in its order, oldest first, with no sort. Left to
+        // itself SQLite took the state's index and sorted every case waiting.
+        let (source, in_queue) = match states.as_slice() {
+            [one] => ("cases INDEXED BY cases_awaiting_payment", format!("state = {one}")),
+            many => ("cases", format!("state IN ({})", many.join(", "))),
         };
         let (filter, param) = match input.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             Some(q) => {
@@ -79,7 +80,7 @@ impl Store {
             None => ("1 = 1".to_string(), None),
         };
         let sql = format!(
-            "SELECT id, awaiting_payment_since, title FROM cases WHERE {in_queue} AND {filter}
+            "SELECT id, awaiting_payment_since, title FROM {source} WHERE {in_queue} AND {filter}
              ORDER BY COALESCE(awaiting_payment_since, updated_at), id LIMIT {PAYMENT_CASES_SHOWN}"
         );
         let read = |r: &rusqlite::Row<'_>| {
