@@ -629,13 +629,19 @@ pub(crate) fn registration_count_problems(conn: &Connection) -> Result<Vec<Audit
 pub(crate) fn certificate_waiting_problems(conn: &Connection) -> Result<Vec<AuditProblem>> {
     let mut stmt = conn.prepare(
         "WITH actual AS (
-             SELECT c.registration_number AS number, c.id AS case_id FROM cases c
+             SELECT c.registration_number AS number, c.id AS case_id, c.applicant_name AS applicant_name,
+                    c.category AS category, json_extract(c.draft, '$.delivery') AS delivery,
+                    (SELECT date(n.issued_at, '+8 hours') FROM registration_numbers n
+                     WHERE n.number = c.registration_number) AS registered_on
+             FROM cases c
              WHERE c.state = 'registered' AND c.registration_number IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM certificate_sheets s
                                WHERE s.registration_number = c.registration_number AND s.state = 'printed'))
          SELECT COALESCE(k.registration_number, a.number), k.case_id IS NOT NULL, a.case_id IS NOT NULL
          FROM certificate_waiting k FULL JOIN actual a ON a.number = k.registration_number
-         WHERE k.case_id IS NOT a.case_id
+         WHERE k.case_id IS NOT a.case_id OR k.applicant_name IS NOT a.applicant_name
+            OR k.category IS NOT a.category OR k.delivery IS NOT a.delivery
+            OR k.registered_on IS NOT a.registered_on
          ORDER BY 1",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -647,7 +653,7 @@ pub(crate) fn certificate_waiting_problems(conn: &Connection) -> Result<Vec<Audi
         let what = match (kept, actual) {
             (true, false) => "列在待制证清单上，但案件不在已登记待制证状态或证书已打印",
             (false, true) => "应在待制证清单上（已登记、证书未打印），清单中没有",
-            _ => "在待制证清单上对应的案件与登记号不符",
+            _ => "在待制证清单上记的案件、申请人、类别、领取方式或登记日期与案件和登记号台账不符",
         };
         out.push(AuditProblem {
             kind: AuditProblemKind::CountDiffers,

@@ -672,15 +672,33 @@ impl Store {
             || delivery.is_some()
             || !party.is_empty();
         // ?1 category, ?2 party, ?3 delivery, ?4 from, ?5 to (office dates), ?6 the cursor's number.
-        let conditions = format!(
-            "{key} AND n.number = {number} AND n.state = 'used'
-               AND (?1 IS NULL OR c.category = ?1)
-               AND (?2 = '' OR instr(c.applicant_name, ?2) > 0)
-               AND (?3 IS NULL OR json_extract(c.draft, '$.delivery') = ?3)
-               AND (?4 IS NULL OR date(n.issued_at, '+{h} hours') >= ?4)
-               AND (?5 IS NULL OR date(n.issued_at, '+{h} hours') <= ?5)",
-            h = crate::OFFICE_UTC_OFFSET_HOURS
-        );
+        // The unprinted are filtered on the list's own columns (its rows are small and in
+        // order, so a filter that few rows match reads the list alone); the printed on the
+        // case's and the ledger's.
+        let filters = if filter.include_printed {
+            format!(
+                "(?1 IS NULL OR c.category = ?1)
+                 AND (?2 = '' OR instr(c.applicant_name, ?2) > 0)
+                 AND (?3 IS NULL OR json_extract(c.draft, '$.delivery') = ?3)
+                 AND (?4 IS NULL OR date(n.issued_at, '+{h} hours') >= ?4)
+                 AND (?5 IS NULL OR date(n.issued_at, '+{h} hours') <= ?5)",
+                h = crate::OFFICE_UTC_OFFSET_HOURS
+            )
+        } else {
+            "(?1 IS NULL OR w.category = ?1)
+             AND (?2 = '' OR instr(w.applicant_name, ?2) > 0)
+             AND (?3 IS NULL OR w.delivery = ?3)
+             AND (?4 IS NULL OR w.registered_on >= ?4)
+             AND (?5 IS NULL OR w.registered_on <= ?5)"
+                .to_string()
+        };
+        let conditions = format!("{key} AND n.number = {number} AND n.state = 'used' AND {filters}");
+        // What a filtered count reads: the list alone for the unprinted.
+        let counted = if filter.include_printed {
+            format!("{from} CROSS JOIN registration_numbers n WHERE {conditions}")
+        } else {
+            format!("certificate_waiting w WHERE {filters}")
+        };
         let from = format!("{from} CROSS JOIN registration_numbers n");
         let cursor = match filter.cursor.as_deref() {
             None => None,
@@ -757,9 +775,7 @@ impl Store {
             (u32::try_from(n).unwrap_or(u32::MAX), false)
         } else {
             let n: i64 = conn
-                .prepare_cached(&format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {conditions} LIMIT ?6)"
-                ))?
+                .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {counted} LIMIT ?6)"))?
                 .query_row(
                     params![
                         category,

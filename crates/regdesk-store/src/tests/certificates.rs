@@ -932,7 +932,7 @@ fn the_kept_list_of_certificates_to_print_follows_every_write() {
         let rollback = next(10) == 0;
         let c = f.store.conn();
         c.execute_batch("BEGIN").unwrap();
-        match next(6) {
+        match next(9) {
             0 => {
                 c.execute(
                     "UPDATE cases SET state = ?2 WHERE id = ?1",
@@ -977,6 +977,25 @@ fn the_kept_list_of_certificates_to_print_follows_every_write() {
                 c.execute(
                     "UPDATE cases SET state = ?1 WHERE registration_number IS NOT NULL AND rowid % 7 = ?2",
                     rusqlite::params![states[next(states.len())], next(7) as i64],
+                )
+                .unwrap();
+            }
+            5 => {
+                // What the desk filters by: the applicant, the category, the delivery.
+                c.execute(
+                    "UPDATE cases SET applicant_name = applicant_name || '改',
+                                      category = CASE WHEN ?2 THEN 'music' ELSE category END,
+                                      draft = json_set(draft, '$.delivery', CASE WHEN ?3 THEN 'pickup' ELSE 'mail' END)
+                     WHERE id = ?1",
+                    rusqlite::params![case_id, next(2) == 0, next(2) == 0],
+                )
+                .unwrap();
+            }
+            6 => {
+                // The day the number was issued (UTC: the office date may change with it).
+                c.execute(
+                    "UPDATE registration_numbers SET issued_at = ?2 WHERE number = ?1",
+                    rusqlite::params![number, format!("2026-11-{:02} 17:30:00+00:00", 1 + next(28))],
                 )
                 .unwrap();
             }

@@ -118,6 +118,8 @@ pub(super) fn as_version_12(conn: &Connection) {
          DROP TRIGGER certificate_waiting_case_insert; DROP TRIGGER certificate_waiting_case_update;
          DROP TRIGGER certificate_waiting_case_delete; DROP TRIGGER certificate_waiting_sheet_insert;
          DROP TRIGGER certificate_waiting_sheet_update; DROP TRIGGER certificate_waiting_sheet_delete;
+         DROP TRIGGER certificate_waiting_number_insert; DROP TRIGGER certificate_waiting_number_update;
+         DROP TRIGGER certificate_waiting_number_delete;
          DROP TABLE certificate_waiting;",
     )
     .unwrap();
