@@ -77,6 +77,11 @@ pub struct CertificatePage {
     pub previous: Option<String>,
 }
 
+/// A statement's values: `first`, then `last`.
+fn values<'a>(first: &[&'a dyn rusqlite::ToSql], last: &[&'a dyn rusqlite::ToSql]) -> Vec<&'a dyn rusqlite::ToSql> {
+    first.iter().chain(last).copied().collect()
+}
+
 /// One row of 待制证 as the query reads it.
 struct Listed {
     case_id: String,
@@ -720,30 +725,28 @@ impl Store {
              WHERE {conditions} AND {number} {op} ?6
              ORDER BY {number} {order} LIMIT ?7"
         ))?;
+        // ?1–?5, the filter's values, for the page and for its count.
+        let filter_values: [&dyn rusqlite::ToSql; 5] = [
+            &category,
+            &party,
+            &delivery,
+            &filter.registered_from,
+            &filter.registered_to,
+        ];
+        let limit = (size + 1) as i64;
         let mut found = stmt
-            .query_map(
-                params![
-                    category,
-                    party,
-                    delivery,
-                    filter.registered_from,
-                    filter.registered_to,
-                    after,
-                    (size + 1) as i64
-                ],
-                |r| {
-                    Ok(Listed {
-                        case_id: r.get(0)?,
-                        number: r.get(1)?,
-                        issued_at: r.get(2)?,
-                        serial: r.get(3)?,
-                        title: r.get(4)?,
-                        category: r.get(5)?,
-                        applicant_name: r.get(6)?,
-                        delivery: r.get(7)?,
-                    })
-                },
-            )?
+            .query_map(values(&filter_values, &[&after, &limit]).as_slice(), |r| {
+                Ok(Listed {
+                    case_id: r.get(0)?,
+                    number: r.get(1)?,
+                    issued_at: r.get(2)?,
+                    serial: r.get(3)?,
+                    title: r.get(4)?,
+                    category: r.get(5)?,
+                    applicant_name: r.get(6)?,
+                    delivery: r.get(7)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(stmt);
         let beyond = found.len() > size;
@@ -777,14 +780,7 @@ impl Store {
             let n: i64 = conn
                 .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {counted} LIMIT ?6)"))?
                 .query_row(
-                    params![
-                        category,
-                        party,
-                        delivery,
-                        filter.registered_from,
-                        filter.registered_to,
-                        i64::from(CERTIFICATE_COUNT_CAP) + 1
-                    ],
+                    values(&filter_values, &[&(i64::from(CERTIFICATE_COUNT_CAP) + 1)]).as_slice(),
                     |r| r.get(0),
                 )?;
             let more = n > i64::from(CERTIFICATE_COUNT_CAP);
