@@ -79,6 +79,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "032_certificate_waiting",
         include_str!("migrations/032_certificate_waiting.sql"),
     ),
+    ("033_search_merges", include_str!("migrations/033_search_merges.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -1,7 +1,7 @@
 //! Opening the database (db.rs): pragmas, migrations, the workstation, the data directory.
 
 use regdesk_domain::queue::Queue;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::fixtures::*;
@@ -15,6 +15,32 @@ fn pragmas_are_set() {
     let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
     let fk: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
     assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+}
+
+#[test]
+fn the_full_text_indexes_merge_only_when_a_level_is_full() {
+    // Migration 033: no merging after each save; FTS5's crisis merge at 16 segments a level.
+    let f = fixture();
+    let c = f.store.conn();
+    for table in ["case_search", "case_grams", "case_queue_search"] {
+        let automerge: i64 = c
+            .query_row(
+                &format!("SELECT v FROM {table}_config WHERE k = 'automerge'"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(automerge, 0, "{table}");
+        let crisis: Option<i64> = c
+            .query_row(
+                &format!("SELECT v FROM {table}_config WHERE k = 'crisismerge'"),
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap();
+        assert_eq!(crisis, None, "{table} keeps FTS5's own crisis merge (16)");
+    }
 }
 
 #[test]
@@ -112,6 +138,9 @@ fn a_version_9_database_links_its_search_index_when_opened() {
 /// program left it (no backups, no row digests, no identity-file index, files
 /// without their purpose).
 pub(super) fn as_version_12(conn: &Connection) {
+    // 033: the full-text indexes' merging (those of 019 and 023 go below).
+    conn.execute_batch("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 4);")
+        .unwrap();
     // 032: the certificate desk's list and the payment desk's index.
     conn.execute_batch(
         "DROP INDEX cases_awaiting_payment; DROP INDEX transfers_applicant;
