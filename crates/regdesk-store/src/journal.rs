@@ -205,6 +205,7 @@ impl Store {
         let staged = self.append(&tx, staff_id, now, command, &change, meta)?;
         tx.commit()?;
         self.anchor.publish(staged);
+        self.checkpoint.committed();
         Ok(out)
     }
 

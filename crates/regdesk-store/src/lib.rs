@@ -16,6 +16,7 @@ pub mod bindings;
 mod calendar;
 mod cases;
 mod certificates;
+mod checkpoint;
 mod codes;
 mod db;
 mod delivery;
@@ -180,6 +181,8 @@ pub struct Store {
     anchor: Box<dyn anchor::HeadAnchor>,
     /// The integrity checks left for after the open (a large file).
     deferred_check: Option<db::DeferredCheck>,
+    /// The thread that checkpoints the write-ahead log off the commands' path.
+    checkpoint: checkpoint::Checkpointer,
 }
 
 impl Store {
@@ -245,6 +248,10 @@ impl Store {
             db::weekly_check(&conn, clock.now())?;
         }
         let deferred_check = (!check_now).then(|| db::DeferredCheck::new(&path, db_key.clone()));
+        // The log is checkpointed by a thread of the store's (`checkpoint.rs`);
+        // the command connection only when that one falls far behind.
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::SAFETY_AUTOCHECKPOINT_PAGES)?;
+        let checkpoint = checkpoint::Checkpointer::start(path.clone(), db_key.clone());
         let audited = rows::audited_tables(&conn)?;
         rows::install_capture(&conn, &audited)?;
         let head = anchor::FileAnchor::new(dir, HeadKey::new(*keys.audit_head().as_bytes()));
@@ -258,6 +265,7 @@ impl Store {
             audited,
             anchor: Box::new(head),
             deferred_check,
+            checkpoint,
         };
         // A database from before row digests records every row once.
         store.audit_baseline()?;

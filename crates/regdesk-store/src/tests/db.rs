@@ -44,6 +44,44 @@ fn the_full_text_indexes_merge_only_when_a_level_is_full() {
 }
 
 #[test]
+fn the_log_is_checkpointed_by_the_stores_thread_not_by_a_command() {
+    let (f, admin) = office();
+    let auto: i64 = f
+        .store
+        .conn()
+        .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto, crate::checkpoint::SAFETY_AUTOCHECKPOINT_PAGES);
+    let digest = || Sha256::digest(std::fs::read(f.store.path()).unwrap()).to_vec();
+    let mut version = f.store.settings(&admin).unwrap().version;
+    let mut commit = || {
+        version = f
+            .store
+            .update_settings(&admin, &settings_input(version, 15 + version % 7))
+            .unwrap()
+            .version;
+    };
+    // Far fewer pages than the command connection's own threshold: only the
+    // thread writes them into the database file.
+    for _ in 0..crate::checkpoint::COMMITS_PER_CHECKPOINT {
+        commit();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = digest();
+    for _ in 0..crate::checkpoint::COMMITS_PER_CHECKPOINT {
+        commit();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while digest() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file did not change: nothing checkpointed the log"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn a_newer_database_is_refused_with_a_clear_message() {
     let f = fixture();
     let path = f.store.path().to_path_buf();
