@@ -19,7 +19,6 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0007_integrity", include_str!("../migrations/0007_integrity.sql")),
     ("0008_scope", include_str!("../migrations/0008_scope.sql")),
-    ("0009_lz4", include_str!("../migrations/0009_lz4.sql")),
 ];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).
