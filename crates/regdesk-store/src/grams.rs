@@ -38,10 +38,16 @@ const SQL_QUEUE_GRAMS: &str = "regdesk_queue_grams";
 const SQL_QUEUE_TRIGRAMS: &str = "regdesk_queue_trigrams";
 
 fn token(chars: &[char]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut buf = [0u8; 4];
     let mut out = String::with_capacity(chars.len() * 6);
+    // Each byte's two lower-case hex digits, written in place (a string
+    // made per character was a tenth of a snapshot page's search entries).
     for c in chars {
-        out.push_str(&hex::encode(c.to_ascii_lowercase().encode_utf8(&mut buf).as_bytes()));
+        for b in c.to_ascii_lowercase().encode_utf8(&mut buf).as_bytes() {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
     }
     out
 }

@@ -216,28 +216,30 @@ impl crate::Store {
     }
 }
 
-fn encode(v: ValueRef<'_>) -> Vec<u8> {
-    let mut out = Vec::new();
+/// SHA-256 of a typed value: its type's letter, then its bytes (an integer's
+/// or a real's eight, big-endian), fed to the hash as they are stored.
+fn value_digest(v: ValueRef<'_>) -> [u8; 32] {
+    let mut h = Sha256::new();
     match v {
-        ValueRef::Null => out.push(b'N'),
+        ValueRef::Null => h.update(b"N"),
         ValueRef::Integer(i) => {
-            out.push(b'I');
-            out.extend_from_slice(&i.to_be_bytes());
+            h.update(b"I");
+            h.update(i.to_be_bytes());
         }
         ValueRef::Real(f) => {
-            out.push(b'R');
-            out.extend_from_slice(&f.to_bits().to_be_bytes());
+            h.update(b"R");
+            h.update(f.to_bits().to_be_bytes());
         }
         ValueRef::Text(t) => {
-            out.push(b'T');
-            out.extend_from_slice(t);
+            h.update(b"T");
+            h.update(t);
         }
         ValueRef::Blob(b) => {
-            out.push(b'B');
-            out.extend_from_slice(b);
+            h.update(b"B");
+            h.update(b);
         }
     }
-    out
+    h.finalize().into()
 }
 
 /// A row's digest over its first `columns` columns (starting at `offset` in
@@ -257,14 +259,13 @@ pub(crate) fn digest_row(
     h.update(key.as_bytes());
     let mut hints = Vec::with_capacity(columns);
     for (i, name) in names.iter().enumerate().take(columns) {
-        let col = Sha256::digest(encode(row.get_ref(offset + i)?));
+        let col = value_digest(row.get_ref(offset + i)?);
         h.update(b"\0");
         h.update(name.as_bytes());
         h.update(b"\0");
         h.update(col);
-        let mut hint = hex::encode(col);
-        hint.truncate(HINT);
-        hints.push(hint);
+        // The first HINT hex digits: the first HINT / 2 bytes, encoded alone.
+        hints.push(hex::encode(&col[..HINT / 2]));
     }
     Ok((hex::encode(h.finalize()), hints))
 }

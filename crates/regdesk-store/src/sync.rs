@@ -396,6 +396,33 @@ fn write_columns(
     };
     let fitted = fit_columns(conn, t, table, cols)?;
     let values: Vec<Value> = fitted.known.iter().map(|c| value_of(&c.value)).collect();
+    if !t.pk.is_empty() {
+        // One statement whether the row is here or not (a first sync finds
+        // none): the row's columns inserted, or set on the row of that key,
+        // the columns it lacks taking their defaults either way.
+        let names: Vec<String> = fitted.known.iter().map(|c| quote(&c.name)).collect();
+        let marks = (1..=names.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut set: Vec<String> = names.iter().map(|n| format!("{n} = excluded.{n}")).collect();
+        set.extend(
+            fitted
+                .defaults
+                .iter()
+                .map(|(name, default)| format!("{} = ({default})", quote(name))),
+        );
+        let target = t.pk.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
+        conn.prepare_cached(&format!(
+            "INSERT INTO main.{} ({}) VALUES ({marks}) ON CONFLICT ({target}) DO UPDATE SET {}",
+            quote(&t.name),
+            names.join(", "),
+            set.join(", ")
+        ))?
+        .execute(rusqlite::params_from_iter(values.iter()))?;
+        return hold_columns(conn, table, key, &fitted.extra);
+    }
+    // A table keyed by its rowid: the row set where it is, inserted where not.
     let mut set: Vec<String> = fitted
         .known
         .iter()
@@ -545,6 +572,26 @@ fn fit_columns<'a>(conn: &Connection, t: &AuditedTable, table: &str, cols: &'a [
         defaults,
         extra: extra.into_iter().cloned().collect(),
     })
+}
+
+/// The length of a value's JSON text, counted as it is written (no copy of
+/// the text is made); 0 when it cannot be written.
+fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    match serde_json::to_writer(&mut n, value) {
+        Ok(()) => n.0,
+        Err(_) => 0,
+    }
 }
 
 /// Keeps the columns of the row `(table, key)` this database lacks (none:
@@ -1448,11 +1495,7 @@ impl Store {
     /// journal entry (never pushed). The last chunk sets the pull cursor to
     /// the snapshot's; a chunk already applied changes nothing.
     pub fn apply_snapshot(&self, chunk: &SnapshotChunk) -> Result<SnapshotProgress> {
-        let bytes: u64 = chunk
-            .rows
-            .iter()
-            .map(|r| serde_json::to_string(&r.row).map(|s| s.len() as u64).unwrap_or(0))
-            .sum();
+        let bytes: u64 = chunk.rows.iter().map(|r| json_len(&r.row)).sum();
         {
             let conn = self.conn();
             if !is_enrolled(&conn)? {
