@@ -68,7 +68,7 @@ pub(crate) fn quote(ident: &str) -> String {
 
 impl AuditedTable {
     /// The SQL expression of a row's key (`json_array` of its primary key).
-    fn key_expr(&self, row: &str) -> String {
+    pub(crate) fn key_expr(&self, row: &str) -> String {
         if self.pk.is_empty() {
             format!("json_array({row}rowid)")
         } else {

@@ -294,6 +294,43 @@ pub(crate) fn write_row(
     later.run(conn)
 }
 
+/// Takes away, transitively, every row of this station that refers (by a
+/// reference between shared tables, [`regdesk_sync::REFERENCES`]) to a row
+/// in `gone`, which the record does not hold. Such rows are this station's
+/// own work not yet decided: a row of the record cannot refer to a row the
+/// record lacks. Each goes as a row the server sent away would.
+fn take_away_dependents(conn: &Connection, tables: &[AuditedTable], gone: Vec<(String, String)>) -> Result<()> {
+    let mut queue = gone;
+    let mut seen: HashSet<(String, String)> = queue.iter().cloned().collect();
+    while let Some((target, key)) = queue.pop() {
+        let values = rows::key_values(&key)?;
+        let [value] = values.as_slice() else {
+            continue;
+        };
+        for r in regdesk_sync::REFERENCES.iter().filter(|r| r.target == target) {
+            let Some(t) = tables.iter().find(|t| t.name == r.table) else {
+                continue;
+            };
+            let children: Vec<String> = conn
+                .prepare_cached(&format!(
+                    "SELECT {} FROM main.{} WHERE {} = ?1",
+                    t.key_expr(""),
+                    quote(r.table),
+                    quote(r.column)
+                ))?
+                .query_map([value], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for child in children {
+                if seen.insert((r.table.to_string(), child.clone())) {
+                    write_row(conn, tables, r.table, &child, None)?;
+                    queue.push((r.table.to_string(), child));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The cases whose search entries are to be written anew once a batch of
 /// rows is in: each case once, with the search entry it had before the
 /// batch (the one to take away).
@@ -983,6 +1020,7 @@ impl Store {
             mark_accepted(tx, now)?;
             tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
             let mut listed = Vec::new();
+            let mut taken_away: Vec<(String, String)> = Vec::new();
             for (id, code, reason, current) in &rejected {
                 let entry = load_entry(tx, id)?.ok_or_else(|| corrupt(format!("日志条目 {id} 不见了")))?;
                 let code_text = serde_json::to_value(code)
@@ -1007,9 +1045,16 @@ impl Store {
                 // The station shows the server's truth; the person's version waits in 需处理.
                 for row in current {
                     write_row(tx, &self.audited, &row.table, &row.key, row.after.as_deref())?;
+                    if row.after.is_none() {
+                        taken_away.push((row.table.clone(), row.key.clone()));
+                    }
                 }
                 listed.push(serde_json::json!({"id": id, "code": code_text, "reason": reason}));
             }
+            // Work still waiting here that was built on a row the record does not
+            // hold (a filing naming a refused applicant, pushed in a later batch)
+            // goes with it; its entries stay in the outbox and come back refused.
+            take_away_dependents(tx, &self.audited, taken_away)?;
             let change = Change {
                 entity: "sync_inbox",
                 entity_id: first,

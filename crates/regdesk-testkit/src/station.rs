@@ -264,12 +264,19 @@ pub fn walk_in_id(n: u32) -> String {
 /// The station's own applicant: an ID number of its own (walk-ins, who
 /// clash across stations, are [`Station::walk_in`]).
 fn applicant(station_id: &str) -> ApplicantInput {
-    let seq = station_id.bytes().fold(0u32, |a, b| (a * 31 + u32::from(b)) % 997);
+    // Birth date and sequence from the station's id (FNV-1a): ten million
+    // numbers, so stations of one run do not meet by chance.
+    let h = station_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |a, b| {
+        (a ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let seq = (h % 1000) as u32;
+    let born = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default()
+        + chrono::Duration::days(((h / 1000) % 10_000) as i64);
     ApplicantInput {
         category: ApplicantCategory::Individual,
         name: format!("林晓雨{seq}"),
         id_type: DocumentType::ResidentId,
-        id_number: resident_id("19900315", seq),
+        id_number: resident_id(&born.format("%Y%m%d").to_string(), seq),
         pen_name: String::new(),
         handler_name: "林晓雨".into(),
         handler_mobile: "13805710001".into(),

@@ -5,6 +5,11 @@
 //! the filing that named it; the later station finds both in its 需处理
 //! inbox, shows the server's applicant, and both stations go on pushing and
 //! pulling with one state hash.
+//!
+//! When the refusal of the applicant comes back before the filing built on
+//! it was pushed (a push cut short, one entry at a time here), the filing
+//! is taken away with the applicant at once and its entries come back
+//! refused later: recording the verdicts never stops on the waiting work.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -113,6 +118,109 @@ fn one_id_number_made_an_applicant_at_two_offline_stations_is_kept_once() {
     }
     assert!(a.case(&at_b).is_some());
     assert!(b.case(&at_a).is_some());
+    for s in [&a, &b] {
+        let enrolment = s.store.enrolment().unwrap().unwrap();
+        let state = rt.block_on(SyncClient::new(&enrolment).unwrap().state()).unwrap();
+        assert_eq!(s.store.state_hash().unwrap(), state.state_hash, "{}", s.name);
+        assert_eq!(s.store.outbox_len().unwrap(), 0, "{}", s.name);
+    }
+    server.stop();
+}
+
+#[test]
+fn a_refused_applicant_takes_the_filing_still_waiting_on_it_away() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let srv = root.join("server");
+    init_office(&srv);
+    let server = ServerProcess::start(&srv);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut a = rt.block_on(Station::join(
+        root,
+        "a",
+        "受理窗口1",
+        &srv,
+        &server.url(),
+        &server.fingerprint,
+    ));
+    regdesk_store::demo::fill(&a.store, 0).unwrap();
+    assert_eq!(rt.block_on(a.sync()).error, None);
+    let mut b = rt.block_on(Station::join(
+        root,
+        "b",
+        "受理窗口2",
+        &srv,
+        &server.url(),
+        &server.fingerprint,
+    ));
+    a.walk_in(9).unwrap();
+    b.walk_in(9).unwrap();
+    let filing = b.intake().unwrap();
+    assert_eq!(rt.block_on(a.sync()).error, None);
+
+    // B pushes one entry at a time and records each verdict.
+    let client = SyncClient::new(&b.store.enrolment().unwrap().unwrap()).unwrap();
+    let mut refused = Vec::new();
+    loop {
+        let entries = b.store.outbox(1).unwrap();
+        let Some(entry) = entries.first() else {
+            break;
+        };
+        for sha in &entry.blobs {
+            rt.block_on(regdesk_sync::run::upload_blob(&b.store, &client, sha))
+                .unwrap();
+        }
+        let reply = rt.block_on(client.push(&entries)).unwrap();
+        b.store
+            .record_verdicts(&reply.verdicts)
+            .unwrap_or_else(|e| panic!("verdicts of {} ({}) recorded: {e}", entry.command, entry.id));
+        if matches!(
+            reply.verdicts[0].verdict,
+            regdesk_sync::protocol::Verdict::Rejected { .. }
+        ) {
+            refused.push(entry.command.clone());
+        }
+        if refused.len() == 1 {
+            // The applicant was refused: the filing built on it is gone from B at once.
+            assert!(b.case(&filing).is_none(), "the filing left with its applicant");
+        }
+    }
+    assert_eq!(
+        refused.first().map(String::as_str),
+        Some("create_applicant"),
+        "{refused:?}"
+    );
+    assert!(
+        refused.len() >= 2,
+        "the filing's entries came back refused: {refused:?}"
+    );
+    let admin = b.session("admin");
+    let inbox = b.store.sync_inbox(&admin).unwrap();
+    assert_eq!(
+        inbox.len(),
+        refused.len(),
+        "every refused entry is in 需处理: {inbox:#?}"
+    );
+    assert!(inbox
+        .iter()
+        .any(|i| i.command == "save_draft" || i.command == "create_draft"));
+
+    // Both stations converge and go on.
+    for s in [&a, &b] {
+        let out = rt.block_on(s.sync());
+        assert_eq!(out.error, None, "{}: {out:?}", s.name);
+    }
+    let at_b = b.intake().unwrap();
+    for s in [&b, &a] {
+        let out = rt.block_on(s.sync());
+        assert_eq!(out.error, None, "{}: {out:?}", s.name);
+        assert_eq!(out.rejected, 0, "{}: {out:?}", s.name);
+    }
+    assert!(a.case(&at_b).is_some());
     for s in [&a, &b] {
         let enrolment = s.store.enrolment().unwrap().unwrap();
         let state = rt.block_on(SyncClient::new(&enrolment).unwrap().state()).unwrap();
