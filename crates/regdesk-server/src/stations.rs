@@ -496,11 +496,16 @@ pub async fn authenticate(
         ));
     }
     let app_version = app_version.trim();
+    // When the station was last seen, to the half minute: a request of a
+    // station seen within the last 30 s with the same app version writes
+    // nothing (no commit to flush to disk on every push and pull).
     client
         .execute(
             "UPDATE stations SET last_seen_at = now(),
                     app_version = CASE WHEN $2 = '' THEN app_version ELSE $2 END
-              WHERE id = $1",
+              WHERE id = $1
+                AND (last_seen_at IS NULL OR last_seen_at < now() - interval '30 seconds'
+                     OR ($2 <> '' AND app_version IS DISTINCT FROM $2))",
             &[&id, &app_version],
         )
         .await?;

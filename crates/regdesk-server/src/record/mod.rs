@@ -167,16 +167,9 @@ pub async fn push(
         }
     }
     let mut client = pool.get().await?;
-    if let Some(head) = &req.head {
-        // Kept before the entries are decided: where the station's chain stood.
-        client
-            .execute(
-                "INSERT INTO station_chain (station_id, seq, entry_hash) VALUES ($1, $2, $3)
-                 ON CONFLICT (station_id, seq) DO NOTHING",
-                &[&auth.station_id, &head.seq, &head.entry_hash],
-            )
-            .await?;
-    }
+    // Where the station's chain stood, kept in the first chunk's transaction
+    // before its entries are decided (one commit to flush, not two).
+    let mut head = req.head;
     let stmts = stmts::Stmts::cached(&client).await?;
     // The station's office and what it sees, by the record's office tree as it stands.
     let scope = scope::StationScope::read(&**client, auth.office_code.as_deref()).await?;
@@ -199,6 +192,10 @@ pub async fn push(
                 break;
             }
         };
+        if let Some(head) = head.take() {
+            tx.execute(KEEP_HEAD, &[&auth.station_id, &head.seq, &head.entry_hash])
+                .await?;
+        }
         let mut batch = match admit::Batch::lock(&tx, &stmts, &auth.office_id).await {
             Ok(b) => b,
             Err(e) if verdicts.is_empty() => return Err(e),
@@ -264,8 +261,18 @@ pub async fn push(
             break;
         }
     }
+    if let Some(head) = head {
+        // A push with no entries: the head alone.
+        client
+            .execute(KEEP_HEAD, &[&auth.station_id, &head.seq, &head.entry_hash])
+            .await?;
+    }
     Ok(PushReply { verdicts })
 }
+
+/// Keeps where a station's audit chain stood when it pushed.
+const KEEP_HEAD: &str = "INSERT INTO station_chain (station_id, seq, entry_hash) VALUES ($1, $2, $3)
+     ON CONFLICT (station_id, seq) DO NOTHING";
 
 /// Entries decided per transaction of a push: bounds how long the office's
 /// cursor stays locked and keeps each transaction's savepoints few.
