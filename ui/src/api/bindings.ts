@@ -640,7 +640,13 @@ signing: Array<SignerLine>, created_at: string, updated_at: string, accepted_on:
  * Entries about this case the central server rejected, still in 需处理:
  * the case shows the server's record with a banner linking to the inbox.
  */
-sync_inbox: number, };
+sync_inbox: number, 
+/**
+ * A case of another office this station sees (a supervisor's station
+ * sees its subordinate offices' cases): why it may only look, in
+ * Chinese. Then nothing is editable or withdrawable here.
+ */
+read_only: string | null, };
 
 export type SaveDraftInput = { case_id: string | null, version: number | null, applicant_id: string | null, draft: FilingDraft, };
 
