@@ -85,6 +85,19 @@ pub(crate) fn own_office(conn: &Connection) -> Result<Option<String>> {
     Ok(office.flatten().filter(|o| !o.is_empty() && Some(o) != top.as_ref()))
 }
 
+/// The name of the office of the tree this station belongs to, when it is
+/// enrolled for a subordinate office (`None`: not enrolled, or the top office).
+pub(crate) fn own_office_name(conn: &Connection) -> Result<Option<String>> {
+    let Some(code) = own_office(conn)? else {
+        return Ok(None);
+    };
+    let name: Option<String> = conn
+        .prepare_cached("SELECT name FROM office_tree WHERE code = ?1")?
+        .query_row([&code], |r| r.get(0))
+        .optional()?;
+    Ok(Some(name.unwrap_or_else(|| format!("机构 {code}"))))
+}
+
 /// The scope of an enrolled station; `None` when it is not enrolled.
 pub(crate) fn station_scope(conn: &Connection) -> Result<Option<Scope>> {
     let enrolled: Option<Option<String>> = conn

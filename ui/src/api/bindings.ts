@@ -61,7 +61,13 @@ may_change_applicant_category: boolean,
  */
 attachable: Array<FilePurpose>, };
 
-export type AppStatus = { setup_done: boolean, office: Office | null, station_id: string, station_name: string, session: SessionView | null, idle_lock_minutes: number, 
+export type AppStatus = { setup_done: boolean, office: Office | null, station_id: string, station_name: string, 
+/**
+ * The office of the tree this station belongs to, when it is enrolled
+ * for a subordinate office (杭州市版权局): the top bar names it instead
+ * of the top office.
+ */
+station_office_name: string | null, session: SessionView | null, idle_lock_minutes: number, 
 /**
  * Journal entries not yet shipped to the central server.
  */

@@ -269,6 +269,11 @@ fn a_subordinate_stations_tree_and_statistics_are_rooted_at_its_own_office() {
     );
     // The county's station: its own office alone.
     assert_eq!(shape(&county), vec![(s("ZJHZXH"), None, 0, true)]);
+    // Each station's top bar names its own office; the province's, the office.
+    let named = |f: &Fixture| f.store.app_status(None).unwrap().station_office_name;
+    assert_eq!(named(&city).as_deref(), Some("杭州市版权局"));
+    assert_eq!(named(&county).as_deref(), Some("西湖区受理点"));
+    assert_eq!(named(&a), None);
 
     // Statistics without an office are the station's own office's; an office
     // outside the station's scope is refused, naming the field.
