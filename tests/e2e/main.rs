@@ -21,5 +21,6 @@ mod records;
 mod reports;
 mod restart;
 mod review;
+mod scope;
 mod sync;
 mod volume;

@@ -192,6 +192,7 @@ impl Store {
             Ok((view_change(what, &viewed), crate::cases::detail_full(row)))
         })?;
         d.sync_inbox = crate::cases::inbox_count(&self.conn(), &d.id)?;
+        crate::scope::mark_read_only(&self.conn(), &mut d)?;
         Ok(d)
     }
 

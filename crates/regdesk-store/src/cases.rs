@@ -72,6 +72,10 @@ pub struct CaseDetail {
     /// Entries about this case the central server rejected, still in 需处理:
     /// the case shows the server's record with a banner linking to the inbox.
     pub sync_inbox: u32,
+    /// A case of another office this station sees (a supervisor's station
+    /// sees its subordinate offices' cases): why it may only look, in
+    /// Chinese. Then nothing is editable or withdrawable here.
+    pub read_only: Option<String>,
 }
 
 /// 暂存：新建（无 case_id）或保存已有草稿。
@@ -256,6 +260,7 @@ pub(crate) fn detail_full(r: Row) -> CaseDetail {
         due_on: r.due_on,
         registration_number: r.registration_number,
         sync_inbox: 0,
+        read_only: None,
     }
 }
 
@@ -741,6 +746,7 @@ impl Store {
         actor(&conn, self.now(), Some(session), None)?;
         let mut d = load(&conn, key).map(detail)?;
         d.sync_inbox = inbox_count(&conn, &d.id)?;
+        crate::scope::mark_read_only(&conn, &mut d)?;
         Ok(d)
     }
 

@@ -44,6 +44,20 @@ impl Scope {
         }
     }
 
+    /// Why a change to case `serial` of `office` (not the station's own) is refused.
+    pub fn refusal(&self, serial: &str, office: &str) -> String {
+        let what = if self.sees(office) {
+            "对该机构的案件只能查看，不能更改"
+        } else {
+            "不在本工作站的范围内"
+        };
+        format!(
+            "案件 {serial} 属于{}，本工作站属于{}，{what}：请由该机构办理，或由管理员把案件移交到本机构",
+            self.label(office),
+            self.label(&self.own)
+        )
+    }
+
     /// `杭州市版权局（330100）`.
     pub fn label(&self, code: &str) -> String {
         let code = self.norm(code);
@@ -69,6 +83,19 @@ pub(crate) fn own_office(conn: &Connection) -> Result<Option<String>> {
         .query_row([], |r| r.get(0))
         .optional()?;
     Ok(office.flatten().filter(|o| !o.is_empty() && Some(o) != top.as_ref()))
+}
+
+/// The name of the office of the tree this station belongs to, when it is
+/// enrolled for a subordinate office (`None`: not enrolled, or the top office).
+pub(crate) fn own_office_name(conn: &Connection) -> Result<Option<String>> {
+    let Some(code) = own_office(conn)? else {
+        return Ok(None);
+    };
+    let name: Option<String> = conn
+        .prepare_cached("SELECT name FROM office_tree WHERE code = ?1")?
+        .query_row([&code], |r| r.get(0))
+        .optional()?;
+    Ok(Some(name.unwrap_or_else(|| format!("机构 {code}"))))
 }
 
 /// The scope of an enrolled station; `None` when it is not enrolled.
@@ -135,19 +162,32 @@ pub(crate) fn check_local(conn: &Connection, command: &str, effects: &str) -> Re
         if scope.norm(&office) == scope.own {
             continue;
         }
-        let what = if scope.sees(&office) {
-            "对该机构的案件只能查看，不能更改"
-        } else {
-            "不在本工作站的范围内"
-        };
         return Err(StoreError::Refused {
             code: "out_of_scope".into(),
-            message: format!(
-                "案件 {serial} 属于{}，本工作站属于{}，{what}：请由该机构办理，或由管理员把案件移交到本机构",
-                scope.label(&office),
-                scope.label(&scope.own)
-            ),
+            message: scope.refusal(&serial, &office),
         });
+    }
+    Ok(())
+}
+
+/// Marks `d` read-only when it is a case of another office than the
+/// station's own (a subordinate's case on a supervisor's station): the desk
+/// shows why and offers no change, which [`check_local`] would refuse.
+pub(crate) fn mark_read_only(conn: &Connection, d: &mut crate::cases::CaseDetail) -> Result<()> {
+    let Some(scope) = station_scope(conn)? else {
+        return Ok(());
+    };
+    let office: Option<Option<String>> = conn
+        .prepare_cached("SELECT office_code FROM cases WHERE id = ?1")?
+        .query_row([&d.id], |r| r.get(0))
+        .optional()?;
+    let office = office.flatten().unwrap_or_default();
+    if scope.norm(&office) != scope.own {
+        d.read_only = Some(scope.refusal(&d.serial, &office));
+        d.editable = false;
+        d.withdrawable = false;
+        d.awaits_resubmission = false;
+        d.decided_at = None;
     }
     Ok(())
 }

@@ -223,19 +223,20 @@ impl Store {
             Some(s) => self.session_view(s).ok(),
             None => None,
         };
-        let (station_name, idle): (String, Option<u32>) = {
+        let (station_name, idle, station_office_name): (String, Option<u32>, Option<String>) = {
             let conn = self.conn();
             let name = conn.query_row("SELECT name FROM station WHERE id = 1", [], |r| r.get(0))?;
             let idle = conn
                 .query_row("SELECT idle_lock_minutes FROM settings WHERE id = 1", [], |r| r.get(0))
                 .optional()?;
-            (name, idle)
+            (name, idle, crate::scope::own_office_name(&conn)?)
         };
         Ok(AppStatus {
             setup_done: office.is_some(),
             office,
             station_id: self.station_id.clone(),
             station_name,
+            station_office_name,
             session: session_view,
             idle_lock_minutes: idle.unwrap_or(crate::settings::DEFAULT_IDLE_LOCK_MINUTES),
             pending_sync: self.pending_sync()?,

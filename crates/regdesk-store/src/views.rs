@@ -52,6 +52,10 @@ pub struct AppStatus {
     pub office: Option<Office>,
     pub station_id: String,
     pub station_name: String,
+    /// The office of the tree this station belongs to, when it is enrolled
+    /// for a subordinate office (杭州市版权局): the top bar names it instead
+    /// of the top office.
+    pub station_office_name: Option<String>,
     pub session: Option<SessionView>,
     pub idle_lock_minutes: u32,
     /// Journal entries not yet shipped to the central server.

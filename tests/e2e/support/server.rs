@@ -107,6 +107,19 @@ impl Server {
         v["code"].as_str().unwrap().to_string()
     }
 
+    /// `station add --name NAME --office CODE --json`: the one-time code of a
+    /// station of an office of the office tree.
+    pub fn add_station_of(&self, name: &str, office: &str) -> String {
+        let (code, o, e) = Self::admin(
+            &self.dir,
+            &["station", "add", "--name", name, "--office", office, "--json"],
+        );
+        assert_eq!(code, 0, "station add --office {office}: {o}{e}");
+        let v: serde_json::Value = serde_json::from_str(o.trim()).unwrap();
+        assert_eq!(v["office_code"].as_str(), Some(office), "{o}");
+        v["code"].as_str().unwrap().to_string()
+    }
+
     /// Starts the server on a free loopback port; waits until it listens.
     pub fn start(&mut self) {
         assert!(self.child.is_none(), "the server is already running");

@@ -61,7 +61,13 @@ may_change_applicant_category: boolean,
  */
 attachable: Array<FilePurpose>, };
 
-export type AppStatus = { setup_done: boolean, office: Office | null, station_id: string, station_name: string, session: SessionView | null, idle_lock_minutes: number, 
+export type AppStatus = { setup_done: boolean, office: Office | null, station_id: string, station_name: string, 
+/**
+ * The office of the tree this station belongs to, when it is enrolled
+ * for a subordinate office (杭州市版权局): the top bar names it instead
+ * of the top office.
+ */
+station_office_name: string | null, session: SessionView | null, idle_lock_minutes: number, 
 /**
  * Journal entries not yet shipped to the central server.
  */
@@ -640,7 +646,13 @@ signing: Array<SignerLine>, created_at: string, updated_at: string, accepted_on:
  * Entries about this case the central server rejected, still in 需处理:
  * the case shows the server's record with a banner linking to the inbox.
  */
-sync_inbox: number, };
+sync_inbox: number, 
+/**
+ * A case of another office this station sees (a supervisor's station
+ * sees its subordinate offices' cases): why it may only look, in
+ * Chinese. Then nothing is editable or withdrawable here.
+ */
+read_only: string | null, };
 
 export type SaveDraftInput = { case_id: string | null, version: number | null, applicant_id: string | null, draft: FilingDraft, };
 

@@ -493,6 +493,25 @@ describe('作品填报 on an enrolled station', () => {
     expect(core.callsTo('reveal_case')).toHaveLength(2);
   });
 
+  it("another office's case (a supervisor's station) opens read-only and says why", async () => {
+    const why = '案件 ZJ-2026-000123 属于上城区受理点（ZJHZSC），本工作站属于杭州市版权局（ZJHZ），对该机构的案件只能查看，不能更改：请由该机构办理，或由管理员把案件移交到本机构';
+    const c = { ...held(2, '南宋御街夜色'), editable: false, withdrawable: false, read_only: why };
+    const core = fakeCore({ reveal_case: () => c, case_detail: () => c, check_id: idOk });
+    const { user } = renderWithProviders(<FilingWorkspace caseKey="case-1" />);
+    // It opens on its summary, the banner saying why and nothing else about locking.
+    expect(await screen.findByTestId('filing-summary')).toHaveTextContent('南宋御街夜色');
+    expect(screen.getByTestId('case-read-only')).toHaveTextContent(why);
+    expect(screen.queryByText('签章已完成，填报内容不能再修改。')).toBeNull();
+    expect(screen.queryByTestId('filing-submit')).toBeNull();
+    await user.click(screen.getByTestId('filing-step-0'));
+    await waitFor(() => expect(field('filing_work_title')).toHaveValue('南宋御街夜色'));
+    expect(field('filing_work_title')).toBeDisabled();
+    expect(screen.getByTestId('filing-save')).toBeDisabled();
+    expect(screen.queryByTestId('filing-withdraw')).toBeNull();
+    await user.keyboard('{Control>}s{/Control}');
+    expect(core.callsTo('save_draft')).toHaveLength(0);
+  });
+
   it('a form with unsaved input is left as it is when the server brings a change', async () => {
     let now = held(1, '西湖春色');
     const core = fakeCore({ reveal_case: () => now, case_detail: () => now, check_id: idOk });

@@ -695,7 +695,8 @@ function Workspace({ caseKey, onClose, onSaved, prefill }: FilingWorkspaceProps)
     if (e.key === 's' || e.key === 'S') {
       e.preventDefault();
       e.stopPropagation();
-      void save();
+      // As 暂存: nothing to save where the filing may not change.
+      if (editable) void save();
     } else if (e.key === 'Enter') {
       e.preventDefault();
       e.stopPropagation();
@@ -810,6 +811,9 @@ function Workspace({ caseKey, onClose, onSaved, prefill }: FilingWorkspaceProps)
       />
 
       {detail && <CaseSyncBanner count={detail.sync_inbox} />}
+      {detail?.read_only && (
+        <Alert className="filing-alert" type="warning" showIcon data-testid="case-read-only" message={detail.read_only} />
+      )}
       {saveError && (
         <Alert
           className="filing-alert"
@@ -928,6 +932,7 @@ function Workspace({ caseKey, onClose, onSaved, prefill }: FilingWorkspaceProps)
                     submitting={busy === 'submit'}
                     submitted={showSigning}
                     locked={!editable}
+                    readOnly={Boolean(detail?.read_only)}
                     onSubmit={() => void submit()}
                   />
                 )}

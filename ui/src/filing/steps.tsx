@@ -579,6 +579,7 @@ export function ReviewStep({
   submitting,
   submitted,
   locked = false,
+  readOnly = false,
   onSubmit,
 }: {
   applicantName: string | null;
@@ -587,6 +588,8 @@ export function ReviewStep({
   submitted: boolean;
   /** Past signing: the content can no longer change. */
   locked?: boolean;
+  /** Another office's case: the banner above the steps says why it may not change. */
+  readOnly?: boolean;
   onSubmit: () => void;
 }) {
   const form = Form.useFormInstance();
@@ -679,7 +682,7 @@ export function ReviewStep({
     <div className="filing-review">
       <Section>{ft('review.title')}</Section>
       <Descriptions bordered size="small" column={2} items={items} data-testid="filing-summary" className="filing-summary" />
-      {locked ? (
+      {readOnly ? null : locked ? (
         <Alert className="filing-hint" type="info" showIcon message={ft('review.lockedNote')} />
       ) : submitted ? (
         <Alert className="filing-hint" type="info" showIcon message={ft('review.submittedNote')} />

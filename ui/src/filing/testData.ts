@@ -102,6 +102,7 @@ export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
     due_on: null,
     registration_number: null,
     sync_inbox: 0,
+    read_only: null,
     ...over,
   };
 }

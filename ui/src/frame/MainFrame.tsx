@@ -145,7 +145,7 @@ export function MainFrame({
         <Layout.Header className="frame-header">
           <Space size="small" className="frame-where">
             <Typography.Text strong data-testid="office-station">
-              {status.office?.name ?? ''} · {status.station_name}
+              {status.station_office_name ?? status.office?.name ?? ''} · {status.station_name}
             </Typography.Text>
             <SyncState status={syncStatus} onOpen={() => setSyncOpen(true)} />
           </Space>

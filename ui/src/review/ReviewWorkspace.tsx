@@ -358,7 +358,7 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
           onClose={() => setPrinted(null)}
         />
       )}
-      {!onFirstDesk && !onFinalDesk && !canPrint && !detail.registration_number && (
+      {!onFirstDesk && !onFinalDesk && !canPrint && !detail.registration_number && !detail.read_only && (
         <Typography.Text type="secondary" data-testid="review-readonly">
           {rt('act.readOnly', { state: detail.state_label })}
         </Typography.Text>
@@ -406,6 +406,9 @@ function Workspace({ caseKey, desk, row, onClose, onChanged }: ReviewWorkspacePr
         )}
       </div>
       {detail && <CaseSyncBanner count={detail.sync_inbox} />}
+      {detail?.read_only && (
+        <Alert className="review-note" type="warning" showIcon data-testid="case-read-only" message={detail.read_only} />
+      )}
 
       {error && (
         <DecisionError

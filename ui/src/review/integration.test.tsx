@@ -168,3 +168,27 @@ describe('补正后重新提交', () => {
     expect(screen.queryByTestId('resubmit')).toBeNull();
   });
 });
+
+describe('the top bar', () => {
+  it("names the station's own office on a subordinate office's station, else the office", async () => {
+    fakeCore({ expire_corrections: () => [] });
+    const s = session({ roles: ['first_reviewer'], desks: [{ desk: 'first_review', label: '初审' }] });
+    const frame = (over: Parameters<typeof status>[0]) => (
+      <MainFrame
+        status={status({ session: s, station_name: '杭州市局主管', ...over })}
+        session={s}
+        largeText={false}
+        onLargeText={() => {}}
+        onLock={() => {}}
+        onChangePassword={() => {}}
+        onLogout={() => {}}
+        onSettingsSaved={() => {}}
+      />
+    );
+    const city = renderWithProviders(frame({ station_office_name: '杭州市版权局' }));
+    expect(await screen.findByTestId('office-station')).toHaveTextContent('杭州市版权局 · 杭州市局主管');
+    city.unmount();
+    renderWithProviders(frame({ station_office_name: null }));
+    expect(await screen.findByTestId('office-station')).toHaveTextContent('浙江省版权局 · 杭州市局主管');
+  });
+});

@@ -73,6 +73,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     role_options: ROLE_OPTIONS,
     password_min_chars: 8,
     office_utc_offset_hours: 8,
+    station_office_name: null,
     ...over,
   };
 }

@@ -100,8 +100,24 @@ fn a_county_opens_its_cases_the_city_sees_them_read_only_and_a_transfer_moves_on
     assert_eq!(xh.counts.counter, 1, "{tree:#?}");
     assert_eq!(county.store.state_hash().unwrap(), city.store.state_hash().unwrap());
 
-    // … and may not change it: a Chinese refusal, nothing journaled.
+    // … and may not change it: the case opens read-only, saying why (the
+    // desk offers no change) …
     let city_clerk = login(&city, CLERK.username, CLERK.password).unwrap();
+    for seen in [
+        city.store.case_detail(&city_clerk, &case.serial).unwrap(),
+        city.store.reveal_case(&city_clerk, &case.id).unwrap(),
+    ] {
+        let why = seen.read_only.clone().unwrap_or_default();
+        assert!(
+            why.contains("西湖区受理点（ZJHZXH）") && why.contains("杭州市版权局（ZJHZ）") && why.contains("只能查看"),
+            "{why}"
+        );
+        assert!(!seen.editable && !seen.withdrawable && seen.decided_at.is_none());
+    }
+    // … while the county's own station opens it as its own.
+    let own = county.store.case_detail(&clerk, &case.id).unwrap();
+    assert_eq!((own.read_only, own.editable), (None, true));
+    // … and a change is refused in Chinese, nothing journaled.
     let mut changed = filing.clone();
     changed.work.title = "钱江观潮".into();
     let save = |f: &Fixture, s: &Session, version: i64| {
@@ -174,6 +190,8 @@ fn a_county_opens_its_cases_the_city_sees_them_read_only_and_a_transfer_moves_on
     let e = save(&county, &clerk, moved.version).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Refused);
     assert!(e.to_string().contains("宁波市版权局（ZJNB）"), "{e}");
+    let gone = county.store.case_detail(&clerk, &case.id).unwrap();
+    assert!(gone.read_only.is_some_and(|w| w.contains("不在本工作站的范围内")) && !gone.editable);
     // A county station may not move a case it does not see.
     let county_admin = login(&county, "admin", "Banquan2026").unwrap();
     let e = county
@@ -251,6 +269,11 @@ fn a_subordinate_stations_tree_and_statistics_are_rooted_at_its_own_office() {
     );
     // The county's station: its own office alone.
     assert_eq!(shape(&county), vec![(s("ZJHZXH"), None, 0, true)]);
+    // Each station's top bar names its own office; the province's, the office.
+    let named = |f: &Fixture| f.store.app_status(None).unwrap().station_office_name;
+    assert_eq!(named(&city).as_deref(), Some("杭州市版权局"));
+    assert_eq!(named(&county).as_deref(), Some("西湖区受理点"));
+    assert_eq!(named(&a), None);
 
     // Statistics without an office are the station's own office's; an office
     // outside the station's scope is refused, naming the field.
