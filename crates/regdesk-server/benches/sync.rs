@@ -377,6 +377,26 @@ impl StationRecord for Timed<'_> {
     }
 }
 
+/// CPU time this process (the station: its store and its client; the server
+/// and PostgreSQL are processes of their own) has used so far, from
+/// `/proc/self/stat` (user + system, in clock ticks of 10 ms); zero where
+/// there is none.
+fn station_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    let Some(after_name) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+        return Duration::ZERO;
+    };
+    // Fields 14 and 15 (utime, stime); the text after the name starts at field 3.
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
 fn world() -> &'static Mutex<World> {
     static WORLD: std::sync::OnceLock<Mutex<World>> = std::sync::OnceLock::new();
     WORLD.get_or_init(|| Mutex::new(World::build()))
@@ -393,15 +413,19 @@ fn first(c: &mut Criterion) {
             applying: std::cell::Cell::new(Duration::ZERO),
         };
         let t = Instant::now();
+        let cpu = station_cpu();
         let mut rows = 0;
         w.rt.block_on(first_sync(&timed, &client, |chunk| rows = chunk.total_rows))
             .unwrap();
         let took = t.elapsed();
+        let cpu = station_cpu().saturating_sub(cpu);
         println!(
-            "first sync of {} cases: {rows} rows in {took:.2?} ({:.0} rows/s; pages applied by the station in {:.2?})",
+            "first sync of {} cases: {rows} rows in {took:.2?} ({:.0} rows/s; pages applied by the station in {:.2?}; \
+             the station's CPU {cpu:.2?}, {:.1} s per 100,000 rows)",
             w.cases,
             rows as f64 / took.as_secs_f64(),
-            timed.applying.get()
+            timed.applying.get(),
+            cpu.as_secs_f64() * 100_000.0 / (rows.max(1) as f64)
         );
         let state = w.rt.block_on(client.state()).unwrap();
         let hash = store.state_hash().unwrap();

@@ -60,6 +60,10 @@ pub(crate) struct AuditedTable {
     pub name: String,
     pub pk: Vec<String>,
     pub columns: Vec<String>,
+    /// Writing a whole row as sync does, every stored column in table order
+    /// (`INSERT … ON CONFLICT (key) DO UPDATE SET` each of them); empty for
+    /// a table keyed by its rowid. Made once, not for every row.
+    pub upsert: String,
 }
 
 pub(crate) fn quote(ident: &str) -> String {
@@ -136,7 +140,28 @@ pub(crate) fn audited_tables(conn: &Connection) -> Result<Vec<AuditedTable>> {
         let columns: Vec<String> = info
             .query_map([&name], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        out.push(AuditedTable { name, pk, columns });
+        let mut t = AuditedTable {
+            name,
+            pk,
+            columns,
+            upsert: String::new(),
+        };
+        if !t.pk.is_empty() {
+            let names: Vec<String> = t.columns.iter().map(|c| quote(c)).collect();
+            let marks = (1..=names.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let set: Vec<String> = names.iter().map(|n| format!("{n} = excluded.{n}")).collect();
+            let target = t.pk.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
+            t.upsert = format!(
+                "INSERT INTO main.{} ({}) VALUES ({marks}) ON CONFLICT ({target}) DO UPDATE SET {}",
+                quote(&t.name),
+                names.join(", "),
+                set.join(", ")
+            );
+        }
+        out.push(t);
     }
     Ok(out)
 }

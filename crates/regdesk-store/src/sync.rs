@@ -416,6 +416,18 @@ pub(crate) fn write_row_deferred(
     Ok(())
 }
 
+/// A column's value bound as it is, without a copy.
+fn value_ref(cell: &Cell) -> rusqlite::types::ToSqlOutput<'_> {
+    use rusqlite::types::{ToSqlOutput, ValueRef};
+    ToSqlOutput::Borrowed(match cell {
+        Cell::Null => ValueRef::Null,
+        Cell::Int(i) => ValueRef::Integer(*i),
+        Cell::Real(f) => ValueRef::Real(*f),
+        Cell::Text(t) => ValueRef::Text(t.as_bytes()),
+        Cell::Blob(b) => ValueRef::Blob(b),
+    })
+}
+
 fn write_columns(
     conn: &Connection,
     t: &AuditedTable,
@@ -432,7 +444,16 @@ fn write_columns(
         return Ok(());
     };
     let fitted = fit_columns(conn, t, table, cols)?;
-    let values: Vec<Value> = fitted.known.iter().map(|c| value_of(&c.value)).collect();
+    let whole = fitted.defaults.is_empty()
+        && fitted.known.len() == t.columns.len()
+        && fitted.known.iter().zip(&t.columns).all(|(c, name)| c.name == *name);
+    if !t.pk.is_empty() && whole {
+        // Every column, in the table's order: the statement made once for the table.
+        conn.prepare_cached(&t.upsert)?.execute(rusqlite::params_from_iter(
+            fitted.known.iter().map(|c| value_ref(&c.value)),
+        ))?;
+        return hold_columns(conn, table, key, &fitted.extra);
+    }
     if !t.pk.is_empty() {
         // One statement whether the row is here or not (a first sync finds
         // none): the row's columns inserted, or set on the row of that key,
@@ -456,9 +477,12 @@ fn write_columns(
             names.join(", "),
             set.join(", ")
         ))?
-        .execute(rusqlite::params_from_iter(values.iter()))?;
+        .execute(rusqlite::params_from_iter(
+            fitted.known.iter().map(|c| value_ref(&c.value)),
+        ))?;
         return hold_columns(conn, table, key, &fitted.extra);
     }
+    let values: Vec<Value> = fitted.known.iter().map(|c| value_of(&c.value)).collect();
     // A table keyed by its rowid: the row set where it is, inserted where not.
     let mut set: Vec<String> = fitted
         .known
