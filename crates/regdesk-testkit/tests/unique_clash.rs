@@ -18,36 +18,61 @@ use regdesk_sync::client::SyncClient;
 use regdesk_testkit::station::{walk_in_id, Station};
 use regdesk_testkit::{init_office, ServerProcess};
 
+/// A server with the sample office's people, its first station A (synced)
+/// and a second station B that joined after.
+struct Office {
+    _tmp: tempfile::TempDir,
+    server: ServerProcess,
+    rt: tokio::runtime::Runtime,
+    a: Station,
+    b: Station,
+}
+
+impl Office {
+    fn start() -> Office {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let srv = root.join("server");
+        init_office(&srv);
+        let server = ServerProcess::start(&srv);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let join = |name: &str, desk: &str| {
+            rt.block_on(Station::join(
+                root,
+                name,
+                desk,
+                &srv,
+                &server.url(),
+                &server.fingerprint,
+            ))
+        };
+        let a = join("a", "受理窗口1");
+        regdesk_store::demo::fill(&a.store, 0).unwrap();
+        assert_eq!(rt.block_on(a.sync()).error, None);
+        let b = join("b", "受理窗口2");
+        Office {
+            _tmp: tmp,
+            server,
+            rt,
+            a,
+            b,
+        }
+    }
+}
+
 #[test]
 fn one_id_number_made_an_applicant_at_two_offline_stations_is_kept_once() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    let srv = root.join("server");
-    init_office(&srv);
-    let server = ServerProcess::start(&srv);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut a = rt.block_on(Station::join(
-        root,
-        "a",
-        "受理窗口1",
-        &srv,
-        &server.url(),
-        &server.fingerprint,
-    ));
-    regdesk_store::demo::fill(&a.store, 0).unwrap();
-    assert_eq!(rt.block_on(a.sync()).error, None);
-    let mut b = rt.block_on(Station::join(
-        root,
-        "b",
-        "受理窗口2",
-        &srv,
-        &server.url(),
-        &server.fingerprint,
-    ));
+    let Office {
+        _tmp,
+        server,
+        rt,
+        mut a,
+        mut b,
+    } = Office::start();
 
     // Both offline: the same person made an applicant at each, and a filing at B names them.
     let theirs = a.walk_in(7).unwrap();
@@ -129,34 +154,13 @@ fn one_id_number_made_an_applicant_at_two_offline_stations_is_kept_once() {
 
 #[test]
 fn a_refused_applicant_takes_the_filing_still_waiting_on_it_away() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    let srv = root.join("server");
-    init_office(&srv);
-    let server = ServerProcess::start(&srv);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut a = rt.block_on(Station::join(
-        root,
-        "a",
-        "受理窗口1",
-        &srv,
-        &server.url(),
-        &server.fingerprint,
-    ));
-    regdesk_store::demo::fill(&a.store, 0).unwrap();
-    assert_eq!(rt.block_on(a.sync()).error, None);
-    let mut b = rt.block_on(Station::join(
-        root,
-        "b",
-        "受理窗口2",
-        &srv,
-        &server.url(),
-        &server.fingerprint,
-    ));
+    let Office {
+        _tmp,
+        server,
+        rt,
+        mut a,
+        mut b,
+    } = Office::start();
     a.walk_in(9).unwrap();
     b.walk_in(9).unwrap();
     let filing = b.intake().unwrap();
