@@ -18,89 +18,17 @@ use regdesk_domain::category::WorkCategory;
 use regdesk_domain::filing::{FilingDraft, WorkDraft};
 use regdesk_domain::office::SubordinateOfficeInput;
 use regdesk_domain::queue::Queue;
-use regdesk_store::{LoginInput, QueueInput, SaveDraftInput, Session, Store, StoreError};
-use regdesk_sync::client::SyncClient;
-use regdesk_sync::station::SyncOutcome;
+use regdesk_store::{QueueInput, SaveDraftInput, StoreError};
 
 use crate::support::keys::CTRL_S;
 use crate::support::office::{app, fresh_shots, Office};
 use crate::support::server::Server;
-use crate::support::steps::{open_desk, open_row, sign_in_at_desk, sign_out, PASSWORD};
+use crate::support::station::Station;
+use crate::support::steps::{open_desk, open_row, sign_in_at_desk, sign_out};
 use crate::support::webdriver::Desk;
 
-/// A workstation of one office of the tree: its own data directory and
-/// store, enrolled with the code made for that office.
-struct Station {
-    store: Store,
-    client: SyncClient,
-    rt: tokio::runtime::Runtime,
-    _data: Office,
-}
-
+/// What the tests of this walk do at a station of the tree.
 impl Station {
-    fn enrol(server: &Server, code: &str) -> Station {
-        let data = Office::empty();
-        let store = data.open();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let enrolment = rt
-            .block_on(SyncClient::enrol(
-                &server.url(),
-                code,
-                server.fingerprint(),
-                store.station_id(),
-            ))
-            .unwrap();
-        store.join_office(&enrolment).unwrap();
-        let client = SyncClient::new(&enrolment).unwrap();
-        let s = Station {
-            store,
-            client,
-            rt,
-            _data: data,
-        };
-        s.synced();
-        s
-    }
-
-    fn sync(&self) -> SyncOutcome {
-        self.rt
-            .block_on(regdesk_sync::run::sync_once(&self.store, &self.client))
-    }
-
-    /// One round that must go through with nothing refused.
-    fn synced(&self) {
-        let out = self.sync();
-        assert_eq!((out.rejected, out.error.clone()), (0, None), "{out:?}");
-    }
-
-    /// Syncs until `seen` holds.
-    fn sync_until<T>(&self, what: &str, seen: impl Fn(&Station) -> Option<T>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let out = self.sync();
-            assert_eq!(out.rejected, 0, "{out:?}");
-            if let Some(v) = seen(self) {
-                return v;
-            }
-            if Instant::now() > deadline {
-                panic!("{what} never arrived: {out:?}");
-            }
-            std::thread::sleep(Duration::from_millis(300));
-        }
-    }
-
-    fn login(&self, user: &str) -> Session {
-        self.store
-            .login(&LoginInput {
-                username: user.into(),
-                password: PASSWORD.into(),
-            })
-            .unwrap()
-    }
-
     /// The counter clerk saves a new filing's draft: its serial.
     fn file(&self, title: &str) -> String {
         let draft = FilingDraft {
@@ -213,7 +141,7 @@ fn a_city_supervisor_sees_its_counties_cases_read_only_and_an_admin_moves_one_to
 
     // The province's station: its admin adds the office's people and keeps
     // the office tree (管理 → 机构树, `regdesk office add`: the same command).
-    let province = Station::enrol(&server, &server.add_station("省局管理"));
+    let province = Station::enrol(&server.url(), server.fingerprint(), &server.add_station("省局管理"));
     regdesk_store::demo::fill(&province.store, 0).unwrap();
     let admin = province.login("admin");
     for (code, name, parent) in [
@@ -237,9 +165,21 @@ fn a_city_supervisor_sees_its_counties_cases_read_only_and_an_admin_moves_one_to
     province.synced();
 
     // A station per office, each with the code the server's administrator made for it.
-    let county = Station::enrol(&server, &server.add_station_of("上城受理窗口", "ZJHZSC"));
-    let county2 = Station::enrol(&server, &server.add_station_of("拱墅受理窗口", "ZJHZGS"));
-    let ningbo = Station::enrol(&server, &server.add_station_of("宁波受理窗口", "ZJNB"));
+    let county = Station::enrol(
+        &server.url(),
+        server.fingerprint(),
+        &server.add_station_of("上城受理窗口", "ZJHZSC"),
+    );
+    let county2 = Station::enrol(
+        &server.url(),
+        server.fingerprint(),
+        &server.add_station_of("拱墅受理窗口", "ZJHZGS"),
+    );
+    let ningbo = Station::enrol(
+        &server.url(),
+        server.fingerprint(),
+        &server.add_station_of("宁波受理窗口", "ZJNB"),
+    );
     let city_code = server.add_station_of("杭州市局主管", "ZJHZ");
 
     // The city's station is the real app, first start: 加入已有机构.

@@ -9,82 +9,16 @@
 use std::time::{Duration, Instant};
 
 use regdesk_domain::queue::Queue;
-use regdesk_store::{LoginInput, QueueInput, SaveDraftInput, Session, Store};
-use regdesk_sync::client::SyncClient;
-use regdesk_sync::station::SyncOutcome;
+use regdesk_store::{QueueInput, SaveDraftInput};
 
 use crate::support::keys::{CTRL_S, ENTER};
 use crate::support::office::{app, fresh_shots, Office};
 use crate::support::server::{Network, Server};
-use crate::support::steps::{open_row, pause, row_text, sign_in_at_desk, PASSWORD};
+use crate::support::station::Station;
+use crate::support::steps::{open_row, pause, row_text, sign_in_at_desk};
 use crate::support::webdriver::Desk;
 
-/// Another workstation of the office: its own data directory and store,
-/// enrolled with its one-time code; [`StationB::sync`] is one round of
-/// `regdesk sync` (push, then pull).
-struct StationB {
-    store: Store,
-    client: SyncClient,
-    rt: tokio::runtime::Runtime,
-    _data: Office,
-}
-
-impl StationB {
-    fn enrol(url: &str, fingerprint: &str, code: &str) -> StationB {
-        let data = Office::empty();
-        let store = data.open();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let enrolment = rt
-            .block_on(SyncClient::enrol(url, code, fingerprint, store.station_id()))
-            .unwrap();
-        store.join_office(&enrolment).unwrap();
-        let client = SyncClient::new(&enrolment).unwrap();
-        let b = StationB {
-            store,
-            client,
-            rt,
-            _data: data,
-        };
-        let first = b.sync();
-        assert_eq!(first.error, None, "{first:?}");
-        b
-    }
-
-    fn sync(&self) -> SyncOutcome {
-        self.rt
-            .block_on(regdesk_sync::run::sync_once(&self.store, &self.client))
-    }
-
-    /// Syncs until `seen` holds (the other desk's work may still be on its way up).
-    fn sync_until<T>(&self, what: &str, seen: impl Fn(&StationB) -> Option<T>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            // A round may fail on a connection the server closed when it
-            // stopped: the next round goes on, as `regdesk sync --watch` does.
-            let out = self.sync();
-            assert_eq!(out.rejected, 0, "{out:?}");
-            if let Some(v) = seen(self) {
-                return v;
-            }
-            if Instant::now() > deadline {
-                panic!("{what} never reached station B: {out:?}");
-            }
-            std::thread::sleep(Duration::from_millis(300));
-        }
-    }
-
-    fn login(&self, user: &str) -> Session {
-        self.store
-            .login(&LoginInput {
-                username: user.into(),
-                password: PASSWORD.into(),
-            })
-            .unwrap()
-    }
-
+impl Station {
     /// The case of `queue` whose title contains `title`: (id, serial).
     fn case(&self, queue: Queue, title: &str) -> Option<(String, String)> {
         let page = self
@@ -158,7 +92,7 @@ fn two_desks_share_the_office_through_the_server_and_catch_up_after_it_stops() {
 
     // Station B joins first; its admin adds the office's staff, who each
     // sign in once and choose their password (the sample office's people).
-    let b = StationB::enrol(&network_b.url(), server.fingerprint(), &code_b);
+    let b = Station::enrol(&network_b.url(), server.fingerprint(), &code_b);
     regdesk_store::demo::fill(&b.store, 0).unwrap();
     let out = b.sync();
     assert_eq!((out.rejected, out.error.clone()), (0, None), "{out:?}");

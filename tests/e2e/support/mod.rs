@@ -4,5 +4,6 @@ pub mod documents;
 pub mod keys;
 pub mod office;
 pub mod server;
+pub mod station;
 pub mod steps;
 pub mod webdriver;
