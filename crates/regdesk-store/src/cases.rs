@@ -349,7 +349,6 @@ pub(crate) fn new_search_rowid(
 /// taken away, then those of the cases `ids` written as their rows now
 /// stand, one statement per index for all of them.
 pub(crate) fn reindex_batch(conn: &rusqlite::Connection, old: &[i64], ids: &[&str]) -> Result<()> {
-    let json = |v: &serde_json::Value| serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()));
     let mut entries: Vec<serde_json::Value> = Vec::with_capacity(ids.len());
     let mut rowids: Vec<i64> = old.to_vec();
     for id in ids {
@@ -365,17 +364,34 @@ pub(crate) fn reindex_batch(conn: &rusqlite::Connection, old: &[i64], ids: &[&st
         rowids.push(rowid);
         entries.push(serde_json::json!([rowid, id, body]));
     }
-    let rowids = json(&serde_json::json!(rowids))?;
-    for table in ["case_search", "case_grams", "case_queue_search"] {
+    entries.sort_by_key(|e| e[0].as_i64());
+    let rowids = json_text(&serde_json::json!(rowids))?;
+    for table in SEARCH_INDEXES {
         conn.prepare_cached(&format!(
             "DELETE FROM {table} WHERE rowid IN (SELECT value FROM json_each(?1))"
         ))?
         .execute([&rowids])?;
     }
+    write_search_entries(conn, entries)
+}
+
+/// The three search indexes of a case, each a full-text table.
+const SEARCH_INDEXES: [&str; 3] = ["case_search", "case_grams", "case_queue_search"];
+
+fn json_text(v: &serde_json::Value) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Writes search entries `[rowid, case id, search text]` into the three
+/// indexes, one statement per index for all of them. In ascending row id
+/// order: FTS5 writes out what it holds in memory whenever a row id comes
+/// below the last one written, so entries out of order would each make a
+/// segment of their own.
+fn write_search_entries(conn: &rusqlite::Connection, entries: Vec<serde_json::Value>) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
-    let entries = json(&serde_json::Value::Array(entries))?;
+    let entries = json_text(&serde_json::Value::Array(entries))?;
     conn.prepare_cached(
         "INSERT INTO case_search (rowid, case_id, body)
          SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
@@ -395,6 +411,57 @@ pub(crate) fn reindex_batch(conn: &rusqlite::Connection, old: &[i64], ids: &[&st
     )?
     .execute([&entries])?;
     Ok(())
+}
+
+/// How much of its terms a full-text index holds in memory before writing
+/// them out as a segment (FTS5's `hashsize`, 1 MiB by default), while
+/// [`reindex_all`] fills it: a whole office's terms in a few large segments
+/// instead of many small ones merged again and again.
+const FILL_HASH_BYTES: i64 = 256 * 1024 * 1024;
+const DEFAULT_HASH_BYTES: i64 = 1024 * 1024;
+
+/// Writes the search entries of every case anew, as the rows stand: what a
+/// station's first sync does once its last snapshot page is in (the pages
+/// themselves write none). One statement per index for all cases.
+pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> Result<()> {
+    conn.execute("DELETE FROM case_search", [])?;
+    conn.execute("INSERT INTO case_grams (case_grams) VALUES ('delete-all')", [])?;
+    conn.execute(
+        "INSERT INTO case_queue_search (case_queue_search) VALUES ('delete-all')",
+        [],
+    )?;
+    let mut entries: Vec<serde_json::Value> = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT search_rowid, id, serial, applicant_name, draft_format, draft, registration_number
+             FROM cases WHERE search_rowid IS NOT NULL ORDER BY search_rowid",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let rowid: i64 = r.get(0)?;
+            let id: String = r.get(1)?;
+            let serial: String = r.get(2)?;
+            let applicant: String = r.get(3)?;
+            let draft = read_draft(r.get(4)?, r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?)?;
+            let regno: Option<String> = r.get(6)?;
+            let body = search_body(&serial, &applicant, &draft, regno.as_deref());
+            entries.push(serde_json::json!([rowid, id, body]));
+        }
+    }
+    let hash = |bytes: i64| -> Result<()> {
+        for table in SEARCH_INDEXES {
+            conn.execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"),
+                [bytes],
+            )?;
+        }
+        Ok(())
+    };
+    hash(FILL_HASH_BYTES)?;
+    let written = write_search_entries(conn, entries);
+    let restored = hash(DEFAULT_HASH_BYTES);
+    written?;
+    restored
 }
 
 fn reindex(tx: &Transaction<'_>, r: &Row) -> Result<()> {

@@ -120,6 +120,9 @@ pub(crate) fn header_of(path: &Path) -> Result<Header> {
     })
 }
 
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
+
 /// The raw-key form SQLCipher reads: `x'<64 hex digits>'`.
 fn key_literal(key: &Key32) -> Zeroizing<String> {
     Zeroizing::new(format!("x'{}'", Zeroizing::new(hex::encode(key.as_bytes())).as_str()))
@@ -160,6 +163,10 @@ pub fn connect(path: &Path, key: &Key32) -> Result<Connection> {
     // so each connection keeps up to 64 MiB of them (memory is taken as
     // pages are read, not up front).
     conn.pragma_update(None, "cache_size", PAGE_CACHE_KIB)?;
+    // Sync writes rows of every shared table with statements made once per
+    // table (a row, its read-back, its audit row): more than the 16 kept by
+    // default, which would make them again and again.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     crate::grams::register(&conn)?;
     Ok(conn)
 }

@@ -48,6 +48,10 @@ pub(crate) const UNAUDITED: &[&str] = &[
     "sync_state",
 ];
 
+/// Rows written by one statement when sync writes many rows of a table
+/// ([`AuditedTable::upsert_many`]).
+const UPSERT_ROWS: usize = 64;
+
 /// Hex digits kept per column in `audit_rows.hints`.
 const HINT: usize = 8;
 
@@ -64,6 +68,14 @@ pub(crate) struct AuditedTable {
     /// (`INSERT … ON CONFLICT (key) DO UPDATE SET` each of them); empty for
     /// a table keyed by its rowid. Made once, not for every row.
     pub upsert: String,
+    /// The same for [`AuditedTable::upsert_rows`] rows at once (one
+    /// statement: the pages each statement changes are saved for its undo
+    /// once, not once per row); empty for a table keyed by its rowid.
+    pub upsert_many: String,
+    /// How many rows `upsert_many` writes.
+    pub upsert_rows: usize,
+    /// Reading one row by its key (`select_one`), made once.
+    select_one: String,
 }
 
 pub(crate) fn quote(ident: &str) -> String {
@@ -81,7 +93,7 @@ impl AuditedTable {
         }
     }
 
-    fn select_one(&self) -> String {
+    fn make_select_one(&self) -> String {
         let cond = if self.pk.is_empty() {
             "rowid = ?1".to_string()
         } else {
@@ -145,7 +157,11 @@ pub(crate) fn audited_tables(conn: &Connection) -> Result<Vec<AuditedTable>> {
             pk,
             columns,
             upsert: String::new(),
+            upsert_many: String::new(),
+            upsert_rows: 0,
+            select_one: String::new(),
         };
+        t.select_one = t.make_select_one();
         if !t.pk.is_empty() {
             let names: Vec<String> = t.columns.iter().map(|c| quote(c)).collect();
             let marks = (1..=names.len())
@@ -158,6 +174,16 @@ pub(crate) fn audited_tables(conn: &Connection) -> Result<Vec<AuditedTable>> {
                 "INSERT INTO main.{} ({}) VALUES ({marks}) ON CONFLICT ({target}) DO UPDATE SET {}",
                 quote(&t.name),
                 names.join(", "),
+                set.join(", ")
+            );
+            // Within SQLite's limit of bound values per statement (32,766).
+            t.upsert_rows = (UPSERT_ROWS * names.len()).min(32_000) / names.len().max(1);
+            let row = format!("({})", vec!["?"; names.len()].join(", "));
+            t.upsert_many = format!(
+                "INSERT INTO main.{} ({}) VALUES {} ON CONFLICT ({target}) DO UPDATE SET {}",
+                quote(&t.name),
+                names.join(", "),
+                vec![row; t.upsert_rows].join(", "),
                 set.join(", ")
             );
         }
@@ -412,7 +438,7 @@ pub(crate) fn record(
             None
         };
         let values = key_values(&key)?;
-        let mut stmt = conn.prepare_cached(&t.select_one())?;
+        let mut stmt = conn.prepare_cached(&t.select_one)?;
         let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
         let found = stmt
             .query_row(rusqlite::params_from_iter(values.iter()), |r| {

@@ -371,6 +371,30 @@ pub(crate) fn write_row_deferred(
     after: Option<&[Column]>,
     later: &mut Reindex,
 ) -> Result<()> {
+    let (t, key_values) = shared_row(tables, table, key)?;
+    // A case's search entries are this station's own: they follow the row.
+    let case_id = match (table, key_values.first()) {
+        ("cases", Some(Value::Text(id))) => Some(id.clone()),
+        _ => None,
+    };
+    let old_search: Option<i64> = match &case_id {
+        Some(id) => conn
+            .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten(),
+        None => None,
+    };
+    write_columns(conn, t, table, key, &key_values, after)?;
+    if let Some(id) = case_id {
+        later.note(id, old_search);
+    }
+    Ok(())
+}
+
+/// The table of a row the server sent, and the row's key values: only a
+/// shared table this database has, and a key of its shape.
+fn shared_row<'t>(tables: &'t [AuditedTable], table: &str, key: &str) -> Result<(&'t AuditedTable, Vec<Value>)> {
     if !regdesk_sync::is_shared_table(table) {
         return Err(refused(
             "sync_local_table",
@@ -396,24 +420,91 @@ pub(crate) fn write_row_deferred(
             ),
         ));
     }
-    // A case's search entries are this station's own: they follow the row.
-    let case_id = match (table, key_values.first()) {
-        ("cases", Some(Value::Text(id))) => Some(id.clone()),
-        _ => None,
-    };
-    let old_search: Option<i64> = match &case_id {
-        Some(id) => conn
-            .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .flatten(),
-        None => None,
-    };
-    write_columns(conn, t, table, key, &key_values, after)?;
-    if let Some(id) = case_id {
-        later.note(id, old_search);
+    Ok((t, key_values))
+}
+
+/// The rows of a snapshot page written in order, those that carry every
+/// column of their table in its order (all of them, at stations of one
+/// schema) many to a statement ([`AuditedTable::upsert_many`]): a statement
+/// per row saved, for its undo, every page of the table and of its indexes
+/// it was the first to change, which was a sixth of a page's time. The
+/// rows' search entries are written once the snapshot is in.
+struct PageWriter<'a> {
+    conn: &'a Connection,
+    tables: &'a [AuditedTable],
+    /// Whether any row's columns are held (`sync_held_columns`): a row
+    /// without columns to hold then has none to forget either.
+    held: bool,
+    /// Whole rows waiting for their statement, all of one table.
+    waiting: Option<(&'a AuditedTable, Vec<&'a [Column]>)>,
+}
+
+impl<'a> PageWriter<'a> {
+    fn new(conn: &'a Connection, tables: &'a [AuditedTable]) -> Result<PageWriter<'a>> {
+        let held = conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_held_columns)", [], |r| r.get(0))?;
+        Ok(PageWriter {
+            conn,
+            tables,
+            held,
+            waiting: None,
+        })
     }
-    Ok(())
+
+    fn row(&mut self, r: &'a SnapshotRow) -> Result<()> {
+        let (t, key_values) = shared_row(self.tables, &r.table, &r.key)?;
+        let cols = r.row.as_slice();
+        let whole = !t.pk.is_empty()
+            && cols.len() >= t.columns.len()
+            && cols.iter().zip(&t.columns).all(|(c, name)| c.name == *name);
+        if !whole {
+            self.flush()?;
+            return write_columns(self.conn, t, &r.table, &r.key, &key_values, Some(cols));
+        }
+        // Columns past the table's own are held, as `fit_columns` decides.
+        let extra = &cols[t.columns.len()..];
+        if !extra.is_empty() {
+            fit_columns(self.conn, t, &r.table, cols)?;
+        }
+        if extra.is_empty() {
+            if self.held {
+                hold_columns(self.conn, &r.table, &r.key, &[])?;
+            }
+        } else {
+            hold_columns(self.conn, &r.table, &r.key, extra)?;
+        }
+        if self.waiting.as_ref().is_some_and(|(w, _)| !std::ptr::eq(*w, t)) {
+            self.flush()?;
+        }
+        let (_, rows) = self
+            .waiting
+            .get_or_insert_with(|| (t, Vec::with_capacity(t.upsert_rows)));
+        rows.push(&cols[..t.columns.len()]);
+        if rows.len() == t.upsert_rows {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the rows waiting: a full statement's worth together, fewer one
+    /// by one.
+    fn flush(&mut self) -> Result<()> {
+        let Some((t, rows)) = self.waiting.take() else {
+            return Ok(());
+        };
+        if rows.len() == t.upsert_rows {
+            self.conn
+                .prepare_cached(&t.upsert_many)?
+                .execute(rusqlite::params_from_iter(
+                    rows.iter().flat_map(|r| r.iter().map(|c| value_ref(&c.value))),
+                ))?;
+        } else {
+            let mut one = self.conn.prepare_cached(&t.upsert)?;
+            for r in rows {
+                one.execute(rusqlite::params_from_iter(r.iter().map(|c| value_ref(&c.value))))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A column's value bound as it is, without a copy.
@@ -1606,11 +1697,18 @@ impl Store {
             ..SyncMeta::default()
         };
         let applied = self.run_sync(None, "sync_snapshot", &meta, |tx, _now| {
-            let mut later = Reindex::default();
+            // The pages write no search entries: the last one writes every
+            // case's at once, in a few large segments of each full-text
+            // index instead of many small ones merged over and over. Until
+            // then the desk's searches do not find the cases come so far.
+            let mut page = PageWriter::new(tx, &self.audited)?;
             for r in &chunk.rows {
-                write_row_deferred(tx, &self.audited, &r.table, &r.key, Some(&r.row), &mut later)?;
+                page.row(r)?;
             }
-            later.run(tx)?;
+            page.flush()?;
+            if chunk.next.is_none() {
+                crate::cases::reindex_all(tx)?;
+            }
             let last = chunk.rows.last().map(|r| (r.table.clone(), r.key.clone()));
             let after = last.map(|l| serde_json::to_string(&l)).transpose().map_err(corrupt)?;
             let n = chunk.rows.len() as i64;

@@ -682,6 +682,9 @@ fn a_joining_station_takes_the_office_in_chunks_and_resumes_after_an_interruptio
         "pulls go on from the snapshot's cursor"
     );
     verify_ok(&b);
+    // The search entries, written once the last page is in, are the source's
+    // though the pages came over two runs of the program.
+    assert_eq!(search_index(&b), search_index(&a));
     // The office's staff sign in at the new station with their synced passwords.
     let clerk = sample_login(&b, "wangli");
     assert!(b.store.sync_inbox(&clerk).unwrap().is_empty());
