@@ -1145,3 +1145,58 @@ fn a_row_of_an_older_or_a_newer_schema_fits_this_one_and_held_columns_land_after
     assert_eq!(journal_count(&b), entries);
     verify_ok(&b);
 }
+
+#[test]
+fn a_snapshot_page_writes_many_rows_to_a_statement_and_fits_rows_of_other_schemas() {
+    use rusqlite::types::Value;
+    let a = sample_office(70);
+    let admin = sample_login(&a, "admin");
+    a.store.save_enrolment(&admin, &enrolment("受理窗口1")).unwrap();
+    let rows = a.store.shared_rows().unwrap();
+    let cases = rows.iter().filter(|r| r.table == "cases").count();
+    assert!(cases > 64, "more cases than one statement writes: {cases}");
+    let page = |rows: Vec<regdesk_sync::protocol::SnapshotRow>| SnapshotChunk {
+        snapshot_id: "snap-2".into(),
+        cursor: 3,
+        total_rows: rows.len() as u64,
+        total_bytes: 0,
+        rows,
+        next: None,
+    };
+    let settings_at = rows.iter().position(|r| r.table == "settings").unwrap();
+
+    // One page of every row, the settings row from a station one schema
+    // ahead (a column after its table's last): the rows land as the source
+    // holds them, the new column is held.
+    let mut newer = rows.clone();
+    newer[settings_at].row.push(Column {
+        name: "number_lease_days".into(),
+        value: Cell::Int(30),
+    });
+    let b = fixture();
+    b.store.join_office(&enrolment("受理窗口2")).unwrap();
+    b.store.apply_snapshot(&page(newer)).unwrap();
+    assert_eq!(
+        StationRecord::state_hash(&b.store).unwrap(),
+        a.store.state_hash().unwrap()
+    );
+    assert_eq!(search_index(&b), search_index(&a));
+    let kept = held(&b);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!((kept[0].0.as_str(), kept[0].1.as_str()), ("settings", "[1]"));
+    verify_ok(&b);
+
+    // The same from a station one schema behind (the settings row without
+    // its last two columns): they take their defaults, nothing is held.
+    let mut older = rows.clone();
+    let cols = &mut older[settings_at].row;
+    cols.truncate(cols.len() - 2);
+    let c = fixture();
+    c.store.join_office(&enrolment("受理窗口3")).unwrap();
+    c.store.apply_snapshot(&page(older)).unwrap();
+    assert_eq!(settings_cell(&c, "number_lease_size"), Value::Integer(20));
+    assert_eq!(settings_cell(&c, "number_refill_at"), Value::Integer(5));
+    assert!(held(&c).is_empty());
+    assert_eq!(search_index(&c), search_index(&a));
+    verify_ok(&c);
+}
