@@ -38,33 +38,96 @@ const SQL_QUEUE_GRAMS: &str = "regdesk_queue_grams";
 const SQL_QUEUE_TRIGRAMS: &str = "regdesk_queue_trigrams";
 
 fn token(chars: &[char]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(chars.len() * 8);
+    push_token(&mut out, chars);
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the token of `chars` to `out`: each byte's two lower-case hex
+/// digits, written in place.
+fn push_token(out: &mut String, chars: &[char]) {
     let mut buf = [0u8; 4];
-    let mut out = String::with_capacity(chars.len() * 6);
-    // Each byte's two lower-case hex digits, written in place (a string
-    // made per character was a tenth of a snapshot page's search entries).
     for c in chars {
-        for b in c.to_ascii_lowercase().encode_utf8(&mut buf).as_bytes() {
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        push_hex(out, c.to_ascii_lowercase().encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+}
+
+/// A token before its hex: the UTF-8 of one character or a pair (at most
+/// eight bytes), ASCII letters folded. Ordered as the tokens' hex is (hex
+/// keeps the order of the bytes it spells), so the tokens of a text are
+/// sorted and made unique without a string per token.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Gram {
+    bytes: [u8; 8],
+    len: u8,
+}
+
+impl Gram {
+    fn of(c: char) -> Gram {
+        let mut bytes = [0u8; 8];
+        let len = c.to_ascii_lowercase().encode_utf8(&mut bytes[..4]).len();
+        Gram { bytes, len: len as u8 }
+    }
+
+    fn then(self, next: Gram) -> Gram {
+        let mut g = self;
+        let (at, n) = (usize::from(self.len), usize::from(next.len));
+        g.bytes[at..at + n].copy_from_slice(&next.bytes[..n]);
+        g.len += next.len;
+        g
+    }
+
+    fn hex_into(&self, out: &mut String) {
+        push_hex(out, &self.bytes[..usize::from(self.len)]);
+    }
+}
+
+/// Each character and each pair of neighbouring characters of each word of
+/// `text`, sorted, each once.
+fn gram_set(text: &str) -> Vec<Gram> {
+    let mut out = Vec::with_capacity(text.len() * 2);
+    for word in text.split_whitespace() {
+        let mut prev: Option<Gram> = None;
+        for c in word.chars() {
+            let one = Gram::of(c);
+            out.push(one);
+            if let Some(p) = prev {
+                out.push(p.then(one));
+            }
+            prev = Some(one);
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
 /// The tokens of `text`, space-separated, each once.
 pub(crate) fn grams(text: &str) -> String {
-    let mut seen = std::collections::BTreeSet::new();
-    for word in text.split_whitespace() {
-        let chars: Vec<char> = word.chars().collect();
-        for (i, c) in chars.iter().enumerate() {
-            seen.insert(token(std::slice::from_ref(c)));
-            if let Some(pair) = chars.get(i..i + 2) {
-                seen.insert(token(pair));
-            }
+    prefixed_grams("", text)
+}
+
+/// [`grams`] with `prefix` before each token.
+fn prefixed_grams(prefix: &str, text: &str) -> String {
+    let set = gram_set(text);
+    let mut out = String::with_capacity(set.len() * (prefix.len() + 9));
+    for (i, g) in set.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
         }
+        out.push_str(prefix);
+        g.hex_into(&mut out);
     }
-    seen.into_iter().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// The prefix of a queue's tokens: its code without underscores and an `x`
@@ -78,13 +141,7 @@ fn queue_prefix(queue: &str) -> String {
 
 /// [`grams`] of `text`, each prefixed by `queue` (a queue's code).
 pub(crate) fn queue_grams(queue: &str, text: &str) -> String {
-    let prefix = queue_prefix(queue);
-    grams(text)
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(|t| format!("{prefix}{t}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    prefixed_grams(&queue_prefix(queue), text)
 }
 
 /// One token per three neighbouring characters of the whole of `text`
@@ -92,11 +149,15 @@ pub(crate) fn queue_grams(queue: &str, text: &str) -> String {
 pub(crate) fn queue_trigrams(queue: &str, text: &str) -> String {
     let prefix = queue_prefix(queue);
     let chars: Vec<char> = text.chars().collect();
-    chars
-        .windows(3)
-        .map(|w| format!("{prefix}{}", token(w)))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(chars.len() * (prefix.len() + 20));
+    for (i, w) in chars.windows(3).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&prefix);
+        push_token(&mut out, w);
+    }
+    out
 }
 
 /// The match expression of a queue's own search for `text` in the queue
@@ -201,6 +262,34 @@ mod tests {
         assert_eq!(query("张"), Some("\"e5bca0\"".into()));
         assert_eq!(query("张伟芳"), None);
         assert_eq!(query("   "), None);
+    }
+
+    /// The tokens as first written (a string per token in a sorted set).
+    fn grams_by_strings(text: &str) -> String {
+        let mut seen = std::collections::BTreeSet::new();
+        for word in text.split_whitespace() {
+            let chars: Vec<char> = word.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                seen.insert(token(std::slice::from_ref(c)));
+                if let Some(pair) = chars.get(i..i + 2) {
+                    seen.insert(token(pair));
+                }
+            }
+        }
+        seen.into_iter().collect::<Vec<_>>().join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_tokens_are_those_of_a_string_per_token(text in "[a-zA-Z0-9 \\-_%\\x00-\\x7f\\u{80}-\\u{7ff}张伟西湖😀𠀀 ]{0,40}") {
+            proptest::prop_assert_eq!(grams(&text), grams_by_strings(&text));
+            let prefixed: Vec<String> = grams_by_strings(&text)
+                .split(' ')
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("firstreviewx{t}"))
+                .collect();
+            proptest::prop_assert_eq!(queue_grams("first_review", &text), prefixed.join(" "));
+        }
     }
 
     #[test]
