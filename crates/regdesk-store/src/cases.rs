@@ -352,17 +352,17 @@ pub(crate) fn reindex_batch(conn: &rusqlite::Connection, old: &[i64], ids: &[&st
     let mut entries: Vec<serde_json::Value> = Vec::with_capacity(ids.len());
     let mut rowids: Vec<i64> = old.to_vec();
     for id in ids {
-        let named: Option<Option<i64>> = conn
-            .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
+        let named: Option<(Option<i64>, Option<String>)> = conn
+            .prepare_cached("SELECT search_rowid, queue FROM cases WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let Some(Some(rowid)) = named else {
+        let Some((Some(rowid), queue)) = named else {
             continue;
         };
         let r = load_by_id(conn, id)?;
         let body = search_body(&r.serial, &r.applicant_name, &r.draft, r.registration_number.as_deref());
         rowids.push(rowid);
-        entries.push(serde_json::json!([rowid, id, body]));
+        entries.push(serde_json::json!([rowid, id, body, queue]));
     }
     entries.sort_by_key(|e| e[0].as_i64());
     let rowids = json_text(&serde_json::json!(rowids))?;
@@ -382,7 +382,7 @@ fn json_text(v: &serde_json::Value) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// Writes search entries `[rowid, case id, search text]` into the three
+/// Writes search entries `[rowid, case id, search text, queue]` into the three
 /// indexes, one statement per index for all of them. In ascending row id
 /// order: FTS5 writes out what it holds in memory whenever a row id comes
 /// below the last one written, so entries out of order would each make a
@@ -405,9 +405,9 @@ fn write_search_entries(conn: &rusqlite::Connection, entries: Vec<serde_json::Va
     .execute([&entries])?;
     conn.prepare_cached(
         "INSERT INTO case_queue_search (rowid, grams, tris)
-         SELECT c.search_rowid, regdesk_queue_grams(c.queue, json_extract(j.value, '$[2]')),
-                regdesk_queue_trigrams(c.queue, json_extract(j.value, '$[2]'))
-         FROM json_each(?1) j JOIN cases c ON c.id = json_extract(j.value, '$[1]')",
+         SELECT json_extract(value, '$[0]'), regdesk_queue_grams(json_extract(value, '$[3]'), json_extract(value, '$[2]')),
+                regdesk_queue_trigrams(json_extract(value, '$[3]'), json_extract(value, '$[2]'))
+         FROM json_each(?1)",
     )?
     .execute([&entries])?;
     Ok(())
@@ -433,7 +433,7 @@ pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> Result<()> {
     let mut entries: Vec<serde_json::Value> = Vec::new();
     {
         let mut stmt = conn.prepare(
-            "SELECT search_rowid, id, serial, applicant_name, draft_format, draft, registration_number
+            "SELECT search_rowid, id, serial, applicant_name, draft_format, draft, registration_number, queue
              FROM cases WHERE search_rowid IS NOT NULL ORDER BY search_rowid",
         )?;
         let mut rows = stmt.query([])?;
@@ -444,8 +444,9 @@ pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> Result<()> {
             let applicant: String = r.get(3)?;
             let draft = read_draft(r.get(4)?, r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?)?;
             let regno: Option<String> = r.get(6)?;
+            let queue: Option<String> = r.get(7)?;
             let body = search_body(&serial, &applicant, &draft, regno.as_deref());
-            entries.push(serde_json::json!([rowid, id, body]));
+            entries.push(serde_json::json!([rowid, id, body, queue]));
         }
     }
     let hash = |bytes: i64| -> Result<()> {
