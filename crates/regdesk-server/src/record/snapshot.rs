@@ -118,15 +118,15 @@ async fn start(client: &mut deadpool_postgres::Client, auth: &StationAuth) -> Re
         .await?
         .sees;
     // The copy and its size (the rows' text, for the progress bar) in one
-    // pass over the rows: each copied row's length is taken as it is written.
+    // pass over the rows: each row's length is kept with it (`row_len`).
     let counted = tx
         .query_one(
             "WITH copied AS (
-                 INSERT INTO record_snapshot_rows (snapshot_id, tbl, key, row)
-                 SELECT $1, r.tbl, r.key, r.row FROM record_rows r
+                 INSERT INTO record_snapshot_rows (snapshot_id, tbl, key, row, row_len)
+                 SELECT $1, r.tbl, r.key, r.row, r.row_len FROM record_rows r
                    LEFT JOIN record_case_office o ON o.case_id = r.case_id
                   WHERE $2::text[] IS NULL OR r.case_id IS NULL OR o.office = ANY($2::text[])
-                 RETURNING octet_length(row::text) AS n)
+                 RETURNING row_len AS n)
              SELECT count(*), COALESCE(SUM(n), 0)::bigint FROM copied",
             &[&id, &seen],
         )

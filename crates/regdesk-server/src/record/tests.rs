@@ -1120,7 +1120,18 @@ async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
     assert_eq!(first.rows.len(), 10);
     assert_eq!(first.cursor, at_start.cursor);
     assert_eq!(first.total_rows, at_start.rows);
-    assert!(first.total_bytes > 0);
+    // The size is the rows' JSON text, as PostgreSQL prints it.
+    let text_bytes: i64 = db
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_one("SELECT SUM(octet_length(row::text))::bigint FROM record_rows", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(text_bytes > 0);
+    assert_eq!(first.total_bytes, text_bytes as u64);
     // The record moves on meanwhile: a renamed applicant that the snapshot has not given yet.
     let old = applicant("a20", "张三", 1);
     let rename = entry(
