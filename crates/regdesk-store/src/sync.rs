@@ -726,26 +726,6 @@ fn fit_columns<'a>(conn: &Connection, t: &AuditedTable, table: &str, cols: &'a [
     })
 }
 
-/// The length of a value's JSON text, counted as it is written (no copy of
-/// the text is made); 0 when it cannot be written.
-fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> u64 {
-    struct Count(u64);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len() as u64;
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut n = Count(0);
-    match serde_json::to_writer(&mut n, value) {
-        Ok(()) => n.0,
-        Err(_) => 0,
-    }
-}
-
 /// Keeps the columns of the row `(table, key)` this database lacks (none:
 /// forgets what was kept for it).
 fn hold_columns(conn: &Connection, table: &str, key: &str, extra: &[Column]) -> Result<()> {
@@ -1655,7 +1635,7 @@ impl Store {
     /// journal entry (never pushed). The last chunk sets the pull cursor to
     /// the snapshot's; a chunk already applied changes nothing.
     pub fn apply_snapshot(&self, chunk: &SnapshotChunk) -> Result<SnapshotProgress> {
-        let bytes: u64 = chunk.rows.iter().map(|r| json_len(&r.row)).sum();
+        let bytes: u64 = chunk.rows.iter().map(|r| regdesk_sync::row_json_len(&r.row)).sum();
         {
             let conn = self.conn();
             if !is_enrolled(&conn)? {

@@ -134,6 +134,28 @@ pub fn row_digest(table: &str, key: &str, row: &[Column]) -> String {
     hex::encode(h.finalize())
 }
 
+/// The length of a row's JSON as it travels (`serde_json`, compact), counted
+/// as it is written, without the text: what a first sync's progress counts
+/// in bytes, the same at the server (each row's `row_len`, summed for the
+/// snapshot's total) and at the station (each page's rows).
+pub fn row_json_len(row: &[Column]) -> u64 {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    match serde_json::to_writer(&mut n, row) {
+        Ok(()) => n.0,
+        Err(_) => 0,
+    }
+}
+
 /// The state hash of a record: SHA-256 over every shared row's
 /// `(table, key, digest)`, sorted by table then key. Two databases with the
 /// same rows have the same hash, whatever order the rows came in.

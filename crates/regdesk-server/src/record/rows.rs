@@ -84,7 +84,8 @@ pub(crate) async fn apply(
     struct Write {
         table: String,
         key: String,
-        row: Option<(Value, String, Value)>,
+        /// The row, its digest, its column names and its JSON's length.
+        row: Option<(Value, String, Value, i64)>,
         case_id: Option<String>,
         /// A case's office (`cases` rows only).
         office: Option<String>,
@@ -97,7 +98,8 @@ pub(crate) async fn apply(
                 let value = serde_json::to_value(row).map_err(corrupt)?;
                 let names: Vec<&str> = row.iter().map(|c| c.name.as_str()).collect();
                 let names = serde_json::to_value(names).map_err(corrupt)?;
-                Some((value, digest, names))
+                let len = i64::try_from(regdesk_sync::row_json_len(row)).unwrap_or(i64::MAX);
+                Some((value, digest, names, len))
             }
             None => None,
         };
@@ -123,7 +125,7 @@ pub(crate) async fn apply(
     // table's columns from its first row, and the new ones a newer schema adds.
     let mut learnt: Vec<(&str, &Value)> = Vec::new();
     for w in &writes {
-        let Some((_, _, names)) = &w.row else { continue };
+        let Some((_, _, names, _)) = &w.row else { continue };
         let len = names.as_array().map_or(0, Vec::len);
         match learnt.iter_mut().find(|(t, _)| *t == w.table.as_str()) {
             Some(slot) => {
@@ -137,11 +139,11 @@ pub(crate) async fn apply(
     let mut pending: Vec<Pending<'_>> = Vec::with_capacity(writes.len() * 2);
     for w in &writes {
         match &w.row {
-            Some((value, digest, _)) => {
+            Some((value, digest, _, len)) => {
                 pending.push(Box::pin(async move {
                     tx.execute(
                         stmts.get(S::UpsertRow),
-                        &[&w.table, &w.key, value, digest, &office_seq, &w.case_id],
+                        &[&w.table, &w.key, value, digest, &office_seq, &w.case_id, len],
                     )
                     .await
                 }));

@@ -33,9 +33,9 @@ const SQL: [&str; 17] = [
     "SELECT last_seq FROM record_station_progress WHERE station_id = $1 FOR UPDATE",
     "SELECT row, digest FROM record_rows WHERE tbl = $1 AND key = $2 FOR UPDATE",
     "SELECT columns FROM record_tables WHERE tbl = $1",
-    "INSERT INTO record_rows (tbl, key, row, digest, office_seq, case_id) VALUES ($1, $2, $3, $4, $5, $6)
+    "INSERT INTO record_rows (tbl, key, row, digest, office_seq, case_id, row_len) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (tbl, key) DO UPDATE SET row = EXCLUDED.row, digest = EXCLUDED.digest,
-         office_seq = EXCLUDED.office_seq, case_id = EXCLUDED.case_id",
+         office_seq = EXCLUDED.office_seq, case_id = EXCLUDED.case_id, row_len = EXCLUDED.row_len",
     "DELETE FROM record_rows WHERE tbl = $1 AND key = $2",
     "INSERT INTO record_tables (tbl, columns) VALUES ($1, $2) ON CONFLICT (tbl) DO UPDATE SET columns = EXCLUDED.columns
      WHERE jsonb_array_length(EXCLUDED.columns) > jsonb_array_length(record_tables.columns)",

@@ -1120,18 +1120,24 @@ async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
     assert_eq!(first.rows.len(), 10);
     assert_eq!(first.cursor, at_start.cursor);
     assert_eq!(first.total_rows, at_start.rows);
-    // The size is the rows' JSON text, as PostgreSQL prints it.
-    let text_bytes: i64 = db
+    // The size is the rows' JSON as the station counts it, page by page.
+    let rows = db
         .pool
         .get()
         .await
         .unwrap()
-        .query_one("SELECT SUM(octet_length(row::text))::bigint FROM record_rows", &[])
+        .query("SELECT tbl, row FROM record_rows", &[])
         .await
-        .unwrap()
-        .get(0);
-    assert!(text_bytes > 0);
-    assert_eq!(first.total_bytes, text_bytes as u64);
+        .unwrap();
+    let json_bytes: u64 = rows
+        .iter()
+        .map(|r| {
+            let row = super::rows::parse_row(r.get::<_, &str>(0), r.get::<_, serde_json::Value>(1)).unwrap();
+            regdesk_sync::row_json_len(&row)
+        })
+        .sum();
+    assert!(json_bytes > 0);
+    assert_eq!(first.total_bytes, json_bytes);
     // The record moves on meanwhile: a renamed applicant that the snapshot has not given yet.
     let old = applicant("a20", "张三", 1);
     let rename = entry(
