@@ -76,18 +76,6 @@ impl Checkpointer {
     }
 }
 
-impl Checkpointer {
-    /// A commit of many pages (a page of a first sync's snapshot, thousands
-    /// of rows): the checkpoint is due now, on the thread, while the next
-    /// page is written, rather than on the command connection once the log
-    /// passes its safety net.
-    pub(crate) fn due_now(&self) {
-        let mut s = self.shared.state();
-        s.commits = s.commits.max(COMMITS_PER_CHECKPOINT);
-        self.shared.wake.notify_one();
-    }
-}
-
 fn run(shared: &Shared, path: &std::path::Path, key: &Key32) {
     let mut conn: Option<Connection> = None;
     loop {

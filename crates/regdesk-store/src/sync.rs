@@ -1744,7 +1744,6 @@ impl Store {
         let on = self.conn().execute_batch("PRAGMA foreign_keys = ON");
         applied?;
         on?;
-        self.checkpoint.due_now();
         let progress = self.snapshot_progress()?;
         Ok(progress.unwrap_or(SnapshotProgress {
             snapshot_id: chunk.snapshot_id.clone(),
