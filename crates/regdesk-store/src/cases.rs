@@ -415,14 +415,23 @@ fn write_search_entries(conn: &rusqlite::Connection, entries: Vec<serde_json::Va
 
 /// How much of its terms a full-text index holds in memory before writing
 /// them out as a segment (FTS5's `hashsize`, 1 MiB by default), while
-/// [`reindex_all`] fills it: a whole office's terms in a few large segments
-/// instead of many small ones merged again and again.
-const FILL_HASH_BYTES: i64 = 256 * 1024 * 1024;
+/// [`reindex_all`] fills it: each statement's terms in one segment.
+const FILL_HASH_BYTES: i64 = 64 * 1024 * 1024;
 const DEFAULT_HASH_BYTES: i64 = 1024 * 1024;
+
+/// Cases whose search entries [`reindex_all`] writes with one statement per
+/// index. Each statement leaves a segment in the index's lowest level, and
+/// FTS5 merges a level once it holds 16 (migration 033): segments of this
+/// size are merged during the fill, so the desk's later saves, each adding a
+/// small segment, merge small ones. One segment of the whole office would
+/// wait in the lowest level to be merged, all of it, by the sixteenth save
+/// after the first sync (most of a second).
+const FILL_CASES: usize = 5_000;
 
 /// Writes the search entries of every case anew, as the rows stand: what a
 /// station's first sync does once its last snapshot page is in (the pages
-/// themselves write none). One statement per index for all cases.
+/// themselves write none). One statement per index for every [`FILL_CASES`]
+/// cases, in row id order.
 pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> Result<()> {
     conn.execute("DELETE FROM case_search", [])?;
     conn.execute("INSERT INTO case_grams (case_grams) VALUES ('delete-all')", [])?;
@@ -459,7 +468,13 @@ pub(crate) fn reindex_all(conn: &rusqlite::Connection) -> Result<()> {
         Ok(())
     };
     hash(FILL_HASH_BYTES)?;
-    let written = write_search_entries(conn, entries);
+    let written = (|| {
+        let mut entries = entries.into_iter().peekable();
+        while entries.peek().is_some() {
+            write_search_entries(conn, entries.by_ref().take(FILL_CASES).collect())?;
+        }
+        Ok::<_, StoreError>(())
+    })();
     let restored = hash(DEFAULT_HASH_BYTES);
     written?;
     restored
