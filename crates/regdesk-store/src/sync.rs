@@ -373,23 +373,27 @@ pub(crate) fn write_row_deferred(
 ) -> Result<()> {
     let (t, key_values) = shared_row(tables, table, key)?;
     // A case's search entries are this station's own: they follow the row.
-    let case_id = match (table, key_values.first()) {
-        ("cases", Some(Value::Text(id))) => Some(id.clone()),
-        _ => None,
-    };
-    let old_search: Option<i64> = match &case_id {
-        Some(id) => conn
-            .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .flatten(),
-        None => None,
-    };
+    let case = search_before(conn, table, &key_values)?;
     write_columns(conn, t, table, key, &key_values, after)?;
-    if let Some(id) = case_id {
+    if let Some((id, old_search)) = case {
         later.note(id, old_search);
     }
     Ok(())
+}
+
+/// For a row of `cases` (by its key values), the case's ID and the row id of
+/// the search entry it has before the row is written; `None` for a row of
+/// any other table.
+fn search_before(conn: &Connection, table: &str, key_values: &[Value]) -> Result<Option<(String, Option<i64>)>> {
+    let ("cases", Some(Value::Text(id))) = (table, key_values.first()) else {
+        return Ok(None);
+    };
+    let old: Option<i64> = conn
+        .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(Some((id.clone(), old)))
 }
 
 /// The table of a row the server sent, and the row's key values: only a
@@ -1501,18 +1505,7 @@ impl Store {
                 let (now_known, still): (Vec<&Column>, Vec<&Column>) =
                     cols.iter().partition(|c| t.columns.contains(&c.name));
                 let key_values = rows::key_values(key)?;
-                let case_id = match (tbl.as_str(), key_values.first()) {
-                    ("cases", Some(Value::Text(id))) => Some(id.clone()),
-                    _ => None,
-                };
-                let old_search: Option<i64> = match &case_id {
-                    Some(id) => tx
-                        .prepare_cached("SELECT search_rowid FROM cases WHERE id = ?1")?
-                        .query_row([id], |r| r.get(0))
-                        .optional()?
-                        .flatten(),
-                    None => None,
-                };
+                let case = search_before(tx, tbl, &key_values)?;
                 let set = now_known
                     .iter()
                     .enumerate()
@@ -1531,7 +1524,7 @@ impl Store {
                 changed += n as u32;
                 let still: Vec<Column> = still.into_iter().cloned().collect();
                 hold_columns(tx, tbl, key, &still)?;
-                if let (Some(id), true) = (case_id, n > 0) {
+                if let (Some((id, old_search)), true) = (case, n > 0) {
                     later.note(id, old_search);
                 }
             }
