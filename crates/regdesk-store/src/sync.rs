@@ -464,17 +464,14 @@ impl<'a> PageWriter<'a> {
             self.flush()?;
             return write_columns(self.conn, t, &r.table, &r.key, &key_values, Some(cols));
         }
-        // Columns past the table's own are held, as `fit_columns` decides.
+        // Columns past the table's own are held, once `fit_columns` has
+        // checked them.
         let extra = &cols[t.columns.len()..];
         if !extra.is_empty() {
             fit_columns(self.conn, t, &r.table, cols)?;
-        }
-        if extra.is_empty() {
-            if self.held {
-                hold_columns(self.conn, &r.table, &r.key, &[])?;
-            }
-        } else {
             hold_columns(self.conn, &r.table, &r.key, extra)?;
+        } else if self.held {
+            hold_columns(self.conn, &r.table, &r.key, &[])?;
         }
         if self.waiting.as_ref().is_some_and(|(w, _)| !std::ptr::eq(*w, t)) {
             self.flush()?;
@@ -1673,7 +1670,7 @@ impl Store {
             // The pages write no search entries: the last one writes every
             // case's at once, in a few large segments of each full-text
             // index instead of many small ones merged over and over. Until
-            // then the desk's searches do not find the cases come so far.
+            // then the app shows the join screen, not the desk.
             let mut page = PageWriter::new(tx, &self.audited)?;
             for r in &chunk.rows {
                 page.row(r)?;
