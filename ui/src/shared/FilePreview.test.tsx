@@ -38,6 +38,8 @@ describe('an attachment added at another desk', () => {
       </FileCacheProvider>,
     );
     expect(await screen.findByTestId('file-fetching')).toHaveTextContent('正在从服务器下载此附件');
+    // The download is asked for by an effect after the first render: wait for the call, not only the screen.
+    await waitFor(() => expect(core.callsTo('fetch_file')).toHaveLength(1));
     expect(core.callsTo('fetch_file')[0].args).toEqual({ input: { id: 'f-1' } });
     expect(core.callsTo('verified_file_path')).toHaveLength(0);
     await act(async () => {
