@@ -21,6 +21,7 @@ mod admit;
 mod integrity;
 pub mod leases;
 mod numbers;
+mod recent;
 mod rows;
 mod scope;
 mod snapshot;
@@ -33,7 +34,7 @@ mod tests;
 use chrono::Utc;
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    ChainReply, Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PulledEntry, PushReply,
+    ChainReply, Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PushReply,
     PushRequest, RecordedHead, Row, RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
 };
 use serde_json::Value;
@@ -338,8 +339,9 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
     let deadline = tokio::time::Instant::now() + wait;
     // Subscribed before the first read: a commit between the read and the wait still wakes it.
     let mut woken = waker.subscribe();
+    let mut since = recent::Since::Moment(tokio::time::Instant::now());
     loop {
-        let page = read_page(pool, &auth.office_id, start, limit, seen.as_deref()).await?;
+        let page = read_page(pool, waker, &auth.office_id, start, limit, seen.as_deref(), since).await?;
         let now = tokio::time::Instant::now();
         if !page.entries.is_empty() || now >= deadline {
             return Ok(page);
@@ -347,12 +349,14 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
         // A notification wakes the pull at once; the record is read again at least
         // every second in case one was missed (the listening connection reconnecting).
         let nap = (deadline - now).min(std::time::Duration::from_secs(1));
-        if tokio::time::timeout(nap, woken.changed())
-            .await
-            .is_ok_and(|r| r.is_err())
-        {
-            tokio::time::sleep(nap).await;
-        }
+        since = match tokio::time::timeout(nap, woken.changed()).await {
+            Ok(Ok(())) => recent::Since::Notified(*woken.borrow_and_update()),
+            Ok(Err(_)) => {
+                tokio::time::sleep(nap).await;
+                recent::Since::Moment(tokio::time::Instant::now())
+            }
+            Err(_) => recent::Since::Moment(tokio::time::Instant::now()),
+        };
     }
 }
 
@@ -366,63 +370,48 @@ async fn adopted_from(pool: &Pool, station_id: &str) -> Result<Option<i64>, Reco
 }
 
 /// A page of the entries after `cursor` a station seeing `seen` (`None`:
-/// every office) receives, each with only the effects it sees.
+/// every office) receives, each with only the effects it sees: from the
+/// instance's window of the latest entries when the cursor is in it
+/// ([`recent`]), else read from the database.
 async fn read_page(
     pool: &Pool,
+    waker: &Waker,
     office_id: &str,
     cursor: i64,
     limit: i64,
     seen: Option<&[String]>,
+    since: recent::Since,
 ) -> Result<PullReply, RecordError> {
-    let client = pool.get().await?;
-    let rows = client
-        .query(
-            "SELECT office_seq, id, station_id, station_seq, staff_id, at, command, entity, entity_id,
-                    entity_version, payload, payload_format, effects, blobs, effect_offices
-             FROM record_entries WHERE office_id = $1 AND office_seq > $2
-                  AND ($4::text[] IS NULL OR everyone OR offices && $4::text[])
-             ORDER BY office_seq LIMIT $3",
-            &[&office_id, &cursor, &(limit + 1), &seen],
+    let page = match waker
+        .recent()
+        .page(
+            pool,
+            office_id,
+            cursor,
+            usize::try_from(limit).unwrap_or(0),
+            seen,
+            since,
+            || waker.notified(),
         )
-        .await?;
-    let more = rows.len() as i64 > limit;
-    let mut entries = Vec::with_capacity(rows.len());
-    for r in rows.iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
-        let mut effects: Vec<RowEffect> =
-            serde_json::from_value(r.get::<_, Value>(12)).map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?;
-        if let (Some(seen), Some(offices)) = (seen, r.get::<_, Option<Value>>(14)) {
-            let offices: Vec<Vec<String>> =
-                serde_json::from_value(offices).map_err(|e| corrupt(format!("记录的所属机构无法读取：{e}")))?;
-            if offices.len() != effects.len() {
-                return Err(corrupt("记录的所属机构与行变化的条数不一致"));
+        .await?
+    {
+        Some(page) => page,
+        None => {
+            let client = pool.get().await?;
+            let mut read = recent::read(&**client, office_id, cursor, limit + 1, seen).await?;
+            let more = read.len() as i64 > limit;
+            read.truncate(usize::try_from(limit).unwrap_or(0));
+            recent::Page {
+                entries: read.iter().filter_map(|k| k.for_scope(seen)).collect(),
+                more,
             }
-            let mut each = offices.iter();
-            effects.retain(|_| each.next().is_some_and(|o| scope::visible(o, seen)));
         }
-        let blobs: Vec<String> = serde_json::from_value(r.get::<_, Value>(13))
-            .map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?;
-        entries.push(PulledEntry {
-            office_seq: r.get(0),
-            entry: Entry {
-                id: r.get(1),
-                station_id: r.get(2),
-                station_seq: r.get(3),
-                staff_id: r.get(4),
-                at: r.get(5),
-                command: r.get(6),
-                entity: r.get(7),
-                entity_id: r.get(8),
-                entity_version: r.get(9),
-                payload: r.get(10),
-                payload_format: r.get(11),
-                effects,
-                blobs,
-            },
-        });
-    }
-    if entries.is_empty() {
+    };
+    if page.entries.is_empty() {
         // A station past the record's end holds entries this record never gave.
-        let last: i64 = client
+        let last: i64 = pool
+            .get()
+            .await?
             .query_opt("SELECT last_seq FROM record_cursor WHERE office_id = $1", &[&office_id])
             .await?
             .ok_or(RecordError::NoOffice)?
@@ -431,8 +420,12 @@ async fn read_page(
             return Err(RecordError::AheadOfRecord { cursor, last });
         }
     }
-    let cursor = entries.last().map_or(cursor, |e| e.office_seq);
-    Ok(PullReply { entries, cursor, more })
+    let next = page.entries.last().map_or(cursor, |e| e.office_seq);
+    Ok(PullReply {
+        entries: page.entries,
+        cursor: next,
+        more: page.more,
+    })
 }
 
 /// The record's cursor, row count and state hash (over every row of the

@@ -1094,6 +1094,81 @@ async fn a_waiting_pull_wakes_when_another_instance_accepts() {
     assert!(late < Duration::from_millis(500), "woke {late:?} after the commit");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pulls_woken_by_one_commit_share_one_read_of_it() {
+    let db = seeded().await;
+    let waker = Waker::start(db.config.clone());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let waiting: Vec<_> = ["B", "C", "D", "E"]
+        .into_iter()
+        .map(|s| {
+            let (pool, waker) = (db.pool.clone(), waker.clone());
+            tokio::spawn(async move {
+                super::pull(
+                    &pool,
+                    &waker,
+                    &station(s),
+                    PullRequest {
+                        cursor: 1,
+                        limit: 10,
+                        wait_ms: 20_000,
+                    },
+                )
+                .await
+                .unwrap()
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let before = waker.recent().reads();
+    assert!(before >= 1, "the waiting pulls read the record once at least");
+    let v = push(&db, "A", vec![create_applicant("A", 1, "a1")]).await;
+    assert!(matches!(v[0], Verdict::Accepted { office_seq: 2 }), "{v:?}");
+    for w in waiting {
+        let page = w.await.unwrap();
+        assert_eq!(page.entries.len(), 1);
+        assert_eq!(page.entries[0].office_seq, 2);
+        assert_eq!(page.cursor, 2);
+    }
+    // Four pulls woken by the one notification: one read between them.
+    assert_eq!(waker.recent().reads() - before, 1, "one read for the four pulls");
+
+    // A station that pulls right after its push gets its entry though no
+    // notification has come yet: the window is read again for a new request.
+    let v = push(&db, "A", vec![create_applicant("A", 2, "a2")]).await;
+    assert!(matches!(v[0], Verdict::Accepted { office_seq: 3 }), "{v:?}");
+    let page = super::pull(
+        &db.pool,
+        &waker,
+        &station("A"),
+        PullRequest {
+            cursor: 2,
+            limit: 10,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.entries.len(), 1);
+    assert_eq!(page.cursor, 3);
+    // A cursor before the window reads the record itself and leaves the window be.
+    let reads = waker.recent().reads();
+    let page = super::pull(
+        &db.pool,
+        &waker,
+        &station("Z"),
+        PullRequest {
+            cursor: 0,
+            limit: 10,
+            wait_ms: 0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.entries.iter().map(|e| e.office_seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(waker.recent().reads(), reads);
+}
+
 // ------------------------------------------------------------ state and snapshot
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

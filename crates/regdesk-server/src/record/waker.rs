@@ -1,4 +1,5 @@
-//! Wakes waiting pulls when an entry is accepted, by this server instance or
+//! Wakes waiting pulls when an entry is accepted (and keeps the latest
+//! entries they read, [`super::recent`]), by this server instance or
 //! any other over the same database: one connection per instance `LISTEN`s on
 //! [`super::CHANNEL`], which every accepting transaction notifies at commit.
 
@@ -25,6 +26,8 @@ impl Drop for Listening {
 pub struct Waker {
     seen: watch::Receiver<u64>,
     _task: Arc<Listening>,
+    /// The latest entries, read once for all the pulls it wakes.
+    recent: Arc<super::recent::Recent>,
 }
 
 impl Waker {
@@ -45,7 +48,18 @@ impl Waker {
         Waker {
             seen,
             _task: Arc::new(Listening(task)),
+            recent: Arc::default(),
         }
+    }
+
+    /// How many notifications (and reconnections) the instance has had.
+    pub(crate) fn notified(&self) -> u64 {
+        *self.seen.borrow()
+    }
+
+    /// The instance's window of the latest accepted entries.
+    pub(crate) fn recent(&self) -> &super::recent::Recent {
+        &self.recent
     }
 
     /// A receiver that changes with every notification from now on.

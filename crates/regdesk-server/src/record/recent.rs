@@ -1,0 +1,307 @@
+//! The office's latest accepted entries, read once for every pull of this
+//! server instance.
+//!
+//! Each accepted chunk wakes every station's long-poll pull at once, and each
+//! of them would read the same new entries from PostgreSQL and decode them:
+//! with eight stations, eight reads of every entry, as much work as deciding
+//! it. The instance keeps, per office, a window of the entries after some
+//! place, **every** entry of the office in order with no gap (entries commit
+//! in the order of their places under the cursor row's lock, and are never
+//! changed once committed). A pull whose cursor is in the window takes its
+//! page from it, filtered by the station's scope as the database query
+//! filters it; the window is read further from the database under the
+//! window's lock, so pulls woken together wait for one read instead of making
+//! one each.
+//!
+//! A pull never gets less than a read of the database would give at its
+//! start, or, woken by a notification, once that notification came: the
+//! window is read again unless a read of it began after that (which every
+//! pull woken by the same notification then shares), and whenever the
+//! window stops short of the record. A cursor before the window (a station
+//! catching up) reads the database as before, without touching the window;
+//! a cursor after it moves the window there.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use deadpool_postgres::Pool;
+use regdesk_sync::protocol::{Entry, PulledEntry, RowEffect};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::{corrupt, scope, RecordError};
+
+/// Most entries a window keeps (the oldest go first).
+const KEPT: usize = 2048;
+
+/// An accepted entry as the record holds it: all its effects, and the offices
+/// each belongs to.
+#[derive(Debug)]
+pub(crate) struct Kept {
+    office_seq: i64,
+    entry: Entry,
+    /// Whether every station sees the entry (`record_entries.everyone`).
+    everyone: bool,
+    /// The offices of its effects (`record_entries.offices`).
+    offices: Vec<String>,
+    /// Per effect, its offices (`record_entries.effect_offices`; `None` on
+    /// entries accepted before office scopes).
+    per_effect: Option<Vec<Vec<String>>>,
+}
+
+impl Kept {
+    /// The entry as a station seeing `seen` (`None`: every office) receives
+    /// it, or `None` when it sees none of it.
+    pub(crate) fn for_scope(&self, seen: Option<&[String]>) -> Option<PulledEntry> {
+        let Some(seen) = seen else {
+            return Some(self.pulled(self.entry.effects.clone()));
+        };
+        if !self.everyone && !self.offices.iter().any(|o| seen.contains(o)) {
+            return None;
+        }
+        let effects = match &self.per_effect {
+            Some(per) => self
+                .entry
+                .effects
+                .iter()
+                .zip(per)
+                .filter(|(_, offices)| scope::visible(offices, seen))
+                .map(|(e, _)| e.clone())
+                .collect(),
+            None => self.entry.effects.clone(),
+        };
+        Some(self.pulled(effects))
+    }
+
+    fn pulled(&self, effects: Vec<RowEffect>) -> PulledEntry {
+        PulledEntry {
+            office_seq: self.office_seq,
+            entry: Entry {
+                id: self.entry.id,
+                station_id: self.entry.station_id.clone(),
+                station_seq: self.entry.station_seq,
+                staff_id: self.entry.staff_id.clone(),
+                at: self.entry.at,
+                command: self.entry.command.clone(),
+                entity: self.entry.entity.clone(),
+                entity_id: self.entry.entity_id.clone(),
+                entity_version: self.entry.entity_version,
+                payload: self.entry.payload.clone(),
+                payload_format: self.entry.payload_format,
+                effects,
+                blobs: self.entry.blobs.clone(),
+            },
+        }
+    }
+}
+
+/// Reads the accepted entries of `office_id` after `after`, in order, at
+/// most `limit`; with `seen`, only those a station seeing those offices
+/// receives (as [`Kept::for_scope`] decides), without, every one.
+pub(crate) async fn read(
+    client: &impl tokio_postgres::GenericClient,
+    office_id: &str,
+    after: i64,
+    limit: i64,
+    seen: Option<&[String]>,
+) -> Result<Vec<Kept>, RecordError> {
+    let rows = client
+        .query(
+            "SELECT office_seq, id, station_id, station_seq, staff_id, at, command, entity, entity_id,
+                    entity_version, payload, payload_format, effects, blobs, effect_offices, everyone, offices
+             FROM record_entries WHERE office_id = $1 AND office_seq > $2
+                  AND ($4::text[] IS NULL OR everyone OR offices && $4::text[])
+             ORDER BY office_seq LIMIT $3",
+            &[&office_id, &after, &limit, &seen],
+        )
+        .await?;
+    let mut kept = Vec::with_capacity(rows.len());
+    for r in rows {
+        let effects: Vec<RowEffect> =
+            serde_json::from_value(r.get::<_, Value>(12)).map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?;
+        let per_effect: Option<Vec<Vec<String>>> = r
+            .get::<_, Option<Value>>(14)
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| corrupt(format!("记录的所属机构无法读取：{e}")))?;
+        if per_effect.as_ref().is_some_and(|p| p.len() != effects.len()) {
+            return Err(corrupt("记录的所属机构与行变化的条数不一致"));
+        }
+        let blobs: Vec<String> = serde_json::from_value(r.get::<_, Value>(13))
+            .map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?;
+        kept.push(Kept {
+            office_seq: r.get(0),
+            entry: Entry {
+                id: r.get(1),
+                station_id: r.get(2),
+                station_seq: r.get(3),
+                staff_id: r.get(4),
+                at: r.get(5),
+                command: r.get(6),
+                entity: r.get(7),
+                entity_id: r.get(8),
+                entity_version: r.get(9),
+                payload: r.get(10),
+                payload_format: r.get(11),
+                effects,
+                blobs,
+            },
+            everyone: r.get(15),
+            offices: r.get(16),
+            per_effect,
+        });
+    }
+    Ok(kept)
+}
+
+/// How recent the record a pull is given must be.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Since {
+    /// As the database stood at this moment (a request's start, or a
+    /// periodic look in case a notification was missed).
+    Moment(Instant),
+    /// With every entry this many notifications (`Waker`'s count) announced.
+    Notified(u64),
+}
+
+/// One office's window: every entry after `base`, in order, no gap.
+#[derive(Debug, Default)]
+struct Window {
+    base: i64,
+    entries: VecDeque<Arc<Kept>>,
+    /// When the last read of the database for it began, and the
+    /// notifications counted by then.
+    read_at: Option<(Instant, u64)>,
+    /// Whether that read reached the record's end (else more wait after the window).
+    to_end: bool,
+}
+
+impl Window {
+    fn top(&self) -> i64 {
+        self.base + self.entries.len() as i64
+    }
+
+    /// Appends what a read after [`Window::top`] gave; `false` when it does
+    /// not follow on (never expected: places have no gaps), and the window
+    /// is then emptied rather than trusted.
+    fn extend(&mut self, read: Vec<Kept>) -> bool {
+        for k in read {
+            if k.office_seq != self.top() + 1 {
+                self.entries.clear();
+                self.read_at = None;
+                self.to_end = false;
+                return false;
+            }
+            self.entries.push_back(Arc::new(k));
+        }
+        while self.entries.len() > KEPT {
+            self.entries.pop_front();
+            self.base += 1;
+        }
+        true
+    }
+}
+
+/// Every office's window in this instance; cheap to share.
+#[derive(Debug, Default)]
+pub(crate) struct Recent {
+    offices: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Window>>>>,
+    /// Reads of the database for the windows (the tests count them).
+    #[cfg(test)]
+    reads: std::sync::atomic::AtomicU64,
+}
+
+/// What a page from the window holds: up to `limit` entries, and whether
+/// more wait after them.
+pub(crate) struct Page {
+    pub entries: Vec<PulledEntry>,
+    pub more: bool,
+}
+
+impl Recent {
+    /// How many times the windows were read from the database.
+    #[cfg(test)]
+    pub fn reads(&self) -> u64 {
+        self.reads.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn window(&self, office_id: &str) -> Arc<tokio::sync::Mutex<Window>> {
+        let mut offices = self.offices.lock().unwrap_or_else(|p| p.into_inner());
+        offices.entry(office_id.to_string()).or_default().clone()
+    }
+
+    /// The page after `cursor` a station seeing `seen` receives, with the
+    /// record at least as recent as `since`: from the window when the cursor
+    /// is in it (reading the database further when needed), else `None` (the
+    /// caller reads the database itself). `notified` is the count of
+    /// notifications so far.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn page(
+        &self,
+        pool: &Pool,
+        office_id: &str,
+        cursor: i64,
+        limit: usize,
+        seen: Option<&[String]>,
+        since: Since,
+        notified: impl Fn() -> u64,
+    ) -> Result<Option<Page>, RecordError> {
+        let window = self.window(office_id);
+        let mut w = window.lock().await;
+        if w.entries.is_empty() || cursor > w.top() {
+            // Nothing kept, or the station is past it: the window starts at this cursor.
+            w.entries.clear();
+            w.base = cursor;
+            w.read_at = None;
+            w.to_end = false;
+        } else if cursor < w.base {
+            return Ok(None);
+        }
+        let mut entries = Vec::new();
+        let mut at = cursor;
+        loop {
+            // The page's entries the window holds after `at`.
+            let skip = usize::try_from(at - w.base).unwrap_or(0);
+            for k in w.entries.iter().skip(skip) {
+                at = k.office_seq;
+                if let Some(p) = k.for_scope(seen) {
+                    if entries.len() == limit {
+                        return Ok(Some(Page { entries, more: true }));
+                    }
+                    entries.push(p);
+                }
+            }
+            // At the window's top: the record may hold more.
+            let fresh = w.to_end
+                && w.read_at.is_some_and(|(at, count)| match since {
+                    Since::Moment(m) => at >= m,
+                    Since::Notified(n) => count >= n,
+                });
+            if fresh {
+                return Ok(Some(Page { entries, more: false }));
+            }
+            let read_at = (Instant::now(), notified());
+            let top = w.top();
+            #[cfg(test)]
+            self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let client = pool.get().await?;
+            let read = read(&**client, office_id, top, i64::from(super::MAX_PULL) + 1, None).await?;
+            drop(client);
+            let to_end = read.len() <= super::MAX_PULL as usize;
+            let got = read.len();
+            if !w.extend(read) {
+                return Ok(None);
+            }
+            w.read_at = Some(read_at);
+            w.to_end = to_end;
+            if got == 0 {
+                return Ok(Some(Page { entries, more: false }));
+            }
+            if at < w.base {
+                // The read pushed this page's place out of the window (a page
+                // longer than the window): what it has is given, the rest next time.
+                return Ok(Some(Page { entries, more: true }));
+            }
+        }
+    }
+}
