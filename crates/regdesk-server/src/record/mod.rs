@@ -34,8 +34,8 @@ mod tests;
 use chrono::Utc;
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    ChainReply, Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PushReply,
-    PushRequest, RecordedHead, Row, RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
+    ChainReply, Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PushReply, PushRequest,
+    RecordedHead, Row, RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
 };
 use serde_json::Value;
 use tokio_postgres::{IsolationLevel, Transaction};
