@@ -1137,36 +1137,30 @@ async fn pulls_woken_by_one_commit_share_one_read_of_it() {
     // notification has come yet: the window is read again for a new request.
     let v = push(&db, "A", vec![create_applicant("A", 2, "a2")]).await;
     assert!(matches!(v[0], Verdict::Accepted { office_seq: 3 }), "{v:?}");
-    let page = super::pull(
-        &db.pool,
-        &waker,
-        &station("A"),
-        PullRequest {
-            cursor: 2,
-            limit: 10,
-            wait_ms: 0,
-        },
-    )
-    .await
-    .unwrap();
+    let page = pull_now(&db, &waker, "A", 2).await;
     assert_eq!(page.entries.len(), 1);
     assert_eq!(page.cursor, 3);
     // A cursor before the window reads the record itself and leaves the window be.
     let reads = waker.recent().reads();
-    let page = super::pull(
+    let page = pull_now(&db, &waker, "Z", 0).await;
+    assert_eq!(page.entries.iter().map(|e| e.office_seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(waker.recent().reads(), reads);
+}
+
+/// What station `id` pulls after `cursor` without waiting (up to 10 entries).
+async fn pull_now(db: &Db, waker: &Waker, id: &str, cursor: i64) -> PullReply {
+    super::pull(
         &db.pool,
-        &waker,
-        &station("Z"),
+        waker,
+        &station(id),
         PullRequest {
-            cursor: 0,
+            cursor,
             limit: 10,
             wait_ms: 0,
         },
     )
     .await
-    .unwrap();
-    assert_eq!(page.entries.iter().map(|e| e.office_seq).collect::<Vec<_>>(), [1, 2, 3]);
-    assert_eq!(waker.recent().reads(), reads);
+    .unwrap()
 }
 
 // ------------------------------------------------------------ state and snapshot
