@@ -39,7 +39,9 @@ const KEPT: usize = 2048;
 #[derive(Debug)]
 pub(crate) struct Kept {
     office_seq: i64,
+    /// The entry without its effects (each station gets those it sees).
     entry: Entry,
+    effects: Vec<RowEffect>,
     /// Whether every station sees the entry (`record_entries.everyone`).
     everyone: bool,
     /// The offices of its effects (`record_entries.offices`).
@@ -54,21 +56,20 @@ impl Kept {
     /// it, or `None` when it sees none of it.
     pub(crate) fn for_scope(&self, seen: Option<&[String]>) -> Option<PulledEntry> {
         let Some(seen) = seen else {
-            return Some(self.pulled(self.entry.effects.clone()));
+            return Some(self.pulled(self.effects.clone()));
         };
         if !self.everyone && !self.offices.iter().any(|o| seen.contains(o)) {
             return None;
         }
         let effects = match &self.per_effect {
             Some(per) => self
-                .entry
                 .effects
                 .iter()
                 .zip(per)
                 .filter(|(_, offices)| scope::visible(offices, seen))
                 .map(|(e, _)| e.clone())
                 .collect(),
-            None => self.entry.effects.clone(),
+            None => self.effects.clone(),
         };
         Some(self.pulled(effects))
     }
@@ -77,19 +78,8 @@ impl Kept {
         PulledEntry {
             office_seq: self.office_seq,
             entry: Entry {
-                id: self.entry.id,
-                station_id: self.entry.station_id.clone(),
-                station_seq: self.entry.station_seq,
-                staff_id: self.entry.staff_id.clone(),
-                at: self.entry.at,
-                command: self.entry.command.clone(),
-                entity: self.entry.entity.clone(),
-                entity_id: self.entry.entity_id.clone(),
-                entity_version: self.entry.entity_version,
-                payload: self.entry.payload.clone(),
-                payload_format: self.entry.payload_format,
                 effects,
-                blobs: self.entry.blobs.clone(),
+                ..self.entry.clone()
             },
         }
     }
@@ -143,9 +133,10 @@ pub(crate) async fn read(
                 entity_version: r.get(9),
                 payload: r.get(10),
                 payload_format: r.get(11),
-                effects,
+                effects: Vec::new(),
                 blobs,
             },
+            effects,
             everyone: r.get(15),
             offices: r.get(16),
             per_effect,
@@ -181,15 +172,21 @@ impl Window {
         self.base + self.entries.len() as i64
     }
 
+    /// Empties the window, to hold the entries after `base` from its next read.
+    fn restart(&mut self, base: i64) {
+        self.entries.clear();
+        self.base = base;
+        self.read_at = None;
+        self.to_end = false;
+    }
+
     /// Appends what a read after [`Window::top`] gave; `false` when it does
     /// not follow on (never expected: places have no gaps), and the window
     /// is then emptied rather than trusted.
     fn extend(&mut self, read: Vec<Kept>) -> bool {
         for k in read {
             if k.office_seq != self.top() + 1 {
-                self.entries.clear();
-                self.read_at = None;
-                self.to_end = false;
+                self.restart(self.base);
                 return false;
             }
             self.entries.push_back(Arc::new(k));
@@ -250,10 +247,7 @@ impl Recent {
         let mut w = window.lock().await;
         if w.entries.is_empty() || cursor > w.top() {
             // Nothing kept, or the station is past it: the window starts at this cursor.
-            w.entries.clear();
-            w.base = cursor;
-            w.read_at = None;
-            w.to_end = false;
+            w.restart(cursor);
         } else if cursor < w.base {
             return Ok(None);
         }
