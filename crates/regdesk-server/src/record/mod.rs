@@ -382,7 +382,7 @@ async fn read_page(
     seen: Option<&[String]>,
     since: recent::Since,
 ) -> Result<PullReply, RecordError> {
-    let page = match waker
+    let mut page = match waker
         .recent()
         .page(
             pool,
@@ -407,6 +407,17 @@ async fn read_page(
             }
         }
     };
+    // The station's scope was read from the office tree before these entries:
+    // an entry that adds an office under one it sees widens it for the
+    // entries after it, which the old scope would leave out for good (its
+    // cursor passes them). The page ends at such an entry; the next pull
+    // reads the tree again.
+    if let Some(i) = seen.and_then(|seen| page.entries.iter().position(|p| widens(seen, p))) {
+        if i + 1 < page.entries.len() {
+            page.entries.truncate(i + 1);
+            page.more = true;
+        }
+    }
     if page.entries.is_empty() {
         // A station past the record's end holds entries this record never gave.
         let last: i64 = pool
@@ -426,6 +437,27 @@ async fn read_page(
         cursor: next,
         more: page.more,
     })
+}
+
+/// Whether a pulled entry widens the scope `seen` of a station of an office
+/// of the tree: it adds an office under one the station sees (offices are
+/// only ever added), or changes the top office's row.
+fn widens(seen: &[String], p: &regdesk_sync::protocol::PulledEntry) -> bool {
+    let mut sees: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
+    let mut wider = false;
+    for e in &p.entry.effects {
+        match (e.table.as_str(), e.after.as_deref()) {
+            ("office", _) => wider = true,
+            ("office_tree", Some(row)) => {
+                let field = |name: &str| rows::text(row, name).unwrap_or("");
+                if sees.contains(field("parent_code")) && sees.insert(field("code")) {
+                    wider = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    wider
 }
 
 /// The record's cursor, row count and state hash (over every row of the

@@ -1839,6 +1839,68 @@ async fn each_station_pulls_and_pushes_within_its_offices_scope_and_a_transfer_m
         Verdict::Accepted { .. }
     ));
 }
+/// A pull reads its station's scope from the office tree when it comes in
+/// and may wait a minute for entries: an office added under the station's
+/// meanwhile, and a case of that office, must both reach it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_whose_scope_grows_while_it_waits_passes_no_case_of_the_new_office() {
+    let db = seeded().await;
+    let add = |rows: Vec<(String, String, Row)>| {
+        let db = &db;
+        async move {
+            let mut client = db.pool.get().await.unwrap();
+            let tx = client.transaction().await.unwrap();
+            let seq = seed_rows(&tx, OFFICE, &rows).await.unwrap();
+            tx.commit().await.unwrap();
+            seq
+        }
+    };
+    let start = add(vec![tree_row("330100", "杭州市版权局", "330000")]).await;
+    let city = station_of("C", Some("330100"));
+    let mut held = replica(&db, &city).await;
+    // The scope the city's waiting pull read when it came in.
+    let seen = {
+        let client = db.pool.get().await.unwrap();
+        super::scope::StationScope::read(&**client, city.office_code.as_deref())
+            .await
+            .unwrap()
+            .sees
+    };
+    // Then a county point is added under the city, and its station opens a case.
+    add(vec![tree_row("330105", "西湖区受理点", "330100")]).await;
+    let county = station_of("N", Some("330105"));
+    assert!(matches!(
+        push_as(&db, &county, vec![new_case_of("N", 1, "n1", "330105")]).await[0],
+        Verdict::Accepted { .. }
+    ));
+    let waker = Waker::start(db.config.clone());
+    let page = super::read_page(
+        &db.pool,
+        &waker,
+        OFFICE,
+        start,
+        10,
+        seen.as_deref(),
+        super::recent::Since::Moment(tokio::time::Instant::now()),
+    )
+    .await
+    .unwrap();
+    // The page ends at the tree's change: nothing after it is judged by the old scope.
+    assert_eq!(page.entries.len(), 1, "{page:?}");
+    assert!(page.more);
+    assert!(has_row(&page.entries, "office_tree", &key("330105")));
+    for p in &page.entries {
+        for e in &p.entry.effects {
+            held.insert((e.table.clone(), e.key.clone()), e.after.clone().unwrap());
+        }
+    }
+    // The next pull reads the grown tree and brings the county's case.
+    let pulled = pull_into(&db, &city, page.cursor, &mut held).await;
+    assert!(has_row(&pulled, "cases", &key("n1")) && has_row(&pulled, "review_log", &key("log-n1")));
+    let state = super::state(&db.pool, &city).await.unwrap();
+    assert_eq!(scope_hash(&held, Some(&["330100", "330105"][..])), state.state_hash);
+}
+
 #[path = "integrity_tests.rs"]
 mod integrity_tests;
 
