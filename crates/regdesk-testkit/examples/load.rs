@@ -153,6 +153,8 @@ fn main() {
             }));
         }
         start.wait();
+        // For a profiler started beside the run: the timed part begins.
+        eprintln!("({n} stations: start)");
         let t0 = Instant::now();
         let results: Vec<(Station, Measured)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
         let cpu = own_cpu() - cpu0;

@@ -350,7 +350,11 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
         // every second in case one was missed (the listening connection reconnecting).
         let nap = (deadline - now).min(std::time::Duration::from_secs(1));
         since = match tokio::time::timeout(nap, woken.changed()).await {
-            Ok(Ok(())) => recent::Since::Notified(*woken.borrow_and_update()),
+            Ok(Ok(())) => {
+                let linger = LINGER.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+                tokio::time::sleep(linger).await;
+                recent::Since::Notified(*woken.borrow_and_update())
+            }
             Ok(Err(_)) => {
                 tokio::time::sleep(nap).await;
                 recent::Since::Moment(tokio::time::Instant::now())
@@ -359,6 +363,10 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
         };
     }
 }
+
+/// How long a woken pull waits before it reads: the commits of the other
+/// stations' pushes in that time come in the same answer.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(25);
 
 /// The office position an adopted workstation's record begins after (`adoptions`).
 async fn adopted_from(pool: &Pool, station_id: &str) -> Result<Option<i64>, RecordError> {
