@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_integrity", include_str!("../migrations/0007_integrity.sql")),
     ("0008_scope", include_str!("../migrations/0008_scope.sql")),
     ("0009_row_length", include_str!("../migrations/0009_row_length.sql")),
+    ("0010_row_storage", include_str!("../migrations/0010_row_storage.sql")),
 ];
 
 /// The advisory lock key the migrating instance holds (`regdesk` in ASCII).
