@@ -185,7 +185,7 @@ impl FromRequestParts<AppState> for StationAuth {
             .unwrap_or_default()
             .to_string();
         let client = state.pool.get().await?;
-        stations::authenticate(&**client, header, &app_version).await
+        stations::authenticate(&client, header, &app_version).await
     }
 }
 
@@ -337,7 +337,7 @@ async fn hello(
         let header = header
             .to_str()
             .map_err(|_| ApiError::unauthenticated("工作站凭据无效：请在本工作站重新加入机构（sync enrol）"))?;
-        stations::authenticate(&**client, header, &hello.app_version).await?;
+        stations::authenticate(&client, header, &hello.app_version).await?;
     }
     let office = office::get(&**client).await?;
     Ok(Json(HelloReply {

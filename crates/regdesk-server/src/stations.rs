@@ -467,21 +467,34 @@ pub async fn enrol(
     })
 }
 
+/// The station a credential names, and whether its `last_seen_at` (to the
+/// half minute) or app version ($2, `''`: not stated) is to be written.
+const STATION: &str = "SELECT name, office_id, credential_sha256, revoked_at IS NOT NULL, office_code,
+        last_seen_at IS NULL OR last_seen_at < now() - interval '30 seconds'
+        OR ($2 <> '' AND app_version IS DISTINCT FROM $2)
+   FROM stations WHERE id = $1";
+
+/// Marks a station seen, with the app version it states ($2, `''`: keep the last).
+const SEEN: &str = "UPDATE stations SET last_seen_at = now(),
+        app_version = CASE WHEN $2 = '' THEN app_version ELSE $2 END
+  WHERE id = $1";
+
 /// The station an `Authorization` header names, if its credential is right
 /// and it is not revoked; marks it seen (and its app version).
 pub async fn authenticate(
-    client: &impl GenericClient,
+    client: &deadpool_postgres::ClientWrapper,
     header: &str,
     app_version: &str,
 ) -> Result<StationAuth, ApiError> {
     let unknown =
         || ApiError::unauthenticated("工作站凭据无效：请在本工作站重新加入机构（sync enrol），或请管理员核对");
     let (id, secret) = auth::parse_bearer(header).ok_or_else(unknown)?;
+    let app_version = app_version.trim();
+    // Every request of every station comes through here: both statements are
+    // prepared once per pooled connection.
+    let station = client.prepare_cached(STATION).await?;
     let row = client
-        .query_opt(
-            "SELECT name, office_id, credential_sha256, revoked_at IS NOT NULL, office_code FROM stations WHERE id = $1",
-            &[&id],
-        )
+        .query_opt(&station, &[&id, &app_version])
         .await?
         .ok_or_else(unknown)?;
     let stored: String = row.get(2);
@@ -495,20 +508,14 @@ pub async fn authenticate(
             "本工作站已被管理员吊销，不能再同步：本机数据仍可查看，如需恢复请联系管理员",
         ));
     }
-    let app_version = app_version.trim();
     // When the station was last seen, to the half minute: a request of a
     // station seen within the last 30 s with the same app version writes
-    // nothing (no commit to flush to disk on every push and pull).
-    client
-        .execute(
-            "UPDATE stations SET last_seen_at = now(),
-                    app_version = CASE WHEN $2 = '' THEN app_version ELSE $2 END
-              WHERE id = $1
-                AND (last_seen_at IS NULL OR last_seen_at < now() - interval '30 seconds'
-                     OR ($2 <> '' AND app_version IS DISTINCT FROM $2))",
-            &[&id, &app_version],
-        )
-        .await?;
+    // nothing (no commit to flush to disk on every push and pull, and no
+    // second statement).
+    if row.get::<_, bool>(5) {
+        let seen = client.prepare_cached(SEEN).await?;
+        client.execute(&seen, &[&id, &app_version]).await?;
+    }
     Ok(StationAuth {
         station_id: id.to_string(),
         station_name: row.get(0),

@@ -430,6 +430,19 @@ async fn the_server_enrols_stations_and_refuses_what_it_must() {
     assert_eq!(by_name("受理窗口2")["status"], json!("revoked"));
     assert_eq!(by_name("受理窗口3")["status"], json!("enrolled"));
     assert!(by_name("受理窗口3")["last_seen_at"].is_string());
+    assert_eq!(by_name("受理窗口3")["app_version"], json!("0.1.0"));
+    // A station that states another app version is listed with it at once
+    // (within the half minute only its last-seen time is not written again).
+    let upgraded = versioned(http.post(server.url(PATH_HELLO)))
+        .bearer_auth(&third.credential)
+        .json(&json!({"app_version": "0.2.0", "protocol_version": PROTOCOL_VERSION, "payload_format": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upgraded.status(), StatusCode::OK);
+    let list2 = station_list(&dir);
+    let listed = list2.iter().find(|s| s["name"] == json!("受理窗口3")).unwrap();
+    assert_eq!(listed["app_version"], json!("0.2.0"));
     assert!(
         !list.iter().any(|s| s["name"] == json!("受理窗口9")),
         "an expired code is not listed"

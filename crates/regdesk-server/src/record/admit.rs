@@ -265,6 +265,23 @@ async fn decide_in(
             Ok(())
         }
     };
+    // What the record holds already of the rows the entry leaves (as the
+    // entry stands now, numbered or restated).
+    let holds = rows::Holds {
+        same_office: touched
+            .iter()
+            .filter(|(table, _, _)| table == "cases")
+            .filter_map(|(table, key, current)| {
+                let held = office_of(&current.as_ref()?.row);
+                let after = entry.effects.iter().find(|e| &e.table == table && &e.key == key)?;
+                let left = office_of(after.after.as_deref()?);
+                (held == left)
+                    .then(|| case_of(table, key, after.after.as_deref()))
+                    .flatten()
+            })
+            .collect(),
+        columns: known,
+    };
     let verdict = match outcome {
         Err(r) => Verdict::Rejected {
             code: r.code,
@@ -298,7 +315,7 @@ async fn decide_in(
     tokio::try_join!(
         async {
             if accepted {
-                rows::apply(tx, stmts, &entry.effects, seq).await?;
+                rows::apply(tx, stmts, &entry.effects, seq, Some(&holds)).await?;
             }
             Ok::<_, RecordError>(())
         },
@@ -413,12 +430,17 @@ async fn check(
         return Ok(Err(unlanded(tx, why).await?));
     }
     // Scope: a station changes only its own office's cases; a transfer moves a
-    // case it sees. Before the unique values, so a station is never told of rows outside it.
-    if let Some(r) = in_scope(tx, stmts, entry, touched, scope).await? {
+    // case it sees. Then the store's unique values and references, against the
+    // record. Both are read in one round trip, and the scope is judged first,
+    // so a station is never told of rows outside it.
+    let (scoped, integral) = tokio::try_join!(
+        in_scope(tx, stmts, entry, touched, scope),
+        integrity::check(tx, stmts, entry, touched),
+    )?;
+    if let Some(r) = scoped {
         return Ok(Err(r));
     }
-    // The store's unique values and references, against the record.
-    if let Err(r) = integrity::check(tx, stmts, entry, touched).await? {
+    if let Err(r) = integral {
         return Ok(Err(r));
     }
     // Registration numbers of enrolled stations come from the record, or from the station's lease.

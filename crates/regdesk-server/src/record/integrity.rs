@@ -26,8 +26,10 @@ struct Holder {
 }
 
 /// The entry's clashes with the record's unique values and its references to
-/// rows the record does not hold: the first found, as a rejection carrying
-/// the record's row it clashes with.
+/// rows the record does not hold: the first found, in the order of the
+/// entry's effects and then its references, as a rejection carrying the
+/// record's row it clashes with. Every look-up goes to the database in one
+/// round trip; the answers are judged in that order after.
 pub(crate) async fn check(
     tx: &Transaction<'_>,
     stmts: &Stmts,
@@ -42,7 +44,20 @@ pub(crate) async fn check(
             .find(|e| e.table == table && e.key == key)
             .map(|e| e.after.as_ref())
     };
-    for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
+    /// One unique value the entry sets, in order: refused within the entry
+    /// itself, or to be looked up in the record.
+    enum Step<'a> {
+        Refused(Rejection),
+        Lookup {
+            e: &'a RowEffect,
+            after: &'a Row,
+            i: usize,
+            k: &'a UniqueKey,
+            values: Vec<Cell>,
+        },
+    }
+    let mut steps: Vec<Step<'_>> = Vec::new();
+    'effects: for (e, (_, _, current)) in entry.effects.iter().zip(touched) {
         let Some(after) = &e.after else { continue };
         for (i, k) in UNIQUE_KEYS.iter().enumerate().filter(|(_, k)| k.table == e.table) {
             let Some(values) = k.values(after) else { continue };
@@ -55,7 +70,7 @@ pub(crate) async fn check(
                     && o.key != e.key
                     && o.after.as_deref().and_then(|r| k.values(r)) == Some(values.clone())
             }) {
-                return Ok(Err(Rejection::new(
+                steps.push(Step::Refused(Rejection::new(
                     RejectCode::Malformed,
                     format!(
                         "这条记录中{}与{}的{}相同（{}），服务器不能接收",
@@ -65,42 +80,63 @@ pub(crate) async fn check(
                         shown(&values)
                     ),
                 )));
+                // Nothing after the first refusal is judged.
+                break 'effects;
             }
-            for holder in holders(tx, stmts, i, k, &values, &e.key).await? {
-                // A row this entry changes counts as the entry leaves it.
-                let counted = match after_of(&e.table, &holder.key) {
-                    Some(left) => left.and_then(|r| k.values(r)).as_ref() == Some(&values),
-                    None => k.values(&holder.row).as_ref() == Some(&values),
-                };
-                if !counted {
-                    continue;
-                }
-                let theirs = describe(&e.table, &holder.key, Some(&holder.row));
-                let mut r = Rejection::new(
-                    RejectCode::Conflict,
-                    format!(
-                        "{}的{}“{}”在服务器上已由{}使用（另一工作站先登记），同一{}只能有一条{}：{}",
-                        describe(&e.table, &e.key, Some(after)),
-                        k.label,
-                        shown(&values),
-                        theirs,
-                        k.label,
-                        table_label(&e.table),
-                        advice(k)
-                    ),
-                );
-                r.also.push(RowEffect {
-                    table: e.table.clone(),
-                    key: holder.key,
-                    before: Some(holder.digest),
-                    after: Some(holder.row),
-                    changed: None,
-                });
-                return Ok(Err(r));
-            }
+            steps.push(Step::Lookup { e, after, i, k, values });
         }
     }
-    references(tx, stmts, entry, touched).await
+    let lookups = steps.iter().filter_map(|s| match s {
+        Step::Lookup { e, i, k, values, .. } => Some(holders(tx, stmts, *i, k, values, &e.key)),
+        Step::Refused(_) => None,
+    });
+    let (found, referred) = tokio::try_join!(
+        futures_util::future::try_join_all(lookups),
+        references(tx, stmts, entry, touched),
+    )?;
+    let mut found = found.into_iter();
+    for step in steps {
+        let (e, after, k, values) = match step {
+            Step::Refused(r) => return Ok(Err(r)),
+            Step::Lookup {
+                e, after, k, values, ..
+            } => (e, after, k, values),
+        };
+        let holders = found.next().ok_or_else(|| corrupt("唯一值检查的结果无法对应"))?;
+        for holder in holders {
+            // A row this entry changes counts as the entry leaves it.
+            let counted = match after_of(&e.table, &holder.key) {
+                Some(left) => left.and_then(|r| k.values(r)).as_ref() == Some(&values),
+                None => k.values(&holder.row).as_ref() == Some(&values),
+            };
+            if !counted {
+                continue;
+            }
+            let theirs = describe(&e.table, &holder.key, Some(&holder.row));
+            let mut r = Rejection::new(
+                RejectCode::Conflict,
+                format!(
+                    "{}的{}“{}”在服务器上已由{}使用（另一工作站先登记），同一{}只能有一条{}：{}",
+                    describe(&e.table, &e.key, Some(after)),
+                    k.label,
+                    shown(&values),
+                    theirs,
+                    k.label,
+                    table_label(&e.table),
+                    advice(k)
+                ),
+            );
+            r.also.push(RowEffect {
+                table: e.table.clone(),
+                key: holder.key,
+                before: Some(holder.digest),
+                after: Some(holder.row),
+                changed: None,
+            });
+            return Ok(Err(r));
+        }
+    }
+    Ok(referred)
 }
 
 /// What the person whose entry clashed should do.

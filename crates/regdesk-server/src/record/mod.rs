@@ -173,7 +173,7 @@ pub async fn push(
     let mut head = req.head;
     let stmts = stmts::Stmts::cached(&client).await?;
     // The station's office and what it sees, by the record's office tree as it stands.
-    let scope = scope::StationScope::read(&**client, auth.office_code.as_deref()).await?;
+    let scope = scope::StationScope::read_cached(&client, auth.office_code.as_deref()).await?;
     let mut verdicts = Vec::with_capacity(req.entries.len());
     let mut entries = req.entries.into_iter().peekable();
     // Entries are decided in chunks, each one transaction that commits once
@@ -194,8 +194,11 @@ pub async fn push(
             }
         };
         if let Some(head) = head.take() {
-            tx.execute(KEEP_HEAD, &[&auth.station_id, &head.seq, &head.entry_hash])
-                .await?;
+            tx.execute(
+                stmts.get(stmts::S::KeepHead),
+                &[&auth.station_id, &head.seq, &head.entry_hash],
+            )
+            .await?;
         }
         let mut batch = match admit::Batch::lock(&tx, &stmts, &auth.office_id).await {
             Ok(b) => b,
@@ -265,14 +268,17 @@ pub async fn push(
     if let Some(head) = head {
         // A push with no entries: the head alone.
         client
-            .execute(KEEP_HEAD, &[&auth.station_id, &head.seq, &head.entry_hash])
+            .execute(
+                stmts.get(stmts::S::KeepHead),
+                &[&auth.station_id, &head.seq, &head.entry_hash],
+            )
             .await?;
     }
     Ok(PushReply { verdicts })
 }
 
 /// Keeps where a station's audit chain stood when it pushed.
-const KEEP_HEAD: &str = "INSERT INTO station_chain (station_id, seq, entry_hash) VALUES ($1, $2, $3)
+pub(crate) const KEEP_HEAD: &str = "INSERT INTO station_chain (station_id, seq, entry_hash) VALUES ($1, $2, $3)
      ON CONFLICT (station_id, seq) DO NOTHING";
 
 /// Entries decided per transaction of a push: bounds how long the office's
@@ -331,7 +337,7 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
     let limit = i64::from(req.limit.clamp(1, MAX_PULL));
     let seen = {
         let client = pool.get().await?;
-        scope::StationScope::read(&**client, auth.office_code.as_deref())
+        scope::StationScope::read_cached(&client, auth.office_code.as_deref())
             .await?
             .sees
     };
@@ -371,9 +377,10 @@ const LINGER: std::time::Duration = std::time::Duration::from_millis(25);
 /// The office position an adopted workstation's record begins after (`adoptions`).
 async fn adopted_from(pool: &Pool, station_id: &str) -> Result<Option<i64>, RecordError> {
     let client = pool.get().await?;
-    let row = client
-        .query_opt("SELECT office_seq FROM adoptions WHERE station_id = $1", &[&station_id])
+    let stmt = client
+        .prepare_cached("SELECT office_seq FROM adoptions WHERE station_id = $1")
         .await?;
+    let row = client.query_opt(&stmt, &[&station_id]).await?;
     Ok(row.map(|r| r.get(0)))
 }
 
@@ -588,7 +595,7 @@ async fn seed(
             })
             .collect();
         let tags = scope::tag(tx, &stmts, &effects).await?;
-        rows::apply(tx, &stmts, &effects, seq).await?;
+        rows::apply(tx, &stmts, &effects, seq, None).await?;
         let mut chunk_payload = payload.clone();
         if let Some(map) = chunk_payload.as_object_mut() {
             map.insert("rows".into(), Value::from(chunk.len()));

@@ -71,15 +71,29 @@ pub(crate) async fn known_columns(
     }
 }
 
+/// What the record already holds of the rows an entry writes, read when the
+/// entry was decided: [`apply`] then leaves out the writes that would change
+/// nothing.
+#[derive(Default)]
+pub(crate) struct Holds {
+    /// Per table, the column names the record knows (`None`: no row of it yet).
+    pub columns: std::collections::HashMap<String, Option<Vec<String>>>,
+    /// The cases whose office the record already holds as the entry leaves it.
+    pub same_office: std::collections::HashSet<String>,
+}
+
 /// Writes each effect's row (or deletes it), with the digest the record
 /// computes itself, and learns the columns of a table it sees for the first
 /// time (and the columns a newer schema added at its end). The statements go
-/// to the database together, in order.
+/// to the database together, in order. With `holds`, a table's columns the
+/// record knows already and a case's office that stays are not written again
+/// (each such write locked a row and logged it, for every entry).
 pub(crate) async fn apply(
     tx: &Transaction<'_>,
     stmts: &Stmts,
     effects: &[RowEffect],
     office_seq: i64,
+    holds: Option<&Holds>,
 ) -> Result<(), RecordError> {
     struct Write {
         table: String,
@@ -148,6 +162,9 @@ pub(crate) async fn apply(
                     .await
                 }));
                 if let (Some(case_id), Some(office)) = (&w.case_id, &w.office) {
+                    if holds.is_some_and(|h| h.same_office.contains(case_id)) {
+                        continue;
+                    }
                     pending.push(Box::pin(async move {
                         tx.execute(stmts.get(S::UpsertCaseOffice), &[case_id, office]).await
                     }));
@@ -159,6 +176,14 @@ pub(crate) async fn apply(
         }
     }
     for (table, names) in learnt {
+        let known = holds
+            .and_then(|h| h.columns.get(table))
+            .and_then(Option::as_ref)
+            .map(Vec::len);
+        // The record learns only a longer list than it has (`LearnTable`).
+        if known.is_some_and(|n| n >= names.as_array().map_or(0, Vec::len)) {
+            continue;
+        }
         pending.push(Box::pin(async move {
             tx.execute(stmts.get(S::LearnTable), &[&table, names]).await
         }));

@@ -24,6 +24,9 @@ use super::RecordError;
 
 pub(crate) use regdesk_sync::scope::{case_of, office_of};
 
+/// The record's office row and office tree rows.
+const TREE: &str = "SELECT tbl, row FROM record_rows WHERE tbl IN ('office', 'office_tree')";
+
 /// The office tree as the record holds it: code → (name, parent code).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tree {
@@ -35,12 +38,17 @@ pub(crate) struct Tree {
 impl Tree {
     /// Reads the record's `office` row and `office_tree` rows.
     pub async fn read(client: &impl GenericClient) -> Result<Tree, RecordError> {
-        let rows = client
-            .query(
-                "SELECT tbl, row FROM record_rows WHERE tbl IN ('office', 'office_tree')",
-                &[],
-            )
-            .await?;
+        Tree::from_rows(client.query(TREE, &[]).await?)
+    }
+
+    /// [`Tree::read`] with the statement prepared once per pooled connection
+    /// (every push and pull reads the tree).
+    pub async fn read_cached(client: &deadpool_postgres::ClientWrapper) -> Result<Tree, RecordError> {
+        let stmt = client.prepare_cached(TREE).await?;
+        Tree::from_rows(client.query(&stmt, &[]).await?)
+    }
+
+    fn from_rows(rows: Vec<tokio_postgres::Row>) -> Result<Tree, RecordError> {
         let mut tree = Tree::default();
         for r in rows {
             let table: String = r.get(0);
@@ -112,10 +120,21 @@ pub(crate) struct StationScope {
 
 impl StationScope {
     pub async fn read(client: &impl GenericClient, office: Option<&str>) -> Result<StationScope, RecordError> {
-        let tree = Tree::read(client).await?;
+        Ok(StationScope::of(Tree::read(client).await?, office))
+    }
+
+    /// [`StationScope::read`] on a pooled connection, its statement prepared once.
+    pub async fn read_cached(
+        client: &deadpool_postgres::ClientWrapper,
+        office: Option<&str>,
+    ) -> Result<StationScope, RecordError> {
+        Ok(StationScope::of(Tree::read_cached(client).await?, office))
+    }
+
+    fn of(tree: Tree, office: Option<&str>) -> StationScope {
         let own = office.map(|o| tree.norm(o).to_string()).unwrap_or_default();
         let sees = tree.scope(office);
-        Ok(StationScope { tree, own, sees })
+        StationScope { tree, own, sees }
     }
 
     /// Whether the station sees the cases of `office`.

@@ -25,9 +25,10 @@ pub(crate) enum S {
     UpsertCaseOffice,
     HeldOffices,
     Absent,
+    KeepHead,
 }
 
-const SQL: [&str; 17] = [
+const SQL: [&str; 18] = [
     "SELECT verdict FROM record_verdicts WHERE id = $1",
     "SELECT id FROM record_verdicts WHERE station_id = $1 AND station_seq = $2",
     "SELECT last_seq FROM record_station_progress WHERE station_id = $1 FOR UPDATE",
@@ -55,6 +56,7 @@ const SQL: [&str; 17] = [
     "SELECT u.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(t, k, n)
      WHERE NOT EXISTS (SELECT 1 FROM record_rows r WHERE r.tbl = u.t AND r.key = u.k)
      ORDER BY u.n LIMIT 1",
+    super::KEEP_HEAD,
 ];
 
 /// The prepared statements: the fixed ones, and per unique key
