@@ -183,7 +183,7 @@ fn main() {
                 let cursor = StationRecord::pull_cursor(&s.store).unwrap();
                 let made = (rate > 0).then(|| arrivals(outbox.len(), rate as f64 / n as f64, (round * 100 + k) as u64));
                 start.wait();
-                let m = rt.block_on(station_load(&client, outbox, made, cursor, batch, pushing));
+                let m = rt.block_on(station_load(&client, outbox, made, cursor, batch, &pushing));
                 (s, m)
             }));
         }
@@ -304,7 +304,7 @@ async fn station_load(
     made: Option<Vec<Duration>>,
     mut cursor: i64,
     batch: usize,
-    pushing: Arc<AtomicUsize>,
+    pushing: &AtomicUsize,
 ) -> Measured {
     let t0 = Instant::now();
     let pushes = async {
@@ -343,10 +343,7 @@ async fn station_load(
         pushing.fetch_sub(1, Ordering::SeqCst);
         (push, waits, verdicts, at)
     };
-    let puller = client.clone();
-    let still = pushing.clone();
-    let pulls = tokio::spawn(async move {
-        let (client, pushing) = (puller, still);
+    let pulls = async {
         let mut pull = Vec::new();
         let mut pulled = Vec::new();
         loop {
@@ -364,9 +361,8 @@ async fn station_load(
             pulled.extend(reply.entries);
         }
         (pull, pulled)
-    });
-    let ((push, waits, verdicts, pushed_at), pulls) = tokio::join!(pushes, pulls);
-    let (pull, pulled) = pulls.unwrap();
+    };
+    let ((push, waits, verdicts, pushed_at), (pull, pulled)) = tokio::join!(pushes, pulls);
     let last_made = made.as_ref().and_then(|m| m.last().copied()).unwrap_or_default();
     Measured {
         last_made,

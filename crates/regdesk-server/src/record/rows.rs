@@ -74,7 +74,6 @@ pub(crate) async fn known_columns(
 /// What the record already holds of the rows an entry writes, read when the
 /// entry was decided: [`apply`] then leaves out the writes that would change
 /// nothing.
-#[derive(Default)]
 pub(crate) struct Holds {
     /// Per table, the column names the record knows (`None`: no row of it yet).
     pub columns: std::collections::HashMap<String, Option<Vec<String>>>,
