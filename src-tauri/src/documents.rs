@@ -24,9 +24,16 @@ pub fn open_in_system(app: &tauri::AppHandle, path: &Path) -> Result<(), ApiErro
     use tauri_plugin_opener::OpenerExt;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
-        .map_err(|e| ApiError {
-            kind: ErrorKind::Storage,
-            message: format!("文件已保存到 {}，但无法用系统程序打开：{e}", path.display()),
-            fields: Vec::new(),
+        .map_err(|e| {
+            // The launcher's own words help an administrator, not the clerk: they go to the log.
+            eprintln!("无法用系统程序打开 {}：{e}", path.display());
+            ApiError {
+                kind: ErrorKind::Storage,
+                message: format!(
+                    "文件已保存到 {}，但本机没有能打开它的程序：请在文件夹中找到它再打开或打印",
+                    path.display()
+                ),
+                fields: Vec::new(),
+            }
         })
 }

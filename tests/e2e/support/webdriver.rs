@@ -191,9 +191,26 @@ impl Desk {
         }
     }
 
+    /// Clicks `css` once it is displayed. While something lies over it (a message
+    /// that has not yet faded, a closing drawer) the driver refuses the click;
+    /// it is tried again, as a person waits for the message to go, for up to 20 s.
     pub fn click(&self, css: &str) {
-        let id = self.wait(css);
-        self.post(&format!("/element/{id}/click"), json!({}));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let id = self.wait(css);
+            let v = self.post(&format!("/element/{id}/click"), json!({}));
+            let Some(error) = v.get("error").and_then(Value::as_str) else {
+                return;
+            };
+            let again = matches!(
+                error,
+                "element click intercepted" | "stale element reference" | "element not interactable"
+            );
+            if !again || Instant::now() > deadline {
+                panic!("clicking `{css}`: {v}");
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
     }
 
     /// Clicks `css` as [`Desk::click`] does, after scrolling it to the middle of
