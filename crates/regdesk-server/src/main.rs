@@ -366,7 +366,14 @@ async fn serve(cli: &Cli, dir: &Path, database: &Database) -> Result<(), MainErr
         tracing::info!("stopping");
         stopper.graceful_shutdown(Some(Duration::from_secs(10)));
     });
-    let served = axum_server::from_tcp_rustls(listener, axum_server::tls_rustls::RustlsConfig::from_config(tls.config))
+    // TCP_NODELAY on every accepted connection: an answer's last TLS record
+    // is sent at once, not held until the station acknowledges the one
+    // before it (which a station may delay by up to 40 ms).
+    let acceptor =
+        axum_server::tls_rustls::RustlsAcceptor::new(axum_server::tls_rustls::RustlsConfig::from_config(tls.config))
+            .acceptor(axum_server::accept::NoDelayAcceptor::new());
+    let served = axum_server::from_tcp(listener)
+        .acceptor(acceptor)
         .handle(handle)
         .serve(app.into_make_service_with_connect_info::<SocketAddr>())
         .await;

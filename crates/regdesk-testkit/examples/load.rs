@@ -80,6 +80,8 @@ struct Measured {
     /// When the station's last entry was made (offered rate only).
     last_made: Duration,
     pull: Vec<Duration>,
+    /// The station's slowest push: when it was sent (wall clock), how long it took, its entries.
+    slowest: Option<(chrono::DateTime<chrono::Utc>, Duration, usize)>,
     verdicts: Vec<EntryVerdict>,
     pulled: Vec<PulledEntry>,
 }
@@ -199,6 +201,14 @@ fn main() {
         let mut push: Vec<Duration> = results.iter().flat_map(|(_, m)| m.push.iter().copied()).collect();
         let mut pull: Vec<Duration> = results.iter().flat_map(|(_, m)| m.pull.iter().copied()).collect();
         let mut waits: Vec<Duration> = results.iter().flat_map(|(_, m)| m.waits.iter().copied()).collect();
+        // The slowest push of the run, to set beside the server's and PostgreSQL's logs.
+        if let Some((at, took, count)) = results.iter().filter_map(|(_, m)| m.slowest).max_by_key(|s| s.1) {
+            eprintln!(
+                "({n} stations: the slowest push took {:.1} ms, {count} entries, sent at {})",
+                took.as_secs_f64() * 1e3,
+                at.format("%H:%M:%S%.3f")
+            );
+        }
         push.sort();
         pull.sort();
         waits.sort();
@@ -309,6 +319,7 @@ async fn station_load(
     let t0 = Instant::now();
     let pushes = async {
         let mut push = Vec::new();
+        let mut slowest: Option<(chrono::DateTime<chrono::Utc>, Duration, usize)> = None;
         let mut waits = Vec::new();
         let mut verdicts = Vec::new();
         let mut next = 0;
@@ -326,8 +337,13 @@ async fn station_load(
             };
             let chunk = &outbox[next..(next + take).min(outbox.len())];
             let t = Instant::now();
+            let sent = chrono::Utc::now();
             let reply = client.push(chunk).await.unwrap();
-            push.push(t.elapsed());
+            let took = t.elapsed();
+            push.push(took);
+            if slowest.is_none_or(|s| s.1 < took) {
+                slowest = Some((sent, took, chunk.len()));
+            }
             if let Some(made) = &made {
                 let answered = t0.elapsed();
                 waits.extend(made[next..next + chunk.len()].iter().map(|at| answered - *at));
@@ -341,7 +357,7 @@ async fn station_load(
         }
         let at = t0.elapsed();
         pushing.fetch_sub(1, Ordering::SeqCst);
-        (push, waits, verdicts, at)
+        (push, slowest, waits, verdicts, at)
     };
     let pulls = async {
         let mut pull = Vec::new();
@@ -362,7 +378,7 @@ async fn station_load(
         }
         (pull, pulled)
     };
-    let ((push, waits, verdicts, pushed_at), (pull, pulled)) = tokio::join!(pushes, pulls);
+    let ((push, slowest, waits, verdicts, pushed_at), (pull, pulled)) = tokio::join!(pushes, pulls);
     let last_made = made.as_ref().and_then(|m| m.last().copied()).unwrap_or_default();
     Measured {
         last_made,
@@ -371,6 +387,7 @@ async fn station_load(
         push,
         waits,
         pull,
+        slowest,
         verdicts,
         pulled,
     }
