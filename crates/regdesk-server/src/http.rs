@@ -20,9 +20,9 @@ use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
     ChainReply, EnrolReply, EnrolRequest, ErrorCode, ErrorReply, Hello, HelloReply, LeaseReply, LeaseRequest,
-    NumbersAuditRequest, PullReply, PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply,
-    HEADER_APP, HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO,
-    PATH_LEASES, PATH_NUMBERS, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
+    NumbersAuditRequest, PullRequest, PushReply, PushRequest, SnapshotChunk, SnapshotRequest, StateReply, HEADER_APP,
+    HEADER_PROTOCOL, MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PATH_BLOBS, PATH_CHAIN, PATH_ENROL, PATH_HELLO, PATH_LEASES,
+    PATH_NUMBERS, PATH_PULL, PATH_PUSH, PATH_SNAPSHOT, PATH_STATE, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 
@@ -394,7 +394,7 @@ async fn pull(
     State(state): State<AppState>,
     who: StationAuth,
     JsonBody(request): JsonBody<PullRequest>,
-) -> Result<Json<PullReply>, ApiError> {
+) -> Result<Json<record::PullAnswer>, ApiError> {
     Ok(Json(record::pull(&state.pool, &state.waker, &who, request).await?))
 }
 

@@ -9,6 +9,7 @@ use regdesk_domain::lifecycle::{CaseFacts, CaseState, CommandKind, StaffId};
 use regdesk_domain::staff::Role;
 use regdesk_sync::protocol::{Entry, RejectCode, Row, RowEffect, Verdict};
 use serde_json::Value;
+use tokio_postgres::types::Json;
 use tokio_postgres::Transaction;
 
 use super::rows::{self, describe, text, Current};
@@ -176,8 +177,9 @@ async fn decide_in(
     )?;
     let known: Known = tables.iter().map(|t| t.to_string()).zip(known).collect();
     if let Some(r) = kept {
-        return serde_json::from_value(r.get::<_, Value>(0))
-            .map(|v| (v, false))
+        return r
+            .try_get::<_, Json<Verdict>>(0)
+            .map(|v| (v.0, false))
             .map_err(|e| corrupt(format!("记录 {} 的结论无法读取：{e}", entry.id)));
     }
     if let Some(r) = taken {
@@ -303,7 +305,7 @@ async fn decide_in(
         Ok(()) => Verdict::Accepted { office_seq: seq },
     };
     let accepted = matches!(verdict, Verdict::Accepted { .. });
-    let kept = serde_json::to_value(&verdict).map_err(corrupt)?;
+    let kept = Json(&verdict);
     // The offices the entry touches, read before its rows are written.
     let tags = if accepted {
         scope::tag(&*tx, stmts, &entry.effects).await?
@@ -360,9 +362,10 @@ pub(crate) async fn record_entry(
     entry: &Entry,
     tags: &Tags,
 ) -> Result<(), RecordError> {
-    let effects = serde_json::to_value(&entry.effects).map_err(corrupt)?;
-    let effect_offices = serde_json::to_value(&tags.per_effect).map_err(corrupt)?;
-    let blobs = serde_json::to_value(&entry.blobs).map_err(corrupt)?;
+    // Written as JSON straight from the entry (no `Value` built first).
+    let effects = Json(&entry.effects);
+    let effect_offices = Json(&tags.per_effect);
+    let blobs = Json(&entry.blobs);
     tx.execute(
         stmts.get(S::InsertEntry),
         &[
@@ -1140,7 +1143,7 @@ async fn restate_transferred(tx: &Transaction<'_>, entry: &mut Entry) -> Result<
             if entry.effects.iter().any(|e| e.table == table && e.key == key) {
                 continue;
             }
-            let row = rows::parse_row(&table, r.get(2))?;
+            let row = rows::parse_row(&table, &r, 2)?;
             entry.effects.push(RowEffect {
                 table,
                 key,

@@ -212,7 +212,7 @@ async fn holders(
         .map(|r| {
             Ok(Holder {
                 key: r.get(0),
-                row: rows::parse_row(k.table, r.get(1))?,
+                row: rows::parse_row(k.table, &r, 1)?,
                 digest: r.get(2),
             })
         })

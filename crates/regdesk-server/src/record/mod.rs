@@ -28,15 +28,18 @@ mod snapshot;
 mod stmts;
 mod waker;
 
+pub use recent::Pulled;
+
 #[cfg(test)]
 mod tests;
 
 use chrono::Utc;
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{
-    ChainReply, Entry, EntryVerdict, ErrorCode, ErrorReply, PullReply, PullRequest, PushReply, PushRequest,
-    RecordedHead, Row, RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
+    ChainReply, Entry, EntryVerdict, ErrorCode, ErrorReply, PullRequest, PushReply, PushRequest, RecordedHead, Row,
+    RowEffect, StateReply, Verdict, MAX_PUSH_ENTRIES,
 };
+use serde::Serialize;
 use serde_json::Value;
 use tokio_postgres::{IsolationLevel, Transaction};
 use uuid::Uuid;
@@ -322,7 +325,7 @@ pub async fn chain(pool: &Pool, auth: &StationAuth) -> Result<ChainReply, Record
 
 /// Accepted entries of the station's office after `req.cursor`, in order; when
 /// there are none, waits up to `req.wait_ms` for one (woken by `waker`).
-pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullRequest) -> Result<PullReply, RecordError> {
+pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullRequest) -> Result<PullAnswer, RecordError> {
     if req.cursor < 0 {
         return Err(RecordError::BadRequest(format!(
             "游标 {} 无效：游标从 0 开始",
@@ -396,7 +399,7 @@ async fn read_page(
     limit: i64,
     seen: Option<&[String]>,
     since: recent::Since,
-) -> Result<PullReply, RecordError> {
+) -> Result<PullAnswer, RecordError> {
     let mut page = match waker
         .recent()
         .page(
@@ -447,11 +450,22 @@ async fn read_page(
         }
     }
     let next = page.entries.last().map_or(cursor, |e| e.office_seq);
-    Ok(PullReply {
+    Ok(PullAnswer {
         entries: page.entries,
         cursor: next,
         more: page.more,
     })
+}
+
+/// A pull's answer: the JSON of the protocol's [`PullReply`], its entries
+/// shared with the other pulls given them ([`recent::Pulled`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct PullAnswer {
+    pub entries: Vec<recent::Pulled>,
+    /// The cursor to ask from next.
+    pub cursor: i64,
+    /// More entries wait after this page.
+    pub more: bool,
 }
 
 /// Whether a pulled entry widens the scope `seen` of a station of an office

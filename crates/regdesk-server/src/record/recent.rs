@@ -22,26 +22,70 @@
 //! a cursor after it moves the window there.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{Entry, PulledEntry, RowEffect};
-use serde_json::Value;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use tokio::time::Instant;
+use tokio_postgres::types::Json;
 
 use super::{corrupt, scope, RecordError};
 
 /// Most entries a window keeps (the oldest go first).
 const KEPT: usize = 2048;
 
+/// An accepted entry as pulls give it. Cheap to clone: every pull given the
+/// same entry shares it, and its JSON, made by the first answer that carries
+/// it, is copied into the others' answers instead of being made again (each
+/// accepted chunk wakes every station's pull, and each would otherwise clone
+/// and encode every entry of it).
+#[derive(Debug, Clone)]
+pub struct Pulled(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    entry: PulledEntry,
+    json: OnceLock<Box<RawValue>>,
+}
+
+impl Pulled {
+    fn new(entry: PulledEntry) -> Pulled {
+        Pulled(Arc::new(Shared {
+            entry,
+            json: OnceLock::new(),
+        }))
+    }
+}
+
+impl std::ops::Deref for Pulled {
+    type Target = PulledEntry;
+
+    fn deref(&self) -> &PulledEntry {
+        &self.0.entry
+    }
+}
+
+impl Serialize for Pulled {
+    /// The same JSON as the [`PulledEntry`] it holds (answers are written as JSON only).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if let Some(json) = self.0.json.get() {
+            return json.serialize(s);
+        }
+        match serde_json::value::to_raw_value(&self.0.entry) {
+            Ok(json) => self.0.json.get_or_init(|| json).serialize(s),
+            Err(_) => self.0.entry.serialize(s),
+        }
+    }
+}
+
 /// An accepted entry as the record holds it: all its effects, and the offices
 /// each belongs to.
 #[derive(Debug)]
 pub(crate) struct Kept {
-    office_seq: i64,
-    /// The entry without its effects (each station gets those it sees).
-    entry: Entry,
-    effects: Vec<RowEffect>,
+    /// The entry with every effect, as a station that sees all of them receives it.
+    whole: Pulled,
     /// Whether every station sees the entry (`record_entries.everyone`).
     everyone: bool,
     /// The offices of its effects (`record_entries.offices`).
@@ -54,34 +98,45 @@ pub(crate) struct Kept {
 impl Kept {
     /// The entry as a station seeing `seen` (`None`: every office) receives
     /// it, or `None` when it sees none of it.
-    pub(crate) fn for_scope(&self, seen: Option<&[String]>) -> Option<PulledEntry> {
+    pub(crate) fn for_scope(&self, seen: Option<&[String]>) -> Option<Pulled> {
         let Some(seen) = seen else {
-            return Some(self.pulled(self.effects.clone()));
+            return Some(self.whole.clone());
         };
         if !self.everyone && !self.offices.iter().any(|o| seen.contains(o)) {
             return None;
         }
-        let effects = match &self.per_effect {
-            Some(per) => self
-                .effects
-                .iter()
-                .zip(per)
-                .filter(|(_, offices)| scope::visible(offices, seen))
-                .map(|(e, _)| e.clone())
-                .collect(),
-            None => self.effects.clone(),
+        let Some(per) = &self.per_effect else {
+            return Some(self.whole.clone());
         };
-        Some(self.pulled(effects))
-    }
-
-    fn pulled(&self, effects: Vec<RowEffect>) -> PulledEntry {
-        PulledEntry {
-            office_seq: self.office_seq,
-            entry: Entry {
-                effects,
-                ..self.entry.clone()
-            },
+        if per.iter().all(|offices| scope::visible(offices, seen)) {
+            return Some(self.whole.clone());
         }
+        let whole = &self.whole.entry;
+        let effects = whole
+            .effects
+            .iter()
+            .zip(per)
+            .filter(|(_, offices)| scope::visible(offices, seen))
+            .map(|(e, _)| e.clone())
+            .collect();
+        Some(Pulled::new(PulledEntry {
+            office_seq: self.whole.office_seq,
+            entry: Entry {
+                id: whole.id,
+                station_id: whole.station_id.clone(),
+                station_seq: whole.station_seq,
+                staff_id: whole.staff_id.clone(),
+                at: whole.at,
+                command: whole.command.clone(),
+                entity: whole.entity.clone(),
+                entity_id: whole.entity_id.clone(),
+                entity_version: whole.entity_version,
+                payload: whole.payload.clone(),
+                payload_format: whole.payload_format,
+                effects,
+                blobs: whole.blobs.clone(),
+            },
+        }))
     }
 }
 
@@ -107,36 +162,41 @@ pub(crate) async fn read(
         .await?;
     let mut kept = Vec::with_capacity(rows.len());
     for r in rows {
-        let effects: Vec<RowEffect> =
-            serde_json::from_value(r.get::<_, Value>(12)).map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?;
+        // Decoded straight from the JSON (no `Value` built first).
+        let effects: Vec<RowEffect> = r
+            .try_get::<_, Json<Vec<RowEffect>>>(12)
+            .map_err(|e| corrupt(format!("记录的行变化无法读取：{e}")))?
+            .0;
         let per_effect: Option<Vec<Vec<String>>> = r
-            .get::<_, Option<Value>>(14)
-            .map(serde_json::from_value)
-            .transpose()
-            .map_err(|e| corrupt(format!("记录的所属机构无法读取：{e}")))?;
+            .try_get::<_, Option<Json<Vec<Vec<String>>>>>(14)
+            .map_err(|e| corrupt(format!("记录的所属机构无法读取：{e}")))?
+            .map(|j| j.0);
         if per_effect.as_ref().is_some_and(|p| p.len() != effects.len()) {
             return Err(corrupt("记录的所属机构与行变化的条数不一致"));
         }
-        let blobs: Vec<String> = serde_json::from_value(r.get::<_, Value>(13))
-            .map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?;
+        let blobs: Vec<String> = r
+            .try_get::<_, Json<Vec<String>>>(13)
+            .map_err(|e| corrupt(format!("记录的附件清单无法读取：{e}")))?
+            .0;
         kept.push(Kept {
-            office_seq: r.get(0),
-            entry: Entry {
-                id: r.get(1),
-                station_id: r.get(2),
-                station_seq: r.get(3),
-                staff_id: r.get(4),
-                at: r.get(5),
-                command: r.get(6),
-                entity: r.get(7),
-                entity_id: r.get(8),
-                entity_version: r.get(9),
-                payload: r.get(10),
-                payload_format: r.get(11),
-                effects: Vec::new(),
-                blobs,
-            },
-            effects,
+            whole: Pulled::new(PulledEntry {
+                office_seq: r.get(0),
+                entry: Entry {
+                    id: r.get(1),
+                    station_id: r.get(2),
+                    station_seq: r.get(3),
+                    staff_id: r.get(4),
+                    at: r.get(5),
+                    command: r.get(6),
+                    entity: r.get(7),
+                    entity_id: r.get(8),
+                    entity_version: r.get(9),
+                    payload: r.get(10),
+                    payload_format: r.get(11),
+                    effects,
+                    blobs,
+                },
+            }),
             everyone: r.get(15),
             offices: r.get(16),
             per_effect,
@@ -185,7 +245,7 @@ impl Window {
     /// is then emptied rather than trusted.
     fn extend(&mut self, read: Vec<Kept>) -> bool {
         for k in read {
-            if k.office_seq != self.top() + 1 {
+            if k.whole.office_seq != self.top() + 1 {
                 self.restart(self.base);
                 return false;
             }
@@ -211,7 +271,7 @@ pub(crate) struct Recent {
 /// What a page from the window holds: up to `limit` entries, and whether
 /// more wait after them.
 pub(crate) struct Page {
-    pub entries: Vec<PulledEntry>,
+    pub entries: Vec<Pulled>,
     pub more: bool,
 }
 
@@ -257,7 +317,7 @@ impl Recent {
             // The page's entries the window holds after `at`.
             let skip = usize::try_from(at - w.base).unwrap_or(0);
             for k in w.entries.iter().skip(skip) {
-                at = k.office_seq;
+                at = k.whole.office_seq;
                 if let Some(p) = k.for_scope(seen) {
                     if entries.len() == limit {
                         return Ok(Some(Page { entries, more: true }));
@@ -297,5 +357,52 @@ impl Recent {
                 return Ok(Some(Page { entries, more: true }));
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use regdesk_sync::protocol::{Cell, Column};
+
+    use super::*;
+
+    #[test]
+    fn an_entry_given_to_many_pulls_is_written_once_and_as_the_protocol_writes_it() {
+        let entry = PulledEntry {
+            office_seq: 7,
+            entry: Entry {
+                id: uuid::Uuid::now_v7(),
+                station_id: "S1".into(),
+                station_seq: 3,
+                staff_id: Some("wangfang".into()),
+                at: chrono::Utc::now(),
+                command: "intake".into(),
+                entity: "cases".into(),
+                entity_id: "c1".into(),
+                entity_version: 1,
+                payload: serde_json::json!({ "title": "《西湖\"春晓\"》" }),
+                payload_format: 1,
+                effects: vec![RowEffect {
+                    table: "cases".into(),
+                    key: "[\"c1\"]".into(),
+                    before: None,
+                    after: Some(vec![Column {
+                        name: "title".into(),
+                        value: Cell::Text("西湖春晓".into()),
+                    }]),
+                    changed: None,
+                }],
+                blobs: vec!["ab".repeat(32)],
+            },
+        };
+        let pulled = Pulled::new(entry.clone());
+        let other = pulled.clone();
+        assert!(pulled.0.json.get().is_none());
+        let first = serde_json::to_string(&[pulled]).unwrap();
+        assert!(other.0.json.get().is_some(), "the first answer keeps the entry's JSON");
+        let again = serde_json::to_string(&[other]).unwrap();
+        assert_eq!(first, serde_json::to_string(&[entry]).unwrap());
+        assert_eq!(again, first);
     }
 }

@@ -3,6 +3,7 @@
 
 use regdesk_sync::protocol::{Cell, Column, Row, RowEffect};
 use serde_json::Value;
+use tokio_postgres::types::Json;
 use tokio_postgres::Transaction;
 
 use super::stmts::{Stmts, S};
@@ -26,14 +27,18 @@ pub(crate) async fn current(
     match found {
         None => Ok(None),
         Some(r) => Ok(Some(Current {
-            row: parse_row(table, r.get::<_, Value>(0))?,
+            row: parse_row(table, &r, 0)?,
             digest: r.get(1),
         })),
     }
 }
 
-pub(crate) fn parse_row(table: &str, value: Value) -> Result<Row, RecordError> {
-    serde_json::from_value(value).map_err(|e| corrupt(format!("数据表 {table} 的一行无法读取：{e}")))
+/// Column `idx` of `r`, a row of `table` as the record stores it (`jsonb`),
+/// decoded straight from its JSON.
+pub(crate) fn parse_row(table: &str, r: &tokio_postgres::Row, idx: usize) -> Result<Row, RecordError> {
+    r.try_get::<_, Json<Row>>(idx)
+        .map(|j| j.0)
+        .map_err(|e| corrupt(format!("数据表 {table} 的一行无法读取：{e}")))
 }
 
 /// Every row of `table` whose columns contain `(name, text)`.
@@ -45,7 +50,7 @@ pub(crate) async fn find(tx: &Transaction<'_>, table: &str, name: &str, text: &s
             &[&table, &probe],
         )
         .await?;
-    rows.into_iter().map(|r| parse_row(table, r.get(0))).collect()
+    rows.iter().map(|r| parse_row(table, r, 0)).collect()
 }
 
 /// Every row of `table`.
@@ -53,7 +58,7 @@ pub(crate) async fn all(tx: &Transaction<'_>, table: &str) -> Result<Vec<Row>, R
     let rows = tx
         .query("SELECT row FROM record_rows WHERE tbl = $1", &[&table])
         .await?;
-    rows.into_iter().map(|r| parse_row(table, r.get(0))).collect()
+    rows.iter().map(|r| parse_row(table, r, 0)).collect()
 }
 
 /// The column names of `table` as the record knows them, `None` before its first row.
@@ -94,11 +99,11 @@ pub(crate) async fn apply(
     office_seq: i64,
     holds: Option<&Holds>,
 ) -> Result<(), RecordError> {
-    struct Write {
+    struct Write<'a> {
         table: String,
         key: String,
         /// The row, its digest, its column names and its JSON's length.
-        row: Option<(Value, String, Value, i64)>,
+        row: Option<(Json<&'a Row>, String, Value, i64)>,
         case_id: Option<String>,
         /// A case's office (`cases` rows only).
         office: Option<String>,
@@ -108,7 +113,7 @@ pub(crate) async fn apply(
         let row = match &e.after {
             Some(row) => {
                 let digest = regdesk_sync::row_digest(&e.table, &e.key, row);
-                let value = serde_json::to_value(row).map_err(corrupt)?;
+                let value = Json(row);
                 let names: Vec<&str> = row.iter().map(|c| c.name.as_str()).collect();
                 let names = serde_json::to_value(names).map_err(corrupt)?;
                 let len = i64::try_from(regdesk_sync::row_json_len(row)).unwrap_or(i64::MAX);

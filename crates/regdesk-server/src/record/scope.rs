@@ -52,7 +52,7 @@ impl Tree {
         let mut tree = Tree::default();
         for r in rows {
             let table: String = r.get(0);
-            let row = parse_row(&table, r.get(1))?;
+            let row = parse_row(&table, &r, 1)?;
             if table == "office" {
                 tree.top_code = text(&row, "office_code").unwrap_or("").to_string();
                 tree.top_name = text(&row, "name").unwrap_or("").to_string();
@@ -262,7 +262,7 @@ pub(crate) async fn blob_visible(
         .await?;
     let mut ids = Vec::with_capacity(files.len());
     for r in files {
-        let row = parse_row("files", r.get(0))?;
+        let row = parse_row("files", &r, 0)?;
         if let Some(id) = text(&row, "id") {
             ids.push(id.to_string());
         }

@@ -9,7 +9,6 @@
 
 use deadpool_postgres::Pool;
 use regdesk_sync::protocol::{SnapshotChunk, SnapshotRequest, SnapshotRow};
-use serde_json::Value;
 use tokio_postgres::IsolationLevel;
 use uuid::Uuid;
 
@@ -62,7 +61,7 @@ pub async fn snapshot(pool: &Pool, auth: &StationAuth, req: SnapshotRequest) -> 
     let mut out = Vec::with_capacity(rows.len());
     for r in rows.iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
         let table: String = r.get(0);
-        let row = parse_row(&table, r.get::<_, Value>(2))?;
+        let row = parse_row(&table, r, 2)?;
         out.push(SnapshotRow {
             table,
             key: r.get(1),

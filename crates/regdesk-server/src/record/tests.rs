@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use deadpool_postgres::{Manager, Pool};
 use regdesk_sync::protocol::{
-    Cell, Column, Entry, PullRequest, PushRequest, RejectCode, Row, RowEffect, SnapshotRequest, Verdict,
+    Cell, Column, Entry, PullReply, PullRequest, PulledEntry, PushRequest, RejectCode, Row, RowEffect, SnapshotRequest,
+    Verdict,
 };
 use serde_json::json;
 use tokio_postgres::NoTls;
@@ -1147,20 +1148,39 @@ async fn pulls_woken_by_one_commit_share_one_read_of_it() {
     assert_eq!(waker.recent().reads(), reads);
 }
 
+/// A pull's answer as a station reads it: written as the server sends it,
+/// and decoded. The JSON is checked to be what the protocol's own
+/// [`PullReply`] of the same entries writes, whether an entry's JSON was made
+/// for this answer or kept from another.
+fn as_sent(answer: PullAnswer) -> PullReply {
+    let json = serde_json::to_string(&answer).unwrap();
+    let typed = PullReply {
+        entries: answer.entries.iter().map(|p| PulledEntry::clone(p)).collect(),
+        cursor: answer.cursor,
+        more: answer.more,
+    };
+    assert_eq!(json, serde_json::to_string(&typed).unwrap());
+    let reply: PullReply = serde_json::from_str(&json).unwrap();
+    assert_eq!(reply, typed);
+    reply
+}
+
 /// What station `id` pulls after `cursor` without waiting (up to 10 entries).
 async fn pull_now(db: &Db, waker: &Waker, id: &str, cursor: i64) -> PullReply {
-    super::pull(
-        &db.pool,
-        waker,
-        &station(id),
-        PullRequest {
-            cursor,
-            limit: 10,
-            wait_ms: 0,
-        },
+    as_sent(
+        super::pull(
+            &db.pool,
+            waker,
+            &station(id),
+            PullRequest {
+                cursor,
+                limit: 10,
+                wait_ms: 0,
+            },
+        )
+        .await
+        .unwrap(),
     )
-    .await
-    .unwrap()
 }
 
 // ------------------------------------------------------------ state and snapshot
@@ -1201,7 +1221,7 @@ async fn a_snapshot_is_consistent_resumable_and_converges_with_later_pulls() {
     let json_bytes: u64 = rows
         .iter()
         .map(|r| {
-            let row = super::rows::parse_row(r.get::<_, &str>(0), r.get::<_, serde_json::Value>(1)).unwrap();
+            let row = super::rows::parse_row(r.get::<_, &str>(0), r, 1).unwrap();
             regdesk_sync::row_json_len(&row)
         })
         .sum();
@@ -1585,18 +1605,20 @@ async fn pull_into(
     let waker = Waker::start(db.config.clone());
     let mut all = Vec::new();
     loop {
-        let page = super::pull(
-            &db.pool,
-            &waker,
-            auth,
-            PullRequest {
-                cursor,
-                limit: 3,
-                wait_ms: 0,
-            },
-        )
-        .await
-        .unwrap();
+        let page = as_sent(
+            super::pull(
+                &db.pool,
+                &waker,
+                auth,
+                PullRequest {
+                    cursor,
+                    limit: 3,
+                    wait_ms: 0,
+                },
+            )
+            .await
+            .unwrap(),
+        );
         for p in &page.entries {
             for e in &p.entry.effects {
                 match &e.after {
@@ -1874,17 +1896,19 @@ async fn a_pull_whose_scope_grows_while_it_waits_passes_no_case_of_the_new_offic
         Verdict::Accepted { .. }
     ));
     let waker = Waker::start(db.config.clone());
-    let page = super::read_page(
-        &db.pool,
-        &waker,
-        OFFICE,
-        start,
-        10,
-        seen.as_deref(),
-        super::recent::Since::Moment(tokio::time::Instant::now()),
-    )
-    .await
-    .unwrap();
+    let page = as_sent(
+        super::read_page(
+            &db.pool,
+            &waker,
+            OFFICE,
+            start,
+            10,
+            seen.as_deref(),
+            super::recent::Since::Moment(tokio::time::Instant::now()),
+        )
+        .await
+        .unwrap(),
+    );
     // The page ends at the tree's change: nothing after it is judged by the old scope.
     assert_eq!(page.entries.len(), 1, "{page:?}");
     assert!(page.more);
