@@ -18,6 +18,12 @@ use regdesk_server::stations::{self, StationError, CODE_TTL_SECS};
 use regdesk_server::tls::{self, CertFiles, TlsError};
 use regdesk_server::{http, schema};
 
+/// mimalloc instead of glibc's malloc: under load the server's own CPU (outside
+/// PostgreSQL) went largely to allocating and freeing the JSON of requests,
+/// rows and answers from several threads (`docs/BENCHMARKS.md`, "Load").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "regdesk-server",
