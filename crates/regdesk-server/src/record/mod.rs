@@ -374,8 +374,10 @@ pub async fn pull(pool: &Pool, waker: &Waker, auth: &StationAuth, req: PullReque
 }
 
 /// How long a woken pull waits before it reads: the commits of the other
-/// stations' pushes in that time come in the same answer.
-const LINGER: std::time::Duration = std::time::Duration::from_millis(25);
+/// stations' pushes in that time come in the same answer (with eight
+/// stations pushing, fewer answers crowding the pushes; `docs/BENCHMARKS.md`,
+/// "Load").
+const LINGER: std::time::Duration = std::time::Duration::from_millis(60);
 
 /// The office position an adopted workstation's record begins after (`adoptions`).
 async fn adopted_from(pool: &Pool, station_id: &str) -> Result<Option<i64>, RecordError> {
